@@ -1,0 +1,299 @@
+"""Facts: what may be recorded about them, and how their events fold into a state."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+from urllib.parse import urlsplit
+
+from events.clock import to_utc_text
+from events.dates import FuzzyDate, check_span, parse_optional
+from events.errors import FactRetracted, InvalidDate, UnknownFact, ValidationError
+from events.model import Event, NewEvent
+
+FACT_RECORDED = "FactRecorded"
+FACT_CORRECTED = "FactCorrected"
+FACT_RETRACTED = "FactRetracted"
+FACT_SOURCE_ADDED = "FactSourceAdded"
+FACT_EVENT_TYPES = (FACT_RECORDED, FACT_CORRECTED, FACT_RETRACTED, FACT_SOURCE_ADDED)
+
+ORIGINS = ("seed", "feed", "manual")
+CORRECTABLE = ("date", "end_date", "title", "summary", "tags", "sources")
+MAX_TITLE = 200
+MAX_SUMMARY = 5_000
+MAX_TAGS = 30
+MAX_TAG = 60
+MAX_SOURCES = 50
+MAX_URL = 2_000
+_SOURCE_FIELDS = ("url", "title", "outlet", "published")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_TAG_JUNK = re.compile(r"[^\w]+")
+
+
+@dataclass(frozen=True)
+class FactState:
+    """A fact as it stands after every event of its stream so far."""
+
+    fact_id: str
+    date: str
+    end_date: str | None
+    title: str
+    summary: str
+    tags: tuple[str, ...]
+    sources: tuple[dict, ...]
+    origin: str
+    version: int
+    corrected: bool
+    retracted: bool
+    retraction_reason: str | None
+    first_recorded: str
+    last_recorded: str
+    last_position: int
+
+    @property
+    def fuzzy_date(self) -> FuzzyDate:
+        return FuzzyDate.parse(self.date)
+
+    @property
+    def fuzzy_end(self) -> FuzzyDate | None:
+        return parse_optional(self.end_date)
+
+    @property
+    def precision(self) -> str:
+        return self.fuzzy_date.precision.value
+
+    @property
+    def sort_key(self) -> str:
+        return self.fuzzy_date.sort_key()
+
+
+# ---------------------------------------------------------------- validation
+
+def clean_text(value: Any, field: str, *, limit: int, required: bool = False) -> str:
+    """Text a person typed or a feed sent: a string, no control characters, within a limit."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ValidationError(f"{field} must be a string", field)
+    text = _CONTROL.sub("", unicodedata.normalize("NFC", value)).strip()
+    if required and not text:
+        raise ValidationError(f"{field} is required", field)
+    if len(text) > limit:
+        raise ValidationError(f"{field} is too long ({len(text)} characters, at most {limit})", field)
+    return text
+
+
+def clean_tags(value: Any, field: str = "tags") -> tuple[str, ...]:
+    """Tags become lowercase hyphenated slugs, unique, in the order given."""
+    if value is None:
+        return ()
+    if not isinstance(value, (list, tuple)) or not all(isinstance(t, str) for t in value):
+        raise ValidationError(f"{field} must be a list of strings", field)
+    if len(value) > MAX_TAGS:
+        raise ValidationError(f"{field}: at most {MAX_TAGS} tags", field)
+    tags: list[str] = []
+    for raw in value:
+        tag = _TAG_JUNK.sub("-", _CONTROL.sub("", raw).strip().lower()).strip("-_")
+        if not tag:
+            raise ValidationError(f"{field}: empty tag", field)
+        if len(tag) > MAX_TAG:
+            raise ValidationError(f"{field}: tag longer than {MAX_TAG} characters", field)
+        if tag not in tags:
+            tags.append(tag)
+    return tuple(tags)
+
+
+def clean_url(value: Any, field: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(f"{field} is required", field)
+    url = value.strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or _CONTROL.search(url) or " " in url:
+        raise ValidationError(f"{field} must be an absolute http(s) URL", field)
+    if len(url) > MAX_URL:
+        raise ValidationError(f"{field} is longer than {MAX_URL} characters", field)
+    return url
+
+
+def clean_sources(value: Any, field: str = "sources", *, require_url: bool = True) -> tuple[dict, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, (list, tuple)):
+        raise ValidationError(f"{field} must be a list of objects", field)
+    if len(value) > MAX_SOURCES:
+        raise ValidationError(f"{field}: at most {MAX_SOURCES} sources", field)
+    return tuple(clean_source(item, f"{field}[{i}]", require_url=require_url) for i, item in enumerate(value))
+
+
+def clean_source(item: Any, field: str, *, require_url: bool = True) -> dict:
+    if not isinstance(item, Mapping):
+        raise ValidationError(f"{field} must be an object", field)
+    unknown = sorted(set(item) - set(_SOURCE_FIELDS))
+    if unknown:
+        raise ValidationError(f"{field}: unknown field {unknown[0]!r}", f"{field}.{unknown[0]}")
+    url = item.get("url")
+    source = {"url": clean_url(url, f"{field}.url") if (url is not None or require_url) else None}
+    source["title"] = clean_text(item.get("title"), f"{field}.title", limit=500) or None
+    source["outlet"] = clean_text(item.get("outlet"), f"{field}.outlet", limit=200) or None
+    published = item.get("published")
+    source["published"] = _clean_published(published, f"{field}.published") if published else None
+    if not source["url"] and not source["title"] and not source["outlet"]:
+        raise ValidationError(f"{field} needs a url, a title or an outlet", field)
+    return source
+
+
+def _clean_published(value: Any, field: str) -> str:
+    if not isinstance(value, str):
+        raise ValidationError(f"{field} must be a date string", field)
+    try:
+        if "T" in value:
+            from events.clock import parse_instant
+
+            return to_utc_text(parse_instant(value))
+        return FuzzyDate.parse(value).iso()
+    except (InvalidDate, ValueError) as error:
+        raise ValidationError(f"{field}: {error}", field) from None
+
+
+def clean_date(value: Any, field: str) -> FuzzyDate:
+    try:
+        return FuzzyDate.parse(value)
+    except InvalidDate as error:
+        raise ValidationError(f"{field}: {error}", field) from None
+
+
+def validate_fact(fields: Mapping[str, Any], *, require_source_url: bool = True) -> dict:
+    """The payload fields of a new fact, checked and normalised; ValidationError names the field."""
+    unknown = sorted(set(fields) - {"date", "end_date", "title", "summary", "tags", "sources"})
+    if unknown:
+        raise ValidationError(f"unknown field {unknown[0]!r}", unknown[0])
+    if fields.get("date") in (None, ""):
+        raise ValidationError("date is required", "date")
+    date = clean_date(fields["date"], "date")
+    end = clean_date(fields["end_date"], "end_date") if fields.get("end_date") not in (None, "") else None
+    try:
+        check_span(date, end)
+    except InvalidDate as error:
+        raise ValidationError(str(error), "end_date") from None
+    return {
+        "date": date.iso(),
+        "end_date": end.iso() if end else None,
+        "title": clean_text(fields.get("title"), "title", limit=MAX_TITLE, required=True),
+        "summary": clean_text(fields.get("summary"), "summary", limit=MAX_SUMMARY),
+        "tags": list(clean_tags(fields.get("tags"))),
+        "sources": list(clean_sources(fields.get("sources"), require_url=require_source_url)),
+    }
+
+
+# ---------------------------------------------------------------- commands
+
+def fact_recorded(fact_id: str, fields: Mapping[str, Any], origin: str, *, article: str | None = None) -> NewEvent:
+    if origin not in ORIGINS:
+        raise ValidationError(f"origin must be one of {', '.join(ORIGINS)}", "origin")
+    payload = dict(fields, fact_id=fact_id, origin=origin)
+    if article:
+        payload["article"] = article
+    return NewEvent(FACT_RECORDED, payload)
+
+
+def fact_corrected(state: FactState, changes: Mapping[str, Any], reason: str) -> NewEvent:
+    """A correction records what changed, old and new; a change to nothing is refused."""
+    _refuse_if_retracted(state)
+    reason = clean_text(reason, "reason", limit=1_000, required=True)
+    unknown = sorted(set(changes) - set(CORRECTABLE))
+    if unknown:
+        raise ValidationError(f"unknown field {unknown[0]!r}", unknown[0])
+    merged = {k: getattr(state, k) for k in CORRECTABLE} | dict(changes)
+    merged["tags"], merged["sources"] = list(merged["tags"]), list(merged["sources"])
+    checked = validate_fact(merged, require_source_url=False)
+    new, old = {}, {}
+    for key in changes:
+        before = _plain(getattr(state, key))
+        if checked[key] != before:
+            new[key], old[key] = checked[key], before
+    if not new:
+        raise ValidationError("the correction changes nothing", next(iter(changes), "date"))
+    return NewEvent(FACT_CORRECTED, {"changes": new, "previous": old, "reason": reason})
+
+
+def fact_retracted(state: FactState, reason: str) -> NewEvent:
+    _refuse_if_retracted(state)
+    return NewEvent(FACT_RETRACTED, {"reason": clean_text(reason, "reason", limit=1_000, required=True)})
+
+
+def fact_source_added(source: Mapping[str, Any], *, article: str | None = None) -> NewEvent:
+    payload = {"source": dict(source)}
+    if article:
+        payload["article"] = article
+    return NewEvent(FACT_SOURCE_ADDED, payload)
+
+
+def _refuse_if_retracted(state: FactState) -> None:
+    if state.retracted:
+        raise FactRetracted(f"fact {state.fact_id} was retracted: {state.retraction_reason}")
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+# ---------------------------------------------------------------- folding
+
+def upcast(event: Event) -> Event:
+    """Bring an old payload shape up to the current one (all shapes are 1 so far)."""
+    if event.schema_version > 1:
+        raise ValidationError(f"event {event.event_id} has payload shape {event.schema_version}, newer than this program")
+    return event
+
+
+def evolve(state: FactState | None, event: Event) -> FactState:
+    """Apply one event of a fact's stream to its state."""
+    event = upcast(event)
+    at = to_utc_text(event.recorded_at)
+    if event.type == FACT_RECORDED:
+        return _recorded(event, at)
+    if state is None:
+        raise UnknownFact(f"{event.type} at position {event.position} for unknown fact {event.stream_id}")
+    common = {"version": event.version, "last_recorded": at, "last_position": event.position}
+    if event.type == FACT_CORRECTED:
+        changes = {k: tuple(v) if isinstance(v, list) else v for k, v in event.payload["changes"].items()}
+        return dataclasses.replace(state, corrected=True, **changes, **common)
+    if event.type == FACT_RETRACTED:
+        return dataclasses.replace(state, retracted=True, retraction_reason=event.payload["reason"], **common)
+    if event.type == FACT_SOURCE_ADDED:
+        sources = state.sources + (event.payload["source"],)
+        return dataclasses.replace(state, sources=sources, **common)
+    raise ValidationError(f"unknown fact event type {event.type!r} at position {event.position}")
+
+
+def _recorded(event: Event, at: str) -> FactState:
+    p = event.payload
+    return FactState(
+        fact_id=event.stream_id,
+        date=p["date"],
+        end_date=p.get("end_date"),
+        title=p["title"],
+        summary=p.get("summary", ""),
+        tags=tuple(p.get("tags", ())),
+        sources=tuple(p.get("sources", ())),
+        origin=p["origin"],
+        version=event.version,
+        corrected=False,
+        retracted=False,
+        retraction_reason=None,
+        first_recorded=at,
+        last_recorded=at,
+        last_position=event.position,
+    )
+
+
+def fold(events: Iterable[Event]) -> dict[str, FactState]:
+    """Every fact's state after these events (other event types are ignored)."""
+    states: dict[str, FactState] = {}
+    for event in events:
+        if event.type in FACT_EVENT_TYPES:
+            states[event.stream_id] = evolve(states.get(event.stream_id), event)
+    return states

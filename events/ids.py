@@ -1,0 +1,41 @@
+"""Time-ordered event and fact ids (UUIDv7), so the unique index grows at its end."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import uuid
+
+# A uuid5 namespace for ids that must be the same in every database (seed facts).
+SCO_TIMELINE_NAMESPACE = uuid.UUID("7d1c6a4e-3f0b-4c55-9b0e-5c0d2f8e9a41")
+
+_lock = threading.Lock()
+_last_ms = 0
+_counter = 0
+
+
+def uuid7() -> str:
+    """RFC 9562 UUIDv7: 48-bit Unix milliseconds, a 12-bit counter, random bits.
+
+    The counter keeps ids from one process strictly increasing within a
+    millisecond (Python 3.11 has no uuid.uuid7).
+    """
+    global _last_ms, _counter
+    with _lock:
+        now_ms = time.time_ns() // 1_000_000
+        if now_ms > _last_ms:
+            _last_ms, _counter = now_ms, int.from_bytes(os.urandom(2), "big") & 0x3FF
+        else:
+            _counter += 1
+            if _counter > 0xFFF:  # counter exhausted: borrow the next millisecond
+                _last_ms, _counter = _last_ms + 1, 0
+        ms, counter = _last_ms, _counter
+    rand = int.from_bytes(os.urandom(8), "big") & ((1 << 62) - 1)
+    value = (ms << 80) | (0x7 << 76) | (counter << 64) | (0b10 << 62) | rand
+    return str(uuid.UUID(int=value))
+
+
+def stable_id(*parts: str) -> str:
+    """The same id for the same parts in every database (uuid5)."""
+    return str(uuid.uuid5(SCO_TIMELINE_NAMESPACE, "\x1f".join(parts)))

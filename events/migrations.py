@@ -1,0 +1,201 @@
+"""Numbered schema migrations; the database's PRAGMA user_version says which have run.
+
+Each migration is reviewed SQL, applied once, in order, inside one transaction.
+Never edit a migration that has shipped: add the next number instead.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from events.errors import SchemaTooNew
+
+_EVENT_LOG = """
+-- The log. position is the global order of recording: AUTOINCREMENT so a
+-- position is never reused, even after the highest row is gone (it never is).
+CREATE TABLE events (
+    position        INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id        TEXT    NOT NULL UNIQUE,          -- UUIDv7: time-ordered, cheap to index
+    stream_id       TEXT    NOT NULL,                 -- e.g. the fact id
+    version         INTEGER NOT NULL CHECK (version >= 1),
+    type            TEXT    NOT NULL,
+    schema_version  INTEGER NOT NULL DEFAULT 1,       -- payload shape, for upcasting
+    payload         TEXT    NOT NULL CHECK (json_valid(payload)),
+    metadata        TEXT    NOT NULL CHECK (json_valid(metadata)),
+    idempotency_key TEXT,                             -- shared by every event of one append
+    batch_index     INTEGER NOT NULL DEFAULT 0,       -- 0 for the first event of an append
+    recorded_at     TEXT    NOT NULL,                 -- UTC, ISO 8601 with microseconds
+    -- Optimistic concurrency: two writers racing for the same version of a
+    -- stream cannot both succeed.
+    UNIQUE (stream_id, version)
+);
+
+-- Idempotency: one append per key. Only the first event of a batch carries
+-- the uniqueness, the others share the key so the batch can be read back.
+CREATE UNIQUE INDEX events_idempotency ON events (idempotency_key)
+    WHERE idempotency_key IS NOT NULL AND batch_index = 0;
+
+-- Time travel (as_of) finds the last position recorded before a moment.
+CREATE INDEX events_recorded_at ON events (recorded_at);
+
+-- History is append-only, enforced by SQLite itself for every connection.
+CREATE TRIGGER events_refuse_update BEFORE UPDATE ON events
+BEGIN
+    SELECT RAISE(ABORT, 'the event log is append-only: UPDATE refused');
+END;
+
+CREATE TRIGGER events_refuse_delete BEFORE DELETE ON events
+BEGIN
+    SELECT RAISE(ABORT, 'the event log is append-only: DELETE refused');
+END;
+
+-- INSERT OR REPLACE deletes the old row without firing DELETE triggers while
+-- recursive_triggers is off (the default). Refuse any insert that would
+-- collide with an existing row before the conflict resolution runs.
+CREATE TRIGGER events_refuse_replace BEFORE INSERT ON events
+WHEN EXISTS (SELECT 1 FROM events WHERE position = NEW.position)
+  OR EXISTS (SELECT 1 FROM events WHERE event_id = NEW.event_id)
+BEGIN
+    SELECT RAISE(ABORT, 'the event log is append-only: an event cannot be replaced');
+END;
+
+CREATE TRIGGER events_refuse_replace_version BEFORE INSERT ON events
+WHEN EXISTS (SELECT 1 FROM events WHERE stream_id = NEW.stream_id AND version = NEW.version)
+BEGIN
+    SELECT RAISE(ABORT, 'concurrency conflict: stream version already recorded');
+END;
+"""
+
+_PROJECTIONS = """
+-- Read models, rebuilt from the log at will. Nothing here is a source of truth.
+
+-- Where each projection has read the log up to; written in the same
+-- transaction as the rows it covers.
+CREATE TABLE projection_checkpoints (
+    name     TEXT PRIMARY KEY,
+    position INTEGER NOT NULL
+);
+
+-- The current state of every fact. n is a compact rowid shared with the
+-- FTS index; (sort_key, n) is the keyset for timeline pages.
+CREATE TABLE facts (
+    n              INTEGER PRIMARY KEY,
+    fact_id        TEXT    NOT NULL UNIQUE,
+    sort_key       TEXT    NOT NULL,          -- YYYY-MM-DD with 00 for unknown parts
+    date           TEXT    NOT NULL,
+    end_date       TEXT,
+    precision      TEXT    NOT NULL,
+    title          TEXT    NOT NULL,
+    summary        TEXT    NOT NULL,
+    tags           TEXT    NOT NULL,          -- JSON list
+    sources        TEXT    NOT NULL,          -- JSON list of objects
+    origin         TEXT    NOT NULL,
+    version        INTEGER NOT NULL,
+    corrected      INTEGER NOT NULL DEFAULT 0,
+    retracted      INTEGER NOT NULL DEFAULT 0,
+    retraction_reason TEXT,
+    first_recorded TEXT    NOT NULL,
+    last_recorded  TEXT    NOT NULL,
+    last_position  INTEGER NOT NULL
+);
+-- Timeline pages: live facts in date order, keyset on (sort_key, n).
+CREATE INDEX facts_timeline ON facts (retracted, sort_key, n);
+-- The Atom feed: most recently changed first.
+CREATE INDEX facts_changed ON facts (last_position);
+
+-- Tag filters and the tag sidebar, in timeline order within a tag.
+CREATE TABLE fact_tags (
+    tag       TEXT    NOT NULL,
+    retracted INTEGER NOT NULL,
+    sort_key  TEXT    NOT NULL,
+    n         INTEGER NOT NULL,
+    PRIMARY KEY (tag, retracted, sort_key, n)
+) WITHOUT ROWID;
+CREATE INDEX fact_tags_by_fact ON fact_tags (n);
+
+-- Full-text search over titles, summaries and tags; rowid = facts.n.
+CREATE VIRTUAL TABLE facts_fts USING fts5 (
+    title, summary, tags,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+
+-- Articles seen by ingest, by their dedupe key (GUID, else link, else hash).
+CREATE TABLE articles (
+    article_key  TEXT PRIMARY KEY,
+    stream_id    TEXT NOT NULL,
+    url          TEXT,
+    title        TEXT NOT NULL,
+    feed         TEXT,
+    published    TEXT,
+    content_hash TEXT NOT NULL,
+    version      INTEGER NOT NULL
+);
+"""
+
+_INGEST_STATE = """
+-- Poll leases: one poll of a feed at a time across processes. Operational
+-- state, not history, so it lives outside the log.
+CREATE TABLE feed_leases (
+    feed       TEXT PRIMARY KEY,
+    holder     TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+
+-- Feed health, projected from FeedPolled events.
+CREATE TABLE feed_status (
+    feed          TEXT PRIMARY KEY,
+    url           TEXT,
+    last_poll     TEXT,
+    last_success  TEXT,
+    last_error    TEXT,
+    error_streak  INTEGER NOT NULL DEFAULT 0,
+    next_poll     TEXT,
+    etag          TEXT,
+    last_modified TEXT,
+    moved_to      TEXT,
+    items_seen    INTEGER NOT NULL DEFAULT 0,
+    items_kept    INTEGER NOT NULL DEFAULT 0
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_EVENT_LOG, _PROJECTIONS, _INGEST_STATE)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+# Tables that projections own; rebuild drops and refills exactly these.
+PROJECTION_TABLES = ("facts", "fact_tags", "facts_fts", "articles", "feed_status", "projection_checkpoints")
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the schema up to date; refuse a database from a newer program."""
+    current = schema_version(conn)
+    if current > SCHEMA_VERSION:
+        raise SchemaTooNew(
+            f"database schema version {current} is newer than this program's {SCHEMA_VERSION}: upgrade sco-timeline"
+        )
+    for number in range(current, SCHEMA_VERSION):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if schema_version(conn) == number:  # another process may have migrated meanwhile
+                for statement in _statements(MIGRATIONS[number]):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {number + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return SCHEMA_VERSION
+
+
+def _statements(script: str) -> list[str]:
+    """Split a script into complete statements (triggers contain semicolons)."""
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    return [s for s in statements if s]

@@ -1,0 +1,196 @@
+"""The event store: the only code that writes the log, one atomic batch at a time."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from events.clock import Clock, from_utc_text, to_utc_text, utc_now
+from events.errors import ConcurrencyConflict, TimelineError
+from events.ids import uuid7
+from events.migrations import migrate
+from events.model import AppendResult, Event, NewEvent, StreamAppend
+
+BUSY_TIMEOUT_MS = 30_000
+_COLUMNS = (
+    "position, event_id, stream_id, version, type, schema_version, payload, metadata, idempotency_key, recorded_at"
+)
+_INSERT = (
+    "INSERT INTO events (event_id, stream_id, version, type, schema_version, payload, metadata,"
+    " idempotency_key, batch_index, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    """Open a database for this process: WAL, durable commits, waits on locks.
+
+    isolation_level=None puts the connection in autocommit mode, so every
+    transaction here is an explicit BEGIN ... COMMIT.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")  # an acknowledged append survives a power cut
+    conn.execute("PRAGMA foreign_keys = ON")
+    migrate(conn)
+    return conn
+
+
+@contextmanager
+def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE: take the write lock up front so WAL readers never deadlock on upgrade."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+class EventStore:
+    """Appends batches to the log and reads them back in position order."""
+
+    def __init__(self, conn: sqlite3.Connection, clock: Clock = utc_now):
+        self.conn = conn
+        self.clock = clock
+
+    def append(self, batch: Sequence[StreamAppend], *, idempotency_key: str | None = None) -> AppendResult:
+        """Record every event of every stream in one transaction, or none of them."""
+        try:
+            with write_transaction(self.conn):
+                if idempotency_key is not None:
+                    earlier = self._read_key(idempotency_key)
+                    if earlier:
+                        return AppendResult(earlier, replayed=True)
+                first_position = self._insert(batch, idempotency_key)
+                return AppendResult(tuple(self.read(after=first_position - 1)))
+        except sqlite3.IntegrityError as error:
+            raise self._domain_error(error, batch) from None
+
+    def append_to(
+        self,
+        stream_id: str,
+        events: Sequence[NewEvent],
+        *,
+        expected_version: int | None = None,
+        idempotency_key: str | None = None,
+    ) -> AppendResult:
+        return self.append([StreamAppend(stream_id, tuple(events), expected_version)], idempotency_key=idempotency_key)
+
+    def _insert(self, batch: Sequence[StreamAppend], idempotency_key: str | None) -> int:
+        recorded_at = to_utc_text(self.clock())
+        rows, index = [], 0
+        for stream in batch:
+            version = stream.expected_version
+            if version is None:
+                version = self.stream_version(stream.stream_id)
+            for event in stream.events:
+                version += 1
+                rows.append(_row(stream.stream_id, version, event, idempotency_key, index, recorded_at))
+                index += 1
+        if not rows:
+            raise TimelineError("an append needs at least one event")
+        before = self.last_position()
+        self.conn.executemany(_INSERT, rows)
+        return before + 1
+
+    def _domain_error(self, error: sqlite3.IntegrityError, batch: Sequence[StreamAppend]) -> Exception:
+        text = str(error)
+        if "concurrency conflict" in text or "events.stream_id, events.version" in text:
+            for stream in batch:
+                actual = self.stream_version(stream.stream_id)
+                if stream.expected_version is not None and actual != stream.expected_version:
+                    return ConcurrencyConflict(stream.stream_id, stream.expected_version, actual)
+            stream = batch[0]
+            return ConcurrencyConflict(stream.stream_id, stream.expected_version or 0, self.stream_version(stream.stream_id))
+        return TimelineError(f"the log refused the append: {text}")
+
+    def _read_key(self, key: str) -> tuple[Event, ...]:
+        rows = self.conn.execute(
+            f"SELECT {_COLUMNS} FROM events WHERE idempotency_key = ? ORDER BY position", (key,)
+        ).fetchall()
+        return tuple(_event(row) for row in rows)
+
+    def read(self, *, after: int = 0, limit: int | None = None, until: int | None = None) -> Iterator[Event]:
+        """Events with after < position (<= until), in the order they were recorded."""
+        sql = f"SELECT {_COLUMNS} FROM events WHERE position > ?"
+        params: list[int] = [after]
+        if until is not None:
+            sql += " AND position <= ?"
+            params.append(until)
+        sql += " ORDER BY position"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        for row in self.conn.execute(sql, params):
+            yield _event(row)
+
+    def read_stream(self, stream_id: str, *, until: int | None = None) -> list[Event]:
+        sql = f"SELECT {_COLUMNS} FROM events WHERE stream_id = ?"
+        params: list[object] = [stream_id]
+        if until is not None:
+            sql += " AND position <= ?"
+            params.append(until)
+        rows = self.conn.execute(sql + " ORDER BY version", params).fetchall()
+        return [_event(row) for row in rows]
+
+    def stream_version(self, stream_id: str) -> int:
+        row = self.conn.execute("SELECT MAX(version) FROM events WHERE stream_id = ?", (stream_id,)).fetchone()
+        return row[0] or 0
+
+    def last_position(self) -> int:
+        return self.conn.execute("SELECT COALESCE(MAX(position), 0) FROM events").fetchone()[0]
+
+    def position_as_of(self, moment_text: str) -> int:
+        """The last position recorded at or before a UTC moment (fixed-width text)."""
+        row = self.conn.execute(
+            "SELECT COALESCE(MAX(position), 0) FROM events WHERE recorded_at <= ?", (moment_text,)
+        ).fetchone()
+        return row[0]
+
+    def is_empty(self) -> bool:
+        return self.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM events)").fetchone()[0] == 1
+
+
+def _row(stream_id: str, version: int, event: NewEvent, key: str | None, index: int, recorded_at: str) -> tuple:
+    metadata = dict(event.metadata)
+    if key is not None:
+        metadata["idempotency_key"] = key
+    return (
+        uuid7(),
+        stream_id,
+        version,
+        event.type,
+        event.schema_version,
+        canonical_json(event.payload),
+        canonical_json(metadata),
+        key,
+        index,
+        recorded_at,
+    )
+
+
+def canonical_json(value: dict) -> str:
+    """The one JSON spelling of payloads and metadata: sorted keys, compact, UTF-8."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def _event(row: tuple) -> Event:
+    return Event(
+        position=row[0],
+        event_id=row[1],
+        stream_id=row[2],
+        version=row[3],
+        type=row[4],
+        schema_version=row[5],
+        payload=json.loads(row[6]),
+        metadata=json.loads(row[7]),
+        idempotency_key=row[8],
+        recorded_at=from_utc_text(row[9]),
+    )

@@ -1,0 +1,170 @@
+"""Read and validate config.toml: every key known, typed, and paths resolved against the file."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.toml"
+ENV_VAR = "TIMELINE_CONFIG"
+
+
+class ConfigError(Exception):
+    """A config problem, said in one line naming the file and the key."""
+
+
+@dataclass(frozen=True)
+class Feed:
+    name: str
+    url: str
+    interval_minutes: int | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    source: Path | None
+    database_path: Path
+    host: str = "127.0.0.1"
+    port: int = 8080
+    base_url: str = "http://127.0.0.1:8080/"
+    secret_key: str | None = None
+    interval_minutes: int = 30
+    timeout_seconds: float = 20.0
+    max_body_bytes: int = 5_000_000
+    jitter_seconds: int = 60
+    feeds: tuple[Feed, ...] = ()
+    tagging: dict[str, Any] = field(default_factory=dict)
+
+    def feed_interval(self, feed: Feed) -> int:
+        return feed.interval_minutes or self.interval_minutes
+
+
+# section -> key -> (accepted types, description for errors)
+_SCHEMA: dict[str, dict[str, tuple[tuple[type, ...], str]]] = {
+    "database": {"path": ((str,), "a string")},
+    "server": {
+        "host": ((str,), "a string"),
+        "port": ((int,), "an integer"),
+        "base_url": ((str,), "a string"),
+        "secret_key": ((str,), "a string"),
+    },
+    "ingest": {
+        "interval_minutes": ((int,), "an integer"),
+        "timeout_seconds": ((int, float), "a number"),
+        "max_body_bytes": ((int,), "an integer"),
+        "jitter_seconds": ((int,), "an integer"),
+    },
+}
+_FEED_KEYS = {"name": ((str,), "a string"), "url": ((str,), "a string"), "interval_minutes": ((int,), "an integer")}
+
+
+def config_path(explicit: str | os.PathLike | None = None) -> Path:
+    """--config, else $TIMELINE_CONFIG, else the repository's config.toml."""
+    chosen = explicit or os.environ.get(ENV_VAR)
+    return Path(chosen).expanduser().resolve() if chosen else DEFAULT_CONFIG
+
+
+def load_config(path: str | os.PathLike | None = None) -> Config:
+    path = config_path(path)
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    return config_from_mapping(data, source=path)
+
+
+def config_from_mapping(data: dict[str, Any], *, source: Path | None = None, base_dir: Path | None = None) -> Config:
+    """Validate a parsed config; relative paths resolve against the config file's folder."""
+    where = str(source) if source else "config"
+    folder = base_dir or (source.parent if source else Path.cwd())
+    values: dict[str, Any] = {}
+    for section, table in data.items():
+        if section == "feeds":
+            values["feeds"] = _feeds(table, where)
+        elif section == "tagging":
+            values["tagging"] = _tagging(table, where)
+        elif section in _SCHEMA:
+            values.update(_section(section, table, where))
+        else:
+            raise ConfigError(f"{where}: unknown section [{section}]")
+    db = Path(values.pop("path", "var/timeline.db")).expanduser()
+    values["database_path"] = db if db.is_absolute() else (folder / db).resolve()
+    _check_values(values, where)
+    return Config(source=source, **values)
+
+
+def _section(section: str, table: Any, where: str) -> dict[str, Any]:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: [{section}] must be a table")
+    out = {}
+    for key, value in table.items():
+        if key not in _SCHEMA[section]:
+            raise ConfigError(f"{where}: unknown key {section}.{key}")
+        out[key] = _typed(value, _SCHEMA[section][key], f"{section}.{key}", where)
+    return out
+
+
+def _typed(value: Any, spec: tuple[tuple[type, ...], str], name: str, where: str) -> Any:
+    types, description = spec
+    if isinstance(value, bool) or not isinstance(value, types):
+        raise ConfigError(f"{where}: {name} must be {description}, not {value!r}")
+    return value
+
+
+def _feeds(table: Any, where: str) -> tuple[Feed, ...]:
+    if not isinstance(table, list):
+        raise ConfigError(f"{where}: feeds must be an array of tables ([[feeds]])")
+    feeds, names = [], set()
+    for index, entry in enumerate(table):
+        name = f"feeds[{index}]"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{where}: {name} must be a table")
+        for key, value in entry.items():
+            if key not in _FEED_KEYS:
+                raise ConfigError(f"{where}: unknown key {name}.{key}")
+            _typed(value, _FEED_KEYS[key], f"{name}.{key}", where)
+        for key in ("name", "url"):
+            if not entry.get(key):
+                raise ConfigError(f"{where}: {name}.{key} is required")
+        if entry["name"] in names:
+            raise ConfigError(f"{where}: {name}.name {entry['name']!r} is used twice")
+        if not entry["url"].startswith(("http://", "https://")):
+            raise ConfigError(f"{where}: {name}.url must be an http(s) URL, not {entry['url']!r}")
+        if entry.get("interval_minutes") is not None and entry["interval_minutes"] < 1:
+            raise ConfigError(f"{where}: {name}.interval_minutes must be at least 1")
+        names.add(entry["name"])
+        feeds.append(Feed(**entry))
+    return tuple(feeds)
+
+
+def _tagging(table: Any, where: str) -> dict[str, Any]:
+    from events.tagging import TaggingRules
+
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: [tagging] must be a table")
+    try:
+        TaggingRules.from_mapping(table)
+    except ValueError as error:
+        raise ConfigError(f"{where}: {error}") from None
+    return dict(table)
+
+
+def _check_values(values: dict[str, Any], where: str) -> None:
+    port = values.get("port", 8080)
+    if not 0 <= port <= 65535:
+        raise ConfigError(f"{where}: server.port must be 0-65535, not {port}")
+    for key in ("interval_minutes", "max_body_bytes", "timeout_seconds"):
+        if key in values and values[key] <= 0:
+            raise ConfigError(f"{where}: ingest.{key} must be positive, not {values[key]}")
+    base = values.get("base_url")
+    if base is not None and not base.startswith(("http://", "https://")):
+        raise ConfigError(f"{where}: server.base_url must be an http(s) URL, not {base!r}")
+    if base is not None and not base.endswith("/"):
+        values["base_url"] = base + "/"
