@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import functools
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -17,11 +18,12 @@ class Precision(str, Enum):
     DAY = "day"
 
 
-_ISO = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?$")
+_ISO = re.compile(r"^(?P<y>[0-9]{4})(?:-(?P<m>[0-9]{2})(?:-(?P<d>[0-9]{2}))?)?$")
 _MONTHS = [calendar.month_name[i] for i in range(13)]
 
 
-@dataclass(frozen=True, order=True)
+@functools.total_ordering
+@dataclass(frozen=True)
 class FuzzyDate:
     """A date that says only what is known: 2001, 2024-03 or 2024-03-22.
 
@@ -97,6 +99,11 @@ class FuzzyDate:
 
     def __str__(self) -> str:
         return self.iso()
+
+    def __lt__(self, other: FuzzyDate) -> bool:
+        if not isinstance(other, FuzzyDate):
+            return NotImplemented
+        return self.sort_key() < other.sort_key()
 
 
 def parse_optional(text: str | None) -> FuzzyDate | None:

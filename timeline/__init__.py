@@ -1,0 +1,60 @@
+"""The Flask application around the event store; create_app never starts the scheduler."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+
+from timeline.config import Config, config_from_mapping, load_config
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def create_app(test_config: Mapping[str, Any] | Config | None = None) -> Flask:
+    """Build the app; files are read only when no test config is given.
+
+    test_config may be a Config, or a mapping shaped like config.toml
+    (e.g. {"database": {"path": "/tmp/x.db"}}).
+    """
+    app = Flask(__name__, template_folder=str(_templates_folder()), static_folder=None)
+    config = _resolve_config(test_config)
+    app.config["TIMELINE"] = config
+    app.config["MAX_CONTENT_LENGTH"] = 1_000_000
+    app.json.ensure_ascii = False
+    from timeline import db, web_support
+
+    db.init_app(app)
+    web_support.init_app(app)
+    _register_blueprints(app)
+    return app
+
+
+def _resolve_config(test_config: Mapping[str, Any] | Config | None) -> Config:
+    if isinstance(test_config, Config):
+        return test_config
+    if test_config is not None:
+        return config_from_mapping(dict(test_config))
+    return load_config()
+
+
+def _templates_folder() -> Path:
+    """The repository's templates/ in a checkout; the packaged copy in a wheel."""
+    if TEMPLATES.is_dir():
+        return TEMPLATES
+    return Path(__file__).resolve().parent / "templates"
+
+
+def _register_blueprints(app: Flask) -> None:
+    """Blueprints register here as the features land (web, api, feed, editors)."""
+    import importlib
+
+    for module_name in ("timeline.web", "timeline.api", "timeline.feed", "timeline.editors", "timeline.feeds_page"):
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name != module_name:
+                raise
+            continue
+        app.register_blueprint(module.bp)

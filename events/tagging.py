@@ -1,0 +1,217 @@
+"""Decide whether a feed item is about the Shanghai Cooperation Organization, so ingest keeps only relevant news."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass, fields
+from functools import lru_cache
+from typing import Any, Mapping, Sequence
+
+_MEMBERS = (
+    "China", "Chinese", "Russia", "Russian", "India", "Indian", "Pakistan", "Pakistani",
+    "Kazakhstan", "Kazakh", "Kyrgyzstan", "Kyrgyz", "Tajikistan", "Tajik", "Uzbekistan", "Uzbek",
+    "Iran", "Iranian", "Belarus", "Belarusian",
+)
+_CAPITALS = (
+    "Beijing", "Moscow", "New Delhi", "Delhi", "Islamabad", "Astana", "Bishkek", "Dushanbe",
+    "Tashkent", "Tehran", "Minsk",
+)
+# Cities that hosted SCO summits or meetings, and the bloc's own headquarters.
+_VENUES = ("Shanghai", "Samarkand", "Tianjin", "Qingdao", "Ufa", "Goa", "Cholpon-Ata")
+_LEADERS = (
+    "Xi", "Xi Jinping", "Putin", "Modi", "Sharif", "Tokayev", "Japarov", "Rahmon", "Mirziyoyev",
+    "Pezeshkian", "Lukashenko", "Lavrov", "Wang Yi", "Jaishankar",
+)
+_BLOC_WORDS = (
+    "summit", "summits", "secretary-general", "secretary general", "member", "members",
+    "member states", "member countries", "membership", "bloc", "grouping", "heads of state",
+    "heads of government", "foreign ministers", "defence ministers", "defense ministers",
+    "ministers", "ministerial", "observer", "observers", "dialogue partner", "dialogue partners",
+    "declaration", "charter", "Eurasian", "RATS", "Regional Anti-Terrorist Structure",
+    "anti-terror", "counter-terrorism", "Peace Mission", "joint exercises", "multilateral",
+)
+
+
+@dataclass(frozen=True)
+class TaggingRules:
+    """What counts as an SCO mention; config.toml's [tagging] table can replace any field."""
+
+    terms: tuple[str, ...] = (
+        "Shanghai Cooperation Organization",
+        "Shanghai Cooperation Organisation",
+        "Shanghai Co-operation Organization",
+        "Shanghai Co-operation Organisation",
+        "上海合作组织",
+        "上合组织",
+    )
+    acronyms: tuple[str, ...] = ("SCO",)
+    context_words: tuple[str, ...] = _BLOC_WORDS + _MEMBERS + _CAPITALS + _VENUES + _LEADERS
+    category_terms: tuple[str, ...] = (
+        "SCO",
+        "Shanghai Cooperation Organization",
+        "Shanghai Cooperation Organisation",
+    )
+    excludes: tuple[str, ...] = (
+        "SCO Group", "SCO Unix", "SCO OpenServer", "SCO UnixWare", "OpenServer", "UnixWare",
+        "Santa Cruz Operation", "Caldera", "Xinuos", "Unix", "Linux", "Novell", "SCOTUS",
+        "SCO Health Service", "Scotland", "Scottish", "cricket", "rugby", "Six Nations", "T20",
+        "Orchestra",
+    )
+    context_window: int = 12
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, Any]) -> TaggingRules:
+        """Build rules from config.toml's [tagging] table; missing keys keep their defaults."""
+        known = {f.name for f in fields(cls)}
+        for key in mapping:
+            if key not in known:
+                raise ValueError(f"tagging.{key}: unknown key (expected one of {', '.join(sorted(known))})")
+        return cls(**{key: _checked(key, value) for key, value in mapping.items()})
+
+
+@dataclass(frozen=True)
+class Verdict:
+    keep: bool
+    reason: str
+
+
+def _checked(key: str, value: Any) -> Any:
+    if key == "context_window":
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"tagging.{key}: expected a non-negative integer, got {value!r}")
+        return value
+    if not isinstance(value, (list, tuple)):
+        raise ValueError(f"tagging.{key}: expected a list of strings, got {type(value).__name__}")
+    for index, item in enumerate(value):
+        if not isinstance(item, str) or not item.strip():
+            raise ValueError(f"tagging.{key}: item {index} must be a non-empty string, got {item!r}")
+    return tuple(" ".join(item.split()) for item in value)
+
+
+DEFAULT_RULES = TaggingRules()
+
+_SCRIPT_STYLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[A-Za-z/!?][^>]*>")
+_URL = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S+", re.IGNORECASE)
+_WORD = re.compile(r"\w+")
+
+
+def plain_text(text: str) -> str:
+    """Visible words only: tags, URLs and entities would otherwise fake or hide a mention."""
+    text = _TAG.sub(" ", _SCRIPT_STYLE.sub(" ", text))
+    text = unicodedata.normalize("NFKC", html.unescape(text))
+    return " ".join(_URL.sub(" ", text).split())
+
+
+def _phrase_pattern(phrase: str, *, ignore_case: bool) -> re.Pattern[str]:
+    """Whole-word match for phrase; words may be separated by any whitespace."""
+    body = r"\s+".join(re.escape(word) for word in phrase.split())
+    start = r"(?<!\w)" if phrase[0].isascii() and phrase[0].isalnum() else ""
+    end = r"(?!\w)" if phrase[-1].isascii() and phrase[-1].isalnum() else ""
+    return re.compile(start + body + end, re.IGNORECASE if ignore_case else 0)
+
+
+@lru_cache(maxsize=16)
+def _compiled(rules: TaggingRules) -> dict[str, tuple[tuple[str, re.Pattern[str]], ...]]:
+    def build(phrases: Sequence[str], ignore_case: bool) -> tuple[tuple[str, re.Pattern[str]], ...]:
+        return tuple((p, _phrase_pattern(p, ignore_case=ignore_case)) for p in phrases)
+
+    return {
+        "terms": build(rules.terms, True),
+        "acronyms": build(rules.acronyms, False),
+        "context": build(rules.context_words, True),
+        "excludes": build(rules.excludes, True),
+    }
+
+
+def _category_verdict(categories: Sequence[str], rules: TaggingRules) -> Verdict | None:
+    """Acronym categories must match exactly ('sco' may be Scotland); names ignore case."""
+    for category in categories:
+        label = " ".join(plain_text(category).split())
+        for term in rules.category_terms:
+            same = label == term if term.isupper() else label.casefold() == term.casefold()
+            if same:
+                return Verdict(True, f"category {category.strip()!r}")
+    return None
+
+
+def _name_verdict(text: str, rules: TaggingRules) -> Verdict | None:
+    for term, pattern in _compiled(rules)["terms"]:
+        if pattern.search(text):
+            return Verdict(True, f"names the {term}")
+    return None
+
+
+class _Words:
+    """Maps character offsets to word numbers so 'near' means a count of words."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [m.start() for m in _WORD.finditer(text)]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        return bisect_right(self.starts, start) - 1, bisect_right(self.starts, end - 1) - 1
+
+
+def _near(a: tuple[int, int], b: tuple[int, int], window: int) -> bool:
+    return max(0, b[0] - a[1], a[0] - b[1]) <= window
+
+
+def _phrase_spans(text: str, patterns, words: _Words) -> list[tuple[str, tuple[int, int], tuple[int, int]]]:
+    """(phrase, character span, word span) for every match of every pattern."""
+    return [
+        (phrase, m.span(), words.span(*m.span()))
+        for phrase, pattern in patterns
+        for m in pattern.finditer(text)
+    ]
+
+
+def _veto(mention, excludes, window: int) -> str | None:
+    """The lookalike phrase on or near this mention, if any."""
+    (chars, span) = mention
+    for phrase, ex_chars, ex_span in excludes:
+        overlaps = ex_chars[0] < chars[1] and chars[0] < ex_chars[1]
+        if overlaps or _near(span, ex_span, window):
+            return phrase
+    return None
+
+
+def _acronym_verdict(text: str, rules: TaggingRules) -> Verdict:
+    compiled = _compiled(rules)
+    words = _Words(text)
+    mentions = _phrase_spans(text, compiled["acronyms"], words)
+    if not mentions:
+        return Verdict(False, "no SCO mention")
+    excludes = _phrase_spans(text, compiled["excludes"], words)
+    contexts = _phrase_spans(text, compiled["context"], words)
+    lookalike = None
+    for acronym, chars, span in mentions:
+        vetoed_by = _veto((chars, span), excludes, rules.context_window)
+        if vetoed_by:
+            lookalike = lookalike or vetoed_by
+            continue
+        for word, _, context_span in contexts:
+            if _near(span, context_span, rules.context_window):
+                return Verdict(True, f"{acronym!r} near {word!r}")
+    if lookalike:
+        return Verdict(False, f"only lookalike {lookalike!r}")
+    return Verdict(False, f"{mentions[0][0]!r} without context words")
+
+
+def classify(
+    *,
+    title: str,
+    summary: str = "",
+    content: str = "",
+    categories: Sequence[str] = (),
+    rules: TaggingRules = DEFAULT_RULES,
+) -> Verdict:
+    """Keep an item that is tagged SCO, names the organization, or says 'SCO' in a bloc context."""
+    verdict = _category_verdict(categories, rules)
+    if verdict:
+        return verdict
+    # A full stop between parts keeps a title's last word from reading as the summary's first.
+    text = " . ".join(plain_text(part) for part in (title, summary, content) if part)
+    return _name_verdict(text, rules) or _acronym_verdict(text, rules)

@@ -1,0 +1,215 @@
+"""The event store against a real SQLite file: order, atomicity, concurrency, idempotency, append-only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import sqlite3
+import uuid
+
+import pytest
+
+from events.clock import FixedClock
+from events.errors import ConcurrencyConflict, TimelineError
+from events.migrations import SCHEMA_VERSION
+from events.model import NewEvent, StreamAppend
+from events.store import EventStore, connect
+
+T0 = dt.datetime(2024, 7, 3, 12, 0, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return tmp_path / "log.db"
+
+
+@pytest.fixture
+def store(db_path):
+    conn = connect(db_path)
+    yield EventStore(conn, FixedClock(T0, dt.timedelta(seconds=1)))
+    conn.close()
+
+
+def ev(n: int = 0, kind: str = "Thing") -> NewEvent:
+    return NewEvent(kind, {"n": n, "text": "Ünïcode ✓"}, {"actor": "test"})
+
+
+def test_positions_are_the_order_of_recording(store):
+    store.append_to("a", [ev(1)], expected_version=0)
+    store.append_to("b", [ev(2)], expected_version=0)
+    store.append_to("a", [ev(3), ev(4)], expected_version=1)
+    events = list(store.read())
+    assert [e.position for e in events] == [1, 2, 3, 4]
+    assert [(e.stream_id, e.version) for e in events] == [("a", 1), ("b", 1), ("a", 2), ("a", 3)]
+    assert [e.payload["n"] for e in events] == [1, 2, 3, 4]
+    assert events[0].payload["text"] == "Ünïcode ✓"
+
+
+def test_recorded_at_comes_from_the_injected_clock(store):
+    first = store.append_to("a", [ev()]).events[0]
+    second = store.append_to("a", [ev()]).events[0]
+    assert first.recorded_at == T0
+    assert second.recorded_at == T0 + dt.timedelta(seconds=1)
+
+
+def test_event_ids_are_time_ordered_uuid7(store):
+    events = store.append_to("a", [ev(i) for i in range(50)]).events
+    ids = [e.event_id for e in events]
+    assert all(uuid.UUID(i).version == 7 for i in ids)
+    assert ids == sorted(ids)
+    assert len(set(ids)) == 50
+
+
+def test_a_batch_is_atomic_across_streams(store):
+    store.append_to("b", [ev()], expected_version=0)
+    batch = [StreamAppend("a", (ev(1),), 0), StreamAppend("b", (ev(2),), 0)]  # b is at 1: conflict
+    with pytest.raises(ConcurrencyConflict):
+        store.append(batch)
+    assert store.stream_version("a") == 0
+    assert store.last_position() == 1
+
+
+def test_stale_expected_version_is_a_concurrency_conflict(store):
+    store.append_to("fact", [ev()], expected_version=0)
+    with pytest.raises(ConcurrencyConflict) as caught:
+        store.append_to("fact", [ev()], expected_version=0)
+    assert (caught.value.expected, caught.value.actual) == (0, 1)
+    store.append_to("fact", [ev()], expected_version=1)
+    assert store.stream_version("fact") == 2
+
+
+def _racer(path: str, barrier, results) -> None:
+    store = EventStore(connect(path))
+    barrier.wait()
+    try:
+        store.append_to("contested", [ev()], expected_version=1)
+        results.put("ok")
+    except ConcurrencyConflict:
+        results.put("conflict")
+
+
+def test_two_processes_racing_for_one_version(db_path, store):
+    store.append_to("contested", [ev()], expected_version=0)
+    ctx = multiprocessing.get_context("spawn")
+    barrier, results = ctx.Barrier(4), ctx.Queue()
+    workers = [ctx.Process(target=_racer, args=(str(db_path), barrier, results)) for _ in range(4)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(60)
+    outcomes = sorted(results.get(timeout=5) for _ in workers)
+    assert outcomes == ["conflict", "conflict", "conflict", "ok"]
+    assert store.stream_version("contested") == 2
+
+
+def test_idempotency_key_returns_the_first_events(store):
+    first = store.append([StreamAppend("a", (ev(1), ev(2)), 0), StreamAppend("b", (ev(3),), 0)], idempotency_key="k1")
+    again = store.append([StreamAppend("a", (ev(9),), None)], idempotency_key="k1")
+    assert again.replayed and not first.replayed
+    assert [e.event_id for e in again.events] == [e.event_id for e in first.events]
+    assert store.last_position() == 3
+    assert first.events[0].metadata["idempotency_key"] == "k1"
+
+
+def test_idempotency_key_wins_over_a_stale_version(store):
+    """A retry after success answers with the first result, not a 409."""
+    first = store.append_to("a", [ev()], expected_version=0, idempotency_key="retry")
+    again = store.append_to("a", [ev()], expected_version=0, idempotency_key="retry")
+    assert again.replayed and again.events == first.events
+
+
+def test_an_empty_append_is_refused(store):
+    with pytest.raises(TimelineError):
+        store.append_to("a", [])
+    assert store.is_empty()
+
+
+# ------------------------------------------------------------ raw SQL, plain connection
+
+@pytest.fixture
+def raw(store, db_path):
+    store.append_to("a", [ev(1), ev(2)], expected_version=0)
+    conn = sqlite3.connect(db_path)  # a plain connection: recursive_triggers off, like the sqlite3 shell
+    assert conn.execute("PRAGMA recursive_triggers").fetchone()[0] == 0
+    yield conn
+    conn.close()
+
+
+def _snapshot(conn):
+    return conn.execute("SELECT * FROM events ORDER BY position").fetchall()
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE events SET payload = '{}' WHERE position = 1",
+        "UPDATE events SET position = 99 WHERE position = 1",
+        "DELETE FROM events WHERE position = 1",
+        "DELETE FROM events",
+        "INSERT OR REPLACE INTO events (position, event_id, stream_id, version, type, payload, metadata, recorded_at)"
+        " VALUES (1, 'x', 'a', 9, 'Forged', '{}', '{}', '2000-01-01T00:00:00.000000Z')",
+        "REPLACE INTO events (position, event_id, stream_id, version, type, payload, metadata, recorded_at)"
+        " VALUES (5, 'y', 'a', 1, 'Forged', '{}', '{}', '2000-01-01T00:00:00.000000Z')",
+        "INSERT OR REPLACE INTO events (event_id, stream_id, version, type, payload, metadata, recorded_at)"
+        " SELECT event_id, stream_id, version, 'Forged', payload, metadata, recorded_at FROM events",
+        "INSERT INTO events (position, event_id, stream_id, version, type, payload, metadata, recorded_at)"
+        " VALUES (1, 'z', 'q', 1, 'Forged', '{}', '{}', '2000-01-01T00:00:00.000000Z')"
+        " ON CONFLICT (position) DO UPDATE SET type = 'Forged'",
+    ],
+)
+def test_the_log_refuses_rewrites_from_a_plain_connection(raw, sql):
+    before = _snapshot(raw)
+    with pytest.raises(sqlite3.DatabaseError):
+        raw.execute(sql)
+    raw.rollback()
+    assert _snapshot(raw) == before
+
+
+def test_replace_is_refused_even_with_recursive_triggers_on(raw):
+    raw.execute("PRAGMA recursive_triggers = ON")
+    before = _snapshot(raw)
+    with pytest.raises(sqlite3.DatabaseError):
+        raw.execute(
+            "INSERT OR REPLACE INTO events (position, event_id, stream_id, version, type, payload, metadata,"
+            " recorded_at) VALUES (2, 'x', 'a', 2, 'Forged', '{}', '{}', '2000-01-01T00:00:00.000000Z')"
+        )
+    assert _snapshot(raw) == before
+
+
+def test_invalid_json_payload_is_refused(raw):
+    with pytest.raises(sqlite3.IntegrityError):
+        raw.execute(
+            "INSERT INTO events (event_id, stream_id, version, type, payload, metadata, recorded_at)"
+            " VALUES ('j', 'j', 1, 'T', 'not json', '{}', '2000-01-01T00:00:00.000000Z')"
+        )
+
+
+def test_connection_settings(store):
+    conn = store.conn
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_parent_folders_are_created(tmp_path):
+    conn = connect(tmp_path / "a" / "b" / "log.db")
+    assert (tmp_path / "a" / "b" / "log.db").exists()
+    conn.close()
+
+
+def test_a_newer_schema_is_refused(db_path):
+    connect(db_path).close()
+    plain = sqlite3.connect(db_path)
+    plain.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    plain.close()
+    with pytest.raises(TimelineError, match="newer"):
+        connect(db_path)
+
+
+def test_migrations_are_idempotent(db_path):
+    connect(db_path).close()
+    conn = connect(db_path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    conn.close()

@@ -1,0 +1,187 @@
+"""Facts through the service: projections follow the log, rebuild and import give identical results."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import sqlite3
+
+import pytest
+
+from events import projections
+from events.backup import export_to, import_from
+from events.clock import FixedClock
+from events.errors import ConcurrencyConflict, FactRetracted, ImportRefused, UnknownFact, ValidationError
+from events.service import Timeline
+from events.store import EventStore, connect
+
+T0 = dt.datetime(2024, 7, 3, 9, 30, tzinfo=dt.timezone.utc)
+FACT = {"date": "2022-09-15", "end_date": "2022-09-16", "title": "SCO summit in Samarkand",
+        "summary": "Leaders meet for two days.", "tags": ["SCO", "Summit", "uzbekistan"],
+        "sources": [{"url": "https://example.org/a", "outlet": "Example"}]}  # fmt: skip
+
+
+def open_timeline(path) -> Timeline:
+    return Timeline(EventStore(connect(path), FixedClock(T0, dt.timedelta(minutes=1))))
+
+
+@pytest.fixture
+def timeline(tmp_path):
+    t = open_timeline(tmp_path / "t.db")
+    yield t
+    t.close()
+
+
+def projection_dump(conn: sqlite3.Connection) -> dict:
+    tables = {name: conn.execute(f"SELECT * FROM {name} ORDER BY 1, 2").fetchall()
+              for name in ("facts", "fact_tags", "articles", "feed_status", "projection_checkpoints")}  # fmt: skip
+    tables["fts"] = conn.execute("SELECT rowid, title, summary, tags FROM facts_fts ORDER BY rowid").fetchall()
+    return tables
+
+
+def test_record_projects_a_normalised_fact(timeline):
+    fact = timeline.record_fact(FACT, actor="editor:ann")
+    assert (fact.date, fact.end_date, fact.precision) == ("2022-09-15", "2022-09-16", "day")
+    assert fact.tags == ("sco", "summit", "uzbekistan")
+    assert fact.version == 1 and not fact.corrected and not fact.retracted
+    event = list(timeline.store.read())[0]
+    assert event.type == "FactRecorded" and event.metadata["actor"] == "editor:ann"
+    hits = timeline.conn.execute("SELECT rowid FROM facts_fts WHERE facts_fts MATCH 'samarkand'").fetchall()
+    assert len(hits) == 1
+
+
+def test_correct_then_retract(timeline):
+    fact = timeline.record_fact(FACT, actor="editor:ann")
+    corrected = timeline.correct_fact(fact.fact_id, {"title": "SCO summit opens in Samarkand", "date": "2022-09"},
+                                      reason="wrong day", expected_version=1, actor="editor:bob")  # fmt: skip
+    assert corrected.corrected and corrected.version == 2 and corrected.precision == "month"
+    event = list(timeline.store.read())[-1]
+    assert event.payload["previous"] == {"title": "SCO summit in Samarkand", "date": "2022-09-15"}
+    assert event.payload["reason"] == "wrong day"
+    with pytest.raises(ConcurrencyConflict):
+        timeline.retract_fact(fact.fact_id, reason="dup", expected_version=1, actor="editor:bob")
+    retracted = timeline.retract_fact(fact.fact_id, reason="duplicate", expected_version=2, actor="editor:bob")
+    assert retracted.retracted and retracted.retraction_reason == "duplicate"
+    with pytest.raises(FactRetracted):
+        timeline.correct_fact(fact.fact_id, {"title": "x"}, reason="r", expected_version=3, actor="e")
+    assert timeline.conn.execute("SELECT retracted FROM fact_tags").fetchall() == [(1,)] * 3
+
+
+def test_a_correction_that_changes_nothing_is_refused(timeline):
+    fact = timeline.record_fact(FACT, actor="e")
+    with pytest.raises(ValidationError):
+        timeline.correct_fact(fact.fact_id, {"title": FACT["title"]}, reason="r", expected_version=1, actor="e")
+    assert timeline.store.last_position() == 1
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"date": "2022-13"}, "date"),
+        ({"date": None}, "date"),
+        ({"title": ""}, "title"),
+        ({"title": "x" * 201}, "title"),
+        ({"end_date": "2022-09-14"}, "end_date"),
+        ({"tags": "sco"}, "tags"),
+        ({"sources": [{"url": "javascript:alert(1)"}]}, "sources[0].url"),
+        ({"sources": [{"url": "ftp://x.org/"}]}, "sources[0].url"),
+        ({"sources": [{"url": "https://x.org/", "colour": "red"}]}, "sources[0].colour"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
+def test_bad_fields_name_the_field_and_record_nothing(timeline, change, field):
+    with pytest.raises(ValidationError) as caught:
+        timeline.record_fact({**FACT, **change}, actor="e")
+    assert caught.value.field.startswith(field)
+    assert timeline.store.is_empty()
+
+
+def test_unknown_fact(timeline):
+    with pytest.raises(UnknownFact):
+        timeline.fact("no-such-id")
+
+
+def test_idempotent_record(timeline):
+    a = timeline.record_fact(FACT, actor="e", idempotency_key="k")
+    b = timeline.record_fact(FACT, actor="e", idempotency_key="k")
+    assert a.fact_id == b.fact_id and timeline.store.last_position() == 1
+
+
+def build_history(timeline: Timeline) -> None:
+    timeline.init()
+    for i in range(30):
+        fact = timeline.record_fact({**FACT, "title": f"Fact {i}", "date": f"20{10 + i % 14}-0{1 + i % 9}", "end_date": None},
+                                    actor="e")  # fmt: skip
+        if i % 3 == 0:
+            timeline.correct_fact(fact.fact_id, {"tags": ["sco", f"t{i}"]}, reason="r", expected_version=1, actor="e")
+        if i % 5 == 0:
+            timeline.retract_fact(fact.fact_id, reason="gone", expected_version=None, actor="e")
+
+
+def test_rebuild_gives_the_identical_projection(timeline):
+    build_history(timeline)
+    before = projection_dump(timeline.conn)
+    projections.rebuild(timeline.store)
+    assert projection_dump(timeline.conn) == before
+    assert before["projection_checkpoints"] == [("main", timeline.store.last_position())]
+
+
+def test_projection_catches_up_in_chunks(timeline):
+    build_history(timeline)
+    expected = projection_dump(timeline.conn)
+    timeline.conn.execute("DELETE FROM projection_checkpoints")
+    for table in ("facts", "fact_tags", "facts_fts"):
+        timeline.conn.execute(f"DELETE FROM {table}")
+    projections.catch_up(timeline.store, batch=7)
+    assert projection_dump(timeline.conn) == expected
+
+
+def test_export_import_export_is_byte_identical(timeline, tmp_path):
+    build_history(timeline)
+    first = io.StringIO()
+    count = export_to(timeline.store, first)
+    assert count == timeline.store.last_position()
+    copy = open_timeline(tmp_path / "copy.db")
+    assert import_from(copy.store, io.StringIO(first.getvalue())) == count
+    projections.rebuild(copy.store)
+    second = io.StringIO()
+    export_to(copy.store, second)
+    assert second.getvalue() == first.getvalue()
+    assert projection_dump(copy.conn) == projection_dump(timeline.conn)
+    lines = first.getvalue().splitlines()
+    assert [json.loads(line)["position"] for line in lines] == list(range(1, count + 1))
+
+
+def test_import_refuses_a_non_empty_database_and_bad_lines(timeline, tmp_path):
+    timeline.init()
+    with pytest.raises(ImportRefused, match="empty"):
+        import_from(timeline.store, io.StringIO(""))
+    fresh = open_timeline(tmp_path / "fresh.db")
+    good = io.StringIO()
+    export_to(timeline.store, good)
+    lines = good.getvalue().splitlines(keepends=True)
+    for bad, message in [("{not json\n", "line 1"), ('{"position": 1}\n', "line 1"), (lines[1] + lines[0], "line 2")]:
+        with pytest.raises(ImportRefused, match=message):
+            import_from(fresh.store, io.StringIO(bad))
+        assert fresh.store.is_empty()
+
+
+def test_seeding_twice_adds_nothing(timeline):
+    assert timeline.init() >= 20
+    position = timeline.store.last_position()
+    assert timeline.init() == 0
+    assert timeline.store.last_position() == position
+    facts = timeline.conn.execute("SELECT date, precision, origin FROM facts").fetchall()
+    assert all(origin == "seed" for _, _, origin in facts)
+    assert {"year", "month", "day"} <= {p for _, p, _ in facts}
+
+
+def test_seed_ids_are_the_same_in_every_database(tmp_path):
+    ids = []
+    for name in ("a.db", "b.db"):
+        t = open_timeline(tmp_path / name)
+        t.init()
+        ids.append(sorted(r[0] for r in t.conn.execute("SELECT fact_id FROM facts")))
+        t.close()
+    assert ids[0] == ids[1]

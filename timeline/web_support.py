@@ -1,0 +1,68 @@
+"""Security headers on every response, and domain errors mapped to HTTP."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, jsonify, render_template, request
+
+from events.errors import ConcurrencyConflict, FactRetracted, UnknownFact, ValidationError
+
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
+
+
+def add_security_headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def error_response(status: int, message: str, *, parameter: str | None = None, field: str | None = None, **extra):
+    """JSON for the API ({"error", "parameter"/"field"}), an HTML page for people."""
+    if wants_json():
+        body = {"error": message, **extra}
+        if parameter is not None:
+            body["parameter"] = parameter
+        if field is not None:
+            body["field"] = field
+        return jsonify(body), status
+    return render_template("error.html", status=status, message=message, parameter=parameter or field), status
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(add_security_headers)
+
+    @app.errorhandler(UnknownFact)
+    def unknown(error):
+        return error_response(404, str(error))
+
+    @app.errorhandler(ValidationError)
+    def invalid(error):
+        return error_response(400, str(error), field=error.field)
+
+    @app.errorhandler(ConcurrencyConflict)
+    def conflict(error):
+        return error_response(409, str(error), current_version=error.actual)
+
+    @app.errorhandler(FactRetracted)
+    def retracted(error):
+        return error_response(409, str(error))
+
+    @app.errorhandler(404)
+    def not_found(_error):
+        return error_response(404, "not found")
+
+    @app.errorhandler(405)
+    def not_allowed(_error):
+        return error_response(405, "method not allowed")
+
+    @app.errorhandler(413)
+    def too_large(_error):
+        return error_response(413, "request body too large")
