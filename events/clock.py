@@ -16,11 +16,16 @@ def to_utc_text(moment: dt.datetime) -> str:
     """Fixed-width ISO 8601 in UTC with microseconds: sorts as text."""
     if moment.tzinfo is None:
         raise ValueError("naive datetime: timestamps must carry a time zone")
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if moment.tzinfo is not dt.timezone.utc:
+        moment = moment.astimezone(dt.timezone.utc)
+    return moment.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def from_utc_text(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    """Inverse of to_utc_text (also accepts +00:00 offsets)."""
+    if text.endswith("Z"):
+        return dt.datetime.fromisoformat(text[:-1]).replace(tzinfo=dt.timezone.utc)
+    return dt.datetime.fromisoformat(text).astimezone(dt.timezone.utc)
 
 
 def parse_instant(text: str) -> dt.datetime:

@@ -106,6 +106,19 @@ class FuzzyDate:
         return self.sort_key() < other.sort_key()
 
 
+_PRECISION_BY_LENGTH = {4: Precision.YEAR, 7: Precision.MONTH, 10: Precision.DAY}
+
+
+def precision_of(iso: str) -> Precision:
+    """Precision of an already validated ISO fuzzy date, without parsing it again (hot in rebuild)."""
+    return _PRECISION_BY_LENGTH[len(iso)]
+
+
+def sort_key_of(iso: str) -> str:
+    """FuzzyDate.sort_key() of an already validated ISO fuzzy date."""
+    return iso + "-00-00"[len(iso) - 4:] if len(iso) < 10 else iso
+
+
 def parse_optional(text: str | None) -> FuzzyDate | None:
     return None if text in (None, "") else FuzzyDate.parse(text)
 

@@ -10,7 +10,7 @@ from typing import Any, Iterable, Mapping
 from urllib.parse import urlsplit
 
 from events.clock import to_utc_text
-from events.dates import FuzzyDate, check_span, parse_optional
+from events.dates import FuzzyDate, check_span, parse_optional, precision_of, sort_key_of
 from events.errors import FactRetracted, InvalidDate, UnknownFact, ValidationError
 from events.model import Event, NewEvent
 
@@ -63,11 +63,11 @@ class FactState:
 
     @property
     def precision(self) -> str:
-        return self.fuzzy_date.precision.value
+        return precision_of(self.date).value
 
     @property
     def sort_key(self) -> str:
-        return self.fuzzy_date.sort_key()
+        return sort_key_of(self.date)
 
 
 # ---------------------------------------------------------------- validation

@@ -98,10 +98,6 @@ CREATE TABLE facts (
     last_recorded  TEXT    NOT NULL,
     last_position  INTEGER NOT NULL
 );
--- Timeline pages: live facts in date order, keyset on (sort_key, n).
-CREATE INDEX facts_timeline ON facts (retracted, sort_key, n);
--- The Atom feed: most recently changed first.
-CREATE INDEX facts_changed ON facts (last_position);
 
 -- Tag filters and the tag sidebar, in timeline order within a tag.
 CREATE TABLE fact_tags (
@@ -111,7 +107,6 @@ CREATE TABLE fact_tags (
     n         INTEGER NOT NULL,
     PRIMARY KEY (tag, retracted, sort_key, n)
 ) WITHOUT ROWID;
-CREATE INDEX fact_tags_by_fact ON fact_tags (n);
 
 -- Full-text search over titles, summaries and tags; rowid = facts.n.
 CREATE VIRTUAL TABLE facts_fts USING fts5 (
@@ -158,7 +153,19 @@ CREATE TABLE feed_status (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_EVENT_LOG, _PROJECTIONS, _INGEST_STATE)
+# Secondary indexes of the projections. Rebuild drops them, loads, and creates
+# them again: sorting once is much cheaper than updating them row by row.
+PROJECTION_INDEXES = """
+-- Timeline pages: live facts in date order, keyset on (sort_key, n).
+CREATE INDEX facts_timeline ON facts (retracted, sort_key, n);
+-- The Atom feed: most recently changed first.
+CREATE INDEX facts_changed ON facts (last_position);
+-- Replacing a fact's tags when it changes.
+CREATE INDEX fact_tags_by_fact ON fact_tags (n);
+"""
+PROJECTION_INDEX_NAMES = ("facts_timeline", "facts_changed", "fact_tags_by_fact")
+
+MIGRATIONS: tuple[str, ...] = (_EVENT_LOG, _PROJECTIONS + PROJECTION_INDEXES, _INGEST_STATE)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # Tables that projections own; rebuild drops and refills exactly these.
@@ -180,7 +187,7 @@ def migrate(conn: sqlite3.Connection) -> int:
         conn.execute("BEGIN IMMEDIATE")
         try:
             if schema_version(conn) == number:  # another process may have migrated meanwhile
-                for statement in _statements(MIGRATIONS[number]):
+                for statement in statements(MIGRATIONS[number]):
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {number + 1}")
             conn.execute("COMMIT")
@@ -190,7 +197,7 @@ def migrate(conn: sqlite3.Connection) -> int:
     return SCHEMA_VERSION
 
 
-def _statements(script: str) -> list[str]:
+def statements(script: str) -> list[str]:
     """Split a script into complete statements (triggers contain semicolons)."""
     statements, buffer = [], ""
     for line in script.splitlines(keepends=True):

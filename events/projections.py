@@ -7,9 +7,9 @@ import sqlite3
 from typing import Callable, Iterable, Iterator
 
 from events.facts import FACT_EVENT_TYPES, FactState, evolve
-from events.migrations import PROJECTION_TABLES
+from events.migrations import PROJECTION_INDEX_NAMES, PROJECTION_INDEXES, PROJECTION_TABLES, statements
 from events.model import Event
-from events.store import EventStore, write_transaction
+from events.store import EventStore, canonical_json, write_transaction
 
 CHECKPOINT = "main"
 BATCH = 5_000
@@ -52,12 +52,16 @@ def rebuild(store: EventStore, *, progress: Callable[[int], None] | None = None)
     with write_transaction(store.conn) as conn:
         for table in PROJECTION_TABLES:
             conn.execute(f"DELETE FROM {table}")
+        for index in PROJECTION_INDEX_NAMES:
+            conn.execute(f"DROP INDEX IF EXISTS {index}")
         position = 0
         for events in _chunks(store.read(), BATCH):
             apply(conn, events, fresh=True)
             position = events[-1].position
             if progress:
                 progress(len(events))
+        for statement in statements(PROJECTION_INDEXES):
+            conn.execute(statement)
         _set_checkpoint(conn, position)
     return position
 
@@ -96,11 +100,11 @@ def _write_states(conn: sqlite3.Connection, rows: list[tuple[int, FactState]], r
     if replace:
         conn.executemany("DELETE FROM fact_tags WHERE n = ?", [(n,) for n, _ in rows])
         conn.executemany("DELETE FROM facts_fts WHERE rowid = ?", [(n,) for n, _ in rows])
-    conn.executemany(_UPSERT_FACT, [_fact_row(n, s) for n, s in rows])
-    conn.executemany(
-        "INSERT INTO fact_tags (tag, retracted, sort_key, n) VALUES (?, ?, ?, ?)",
-        [(tag, int(s.retracted), s.sort_key, n) for n, s in rows for tag in s.tags],
-    )
+    facts = [_fact_row(n, s) for n, s in rows]
+    conn.executemany(_UPSERT_FACT, facts)
+    tag_rows = [(tag, int(s.retracted), row[2], n) for (n, s), row in zip(rows, facts) for tag in s.tags]
+    tag_rows.sort()  # in key order, the WITHOUT ROWID b-tree mostly appends
+    conn.executemany("INSERT INTO fact_tags (tag, retracted, sort_key, n) VALUES (?, ?, ?, ?)", tag_rows)
     conn.executemany(
         "INSERT INTO facts_fts (rowid, title, summary, tags) VALUES (?, ?, ?, ?)",
         [(n, s.title, s.summary, " ".join(s.tags)) for n, s in rows],
@@ -110,7 +114,7 @@ def _write_states(conn: sqlite3.Connection, rows: list[tuple[int, FactState]], r
 def _fact_row(n: int, s: FactState) -> tuple:
     return (
         n, s.fact_id, s.sort_key, s.date, s.end_date, s.precision, s.title, s.summary,
-        json.dumps(list(s.tags), ensure_ascii=False), json.dumps(list(s.sources), ensure_ascii=False),
+        canonical_json(list(s.tags)), canonical_json(list(s.sources)),
         s.origin, s.version, int(s.corrected), int(s.retracted), s.retraction_reason,
         s.first_recorded, s.last_recorded, s.last_position,
     )  # fmt: skip

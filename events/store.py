@@ -68,8 +68,7 @@ class EventStore:
                     earlier = self._read_key(idempotency_key)
                     if earlier:
                         return AppendResult(earlier, replayed=True)
-                first_position = self._insert(batch, idempotency_key)
-                return AppendResult(tuple(self.read(after=first_position - 1)))
+                return AppendResult(self._insert(batch, idempotency_key))
         except sqlite3.IntegrityError as error:
             raise self._domain_error(error, batch) from None
 
@@ -83,8 +82,10 @@ class EventStore:
     ) -> AppendResult:
         return self.append([StreamAppend(stream_id, tuple(events), expected_version)], idempotency_key=idempotency_key)
 
-    def _insert(self, batch: Sequence[StreamAppend], idempotency_key: str | None) -> int:
-        recorded_at = to_utc_text(self.clock())
+    def _insert(self, batch: Sequence[StreamAppend], idempotency_key: str | None) -> tuple[Event, ...]:
+        """Insert the rows and return them as Events, without reading them back."""
+        moment = self.clock()
+        recorded_at = to_utc_text(moment)
         rows, index = [], 0
         for stream in batch:
             version = stream.expected_version
@@ -96,9 +97,21 @@ class EventStore:
                 index += 1
         if not rows:
             raise TimelineError("an append needs at least one event")
-        before = self.last_position()
+        base = self._next_position_base()
         self.conn.executemany(_INSERT, rows)
-        return before + 1
+        return tuple(
+            Event(base + i + 1, row[0], row[1], row[2], row[3], row[4], event.payload,
+                  _with_key(event.metadata, idempotency_key), idempotency_key, moment)
+            for i, (row, event) in enumerate(zip(rows, _flatten(batch)))
+        )  # fmt: skip
+
+    def _next_position_base(self) -> int:
+        """AUTOINCREMENT gives max(sqlite_sequence, max position) + 1, + 2, ... under our write lock."""
+        row = self.conn.execute(
+            "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0),"
+            " COALESCE((SELECT MAX(position) FROM events), 0))"
+        ).fetchone()
+        return row[0]
 
     def _domain_error(self, error: sqlite3.IntegrityError, batch: Sequence[StreamAppend]) -> Exception:
         text = str(error)
@@ -158,10 +171,18 @@ class EventStore:
         return self.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM events)").fetchone()[0] == 1
 
 
+def _flatten(batch: Sequence[StreamAppend]) -> Iterator[NewEvent]:
+    for stream in batch:
+        yield from stream.events
+
+
+def _with_key(metadata: dict, key: str | None) -> dict:
+    """Metadata as recorded: the idempotency key is kept with the event it deduplicated."""
+    return metadata if key is None else dict(metadata, idempotency_key=key)
+
+
 def _row(stream_id: str, version: int, event: NewEvent, key: str | None, index: int, recorded_at: str) -> tuple:
-    metadata = dict(event.metadata)
-    if key is not None:
-        metadata["idempotency_key"] = key
+    metadata = _with_key(event.metadata, key)
     return (
         uuid7(),
         stream_id,
@@ -176,9 +197,15 @@ def _row(stream_id: str, version: int, event: NewEvent, key: str | None, index: 
     )
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
 def canonical_json(value: dict) -> str:
-    """The one JSON spelling of payloads and metadata: sorted keys, compact, UTF-8."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    """The one JSON spelling of payloads and metadata: sorted keys, compact, UTF-8.
+
+    One encoder for all calls: json.dumps with options builds a new one each time.
+    """
+    return _ENCODER.encode(value)
 
 
 def _event(row: tuple) -> Event:
