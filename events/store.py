@@ -86,15 +86,16 @@ class EventStore:
         """Insert the rows and return them as Events, without reading them back."""
         moment = self.clock()
         recorded_at = to_utc_text(moment)
-        rows, index = [], 0
+        rows, index, reached = [], 0, {}
         for stream in batch:
             version = stream.expected_version
-            if version is None:
-                version = self.stream_version(stream.stream_id)
+            if version is None:  # a stream named twice in one batch continues where it got to
+                version = reached.get(stream.stream_id) or self.stream_version(stream.stream_id)
             for event in stream.events:
                 version += 1
                 rows.append(_row(stream.stream_id, version, event, idempotency_key, index, recorded_at))
                 index += 1
+            reached[stream.stream_id] = version
         if not rows:
             raise TimelineError("an append needs at least one event")
         base = self._next_position_base()

@@ -1,0 +1,88 @@
+"""Articles from feeds and feed polls as events: dedupe keys, payloads, stream ids."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Protocol, Sequence
+
+from events.model import NewEvent
+
+ARTICLE_INGESTED = "ArticleIngested"
+ARTICLE_UPDATED = "ArticleUpdated"
+ARTICLE_RELEVANCE_CHANGED = "ArticleRelevanceChanged"
+FEED_POLLED = "FeedPolled"
+MAX_TEXT = 100_000
+
+
+class ArticleLike(Protocol):
+    guid: str | None
+    link: str | None
+    title: str
+    summary: str
+    content: str
+    categories: Sequence[str]
+
+
+def _sha(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def article_key(item: ArticleLike, published_iso: str) -> str:
+    """GUID, else link, else a hash of title and publication date (miniflux's rule)."""
+    if item.guid:
+        return f"guid:{item.guid.strip()}"
+    if item.link:
+        return f"link:{item.link.strip()}"
+    return f"hash:{_sha(item.title, published_iso)}"
+
+
+def article_stream(key: str) -> str:
+    return f"article-{_sha(key)[:32]}"
+
+
+def feed_stream(feed_name: str) -> str:
+    return f"feed-{feed_name}"
+
+
+def article_text(item: ArticleLike) -> str:
+    """The article's text as stored: content if the feed carries it, else the summary."""
+    return (item.content or item.summary or "")[:MAX_TEXT]
+
+
+def content_hash(item: ArticleLike) -> str:
+    return _sha(item.title, item.summary, item.content, item.link or "", "|".join(item.categories))
+
+
+def article_payload(item: ArticleLike, *, key: str, feed: str, outlet: str, published: str,
+                    date_from_feed: bool, verdict: str) -> dict[str, Any]:  # fmt: skip
+    return {
+        "key": key,
+        "url": item.link,
+        "guid": item.guid,
+        "title": item.title,
+        "summary": item.summary,
+        "text": article_text(item),
+        "categories": list(item.categories),
+        "outlet": outlet,
+        "feed": feed,
+        "published": published,
+        "date_from_feed": date_from_feed,
+        "content_hash": content_hash(item),
+        "relevance": verdict,
+    }
+
+
+def article_ingested(payload: dict[str, Any], actor: str) -> NewEvent:
+    return NewEvent(ARTICLE_INGESTED, payload, {"actor": actor})
+
+
+def article_updated(payload: dict[str, Any], actor: str) -> NewEvent:
+    return NewEvent(ARTICLE_UPDATED, payload, {"actor": actor})
+
+
+def feed_polled(payload: dict[str, Any], actor: str) -> NewEvent:
+    return NewEvent(FEED_POLLED, payload, {"actor": actor})
+
+
+def relevance_changed(key: str, keep: bool, reason: str, actor: str) -> NewEvent:
+    return NewEvent(ARTICLE_RELEVANCE_CHANGED, {"key": key, "keep": keep, "reason": reason}, {"actor": actor})

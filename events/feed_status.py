@@ -1,0 +1,49 @@
+"""Read side of feed health and of the articles already seen (projections of the log)."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+_STATUS_COLUMNS = ("feed, url, last_poll, last_success, last_error, error_streak, next_poll, etag, last_modified,"
+                   " moved_to, items_seen, items_kept")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FeedStatus:
+    feed: str
+    url: str | None = None
+    last_poll: str | None = None
+    last_success: str | None = None
+    last_error: str | None = None
+    error_streak: int = 0
+    next_poll: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    moved_to: str | None = None
+    items_seen: int = 0
+    items_kept: int = 0
+
+
+@dataclass(frozen=True)
+class SeenArticle:
+    stream_id: str
+    content_hash: str
+    version: int
+
+
+def feed_status(conn: sqlite3.Connection, feed: str) -> FeedStatus:
+    row = conn.execute(f"SELECT {_STATUS_COLUMNS} FROM feed_status WHERE feed = ?", (feed,)).fetchone()
+    return FeedStatus(*row) if row else FeedStatus(feed)
+
+
+def all_feed_status(conn: sqlite3.Connection) -> dict[str, FeedStatus]:
+    rows = conn.execute(f"SELECT {_STATUS_COLUMNS} FROM feed_status ORDER BY feed").fetchall()
+    return {row[0]: FeedStatus(*row) for row in rows}
+
+
+def seen_article(conn: sqlite3.Connection, key: str) -> SeenArticle | None:
+    row = conn.execute(
+        "SELECT stream_id, content_hash, version FROM articles WHERE article_key = ?", (key,)
+    ).fetchone()
+    return SeenArticle(*row) if row else None

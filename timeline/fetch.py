@@ -1,0 +1,144 @@
+"""All network I/O of the service: one HTTP GET of a feed, with limits and conditional headers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+USER_AGENT = "SCO-Timeline/0.1 (+{base_url}; news timeline of the Shanghai Cooperation Organization)"
+MAX_REDIRECTS = 5
+PERMANENT = (301, 308)
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """What a poll got: a body, a 304, or an error said in words."""
+
+    url: str                          # the URL finally fetched, after redirects
+    status: int | None = None
+    body: bytes | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    moved_to: str | None = None       # target of a permanent redirect, to show in `timeline feeds`
+    retry_after: float | None = None  # seconds the server asked us to wait (429/503)
+    error: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True)
+class FetchLimits:
+    timeout_seconds: float = 20.0
+    max_body_bytes: int = 5_000_000
+    user_agent: str = USER_AGENT.format(base_url="http://127.0.0.1:8080/")
+
+
+class Fetcher:
+    """GET a feed with a timeout, a body cap, redirects checked hop by hop, and conditional headers."""
+
+    def __init__(self, limits: FetchLimits, transport: httpx.BaseTransport | None = None):
+        self.limits = limits
+        self.client = httpx.Client(
+            timeout=httpx.Timeout(limits.timeout_seconds),
+            follow_redirects=False,
+            headers={"User-Agent": limits.user_agent,
+                     "Accept": "application/atom+xml, application/rss+xml, application/xml;q=0.9, */*;q=0.5"},
+            transport=transport,
+            trust_env=False,  # no proxy from the environment: only the URLs in config are reached
+        )  # fmt: skip
+
+    def close(self) -> None:
+        self.client.close()
+
+    def __call__(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        try:
+            return self._follow(url, headers)
+        except httpx.TimeoutException:
+            return FetchResult(url, error=f"timed out after {self.limits.timeout_seconds:g} s")
+        except httpx.HTTPError as error:
+            return FetchResult(url, error=f"{type(error).__name__}: {error}"[:500])
+
+    def _follow(self, url: str, headers: dict[str, str]) -> FetchResult:
+        moved_to, all_permanent = None, True
+        for _ in range(MAX_REDIRECTS + 1):
+            refusal = refuse_url(url)
+            if refusal:
+                return FetchResult(url, error=refusal, moved_to=moved_to)
+            with self.client.stream("GET", url, headers=headers) as response:
+                if response.is_redirect:
+                    url = urljoin(url, response.headers.get("Location", ""))
+                    all_permanent = all_permanent and response.status_code in PERMANENT
+                    if all_permanent:  # the feed has moved for good: say where
+                        moved_to = url
+                    continue
+                return self._result(url, response, moved_to)
+        return FetchResult(url, error=f"more than {MAX_REDIRECTS} redirects", moved_to=moved_to)
+
+    def _result(self, url: str, response: httpx.Response, moved_to: str | None) -> FetchResult:
+        common = {"url": url, "status": response.status_code, "moved_to": moved_to}
+        if response.status_code == 304:
+            return FetchResult(**common)
+        if response.status_code in (429, 503):
+            wait = retry_after_seconds(response.headers.get("Retry-After"))
+            return FetchResult(**common, retry_after=wait, error=f"HTTP {response.status_code}" + (
+                f", retry after {wait:g} s" if wait is not None else ""))  # fmt: skip
+        if response.status_code >= 400:
+            return FetchResult(**common, error=f"HTTP {response.status_code} {response.reason_phrase}")
+        body = self._read_capped(response)
+        if body is None:
+            return FetchResult(**common, error=f"body larger than {self.limits.max_body_bytes} bytes")
+        return FetchResult(**common, body=body, etag=response.headers.get("ETag"),
+                           last_modified=response.headers.get("Last-Modified"))  # fmt: skip
+
+    def _read_capped(self, response: httpx.Response) -> bytes | None:
+        """The body, or None as soon as it passes the cap (a lying Content-Length changes nothing)."""
+        declared = response.headers.get("Content-Length")
+        if declared and declared.isdigit() and int(declared) > self.limits.max_body_bytes:
+            return None
+        chunks, size = [], 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > self.limits.max_body_bytes:
+                return None
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def refuse_url(url: str) -> str | None:
+    """Only absolute http(s) URLs are polled: never file:, ftp: or a local path."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"refused URL {url!r}: only http and https are polled"
+    return None
+
+
+def retry_after_seconds(value: str | None, *, now: dt.datetime | None = None) -> float | None:
+    """Retry-After as seconds: either a number of seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    now = now or dt.datetime.now(dt.timezone.utc)
+    return max(0.0, (when - now).total_seconds())

@@ -1,0 +1,64 @@
+"""Replay stored articles through the current tagging rules; differences become new events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from events import articles as art
+from events.facts import FACT_RECORDED, fact_retracted
+from events.model import NewEvent, StreamAppend
+from events.service import Timeline
+from events.tagging import TaggingRules, classify
+from timeline.config import Config
+
+ACTOR = "retag"
+
+
+@dataclass
+class _Article:
+    payload: dict
+    keep: bool = True  # stored articles were kept when they were ingested
+    facts: list[str] = field(default_factory=list)
+
+
+def retag_articles(timeline: Timeline, config: Config) -> int:
+    """Record ArticleRelevanceChanged where the verdict flipped, and retract facts only that article backed."""
+    rules = TaggingRules.from_mapping(config.tagging)
+    changed = 0
+    for stream, article in _stored_articles(timeline).items():
+        p = article.payload
+        verdict = classify(title=p["title"], summary=p.get("summary", ""), content=p.get("text", ""),
+                           categories=p.get("categories", ()), rules=rules)  # fmt: skip
+        if verdict.keep == article.keep:
+            continue
+        batch = [StreamAppend(stream, (art.relevance_changed(p["key"], verdict.keep, verdict.reason, ACTOR),))]
+        if not verdict.keep:
+            batch += _retractions(timeline, article.facts, p["key"])
+        timeline.store.append(batch)
+        changed += 1
+    timeline.catch_up()
+    return changed
+
+
+def _stored_articles(timeline: Timeline) -> dict[str, _Article]:
+    found: dict[str, _Article] = {}
+    for event in timeline.store.read():
+        if event.type in (art.ARTICLE_INGESTED, art.ARTICLE_UPDATED):
+            article = found.setdefault(event.stream_id, _Article(event.payload))
+            article.payload = event.payload
+        elif event.type == art.ARTICLE_RELEVANCE_CHANGED and event.stream_id in found:
+            found[event.stream_id].keep = event.payload["keep"]
+        elif event.type == FACT_RECORDED and event.payload.get("article") in found:
+            found[event.payload["article"]].facts.append(event.stream_id)
+    return found
+
+
+def _retractions(timeline: Timeline, fact_ids: list[str], key: str) -> list[StreamAppend]:
+    out = []
+    for fact_id in fact_ids:
+        state = timeline.fact(fact_id)
+        if state.retracted or len(state.sources) > 1:  # other articles still back it
+            continue
+        event = fact_retracted(state, f"its only article ({key}) no longer matches the SCO tagging rules")
+        out.append(StreamAppend(fact_id, (NewEvent(event.type, event.payload, {"actor": ACTOR}),), state.version))
+    return out
