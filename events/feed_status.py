@@ -42,8 +42,13 @@ def all_feed_status(conn: sqlite3.Connection) -> dict[str, FeedStatus]:
     return {row[0]: FeedStatus(*row) for row in rows}
 
 
-def seen_article(conn: sqlite3.Connection, key: str) -> SeenArticle | None:
+def seen_article(conn: sqlite3.Connection, key: str, url: str | None = None) -> SeenArticle | None:
+    """The article stored under this dedupe key, else one stored from the same link."""
     row = conn.execute(
         "SELECT stream_id, content_hash, version FROM articles WHERE article_key = ?", (key,)
     ).fetchone()
+    if row is None and url:
+        row = conn.execute(
+            "SELECT stream_id, content_hash, version FROM articles WHERE url = ? LIMIT 1", (url,)
+        ).fetchone()
     return SeenArticle(*row) if row else None

@@ -125,6 +125,8 @@ CREATE TABLE articles (
     content_hash TEXT NOT NULL,
     version      INTEGER NOT NULL
 );
+-- A second feed often carries the same article under its own GUID: the link finds it.
+CREATE INDEX articles_by_url ON articles (url);
 """
 
 _INGEST_STATE = """

@@ -124,6 +124,86 @@ def add(ctx, date, end_date, title, summary, tags, sources) -> None:
     click.echo(fact.fact_id)
 
 
+@cli.command()
+@click.option("--feed", "feed_names", multiple=True, help="Poll only this feed (by name); repeatable.")
+@click.pass_context
+@_fail_cleanly
+def ingest(ctx: click.Context, feed_names: tuple[str, ...]) -> None:
+    """Poll the configured feeds now and exit (for cron and tests)."""
+    from timeline.fetch import Fetcher
+    from timeline.ingest import Ingestor
+    from timeline.scheduler import fetch_limits
+
+    config = _config(ctx)
+    feeds = _chosen_feeds(config, feed_names)
+    timeline = _open(ctx)
+    fetcher = Fetcher(fetch_limits(config))
+    ctx.call_on_close(fetcher.close)
+    ingestor = Ingestor(timeline, config, fetcher)
+    failed = 0
+    for feed in feeds:
+        report = ingestor.poll(feed)
+        click.echo(report.line())
+        failed += bool(report.errors) and not (report.kept or report.updated or report.not_modified)
+    if failed and failed == len(feeds):
+        ctx.exit(2)
+
+
+def _chosen_feeds(config: Config, names: tuple[str, ...]):
+    known = {feed.name: feed for feed in config.feeds}
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise click.ClickException(f"unknown feed {unknown[0]!r}; configured: {', '.join(known) or 'none'}")
+    return [known[name] for name in names] if names else list(config.feeds)
+
+
+@cli.command()
+@click.pass_context
+@_fail_cleanly
+def feeds(ctx: click.Context) -> None:
+    """List every configured feed with its health."""
+    from events.feed_status import all_feed_status
+
+    config = _config(ctx)
+    status = all_feed_status(_open(ctx).conn)
+    for feed in config.feeds:
+        s = status.get(feed.name)
+        click.echo(f"{feed.name}  {feed.url}  every {config.feed_interval(feed)} min")
+        if s is None:
+            click.echo("    never polled")
+            continue
+        health = "ok" if s.error_streak == 0 else f"failing ({s.error_streak} in a row)"
+        click.echo(f"    {health}; last poll {s.last_poll or '-'}; last success {s.last_success or '-'};"
+                   f" next poll {s.next_poll or '-'}; items seen {s.items_seen}, kept {s.items_kept}")  # fmt: skip
+        if s.last_error:
+            click.echo(f"    last error: {s.last_error}")
+        if s.moved_to:
+            click.echo(f"    moved permanently to {s.moved_to} (update config.toml)")
+
+
+@cli.command()
+@click.pass_context
+@_fail_cleanly
+def retag(ctx: click.Context) -> None:
+    """Replay every stored article through the current tagging rules; record what changed."""
+    from timeline.retag import retag_articles
+
+    changed = retag_articles(_open(ctx), _config(ctx))
+    click.echo(f"articles whose relevance changed: {changed}")
+
+
+@cli.command()
+@click.option("--host", help="Interface to listen on (default: server.host in the config).")
+@click.option("--port", type=click.IntRange(0, 65535), help="Port (default: server.port; 0 picks a free one).")
+@click.pass_context
+@_fail_cleanly
+def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
+    """Create and seed the database if missing, then serve the timeline (waitress)."""
+    from timeline.server import serve as run_server
+
+    run_server(_config(ctx), host, port, echo=click.echo)
+
+
 def main() -> None:
     cli(prog_name="timeline")
 

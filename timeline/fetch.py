@@ -80,7 +80,7 @@ class Fetcher:
             if refusal:
                 return FetchResult(url, error=refusal, moved_to=moved_to)
             with self.client.stream("GET", url, headers=headers) as response:
-                if response.is_redirect:
+                if response.has_redirect_location:
                     url = urljoin(url, response.headers.get("Location", ""))
                     all_permanent = all_permanent and response.status_code in PERMANENT
                     if all_permanent:  # the feed has moved for good: say where

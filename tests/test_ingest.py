@@ -1,0 +1,299 @@
+"""Ingest against a real HTTP server on 127.0.0.1: polls, dedupe, failures, backoff, leases."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+from click.testing import CliRunner
+
+from events.clock import FixedClock
+from events.feed_status import feed_status
+from events.leases import take_lease
+from events.service import Timeline
+from events.store import EventStore, connect
+from tests.feed_server import DATA, FeedServer, Route
+from timeline.cli import cli
+from timeline.config import config_from_mapping
+from timeline.fetch import Fetcher, FetchLimits
+from timeline.ingest import Ingestor, backoff
+
+NOW = dt.datetime(2024, 5, 23, 12, 0, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture
+def server():
+    with FeedServer() as s:
+        yield s
+
+
+@pytest.fixture
+def clock():
+    return FixedClock(NOW)
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return tmp_path / "t.db"
+
+
+@pytest.fixture
+def timeline(db_path, clock):
+    t = Timeline(EventStore(connect(db_path), clock))
+    yield t
+    t.close()
+
+
+def make_config(db_path, server, feeds: dict[str, str], **ingest):
+    return config_from_mapping({
+        "database": {"path": str(db_path)},
+        "ingest": {"timeout_seconds": 2, **ingest},
+        "feeds": [{"name": name, "url": server.url(path)} for name, path in feeds.items()],
+    })  # fmt: skip
+
+
+def ingestor(timeline, config, clock, *, holder="test", **limits):
+    fetcher = Fetcher(FetchLimits(timeout_seconds=config.timeout_seconds, max_body_bytes=config.max_body_bytes,
+                                  **limits))  # fmt: skip
+    return Ingestor(timeline, config, fetcher, clock=clock, holder=holder)
+
+
+def events_of(timeline, kind):
+    return [e for e in timeline.store.read() if e.type == kind]
+
+
+def test_first_poll_keeps_sco_items_and_records_their_facts(server, timeline, db_path, clock):
+    server.serve_file("/rss", "ingest/sco_news.rss", etag='"v1"')
+    config = make_config(db_path, server, {"steppe": "/rss"})
+    report = ingestor(timeline, config, clock).poll(config.feeds[0])
+    assert (report.new, report.kept, report.skipped, report.errors) == (3, 2, 1, [])
+    articles = events_of(timeline, "ArticleIngested")
+    assert sorted(a.payload["title"] for a in articles) == ["Bloc leaders set summit date",
+                                                            "SCO foreign ministers gather in Astana"]
+    summit = next(a for a in articles if a.payload["guid"] == "steppe-1003")
+    assert summit.payload["published"] == "2024-05-22T15:30:00.000000Z"  # +0300 converted to UTC
+    assert summit.payload["outlet"] == "Steppe Wire" and summit.payload["feed"] == "steppe"
+    facts = events_of(timeline, "FactRecorded")
+    assert facts and all(f.payload["origin"] == "feed" for f in facts)
+    assert {f.payload["article"] for f in facts} == {a.stream_id for a in articles}
+    assert all(f.metadata["actor"] == "feed:steppe" for f in facts)
+    assert any(s["url"] == "http://example.org/news/summit-date" for f in facts for s in f.payload["sources"])
+    assert feed_status(timeline.conn, "steppe").items_kept == 2
+
+
+def test_second_poll_is_a_conditional_get_answered_304(server, timeline, db_path, clock):
+    server.serve_file("/rss", "ingest/sco_news.rss", etag='"v1"')
+    config = make_config(db_path, server, {"steppe": "/rss"})
+    ing = ingestor(timeline, config, clock)
+    ing.poll(config.feeds[0])
+    position = timeline.store.last_position()
+    report = ing.poll(config.feeds[0])
+    assert report.not_modified and report.kept == 0
+    assert server.requests[-1][1].get("If-None-Match") == '"v1"'
+    assert [e.type for e in timeline.store.read(after=position)] == ["FeedPolled"]
+
+
+def test_the_same_item_in_two_feeds_is_recorded_once(server, timeline, db_path, clock):
+    server.serve_file("/rss", "ingest/sco_news.rss")
+    server.serve_file("/atom", "ingest/other_outlet.atom", content_type="application/atom+xml")
+    config = make_config(db_path, server, {"steppe": "/rss", "caspian": "/atom"})
+    ing = ingestor(timeline, config, clock)
+    ing.poll(config.feeds[0])
+    report = ing.poll(config.feeds[1])
+    assert (report.kept, report.skipped, report.errors) == (0, 1, [])  # the summit item is known, Scotland is not SCO
+    assert len(events_of(timeline, "ArticleIngested")) == 2
+
+
+def test_an_updated_item_records_article_updated_not_a_duplicate(server, timeline, db_path, clock):
+    server.serve_file("/rss", "ingest/sco_news.rss", etag='"v1"')
+    config = make_config(db_path, server, {"steppe": "/rss"})
+    ing = ingestor(timeline, config, clock)
+    ing.poll(config.feeds[0])
+    server.serve_file("/rss", "ingest/sco_news_updated.rss", etag='"v2"')
+    report = ing.poll(config.feeds[0])
+    assert (report.new, report.updated, report.kept) == (0, 1, 0)
+    updates = events_of(timeline, "ArticleUpdated")
+    assert len(updates) == 1 and "agreed the agenda" in updates[0].payload["text"]
+    assert len(events_of(timeline, "ArticleIngested")) == 2
+    ing.poll(config.feeds[0])  # the same update seen again adds nothing
+    assert len(events_of(timeline, "ArticleUpdated")) == 1
+
+
+def test_a_malformed_feed_keeps_the_entries_that_parse(server, timeline, db_path, clock):
+    broken = (DATA / "ingest/sco_news.rss").read_text().replace("</channel>", "<item><title>SCO broken <b></item>")
+    server.routes["/broken"] = Route(body=broken.encode())
+    config = make_config(db_path, server, {"broken": "/broken"})
+    report = ingestor(timeline, config, clock).poll(config.feeds[0])
+    assert report.kept == 2 and report.problems
+    polled = events_of(timeline, "FeedPolled")[-1]
+    assert polled.payload["ok"] and polled.payload["problems"]
+
+
+def test_a_document_that_is_not_a_feed_fails_that_feed_only(server, timeline, db_path, clock):
+    server.routes["/html"] = Route(body=b"<html><body>Not a feed</body></html>", content_type="text/html")
+    server.serve_file("/rss", "ingest/sco_news.rss")
+    config = make_config(db_path, server, {"html": "/html", "steppe": "/rss"})
+    ing = ingestor(timeline, config, clock)
+    bad, good = ing.poll(config.feeds[0]), ing.poll(config.feeds[1])
+    assert bad.errors and "not a feed" in bad.errors[0]
+    assert good.kept == 2 and not good.errors
+    assert feed_status(timeline.conn, "html").error_streak == 1
+    assert feed_status(timeline.conn, "steppe").error_streak == 0
+
+
+def test_an_oversized_body_is_refused(server, timeline, db_path, clock):
+    server.routes["/big"] = Route(body=b"<rss>" + b" " * 200_000 + b"</rss>")
+    config = make_config(db_path, server, {"big": "/big"}, max_body_bytes=100_000)
+    report = ingestor(timeline, config, clock).poll(config.feeds[0])
+    assert report.errors == ["body larger than 100000 bytes"]
+    assert not events_of(timeline, "ArticleIngested")
+
+
+def test_a_server_that_hangs_times_out(server, timeline, db_path, clock):
+    server.routes["/slow"] = Route(body=b"<rss/>", delay=3)
+    config = make_config(db_path, server, {"slow": "/slow"}, timeout_seconds=0.5)
+    report = ingestor(timeline, config, clock).poll(config.feeds[0])
+    assert report.errors and "timed out" in report.errors[0]
+
+
+def test_500_backs_off_then_recovers(server, timeline, db_path, clock):
+    ok = Route(body=(DATA / "ingest/sco_news.rss").read_bytes())
+    server.routes["/flaky"] = [Route(status=500), Route(status=500), ok]
+    config = make_config(db_path, server, {"flaky": "/flaky"})
+    ing = ingestor(timeline, config, clock)
+    feed = config.feeds[0]
+    assert ing.poll(feed, respect_backoff=True).errors == ["HTTP 500 Internal Server Error"]
+    first = feed_status(timeline.conn, "flaky")
+    assert first.error_streak == 1 and first.next_poll == "2024-05-23T12:05:00.000000Z"
+    requests = len(server.requests)
+    clock.now = NOW + dt.timedelta(minutes=4)
+    ing.poll(feed, respect_backoff=True)  # still backing off: no request at all
+    assert len(server.requests) == requests
+    clock.now = NOW + dt.timedelta(minutes=6)
+    ing.poll(feed, respect_backoff=True)
+    second = feed_status(timeline.conn, "flaky")
+    assert second.error_streak == 2 and second.next_poll == "2024-05-23T12:16:00.000000Z"  # 10 minutes
+    clock.now = NOW + dt.timedelta(minutes=17)
+    assert ing.poll(feed, respect_backoff=True).kept == 2
+    recovered = feed_status(timeline.conn, "flaky")
+    assert recovered.error_streak == 0 and recovered.last_error == "HTTP 500 Internal Server Error"
+
+
+def test_backoff_is_capped_and_never_gives_up():
+    interval = dt.timedelta(minutes=30)
+    delays = [backoff(n, interval, None) for n in range(1, 30)]
+    assert delays[0] == dt.timedelta(minutes=5)
+    assert max(delays) == dt.timedelta(hours=12) == delays[-1]
+
+
+def test_429_retry_after_is_honoured(server, timeline, db_path, clock):
+    server.routes["/busy"] = Route(status=429, headers={"Retry-After": "7200"})
+    config = make_config(db_path, server, {"busy": "/busy"})
+    report = ingestor(timeline, config, clock).poll(config.feeds[0])
+    assert report.errors == ["HTTP 429, retry after 7200 s"]
+    assert feed_status(timeline.conn, "busy").next_poll == "2024-05-23T14:00:00.000000Z"
+
+
+def test_an_entity_expansion_bomb_is_refused_before_parsing(server, timeline, db_path, clock):
+    bomb = ('<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "' + "A" * 1000 + '">]>'
+            "<rss version=\"2.0\"><channel><title>SCO</title><item><title>SCO summit " + "&a;" * 5000
+            + "</title></item></channel></rss>")  # fmt: skip
+    server.routes["/bomb"] = Route(body=bomb.encode())
+    config = make_config(db_path, server, {"bomb": "/bomb"})
+    report = ingestor(timeline, config, clock).poll(config.feeds[0])
+    assert report.errors and "rejected" in report.errors[0]
+    assert not events_of(timeline, "ArticleIngested")
+
+
+def test_hostile_html_is_stored_as_text(server, timeline, db_path, clock):
+    hostile = """<?xml version="1.0"?><rss version="2.0"><channel><title>X</title>
+      <item><title>SCO summit &lt;script&gt;alert(1)&lt;/script&gt; in Astana</title>
+      <link>javascript:alert(1)</link><guid>h1</guid>
+      <description>&lt;img src=x onerror=alert(1)&gt;The Shanghai Cooperation Organization met.
+      &lt;a href="jav&amp;#x09;ascript:alert(1)"&gt;click&lt;/a&gt;</description></item></channel></rss>"""
+    server.routes["/hostile"] = Route(body=hostile.encode())
+    config = make_config(db_path, server, {"hostile": "/hostile"})
+    assert ingestor(timeline, config, clock).poll(config.feeds[0]).kept == 1
+    article = events_of(timeline, "ArticleIngested")[0].payload
+    stored = str(article) + str([e.payload for e in events_of(timeline, "FactRecorded")])
+    for bad in ("<script", "<img", "onerror", "javascript:"):
+        assert bad not in stored
+    assert article["url"] is None
+
+
+def test_an_item_without_a_date_gets_the_fetch_time_and_says_so(server, timeline, db_path, clock):
+    undated = """<?xml version="1.0"?><rss version="2.0"><channel><title>X</title><item>
+      <title>Shanghai Cooperation Organization statement</title><guid>u1</guid>
+      <description>The SCO secretary-general spoke.</description></item></channel></rss>"""
+    server.routes["/undated"] = Route(body=undated.encode())
+    config = make_config(db_path, server, {"undated": "/undated"})
+    ingestor(timeline, config, clock).poll(config.feeds[0])
+    article = events_of(timeline, "ArticleIngested")[0].payload
+    assert article["published"] == "2024-05-23T12:00:00.000000Z" and article["date_from_feed"] is False
+
+
+def test_a_permanent_redirect_is_followed_and_recorded(server, timeline, db_path, clock):
+    server.routes["/old"] = Route(status=301, headers={"Location": "/new"})
+    server.serve_file("/new", "ingest/sco_news.rss")
+    config = make_config(db_path, server, {"moved": "/old"})
+    ing = ingestor(timeline, config, clock)
+    assert ing.poll(config.feeds[0]).kept == 2
+    assert feed_status(timeline.conn, "moved").moved_to == server.url("/new")
+    ing.poll(config.feeds[0])
+    assert server.requests[-1][0] == "/new"  # polls go straight to the new address
+
+
+def test_a_feed_held_by_another_process_is_not_polled(server, timeline, db_path, clock):
+    server.serve_file("/rss", "ingest/sco_news.rss")
+    config = make_config(db_path, server, {"steppe": "/rss"})
+    assert take_lease(timeline.conn, "steppe", "someone-else", NOW, dt.timedelta(minutes=5))
+    report = ingestor(timeline, config, clock).poll(config.feeds[0])
+    assert report.busy and not server.requests
+    clock.now = NOW + dt.timedelta(minutes=6)  # the other holder's lease expired (it crashed)
+    assert ingestor(timeline, config, clock).poll(config.feeds[0]).kept == 2
+
+
+def test_two_pollers_racing_on_one_database(server, db_path):
+    server.routes["/rss"] = Route(body=(DATA / "ingest/sco_news.rss").read_bytes(), delay=0.5)
+    config = make_config(db_path, server, {"steppe": "/rss"})
+    reports = []
+
+    def poll(holder):
+        t = Timeline.open(db_path)
+        try:
+            reports.append(ingestor(t, config, lambda: dt.datetime.now(dt.timezone.utc), holder=holder)
+                           .poll(config.feeds[0]))  # fmt: skip
+        finally:
+            t.close()
+
+    Timeline.open(db_path).close()  # schema first, so the racers only race for the lease
+    threads = [threading.Thread(target=poll, args=(f"poller-{i}",)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(r.busy for r in reports) == [False, True]
+    assert len(server.requests) == 1
+    t = Timeline.open(db_path)
+    assert sum(e.type == "ArticleIngested" for e in t.store.read()) == 2
+    t.close()
+
+
+def test_cli_ingest_and_feeds(server, tmp_path):
+    server.serve_file("/rss", "ingest/sco_news.rss")
+    server.routes["/down"] = Route(status=503)
+    conf = tmp_path / "c.toml"
+    conf.write_text(f'[database]\npath = "t.db"\n[ingest]\ntimeout_seconds = 2\n'
+                    f'[[feeds]]\nname = "steppe"\nurl = "{server.url("/rss")}"\n'
+                    f'[[feeds]]\nname = "down"\nurl = "{server.url("/down")}"\n', encoding="utf-8")  # fmt: skip
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--config", str(conf), "ingest"])
+    assert result.exit_code == 0, result.output
+    assert "steppe: new 3, kept 2, skipped 1" in result.output
+    assert "down: new 0" in result.output and "HTTP 503" in result.output
+    only = runner.invoke(cli, ["--config", str(conf), "ingest", "--feed", "nope"])
+    assert only.exit_code == 1 and "unknown feed 'nope'" in only.output
+    health = runner.invoke(cli, ["--config", str(conf), "feeds"])
+    assert "steppe" in health.output and "ok;" in health.output
+    assert "failing (1 in a row)" in health.output and "last error: HTTP 503" in health.output

@@ -1,0 +1,42 @@
+"""Dated facts from an article, and the fact already recorded that a new one repeats."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+
+from events.extract import ExtractedFact, extract_facts, same_fact
+from events.projections import state_from_row
+
+_CANDIDATES = (
+    "SELECT fact_id, date, end_date, title, summary, tags, sources, origin, version, corrected, retracted,"
+    " retraction_reason, first_recorded, last_recorded, last_position FROM facts"
+    " WHERE retracted = 0 AND date = ? LIMIT 200"
+)
+
+
+@dataclass(frozen=True)
+class Existing:
+    fact_id: str
+    version: int
+
+
+class FactFinder:
+    """Wraps the pure extractor with the one lookup it cannot do alone: facts already in the timeline."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def facts(self, title: str, text: str, published: dt.date) -> list[ExtractedFact]:
+        return extract_facts(title, text, published)
+
+    def same_fact_as(self, found: ExtractedFact) -> Existing | None:
+        """A live fact on the same date that the extractor judges to be the same statement."""
+        for row in self.conn.execute(_CANDIDATES, (found.date,)):
+            state = state_from_row(row)
+            candidate = ExtractedFact(date=state.date, end_date=state.end_date, precision=state.precision,
+                                      title=state.title, summary=state.summary, tags=state.tags, confidence=1.0)  # fmt: skip
+            if same_fact(candidate, found):
+                return Existing(state.fact_id, state.version)
+        return None

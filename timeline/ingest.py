@@ -1,0 +1,193 @@
+"""Feed -> events: poll one feed under a lease, keep SCO items, record articles and their facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+from dataclasses import dataclass, field
+from typing import Callable
+
+from events import articles as art
+from events.clock import Clock, to_utc_text, utc_now
+from events.errors import ConcurrencyConflict, TimelineError
+from events.facts import fact_recorded, fact_source_added, validate_fact
+from events.feed_status import feed_status, seen_article
+from events.ids import uuid7
+from events.leases import release_lease, take_lease
+from events.model import NewEvent, StreamAppend
+from events.service import Timeline
+from events.tagging import TaggingRules, classify
+from timeline.config import Config, Feed
+from timeline.facts_from_articles import FactFinder
+from timeline.feedparse import FeedItem, FeedRejected, ParsedFeed, parse_feed
+from timeline.fetch import FetchResult
+
+FetchFunction = Callable[..., FetchResult]
+FIRST_BACKOFF = dt.timedelta(minutes=5)
+MAX_BACKOFF = dt.timedelta(hours=12)
+
+
+@dataclass
+class PollReport:
+    """What one poll did, for `timeline ingest`, the log and the /feeds page."""
+
+    feed: str
+    new: int = 0          # items in the document not seen before
+    kept: int = 0         # new items about the SCO, recorded
+    skipped: int = 0      # new items not about the SCO
+    updated: int = 0      # items seen before whose content changed
+    facts: int = 0
+    errors: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    not_modified: bool = False
+    busy: bool = False    # another process holds this feed's lease
+
+    def line(self) -> str:
+        if self.busy:
+            return f"{self.feed}: skipped, another process is polling it"
+        state = "not modified" if self.not_modified else (
+            f"new {self.new}, kept {self.kept}, skipped {self.skipped}, updated {self.updated}, facts {self.facts}")
+        errors = f", errors {len(self.errors)}" + (f" ({self.errors[0]})" if self.errors else "")
+        return f"{self.feed}: {state}{errors}"
+
+
+def default_holder() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class Ingestor:
+    """Polls feeds into one timeline; the fetch function and the clock are injected."""
+
+    def __init__(self, timeline: Timeline, config: Config, fetch: FetchFunction, *, clock: Clock = utc_now,
+                 holder: str | None = None, finder: FactFinder | None = None):  # fmt: skip
+        self.timeline, self.config, self.fetch, self.clock = timeline, config, fetch, clock
+        self.holder = holder or default_holder()
+        self.rules = TaggingRules.from_mapping(config.tagging)
+        self.finder = finder or FactFinder(timeline.conn)
+        self.lease_ttl = dt.timedelta(seconds=config.timeout_seconds * 4 + 120)
+
+    def poll(self, feed: Feed, *, respect_backoff: bool = False) -> PollReport:
+        report = PollReport(feed.name)
+        conn = self.timeline.conn
+        if not take_lease(conn, feed.name, self.holder, self.clock(), self.lease_ttl):
+            report.busy = True
+            return report
+        try:
+            status = feed_status(conn, feed.name)
+            if respect_backoff and status.next_poll and status.next_poll > to_utc_text(self.clock()):
+                return report
+            self._poll_locked(feed, status, report)
+        finally:
+            release_lease(conn, feed.name, self.holder)
+        return report
+
+    def _poll_locked(self, feed: Feed, status, report: PollReport) -> None:
+        started = self.clock()
+        result = self.fetch(status.moved_to or feed.url, etag=status.etag, last_modified=status.last_modified)
+        if result.error:
+            report.errors.append(result.error)
+            return self._record_poll(feed, report, result, started, status.error_streak + 1)
+        if result.not_modified:
+            report.not_modified = True
+            return self._record_poll(feed, report, result, started, 0)
+        try:
+            parsed = parse_feed(result.body, fetched_at=started, base_url=result.url)
+        except FeedRejected as error:
+            report.errors.append(f"feed rejected: {error}")
+            return self._record_poll(feed, report, result, started, status.error_streak + 1)
+        report.problems.extend(parsed.problems)
+        self._record_items(feed, parsed, report)
+        self._record_poll(feed, report, result, started, 0)
+
+    def _record_items(self, feed: Feed, parsed: ParsedFeed, report: PollReport) -> None:
+        outlet = parsed.title or feed.name
+        for index, item in enumerate(parsed.items):
+            try:
+                self._record_item(feed, outlet, item, report)
+            except (TimelineError, ValueError, KeyError) as error:  # one bad item never loses the others
+                report.errors.append(f"item {index} ({item.title[:60]!r}): {error}")
+
+    def _record_item(self, feed: Feed, outlet: str, item: FeedItem, report: PollReport) -> None:
+        published = to_utc_text(item.published)
+        key = art.article_key(item, published)
+        seen = seen_article(self.timeline.conn, key, item.link)
+        if seen and (seen.content_hash == art.content_hash(item) or not key_matches(seen, key)):
+            return  # known, unchanged; or the same article carried by another feed
+        verdict = classify(title=item.title, summary=item.summary, content=item.content,
+                           categories=item.categories, rules=self.rules)  # fmt: skip
+        if seen is None:
+            report.new += 1
+        if not verdict.keep:
+            report.skipped += seen is None
+            return
+        payload = art.article_payload(item, key=key, feed=feed.name, outlet=outlet, published=published,
+                                      date_from_feed=item.date_from_feed, verdict=verdict.reason)  # fmt: skip
+        actor = f"feed:{feed.name}"
+        if seen is not None:
+            self._append([StreamAppend(seen.stream_id, (art.article_updated(payload, actor),))],
+                         key=f"{key}#{payload['content_hash']}")  # fmt: skip
+            report.updated += 1
+            return
+        facts = self._fact_appends(item, payload, art.article_stream(key), actor)
+        article = StreamAppend(art.article_stream(key), (art.article_ingested(payload, actor),), 0)
+        self._append([article, *facts], key=f"article:{key}")
+        report.kept += 1
+        report.facts += len(facts)
+
+    def _fact_appends(self, item: FeedItem, payload: dict, stream: str, actor: str) -> list[StreamAppend]:
+        """One new fact per dated statement, or a new source on a fact already recorded."""
+        source = {"url": item.link, "title": item.title, "outlet": payload["outlet"], "published": payload["published"]}
+        appends: list[StreamAppend] = []
+        sourced: set[str] = set()
+        for found in self.finder.facts(item.title, payload["text"], item.published.date()):
+            fields = validate_fact({"date": found.date, "end_date": found.end_date, "title": found.title,
+                                    "summary": found.summary, "tags": list(found.tags), "sources": [source]},
+                                   require_source_url=False)  # fmt: skip
+            existing = self.finder.same_fact_as(found)
+            meta = {"actor": actor, "article": stream, "confidence": found.confidence}
+            if existing is not None and existing.fact_id in sourced:
+                continue
+            if existing is not None:
+                sourced.add(existing.fact_id)
+                event = fact_source_added(fields["sources"][0], article=stream)
+                appends.append(StreamAppend(existing.fact_id, (NewEvent(event.type, event.payload, meta),)))
+            else:
+                event = fact_recorded(uuid7(), fields, "feed", article=stream)
+                appends.append(StreamAppend(event.payload["fact_id"], (NewEvent(event.type, event.payload, meta),), 0))
+        return appends
+
+    def _append(self, batch: list[StreamAppend], *, key: str) -> None:
+        try:
+            self.timeline.store.append(batch, idempotency_key=key)
+        except ConcurrencyConflict:  # a fact gained a source meanwhile: append after whatever is there
+            self.timeline.store.append([StreamAppend(s.stream_id, s.events, None) for s in batch],
+                                       idempotency_key=key)  # fmt: skip
+        self.timeline.catch_up()
+
+    def _record_poll(self, feed: Feed, report: PollReport, result: FetchResult, started: dt.datetime,
+                     streak: int) -> None:  # fmt: skip
+        interval = dt.timedelta(minutes=self.config.feed_interval(feed))
+        delay = interval if streak == 0 else backoff(streak, interval, result.retry_after)
+        payload = {
+            "feed": feed.name, "url": feed.url, "polled_at": to_utc_text(started), "ok": streak == 0,
+            "status": result.status, "error": "; ".join(report.errors)[:2000] or None if streak else None,
+            "not_modified": report.not_modified, "etag": result.etag, "last_modified": result.last_modified,
+            "moved_to": result.moved_to, "next_poll": to_utc_text(started + delay),
+            "items_seen": report.new, "items_kept": report.kept, "problems": report.problems[:20],
+            "item_errors": report.errors[:20] if streak == 0 else [],
+        }  # fmt: skip
+        self.timeline.store.append_to(art.feed_stream(feed.name), [art.feed_polled(payload, f"feed:{feed.name}")])
+        self.timeline.catch_up()
+
+
+def key_matches(seen, key: str) -> bool:
+    return seen.stream_id == art.article_stream(key)
+
+
+def backoff(streak: int, interval: dt.timedelta, retry_after: float | None) -> dt.timedelta:
+    """5 min, 10, 20, ... capped at max(12 h, interval); never less than the server asked for."""
+    delay = min(FIRST_BACKOFF * 2 ** (streak - 1), max(MAX_BACKOFF, interval))
+    if retry_after is not None:
+        delay = max(delay, dt.timedelta(seconds=min(retry_after, 7 * 86400)))
+    return delay
