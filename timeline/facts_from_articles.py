@@ -6,13 +6,14 @@ import datetime as dt
 import sqlite3
 from dataclasses import dataclass
 
+from events.dates import sort_key_of
 from events.extract import ExtractedFact, extract_facts, same_fact
 from events.projections import state_from_row
 
 _CANDIDATES = (
     "SELECT fact_id, date, end_date, title, summary, tags, sources, origin, version, corrected, retracted,"
     " retraction_reason, first_recorded, last_recorded, last_position FROM facts"
-    " WHERE retracted = 0 AND date = ? LIMIT 200"
+    " WHERE retracted = 0 AND sort_key = ? AND date = ? LIMIT 200"  # by the facts_timeline index
 )
 
 
@@ -27,13 +28,24 @@ class FactFinder:
 
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
+        self.pending: list[tuple[ExtractedFact, str]] = []  # recorded in this poll, not yet projected
+
+    def remember(self, found: ExtractedFact, fact_id: str) -> None:
+        self.pending.append((found, fact_id))
+
+    def forget_pending(self) -> None:
+        """Called once the projection has caught up with what was remembered."""
+        self.pending.clear()
 
     def facts(self, title: str, text: str, published: dt.date) -> list[ExtractedFact]:
         return extract_facts(title, text, published)
 
     def same_fact_as(self, found: ExtractedFact) -> Existing | None:
         """A live fact on the same date that the extractor judges to be the same statement."""
-        for row in self.conn.execute(_CANDIDATES, (found.date,)):
+        for earlier, fact_id in self.pending:
+            if earlier.date == found.date and same_fact(earlier, found):
+                return Existing(fact_id, 1)
+        for row in self.conn.execute(_CANDIDATES, (sort_key_of(found.date), found.date)):
             state = state_from_row(row)
             candidate = ExtractedFact(date=state.date, end_date=state.end_date, precision=state.precision,
                                       title=state.title, summary=state.summary, tags=state.tags, confidence=1.0)  # fmt: skip

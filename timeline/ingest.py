@@ -17,6 +17,7 @@ from events.ids import uuid7
 from events.leases import release_lease, take_lease
 from events.model import NewEvent, StreamAppend
 from events.service import Timeline
+from events.store import write_transaction
 from events.tagging import TaggingRules, classify
 from timeline.config import Config, Feed
 from timeline.facts_from_articles import FactFinder
@@ -97,8 +98,9 @@ class Ingestor:
             report.errors.append(f"feed rejected: {error}")
             return self._record_poll(feed, report, result, started, status.error_streak + 1)
         report.problems.extend(parsed.problems)
-        self._record_items(feed, parsed, report)
-        self._record_poll(feed, report, result, started, 0)
+        with write_transaction(self.timeline.conn):  # one durable commit per poll; each item a savepoint
+            self._record_items(feed, parsed, report)
+            self._record_poll(feed, report, result, started, 0)
 
     def _record_items(self, feed: Feed, parsed: ParsedFeed, report: PollReport) -> None:
         outlet = parsed.title or feed.name
@@ -154,6 +156,7 @@ class Ingestor:
                 appends.append(StreamAppend(existing.fact_id, (NewEvent(event.type, event.payload, meta),)))
             else:
                 event = fact_recorded(uuid7(), fields, "feed", article=stream)
+                self.finder.remember(found, event.payload["fact_id"])
                 appends.append(StreamAppend(event.payload["fact_id"], (NewEvent(event.type, event.payload, meta),), 0))
         return appends
 
@@ -163,7 +166,6 @@ class Ingestor:
         except ConcurrencyConflict:  # a fact gained a source meanwhile: append after whatever is there
             self.timeline.store.append([StreamAppend(s.stream_id, s.events, None) for s in batch],
                                        idempotency_key=key)  # fmt: skip
-        self.timeline.catch_up()
 
     def _record_poll(self, feed: Feed, report: PollReport, result: FetchResult, started: dt.datetime,
                      streak: int) -> None:  # fmt: skip
@@ -178,7 +180,8 @@ class Ingestor:
             "item_errors": report.errors[:20] if streak == 0 else [],
         }  # fmt: skip
         self.timeline.store.append_to(art.feed_stream(feed.name), [art.feed_polled(payload, f"feed:{feed.name}")])
-        self.timeline.catch_up()
+        self.timeline.catch_up()  # once per poll: the finder remembered this poll's facts meanwhile
+        self.finder.forget_pending()
 
 
 def key_matches(seen, key: str) -> bool:

@@ -1,0 +1,119 @@
+"""Whole ingest pipeline throughput against feedparser alone and lemon24/reader, in one run.
+
+    .venv/bin/pip install -e '.[bench]'
+    .venv/bin/python bench/bench_ingest.py [--feeds 100] [--items 100]
+
+Serves generated RSS files from a local HTTP server on 127.0.0.1, then:
+  ours        fetch + parse + tag + extract + record (one durable append per article)
+  feedparser  feedparser.parse on the same bytes, already in memory
+  reader      reader.update_feeds() on the same feeds into its own SQLite file
+and prints items/s with the ratios ours/feedparser (target >= 0.5) and ours/reader.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import tempfile
+import time
+from email.utils import format_datetime
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from events.service import Timeline  # noqa: E402
+from tests.feed_server import FeedServer, Route  # noqa: E402
+from timeline.config import config_from_mapping  # noqa: E402
+from timeline.fetch import Fetcher, FetchLimits  # noqa: E402
+from timeline.ingest import Ingestor  # noqa: E402
+
+PLACES = ["Astana", "Samarkand", "Tianjin", "Bishkek", "Dushanbe", "Islamabad", "Minsk", "Tashkent"]
+START = dt.datetime(2024, 7, 3, 9, 0, tzinfo=dt.timezone.utc)
+
+
+def rss(feed: int, items: int) -> bytes:
+    entries = []
+    for i in range(items):
+        place = PLACES[(feed + i) % len(PLACES)]
+        published = START - dt.timedelta(hours=feed * items + i)
+        text = (f"Officials of the Shanghai Cooperation Organization met in {place} on Tuesday (report {feed}-{i}). "
+                f"The SCO summit will open next month, and ministers said last week that talks on trade continue.")  # fmt: skip
+        entries.append(
+            f"<item><title>SCO meeting {feed}-{i} in {place}</title>"
+            f"<link>http://bench.example/{feed}/{i}</link><guid>bench-{feed}-{i}</guid>"
+            f"<pubDate>{format_datetime(published)}</pubDate><description>{escape(text)}</description></item>"
+        )
+    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Bench feed {feed}</title>'
+            f"<link>http://bench.example/</link><description>x</description>{''.join(entries)}</channel></rss>").encode()  # fmt: skip
+
+
+def run_ours(server: FeedServer, paths: list[str], folder: Path) -> float:
+    config = config_from_mapping({"database": {"path": str(folder / "ours.db")},
+                                  "feeds": [{"name": p.strip("/"), "url": server.url(p)} for p in paths]})  # fmt: skip
+    timeline = Timeline.open(config.database_path)
+    fetcher = Fetcher(FetchLimits())
+    ingestor = Ingestor(timeline, config, fetcher)
+    start = time.perf_counter()
+    kept = sum(ingestor.poll(feed).kept for feed in config.feeds)
+    seconds = time.perf_counter() - start
+    fetcher.close()
+    timeline.close()
+    assert kept == len(paths) * ITEMS[0], f"kept {kept}"
+    return seconds
+
+
+def run_feedparser(bodies: list[bytes]) -> float:
+    import io
+
+    import feedparser
+
+    start = time.perf_counter()
+    for body in bodies:
+        feedparser.parse(io.BytesIO(body))
+    return time.perf_counter() - start
+
+
+def run_reader(server: FeedServer, paths: list[str], folder: Path) -> float:
+    from reader import make_reader
+
+    reader = make_reader(str(folder / "reader.sqlite"))
+    for path in paths:
+        reader.add_feed(server.url(path))
+    start = time.perf_counter()
+    reader.update_feeds(workers=1)
+    seconds = time.perf_counter() - start
+    count = reader.get_entry_counts().total
+    reader.close()
+    assert count == len(paths) * ITEMS[0], f"reader stored {count}"
+    return seconds
+
+
+ITEMS = [100]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--feeds", type=int, default=100)
+    parser.add_argument("--items", type=int, default=100)
+    args = parser.parse_args()
+    ITEMS[0] = args.items
+    bodies = [rss(f, args.items) for f in range(args.feeds)]
+    total = args.feeds * args.items
+    with FeedServer() as server, tempfile.TemporaryDirectory() as tmp:
+        paths = [f"/feed{f}" for f in range(args.feeds)]
+        for path, body in zip(paths, bodies):
+            server.routes[path] = Route(body=body)
+        ours = run_ours(server, paths, Path(tmp))
+        alone = run_feedparser(bodies)
+        other = run_reader(server, paths, Path(tmp))
+    rate = total / ours
+    print(f"{args.feeds} feeds x {args.items} items = {total} items, served from 127.0.0.1")
+    print(f"ours (fetch+parse+tag+extract+record) {rate:10,.0f} items/s")
+    print(f"feedparser.parse alone                {total / alone:10,.0f} items/s  ratio ours/feedparser {rate / (total / alone):.2f} (target >= 0.5)")
+    print(f"reader.update_feeds                   {total / other:10,.0f} items/s  ratio ours/reader {rate / (total / other):.2f}")
+
+
+if __name__ == "__main__":
+    main()
