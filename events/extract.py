@@ -1,0 +1,360 @@
+"""Article -> dated facts (pure), so the timeline places each fact when it happened, not when it was reported."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import asdict, dataclass, replace
+
+from events.dates import FuzzyDate, human_span, parse_optional
+from events.gazetteer import kind_of, tags_for
+from events.relative_dates import DateMention, clause_bounds, find_dates, tense_markers
+
+TITLE_LIMIT = 120
+
+
+@dataclass(frozen=True)
+class ExtractedFact:
+    """One dated statement of an article.
+
+    date and end_date are "YYYY", "YYYY-MM" or "YYYY-MM-DD" at the precision the
+    text gave; summary is the sentence it came from; tags are gazetteer slugs.
+    """
+
+    date: str
+    end_date: str | None
+    precision: str
+    title: str
+    summary: str
+    tags: tuple[str, ...]
+    confidence: float
+
+
+# ---------------------------------------------------------------- sentences
+
+
+_URL = re.compile(r"(?:https?://|www\.)\S+")
+_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:[A-Z]\.){1,3}|\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Col|Lt|Sgt|St|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|"
+    r"Oct|Nov|Dec|No|vs|Rep|Sen|Gov|Jr|Sr|Maj|Capt|Adm|Pres)\.)$"
+)
+
+
+def _split_block(block: str) -> list[str]:
+    """Sentences of one paragraph; "U.N. Secretary-General" and "Sept. 15" do not end one."""
+    sentences, start = [], 0
+    for match in _SENTENCE_END.finditer(block):
+        if _ABBREVIATION.search(block[start: match.start() + 1]):
+            continue
+        sentences.append(block[start: match.end()].strip())
+        start = match.end()
+    sentences.append(block[start:].strip())
+    return [s for s in sentences if s]
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of the text, links removed, whitespace collapsed; a line break always ends one."""
+    sentences = []
+    for block in _URL.sub(" ", text or "").splitlines():
+        block = " ".join(block.split())
+        if block:
+            sentences.extend(_split_block(block))
+    return sentences
+
+
+# ---------------------------------------------------------------- titles
+
+
+_SEGMENT_BREAK = re.compile(r";|:|\s[—–-]\s|,\s+(?:and|but|while|although|whereas)\b")
+_LEADING_FILLER = re.compile(
+    r"^(?:(?:and|but|that|while|although|whereas|so|meanwhile|however|on the other hand|on top of that|"
+    r"in the background)\b[,\s]*)+",
+    re.IGNORECASE,
+)
+_RELATIVE_START = re.compile(r"^(?:which|who|that|whose|where)\b", re.IGNORECASE)
+
+
+def segment_bounds(sentence: str, span: tuple[int, int]) -> tuple[int, int]:
+    """The coordinated part of the sentence around a span: "A, and B" has two parts."""
+    low, high = 0, len(sentence)
+    for match in _SEGMENT_BREAK.finditer(sentence):
+        if match.end() <= span[0]:
+            low = match.end()
+        elif match.start() >= span[1]:
+            high = match.start()
+            break
+    return low, high
+
+
+def _tidy(text: str) -> str:
+    text = _LEADING_FILLER.sub("", " ".join(text.split())).strip(" ,;:—–-\"“”'‘’`")
+    text = text.rstrip(".!?")
+    return _balance_quotes(text[:1].upper() + text[1:])
+
+
+def _balance_quotes(text: str) -> str:
+    """A title cut from '"We want results," he said' keeps its opening quote."""
+    if text.count('"') % 2:
+        return '"' + text
+    return "“" + text if text.count("”") > text.count("“") else text
+
+
+def clip(text: str, limit: int = TITLE_LIMIT) -> str:
+    """At most limit characters, cut at a word boundary."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:")
+    return cut + "…"
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+_INSERTION = re.compile(
+    r",\s+(?:who|which|whose|a|an|the|led|including|according|currently|also|itself)\b[^,]{0,80},\s*"
+)
+_RELATIVE_TAIL = re.compile(r"\s*,\s*(?:who|which|whose|that)\b.*$|[\s,]+$", re.DOTALL)
+
+
+def _without_insertions(sentence: str, bounds: tuple[int, int], keep: tuple[int, int]) -> list[tuple[int, int]]:
+    """The ranges of the part left once ", a framework led by China and Russia," and the like are dropped.
+
+    An aside that holds the date being titled stays.
+    """
+    ranges, last = [], bounds[0]
+    for match in _INSERTION.finditer(sentence, bounds[0], bounds[1]):
+        if match.end() <= keep[0] or match.start() >= keep[1]:
+            ranges.append((last, match.start()))
+            last = match.end()
+    return ranges + [(last, bounds[1])]
+
+
+def _text(sentence: str, ranges: list[tuple[int, int]]) -> str:
+    return " ".join(sentence[low:high].strip() for low, high in ranges)
+
+
+def _usable(part: str) -> bool:
+    return _words(part) >= 3 and not _RELATIVE_START.match(part)
+
+
+def _holds_other(ranges: list[tuple[int, int]], others: list[tuple[int, int]]) -> bool:
+    return any(low <= o[0] and o[1] <= high for o in others for low, high in ranges)
+
+
+_ADVERBS = {"last", "already", "also", "then", "later", "recently", "first", "once", "has", "had", "have"}
+
+
+def _starts_with_verb(part: str) -> bool:
+    markers = tense_markers(part)
+    return bool(markers) and all(w.lower() in _ADVERBS for w in part[: markers[0][0]].split())
+
+
+def _subject(sentence: str) -> str:
+    """The words before the sentence's first verb, without a relative clause: "Iran, which" is "Iran"."""
+    markers = tense_markers(sentence)
+    head = sentence[: markers[0][0]] if markers else ""
+    head = _RELATIVE_TAIL.sub("", _text(head, _without_insertions(head, (0, len(head)), (0, 0))))
+    return head if 1 <= _words(head) <= 8 else ""
+
+
+def _with_subject(part: str, sentence: str, low: int) -> str:
+    """"Joined the bloc on July 4" becomes "Iran joined the bloc on July 4"."""
+    subject = _subject(sentence) if low > 0 and _starts_with_verb(part) else ""
+    return f"{_tidy(subject)} {part[:1].lower()}{part[1:]}" if subject else part
+
+
+def fact_title(sentence: str, span: tuple[int, int], others: list[tuple[int, int]] = ()) -> str:
+    """The part of the sentence that tells this date's fact, at most TITLE_LIMIT characters.
+
+    The coordinated part ("A, and B") around the date, without asides; when that
+    still holds other dates, the clause around this one, if it can stand alone.
+    """
+    low, high = segment_bounds(sentence, span)
+    if _words(sentence[low:high]) < 5:
+        low, high = 0, len(sentence)
+    ranges = _without_insertions(sentence, (low, high), span)
+    clause = clause_bounds(sentence, span)
+    if _holds_other(ranges, others) and not _holds_other([clause], others):
+        part = _tidy(sentence[clause[0]: clause[1]])
+        if _usable(part):
+            return clip(_with_subject(part, sentence, clause[0]))
+    return clip(_with_subject(_tidy(_text(sentence, ranges)), sentence, low))
+
+
+# ---------------------------------------------------------------- facts of a sentence
+
+
+def _contains(outer: DateMention, inner: DateMention) -> bool:
+    outer_last = (outer.end or outer.start).last_day()
+    inner_last = (inner.end or inner.start).last_day()
+    coarser = outer.start.precision != inner.start.precision
+    return coarser and outer.start.first_day() <= inner.start.first_day() and inner_last <= outer_last
+
+
+def _framing(mention: DateMention, others: list[DateMention], sentence: str) -> bool:
+    """"attacks this year, with 145 killed in March": "this year" only frames the finer date."""
+    segment = segment_bounds(sentence, mention.span)
+    return any(_contains(mention, other) and segment == segment_bounds(sentence, other.span)
+               for other in others if other is not mention)
+
+
+def _fact(mention: DateMention, sentence: str, tags: tuple[str, ...],
+          others: list[tuple[int, int]]) -> ExtractedFact:
+    return ExtractedFact(
+        date=mention.start.iso(),
+        end_date=mention.end.iso() if mention.end else None,
+        precision=mention.start.precision.value,
+        title=fact_title(sentence, mention.span, others),
+        summary=sentence,
+        tags=tags,
+        confidence=round(mention.confidence * (0.9 if mention.referential else 1.0), 2),
+    )
+
+
+def sentence_facts(sentence: str, published: dt.date) -> list[tuple[ExtractedFact, bool]]:
+    """(fact, refers back to a told event) for each date expression that dates something."""
+    mentions = find_dates(sentence, published)
+    kept = [m for m in mentions if not _framing(m, mentions, sentence)]
+    return [(_fact(m, sentence, _tags_near(sentence, m.span), [o.span for o in kept if o is not m]),
+             m.referential) for m in kept]
+
+
+def _tags_near(sentence: str, span: tuple[int, int]) -> tuple[str, ...]:
+    """Tags of the part of the sentence that tells the fact: "A, and B" are two facts' worth of names."""
+    low, high = segment_bounds(sentence, span)
+    part = sentence[low:high]
+    return tags_for(part if _words(part) >= 5 else sentence)
+
+
+# ---------------------------------------------------------------- one fact told twice
+
+_STOPWORDS = frozenset(
+    "a an the and or but of to in on at by for from with as is are was were be been being will would "
+    "shall should may might can could has have had do does did it its this that these those their his "
+    "her they he she we you i not no also than then there here which who whom whose what when where "
+    "while after before since about into over under between during amid said says say according".split()
+)
+
+
+def keywords(text: str) -> frozenset[str]:
+    """Content words, lowercased, without possessives or plural s, for comparing two reports."""
+    words = re.findall(r"[a-z0-9][a-z0-9'’.-]*[a-z0-9]|[a-z0-9]", text.lower())
+    stems = {re.sub(r"['’]s$", "", w) for w in words}
+    stems = {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in stems}
+    return frozenset(w for w in stems if w not in _STOPWORDS)
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a | b else 0.0
+
+
+def _strong_tags(fact: ExtractedFact) -> set[str]:
+    """People and places say which event it is; countries and themes recur in every SCO story."""
+    return {t for t in fact.tags if kind_of(t) in {"person", "place"}}
+
+
+def _tag_overlap(a: ExtractedFact, b: ExtractedFact) -> float:
+    smaller = min(len(a.tags), len(b.tags))
+    return len(set(a.tags) & set(b.tags)) / smaller if smaller else 0.0
+
+
+def same_fact(a: ExtractedFact, b: ExtractedFact) -> bool:
+    """Two reports of one fact: same date and precision, overlapping names and words."""
+    if (a.date, a.precision) != (b.date, b.precision):
+        return False
+    words = _jaccard(keywords(a.title + " " + a.summary), keywords(b.title + " " + b.summary))
+    shared = len(_strong_tags(a) & _strong_tags(b))
+    if words >= 0.4 or (shared >= 2 and words >= 0.1):
+        return True
+    return shared >= 1 and _tag_overlap(a, b) >= 0.6 and words >= 0.2
+
+
+def fact_fingerprint(fact: ExtractedFact) -> str:
+    """A blocking key: same_fact(a, b) implies equal fingerprints, so look candidates up by it."""
+    return fact.date
+
+
+def merge_facts(kept: ExtractedFact, other: ExtractedFact, with_tags: bool = True) -> ExtractedFact:
+    """The first report stays; it gains the other's end date, confidence and (unless told not to) tags."""
+    return replace(
+        kept,
+        end_date=kept.end_date or other.end_date,
+        tags=tuple(sorted(set(kept.tags) | set(other.tags))) if with_tags else kept.tags,
+        confidence=max(kept.confidence, other.confidence),
+    )
+
+
+# ---------------------------------------------------------------- the article
+
+
+def _article_fact(title: str, sentences: list[str], published: dt.date) -> ExtractedFact:
+    """The headline at the publication day, tagged by the headline and the lede."""
+    lede = sentences[0] if sentences else ""
+    headline = clip(_tidy(title or "")) or clip(_tidy(lede)) or "Untitled article"
+    return ExtractedFact(
+        date=FuzzyDate.from_date(published).iso(),
+        end_date=None,
+        precision="day",
+        title=headline,
+        summary=lede or headline,
+        tags=tags_for(" ".join([title or "", *sentences[:2]])),
+        confidence=1.0,
+    )
+
+
+def _merge_target(found: list[tuple[int, ExtractedFact]], index: int, fact: ExtractedFact,
+                  referential: bool) -> int | None:
+    """Where a fact told again goes: a referential mention joins the likeliest fact of its date."""
+    candidates = [i for i, (where, other) in enumerate(found)
+                  if where != index and other.date == fact.date and other.precision == fact.precision]
+    if referential and candidates:
+        words = keywords(fact.summary)
+        return max(candidates, key=lambda i: (len(words & keywords(found[i][1].summary)), -i))
+    return next((i for i in candidates if same_fact(found[i][1], fact)), None)
+
+
+def _collect(sentences: list[str], published: dt.date) -> list[ExtractedFact]:
+    found: list[tuple[int, ExtractedFact]] = []
+    for index, sentence in enumerate(sentences):
+        for fact, referential in sentence_facts(sentence, published):
+            target = _merge_target(found, index, fact, referential)
+            if target is None:
+                found.append((index, fact))
+            else:
+                # A mention like "the March attack" adds no names to the attack itself.
+                merged = merge_facts(found[target][1], fact, with_tags=not referential)
+                found[target] = (found[target][0], merged)
+    return [fact for _, fact in found]
+
+
+def extract_facts(title: str, text: str, published: dt.date) -> list[ExtractedFact]:
+    """The article at its publication day, then one fact per dated statement, in reading order.
+
+    Each date expression gives one fact; a sentence without one gives none. A fact
+    told again later in the article ("the March attack") joins the first telling.
+    """
+    sentences = split_sentences(text or "")
+    return [_article_fact(title, sentences, published)] + _collect(sentences, published)
+
+
+# ---------------------------------------------------------------- output
+
+
+def facts_as_json(facts: list[ExtractedFact]) -> list[dict]:
+    return [dict(asdict(fact), tags=list(fact.tags)) for fact in facts]
+
+
+def _when(fact: ExtractedFact) -> str:
+    return human_span(FuzzyDate.parse(fact.date), parse_optional(fact.end_date))
+
+
+def format_facts(facts: list[ExtractedFact]) -> str:
+    """Text for `timeline extract`: when, title, then tags and confidence on an indented line."""
+    lines = []
+    for fact in facts:
+        lines.append(f"{_when(fact):<26}  {fact.title}")
+        tags = ", ".join(fact.tags) or "-"
+        lines.append(f"{'':<26}  [{fact.precision}; confidence {fact.confidence:.2f}; tags: {tags}]")
+    return "\n".join(lines) + ("\n" if lines else "")

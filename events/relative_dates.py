@@ -1,0 +1,574 @@
+"""Date expressions in a sentence, resolved against the publication day and the tense of their clause."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, replace
+from typing import Callable, Literal
+
+from events.dates import FuzzyDate, check_span
+from events.errors import InvalidDate
+
+Tense = Literal["past", "future"] | None
+
+_MONTH_NUMBERS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
+_MONTH_NUMBERS.update({"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
+                       "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12})
+_WEEKDAY_NUMBERS = {name.lower(): number for number, name in enumerate(calendar.day_name)}
+_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+                 "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+
+MONTH_FULL = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+MONTH = MONTH_FULL[:-1] + r"|Jan\.?|Feb\.?|Mar\.|Apr\.?|Jun\.|Jul\.|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)(?![a-z])"
+WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+DAY = r"(?:[12]\d|3[01]|0?[1-9])"
+ORD = r"(?:st|nd|rd|th)"
+YEAR = r"(?:19|20)\d\d"
+NUM = r"(?:\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+REL = r"(?P<rel>this|last|next)\s+year"
+
+# Words after a number that say it counts things rather than naming a day or year.
+_COUNTED = re.compile(
+    r"\s*(?:%|per\s*cent|people|persons|soldiers|troops|civilians|police|officers|dead|killed|wounded|"
+    r"injured|members|countries|states|nations|leaders|delegations|miners|km|kilometres|miles|tonnes|"
+    r"tons|barrels|dollars|million|billion|times|years|days|months|weeks|hours)\b",
+    re.IGNORECASE,
+)
+_PARTICIPLES = {"dead", "killed", "wounded", "injured"}
+# After "the 15th" a date goes on with a preposition or ends; "the 15th anniversary" does not.
+_AFTER_ORDINAL = re.compile(
+    r"\s*(?:$|[,.;:)!?\"”’']|(?:at|in|on|and|to|of|for|with|when|as|after|before|or|but|that|which|"
+    r"while|until|till|through|from|by|this|next|last|there|here|is|was|will|would)\b)"
+)
+_DETERMINERS = {"the", "their", "its", "his", "her", "our", "this"}
+_ADJUNCT = {"at", "during", "in", "on", "by"}
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """One date expression: what it resolves to and where it sits in the sentence."""
+
+    start: FuzzyDate
+    end: FuzzyDate | None
+    span: tuple[int, int]
+    rule: str
+    confidence: float
+    referential: bool = False
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a rule resolves against: the sentence (for its tense) and the publication day."""
+
+    sentence: str
+    published: dt.date
+
+    def tense(self, span: tuple[int, int]) -> Tense:
+        return tense_at(self.sentence, span)
+
+
+Resolved = tuple[FuzzyDate, FuzzyDate | None, float] | None
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    pattern: re.Pattern[str]
+    resolve: Callable[[re.Match[str], Context], Resolved]
+
+
+# ---------------------------------------------------------------- tense
+
+
+_FUTURE_WORDS = {"will", "shall", "would", "won't", "may", "might", "could", "can", "upcoming",
+                 "opens", "begins", "starts", "arrives", "departs"}
+_FUTURE_BEFORE_TO = {"expected", "scheduled", "set", "plans", "plan", "planning", "going", "intends",
+                     "intend", "aims", "aim", "hopes", "hope", "wants", "is", "are"}
+_SCHEDULED = {"expected", "scheduled", "due", "set", "slated"}
+_BE = {"is", "are", "be", "being"}
+_PAST_WORDS = {"was", "were", "had", "did", "has", "have", "been", "met", "said", "told", "held", "took",
+               "made", "came", "went", "left", "began", "saw", "gave", "spoke", "flew", "won", "lost",
+               "sent", "led", "became", "fought", "broke", "struck", "hit", "ran", "paid", "rose",
+               "fell", "grew", "ago", "spent", "sought", "brought", "thought"}
+_NOT_PAST = {"expected", "scheduled", "red", "need", "speed", "feed", "indeed", "united", "based",
+             "armed", "allied", "disputed", "related", "limited", "advanced", "detailed", "interested",
+             "concerned", "unprecedented", "centered", "centred", "planned", "proposed", "embed",
+             "seed", "exceed", "proceed", "succeed", "breed", "bleed", "weed", "deed", "greed", "shed"}
+_TOKEN = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
+_CLAUSE_BREAK = re.compile(
+    r",(?!\d)|[;:()\"“”—–]|\b(?:that|which|who|while|but|because|although|whereas|after|before|when|since)\b"
+    r"|\band\s+(?=(?:will|would|is|are|was|were|has|have|had|plans|later)\b)"
+)
+
+
+def _tokens(sentence: str) -> list[tuple[int, str]]:
+    """Words with their offsets, lowercased, except "May" which stays the month and no modal.
+
+    "we'll" counts as "will"; the parts of "U.S.-led" or "Moscow-Beijing" after a hyphen are skipped.
+    """
+    return [(m.start(), _word(m.group(0))) for m in _TOKEN.finditer(sentence)
+            if m.start() == 0 or sentence[m.start() - 1] != "-"]
+
+
+def _word(token: str) -> str:
+    if token == "May":
+        return token
+    token = token.lower().replace("’", "'")
+    return "will" if token.endswith("'ll") else token
+
+
+def _is_future_phrase(words: list[str], i: int) -> bool:
+    """"will", "may", "plans to", "is to", and "is expected"/"are due" (a time still to come)."""
+    word, following = words[i], words[i + 1] if i + 1 < len(words) else ""
+    previous = words[i - 1] if i > 0 else ""
+    if word in _FUTURE_WORDS:
+        return following != "have"
+    if word in _SCHEDULED and previous in _BE:
+        return True
+    return word in _FUTURE_BEFORE_TO and following == "to"
+
+
+def _is_past_word(word: str) -> bool:
+    return word in _PAST_WORDS or (len(word) > 3 and word.endswith("ed") and word not in _NOT_PAST)
+
+
+def tense_markers(sentence: str) -> list[tuple[int, str]]:
+    """(offset, "past"|"future") for each verb that shows tense; "will be held" is one future."""
+    tokens = _tokens(sentence)
+    words = [word for _, word in tokens]
+    markers, covered_until = [], -1
+    for i, (offset, word) in enumerate(tokens):
+        if _is_future_phrase(words, i):
+            markers.append((offset, "future"))
+            covered_until = i + 3
+        elif i > covered_until and _is_past_word(word):
+            markers.append((offset, "past"))
+    return markers
+
+
+def clause_bounds(sentence: str, span: tuple[int, int]) -> tuple[int, int]:
+    """The clause around a span: between the nearest commas, semicolons or subordinating words."""
+    low, high = 0, len(sentence)
+    for match in _CLAUSE_BREAK.finditer(sentence):
+        if match.end() <= span[0]:
+            low = match.end()
+        elif match.start() >= span[1]:
+            high = match.start()
+            break
+    return low, high
+
+
+def _nearest(markers: list[tuple[int, str]], low: int, high: int, span: tuple[int, int]) -> Tense:
+    """The closest marker before the span wins: in English the verb comes before its time adjunct."""
+    before = [m for m in markers if low <= m[0] < span[0]]
+    after = [m for m in markers if span[1] <= m[0] < high]
+    if before:
+        return before[-1][1]
+    return after[0][1] if after else None
+
+
+def tense_at(sentence: str, span: tuple[int, int]) -> Tense:
+    markers = tense_markers(sentence)
+    low, high = clause_bounds(sentence, span)
+    return _nearest(markers, low, high, span) or _nearest(markers, 0, len(sentence), span)
+
+
+# ---------------------------------------------------------------- resolution helpers
+
+
+def _month(name: str) -> int:
+    return _MONTH_NUMBERS[name.rstrip(".").lower()]
+
+
+def _day(date: dt.date) -> FuzzyDate:
+    return FuzzyDate.from_date(date)
+
+
+def _shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
+    index = year * 12 + month - 1 + delta
+    return index // 12, index % 12 + 1
+
+
+def year_for_month(month: int, published: dt.date, tense: Tense) -> int:
+    """"in May": the latest May not after publication, or the next one in the future tense."""
+    if tense == "future":
+        return published.year if month >= published.month else published.year + 1
+    return published.year if month <= published.month else published.year - 1
+
+
+def year_for_day(month: int, day: int, published: dt.date, tense: Tense) -> int:
+    """"17 January" without a year: this year, moved by one when the tense says it must."""
+    year = published.year
+    candidate = (month, day)
+    if tense == "future" and candidate < (published.month, published.day):
+        return year + 1
+    if tense == "past" and candidate > (published.month, published.day):
+        return year - 1
+    return year
+
+
+def day_of_month(day: int, published: dt.date, tense: Tense) -> FuzzyDate:
+    """"on the 14th": in the publication month, or the month next to it when the tense says so."""
+    year, month = published.year, published.month
+    if tense == "future" and day < published.day:
+        year, month = _shift_month(year, month, 1)
+    elif tense == "past" and day > published.day:
+        year, month = _shift_month(year, month, -1)
+    return FuzzyDate(year, month, day)
+
+
+def weekday_date(weekday: int, published: dt.date, tense: Tense, modifier: str | None = None) -> dt.date:
+    """"met Wednesday": on or before publication; "will land on Saturday": on or after it."""
+    back = (published.weekday() - weekday) % 7
+    ahead = (weekday - published.weekday()) % 7
+    if modifier == "last":
+        return published - dt.timedelta(days=back or 7)
+    if modifier == "next":
+        return published + dt.timedelta(days=ahead or 7)
+    if tense == "future" or modifier == "coming":
+        return published + dt.timedelta(days=ahead)
+    return published - dt.timedelta(days=back)
+
+
+def week_span(which: str, published: dt.date, tense: Tense) -> tuple[dt.date, dt.date]:
+    """Monday to Sunday; "this week" stops at publication in the past tense and starts there in the future."""
+    monday = _monday_of(which, published)
+    if which != "this":
+        return monday, monday + dt.timedelta(days=6)
+    if tense == "past":
+        return monday, published
+    if tense == "future":
+        return published, monday + dt.timedelta(days=6)
+    return monday, monday + dt.timedelta(days=6)
+
+
+def _span(first: dt.date, last: dt.date) -> tuple[FuzzyDate, FuzzyDate | None]:
+    return _day(first), (_day(last) if last != first else None)
+
+
+def _rel_year(rel: str | None, published: dt.date) -> int | None:
+    return None if rel is None else published.year + {"this": 0, "last": -1, "next": 1}[rel.lower()]
+
+
+def _number(text: str) -> int:
+    return int(text) if text.isdigit() else _NUMBER_WORDS[text.lower()]
+
+
+# ---------------------------------------------------------------- rules
+
+
+def _iso(m: re.Match[str], ctx: Context) -> Resolved:
+    return FuzzyDate(int(m["y"]), int(m["m"]), int(m["d"])), None, 0.95
+
+
+def _day_month_year(m: re.Match[str], ctx: Context) -> Resolved:
+    month, day = _month(m["m"]), int(m["d"])
+    year = int(m["y"]) if m["y"] else _rel_year(m["rel"], ctx.published)
+    if year is None:
+        year = year_for_day(month, day, ctx.published, ctx.tense(m.span()))
+        return FuzzyDate(year, month, day), None, 0.85
+    return FuzzyDate(year, month, day), None, 0.95
+
+
+def _day_span_one_month(m: re.Match[str], ctx: Context) -> Resolved:
+    month, first, last = _month(m["m"]), int(m["d1"]), int(m["d2"])
+    if last <= first:
+        return None
+    year = int(m["y"]) if m["y"] else year_for_day(month, first, ctx.published, ctx.tense(m.span()))
+    return FuzzyDate(year, month, first), FuzzyDate(year, month, last), 0.9
+
+
+def _day_span_two_months(m: re.Match[str], ctx: Context) -> Resolved:
+    month1, month2 = _month(m["m1"]), _month(m["m2"])
+    year = int(m["y"]) if m["y"] else year_for_day(month1, int(m["d1"]), ctx.published, ctx.tense(m.span()))
+    end_year = year + 1 if month2 < month1 else year
+    return FuzzyDate(year, month1, int(m["d1"])), FuzzyDate(end_year, month2, int(m["d2"])), 0.9
+
+
+def _month_year(m: re.Match[str], ctx: Context) -> Resolved:
+    year = int(m["y"]) if m["y"] else _rel_year(m["rel"], ctx.published)
+    return FuzzyDate(year, _month(m["m"])), None, 0.9
+
+
+def _month_span(m: re.Match[str], ctx: Context) -> Resolved:
+    month1, month2 = _month(m["m1"]), _month(m["m2"])
+    year = int(m["y"]) if m["y"] else year_for_month(month1, ctx.published, ctx.tense(m.span()))
+    end_year = year + 1 if month2 < month1 else year
+    return FuzzyDate(year, month1), FuzzyDate(end_year, month2), 0.85
+
+
+def _bare_month(m: re.Match[str], ctx: Context) -> Resolved:
+    month, pre = _month(m["m"]), m["pre"].lower()
+    if pre == "last":
+        year = ctx.published.year if month < ctx.published.month else ctx.published.year - 1
+    elif pre == "next":
+        year = ctx.published.year if month > ctx.published.month else ctx.published.year + 1
+    elif pre == "this":
+        year = ctx.published.year
+    else:
+        tense = ctx.tense(m.span())
+        return FuzzyDate(year_for_month(month, ctx.published, tense), month), None, 0.8 if tense else 0.7
+    return FuzzyDate(year, month), None, 0.85
+
+
+def _year_span(m: re.Match[str], ctx: Context) -> Resolved:
+    first, last = int(m["y1"] or m["y1b"]), int(m["y2"] or m["y2b"])
+    return (FuzzyDate(first), FuzzyDate(last), 0.85) if last > first else None
+
+
+def _year(m: re.Match[str], ctx: Context) -> Resolved:
+    """"in 2022 killed" is a year; "the 2000 killed" and "of 2000 troops" count people."""
+    before = ctx.sentence[: m.start("y")]
+    counted = _COUNTED.match(ctx.sentence, m.end())
+    participle = counted and counted[0].strip().lower() in _PARTICIPLES
+    if counted and (m["pre"].lower() in {"the", "of", "and", "to", "around"} or not participle):
+        return None
+    if re.search(r"[$£€]\s*$|\d[,.]?$", before):
+        return None
+    return FuzzyDate(int(m["y"])), None, 0.85
+
+
+_DAY_OFFSETS = {"today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0,
+                "yesterday": -1, "last night": -1, "tomorrow": 1,
+                "the day before yesterday": -2, "the day after tomorrow": 2}
+
+
+def _relative_day(m: re.Match[str], ctx: Context) -> Resolved:
+    offset = _DAY_OFFSETS[" ".join(m["w"].lower().split())]
+    return _day(ctx.published + dt.timedelta(days=offset)), None, 0.9
+
+
+def _relative_period(m: re.Match[str], ctx: Context) -> Resolved:
+    which, unit, published = m["q"].lower().split()[-1], m["u"].lower(), ctx.published
+    delta = {"last": -1, "this": 0, "next": 1}[which]
+    if unit == "year":
+        return FuzzyDate(published.year + delta), None, 0.9
+    if unit == "month":
+        return FuzzyDate(*_shift_month(published.year, published.month, delta)), None, 0.9
+    if unit == "weekend":
+        return _weekend(which, published) + (0.75,)
+    first, last = week_span(which, published, ctx.tense(m.span()))
+    return _span(first, last) + (0.75,)
+
+
+def _weekend(which: str, published: dt.date) -> tuple[FuzzyDate, FuzzyDate | None]:
+    saturday = published + dt.timedelta(days=(5 - published.weekday()) % 7)
+    if which == "last":
+        saturday = published - dt.timedelta(days=(published.weekday() - 5) % 7 or 7)
+    elif which == "next":
+        saturday += dt.timedelta(days=7)
+    return _span(saturday, saturday + dt.timedelta(days=1))
+
+
+def _monday_of(week: str, published: dt.date) -> dt.date:
+    """The Monday of last, this or next week."""
+    this_monday = published - dt.timedelta(days=published.weekday())
+    return this_monday + dt.timedelta(days=7 * {"last": -1, "this": 0, "next": 1}[week.lower()])
+
+
+def _weekday(m: re.Match[str], ctx: Context) -> Resolved:
+    """"met Wednesday", "will land on Saturday", "last Friday", "on Tuesday last week"."""
+    weekday = _WEEKDAY_NUMBERS[m["wd"].lower()]
+    pre = (m["pre"] or "").lower() or None
+    if m["wk"]:
+        return _day(_monday_of(m["wk"], ctx.published) + dt.timedelta(days=weekday)), None, 0.85
+    tense = ctx.tense(m.span())
+    date = weekday_date(weekday, ctx.published, tense, pre if pre in {"last", "next", "coming"} else None)
+    return _day(date), None, 0.85 if tense or pre in {"last", "next"} else 0.7
+
+
+def _weekday_span(m: re.Match[str], ctx: Context) -> Resolved:
+    """"from Monday to Wednesday"; "Monday and Tuesday" only when the days follow each other."""
+    first_day, last_day = _WEEKDAY_NUMBERS[m["wd1"].lower()], _WEEKDAY_NUMBERS[m["wd2"].lower()]
+    if m["join"].lower() == "and" and not m["between"] and last_day != first_day + 1:
+        return None
+    if m["wk"]:
+        first = _monday_of(m["wk"], ctx.published) + dt.timedelta(days=first_day)
+    else:
+        first = weekday_date(first_day, ctx.published, ctx.tense(m.span()))
+    last = first + dt.timedelta(days=(last_day - first_day) % 7)
+    return _span(first, last) + (0.8,) if last > first else None
+
+
+def _ordinal(m: re.Match[str], ctx: Context) -> Resolved:
+    if not (m["pre"] or m["the"]) or not _AFTER_ORDINAL.match(ctx.sentence, m.end()):
+        return None
+    tense = ctx.tense(m.span())
+    return day_of_month(int(m["d"]), ctx.published, tense), None, 0.8 if tense else 0.7
+
+
+def _ordinal_span(m: re.Match[str], ctx: Context) -> Resolved:
+    first, last = int(m["d1"]), int(m["d2"])
+    if last <= first:
+        return None
+    start = day_of_month(first, ctx.published, ctx.tense(m.span()))
+    return start, FuzzyDate(start.year, start.month, last), 0.8
+
+
+def _ago(m: re.Match[str], ctx: Context) -> Resolved:
+    count, unit, published = _number(m["n"]), m["u"].lower(), ctx.published
+    if unit == "year":
+        return FuzzyDate(published.year - count), None, 0.75
+    if unit == "month":
+        return FuzzyDate(*_shift_month(published.year, published.month, -count)), None, 0.75
+    days = count * (7 if unit == "week" else 1)
+    return _day(published - dt.timedelta(days=days)), None, 0.7
+
+
+_PREP = r"(?:(?P<pre>on|from|by|until|till|since|before|after|through|to)\s+)"
+RULES: tuple[Rule, ...] = (
+    Rule("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)\b"), _iso),
+    Rule("day-span-month", re.compile(
+        rf"\b(?:(?:between|from|on)\s+)?(?P<d1>{DAY}){ORD}?\s*(?:-|–|and|to|until|till|through)\s*"
+        rf"(?P<d2>{DAY}){ORD}?\s+(?:of\s+)?(?P<m>{MONTH})\.?(?:,?\s+(?P<y>{YEAR})\b)?"), _day_span_one_month),
+    Rule("month-day-span", re.compile(
+        rf"\b(?P<m>{MONTH})\.?\s+(?P<d1>{DAY}){ORD}?\s*(?:-|–|to|until|through)\s*(?P<d2>{DAY}){ORD}?\b"
+        rf"(?:,?\s+(?P<y>{YEAR})\b)?"), _day_span_one_month),
+    Rule("day-span-two-months", re.compile(
+        rf"\b(?:(?:between|from)\s+)?(?P<d1>{DAY}){ORD}?\s+(?:of\s+)?(?P<m1>{MONTH})\.?\s*"
+        rf"(?:-|–|and|to|until|till|through)\s*(?P<d2>{DAY}){ORD}?\s+(?:of\s+)?(?P<m2>{MONTH})\.?"
+        rf"(?:,?\s+(?P<y>{YEAR})\b)?"), _day_span_two_months),
+    Rule("day-month", re.compile(
+        rf"\b(?:the\s+)?(?P<d>{DAY}){ORD}?\s+(?:of\s+)?(?P<m>{MONTH})\.?(?:,?\s+(?P<y>{YEAR})\b|\s+{REL})?"),
+        _day_month_year),
+    Rule("month-day", re.compile(
+        rf"\b(?P<m>{MONTH})\.?\s+(?P<d>{DAY}){ORD}?(?![\d,]\d)(?!\w)(?!{_COUNTED.pattern})"
+        rf"(?:,?\s+(?P<y>{YEAR})\b|\s+{REL})?"), _day_month_year),
+    Rule("month-year", re.compile(rf"\b(?P<m>{MONTH})\.?,?\s+(?:of\s+)?(?:(?P<y>{YEAR})\b|{REL})"), _month_year),
+    Rule("month-span", re.compile(
+        rf"\b(?:between|from)\s+(?P<m1>{MONTH_FULL})\s+(?:and|to|until|till)\s+(?P<m2>{MONTH_FULL})\b"
+        rf"(?:\s+(?P<y>{YEAR})\b)?"), _month_span),
+    Rule("month", re.compile(
+        r"\b(?P<pre>[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Tt]ill|[Ff]rom|[Dd]uring|[Ee]arly|[Mm]id|[Ll]ate|[Ll]ast|"
+        r"[Nn]ext|[Tt]his|[Tt]he|[Tt]heir|[Ii]ts|[Hh]is|[Hh]er|[Oo]ur|of|[Bb]efore|[Aa]fter|[Tt]hrough|"
+        rf"[Bb]etween|and|or|to)(?:\s+|-)(?P<m>{MONTH_FULL})\b(?!\s*\d)"), _bare_month),
+    Rule("year-span", re.compile(
+        rf"\b(?:(?:from|between)\s+(?P<y1>{YEAR})\s+(?:to|and|until)\s+(?P<y2>{YEAR})|"
+        rf"(?P<y1b>{YEAR})\s*[–-]\s*(?P<y2b>{YEAR}))\b"), _year_span),
+    Rule("year", re.compile(
+        rf"\b(?:(?P<pre>[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Tt]ill|of|[Ff]rom|[Dd]uring|[Tt]he|[Ee]arly|[Ll]ate|[Mm]id|"
+        rf"[Bb]efore|[Aa]fter|[Tt]hrough|[Bb]etween|and|to|[Cc]irca|[Aa]round)(?:\s+|-))(?P<y>{YEAR})\b(?!-\d)"),
+        _year),
+    Rule("relative-day", re.compile(
+        r"\b(?P<w>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|today|tonight|yesterday|"
+        r"tomorrow|this\s+morning|this\s+afternoon|this\s+evening|last\s+night)\b", re.IGNORECASE),
+        _relative_day),
+    Rule("relative-period", re.compile(
+        r"\b(?P<q>last|this|next|earlier\s+this|later\s+this)\s+(?P<u>week|month|year|weekend)\b",
+        re.IGNORECASE), _relative_period),
+    Rule("weekday-span", re.compile(
+        rf"\b(?:(?P<between>between\s+)|(?:from|on)\s+)?(?P<wd1>{WEEKDAY})\s*(?P<join>and|to|until|till|through|-|–)"
+        rf"\s*(?P<wd2>{WEEKDAY})(?:\s+(?P<wk>last|next|this)\s+week)?\b"), _weekday_span),
+    Rule("weekday", re.compile(
+        rf"\b(?:(?P<pre>[Ll]ast|[Nn]ext|[Tt]his|[Cc]oming|[Oo]n|from|until|by|since)\s+)?(?P<wd>{WEEKDAY})"
+        rf"(?:\s+(?:morning|afternoon|evening|night))?(?:\s+(?P<wk>last|next|this)\s+week)?\b"), _weekday),
+    Rule("ordinal-span", re.compile(
+        rf"\b(?:from|between)\s+the\s+(?P<d1>{DAY}){ORD}\s+(?:to|and|until|till|through)\s+(?:the\s+)?"
+        rf"(?P<d2>{DAY}){ORD}\b"), _ordinal_span),
+    Rule("ordinal", re.compile(rf"\b{_PREP}?(?P<the>the\s+)?(?P<d>{DAY}){ORD}\b", re.IGNORECASE), _ordinal),
+    Rule("ago", re.compile(rf"\b(?P<n>{NUM})\s+(?P<u>day|week|month|year)s?\s+ago\b", re.IGNORECASE), _ago),
+)
+
+
+
+# ---------------------------------------------------------------- finding
+
+
+_FOR_DAYS_BEFORE = re.compile(
+    rf"\bfor\s+(?P<n>{NUM})\s+days\s*(?:(?:from|starting|beginning)(?:\s+on)?\s*)?$", re.IGNORECASE)
+_N_DAY_BEFORE = re.compile(
+    rf"\b(?P<n>{NUM})-day\b[^.;]{{0,60}}?\b(?:from|starting|beginning)(?:\s+on)?\s*$", re.IGNORECASE)
+_FOR_DAYS_AFTER = re.compile(rf"\s*,?\s*for\s+(?P<n>{NUM})\s+days\b", re.IGNORECASE)
+_FUNCTION_WORDS = {"and", "or", "to", "of", "in", "on", "at", "for", "with", "by", "from", "as", "that",
+                   "which", "when", "while", "but", "is", "was", "will", "this", "last", "next", "the", "a"}
+_RELATIVE_CLAUSE = re.compile(r",\s*(?:which|who)\b[^,]*$")
+
+
+def _candidates(ctx: Context) -> list[DateMention]:
+    found = []
+    for rule in RULES:
+        for match in rule.pattern.finditer(ctx.sentence):
+            mention = _resolve(rule, match, ctx)
+            if mention:
+                found.append(mention)
+    return found
+
+
+def _resolve(rule: Rule, match: re.Match[str], ctx: Context) -> DateMention | None:
+    """A match that names no real date ("31 February") is no date at all."""
+    try:
+        resolved = rule.resolve(match, ctx)
+        if resolved is None:
+            return None
+        start, end, confidence = resolved
+        check_span(start, end)
+    except (InvalidDate, ValueError, OverflowError, KeyError):
+        return None
+    return DateMention(start, end, match.span(), rule.name, confidence)
+
+
+def _longest_first(mentions: list[DateMention]) -> list[DateMention]:
+    """Where two expressions overlap the longer one wins ("15 September 2022" over "September 2022")."""
+    order = {rule.name: i for i, rule in enumerate(RULES)}
+    ranked = sorted(mentions, key=lambda m: (m.span[0] - m.span[1], order[m.rule], m.span[0]))
+    kept: list[DateMention] = []
+    for mention in ranked:
+        if all(mention.span[1] <= k.span[0] or mention.span[0] >= k.span[1] for k in kept):
+            kept.append(mention)
+    return sorted(kept, key=lambda m: m.span)
+
+
+def _days_count(sentence: str, span: tuple[int, int]) -> int | None:
+    """"for two days from the 15th", "a two-day summit starting on the 15th", "from Monday for three days"."""
+    before = sentence[: span[0]]
+    match = _FOR_DAYS_BEFORE.search(before) or _N_DAY_BEFORE.search(before) or \
+        _FOR_DAYS_AFTER.match(sentence, span[1])
+    return _number(match["n"]) if match else None
+
+
+def _with_duration(mention: DateMention, sentence: str) -> DateMention:
+    """A day followed or preceded by "for N days" becomes a span of N days."""
+    if mention.end is not None or mention.start.day is None:
+        return mention
+    count = _days_count(sentence, mention.span)
+    if not count or not 2 <= count <= 31:
+        return mention
+    try:
+        last = mention.start.first_day() + dt.timedelta(days=count - 1)
+    except OverflowError:
+        return mention
+    return replace(mention, end=_day(last))
+
+
+def _determiner_before(sentence: str, span: tuple[int, int]) -> tuple[str, str]:
+    """The determiner of a date used as an adjective ("the March attack"), and the word before it."""
+    words = ["", ""] + [w.lower() for w in re.findall(r"[A-Za-z]+", sentence[: span[0]])]
+    first = re.match(r"([A-Za-z]+)\s", sentence[span[0]: span[1]])
+    if first and first.group(1).lower() in _DETERMINERS:
+        words.append(first.group(1).lower())
+    return words[-1], words[-2]
+
+
+def is_referential(sentence: str, mention: DateMention) -> bool:
+    """"the March attack", "their May meeting" and ", which will open on the 15th" name a told event."""
+    if _RELATIVE_CLAUSE.search(sentence[: mention.span[0]]):
+        return True
+    if mention.rule not in {"month", "year", "month-year"}:
+        return False
+    determiner, before = _determiner_before(sentence, mention.span)
+    noun = re.match(r"\s+([A-Za-z][A-Za-z-]*)", sentence[mention.span[1]:])
+    is_noun = bool(noun) and noun.group(1).lower() not in _FUNCTION_WORDS
+    return determiner in _DETERMINERS and before not in _ADJUNCT and is_noun
+
+
+def find_dates(sentence: str, published: dt.date) -> list[DateMention]:
+    """Every date expression in the sentence, resolved, in reading order.
+
+    Rules are regexes; where two overlap the longer wins. Dates keep the precision
+    the text gave: "in May" is a month, never its first day.
+    """
+    ctx = Context(sentence, published)
+    mentions = [_with_duration(m, sentence) for m in _longest_first(_candidates(ctx))]
+    return [replace(m, referential=is_referential(sentence, m)) for m in mentions]

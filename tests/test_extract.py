@@ -1,0 +1,375 @@
+"""The fact extractor: known dates for known sentences, the traps, the API, and the gold-file targets."""
+
+import dataclasses
+import datetime as dt
+import importlib.util
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from events.dates import FuzzyDate
+from events.extract import (
+    ExtractedFact,
+    extract_facts,
+    fact_fingerprint,
+    facts_as_json,
+    format_facts,
+    same_fact,
+    split_sentences,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+WED_3_JULY_2024 = dt.date(2024, 7, 3)
+WED_14_SEPT_2022 = dt.date(2022, 9, 14)
+WED_3_MAY_2023 = dt.date(2023, 5, 3)
+THU_20_JUNE_2024 = dt.date(2024, 6, 20)
+TUE_7_JAN_2025 = dt.date(2025, 1, 7)
+
+
+def require_seeds() -> None:
+    """The seed texts live in shared/ beside the repo; only CI insists on them."""
+    if SEEDS.is_dir():
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"seed articles missing at {SEEDS}: CI runs with shared/ beside the repo")
+    pytest.skip(f"seed articles not found at {SEEDS} (shared/ is not beside this checkout)")
+
+
+def dated(text: str, published: dt.date) -> list[tuple[str, str | None]]:
+    return [(f.date, f.end_date) for f in extract_facts("Headline", text, published)[1:]]
+
+
+def _load_evaluator():
+    spec = importlib.util.spec_from_file_location("evaluate_extraction", ROOT / "scripts" / "evaluate_extraction.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(spec.name, module)  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+evaluator = _load_evaluator()
+
+
+# ---------------------------------------------------------------- dates of single sentences
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "expected"),
+    [
+        # weekdays: past tense looks back (on or before publication), future tense forward
+        ("Putin and Xi met Wednesday in Kazakhstan.", WED_3_JULY_2024, [("2024-07-03", None)]),
+        ("Putin and Xi met Wednesday in Kazakhstan.", dt.date(2024, 7, 5), [("2024-07-03", None)]),
+        ("Putin and Xi met on Friday in Astana.", WED_3_JULY_2024, [("2024-06-28", None)]),
+        ("The delegation will land on Saturday.", WED_3_JULY_2024, [("2024-07-06", None)]),
+        ("Russia's delegation is expected on Tuesday.", dt.date(2024, 10, 11), [("2024-10-15", None)]),
+        ("Xi will preside over a parade next Wednesday.", WED_3_JULY_2024, [("2024-07-10", None)]),
+        ("Defence ministers met in New Delhi last Friday.", WED_3_MAY_2023, [("2023-04-28", None)]),
+        ("The envoy arrived on Tuesday last week.", THU_20_JUNE_2024, [("2024-06-11", None)]),
+        # days around publication
+        ("Officials met yesterday and will meet again tomorrow.", WED_3_JULY_2024,
+         [("2024-07-02", None), ("2024-07-04", None)]),
+        ("A spokesman said today that the talks went well.", WED_3_JULY_2024, [("2024-07-03", None)]),
+        ("The talks ended three days ago.", WED_3_JULY_2024, [("2024-06-30", None)]),
+        # "in May": the latest May for the past tense, the next one for the future
+        ("In May, Putin visited Beijing.", WED_3_JULY_2024, [("2024-05", None)]),
+        ("Putin will visit Beijing in May.", WED_3_JULY_2024, [("2025-05", None)]),
+        ("Putin visited Beijing in September.", WED_3_JULY_2024, [("2023-09", None)]),
+        ("Beijing plans to hold its first ministerial meeting in May.", THU_20_JUNE_2024, [("2025-05", None)]),
+        # "on the 14th": the publication month, or the next/previous one when the tense says so
+        ("The summit will open on the 15th.", WED_14_SEPT_2022, [("2022-09-15", None)]),
+        ("Pashinyan announced on the 14th that he had asked the CSTO for help.", WED_14_SEPT_2022,
+         [("2022-09-14", None)]),
+        ("Araghchi held talks with Wang Yi in Beijing on the 28th.", TUE_7_JAN_2025, [("2024-12-28", None)]),
+        ("Border commanders will meet on the 2nd.", THU_20_JUNE_2024, [("2024-07-02", None)]),
+        ("Parliament opens on the 24th.", THU_20_JUNE_2024, [("2024-06-24", None)]),
+        # spans
+        ("The summit will be held in Samarkand for two days from 15th.", WED_14_SEPT_2022,
+         [("2022-09-15", "2022-09-16")]),
+        ("Schools will close for three days from the 14th.", dt.date(2024, 10, 11), [("2024-10-14", "2024-10-16")]),
+        ("Ministers will meet in Goa for two days from Thursday.", WED_3_MAY_2023, [("2023-05-04", "2023-05-05")]),
+        ("Leaders will meet in Astana between 3 and 5 July.", THU_20_JUNE_2024, [("2024-07-03", "2024-07-05")]),
+        ("The summit will run between 31 August and 1 September.", dt.date(2025, 8, 27),
+         [("2025-08-31", "2025-09-01")]),
+        ("Officials will gather from the 9th to the 11th.", THU_20_JUNE_2024, [("2024-07-09", "2024-07-11")]),
+        ("Pakistan will host the council on 15 and 16 October.", dt.date(2024, 10, 11),
+         [("2024-10-15", "2024-10-16")]),
+        # absolute dates keep their precision
+        ("The declaration was signed on 15 September 2022.", WED_3_JULY_2024, [("2022-09-15", None)]),
+        ("Iran signed the memorandum on Sept. 15, 2022.", WED_3_JULY_2024, [("2022-09-15", None)]),
+        ("Pezeshkian took office on 2024-07-28.", TUE_7_JAN_2025, [("2024-07-28", None)]),
+        ("Elections were held in March 2024.", WED_3_JULY_2024, [("2024-03", None)]),
+        ("Established in 2001 by China and Russia, the SCO grew.", WED_3_JULY_2024, [("2001", None)]),
+        ("More than 5,600 people died in the 2020 armed conflict.", WED_14_SEPT_2022, [("2020", None)]),
+        ("Russia invaded Ukraine in February this year.", WED_14_SEPT_2022, [("2022-02", None)]),
+        ("The Kerman bombings on January 3 last year killed 95 people.", TUE_7_JAN_2025, [("2024-01-03", None)]),
+        ("Pashinyan will travel to Moscow on 17 January.", TUE_7_JAN_2025, [("2025-01-17", None)]),
+        # months, years and weeks relative to publication
+        ("Xi faces the party convention next month.", WED_14_SEPT_2022, [("2022-10", None)]),
+        ("Tokayev met Xi last month.", WED_14_SEPT_2022, [("2022-08", None)]),
+        ("Belarus joined the organisation this year.", WED_3_JULY_2024, [("2024", None)]),
+        ("Pakistan took over the chair last year.", WED_3_JULY_2024, [("2023", None)]),
+        ("The secretariat said last week that ten states would come.", WED_3_MAY_2023,
+         [("2023-04-24", "2023-04-30")]),
+        ("Tokayev will travel to Dushanbe next week.", THU_20_JUNE_2024, [("2024-06-24", "2024-06-30")]),
+        ("Putin confirmed his attendance this week.", THU_20_JUNE_2024, [("2024-06-17", "2024-06-20")]),
+        ("The envoy will arrive this week.", THU_20_JUNE_2024, [("2024-06-20", "2024-06-23")]),
+        ("Officials met on Monday and Tuesday this week.", dt.date(2025, 10, 17), [("2025-10-13", "2025-10-14")]),
+        ("Talks were held on Monday and Thursday.", dt.date(2025, 10, 17), [("2025-10-13", None), ("2025-10-16", None)]),
+        ("Leaders will meet from Monday to Wednesday.", WED_3_JULY_2024, [("2024-07-08", "2024-07-10")]),
+        ("Border clashes in 2022 killed more than 100 people.", WED_3_JULY_2024, [("2022", None)]),
+        # a coarse date that only frames finer ones in the same clause gives no fact of its own
+        ("Russia experienced terrorist attacks this year, with over 145 killed in Moscow in March "
+         "and 21 in Dagestan in June.", WED_3_JULY_2024, [("2024-03", None), ("2024-06", None)]),
+    ],
+)
+def test_dates_resolve_against_publication_and_tense(sentence, published, expected):
+    assert dated(sentence, published) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We are going to exchange opinions.",
+        "Officials said the ministers may discuss terrorism.",
+        "May the talks bring peace.",
+        "Protesters will march through the city.",
+        "Theresa May met the delegation.",
+        "Over 145 people were killed and 21 wounded.",
+        "The leaders of 15 countries are scheduled to attend.",
+        "This marks their second meeting in two months.",
+        "A decision on the bank is due in two months.",
+        "It is the 15th anniversary of the treaty.",
+        "The 12-day war killed 610 people.",
+        "The force has 2000 troops.",
+        "The 2000 killed in the attack were buried.",
+        "For Iran, ties with neighbours will be a priority in the next few years.",
+        "The SCO summit will be held face-to-face for the first time since the outbreak.",
+    ],
+)
+def test_words_that_look_like_dates_give_no_fact(sentence):
+    assert dated(sentence, WED_3_JULY_2024) == []
+
+
+def test_precision_is_kept_never_invented():
+    fact = extract_facts("H", "In May, Putin visited Beijing.", WED_3_JULY_2024)[1]
+    assert (fact.date, fact.precision) == ("2024-05", "month")
+    year = extract_facts("H", "Belarus joined this year.", WED_3_JULY_2024)[1]
+    assert (year.date, year.precision) == ("2024", "year")
+
+
+# ---------------------------------------------------------------- the article and its facts
+
+
+def test_first_fact_is_the_article_at_its_publication_day():
+    facts = extract_facts("Putin and Xi meet in Astana", "Nothing here is dated.", WED_3_JULY_2024)
+    assert len(facts) == 1
+    article = facts[0]
+    assert (article.date, article.precision, article.end_date) == ("2024-07-03", "day", None)
+    assert article.title == "Putin and Xi meet in Astana"
+    assert article.summary == "Nothing here is dated."
+    assert article.confidence == 1.0
+    assert {"vladimir-putin", "xi-jinping", "astana"} <= set(article.tags)
+
+
+def test_a_fact_carries_its_sentence_tags_and_a_short_title():
+    text = ("Russian President Vladimir Putin and Chinese President Xi Jinping met Wednesday in Kazakhstan "
+            "for the Shanghai Cooperation Organization (SCO) summit.")
+    fact = extract_facts("H", text, WED_3_JULY_2024)[1]
+    assert fact.summary == text
+    assert {"vladimir-putin", "xi-jinping", "kazakhstan", "sco", "summit"} <= set(fact.tags)
+    assert len(fact.title) <= 120 and fact.title.startswith("Russian President Vladimir Putin")
+
+
+def test_titles_drop_asides_and_keep_the_subject():
+    text = ("Iran, which signed its memorandum of obligations in Samarkand in September 2022, is set to "
+            "become a full member at the July summit.")
+    titles = [f.title for f in extract_facts("H", text, WED_3_MAY_2023)[1:]]
+    assert titles == ["Iran signed its memorandum of obligations in Samarkand in September 2022",
+                      "Iran is set to become a full member at the July summit"]
+
+
+def test_a_later_mention_of_a_told_event_joins_it():
+    text = "In May, Putin visited Beijing. Their May meeting highlighted Beijing's support for Moscow."
+    facts = extract_facts("H", text, WED_3_JULY_2024)[1:]
+    assert [(f.date, f.summary) for f in facts] == [("2024-05", "In May, Putin visited Beijing.")]
+
+
+def test_the_same_fact_told_twice_in_an_article_is_one_fact_with_the_fuller_date():
+    text = ("The summit of the Shanghai Cooperation Organization will be held in Uzbekistan from the 15th. "
+            "The summit of the Shanghai Cooperation Organization will be held in Samarkand, Uzbekistan "
+            "for two days from 15th.")
+    facts = extract_facts("H", text, WED_14_SEPT_2022)[1:]
+    assert [(f.date, f.end_date) for f in facts] == [("2022-09-15", "2022-09-16")]
+
+
+def test_two_facts_of_one_sentence_stay_apart_even_on_one_day():
+    text = ("Lavrov is due to land in Goa tomorrow, and Qin Gang is expected to hold talks with "
+            "Jaishankar on Thursday.")
+    facts = extract_facts("H", text, WED_3_MAY_2023)[1:]
+    assert [f.date for f in facts] == ["2023-05-04", "2023-05-04"]
+    assert facts[0].title != facts[1].title
+
+
+def test_links_are_not_read_as_text():
+    text = ("Putin aims to show non-isolation despite Western sanctions "
+            "https://en.wikipedia.org/wiki/Sanction#:~:text=A%20sanction%20may%20be%20either. "
+            "from the 2022 Ukraine invasion.")
+    facts = extract_facts("H", text, WED_3_JULY_2024)[1:]
+    assert [f.date for f in facts] == ["2022"]
+    assert "http" not in facts[0].summary
+
+
+def test_sentences_split_after_full_stops_but_not_abbreviations():
+    text = ("The U.S. warned Russia. U.N. Secretary-General António Guterres attended. "
+            "Iran signed on Sept. 15, 2022. S. Jaishankar spoke.\nA heading\nNext line.")
+    assert split_sentences(text) == [
+        "The U.S. warned Russia.",
+        "U.N. Secretary-General António Guterres attended.",
+        "Iran signed on Sept. 15, 2022.",
+        "S. Jaishankar spoke.",
+        "A heading",
+        "Next line.",
+    ]
+
+
+# ---------------------------------------------------------------- the same fact from two outlets
+
+
+def _fact(date: str, title: str, tags: tuple[str, ...], precision: str = "day") -> ExtractedFact:
+    return ExtractedFact(date, None, precision, title, title + ".", tags, 0.8)
+
+
+XI_PUTIN_A = _fact("2024-07-03", "Chinese President Xi Jinping and Russian President Vladimir Putin met on Wednesday "
+                   "in Astana on the sidelines of the SCO summit",
+                   ("astana", "china", "russia", "sco", "summit", "vladimir-putin", "xi-jinping"))
+XI_PUTIN_B = _fact("2024-07-03", "Putin and Xi held talks in Kazakhstan's capital on Wednesday, their second "
+                   "meeting in two months", ("bilateral-meeting", "kazakhstan", "vladimir-putin", "xi-jinping"))
+ARMENIA = _fact("2022-09-14", "Around the border between Armenia and Azerbaijan, military clashes occurred by the 14th",
+                ("armenia", "azerbaijan", "border-clash"))
+KYRGYZ = _fact("2022-09-14", "On the 14th at the border between Kyrgyzstan and Tajikistan there was a gunfight "
+               "between border guards", ("border-clash", "kyrgyzstan", "tajikistan"))
+PASHINYAN = _fact("2022-09-14", "Armenian Prime Minister Pashinyan announced on the 14th that he had requested "
+                  "military support from the CSTO", ("armenia", "csto", "nikol-pashinyan", "russia"))
+
+
+def test_two_outlets_reporting_one_meeting_are_the_same_fact():
+    assert same_fact(XI_PUTIN_A, XI_PUTIN_B)
+    assert same_fact(XI_PUTIN_B, XI_PUTIN_A)
+    assert fact_fingerprint(XI_PUTIN_A) == fact_fingerprint(XI_PUTIN_B)
+
+
+@pytest.mark.parametrize(("a", "b"), [(ARMENIA, KYRGYZ), (ARMENIA, PASHINYAN), (KYRGYZ, PASHINYAN)])
+def test_different_events_of_one_day_are_different_facts(a, b):
+    assert not same_fact(a, b)
+
+
+def test_facts_on_different_dates_or_precisions_are_never_the_same():
+    later = dataclasses.replace(XI_PUTIN_A, date="2024-07-04")
+    month = dataclasses.replace(XI_PUTIN_A, date="2024-07", precision="month")
+    assert not same_fact(XI_PUTIN_A, later)
+    assert not same_fact(XI_PUTIN_A, month)
+
+
+# ---------------------------------------------------------------- output
+
+
+def test_facts_as_json_is_a_list_of_plain_objects_with_the_fields_of_the_issue():
+    facts = extract_facts("Summit", "The summit will be held for two days from the 15th.", WED_14_SEPT_2022)
+    rows = facts_as_json(facts)
+    assert json.loads(json.dumps(rows)) == rows
+    assert set(rows[1]) == {"date", "end_date", "precision", "title", "summary", "tags", "confidence"}
+    assert (rows[1]["date"], rows[1]["end_date"], rows[1]["precision"]) == ("2022-09-15", "2022-09-16", "day")
+    assert isinstance(rows[1]["tags"], list)
+
+
+def test_text_format_shows_when_and_what():
+    facts = extract_facts("Summit", "The summit will be held for two days from the 15th.", WED_14_SEPT_2022)
+    text = format_facts(facts)
+    assert text.splitlines()[0].startswith("14 September 2022")
+    assert "15-16 September 2022" in text and "The summit will be held" in text
+    assert format_facts([]) == ""
+
+
+# ---------------------------------------------------------------- never raises
+
+
+DATEISH = st.sampled_from(
+    ["on", "the", "15th", "May", "may", "March", "in", "2024", "2001", "from", "for", "two", "days", "between",
+     "and", "31", "February", "Wednesday", "last", "next", "this", "week", "month", "year", "yesterday",
+     "tomorrow", "will", "met", "ago", "Sept.", "-", "2022-02-30", ",", ".", "\n", "which", "the", "9999"]
+)
+
+
+def _check_facts(facts: list[ExtractedFact], published: dt.date) -> None:
+    assert facts and facts[0].date == FuzzyDate.from_date(published).iso()
+    for fact in facts:
+        start = FuzzyDate.parse(fact.date)
+        assert start.precision.value == fact.precision
+        if fact.end_date is not None:
+            assert FuzzyDate.parse(fact.end_date).first_day() > start.first_day()
+        assert 0.0 <= fact.confidence <= 1.0 and len(fact.title) <= 120
+
+
+@settings(max_examples=200, deadline=None)
+@given(title=st.text(max_size=80), text=st.text(max_size=400), published=st.dates())
+def test_arbitrary_text_never_raises(title, text, published):
+    _check_facts(extract_facts(title, text, published), published)
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(DATEISH, max_size=40), published=st.dates())
+def test_date_like_word_salad_never_raises(words, published):
+    _check_facts(extract_facts("", " ".join(words), published), published)
+
+
+@pytest.mark.parametrize("published", [dt.date.min, dt.date(1, 1, 2), dt.date(9999, 12, 30), dt.date.max])
+@pytest.mark.parametrize(
+    "text",
+    ["It will last for two days from the 31st.", "The talks will run for three days from Friday.",
+     "They met yesterday, last week, last month, last year and 3 days ago.",
+     "They meet tomorrow, next week, next month and next year.", "Between 30 and 31 December 9999."],
+)
+def test_dates_at_the_ends_of_the_calendar_are_dropped_not_raised(text, published):
+    _check_facts(extract_facts("", text, published), published)
+
+
+# ---------------------------------------------------------------- measured against the gold files
+
+
+GOLD = sorted((ROOT / "tests" / "data" / "extraction").glob("*.gold.json"))
+
+
+def test_there_are_gold_files_for_both_seeds_and_at_least_four_articles_of_our_own():
+    articles = [json.loads(p.read_text(encoding="utf-8"))["article"] for p in GOLD]
+    assert sum(a.startswith("seed:") for a in articles) == 2
+    assert sum(not a.startswith("seed:") for a in articles) >= 4
+
+
+@pytest.mark.parametrize("path", GOLD, ids=lambda p: p.name.removesuffix(".gold.json"))
+def test_gold_files_are_well_formed(path):
+    gold = json.loads(path.read_text(encoding="utf-8"))
+    published = dt.date.fromisoformat(gold["published"])
+    assert gold["facts"][0]["date"] == published.isoformat()
+    for fact in gold["facts"]:
+        FuzzyDate.parse(fact["date"])
+        assert fact["keywords"] and fact["statement"]
+    if not gold["article"].startswith("seed:"):
+        words = len((path.parent / gold["article"]).read_text(encoding="utf-8").split())
+        assert 150 <= words <= 300
+
+
+@pytest.mark.parametrize("path", GOLD, ids=lambda p: p.name.removesuffix(".gold.json"))
+def test_extraction_meets_the_targets_on_every_gold_file(path):
+    gold = evaluator.load_gold(path)
+    if gold["article"].startswith("seed:"):
+        require_seeds()
+    result = evaluator.evaluate(path)
+    assert result.recall >= evaluator.RECALL_TARGET, evaluator.report([result], verbose=True)
+    assert result.precision >= evaluator.PRECISION_TARGET, evaluator.report([result], verbose=True)

@@ -1,0 +1,88 @@
+"""The shipped gazetteer: a clean tag vocabulary, and aliases that match names but not lookalike words."""
+
+import re
+
+import pytest
+
+from events.gazetteer import KINDS, entries, kind_of, tags_for
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+REQUIRED = {
+    "country": "china russia india pakistan iran kazakhstan kyrgyzstan tajikistan uzbekistan belarus mongolia "
+               "afghanistan turkey saudi-arabia egypt qatar uae armenia azerbaijan cambodia nepal sri-lanka "
+               "kuwait bahrain maldives myanmar ukraine united-states",
+    "place": "beijing moscow new-delhi islamabad tehran astana bishkek dushanbe tashkent minsk samarkand",
+    "person": "xi-jinping vladimir-putin narendra-modi shehbaz-sharif ebrahim-raisi masoud-pezeshkian "
+              "mohammad-mokhber kassym-jomart-tokayev sadyr-japarov emomali-rahmon shavkat-mirziyoyev "
+              "alexander-lukashenko recep-tayyip-erdogan antonio-guterres nikol-pashinyan ilham-aliyev",
+    "organisation": "sco csto un icc brics nato eu",
+    "theme": "summit membership sanctions terrorism border-clash conflict ukraine-war bilateral-meeting diplomacy",
+}
+
+
+def test_slugs_are_unique_lowercase_hyphenated_and_of_a_known_kind():
+    slugs = [entry.slug for entry in entries()]
+    assert len(slugs) == len(set(slugs))
+    assert all(SLUG.match(slug) for slug in slugs), [s for s in slugs if not SLUG.match(s)]
+    assert {entry.kind for entry in entries()} <= set(KINDS)
+
+
+def test_every_alias_names_one_slug():
+    owner: dict[str, str] = {}
+    for entry in entries():
+        assert entry.aliases, entry.slug
+        for alias in entry.aliases:
+            key = alias if alias != alias.lower() else alias.lower()
+            assert owner.setdefault(key, entry.slug) == entry.slug, f"{alias!r} is {owner[key]} and {entry.slug}"
+
+
+@pytest.mark.parametrize("kind", sorted(REQUIRED))
+def test_the_vocabulary_of_the_issue_is_there(kind):
+    missing = [slug for slug in REQUIRED[kind].split() if kind_of(slug) != kind]
+    assert not missing
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        ("The Shanghai Cooperation Organization met in Shanghai.", {"sco", "shanghai"}, set()),
+        ("The Shanghai Cooperation Organisation summit", {"sco", "summit"}, {"shanghai"}),
+        ("the UN chief spoke", {"un"}, set()),
+        ("the Kyrgyz Security Council said", {"kyrgyzstan"}, {"un"}),
+        ("il faut un peu de temps", set(), {"un"}),
+        ("U.N. Secretary-General António Guterres", {"un", "antonio-guterres"}, set()),
+        ("Xi's trip to Xi'an", {"xi-jinping", "xian"}, set()),
+        ("Xi’an hosted the Central Asia summit", {"xian"}, {"xi-jinping"}),
+        ("They had turkey for dinner", set(), {"turkey"}),
+        ("Turkish President Erdogan", {"turkey", "recep-tayyip-erdogan"}, set()),
+        ("the modified plan", set(), {"narendra-modi"}),
+        ("Modi's foreign minister", {"narendra-modi", "diplomacy"}, set()),
+        ("the SCOTUS ruling; a disco", set(), {"sco"}),
+        ("the U.S.-led order", {"united-states"}, set()),
+        ("strong Moscow-Beijing ties", {"moscow", "beijing"}, set()),
+        ("Chinese, Russian and Indian officials", {"china", "russia", "india"}, set()),
+        ("Iranian, Kazakh and Uzbek envoys", {"iran", "kazakhstan", "uzbekistan", "diplomacy"}, set()),
+        ("the Kazakhstan delegation", {"kazakhstan"}, set()),
+        ("the 2022 Ukraine invasion", {"ukraine", "ukraine-war"}, set()),
+        ("acting President Mohammad Mokhbar", {"mohammad-mokhber"}, set()),
+        ("border guards exchanged fire in a gunfight", {"border-clash"}, set()),
+        ("Western sanctions", {"sanctions"}, set()),
+        ("an ICC arrest warrant; the CSTO; BRICS", {"icc", "csto", "brics"}, set()),
+    ],
+)
+def test_tags_for_matches_names_not_lookalikes(text, present, absent):
+    tags = set(tags_for(text))
+    assert present <= tags
+    assert not absent & tags
+
+
+def test_tags_are_sorted_and_unique():
+    tags = tags_for("Putin met Xi. Putin and Xi met again in Beijing, Putin said.")
+    assert list(tags) == sorted(set(tags))
+    assert tags == ("beijing", "vladimir-putin", "xi-jinping")
+
+
+def test_no_text_no_tags():
+    assert tags_for("") == ()
+    assert tags_for("The weather was mild.") == ()
