@@ -204,6 +204,41 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
     run_server(_config(ctx), host, port, echo=click.echo)
 
 
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("--published", required=True, help="Publication date of the article, YYYY-MM-DD.")
+@click.option("--title", default=None, help="Headline (default: the first line of the file).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of facts.")
+@_fail_cleanly
+def extract(file: str, published: str, title: str | None, as_json: bool) -> None:
+    """Print the dated facts an article's text states (for editors and evaluation)."""
+    import datetime as dt
+
+    from events.extract import extract_facts, facts_as_json, format_facts
+
+    try:
+        day = dt.date.fromisoformat(published)
+    except ValueError:
+        raise click.BadParameter(f"{published!r} is not a date: use YYYY-MM-DD", param_hint="--published") from None
+    text = click.open_file(file, encoding="utf-8").read()
+    headline = title if title is not None else next((line.strip() for line in text.splitlines() if line.strip()), "")
+    facts = extract_facts(headline, text, day)
+    if as_json:
+        click.echo(json.dumps(facts_as_json(facts), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_facts(facts))
+
+
+@cli.command()
+@click.pass_context
+@_fail_cleanly
+def reextract(ctx: click.Context) -> None:
+    """Re-run extraction over stored articles; record new facts and withdraw ones no longer found."""
+    from timeline.reextract import reextract_articles
+
+    click.echo(reextract_articles(_open(ctx)).line())
+
+
 def main() -> None:
     cli(prog_name="timeline")
 

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 
 from events.dates import sort_key_of
 from events.extract import ExtractedFact, extract_facts, same_fact
+from events.facts import FactState, clean_source, fact_recorded, fact_source_added, validate_fact
+from events.ids import uuid7
+from events.model import NewEvent, StreamAppend
 from events.projections import state_from_row
 
 _CANDIDATES = (
@@ -47,8 +50,34 @@ class FactFinder:
                 return Existing(fact_id, 1)
         for row in self.conn.execute(_CANDIDATES, (sort_key_of(found.date), found.date)):
             state = state_from_row(row)
-            candidate = ExtractedFact(date=state.date, end_date=state.end_date, precision=state.precision,
-                                      title=state.title, summary=state.summary, tags=state.tags, confidence=1.0)  # fmt: skip
-            if same_fact(candidate, found):
+            if same_fact(as_extracted(state), found):
                 return Existing(state.fact_id, state.version)
         return None
+
+
+def as_extracted(state: FactState) -> ExtractedFact:
+    """A recorded fact in the extractor's terms, so same_fact can compare it with a new one."""
+    return ExtractedFact(date=state.date, end_date=state.end_date, precision=state.precision, title=state.title,
+                         summary=state.summary, tags=state.tags, confidence=1.0)  # fmt: skip
+
+
+def article_source(payload: dict) -> dict:
+    """The source entry an ArticleIngested payload gives the facts found in it."""
+    return {"url": payload.get("url"), "title": payload["title"], "outlet": payload.get("outlet"),
+            "published": payload["published"]}  # fmt: skip
+
+
+def recorded_fact(found: ExtractedFact, source: dict, article: str, actor: str) -> StreamAppend:
+    """A new fact stream for an extracted fact, citing and linking its article."""
+    fields = validate_fact({"date": found.date, "end_date": found.end_date, "title": found.title,
+                            "summary": found.summary, "tags": list(found.tags), "sources": [source]},
+                           require_source_url=False)  # fmt: skip
+    event = fact_recorded(uuid7(), fields, "feed", article=article)
+    meta = {"actor": actor, "article": article, "confidence": found.confidence}
+    return StreamAppend(event.payload["fact_id"], (NewEvent(event.type, event.payload, meta),), 0)
+
+
+def source_added(existing: Existing, source: dict, article: str, actor: str) -> StreamAppend:
+    """Another article reporting a fact already recorded becomes one more source of it."""
+    event = fact_source_added(clean_source(source, "source", require_url=False), article=article)
+    return StreamAppend(existing.fact_id, (NewEvent(event.type, event.payload, {"actor": actor, "article": article}),))

@@ -11,16 +11,14 @@ from typing import Callable
 from events import articles as art
 from events.clock import Clock, to_utc_text, utc_now
 from events.errors import ConcurrencyConflict, TimelineError
-from events.facts import fact_recorded, fact_source_added, validate_fact
 from events.feed_status import feed_status, seen_article
-from events.ids import uuid7
 from events.leases import release_lease, take_lease
-from events.model import NewEvent, StreamAppend
+from events.model import StreamAppend
 from events.service import Timeline
 from events.store import write_transaction
 from events.tagging import TaggingRules, classify
 from timeline.config import Config, Feed
-from timeline.facts_from_articles import FactFinder
+from timeline.facts_from_articles import FactFinder, article_source, recorded_fact, source_added
 from timeline.feedparse import FeedItem, FeedRejected, ParsedFeed, parse_feed
 from timeline.fetch import FetchResult
 
@@ -139,25 +137,17 @@ class Ingestor:
 
     def _fact_appends(self, item: FeedItem, payload: dict, stream: str, actor: str) -> list[StreamAppend]:
         """One new fact per dated statement, or a new source on a fact already recorded."""
-        source = {"url": item.link, "title": item.title, "outlet": payload["outlet"], "published": payload["published"]}
+        source = article_source(payload)
         appends: list[StreamAppend] = []
         sourced: set[str] = set()
         for found in self.finder.facts(item.title, payload["text"], item.published.date()):
-            fields = validate_fact({"date": found.date, "end_date": found.end_date, "title": found.title,
-                                    "summary": found.summary, "tags": list(found.tags), "sources": [source]},
-                                   require_source_url=False)  # fmt: skip
             existing = self.finder.same_fact_as(found)
-            meta = {"actor": actor, "article": stream, "confidence": found.confidence}
-            if existing is not None and existing.fact_id in sourced:
-                continue
-            if existing is not None:
+            if existing is None:
+                appends.append(recorded_fact(found, source, stream, actor))
+                self.finder.remember(found, appends[-1].stream_id)
+            elif existing.fact_id not in sourced:
                 sourced.add(existing.fact_id)
-                event = fact_source_added(fields["sources"][0], article=stream)
-                appends.append(StreamAppend(existing.fact_id, (NewEvent(event.type, event.payload, meta),)))
-            else:
-                event = fact_recorded(uuid7(), fields, "feed", article=stream)
-                self.finder.remember(found, event.payload["fact_id"])
-                appends.append(StreamAppend(event.payload["fact_id"], (NewEvent(event.type, event.payload, meta),), 0))
+                appends.append(source_added(existing, source, stream, actor))
         return appends
 
     def _append(self, batch: list[StreamAppend], *, key: str) -> None:

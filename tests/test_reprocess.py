@@ -1,0 +1,110 @@
+"""Re-running rules over stored articles: retag and reextract record differences, never rewrite."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import timeline.reextract as reextract_module
+from events.clock import FixedClock
+from events.extract import ExtractedFact
+from events.service import Timeline
+from events.store import EventStore, connect
+from tests.feed_server import FeedServer
+from timeline.cli import cli
+from timeline.config import config_from_mapping
+from timeline.fetch import Fetcher, FetchLimits
+from timeline.ingest import Ingestor
+from timeline.reextract import reextract_articles
+from timeline.retag import retag_articles
+
+NOW = dt.datetime(2024, 5, 23, 12, 0, tzinfo=dt.timezone.utc)
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+@pytest.fixture
+def ingested(tmp_path):
+    """A timeline holding the two SCO articles of the fixture feed."""
+    with FeedServer() as server:
+        server.serve_file("/rss", "ingest/sco_news.rss")
+        config = config_from_mapping({"database": {"path": str(tmp_path / "t.db")},
+                                      "feeds": [{"name": "steppe", "url": server.url("/rss")}]})  # fmt: skip
+        timeline = Timeline(EventStore(connect(config.database_path), FixedClock(NOW)))
+        Ingestor(timeline, config, Fetcher(FetchLimits()), clock=FixedClock(NOW)).poll(config.feeds[0])
+        yield timeline, config
+        timeline.close()
+
+
+def live_feed_facts(timeline):
+    return timeline.conn.execute("SELECT COUNT(*) FROM facts WHERE origin = 'feed' AND retracted = 0").fetchone()[0]
+
+
+def test_reextract_with_unchanged_rules_records_nothing(ingested):
+    timeline, _ = ingested
+    position = timeline.store.last_position()
+    report = reextract_articles(timeline)
+    assert (report.articles, report.recorded, report.retracted) == (2, 0, 0)
+    assert timeline.store.last_position() == position
+
+
+def test_reextract_records_what_improved_rules_find_and_withdraws_what_they_drop(ingested, monkeypatch):
+    timeline, _ = ingested
+    before = live_feed_facts(timeline)
+    original = reextract_module.extract_facts
+
+    def improved(title, text, published):
+        facts = original(title, text, published)
+        if "Astana on Tuesday" not in text:
+            return facts
+        extra = ExtractedFact(date="2024-06", end_date=None, precision="month", title="Envoys draft the agenda in June",
+                              summary="Envoys drafted the agenda in June.", tags=("sco",), confidence=0.8)  # fmt: skip
+        kept = [f for f in facts if f.date != "2024-05-21"]
+        assert len(kept) == len(facts) - 1
+        return kept + [extra]  # drops the Tuesday meeting, adds a fact it did not find before
+
+    monkeypatch.setattr(reextract_module, "extract_facts", improved)
+    report = reextract_articles(timeline)
+    assert (report.recorded, report.retracted) == (1, 1)
+    assert live_feed_facts(timeline) == before
+    retraction = [e for e in timeline.store.read() if e.type == "FactRetracted"][0]
+    assert retraction.metadata["actor"] == "reextract" and "re-extraction" in retraction.payload["reason"]
+    assert reextract_articles(timeline).recorded == 0  # a second run finds nothing new
+
+
+def test_retag_records_relevance_changes_and_withdraws_facts(ingested):
+    timeline, config = ingested
+    assert retag_articles(timeline, config) == 0
+    strict = config_from_mapping({"database": {"path": str(config.database_path)},
+                                  "tagging": {"terms": [], "acronyms": [], "category_terms": []}})  # fmt: skip
+    before = timeline.store.last_position()
+    assert retag_articles(timeline, strict) == 2
+    changes = [e for e in timeline.store.read(after=before) if e.type == "ArticleRelevanceChanged"]
+    assert len(changes) == 2 and all(not e.payload["keep"] for e in changes)
+    assert live_feed_facts(timeline) == 0
+    assert retag_articles(timeline, strict) == 0  # nothing changes twice
+    assert retag_articles(timeline, config) == 2  # back to the defaults: relevant again (facts stay retracted)
+
+
+def test_cli_extract_prints_facts_as_json(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("SCO ministers meet\nThe SCO foreign ministers met in Astana on Tuesday. "
+                       "The summit will open on 3 July.\n", encoding="utf-8")  # fmt: skip
+    result = CliRunner().invoke(cli, ["extract", str(article), "--published", "2024-05-23", "--json"])
+    assert result.exit_code == 0, result.output
+    facts = json.loads(result.output)
+    assert set(facts[0]) == {"date", "end_date", "precision", "title", "summary", "tags", "confidence"}
+    assert [f["date"] for f in facts] == ["2024-05-23", "2024-05-21", "2024-07-03"]
+    bad = CliRunner().invoke(cli, ["extract", str(article), "--published", "May 2024"])
+    assert bad.exit_code != 0 and "--published" in bad.output
+
+
+def test_cli_extract_on_a_seed_article():
+    if not SEEDS.is_dir():
+        pytest.skip("../shared/seeds is absent (a user's own clone)")
+    result = CliRunner().invoke(cli, ["extract", str(SEEDS / "002_a0f667396526f727.txt"), "--published", "2024-07-03"])
+    assert result.exit_code == 0
+    assert "3 July 2024" in result.output and "May 2024" in result.output and "2001" in result.output
