@@ -167,11 +167,23 @@ CREATE INDEX fact_tags_by_fact ON fact_tags (n);
 """
 PROJECTION_INDEX_NAMES = ("facts_timeline", "facts_changed", "fact_tags_by_fact")
 
-MIGRATIONS: tuple[str, ...] = (_EVENT_LOG, _PROJECTIONS + PROJECTION_INDEXES, _INGEST_STATE)
+_TOKENS = """
+-- Editor tokens, projected from TokenIssued / TokenRevoked: only scrypt hashes.
+CREATE TABLE tokens (
+    token_id   TEXT PRIMARY KEY,     -- the public half of a token, finds the row
+    name       TEXT NOT NULL,
+    hash       TEXT NOT NULL,
+    issued_at  TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE INDEX tokens_by_name ON tokens (name);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_EVENT_LOG, _PROJECTIONS + PROJECTION_INDEXES, _INGEST_STATE, _TOKENS)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # Tables that projections own; rebuild drops and refills exactly these.
-PROJECTION_TABLES = ("facts", "fact_tags", "facts_fts", "articles", "feed_status", "projection_checkpoints")
+PROJECTION_TABLES = ("facts", "fact_tags", "facts_fts", "articles", "feed_status", "tokens", "projection_checkpoints")
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

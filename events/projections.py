@@ -6,6 +6,7 @@ import json
 import sqlite3
 from typing import Callable, Iterable, Iterator
 
+from events.clock import to_utc_text
 from events.facts import FACT_EVENT_TYPES, FactState, evolve
 from events.migrations import PROJECTION_INDEX_NAMES, PROJECTION_INDEXES, PROJECTION_TABLES, statements
 from events.model import Event
@@ -200,7 +201,20 @@ def _feed_polled(conn: sqlite3.Connection, event: Event) -> None:
     )  # fmt: skip
 
 
+def _token_issued(conn: sqlite3.Connection, event: Event) -> None:
+    p = event.payload
+    conn.execute("INSERT INTO tokens (token_id, name, hash, issued_at) VALUES (?, ?, ?, ?)",
+                 (p["token_id"], p["name"], p["hash"], to_utc_text(event.recorded_at)))  # fmt: skip
+
+
+def _token_revoked(conn: sqlite3.Connection, event: Event) -> None:
+    conn.execute("UPDATE tokens SET revoked_at = ? WHERE token_id = ?",
+                 (to_utc_text(event.recorded_at), event.payload["token_id"]))  # fmt: skip
+
+
 OTHER_HANDLERS: dict[str, Callable[[sqlite3.Connection, Event], None]] = {
+    "TokenIssued": _token_issued,
+    "TokenRevoked": _token_revoked,
     "ArticleIngested": _article_seen,
     "ArticleUpdated": _article_seen,
     "FeedPolled": _feed_polled,

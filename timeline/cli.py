@@ -239,6 +239,52 @@ def reextract(ctx: click.Context) -> None:
     click.echo(reextract_articles(_open(ctx)).line())
 
 
+@cli.group()
+def token() -> None:
+    """Editor tokens: create, list, revoke (issuing and revoking are events in the log)."""
+
+
+@token.command("create")
+@click.argument("name")
+@click.pass_context
+@_fail_cleanly
+def token_create(ctx: click.Context, name: str) -> None:
+    """Print a new token for editor NAME, once; only its scrypt hash is stored."""
+    from events.tokens import issue_token
+
+    timeline = _open(ctx)
+    secret = issue_token(timeline.store, name)
+    timeline.catch_up()
+    click.echo(secret)
+    click.echo(f"token for {name!r} created; it is shown only now", err=True)
+
+
+@token.command("list")
+@click.pass_context
+@_fail_cleanly
+def token_list(ctx: click.Context) -> None:
+    """Every token name with when it was issued and revoked."""
+    from events.tokens import list_tokens
+
+    for info in list_tokens(_open(ctx).conn):
+        state = "active" if info.active else f"revoked {info.revoked_at}"
+        click.echo(f"{info.name}  issued {info.issued_at}  {state}")
+
+
+@token.command("revoke")
+@click.argument("name")
+@click.pass_context
+@_fail_cleanly
+def token_revoke(ctx: click.Context, name: str) -> None:
+    """Revoke editor NAME's active token."""
+    from events.tokens import revoke_token
+
+    timeline = _open(ctx)
+    revoke_token(timeline.store, name)
+    timeline.catch_up()
+    click.echo(f"token {name!r} revoked")
+
+
 def main() -> None:
     cli(prog_name="timeline")
 
