@@ -93,15 +93,15 @@ def _checked(key: str, value: Any) -> Any:
 
 DEFAULT_RULES = TaggingRules()
 
-_SCRIPT_STYLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"<[A-Za-z/!?][^>]*>")
+# [^<>] keeps each attempt short, so a run of unclosed '<' costs linear time, not quadratic.
+_TAG = re.compile(r"<[A-Za-z/!?][^<>]*>")
 _URL = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S+", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
 
 
 def plain_text(text: str) -> str:
     """Visible words only: tags, URLs and entities would otherwise fake or hide a mention."""
-    text = _TAG.sub(" ", _SCRIPT_STYLE.sub(" ", text))
+    text = _TAG.sub(" ", text)
     text = unicodedata.normalize("NFKC", html.unescape(text))
     return " ".join(_URL.sub(" ", text).split())
 
@@ -130,7 +130,7 @@ def _compiled(rules: TaggingRules) -> dict[str, tuple[tuple[str, re.Pattern[str]
 def _category_verdict(categories: Sequence[str], rules: TaggingRules) -> Verdict | None:
     """Acronym categories must match exactly ('sco' may be Scotland); names ignore case."""
     for category in categories:
-        label = " ".join(plain_text(category).split())
+        label = plain_text(category)
         for term in rules.category_terms:
             same = label == term if term.isupper() else label.casefold() == term.casefold()
             if same:
@@ -145,56 +145,38 @@ def _name_verdict(text: str, rules: TaggingRules) -> Verdict | None:
     return None
 
 
-class _Words:
-    """Maps character offsets to word numbers so 'near' means a count of words."""
-
-    def __init__(self, text: str) -> None:
-        self.starts = [m.start() for m in _WORD.finditer(text)]
-
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        return bisect_right(self.starts, start) - 1, bisect_right(self.starts, end - 1) - 1
+def _word_spans(text: str, patterns: Sequence[tuple[str, re.Pattern[str]]], starts: list[int]):
+    """(phrase, first word number, last word number) for every match, so 'near' counts words."""
+    for phrase, pattern in patterns:
+        for m in pattern.finditer(text):
+            yield phrase, max(0, bisect_right(starts, m.start()) - 1), max(0, bisect_right(starts, m.end() - 1) - 1)
 
 
-def _near(a: tuple[int, int], b: tuple[int, int], window: int) -> bool:
-    return max(0, b[0] - a[1], a[0] - b[1]) <= window
-
-
-def _phrase_spans(text: str, patterns, words: _Words) -> list[tuple[str, tuple[int, int], tuple[int, int]]]:
-    """(phrase, character span, word span) for every match of every pattern."""
-    return [
-        (phrase, m.span(), words.span(*m.span()))
-        for phrase, pattern in patterns
-        for m in pattern.finditer(text)
-    ]
-
-
-def _veto(mention, excludes, window: int) -> str | None:
-    """The lookalike phrase on or near this mention, if any."""
-    (chars, span) = mention
-    for phrase, ex_chars, ex_span in excludes:
-        overlaps = ex_chars[0] < chars[1] and chars[0] < ex_chars[1]
-        if overlaps or _near(span, ex_span, window):
-            return phrase
-    return None
+def _reach(spans, size: int, window: int) -> list[str | None]:
+    """For each word number, the first phrase within window words of it (linear, unlike pairwise checks)."""
+    reach: list[str | None] = [None] * size
+    for phrase, first, last in spans:
+        for i in range(max(0, first - window), min(size, last + window + 1)):
+            reach[i] = reach[i] or phrase
+    return reach
 
 
 def _acronym_verdict(text: str, rules: TaggingRules) -> Verdict:
     compiled = _compiled(rules)
-    words = _Words(text)
-    mentions = _phrase_spans(text, compiled["acronyms"], words)
+    starts = [m.start() for m in _WORD.finditer(text)]
+    mentions = list(_word_spans(text, compiled["acronyms"], starts))
     if not mentions:
         return Verdict(False, "no SCO mention")
-    excludes = _phrase_spans(text, compiled["excludes"], words)
-    contexts = _phrase_spans(text, compiled["context"], words)
+    size, window = len(starts), rules.context_window
+    lookalikes = _reach(_word_spans(text, compiled["excludes"], starts), size, window)
+    contexts = _reach(_word_spans(text, compiled["context"], starts), size, window)
     lookalike = None
-    for acronym, chars, span in mentions:
-        vetoed_by = _veto((chars, span), excludes, rules.context_window)
-        if vetoed_by:
-            lookalike = lookalike or vetoed_by
-            continue
-        for word, _, context_span in contexts:
-            if _near(span, context_span, rules.context_window):
-                return Verdict(True, f"{acronym!r} near {word!r}")
+    for acronym, first, last in mentions:
+        vetoed = next(filter(None, lookalikes[first : last + 1]), None)
+        context = next(filter(None, contexts[first : last + 1]), None)
+        if context and not vetoed:
+            return Verdict(True, f"{acronym!r} near {context!r}")
+        lookalike = lookalike or vetoed
     if lookalike:
         return Verdict(False, f"only lookalike {lookalike!r}")
     return Verdict(False, f"{mentions[0][0]!r} without context words")
@@ -212,6 +194,5 @@ def classify(
     verdict = _category_verdict(categories, rules)
     if verdict:
         return verdict
-    # A full stop between parts keeps a title's last word from reading as the summary's first.
-    text = " . ".join(plain_text(part) for part in (title, summary, content) if part)
+    text = "\n".join(plain_text(part) for part in (title, summary, content) if part)
     return _name_verdict(text, rules) or _acronym_verdict(text, rules)

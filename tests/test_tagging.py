@@ -1,0 +1,107 @@
+"""Tagging must keep every SCO story and drop every lookalike in a hand-labelled corpus."""
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from events.tagging import DEFAULT_RULES, TaggingRules, Verdict, classify
+
+CORPUS = json.loads((Path(__file__).parent / "data" / "tagging" / "corpus.json").read_text("utf-8"))
+
+
+def _classify(item: dict) -> Verdict:
+    return classify(
+        title=item["title"],
+        summary=item.get("summary", ""),
+        content=item.get("content", ""),
+        categories=item.get("categories", ()),
+    )
+
+
+def test_corpus_is_balanced_and_large_enough():
+    positives = sum(item["expected"] for item in CORPUS)
+    assert len(CORPUS) >= 48
+    assert positives == len(CORPUS) - positives
+
+
+def test_corpus_precision_and_recall():
+    outcomes = [(_classify(item).keep, item["expected"]) for item in CORPUS]
+    true_pos = sum(got and want for got, want in outcomes)
+    precision = true_pos / sum(got for got, _ in outcomes)
+    recall = true_pos / sum(want for _, want in outcomes)
+    print(f"\ntagging corpus: {len(CORPUS)} items, precision {precision:.3f}, recall {recall:.3f}")
+    wrong = [(item["title"], _classify(item).reason) for item in CORPUS if _classify(item).keep != item["expected"]]
+    assert wrong == []
+    assert (precision, recall) == (1.0, 1.0)
+
+
+@pytest.mark.parametrize(
+    "kwargs, reason",
+    [
+        ({"title": "x", "categories": ["SCO"]}, "category 'SCO'"),
+        ({"title": "The Shanghai Cooperation Organization meets"}, "names the Shanghai Cooperation Organization"),
+        ({"title": "SCO summit opens"}, "'SCO' near 'summit'"),
+        ({"title": "Tesco shares"}, "no SCO mention"),
+        ({"title": "SCO Group at a Linux summit"}, "only lookalike 'SCO Group'"),
+        ({"title": "SCO announces results"}, "'SCO' without context words"),
+    ],
+)
+def test_reasons(kwargs, reason):
+    assert classify(**kwargs).reason == reason
+
+
+def test_context_window_counts_words():
+    text = "SCO " + "word " * 4 + "summit"  # 'summit' is the fifth word after 'SCO'.
+    assert classify(title=text, rules=TaggingRules(context_window=5)).keep
+    assert not classify(title=text, rules=TaggingRules(context_window=4)).keep
+
+
+def test_from_mapping_replaces_only_given_keys():
+    rules = TaggingRules.from_mapping({"acronyms": ["SCO", "ШОС"], "context_window": 3})
+    assert rules.acronyms == ("SCO", "ШОС")
+    assert rules.context_window == 3
+    assert rules.terms == DEFAULT_RULES.terms
+    assert classify(title="ШОС summit", rules=rules).keep
+
+
+def test_from_mapping_empty_is_default():
+    assert TaggingRules.from_mapping({}) == DEFAULT_RULES
+
+
+@pytest.mark.parametrize(
+    "mapping, message",
+    [
+        ({"acronym": ["SCO"]}, "tagging.acronym: unknown key"),
+        ({"terms": "Shanghai Cooperation Organization"}, "tagging.terms: expected a list of strings, got str"),
+        ({"excludes": ["SCO Group", 3]}, "tagging.excludes: item 1 must be a non-empty string"),
+        ({"context_words": ["summit", "  "]}, "tagging.context_words: item 1 must be a non-empty string"),
+        ({"context_window": "12"}, "tagging.context_window: expected a non-negative integer"),
+        ({"context_window": True}, "tagging.context_window: expected a non-negative integer"),
+        ({"context_window": -1}, "tagging.context_window: expected a non-negative integer"),
+    ],
+)
+def test_from_mapping_errors(mapping, message):
+    with pytest.raises(ValueError) as raised:
+        TaggingRules.from_mapping(mapping)
+    assert str(raised.value).startswith(message)
+
+
+_texty = st.text(alphabet=st.characters(), max_size=300) | st.sampled_from(
+    ["SCO", "<b>SCO</b>", "&nbsp;", "<", "&#0;", "SCO Group", "summit", "上海合作组织", "\x00", "<a href='"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(title=_texty, summary=_texty, content=_texty, categories=st.lists(_texty, max_size=3))
+def test_classify_never_raises(title, summary, content, categories):
+    verdict = classify(title=title, summary=summary, content=content, categories=categories)
+    assert isinstance(verdict.keep, bool) and verdict.reason
+
+
+def test_classify_is_linear_on_hostile_markup():
+    # Thousands of unclosed '<' and lookalikes must not make tagging quadratic.
+    hostile = "<a" * 50_000 + " SCO Unix " * 5_000
+    assert not classify(title="x", content=hostile).keep

@@ -1,0 +1,443 @@
+"""The one place feedparser is called: fetched bytes in, plain-text items out, documents that would make it blow up refused."""
+
+from __future__ import annotations
+
+import calendar
+import codecs
+import html
+import io
+import re
+import urllib.parse
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Iterable
+
+import feedparser
+import nh3
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    guid: str | None
+    link: str | None
+    title: str
+    summary: str
+    content: str
+    categories: tuple[str, ...]
+    published: datetime
+    date_from_feed: bool
+    author: str
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    title: str
+    link: str | None
+    items: tuple[FeedItem, ...]
+    problems: tuple[str, ...]
+
+
+class FeedRejected(Exception):
+    """The document is not a feed, or is one we refuse to hand to feedparser."""
+
+
+def parse_feed(
+    data: bytes,
+    *,
+    fetched_at: datetime,
+    base_url: str = "",
+    max_field_chars: int = 100_000,
+) -> ParsedFeed:
+    """Parse bytes someone else fetched; never touches the network or the file system."""
+    if fetched_at.tzinfo is None or fetched_at.utcoffset() is None:
+        raise ValueError("fetched_at must be timezone-aware")
+    if max_field_chars < 1:
+        raise ValueError("max_field_chars must be positive")
+    refuse_hostile(data)
+    result = feedparser.parse(
+        io.BytesIO(data),  # bytes alone would be tried as a file name first
+        sanitize_html=False,
+        resolve_relative_uris=False,
+        response_headers=_response_headers(data, base_url),
+    )
+    line_offset = _line_offset(data)
+    _refuse_non_feed(result, line_offset)
+    limits = _Limits(max_field_chars, fetched_at.astimezone(timezone.utc))
+    safe_base = _safe_link(base_url, "") or ""
+    feed_link = _short_enough(_safe_link(result.feed.get("link"), safe_base), max_field_chars)
+    items, problems = _convert_entries(result.entries, safe_base or feed_link or "", limits)
+    return ParsedFeed(
+        title=plain_text(result.feed.get("title", ""), max_field_chars),
+        link=feed_link,
+        items=tuple(items),
+        problems=tuple(_bozo_problems(result, len(items), line_offset) + problems),
+    )
+
+
+# --- refusing documents before feedparser sees them -------------------------
+
+# Beyond this many e-mail-like characters in a row, feedparser's author regex
+# (quadratic, feedparser issue #562) costs more than parsing the whole feed.
+MAX_AUTHOR_TOKEN = 64
+
+_ENTITY_DECL = re.compile(r"<!\s*ENTITY", re.IGNORECASE)
+_DECL_STOP = re.compile(r"[\"'\[>]")
+_AUTHOR_NAMES = r"(?:[A-Za-z_][\w.-]*:)?(?:author|creator|publisher|managingeditor|webmaster|owner)"
+_AUTHOR_START = re.compile(r"<" + _AUTHOR_NAMES + r"(?=[\s/>])", re.IGNORECASE)
+_AUTHOR_MARKUP = re.compile(r"<!\[CDATA\[|<!--|</" + _AUTHOR_NAMES + r"\s*>|<", re.IGNORECASE)
+_LONG_TOKEN = re.compile(r"[A-Za-z0-9_.+-]{%d,}" % (MAX_AUTHOR_TOKEN + 1))
+# ASCII only, like feedparser's own pre-pass ('<' + bytes \w), so this never stops earlier than it.
+_ROOT_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
+_WIDE_ENCODINGS = ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+_XML_ENCODING = re.compile(r"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']""")
+
+
+def refuse_hostile(data: bytes) -> None:
+    """Raise FeedRejected for entity declarations and for author fields feedparser chokes on."""
+    for text in _lenient_decodings(data):
+        if _ENTITY_DECL.search(text, 0, _prolog_end(_Finder(text))):
+            raise FeedRejected(
+                "document declares XML entities (<!ENTITY> in its DOCTYPE); "
+                "refused because feedparser would expand them without limit"
+            )
+        token = _long_author_token(_Finder(text))
+        if token:
+            raise FeedRejected(
+                f"an author field holds a {len(token)}-character unbroken token; refused because "
+                f"feedparser's e-mail regex is quadratic on it (limit {MAX_AUTHOR_TOKEN})"
+            )
+
+
+def _sniffed_encoding(data: bytes) -> str | None:
+    """The encoding a BOM or the zero bytes around the first '<' reveal (XML spec appendix F)."""
+    boms = (
+        (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF32_LE, "utf-32-le"),
+        (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_BE, "utf-16-be"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"),
+        (b"\x00<", "utf-16-be"), (b"<\x00", "utf-16-le"), (b"\x4c\x6f\xa7\x94", "cp037"),
+    )
+    return next((encoding for mark, encoding in boms if data.startswith(mark)), None)
+
+
+def _lenient_decodings(data: bytes) -> list[str]:
+    """Every reading of data a parser might use: sniffed, declared (even UTF-7) and byte-per-char."""
+    sniffed = _sniffed_encoding(data)
+    texts = [data.decode(sniffed, "replace")] if sniffed else []
+    if sniffed in (None, "utf-8"):
+        texts.append(data.decode("latin-1"))
+    if b"\x00" in data[:1024]:  # UTF-16/32 without a usable BOM, which an encoding guesser may still find
+        texts += [data.decode(wide, "replace") for wide in _WIDE_ENCODINGS if wide != sniffed]
+    declared = _XML_ENCODING.match(texts[0][:1000].lstrip("\ufeff"))
+    if declared:
+        try:
+            texts.append(data.decode(declared.group(1), "replace"))
+        except (LookupError, UnicodeError, ValueError):
+            pass  # feedparser falls back to other encodings, all read above
+    return texts
+
+
+class _Finder:
+    """str.find that remembers its last answer per needle, so scanners that keep looking for
+    an absent or distant closer ('-->', '>') from ever later positions stay linear."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._last: dict[str, tuple[int, int]] = {}
+
+    def find(self, needle: str, start: int) -> int:
+        searched_from, found = self._last.get(needle, (len(self.text) + 1, -1))
+        if searched_from <= start and (found == -1 or found >= start):
+            return found
+        found = self.text.find(needle, start)
+        self._last[needle] = (start, found)
+        return found
+
+
+def _after(finder: _Finder, closer: str, start: int) -> int:
+    """Just past the next closer, or start itself when there is none (scan on, skip nothing)."""
+    end = finder.find(closer, start)
+    return start if end == -1 else end + len(closer)
+
+
+def _prolog_end(finder: _Finder) -> int:
+    """Where the root element starts, skipping comments, PIs and quoted DOCTYPE literals.
+
+    Unterminated constructs are scanned through, never skipped, so nothing hides in them.
+    feedparser's own loose pre-pass stops at the first '<' + word character, never later than this.
+    """
+    text, pos = finder.text, 0
+    while (lt := text.find("<", pos)) != -1:
+        if text.startswith("<!--", lt):
+            pos = _after(finder, "-->", lt + 4)
+        elif text.startswith("<?", lt):
+            pos = _after(finder, "?>", lt + 2)
+        elif text.startswith("<!", lt):
+            pos = _after_declaration_head(finder, lt + 2)
+        elif text[lt + 1 : lt + 2] in _ROOT_START:
+            return lt
+        else:
+            pos = lt + 1
+    return len(text)
+
+
+def _after_declaration_head(finder: _Finder, pos: int) -> int:
+    """Skip a <!DOCTYPE ...> or <!ENTITY ...> up to its '>' or its internal subset's '['."""
+    while match := _DECL_STOP.search(finder.text, pos):
+        char = match.group()
+        if char in "\"'":
+            pos = _after(finder, char, match.end())
+        else:
+            return match.end()
+    return len(finder.text)
+
+
+def _long_author_token(finder: _Finder) -> str | None:
+    """The first overlong e-mail-like token in any author-ish element's text."""
+    text, pos = finder.text, 0
+    while start := _AUTHOR_START.search(text, pos):
+        pos = _after(finder, ">", start.end())
+        if text[pos - 2 : pos] == "/>":
+            continue
+        body, pos = _element_text(finder, pos)
+        token = _LONG_TOKEN.search(html.unescape(body))
+        if token:
+            return token.group()
+    return None
+
+
+def _element_text(finder: _Finder, pos: int) -> tuple[str, int]:
+    """Character data up to the next author-ish end tag, joined the way feedparser joins it.
+
+    Tags are dropped without a space (longer runs, so the check errs on the safe side);
+    CDATA is kept; an end tag inside CDATA or a comment does not end the element.
+    """
+    text, pieces = finder.text, []
+    while match := _AUTHOR_MARKUP.search(text, pos):
+        pieces.append(text[pos : match.start()])
+        token = match.group()
+        if token == "<![CDATA[":
+            end = finder.find("]]>", match.end())
+            end = len(text) if end == -1 else end
+            pieces.append(text[match.end() : end])
+            pos = end + 3
+        elif token == "<!--":
+            pos = _after(finder, "-->", match.end())
+        elif token.startswith("</"):
+            return "".join(pieces), match.end()
+        else:
+            pos = _after(finder, ">", match.end())
+    pieces.append(text[pos:])
+    return "".join(pieces), len(text)
+
+
+# --- calling feedparser ------------------------------------------------------
+
+
+def _response_headers(data: bytes, base_url: str) -> dict[str, str]:
+    """Headers for feedparser: an XML type, else it flags every feed and assumes Latin-1.
+
+    A charset from the BOM helps UTF-16/32 documents that carry no encoding declaration.
+    """
+    sniffed = _sniffed_encoding(data)
+    charset = f"; charset={sniffed}" if sniffed and sniffed != "cp037" else ""
+    headers = {"content-type": "application/xml" + charset}
+    if base_url:
+        headers["content-location"] = base_url
+    return headers
+
+
+def _line_offset(data: bytes) -> int:
+    """feedparser prepends an XML declaration line when there is none, shifting error lines."""
+    text = _lenient_decodings(data[:200])[0].lstrip("\ufeff")
+    return 0 if text.startswith("<?xml") else 1
+
+
+def _refuse_non_feed(result: Any, line_offset: int) -> None:
+    """No entries and no recognised feed format means the bytes were not a feed."""
+    if result.entries or result.get("version"):
+        return
+    if result.get("bozo"):
+        raise FeedRejected(f"not a feed: {_describe(result.get('bozo_exception'), line_offset)}")
+    raise FeedRejected("not a feed: empty document" if not result.get("feed") else "not a feed: no RSS or Atom elements")
+
+
+def _describe(error: Any, line_offset: int = 0) -> str:
+    if hasattr(error, "getLineNumber") and hasattr(error, "getMessage"):
+        return f"line {error.getLineNumber() - line_offset}: {error.getMessage()}"
+    return f"{type(error).__name__}: {error}"
+
+
+def _bozo_problems(result: Any, kept: int, line_offset: int) -> list[str]:
+    if not result.get("bozo"):
+        return []
+    error = result.get("bozo_exception")
+    if hasattr(error, "getLineNumber"):
+        return [f"feed is not well-formed XML ({_describe(error, line_offset)}); kept {kept} entries"]
+    return [f"feedparser reported {_describe(error)}; kept {kept} entries"]
+
+
+# --- converting entries ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Limits:
+    max_chars: int
+    fetched_at: datetime
+
+
+def _convert_entries(entries: Iterable[Any], base: str, limits: _Limits) -> tuple[list[FeedItem], list[str]]:
+    items, problems = [], []
+    for number, entry in enumerate(entries, start=1):
+        try:
+            item, notes = _convert_entry(entry, base, limits)
+        except Exception as error:  # one odd entry must not lose the rest of the feed
+            item, notes = None, [f"skipped: {type(error).__name__}: {error}"]
+        problems.extend(f"entry {number}: {note}" for note in notes)
+        if item:
+            items.append(item)
+    return items, problems
+
+
+def _convert_entry(entry: Any, base: str, limits: _Limits) -> tuple[FeedItem | None, list[str]]:
+    notes: list[str] = []
+    cap = limits.max_chars
+    title = plain_text(entry.get("title", ""), cap)
+    guid = _fits(_tidy(entry.get("id") or ""), cap)
+    link = _entry_link(entry.get("link"), base, cap, notes)
+    if not (title or link or guid):
+        return None, ["skipped: no title, link or guid"]
+    published, from_feed = _published(entry, limits.fetched_at, notes)
+    return (
+        FeedItem(
+            guid=guid,
+            link=link,
+            title=title,
+            summary=plain_text(entry.get("summary", ""), cap),
+            content=plain_text(" ".join(c.get("value", "") for c in entry.get("content", ())), cap),
+            categories=_categories(entry.get("tags", ()), cap),
+            published=published,
+            date_from_feed=from_feed,
+            author=plain_text((entry.get("author_detail") or {}).get("name") or entry.get("author", ""), cap),
+        ),
+        notes,
+    )
+
+
+def _fits(value: str | None, cap: int) -> str | None:
+    return value[:cap] if value else None
+
+
+def _entry_link(raw: str | None, base: str, cap: int, notes: list[str]) -> str | None:
+    link = _safe_link(raw, base)
+    if raw and raw.strip() and not link:
+        notes.append(_why_link_dropped(raw))
+    if link and not _short_enough(link, cap):
+        notes.append(f"dropped link longer than {cap} characters")
+    return _short_enough(link, cap)
+
+
+def _short_enough(link: str | None, cap: int) -> str | None:
+    """A cut URL points somewhere else, so an overlong one is dropped, not truncated."""
+    return link if link and len(link) <= cap else None
+
+
+def _why_link_dropped(raw: str) -> str:
+    """Name the scheme, never echo the URL: problems are shown to people too."""
+    decoded = re.sub(r"[\x00-\x20]", "", html.unescape(raw))
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]{0,20}):", decoded)
+    if scheme:
+        return f"dropped link with scheme {scheme.group(1).lower()!r}"
+    return "dropped relative link: no base URL to resolve it against"
+
+
+def _categories(tags: Iterable[Any], cap: int) -> tuple[str, ...]:
+    labels = (plain_text(tag.get("term") or tag.get("label") or "", cap) for tag in tags)
+    return tuple(dict.fromkeys(label for label in labels if label))
+
+
+def _published(entry: Any, fetched_at: datetime, notes: list[str]) -> tuple[datetime, bool]:
+    """The entry's own date in UTC, else the fetch time (flagged so views can say 'undated').
+
+    dict.get skips FeedParserDict's deprecated updated->published aliasing and its warning.
+    """
+    parsed = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
+    raw = dict.get(entry, "published") or dict.get(entry, "updated")
+    if parsed:
+        try:
+            return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc), True
+        except (OverflowError, ValueError, OSError):
+            notes.append("date out of range; used fetch time")
+    elif raw:
+        notes.append(f"unparsable date {plain_text(raw, 80)!r}; used fetch time")
+    return fetched_at, False
+
+
+# --- text and links ----------------------------------------------------------
+
+# Elements whose content is code or hidden, not prose: dropped with their content.
+_DROP_WITH_CONTENT = {
+    "script", "style", "noscript", "textarea", "xmp", "iframe", "noembed", "noframes",
+    "template", "title", "plaintext", "svg", "form",
+}
+_BLOCK_TAG = re.compile(
+    r"<(?=/?(?:p|div|br|hr|li|ul|ol|dl|dt|dd|h[1-6]|tr|td|th|table|blockquote|pre|section|"
+    r"article|header|footer|figure|figcaption|aside|nav)\b)",
+    re.IGNORECASE,
+)
+# Control characters, lone surrogates and bidi overrides/isolates (which flip the text around them).
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_TAG_LIKE = re.compile(r"<[A-Za-z/!?][^<>]*>?")
+_MAX_UNESCAPE_ROUNDS = 4
+_SAFE_SCHEMES = ("http", "https")
+_C0_AND_SPACE = "".join(map(chr, range(0x21)))
+
+
+def plain_text(markup: str, max_chars: int = 100_000) -> str:
+    """Visible text of an HTML fragment: tags dropped, entities decoded, whitespace collapsed.
+
+    One decode is not always enough: feedparser's loose parser leaves some fields (author,
+    category) entity-encoded, so decoding once can surface '<script>'. Strip again while
+    tag-like text remains; escaped markup in prose ('the &lt;title&gt; element') is the price.
+    """
+    text = markup or ""
+    for _ in range(_MAX_UNESCAPE_ROUNDS):
+        text = _strip_tags_once(text)
+        if not _TAG_LIKE.search(text):
+            break
+    return _TAG_LIKE.sub("", text)[:max_chars]
+
+
+def _strip_tags_once(markup: str) -> str:
+    """Block tags become spaces first so paragraphs do not run together."""
+    spaced = _BLOCK_TAG.sub(" <", _INVISIBLE.sub("", markup))
+    cleaned = nh3.clean(spaced, tags=set(), clean_content_tags=_DROP_WITH_CONTENT)
+    return _tidy(html.unescape(cleaned))
+
+
+def _tidy(text: str) -> str:
+    return " ".join(_INVISIBLE.sub("", text).split())
+
+
+def _safe_link(raw: str | None, base: str) -> str | None:
+    """An absolute http(s) URL, or None.
+
+    Safety is judged on the entity-decoded form ('jav&#x09;ascript:' is javascript:), but the
+    URL is kept undecoded: decoding again would turn a query like '&region=' into '®ion='.
+    """
+    if not raw or not _http_url(html.unescape(raw), base):
+        return None
+    return _http_url(raw, base)
+
+
+def _http_url(text: str, base: str) -> str | None:
+    text = re.sub(r"[\t\n\r]", "", text).strip(_C0_AND_SPACE)  # as browsers do before parsing
+    if _INVISIBLE.search(text):
+        return None
+    url = urllib.parse.urljoin(base, text.replace(" ", "%20"))
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in _SAFE_SCHEMES or not parts.hostname:
+        return None
+    return url
