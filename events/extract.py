@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import asdict, dataclass, replace
 
@@ -238,8 +239,12 @@ _STOPWORDS = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=8192)
 def keywords(text: str) -> frozenset[str]:
-    """Content words, lowercased, without possessives or plural s, for comparing two reports."""
+    """Content words, lowercased, without possessives or plural s, for comparing two reports.
+
+    Cached: ingest compares each new fact with every fact already on its date.
+    """
     words = re.findall(r"[a-z0-9][a-z0-9'’.-]*[a-z0-9]|[a-z0-9]", text.lower())
     stems = {re.sub(r"['’]s$", "", w) for w in words}
     stems = {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in stems}
