@@ -48,7 +48,7 @@ def catch_up(store: EventStore, *, batch: int = BATCH, progress: Callable[[int],
             progress(len(events))
 
 
-def rebuild(store: EventStore, *, progress: Callable[[int], None] | None = None) -> int:
+def rebuild(store: EventStore, *, batch: int = BATCH, progress: Callable[[int], None] | None = None) -> int:
     """Empty every projection and project the whole log again, in one transaction."""
     with write_transaction(store.conn) as conn:
         for table in PROJECTION_TABLES:
@@ -56,8 +56,8 @@ def rebuild(store: EventStore, *, progress: Callable[[int], None] | None = None)
         for index in PROJECTION_INDEX_NAMES:
             conn.execute(f"DROP INDEX IF EXISTS {index}")
         position = 0
-        for events in _chunks(store.read(), BATCH):
-            apply(conn, events, fresh=True)
+        for events in _chunks(store.read(), batch):
+            apply(conn, events, fresh=position == 0)  # later chunks meet facts of earlier ones
             position = events[-1].position
             if progress:
                 progress(len(events))

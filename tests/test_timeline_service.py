@@ -127,6 +127,15 @@ def test_rebuild_gives_the_identical_projection(timeline):
     assert before["projection_checkpoints"] == [("main", timeline.store.last_position())]
 
 
+@pytest.mark.parametrize("batch", [1, 7, 1000])
+def test_rebuild_in_chunks_meets_facts_of_earlier_chunks(timeline, batch):
+    """A correction recorded chunks after its fact must find the fact's state."""
+    build_history(timeline)
+    before = projection_dump(timeline.conn)
+    projections.rebuild(timeline.store, batch=batch)
+    assert projection_dump(timeline.conn) == before
+
+
 def test_projection_catches_up_in_chunks(timeline):
     build_history(timeline)
     expected = projection_dump(timeline.conn)
