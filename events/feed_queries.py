@@ -1,0 +1,155 @@
+"""The Atom feed's reads: facts most recently changed first, keyset on facts.last_position."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Iterator
+
+from events.facts import FACT_CORRECTED, FACT_RETRACTED, FACT_SOURCE_ADDED, FactState
+from events.projections import load_states
+
+PAGE_SIZE = 50
+HISTORY_LIMIT = 10
+# Below this many facts, a tag's own rows are the cheaper start; above it, walking every
+# fact newest first meets PAGE_SIZE of them soon (about sqrt(PAGE_SIZE * facts) is even).
+DRIVE_LIMIT = 10_000
+_CHANGE_TYPES = (FACT_CORRECTED, FACT_RETRACTED, FACT_SOURCE_ADDED)
+
+
+@dataclass(frozen=True)
+class FeedFilter:
+    """The timeline's filters: every tag must be present (AND); match is an FTS5 query or None."""
+
+    tags: tuple[str, ...] = ()
+    match: str | None = None
+
+
+@dataclass(frozen=True)
+class FeedKey:
+    """One entry of a page. position is unique per fact and grows with every change,
+    so the keys alone say what the page shows (the feed's ETag)."""
+
+    fact_id: str
+    position: int
+    changed_at: str
+
+
+@dataclass(frozen=True)
+class FeedWindow:
+    keys: tuple[FeedKey, ...]
+    has_more: bool
+
+
+@dataclass(frozen=True)
+class Change:
+    """A correction, retraction or added source, as the log recorded it."""
+
+    type: str
+    version: int
+    recorded_at: str
+    payload: dict
+    actor: str | None
+
+
+@contextmanager
+def snapshot(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One read transaction, so the validator and the entries see the same projection state."""
+    if conn.in_transaction:
+        yield conn
+        return
+    conn.execute("BEGIN")
+    try:
+        yield conn
+    finally:
+        conn.execute("COMMIT")
+
+
+def window(conn: sqlite3.Connection, where: FeedFilter, before: int | None = None,
+           size: int = PAGE_SIZE) -> FeedWindow:  # fmt: skip
+    """The newest `size` changes matching the filter, older than `before`; one row more tells of a next page."""
+    sql, params = _window_sql(conn, where, before)
+    rows = conn.execute(sql, [*params, size + 1]).fetchall()
+    return FeedWindow(tuple(FeedKey(*row) for row in rows[:size]), len(rows) > size)
+
+
+def _window_sql(conn: sqlite3.Connection, where: FeedFilter, before: int | None) -> tuple[str, list[object]]:
+    """Start from the few facts that match when they are few, else walk facts_changed newest first.
+
+    A search always starts from its matches: testing each fact against an
+    FTS5 prefix query costs as much as listing every match (bench_feed.py).
+    """
+    tags = list(where.tags)
+    if where.match is not None:
+        source, clauses, params = _DRIVE_SEARCH, [], [where.match]
+    elif (small := _small_tag(conn, tags)) is not None:
+        tags.remove(small)
+        source, clauses, params = _DRIVE_TAG, ["d.tag = ?"], [small]
+    else:
+        source, clauses, params = "facts", [], []
+    for tag in tags:
+        clauses.append("EXISTS (SELECT 1 FROM fact_tags t WHERE t.n = facts.n AND t.tag = ?)")
+        params.append(tag)
+    if before is not None:
+        clauses.append("facts.last_position < ?")
+        params.append(before)
+    where_sql = " WHERE " + " AND ".join(clauses) if clauses else ""
+    sql = f"SELECT facts.fact_id, facts.last_position, facts.last_recorded FROM {source}{where_sql}"
+    return sql + " ORDER BY facts.last_position DESC LIMIT ?", params
+
+
+# CROSS JOIN makes SQLite keep this order: the matches first, then each one's fact by rowid.
+_DRIVE_SEARCH = "(SELECT rowid AS n FROM facts_fts WHERE facts_fts MATCH ?) d CROSS JOIN facts ON facts.n = d.n"
+_DRIVE_TAG = "fact_tags d CROSS JOIN facts ON facts.n = d.n"
+
+
+def _small_tag(conn: sqlite3.Connection, tags: list[str]) -> str | None:
+    """The rarest tag if fewer than DRIVE_LIMIT facts carry it; counting stops at the limit."""
+    best, fewest = None, DRIVE_LIMIT
+    for tag in tags:
+        count = conn.execute(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM fact_tags WHERE tag = ? LIMIT ?)", (tag, DRIVE_LIMIT)
+        ).fetchone()[0]
+        if count < fewest:
+            best, fewest = tag, count
+    return best
+
+
+def states(conn: sqlite3.Connection, keys: tuple[FeedKey, ...]) -> list[FactState]:
+    """The facts behind a window's keys, in the window's order."""
+    found = load_states(conn, [key.fact_id for key in keys])
+    return [found[key.fact_id][1] for key in keys]
+
+
+def changes(conn: sqlite3.Connection, state: FactState, limit: int = HISTORY_LIMIT) -> tuple[list[Change], bool]:
+    """A fact's latest changes, newest first, up to the version projected; True when older ones exist.
+
+    Bounded by state.version so the text matches the state (and the ETag) even
+    if another process appends meanwhile.
+    """
+    if state.version < 2:
+        return [], False
+    rows = conn.execute(
+        "SELECT version, type, payload, metadata, recorded_at FROM events"
+        " WHERE stream_id = ? AND version BETWEEN 2 AND ? AND type IN (?, ?, ?)"
+        " ORDER BY version DESC LIMIT ?",
+        (state.fact_id, state.version, *_CHANGE_TYPES, limit + 1),
+    ).fetchall()
+    found = [_change(row) for row in rows[:limit]]
+    return found, len(rows) > limit
+
+
+def _change(row: tuple) -> Change:
+    metadata = json.loads(row[3])
+    actor = metadata.get("actor")
+    return Change(row[1], row[0], row[4], json.loads(row[2]), actor if isinstance(actor, str) else None)
+
+
+def newest_change(conn: sqlite3.Connection) -> FeedKey | None:
+    """The fact changed last: one step down facts_changed, whatever the filter."""
+    row = conn.execute(
+        "SELECT fact_id, last_position, last_recorded FROM facts ORDER BY last_position DESC LIMIT 1"
+    ).fetchone()
+    return FeedKey(*row) if row else None
