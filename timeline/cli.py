@@ -239,6 +239,22 @@ def reextract(ctx: click.Context) -> None:
     click.echo(reextract_articles(_open(ctx)).line())
 
 
+@cli.command()
+@click.pass_context
+@_fail_cleanly
+def verify(ctx: click.Context) -> None:
+    """Check the log (no gaps, consecutive versions, valid payloads) and projections against a rebuild."""
+    from events.verify import verify as verify_log
+
+    timeline = _open(ctx)
+    problems = verify_log(timeline.store)
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s) found")
+    click.echo(f"ok: {timeline.store.last_position()} events, projections equal to a rebuild")
+
+
 @cli.group()
 def token() -> None:
     """Editor tokens: create, list, revoke (issuing and revoking are events in the log)."""

@@ -1,0 +1,64 @@
+"""timeline verify: a sound log passes; each kind of damage is named."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from click.testing import CliRunner
+
+from events.service import Timeline
+from events.verify import payload_problems, verify
+from timeline.cli import cli
+
+
+@pytest.fixture
+def timeline(tmp_path):
+    t = Timeline.open(tmp_path / "t.db")
+    t.init()
+    fact = t.record_fact({"date": "2024-05", "title": "Visit", "tags": ["china"]}, actor="e")
+    t.correct_fact(fact.fact_id, {"title": "State visit"}, reason="r", expected_version=1, actor="e")
+    yield t
+    t.close()
+
+
+def test_a_sound_log_has_no_problems(timeline):
+    assert verify(timeline.store) == []
+
+
+def test_a_projection_out_of_step_is_found(timeline):
+    timeline.conn.execute("UPDATE facts SET title = 'tampered' WHERE n = 1")
+    assert verify(timeline.store) == ["projection facts differs from a rebuild of the log"]
+
+
+def test_damage_to_the_log_itself_is_found(tmp_path, timeline):
+    """Simulate a log written by something else: drop the guards on a copy and damage it."""
+    conn = sqlite3.connect(tmp_path / "t.db")
+    conn.executescript("DROP TRIGGER events_refuse_delete; DROP TRIGGER events_refuse_update;"
+                       "DELETE FROM events WHERE position = 5;"
+                       "UPDATE events SET version = 3 WHERE position = 31;"
+                       "UPDATE events SET payload = '{\"title\": 1}' WHERE position = 2;")  # fmt: skip
+    conn.close()
+    problems = verify(timeline.store, check_projections=False)
+    assert "positions jump from 4 to 6" in problems
+    assert any("goes from version 1 to 3" in p for p in problems)
+    assert any(p.startswith("position 2 (FactRecorded): title missing or not str") for p in problems)
+
+
+def test_payload_rules():
+    assert payload_problems("Nope", "{}") == ["unknown event type 'Nope'"]
+    assert payload_problems("FactRetracted", '{"reason": "x"}') == []
+    bad = '{"fact_id":"a","date":"2024-13","end_date":null,"title":"t","summary":"","tags":[],"sources":[],"origin":"seed"}'
+    assert payload_problems("FactRecorded", bad) == ["date: month 13 is out of range 1-12"]
+
+
+def test_cli_verify(tmp_path):
+    conf = tmp_path / "c.toml"
+    conf.write_text('[database]\npath = "t.db"\n', encoding="utf-8")
+    runner = CliRunner()
+    runner.invoke(cli, ["--config", str(conf), "init"])
+    result = runner.invoke(cli, ["--config", str(conf), "verify"])
+    assert result.exit_code == 0 and result.output.startswith("ok: 29 events")
+    sqlite3.connect(tmp_path / "t.db").execute("DELETE FROM fact_tags").connection.commit()
+    broken = runner.invoke(cli, ["--config", str(conf), "verify"])
+    assert broken.exit_code == 1 and "fact_tags differs" in broken.output
