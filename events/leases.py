@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
 import sqlite3
 
 from events.clock import to_utc_text
@@ -10,10 +12,14 @@ from events.store import write_transaction
 
 
 def take_lease(conn: sqlite3.Connection, feed: str, holder: str, now: dt.datetime, ttl: dt.timedelta) -> bool:
-    """True if this holder now has the feed; BEGIN IMMEDIATE makes check-and-take one step."""
+    """True if this holder now has the feed; BEGIN IMMEDIATE makes check-and-take one step.
+
+    A lease is free when it expired, or when its holder was a process on this
+    host that no longer runs (it was killed mid-poll and cannot release it).
+    """
     with write_transaction(conn):
         row = conn.execute("SELECT holder, expires_at FROM feed_leases WHERE feed = ?", (feed,)).fetchone()
-        if row and row[0] != holder and row[1] > to_utc_text(now):
+        if row and row[0] != holder and row[1] > to_utc_text(now) and not holder_is_dead(row[0]):
             return False
         conn.execute(
             "INSERT INTO feed_leases (feed, holder, expires_at) VALUES (?, ?, ?)"
@@ -21,6 +27,24 @@ def take_lease(conn: sqlite3.Connection, feed: str, holder: str, now: dt.datetim
             (feed, holder, to_utc_text(now + ttl)),
         )
     return True
+
+
+def holder_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def holder_is_dead(holder: str) -> bool:
+    """Only a holder named host:pid on this very host can be known dead; anything else is assumed alive."""
+    host, _, pid = holder.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, owned by someone else
+        return False
+    return False
 
 
 def release_lease(conn: sqlite3.Connection, feed: str, holder: str) -> None:

@@ -63,7 +63,8 @@ def rebuild(store: EventStore, *, batch: int = BATCH, progress: Callable[[int], 
                 progress(len(events))
         for statement in statements(PROJECTION_INDEXES):
             conn.execute(statement)
-        _set_checkpoint(conn, position)
+        if position:  # like catch_up: an empty log has no checkpoint row
+            _set_checkpoint(conn, position)
     return position
 
 

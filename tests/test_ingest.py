@@ -297,3 +297,19 @@ def test_cli_ingest_and_feeds(server, tmp_path):
     health = runner.invoke(cli, ["--config", str(conf), "feeds"])
     assert "steppe" in health.output and "ok;" in health.output
     assert "failing (1 in a row)" in health.output and "last error: HTTP 503" in health.output
+
+
+def test_a_lease_left_by_a_killed_process_on_this_host_is_taken_over(server, timeline, db_path, clock):
+    import socket
+    import subprocess
+    import sys
+
+    server.serve_file("/rss", "ingest/sco_news.rss")
+    config = make_config(db_path, server, {"steppe": "/rss"})
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_holder = f"{socket.gethostname()}:{gone.stdout.strip()}"
+    assert take_lease(timeline.conn, "steppe", dead_holder, NOW, dt.timedelta(minutes=5))
+    assert ingestor(timeline, config, clock).poll(config.feeds[0]).kept == 2
+    live_holder = f"{socket.gethostname()}:1"  # init always runs
+    assert take_lease(timeline.conn, "steppe", live_holder, NOW, dt.timedelta(minutes=5))
+    assert ingestor(timeline, config, clock).poll(config.feeds[0]).busy

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import socket
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -12,7 +10,7 @@ from events import articles as art
 from events.clock import Clock, to_utc_text, utc_now
 from events.errors import ConcurrencyConflict, TimelineError
 from events.feed_status import feed_status, seen_article
-from events.leases import release_lease, take_lease
+from events.leases import holder_name, release_lease, take_lease
 from events.model import StreamAppend
 from events.service import Timeline
 from events.store import write_transaction
@@ -51,17 +49,13 @@ class PollReport:
         return f"{self.feed}: {state}{errors}"
 
 
-def default_holder() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
 class Ingestor:
     """Polls feeds into one timeline; the fetch function and the clock are injected."""
 
     def __init__(self, timeline: Timeline, config: Config, fetch: FetchFunction, *, clock: Clock = utc_now,
                  holder: str | None = None, finder: FactFinder | None = None):  # fmt: skip
         self.timeline, self.config, self.fetch, self.clock = timeline, config, fetch, clock
-        self.holder = holder or default_holder()
+        self.holder = holder or holder_name()
         self.rules = TaggingRules.from_mapping(config.tagging)
         self.finder = finder or FactFinder(timeline.conn)
         self.lease_ttl = dt.timedelta(seconds=config.timeout_seconds * 4 + 120)
