@@ -1,0 +1,296 @@
+"""Latency of the web timeline and its JSON at 1k, 100k and 1M facts, and `/` against a trivial route.
+
+    .venv/bin/python bench/bench_web.py [--sizes 1000,100000,1000000] [--requests 300]
+
+Each size gets a database built once and kept in var/bench/ (write events
+with store.append in big batches, then projections.rebuild), served by the
+same code as `timeline serve` (waitress, 8 threads) in a child process, and
+measured over HTTP with keep-alive connections from this process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from events import projections  # noqa: E402
+from events.clock import FixedClock  # noqa: E402
+from events.facts import fact_corrected, fact_recorded, fact_retracted  # noqa: E402
+from events.ids import uuid7  # noqa: E402
+from events.model import NewEvent, StreamAppend  # noqa: E402
+from events.seeds import append_seeds  # noqa: E402
+from events.store import EventStore, connect  # noqa: E402
+
+UTC = dt.timezone.utc
+LOG_START = dt.datetime(2024, 1, 1, tzinfo=UTC)
+TRIVIAL = "/_bench/trivial"
+TAGS = ["sco", "russia", "china", "india", "pakistan", "iran", "kazakhstan", "uzbekistan", "kyrgyzstan", "tajikistan",
+        "belarus", "summit", "security", "energy", "trade", "terrorism", "military-exercise", "bilateral-meeting",
+        "vladimir-putin", "xi-jinping", "narendra-modi", "membership", "sanctions", "afghanistan", "mongolia", "turkey",
+        "brics", "economy", "border", "diplomacy"]  # fmt: skip
+WORDS = ("leaders ministers meet discuss agree sign cooperation security summit talks trade energy pipeline border "
+         "exercise forum declaration council defence foreign minister president prime visit delegation counter "
+         "terrorism regional stability investment railway corridor agreement framework bank development currency "
+         "settlement joint statement observer partner dialogue expansion member states organization secretariat").split()
+OUTLETS = ["Example Wire", "Daily Example", "Example Times", "Example Post", "Example News Agency"]
+
+
+# ---------------------------------------------------------------- building a database
+
+def build(path: Path, size: int, rng: random.Random) -> None:
+    """size facts (and the seeds), 1% corrected and 0.5% retracted; each append of 5,000 a minute after the last."""
+    clock = FixedClock(LOG_START, step=dt.timedelta(minutes=1))
+    store = EventStore(connect(path), clock)
+    store.conn.execute("PRAGMA synchronous = OFF")  # a throwaway database: no fsync while building
+    append_seeds(store)  # as `timeline serve` would on first start
+    ids: list[str] = []
+    for start in range(0, size, 5_000):
+        batch = [_new_fact(rng, i) for i in range(start, min(size, start + 5_000))]
+        ids += [stream.stream_id for stream in batch]
+        store.append(batch)
+    projections.rebuild(store)
+    # Edits after the rebuild, through catch_up: rebuild's fresh batches lose a fact
+    # whose later event falls in a later batch (reported; events/projections.py).
+    store.append(_edits(rng, ids))
+    projections.catch_up(store)
+    store.conn.execute("PRAGMA optimize")
+    store.conn.close()
+
+
+def _new_fact(rng: random.Random, i: int) -> StreamAppend:
+    year = min(2025, 2001 + int(rng.betavariate(4, 1.3) * 25))
+    shape = rng.random()
+    date = f"{year}" if shape < 0.05 else f"{year}-{rng.randint(1, 12):02d}"
+    date += f"-{rng.randint(1, 27):02d}" if shape >= 0.15 else ""  # day + 1 of a span stays a real date
+    fields = {
+        "date": date,
+        "end_date": f"{date[:8]}{int(date[8:]) + 1:02d}" if len(date) == 10 and rng.random() < 0.05 else None,
+        "title": " ".join(rng.choices(WORDS, k=rng.randint(6, 10))).capitalize(),
+        "summary": " ".join(rng.choices(WORDS, k=rng.randint(20, 30))).capitalize() + ".",
+        "tags": sorted(set(rng.choices(TAGS, weights=[1 / (k + 1) for k in range(len(TAGS))], k=rng.randint(2, 4)))),
+        "sources": [{"url": f"https://example.org/news/{i}", "title": None, "outlet": rng.choice(OUTLETS),
+                     "published": None}],
+    }  # fmt: skip
+    fact_id = uuid7()
+    event = fact_recorded(fact_id, fields, "feed")
+    return StreamAppend(fact_id, (NewEvent(event.type, event.payload, {"actor": "feed:bench"}),), 0)
+
+
+def _edits(rng: random.Random, ids: list[str]) -> list[StreamAppend]:
+    """Corrections and retractions as events, without reading states back (payloads only need the shape)."""
+    chosen = rng.sample(ids, max(1, len(ids) // 66))
+    out = []
+    for k, fact_id in enumerate(chosen):
+        if k % 3 == 2:
+            event = NewEvent("FactRetracted", {"reason": "duplicate"}, {"actor": "editor:bench"})
+        else:
+            payload = {"changes": {"title": f"Corrected title {k}"}, "previous": {"title": "?"}, "reason": "typo"}
+            event = NewEvent("FactCorrected", payload, {"actor": "editor:bench"})
+        out.append(StreamAppend(fact_id, (event,), 1))
+    return out
+
+
+def database(size: int, folder: Path) -> Path:
+    path = folder / f"web-{size}.db"
+    if path.exists() and _complete(path, size):
+        return path
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    started = time.perf_counter()
+    build(path, size, random.Random(size))
+    print(f"  built {path} in {time.perf_counter() - started:.1f} s", flush=True)
+    return path
+
+
+def _complete(path: Path, size: int) -> bool:
+    conn = connect(path)
+    try:
+        facts = conn.execute("SELECT count(*) FROM facts").fetchone()[0]
+        return facts >= size and not projections.needs_catch_up(EventStore(conn))
+    finally:
+        conn.close()
+
+
+# ---------------------------------------------------------------- serving
+
+def serve(db_path: str, port: int) -> None:
+    """Child process: `timeline serve`'s own code, plus a trivial route added through its on_start hook."""
+    from timeline.config import config_from_mapping
+    from timeline.server import serve as run
+
+    def add_trivial(app, _config):
+        app.add_url_rule(TRIVIAL, "bench_trivial", lambda: "ok")
+
+    config = config_from_mapping({"database": {"path": db_path}, "server": {"base_url": f"http://127.0.0.1:{port}/"}})
+    run(config, "127.0.0.1", port, on_start=add_trivial)
+
+
+def start(db_path: Path, port: int) -> subprocess.Popen:
+    log = db_path.with_suffix(".log").open("wb")
+    process = subprocess.Popen([sys.executable, __file__, "--serve", str(db_path), str(port)], cwd=REPO,
+                               stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            Client(port).get("/healthz")
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(db_path.with_suffix(".log").read_text("utf-8", "replace"))
+
+
+class Client:
+    """One keep-alive HTTP connection."""
+
+    def __init__(self, port: int):
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+
+    def get(self, path: str) -> tuple[float, bytes]:
+        started = time.perf_counter()
+        self.conn.request("GET", path)
+        response = self.conn.getresponse()
+        body = response.read()
+        elapsed = time.perf_counter() - started
+        if response.status != 200:
+            raise RuntimeError(f"GET {path}: {response.status} {body[:200]!r}")
+        return elapsed, body
+
+
+# ---------------------------------------------------------------- measuring
+
+def latencies(client: Client, paths: list[str]) -> dict:
+    return summary([client.get(p)[0] * 1000 for p in paths])
+
+
+def summary(times: list[float]) -> dict:
+    return {"p50": statistics.median(times), "p95": statistics.quantiles(times, n=20)[18], "n": len(times)}
+
+
+def page_walk(client: Client, first: str, count: int, api: bool) -> dict:
+    """Follow `earlier` cursors from the newest page: each URL is new to the server, so nothing is cached."""
+    times, path = [], first
+    while len(times) < count and path:
+        elapsed, body = client.get(path)
+        times.append(elapsed * 1000)
+        path = _next_path(body, first, api)
+    return summary(times)
+
+
+def _next_path(body: bytes, first: str, api: bool) -> str | None:
+    if api:
+        cursor = json.loads(body)["next"]
+        return f"{urlsplit(first).path}?cursor={cursor}" if cursor else None
+    text = body.decode()
+    at = text.find('rel="next"')
+    if at < 0:
+        return None
+    href = text.rfind('href="', 0, at)
+    return text[href + 6 : text.index('"', href + 6)].replace("&amp;", "&")
+
+
+def throughput(port: int, path: str, seconds: float, workers: int) -> float:
+    done, stop = [0] * workers, time.monotonic() + seconds
+
+    def work(slot: int) -> None:
+        client = Client(port)
+        while time.monotonic() < stop:
+            client.get(path)
+            done[slot] += 1
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done) / seconds
+
+
+def measure(size: int, db_path: Path, port: int, args) -> dict:
+    process = start(db_path, port)
+    try:
+        client = Client(port)
+        cold = client.get("/")[0] * 1000  # nothing cached: counts over every fact, then the page
+        warm = [client.get("/")[0] for _ in range(20)]  # noqa: F841 - warm-up
+        results = {"cold /": cold}
+        results["/"] = latencies(client, ["/"] * args.requests * 3)
+        results["/ (new page each)"] = page_walk(client, "/", args.requests, api=False)
+        results["/api/events"] = latencies(client, ["/api/events"] * args.requests)
+        results["/api/events (new page each)"] = page_walk(client, "/api/events", args.requests, True)
+        results["/?tag=russia (new page each)"] = page_walk(client, "/?tag=russia", 50, api=False)
+        results["/?q=security (new page each)"] = page_walk(client, "/?q=security", 50, api=False)
+        as_of = middle_of_log(db_path)  # half the facts recorded later: their streams are folded
+        results["/api/events?as_of=mid-log"] = latencies(client, [f"/api/events?as_of={as_of}"] * 5)
+        results["cold /?as_of=mid-log"] = client.get(f"/?as_of={as_of}")[0] * 1000
+        results["rps /"] = throughput(port, "/", args.seconds, args.workers)
+        results["rps trivial"] = throughput(port, TRIVIAL, args.seconds, args.workers)
+        return results
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def middle_of_log(db_path: Path) -> str:
+    conn = connect(db_path)
+    try:
+        last = EventStore(conn).last_position()
+        return conn.execute("SELECT recorded_at FROM events WHERE position = ?", (last // 2,)).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def report(all_results: dict[int, dict]) -> None:
+    for size, results in all_results.items():
+        print(f"\n{size:,} facts")
+        for name, value in results.items():
+            if name.startswith("cold"):
+                print(f"  {name + ' (first request)':34} {value:9.1f} ms")
+            elif isinstance(value, dict):
+                print(f"  {name:34} p50 {value['p50']:8.2f} ms   p95 {value['p95']:8.2f} ms   (n={value['n']})")
+        ratio = results["rps /"] / results["rps trivial"]
+        print(f"  {'requests/s /':34} {results['rps /']:9.0f}   trivial {results['rps trivial']:.0f}   ratio {ratio:.2f}"
+              f" (target >= 0.3)")  # fmt: skip
+    sizes = sorted(all_results)
+    if len(sizes) > 1:
+        small, big = all_results[sizes[0]], all_results[sizes[-1]]
+        print(f"\nratio {sizes[-1]:,} / {sizes[0]:,} facts (target <= 1.5)")
+        for name in ("/", "/ (new page each)", "/api/events", "/api/events (new page each)"):
+            print(f"  {name:34} p50 {big[name]['p50'] / small[name]['p50']:5.2f}   p95 {big[name]['p95'] / small[name]['p95']:5.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,100000,1000000", help="comma-separated fact counts")
+    parser.add_argument("--requests", type=int, default=300, help="requests per latency figure")
+    parser.add_argument("--seconds", type=float, default=5.0, help="duration of each throughput run")
+    parser.add_argument("--workers", type=int, default=8, help="concurrent keep-alive clients for throughput")
+    parser.add_argument("--port", type=int, default=8931)
+    parser.add_argument("--folder", type=Path, default=REPO / "var" / "bench")
+    parser.add_argument("--serve", nargs=2, metavar=("DB", "PORT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        return serve(args.serve[0], int(args.serve[1]))
+    print("command:", " ".join([Path(sys.executable).name, *sys.argv]), flush=True)
+    args.folder.mkdir(parents=True, exist_ok=True)
+    results = {}
+    for size in [int(s) for s in args.sizes.split(",")]:
+        print(f"{size:,} facts: preparing", flush=True)
+        results[size] = measure(size, database(size, args.folder), args.port, args)
+    report(results)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,142 @@
+"""The read side of the JSON API: the same filters as the HTML timeline, cursors, history and errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+UTC = dt.timezone.utc
+FIELDS = {"id", "date", "end_date", "precision", "title", "summary", "tags", "sources", "origin", "version",
+          "recorded_at", "updated_at", "retracted"}  # fmt: skip
+SAMARKAND = "SCO leaders' summit held in Samarkand, Uzbekistan"
+
+
+def get(client, url: str, status: int = 200, **params) -> dict:
+    response = client.get(url, query_string=params or None)
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/json"
+    return response.get_json()
+
+
+def fact_id(timeline, title: str) -> str:
+    return timeline.conn.execute("SELECT fact_id FROM facts WHERE title = ?", (title,)).fetchone()[0]
+
+
+def test_events_have_the_documented_fields(seeded_client):
+    body = get(seeded_client, "/api/events")
+    assert len(body["events"]) == 29 and body["next"] is None
+    event = next(e for e in body["events"] if e["title"] == SAMARKAND)
+    assert FIELDS <= set(event)
+    assert (event["date"], event["end_date"], event["precision"]) == ("2022-09-15", "2022-09-16", "day")
+    assert event["origin"] == "seed" and event["version"] == 1 and event["retracted"] is False
+    assert event["sources"][0]["url"] is None and event["sources"][0]["outlet"]
+    assert event["recorded_at"].endswith("Z") and event["updated_at"] == event["recorded_at"]
+
+
+def test_events_newest_first_or_oldest_first(seeded_client):
+    newest = [e["date"] for e in get(seeded_client, "/api/events")["events"]]
+    oldest = [e["date"] for e in get(seeded_client, "/api/events", order="asc")["events"]]
+    assert oldest[0] == "2001" and newest[0] == "2024-07-03" and newest[-1] == "2001"
+
+
+def test_filters_are_the_same_as_the_html_timeline(seeded_client):
+    tagged = get(seeded_client, "/api/events?tag=russia&tag=china")["events"]
+    assert tagged and all({"russia", "china"} <= set(e["tags"]) for e in tagged)
+    found = get(seeded_client, "/api/events", q="samarkand summit")["events"]
+    assert SAMARKAND in [e["title"] for e in found]
+    dated = get(seeded_client, "/api/events", **{"from": "2024-03", "to": "2024-05"})["events"]
+    assert [e["date"] for e in dated] == ["2024-05", "2024-03"]
+
+
+@pytest.fixture
+def many(client, timeline):
+    for i in range(130):
+        timeline.record_fact({"date": f"{2000 + i // 12}-{i % 12 + 1:02d}", "title": f"F{i:03d}"}, actor="t", origin="manual")
+    return client
+
+
+@pytest.mark.parametrize("order", ["desc", "asc"])
+def test_next_walks_every_event_once_in_the_asked_order(many, order):
+    seen, cursor, pages = [], None, 0
+    while True:
+        params = {"order": order, "limit": "40"} | ({"cursor": cursor} if cursor else {})
+        body = get(many, "/api/events", **params)
+        seen += [e["title"] for e in body["events"]]
+        pages += 1
+        cursor = body["next"]
+        if cursor is None:
+            break
+    expected = sorted(seen, reverse=order == "desc")
+    assert seen == expected and len(set(seen)) == 130 and pages == 4
+
+
+def test_default_page_is_50(many):
+    body = get(many, "/api/events")
+    assert len(body["events"]) == 50 and body["next"]
+
+
+@pytest.mark.parametrize(
+    "params, parameter",
+    [
+        ({"from": "2024-99"}, "from"),
+        ({"to": "soon"}, "to"),
+        ({"order": "up"}, "order"),
+        ({"cursor": "x"}, "cursor"),
+        ({"limit": "0"}, "limit"),
+        ({"limit": "1000"}, "limit"),
+        ({"limit": "ten"}, "limit"),
+        ({"as_of": "last tuesday"}, "as_of"),
+        ({"show": "all"}, "show"),
+        ({"tag": "--"}, "tag"),
+    ],
+)
+def test_bad_parameters_are_json_400s_naming_the_parameter(seeded_client, params, parameter):
+    body = get(seeded_client, "/api/events", status=400, **params)
+    assert body["parameter"] == parameter and body["error"]
+
+
+@pytest.mark.parametrize("q", ["sco AND", '"unbalanced', "-sco", "NEAR(", "OR OR", "title:"])
+def test_search_syntax_never_breaks(seeded_client, q):
+    get(seeded_client, "/api/events", q=q)
+
+
+def test_one_event_with_its_history(seeded, seeded_client, clock):
+    fid = fact_id(seeded, SAMARKAND)
+    seeded.correct_fact(fid, {"title": "Samarkand summit", "tags": ["sco"]}, reason="tidy", expected_version=1,
+                        actor="editor:ana")  # fmt: skip
+    seeded.retract_fact(fid, reason="duplicate", expected_version=2, actor="editor:ben")
+    body = get(seeded_client, f"/api/events/{fid}")
+    assert FIELDS <= set(body) and body["retracted"] is True and body["version"] == 3
+    recorded, corrected, retracted = body["history"]
+    assert (recorded["type"], recorded["actor"], recorded["version"]) == ("recorded", "seed", 1)
+    assert corrected["changes"]["title"] == {"old": SAMARKAND, "new": "Samarkand summit"}
+    assert corrected["changes"]["tags"]["new"] == ["sco"] and corrected["reason"] == "tidy"
+    assert (retracted["type"], retracted["reason"], retracted["actor"]) == ("retracted", "duplicate", "editor:ben")
+    assert body["updated_at"] > body["recorded_at"]
+
+
+def test_unknown_event_is_a_json_404(seeded_client):
+    body = get(seeded_client, "/api/events/nope", status=404)
+    assert "nope" in body["error"]
+
+
+def test_retracted_events_only_on_request(seeded, seeded_client):
+    fid = fact_id(seeded, SAMARKAND)
+    seeded.retract_fact(fid, reason="x", expected_version=None, actor="t")
+    assert fid not in [e["id"] for e in get(seeded_client, "/api/events")["events"]]
+    shown = get(seeded_client, "/api/events", show="retracted")["events"]
+    assert [e["retracted"] for e in shown if e["id"] == fid] == [True] and len(shown) == 29
+
+
+def test_as_of_in_the_api(seeded, seeded_client, clock):
+    clock.now = dt.datetime(2024, 3, 1, tzinfo=UTC)
+    seeded.correct_fact(fact_id(seeded, SAMARKAND), {"title": "Later title"}, reason="r", expected_version=None, actor="t")
+    body = get(seeded_client, "/api/events", as_of="2024-02-01T00:00:00Z", q="samarkand")
+    assert SAMARKAND in [e["title"] for e in body["events"]] and body["as_of"]["position"] == 29
+    assert "Later title" in [e["title"] for e in get(seeded_client, "/api/events", q="later")["events"]]
+
+
+def test_api_responses_carry_security_headers(seeded_client):
+    headers = seeded_client.get("/api/events").headers
+    assert headers["X-Content-Type-Options"] == "nosniff" and "frame-ancestors 'none'" in headers["Content-Security-Policy"]

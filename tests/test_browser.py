@@ -1,0 +1,148 @@
+"""Debian's Chromium, headless and with JavaScript off, against `timeline serve` running as a real process."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+VIEWPORTS = {
+    "desktop": {"viewport": {"width": 1280, "height": 900}},
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing: install Debian's chromium to run the browser tests"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(params=sorted(VIEWPORTS))
+def page(request, browser, live_server):
+    """A page with JavaScript off (the site must work without it) that records problems."""
+    context = browser.new_context(java_script_enabled=False, **VIEWPORTS[request.param])
+    page = context.new_page()
+    page.viewport_name = request.param
+    page.problems = []
+    page.on("console", lambda message: page.problems.append(message.text) if message.type == "error" else None)
+    page.on("request", lambda r: page.problems.append(r.url) if not r.url.startswith((live_server.url, "data:")) else None)
+    yield page
+    context.close()
+    assert page.problems == [], page.problems  # no CSP violation, nothing fetched from elsewhere
+
+
+def shot(page, name: str, *, full_page: bool = False) -> Path:
+    """What a person sees first (or the whole page), in test-artifacts/ for a human to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}-{page.viewport_name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
+
+
+def article_titles(page) -> list[str]:
+    return [t.strip() for t in page.locator("article.fact .fact-title").all_inner_texts()]
+
+
+def params(page) -> dict:
+    return parse_qs(urlsplit(page.url).query)
+
+
+def test_open_the_timeline(page, live_server):
+    page.goto(live_server.url)
+    assert page.locator("h1").inner_text().startswith("Shanghai Cooperation Organization")
+    assert page.locator("article.fact").count() == 50
+    assert page.locator("svg.density a").count() > 3
+    assert page.locator("main").count() == 1 and page.locator("aside").count() == 1
+    assert page.locator("link[rel=stylesheet]").count() == 1
+    shot(page, "01-timeline")
+    shot(page, "01-timeline-full", full_page=True)
+
+
+def test_filter_by_a_tag(page, live_server):
+    page.goto(live_server.url)
+    page.locator("ul.tag-counts a", has_text=re.compile(r"^summit\b")).first.click()
+    assert params(page)["tag"] == ["summit"]
+    tags = page.locator("article.fact ul.tags").all_inner_texts()
+    assert tags and all("summit" in t.split() for t in tags)
+    assert page.locator(".active-tags").inner_text().startswith("Only facts tagged")
+    shot(page, "02-tag-summit")
+
+
+def test_search(page, live_server):
+    page.goto(live_server.url)
+    page.locator("#q").fill("samarkand")
+    page.locator("#q").press("Enter")
+    assert params(page)["q"] == ["samarkand"]
+    assert page.locator("mark").count() >= 3
+    assert all("samarkand" in t.lower() for t in page.locator("article.fact").all_inner_texts())
+    shot(page, "03-search-samarkand")
+
+
+def test_go_to_the_next_page_and_back(page, live_server):
+    page.goto(live_server.url)
+    first = article_titles(page)
+    page.get_by_role("link", name="Earlier facts").click()
+    second = article_titles(page)
+    assert second and not set(first) & set(second)
+    shot(page, "04-earlier-page")
+    page.get_by_role("link", name="Later facts").click()
+    assert article_titles(page) == first
+
+
+def test_open_a_permalink(page, live_server):
+    page.goto(live_server.url + "?q=samarkand")
+    page.get_by_role("link", name="SCO heads of state summit held in Samarkand").click()
+    assert re.search(r"/events/[0-9a-f-]{36}$", page.url)
+    assert page.locator("h1").inner_text() == "SCO heads of state summit held in Samarkand"
+    history = page.locator("ol.history-list > li")
+    assert history.count() == 2
+    assert "by editor:ana" in history.nth(1).inner_text()
+    assert "SCO leaders' summit held in Samarkand, Uzbekistan" in history.nth(1).locator("del").inner_text()
+    shot(page, "05-permalink")
+
+
+def test_a_retracted_fact_keeps_its_permalink(page, live_server):
+    page.goto(live_server.url + f"events/{live_server.ids['retracted']}")
+    assert "This fact was retracted: not about the SCO" in page.locator(".notice-retracted").inner_text()
+    shot(page, "06-retracted-permalink")
+
+
+def test_time_travel(page, live_server):
+    page.goto(live_server.url)
+    page.locator("details.more-filters summary").click()
+    page.locator("#as_of").fill("2024-01-01T00:00:00")
+    page.get_by_role("button", name="Show").click()
+    assert params(page)["as_of"][0].startswith("2024-01-01T00:00")  # Chromium drops zero seconds
+    assert "as it was known at 1 January 2024, 00:00:00 UTC" in page.locator(".banner").inner_text()
+    titles = article_titles(page)
+    assert len(titles) == 29 and not any(t.startswith("Working group") for t in titles)
+    assert "SCO leaders' summit held in Samarkand, Uzbekistan" in titles  # the 2025 correction not yet made
+    assert "Terrorist attack in Moscow kills more than 145 people" in titles  # nor the retraction
+    shot(page, "07-time-travel")
+
+
+def test_a_chart_bar_opens_its_period(page, live_server):
+    page.goto(live_server.url)
+    page.locator("svg.density a").last.click()
+    query = params(page)
+    assert query["from"] == query["to"]
+    assert page.locator("article.fact").count() >= 1

@@ -1,0 +1,38 @@
+"""The JSON API: the timeline and single facts, read-only here (the editors add writes)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, request
+
+from events import queries
+from events.queries import BadParameter, fact_dict, history_dict
+from timeline.db import get_timeline
+from timeline.web import read_page
+from timeline.web_support import error_response
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+@bp.errorhandler(BadParameter)
+def bad_parameter(error: BadParameter):
+    return error_response(400, str(error), parameter=error.parameter)
+
+
+@bp.get("/events")
+def list_events():
+    """The same filters as the HTML timeline; `next` continues in the asked order."""
+    query = queries.parse_query(request.args, max_limit=queries.MAX_PAGE_SIZE)
+    page, _summary, at = read_page(get_timeline(), query, counts=False)
+    following = page.earlier if query.order == "desc" else page.later
+    body = {"events": [fact_dict(item.state) for item in page.facts], "next": following.encode() if following else None}
+    if at:
+        body["as_of"] = {"moment": at.moment, "position": at.position}
+    return body
+
+
+@bp.get("/events/<fact_id>")
+def get_event(fact_id: str):
+    timeline = get_timeline()
+    body = fact_dict(timeline.fact(fact_id))  # UnknownFact -> 404
+    body["history"] = [history_dict(entry) for entry in queries.fact_history(timeline.store, fact_id)]
+    return body

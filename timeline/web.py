@@ -1,0 +1,397 @@
+"""The timeline people read: pages, filters, time travel, permalinks, health and the stylesheet."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import hashlib
+import sqlite3
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+from flask import Blueprint, current_app, make_response, render_template, request, send_from_directory, url_for
+from markupsafe import Markup, escape
+
+from events import queries
+from events.clock import from_utc_text
+from events.dates import FuzzyDate, human_span
+from events.errors import TimelineError, UnknownFact
+from events.facts import FactState
+from events.queries import AsOf, BadParameter, Filters, Listed, Page, Summary, TimelineQuery
+from events.service import Timeline
+from events.store import EventStore, connect
+from timeline.db import get_timeline
+from timeline.web_support import error_response
+
+bp = Blueprint("web", __name__)
+MONTHLY_UP_TO_YEARS = 3  # a chart over a longer range counts per year
+
+
+@bp.errorhandler(BadParameter)
+def bad_parameter(error: BadParameter):
+    return error_response(400, str(error), parameter=error.parameter)
+
+
+# ---------------------------------------------------------------- reading the timeline
+
+def read_page(
+    timeline: Timeline, query: TimelineQuery, *, counts: bool = True
+) -> tuple[Page, Summary | None, AsOf | None]:
+    """A page and its counts, now or as of a moment, from one snapshot of the database."""
+    conn = timeline.conn
+    with queries.read_snapshot(conn):
+        at = queries.as_of(timeline.store, query.as_of) if query.as_of else None
+        sources = at.sources if at else queries.LIVE
+        page = queries.timeline_page(conn, query, sources)
+        summary = None
+        if counts:
+            key = ("summary", queries.view_state(conn, at.position if at else None), query.filters)
+            summary = _memo("summaries").get(key, lambda: queries.summarize(conn, query.filters, sources))
+    return page, summary, at
+
+
+def _memo(kind: str) -> queries.Memo:
+    """This app's counts or rendered pages, by log position; apart, so a crawler's pages never evict counts."""
+    return current_app.extensions.setdefault(f"timeline_{kind}", queries.Memo(256))
+
+
+def cached_page(view):
+    """Serve a rendered page again until the log moves; an ETag lets browsers revalidate for free."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        key = ("page", log_position(), request.full_path)
+        body, etag = _memo("pages").get(key, lambda: _render_once(view, args, kwargs))
+        response = make_response(body)
+        response.set_etag(etag)
+        response.headers["Cache-Control"] = "no-cache"
+        return response.make_conditional(request)
+
+    return wrapper
+
+
+def log_position() -> int:
+    """The log's last position, read on this thread's own long-lived connection.
+
+    A cached page needs only this answer, so a hit skips opening a
+    connection and catching up; a miss renders through get_timeline(),
+    which catches up first, so a page is never older than its key.
+    """
+    local = current_app.extensions.setdefault("timeline_probe", threading.local())
+    if getattr(local, "store", None) is None:
+        local.store = EventStore(connect(current_app.config["TIMELINE"].database_path))
+    return local.store.last_position()
+
+
+def _render_once(view, args, kwargs) -> tuple[bytes, str]:
+    body = view(*args, **kwargs).encode("utf-8")
+    return body, hashlib.blake2b(body, digest_size=12).hexdigest()
+
+
+@bp.get("/")
+@cached_page
+def index():
+    query = queries.parse_query(request.args)
+    page, summary, at = read_page(get_timeline(), query)
+    links = Links(query)
+    return render_template(
+        "timeline.html",
+        query=query,
+        links=links,
+        page=page,
+        years=group_by_period(page.facts),
+        summary=summary,
+        chart=density_chart(summary, links),
+        description=describe(query.filters, summary.total),
+        as_of=at,
+    )
+
+
+@bp.get("/events/<fact_id>")
+@cached_page
+def permalink(fact_id: str):
+    query = queries.parse_query(request.args)
+    timeline = get_timeline()
+    at, state = None, timeline.fact(fact_id)  # UnknownFact -> 404
+    if query.as_of:
+        at = queries.AsOf(query.as_of, timeline.store.position_as_of(query.as_of), (), 0)
+        state = queries.fact_as_of(timeline.store, fact_id, at.position)
+        if state is None:
+            raise UnknownFact(f"fact {fact_id} was not recorded yet at {moment_text(query.as_of)}")
+    history = queries.fact_history(timeline.store, fact_id)
+    return render_template("event.html", fact=state, history=history, as_of=at, links=Links(query))
+
+
+@bp.get("/healthz")
+def healthz():
+    """Reports the lag as it is: no catch-up here, so a stuck projector shows."""
+    try:
+        timeline = Timeline.open(current_app.config["TIMELINE"].database_path)
+    except (sqlite3.Error, OSError, TimelineError) as error:
+        return {"status": "error", "database": "unreachable", "error": str(error)}, 503
+    try:
+        return {"status": "ok", "database": "reachable", **queries.health(timeline.store)}
+    except sqlite3.Error as error:
+        return {"status": "error", "database": "unreachable", "error": str(error)}, 503
+    finally:
+        timeline.close()
+
+
+@bp.get("/static/style.css")
+def stylesheet():
+    return send_from_directory(Path(current_app.template_folder), "style.css", max_age=3600)
+
+
+# ---------------------------------------------------------------- links that keep the current view
+
+class Links:
+    """URLs for the timeline that keep the current filters, order and moment."""
+
+    def __init__(self, query: TimelineQuery):
+        self.query = query
+        self.filters = query.filters
+        self._index = url_for("web.index")  # url_for per link is a large share of a page's cost
+        self._fact = url_for("web.permalink", fact_id="FACT_ID")
+        moment = urlencode([("as_of", query.as_of)]) if query.as_of else ""
+        self._fact_suffix = f"?{moment}" if moment else ""
+
+    def with_filters(self, **changes) -> str:
+        filters = dataclasses.replace(self.filters, **changes)
+        return self._url(self.query.params(filters=filters))
+
+    def tag(self, tag: str) -> str:
+        """One tag alone, at the same moment and order: what a tag on a fact links to."""
+        return self._url(self.query.params(filters=Filters(tags=(tag,))))
+
+    def add_tag(self, tag: str) -> str:
+        return self.with_filters(tags=self.filters.tags + (tag,))
+
+    def remove_tag(self, tag: str) -> str:
+        return self.with_filters(tags=tuple(t for t in self.filters.tags if t != tag))
+
+    def period(self, start: str, end: str) -> str:
+        return self.with_filters(start=FuzzyDate.parse(start), end=FuzzyDate.parse(end))
+
+    def page(self, cursor: queries.Cursor) -> str:
+        return self._url(self.query.params(cursor=cursor))
+
+    def now(self) -> str:
+        return self._url(self.query.params(as_of=None))
+
+    def fact(self, fact_id: str) -> str:
+        return self._fact.replace("FACT_ID", quote(fact_id, safe="")) + self._fact_suffix
+
+    def clear(self) -> str:
+        return self._index
+
+    def _url(self, pairs: list[tuple[str, str]]) -> str:
+        return self._index + (f"?{urlencode(pairs)}" if pairs else "")
+
+
+@bp.app_template_global()
+def feed_url_for_current_filters() -> str:
+    """The Atom feed of what this page shows: the same tags and search."""
+    try:
+        filters = queries.parse_query(request.args).filters
+    except BadParameter:
+        filters = Filters()
+    pairs = [("tag", tag) for tag in filters.tags] + ([("q", filters.q)] if filters.q else [])
+    return request.script_root + "/feed.atom" + (f"?{urlencode(pairs)}" if pairs else "")
+
+
+# ---------------------------------------------------------------- grouping under year and month
+
+@dataclass
+class MonthGroup:
+    key: str  # YYYY-MM
+    label: str
+    facts: list[Listed]
+
+
+@dataclass
+class YearGroup:
+    year: str
+    facts: list[Listed]  # known only to the year: under the year heading, never under January
+    months: list[MonthGroup]
+
+
+def group_by_period(facts: list[Listed]) -> list[YearGroup]:
+    """Year and month groups in page order; a month-precision fact sits under its month."""
+    years: list[YearGroup] = []
+    for item in facts:
+        year, month = item.sort_key[:4], item.sort_key[5:7]
+        if not years or years[-1].year != year:
+            years.append(YearGroup(year, [], []))
+        group = years[-1]
+        if month == "00":
+            group.facts.append(item)
+        elif group.months and group.months[-1].key == item.sort_key[:7]:
+            group.months[-1].facts.append(item)
+        else:
+            label = FuzzyDate(int(year), int(month)).human()
+            group.months.append(MonthGroup(item.sort_key[:7], label, [item]))
+    return years
+
+
+# ---------------------------------------------------------------- the density chart
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    count: int
+    href: str | None
+    x: int
+    height: float
+
+
+@dataclass(frozen=True)
+class Chart:
+    unit: str  # "month" or "year"
+    bars: list[Bar]
+    width: int
+    height: int
+    caption: str
+    year_only: int  # facts known only to their year, left out of a monthly chart
+
+    @property
+    def fills_width(self) -> bool:
+        """Axis labels under the ends only make sense when the bars reach both ends."""
+        return len(self.bars) * BAR_STEP == self.width
+
+    @property
+    def busiest(self) -> Bar:
+        return max(self.bars, key=lambda b: b.count)
+
+
+CHART_HEIGHT = 60
+BAR_STEP = 12
+MIN_SLOTS = 12  # fewer bars are centred among empty slots, so two bars do not fill the width
+
+
+def density_chart(summary: Summary, links: Links) -> Chart | None:
+    """Facts per month, or per year when the range is longer than a few years."""
+    if not summary.periods:
+        return None
+    years = sorted({int(p[:4]) for p in summary.periods})
+    months = sorted(p for p in summary.periods if not p.endswith("-00"))
+    if years[-1] - years[0] >= MONTHLY_UP_TO_YEARS or not months:
+        return _chart("year", _year_counts(summary.periods, years), links, 0)
+    year_only = sum(c for p, c in summary.periods.items() if p.endswith("-00"))
+    return _chart("month", _month_counts(summary.periods, months), links, year_only)
+
+
+def _year_counts(periods: dict[str, int], years: list[int]) -> list[tuple[str, str, str, int]]:
+    counts = {y: 0 for y in range(years[0], years[-1] + 1)}
+    for period, count in periods.items():
+        counts[int(period[:4])] += count
+    return [(str(y), str(y), str(y), c) for y, c in counts.items()]
+
+
+def _month_counts(periods: dict[str, int], months: list[str]) -> list[tuple[str, str, str, int]]:
+    first, last = FuzzyDate.parse(months[0]), FuzzyDate.parse(months[-1])
+    out, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        key = f"{year:04d}-{month:02d}"
+        out.append((FuzzyDate(year, month).human(), key, key, periods.get(key, 0)))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def _chart(unit: str, counts: list[tuple[str, str, str, int]], links: Links, year_only: int) -> Chart:
+    top = max(c for *_, c in counts) or 1
+    slots = max(len(counts), MIN_SLOTS)
+    offset = (slots - len(counts)) // 2
+    bars = [
+        Bar(label, count, links.period(start, end) if count else None, (offset + i) * BAR_STEP,
+            round(max(count / top * (CHART_HEIGHT - 4), 1 if count else 0), 1))
+        for i, (label, start, end, count) in enumerate(counts)
+    ]  # fmt: skip
+    total = sum(b.count for b in bars)
+    span = bars[0].label if len(bars) == 1 else f"{bars[0].label} to {bars[-1].label}"
+    caption = f"Facts per {unit}, {span}: {total} in all"
+    chart = Chart(unit, bars, slots * BAR_STEP, CHART_HEIGHT, caption, year_only)
+    busiest = chart.busiest
+    caption += f"; most in {busiest.label} ({busiest.count})."
+    if year_only:
+        caption += f" {year_only} known only to the year are not counted per month."
+    return dataclasses.replace(chart, caption=caption)
+
+
+# ---------------------------------------------------------------- words for people
+
+def describe(filters: Filters, total: int) -> str:
+    """"12 facts tagged russia and china, matching “summit”, from 2024 to May 2024"."""
+    parts = [f"{total} fact{'s' if total != 1 else ''}"]
+    if filters.tags:
+        parts.append("tagged " + " and ".join(filters.tags))
+    if filters.q:
+        parts.append(f"matching “{filters.q}”")
+    if filters.start:
+        parts.append(f"from {filters.start.human()}")
+    if filters.end:
+        parts.append(f"to {filters.end.human()}")
+    if filters.retracted:
+        parts.append("retracted ones included")
+    return ", ".join(parts)
+
+
+@bp.app_template_filter("fact_date")
+def fact_date(state: FactState) -> str:
+    return human_span(state.fuzzy_date, state.fuzzy_end)
+
+
+@bp.app_template_filter("highlight")
+def highlight(text: str, words: tuple[str, ...] = ()) -> Markup:
+    """Matched words in <mark>; every piece escaped first."""
+    return Markup("").join(
+        Markup("<mark>{}</mark>").format(piece) if matched else escape(piece)
+        for piece, matched in queries.highlight(text, words)
+    )
+
+
+@bp.app_template_filter("moment")
+def moment_text(text: str) -> str:
+    """"1 January 2024, 10:00 UTC" from stored UTC text."""
+    value = from_utc_text(text)
+    return f"{value.day} {value:%B %Y, %H:%M:%S} UTC"
+
+
+@bp.app_template_filter("iso_moment")
+def iso_moment(text: str) -> str:
+    return from_utc_text(text).astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@bp.app_template_filter("local_input")
+def local_input(text: str | None) -> str:
+    """The value of a datetime-local input (UTC, no zone) for a stored moment."""
+    return from_utc_text(text).strftime("%Y-%m-%dT%H:%M:%S") if text else ""
+
+
+@bp.app_template_filter("change_value")
+def change_value(value, field: str) -> str:
+    """A changed field, said for people: dates at their precision, lists joined."""
+    if value is None or value == "" or value == []:
+        return "(none)"
+    if field in ("date", "end_date"):
+        return FuzzyDate.parse(value).human()
+    if field == "tags":
+        return ", ".join(value)
+    if field == "sources":
+        return "; ".join(source_text(s) for s in value)
+    return str(value)
+
+
+def source_text(source: dict) -> str:
+    return " – ".join(str(source[k]) for k in ("outlet", "title", "url") if source.get(k))
+
+
+@bp.app_template_filter("published")
+def published(text: str | None) -> str:
+    if not text:
+        return ""
+    if "T" in text:
+        return moment_text(text)
+    return FuzzyDate.parse(text).human()
