@@ -198,10 +198,11 @@ def retag(ctx: click.Context) -> None:
 @click.pass_context
 @_fail_cleanly
 def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
-    """Create and seed the database if missing, then serve the timeline (waitress)."""
+    """Create and seed the database if missing, serve the timeline (waitress) and poll the feeds."""
+    from timeline.scheduler import start_with_server
     from timeline.server import serve as run_server
 
-    run_server(_config(ctx), host, port, echo=click.echo)
+    run_server(_config(ctx), host, port, echo=click.echo, on_start=start_with_server)
 
 
 @cli.command()

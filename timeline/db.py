@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from flask import Flask, current_app, g
 
+from events import projections
 from events.service import Timeline
 
 
 def get_timeline() -> Timeline:
     if "timeline" not in g:
         g.timeline = Timeline.open(current_app.config["TIMELINE"].database_path)
-        g.timeline.catch_up()  # another process (the scheduler) may have appended
+        if projections.needs_catch_up(g.timeline.store):  # the scheduler or the CLI appended meanwhile
+            g.timeline.catch_up()
     return g.timeline
 
 

@@ -53,3 +53,13 @@ def start_scheduler(config: Config) -> BackgroundScheduler:
 def _first_run() -> dt.datetime:
     """Poll soon after start rather than one full interval later."""
     return dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=5)
+
+
+def start_with_server(app, config: Config) -> BackgroundScheduler:
+    """The `timeline serve` hook: one scheduler, in the serving process only, logging each poll."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    scheduler = start_scheduler(config)
+    names = ", ".join(feed.name for feed in config.feeds) or "none configured"
+    log.info("feed scheduler started: %d feed(s): %s", len(config.feeds), names)
+    return scheduler
