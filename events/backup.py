@@ -7,7 +7,7 @@ from typing import IO, Iterator
 
 from events.errors import ImportRefused
 from events.migrations import SCHEMA_VERSION
-from events.store import EventStore, canonical_json, write_transaction
+from events.store import EventStore, canonical_json, loads_json, write_transaction
 
 FIELDS = ("position", "event_id", "stream_id", "version", "type", "schema_version", "payload", "metadata",
           "idempotency_key", "recorded_at")  # fmt: skip
@@ -23,8 +23,8 @@ def export_lines(store: EventStore) -> Iterator[str]:
         rows = conn.execute(f"SELECT {', '.join(FIELDS)} FROM events ORDER BY position")
         for row in rows:
             record = dict(zip(FIELDS, row))
-            record["payload"] = json.loads(record["payload"])
-            record["metadata"] = json.loads(record["metadata"])
+            record["payload"] = loads_json(record["payload"])
+            record["metadata"] = loads_json(record["metadata"])
             yield canonical_json(record) + "\n"
     finally:
         conn.execute("COMMIT")

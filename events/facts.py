@@ -29,7 +29,7 @@ MAX_TAG = 60
 MAX_SOURCES = 50
 MAX_URL = 2_000
 _SOURCE_FIELDS = ("url", "title", "outlet", "published")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _TAG_JUNK = re.compile(r"[^\w]+")
 
 

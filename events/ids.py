@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import threading
 import time
 import uuid
@@ -11,6 +12,8 @@ import uuid
 SCO_TIMELINE_NAMESPACE = uuid.UUID("7d1c6a4e-3f0b-4c55-9b0e-5c0d2f8e9a41")
 
 _lock = threading.Lock()
+_random = random.Random(int.from_bytes(os.urandom(16), "big"))  # seeded from the OS
+os.register_at_fork(after_in_child=lambda: _random.seed(int.from_bytes(os.urandom(16), "big")))
 _last_ms = 0
 _counter = 0
 
@@ -31,7 +34,7 @@ def uuid7() -> str:
             if _counter > 0xFFF:  # counter exhausted: borrow the next millisecond
                 _last_ms, _counter = _last_ms + 1, 0
         ms, counter = _last_ms, _counter
-    rand = int.from_bytes(os.urandom(8), "big") & ((1 << 62) - 1)
+    rand = _random.getrandbits(62)  # uniqueness, not secrecy: ids are public anyway
     value = (ms << 80) | (0x7 << 76) | (counter << 64) | (0b10 << 62) | rand
     h = f"{value:032x}"
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"

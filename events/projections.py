@@ -10,7 +10,7 @@ from events.clock import to_utc_text
 from events.facts import FACT_EVENT_TYPES, FactState, evolve
 from events.migrations import PROJECTION_INDEX_NAMES, PROJECTION_INDEXES, PROJECTION_TABLES, statements
 from events.model import Event
-from events.store import EventStore, canonical_json, write_transaction
+from events.store import EventStore, canonical_json, loads_json, write_transaction
 
 CHECKPOINT = "main"
 BATCH = 5_000
@@ -134,7 +134,7 @@ def state_from_row(row: tuple) -> FactState:
     """A FactState from the columns named in _STATE_COLUMNS, in that order."""
     return FactState(
         fact_id=row[0], date=row[1], end_date=row[2], title=row[3], summary=row[4],
-        tags=tuple(json.loads(row[5])), sources=tuple(json.loads(row[6])), origin=row[7],
+        tags=tuple(loads_json(row[5])), sources=tuple(loads_json(row[6])), origin=row[7],
         version=row[8], corrected=bool(row[9]), retracted=bool(row[10]), retraction_reason=row[11],
         first_recorded=row[12], last_recorded=row[13], last_position=row[14],
     )  # fmt: skip
