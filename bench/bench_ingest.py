@@ -4,7 +4,8 @@
     .venv/bin/python bench/bench_ingest.py [--feeds 100] [--items 100]
 
 Serves generated RSS files from a local HTTP server on 127.0.0.1, then:
-  ours        fetch + parse + tag + extract + record (one durable append per article)
+  ours        fetch + parse + tag + extract + record (one durable commit per poll)
+  headline    the same without extraction: one fact per article at its publication day
   feedparser  feedparser.parse on the same bytes, already in memory
   reader      reader.update_feeds() on the same feeds into its own SQLite file
 and prints items/s with the ratios ours/feedparser (target >= 0.5) and ours/reader.
@@ -25,7 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from events.service import Timeline  # noqa: E402
 from tests.feed_server import FeedServer, Route  # noqa: E402
+from events.extract import ExtractedFact  # noqa: E402
 from timeline.config import config_from_mapping  # noqa: E402
+from timeline.facts_from_articles import FactFinder  # noqa: E402
 from timeline.fetch import Fetcher, FetchLimits  # noqa: E402
 from timeline.ingest import Ingestor  # noqa: E402
 
@@ -49,12 +52,22 @@ def rss(feed: int, items: int) -> bytes:
             f"<link>http://bench.example/</link><description>x</description>{''.join(entries)}</channel></rss>").encode()  # fmt: skip
 
 
-def run_ours(server: FeedServer, paths: list[str], folder: Path) -> float:
-    config = config_from_mapping({"database": {"path": str(folder / "ours.db")},
+class HeadlineOnly(FactFinder):
+    """The pipeline without extraction: one fact per article at its publication day."""
+
+    def facts(self, title, text, published):
+        return [ExtractedFact(date=published.isoformat(), end_date=None, precision="day", title=title,
+                              summary=text[:300], tags=(), confidence=1.0)]  # fmt: skip
+
+
+def run_ours(server: FeedServer, paths: list[str], folder: Path, *, extract: bool = True) -> float:
+    name = "ours.db" if extract else "ours_headline.db"
+    config = config_from_mapping({"database": {"path": str(folder / name)},
                                   "feeds": [{"name": p.strip("/"), "url": server.url(p)} for p in paths]})  # fmt: skip
     timeline = Timeline.open(config.database_path)
     fetcher = Fetcher(FetchLimits())
-    ingestor = Ingestor(timeline, config, fetcher)
+    finder = None if extract else HeadlineOnly(timeline.conn)
+    ingestor = Ingestor(timeline, config, fetcher, finder=finder)
     start = time.perf_counter()
     kept = sum(ingestor.poll(feed).kept for feed in config.feeds)
     seconds = time.perf_counter() - start
@@ -106,11 +119,13 @@ def main() -> None:
         for path, body in zip(paths, bodies):
             server.routes[path] = Route(body=body)
         ours = run_ours(server, paths, Path(tmp))
+        headline = run_ours(server, paths, Path(tmp), extract=False)
         alone = run_feedparser(bodies)
         other = run_reader(server, paths, Path(tmp))
     rate = total / ours
     print(f"{args.feeds} feeds x {args.items} items = {total} items, served from 127.0.0.1")
     print(f"ours (fetch+parse+tag+extract+record) {rate:10,.0f} items/s")
+    print(f"ours without extraction (headline)    {total / headline:10,.0f} items/s  ratio to feedparser {total / headline / (total / alone):.2f}")
     print(f"feedparser.parse alone                {total / alone:10,.0f} items/s  ratio ours/feedparser {rate / (total / alone):.2f} (target >= 0.5)")
     print(f"reader.update_feeds                   {total / other:10,.0f} items/s  ratio ours/reader {rate / (total / other):.2f}")
 

@@ -19,6 +19,7 @@ BUSY_TIMEOUT_MS = 30_000
 _COLUMNS = (
     "position, event_id, stream_id, version, type, schema_version, payload, metadata, idempotency_key, recorded_at"
 )
+FIRST_OF_BATCH = "SELECT position FROM events WHERE idempotency_key = ? AND batch_index = 0"
 _INSERT = (
     "INSERT INTO events (event_id, stream_id, version, type, schema_version, payload, metadata,"
     " idempotency_key, batch_index, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -147,10 +148,18 @@ class EventStore:
         return TimelineError(f"the log refused the append: {text}")
 
     def _read_key(self, key: str) -> tuple[Event, ...]:
-        rows = self.conn.execute(
-            f"SELECT {_COLUMNS} FROM events WHERE idempotency_key = ? ORDER BY position", (key,)
-        ).fetchall()
-        return tuple(_event(row) for row in rows)
+        """The batch first appended with this key: found through the partial unique index
+        (batch_index = 0 must be in the query, or SQLite scans the whole log), then read
+        forward, since one append's events sit at consecutive positions."""
+        first = self.conn.execute(FIRST_OF_BATCH, (key,)).fetchone()
+        if first is None:
+            return ()
+        batch = []
+        for row in self.conn.execute(f"SELECT {_COLUMNS} FROM events WHERE position >= ? ORDER BY position", first):
+            if row[8] != key:
+                break
+            batch.append(_event(row))
+        return tuple(batch)
 
     def read(self, *, after: int = 0, limit: int | None = None, until: int | None = None) -> Iterator[Event]:
         """Events with after < position (<= until), in the order they were recorded."""

@@ -213,3 +213,19 @@ def test_migrations_are_idempotent(db_path):
     conn = connect(db_path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     conn.close()
+
+
+def test_the_idempotency_lookup_uses_its_index_not_a_scan(store):
+    """A scan here made every keyed append O(log size): ingest slowed as the log grew."""
+    from events.store import FIRST_OF_BATCH
+
+    plan = " ".join(str(row) for row in store.conn.execute(f"EXPLAIN QUERY PLAN {FIRST_OF_BATCH}", ("k",)))
+    assert "USING INDEX events_idempotency" in plan and "SCAN" not in plan
+
+
+def test_a_replayed_batch_stops_at_its_own_events(store):
+    first = store.append_to("a", [ev(1), ev(2)], idempotency_key="k1").events
+    store.append_to("b", [ev(3)], idempotency_key="k2")
+    store.append_to("c", [ev(4)])
+    again = store.append_to("a", [ev(9)], idempotency_key="k1")
+    assert again.replayed and [e.position for e in again.events] == [e.position for e in first] == [1, 2]

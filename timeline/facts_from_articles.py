@@ -16,7 +16,7 @@ from events.projections import state_from_row
 _CANDIDATES = (
     "SELECT fact_id, date, end_date, title, summary, tags, sources, origin, version, corrected, retracted,"
     " retraction_reason, first_recorded, last_recorded, last_position FROM facts"
-    " WHERE retracted = 0 AND sort_key = ? AND date = ? LIMIT 200"  # by the facts_timeline index
+    " WHERE retracted = 0 AND sort_key = ? AND date = ? LIMIT 5000"  # by the facts_timeline index
 )
 
 
@@ -27,32 +27,39 @@ class Existing:
 
 
 class FactFinder:
-    """Wraps the pure extractor with the one lookup it cannot do alone: facts already in the timeline."""
+    """Wraps the pure extractor with the one lookup it cannot do alone: facts already in the timeline.
+
+    Within a poll, each date's live facts are read once and kept, with the
+    facts this poll recorded added as they come (they are not projected yet).
+    """
 
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
-        self.pending: list[tuple[ExtractedFact, str]] = []  # recorded in this poll, not yet projected
-
-    def remember(self, found: ExtractedFact, fact_id: str) -> None:
-        self.pending.append((found, fact_id))
-
-    def forget_pending(self) -> None:
-        """Called once the projection has caught up with what was remembered."""
-        self.pending.clear()
+        self.by_date: dict[str, list[tuple[ExtractedFact, Existing]]] = {}
 
     def facts(self, title: str, text: str, published: dt.date) -> list[ExtractedFact]:
         return extract_facts(title, text, published)
 
+    def remember(self, found: ExtractedFact, fact_id: str) -> None:
+        self._on(found.date).append((found, Existing(fact_id, 1)))
+
+    def forget_pending(self) -> None:
+        """Called at the end of a poll: the projection now holds what was remembered."""
+        self.by_date.clear()
+
     def same_fact_as(self, found: ExtractedFact) -> Existing | None:
         """A live fact on the same date that the extractor judges to be the same statement."""
-        for earlier, fact_id in self.pending:
-            if earlier.date == found.date and same_fact(earlier, found):
-                return Existing(fact_id, 1)
-        for row in self.conn.execute(_CANDIDATES, (sort_key_of(found.date), found.date)):
-            state = state_from_row(row)
-            if same_fact(as_extracted(state), found):
-                return Existing(state.fact_id, state.version)
+        for candidate, existing in self._on(found.date):
+            if same_fact(candidate, found):
+                return existing
         return None
+
+    def _on(self, date: str) -> list[tuple[ExtractedFact, Existing]]:
+        if date not in self.by_date:
+            rows = self.conn.execute(_CANDIDATES, (sort_key_of(date), date))
+            states = [state_from_row(row) for row in rows]
+            self.by_date[date] = [(as_extracted(s), Existing(s.fact_id, s.version)) for s in states]
+        return self.by_date[date]
 
 
 def as_extracted(state: FactState) -> ExtractedFact:
