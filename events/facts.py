@@ -154,7 +154,7 @@ def _clean_published(value: Any, field: str) -> str:
 
             return to_utc_text(parse_instant(value))
         return FuzzyDate.parse(value).iso()
-    except (InvalidDate, ValueError) as error:
+    except (InvalidDate, ValueError, OverflowError) as error:  # 0001-01-01T00:00+01:00 overflows
         raise ValidationError(f"{field}: {error}", field) from None
 
 
@@ -206,8 +206,7 @@ def fact_corrected(state: FactState, changes: Mapping[str, Any], reason: str) ->
     unknown = sorted(set(changes) - set(CORRECTABLE))
     if unknown:
         raise ValidationError(f"unknown field {unknown[0]!r}", unknown[0])
-    merged = {k: getattr(state, k) for k in CORRECTABLE} | dict(changes)
-    merged["tags"], merged["sources"] = list(merged["tags"]), list(merged["sources"])
+    merged = {k: _plain(getattr(state, k)) for k in CORRECTABLE} | dict(changes)
     checked = validate_fact(merged, require_source_url=False)
     new, old = {}, {}
     for key in changes:

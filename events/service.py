@@ -63,6 +63,8 @@ class Timeline:
         self, fact_id: str, changes: Mapping[str, Any], *, reason: str, expected_version: int | None,
         actor: str, idempotency_key: str | None = None,
     ) -> FactState:  # fmt: skip
+        if idempotency_key and self.store.replayed(idempotency_key):
+            return self.fact(fact_id)  # a retry of a correction already recorded
         state = self.fact(fact_id)
         event = fact_corrected(state, changes, reason)
         self._append(fact_id, event, _expect(state, expected_version), actor, idempotency_key)
@@ -72,6 +74,8 @@ class Timeline:
         self, fact_id: str, *, reason: str, expected_version: int | None, actor: str,
         idempotency_key: str | None = None,
     ) -> FactState:  # fmt: skip
+        if idempotency_key and self.store.replayed(idempotency_key):
+            return self.fact(fact_id)
         state = self.fact(fact_id)
         event = fact_retracted(state, reason)
         self._append(fact_id, event, _expect(state, expected_version), actor, idempotency_key)

@@ -113,6 +113,8 @@ class EventStore:
             version = stream.expected_version
             if version is None:  # a stream named twice in one batch continues where it got to
                 version = reached.get(stream.stream_id) or self.stream_version(stream.stream_id)
+            elif version > 0 and stream.stream_id not in reached:
+                self._refuse_gap(stream.stream_id, version)
             for event in stream.events:
                 version += 1
                 rows.append(_row(stream.stream_id, version, event, idempotency_key, index, recorded_at))
@@ -135,6 +137,19 @@ class EventStore:
             " COALESCE((SELECT MAX(position) FROM events), 0))"
         ).fetchone()
         return row[0]
+
+    def _refuse_gap(self, stream_id: str, expected: int) -> None:
+        """Expecting a version the stream has not reached would leave a gap: a conflict too.
+
+        (Expecting one it has passed is caught by the unique (stream, version).)
+        """
+        actual = self.stream_version(stream_id)
+        if actual < expected:
+            raise ConcurrencyConflict(stream_id, expected, actual)
+
+    def replayed(self, idempotency_key: str) -> tuple[Event, ...]:
+        """The events an earlier append with this key recorded (empty if none)."""
+        return self._read_key(idempotency_key)
 
     def _domain_error(self, error: sqlite3.IntegrityError, batch: Sequence[StreamAppend]) -> Exception:
         text = str(error)

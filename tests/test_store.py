@@ -229,3 +229,11 @@ def test_a_replayed_batch_stops_at_its_own_events(store):
     store.append_to("c", [ev(4)])
     again = store.append_to("a", [ev(9)], idempotency_key="k1")
     assert again.replayed and [e.position for e in again.events] == [e.position for e in first] == [1, 2]
+
+
+def test_expecting_a_version_the_stream_has_not_reached_is_a_conflict(store):
+    store.append_to("a", [ev()], expected_version=0)
+    with pytest.raises(ConcurrencyConflict) as caught:
+        store.append_to("a", [ev()], expected_version=5)
+    assert (caught.value.expected, caught.value.actual) == (5, 1)
+    assert store.stream_version("a") == 1

@@ -194,3 +194,30 @@ def test_seed_ids_are_the_same_in_every_database(tmp_path):
         ids.append(sorted(r[0] for r in t.conn.execute("SELECT fact_id FROM facts")))
         t.close()
     assert ids[0] == ids[1]
+
+
+def test_correcting_with_tags_that_are_not_a_list_is_refused(timeline):
+    fact = timeline.record_fact(FACT, actor="e")
+    for bad in ("abc", 5, {"a": 1}):
+        with pytest.raises(ValidationError) as caught:
+            timeline.correct_fact(fact.fact_id, {"tags": bad}, reason="r", expected_version=1, actor="e")
+        assert caught.value.field == "tags"
+    assert timeline.store.last_position() == 1
+
+
+def test_a_source_date_that_overflows_is_a_validation_error(timeline):
+    with pytest.raises(ValidationError) as caught:
+        timeline.record_fact({**FACT, "sources": [{"url": "https://x.org/", "published": "0001-01-01T00:00:00+01:00"}]},
+                             actor="e")  # fmt: skip
+    assert caught.value.field == "sources[0].published"
+
+
+def test_a_retried_correction_or_retraction_answers_like_the_first(timeline):
+    fact = timeline.record_fact(FACT, actor="e")
+    first = timeline.correct_fact(fact.fact_id, {"title": "New"}, reason="r", expected_version=1, actor="e",
+                                  idempotency_key="c1")  # fmt: skip
+    again = timeline.correct_fact(fact.fact_id, {"title": "New"}, reason="r", expected_version=1, actor="e",
+                                  idempotency_key="c1")  # fmt: skip
+    assert again == first and timeline.store.last_position() == 2
+    gone = timeline.retract_fact(fact.fact_id, reason="dup", expected_version=2, actor="e", idempotency_key="r1")
+    assert timeline.retract_fact(fact.fact_id, reason="dup", expected_version=2, actor="e", idempotency_key="r1") == gone
