@@ -29,6 +29,11 @@ def app_config(db_path: Path) -> dict:
     return {"database": {"path": str(db_path)}, "server": {"base_url": "http://testserver/"}}
 
 
+def editor_app_config(db_path: Path) -> dict:
+    """The app with a fixed session secret, as the editors' tests sign in."""
+    return {"database": {"path": str(db_path)}, "server": {"base_url": "http://testserver/", "secret_key": "test-secret"}}
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "t.db"
@@ -74,6 +79,29 @@ def client(app):
 @pytest.fixture
 def seeded_client(seeded: Timeline, client):
     return client
+
+
+@pytest.fixture
+def editor_app(db_path: Path):
+    return create_app(editor_app_config(db_path))
+
+
+@pytest.fixture
+def editor_client(editor_app):
+    return editor_app.test_client()
+
+
+@pytest.fixture
+def issue_token_for(timeline: Timeline) -> Callable[[str], str]:
+    """Issue an editor's token, as `timeline token create NAME` does; returns the token text."""
+    from events.tokens import issue_token
+
+    def issue(name: str = "ann") -> str:
+        token = issue_token(timeline.store, name)
+        timeline.catch_up()
+        return token
+
+    return issue
 
 
 @pytest.fixture

@@ -23,10 +23,11 @@ def create_app(test_config: Mapping[str, Any] | Config | None = None) -> Flask:
     app.config["TIMELINE"] = config
     app.config["MAX_CONTENT_LENGTH"] = 1_000_000
     app.json.ensure_ascii = False
-    from timeline import db, web_support
+    from timeline import auth, db, web_support
 
     db.init_app(app)
     web_support.init_app(app)
+    auth.init_app(app)  # the session's secret key, cookie flags, CSRF
     _register_blueprints(app)
     return app
 
@@ -50,7 +51,9 @@ def _register_blueprints(app: Flask) -> None:
     """Blueprints register here as the features land (web, api, feed, editors)."""
     import importlib
 
-    for module_name in ("timeline.web", "timeline.api", "timeline.feed", "timeline.editors", "timeline.feeds_page"):
+    modules = ("timeline.web", "timeline.api", "timeline.feed", "timeline.editors_api", "timeline.editors_web",
+               "timeline.feeds_page")  # fmt: skip
+    for module_name in modules:
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as error:

@@ -1,0 +1,423 @@
+"""The editors' web forms through Flask's test client: sign in and out, post, correct, retract, and what goes wrong."""
+
+from __future__ import annotations
+
+import os
+import stat
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import parse_qs, urlsplit
+
+import lxml.html
+import pytest
+
+from events.tokens import revoke_token
+from tests.conftest import app_config
+from timeline.auth import stored_secret_key
+from timeline import create_app
+
+NEW_FACT = {"date": "2024-07-04", "end_date": "", "title": "SCO youth forum opens", "summary": "Delegates gather.",
+            "tags": "youth, Forum", "sources-0-url": "https://example.org/forum",
+            "sources-0-outlet": "Example"}  # fmt: skip
+
+
+@pytest.fixture
+def token(seeded, issue_token_for) -> str:
+    return issue_token_for("ann")
+
+
+def html(response) -> lxml.html.HtmlElement:
+    return lxml.html.fromstring(response.get_data(as_text=True))
+
+
+def form_values(response, form_index: int = -1) -> dict[str, str]:
+    """What the page's form would send as it stands: inputs and textareas with their values."""
+    form = html(response).xpath("//main//form")[form_index]
+    values = {i.get("name"): i.get("value") or "" for i in form.xpath(".//input[@name]")}
+    # a browser drops the newline that may follow <textarea>; lxml keeps it
+    values.update({t.get("name"): t.text_content().removeprefix("\n") for t in form.xpath(".//textarea[@name]")})
+    return values
+
+
+def field_error(response, field_id: str) -> str:
+    page = html(response)
+    [field] = page.xpath(f"//*[@id='{field_id}']")
+    assert field.get("aria-invalid") == "true"
+    return page.xpath(f"//*[@id='{field_id}-error']")[0].text_content().strip()
+
+
+def sign_in(client, token: str, next_path: str = ""):
+    page = client.get("/login" + (f"?next={next_path}" if next_path else ""))
+    return client.post("/login", data=form_values(page) | {"token": token})
+
+
+@pytest.fixture
+def signed_in(editor_client, token):
+    assert sign_in(editor_client, token).status_code == 303
+    return editor_client
+
+
+@pytest.fixture
+def new_fact(signed_in) -> str:
+    """A fact posted through the form; returns its id."""
+    page = signed_in.get("/events/new")
+    response = signed_in.post("/events/new", data=form_values(page) | NEW_FACT)
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return response.headers["Location"].rsplit("/", 1)[1]
+
+
+def log_position(timeline) -> int:
+    return timeline.store.last_position()
+
+
+# ---------------------------------------------------------------- signing in
+
+def test_readers_see_sign_in_and_no_editing(editor_client, token, seeded):
+    fact_id = seeded.conn.execute("SELECT fact_id FROM facts LIMIT 1").fetchone()[0]
+    page = editor_client.get(f"/events/{fact_id}")
+    assert html(page).xpath("//nav//a[text()='Sign in']")
+    assert html(page).xpath("//nav//a[text()='Sign in']/@href")[0] == f"/login?next=/events/{fact_id}"
+    text = page.get_data(as_text=True)
+    assert "/correct" not in text and "/retract" not in text and "New fact" not in text
+
+
+@pytest.mark.parametrize("path", ["/events/new", "/events/x/correct", "/events/x/retract"])
+def test_forms_send_readers_to_sign_in(editor_client, path):
+    for response in (editor_client.get(path), editor_client.post(path, data={})):
+        assert response.status_code in (303, 400)  # POST without a CSRF token stops earlier
+    response = editor_client.get(path)
+    assert urlsplit(response.headers["Location"]).path == "/login"
+    assert parse_qs(urlsplit(response.headers["Location"]).query)["next"] == [path]
+
+
+def test_sign_in_sets_a_safe_session_cookie_and_returns(editor_client, token):
+    response = sign_in(editor_client, token, "/events/new")
+    assert response.status_code == 303 and response.headers["Location"] == "/events/new"
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+    assert token.split(".")[1] not in cookie  # the secret is checked, never kept
+    page = editor_client.get("/")
+    assert "Signed in as" in page.get_data(as_text=True) and html(page).xpath("//nav//strong[text()='ann']")
+    assert html(page).xpath("//nav//a[text()='New fact']")
+
+
+def test_the_cookie_is_secure_over_https(tmp_path, token, db_path):
+    app = create_app({"database": {"path": str(db_path)},
+                      "server": {"base_url": "https://timeline.example/", "secret_key": "s" * 40}})  # fmt: skip
+    response = sign_in(app.test_client(), token)
+    assert "Secure" in response.headers["Set-Cookie"]
+    http_app = create_app({"database": {"path": str(db_path)}, "server": {"secret_key": "s" * 40}})
+    client = http_app.test_client()
+    page = client.get("/login", base_url="https://localhost/")
+    response = client.post("/login", data=form_values(page) | {"token": token}, base_url="https://localhost/",
+                           headers={"Referer": "https://localhost/login"})  # fmt: skip
+    assert response.status_code == 303 and "Secure" in response.headers["Set-Cookie"]
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:x",
+                                    "/\t/evil.example", "events"])  # fmt: skip
+def test_sign_in_never_sends_elsewhere(editor_client, token, target):
+    response = sign_in(editor_client, token, target.replace("\t", "%09"))
+    assert response.headers["Location"] == "/"
+
+
+def test_a_bad_token_is_refused_and_guessing_is_slowed(editor_client, editor_app, token):
+    now = [50.0]
+    editor_app.extensions["timeline_sign_in_limiter"].clock = lambda: now[0]
+    for _ in range(5):
+        response = sign_in(editor_client, "0123456789abcdef.not-the-secret")
+        assert response.status_code == 401
+        assert "That token is not valid" in field_error(response, "token")
+    limited = sign_in(editor_client, token)  # the right token waits too
+    assert limited.status_code == 429 and limited.headers["Retry-After"] == "60"
+    assert "try again in 60 seconds" in field_error(limited, "token")
+    assert "Signed in as" not in editor_client.get("/").get_data(as_text=True)
+    now[0] += 61
+    assert sign_in(editor_client, token).status_code == 303
+
+
+def test_sign_in_needs_the_csrf_token(editor_client, token):
+    response = editor_client.post("/login", data={"token": token})
+    assert response.status_code == 400
+    assert "This form has expired" in response.get_data(as_text=True)
+    assert "Signed in as" not in editor_client.get("/").get_data(as_text=True)
+
+
+def test_sign_out(signed_in):
+    page = signed_in.get("/logout")
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "private, no-store"
+    response = signed_in.post("/logout", data=form_values(page))
+    assert response.status_code == 303
+    assert "Sign in" in signed_in.get("/").get_data(as_text=True)
+    assert signed_in.get("/events/new").status_code == 303
+
+
+def test_the_header_signs_out_with_a_form(signed_in):
+    page = signed_in.get("/")
+    [form] = html(page).xpath("//nav//form[@action='/logout']")
+    data = {i.get("name"): i.get("value") for i in form.xpath(".//input")}
+    assert signed_in.post("/logout", data=data).status_code == 303
+    assert "Signed in as" not in signed_in.get("/").get_data(as_text=True)
+
+
+def test_a_revoked_token_ends_its_session(signed_in, timeline, new_fact):
+    assert signed_in.get("/events/new").status_code == 200
+    revoke_token(timeline.store, "ann")
+    timeline.catch_up()
+    assert signed_in.get("/events/new").status_code == 303
+    page = signed_in.get(f"/events/{new_fact}").get_data(as_text=True)
+    assert "Signed in as" not in page and "/correct" not in page
+
+
+def test_a_new_token_for_the_same_name_does_not_revive_an_old_session(signed_in, timeline, issue_token_for):
+    revoke_token(timeline.store, "ann")
+    timeline.catch_up()
+    issue_token_for("ann")
+    assert signed_in.get("/events/new").status_code == 303
+
+
+# ---------------------------------------------------------------- the session secret
+
+def test_a_secret_key_is_made_once_beside_the_database(db_path, token):
+    first = create_app(app_config(db_path))
+    path = db_path.parent / "secret_key"
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    second = create_app(app_config(db_path))  # a restart
+    assert first.secret_key == second.secret_key == path.read_text().strip() and len(first.secret_key) >= 32
+    client = first.test_client()
+    assert sign_in(client, token).status_code == 303
+    other = second.test_client()
+    other.set_cookie("session", client.get_cookie("session").value)
+    assert other.get("/events/new").status_code == 200  # the session survives the restart
+
+
+def test_processes_starting_at_once_agree_on_one_key(tmp_path):
+    with ThreadPoolExecutor(8) as pool:
+        keys = set(pool.map(lambda _: stored_secret_key(tmp_path / "var"), range(16)))
+    assert len(keys) == 1 and [p.name for p in (tmp_path / "var").iterdir()] == ["secret_key"]
+
+
+def test_a_configured_secret_key_wins(db_path):
+    app = create_app({"database": {"path": str(db_path)}, "server": {"secret_key": "configured-" * 4}})
+    assert app.secret_key == "configured-" * 4
+    assert not (db_path.parent / "secret_key").exists()
+
+
+# ---------------------------------------------------------------- a new fact
+
+def test_post_a_fact_through_the_form(signed_in, new_fact, timeline):
+    page = signed_in.get(f"/events/{new_fact}")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "SCO youth forum opens" in text and "by <span class=\"actor\">editor:ann</span>" in text
+    state = timeline.fact(new_fact)
+    assert (state.date, state.tags, state.origin) == ("2024-07-04", ("youth", "forum"), "manual")
+    assert state.sources == ({"url": "https://example.org/forum", "outlet": "Example", "title": None,
+                              "published": None},)  # fmt: skip
+    assert timeline.store.read_stream(new_fact)[0].metadata["actor"] == "editor:ann"
+    assert "SCO youth forum opens" in signed_in.get("/").get_data(as_text=True)
+
+
+def test_the_new_fact_form(signed_in):
+    page = signed_in.get("/events/new")
+    assert page.headers["Cache-Control"] == "private, no-store"
+    doc = html(page)
+    assert doc.xpath("//label[@for='date']")
+    assert "YYYY, YYYY-MM or YYYY-MM-DD" in doc.xpath("//*[@id='date-hint']")[0].text
+    assert len(doc.xpath("//input[contains(@name, '-url')]")) == 3
+    assert not doc.xpath("//*[@style]") and not doc.xpath("//script")  # the CSP allows neither
+
+
+def test_failed_validation_keeps_what_was_typed_and_shows_every_message(signed_in, timeline):
+    position = log_position(timeline)
+    page = signed_in.get("/events/new")
+    typed = NEW_FACT | {"date": "2024-13-01", "title": "", "sources-1-url": "ftp://example.org/x",
+                        "sources-1-title": "An FTP site", "summary": "<b>kept</b>"}  # fmt: skip
+    response = signed_in.post("/events/new", data=form_values(page) | typed)
+    assert response.status_code == 400
+    assert "month 13" in field_error(response, "date")
+    assert "title is required" in field_error(response, "title")
+    assert "http(s)" in field_error(response, "sources-1-url")
+    values = form_values(response)
+    assert values["date"] == "2024-13-01" and values["summary"] == "<b>kept</b>"
+    assert values["sources-1-url"] == "ftp://example.org/x" and values["sources-1-title"] == "An FTP site"
+    assert "<b>kept</b>" not in response.get_data(as_text=True)  # escaped, not markup
+    assert html(response).xpath("//title")[0].text.startswith("Check the form")
+    assert log_position(timeline) == position
+
+
+@pytest.mark.parametrize("changes, field, message", [
+    ({"end_date": "2024-07-01"}, "end_date", "before"),
+    ({"title": "x" * 201}, "title", "too long"),
+    ({"tags": "a, " * 31}, "tags", "at most 30"),
+    ({"sources-0-url": ""}, "sources-0-url", "required"),
+    ({"sources-0-published": "whenever"}, "sources-0-published", "not a date"),
+    ({"sources-0-published": "0001-01-01T00:00:00+01:00"}, "sources-0-published", "out of range"),
+    ({"date": ""}, "date", "required"),
+])  # fmt: skip
+def test_each_problem_shows_next_to_its_field(signed_in, timeline, changes, field, message):
+    position = log_position(timeline)
+    page = signed_in.get("/events/new")
+    response = signed_in.post("/events/new", data=form_values(page) | NEW_FACT | changes)
+    assert response.status_code == 400
+    assert message in field_error(response, field)
+    assert log_position(timeline) == position
+
+
+def test_a_form_without_its_csrf_token_records_nothing(signed_in, timeline):
+    position = log_position(timeline)
+    page = signed_in.get("/events/new")
+    data = form_values(page) | NEW_FACT
+    for bad in ({k: v for k, v in data.items() if k != "csrf_token"}, data | {"csrf_token": "forged"}):
+        response = signed_in.post("/events/new", data=bad)
+        assert response.status_code == 400 and "This form has expired" in response.get_data(as_text=True)
+    assert log_position(timeline) == position
+
+
+def test_a_csrf_token_from_another_session_is_refused(signed_in, editor_app, token, timeline):
+    other = editor_app.test_client()
+    sign_in(other, token)
+    foreign = form_values(other.get("/events/new"))["csrf_token"]
+    position = log_position(timeline)
+    data = form_values(signed_in.get("/events/new")) | NEW_FACT | {"csrf_token": foreign}
+    assert signed_in.post("/events/new", data=data).status_code == 400
+    assert log_position(timeline) == position
+
+
+def test_sending_the_same_form_twice_records_one_fact(signed_in, timeline):
+    data = form_values(signed_in.get("/events/new")) | NEW_FACT
+    first, second = signed_in.post("/events/new", data=data), signed_in.post("/events/new", data=data)
+    assert first.headers["Location"] == second.headers["Location"]
+    changed = signed_in.post("/events/new", data=data | {"title": "Another fact"})  # back, edit, send: a new fact
+    assert changed.headers["Location"] != first.headers["Location"]
+
+
+def test_hostile_text_through_the_form_is_escaped(signed_in, timeline):
+    hostile = "<img src=x onerror=alert(1)> \u202e&amp;"
+    data = form_values(signed_in.get("/events/new")) | NEW_FACT | {"title": hostile, "summary": hostile}
+    response = signed_in.post("/events/new", data=data)
+    fact_id = response.headers["Location"].rsplit("/", 1)[1]
+    assert timeline.fact(fact_id).title == "<img src=x onerror=alert(1)> &amp;"
+    page = signed_in.get(f"/events/{fact_id}").get_data(as_text=True)
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt; &amp;amp;" in page
+
+
+# ---------------------------------------------------------------- correcting
+
+def test_the_correct_form_is_prefilled_with_the_current_version(signed_in, new_fact):
+    permalink = signed_in.get(f"/events/{new_fact}")
+    [link] = html(permalink).xpath("//a[text()='Correct']/@href")
+    values = form_values(signed_in.get(link))
+    assert values["title"] == "SCO youth forum opens" and values["date"] == "2024-07-04"
+    assert values["tags"] == "youth, forum" and values["summary"] == "Delegates gather."
+    assert values["sources-0-url"] == "https://example.org/forum" and values["sources-0-outlet"] == "Example"
+    assert values["sources-1-url"] == "" and values["expected_version"] == "1"
+
+
+def test_a_correction_through_the_form_shows_in_the_history(signed_in, new_fact, timeline):
+    data = form_values(signed_in.get(f"/events/{new_fact}/correct"))
+    data |= {"title": "SCO youth forum opens in Almaty", "sources-1-url": "https://example.org/more",
+             "reason": "the city was missing"}  # fmt: skip
+    response = signed_in.post(f"/events/{new_fact}/correct", data=data)
+    assert response.status_code == 303 and response.headers["Location"] == f"/events/{new_fact}#history"
+    state = timeline.fact(new_fact)
+    assert state.version == 2 and state.title == "SCO youth forum opens in Almaty" and len(state.sources) == 2
+    [event] = timeline.store.read_stream(new_fact)[1:]
+    assert set(event.payload["changes"]) == {"title", "sources"}  # only what changed
+    assert event.metadata["actor"] == "editor:ann"
+    history = html(signed_in.get(f"/events/{new_fact}")).xpath("//ol[@class='history-list']/li")[-1].text_content()
+    assert "Corrected" in history and "editor:ann" in history and "Reason: the city was missing" in history
+
+
+def test_a_stale_correction_says_so_and_keeps_what_was_typed(signed_in, new_fact, timeline):
+    data = form_values(signed_in.get(f"/events/{new_fact}/correct"))
+    timeline.correct_fact(new_fact, {"summary": "Someone else's words."}, reason="meanwhile", expected_version=1,
+                          actor="editor:bob")  # fmt: skip
+    position = log_position(timeline)
+    response = signed_in.post(f"/events/{new_fact}/correct", data=data | {"title": "Mine", "reason": "mine"})
+    assert response.status_code == 409
+    banner = html(response).xpath("//*[@role='alert']")[0].text_content()
+    assert "changed while you were editing" in banner and "version 1" in banner and "now at version 2" in banner
+    values = form_values(response)
+    assert values["title"] == "Mine" and values["expected_version"] == "2"
+    assert log_position(timeline) == position
+    again = signed_in.post(f"/events/{new_fact}/correct", data=values)  # sent again knowingly
+    assert again.status_code == 303 and timeline.fact(new_fact).title == "Mine"
+
+
+@pytest.mark.parametrize("version", ["", "abc", "-1", "99"])
+def test_a_missing_or_forged_version_is_treated_as_stale(signed_in, new_fact, timeline, version):
+    data = form_values(signed_in.get(f"/events/{new_fact}/correct")) | {"title": "X", "reason": "r"}
+    response = signed_in.post(f"/events/{new_fact}/correct", data=data | {"expected_version": version})
+    assert response.status_code == 409 and timeline.fact(new_fact).version == 1
+
+
+def test_a_correction_needs_a_reason_and_a_change(signed_in, new_fact, timeline):
+    data = form_values(signed_in.get(f"/events/{new_fact}/correct"))
+    response = signed_in.post(f"/events/{new_fact}/correct", data=data | {"reason": "nothing really"})
+    assert response.status_code == 400
+    assert "Nothing changed" in html(response).xpath("//*[@class='form-problems']")[0].text_content()
+    response = signed_in.post(f"/events/{new_fact}/correct", data=data | {"title": "New", "reason": " "})
+    assert response.status_code == 400 and "reason is required" in field_error(response, "reason")
+    response = signed_in.post(f"/events/{new_fact}/correct", data=data | {"date": "2024-02-30", "reason": "r"})
+    assert response.status_code == 400 and "does not exist" in field_error(response, "date")
+    assert timeline.fact(new_fact).version == 1
+
+
+def test_a_seed_fact_without_source_urls_can_be_corrected(signed_in, seeded):
+    rows = seeded.conn.execute("SELECT fact_id FROM facts WHERE origin = 'seed'").fetchall()
+    fact_id = next(r[0] for r in rows if seeded.fact(r[0]).sources and not seeded.fact(r[0]).sources[0]["url"])
+    data = form_values(signed_in.get(f"/events/{fact_id}/correct"))
+    assert data["sources-0-url"] == "" and data["sources-0-outlet"]
+    response = signed_in.post(f"/events/{fact_id}/correct", data=data | {"summary": "Reworded.", "reason": "clarity"})
+    assert response.status_code == 303
+    assert list(seeded.store.read_stream(fact_id)[-1].payload["changes"]) == ["summary"]
+
+
+def test_unknown_facts_are_404(signed_in):
+    assert signed_in.get("/events/no-such-fact/correct").status_code == 404
+    assert signed_in.get("/events/no-such-fact/retract").status_code == 404
+
+
+# ---------------------------------------------------------------- retracting
+
+def test_retract_through_the_form(signed_in, new_fact, timeline):
+    permalink = signed_in.get(f"/events/{new_fact}")
+    [link] = html(permalink).xpath("//a[text()='Retract']/@href")
+    data = form_values(signed_in.get(link))
+    assert data["expected_version"] == "1"
+    response = signed_in.post(link, data=data | {"reason": "it did not happen"})
+    assert response.status_code == 303
+    page = signed_in.get(f"/events/{new_fact}")
+    text = page.get_data(as_text=True)
+    assert "This fact was retracted" in text and "it did not happen" in text
+    assert not html(page).xpath("//a[text()='Correct']") and not html(page).xpath("//a[text()='Retract']")
+    assert "SCO youth forum opens" not in signed_in.get("/").get_data(as_text=True)
+    assert signed_in.get(f"/events/{new_fact}/correct").status_code == 409
+    assert signed_in.get(link).status_code == 409
+
+
+def test_a_retraction_needs_a_reason_and_the_current_version(signed_in, new_fact, timeline):
+    data = form_values(signed_in.get(f"/events/{new_fact}/retract"))
+    response = signed_in.post(f"/events/{new_fact}/retract", data=data | {"reason": ""})
+    assert response.status_code == 400 and "reason is required" in field_error(response, "reason")
+    timeline.correct_fact(new_fact, {"title": "Changed"}, reason="r", expected_version=1, actor="editor:bob")
+    response = signed_in.post(f"/events/{new_fact}/retract", data=data | {"reason": "wrong"})
+    assert response.status_code == 409 and "changed while you were editing" in response.get_data(as_text=True)
+    assert not timeline.fact(new_fact).retracted
+
+
+# ---------------------------------------------------------------- cached pages are not shared with editors
+
+def test_an_editors_page_never_reaches_the_shared_cache(editor_app, token, seeded):
+    fact_id = seeded.conn.execute("SELECT fact_id FROM facts LIMIT 1").fetchone()[0]
+    reader, editor = editor_app.test_client(), editor_app.test_client()
+    first = reader.get(f"/events/{fact_id}")
+    assert "Cookie" in first.headers["Vary"] and first.headers.get("ETag")
+    sign_in(editor, token)
+    mine = editor.get(f"/events/{fact_id}")
+    assert html(mine).xpath("//a[text()='Correct']") and mine.headers["Cache-Control"] == "private, no-store"
+    assert "ETag" not in mine.headers
+    for path in (f"/events/{fact_id}", "/"):
+        text = reader.get(path).get_data(as_text=True)
+        assert "Signed in as" not in text and "/correct" not in text and "csrf_token" not in text
+    assert reader.get(f"/events/{fact_id}").get_data() == first.get_data()

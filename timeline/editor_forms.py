@@ -1,0 +1,145 @@
+"""The editors' forms: fields, what people typed, and the domain's own checks shown next to each field."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from flask_wtf import FlaskForm
+from wtforms import FieldList, Form, FormField, HiddenField, PasswordField, StringField, TextAreaField
+
+from events.errors import ValidationError
+from events.facts import (
+    MAX_SOURCES,
+    MAX_SUMMARY,
+    MAX_TITLE,
+    FactState,
+    clean_date,
+    clean_source,
+    clean_tags,
+    clean_text,
+    validate_fact,
+)
+
+DATE_HINT = "YYYY, YYYY-MM or YYYY-MM-DD: as precise as the sources are"
+BLANK_SOURCE_ROWS = 2  # rows for new sources under the existing ones; without JavaScript rows cannot be added
+SOURCE_KEYS = ("url", "title", "outlet", "published")
+
+
+class SourceForm(Form):
+    """One source row; a row left blank is ignored."""
+
+    url = StringField("URL", description="http or https")
+    title = StringField("Article title")
+    outlet = StringField("Outlet")
+    published = StringField("Published", description="YYYY-MM-DD")
+
+
+class FactForm(FlaskForm):
+    date = StringField("Date", description=DATE_HINT)
+    end_date = StringField("End date", description="optional, for a span of days, months or years")
+    title = StringField("Title", description=f"at most {MAX_TITLE} characters")
+    summary = TextAreaField("Summary", description="optional, plain text")
+    tags = StringField("Tags", description="separated by commas, e.g. summit, india")
+    sources = FieldList(FormField(SourceForm), min_entries=1 + BLANK_SOURCE_ROWS, max_entries=MAX_SOURCES)
+    form_key = HiddenField()  # one per form shown: a second click on Save records nothing more
+
+    def fields(self) -> dict[str, Any]:
+        """What was typed, shaped like the API's JSON body."""
+        return {
+            "date": self.date.data.strip(),
+            "end_date": self.end_date.data.strip() or None,
+            "title": self.title.data,
+            "summary": self.summary.data,
+            "tags": [t for t in (part.strip() for part in self.tags.data.split(",")) if t],
+            "sources": [row for _, row in self.source_rows()],
+        }
+
+    def source_rows(self) -> list[tuple[int, dict[str, str | None]]]:
+        """(row index, source) of every row with something typed in it."""
+        rows = []
+        for index, entry in enumerate(self.sources.entries):
+            row = {key: (entry.form[key].data or "").strip() or None for key in SOURCE_KEYS}
+            if any(row.values()):
+                rows.append((index, row))
+        return rows
+
+    def show_error(self, field: str | None, message: str) -> None:
+        """Put a domain error (field "title", "sources[1].url", ...) next to the field it names."""
+        target = self._field_for(field or "")
+        errors = list(target.errors) if target is not None else self.form_errors
+        errors.append(message)
+        if target is not None:
+            target.errors = errors
+
+    def _field_for(self, name: str):
+        if name.startswith("sources[") and "]" in name:
+            position, _, rest = name[len("sources["):].partition("]")
+            rows = self.source_rows()
+            if position.isdigit() and int(position) < len(rows):
+                form = self.sources.entries[rows[int(position)][0]].form
+                return form._fields.get(rest.lstrip(".")) or form.url
+            return self.sources
+        return None if name == "csrf_token" else self._fields.get(name)
+
+
+class CorrectionForm(FactForm):
+    reason = TextAreaField("Why is this a correction?", description="kept in the log and shown in the history")
+    expected_version = HiddenField()
+
+    def prefill(self, state: FactState) -> None:
+        self.date.data, self.end_date.data = state.date, state.end_date or ""
+        self.title.data, self.summary.data, self.tags.data = state.title, state.summary, ", ".join(state.tags)
+        self.expected_version.data = str(state.version)
+        while len(self.sources.entries):
+            self.sources.pop_entry()
+        for source in list(state.sources) + [{}] * BLANK_SOURCE_ROWS:
+            self.sources.append_entry({key: source.get(key) or "" for key in SOURCE_KEYS})
+
+
+class RetractionForm(FlaskForm):
+    reason = TextAreaField("Why is this fact retracted?", description="kept in the log and shown on the fact's page")
+    expected_version = HiddenField()
+
+
+class SignInForm(FlaskForm):
+    token = PasswordField("Token", description="as it was given to you: two parts joined by a dot")
+    next = HiddenField()
+
+
+class SignOutForm(FlaskForm):
+    pass
+
+
+def field_errors(fields: Mapping[str, Any], *, require_source_url: bool) -> list[tuple[str, str]]:
+    """Every problem at once, field by field, with the domain's own rules; then the whole fact as the log checks it."""
+    checks = [
+        ("date", lambda: clean_date(fields["date"], "date") if fields["date"] else _missing("date")),
+        ("end_date", lambda: fields["end_date"] and clean_date(fields["end_date"], "end_date")),
+        ("title", lambda: clean_text(fields["title"], "title", limit=MAX_TITLE, required=True)),
+        ("summary", lambda: clean_text(fields["summary"], "summary", limit=MAX_SUMMARY)),
+        ("tags", lambda: clean_tags(fields["tags"])),
+    ]
+    checks += [(f"sources[{i}]", _source_check(source, i, require_source_url))
+               for i, source in enumerate(fields["sources"])]  # fmt: skip
+    errors = []
+    for name, check in checks:
+        try:
+            check()
+        except ValidationError as error:
+            errors.append((error.field or name, str(error)))
+        except OverflowError:  # a moment like 0001-01-01T00:00+01:00 leaves the calendar when moved to UTC
+            errors.append((f"{name}.published" if name.startswith("sources") else name, "out of range"))
+    if not errors:
+        try:
+            validate_fact(fields, require_source_url=require_source_url)  # the span, and the list limits
+        except ValidationError as error:
+            errors.append((error.field or "date", str(error)))
+    return errors
+
+
+def _missing(field: str) -> None:
+    raise ValidationError(f"{field} is required", field)
+
+
+def _source_check(source: dict, index: int, require_url: bool):
+    return lambda: clean_source(source, f"sources[{index}]", require_url=require_url)

@@ -1,0 +1,246 @@
+"""The editors' web forms: sign in and out, post a fact, correct it, retract it; they work without JavaScript."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import secrets
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
+
+from events.errors import ConcurrencyConflict, FactRetracted, ValidationError
+from events.facts import CORRECTABLE, FactState, validate_fact
+from timeline.auth import actor, client_address, current_editor, limiter, sign_in, sign_out
+from timeline.db import get_timeline
+from timeline.editor_forms import CorrectionForm, FactForm, RetractionForm, SignInForm, SignOutForm, field_errors
+
+bp = Blueprint("editors", __name__)
+CACHED_PAGES = ("web.index", "web.permalink")  # shared by every reader: see fresh_pages_for_editors
+
+
+# ---------------------------------------------------------------- around every page
+
+@bp.app_context_processor
+def editor_in_templates() -> dict:
+    return {"editor": current_editor()}
+
+
+@bp.app_template_global()
+def sign_in_url() -> str:
+    """Sign in, then come back to this timeline page or fact (the cache keys those by their full path)."""
+    if request.endpoint in CACHED_PAGES:
+        return url_for("editors.login", next=request.full_path.rstrip("?"))
+    return url_for("editors.login")
+
+
+@bp.record_once
+def fresh_pages_for_editors(state) -> None:
+    """The timeline's cached pages are one copy for every reader; an editor's carries their
+    controls, so it is rendered for that editor alone and never stored by the cache."""
+    app: Flask = state.app
+    for endpoint in CACHED_PAGES:
+        cached = app.view_functions[endpoint]  # the web blueprint registers first (timeline/__init__.py)
+        app.view_functions[endpoint] = _editors_bypass(cached, cached.__wrapped__)
+
+
+def _editors_bypass(cached, fresh):
+    @functools.wraps(cached)
+    def view(*args, **kwargs):
+        return fresh(*args, **kwargs) if current_editor() else cached(*args, **kwargs)
+
+    return view
+
+
+@bp.after_app_request
+def private_when_signed_in(response):
+    if request.endpoint in CACHED_PAGES:
+        response.vary.add("Cookie")
+    if request.blueprint == bp.name or (request.endpoint in CACHED_PAGES and current_editor()):
+        response.headers["Cache-Control"] = "private, no-store"  # an editor's page, or a form with its CSRF token
+    return response
+
+
+@bp.app_errorhandler(CSRFError)
+def csrf_failed(error: CSRFError):
+    message = "This form has expired or did not come from this site. Go back, reload the page and try again"
+    return render_template("error.html", status=400, message=message), 400
+
+
+def editor_required(view):
+    """Forms need a signed-in editor; anyone else is sent to sign in, and comes back after."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        editor = current_editor()
+        if editor is None:
+            return redirect(url_for("editors.login", next=request.full_path.rstrip("?")), 303)
+        return view(*args, editor=editor, **kwargs)
+
+    return wrapper
+
+
+# ---------------------------------------------------------------- signing in and out
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = SignInForm(next=request.args.get("next", ""))
+    if request.method == "GET":
+        return render_template("login.html", form=form)
+    wait = limiter().retry_after(client_address())
+    if wait:
+        form.token.errors = [f"Too many failed sign-ins from your address: try again in {wait} seconds."]
+        return render_template("login.html", form=form), 429, {"Retry-After": str(wait)}
+    if not sign_in((form.token.data or "").strip()):
+        form.token.errors = ["That token is not valid, or it was revoked."]
+        return render_template("login.html", form=form), 401
+    return redirect(safe_next(form.next.data), 303)
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: never a link that sends a freshly signed-in editor elsewhere."""
+    target = target or ""
+    parts = urlsplit(target)
+    unsafe = parts.scheme or parts.netloc or "\\" in target or any(ord(c) < 33 for c in target)
+    if unsafe or not target.startswith("/") or target.startswith("//"):
+        return url_for("web.index")
+    return target
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def logout():
+    form = SignOutForm()
+    if request.method == "GET":
+        return render_template("logout.html", form=form)
+    sign_out()
+    return redirect(url_for("web.index"), 303)
+
+
+# ---------------------------------------------------------------- a new fact
+
+@bp.route("/events/new", methods=["GET", "POST"])
+@editor_required
+def new_fact(editor: str):
+    form = FactForm()
+    if request.method == "GET":
+        form.form_key.data = secrets.token_urlsafe(16)
+        return render_template("fact_form.html", form=form, fact=None)
+    fields = form.fields()
+    if show_errors(form, field_errors(fields, require_source_url=True)):
+        return render_template("fact_form.html", form=form, fact=None), 400
+    key = form_key(editor, form.form_key.data, fields)
+    try:
+        state = get_timeline().record_fact(fields, actor=actor(editor), origin="manual", idempotency_key=key)
+    except ValidationError as error:
+        form.show_error(error.field, str(error))
+        return render_template("fact_form.html", form=form, fact=None), 400
+    return redirect(url_for("web.permalink", fact_id=state.fact_id), 303)
+
+
+def form_key(editor: str, key: str | None, fields: dict) -> str | None:
+    """The same form sent twice with the same content is one fact; changed content is another."""
+    if not key or len(key) > 64:
+        return None
+    digest = hashlib.sha256(json.dumps(fields, sort_keys=True).encode("utf-8", "replace")).hexdigest()[:32]
+    return f"web:{editor}:{key}:{digest}"
+
+
+def show_errors(form: FactForm, errors: list[tuple[str, str]]) -> bool:
+    for field, message in errors:
+        form.show_error(field, message)
+    return bool(errors)
+
+
+# ---------------------------------------------------------------- correcting
+
+@bp.route("/events/<fact_id>/correct", methods=["GET", "POST"])
+@editor_required
+def correct(fact_id: str, editor: str):
+    state = get_timeline().fact(fact_id)  # UnknownFact -> 404
+    refuse_if_retracted(state)
+    form = CorrectionForm()
+    if request.method == "GET":
+        form.prefill(state)
+        return render_template("correct.html", form=form, fact=state)
+    fields = form.fields()
+    conflict = stale(form, state)
+    if conflict:
+        return render_template("correct.html", form=form, fact=state, conflict=conflict), 409
+    errors = field_errors(fields, require_source_url=False)
+    changes = {} if errors else changed_fields(state, fields)
+    if not errors and not changes:
+        errors = [("", "Nothing changed: edit a field, or go back to the fact.")]
+    if show_errors(form, errors):
+        return render_template("correct.html", form=form, fact=state), 400
+    return record_correction(form, state, changes, editor)
+
+
+def record_correction(form: CorrectionForm, state: FactState, changes: dict, editor: str):
+    try:
+        get_timeline().correct_fact(state.fact_id, changes, reason=form.reason.data,
+                                    expected_version=state.version, actor=actor(editor))  # fmt: skip
+    except ValidationError as error:
+        form.show_error(error.field, str(error))
+        return render_template("correct.html", form=form, fact=state), 400
+    except ConcurrencyConflict as error:
+        return conflict_page("correct.html", form, state, error.actual)
+    return redirect(url_for("web.permalink", fact_id=state.fact_id) + "#history", 303)
+
+
+def changed_fields(state: FactState, fields: dict) -> dict:
+    """Only what differs from the fact as it is, so the history shows exactly what the editor changed."""
+    cleaned = validate_fact(fields, require_source_url=False)
+    now = {name: list(value) if isinstance(value, tuple) else value
+           for name, value in ((name, getattr(state, name)) for name in CORRECTABLE)}  # fmt: skip
+    return {name: fields[name] for name in CORRECTABLE if cleaned[name] != now[name]}
+
+
+# ---------------------------------------------------------------- retracting
+
+@bp.route("/events/<fact_id>/retract", methods=["GET", "POST"])
+@editor_required
+def retract(fact_id: str, editor: str):
+    state = get_timeline().fact(fact_id)  # UnknownFact -> 404
+    refuse_if_retracted(state)
+    form = RetractionForm()
+    if request.method == "GET":
+        form.expected_version.data = str(state.version)
+        return render_template("retract.html", form=form, fact=state)
+    conflict = stale(form, state)
+    if conflict:
+        return render_template("retract.html", form=form, fact=state, conflict=conflict), 409
+    try:
+        get_timeline().retract_fact(state.fact_id, reason=form.reason.data, expected_version=state.version,
+                                    actor=actor(editor))  # fmt: skip
+    except ValidationError as error:
+        form.reason.errors = [str(error)]
+        return render_template("retract.html", form=form, fact=state), 400
+    except ConcurrencyConflict as error:
+        return conflict_page("retract.html", form, state, error.actual)
+    return redirect(url_for("web.permalink", fact_id=state.fact_id), 303)
+
+
+# ---------------------------------------------------------------- versions
+
+def refuse_if_retracted(state: FactState) -> None:
+    if state.retracted:
+        raise FactRetracted(f"this fact was retracted ({state.retraction_reason}): it can no longer be changed")
+
+
+def stale(form, state: FactState) -> dict | None:
+    """The form was filled in from an older version (or lost its version): say so, and offer the current one."""
+    sent = (form.expected_version.data or "").strip()
+    if sent.isdecimal() and int(sent) == state.version:
+        return None
+    form.expected_version.data = str(state.version)
+    return {"sent": sent if sent.isdecimal() else None, "current": state.version}
+
+
+def conflict_page(template: str, form, state: FactState, actual: int):
+    """Someone else saved between our check and our append: the log refused ours."""
+    form.expected_version.data = str(actual)
+    fact = get_timeline().fact(state.fact_id)
+    conflict = {"sent": str(state.version), "current": actual}
+    return render_template(template, form=form, fact=fact, conflict=conflict), 409

@@ -1,0 +1,236 @@
+"""The JSON API described as OpenAPI 3.0, built in code so its limits are the domain's own constants."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from events.facts import CORRECTABLE, MAX_SOURCES, MAX_SUMMARY, MAX_TAG, MAX_TAGS, MAX_TITLE, MAX_URL
+from events.queries import MAX_PAGE_SIZE, MAX_QUERY_TEXT, MAX_TAG_FILTERS
+
+FUZZY_DATE = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+MAX_REASON = 1_000
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _text(limit: int, **more: Any) -> dict[str, Any]:
+    return {"type": "string", "maxLength": limit, **more}
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {**schema, "nullable": True}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _error(description: str, **headers: dict[str, Any]) -> dict[str, Any]:
+    response = _json(_ref("Error"), description)
+    if headers:
+        response["headers"] = headers
+    return response
+
+
+# ---------------------------------------------------------------- schemas
+
+def _source_schemas() -> dict[str, Any]:
+    source = {
+        "url": _text(MAX_URL, format="uri", pattern="^https?://", description="absolute http(s) URL"),
+        "title": _text(500),
+        "outlet": _text(200),
+        "published": {"type": "string", "description": "YYYY, YYYY-MM, YYYY-MM-DD or an ISO 8601 moment"},
+    }
+    return {
+        "SourceInput": {"type": "object", "additionalProperties": False, "required": ["url"], "properties": source},
+        "Source": {
+            "type": "object",
+            "properties": {name: _nullable({"type": "string"}) for name in source},
+        },
+    }
+
+
+def _fact_input_schemas() -> dict[str, Any]:
+    fields = {
+        "date": {"type": "string", "pattern": FUZZY_DATE, "description": "YYYY, YYYY-MM or YYYY-MM-DD"},
+        "end_date": _nullable({"type": "string", "pattern": FUZZY_DATE, "description": "not before date"}),
+        "title": _text(MAX_TITLE, minLength=1),
+        "summary": _text(MAX_SUMMARY),
+        "tags": {"type": "array", "maxItems": MAX_TAGS, "items": _text(MAX_TAG, minLength=1)},
+        "sources": {"type": "array", "maxItems": MAX_SOURCES, "items": _ref("SourceInput")},
+    }
+    version = {"type": "integer", "minimum": 1, "description": "the version you read; 409 if it moved on"}
+    reason = _text(MAX_REASON, minLength=1, description="why, kept in the log and shown in the history")
+    return {
+        "NewFact": {"type": "object", "additionalProperties": False, "required": ["date", "title"],
+                    "properties": fields},
+        "Correction": {"type": "object", "additionalProperties": False, "minProperties": 3,
+                       "required": ["reason", "expected_version"],
+                       "properties": {**{k: fields[k] for k in CORRECTABLE}, "reason": reason,
+                                      "expected_version": version}},
+        "Retraction": {"type": "object", "additionalProperties": False, "required": ["reason", "expected_version"],
+                       "properties": {"reason": reason, "expected_version": version}},
+    }  # fmt: skip
+
+
+def _fact_schemas() -> dict[str, Any]:
+    string, moment = {"type": "string"}, {"type": "string", "description": "UTC, ISO 8601"}
+    fact = {
+        "type": "object",
+        "required": ["id", "date", "end_date", "precision", "title", "summary", "tags", "sources", "origin",
+                     "version", "recorded_at", "updated_at", "corrected", "retracted", "retraction_reason"],
+        "properties": {
+            "id": string, "date": string, "end_date": _nullable(string),
+            "precision": {"type": "string", "enum": ["year", "month", "day"]},
+            "title": string, "summary": string,
+            "tags": {"type": "array", "items": string}, "sources": {"type": "array", "items": _ref("Source")},
+            "origin": {"type": "string", "enum": ["seed", "feed", "manual"]},
+            "version": {"type": "integer", "minimum": 1},
+            "recorded_at": moment, "updated_at": moment,
+            "corrected": {"type": "boolean"}, "retracted": {"type": "boolean"},
+            "retraction_reason": _nullable(string),
+        },
+    }  # fmt: skip
+    history = {
+        "type": "object",
+        "required": ["position", "version", "type", "recorded_at", "actor"],
+        "properties": {
+            "position": {"type": "integer"}, "version": {"type": "integer"},
+            "type": {"type": "string", "enum": ["recorded", "corrected", "retracted", "source-added"]},
+            "recorded_at": moment,
+            "actor": {"type": "string", "description": "who: editor:NAME, feed:NAME, seed, ..."},
+            "reason": string,
+            "changes": {"type": "object", "additionalProperties": {"type": "object", "properties": {
+                "old": {"nullable": True}, "new": {"nullable": True}}}},
+            "source": _ref("Source"),
+        },
+    }  # fmt: skip
+    with_history = {"allOf": [_ref("Fact"), {"type": "object", "required": ["history"], "properties": {
+        "history": {"type": "array", "items": _ref("HistoryEntry")}}}]}  # fmt: skip
+    return {"Fact": fact, "HistoryEntry": history, "FactWithHistory": with_history}
+
+
+def _other_schemas() -> dict[str, Any]:
+    return {
+        "Error": {
+            "type": "object",
+            "required": ["error"],
+            "properties": {
+                "error": {"type": "string"},
+                "field": {"type": "string", "description": "the request field at fault"},
+                "parameter": {"type": "string", "description": "the query parameter at fault"},
+                "current_version": {"type": "integer", "description": "on 409: the fact's version now"},
+            },
+        },
+        "Page": {
+            "type": "object",
+            "required": ["events", "next"],
+            "properties": {
+                "events": {"type": "array", "items": _ref("Fact")},
+                "next": _nullable({"type": "string", "description": "cursor of the following page"}),
+                "as_of": {"type": "object", "properties": {"moment": {"type": "string"},
+                                                           "position": {"type": "integer"}}},
+            },
+        },
+    }  # fmt: skip
+
+
+# ---------------------------------------------------------------- operations
+
+def _list_parameters() -> list[dict[str, Any]]:
+    def query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+        return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+    date = {"type": "string", "pattern": FUZZY_DATE}
+    return [
+        query("tag", {"type": "array", "maxItems": MAX_TAG_FILTERS, "items": _text(MAX_TAG)}, "facts with every tag"),
+        query("q", _text(MAX_QUERY_TEXT), "full-text search"),
+        query("from", date, "on or after this fuzzy date"),
+        query("to", date, "on or before this fuzzy date"),
+        query("order", {"type": "string", "enum": ["desc", "asc"]}, "newest (desc, default) or oldest first"),
+        query("show", {"type": "string", "enum": ["retracted"]}, "include retracted facts"),
+        query("as_of", {"type": "string"}, "the timeline as known at this UTC moment (ISO 8601)"),
+        query("cursor", {"type": "string"}, "the `next` of a previous page"),
+        query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}, "facts per page"),
+    ]
+
+
+def _read_paths() -> dict[str, Any]:
+    fact_id = {"name": "fact_id", "in": "path", "required": True, "schema": {"type": "string"}}
+    return {
+        "/api/events": {"get": {
+            "operationId": "listEvents", "summary": "The timeline, filtered and paged", "security": [],
+            "parameters": _list_parameters(),
+            "responses": {"200": _json(_ref("Page"), "a page of facts"), "400": _error("a bad parameter")},
+        }},
+        "/api/events/{fact_id}": {"get": {
+            "operationId": "getEvent", "summary": "One fact and its whole history", "security": [],
+            "parameters": [fact_id],
+            "responses": {"200": _json(_ref("FactWithHistory"), "the fact"), "404": _error("no such fact")},
+        }},
+    }  # fmt: skip
+
+
+def _write_responses(success: str, status: str) -> dict[str, Any]:
+    retry = {"description": "seconds to wait", "schema": {"type": "integer"}}
+    challenge = {"description": "Bearer", "schema": {"type": "string"}}
+    return {
+        status: _json(_ref("FactWithHistory"), success),
+        "400": _error("malformed JSON, or a missing, unknown or bad field (named in `field`)"),
+        "401": _error("no token, or a bad or revoked one", **{"WWW-Authenticate": challenge}),
+        "404": _error("no such fact"),
+        "409": _error("a stale expected_version (see current_version), or a retracted fact"),
+        "413": _error("the body is larger than the limit (1 MB)"),
+        "422": _error("the Idempotency-Key was used for a different fact"),
+        "429": _error("too many bad tokens from this address", **{"Retry-After": retry}),
+    }
+
+
+def _write_paths() -> dict[str, Any]:
+    fact_id = {"name": "fact_id", "in": "path", "required": True, "schema": {"type": "string"}}
+    key = {"name": "Idempotency-Key", "in": "header", "required": False,
+           "schema": {"type": "string", "pattern": "^[\\x21-\\x7e]{1,200}$"},
+           "description": "a retry with the same key gets the same answer and records nothing more"}  # fmt: skip
+    created = _write_responses("the fact recorded", "201")
+    created["201"]["headers"] = {"Location": {"description": "the fact's URL", "schema": {"type": "string"}}}
+    for code in ("404", "409"):
+        del created[code]
+    def body(name: str) -> dict[str, Any]:
+        return {"required": True, "content": {"application/json": {"schema": _ref(name)}}}
+
+    return {
+        "/api/events": {"post": {
+            "operationId": "recordEvent", "summary": "Record a new fact", "parameters": [key],
+            "requestBody": body("NewFact"), "responses": created,
+        }},
+        "/api/events/{fact_id}/corrections": {"post": {
+            "operationId": "correctEvent", "summary": "Correct some fields of a fact", "parameters": [fact_id],
+            "requestBody": body("Correction"), "responses": _write_responses("the corrected fact", "200"),
+        }},
+        "/api/events/{fact_id}/retraction": {"post": {
+            "operationId": "retractEvent", "summary": "Retract a fact (it stays in the log)", "parameters": [fact_id],
+            "requestBody": body("Retraction"), "responses": _write_responses("the retracted fact", "200"),
+        }},
+    }  # fmt: skip
+
+
+def document() -> dict[str, Any]:
+    """The whole OpenAPI document served at /api/openapi.json."""
+    paths = _read_paths()
+    for path, operations in _write_paths().items():
+        paths.setdefault(path, {}).update(operations)
+    schemas = {**_source_schemas(), **_fact_input_schemas(), **_fact_schemas(), **_other_schemas()}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "SCO Timeline", "version": "1",
+                 "description": "Reading is public; every write needs an editor's token "
+                                "(`timeline token create NAME`). Every change is a new event signed by its editor."},
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+        "security": [{"bearer": []}],
+    }  # fmt: skip
