@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
+from tests.needs import unavailable
 
 pytestmark = pytest.mark.browser
 
@@ -24,10 +25,7 @@ VIEWPORTS = {
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is missing: install Debian's chromium to run the browser tests"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+        unavailable(f"{CHROMIUM} is missing: install Debian's chromium to run the browser tests")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import threading
 from contextlib import contextmanager
@@ -11,6 +10,8 @@ from typing import Callable, Iterator
 
 import lxml.etree
 import pytest
+
+from tests.needs import unavailable
 
 from events.clock import FixedClock
 from tests.conftest import UTC, open_fast, start_server, stop_server
@@ -45,10 +46,7 @@ def editors_server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def chromium_path():
     if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is missing: install Debian's chromium to run the browser tests"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+        unavailable(f"{CHROMIUM} is missing: install Debian's chromium to run the browser tests")
     return CHROMIUM
 
 

@@ -4,11 +4,12 @@ import dataclasses
 import datetime as dt
 import importlib.util
 import json
-import os
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.needs import shared_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,7 +25,6 @@ from events.extract import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 WED_3_JULY_2024 = dt.date(2024, 7, 3)
 WED_14_SEPT_2022 = dt.date(2022, 9, 14)
@@ -35,11 +35,7 @@ TUE_7_JAN_2025 = dt.date(2025, 1, 7)
 
 def require_seeds() -> None:
     """The seed texts live in shared/ beside the repo; only CI insists on them."""
-    if SEEDS.is_dir():
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"seed articles missing at {SEEDS}: CI runs with shared/ beside the repo")
-    pytest.skip(f"seed articles not found at {SEEDS} (shared/ is not beside this checkout)")
+    shared_path("seeds")
 
 
 def dated(text: str, published: dt.date) -> list[tuple[str, str | None]]:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
 import tempfile
 from pathlib import Path
 
 import feedparser
 import pytest
+
+from tests.needs import shared_path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -30,7 +31,6 @@ from timeline.feed import decode_cursor, encode_cursor, entry_id
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
-SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "atom.rng"
 BASE = "http://testserver/"
 START = dt.datetime(2024, 7, 3, 9, 0, tzinfo=dt.timezone.utc)
 RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
@@ -71,11 +71,7 @@ def feed_client(feed_db, feed_timeline):
 @pytest.fixture(scope="session")
 def feed_schema():
     """RFC 4287's RELAX NG grammar from ../shared; CI must have it, a laptop may not."""
-    if not SCHEMA.is_file():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"RFC 4287 RELAX NG grammar missing at {SCHEMA}: CI must validate the feed")
-        pytest.skip(f"RFC 4287 RELAX NG grammar not found at {SCHEMA} (../shared is absent)")
-    return etree.RelaxNG(etree.parse(str(SCHEMA)))
+    return etree.RelaxNG(etree.parse(str(shared_path("schemas", "atom.rng"))))
 
 
 # ---------------------------------------------------------------- checking a feed

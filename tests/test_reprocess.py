@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
-
 import pytest
 from click.testing import CliRunner
 
@@ -15,6 +13,7 @@ from events.extract import ExtractedFact
 from events.service import Timeline
 from events.store import EventStore, connect
 from tests.feed_server import FeedServer
+from tests.needs import shared_path
 from timeline.cli import cli
 from timeline.config import config_from_mapping
 from timeline.fetch import Fetcher, FetchLimits
@@ -23,7 +22,6 @@ from timeline.reextract import reextract_articles
 from timeline.retag import retag_articles
 
 NOW = dt.datetime(2024, 5, 23, 12, 0, tzinfo=dt.timezone.utc)
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 
 @pytest.fixture
@@ -103,8 +101,7 @@ def test_cli_extract_prints_facts_as_json(tmp_path):
 
 
 def test_cli_extract_on_a_seed_article():
-    if not SEEDS.is_dir():
-        pytest.skip("../shared/seeds is absent (a user's own clone)")
-    result = CliRunner().invoke(cli, ["extract", str(SEEDS / "002_a0f667396526f727.txt"), "--published", "2024-07-03"])
+    seed = shared_path("seeds", "002_a0f667396526f727.txt")
+    result = CliRunner().invoke(cli, ["extract", str(seed), "--published", "2024-07-03"])
     assert result.exit_code == 0
     assert "3 July 2024" in result.output and "May 2024" in result.output and "2001" in result.output

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.needs import shared_path
+
 DATA_FILE = Path(__file__).parents[1] / "events/data/seed_facts.json"
-SEEDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -165,11 +166,7 @@ def test_each_article_has_a_fact_on_its_publication_day():
 # ---------------------------------------------------------------- against the seed texts
 
 def article_text(art_id):
-    if not SEEDS_DIR.is_dir():
-        pytest.skip(f"seed articles not available at {SEEDS_DIR} (outside the shared workspace)")
-    path = SEEDS_DIR / ARTICLES[art_id]["seed_file"]
-    if not path.is_file():
-        pytest.skip(f"seed article {path} not available")
+    path = shared_path("seeds", ARTICLES[art_id]["seed_file"])
     return path.read_text(encoding="utf-8")
 
 
