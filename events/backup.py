@@ -7,7 +7,7 @@ from typing import IO, Iterator
 
 from events.errors import ImportRefused
 from events.migrations import SCHEMA_VERSION
-from events.store import EventStore, canonical_json, loads_json, write_transaction
+from events.store import EventStore, canonical_json, loads_json, read_transaction, write_transaction
 
 FIELDS = ("position", "event_id", "stream_id", "version", "type", "schema_version", "payload", "metadata",
           "idempotency_key", "recorded_at")  # fmt: skip
@@ -17,17 +17,12 @@ _REQUIRED_TYPES = {"position": int, "event_id": str, "stream_id": str, "version"
 
 def export_lines(store: EventStore) -> Iterator[str]:
     """Every event as one JSON line, in position order, from one consistent snapshot."""
-    conn = store.conn
-    conn.execute("BEGIN")  # a read transaction: WAL gives a snapshot while writers go on
-    try:
-        rows = conn.execute(f"SELECT {', '.join(FIELDS)} FROM events ORDER BY position")
-        for row in rows:
+    with read_transaction(store.conn) as conn:  # WAL gives a snapshot while writers go on
+        for row in conn.execute(f"SELECT {', '.join(FIELDS)} FROM events ORDER BY position"):
             record = dict(zip(FIELDS, row))
             record["payload"] = loads_json(record["payload"])
             record["metadata"] = loads_json(record["metadata"])
             yield canonical_json(record) + "\n"
-    finally:
-        conn.execute("COMMIT")
 
 
 def export_to(store: EventStore, out: IO[str]) -> int:

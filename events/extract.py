@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, replace
 
 from events.dates import FuzzyDate, human_span, parse_optional
 from events.gazetteer import kind_of, tags_for
-from events.relative_dates import DateMention, clause_bounds, find_dates, tense_markers
+from events.relative_dates import DateMention, bounds_between, clause_bounds, find_dates, tense_markers
 
 TITLE_LIMIT = 120
 
@@ -78,14 +78,7 @@ _RELATIVE_START = re.compile(r"^(?:which|who|that|whose|where)\b", re.IGNORECASE
 
 def segment_bounds(sentence: str, span: tuple[int, int]) -> tuple[int, int]:
     """The coordinated part of the sentence around a span: "A, and B" has two parts."""
-    low, high = 0, len(sentence)
-    for match in _SEGMENT_BREAK.finditer(sentence):
-        if match.end() <= span[0]:
-            low = match.end()
-        elif match.start() >= span[1]:
-            high = match.start()
-            break
-    return low, high
+    return bounds_between(_SEGMENT_BREAK, sentence, span)
 
 
 def _tidy(text: str) -> str:

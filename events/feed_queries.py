@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
 
 from events.facts import FACT_CORRECTED, FACT_RETRACTED, FACT_SOURCE_ADDED, FactState
 from events.projections import load_states
@@ -54,17 +52,6 @@ class Change:
     actor: str | None
 
 
-@contextmanager
-def snapshot(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One read transaction, so the validator and the entries see the same projection state."""
-    if conn.in_transaction:
-        yield conn
-        return
-    conn.execute("BEGIN")
-    try:
-        yield conn
-    finally:
-        conn.execute("COMMIT")
 
 
 def window(conn: sqlite3.Connection, where: FeedFilter, before: int | None = None,

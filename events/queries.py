@@ -15,9 +15,8 @@ import sqlite3
 import threading
 import unicodedata
 from collections import OrderedDict
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Protocol, Sequence
+from typing import Any, Callable, Protocol, Sequence
 
 from events.clock import parse_instant, to_utc_text
 from events.dates import FuzzyDate, parse_optional
@@ -257,17 +256,6 @@ class Listed:
     state: FactState
 
 
-@contextmanager
-def read_snapshot(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One read transaction, so a page, its counts and the as-of tables see the same log."""
-    if conn.in_transaction:
-        yield conn
-        return
-    conn.execute("BEGIN")
-    try:
-        yield conn
-    finally:
-        conn.execute("COMMIT")
 
 
 # ---------------------------------------------------------------- pages
@@ -478,7 +466,7 @@ def as_of(store: EventStore, moment: str) -> AsOf:
     A fact untouched since that position reads from the projection as it is;
     only the streams of facts changed later are folded, up to the position,
     into temp tables. Cost: one indexed read per fact changed since then.
-    Call inside read_snapshot, so the projection does not move meanwhile.
+    Call inside read_transaction, so the projection does not move meanwhile.
     """
     position = store.position_as_of(moment)
     states = _replay_changed(store, position)

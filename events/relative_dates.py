@@ -150,8 +150,13 @@ def tense_markers(sentence: str) -> list[tuple[int, str]]:
 
 def clause_bounds(sentence: str, span: tuple[int, int]) -> tuple[int, int]:
     """The clause around a span: between the nearest commas, semicolons or subordinating words."""
+    return bounds_between(_CLAUSE_BREAK, sentence, span)
+
+
+def bounds_between(breaks: re.Pattern[str], sentence: str, span: tuple[int, int]) -> tuple[int, int]:
+    """The stretch of the sentence around a span, cut at the nearest break on each side."""
     low, high = 0, len(sentence)
-    for match in _CLAUSE_BREAK.finditer(sentence):
+    for match in breaks.finditer(sentence):
         if match.end() <= span[0]:
             low = match.end()
         elif match.start() >= span[1]:

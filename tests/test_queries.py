@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
+from events.store import read_transaction
 from events import queries
 from events.clock import FixedClock, to_utc_text
 from events.dates import FuzzyDate
@@ -142,7 +143,7 @@ def test_as_of_equals_folding_the_log_up_to_that_moment(new_facts, edits, chosen
             moment = to_utc_text(T0 + dt.timedelta(minutes=minutes, seconds=30))
             position = timeline.store.position_as_of(moment)
             expected = model_order(timeline, fold(timeline.store.read(until=position)), chosen, "desc")
-            with queries.read_snapshot(timeline.conn):
+            with read_transaction(timeline.conn):
                 at = queries.as_of(timeline.store, moment)
                 pages = walk(timeline, TimelineQuery(chosen, limit=4, as_of=moment), at.sources)
                 summary = queries.summarize(timeline.conn, chosen, at.sources)

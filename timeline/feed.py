@@ -18,6 +18,7 @@ from jinja2 import Environment, StrictUndefined, Template
 from markupsafe import Markup
 from werkzeug.http import is_resource_modified
 
+from events.store import read_transaction
 from events import feed_queries
 from events.clock import from_utc_text, to_utc_text
 from events.dates import FuzzyDate, human_span
@@ -62,7 +63,7 @@ def atom_feed() -> Response:
         return Response(f"{error}\n", status=400, content_type="text/plain; charset=utf-8")
     links = FeedLinks.build(current_app.config["TIMELINE"].base_url, wanted, request.query_string)
     conn = get_timeline().conn
-    with feed_queries.snapshot(conn):
+    with read_transaction(conn):
         etag, modified, page = _validators(conn, wanted, links)
         if not is_resource_modified(request.environ, etag=etag, last_modified=from_utc_text(modified)):
             return _not_modified(etag)

@@ -15,6 +15,7 @@ from urllib.parse import quote, urlencode
 from flask import Blueprint, current_app, make_response, render_template, request, send_from_directory, url_for
 from markupsafe import Markup, escape
 
+from events.store import read_transaction
 from events import queries
 from events.clock import from_utc_text
 from events.dates import FuzzyDate, human_span
@@ -42,7 +43,7 @@ def read_page(
 ) -> tuple[Page, Summary | None, AsOf | None]:
     """A page and its counts, now or as of a moment, from one snapshot of the database."""
     conn = timeline.conn
-    with queries.read_snapshot(conn):
+    with read_transaction(conn):
         at = queries.as_of(timeline.store, query.as_of) if query.as_of else None
         sources = at.sources if at else queries.LIVE
         page = queries.timeline_page(conn, query, sources)
