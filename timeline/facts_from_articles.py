@@ -8,7 +8,17 @@ from dataclasses import dataclass
 
 from events.dates import sort_key_of
 from events.extract import ExtractedFact, extract_facts, same_fact
-from events.facts import FactState, clean_source, fact_recorded, fact_source_added, validate_fact
+from events.facts import (
+    MAX_SUMMARY,
+    MAX_TAGS,
+    MAX_TITLE,
+    MAX_URL,
+    FactState,
+    clean_source,
+    fact_recorded,
+    fact_source_added,
+    validate_fact,
+)
 from events.ids import uuid7
 from events.model import NewEvent, StreamAppend
 from events.projections import state_from_row
@@ -70,15 +80,22 @@ def as_extracted(state: FactState) -> ExtractedFact:
 
 def article_source(payload: dict) -> dict:
     """The source entry an ArticleIngested payload gives the facts found in it."""
-    return {"url": payload.get("url"), "title": payload["title"], "outlet": payload.get("outlet"),
-            "published": payload["published"]}  # fmt: skip
+    url = payload.get("url")
+    return {"url": url if url and len(url) <= MAX_URL else None, "title": fit(payload["title"], 500),
+            "outlet": fit(payload.get("outlet") or "", 200) or None, "published": payload["published"]}  # fmt: skip
+
+
+def fit(text: str, limit: int) -> str:
+    """Feed text longer than a fact allows is shortened, never a reason to lose the article."""
+    text = (text or "").strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def recorded_fact(found: ExtractedFact, source: dict, article: str, actor: str) -> StreamAppend:
     """A new fact stream for an extracted fact, citing and linking its article."""
-    fields = validate_fact({"date": found.date, "end_date": found.end_date, "title": found.title,
-                            "summary": found.summary, "tags": list(found.tags), "sources": [source]},
-                           require_source_url=False)  # fmt: skip
+    fields = validate_fact({"date": found.date, "end_date": found.end_date, "title": fit(found.title, MAX_TITLE),
+                            "summary": fit(found.summary, MAX_SUMMARY), "tags": list(found.tags)[:MAX_TAGS],
+                            "sources": [source]}, require_source_url=False)  # fmt: skip
     event = fact_recorded(uuid7(), fields, "feed", article=article)
     meta = {"actor": actor, "article": article, "confidence": found.confidence}
     return StreamAppend(event.payload["fact_id"], (NewEvent(event.type, event.payload, meta),), 0)

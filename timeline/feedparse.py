@@ -54,12 +54,15 @@ def parse_feed(
     if max_field_chars < 1:
         raise ValueError("max_field_chars must be positive")
     refuse_hostile(data)
-    result = feedparser.parse(
-        io.BytesIO(data),  # bytes alone would be tried as a file name first
-        sanitize_html=False,
-        resolve_relative_uris=False,
-        response_headers=_response_headers(data, base_url),
-    )
+    try:
+        result = feedparser.parse(
+            io.BytesIO(data),  # bytes alone would be tried as a file name first
+            sanitize_html=False,
+            resolve_relative_uris=False,
+            response_headers=_response_headers(data, base_url),
+        )
+    except Exception as error:  # feedparser raises on some malformed input instead of setting bozo
+        raise FeedRejected(f"feedparser could not read it: {type(error).__name__}: {str(error)[:200]}") from None
     line_offset = _line_offset(data)
     _refuse_non_feed(result, line_offset)
     limits = _Limits(max_field_chars, fetched_at.astimezone(timezone.utc))

@@ -70,7 +70,11 @@ class Ingestor:
             status = feed_status(conn, feed.name)
             if respect_backoff and status.next_poll and status.next_poll > to_utc_text(self.clock()):
                 return report
-            self._poll_locked(feed, status, report)
+            try:
+                self._poll_locked(feed, status, report)
+            except Exception as error:  # a bug or a library surprise fails this feed's poll, not the process
+                report.errors.append(f"poll failed: {type(error).__name__}: {str(error)[:300]}")
+                self._record_poll(feed, report, FetchResult(feed.url), self.clock(), status.error_streak + 1)
         finally:
             release_lease(conn, feed.name, self.holder)
         return report
