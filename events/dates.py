@@ -54,7 +54,8 @@ class FuzzyDate:
             raise InvalidDate(f"expected a date string, got {type(text).__name__}")
         match = _ISO.match(text.strip())
         if not match:
-            raise InvalidDate(f"{text!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
+            shown = text if len(text) <= 40 else text[:40] + "..."  # never echo a huge input back
+            raise InvalidDate(f"{shown!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
         parts = [int(p) if p else None for p in match.group("y", "m", "d")]
         return cls(*parts)
 

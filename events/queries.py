@@ -227,7 +227,8 @@ def _limit_param(args: Args, max_limit: int) -> int:
     text = (args.get("limit") or "").strip()
     if not text:
         return PAGE_SIZE
-    if not text.isdigit() or not 1 <= int(text) <= max_limit:
+    # isdigit() alone admits "²" and other digits int() refuses, and any length: check both first
+    if not (text.isascii() and text.isdigit()) or len(text) > 6 or not 1 <= int(text) <= max_limit:
         raise BadParameter("limit", f"limit must be a whole number from 1 to {max_limit}")
     return int(text)
 

@@ -18,14 +18,24 @@ from jinja2 import Environment, StrictUndefined, Template
 from markupsafe import Markup
 from werkzeug.http import is_resource_modified
 
-from events.store import read_transaction
 from events import feed_queries
 from events.clock import from_utc_text, to_utc_text
 from events.dates import FuzzyDate, human_span
 from events.errors import InvalidDate, ValidationError
-from events.facts import CORRECTABLE, FACT_RETRACTED, FACT_SOURCE_ADDED, MAX_TAGS, FactState, clean_tags, clean_url
+from events.facts import (
+    CORRECTABLE,
+    FACT_RETRACTED,
+    FACT_SOURCE_ADDED,
+    MAX_TAG,
+    MAX_TAGS,
+    FactState,
+    clean_tags,
+    clean_url,
+)
+from events.queries import MAX_QUERY_TEXT
 from events.feed_queries import Change, FeedFilter, FeedWindow
 from events.ids import stable_id
+from events.store import read_transaction
 from events.search import MAX_TERMS, fts_query
 from timeline.db import get_timeline
 
@@ -138,11 +148,15 @@ def parse_request(args: Any) -> FeedRequest:
     tags = tuple(tag.strip() for tag in args.getlist("tag") if tag.strip())
     if len(tags) > MAX_TAGS:
         raise BadFeedRequest(f"tag: at most {MAX_TAGS} tags")
+    if any(len(tag) > MAX_TAG for tag in tags):
+        raise BadFeedRequest(f"tag: at most {MAX_TAG} characters")
     cursors = args.getlist("cursor")
     if len(cursors) > 1:
         raise BadFeedRequest("cursor: give one cursor, not several")
     before = decode_cursor(cursors[0]) if cursors else None
     q = args.get("q", "")
+    if len(q) > MAX_QUERY_TEXT:  # the same bound as the HTML timeline: the feed's title echoes q
+        raise BadFeedRequest(f"q: at most {MAX_QUERY_TEXT} characters")
     normal = tuple(dict.fromkeys(_normal_tag(tag) for tag in tags))
     return FeedRequest(tags, q, FeedFilter(normal, fts_query(q)), before)
 
