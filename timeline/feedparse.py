@@ -95,6 +95,10 @@ _WIDE_ENCODINGS = ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
 _XML_ENCODING = re.compile(r"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']""")
 
 
+MAX_XML_BASE = 2_000
+_LONG_XML_BASE = re.compile(r"""xml:base\s*=\s*(?:"[^"]{%d,}|'[^']{%d,})""" % (MAX_XML_BASE + 1, MAX_XML_BASE + 1))
+
+
 def refuse_hostile(data: bytes) -> None:
     """Raise FeedRejected for entity declarations and for author fields feedparser chokes on."""
     for text in _lenient_decodings(data):
@@ -102,6 +106,11 @@ def refuse_hostile(data: bytes) -> None:
             raise FeedRejected(
                 "document declares XML entities (<!ENTITY> in its DOCTYPE); "
                 "refused because feedparser would expand them without limit"
+            )
+        if _LONG_XML_BASE.search(text):
+            raise FeedRejected(
+                f"an xml:base is longer than {MAX_XML_BASE} characters; refused because feedparser "
+                "rejoins it at every element"
             )
         token = _long_author_token(_Finder(text))
         if token:
