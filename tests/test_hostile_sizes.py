@@ -7,10 +7,8 @@ strict xfails named as in RELIABILITY-hostile.md.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import gzip
-import signal
 import time
 from xml.sax.saxutils import escape
 
@@ -28,6 +26,7 @@ from events.service import Timeline
 from events.store import EventStore, connect
 from events.tagging import classify
 from events.verify import verify
+from tests.deadline import within
 from tests.feed_server import FeedServer, Route
 from timeline import create_app
 from timeline.config import config_from_mapping
@@ -40,20 +39,6 @@ NOW = dt.datetime(2024, 7, 5, 12, tzinfo=UTC)
 MB = 1_000_000
 
 
-@contextlib.contextmanager
-def within(seconds: float):
-    """Fail with TimeoutError once the block has run this long, instead of hanging the suite."""
-
-    def expire(signum, frame):
-        raise TimeoutError(f"still running after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def timed(call):
