@@ -12,6 +12,9 @@ from events.gazetteer import kind_of, tags_for
 from events.relative_dates import DateMention, bounds_between, clause_bounds, find_dates, tense_markers
 
 TITLE_LIMIT = 120
+# Prose sentences run to a few hundred characters. Anything longer is a list, a
+# table or hostile input; cutting it keeps the work per sentence bounded (BUG-4).
+MAX_SENTENCE_CHARS = 1_000
 
 
 @dataclass(frozen=True)
@@ -40,18 +43,32 @@ _ABBREVIATION = re.compile(
     r"(?:\b(?:[A-Z]\.){1,3}|\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Col|Lt|Sgt|St|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|"
     r"Oct|Nov|Dec|No|vs|Rep|Sen|Gov|Jr|Sr|Maj|Capt|Adm|Pres)\.)$"
 )
+_ABBREVIATION_CHARS = 8  # "U.S.A." and "Sept." and the character before them
 
 
 def _split_block(block: str) -> list[str]:
     """Sentences of one paragraph; "U.N. Secretary-General" and "Sept. 15" do not end one."""
     sentences, start = [], 0
     for match in _SENTENCE_END.finditer(block):
-        if _ABBREVIATION.search(block[start: match.start() + 1]):
+        # Only the last word can be an abbreviation: look at its few characters,
+        # not the whole growing run since the last break (quadratic on "U.S. U.S. ...").
+        if _ABBREVIATION.search(block, max(start, match.start() - _ABBREVIATION_CHARS), match.start() + 1):
             continue
-        sentences.append(block[start: match.end()].strip())
+        sentences.extend(_cut_long(block[start: match.end()].strip()))
         start = match.end()
-    sentences.append(block[start:].strip())
+    sentences.extend(_cut_long(block[start:].strip()))
     return [s for s in sentences if s]
+
+
+def _cut_long(sentence: str) -> list[str]:
+    """A "sentence" over MAX_SENTENCE_CHARS in pieces cut at spaces, each read on its own."""
+    pieces = []
+    while len(sentence) > MAX_SENTENCE_CHARS:
+        cut = sentence.rfind(" ", 0, MAX_SENTENCE_CHARS)
+        cut = cut if cut > 0 else MAX_SENTENCE_CHARS
+        pieces.append(sentence[:cut].strip())
+        sentence = sentence[cut:].strip()
+    return pieces + [sentence]
 
 
 def split_sentences(text: str) -> list[str]:

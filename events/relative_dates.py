@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, replace
 from typing import Callable, Literal
@@ -43,6 +45,9 @@ _AFTER_ORDINAL = re.compile(
     r"while|until|till|through|from|by|this|next|last|there|here|is|was|will|would)\b)"
 )
 _DETERMINERS = {"the", "their", "its", "his", "her", "our", "this"}
+# A sentence naming more dates than this is a list or a table, not a statement of
+# facts; the rest are dropped so the work per sentence stays bounded (BUG-4).
+MAX_MENTIONS = 20
 _ADJUNCT = {"at", "during", "in", "on", "by"}
 
 
@@ -74,9 +79,12 @@ Resolved = tuple[FuzzyDate, FuzzyDate | None, float] | None
 
 @dataclass(frozen=True)
 class Rule:
+    """needs: the cues (see CUES) the pattern cannot match without, so a sentence lacking one skips it."""
+
     name: str
     pattern: re.Pattern[str]
     resolve: Callable[[re.Match[str], Context], Resolved]
+    needs: frozenset[str] = frozenset()
 
 
 # ---------------------------------------------------------------- tense
@@ -134,8 +142,12 @@ def _is_past_word(word: str) -> bool:
     return word in _PAST_WORDS or (len(word) > 3 and word.endswith("ed") and word not in _NOT_PAST)
 
 
-def tense_markers(sentence: str) -> list[tuple[int, str]]:
-    """(offset, "past"|"future") for each verb that shows tense; "will be held" is one future."""
+@functools.lru_cache(maxsize=64)
+def tense_markers(sentence: str) -> tuple[tuple[int, str], ...]:
+    """(offset, "past"|"future") for each verb that shows tense; "will be held" is one future.
+
+    Cached: every date mention of a sentence asks for its tense.
+    """
     tokens = _tokens(sentence)
     words = [word for _, word in tokens]
     markers, covered_until = [], -1
@@ -145,7 +157,7 @@ def tense_markers(sentence: str) -> list[tuple[int, str]]:
             covered_until = i + 3
         elif i > covered_until and _is_past_word(word):
             markers.append((offset, "past"))
-    return markers
+    return tuple(markers)
 
 
 def clause_bounds(sentence: str, span: tuple[int, int]) -> tuple[int, int]:
@@ -155,14 +167,19 @@ def clause_bounds(sentence: str, span: tuple[int, int]) -> tuple[int, int]:
 
 def bounds_between(breaks: re.Pattern[str], sentence: str, span: tuple[int, int]) -> tuple[int, int]:
     """The stretch of the sentence around a span, cut at the nearest break on each side."""
-    low, high = 0, len(sentence)
-    for match in breaks.finditer(sentence):
-        if match.end() <= span[0]:
-            low = match.end()
-        elif match.start() >= span[1]:
-            high = match.start()
-            break
+    ends, starts = _breaks(breaks, sentence)
+    before = bisect.bisect_right(ends, span[0])  # breaks ending at or before the span's start
+    after = bisect.bisect_left(starts, span[1])  # the first break starting at or after its end
+    low = ends[before - 1] if before else 0
+    high = starts[after] if after < len(starts) else len(sentence)
     return low, high
+
+
+@functools.lru_cache(maxsize=64)
+def _breaks(breaks: re.Pattern[str], sentence: str) -> tuple[list[int], list[int]]:
+    """Where the breaks end and start, each sorted; cached because every date of a sentence asks."""
+    found = [match.span() for match in breaks.finditer(sentence)]
+    return [end for _, end in found], [start for start, _ in found]
 
 
 def _nearest(markers: list[tuple[int, str]], low: int, high: int, span: tuple[int, int]) -> Tense:
@@ -325,7 +342,7 @@ def _year_span(m: re.Match[str], ctx: Context) -> Resolved:
 
 def _year(m: re.Match[str], ctx: Context) -> Resolved:
     """"in 2022 killed" is a year; "the 2000 killed" and "of 2000 troops" count people."""
-    before = ctx.sentence[: m.start("y")]
+    before = ctx.sentence[max(0, m.start("y") - 3): m.start("y")]  # "$ 2000", "1,2000": only the tail counts
     counted = _COUNTED.match(ctx.sentence, m.end())
     participle = counted and counted[0].strip().lower() in _PARTICIPLES
     if counted and (m["pre"].lower() in {"the", "of", "and", "to", "around"} or not participle):
@@ -424,38 +441,38 @@ def _ago(m: re.Match[str], ctx: Context) -> Resolved:
 
 _PREP = r"(?:(?P<pre>on|from|by|until|till|since|before|after|through|to)\s+)"
 RULES: tuple[Rule, ...] = (
-    Rule("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)\b"), _iso),
+    Rule("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)\b"), _iso, needs=frozenset({"digit"})),
     Rule("day-span-month", re.compile(
         rf"\b(?:(?:between|from|on)\s+)?(?P<d1>{DAY}){ORD}?\s*(?:-|–|and|to|until|till|through)\s*"
-        rf"(?P<d2>{DAY}){ORD}?\s+(?:of\s+)?(?P<m>{MONTH})\.?(?:,?\s+(?P<y>{YEAR})\b)?"), _day_span_one_month),
+        rf"(?P<d2>{DAY}){ORD}?\s+(?:of\s+)?(?P<m>{MONTH})\.?(?:,?\s+(?P<y>{YEAR})\b)?"), _day_span_one_month, needs=frozenset({"digit", "month"})),
     Rule("month-day-span", re.compile(
         rf"\b(?P<m>{MONTH})\.?\s+(?P<d1>{DAY}){ORD}?\s*(?:-|–|to|until|through)\s*(?P<d2>{DAY}){ORD}?\b"
-        rf"(?:,?\s+(?P<y>{YEAR})\b)?"), _day_span_one_month),
+        rf"(?:,?\s+(?P<y>{YEAR})\b)?"), _day_span_one_month, needs=frozenset({"digit", "month"})),
     Rule("day-span-two-months", re.compile(
         rf"\b(?:(?:between|from)\s+)?(?P<d1>{DAY}){ORD}?\s+(?:of\s+)?(?P<m1>{MONTH})\.?\s*"
         rf"(?:-|–|and|to|until|till|through)\s*(?P<d2>{DAY}){ORD}?\s+(?:of\s+)?(?P<m2>{MONTH})\.?"
-        rf"(?:,?\s+(?P<y>{YEAR})\b)?"), _day_span_two_months),
+        rf"(?:,?\s+(?P<y>{YEAR})\b)?"), _day_span_two_months, needs=frozenset({"digit", "month"})),
     Rule("day-month", re.compile(
         rf"\b(?:the\s+)?(?P<d>{DAY}){ORD}?\s+(?:of\s+)?(?P<m>{MONTH})\.?(?:,?\s+(?P<y>{YEAR})\b|\s+{REL})?"),
-        _day_month_year),
+        _day_month_year, needs=frozenset({"digit", "month"})),
     Rule("month-day", re.compile(
         rf"\b(?P<m>{MONTH})\.?\s+(?P<d>{DAY}){ORD}?(?![\d,]\d)(?!\w)(?!{_COUNTED.pattern})"
-        rf"(?:,?\s+(?P<y>{YEAR})\b|\s+{REL})?"), _day_month_year),
-    Rule("month-year", re.compile(rf"\b(?P<m>{MONTH})\.?,?\s+(?:of\s+)?(?:(?P<y>{YEAR})\b|{REL})"), _month_year),
+        rf"(?:,?\s+(?P<y>{YEAR})\b|\s+{REL})?"), _day_month_year, needs=frozenset({"digit", "month"})),
+    Rule("month-year", re.compile(rf"\b(?P<m>{MONTH})\.?,?\s+(?:of\s+)?(?:(?P<y>{YEAR})\b|{REL})"), _month_year, needs=frozenset({"month"})),
     Rule("month-span", re.compile(
         rf"\b(?:between|from)\s+(?P<m1>{MONTH_FULL})\s+(?:and|to|until|till)\s+(?P<m2>{MONTH_FULL})\b"
-        rf"(?:\s+(?P<y>{YEAR})\b)?"), _month_span),
+        rf"(?:\s+(?P<y>{YEAR})\b)?"), _month_span, needs=frozenset({"month"})),
     Rule("month", re.compile(
         r"\b(?P<pre>[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Tt]ill|[Ff]rom|[Dd]uring|[Ee]arly|[Mm]id|[Ll]ate|[Ll]ast|"
         r"[Nn]ext|[Tt]his|[Tt]he|[Tt]heir|[Ii]ts|[Hh]is|[Hh]er|[Oo]ur|of|[Bb]efore|[Aa]fter|[Tt]hrough|"
-        rf"[Bb]etween|and|or|to)(?:\s+|-)(?P<m>{MONTH_FULL})\b(?!\s*\d)"), _bare_month),
+        rf"[Bb]etween|and|or|to)(?:\s+|-)(?P<m>{MONTH_FULL})\b(?!\s*\d)"), _bare_month, needs=frozenset({"month"})),
     Rule("year-span", re.compile(
         rf"\b(?:(?:from|between)\s+(?P<y1>{YEAR})\s+(?:to|and|until)\s+(?P<y2>{YEAR})|"
-        rf"(?P<y1b>{YEAR})\s*[–-]\s*(?P<y2b>{YEAR}))\b"), _year_span),
+        rf"(?P<y1b>{YEAR})\s*[–-]\s*(?P<y2b>{YEAR}))\b"), _year_span, needs=frozenset({"digit"})),
     Rule("year", re.compile(
         rf"\b(?:(?P<pre>[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Tt]ill|of|[Ff]rom|[Dd]uring|[Tt]he|[Ee]arly|[Ll]ate|[Mm]id|"
         rf"[Bb]efore|[Aa]fter|[Tt]hrough|[Bb]etween|and|to|[Cc]irca|[Aa]round)(?:\s+|-))(?P<y>{YEAR})\b(?!-\d)"),
-        _year),
+        _year, needs=frozenset({"digit"})),
     Rule("relative-day", re.compile(
         r"\b(?P<w>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|today|tonight|yesterday|"
         r"tomorrow|this\s+morning|this\s+afternoon|this\s+evening|last\s+night)\b", re.IGNORECASE),
@@ -465,15 +482,15 @@ RULES: tuple[Rule, ...] = (
         re.IGNORECASE), _relative_period),
     Rule("weekday-span", re.compile(
         rf"\b(?:(?P<between>between\s+)|(?:from|on)\s+)?(?P<wd1>{WEEKDAY})\s*(?P<join>and|to|until|till|through|-|–)"
-        rf"\s*(?P<wd2>{WEEKDAY})(?:\s+(?P<wk>last|next|this)\s+week)?\b"), _weekday_span),
+        rf"\s*(?P<wd2>{WEEKDAY})(?:\s+(?P<wk>last|next|this)\s+week)?\b"), _weekday_span, needs=frozenset({"weekday"})),
     Rule("weekday", re.compile(
         rf"\b(?:(?P<pre>[Ll]ast|[Nn]ext|[Tt]his|[Cc]oming|[Oo]n|from|until|by|since)\s+)?(?P<wd>{WEEKDAY})"
-        rf"(?:\s+(?:morning|afternoon|evening|night))?(?:\s+(?P<wk>last|next|this)\s+week)?\b"), _weekday),
+        rf"(?:\s+(?:morning|afternoon|evening|night))?(?:\s+(?P<wk>last|next|this)\s+week)?\b"), _weekday, needs=frozenset({"weekday"})),
     Rule("ordinal-span", re.compile(
         rf"\b(?:from|between)\s+the\s+(?P<d1>{DAY}){ORD}\s+(?:to|and|until|till|through)\s+(?:the\s+)?"
-        rf"(?P<d2>{DAY}){ORD}\b"), _ordinal_span),
-    Rule("ordinal", re.compile(rf"\b{_PREP}?(?P<the>the\s+)?(?P<d>{DAY}){ORD}\b", re.IGNORECASE), _ordinal),
-    Rule("ago", re.compile(rf"\b(?P<n>{NUM})\s+(?P<u>day|week|month|year)s?\s+ago\b", re.IGNORECASE), _ago),
+        rf"(?P<d2>{DAY}){ORD}\b"), _ordinal_span, needs=frozenset({"digit"})),
+    Rule("ordinal", re.compile(rf"\b{_PREP}?(?P<the>the\s+)?(?P<d>{DAY}){ORD}\b", re.IGNORECASE), _ordinal, needs=frozenset({"digit"})),
+    Rule("ago", re.compile(rf"\b(?P<n>{NUM})\s+(?P<u>day|week|month|year)s?\s+ago\b", re.IGNORECASE), _ago, needs=frozenset({"ago"})),
 )
 
 
@@ -491,9 +508,27 @@ _FUNCTION_WORDS = {"and", "or", "to", "of", "in", "on", "at", "for", "with", "by
 _RELATIVE_CLAUSE = re.compile(r",\s*(?:which|who)\b[^,]*$")
 
 
+# Cheap searches that say which rules could match at all: most sentences name
+# no month or weekday, and most of the extractor's time went to rules that
+# could not match.
+CUES = {
+    "digit": re.compile(r"\d"),
+    "month": re.compile(MONTH),
+    "weekday": re.compile(WEEKDAY),
+    "ago": re.compile(r"ago\b", re.IGNORECASE),
+}
+
+
+def _cues(sentence: str) -> frozenset[str]:
+    return frozenset(name for name, cue in CUES.items() if cue.search(sentence))
+
+
 def _candidates(ctx: Context) -> list[DateMention]:
     found = []
+    cues = _cues(ctx.sentence)
     for rule in RULES:
+        if not rule.needs <= cues:
+            continue
         for match in rule.pattern.finditer(ctx.sentence):
             mention = _resolve(rule, match, ctx)
             if mention:
@@ -575,5 +610,5 @@ def find_dates(sentence: str, published: dt.date) -> list[DateMention]:
     the text gave: "in May" is a month, never its first day.
     """
     ctx = Context(sentence, published)
-    mentions = [_with_duration(m, sentence) for m in _longest_first(_candidates(ctx))]
+    mentions = [_with_duration(m, sentence) for m in _longest_first(_candidates(ctx))[:MAX_MENTIONS]]
     return [replace(m, referential=is_referential(sentence, m)) for m in mentions]

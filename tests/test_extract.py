@@ -14,7 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from events.dates import FuzzyDate
+from events.relative_dates import MAX_MENTIONS
 from events.extract import (
+    MAX_SENTENCE_CHARS,
     ExtractedFact,
     extract_facts,
     fact_fingerprint,
@@ -233,6 +235,21 @@ def test_sentences_split_after_full_stops_but_not_abbreviations():
         "A heading",
         "Next line.",
     ]
+
+
+def test_a_run_on_sentence_is_read_in_pieces_at_spaces():
+    """BUG-4: one 10,000-character "sentence" is cut, and a date far into it is still found."""
+    sentence = "word " * 2_000 + "Iran joined the SCO on 4 July 2023"
+    pieces = split_sentences(sentence)
+    assert all(len(p) <= MAX_SENTENCE_CHARS for p in pieces)
+    assert " ".join(pieces) == sentence
+    assert any(f.date == "2023-07-04" for f in extract_facts("SCO", sentence, dt.date(2024, 7, 5)))
+
+
+def test_a_sentence_listing_many_dates_gives_at_most_max_mentions_facts():
+    sentence = "Meetings were held " + ", ".join(f"in {year}" for year in range(1950, 2020)) + "."
+    facts = extract_facts("SCO", sentence, dt.date(2024, 7, 5))[1:]
+    assert len(facts) == MAX_MENTIONS and facts[0].date == "1950"
 
 
 # ---------------------------------------------------------------- the same fact from two outlets
