@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from timeline.feedparse import MAX_AUTHOR_TOKEN, FeedItem, FeedRejected, ParsedFeed, parse_feed, plain_text
+from timeline.feedparse import MAX_AUTHOR_TOKEN, MAX_NESTING, FeedItem, FeedRejected, ParsedFeed, parse_feed, plain_text
 
 FEEDS = Path(__file__).parent / "data" / "feeds"
 FETCHED_AT = datetime(2025, 9, 2, 12, 0, tzinfo=timezone.utc)
@@ -302,6 +302,13 @@ def test_feedparser_still_offers_the_switches_we_turn_off():
 )
 def test_plain_text(markup, text):
     assert plain_text(markup) == text
+
+
+def test_plain_text_of_markup_nested_past_the_limit_keeps_text_and_drops_scripts():
+    """BUG-8: beyond MAX_NESTING tags become spaces, but script content is still dropped."""
+    depth = MAX_NESTING * 3
+    markup = "<div>" * depth + "<b>deep</b> <script>alert(1)</script>text" + "</div>" * depth + "<p>after</p>"
+    assert plain_text(markup) == "deep text after"
 
 
 # --- arbitrary input ----------------------------------------------------------------
