@@ -29,6 +29,7 @@ from events.facts import (
     FACT_SOURCE_ADDED,
     FactState,
     clean_tags,
+    clean_text,
     fold,
 )
 from events.model import Event
@@ -192,10 +193,11 @@ def _tags_param(args: Args) -> tuple[str, ...]:
 
 
 def _text_param(args: Args, name: str) -> str:
-    text = (args.get(name) or "").strip()
-    if len(text) > MAX_QUERY_TEXT:
-        raise BadParameter(name, f"{name} is too long ({len(text)} characters, at most {MAX_QUERY_TEXT})")
-    return text
+    """Search text as stored text is cleaned: no control or bidi characters to echo into a page (BUG-7)."""
+    try:
+        return clean_text(args.get(name), name, limit=MAX_QUERY_TEXT)
+    except ValidationError as error:
+        raise BadParameter(name, str(error)) from None
 
 
 def _date_param(args: Args, name: str) -> FuzzyDate | None:

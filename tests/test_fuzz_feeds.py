@@ -42,7 +42,7 @@ BASE_URL = "http://example.org/feed.xml"
 PER_INPUT_BUDGET = 5.0  # seconds one document of at most MAX_SIZE bytes may take in the suite
 HARD_STOP = 20.0  # a runaway parse is interrupted here rather than hanging the suite
 # The suite's mutants stay small: feedparser's loose parser costs about 30 microseconds a tag, so a
-# megabyte of tags takes ~10 s (linear: a figure for RELIABILITY-hostile.md, not a finding).
+# megabyte of tags takes ~10 s (linear: a figure for RELIABILITY.md, not a finding).
 # Deeper nesting hit BUG-8 (nh3/html5ever is quadratic in depth), fixed: see the test below.
 # bench/fuzz_feeds.py generates the large ones too (deep=True).
 MAX_SIZE, DEEP_MAX_SIZE = 150_000, 1_500_000

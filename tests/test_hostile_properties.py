@@ -3,8 +3,8 @@
 Every test here is bounded (max_examples, and a time budget where the input can
 be large) and derandomized, so a CI run tries the same inputs every time.
 HOSTILE_SCALE=10 multiplies every max_examples for a longer local run.
-Bugs still open are pinned by strict xfail tests named test_bugN_...;
-RELIABILITY-hostile.md lists them all.
+Bugs found are pinned by tests named test_bugN_... (all fixed now);
+RELIABILITY.md lists them all.
 """
 
 from __future__ import annotations
@@ -305,13 +305,14 @@ def test_raw_ascii_query_strings_answer_200_or_a_400_naming_a_parameter(read_sit
     assert_answered(path, response, list(response.request.args.items(multi=True)))
 
 
-@pytest.mark.xfail(strict=True, reason="BUG-2 (latent behind waitress): werkzeug's request.args decodes the raw "
-                                       "query string as strict UTF-8, so a non-UTF-8 byte is a 500")  # fmt: skip
 @pytest.mark.parametrize("which", ["/", "/api/events", "/feed.atom", "/events/ID"])
 def test_bug2_raw_non_utf8_query_string_is_a_400_not_a_500(read_site, which):
     client, ids = read_site
+    """BUG-2, fixed: werkzeug decoded the raw query string as strict UTF-8, so a non-UTF-8 byte was a 500."""
     response = client.get(which.replace("ID", ids[2]), environ_overrides={"QUERY_STRING": "q=\xff"})
-    assert response.status_code == 400
+    assert response.status_code == 400 and b"not valid UTF-8 (byte 3)" in response.data
+    if which.startswith("/api/"):
+        assert response.is_json
 
 
 # ---------------------------------------------------------------- API bodies (the editors' write routes)

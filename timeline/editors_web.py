@@ -28,12 +28,16 @@ def editor_in_templates() -> dict:
     return {"editor": current_editor()}
 
 
+MAX_NEXT = 2_000  # characters of path and query worth coming back to after signing in
+
+
 @bp.app_template_global()
 def sign_in_url() -> str:
     """Sign in, then come back to this timeline page or fact (the cache keys those by their full path)."""
-    if request.endpoint in CACHED_PAGES:
-        return url_for("editors.login", next=request.full_path.rstrip("?"))
-    return url_for("editors.login")
+    back = request.full_path.rstrip("?")
+    if request.endpoint in CACHED_PAGES and len(back) <= MAX_NEXT:
+        return url_for("editors.login", next=back)
+    return url_for("editors.login")  # a huge path is not echoed into the page (BUG-6)
 
 
 @bp.record_once

@@ -30,6 +30,7 @@ from events.facts import (
     MAX_TAGS,
     FactState,
     clean_tags,
+    clean_text,
     clean_url,
 )
 from events.queries import MAX_QUERY_TEXT
@@ -154,9 +155,10 @@ def parse_request(args: Any) -> FeedRequest:
     if len(cursors) > 1:
         raise BadFeedRequest("cursor: give one cursor, not several")
     before = decode_cursor(cursors[0]) if cursors else None
-    q = args.get("q", "")
-    if len(q) > MAX_QUERY_TEXT:  # the same bound as the HTML timeline: the feed's title echoes q
-        raise BadFeedRequest(f"q: at most {MAX_QUERY_TEXT} characters")
+    try:  # cleaned and bounded as on the HTML timeline: the feed's title echoes q, and XML refuses C0 controls
+        q = clean_text(args.get("q"), "q", limit=MAX_QUERY_TEXT)
+    except ValidationError as error:
+        raise BadFeedRequest(f"q: {str(error).removeprefix('q is ')}") from None
     normal = tuple(dict.fromkeys(_normal_tag(tag) for tag in tags))
     return FeedRequest(tags, q, FeedFilter(normal, fts_query(q)), before)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Flask, Response, jsonify, render_template, request
 
 from events.errors import ConcurrencyConflict, FactRetracted, UnknownFact, ValidationError
@@ -36,8 +38,32 @@ def error_response(status: int, message: str, *, parameter: str | None = None, f
     return render_template("error.html", status=status, message=message, parameter=parameter or field), status
 
 
+def utf8_query_strings_only(wsgi_app):
+    """Answer 400 to a query string that is not UTF-8, before Flask decodes it strictly (a 500 otherwise, BUG-2).
+
+    waitress passes raw bytes through as they came; a browser percent-encodes them.
+    This sits outside Flask because every page, the error page too, reads request.args.
+    """
+
+    def app(environ, start_response):
+        try:
+            environ.get("QUERY_STRING", "").encode("latin-1").decode("utf-8")
+        except UnicodeError as error:
+            where = getattr(error, "start", 0) + 1
+            message = f"the query string is not valid UTF-8 (byte {where}); percent-encode it"
+            if environ.get("PATH_INFO", "").startswith("/api/"):
+                response = Response(json.dumps({"error": message}), 400, mimetype="application/json")
+            else:
+                response = Response(message + "\n", 400, mimetype="text/plain")
+            return add_security_headers(response)(environ, start_response)
+        return wsgi_app(environ, start_response)
+
+    return app
+
+
 def init_app(app: Flask) -> None:
     app.after_request(add_security_headers)
+    app.wsgi_app = utf8_query_strings_only(app.wsgi_app)
 
     @app.errorhandler(UnknownFact)
     def unknown(error):
