@@ -232,6 +232,18 @@ def test_utf8_without_declaration_stays_utf8_when_a_base_url_is_given():
     assert parsed.problems == ()
 
 
+@pytest.mark.parametrize("document, link", [
+    ('<feed xmlns="http://www.w3.org/2005/Atom" xml:base="sub/"><title>t</title>'
+     '<entry><title>SCO</title><id>x</id><link href="story"/></entry></feed>', "https://example.org/feeds/sub/story"),
+    ('<rss version="2.0" xml:base="sub/"><channel><title>t</title><item><title>SCO</title><link>story</link>'
+     "</item></channel></rss>", "https://example.org/feeds/sub/story"),
+    ('<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>'
+     '<entry xml:base="/a/"><title>SCO</title><id>x</id><link href="story"/></entry></feed>', "https://example.org/a/story"),
+])  # fmt: skip
+def test_relative_links_resolve_through_xml_base_against_the_feed_url(document, link):
+    parsed = _parse(document.encode(), base_url="https://example.org/feeds/x.xml")
+    assert [item.link for item in parsed.items] == [link] and parsed.problems == ()
+
 def test_unsafe_base_url_is_ignored():
     data = b'<rss version="2.0"><channel><title>t</title><item><title>x</title><link>/a</link></item></channel></rss>'
     parsed = _parse(data, base_url="javascript:alert(1)//")
