@@ -79,10 +79,11 @@ def as_extracted(state: FactState) -> ExtractedFact:
 
 
 def article_source(payload: dict) -> dict:
-    """The source entry an ArticleIngested payload gives the facts found in it."""
+    """The source entry an ArticleIngested payload gives the facts found in it, cleaned once per article."""
     url = payload.get("url")
-    return {"url": url if url and len(url) <= MAX_URL else None, "title": fit(payload["title"], 500),
-            "outlet": fit(payload.get("outlet") or "", 200) or None, "published": payload["published"]}  # fmt: skip
+    raw = {"url": url if url and len(url) <= MAX_URL else None, "title": fit(payload["title"], 500),
+           "outlet": fit(payload.get("outlet") or "", 200) or None, "published": payload["published"]}  # fmt: skip
+    return clean_source(raw, "source", require_url=False)
 
 
 def fit(text: str, limit: int) -> str:
@@ -102,6 +103,6 @@ def recorded_fact(found: ExtractedFact, source: dict, article: str, actor: str) 
 
 
 def source_added(existing: Existing, source: dict, article: str, actor: str) -> StreamAppend:
-    """Another article reporting a fact already recorded becomes one more source of it."""
-    event = fact_source_added(clean_source(source, "source", require_url=False), article=article)
+    """Another article reporting a fact already recorded becomes one more source of it (source: article_source)."""
+    event = fact_source_added(source, article=article)
     return StreamAppend(existing.fact_id, (NewEvent(event.type, event.payload, {"actor": actor, "article": article}),))
