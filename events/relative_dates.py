@@ -441,7 +441,7 @@ def _ago(m: re.Match[str], ctx: Context) -> Resolved:
 
 _PREP = r"(?:(?P<pre>on|from|by|until|till|since|before|after|through|to)\s+)"
 RULES: tuple[Rule, ...] = (
-    Rule("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)\b"), _iso, needs=frozenset({"digit"})),
+    Rule("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)\b"), _iso, needs=frozenset({"iso"})),
     Rule("day-span-month", re.compile(
         rf"\b(?:(?:between|from|on)\s+)?(?P<d1>{DAY}){ORD}?\s*(?:-|–|and|to|until|till|through)\s*"
         rf"(?P<d2>{DAY}){ORD}?\s+(?:of\s+)?(?P<m>{MONTH})\.?(?:,?\s+(?P<y>{YEAR})\b)?"), _day_span_one_month, needs=frozenset({"digit", "month"})),
@@ -468,11 +468,11 @@ RULES: tuple[Rule, ...] = (
         rf"[Bb]etween|and|or|to)(?:\s+|-)(?P<m>{MONTH_FULL})\b(?!\s*\d)"), _bare_month, needs=frozenset({"month"})),
     Rule("year-span", re.compile(
         rf"\b(?:(?:from|between)\s+(?P<y1>{YEAR})\s+(?:to|and|until)\s+(?P<y2>{YEAR})|"
-        rf"(?P<y1b>{YEAR})\s*[–-]\s*(?P<y2b>{YEAR}))\b"), _year_span, needs=frozenset({"digit"})),
+        rf"(?P<y1b>{YEAR})\s*[–-]\s*(?P<y2b>{YEAR}))\b"), _year_span, needs=frozenset({"year"})),
     Rule("year", re.compile(
         rf"\b(?:(?P<pre>[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Tt]ill|of|[Ff]rom|[Dd]uring|[Tt]he|[Ee]arly|[Ll]ate|[Mm]id|"
         rf"[Bb]efore|[Aa]fter|[Tt]hrough|[Bb]etween|and|to|[Cc]irca|[Aa]round)(?:\s+|-))(?P<y>{YEAR})\b(?!-\d)"),
-        _year, needs=frozenset({"digit"})),
+        _year, needs=frozenset({"year"})),
     Rule("relative-day", re.compile(
         r"\b(?P<w>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|today|tonight|yesterday|"
         r"tomorrow|this\s+morning|this\s+afternoon|this\s+evening|last\s+night)\b", re.IGNORECASE),
@@ -488,8 +488,8 @@ RULES: tuple[Rule, ...] = (
         rf"(?:\s+(?:morning|afternoon|evening|night))?(?:\s+(?P<wk>last|next|this)\s+week)?\b"), _weekday, needs=frozenset({"weekday"})),
     Rule("ordinal-span", re.compile(
         rf"\b(?:from|between)\s+the\s+(?P<d1>{DAY}){ORD}\s+(?:to|and|until|till|through)\s+(?:the\s+)?"
-        rf"(?P<d2>{DAY}){ORD}\b"), _ordinal_span, needs=frozenset({"digit"})),
-    Rule("ordinal", re.compile(rf"\b{_PREP}?(?P<the>the\s+)?(?P<d>{DAY}){ORD}\b", re.IGNORECASE), _ordinal, needs=frozenset({"digit"})),
+        rf"(?P<d2>{DAY}){ORD}\b"), _ordinal_span, needs=frozenset({"ordinal"})),
+    Rule("ordinal", re.compile(rf"\b{_PREP}?(?P<the>the\s+)?(?P<d>{DAY}){ORD}\b", re.IGNORECASE), _ordinal, needs=frozenset({"ordinal"})),
     Rule("ago", re.compile(rf"\b(?P<n>{NUM})\s+(?P<u>day|week|month|year)s?\s+ago\b", re.IGNORECASE), _ago, needs=frozenset({"ago"})),
 )
 
@@ -513,6 +513,9 @@ _RELATIVE_CLAUSE = re.compile(r",\s*(?:which|who)\b[^,]*$")
 # could not match.
 CUES = {
     "digit": re.compile(r"\d"),
+    "iso": re.compile(r"\d{4}-\d\d-\d\d"),
+    "year": re.compile(YEAR),
+    "ordinal": re.compile(rf"\d{ORD}", re.IGNORECASE),
     "month": re.compile(MONTH),
     "weekday": re.compile(WEEKDAY),
     "ago": re.compile(r"ago\b", re.IGNORECASE),
