@@ -8,7 +8,7 @@ import json
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 
 from events.errors import ConcurrencyConflict, FactRetracted, ValidationError
@@ -16,6 +16,7 @@ from events.facts import CORRECTABLE, FactState, validate_fact
 from timeline.auth import actor, client_address, current_editor, limiter, sign_in, sign_out
 from timeline.db import get_timeline
 from timeline.editor_forms import CorrectionForm, FactForm, RetractionForm, SignInForm, SignOutForm, field_errors
+from timeline.web import render_fresh_when
 
 bp = Blueprint("editors", __name__)
 CACHED_PAGES = ("web.index", "web.permalink")  # shared by every reader: see fresh_pages_for_editors
@@ -44,18 +45,7 @@ def sign_in_url() -> str:
 def fresh_pages_for_editors(state) -> None:
     """The timeline's cached pages are one copy for every reader; an editor's carries their
     controls, so it is rendered for that editor alone and never stored by the cache."""
-    app: Flask = state.app
-    for endpoint in CACHED_PAGES:
-        cached = app.view_functions[endpoint]  # the web blueprint registers first (timeline/__init__.py)
-        app.view_functions[endpoint] = _editors_bypass(cached, cached.__wrapped__)
-
-
-def _editors_bypass(cached, fresh):
-    @functools.wraps(cached)
-    def view(*args, **kwargs):
-        return fresh(*args, **kwargs) if current_editor() else cached(*args, **kwargs)
-
-    return view
+    render_fresh_when(state.app, current_editor)
 
 
 @bp.after_app_request

@@ -60,10 +60,16 @@ def _memo(kind: str) -> queries.Memo:
 
 
 def cached_page(view):
-    """Serve a rendered page again until the log moves; an ETag lets browsers revalidate for free."""
+    """Serve a rendered page again until the log moves; an ETag lets browsers revalidate for free.
+
+    A request for which a registered bypass (see render_fresh_when) answers true is
+    rendered for it alone and never stored: a signed-in editor's page carries their controls.
+    """
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
+        if any(bypass() for bypass in current_app.extensions.get(_BYPASSES, ())):
+            return view(*args, **kwargs)
         key = ("page", log_position(), request.full_path)
         body, etag = _memo("pages").get(key, lambda: _render_once(view, args, kwargs))
         response = make_response(body)
@@ -72,6 +78,14 @@ def cached_page(view):
         return response.make_conditional(request)
 
     return wrapper
+
+
+_BYPASSES = "timeline_uncached_when"
+
+
+def render_fresh_when(app, predicate) -> None:
+    """Register a predicate of the current request under which cached pages are rendered fresh."""
+    app.extensions.setdefault(_BYPASSES, []).append(predicate)
 
 
 def log_position() -> int:
