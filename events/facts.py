@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -248,10 +249,14 @@ def upcast(event: Event) -> Event:
     return event
 
 
+# One append's events share their recorded_at: format each moment once (rebuild folds every event).
+utc_text = functools.lru_cache(maxsize=1024)(to_utc_text)
+
+
 def evolve(state: FactState | None, event: Event) -> FactState:
     """Apply one event of a fact's stream to its state."""
     event = upcast(event)
-    at = to_utc_text(event.recorded_at)
+    at = utc_text(event.recorded_at)
     if event.type == FACT_RECORDED:
         return _recorded(event, at)
     if state is None:

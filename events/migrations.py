@@ -179,10 +179,41 @@ CREATE TABLE tokens (
 CREATE INDEX tokens_by_name ON tokens (name);
 """
 
-MIGRATIONS: tuple[str, ...] = (_EVENT_LOG, _PROJECTIONS + PROJECTION_INDEXES, _INGEST_STATE, _TOKENS)
+_GUARD_AND_SEARCH = """
+-- INSERT OR REPLACE could still delete an event through the last unique
+-- index the guard did not look at: the idempotency key (found November 2026,
+-- a plain connection erased an event that way). The guard now covers every
+-- unique key of the log. (events_refuse_replace_version stays as it was.)
+DROP TRIGGER events_refuse_replace;
+CREATE TRIGGER events_refuse_replace BEFORE INSERT ON events
+WHEN EXISTS (SELECT 1 FROM events WHERE position = NEW.position)
+  OR EXISTS (SELECT 1 FROM events WHERE event_id = NEW.event_id)
+  OR (NEW.idempotency_key IS NOT NULL AND NEW.batch_index = 0
+      AND EXISTS (SELECT 1 FROM events WHERE idempotency_key = NEW.idempotency_key AND batch_index = 0))
+BEGIN
+    SELECT RAISE(ABORT, 'the event log is append-only: an event cannot be replaced');
+END;
+
+-- The search index keeps no copy of the text: it reads title, summary and
+-- tags (the JSON list: the same words) from facts, so rebuild fills it in
+-- one pass with the 'rebuild' command. Whoever writes facts must remove a
+-- fact's index rows before changing the fact, and empty the index with
+-- 'delete-all', never DELETE (which would read the text from facts).
+DROP TABLE facts_fts;
+CREATE VIRTUAL TABLE facts_fts USING fts5 (
+    title, summary, tags,
+    content = 'facts', content_rowid = 'n',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+INSERT INTO facts_fts (facts_fts) VALUES ('rebuild');
+"""
+
+MIGRATIONS: tuple[str, ...] = (
+    _EVENT_LOG, _PROJECTIONS + PROJECTION_INDEXES, _INGEST_STATE, _TOKENS, _GUARD_AND_SEARCH
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
-# Tables that projections own; rebuild drops and refills exactly these.
+# Tables that projections own; rebuild empties and refills exactly these.
 PROJECTION_TABLES = ("facts", "fact_tags", "facts_fts", "articles", "feed_status", "tokens", "projection_checkpoints")
 
 

@@ -28,7 +28,8 @@ PAYLOADS: dict[str, dict[str, tuple[type, ...]]] = {
     "TokenIssued": {"name": _STR, "token_id": _STR, "hash": _STR},
     "TokenRevoked": {"name": _STR, "token_id": _STR},
 }  # fmt: skip
-COMPARED_TABLES = ("facts", "fact_tags", "facts_fts", "articles", "feed_status", "tokens", "projection_checkpoints")
+# facts_fts is checked on its own: it reads its text from facts, so a dump of it only repeats facts.
+COMPARED_TABLES = ("facts", "fact_tags", "articles", "feed_status", "tokens", "projection_checkpoints")
 
 
 def verify(store: EventStore, *, check_projections: bool = True) -> list[str]:
@@ -84,14 +85,23 @@ def _projection_problems(store: EventStore) -> list[str]:
         copy = EventStore(connect(copy_path))
         try:
             projections.catch_up(copy)  # projecting what was appended but not yet projected is not a fault
+            problems = _search_index_problems(copy.conn)
             before = {table: _dump(copy.conn, table) for table in COMPARED_TABLES}
             projections.rebuild(copy)
-            return [f"projection {table} differs from a rebuild of the log"
-                    for table in COMPARED_TABLES if _dump(copy.conn, table) != before[table]]  # fmt: skip
+            return problems + [f"projection {table} differs from a rebuild of the log"
+                               for table in COMPARED_TABLES if _dump(copy.conn, table) != before[table]]  # fmt: skip
         finally:
             copy.conn.close()
 
 
+def _search_index_problems(conn: sqlite3.Connection) -> list[str]:
+    """facts_fts reads its text from facts, so dumping it shows facts: check its index against them instead."""
+    try:
+        conn.execute("INSERT INTO facts_fts (facts_fts, rank) VALUES ('integrity-check', 1)")
+    except sqlite3.DatabaseError:
+        return ["projection facts_fts: the search index does not match facts"]
+    return []
+
+
 def _dump(conn: sqlite3.Connection, table: str) -> list[tuple]:
-    columns = "rowid, *" if table == "facts_fts" else "*"
-    return conn.execute(f"SELECT {columns} FROM {table} ORDER BY 1, 2").fetchall()
+    return conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()

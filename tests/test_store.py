@@ -176,6 +176,31 @@ def test_replace_is_refused_even_with_recursive_triggers_on(raw):
     assert _snapshot(raw) == before
 
 
+@pytest.mark.parametrize("recursive_triggers", ["OFF", "ON"])
+def test_replace_through_the_idempotency_key_is_refused(store, db_path, recursive_triggers):
+    """The key's unique index was the one REPLACE could still delete through (schema 4 erased event 1)."""
+    store.append_to("a", [ev(1)], idempotency_key="k")
+    conn = sqlite3.connect(db_path)
+    conn.execute(f"PRAGMA recursive_triggers = {recursive_triggers}")
+    before = _snapshot(conn)
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        conn.execute(
+            "INSERT OR REPLACE INTO events (event_id, stream_id, version, type, payload, metadata, idempotency_key,"
+            " batch_index, recorded_at) VALUES ('x', 'b', 1, 'Forged', '{}', '{}', 'k', 0, '2000-01-01T00:00:00.000000Z')"
+        )
+    conn.rollback()
+    assert _snapshot(conn) == before
+    conn.close()
+
+
+def test_positions_come_back_consecutive_after_a_batch_and_a_single(store):
+    """Positions are read from last_insert_rowid after the insert, not asked for before it."""
+    batch = store.append([StreamAppend("a", (ev(1), ev(2)), 0), StreamAppend("b", (ev(3),), 0)]).events
+    single = store.append_to("c", [ev(4)], expected_version=0).events
+    assert [e.position for e in batch + single] == [1, 2, 3, 4]
+    assert [e.event_id for e in store.read()] == [e.event_id for e in batch + single]
+
+
 def test_invalid_json_payload_is_refused(raw):
     with pytest.raises(sqlite3.IntegrityError):
         raw.execute(

@@ -27,8 +27,14 @@ def test_a_sound_log_has_no_problems(timeline):
 
 
 def test_a_projection_out_of_step_is_found(timeline):
-    timeline.conn.execute("UPDATE facts SET title = 'tampered' WHERE n = 1")
-    assert verify(timeline.store) == ["projection facts differs from a rebuild of the log"]
+    timeline.conn.execute("UPDATE facts SET title = 'tampered' WHERE n = 1")  # the search index still has the old words
+    assert verify(timeline.store) == ["projection facts_fts: the search index does not match facts",
+                                      "projection facts differs from a rebuild of the log"]  # fmt: skip
+
+
+def test_a_search_index_out_of_step_is_found(timeline):
+    timeline.conn.execute("INSERT INTO facts_fts (rowid, title, summary, tags) VALUES (99, 'ghost', '', '[]')")
+    assert verify(timeline.store) == ["projection facts_fts: the search index does not match facts"]
 
 
 def test_damage_to_the_log_itself_is_found(tmp_path, timeline):

@@ -1,0 +1,70 @@
+"""Schema migrations: an existing database reaches the current schema with its log and projections intact."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from events import projections
+from events.migrations import MIGRATIONS, SCHEMA_VERSION, statements
+from events.service import Timeline
+from events.store import EventStore, connect
+from events.verify import verify
+
+
+def _schema_4_database(path) -> None:
+    """A database as schema 4 left it: the old guard, and search rows with tags joined by spaces."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    for number in range(4):
+        for statement in statements(MIGRATIONS[number]):
+            conn.execute(statement)
+    conn.execute("PRAGMA user_version = 4")
+    conn.execute(
+        "INSERT INTO events (event_id, stream_id, version, type, payload, metadata, idempotency_key, recorded_at)"
+        " VALUES ('e1', 'f1', 1, 'FactRecorded', ?, '{}', 'k', '2024-07-03T12:00:00.000000Z')",
+        ('{"date":"2024-07","end_date":null,"fact_id":"f1","origin":"manual","sources":[],"summary":"",'
+         '"tags":["sco","summit"],"title":"Astana summit"}',),
+    )
+    conn.execute(
+        "INSERT INTO facts VALUES (1, 'f1', '2024-07-00', '2024-07', NULL, 'month', 'Astana summit', '',"
+        " '[\"sco\",\"summit\"]', '[]', 'manual', 1, 0, 0, NULL, '2024-07-03T12:00:00.000000Z',"
+        " '2024-07-03T12:00:00.000000Z', 1)"
+    )
+    conn.execute("INSERT INTO fact_tags VALUES ('sco', 0, '2024-07-00', 1), ('summit', 0, '2024-07-00', 1)")
+    conn.execute("INSERT INTO facts_fts (rowid, title, summary, tags) VALUES (1, 'Astana summit', '', 'sco summit')")
+    conn.execute("INSERT INTO projection_checkpoints VALUES ('main', 1)")
+    conn.close()
+
+
+def test_a_schema_4_database_migrates(tmp_path):
+    path = tmp_path / "old.db"
+    _schema_4_database(path)
+    store = EventStore(connect(path))
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert store.conn.execute("SELECT rowid, tags FROM facts_fts").fetchall() == [(1, '["sco","summit"]')]
+    assert store.conn.execute("SELECT rowid FROM facts_fts WHERE facts_fts MATCH 'summit'").fetchall() == [(1,)]
+    assert verify(store) == []
+    store.conn.close()
+    plain = sqlite3.connect(path)  # and the migrated guard refuses what schema 4 let through
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        plain.execute(
+            "INSERT OR REPLACE INTO events (event_id, stream_id, version, type, payload, metadata, idempotency_key,"
+            " batch_index, recorded_at) VALUES ('x', 'b', 1, 'Forged', '{}', '{}', 'k', 0, '2000-01-01T00:00:00.000000Z')"
+        )
+    plain.close()
+
+
+def test_a_migrated_database_goes_on_appending_and_projecting(tmp_path):
+    path = tmp_path / "old.db"
+    _schema_4_database(path)
+    timeline = Timeline(EventStore(connect(path)))
+    fact = timeline.record_fact({"date": "2024-07-04", "title": "Declaration signed", "tags": ["sco"]}, actor="t")
+    assert fact.tags == ("sco",)
+    assert timeline.store.last_position() == 2
+    assert verify(timeline.store) == []
+    projections.rebuild(timeline.store)
+    assert timeline.conn.execute("SELECT tag, n FROM fact_tags ORDER BY n, tag").fetchall() == [
+        ("sco", 1), ("summit", 1), ("sco", 2)
+    ]
+    timeline.close()

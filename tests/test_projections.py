@@ -1,0 +1,76 @@
+"""Projection internals that rebuild relies on for speed: each fast path agrees with the plain one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+
+import pytest
+
+from events import projections
+from events.clock import FixedClock
+from events.facts import evolve, fact_recorded
+from events.model import Event
+from events.service import Timeline
+from events.store import EventStore, connect
+
+T0 = dt.datetime(2024, 7, 3, 12, 0, tzinfo=dt.timezone.utc)
+
+
+def _recorded(position: int, fields: dict, origin: str = "feed") -> Event:
+    new = fact_recorded(f"f{position}", fields, origin)
+    return Event(position, f"e{position}", f"f{position}", 1, new.type, 1, new.payload, {}, None, T0)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"date": "2024", "title": "Year only"},
+        {"date": "2024-07", "end_date": "2024-08", "title": "Month", "summary": "Ünïcode ✓", "tags": ["sco"]},
+        {"date": "2024-07-03", "end_date": None, "title": "Day", "summary": "s", "tags": ["a", "b-c"],
+         "sources": [{"url": "https://example.org/", "title": None, "outlet": "X", "published": None}]},
+    ],
+)
+def test_the_recorded_fast_row_is_the_folded_row(fields):
+    event = _recorded(7, fields)
+    assert projections._recorded_row(3, event) == projections._fact_row(3, evolve(None, event))
+
+
+def _history(timeline: Timeline) -> None:
+    """Facts recorded, corrected and retracted, so later chunks meet facts of earlier ones."""
+    ids = [timeline.record_fact({"date": f"2024-0{1 + i % 9}", "title": f"Fact {i}", "tags": ["sco", f"t{i % 3}"]},
+                                actor="t").fact_id for i in range(12)]  # fmt: skip
+    for i, fact_id in enumerate(ids[:6]):
+        timeline.correct_fact(fact_id, {"tags": ["changed"], "title": f"Fact {i} again"}, reason="r",
+                              expected_version=1, actor="t")  # fmt: skip
+    timeline.retract_fact(ids[0], reason="wrong", expected_version=2, actor="t")
+
+
+def _dump(conn) -> dict:
+    tables = ("facts", "fact_tags", "projection_checkpoints")
+    dump = {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in tables}
+    dump["fts"] = conn.execute("SELECT rowid, title, summary, tags FROM facts_fts ORDER BY rowid").fetchall()
+    dump["search"] = conn.execute("SELECT rowid FROM facts_fts WHERE facts_fts MATCH 'changed' ORDER BY 1").fetchall()
+    return dump
+
+
+@pytest.mark.parametrize("batch", [1, 5, 1000])
+def test_rebuild_in_any_chunk_size_equals_catching_up(tmp_path, batch):
+    timeline = Timeline(EventStore(connect(tmp_path / "t.db"), FixedClock(T0, dt.timedelta(seconds=1))))
+    _history(timeline)
+    caught_up = _dump(timeline.conn)
+    assert len(caught_up["search"]) == 6  # the six corrected facts (retracted ones stay searchable)
+    projections.rebuild(timeline.store, batch=batch)
+    assert _dump(timeline.conn) == caught_up
+    timeline.conn.execute("INSERT INTO facts_fts (facts_fts, rank) VALUES ('integrity-check', 1)")  # raises if not
+    timeline.close()
+
+
+def test_rebuild_gives_back_the_collector_and_the_cache(tmp_path):
+    store = EventStore(connect(tmp_path / "t.db"))
+    cache = store.conn.execute("PRAGMA cache_size").fetchone()[0]
+    assert gc.isenabled()
+    projections.rebuild(store)
+    assert gc.isenabled()
+    assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == cache
+    store.conn.close()
