@@ -1,11 +1,18 @@
 """Event store throughput against raw sqlite3 and the eventsourcing library, in one run.
 
     .venv/bin/pip install -e '.[bench]'
-    .venv/bin/python bench/bench_store.py [--facts 100000] [--singles 10000] [--batch 1000]
+    .venv/bin/python bench/bench_store.py [--facts 100000] [--singles 10000] [--batch 1000] [--rounds 10]
 
 Prints events/s for batched appends, single appends and rebuild, each next to
-its baseline measured here and now, as a ratio. Every database is a fresh file
+its baselines measured here and now, as ratios. Every database is a fresh file
 with synchronous=FULL (durable commits) in a temporary folder.
+
+Like with like: every contender gets the same events and the same stream ids
+(UUIDv7, made before timing starts), and each timed run goes from those to
+durable rows, serialising the payloads inside the timer. eventsourcing also
+runs with random uuid4 ids, its default for aggregates, since its index cost
+depends on them. The contenders take turns, a slice each per round, so a
+neighbour's load on the machine falls on all of them alike.
 """
 
 from __future__ import annotations
@@ -15,12 +22,16 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Callable
 
 from events import projections
 from events.facts import fact_recorded
 from events.ids import uuid7
 from events.model import NewEvent, StreamAppend
-from events.store import _INSERT, EventStore, _row, connect
+from events.store import _INSERT, EventStore, _row, canonical_json, connect
+
+RECORDED_AT = "2024-07-03T00:00:00.000000Z"
+Run = Callable[[int, int], None]  # appends the events [start, stop)
 
 
 def fact_event(i: int) -> NewEvent:
@@ -32,79 +43,95 @@ def fact_event(i: int) -> NewEvent:
     return NewEvent(event.type, event.payload, {"actor": "bench"})
 
 
-def timed(function) -> float:
-    start = time.perf_counter()
-    function()
-    return time.perf_counter() - start
+def ours_batched(path: Path, ids: list[str], events: list[NewEvent], batch: int) -> Run:
+    store = EventStore(connect(path))
+
+    def run(start: int, stop: int) -> None:
+        for s in range(start, stop, batch):
+            end = min(s + batch, stop)
+            store.append([StreamAppend(i, (e,), 0) for i, e in zip(ids[s:end], events[s:end])])
+
+    return run
 
 
-def ours_batched(folder: Path, events: list[NewEvent], batch: int) -> float:
-    store = EventStore(connect(folder / "ours_batched.db"))
+def raw_batched(path: Path, ids: list[str], events: list[NewEvent], batch: int) -> Run:
+    """The same rows, serialised before timing, into the same schema (triggers included) with bare executemany."""
+    conn = connect(path)
+    rows = [_row(i, 1, e, e.metadata, None, 0, RECORDED_AT) for i, e in zip(ids, events)]
 
-    def run():
-        for start in range(0, len(events), batch):
-            chunk = [StreamAppend(uuid7(), (e,), 0) for e in events[start:start + batch]]
-            store.append(chunk)
-
-    return timed(run)
-
-
-def raw_batched(folder: Path, events: list[NewEvent], batch: int) -> float:
-    """The same rows into the same schema (triggers included) with bare executemany."""
-    conn = connect(folder / "raw.db")
-    rows = [_row(uuid7(), 1, e, None, 0, "2024-07-03T00:00:00.000000Z") for e in events]
-
-    def run():
-        for start in range(0, len(rows), batch):
+    def run(start: int, stop: int) -> None:
+        for s in range(start, stop, batch):
             conn.execute("BEGIN IMMEDIATE")
-            conn.executemany(_INSERT, rows[start:start + batch])
+            conn.executemany(_INSERT, rows[s:min(s + batch, stop)])
             conn.execute("COMMIT")
 
-    return timed(run)
+    return run
 
 
-def ours_single(folder: Path, events: list[NewEvent]) -> float:
-    store = EventStore(connect(folder / "ours_single.db"))
-    return timed(lambda: [store.append_to(uuid7(), [e], expected_version=0) for e in events])
+def ours_single(path: Path, ids: list[str], events: list[NewEvent]) -> Run:
+    store = EventStore(connect(path))
+
+    def run(start: int, stop: int) -> None:
+        for i, e in zip(ids[start:stop], events[start:stop]):
+            store.append_to(i, [e], expected_version=0)
+
+    return run
 
 
-def eventsourcing_recorder(folder: Path, name: str):
+def eventsourcing_recorder(path: Path):
     from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
 
-    recorder = SQLiteApplicationRecorder(SQLiteDatastore(str(folder / name)))
+    recorder = SQLiteApplicationRecorder(SQLiteDatastore(str(path)))
     recorder.create_table()
     return recorder
 
 
-def stored(events: list[NewEvent]):
+def stored(ids: list[uuid.UUID], events: list[NewEvent]) -> list:
+    """eventsourcing's input, its StoredEvent, with the payload serialised as we serialise ours."""
     from eventsourcing.persistence import StoredEvent
 
-    from events.store import canonical_json
-
-    return [StoredEvent(uuid.uuid4(), 1, e.type, canonical_json(e.payload).encode()) for e in events]
+    return [StoredEvent(i, 1, e.type, canonical_json(e.payload).encode()) for i, e in zip(ids, events)]
 
 
-def es_batched(folder: Path, events: list[NewEvent], batch: int) -> float:
-    recorder, items = eventsourcing_recorder(folder, "es_batched.db"), stored(events)
-    return timed(lambda: [recorder.insert_events(items[s:s + batch]) for s in range(0, len(items), batch)])
+def es_batched(path: Path, ids: list[uuid.UUID], events: list[NewEvent], batch: int) -> Run:
+    recorder = eventsourcing_recorder(path)
+
+    def run(start: int, stop: int) -> None:
+        for s in range(start, stop, batch):
+            recorder.insert_events(stored(ids[s:min(s + batch, stop)], events[s:min(s + batch, stop)]))
+
+    return run
 
 
-def es_single(folder: Path, events: list[NewEvent]) -> float:
-    recorder, items = eventsourcing_recorder(folder, "es_single.db"), stored(events)
-    return timed(lambda: [recorder.insert_events([item]) for item in items])
+def es_single(path: Path, ids: list[uuid.UUID], events: list[NewEvent]) -> Run:
+    recorder = eventsourcing_recorder(path)
+
+    def run(start: int, stop: int) -> None:
+        for i, e in zip(ids[start:stop], events[start:stop]):
+            recorder.insert_events(stored([i], [e]))
+
+    return run
 
 
-def rebuild(folder: Path) -> float:
-    store = EventStore(connect(folder / "ours_batched.db"))
-    return timed(lambda: projections.rebuild(store))
+def take_turns(runs: dict[str, Run], count: int, rounds: int) -> dict[str, float]:
+    """Seconds each contender took for all count events, run in turns of count/rounds events."""
+    seconds = dict.fromkeys(runs, 0.0)
+    step = -(-count // rounds)
+    for start in range(0, count, step):
+        for name, run in runs.items():
+            began = time.perf_counter()
+            run(start, min(start + step, count))
+            seconds[name] += time.perf_counter() - began
+    return seconds
 
 
-def report(label: str, count: int, ours: float, baselines: dict[str, float]) -> None:
-    rate = count / ours
-    parts = [f"{label:<22} {rate:>10,.0f} events/s"]
-    for name, seconds in baselines.items():
-        parts.append(f"{name} {count / seconds:,.0f}/s -> ratio {rate / (count / seconds):.2f}x")
-    print("  ".join(parts))
+def report(label: str, count: int, seconds: dict[str, float]) -> None:
+    ours, *baselines = seconds
+    rate = count / seconds[ours]
+    print(f"{label:<22} {rate:>10,.0f} events/s")
+    for name in baselines:
+        other = count / seconds[name]
+        print(f"  {name:<32} {other:>10,.0f}/s  -> ratio {rate / other:.2f}x")
 
 
 def main() -> None:
@@ -112,19 +139,32 @@ def main() -> None:
     parser.add_argument("--facts", type=int, default=100_000)
     parser.add_argument("--singles", type=int, default=10_000)
     parser.add_argument("--batch", type=int, default=1_000)
+    parser.add_argument("--rounds", type=int, default=10)
     args = parser.parse_args()
     events = [fact_event(i) for i in range(args.facts)]
-    singles = events[: args.singles]
+    ids = [uuid7() for _ in events]
+    same_ids, random_ids = [uuid.UUID(i) for i in ids], [uuid.uuid4() for _ in events]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        print(f"batched: {args.facts} facts in batches of {args.batch}; single: {args.singles}; synchronous=FULL")
-        report("batched append", args.facts, ours_batched(folder, events, args.batch),
-               {"raw sqlite3": raw_batched(folder, events, args.batch),
-                "eventsourcing": es_batched(folder, events, args.batch)})  # fmt: skip
-        report("single appends", args.singles, ours_single(folder, singles),
-               {"eventsourcing": es_single(folder, singles)})  # fmt: skip
-        seconds = rebuild(folder)
-        print(f"{'rebuild':<22} {args.facts / seconds:>10,.0f} events/s  (target >= 50,000)")
+        print(f"batched: {args.facts} facts in batches of {args.batch}; single: {args.singles};"
+              f" synchronous=FULL; {args.rounds} rounds")  # fmt: skip
+        batched = {
+            "ours": ours_batched(folder / "ours_batched.db", ids, events, args.batch),
+            "raw sqlite3, same schema": raw_batched(folder / "raw.db", ids, events, args.batch),
+            "eventsourcing, same uuid7 ids": es_batched(folder / "es7.db", same_ids, events, args.batch),
+            "eventsourcing, uuid4 ids": es_batched(folder / "es4.db", random_ids, events, args.batch),
+        }
+        report("batched append", args.facts, take_turns(batched, args.facts, args.rounds))
+        single = {
+            "ours": ours_single(folder / "ours_single.db", ids, events),
+            "eventsourcing, same uuid7 ids": es_single(folder / "es7s.db", same_ids, events),
+            "eventsourcing, uuid4 ids": es_single(folder / "es4s.db", random_ids, events),
+        }
+        report("single appends", args.singles, take_turns(single, args.singles, args.rounds))
+        store = EventStore(connect(folder / "ours_batched.db"))
+        began = time.perf_counter()
+        projections.rebuild(store)
+        print(f"{'rebuild':<22} {args.facts / (time.perf_counter() - began):>10,.0f} events/s  (target >= 50,000)")
 
 
 if __name__ == "__main__":
