@@ -28,7 +28,7 @@ sys.path.insert(0, str(REPO))
 
 from events import projections  # noqa: E402
 from events.clock import FixedClock  # noqa: E402
-from events.facts import fact_corrected, fact_recorded, fact_retracted  # noqa: E402
+from events.facts import fact_recorded  # noqa: E402
 from events.ids import uuid7  # noqa: E402
 from events.model import NewEvent, StreamAppend  # noqa: E402
 from events.seeds import append_seeds  # noqa: E402
@@ -224,7 +224,8 @@ def measure(size: int, db_path: Path, port: int, args) -> dict:
     try:
         client = Client(port)
         cold = client.get("/")[0] * 1000  # nothing cached: counts over every fact, then the page
-        warm = [client.get("/")[0] for _ in range(20)]  # noqa: F841 - warm-up
+        for _ in range(20):  # warm-up
+            client.get("/")
         results = {"cold /": cold}
         results["/"] = latencies(client, ["/"] * args.requests * 3)
         results["/ (new page each)"] = page_walk(client, "/", args.requests, api=False)
