@@ -11,7 +11,7 @@ from typing import Callable, Iterator
 from events.clock import to_utc_text
 from events.dates import precision_of, sort_key_of
 from events.facts import FACT_EVENT_TYPES, FACT_RECORDED, FactState, utc_text, evolve, upcast
-from events.migrations import PROJECTION_INDEX_NAMES, PROJECTION_INDEXES, PROJECTION_TABLES, statements
+from events.migrations import ALL_PROJECTION_INDEX_NAMES, ALL_PROJECTION_INDEXES, PROJECTION_TABLES, statements
 from events.model import Event
 from events.store import EventStore, canonical_json, loads_json, write_transaction
 
@@ -66,7 +66,7 @@ def rebuild(store: EventStore, *, batch: int = BATCH, progress: Callable[[int], 
     with write_transaction(store.conn) as conn:
         for table in PROJECTION_TABLES:
             conn.execute(_EMPTY.get(table, f"DELETE FROM {table}"))
-        for index in PROJECTION_INDEX_NAMES:
+        for index in ALL_PROJECTION_INDEX_NAMES:
             conn.execute(f"DROP INDEX IF EXISTS {index}")
         position, written = 0, {}
         with _larger_cache(conn), _no_cycle_collection():
@@ -77,7 +77,7 @@ def rebuild(store: EventStore, *, batch: int = BATCH, progress: Callable[[int], 
                     progress(len(events))
             _derive_tags(conn, "")
             conn.execute("INSERT INTO facts_fts (facts_fts) VALUES ('rebuild')")
-            for statement in statements(PROJECTION_INDEXES):
+            for statement in statements(ALL_PROJECTION_INDEXES):
                 conn.execute(statement)
         if position:  # like catch_up: an empty log has no checkpoint row
             _set_checkpoint(conn, position)

@@ -480,9 +480,14 @@ def as_of(store: EventStore, moment: str) -> AsOf:
 
 
 def _replay_changed(store: EventStore, position: int) -> list[tuple[int, FactState]]:
-    """Fold, up to position, the streams of facts changed after it; facts not yet recorded fold to nothing."""
+    """Fold, up to position, the streams of facts changed after it; facts not yet recorded fold to nothing.
+
+    A fact of one event changed after the position was recorded after it: the base
+    source (until=position) already leaves it out, so only facts of several events
+    are folded (the facts_changed_again index holds just those).
+    """
     conn = store.conn
-    changed = conn.execute("SELECT count(*) FROM facts WHERE last_position > ?", (position,)).fetchone()[0]
+    changed = conn.execute(f"SELECT count(*) FROM facts f WHERE {_REFOLDED}", (position,)).fetchone()[0]
     if not changed:
         return []
     rows = conn.execute(_CHANGED_BY_FACT if changed <= position else _CHANGED_BY_POSITION, (position, position))
@@ -493,17 +498,18 @@ def _replay_changed(store: EventStore, position: int) -> list[tuple[int, FactSta
     return [(numbers[fact_id], state) for fact_id, state in fold(events).items()]
 
 
+_REFOLDED = "f.last_position > ? AND f.version > 1"  # matches the partial index facts_changed_again
 _FACT_TYPES = ", ".join(f"'{t}'" for t in FACT_EVENT_TYPES)
 _EVENT_AND_N = ", ".join("e." + c.strip() for c in EVENT_COLUMNS.split(",")) + ", f.n"
 # Few facts changed since: look up each one's stream.
 _CHANGED_BY_FACT = (
     f"SELECT {_EVENT_AND_N} FROM facts f CROSS JOIN events e ON e.stream_id = f.fact_id"
-    f" WHERE e.position <= ? AND f.last_position > ? AND e.type IN ({_FACT_TYPES}) ORDER BY e.position"
+    f" WHERE e.position <= ? AND {_REFOLDED} AND e.type IN ({_FACT_TYPES}) ORDER BY e.position"
 )
 # A moment early in the log: walk its few events and keep those of changed facts.
 _CHANGED_BY_POSITION = (
     f"SELECT {_EVENT_AND_N} FROM events e CROSS JOIN facts f ON f.fact_id = e.stream_id"
-    f" WHERE e.position <= ? AND f.last_position > ? AND e.type IN ({_FACT_TYPES}) ORDER BY e.position"
+    f" WHERE e.position <= ? AND {_REFOLDED} AND e.type IN ({_FACT_TYPES}) ORDER BY e.position"
 )
 
 

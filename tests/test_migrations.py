@@ -68,3 +68,20 @@ def test_a_migrated_database_goes_on_appending_and_projecting(tmp_path):
         ("sco", 1), ("summit", 1), ("sco", 2)
     ]
     timeline.close()
+
+
+def _indexes(conn) -> set[str]:
+    return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
+
+
+def test_every_projection_index_exists_after_migrating_and_after_a_rebuild(tmp_path):
+    """Migration 6 adds facts_changed_again (time travel); rebuild drops and makes every index again."""
+    path = tmp_path / "old.db"
+    _schema_4_database(path)
+    store = EventStore(connect(path))
+    fresh = EventStore(connect(tmp_path / "new.db"))
+    assert _indexes(store.conn) == _indexes(fresh.conn) >= {"facts_changed_again", "facts_changed", "facts_timeline"}
+    projections.rebuild(store)
+    assert _indexes(store.conn) == _indexes(fresh.conn)
+    store.conn.close()
+    fresh.conn.close()
