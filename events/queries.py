@@ -35,9 +35,7 @@ from events.facts import (
 from events.model import Event
 from events.projections import checkpoint, state_from_row
 from events.search import MAX_TERMS, fts_query
-from events.store import _COLUMNS as EVENT_COLUMNS  # one decoding of event rows, kept in the store
-from events.store import EventStore
-from events.store import _event as event_from_row
+from events.store import EVENT_COLUMNS, EventStore, event_from_row
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200

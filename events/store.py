@@ -17,7 +17,8 @@ from events.migrations import migrate
 from events.model import AppendResult, Event, NewEvent, StreamAppend
 
 BUSY_TIMEOUT_MS = 30_000
-_COLUMNS = (
+# The columns of an event row, in the order event_from_row reads them (queries that join events use both).
+EVENT_COLUMNS = (
     "position, event_id, stream_id, version, type, schema_version, payload, metadata, idempotency_key, recorded_at"
 )
 FIRST_OF_BATCH = "SELECT position FROM events WHERE idempotency_key = ? AND batch_index = 0"
@@ -190,15 +191,16 @@ class EventStore:
         if first is None:
             return ()
         batch = []
-        for row in self.conn.execute(f"SELECT {_COLUMNS} FROM events WHERE position >= ? ORDER BY position", first):
+        sql = f"SELECT {EVENT_COLUMNS} FROM events WHERE position >= ? ORDER BY position"
+        for row in self.conn.execute(sql, first):
             if row[8] != key:
                 break
-            batch.append(_event(row))
+            batch.append(event_from_row(row))
         return tuple(batch)
 
     def read(self, *, after: int = 0, limit: int | None = None, until: int | None = None) -> Iterator[Event]:
         """Events with after < position (<= until), in the order they were recorded."""
-        sql = f"SELECT {_COLUMNS} FROM events WHERE position > ?"
+        sql = f"SELECT {EVENT_COLUMNS} FROM events WHERE position > ?"
         params: list[int] = [after]
         if until is not None:
             sql += " AND position <= ?"
@@ -208,22 +210,22 @@ class EventStore:
             sql += " LIMIT ?"
             params.append(limit)
         for row in self.conn.execute(sql, params):
-            yield _event(row)
+            yield event_from_row(row)
 
     def read_chunks(self, size: int, *, after: int = 0) -> Iterator[list[Event]]:
         """Every event after a position, in order, size at a time (rebuild's reader)."""
-        cursor = self.conn.execute(f"SELECT {_COLUMNS} FROM events WHERE position > ? ORDER BY position", (after,))
+        cursor = self.conn.execute(f"SELECT {EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position", (after,))
         while rows := cursor.fetchmany(size):
-            yield [_event(row) for row in rows]
+            yield [event_from_row(row) for row in rows]
 
     def read_stream(self, stream_id: str, *, until: int | None = None) -> list[Event]:
-        sql = f"SELECT {_COLUMNS} FROM events WHERE stream_id = ?"
+        sql = f"SELECT {EVENT_COLUMNS} FROM events WHERE stream_id = ?"
         params: list[object] = [stream_id]
         if until is not None:
             sql += " AND position <= ?"
             params.append(until)
         rows = self.conn.execute(sql + " ORDER BY version", params).fetchall()
-        return [_event(row) for row in rows]
+        return [event_from_row(row) for row in rows]
 
     def stream_version(self, stream_id: str) -> int:
         row = self.conn.execute("SELECT MAX(version) FROM events WHERE stream_id = ?", (stream_id,)).fetchone()
@@ -282,7 +284,7 @@ loads_json = _loads = orjson.loads
 _instant = functools.lru_cache(maxsize=1024)(from_utc_text)
 
 
-def _event(row: tuple) -> Event:
-    """An Event from a row in _COLUMNS order (positional: rebuild makes one per event)."""
+def event_from_row(row: tuple) -> Event:
+    """An Event from a row in EVENT_COLUMNS order (positional: rebuild makes one per event)."""
     return Event(row[0], row[1], row[2], row[3], row[4], row[5],
                  _loads(row[6]), _loads(row[7]), row[8], _instant(row[9]))  # fmt: skip
