@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import sqlite3
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Iterator, Sequence
 
@@ -124,8 +125,7 @@ class EventStore:
 
         Positions come from the insert itself (see _insert_rows).
         """
-        moment = self.clock()
-        recorded_at = to_utc_text(moment)
+        moment, recorded_at = self._recording_moment()
         rows, kept, reached = [], [], {}
         key = idempotency_key
         for stream in batch:
@@ -147,6 +147,19 @@ class EventStore:
             Event(base + i, row[0], row[1], row[2], row[3], row[4], payload, metadata, key, moment)
             for i, (row, (payload, metadata)) in enumerate(zip(rows, kept), 1)
         )  # fmt: skip
+
+    def _recording_moment(self) -> tuple[datetime, str]:
+        """The clock's time, but never before the last event's: recorded_at never goes back in the log.
+
+        A wall clock can step back (NTP, a VM resumed); the log keeps its order
+        of recording in time too, so position_as_of is one index step.
+        """
+        moment = self.clock()
+        text = to_utc_text(moment)
+        last = self.conn.execute("SELECT recorded_at FROM events ORDER BY position DESC LIMIT 1").fetchone()
+        if last and last[0] > text:  # fixed-width UTC text compares as time
+            return from_utc_text(last[0]), last[0]
+        return moment, text
 
     def _insert_rows(self, rows: list[tuple]) -> int:
         """Insert under our write lock and return the last position given.
@@ -235,11 +248,17 @@ class EventStore:
         return self.conn.execute("SELECT COALESCE(MAX(position), 0) FROM events").fetchone()[0]
 
     def position_as_of(self, moment_text: str) -> int:
-        """The last position recorded at or before a UTC moment (fixed-width text)."""
+        """The last position recorded at or before a UTC moment (fixed-width text).
+
+        recorded_at never goes back along the log (see _recording_moment), so the
+        last entry of the recorded_at index at or before the moment has it: one
+        index step, where MAX(position) over the range read every entry before it.
+        """
         row = self.conn.execute(
-            "SELECT COALESCE(MAX(position), 0) FROM events WHERE recorded_at <= ?", (moment_text,)
+            "SELECT position FROM events WHERE recorded_at <= ? ORDER BY recorded_at DESC, position DESC LIMIT 1",
+            (moment_text,),
         ).fetchone()
-        return row[0]
+        return row[0] if row else 0
 
     def is_empty(self) -> bool:
         return self.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM events)").fetchone()[0] == 1

@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from events.clock import FixedClock
+from events.clock import FixedClock, to_utc_text
 from events.errors import ConcurrencyConflict, TimelineError
 from events.migrations import SCHEMA_VERSION
 from events.model import NewEvent, StreamAppend
@@ -51,6 +51,29 @@ def test_recorded_at_comes_from_the_injected_clock(store):
     assert first.recorded_at == T0
     assert second.recorded_at == T0 + dt.timedelta(seconds=1)
 
+
+def test_recorded_at_never_goes_back_when_the_clock_does(db_path):
+    """A wall clock can step back; the log keeps recording in time order, at the last moment recorded."""
+    readings = iter([T0, T0 + dt.timedelta(minutes=5), T0 + dt.timedelta(minutes=1), T0 + dt.timedelta(minutes=9)])
+    store = EventStore(connect(db_path), lambda: next(readings))
+    recorded = [store.append_to(s, [ev()]).events[0].recorded_at for s in "abcd"]
+    assert recorded == [T0, T0 + dt.timedelta(minutes=5), T0 + dt.timedelta(minutes=5), T0 + dt.timedelta(minutes=9)]
+    assert [e.recorded_at for e in store.read()] == recorded
+    store.conn.close()
+
+
+def test_position_as_of_is_the_last_position_recorded_by_then(store):
+    store.append([StreamAppend(s, (ev(),), 0) for s in "abc"])  # positions 1-3 share T0
+    store.append_to("d", [ev()])  # 4 at T0 + 1 s
+    store.append_to("e", [ev()])  # 5 at T0 + 2 s
+
+    def at(seconds: float) -> int:
+        return store.position_as_of(to_utc_text(T0 + dt.timedelta(seconds=seconds)))
+
+    assert [at(-1), at(0), at(0.5), at(1), at(2), at(60)] == [0, 3, 3, 4, 5, 5]
+    rows = store.conn.execute("SELECT position, recorded_at FROM events").fetchall()
+    for _, moment in rows:  # the same answer as MAX(position) over the range, on a log that never goes back
+        assert store.position_as_of(moment) == max(p for p, r in rows if r <= moment)
 
 def test_event_ids_are_time_ordered_uuid7(store):
     events = store.append_to("a", [ev(i) for i in range(50)]).events
