@@ -14,7 +14,7 @@ import orjson
 from events.clock import Clock, from_utc_text, to_utc_text, utc_now
 from events.errors import ConcurrencyConflict, TimelineError
 from events.ids import uuid7
-from events.migrations import migrate
+from events.migrations import RECORDED_AT_GOES_BACK, migrate
 from events.model import AppendResult, Event, NewEvent, StreamAppend
 
 BUSY_TIMEOUT_MS = 30_000
@@ -120,12 +120,16 @@ class EventStore:
     ) -> AppendResult:
         return self.append([StreamAppend(stream_id, tuple(events), expected_version)], idempotency_key=idempotency_key)
 
-    def _insert(self, batch: Sequence[StreamAppend], idempotency_key: str | None) -> tuple[Event, ...]:
+    def _insert(self, batch: Sequence[StreamAppend], idempotency_key: str | None,
+                moment: datetime | None = None) -> tuple[Event, ...]:  # fmt: skip
         """Insert the rows and return them as Events, without reading them back.
 
-        Positions come from the insert itself (see _insert_rows).
+        Positions come from the insert itself (see _insert_rows). The log refuses
+        a recorded_at before the last one (a wall clock stepped back): the append
+        is then recorded at the last moment, so time order and position order agree.
         """
-        moment, recorded_at = self._recording_moment()
+        moment = moment or self.clock()
+        recorded_at = to_utc_text(moment)
         rows, kept, reached = [], [], {}
         key = idempotency_key
         for stream in batch:
@@ -142,24 +146,22 @@ class EventStore:
             reached[stream_id] = version
         if not rows:
             raise TimelineError("an append needs at least one event")
-        base = self._insert_rows(rows) - len(rows)
+        try:
+            base = self._insert_rows(rows) - len(rows)
+        except sqlite3.IntegrityError as error:
+            # Only the first row can be refused (the rest share its moment), so nothing was inserted.
+            if RECORDED_AT_GOES_BACK not in str(error):
+                raise
+            return self._insert(batch, idempotency_key, self._last_moment())
         return tuple(
             Event(base + i, row[0], row[1], row[2], row[3], row[4], payload, metadata, key, moment)
             for i, (row, (payload, metadata)) in enumerate(zip(rows, kept), 1)
         )  # fmt: skip
 
-    def _recording_moment(self) -> tuple[datetime, str]:
-        """The clock's time, but never before the last event's: recorded_at never goes back in the log.
-
-        A wall clock can step back (NTP, a VM resumed); the log keeps its order
-        of recording in time too, so position_as_of is one index step.
-        """
-        moment = self.clock()
-        text = to_utc_text(moment)
-        last = self.conn.execute("SELECT recorded_at FROM events ORDER BY position DESC LIMIT 1").fetchone()
-        if last and last[0] > text:  # fixed-width UTC text compares as time
-            return from_utc_text(last[0]), last[0]
-        return moment, text
+    def _last_moment(self) -> datetime:
+        """When the last event was recorded: the earliest an append may be recorded at."""
+        row = self.conn.execute("SELECT recorded_at FROM events ORDER BY position DESC LIMIT 1").fetchone()
+        return from_utc_text(row[0])
 
     def _insert_rows(self, rows: list[tuple]) -> int:
         """Insert under our write lock and return the last position given.
@@ -250,7 +252,7 @@ class EventStore:
     def position_as_of(self, moment_text: str) -> int:
         """The last position recorded at or before a UTC moment (fixed-width text).
 
-        recorded_at never goes back along the log (see _recording_moment), so the
+        recorded_at never goes back along the log (migration 7), so the
         last entry of the recorded_at index at or before the moment has it: one
         index step, where MAX(position) over the range read every entry before it.
         """

@@ -75,6 +75,12 @@ def test_position_as_of_is_the_last_position_recorded_by_then(store):
     for _, moment in rows:  # the same answer as MAX(position) over the range, on a log that never goes back
         assert store.position_as_of(moment) == max(p for p, r in rows if r <= moment)
 
+def test_the_log_refuses_an_event_recorded_before_the_last_one(raw):
+    """Time order is the schema's, like append-only: a plain connection cannot insert into the past."""
+    with pytest.raises(sqlite3.IntegrityError, match="recorded_at goes back"):
+        raw.execute("INSERT INTO events (event_id, stream_id, version, type, payload, metadata, recorded_at)"
+                    " VALUES ('x', 'z', 1, 'Thing', '{}', '{}', '2000-01-01T00:00:00.000000Z')")  # fmt: skip
+
 def test_event_ids_are_time_ordered_uuid7(store):
     events = store.append_to("a", [ev(i) for i in range(50)]).events
     ids = [e.event_id for e in events]
