@@ -216,29 +216,8 @@ _REFOLD_INDEX = """
 CREATE INDEX facts_changed_again ON facts (last_position) WHERE version > 1;
 """
 
-# The log is in time order too: an event is never recorded before the one
-# ahead of it, whoever writes it, so the recorded_at index answers "the last
-# position at or before a moment" in one step (time travel). A wall clock that
-# steps back gets the refusal below; EventStore then records at the last moment.
-# One trigger body for both checks: a second trigger cost 0.2 us more per row.
-RECORDED_AT_GOES_BACK = "recorded_at goes back"
-_IN_TIME_ORDER = f"""
-DROP TRIGGER events_refuse_replace;
-CREATE TRIGGER events_refuse_replace BEFORE INSERT ON events
-BEGIN
-    SELECT RAISE(ABORT, 'the event log is append-only: an event cannot be replaced')
-    WHERE EXISTS (SELECT 1 FROM events WHERE position = NEW.position)
-       OR EXISTS (SELECT 1 FROM events WHERE event_id = NEW.event_id)
-       OR (NEW.idempotency_key IS NOT NULL AND NEW.batch_index = 0
-           AND EXISTS (SELECT 1 FROM events WHERE idempotency_key = NEW.idempotency_key AND batch_index = 0));
-    SELECT RAISE(ABORT, '{RECORDED_AT_GOES_BACK}: an event cannot be recorded before the last one')
-    WHERE NEW.recorded_at < (SELECT recorded_at FROM events ORDER BY position DESC LIMIT 1);
-END;
-"""
-
 MIGRATIONS: tuple[str, ...] = (
-    _EVENT_LOG, _PROJECTIONS + PROJECTION_INDEXES, _INGEST_STATE, _TOKENS, _GUARD_AND_SEARCH, _REFOLD_INDEX,
-    _IN_TIME_ORDER,
+    _EVENT_LOG, _PROJECTIONS + PROJECTION_INDEXES, _INGEST_STATE, _TOKENS, _GUARD_AND_SEARCH, _REFOLD_INDEX
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # Every secondary index of the projections, for rebuild to drop and create again.

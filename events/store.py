@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import sqlite3
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import Iterator, Sequence
 
@@ -14,7 +13,7 @@ import orjson
 from events.clock import Clock, from_utc_text, to_utc_text, utc_now
 from events.errors import ConcurrencyConflict, TimelineError
 from events.ids import uuid7
-from events.migrations import RECORDED_AT_GOES_BACK, migrate
+from events.migrations import migrate
 from events.model import AppendResult, Event, NewEvent, StreamAppend
 
 BUSY_TIMEOUT_MS = 30_000
@@ -120,15 +119,12 @@ class EventStore:
     ) -> AppendResult:
         return self.append([StreamAppend(stream_id, tuple(events), expected_version)], idempotency_key=idempotency_key)
 
-    def _insert(self, batch: Sequence[StreamAppend], idempotency_key: str | None,
-                moment: datetime | None = None) -> tuple[Event, ...]:  # fmt: skip
+    def _insert(self, batch: Sequence[StreamAppend], idempotency_key: str | None) -> tuple[Event, ...]:
         """Insert the rows and return them as Events, without reading them back.
 
-        Positions come from the insert itself (see _insert_rows). The log refuses
-        a recorded_at before the last one (a wall clock stepped back): the append
-        is then recorded at the last moment, so time order and position order agree.
+        Positions come from the insert itself (see _insert_rows).
         """
-        moment = moment or self.clock()
+        moment = self.clock()
         recorded_at = to_utc_text(moment)
         rows, kept, reached = [], [], {}
         key = idempotency_key
@@ -146,22 +142,11 @@ class EventStore:
             reached[stream_id] = version
         if not rows:
             raise TimelineError("an append needs at least one event")
-        try:
-            base = self._insert_rows(rows) - len(rows)
-        except sqlite3.IntegrityError as error:
-            # Only the first row can be refused (the rest share its moment), so nothing was inserted.
-            if RECORDED_AT_GOES_BACK not in str(error):
-                raise
-            return self._insert(batch, idempotency_key, self._last_moment())
+        base = self._insert_rows(rows) - len(rows)
         return tuple(
             Event(base + i, row[0], row[1], row[2], row[3], row[4], payload, metadata, key, moment)
             for i, (row, (payload, metadata)) in enumerate(zip(rows, kept), 1)
         )  # fmt: skip
-
-    def _last_moment(self) -> datetime:
-        """When the last event was recorded: the earliest an append may be recorded at."""
-        row = self.conn.execute("SELECT recorded_at FROM events ORDER BY position DESC LIMIT 1").fetchone()
-        return from_utc_text(row[0])
 
     def _insert_rows(self, rows: list[tuple]) -> int:
         """Insert under our write lock and return the last position given.
@@ -250,17 +235,11 @@ class EventStore:
         return self.conn.execute("SELECT COALESCE(MAX(position), 0) FROM events").fetchone()[0]
 
     def position_as_of(self, moment_text: str) -> int:
-        """The last position recorded at or before a UTC moment (fixed-width text).
-
-        recorded_at never goes back along the log (migration 7), so the
-        last entry of the recorded_at index at or before the moment has it: one
-        index step, where MAX(position) over the range read every entry before it.
-        """
+        """The last position recorded at or before a UTC moment (fixed-width text)."""
         row = self.conn.execute(
-            "SELECT position FROM events WHERE recorded_at <= ? ORDER BY recorded_at DESC, position DESC LIMIT 1",
-            (moment_text,),
+            "SELECT COALESCE(MAX(position), 0) FROM events WHERE recorded_at <= ?", (moment_text,)
         ).fetchone()
-        return row[0] if row else 0
+        return row[0]
 
     def is_empty(self) -> bool:
         return self.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM events)").fetchone()[0] == 1
