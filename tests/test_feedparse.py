@@ -323,6 +323,13 @@ def test_plain_text_of_markup_nested_past_the_limit_keeps_text_and_drops_scripts
     assert plain_text(markup) == "deep text after"
 
 
+def test_plain_text_past_the_nesting_limit_reads_raw_text_and_closers_as_a_parser_does():
+    """Script content is text, not tags; a template still closes; text after both is kept."""
+    filler = "<p>a</p>" * MAX_NESTING
+    markup = filler + '<template>hidden</template>after <script>var d = "</div>";</script >end'
+    assert plain_text(markup).endswith(" a after end")
+
+
 # --- arbitrary input ----------------------------------------------------------------
 
 _field = st.text(max_size=200)

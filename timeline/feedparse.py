@@ -430,38 +430,56 @@ def _strip_tags_once(markup: str) -> str:
 # few dozen deep. Since every tag is dropped anyway, tags deeper than this
 # become spaces before nh3 reads the markup.
 MAX_NESTING = 1_000
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*?(/?)>")
-_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*>")
+_VOID = frozenset("area base br col embed hr img input link keygen meta param source track wbr".split())
+# Their content is text to an HTML parser, never tags: skipped whole, as html5ever reads it.
+_RAW_TEXT = frozenset("script style textarea title xmp iframe noembed noframes".split())
 
 
 def _shallow(markup: str) -> str:
     """The markup with tags nested deeper than MAX_NESTING replaced by spaces.
 
-    Elements whose content is dropped (script, style, ...) always stay, so their
+    Nesting is tracked as an HTML parser would: "<div/>" still opens a div (only
+    void elements close themselves), a closing tag with no open element of its
+    name is ignored (here: made a space), and script, style and the like hold
+    text, not tags. Elements whose content is dropped always stay, so their
     content is still dropped. Markup with few tags is returned as it is.
     """
     if markup.count("<") <= MAX_NESTING:
         return markup
-    depth = dropped = 0
-
-    def keep_or_space(tag: re.Match[str]) -> str:
-        nonlocal depth, dropped
-        closing, name, self_closing = tag.group(1), tag.group(2).lower(), tag.group(3)
-        if name in _DROP_WITH_CONTENT or name in _VOID or self_closing:
-            return tag.group(0)
+    out: list[str] = []
+    open_names: list[str] = []
+    open_count: dict[str, int] = {}
+    pos = 0
+    while tag := _TAG.search(markup, pos):
+        out.append(markup[pos: tag.start()])
+        pos = tag.end()
+        closing, name = tag.group(1), tag.group(2).lower()
         if closing:
-            if dropped:
-                dropped -= 1
-                return " "
-            depth = max(0, depth - 1)
-            return tag.group(0)
-        if depth < MAX_NESTING:
-            depth += 1
-            return tag.group(0)
-        dropped += 1
-        return " "
-
-    return _TAG.sub(keep_or_space, markup)
+            if name in _RAW_TEXT or name in _VOID:
+                out.append(tag.group(0))
+            elif open_count.get(name):
+                while (top := open_names.pop()) != name:
+                    open_count[top] -= 1
+                open_count[name] -= 1
+                out.append(tag.group(0))
+            else:
+                out.append(" ")
+        elif name in _RAW_TEXT:
+            end = re.compile(rf"</{name}(?=[\s/>])", re.IGNORECASE).search(markup, pos)
+            stop = end.start() if end else len(markup)
+            out.append(tag.group(0) + markup[pos:stop])
+            pos = stop
+        elif name in _VOID:
+            out.append(tag.group(0))
+        elif name in _DROP_WITH_CONTENT or len(open_names) < MAX_NESTING:
+            open_names.append(name)
+            open_count[name] = open_count.get(name, 0) + 1
+            out.append(tag.group(0))
+        else:
+            out.append(" ")
+    out.append(markup[pos:])
+    return "".join(out)
 
 
 def _tidy(text: str) -> str:
