@@ -244,6 +244,14 @@ def test_relative_links_resolve_through_xml_base_against_the_feed_url(document, 
     parsed = _parse(document.encode(), base_url="https://example.org/feeds/x.xml")
     assert [item.link for item in parsed.items] == [link] and parsed.problems == ()
 
+def test_a_bare_guid_is_resolved_against_the_feed_url_unless_it_is_no_permalink():
+    """Two feeds' "12345" are two articles: the dedup key keeps them apart, as before feedparser lost the base."""
+    data = (b'<rss version="2.0"><channel><title>t</title><item><title>a</title><guid>12345</guid></item>'
+            b'<item><title>b</title><guid isPermaLink="false">abc</guid></item>'
+            b"<item><title>c</title><guid>urn:uuid:1</guid></item></channel></rss>")  # fmt: skip
+    parsed = _parse(data, base_url="https://example.com/feeds/x.xml")
+    assert [item.guid for item in parsed.items] == ["https://example.com/feeds/12345", "abc", "urn:uuid:1"]
+
 def test_unsafe_base_url_is_ignored():
     data = b'<rss version="2.0"><channel><title>t</title><item><title>x</title><link>/a</link></item></channel></rss>'
     parsed = _parse(data, base_url="javascript:alert(1)//")

@@ -309,11 +309,26 @@ def _convert_entries(entries: Iterable[Any], base: str, limits: _Limits) -> tupl
     return items, problems
 
 
+def _guid(entry: Any, base: str) -> str:
+    """The entry's id; one that feedparser reads as a link is resolved against the feed's URL.
+
+    A bare "12345" in two feeds names two articles, so, as feedparser did while
+    it was given the feed URL, it becomes http://example.org/feeds/12345.
+    """
+    raw = entry.get("id") or ""
+    if not (raw and base and entry.get("guidislink")):
+        return raw
+    try:
+        return urllib.parse.urljoin(base, raw)
+    except ValueError:  # e.g. an invalid IPv6 host in the id
+        return raw
+
+
 def _convert_entry(entry: Any, base: str, limits: _Limits) -> tuple[FeedItem | None, list[str]]:
     notes: list[str] = []
     cap = limits.max_chars
     title = plain_text(entry.get("title", ""), cap)
-    guid = _fits(_tidy(entry.get("id") or ""), cap)
+    guid = _fits(_tidy(_guid(entry, base)), cap)
     link = _entry_link(entry.get("link"), base, cap, notes)
     if not (title or link or guid):
         return None, ["skipped: no title, link or guid"]
