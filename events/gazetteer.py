@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Iterator
 
 KINDS = ("country", "place", "person", "organisation", "theme")
 
@@ -68,18 +69,51 @@ def _trie_pattern(tokens: list[tuple[str, ...]]) -> str:
     return pattern(trie)
 
 
-def _matcher(group: tuple[Entry, ...]) -> tuple[re.Pattern[str], dict[str, str]]:
-    """One regex over all aliases, where the longest alias wins at each position."""
+@dataclass(frozen=True)
+class _Matcher:
+    """Finds aliases in text: the prefix tree says where one starts, the longest-first list which one.
+
+    The tree alone is fast but may prefer a shorter alias when an all-lowercase
+    alias and a capitalised one share a start (their branches differ); asking
+    the longest-first alternation only where the tree found something keeps
+    both its speed and the longest-alias rule.
+    """
+
+    finder: re.Pattern[str]
+    longest: re.Pattern[str]
+    slugs: dict[str, str]
+    ambiguous_starts: frozenset[str]  # lowercased first letters shared by the two kinds of alias
+
+    def found(self, text: str) -> Iterator[str]:
+        pos = 0
+        while hit := self.finder.search(text, pos):
+            match = hit
+            if text[hit.start()].lower() in self.ambiguous_starts:
+                match = self.longest.match(text, hit.start()) or hit
+            yield match.group(0)
+            pos = match.end()
+
+
+def _alias_pattern(alias: str) -> str:
+    escaped = re.escape(alias)
+    return f"(?i:{escaped})" if alias == alias.lower() else escaped
+
+
+def _matcher(group: tuple[Entry, ...]) -> _Matcher:
     slugs: dict[str, str] = {}
     for entry in group:
         for alias in entry.aliases:
             slugs[alias if alias != alias.lower() else alias.lower()] = entry.slug
-    body = _trie_pattern([_alias_tokens(alias) for alias in slugs])
-    return re.compile(rf"(?<!\w)(?:{body})(?!\w)"), slugs
+    tree = _trie_pattern([_alias_tokens(alias) for alias in slugs])
+    longest_first = "|".join(_alias_pattern(alias) for alias in sorted(slugs, key=len, reverse=True))
+    exact_starts = {alias[0].lower() for alias in slugs if alias != alias.lower()}
+    any_case_starts = {alias[0] for alias in slugs if alias == alias.lower()}
+    return _Matcher(re.compile(rf"(?<!\w)(?:{tree})(?!\w)"), re.compile(rf"(?<!\w)(?:{longest_first})(?!\w)"),
+                    slugs, frozenset(exact_starts & any_case_starts))  # fmt: skip
 
 
 @lru_cache(maxsize=1)
-def _matchers() -> tuple[tuple[re.Pattern[str], dict[str, str]], ...]:
+def _matchers() -> tuple[_Matcher, ...]:
     """Themes are matched apart from names, so "Ukraine invasion" gives both ukraine and ukraine-war."""
     names = tuple(e for e in entries() if e.kind != "theme")
     themes = tuple(e for e in entries() if e.kind == "theme")
@@ -97,9 +131,9 @@ def tags_for(text: str) -> tuple[str, ...]:
     Cached: the extractor asks again for each date of a short sentence.
     """
     found: set[str] = set()
-    for pattern, slugs in _matchers():
-        for match in pattern.finditer(text or ""):
-            slug = _slug_for(match.group(0), slugs)
+    for matcher in _matchers():
+        for alias in matcher.found(text or ""):
+            slug = _slug_for(alias, matcher.slugs)
             if slug:
                 found.add(slug)
     return tuple(sorted(found))

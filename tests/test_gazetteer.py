@@ -86,3 +86,12 @@ def test_tags_are_sorted_and_unique():
 def test_no_text_no_tags():
     assert tags_for("") == ()
     assert tags_for("The weather was mild.") == ()
+
+
+def test_the_longest_alias_wins_when_a_lowercase_and_a_capitalised_alias_share_a_start():
+    """The prefix tree alone took "x" in "X Y" when the aliases were x, xyzwvu and "X Y" (review)."""
+    from events.gazetteer import Entry, _matcher
+
+    matcher = _matcher((Entry("a", "theme", ("x",)), Entry("b", "theme", ("xyzwvu",)),
+                        Entry("c", "theme", ("X Y",))))  # fmt: skip
+    assert list(matcher.found("X Y and x y and XYZWVU")) == ["X Y", "x", "XYZWVU"]
