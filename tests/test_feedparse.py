@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from timeline.feedparse import MAX_AUTHOR_TOKEN, MAX_NESTING, FeedItem, FeedRejected, ParsedFeed, parse_feed, plain_text
+from timeline.feedparse import MAX_AUTHOR_TOKEN, TAGS_PER_CLEAN, FeedItem, FeedRejected, ParsedFeed, parse_feed, plain_text
 
 FEEDS = Path(__file__).parent / "data" / "feeds"
 FETCHED_AT = datetime(2025, 9, 2, 12, 0, tzinfo=timezone.utc)
@@ -244,13 +244,28 @@ def test_relative_links_resolve_through_xml_base_against_the_feed_url(document, 
     parsed = _parse(document.encode(), base_url="https://example.org/feeds/x.xml")
     assert [item.link for item in parsed.items] == [link] and parsed.problems == ()
 
-def test_a_bare_guid_is_resolved_against_the_feed_url_unless_it_is_no_permalink():
-    """Two feeds' "12345" are two articles: the dedup key keeps them apart, as before feedparser lost the base."""
-    data = (b'<rss version="2.0"><channel><title>t</title><item><title>a</title><guid>12345</guid></item>'
-            b'<item><title>b</title><guid isPermaLink="false">abc</guid></item>'
-            b"<item><title>c</title><guid>urn:uuid:1</guid></item></channel></rss>")  # fmt: skip
-    parsed = _parse(data, base_url="https://example.com/feeds/x.xml")
-    assert [item.guid for item in parsed.items] == ["https://example.com/feeds/12345", "abc", "urn:uuid:1"]
+@pytest.mark.parametrize("item, guid", [
+    ("<guid>12345</guid>", "https://example.com/feeds/12345"),
+    ("<link>https://example.com/a</link><guid>12345</guid>", "https://example.com/feeds/12345"),  # link first
+    ('<link>https://example.com/a</link><guid isPermaLink="true">p/1</guid>', "https://example.com/feeds/p/1"),
+    ('<guid isPermaLink="false">abc</guid>', "https://example.com/feeds/abc"),
+    ("<guid>/2024/story</guid>", "https://example.com/2024/story"),
+    ("<guid>urn:uuid:1</guid>", "urn:uuid:1"),
+    ("<guid>tag:example.com,2024:7</guid>", "tag:example.com,2024:7"),
+    ("<guid>https://other.example/x</guid>", "https://other.example/x"),
+])  # fmt: skip
+def test_an_id_without_a_scheme_is_resolved_against_the_feed_url(item, guid):
+    """Two sites' "12345" are two articles: the dedup key keeps them apart, whatever the order of link and guid."""
+    data = f'<rss version="2.0"><channel><title>t</title><item><title>a</title>{item}</item></channel></rss>'
+    parsed = _parse(data.encode(), base_url="https://example.com/feeds/x.xml")
+    assert [item.guid for item in parsed.items] == [guid]
+
+
+def test_an_atom_id_without_a_scheme_is_resolved_too():
+    data = (b'<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry><title>a</title>'
+            b'<link href="/a"/><id>1</id></entry></feed>')  # fmt: skip
+    assert _parse(data, base_url="https://example.com/feeds/x.xml").items[0].guid == "https://example.com/feeds/1"
+
 
 def test_unsafe_base_url_is_ignored():
     data = b'<rss version="2.0"><channel><title>t</title><item><title>x</title><link>/a</link></item></channel></rss>'
@@ -325,17 +340,16 @@ def test_plain_text(markup, text):
 
 
 def test_plain_text_of_markup_nested_past_the_limit_keeps_text_and_drops_scripts():
-    """BUG-8: beyond MAX_NESTING tags become spaces, but script content is still dropped."""
-    depth = MAX_NESTING * 3
+    """BUG-8: nh3 reads at most TAGS_PER_CLEAN tags at a time; text is kept and script content still dropped."""
+    depth = TAGS_PER_CLEAN * 3
     markup = "<div>" * depth + "<b>deep</b> <script>alert(1)</script>text" + "</div>" * depth + "<p>after</p>"
     assert plain_text(markup) == "deep text after"
 
 
-def test_plain_text_past_the_nesting_limit_reads_raw_text_and_closers_as_a_parser_does():
-    """Script content is text, not tags; a template still closes; text after both is kept."""
-    filler = "<p>a</p>" * MAX_NESTING
-    markup = filler + '<template>hidden</template>after <script>var d = "</div>";</script >end'
-    assert plain_text(markup).endswith(" a after end")
+def test_plain_text_of_many_tags_keeps_every_word_in_order():
+    """Cut into pieces or not, the words come out whole and in order (cuts fall just before a '<')."""
+    markup = "".join(f"<span class='w'>word{i}</span><i>,</i> " for i in range(TAGS_PER_CLEAN * 2))
+    assert plain_text(markup).split() == [f"word{i}," for i in range(TAGS_PER_CLEAN * 2)]
 
 
 # --- arbitrary input ----------------------------------------------------------------
