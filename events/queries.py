@@ -170,7 +170,7 @@ def parse_query(args: Args, *, max_limit: int | None = None) -> TimelineQuery:
     start, end = _date_param(args, "from"), _date_param(args, "to")
     if start and end and end.last_day() < start.first_day():
         raise BadParameter("to", f"to ({end}) is before from ({start})")
-    filters = Filters(_tags_param(args), _text_param(args, "q"), start, end, _choice(args, "show", ("retracted",)) != "")
+    filters = Filters(_tags_param(args), query_text(args, "q"), start, end, _choice(args, "show", ("retracted",)) != "")
     return TimelineQuery(
         filters=filters,
         order=_choice(args, "order", ("desc", "asc")) or "desc",
@@ -190,7 +190,7 @@ def _tags_param(args: Args) -> tuple[str, ...]:
         raise BadParameter("tag", str(error)) from None
 
 
-def _text_param(args: Args, name: str) -> str:
+def query_text(args: Args, name: str) -> str:
     """Search text as stored text is cleaned: no control or bidi characters to echo into a page (BUG-7)."""
     try:
         return clean_text(args.get(name), name, limit=MAX_QUERY_TEXT)

@@ -30,10 +30,9 @@ from events.facts import (
     MAX_TAGS,
     FactState,
     clean_tags,
-    clean_text,
     clean_url,
 )
-from events.queries import MAX_QUERY_TEXT
+from events.queries import BadParameter, query_text
 from events.feed_queries import Change, FeedFilter, FeedWindow
 from events.ids import stable_id
 from events.store import read_transaction
@@ -156,8 +155,8 @@ def parse_request(args: Any) -> FeedRequest:
         raise BadFeedRequest("cursor: give one cursor, not several")
     before = decode_cursor(cursors[0]) if cursors else None
     try:  # cleaned and bounded as on the HTML timeline: the feed's title echoes q, and XML refuses C0 controls
-        q = clean_text(args.get("q"), "q", limit=MAX_QUERY_TEXT)
-    except ValidationError as error:
+        q = query_text(args, "q")
+    except BadParameter as error:
         raise BadFeedRequest(f"q: {str(error).removeprefix('q is ')}") from None
     normal = tuple(dict.fromkeys(_normal_tag(tag) for tag in tags))
     return FeedRequest(tags, q, FeedFilter(normal, fts_query(q)), before)

@@ -326,7 +326,7 @@ def _guid(entry: Any, feed_url: str) -> str:
         return raw
 
 
-def _convert_entry(entry: Any, base: str, limits: _Limits, feed_url: str = "") -> tuple[FeedItem | None, list[str]]:
+def _convert_entry(entry: Any, base: str, limits: _Limits, feed_url: str) -> tuple[FeedItem | None, list[str]]:
     notes: list[str] = []
     cap = limits.max_chars
     title = plain_text(entry.get("title", ""), cap)

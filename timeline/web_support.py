@@ -22,8 +22,13 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def answers_json(path: str) -> bool:
+    """The API and the health check answer errors in JSON; pages for people in HTML."""
+    return path.startswith("/api/") or path == "/healthz"
+
+
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path == "/healthz"
+    return answers_json(request.path)
 
 
 def error_response(status: int, message: str, *, parameter: str | None = None, field: str | None = None, **extra):
@@ -51,7 +56,7 @@ def utf8_query_strings_only(wsgi_app):
         except UnicodeError as error:
             where = getattr(error, "start", 0) + 1
             message = f"the query string is not valid UTF-8 (byte {where}); percent-encode it"
-            if environ.get("PATH_INFO", "").startswith("/api/"):
+            if answers_json(environ.get("PATH_INFO", "")):
                 response = Response(json.dumps({"error": message}), 400, mimetype="application/json")
             else:
                 response = Response(message + "\n", 400, mimetype="text/plain")
