@@ -34,9 +34,14 @@ def kind_of(slug: str) -> str | None:
     return kinds().get(slug)
 
 
+def _any_case(alias: str) -> bool:
+    """An all-lowercase alias matches in any case; one with a capital letter only as written."""
+    return alias == alias.lower()
+
+
 def _alias_tokens(alias: str) -> tuple[str, ...]:
     """One regex token per character: an all-lowercase alias matches in any case, others only as written."""
-    if alias != alias.lower():
+    if not _any_case(alias):
         return tuple(re.escape(c) for c in alias)
     return tuple(f"[{c}{c.upper()}]" if c.upper() != c else re.escape(c) for c in alias)
 
@@ -96,18 +101,18 @@ class _Matcher:
 
 def _alias_pattern(alias: str) -> str:
     escaped = re.escape(alias)
-    return f"(?i:{escaped})" if alias == alias.lower() else escaped
+    return f"(?i:{escaped})" if _any_case(alias) else escaped
 
 
 def _matcher(group: tuple[Entry, ...]) -> _Matcher:
     slugs: dict[str, str] = {}
     for entry in group:
         for alias in entry.aliases:
-            slugs[alias if alias != alias.lower() else alias.lower()] = entry.slug
+            slugs[alias] = entry.slug
     tree = _trie_pattern([_alias_tokens(alias) for alias in slugs])
     longest_first = "|".join(_alias_pattern(alias) for alias in sorted(slugs, key=len, reverse=True))
-    exact_starts = {alias[0].lower() for alias in slugs if alias != alias.lower()}
-    any_case_starts = {alias[0] for alias in slugs if alias == alias.lower()}
+    exact_starts = {alias[0].lower() for alias in slugs if not _any_case(alias)}
+    any_case_starts = {alias[0] for alias in slugs if _any_case(alias)}
     return _Matcher(re.compile(rf"(?<!\w)(?:{tree})(?!\w)"), re.compile(rf"(?<!\w)(?:{longest_first})(?!\w)"),
                     slugs, frozenset(exact_starts & any_case_starts))  # fmt: skip
 
