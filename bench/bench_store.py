@@ -57,7 +57,7 @@ def ours_batched(path: Path, ids: list[str], events: list[NewEvent], batch: int)
 def raw_batched(path: Path, ids: list[str], events: list[NewEvent], batch: int) -> Run:
     """The same rows, serialised before timing, into the same schema (triggers included) with bare executemany."""
     conn = connect(path)
-    rows = [_row(i, 1, e, e.metadata, None, 0, RECORDED_AT) for i, e in zip(ids, events)]
+    rows = [_row(uuid7(), i, 1, e, e.metadata, None, 0, RECORDED_AT) for i, e in zip(ids, events)]
 
     def run(start: int, stop: int) -> None:
         for s in range(start, stop, batch):

@@ -12,7 +12,7 @@ import orjson
 
 from events.clock import Clock, from_utc_text, to_utc_text, utc_now
 from events.errors import ConcurrencyConflict, TimelineError
-from events.ids import uuid7
+from events.ids import uuid7s
 from events.migrations import migrate
 from events.model import AppendResult, Event, NewEvent, StreamAppend
 
@@ -128,6 +128,7 @@ class EventStore:
         recorded_at = to_utc_text(moment)
         rows, kept, reached = [], [], {}
         key = idempotency_key
+        event_ids = iter(uuid7s(sum(len(stream.events) for stream in batch)))
         for stream in batch:
             stream_id, version = stream.stream_id, stream.expected_version
             if version is None:  # a stream named twice in one batch continues where it got to
@@ -137,7 +138,7 @@ class EventStore:
             for event in stream.events:
                 version += 1
                 metadata = _with_key(event.metadata, key)
-                rows.append(_row(stream_id, version, event, metadata, key, len(kept), recorded_at))
+                rows.append(_row(next(event_ids), stream_id, version, event, metadata, key, len(kept), recorded_at))
                 kept.append((event.payload, metadata))
             reached[stream_id] = version
         if not rows:
@@ -250,10 +251,10 @@ def _with_key(metadata: dict, key: str | None) -> dict:
     return metadata if key is None else dict(metadata, idempotency_key=key)
 
 
-def _row(stream_id: str, version: int, event: NewEvent, metadata: dict, key: str | None, index: int,
-         recorded_at: str) -> tuple:
+def _row(event_id: str, stream_id: str, version: int, event: NewEvent, metadata: dict, key: str | None,
+         index: int, recorded_at: str) -> tuple:
     return (
-        uuid7(),
+        event_id,
         stream_id,
         version,
         event.type,

@@ -81,6 +81,21 @@ def test_event_ids_are_time_ordered_uuid7(store):
     assert len(set(ids)) == 50
 
 
+
+def test_a_batch_of_ids_keeps_order_across_a_counter_overflow(monkeypatch):
+    """uuid7s reserves a run of ids at once; the ids after it, single or batched, still sort after it."""
+    from events import ids as id_module
+
+    monkeypatch.setattr(id_module, "_last_ms", 2**46)  # far in the future: the clock cannot pass it
+    monkeypatch.setattr(id_module, "_counter", 0xFF0)  # the next 15 ids fit in this millisecond
+    batch = id_module.uuid7s(40)
+    after = [id_module.uuid7(), *id_module.uuid7s(3), id_module.uuid7()]
+    every = batch + after
+    assert every == sorted(every) and len(set(every)) == len(every)
+    assert {uuid.UUID(i).version for i in every} == {7}
+    assert {uuid.UUID(i).variant for i in every} == {uuid.RFC_4122}
+    assert batch[14][:13] == "40000000-0000" and batch[15][:13] == "40000000-0001"  # the 16th borrowed the next
+
 def test_a_batch_is_atomic_across_streams(store):
     store.append_to("b", [ev()], expected_version=0)
     batch = [StreamAppend("a", (ev(1),), 0), StreamAppend("b", (ev(2),), 0)]  # b is at 1: conflict
