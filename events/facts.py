@@ -7,7 +7,7 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from events.clock import to_utc_text
@@ -272,6 +272,32 @@ def evolve(state: FactState | None, event: Event) -> FactState:
         return dataclasses.replace(state, sources=sources, **common)
     raise ValidationError(f"unknown fact event type {event.type!r} at position {event.position}")
 
+
+
+def evolve_stream(state: FactState | None, events: Sequence[Event]) -> FactState:
+    """evolve over one fact's events in order, with each run of FactSourceAdded applied in one step.
+
+    A fact reported by many articles gains a source per article; replacing the
+    state once per run, not once per source, is what keeps ingest's projection cheap.
+    """
+    i = 0
+    while i < len(events):
+        event = events[i]
+        if event.type != FACT_SOURCE_ADDED or state is None:
+            state, i = evolve(state, event), i + 1
+            continue
+        end = i
+        while end < len(events) and events[end].type == FACT_SOURCE_ADDED:
+            upcast(events[end])
+            end += 1
+        last = events[end - 1]
+        sources = state.sources + tuple(e.payload["source"] for e in events[i:end])
+        state = dataclasses.replace(state, sources=sources, version=last.version,
+                                    last_recorded=utc_text(last.recorded_at), last_position=last.position)  # fmt: skip
+        i = end
+    if state is None:
+        raise ValueError("evolve_stream needs at least one event")
+    return state
 
 def _recorded(event: Event, at: str) -> FactState:
     p = event.payload

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from events import projections
 from events.clock import Clock, utc_now
@@ -18,7 +18,7 @@ from events.facts import (
     validate_fact,
 )
 from events.ids import uuid7
-from events.model import AppendResult, NewEvent, StreamAppend
+from events.model import AppendResult, Event, NewEvent, StreamAppend
 from events.seeds import append_seeds
 from events.store import EventStore, connect
 
@@ -46,8 +46,9 @@ class Timeline:
         self.catch_up()
         return added
 
-    def catch_up(self) -> int:
-        return projections.catch_up(self.store)
+    def catch_up(self, appended: Sequence[Event] = ()) -> int:
+        """Bring the projections up to date; appended as in projections.catch_up."""
+        return projections.catch_up(self.store, appended=appended)
 
     def record_fact(
         self, fields: Mapping[str, Any], *, actor: str, origin: str = "manual",

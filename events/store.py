@@ -129,10 +129,11 @@ class EventStore:
         rows, kept, reached = [], [], {}
         key = idempotency_key
         event_ids = iter(uuid7s(sum(len(stream.events) for stream in batch)))
+        current = self._stream_versions([s.stream_id for s in batch if s.expected_version is None])
         for stream in batch:
             stream_id, version = stream.stream_id, stream.expected_version
             if version is None:  # a stream named twice in one batch continues where it got to
-                version = reached.get(stream_id) or self.stream_version(stream_id)
+                version = reached.get(stream_id) or current.get(stream_id, 0)
             elif version > 0 and stream_id not in reached:
                 self._refuse_gap(stream_id, version)
             for event in stream.events:
@@ -227,6 +228,15 @@ class EventStore:
             params.append(until)
         rows = self.conn.execute(sql + " ORDER BY version", params).fetchall()
         return [event_from_row(row) for row in rows]
+
+    def _stream_versions(self, stream_ids: list[str]) -> dict[str, int]:
+        """The versions of several streams in one query (ingest adds a source to ~4 facts an item); absent = 0."""
+        if len(stream_ids) < 2:
+            return {stream_id: self.stream_version(stream_id) for stream_id in stream_ids}
+        rows = self.conn.execute(  # one index seek per stream, like stream_version (a GROUP BY reads every version)
+            "SELECT value, (SELECT MAX(version) FROM events WHERE stream_id = value) FROM json_each(?)",
+            (canonical_json(stream_ids),))  # fmt: skip
+        return {stream_id: version or 0 for stream_id, version in rows}
 
     def stream_version(self, stream_id: str) -> int:
         row = self.conn.execute("SELECT MAX(version) FROM events WHERE stream_id = ?", (stream_id,)).fetchone()

@@ -120,6 +120,29 @@ def test_an_updated_item_records_article_updated_not_a_duplicate(server, timelin
     assert len(events_of(timeline, "ArticleUpdated")) == 1
 
 
+
+def test_a_poll_projects_its_events_from_memory_and_they_equal_a_rebuild(server, timeline, db_path, clock,
+                                                                         monkeypatch):  # fmt: skip
+    """Ingest hands catch_up the events it appended instead of reading them back: same projections as a rebuild."""
+    from events.verify import verify
+
+    server.serve_file("/rss", "ingest/sco_news.rss", etag='"v1"')
+    server.serve_file("/atom", "ingest/other_outlet.atom", content_type="application/atom+xml")
+    config = make_config(db_path, server, {"steppe": "/rss", "caspian": "/atom"})
+    ing = ingestor(timeline, config, clock)
+    timeline.init()  # seed facts first, so the poll's facts meet facts it did not write
+    reads = []
+    read = EventStore.read
+    monkeypatch.setattr(EventStore, "read", lambda self, **kw: reads.append(kw) or read(self, **kw))
+    ing.poll(config.feeds[0])
+    ing.poll(config.feeds[1])
+    server.serve_file("/rss", "ingest/sco_news_updated.rss", etag='"v2"')
+    ing.poll(config.feeds[0])
+    assert reads == []  # every poll's events were projected from memory
+    assert len(events_of(timeline, "FactSourceAdded")) + len(events_of(timeline, "ArticleUpdated")) >= 1
+    monkeypatch.undo()
+    assert verify(timeline.store) == []
+
 def test_a_malformed_feed_keeps_the_entries_that_parse(server, timeline, db_path, clock):
     broken = (DATA / "ingest/sco_news.rss").read_text().replace("</channel>", "<item><title>SCO broken <b></item>")
     server.routes["/broken"] = Route(body=broken.encode())

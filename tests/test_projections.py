@@ -9,7 +9,8 @@ import pytest
 
 from events import projections
 from events.clock import FixedClock
-from events.facts import evolve, fact_recorded
+from events.facts import evolve, evolve_stream, fact_corrected, fact_recorded, fact_retracted, fact_source_added
+from events.errors import UnknownFact
 from events.model import Event
 from events.service import Timeline
 from events.store import EventStore, connect
@@ -35,6 +36,41 @@ def test_the_recorded_fast_row_is_the_folded_row(fields):
     event = _recorded(7, fields)
     assert projections._recorded_row(3, event) == projections._fact_row(3, evolve(None, event))
 
+
+
+def _stream_of(kinds: str) -> list[Event]:
+    """One fact's events: R recorded, S a source added, C corrected, X retracted, in the order given."""
+    events, state = [], None
+    for version, kind in enumerate(kinds, start=1):
+        at = T0 + dt.timedelta(minutes=version)
+        if kind == "R":
+            new = fact_recorded("f", {"date": "2024-07", "title": "T", "sources": []}, "feed")
+        elif kind == "S":
+            new = fact_source_added({"url": f"https://example.org/{version}", "title": None, "outlet": None,
+                                     "published": None}, article=f"a{version}")  # fmt: skip
+        elif kind == "C":
+            new = fact_corrected(state, {"title": f"T{version}"}, "typo")
+        else:
+            new = fact_retracted(state, "wrong")
+        events.append(Event(100 + version, f"e{version}", "f", version, new.type, 1, new.payload, {}, None, at))
+        state = evolve(state, events[-1])
+    return events
+
+
+@pytest.mark.parametrize("kinds", ["R", "RS", "RSSS", "RSSCSSX", "RCSSSSCS", "RXSS", "RSCSCSC"])
+def test_a_stream_folded_in_runs_equals_one_event_at_a_time(kinds):
+    events = _stream_of(kinds)
+    one_by_one = None
+    for event in events:
+        one_by_one = evolve(one_by_one, event)
+    assert evolve_stream(None, events) == one_by_one
+    for cut in range(1, len(events)):  # from a state already projected, as catch_up folds
+        assert evolve_stream(evolve_stream(None, events[:cut]), events[cut:]) == one_by_one
+
+
+def test_a_source_for_an_unknown_fact_is_refused_in_a_run_too():
+    with pytest.raises(UnknownFact):
+        evolve_stream(None, _stream_of("RSS")[1:])
 
 def _history(timeline: Timeline) -> None:
     """Facts recorded, corrected and retracted, so later chunks meet facts of earlier ones."""

@@ -96,6 +96,15 @@ def test_a_batch_of_ids_keeps_order_across_a_counter_overflow(monkeypatch):
     assert {uuid.UUID(i).variant for i in every} == {uuid.RFC_4122}
     assert batch[14][:13] == "40000000-0000" and batch[15][:13] == "40000000-0001"  # the 16th borrowed the next
 
+
+def test_streams_without_an_expected_version_continue_where_each_one_is(store):
+    """Their versions are looked up together (one query for several streams), and a stream named twice continues."""
+    store.append_to("a", [ev(1), ev(2)], expected_version=0)
+    store.append_to("c", [ev(3)], expected_version=0)
+    batch = [StreamAppend(s, (ev(9),), None) for s in ("a", "b", "a", "c")]
+    recorded = store.append(batch).events
+    assert [(e.stream_id, e.version) for e in recorded] == [("a", 3), ("b", 1), ("a", 4), ("c", 2)]
+
 def test_a_batch_is_atomic_across_streams(store):
     store.append_to("b", [ev()], expected_version=0)
     batch = [StreamAppend("a", (ev(1),), 0), StreamAppend("b", (ev(2),), 0)]  # b is at 1: conflict

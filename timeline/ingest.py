@@ -11,7 +11,7 @@ from events.clock import Clock, to_utc_text, utc_now
 from events.errors import ConcurrencyConflict, TimelineError
 from events.feed_status import feed_status, seen_article
 from events.leases import holder_name, release_lease, take_lease
-from events.model import StreamAppend
+from events.model import Event, StreamAppend
 from events.service import Timeline
 from events.store import write_transaction
 from events.tagging import TaggingRules, classify
@@ -59,6 +59,7 @@ class Ingestor:
         self.rules = TaggingRules.from_mapping(config.tagging)
         self.finder = finder or FactFinder(timeline.conn)
         self.lease_ttl = dt.timedelta(seconds=config.timeout_seconds * 4 + 120)
+        self.unprojected: list[Event] = []  # this poll's events, projected from memory at its end
 
     def poll(self, feed: Feed, *, respect_backoff: bool = False) -> PollReport:
         report = PollReport(feed.name)
@@ -73,6 +74,7 @@ class Ingestor:
             try:
                 self._poll_locked(feed, status, report)
             except Exception as error:  # a bug or a library surprise fails this feed's poll, not the process
+                self.unprojected.clear()  # rolled back with the poll's transaction
                 report.errors.append(f"poll failed: {type(error).__name__}: {str(error)[:300]}")
                 self._record_poll(feed, report, FetchResult(feed.url), self.clock(), status.error_streak + 1)
         finally:
@@ -80,6 +82,7 @@ class Ingestor:
         return report
 
     def _poll_locked(self, feed: Feed, status, report: PollReport) -> None:
+        self.unprojected.clear()
         started = self.clock()
         result = self.fetch(status.moved_to or feed.url, etag=status.etag, last_modified=status.last_modified)
         if result.error:
@@ -150,10 +153,12 @@ class Ingestor:
 
     def _append(self, batch: list[StreamAppend], *, key: str) -> None:
         try:
-            self.timeline.store.append(batch, idempotency_key=key)
+            result = self.timeline.store.append(batch, idempotency_key=key)
         except ConcurrencyConflict:  # a fact gained a source meanwhile: append after whatever is there
-            self.timeline.store.append([StreamAppend(s.stream_id, s.events, None) for s in batch],
-                                       idempotency_key=key)  # fmt: skip
+            result = self.timeline.store.append([StreamAppend(s.stream_id, s.events, None) for s in batch],
+                                                idempotency_key=key)  # fmt: skip
+        if not result.replayed:
+            self.unprojected.extend(result.events)
 
     def _record_poll(self, feed: Feed, report: PollReport, result: FetchResult, started: dt.datetime,
                      streak: int) -> None:  # fmt: skip
@@ -167,8 +172,10 @@ class Ingestor:
             "items_seen": report.new, "items_kept": report.kept, "problems": report.problems[:20],
             "item_errors": report.errors[:20] if streak == 0 else [],
         }  # fmt: skip
-        self.timeline.store.append_to(art.feed_stream(feed.name), [art.feed_polled(payload, f"feed:{feed.name}")])
-        self.timeline.catch_up()  # once per poll: the finder remembered this poll's facts meanwhile
+        polled = self.timeline.store.append_to(art.feed_stream(feed.name), [art.feed_polled(payload, f"feed:{feed.name}")])
+        self.unprojected.extend(polled.events)
+        self.timeline.catch_up(self.unprojected)  # once per poll: the finder remembered this poll's facts meanwhile
+        self.unprojected.clear()
         self.finder.forget_pending()
 
 
