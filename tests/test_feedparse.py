@@ -244,6 +244,18 @@ def test_relative_links_resolve_through_xml_base_against_the_feed_url(document, 
     parsed = _parse(document.encode(), base_url="https://example.org/feeds/x.xml")
     assert [item.link for item in parsed.items] == [link] and parsed.problems == ()
 
+
+def test_a_malformed_ipv6_link_is_dropped_not_the_item_or_the_feed():
+    """urljoin raises ValueError on 'http://[x': the link goes (with a note), the item and the feed stay."""
+    data = ('<rss version="2.0"><channel><title>t</title><link>http://[x</link>'
+            '<item><title>SCO summit</title><link>http://[x/story</link><guid>a1</guid></item>'
+            '<item><title>Second</title><link>https://example.com/b</link></item></channel></rss>')  # fmt: skip
+    parsed = _parse(data.encode(), base_url="https://example.com/feeds/x.xml")
+    assert parsed.link is None
+    assert [(item.title, item.link) for item in parsed.items] == [("SCO summit", None),
+                                                                  ("Second", "https://example.com/b")]
+    assert any("dropped link" in problem for problem in parsed.problems)
+
 @pytest.mark.parametrize("item, guid", [
     ("<guid>12345</guid>", "https://example.com/feeds/12345"),
     ("<link>https://example.com/a</link><guid>12345</guid>", "https://example.com/feeds/12345"),  # link first
@@ -350,6 +362,78 @@ def test_plain_text_of_many_tags_keeps_every_word_in_order():
     """Cut into pieces or not, the words come out whole and in order (cuts fall just before a '<')."""
     markup = "".join(f"<span class='w'>word{i}</span><i>,</i> " for i in range(TAGS_PER_CLEAN * 2))
     assert plain_text(markup).split() == [f"word{i}," for i in range(TAGS_PER_CLEAN * 2)]
+
+
+# --- shortcuts that must give what the long way gives -------------------------------
+
+WITHOUT_MARKUP = [
+    "", "   ", "plain words", "a\r\nb\rc\n", "1 > 0 and 2 >= 1", "tab\there\x00\x07bell", "\u202eflipped\u2066",
+    "no\xa0break", "\ufeffBOM first", "\x01\ufeffBOM after a control", "mid\ufeffBOM", "\ufffd\ufffe\uffff\U0010ffff",
+    "\U0001fffe nonchar", "line\u2028sep\x85next", "emoji 🇨🇳🤝🇷🇺", "\ud800lone surrogate", "'quotes' \"double\"",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", WITHOUT_MARKUP)
+def test_plain_text_without_markup_matches_the_way_through_nh3(text):
+    """Text with no '<' or '&' skips nh3 and html.unescape: the answer must be theirs (html5ever turns \\r
+    into \\n, drops NUL, and drops a leading U+FEFF, which therefore still goes the long way)."""
+    from timeline.feedparse import _strip_tags_once
+
+    assert plain_text(text) == _strip_tags_once(text)
+    assert plain_text(text, 3) == _strip_tags_once(text)[:3]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(st.characters(exclude_characters="<&") | st.sampled_from("\r\n\x00\x0c\ufeff\u202e\xa0\ufffe>"),
+                    max_size=40))
+def test_plain_text_without_markup_matches_the_way_through_nh3_for_any_text(text):
+    from timeline.feedparse import _strip_tags_once
+
+    assert plain_text(text) == _strip_tags_once(text)
+
+
+def test_the_reused_nh3_cleaner_cleans_like_nh3_clean():
+    import nh3
+
+    from timeline.feedparse import _DROP_WITH_CONTENT, _strip_all_tags
+
+    payloads = [p["payload"] for p in json.loads((FEEDS.parent / "xss" / "payloads.json").read_text("utf-8"))]
+    for markup in payloads + ["<p>a</p>\r\n<b>b</b>", "<!-- c --><style>x</style>d", "\ufeff<i>e</i>"]:
+        assert _strip_all_tags(markup) == nh3.clean(markup, tags=set(), clean_content_tags=_DROP_WITH_CONTENT)
+
+
+def test_entry_keys_read_with_dict_get_are_not_aliased_by_feedparser():
+    """parse_feed reads these with dict.get, skipping FeedParserDict's aliasing, which must not apply to them."""
+    special = {"category", "enclosures", "license", "updated", "updated_parsed"}  # FeedParserDict.__getitem__
+    read = {"title", "id", "link", "summary", "content", "tags", "author", "author_detail"}
+    assert not read & (special | set(feedparser.FeedParserDict.keymap))
+    entry = feedparser.FeedParserDict()
+    entry["guid"], entry["description"] = "g", "d"  # stored under the aliases' targets, as feedparser stores them
+    assert (dict.get(entry, "id"), dict.get(entry, "summary")) == ("g", "d")
+
+
+@pytest.mark.parametrize("raw, base, link", [
+    ("https://e.org/a?x=1&amp;region=2", "", "https://e.org/a?x=1&amp;region=2"),  # kept undecoded
+    ("https://e.org/a?x=1&region=2", "", "https://e.org/a?x=1&region=2"),
+    ("jav&#x09;ascript:alert(1)", "https://e.org/", None),  # judged decoded
+    ("javascript:alert(1)", "https://e.org/", None),
+    ("/a b", "https://e.org/feed", "https://e.org/a%20b"),
+    ("/a", "", None),
+    ("http://[::1", "", None),
+])  # fmt: skip
+def test_safe_link(raw, base, link):
+    from timeline.feedparse import _safe_link
+
+    assert _safe_link(raw, base) == link
+
+
+@pytest.mark.parametrize("guid", ["//[broken", "[::1]x", "a\tb"])
+def test_an_id_without_a_colon_that_urljoin_refuses_is_kept_as_it_is(guid):
+    """urlsplit is skipped for ids with no ':'; its ValueError still comes, from urljoin, and the raw id is kept."""
+    item = f'<item><title>a</title><guid isPermaLink="false">{guid}</guid></item>'  # a permalink would be the link too
+    data = f'<rss version="2.0"><channel><title>t</title>{item}</channel></rss>'
+    expected = {"//[broken": "//[broken", "[::1]x": "https://example.com/feeds/[::1]x", "a\tb": "https://example.com/feeds/ab"}
+    assert _parse(data.encode(), base_url="https://example.com/feeds/x.xml").items[0].guid == expected[guid]
 
 
 # --- arbitrary input ----------------------------------------------------------------
