@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, replace
 
 from events.dates import FuzzyDate, human_span, parse_optional
 from events.gazetteer import kind_of, tags_for
-from events.relative_dates import DateMention, bounds_between, clause_bounds, find_dates, tense_markers
+from events.relative_dates import DateMention, bounds_between, clause_bounds, find_dates, opening_tense, tense_markers
 
 TITLE_LIMIT = 120
 # Prose sentences run to a few hundred characters. Anything longer is a list, a
@@ -158,6 +158,17 @@ _ADVERBS = {"last", "already", "also", "then", "later", "recently", "first", "on
 
 
 def _starts_with_verb(part: str) -> bool:
+    """"Already met the envoy": no word but adverbs before the first verb.
+
+    Unless the first word is an adverb, the verb must be that word itself, which
+    its first two words decide: read no further (most parts start with a noun).
+    """
+    first = part.split(maxsplit=1)
+    # A piece of the first word before a later verb holds a character outside A-Z and a-z
+    # (else the two would be one word), and of those only the Kelvin sign lowercases to one.
+    if first and first[0].lower() not in _ADVERBS and "\u212a" not in first[0]:
+        opening = opening_tense(part)
+        return opening is not None and opening[1] is not None and opening[0] == len(part) - len(part.lstrip())
     markers = tense_markers(part)
     return bool(markers) and all(w.lower() in _ADVERBS for w in part[: markers[0][0]].split())
 
@@ -186,8 +197,8 @@ def fact_title(sentence: str, span: tuple[int, int], others: list[tuple[int, int
     if _words(sentence[low:high]) < 5:
         low, high = 0, len(sentence)
     ranges = _without_insertions(sentence, (low, high), span)
-    clause = clause_bounds(sentence, span)
-    if _holds_other(ranges, others) and not _holds_other([clause], others):
+    clause = clause_bounds(sentence, span) if _holds_other(ranges, others) else None  # most hold no other date
+    if clause and not _holds_other([clause], others):
         part = _tidy(sentence[clause[0]: clause[1]])
         if _usable(part):
             return clip(_with_subject(part, sentence, clause[0]))
@@ -198,17 +209,20 @@ def fact_title(sentence: str, span: tuple[int, int], others: list[tuple[int, int
 
 
 def _contains(outer: DateMention, inner: DateMention) -> bool:
+    if outer.start.precision == inner.start.precision:  # not coarser: no need for the days
+        return False
     outer_last = (outer.end or outer.start).last_day()
     inner_last = (inner.end or inner.start).last_day()
-    coarser = outer.start.precision != inner.start.precision
-    return coarser and outer.start.first_day() <= inner.start.first_day() and inner_last <= outer_last
+    return outer.start.first_day() <= inner.start.first_day() and inner_last <= outer_last
 
 
 def _framing(mention: DateMention, others: list[DateMention], sentence: str) -> bool:
     """"attacks this year, with 145 killed in March": "this year" only frames the finer date."""
+    inside = [other for other in others if other is not mention and _contains(mention, other)]
+    if not inside:  # the usual case: no segment to compare
+        return False
     segment = segment_bounds(sentence, mention.span)
-    return any(_contains(mention, other) and segment == segment_bounds(sentence, other.span)
-               for other in others if other is not mention)
+    return any(segment == segment_bounds(sentence, other.span) for other in inside)
 
 
 def _fact(mention: DateMention, sentence: str, tags: tuple[str, ...],
@@ -249,20 +263,31 @@ _STOPWORDS = frozenset(
 )
 
 
+_WORD = re.compile(r"[a-z0-9][a-z0-9'’.-]*[a-z0-9]|[a-z0-9]")
+_POSSESSIVE = ("'s", "’s")
+
+
 @functools.lru_cache(maxsize=8192)
 def keywords(text: str) -> frozenset[str]:
     """Content words, lowercased, without possessives or plural s, for comparing two reports.
 
     Cached: ingest compares each new fact with every fact already on its date.
     """
-    words = re.findall(r"[a-z0-9][a-z0-9'’.-]*[a-z0-9]|[a-z0-9]", text.lower())
-    stems = {re.sub(r"['’]s$", "", w) for w in words}
+    stems = {w[:-2] if w.endswith(_POSSESSIVE) else w for w in _WORD.findall(text.lower())}
     stems = {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in stems}
-    return frozenset(w for w in stems if w not in _STOPWORDS)
+    return frozenset(stems.difference(_STOPWORDS))
+
+
+@functools.lru_cache(maxsize=8192)
+def _report_words(title: str, summary: str) -> frozenset[str]:
+    """keywords of title and summary: keyed by the pair, no joined string is built and hashed per comparison."""
+    return keywords(title + " " + summary)
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / len(a | b) if a | b else 0.0
+    shared = len(a & b)
+    union = len(a) + len(b) - shared  # len(a | b) without building it
+    return shared / union if union else 0.0
 
 
 def _strong_tags(fact: ExtractedFact) -> set[str]:
@@ -279,9 +304,13 @@ def same_fact(a: ExtractedFact, b: ExtractedFact) -> bool:
     """Two reports of one fact: same date and precision, overlapping names and words."""
     if (a.date, a.precision) != (b.date, b.precision):
         return False
-    words = _jaccard(keywords(a.title + " " + a.summary), keywords(b.title + " " + b.summary))
+    words = _jaccard(_report_words(a.title, a.summary), _report_words(b.title, b.summary))
+    if words >= 0.4:
+        return True
+    if words < 0.1:  # too few words in common for the tags to decide: skip reading them
+        return False
     shared = len(_strong_tags(a) & _strong_tags(b))
-    if words >= 0.4 or (shared >= 2 and words >= 0.1):
+    if shared >= 2:
         return True
     return shared >= 1 and _tag_overlap(a, b) >= 0.6 and words >= 0.2
 

@@ -46,11 +46,12 @@ def _alias_tokens(alias: str) -> tuple[str, ...]:
     return tuple(f"[{c}{c.upper()}]" if c.upper() != c else re.escape(c) for c in alias)
 
 
-def _trie_pattern(tokens: list[tuple[str, ...]]) -> str:
+def _trie_pattern(tokens: list[tuple[str, ...]], after_first: str = "") -> str:
     """The aliases as a prefix tree, so the regex engine reads each position once instead of once per alias.
 
     Children are tried longest first and a shorter alias is an optional tail, so
     the longest alias ending at a word boundary wins, as with a longest-first list.
+    after_first follows the first token of every alias.
     """
     trie: dict = {}
     for alias in tokens:
@@ -62,16 +63,16 @@ def _trie_pattern(tokens: list[tuple[str, ...]]) -> str:
     def depth(node: dict) -> int:
         return max((1 + depth(child) for key, child in node.items() if key), default=0)
 
-    def pattern(node: dict) -> str:
+    def pattern(node: dict, after: str = "") -> str:
         branches = sorted((key for key in node if key), key=lambda key: -depth(node[key]))
         if not branches:
             return ""
-        body = "|".join(key + pattern(node[key]) for key in branches)
+        body = "|".join(key + after + pattern(node[key]) for key in branches)
         if "" in node:  # an alias ends here: the rest is optional
             return f"(?:{body})?"
         return body if len(branches) == 1 else f"(?:{body})"
 
-    return pattern(trie)
+    return pattern(trie, after_first)
 
 
 @dataclass(frozen=True)
@@ -104,16 +105,33 @@ def _alias_pattern(alias: str) -> str:
     return f"(?i:{escaped})" if _any_case(alias) else escaped
 
 
+# (?<!\w) moved one character on: the character before the first one is no word character.
+_WORD_START_BEHIND = r"(?<!\w[\s\S])"
+
+
+def _finder(slugs: dict[str, str]) -> re.Pattern[str]:
+    """The prefix tree between word boundaries.
+
+    Without any-case aliases (the names, nearly all capitalised) the word-start
+    check goes after each first character, so the pattern starts with a
+    character set the regex engine skips along instead of trying every position.
+    With them, most letters could start an alias and the check first fails sooner.
+    """
+    tokens = [_alias_tokens(alias) for alias in slugs]
+    if any(_any_case(alias) for alias in slugs):
+        return re.compile(rf"(?<!\w)(?:{_trie_pattern(tokens)})(?!\w)")
+    return re.compile(rf"(?:{_trie_pattern(tokens, _WORD_START_BEHIND)})(?!\w)")
+
+
 def _matcher(group: tuple[Entry, ...]) -> _Matcher:
     slugs: dict[str, str] = {}
     for entry in group:
         for alias in entry.aliases:
             slugs[alias] = entry.slug
-    tree = _trie_pattern([_alias_tokens(alias) for alias in slugs])
     longest_first = "|".join(_alias_pattern(alias) for alias in sorted(slugs, key=len, reverse=True))
     exact_starts = {alias[0].lower() for alias in slugs if not _any_case(alias)}
     any_case_starts = {alias[0] for alias in slugs if _any_case(alias)}
-    return _Matcher(re.compile(rf"(?<!\w)(?:{tree})(?!\w)"), re.compile(rf"(?<!\w)(?:{longest_first})(?!\w)"),
+    return _Matcher(_finder(slugs), re.compile(rf"(?<!\w)(?:{longest_first})(?!\w)"),
                     slugs, frozenset(exact_starts & any_case_starts))  # fmt: skip
 
 

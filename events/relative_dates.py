@@ -79,7 +79,7 @@ Resolved = tuple[FuzzyDate, FuzzyDate | None, float] | None
 
 @dataclass(frozen=True)
 class Rule:
-    """needs: the cues (see CUES) the pattern cannot match without, so a sentence lacking one skips it."""
+    """needs: the cues (see _cues) the pattern cannot match without, so a sentence lacking one skips it."""
 
     name: str
     pattern: re.Pattern[str]
@@ -104,6 +104,8 @@ _NOT_PAST = {"expected", "scheduled", "red", "need", "speed", "feed", "indeed", 
              "armed", "allied", "disputed", "related", "limited", "advanced", "detailed", "interested",
              "concerned", "unprecedented", "centered", "centred", "planned", "proposed", "embed",
              "seed", "exceed", "proceed", "succeed", "breed", "bleed", "weed", "deed", "greed", "shed"}
+# Every word that _is_future_phrase or _is_past_word can accept, besides those ending in "ed".
+_TENSE_WORDS = _FUTURE_WORDS | _FUTURE_BEFORE_TO | _SCHEDULED | _PAST_WORDS
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
 _CLAUSE_BREAK = re.compile(
     r",(?!\d)|[;:()\"“”—–]|\b(?:that|which|who|while|but|because|although|whereas|after|before|when|since)\b"
@@ -115,9 +117,18 @@ def _tokens(sentence: str) -> list[tuple[int, str]]:
     """Words with their offsets, lowercased, except "May" which stays the month and no modal.
 
     "we'll" counts as "will"; the parts of "U.S.-led" or "Moscow-Beijing" after a hyphen are skipped.
+    The sentence is lowercased once rather than word by word, unless lowercasing
+    changes its length ("İ" becomes two characters) and the offsets would drift.
     """
-    return [(m.start(), _word(m.group(0))) for m in _TOKEN.finditer(sentence)
-            if m.start() == 0 or sentence[m.start() - 1] != "-"]
+    lowered = sentence.lower().replace("’", "'")
+    if len(lowered) != len(sentence):
+        return [(m.start(), _word(m.group(0))) for m in _TOKEN.finditer(sentence)
+                if m.start() == 0 or sentence[m.start() - 1] != "-"]
+    tokens = [(m.start(), lowered[m.start(): m.end()]) for m in _TOKEN.finditer(sentence)
+              if m.start() == 0 or sentence[m.start() - 1] != "-"]
+    if "'ll" in lowered or "May" in sentence:  # rare: only then look at each word again
+        tokens = [(start, _word(sentence[start: start + len(word)])) for start, word in tokens]
+    return tokens
 
 
 def _word(token: str) -> str:
@@ -152,12 +163,33 @@ def tense_markers(sentence: str) -> tuple[tuple[int, str], ...]:
     words = [word for _, word in tokens]
     markers, covered_until = [], -1
     for i, (offset, word) in enumerate(tokens):
+        if word not in _TENSE_WORDS and not word.endswith("ed"):
+            continue  # most words: neither test below can hold
         if _is_future_phrase(words, i):
             markers.append((offset, "future"))
             covered_until = i + 3
         elif i > covered_until and _is_past_word(word):
             markers.append((offset, "past"))
     return tuple(markers)
+
+
+def opening_tense(sentence: str) -> tuple[int, Tense] | None:
+    """The first word's offset and the tense it shows, read from two words instead of all.
+
+    Whenever tense_markers(sentence) starts on the first word, its first marker is this.
+    """
+    tokens = []
+    for match in _TOKEN.finditer(sentence):  # the first two of _tokens(sentence)
+        if match.start() == 0 or sentence[match.start() - 1] != "-":
+            tokens.append((match.start(), _word(match.group(0))))
+            if len(tokens) == 2:
+                break
+    if not tokens:
+        return None
+    words = [word for _, word in tokens]
+    if _is_future_phrase(words, 0):
+        return tokens[0][0], "future"
+    return tokens[0][0], "past" if _is_past_word(words[0]) else None
 
 
 def clause_bounds(sentence: str, span: tuple[int, int]) -> tuple[int, int]:
@@ -167,7 +199,7 @@ def clause_bounds(sentence: str, span: tuple[int, int]) -> tuple[int, int]:
 
 def bounds_between(breaks: re.Pattern[str], sentence: str, span: tuple[int, int]) -> tuple[int, int]:
     """The stretch of the sentence around a span, cut at the nearest break on each side."""
-    ends, starts = _breaks(breaks, sentence)
+    ends, starts = _breaks(breaks.pattern, breaks.flags, sentence)
     before = bisect.bisect_right(ends, span[0])  # breaks ending at or before the span's start
     after = bisect.bisect_left(starts, span[1])  # the first break starting at or after its end
     low = ends[before - 1] if before else 0
@@ -176,25 +208,31 @@ def bounds_between(breaks: re.Pattern[str], sentence: str, span: tuple[int, int]
 
 
 @functools.lru_cache(maxsize=64)
-def _breaks(breaks: re.Pattern[str], sentence: str) -> tuple[list[int], list[int]]:
-    """Where the breaks end and start, each sorted; cached because every date of a sentence asks."""
-    found = [match.span() for match in breaks.finditer(sentence)]
+def _breaks(pattern: str, flags: int, sentence: str) -> tuple[list[int], list[int]]:
+    """Where the breaks end and start, each sorted; cached because every date of a sentence asks.
+
+    Keyed by the pattern's text: hashing a compiled pattern hashes its whole program, every call.
+    """
+    found = [match.span() for match in re.compile(pattern, flags).finditer(sentence)]
     return [end for _, end in found], [start for start, _ in found]
 
 
-def _nearest(markers: list[tuple[int, str]], low: int, high: int, span: tuple[int, int]) -> Tense:
-    """The closest marker before the span wins: in English the verb comes before its time adjunct."""
-    before = [m for m in markers if low <= m[0] < span[0]]
-    after = [m for m in markers if span[1] <= m[0] < high]
-    if before:
-        return before[-1][1]
-    return after[0][1] if after else None
-
-
 def tense_at(sentence: str, span: tuple[int, int]) -> Tense:
+    """The closest marker before the span in its clause, else the first after it there, else the same in the sentence.
+
+    The closest marker before wins: in English the verb comes before its time
+    adjunct. The clause is only looked for when the nearest markers on either
+    side disagree, as every other case has one answer whatever the clause.
+    """
     markers = tense_markers(sentence)
+    before = [m for m in markers if m[0] < span[0]]
+    after = next((m for m in markers if m[0] >= span[1]), None)
+    if not before:
+        return after[1] if after else None
+    if after is None or after[1] == before[-1][1]:
+        return before[-1][1]
     low, high = clause_bounds(sentence, span)
-    return _nearest(markers, low, high, span) or _nearest(markers, 0, len(sentence), span)
+    return after[1] if before[-1][0] < low and after[0] < high else before[-1][1]
 
 
 # ---------------------------------------------------------------- resolution helpers
@@ -340,6 +378,9 @@ def _year_span(m: re.Match[str], ctx: Context) -> Resolved:
     return (FuzzyDate(first), FuzzyDate(last), 0.85) if last > first else None
 
 
+_AMOUNT_TAIL = re.compile(r"[$£€]\s*$|\d[,.]?$")  # "$ 2000", "1,2000"
+
+
 def _year(m: re.Match[str], ctx: Context) -> Resolved:
     """"in 2022 killed" is a year; "the 2000 killed" and "of 2000 troops" count people."""
     before = ctx.sentence[max(0, m.start("y") - 3): m.start("y")]  # "$ 2000", "1,2000": only the tail counts
@@ -347,7 +388,7 @@ def _year(m: re.Match[str], ctx: Context) -> Resolved:
     participle = counted and counted[0].strip().lower() in _PARTICIPLES
     if counted and (m["pre"].lower() in {"the", "of", "and", "to", "around"} or not participle):
         return None
-    if re.search(r"[$£€]\s*$|\d[,.]?$", before):
+    if _AMOUNT_TAIL.search(before):
         return None
     return FuzzyDate(int(m["y"])), None, 0.85
 
@@ -476,10 +517,10 @@ RULES: tuple[Rule, ...] = (
     Rule("relative-day", re.compile(
         r"\b(?P<w>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|today|tonight|yesterday|"
         r"tomorrow|this\s+morning|this\s+afternoon|this\s+evening|last\s+night)\b", re.IGNORECASE),
-        _relative_day),
+        _relative_day, needs=frozenset({"relative-day"})),
     Rule("relative-period", re.compile(
         r"\b(?P<q>last|this|next|earlier\s+this|later\s+this)\s+(?P<u>week|month|year|weekend)\b",
-        re.IGNORECASE), _relative_period),
+        re.IGNORECASE), _relative_period, needs=frozenset({"relative-period"})),
     Rule("weekday-span", re.compile(
         rf"\b(?:(?P<between>between\s+)|(?:from|on)\s+)?(?P<wd1>{WEEKDAY})\s*(?P<join>and|to|until|till|through|-|–)"
         rf"\s*(?P<wd2>{WEEKDAY})(?:\s+(?P<wk>last|next|this)\s+week)?\b"), _weekday_span, needs=frozenset({"weekday"})),
@@ -512,26 +553,64 @@ _RELATIVE_CLAUSE = re.compile(r",\s*(?:which|who)\b[^,]*$")
 # no month or weekday, and most of the extractor's time went to rules that
 # could not match.
 CUES = {
-    "digit": re.compile(r"\d"),
-    "iso": re.compile(r"\d{4}-\d\d-\d\d"),
-    "year": re.compile(YEAR),
-    "ordinal": re.compile(rf"\d{ORD}", re.IGNORECASE),
     "month": re.compile(MONTH),
     "weekday": re.compile(WEEKDAY),
-    "ago": re.compile(r"ago\b", re.IGNORECASE),
 }
+_DIGIT = re.compile(r"\d")
+# These need a digit: a sentence without one (most of them) skips their searches.
+# "iso" looks for the "-MM-DD" of a date, which the regex engine finds fast from its "-".
+DIGIT_CUES = {
+    "iso": re.compile(r"-\d\d-\d\d"),
+    "year": re.compile(YEAR),
+    "ordinal": re.compile(rf"\d{ORD}", re.IGNORECASE),
+}
+# Words the case-insensitive rules cannot match without ("tonight" holds "night"), looked
+# up in the lowercased sentence: far cheaper than a case-insensitive search.
+WORD_CUES = {
+    "ago": ("ago",),
+    "relative-day": ("today", "yesterday", "tomorrow", "morning", "afternoon", "evening", "night"),
+    "relative-period": ("week", "month", "year"),
+}
+# The only letters outside ASCII that re.IGNORECASE matches with ASCII ones ("ſ" is "s",
+# the Kelvin sign "k"): a sentence holding one is not judged by its lowercase form.
+_ODD_CASE = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def _lowercase(sentence: str) -> str | None:
+    """The sentence lowercased, or None when a word missing from it could still match case-insensitively."""
+    if sentence.isascii() or not _ODD_CASE.search(sentence):
+        return sentence.lower()
+    return None
+
+
+def _holds_any(lowered: str | None, words: tuple[str, ...]) -> bool:
+    """False only when a case-insensitive regex that needs one of these lowercase words cannot match."""
+    if lowered is None:
+        return True
+    for word in words:
+        if word in lowered:
+            return True
+    return False
 
 
 def _cues(sentence: str) -> frozenset[str]:
-    return frozenset(name for name, cue in CUES.items() if cue.search(sentence))
+    found = [name for name, cue in CUES.items() if cue.search(sentence)]
+    if _DIGIT.search(sentence):
+        found.append("digit")
+        found += [name for name, cue in DIGIT_CUES.items() if cue.search(sentence)]
+    lowered = _lowercase(sentence)
+    found += [name for name, words in WORD_CUES.items() if _holds_any(lowered, words)]
+    return frozenset(found)
 
 
-def _candidates(ctx: Context) -> list[DateMention]:
+@functools.lru_cache(maxsize=None)  # few sets of cues occur: at most 2**9
+def _rules_for(cues: frozenset[str]) -> tuple[Rule, ...]:
+    return tuple(rule for rule in RULES if rule.needs <= cues)
+
+
+def _candidates(ctx: Context, rules: tuple[Rule, ...]) -> list[DateMention]:
     found = []
-    cues = _cues(ctx.sentence)
-    for rule in RULES:
-        if not rule.needs <= cues:
-            continue
+    for rule in rules:
         for match in rule.pattern.finditer(ctx.sentence):
             mention = _resolve(rule, match, ctx)
             if mention:
@@ -552,10 +631,12 @@ def _resolve(rule: Rule, match: re.Match[str], ctx: Context) -> DateMention | No
     return DateMention(start, end, match.span(), rule.name, confidence)
 
 
+_RULE_ORDER = {rule.name: i for i, rule in enumerate(RULES)}
+
+
 def _longest_first(mentions: list[DateMention]) -> list[DateMention]:
     """Where two expressions overlap the longer one wins ("15 September 2022" over "September 2022")."""
-    order = {rule.name: i for i, rule in enumerate(RULES)}
-    ranked = sorted(mentions, key=lambda m: (m.span[0] - m.span[1], order[m.rule], m.span[0]))
+    ranked = sorted(mentions, key=lambda m: (m.span[0] - m.span[1], _RULE_ORDER[m.rule], m.span[0]))
     kept: list[DateMention] = []
     for mention in ranked:
         if all(mention.span[1] <= k.span[0] or mention.span[0] >= k.span[1] for k in kept):
@@ -565,6 +646,8 @@ def _longest_first(mentions: list[DateMention]) -> list[DateMention]:
 
 def _days_count(sentence: str, span: tuple[int, int]) -> int | None:
     """"for two days from the 15th", "a two-day summit starting on the 15th", "from Monday for three days"."""
+    if not _holds_any(_lowercase(sentence), ("days", "-day")):  # what each pattern below needs
+        return None
     before = sentence[: span[0]]
     match = _FOR_DAYS_BEFORE.search(before) or _N_DAY_BEFORE.search(before) or \
         _FOR_DAYS_AFTER.match(sentence, span[1])
@@ -585,10 +668,15 @@ def _with_duration(mention: DateMention, sentence: str) -> DateMention:
     return replace(mention, end=_day(last))
 
 
+_LETTERS = re.compile(r"[A-Za-z]+")
+_FIRST_WORD = re.compile(r"([A-Za-z]+)\s")
+_NEXT_WORD = re.compile(r"\s+([A-Za-z][A-Za-z-]*)")
+
+
 def _determiner_before(sentence: str, span: tuple[int, int]) -> tuple[str, str]:
     """The determiner of a date used as an adjective ("the March attack"), and the word before it."""
-    words = ["", ""] + [w.lower() for w in re.findall(r"[A-Za-z]+", sentence[: span[0]])]
-    first = re.match(r"([A-Za-z]+)\s", sentence[span[0]: span[1]])
+    words = ["", ""] + [w.lower() for w in _LETTERS.findall(sentence, 0, span[0])[-2:]]  # only two are read
+    first = _FIRST_WORD.match(sentence, span[0], span[1])
     if first and first.group(1).lower() in _DETERMINERS:
         words.append(first.group(1).lower())
     return words[-1], words[-2]
@@ -601,7 +689,7 @@ def is_referential(sentence: str, mention: DateMention) -> bool:
     if mention.rule not in {"month", "year", "month-year"}:
         return False
     determiner, before = _determiner_before(sentence, mention.span)
-    noun = re.match(r"\s+([A-Za-z][A-Za-z-]*)", sentence[mention.span[1]:])
+    noun = _NEXT_WORD.match(sentence, mention.span[1])
     is_noun = bool(noun) and noun.group(1).lower() not in _FUNCTION_WORDS
     return determiner in _DETERMINERS and before not in _ADJUNCT and is_noun
 
@@ -612,6 +700,10 @@ def find_dates(sentence: str, published: dt.date) -> list[DateMention]:
     Rules are regexes; where two overlap the longer wins. Dates keep the precision
     the text gave: "in May" is a month, never its first day.
     """
-    ctx = Context(sentence, published)
-    mentions = [_with_duration(m, sentence) for m in _longest_first(_candidates(ctx))[:MAX_MENTIONS]]
-    return [replace(m, referential=is_referential(sentence, m)) for m in mentions]
+    rules = _rules_for(_cues(sentence))
+    if not rules:  # most sentences: no cue of a date at all
+        return []
+    found = _longest_first(_candidates(Context(sentence, published), rules))[:MAX_MENTIONS]
+    mentions = [_with_duration(m, sentence) for m in found]
+    # A mention is made not referential: copy only the few that are.
+    return [replace(m, referential=True) if is_referential(sentence, m) else m for m in mentions]

@@ -4,13 +4,14 @@ import dataclasses
 import datetime as dt
 import importlib.util
 import json
+import re
 import sys
 from pathlib import Path
 
 import pytest
 
 from tests.needs import shared_path
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from events.dates import FuzzyDate
@@ -386,3 +387,84 @@ def test_extraction_meets_the_targets_on_every_gold_file(path):
     result = evaluator.evaluate(path)
     assert result.recall >= evaluator.RECALL_TARGET, evaluator.report([result], verbose=True)
     assert result.precision >= evaluator.PRECISION_TARGET, evaluator.report([result], verbose=True)
+
+
+# ---------------------------------------------------------------- shortcuts give what the long way gives
+
+
+def test_the_lowercase_cues_know_every_letter_ignorecase_matches_with_an_ascii_one():
+    """A sentence is judged by its lowercase form only when it holds none of these (relative_dates._ODD_CASE)."""
+    from events.relative_dates import _ODD_CASE
+
+    beyond_ascii = "".join(map(chr, range(128, 0x110000)))
+    odd = {c for letter in "abcdefghijklmnopqrstuvwxyz" for c in re.findall(letter, beyond_ascii, re.IGNORECASE)}
+    assert odd == set(_ODD_CASE.pattern.strip("[]"))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Officials met YESTERDAY.", [("2024-07-02", None)]),
+        ("The summit will run for two dayſ from the 15th.", [("2024-07-15", "2024-07-16")]),  # "ſ" is "s"
+        ("The envoy arrived last wee\u212a.", [("2024-06-24", "2024-06-30")]),  # a Kelvin sign
+        ("The envoy arrived LAST WEEK.", [("2024-06-24", "2024-06-30")]),
+        ("The talks ended Three Days AGO.", [("2024-06-30", None)]),
+        ("The summit will run FOR TWO DAYS from the 15th.", [("2024-07-15", "2024-07-16")]),
+    ],
+)
+def test_case_insensitive_words_are_found_in_any_case(sentence, expected):
+    assert dated(sentence, WED_3_JULY_2024) == expected
+
+
+SALAD = st.lists(st.sampled_from(
+    ["already", "Already", "then", "has", "had", "met", "will", "we’ll", "may", "May", "is", "expected", "to",
+     "plans", "have", "said", "based", "the", "envoy", "Iran", "U.S.-led", "ab'Cd", "K", "on", "Monday", ",",
+     "that", "and", "was", "last", "week", "due", "are", "signed", "-", "(", "’", "İ"]), max_size=12)
+
+
+def _nearest(markers, low, high, span):
+    before = [m for m in markers if low <= m[0] < span[0]]
+    after = [m for m in markers if span[1] <= m[0] < high]
+    return before[-1][1] if before else (after[0][1] if after else None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=SALAD, at=st.integers(0, 12))
+@example(words=["they", "met", ",", "will", "sign"], at=3)  # the clause decides: future
+@example(words=["they", "met", ",", "and", "will", "sign"], at=3)  # neither is in the clause: past
+def test_tense_at_gives_what_reading_its_clause_first_gives(words, at):
+    from events.relative_dates import clause_bounds, tense_at, tense_markers
+
+    sentence = " ".join(words[:at] + ["15 May"] + words[at:])
+    start = sentence.index("15 May")
+    span = (start, start + len("15 May"))
+    markers = tense_markers(sentence)
+    low, high = clause_bounds(sentence, span)
+    expected = _nearest(markers, low, high, span) or _nearest(markers, 0, len(sentence), span)
+    assert tense_at(sentence, span) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=SALAD, spaces=st.sampled_from(["", " ", "  "]))
+def test_a_part_starts_with_its_verb_as_reading_all_its_words_says(words, spaces):
+    from events.extract import _ADVERBS, _starts_with_verb
+    from events.relative_dates import opening_tense, tense_markers
+
+    part = spaces + " ".join(words)
+    markers = tense_markers(part)
+    expected = bool(markers) and all(w.lower() in _ADVERBS for w in part[: markers[0][0]].split())
+    assert _starts_with_verb(part) == expected
+    if markers and opening_tense(part)[0] == markers[0][0]:
+        assert opening_tense(part) == markers[0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(st.sampled_from(list("aSs'’.-09 xyzK\n") + ["the", "is", "news", "class"]), max_size=30))
+def test_keywords_are_the_stems_of_the_words_less_stopwords(pieces):
+    from events.extract import _STOPWORDS, keywords
+
+    text = "".join(pieces)
+    words = re.findall(r"[a-z0-9][a-z0-9'’.-]*[a-z0-9]|[a-z0-9]", text.lower())
+    stems = {re.sub(r"['’]s$", "", w) for w in words}
+    stems = {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in stems}
+    assert keywords(text) == frozenset(w for w in stems if w not in _STOPWORDS)

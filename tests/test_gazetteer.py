@@ -95,3 +95,19 @@ def test_the_longest_alias_wins_when_a_lowercase_and_a_capitalised_alias_share_a
     matcher = _matcher((Entry("a", "theme", ("x",)), Entry("b", "theme", ("xyzwvu",)),
                         Entry("c", "theme", ("X Y",))))  # fmt: skip
     assert list(matcher.found("X Y and x y and XYZWVU")) == ["X Y", "x", "XYZWVU"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["China", "xChina China", "Xi,Xi.Xi-Xi_Xi Xi2 2Xi éXi Xi", "U.S.U.S. U.S.-led (U.N.)",
+     "the Shanghai Cooperation Organization", "el-Sisi and Sisi; Mr el-Sisi", "Kazakhstan\nKazakh\tKazakhstani",
+     "ÜChina Китай China"],
+)
+def test_the_word_start_check_after_the_first_character_finds_what_the_check_before_it_finds(text):
+    """The names' finder checks the word start one character in, so the regex engine can skip to capitals."""
+    from events.gazetteer import _alias_tokens, _matchers, _trie_pattern
+
+    names = _matchers()[0]
+    plain = re.compile(rf"(?<!\w)(?:{_trie_pattern([_alias_tokens(a) for a in names.slugs])})(?!\w)")
+    assert "(?<!\\w)" not in names.finder.pattern[:10]
+    assert [m.span() for m in names.finder.finditer(text)] == [m.span() for m in plain.finditer(text)]
