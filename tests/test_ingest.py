@@ -17,6 +17,7 @@ from tests.feed_server import DATA, FeedServer, Route
 from timeline.cli import cli
 from timeline.config import config_from_mapping
 from timeline.fetch import Fetcher, FetchLimits
+from timeline.facts_from_articles import Existing
 from timeline.ingest import Ingestor, backoff
 
 NOW = dt.datetime(2024, 5, 23, 12, 0, tzinfo=dt.timezone.utc)
@@ -142,6 +143,24 @@ def test_a_poll_projects_its_events_from_memory_and_they_equal_a_rebuild(server,
     assert len(events_of(timeline, "FactSourceAdded")) + len(events_of(timeline, "ArticleUpdated")) >= 1
     monkeypatch.undo()
     assert verify(timeline.store) == []
+
+
+def test_the_finder_reads_candidates_as_the_extractor_sees_recorded_facts(server, timeline, db_path, clock):
+    """FactFinder reads a narrow row per candidate (no sources); it must equal as_extracted of the full state."""
+    from events.projections import load_states
+    from timeline.facts_from_articles import _CANDIDATES, _candidate, as_extracted
+
+    server.serve_file("/rss", "ingest/sco_news.rss")
+    config = make_config(db_path, server, {"steppe": "/rss"})
+    ingestor(timeline, config, clock).poll(config.feeds[0])
+    timeline.init()
+    rows = timeline.conn.execute("SELECT fact_id, sort_key, date FROM facts").fetchall()
+    states = load_states(timeline.conn, [fact_id for fact_id, _, _ in rows])
+    assert len(rows) > 20
+    for fact_id, sort_key, date in rows:
+        found = {c[1].fact_id: c for c in map(_candidate, timeline.conn.execute(_CANDIDATES, (sort_key, date)))}
+        state = states[fact_id][1]
+        assert found[fact_id] == (as_extracted(state), Existing(fact_id, state.version))
 
 def test_a_malformed_feed_keeps_the_entries_that_parse(server, timeline, db_path, clock):
     broken = (DATA / "ingest/sco_news.rss").read_text().replace("</channel>", "<item><title>SCO broken <b></item>")
