@@ -62,7 +62,12 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")
+    try:
+        conn.execute("COMMIT")
+    except BaseException:  # a failed COMMIT (I/O error, deferred constraint) can leave the transaction open,
+        if conn.in_transaction:  # and every later write would then be a savepoint that never commits
+            conn.execute("ROLLBACK")
+        raise
 
 
 @contextmanager

@@ -13,7 +13,7 @@ from events.clock import FixedClock, to_utc_text
 from events.errors import ConcurrencyConflict, TimelineError
 from events.migrations import SCHEMA_VERSION
 from events.model import NewEvent, StreamAppend
-from events.store import EventStore, connect
+from events.store import EventStore, connect, write_transaction
 
 T0 = dt.datetime(2024, 7, 3, 12, 0, tzinfo=dt.timezone.utc)
 
@@ -307,3 +307,20 @@ def test_expecting_a_version_the_stream_has_not_reached_is_a_conflict(store):
         store.append_to("a", [ev()], expected_version=5)
     assert (caught.value.expected, caught.value.actual) == (5, 1)
     assert store.stream_version("a") == 1
+
+
+def test_a_failed_commit_rolls_back_instead_of_leaving_the_transaction_open(tmp_path):
+    """A COMMIT can fail (here a deferred foreign key; also I/O errors) and leave the transaction open:
+    every later write would then be a savepoint inside it that never commits."""
+    conn = connect(tmp_path / "t.db")
+    conn.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
+    conn.execute("CREATE TABLE child (parent INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)")
+    store = EventStore(conn)
+    with pytest.raises(sqlite3.IntegrityError):
+        with write_transaction(conn):
+            store.append_to("a", [ev(1)])
+            conn.execute("INSERT INTO child VALUES (42)")  # no parent 42: refused only at COMMIT
+    assert not conn.in_transaction
+    store.append_to("b", [ev(2)])
+    other = sqlite3.connect(tmp_path / "t.db")
+    assert other.execute("SELECT stream_id FROM events").fetchall() == [("b",)]  # committed, and "a" is not there
