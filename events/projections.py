@@ -47,7 +47,10 @@ def catch_up(store: EventStore, *, batch: int = BATCH, progress: Callable[[int],
     appended: events this connection has just appended, as the store returned
     them; when they are exactly what the projections lack, they are projected
     without being read back (ingest appends ~5 events an item and decoding
-    them again cost ~20 us an item, measured).
+    them again cost ~20 us an item, measured). Their payloads are the
+    caller's own objects: only pass events whose payloads hold JSON types
+    and have not been changed since, or the projections would differ from
+    a rebuild (`timeline verify` would say so).
     """
     if appended and _project_appended(store, appended):
         return appended[-1].position

@@ -162,6 +162,34 @@ def test_the_finder_reads_candidates_as_the_extractor_sees_recorded_facts(server
         state = states[fact_id][1]
         assert found[fact_id] == (as_extracted(state), Existing(fact_id, state.version))
 
+
+def test_a_poll_interrupted_midway_leaves_nothing_behind_for_the_next(server, timeline, db_path, clock, monkeypatch):
+    """KeyboardInterrupt is not an Exception: the poll's transaction rolls back, and what the ingestor
+    kept in memory (facts remembered, events to project) must go with it, or the next poll builds on them."""
+    import timeline.ingest as ingest_module
+
+    server.serve_file("/rss", "ingest/sco_news.rss")
+    config = make_config(db_path, server, {"steppe": "/rss"})
+    ing = ingestor(timeline, config, clock)
+    classify, calls = ingest_module.classify, []
+
+    def interrupt_on_the_third(**item):
+        calls.append(item)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return classify(**item)
+
+    monkeypatch.setattr(ingest_module, "classify", interrupt_on_the_third)
+    with pytest.raises(KeyboardInterrupt):
+        ing.poll(config.feeds[0])
+    assert timeline.store.last_position() == 0  # rolled back
+    monkeypatch.setattr(ingest_module, "classify", classify)
+    report = ing.poll(config.feeds[0])
+    assert (report.kept, report.errors) == (2, [])
+    from events.verify import verify
+
+    assert verify(timeline.store) == []
+
 def test_a_malformed_feed_keeps_the_entries_that_parse(server, timeline, db_path, clock):
     broken = (DATA / "ingest/sco_news.rss").read_text().replace("</channel>", "<item><title>SCO broken <b></item>")
     server.routes["/broken"] = Route(body=broken.encode())

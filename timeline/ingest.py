@@ -74,15 +74,20 @@ class Ingestor:
             try:
                 self._poll_locked(feed, status, report)
             except Exception as error:  # a bug or a library surprise fails this feed's poll, not the process
-                self.unprojected.clear()  # rolled back with the poll's transaction
+                self._forget_poll()  # its events and facts were rolled back with the poll's transaction
                 report.errors.append(f"poll failed: {type(error).__name__}: {str(error)[:300]}")
                 self._record_poll(feed, report, FetchResult(feed.url), self.clock(), status.error_streak + 1)
         finally:
+            self._forget_poll()  # even after KeyboardInterrupt: the next poll must not build on a rolled-back one
             release_lease(conn, feed.name, self.holder)
         return report
 
-    def _poll_locked(self, feed: Feed, status, report: PollReport) -> None:
+    def _forget_poll(self) -> None:
+        """Drop what this poll kept in memory: events to project and facts the finder remembered."""
         self.unprojected.clear()
+        self.finder.forget_pending()
+
+    def _poll_locked(self, feed: Feed, status, report: PollReport) -> None:
         started = self.clock()
         result = self.fetch(status.moved_to or feed.url, etag=status.etag, last_modified=status.last_modified)
         if result.error:
@@ -175,8 +180,7 @@ class Ingestor:
         polled = self.timeline.store.append_to(art.feed_stream(feed.name), [art.feed_polled(payload, f"feed:{feed.name}")])
         self.unprojected.extend(polled.events)
         self.timeline.catch_up(self.unprojected)  # once per poll: the finder remembered this poll's facts meanwhile
-        self.unprojected.clear()
-        self.finder.forget_pending()
+        self._forget_poll()
 
 
 def key_matches(seen, key: str) -> bool:
