@@ -386,6 +386,8 @@ def _why_link_dropped(raw: str) -> str:
     """Name the scheme, never echo the URL: problems are shown to people too."""
     decoded = re.sub(r"[\x00-\x20]", "", html.unescape(raw))
     scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]{0,20}):", decoded)
+    if scheme and scheme.group(1).lower() in _SAFE_SCHEMES:
+        return f"dropped malformed {scheme.group(1).lower()} link"  # e.g. no host, or a broken IPv6 address
     if scheme:
         return f"dropped link with scheme {scheme.group(1).lower()!r}"
     return "dropped relative link: no base URL to resolve it against"
