@@ -324,3 +324,31 @@ def test_a_failed_commit_rolls_back_instead_of_leaving_the_transaction_open(tmp_
     store.append_to("b", [ev(2)])
     other = sqlite3.connect(tmp_path / "t.db")
     assert other.execute("SELECT stream_id FROM events").fetchall() == [("b",)]  # committed, and "a" is not there
+
+
+@pytest.mark.parametrize("rows_per_statement", [500, 2])  # one INSERT, no savepoint; or several, in a savepoint
+def test_an_append_inside_a_callers_transaction_is_still_all_or_nothing(store, monkeypatch, rows_per_statement):
+    """Ingest appends inside its poll's transaction: a refused append must leave none of its rows, and the
+    transaction must go on."""
+    import events.store as store_module
+
+    monkeypatch.setattr(store_module, "MAX_ROWS_PER_STATEMENT", rows_per_statement)
+    with write_transaction(store.conn):
+        store.append_to("a", [ev(1)], expected_version=0)
+        refused = [StreamAppend("b", (ev(2), ev(3), ev(4)), 0), StreamAppend("a", (ev(5),), 0)]  # a is at 1
+        with pytest.raises(ConcurrencyConflict):
+            store.append(refused)
+        assert store.stream_version("b") == 0
+        kept = store.append([StreamAppend("c", (ev(6), ev(7), ev(8)), 0)]).events
+    assert [(e.stream_id, e.version) for e in store.read()] == [("a", 1), ("c", 1), ("c", 2), ("c", 3)]
+    assert [e.position for e in kept] == [2, 3, 4]
+
+
+def test_an_append_longer_than_one_statement_keeps_consecutive_positions(store, monkeypatch):
+    import events.store as store_module
+
+    monkeypatch.setattr(store_module, "MAX_ROWS_PER_STATEMENT", 3)
+    recorded = store.append([StreamAppend(f"s{i}", (ev(i), ev(i)), 0) for i in range(4)]).events
+    assert [e.position for e in recorded] == list(range(1, 9))
+    assert [(e.position, e.stream_id, e.version) for e in store.read()] == [
+        (e.position, e.stream_id, e.version) for e in recorded]
