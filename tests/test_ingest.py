@@ -190,6 +190,37 @@ def test_a_poll_interrupted_midway_leaves_nothing_behind_for_the_next(server, ti
 
     assert verify(timeline.store) == []
 
+
+def test_a_failed_item_leaves_no_remembered_fact_for_the_next_item(server, timeline, db_path, clock, monkeypatch):
+    """Item 1 fails after its first fact was built; item 2 states that same fact. It must become a new fact,
+    not a source added to a fact that was never recorded (that failed the whole poll, every time)."""
+    import timeline.ingest as ingest_module
+
+    def item(n: int, text: str) -> str:
+        return (f"<item><title>SCO news {n}</title><link>http://example.org/n/{n}</link><guid>g-{n}</guid>"
+                f"<pubDate>Thu, 23 May 2024 09:15:00 GMT</pubDate><description>{text}</description></item>")  # fmt: skip
+
+    first = "The SCO summit in Astana will open on 3 July, the bloc said. SCO ministers met in Tashkent on 15 June."
+    second = "The SCO summit in Astana will open on 3 July, officials said."
+    server.routes["/rss"] = Route(body=(f'<rss version="2.0"><channel><title>W</title>{item(1, first)}'
+                                        f"{item(2, second)}</channel></rss>").encode())  # fmt: skip
+    recorded, calls = ingest_module.recorded_fact, []
+
+    def second_fact_fails(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 2:  # item 1's second fact
+            raise ValueError("an odd fact")
+        return recorded(*args, **kwargs)
+
+    monkeypatch.setattr(ingest_module, "recorded_fact", second_fact_fails)
+    config = make_config(db_path, server, {"w": "/rss"})
+    report = ingestor(timeline, config, clock).poll(config.feeds[0])
+    assert report.kept == 1 and len(report.errors) == 1 and "an odd fact" in report.errors[0]
+    assert {e.type for e in timeline.store.read()} == {"ArticleIngested", "FactRecorded", "FeedPolled"}
+    from events.verify import verify
+
+    assert verify(timeline.store) == []
+
 def test_a_malformed_feed_keeps_the_entries_that_parse(server, timeline, db_path, clock):
     broken = (DATA / "ingest/sco_news.rss").read_text().replace("</channel>", "<item><title>SCO broken <b></item>")
     server.routes["/broken"] = Route(body=broken.encode())

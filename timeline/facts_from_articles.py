@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sqlite3
 from dataclasses import dataclass
+from typing import Iterator
 
 from events.dates import precision_of, sort_key_of
 from events.extract import ExtractedFact, extract_facts, same_fact
@@ -47,12 +49,33 @@ class FactFinder:
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
         self.by_date: dict[str, list[tuple[ExtractedFact, Existing]]] = {}
+        self.unsure: list[tuple[str, tuple[ExtractedFact, Existing]]] | None = None
 
     def facts(self, title: str, text: str, published: dt.date) -> list[ExtractedFact]:
         return extract_facts(title, text, published)
 
     def remember(self, found: ExtractedFact, fact_id: str) -> None:
-        self._on(found.date).append((found, Existing(fact_id, 1)))
+        entry = (found, Existing(fact_id, 1))
+        self._on(found.date).append(entry)
+        if self.unsure is not None:
+            self.unsure.append((found.date, entry))
+
+    @contextlib.contextmanager
+    def tentatively(self) -> Iterator[None]:
+        """Facts remembered inside are forgotten again if the block fails (its append never happened).
+
+        Without this, a later item of the poll could add a source to a fact that
+        was never recorded, and the whole poll would fail on projecting it.
+        """
+        self.unsure = []
+        try:
+            yield
+        except BaseException:
+            for date, entry in self.unsure:
+                self.by_date[date].remove(entry)
+            raise
+        finally:
+            self.unsure = None
 
     def forget_pending(self) -> None:
         """Called at the end of a poll: the projection now holds what was remembered."""

@@ -135,9 +135,10 @@ class Ingestor:
                          key=f"{key}#{payload['content_hash']}")  # fmt: skip
             report.updated += 1
             return
-        facts = self._fact_appends(item, payload, art.article_stream(key), actor)
-        article = StreamAppend(art.article_stream(key), (art.article_ingested(payload, actor),), 0)
-        self._append([article, *facts], key=f"article:{key}")
+        with self.finder.tentatively():  # the facts it remembers exist only if the append succeeds
+            facts = self._fact_appends(item, payload, art.article_stream(key), actor)
+            article = StreamAppend(art.article_stream(key), (art.article_ingested(payload, actor),), 0)
+            self._append([article, *facts], key=f"article:{key}")
         report.kept += 1
         report.facts += len(facts)
 
