@@ -352,3 +352,24 @@ def test_an_append_longer_than_one_statement_keeps_consecutive_positions(store, 
     assert [e.position for e in recorded] == list(range(1, 9))
     assert [(e.position, e.stream_id, e.version) for e in store.read()] == [
         (e.position, e.stream_id, e.version) for e in recorded]
+
+
+def test_when_sqlite_already_rolled_back_the_real_error_is_raised(store):
+    """An interrupted statement makes SQLite roll the whole transaction back itself; our ROLLBACK
+    must not then fail with 'no transaction is active' and hide why."""
+    calls = []
+    with pytest.raises(sqlite3.OperationalError, match="interrupted"):
+        with write_transaction(store.conn):
+            store.append_to("a", [ev(1)])
+            store.conn.set_progress_handler(lambda: calls.append(1) or len(calls) > 5, 100)
+            store.append([StreamAppend("c", tuple(ev(i) for i in range(50)), 0)])
+    store.conn.set_progress_handler(None, 0)
+    assert not store.conn.in_transaction and store.last_position() == 0
+    store.append_to("b", [ev(2)])
+    assert [e.stream_id for e in store.read()] == ["b"]
+
+
+def test_appends_work_under_a_tiny_parameter_limit(store):
+    store.conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 12)  # one row of 10 parameters per statement
+    recorded = store.append([StreamAppend("a", (ev(1), ev(2), ev(3)), 0)]).events
+    assert [e.position for e in recorded] == [1, 2, 3] == [e.position for e in store.read()]
