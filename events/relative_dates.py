@@ -412,7 +412,8 @@ def _relative_period(m: re.Match[str], ctx: Context) -> Resolved:
         return FuzzyDate(*_shift_month(published.year, published.month, delta)), None, 0.9
     if unit == "weekend":
         return _weekend(which, published) + (0.75,)
-    first, last = week_span(which, published, ctx.tense(m.span()))
+    # Only "this week" depends on the tense: do not read it for "last week" or "next week".
+    first, last = week_span(which, published, ctx.tense(m.span()) if which == "this" else None)
     return _span(first, last) + (0.75,)
 
 
@@ -523,7 +524,7 @@ RULES: tuple[Rule, ...] = (
         re.IGNORECASE), _relative_period, needs=frozenset({"relative-period"})),
     Rule("weekday-span", re.compile(
         rf"\b(?:(?P<between>between\s+)|(?:from|on)\s+)?(?P<wd1>{WEEKDAY})\s*(?P<join>and|to|until|till|through|-|–)"
-        rf"\s*(?P<wd2>{WEEKDAY})(?:\s+(?P<wk>last|next|this)\s+week)?\b"), _weekday_span, needs=frozenset({"weekday"})),
+        rf"\s*(?P<wd2>{WEEKDAY})(?:\s+(?P<wk>last|next|this)\s+week)?\b"), _weekday_span, needs=frozenset({"weekdays"})),
     Rule("weekday", re.compile(
         rf"\b(?:(?P<pre>[Ll]ast|[Nn]ext|[Tt]his|[Cc]oming|[Oo]n|from|until|by|since)\s+)?(?P<wd>{WEEKDAY})"
         rf"(?:\s+(?:morning|afternoon|evening|night))?(?:\s+(?P<wk>last|next|this)\s+week)?\b"), _weekday, needs=frozenset({"weekday"})),
@@ -576,6 +577,16 @@ WORD_CUES = {
 _ODD_CASE = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
+def _second_weekday(sentence: str) -> bool:
+    """Whether the sentence names two weekdays, as "Monday to Wednesday" must.
+
+    A weekday name starts with its only capital, so none starts inside the first
+    one found: the span's first day is that one or a later one.
+    """
+    first = CUES["weekday"].search(sentence)
+    return first is not None and CUES["weekday"].search(sentence, first.end()) is not None
+
+
 def _lowercase(sentence: str) -> str | None:
     """The sentence lowercased, or None when a word missing from it could still match case-insensitively."""
     if sentence.isascii() or not _ODD_CASE.search(sentence):
@@ -595,6 +606,8 @@ def _holds_any(lowered: str | None, words: tuple[str, ...]) -> bool:
 
 def _cues(sentence: str) -> frozenset[str]:
     found = [name for name, cue in CUES.items() if cue.search(sentence)]
+    if "weekday" in found and _second_weekday(sentence):
+        found.append("weekdays")
     if _DIGIT.search(sentence):
         found.append("digit")
         found += [name for name, cue in DIGIT_CUES.items() if cue.search(sentence)]
