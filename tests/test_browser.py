@@ -144,3 +144,30 @@ def test_a_chart_bar_opens_its_period(page, live_server):
     query = params(page)
     assert query["from"] == query["to"]
     assert page.locator("article.fact").count() >= 1
+
+
+def test_the_feeds_page_fits_a_phone(page, live_server):
+    """A failing feed with a long URL and a long error: every word stays on screen, nothing scrolls sideways."""
+    from events import articles as art
+    from events.service import Timeline
+
+    long_url = "https://news.example.org/" + "very-long-path-segment/" * 12 + "rss.xml"
+    payload = {"feed": "long-feed", "url": long_url, "polled_at": "2025-01-03T08:00:00.000000Z", "ok": False,
+               "status": 503, "error": "HTTP 503 from " + long_url + "; " + "the server said it is overloaded " * 6,
+               "not_modified": False, "etag": None, "last_modified": None, "moved_to": None,
+               "next_poll": "2025-01-03T08:10:00.000000Z", "items_seen": 0, "items_kept": 0, "problems": [],
+               "item_errors": []}  # fmt: skip
+    timeline = Timeline.open(live_server.db_path)
+    try:
+        if "long-feed" not in {row[0] for row in timeline.conn.execute("SELECT feed FROM feed_status")}:
+            timeline.store.append_to(art.feed_stream("long-feed"), [art.feed_polled(payload, "feed:long-feed")])
+            timeline.catch_up()
+    finally:
+        timeline.close()
+    page.goto(live_server.url + "feeds")
+    entry = page.locator("li.feed", has_text="long-feed")
+    assert "Failing: 1 poll in a row" in entry.locator(".badge").inner_text()
+    assert entry.locator(".feed-error").is_visible()
+    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], width  # no sideways scrolling
+    shot(page, "feeds", full_page=True)

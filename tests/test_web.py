@@ -446,7 +446,7 @@ def test_stylesheet_is_served_by_the_app(client):
     assert "http" not in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("url", ["/", "/?from=bad", "/events/nope", "/static/style.css", "/healthz", "/api/events"])
+@pytest.mark.parametrize("url", ["/", "/?from=bad", "/events/nope", "/static/style.css", "/healthz", "/api/events", "/feeds"])
 def test_security_headers_on_every_response(seeded_client, url):
     headers = seeded_client.get(url).headers
     csp = headers["Content-Security-Policy"]
@@ -540,3 +540,82 @@ def test_pages_answer_304_to_a_matching_etag(seeded_client):
     again = seeded_client.get("/?tag=russia", headers={"If-None-Match": etag})
     assert again.status_code == 304 and not again.data
     assert again.headers["Content-Security-Policy"]
+
+
+# ---------------------------------------------------------------- /feeds: how each polled feed is doing
+
+def test_the_feeds_page_shows_each_configured_feed_and_how_its_polls_went(tmp_path, clock):
+    """Real polls against a local server: one feed fine, one answering 500, one moved, one never polled,
+    and one polled before but since removed from the configuration."""
+    from events.service import Timeline
+    from events.store import EventStore, connect
+    from tests.feed_server import FeedServer, Route
+    from timeline import create_app
+    from timeline.config import config_from_mapping
+    from timeline.fetch import Fetcher, FetchLimits
+    from timeline.ingest import Ingestor
+
+    db_path = tmp_path / "t.db"
+    with FeedServer() as server:
+        server.serve_file("/rss", "ingest/sco_news.rss")
+        server.routes["/broken"] = Route(status=500, body=b"<h1>down</h1>")
+        server.routes["/old"] = Route(status=301, headers={"Location": "/rss"})
+        feeds = {"steppe": "/rss", "broken": "/broken", "moved": "/old", "quiet": "/quiet", "retired": "/rss"}
+        mapping = {"database": {"path": str(db_path)}, "server": {"base_url": "http://testserver/"},
+                   "ingest": {"timeout_seconds": 2, "interval_minutes": 45},
+                   "feeds": [{"name": name, "url": server.url(path)} for name, path in feeds.items()]}  # fmt: skip
+        timeline = Timeline(EventStore(connect(db_path), clock))
+        ingestor = Ingestor(timeline, config_from_mapping(mapping), Fetcher(FetchLimits(timeout_seconds=2)), clock=clock)
+        for feed in config_from_mapping(mapping).feeds:
+            if feed.name != "quiet":
+                ingestor.poll(feed)
+        mapping["feeds"] = [f for f in mapping["feeds"] if f["name"] != "retired"]
+        client = create_app(mapping).test_client()
+        doc = page(client, "/feeds")
+
+    entries = {e.cssselect("h2, h3")[0].text.strip(): e for e in doc.cssselect("li.feed")}
+    assert list(entries) == ["steppe", "broken", "moved", "quiet", "retired"]  # configured order, then former ones
+
+    def field(name: str, label: str) -> str:
+        terms = entries[name].cssselect("dt")
+        return next(t.getnext().text_content().strip() for t in terms if t.text_content() == label)
+
+    assert entries["steppe"].cssselect(".badge")[0].text_content() == "OK"
+    assert field("steppe", "Last poll found") == "3 new items, 2 about the SCO"
+    assert field("steppe", "Polled every") == "45 minutes"
+    assert field("steppe", "Last poll").startswith("10 January 2024, 09:00:")  # the test clock
+    assert "Failing: 1 poll in a row" in entries["broken"].cssselect(".badge")[0].text_content()
+    assert "500" in field("broken", "Last error") and field("broken", "Last success") == "never"
+    assert field("broken", "Next poll").endswith("(backing off)")
+    assert field("moved", "Moved permanently").startswith(f"to {server.url('/rss')}")
+    assert entries["quiet"].cssselect(".badge")[0].text_content() == "Not polled yet"
+    assert [dt.text_content() for dt in entries["quiet"].cssselect("dt")] == ["URL", "Polled every"]
+    former = doc.xpath("//h2[@id='former']")[0]
+    assert former.text_content() == "No longer configured"
+    assert [h.text.strip() for h in former.xpath("following-sibling::ul[1]//h3")] == ["retired"]
+    assert [a.get("href") for a in doc.cssselect("nav a") if a.text_content() == "Polled feeds"] == ["/feeds"]
+
+
+def test_the_feeds_page_escapes_what_a_feed_sent_and_follows_the_log(tmp_path, clock):
+    from events import articles as art
+    from events.service import Timeline
+    from events.store import EventStore, connect
+    from timeline import create_app
+
+    db_path = tmp_path / "t.db"
+    timeline = Timeline(EventStore(connect(db_path), clock))
+    client = create_app({"database": {"path": str(db_path)}, "feeds": [{"name": "x", "url": "https://x.example/rss"}]}).test_client()
+    assert "Not polled yet" in client.get("/feeds").get_data(as_text=True)
+
+    hostile = '<script>alert(1)</script><a href="javascript:x">'
+    payload = {"feed": "x", "url": "https://x.example/rss", "polled_at": "2024-01-10T09:00:00.000000Z", "ok": False,
+               "status": 502, "error": hostile, "not_modified": False, "etag": None, "last_modified": None,
+               "moved_to": "javascript:alert(1)", "next_poll": "2024-01-10T09:05:00.000000Z", "items_seen": 0,
+               "items_kept": 0, "problems": [], "item_errors": []}  # fmt: skip
+    timeline.store.append_to(art.feed_stream("x"), [art.feed_polled(payload, "feed:x")])
+    timeline.catch_up()
+    text = client.get("/feeds").get_data(as_text=True)  # the log moved: not the page cached before
+    doc = parse(text)
+    assert hostile in doc.cssselect(".feed-error")[0].text_content()
+    assert not doc.cssselect("main script") and "javascript:" not in "".join(a.get("href") for a in doc.cssselect("a"))
+    assert "Failing: 1 poll in a row" in text

@@ -21,6 +21,7 @@ from events.clock import from_utc_text
 from events.dates import FuzzyDate, human_span
 from events.errors import TimelineError, UnknownFact
 from events.facts import FactState
+from events.feed_status import FeedStatus, all_feed_status
 from events.queries import AsOf, BadParameter, Filters, Listed, Page, Summary, TimelineQuery
 from events.service import Timeline
 from events.store import EventStore, connect
@@ -138,6 +139,36 @@ def permalink(fact_id: str):
             raise UnknownFact(f"fact {fact_id} was not recorded yet at {moment_text(query.as_of)}")
     history = queries.fact_history(timeline.store, fact_id)
     return render_template("event.html", fact=state, history=history, as_of=at, links=Links(query))
+
+
+@bp.get("/feeds")
+@cached_page
+def feeds():
+    """Every configured feed and how its polls went, from the feed_status projection of FeedPolled events."""
+    config = current_app.config["TIMELINE"]
+    status = all_feed_status(get_timeline().conn)
+    configured = [FeedHealth(feed.name, feed.url, config.feed_interval(feed), status.get(feed.name))
+                  for feed in config.feeds]  # fmt: skip
+    names = {feed.name for feed in config.feeds}
+    former = [FeedHealth(name, s.url, None, s) for name, s in status.items() if name not in names]
+    return render_template("feeds.html", feeds=configured, former=former)
+
+
+@dataclass(frozen=True)
+class FeedHealth:
+    """One feed as the /feeds page shows it: its configuration and its last recorded poll, if any."""
+
+    name: str
+    url: str | None
+    interval_minutes: int | None
+    status: FeedStatus | None
+
+    @property
+    def health(self) -> str:
+        """"never", "ok" or "failing": what the page's badge says and its class name."""
+        if self.status is None or not self.status.last_poll:
+            return "never"
+        return "ok" if self.status.error_streak == 0 else "failing"
 
 
 @bp.get("/healthz")
