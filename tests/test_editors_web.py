@@ -273,6 +273,22 @@ def test_a_form_without_its_csrf_token_records_nothing(signed_in, timeline):
     assert log_position(timeline) == position
 
 
+
+@pytest.mark.parametrize("missing", ["date", "end_date", "tags", "title", "summary"])
+def test_a_post_missing_a_field_is_a_400_not_a_500(signed_in, new_fact, timeline, missing):
+    """A hand-made post without some fields (browsers send them all): the form says what is wrong."""
+    position = log_position(timeline)
+    data = {k: v for k, v in (form_values(signed_in.get("/events/new")) | NEW_FACT).items() if k != missing}
+    response = signed_in.post("/events/new", data=data)
+    if missing in ("date", "title"):  # required: named next to its field
+        assert response.status_code == 400 and field_error(response, missing)
+        assert log_position(timeline) == position
+    else:  # optional: recorded without it
+        assert response.status_code == 303
+    page = form_values(signed_in.get(f"/events/{new_fact}/correct"))
+    only_reason = {"csrf_token": page["csrf_token"], "reason": "typo", "expected_version": page["expected_version"]}
+    assert signed_in.post(f"/events/{new_fact}/correct", data=only_reason).status_code == 400
+
 def test_a_csrf_token_from_another_session_is_refused(signed_in, editor_app, token, timeline):
     other = editor_app.test_client()
     sign_in(other, token)

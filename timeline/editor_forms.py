@@ -44,13 +44,17 @@ class FactForm(FlaskForm):
     form_key = HiddenField()  # one per form shown: a second click on Save records nothing more
 
     def fields(self) -> dict[str, Any]:
-        """What was typed, shaped like the API's JSON body."""
+        """What was typed, shaped like the API's JSON body.
+
+        A field missing from the post (a hand-made request; browsers send them
+        all) reads as empty, so validation names it instead of a 500.
+        """
         return {
-            "date": self.date.data.strip(),
-            "end_date": self.end_date.data.strip() or None,
-            "title": self.title.data,
-            "summary": self.summary.data,
-            "tags": [t for t in (part.strip() for part in self.tags.data.split(",")) if t],
+            "date": (self.date.data or "").strip(),
+            "end_date": (self.end_date.data or "").strip() or None,
+            "title": self.title.data or "",
+            "summary": self.summary.data or "",
+            "tags": [t for t in (part.strip() for part in (self.tags.data or "").split(",")) if t],
             "sources": [row for _, row in self.source_rows()],
         }
 
