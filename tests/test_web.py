@@ -619,3 +619,26 @@ def test_the_feeds_page_escapes_what_a_feed_sent_and_follows_the_log(tmp_path, c
     assert hostile in doc.cssselect(".feed-error")[0].text_content()
     assert not doc.cssselect("main script") and "javascript:" not in "".join(a.get("href") for a in doc.cssselect("a"))
     assert "Failing: 1 poll in a row" in text
+
+
+def test_a_fact_says_how_many_sources_back_it_and_the_timeline_lists_the_first_three(client, make_fact, timeline):
+    """Issue 6: reports of one fact become its sources, and the fact shows how many there are.
+    A fact cited by hundreds of articles must not list them all on the timeline."""
+    from events.facts import fact_source_added
+
+    many = make_fact(title="Reported by five outlets")
+    for i in range(2, 6):
+        source = {"url": f"https://example.org/{i}", "title": f"Report {i}", "outlet": None, "published": None}
+        timeline.store.append_to(many.fact_id, [fact_source_added(source)])
+    timeline.catch_up()
+    make_fact(date="2024-03-16", title="Reported once")
+    doc = page(client, "/")
+    cards = {c.cssselect(".fact-title")[0].text_content().strip(): c for c in doc.cssselect("article.fact")}
+    five, once = cards["Reported by five outlets"], cards["Reported once"]
+    assert five.cssselect(".source-count")[0].text_content() == "5 sources" and not once.cssselect(".source-count")
+    assert len(five.cssselect(".sources > li:not([class=more-sources])")) == 3
+    [more] = five.cssselect(".more-sources a")
+    assert more.text_content() == "2 more sources" and more.get("href") == f"/events/{many.fact_id}"
+    permalink = page(client, f"/events/{many.fact_id}")
+    assert permalink.xpath("//h2[starts-with(., 'Sources')]")[0].text_content() == "Sources (5)"
+    assert len(permalink.cssselect(".sources-full > li")) == 5
