@@ -346,10 +346,13 @@ def test_an_unknown_fact_is_404(api, timeline):
 
 # ---------------------------------------------------------------- retraction
 
-def test_a_retraction_keeps_the_fact_but_takes_it_off_the_timeline(api, fact, editor_client):
+def test_a_retraction_keeps_the_fact_but_takes_it_off_the_timeline(api, fact, editor_client, timeline):
     response = api(f"/api/events/{fact['id']}/retraction",
                    {"reason": "duplicate of another fact", "expected_version": 1})  # fmt: skip
     assert response.status_code == 200
+    retracted = timeline.store.read_stream(fact["id"])[-1]
+    assert {k: retracted.metadata[k] for k in ("actor", "reason")} == {"actor": "editor:ann",
+                                                                      "reason": "duplicate of another fact"}
     body = response.get_json()
     assert body["retracted"] is True and body["retraction_reason"] == "duplicate of another fact"
     assert body["history"][-1] | {"recorded_at": None, "position": None} == {

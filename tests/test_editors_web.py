@@ -339,7 +339,7 @@ def test_a_correction_through_the_form_shows_in_the_history(signed_in, new_fact,
     assert state.version == 2 and state.title == "SCO youth forum opens in Almaty" and len(state.sources) == 2
     [event] = timeline.store.read_stream(new_fact)[1:]
     assert set(event.payload["changes"]) == {"title", "sources"}  # only what changed
-    assert event.metadata["actor"] == "editor:ann"
+    assert event.metadata == {"actor": "editor:ann", "reason": "the city was missing"}  # who, and why
     history = html(signed_in.get(f"/events/{new_fact}")).xpath("//ol[@class='history-list']/li")[-1].text_content()
     assert "Corrected" in history and "editor:ann" in history and "Reason: the city was missing" in history
 
