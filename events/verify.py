@@ -8,6 +8,8 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterator
 
+from sqlite_utils import Database
+
 from events import projections
 from events.dates import FuzzyDate
 from events.errors import InvalidDate
@@ -86,10 +88,11 @@ def _projection_problems(store: EventStore) -> list[str]:
         try:
             projections.catch_up(copy)  # projecting what was appended but not yet projected is not a fault
             problems = _search_index_problems(copy.conn)
-            before = {table: _dump(copy.conn, table) for table in COMPARED_TABLES}
+            before = {table: _rows(copy.conn, table) for table in COMPARED_TABLES}
             projections.rebuild(copy)
-            return problems + [f"projection {table} differs from a rebuild of the log"
-                               for table in COMPARED_TABLES if _dump(copy.conn, table) != before[table]]  # fmt: skip
+            after = {table: _rows(copy.conn, table) for table in COMPARED_TABLES}
+            return problems + [f"projection {table} differs from a rebuild of the log: {_differences(before[table], after[table])}"
+                               for table in COMPARED_TABLES if after[table] != before[table]]  # fmt: skip
         finally:
             copy.conn.close()
 
@@ -103,5 +106,30 @@ def _search_index_problems(conn: sqlite3.Connection) -> list[str]:
     return []
 
 
-def _dump(conn: sqlite3.Connection, table: str) -> list[tuple]:
-    return conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+def _rows(conn: sqlite3.Connection, table: str) -> dict[str, dict]:
+    """A table's rows by primary key ("n=17"), as dicts: sqlite-utils knows each table's key and columns."""
+    rows = Database(conn, recursive_triggers=False, execute_plugins=False)[table]
+    return {", ".join(f"{key}={row[key]!r}" for key in rows.pks): row for row in rows.rows}
+
+
+def _differences(projected: dict[str, dict], rebuilt: dict[str, dict], most: int = 3) -> str:
+    """Which rows differ and how, the first few of them: enough to find the fault."""
+    found = []
+    for key in sorted(projected.keys() | rebuilt.keys()):
+        old, new = projected.get(key), rebuilt.get(key)
+        if old == new:
+            continue
+        if new is None:
+            found.append(f"{key} is not in a rebuild")
+        elif old is None:
+            found.append(f"{key} is missing")
+        else:
+            column = next(name for name in new if old.get(name) != new[name])
+            found.append(f"{key} has {column} {_short(old.get(column))}, a rebuild {_short(new[column])}")
+    more = f" (and {len(found) - most} more rows)" if len(found) > most else ""
+    return "; ".join(found[:most]) + more
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -28,8 +28,23 @@ def test_a_sound_log_has_no_problems(timeline):
 
 def test_a_projection_out_of_step_is_found(timeline):
     timeline.conn.execute("UPDATE facts SET title = 'tampered' WHERE n = 1")  # the search index still has the old words
-    assert verify(timeline.store) == ["projection facts_fts: the search index does not match facts",
-                                      "projection facts differs from a rebuild of the log"]  # fmt: skip
+    title = timeline.conn.execute("SELECT title FROM facts WHERE n = 2").fetchone()[0]  # n = 1 is tampered
+    problems = verify(timeline.store)
+    assert problems[0] == "projection facts_fts: the search index does not match facts"
+    assert problems[1].startswith("projection facts differs from a rebuild of the log: n=1 has title 'tampered', a rebuild '")
+    assert len(problems) == 2 and title not in problems[1]  # the row that differs, not the others
+
+
+def test_rows_missing_from_or_added_to_a_projection_are_named(timeline):
+    tag, n = timeline.conn.execute("SELECT tag, n FROM fact_tags ORDER BY n, tag LIMIT 1").fetchone()
+    timeline.conn.execute("DELETE FROM fact_tags WHERE tag = ? AND n = ?", (tag, n))
+    timeline.conn.execute("INSERT INTO feed_status (feed, error_streak) VALUES ('ghost', 0)")
+    assert verify(timeline.store) == [
+        f"projection fact_tags differs from a rebuild of the log: tag={tag!r}, retracted=0, sort_key="
+        + repr(timeline.conn.execute("SELECT sort_key FROM facts WHERE n = ?", (n,)).fetchone()[0])
+        + f", n={n} is missing",
+        "projection feed_status differs from a rebuild of the log: feed='ghost' is not in a rebuild",
+    ]
 
 
 def test_a_search_index_out_of_step_is_found(timeline):
