@@ -332,6 +332,8 @@ def test_an_item_without_a_date_gets_the_fetch_time_and_says_so(server, timeline
     ingestor(timeline, config, clock).poll(config.feeds[0])
     article = events_of(timeline, "ArticleIngested")[0].payload
     assert article["published"] == "2024-05-23T12:00:00.000000Z" and article["date_from_feed"] is False
+    sources = [s for f in events_of(timeline, "FactRecorded") for s in f.payload["sources"]]
+    assert sources and all(s["published"] is None for s in sources)  # the fetch time is not shown as a publication date
 
 
 def test_a_permanent_redirect_is_followed_and_recorded(server, timeline, db_path, clock):

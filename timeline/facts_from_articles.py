@@ -110,10 +110,15 @@ def _candidate(row: tuple) -> tuple[ExtractedFact, Existing]:
 
 
 def article_source(payload: dict) -> dict:
-    """The source entry an ArticleIngested payload gives the facts found in it, cleaned once per article."""
+    """The source entry an ArticleIngested payload gives the facts found in it, cleaned once per article.
+
+    An item the feed gave no date is stored at its fetch time (date_from_feed false):
+    its source claims no publication date rather than show the fetch time as one.
+    """
     url = payload.get("url")
+    published = payload["published"] if payload.get("date_from_feed", True) else None
     raw = {"url": url if url and len(url) <= MAX_URL else None, "title": fit(payload["title"], 500),
-           "outlet": fit(payload.get("outlet") or "", 200) or None, "published": payload["published"]}  # fmt: skip
+           "outlet": fit(payload.get("outlet") or "", 200) or None, "published": published}  # fmt: skip
     return clean_source(raw, "source", require_url=False)
 
 
