@@ -111,7 +111,10 @@ def clean_url(value: Any, field: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValidationError(f"{field} is required", field)
     url = value.strip()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a malformed bracketed host: 'http://[::1', 'http://[x]/'
+        raise ValidationError(f"{field} is not a valid URL", field) from None
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc or _CONTROL.search(url) or " " in url:
         raise ValidationError(f"{field} must be an absolute http(s) URL", field)
     if len(url) > MAX_URL:

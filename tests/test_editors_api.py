@@ -420,3 +420,13 @@ def test_the_atom_entry_shows_the_editor_and_reason(api, fact, editor_client):
     [entry] = [e for e in feed.findall("a:entry", ns) if e.findtext("a:title", namespaces=ns) == "Astana summit opens"]
     text = " ".join(entry.find("a:content", ns).itertext())
     assert "by editor:ann" in text and "Reason: shorter title" in text
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "http://[x]/"])
+def test_a_source_url_with_a_broken_bracketed_host_is_a_400_naming_it(api, fact, timeline, url):
+    position = log_position(timeline)
+    response = api("/api/events", {"date": "2024", "title": "t", "sources": [{"url": url}]})
+    assert response.status_code == 400 and response.get_json()["field"] == "sources[0].url"
+    response = api(f"/api/events/{fact['id']}/corrections",
+                   {"sources": [{"url": url}], "reason": "r", "expected_version": 1})  # fmt: skip
+    assert response.status_code == 400 and log_position(timeline) == position

@@ -437,3 +437,47 @@ def test_an_editors_page_never_reaches_the_shared_cache(editor_app, token, seede
         text = reader.get(path).get_data(as_text=True)
         assert "Signed in as" not in text and "/correct" not in text and "csrf_token" not in text
     assert reader.get(f"/events/{fact_id}").get_data() == first.get_data()
+
+
+# ---------------------------------------------------------------- what a request hunt found (all were 500s or losses)
+
+@pytest.mark.parametrize("url", ["http://[::1", "http://[x]/"])
+def test_a_source_url_with_a_broken_bracketed_host_is_a_400(signed_in, new_fact, timeline, url):
+    position = log_position(timeline)
+    data = form_values(signed_in.get("/events/new")) | NEW_FACT | {"sources-0-url": url}
+    response = signed_in.post("/events/new", data=data)
+    assert response.status_code == 400 and "not a valid URL" in field_error(response, "sources-0-url")
+    page = form_values(signed_in.get(f"/events/{new_fact}/correct"))
+    response = signed_in.post(f"/events/{new_fact}/correct", data=page | {"sources-1-url": url, "reason": "r"})
+    assert response.status_code == 400 and log_position(timeline) == position
+
+
+@pytest.mark.parametrize("count", [48, 49, 50])
+def test_a_fact_with_many_sources_can_still_be_corrected(signed_in, timeline, count):
+    sources = [{"url": f"https://example.org/{i}"} for i in range(count)]
+    fact = timeline.record_fact({"date": "2024", "title": "Much cited", "sources": sources}, actor="t")
+    assert signed_in.get(f"/events/{fact.fact_id}/correct").status_code == 200
+
+
+def test_more_source_rows_than_a_fact_may_have_are_refused_not_cut(signed_in, timeline):
+    """wtforms keeps 50 rows of a list and drops the rest unseen: the fact was recorded with 50 of 60."""
+    position = log_position(timeline)
+    rows = {f"sources-{i}-url": f"https://example.org/{i}" for i in range(60)}
+    response = signed_in.post("/events/new", data=form_values(signed_in.get("/events/new")) | NEW_FACT | rows)
+    assert response.status_code == 400 and "at most 50 sources" in response.get_data(as_text=True)
+    assert log_position(timeline) == position
+
+
+@pytest.mark.parametrize("sent", ["9" * 5000, "１"])
+def test_an_odd_expected_version_is_stale_not_a_crash(signed_in, new_fact, timeline, sent):
+    data = form_values(signed_in.get(f"/events/{new_fact}/correct")) | {"title": "Changed", "reason": "r",
+                                                                        "expected_version": sent}  # fmt: skip
+    assert signed_in.post(f"/events/{new_fact}/correct", data=data).status_code == 409
+    retract = form_values(signed_in.get(f"/events/{new_fact}/retract")) | {"reason": "r", "expected_version": sent}
+    assert signed_in.post(f"/events/{new_fact}/retract", data=retract).status_code == 409
+    assert timeline.fact(new_fact).version == 1
+
+
+def test_a_next_address_that_is_not_a_url_goes_home_after_signing_in(editor_client, token):
+    response = sign_in(editor_client, token, next_path="http://[::1")
+    assert response.status_code == 303 and response.headers["Location"] == "/"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Mapping
 
 from flask_wtf import FlaskForm
@@ -22,6 +23,7 @@ from events.facts import (
 
 DATE_HINT = "YYYY, YYYY-MM or YYYY-MM-DD: as precise as the sources are"
 BLANK_SOURCE_ROWS = 2  # rows for new sources under the existing ones; without JavaScript rows cannot be added
+_SOURCE_ROW = re.compile(r"sources-(\d+)-")
 SOURCE_KEYS = ("url", "title", "outlet", "published")
 
 
@@ -67,6 +69,11 @@ class FactForm(FlaskForm):
                 rows.append((index, row))
         return rows
 
+    @staticmethod
+    def posted_source_rows(formdata: Mapping[str, Any]) -> int:
+        """How many source rows were posted: wtforms keeps MAX_SOURCES of them and drops the rest unseen."""
+        return len({match.group(1) for match in map(_SOURCE_ROW.match, formdata) if match})
+
     def show_error(self, field: str | None, message: str) -> None:
         """Put a domain error (field "title", "sources[1].url", ...) next to the field it names."""
         target = self._field_for(field or "")
@@ -96,7 +103,8 @@ class CorrectionForm(FactForm):
         self.expected_version.data = str(state.version)
         while len(self.sources.entries):
             self.sources.pop_entry()
-        for source in list(state.sources) + [{}] * BLANK_SOURCE_ROWS:
+        blank = max(0, min(BLANK_SOURCE_ROWS, MAX_SOURCES - len(state.sources)))  # a FieldList holds MAX_SOURCES rows
+        for source in list(state.sources) + [{}] * blank:
             self.sources.append_entry({key: source.get(key) or "" for key in SOURCE_KEYS})
 
 

@@ -12,7 +12,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 
 from events.errors import ConcurrencyConflict, FactRetracted, ValidationError
-from events.facts import CORRECTABLE, FactState, validate_fact
+from events.facts import CORRECTABLE, MAX_SOURCES, FactState, validate_fact
 from timeline.auth import actor, client_address, current_editor, limiter, sign_in, sign_out
 from timeline.db import get_timeline
 from timeline.editor_forms import CorrectionForm, FactForm, RetractionForm, SignInForm, SignOutForm, field_errors
@@ -96,7 +96,10 @@ def login():
 def safe_next(target: str | None) -> str:
     """Only a path on this site: never a link that sends a freshly signed-in editor elsewhere."""
     target = target or ""
-    parts = urlsplit(target)
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # 'http://[::1': not a path of ours either
+        return url_for("web.index")
     unsafe = parts.scheme or parts.netloc or "\\" in target or any(ord(c) < 33 for c in target)
     if unsafe or not target.startswith("/") or target.startswith("//"):
         return url_for("web.index")
@@ -122,7 +125,7 @@ def new_fact(editor: str):
         form.form_key.data = secrets.token_urlsafe(16)
         return render_template("fact_form.html", form=form, fact=None)
     fields = form.fields()
-    if show_errors(form, field_errors(fields, require_source_url=True)):
+    if show_errors(form, too_many_rows() + field_errors(fields, require_source_url=True)):
         return render_template("fact_form.html", form=form, fact=None), 400
     key = form_key(editor, form.form_key.data, fields)
     try:
@@ -139,6 +142,13 @@ def form_key(editor: str, key: str | None, fields: dict) -> str | None:
         return None
     digest = hashlib.sha256(json.dumps(fields, sort_keys=True).encode("utf-8", "replace")).hexdigest()[:32]
     return f"web:{editor}:{key}:{digest}"
+
+
+def too_many_rows() -> list[tuple[str, str]]:
+    """More source rows than a fact may have are refused, not cut to MAX_SOURCES unseen (nothing typed is lost)."""
+    if FactForm.posted_source_rows(request.form) > MAX_SOURCES:
+        return [("sources", f"sources: at most {MAX_SOURCES} sources")]
+    return []
 
 
 def show_errors(form: FactForm, errors: list[tuple[str, str]]) -> bool:
@@ -162,7 +172,7 @@ def correct(fact_id: str, editor: str):
     conflict = stale(form, state)
     if conflict:
         return render_template("correct.html", form=form, fact=state, conflict=conflict), 409
-    errors = field_errors(fields, require_source_url=False)
+    errors = too_many_rows() + field_errors(fields, require_source_url=False)
     changes = {} if errors else changed_fields(state, fields)
     if not errors and not changes:
         errors = [("", "Nothing changed: edit a field, or go back to the fact.")]
@@ -226,10 +236,11 @@ def refuse_if_retracted(state: FactState) -> None:
 def stale(form, state: FactState) -> dict | None:
     """The form was filled in from an older version (or lost its version): say so, and offer the current one."""
     sent = (form.expected_version.data or "").strip()
-    if sent.isdecimal() and int(sent) == state.version:
+    number = sent.isascii() and sent.isdigit() and len(sent) <= 18  # not '１', nor 5,000 digits for int()
+    if number and int(sent) == state.version:
         return None
     form.expected_version.data = str(state.version)
-    return {"sent": sent if sent.isdecimal() else None, "current": state.version}
+    return {"sent": sent if number else None, "current": state.version}
 
 
 def conflict_page(template: str, form, state: FactState, actual: int):
