@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import IO, Iterator
 
-from events.errors import ImportRefused
+from events.clock import from_utc_text, to_utc_text
+from events.errors import ImportRefused, TimelineError
 from events.migrations import SCHEMA_VERSION
 from events.store import EventStore, canonical_json, loads_json, read_transaction, write_transaction
 
@@ -34,7 +35,12 @@ def export_to(store: EventStore, out: IO[str]) -> int:
 
 
 def import_from(store: EventStore, lines: IO[str]) -> int:
-    """Insert exported events verbatim (positions, ids, times) into an empty log, all or nothing."""
+    """Insert exported events verbatim (positions, ids, times) into an empty log and project them, all or nothing.
+
+    The log refuses UPDATE and DELETE, so a bad event committed could never be
+    taken out again: the whole import checks as `timeline verify` does, and
+    is projected, inside its one transaction before it commits.
+    """
     with write_transaction(store.conn) as conn:
         if not store.is_empty():
             raise ImportRefused("import needs an empty database: this one already has events")
@@ -54,7 +60,23 @@ def import_from(store: EventStore, lines: IO[str]) -> int:
                 _insert(conn, rows)
                 rows = []
         _insert(conn, rows)
+        _refuse_unsound(store)
     return count
+
+
+def _refuse_unsound(store: EventStore) -> None:
+    """The imported log as verify sees it, then projected: any fault refuses the import (it rolls back)."""
+    from events import projections
+    from events.verify import log_problems
+
+    problems = list(log_problems(store.conn))
+    if problems:
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        raise ImportRefused(f"the log does not verify: {problems[0]}{more}")
+    try:
+        projections.rebuild(store)
+    except (KeyError, TypeError, ValueError, AttributeError, TimelineError) as error:
+        raise ImportRefused(f"the log cannot be projected: {type(error).__name__}: {error}") from None
 
 
 def _record(line: str, number: int, previous: int) -> dict:
@@ -74,6 +96,14 @@ def _record(line: str, number: int, previous: int) -> dict:
         raise ImportRefused(f"line {number}: position {record['position']} is not after {previous}")
     if record["schema_version"] > SCHEMA_VERSION + 100:
         raise ImportRefused(f"line {number}: payload shape {record['schema_version']} is unknown")
+    if record.get("idempotency_key") is not None and not isinstance(record["idempotency_key"], str):
+        raise ImportRefused(f"line {number}: field 'idempotency_key' not str")
+    try:
+        canonical = to_utc_text(from_utc_text(record["recorded_at"]))
+    except (ValueError, OverflowError):
+        canonical = None
+    if canonical != record["recorded_at"]:
+        raise ImportRefused(f"line {number}: recorded_at {record['recorded_at'][:40]!r} is not a UTC time as exported")
     return record
 
 

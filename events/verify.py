@@ -36,7 +36,7 @@ COMPARED_TABLES = ("facts", "fact_tags", "articles", "feed_status", "tokens", "p
 
 def verify(store: EventStore, *, check_projections: bool = True) -> list[str]:
     """Every problem found, said in words; an empty list means the log and projections are sound."""
-    problems = list(_log_problems(store.conn))
+    problems = list(log_problems(store.conn))
     if check_projections:
         problems += _projection_problems(store)
     integrity = store.conn.execute("PRAGMA integrity_check").fetchone()[0]
@@ -45,7 +45,8 @@ def verify(store: EventStore, *, check_projections: bool = True) -> list[str]:
     return problems
 
 
-def _log_problems(conn: sqlite3.Connection) -> Iterator[str]:
+def log_problems(conn: sqlite3.Connection) -> Iterator[str]:
+    """Gaps in positions or versions, unknown types and payloads of the wrong shape (import refuses them too)."""
     expected_position, versions = 1, {}
     rows = conn.execute("SELECT position, stream_id, version, type, payload FROM events ORDER BY position")
     for position, stream, version, kind, payload in rows:

@@ -177,6 +177,46 @@ def test_import_refuses_a_non_empty_database_and_bad_lines(timeline, tmp_path):
         assert fresh.store.is_empty()
 
 
+
+def _altered(line: str, **changes) -> str:
+    record = json.loads(line)
+    for key, value in changes.items():
+        if key in record["payload"] and key not in record:
+            record["payload"][key] = value
+        else:
+            record[key] = value
+    return json.dumps(record) + "\n"
+
+
+def test_an_import_that_would_not_verify_or_project_leaves_nothing(timeline, tmp_path):
+    """The log refuses DELETE: a bad event that got in could never be taken out, and every later
+    command would fail on it. The import checks and projects inside its transaction instead."""
+    timeline.init()
+    good = io.StringIO()
+    export_to(timeline.store, good)
+    first, *rest = good.getvalue().splitlines(keepends=True)
+    fresh = open_timeline(tmp_path / "fresh.db")
+    cases = [
+        (_altered(first, payload={}), "does not verify: position 1 \\(FactRecorded\\): fact_id missing"),
+        (_altered(first, type="NoSuchType"), "unknown event type"),
+        (_altered(first, version=5), "goes from version 0 to 5"),
+        (_altered(first, position=100), "positions jump from 0 to 100"),
+        (_altered(first, date="2024-13-01"), "month 13"),
+        (_altered(first, recorded_at="yesterday"), "recorded_at 'yesterday'"),
+        (_altered(first, idempotency_key=5), "idempotency_key"),
+        (first + _altered(rest[0], payload={"fact_id": "x", "date": "2024", "end_date": None, "title": "t",
+                                            "summary": "", "tags": "not a list", "sources": [], "origin": "seed"}),
+         "tags missing or not list"),
+        (_altered(first, type="FactSourceAdded", payload={"source": {"url": None, "title": "t"}}),
+         "cannot be projected: UnknownFact"),  # verifies, but adds a source to a fact never recorded
+    ]  # fmt: skip
+    for bad, message in cases:
+        with pytest.raises(ImportRefused, match=message):
+            import_from(fresh.store, io.StringIO(bad))
+        assert fresh.store.is_empty()
+    assert import_from(fresh.store, io.StringIO(good.getvalue())) == len(rest) + 1  # and then the good one goes in
+    assert fresh.conn.execute("SELECT COUNT(*) FROM facts").fetchone()[0] > 20  # projected by the import
+
 def test_seeding_twice_adds_nothing(timeline):
     assert timeline.init() >= 20
     position = timeline.store.last_position()
