@@ -232,13 +232,19 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return conn.execute("PRAGMA user_version").fetchone()[0]
 
 
-def migrate(conn: sqlite3.Connection) -> int:
-    """Bring the schema up to date; refuse a database from a newer program."""
+def refuse_newer_schema(conn: sqlite3.Connection) -> None:
+    """A database from a newer program is refused before anything touches it."""
     current = schema_version(conn)
     if current > SCHEMA_VERSION:
         raise SchemaTooNew(
             f"database schema version {current} is newer than this program's {SCHEMA_VERSION}: upgrade sco-timeline"
         )
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the schema up to date; refuse a database from a newer program."""
+    refuse_newer_schema(conn)
+    current = schema_version(conn)
     for number in range(current, SCHEMA_VERSION):
         conn.execute("BEGIN IMMEDIATE")
         try:

@@ -13,7 +13,7 @@ import orjson
 from events.clock import Clock, from_utc_text, to_utc_text, utc_now
 from events.errors import ConcurrencyConflict, TimelineError
 from events.ids import uuid7s
-from events.migrations import migrate
+from events.migrations import migrate, refuse_newer_schema
 from events.model import AppendResult, Event, NewEvent, StreamAppend
 
 BUSY_TIMEOUT_MS = 30_000
@@ -41,11 +41,16 @@ def connect(path: str | Path) -> sqlite3.Connection:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = FULL")  # an acknowledged append survives a power cut
-    conn.execute("PRAGMA foreign_keys = ON")
-    migrate(conn)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        refuse_newer_schema(conn)  # before WAL mode, which would rewrite the file's header
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")  # an acknowledged append survives a power cut
+        conn.execute("PRAGMA foreign_keys = ON")
+        migrate(conn)
+    except BaseException:  # not a database, damaged, too new: leave no connection open behind the error
+        conn.close()
+        raise
     return conn
 
 

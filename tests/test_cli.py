@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 
@@ -86,3 +87,55 @@ def test_a_real_process_prints_no_traceback(tmp_path):
     assert proc.returncode == 1
     assert proc.stderr.strip().count("\n") == 0 and "server.port" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+# ---------------------------------------------------------------- what a command-line hunt found
+
+def _one_line_error(result, message: str) -> None:
+    assert result.exit_code == 1, result.output
+    assert message in result.output and "Traceback" not in result.output and result.exception.__class__ is SystemExit
+    assert result.output.strip().count("\n") == 0
+
+
+@pytest.mark.parametrize("content", [b"this is not a database, just text\n" * 200, b"SQLite format 3\x00" + b"\xff" * 4000])
+def test_a_file_that_is_not_a_usable_database_is_one_line(tmp_path, content):
+    (tmp_path / "db").mkdir()
+    (tmp_path / "db" / "t.db").write_bytes(content)
+    config = tmp_path / "conf.toml"
+    config.write_text('[database]\npath = "db/t.db"\n', encoding="utf-8")
+    for args in (["export", "-"], ["init"], ["verify"]):
+        _one_line_error(run(config, *args), "database error:")
+    assert (tmp_path / "db" / "t.db").read_bytes() == content
+
+
+def test_a_database_of_a_newer_schema_is_refused_untouched(config, tmp_path):
+    path = tmp_path / "db" / "t.db"
+    path.parent.mkdir()
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE x (y)")
+    conn.execute("PRAGMA user_version = 999")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    _one_line_error(run(config, "export", "-"), "newer than this program")
+    assert path.read_bytes() == before  # not even switched to WAL mode
+
+
+def test_an_empty_config_path_is_an_error_not_the_default(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    _one_line_error(CliRunner().invoke(cli, ["--config", "", "feeds"]), "is empty")
+    _one_line_error(CliRunner().invoke(cli, ["feeds"], env={"TIMELINE_CONFIG": ""}), "is empty")
+
+
+def test_a_file_that_is_not_utf8_is_one_line(config, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(b'{"position": 1, "title": "caf\xe9"}\n')
+    _one_line_error(run(config, "import", str(bad)), "not UTF-8 text: byte 0xe9")
+    assert "exported 0 events" in run(config, "export", "-").output  # nothing was imported
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "1e300"])
+def test_a_non_finite_timeout_is_a_config_error(tmp_path, value):
+    config = tmp_path / "conf.toml"
+    config.write_text(f'[database]\npath = "t.db"\n[ingest]\ntimeout_seconds = {value}\n', encoding="utf-8")
+    _one_line_error(run(config, "feeds"), "ingest.timeout_seconds must be a positive number")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import sqlite3
 import sys
 
 import click
@@ -24,6 +25,10 @@ def _fail_cleanly(command):
             return command(*args, **kwargs)
         except (TimelineError, ConfigError, OSError) as error:
             raise click.ClickException(str(error).splitlines()[0] if str(error) else type(error).__name__) from None
+        except sqlite3.Error as error:  # not a database, damaged, unreadable, read-only...
+            raise click.ClickException(f"database error: {error}") from None
+        except UnicodeDecodeError as error:  # an input file that is not UTF-8
+            raise click.ClickException(f"not UTF-8 text: byte {error.object[error.start]:#04x} at offset {error.start}") from None
 
     return wrapper
 
@@ -101,8 +106,7 @@ def import_command(ctx: click.Context, file: str) -> None:
         count = import_from(timeline.store, sys.stdin)
     else:
         with open(file, encoding="utf-8") as lines:
-            count = import_from(timeline.store, lines)
-    projections.rebuild(timeline.store)
+            count = import_from(timeline.store, lines)  # projected too, in the same transaction
     click.echo(f"imported {count} events")
 
 

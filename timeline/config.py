@@ -62,8 +62,14 @@ _FEED_KEYS = {"name": ((str,), "a string"), "url": ((str,), "a string"), "interv
 
 
 def config_path(explicit: str | os.PathLike | None = None) -> Path:
-    """--config, else $TIMELINE_CONFIG, else the repository's config.toml."""
-    chosen = explicit or os.environ.get(ENV_VAR)
+    """--config, else $TIMELINE_CONFIG, else the repository's config.toml.
+
+    An empty one given is an error, not the default: `--config ""` or an empty
+    TIMELINE_CONFIG would otherwise open the repository's own database.
+    """
+    chosen = explicit if explicit is not None else os.environ.get(ENV_VAR)
+    if chosen is not None and not str(chosen).strip():
+        raise ConfigError(f"the config file named by --config or {ENV_VAR} is empty")
     return Path(chosen).expanduser().resolve() if chosen else DEFAULT_CONFIG
 
 
@@ -161,8 +167,8 @@ def _check_values(values: dict[str, Any], where: str) -> None:
     if not 0 <= port <= 65535:
         raise ConfigError(f"{where}: server.port must be 0-65535, not {port}")
     for key in ("interval_minutes", "max_body_bytes", "timeout_seconds"):
-        if key in values and values[key] <= 0:
-            raise ConfigError(f"{where}: ingest.{key} must be positive, not {values[key]}")
+        if key in values and not 0 < values[key] < 1e9:  # nan and inf fail this too
+            raise ConfigError(f"{where}: ingest.{key} must be a positive number below 1e9, not {values[key]}")
     base = values.get("base_url")
     if base is not None and not base.startswith(("http://", "https://")):
         raise ConfigError(f"{where}: server.base_url must be an http(s) URL, not {base!r}")
