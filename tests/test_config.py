@@ -58,6 +58,8 @@ def test_the_environment_variable_selects_the_file(tmp_path, monkeypatch):
         ("[ingest]\ninterval_minutes = 0\n", "ingest.interval_minutes"),
         ("[[feeds]]\nname = 'a'\n", "feeds[0].url"),
         ("[[feeds]]\nname = 'a'\nurl = 'file:///etc/passwd'\n", "feeds[0].url"),
+        ("[[feeds]]\nname = 'a'\nurl = 'http://'\n", "feeds[0].url"),  # no host: would only fail at poll time
+        ("[[feeds]]\nname = 'a'\nurl = 'http://[::1/rss'\n", "feeds[0].url"),
         ("[[feeds]]\nname = 'a'\nurl = 'http://x/'\ncolour = 1\n", "feeds[0].colour"),
         ("[[feeds]]\nname = 'a'\nurl = 'http://x/'\n[[feeds]]\nname = 'a'\nurl = 'http://y/'\n", "feeds[1].name"),
         ("[server\n", "not valid TOML"),

@@ -400,6 +400,8 @@ def test_cli_ingest_and_feeds(server, tmp_path):
     health = runner.invoke(cli, ["--config", str(conf), "feeds"])
     assert "steppe" in health.output and "ok;" in health.output
     assert "failing (1 in a row)" in health.output and "last error: HTTP 503" in health.output
+    down = runner.invoke(cli, ["--config", str(conf), "ingest", "--feed", "down"])  # every feed polled failed
+    assert down.exit_code == 2 and "Error: every feed polled failed (1)" in down.stderr
 
 
 def test_a_lease_left_by_a_killed_process_on_this_host_is_taken_over(server, timeline, db_path, clock):

@@ -149,6 +149,7 @@ def ingest(ctx: click.Context, feed_names: tuple[str, ...]) -> None:
         click.echo(report.line())
         failed += bool(report.errors) and not (report.kept or report.updated or report.not_modified)
     if failed and failed == len(feeds):
+        click.echo(f"Error: every feed polled failed ({failed}); see the lines above", err=True)
         ctx.exit(2)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -124,6 +125,13 @@ def _typed(value: Any, spec: tuple[tuple[type, ...], str], name: str, where: str
     return value
 
 
+def _has_host(url: str) -> bool:
+    try:
+        return bool(urllib.parse.urlsplit(url).hostname)
+    except ValueError:  # e.g. a broken IPv6 host
+        return False
+
+
 def _feeds(table: Any, where: str) -> tuple[Feed, ...]:
     if not isinstance(table, list):
         raise ConfigError(f"{where}: feeds must be an array of tables ([[feeds]])")
@@ -141,8 +149,8 @@ def _feeds(table: Any, where: str) -> tuple[Feed, ...]:
                 raise ConfigError(f"{where}: {name}.{key} is required")
         if entry["name"] in names:
             raise ConfigError(f"{where}: {name}.name {entry['name']!r} is used twice")
-        if not entry["url"].startswith(("http://", "https://")):
-            raise ConfigError(f"{where}: {name}.url must be an http(s) URL, not {entry['url']!r}")
+        if not entry["url"].startswith(("http://", "https://")) or not _has_host(entry["url"]):
+            raise ConfigError(f"{where}: {name}.url must be an http(s) URL with a host, not {entry['url']!r}")
         if entry.get("interval_minutes") is not None and entry["interval_minutes"] < 1:
             raise ConfigError(f"{where}: {name}.interval_minutes must be at least 1")
         names.add(entry["name"])
