@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from typing import IO, Iterator
 
+from events import projections
 from events.clock import from_utc_text, to_utc_text
 from events.errors import ImportRefused, TimelineError
 from events.migrations import SCHEMA_VERSION
 from events.store import EventStore, canonical_json, loads_json, read_transaction, write_transaction
+from events.verify import log_problems
 
 FIELDS = ("position", "event_id", "stream_id", "version", "type", "schema_version", "payload", "metadata",
           "idempotency_key", "recorded_at")  # fmt: skip
@@ -66,9 +68,6 @@ def import_from(store: EventStore, lines: IO[str]) -> int:
 
 def _refuse_unsound(store: EventStore) -> None:
     """The imported log as verify sees it, then projected: any fault refuses the import (it rolls back)."""
-    from events import projections
-    from events.verify import log_problems
-
     problems = list(log_problems(store.conn))
     if problems:
         more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""

@@ -276,7 +276,6 @@ def evolve(state: FactState | None, event: Event) -> FactState:
     raise ValidationError(f"unknown fact event type {event.type!r} at position {event.position}")
 
 
-
 def evolve_stream(state: FactState | None, events: Sequence[Event]) -> FactState:
     """evolve over one fact's events in order, with each run of FactSourceAdded applied in one step.
 
@@ -301,6 +300,7 @@ def evolve_stream(state: FactState | None, events: Sequence[Event]) -> FactState
     if state is None:
         raise ValueError("evolve_stream needs at least one event")
     return state
+
 
 def _recorded(event: Event, at: str) -> FactState:
     p = event.payload

@@ -66,7 +66,6 @@ def catch_up(store: EventStore, *, batch: int = BATCH, progress: Callable[[int],
             progress(len(events))
 
 
-
 def _project_appended(store: EventStore, events: Sequence[Event]) -> bool:
     """Apply events held in memory if they are every event after the checkpoint; False (nothing done) if not."""
     with write_transaction(store.conn) as conn:
@@ -77,6 +76,7 @@ def _project_appended(store: EventStore, events: Sequence[Event]) -> bool:
         apply(conn, list(events))
         _set_checkpoint(conn, last)
     return True
+
 
 def rebuild(store: EventStore, *, batch: int = BATCH, progress: Callable[[int], None] | None = None) -> int:
     """Empty every projection and project the whole log again, in one transaction.

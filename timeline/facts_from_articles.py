@@ -97,16 +97,19 @@ class FactFinder:
 
 def as_extracted(state: FactState) -> ExtractedFact:
     """A recorded fact in the extractor's terms, so same_fact can compare it with a new one."""
-    return ExtractedFact(date=state.date, end_date=state.end_date, precision=state.precision, title=state.title,
-                         summary=state.summary, tags=state.tags, confidence=1.0)  # fmt: skip
+    return _recorded_as_extracted(state.date, state.end_date, state.title, state.summary, state.tags)
 
 
 def _candidate(row: tuple) -> tuple[ExtractedFact, Existing]:
     """as_extracted from a _CANDIDATES row, with the fact it names."""
     fact_id, version, date, end_date, title, summary, tags = row
-    found = ExtractedFact(date=date, end_date=end_date, precision=precision_of(date).value, title=title,
-                          summary=summary, tags=tuple(loads_json(tags)), confidence=1.0)  # fmt: skip
-    return found, Existing(fact_id, version)
+    return _recorded_as_extracted(date, end_date, title, summary, tuple(loads_json(tags))), Existing(fact_id, version)
+
+
+def _recorded_as_extracted(date: str, end_date: str | None, title: str, summary: str,
+                           tags: tuple[str, ...]) -> ExtractedFact:  # fmt: skip
+    return ExtractedFact(date=date, end_date=end_date, precision=precision_of(date).value, title=title,
+                         summary=summary, tags=tags, confidence=1.0)  # fmt: skip
 
 
 def article_source(payload: dict) -> dict:

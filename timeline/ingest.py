@@ -78,7 +78,7 @@ class Ingestor:
                 report.errors.append(f"poll failed: {type(error).__name__}: {str(error)[:300]}")
                 self._record_poll(feed, report, FetchResult(feed.url), self.clock(), status.error_streak + 1)
         finally:
-            self._forget_poll()  # even after KeyboardInterrupt: the next poll must not build on a rolled-back one
+            self._forget_poll()  # projected by now, or rolled back (even by KeyboardInterrupt): the next poll starts clean
             release_lease(conn, feed.name, self.holder)
         return report
 
@@ -181,7 +181,6 @@ class Ingestor:
         polled = self.timeline.store.append_to(art.feed_stream(feed.name), [art.feed_polled(payload, f"feed:{feed.name}")])
         self.unprojected.extend(polled.events)
         self.timeline.catch_up(self.unprojected)  # once per poll: the finder remembered this poll's facts meanwhile
-        self._forget_poll()
 
 
 def key_matches(seen, key: str) -> bool:
