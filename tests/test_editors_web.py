@@ -439,6 +439,20 @@ def test_an_editors_page_never_reaches_the_shared_cache(editor_app, token, seede
     assert reader.get(f"/events/{fact_id}").get_data() == first.get_data()
 
 
+def test_the_feeds_page_is_kept_from_shared_caches_for_editors_and_signs_in_back_to_itself(editor_app, token):
+    """Every cached page, not only the timeline and facts: /feeds carried an editor's name and
+    CSRF token without Cache-Control: private, and its sign-in link went back to the timeline."""
+    reader, editor = editor_app.test_client(), editor_app.test_client()
+    first = reader.get("/feeds")
+    assert "Cookie" in first.headers["Vary"] and first.headers.get("ETag")
+    assert html(first).xpath("//nav//a[text()='Sign in']/@href")[0] == "/login?next=/feeds"
+    assert sign_in(editor, token, "/feeds").headers["Location"] == "/feeds"
+    mine = editor.get("/feeds")
+    assert "Signed in as" in mine.get_data(as_text=True)
+    assert mine.headers["Cache-Control"] == "private, no-store" and "Cookie" in mine.headers["Vary"]
+    assert reader.get("/feeds").get_data() == first.get_data()
+
+
 # ---------------------------------------------------------------- what a request hunt found (all were 500s or losses)
 
 @pytest.mark.parametrize("url", ["http://[::1", "http://[x]/"])

@@ -16,10 +16,9 @@ from events.facts import CORRECTABLE, MAX_SOURCES, FactState, validate_fact
 from timeline.auth import actor, client_address, current_editor, limiter, sign_in, sign_out
 from timeline.db import get_timeline
 from timeline.editor_forms import CorrectionForm, FactForm, RetractionForm, SignInForm, SignOutForm, field_errors
-from timeline.web import render_fresh_when
+from timeline.web import is_cached_page, render_fresh_when
 
 bp = Blueprint("editors", __name__)
-CACHED_PAGES = ("web.index", "web.permalink")  # shared by every reader: see fresh_pages_for_editors
 
 
 # ---------------------------------------------------------------- around every page
@@ -34,9 +33,10 @@ MAX_NEXT = 2_000  # characters of path and query worth coming back to after sign
 
 @bp.app_template_global()
 def sign_in_url() -> str:
-    """Sign in, then come back to this timeline page or fact (the cache keys those by their full path)."""
+    """Sign in, then come back to this reader's page: the timeline, a fact or the feeds
+    (the cache keys those by their full path)."""
     back = request.full_path.rstrip("?")
-    if request.endpoint in CACHED_PAGES and len(back) <= MAX_NEXT:
+    if is_cached_page() and len(back) <= MAX_NEXT:
         return url_for("editors.login", next=back)
     return url_for("editors.login")  # a huge path is not echoed into the page (BUG-6)
 
@@ -50,9 +50,10 @@ def fresh_pages_for_editors(state) -> None:
 
 @bp.after_app_request
 def private_when_signed_in(response):
-    if request.endpoint in CACHED_PAGES:
+    cached = is_cached_page()
+    if cached:
         response.vary.add("Cookie")
-    if request.blueprint == bp.name or (request.endpoint in CACHED_PAGES and current_editor()):
+    if request.blueprint == bp.name or (cached and current_editor()):
         response.headers["Cache-Control"] = "private, no-store"  # an editor's page, or a form with its CSRF token
     return response
 

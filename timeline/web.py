@@ -78,7 +78,14 @@ def cached_page(view):
         response.headers["Cache-Control"] = "no-cache"
         return response.make_conditional(request)
 
+    wrapper.shared_cache = True  # editors_web finds the cached pages by this mark (is_cached_page)
     return wrapper
+
+
+def is_cached_page() -> bool:
+    """Whether this request's view is a cached_page: one copy shared by every reader."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(view, "shared_cache", False)
 
 
 _BYPASSES = "timeline_uncached_when"
