@@ -139,3 +139,27 @@ def test_a_non_finite_timeout_is_a_config_error(tmp_path, value):
     config = tmp_path / "conf.toml"
     config.write_text(f'[database]\npath = "t.db"\n[ingest]\ntimeout_seconds = {value}\n', encoding="utf-8")
     _one_line_error(run(config, "feeds"), "ingest.timeout_seconds must be a positive number")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["add"], "Error: Missing option '--date' (see 'timeline add --help')"),
+    (["nosuch"], "Error: No such command 'nosuch' (see 'timeline --help')"),
+    (["add", "--date", "2024", "--bogus"], "Error: No such option '--bogus' (see 'timeline add --help')"),
+    (["token", "revoke"], "Error: Missing argument 'NAME' (see 'timeline token revoke --help')"),
+    (["ingest", "--feed"], "Error: Option '--feed' requires an argument"),
+])  # fmt: skip
+def test_usage_errors_are_one_line_with_status_2(config, args, message):
+    """Click prints usage, a hint and the error over four lines; here it is one, like every other error."""
+    result = CliRunner().invoke(cli, ["--config", str(config), *args], prog_name="timeline")
+    assert result.exit_code == 2 and result.output.strip() == message, result.output
+
+
+def test_the_installed_command_prints_usage_errors_in_one_line_and_help_as_before():
+    proc = subprocess.run([sys.executable, "-m", "timeline.cli", "add"], capture_output=True, text=True)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr == "Error: Missing option '--date' (see 'timeline add --help')\n"
+    assert "Usage: timeline add" in run_help(["add", "--help"]) and "Commands:" in run_help([])
+
+
+def run_help(args: list[str]) -> str:
+    return CliRunner().invoke(cli, args, prog_name="timeline").output

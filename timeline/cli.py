@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sqlite3
@@ -33,7 +34,38 @@ def _fail_cleanly(command):
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _UsageInOneLine(click.ClickException):
+    exit_code = 2  # Click's own status for usage errors
+
+
+class _OneLineUsageErrors(click.Group):
+    """Usage errors (a missing option, an unknown command) in one line too, with where to look.
+
+    Click prints them as usage, a hint and the error over four lines; scripts
+    and people reading a cron mail get one `Error: ...` line like every other error.
+    """
+
+    def make_context(self, *args, **kwargs):
+        with _in_one_line():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx):
+        with _in_one_line():
+            return super().invoke(ctx)
+
+
+@contextlib.contextmanager
+def _in_one_line():
+    try:
+        yield
+    except click.exceptions.NoArgsIsHelpError:
+        raise  # `timeline` alone shows the help
+    except click.UsageError as error:
+        where = f" (see '{error.ctx.command_path} --help')" if error.ctx else ""
+        raise _UsageInOneLine(error.format_message().rstrip(".") + where) from None
+
+
+@click.group(cls=_OneLineUsageErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), envvar="TIMELINE_CONFIG",
               help="Config file (default: config.toml beside the code, or $TIMELINE_CONFIG).")  # fmt: skip
 @click.pass_context
