@@ -20,6 +20,12 @@ class Precision(str, Enum):
 
 _ISO = re.compile(r"^(?P<y>[0-9]{4})(?:-(?P<m>[0-9]{2})(?:-(?P<d>[0-9]{2}))?)?$")
 _MONTHS = [calendar.month_name[i] for i in range(13)]
+_MONTH_DAYS = calendar.mdays  # [0, 31, 28, 31, ...]: February outside leap years
+
+
+def _days_in(year: int, month: int) -> int:
+    """calendar.monthrange(year, month)[1] for a checked month, without working out the weekday it also returns."""
+    return 29 if month == 2 and calendar.isleap(year) else _MONTH_DAYS[month]
 
 
 @functools.total_ordering
@@ -43,8 +49,7 @@ class FuzzyDate:
         if self.month is not None and not 1 <= self.month <= 12:
             raise InvalidDate(f"month {self.month} is out of range 1-12")
         if self.day is not None:
-            last = calendar.monthrange(self.year, self.month)[1]
-            if not 1 <= self.day <= last:
+            if not 1 <= self.day <= _days_in(self.year, self.month):
                 raise InvalidDate(f"day {self.day} does not exist in {self.year}-{self.month:02d}")
 
     @classmethod
@@ -87,7 +92,7 @@ class FuzzyDate:
         if self.day is not None:
             return dt.date(self.year, self.month, self.day)
         if self.month is not None:
-            return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+            return dt.date(self.year, self.month, _days_in(self.year, self.month))
         return dt.date(self.year, 12, 31)
 
     def human(self) -> str:

@@ -74,7 +74,10 @@ def _cut_long(sentence: str) -> list[str]:
 def split_sentences(text: str) -> list[str]:
     """Sentences of the text, links removed, whitespace collapsed; a line break always ends one."""
     sentences = []
-    for block in _URL.sub(" ", text or "").splitlines():
+    text = text or ""
+    if "://" in text or "www." in text:  # every link holds one of them: without, there is nothing to remove
+        text = _URL.sub(" ", text)
+    for block in text.splitlines():
         block = " ".join(block.split())
         if block:
             sentences.extend(_split_block(block))
@@ -187,15 +190,27 @@ def _with_subject(part: str, sentence: str, low: int) -> str:
     return f"{_tidy(subject)} {part[:1].lower()}{part[1:]}" if subject else part
 
 
+def _fact_part(sentence: str, span: tuple[int, int]) -> tuple[int, int]:
+    """The coordinated part around a span, or the whole sentence when that part is under five words.
+
+    Both a fact's title and its tags are read from this part: worked out once per date.
+    """
+    low, high = segment_bounds(sentence, span)
+    return (low, high) if _words(sentence[low:high]) >= 5 else (0, len(sentence))
+
+
 def fact_title(sentence: str, span: tuple[int, int], others: list[tuple[int, int]] = ()) -> str:
     """The part of the sentence that tells this date's fact, at most TITLE_LIMIT characters.
 
     The coordinated part ("A, and B") around the date, without asides; when that
     still holds other dates, the clause around this one, if it can stand alone.
     """
-    low, high = segment_bounds(sentence, span)
-    if _words(sentence[low:high]) < 5:
-        low, high = 0, len(sentence)
+    return _title_in(sentence, span, others, _fact_part(sentence, span))
+
+
+def _title_in(sentence: str, span: tuple[int, int], others: list[tuple[int, int]], part: tuple[int, int]) -> str:
+    """fact_title, given the part _fact_part finds."""
+    low, high = part
     ranges = _without_insertions(sentence, (low, high), span)
     clause = clause_bounds(sentence, span) if _holds_other(ranges, others) else None  # most hold no other date
     if clause and not _holds_other([clause], others):
@@ -225,15 +240,19 @@ def _framing(mention: DateMention, others: list[DateMention], sentence: str) -> 
     return any(segment == segment_bounds(sentence, other.span) for other in inside)
 
 
-def _fact(mention: DateMention, sentence: str, tags: tuple[str, ...],
-          others: list[tuple[int, int]]) -> ExtractedFact:
+def _fact(mention: DateMention, sentence: str, others: list[tuple[int, int]]) -> ExtractedFact:
+    """The fact of one date; its title and tags come from the part of the sentence that tells it.
+
+    Tags read that part only: "A, and B" are two facts' worth of names.
+    """
+    low, high = part = _fact_part(sentence, mention.span)
     return ExtractedFact(
         date=mention.start.iso(),
         end_date=mention.end.iso() if mention.end else None,
         precision=mention.start.precision.value,
-        title=fact_title(sentence, mention.span, others),
+        title=_title_in(sentence, mention.span, others, part),
         summary=sentence,
-        tags=tags,
+        tags=tags_for(sentence[low:high]),
         confidence=round(mention.confidence * (0.9 if mention.referential else 1.0), 2),
     )
 
@@ -242,15 +261,7 @@ def sentence_facts(sentence: str, published: dt.date) -> list[tuple[ExtractedFac
     """(fact, refers back to a told event) for each date expression that dates something."""
     mentions = find_dates(sentence, published)
     kept = [m for m in mentions if not _framing(m, mentions, sentence)]
-    return [(_fact(m, sentence, _tags_near(sentence, m.span), [o.span for o in kept if o is not m]),
-             m.referential) for m in kept]
-
-
-def _tags_near(sentence: str, span: tuple[int, int]) -> tuple[str, ...]:
-    """Tags of the part of the sentence that tells the fact: "A, and B" are two facts' worth of names."""
-    low, high = segment_bounds(sentence, span)
-    part = sentence[low:high]
-    return tags_for(part if _words(part) >= 5 else sentence)
+    return [(_fact(m, sentence, [o.span for o in kept if o is not m]), m.referential) for m in kept]
 
 
 # ---------------------------------------------------------------- one fact told twice
@@ -338,7 +349,8 @@ def _article_fact(title: str, sentences: list[str], published: dt.date) -> Extra
     lede = sentences[0] if sentences else ""
     headline = clip(_tidy(title or "")) or clip(_tidy(lede)) or "Untitled article"
     return ExtractedFact(
-        date=FuzzyDate.from_date(published).iso(),
+        # FuzzyDate.from_date(published).iso() without re-checking a date that exists (a datetime too gives its day)
+        date=f"{published.year:04d}-{published.month:02d}-{published.day:02d}",
         end_date=None,
         precision="day",
         title=headline,

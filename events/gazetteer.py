@@ -91,6 +91,9 @@ class _Matcher:
     ambiguous_starts: frozenset[str]  # lowercased first letters shared by the two kinds of alias
 
     def found(self, text: str) -> Iterator[str]:
+        if not self.ambiguous_starts:  # the loop below with no re-match: findall, as no alias is empty
+            yield from self.finder.findall(text)
+            return
         pos = 0
         while hit := self.finder.search(text, pos):
             match = hit

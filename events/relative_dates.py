@@ -308,8 +308,11 @@ def _span(first: dt.date, last: dt.date) -> tuple[FuzzyDate, FuzzyDate | None]:
     return _day(first), (_day(last) if last != first else None)
 
 
+_STEPS = {"last": -1, "this": 0, "next": 1}  # built once, not on every call
+
+
 def _rel_year(rel: str | None, published: dt.date) -> int | None:
-    return None if rel is None else published.year + {"this": 0, "last": -1, "next": 1}[rel.lower()]
+    return None if rel is None else published.year + _STEPS[rel.lower()]
 
 
 def _number(text: str) -> int:
@@ -405,7 +408,7 @@ def _relative_day(m: re.Match[str], ctx: Context) -> Resolved:
 
 def _relative_period(m: re.Match[str], ctx: Context) -> Resolved:
     which, unit, published = m["q"].lower().split()[-1], m["u"].lower(), ctx.published
-    delta = {"last": -1, "this": 0, "next": 1}[which]
+    delta = _STEPS[which]
     if unit == "year":
         return FuzzyDate(published.year + delta), None, 0.9
     if unit == "month":
@@ -429,7 +432,7 @@ def _weekend(which: str, published: dt.date) -> tuple[FuzzyDate, FuzzyDate | Non
 def _monday_of(week: str, published: dt.date) -> dt.date:
     """The Monday of last, this or next week."""
     this_monday = published - dt.timedelta(days=published.weekday())
-    return this_monday + dt.timedelta(days=7 * {"last": -1, "this": 0, "next": 1}[week.lower()])
+    return this_monday + dt.timedelta(days=7 * _STEPS[week.lower()])
 
 
 def _weekday(m: re.Match[str], ctx: Context) -> Resolved:
@@ -558,6 +561,7 @@ CUES = {
     "weekday": re.compile(WEEKDAY),
 }
 _DIGIT = re.compile(r"\d")
+_ASCII_DIGIT = re.compile(r"[0-9]")  # \d in an ASCII text, and cheaper to look for than a Unicode digit
 # These need a digit: a sentence without one (most of them) skips their searches.
 # "iso" looks for the "-MM-DD" of a date, which the regex engine finds fast from its "-".
 DIGIT_CUES = {
@@ -608,7 +612,7 @@ def _cues(sentence: str) -> frozenset[str]:
     found = [name for name, cue in CUES.items() if cue.search(sentence)]
     if "weekday" in found and _second_weekday(sentence):
         found.append("weekdays")
-    if _DIGIT.search(sentence):
+    if (_ASCII_DIGIT if sentence.isascii() else _DIGIT).search(sentence):
         found.append("digit")
         found += [name for name, cue in DIGIT_CUES.items() if cue.search(sentence)]
     lowered = _lowercase(sentence)
@@ -649,6 +653,8 @@ _RULE_ORDER = {rule.name: i for i, rule in enumerate(RULES)}
 
 def _longest_first(mentions: list[DateMention]) -> list[DateMention]:
     """Where two expressions overlap the longer one wins ("15 September 2022" over "September 2022")."""
+    if len(mentions) < 2:  # most sentences: nothing to rank, and one mention is in reading order
+        return list(mentions)
     ranked = sorted(mentions, key=lambda m: (m.span[0] - m.span[1], _RULE_ORDER[m.rule], m.span[0]))
     kept: list[DateMention] = []
     for mention in ranked:

@@ -70,3 +70,13 @@ def test_an_end_before_its_start_is_refused():
     with pytest.raises(InvalidDate):
         check_span(FuzzyDate.parse("2022-09"), FuzzyDate.parse("2022-08-31"))
     check_span(FuzzyDate.parse("2022-09"), FuzzyDate.parse("2022-09-30"))  # inside the month: fine
+
+
+def test_days_in_a_month_are_what_the_calendar_says_in_every_year():
+    """FuzzyDate checks days against a table of month lengths instead of calendar.monthrange."""
+    import calendar
+
+    from events.dates import _days_in
+
+    assert all(_days_in(year, month) == calendar.monthrange(year, month)[1]
+               for year in range(1, 10000) for month in range(1, 13))  # fmt: skip

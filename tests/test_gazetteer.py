@@ -111,3 +111,21 @@ def test_the_word_start_check_after_the_first_character_finds_what_the_check_bef
     plain = re.compile(rf"(?<!\w)(?:{_trie_pattern([_alias_tokens(a) for a in names.slugs])})(?!\w)")
     assert "(?<!\\w)" not in names.finder.pattern[:10]
     assert [m.span() for m in names.finder.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["China", "Xi Jinping met Putin in Astana; the SCO and the Shanghai Cooperation Organization", "Xi Xi Xi",
+     "Narendra Modi, New Delhi and Nur-Sultan", "CSTO CPC CCP NATO", ""],
+)
+def test_names_without_an_ambiguous_start_are_found_as_the_search_loop_finds_them(text):
+    """found() takes findall's answer when no start needs the longest-first re-match."""
+    from events.gazetteer import _matchers
+
+    names = _matchers()[0]
+    assert not names.ambiguous_starts
+    expected, pos = [], 0
+    while hit := names.finder.search(text, pos):
+        expected.append(hit.group(0))
+        pos = hit.end()
+    assert list(names.found(text)) == expected
