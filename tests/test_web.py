@@ -329,6 +329,38 @@ def test_chart_uses_no_inline_style(seeded_client):
     assert "style=" not in body and "<style" not in body and "<script" not in body
 
 
+def test_years_before_1000_are_charted_with_four_digits_not_a_500(seeded, seeded_client):
+    """A fact dated 0999 (a typo for 1999, say) made the chart parse '999' as a date: the home page was a 500."""
+    seeded.record_fact({"date": "0999", "title": "Typo year"}, actor="test", origin="manual")
+    seeded.record_fact({"date": "0001", "title": "Year one"}, actor="test", origin="manual")
+    for path in ("/", "/?show=retracted", "/?q=year"):
+        response = seeded_client.get(path)
+        assert response.status_code == 200, path
+    bars = {a.get("aria-label"): a.get("href") for a in page(seeded_client, "/?to=1000").cssselect("svg.density a")}
+    assert bars == {"1-9: 1 fact": "/?from=0001&to=0009", "990s: 1 fact": "/?from=0990&to=0999"}
+    assert set(titles(page(seeded_client, "/?from=0999&to=0999"))) == {"Typo year"}
+
+
+def test_a_range_of_millennia_is_charted_in_a_few_bars_not_thousands(seeded, seeded_client):
+    seeded.record_fact({"date": "9999-12-31", "title": "Far future"}, actor="test", origin="manual")
+    seeded.record_fact({"date": "0001", "title": "Year one"}, actor="test", origin="manual")
+    doc = page(seeded_client, "/")
+    bars = doc.cssselect("svg.density rect")
+    assert 1 < len(bars) <= 120 and len(seeded_client.get("/").get_data()) < 200_000
+    assert "Facts per century" in doc.cssselect(".chart-heading")[0].text_content()
+    labels = {a.get("aria-label"): a.get("href") for a in doc.cssselect("svg.density a")}
+    assert labels == {"1-99: 1 fact": "/?from=0001&to=0099", "2000-2099: 29 facts": "/?from=2000&to=2099",
+                      "9900-9999: 1 fact": "/?from=9900&to=9999"}  # fmt: skip
+
+
+def test_decades_when_years_would_be_too_many_bars(seeded, seeded_client):
+    seeded.record_fact({"date": "1850", "title": "Long ago"}, actor="test", origin="manual")
+    doc = page(seeded_client, "/")
+    labels = {a.get("aria-label"): a.get("href") for a in doc.cssselect("svg.density a")}
+    assert labels["1850s: 1 fact"] == "/?from=1850&to=1859" and labels["2020s: 28 facts"] == "/?from=2020&to=2029"
+    assert "Facts per decade, 1850s to 2020s" in doc.cssselect("figcaption")[0].text_content()
+
+
 # ---------------------------------------------------------------- time travel
 
 @pytest.fixture

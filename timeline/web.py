@@ -302,7 +302,7 @@ class Bar:
 
 @dataclass(frozen=True)
 class Chart:
-    unit: str  # "month" or "year"
+    unit: str  # "month", "year", "decade", "century" or "millennium"
     bars: list[Bar]
     width: int
     height: int
@@ -325,22 +325,42 @@ MIN_SLOTS = 12  # fewer bars are centred among empty slots, so two bars do not f
 
 
 def density_chart(summary: Summary, links: Links) -> Chart | None:
-    """Facts per month, or per year when the range is longer than a few years."""
+    """Facts per month, or per year when the range is longer than a few years
+    (per decade, century... when years would make more than MAX_BARS bars)."""
     if not summary.periods:
         return None
     years = sorted({int(p[:4]) for p in summary.periods})
     months = sorted(p for p in summary.periods if not p.endswith("-00"))
     if years[-1] - years[0] >= MONTHLY_UP_TO_YEARS or not months:
-        return _chart("year", _year_counts(summary.periods, years), links, 0)
+        step = _years_per_bar(years[0], years[-1])
+        unit = {1: "year", 10: "decade", 100: "century"}.get(step, "millennium")
+        return _chart(unit, _year_counts(summary.periods, years, step), links, 0)
     year_only = sum(c for p, c in summary.periods.items() if p.endswith("-00"))
     return _chart("month", _month_counts(summary.periods, months), links, year_only)
 
 
-def _year_counts(periods: dict[str, int], years: list[int]) -> list[tuple[str, str, str, int]]:
-    counts = {y: 0 for y in range(years[0], years[-1] + 1)}
+MAX_BARS = 120  # a fact dated 0001 and one dated 9999 once made a chart of 9,999 bars (890 KB of page)
+
+
+def _years_per_bar(first: int, last: int) -> int:
+    step = 1
+    while (last // step - first // step + 1) > MAX_BARS:
+        step *= 10
+    return step
+
+
+def _year_counts(periods: dict[str, int], years: list[int], step: int = 1) -> list[tuple[str, str, str, int]]:
+    """(label, first year, last year, count) per bar; years are written with four digits (0999, not 999)."""
+    counts = {y: 0 for y in range(years[0] // step * step, years[-1] + 1, step)}
     for period, count in periods.items():
-        counts[int(period[:4])] += count
-    return [(str(y), str(y), str(y), c) for y, c in counts.items()]
+        counts[int(period[:4]) // step * step] += count
+    bars = []
+    for y, c in counts.items():
+        last = min(y + step - 1, 9999)
+        first = max(y, 1)  # there is no year 0: the first decade and century start at 1
+        label = FuzzyDate(first).human() if step == 1 else (f"{y}s" if step == 10 and y else f"{first}-{last}")
+        bars.append((label, f"{first:04d}", f"{last:04d}", c))
+    return bars
 
 
 def _month_counts(periods: dict[str, int], months: list[str]) -> list[tuple[str, str, str, int]]:
