@@ -221,6 +221,22 @@ def test_a_failed_item_leaves_no_remembered_fact_for_the_next_item(server, timel
 
     assert verify(timeline.store) == []
 
+def test_an_article_is_cited_once_by_a_fact_its_headline_and_its_text_both_state(server, timeline, db_path, clock):
+    """The headline's fact was recorded, then a fact of the text matched it: the article became its
+    source twice ("2 sources", both the same URL). Found by a product review."""
+    body = ("<rss version='2.0'><channel><title>W</title><item><title>Shanghai Cooperation Organisation leaders"
+            " gather in Tianjin</title><link>http://example.org/tianjin</link><guid>t-1</guid>"
+            "<pubDate>Sun, 31 Aug 2025 09:00:00 GMT</pubDate><description>Leaders of the Shanghai Cooperation"
+            " Organisation met in Tianjin on August 31, 2025 and September 1, 2025.</description></item>"
+            "</channel></rss>")  # fmt: skip
+    server.routes["/rss"] = Route(body=body.encode())
+    config = make_config(db_path, server, {"w": "/rss"})
+    assert ingestor(timeline, config, clock).poll(config.feeds[0]).kept == 1
+    facts = timeline.conn.execute("SELECT fact_id, sources FROM facts").fetchall()
+    assert facts and all(s.count("http://example.org/tianjin") == 1 for _, s in facts), facts
+    assert not events_of(timeline, "FactSourceAdded")
+
+
 def test_a_malformed_feed_keeps_the_entries_that_parse(server, timeline, db_path, clock):
     broken = (DATA / "ingest/sco_news.rss").read_text().replace("</channel>", "<item><title>SCO broken <b></item>")
     server.routes["/broken"] = Route(body=broken.encode())

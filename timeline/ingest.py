@@ -152,6 +152,7 @@ class Ingestor:
             if existing is None:
                 appends.append(recorded_fact(found, source, stream, actor))
                 self.finder.remember(found, appends[-1].stream_id)
+                sourced.add(appends[-1].stream_id)  # a later fact of this article may be the same one: cited already
             elif existing.fact_id not in sourced:
                 sourced.add(existing.fact_id)
                 appends.append(source_added(existing, source, stream, actor))
