@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import time
 
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from events.clock import from_utc_text, to_utc_text
 from events.feed_status import feed_status
 from events.service import Timeline
 from tests.feed_server import FeedServer
 from timeline.config import config_from_mapping
-from timeline.scheduler import poll_job, start_scheduler
+from timeline.scheduler import job_id, poll_job, start_scheduler
 
 
 def test_one_job_per_feed_with_its_interval(tmp_path):
@@ -60,3 +65,88 @@ def test_the_scheduler_polls_soon_after_start(tmp_path):
         finally:
             scheduler.shutdown(wait=True)
     assert server.requests, "the first poll did not happen within 30 s"
+
+
+def _job_moved(scheduler, feed_id: str, when) -> bool:
+    """follow_next_poll moves the job from its own thread: wait for it, a few seconds at most."""
+    deadline = time.monotonic() + 5
+    while scheduler.get_job(feed_id).next_run_time != when and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return scheduler.get_job(feed_id).next_run_time == when
+
+
+def _paused_scheduler(config):
+    """The real scheduler with its jobs, not running them: the test calls poll_job itself."""
+    scheduler = BackgroundScheduler(timezone="UTC")
+    scheduler.start(paused=True)
+    for feed in config.feeds:
+        scheduler.add_job(poll_job, "interval", minutes=config.feed_interval(feed), args=(config, feed, scheduler),
+                          id=job_id(feed))  # fmt: skip
+    return scheduler
+
+
+def test_after_a_poll_the_job_runs_when_the_recorded_next_poll_is_due(tmp_path, caplog):
+    """The interval trigger fired a moment before the next poll the last poll recorded, so that run was
+    skipped and a healthy feed was polled every other interval (seen with jitter_seconds = 0)."""
+    with FeedServer() as server:
+        server.serve_file("/rss", "ingest/sco_news.rss")
+        config = config_from_mapping({"database": {"path": str(tmp_path / "t.db")},
+                                      "ingest": {"interval_minutes": 1, "jitter_seconds": 0},
+                                      "feeds": [{"name": "good", "url": server.url("/rss")}]})  # fmt: skip
+        feed = config.feeds[0]
+        scheduler = _paused_scheduler(config)
+        try:
+            poll_job(config, feed, scheduler)
+            timeline = Timeline.open(config.database_path)
+            next_poll = from_utc_text(feed_status(timeline.conn, "good").next_poll)
+            timeline.close()
+            assert _job_moved(scheduler, "poll:good", next_poll)
+            with caplog.at_level(logging.INFO, logger="timeline.scheduler"):
+                poll_job(config, feed, scheduler)  # what the trigger did: a run just before the next poll
+            assert len(server.requests) == 1
+            assert f"good: not polled, next poll due at {to_utc_text(next_poll)}" in caplog.text
+            assert "errors 0" not in caplog.text  # it no longer reads like a healthy poll
+            time.sleep(0.2)  # a move, if one were wrongly made, has had time to happen
+            assert _job_moved(scheduler, "poll:good", next_poll)  # so it runs then, not an interval later
+        finally:
+            scheduler.shutdown(wait=False)
+
+
+def test_a_failing_feed_is_retried_when_its_backoff_says_not_on_the_interval(tmp_path):
+    with FeedServer() as server:
+        config = config_from_mapping({"database": {"path": str(tmp_path / "t.db")},
+                                      "ingest": {"interval_minutes": 30, "jitter_seconds": 0},
+                                      "feeds": [{"name": "bad", "url": server.url("/missing")}]})  # fmt: skip
+        scheduler = _paused_scheduler(config)
+        try:
+            before = dt.datetime.now(dt.timezone.utc)
+            poll_job(config, config.feeds[0], scheduler)
+            timeline = Timeline.open(config.database_path)
+            due = from_utc_text(feed_status(timeline.conn, "bad").next_poll)
+            timeline.close()
+            assert _job_moved(scheduler, "poll:bad", due)
+            run_at = scheduler.get_job("poll:bad").next_run_time
+        finally:
+            scheduler.shutdown(wait=False)
+    assert dt.timedelta(minutes=5) <= run_at - before < dt.timedelta(minutes=6)  # the first backoff, as /feeds says
+
+
+def test_jitter_delays_the_followed_poll_by_at_most_jitter_seconds(tmp_path):
+    with FeedServer() as server:
+        config = config_from_mapping({"database": {"path": str(tmp_path / "t.db")},
+                                      "ingest": {"interval_minutes": 30, "jitter_seconds": 120},
+                                      "feeds": [{"name": "bad", "url": server.url("/missing")}]})  # fmt: skip
+        scheduler = _paused_scheduler(config)
+        try:
+            poll_job(config, config.feeds[0], scheduler)
+            timeline = Timeline.open(config.database_path)
+            due = from_utc_text(feed_status(timeline.conn, "bad").next_poll)
+            timeline.close()
+            deadline = time.monotonic() + 5  # moved from its own thread (see follow_next_poll)
+            while not due <= scheduler.get_job("poll:bad").next_run_time <= due + dt.timedelta(seconds=120) \
+                    and time.monotonic() < deadline:  # fmt: skip
+                time.sleep(0.02)
+            delay = scheduler.get_job("poll:bad").next_run_time - due
+        finally:
+            scheduler.shutdown(wait=False)
+    assert dt.timedelta(0) <= delay <= dt.timedelta(seconds=120)

@@ -39,10 +39,13 @@ class PollReport:
     problems: list[str] = field(default_factory=list)
     not_modified: bool = False
     busy: bool = False    # another process holds this feed's lease
+    not_due_until: str | None = None  # a scheduled run before the feed's next poll (backing off, or polled elsewhere)
 
     def line(self) -> str:
         if self.busy:
             return f"{self.feed}: skipped, another process is polling it"
+        if self.not_due_until:
+            return f"{self.feed}: not polled, next poll due at {self.not_due_until}"
         state = "not modified" if self.not_modified else (
             f"new {self.new}, kept {self.kept}, skipped {self.skipped}, updated {self.updated}, facts {self.facts}")
         errors = f", errors {len(self.errors)}" + (f" ({self.errors[0]})" if self.errors else "")
@@ -70,6 +73,7 @@ class Ingestor:
         try:
             status = feed_status(conn, feed.name)
             if respect_backoff and status.next_poll and status.next_poll > to_utc_text(self.clock()):
+                report.not_due_until = status.next_poll
                 return report
             try:
                 self._poll_locked(feed, status, report)

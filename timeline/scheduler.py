@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import random
+import threading
 
+from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_STOPPED, BaseScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from events.clock import from_utc_text
+from events.feed_status import feed_status
 from events.service import Timeline
 from timeline.config import Config, Feed
 from timeline.fetch import Fetcher, FetchLimits, USER_AGENT
@@ -21,13 +27,18 @@ def fetch_limits(config: Config) -> FetchLimits:
                        user_agent=USER_AGENT.format(base_url=config.base_url))  # fmt: skip
 
 
-def poll_job(config: Config, feed: Feed) -> None:
-    """One scheduled poll, with its own connection and HTTP client; never raises into the scheduler."""
+def poll_job(config: Config, feed: Feed, scheduler: BaseScheduler | None = None) -> None:
+    """One scheduled poll, with its own connection and HTTP client; never raises into the scheduler.
+
+    Then the feed's job is moved to the next poll the poll recorded (see follow_next_poll).
+    """
     timeline = Timeline.open(config.database_path)
     fetcher = Fetcher(fetch_limits(config))
     try:
         report = Ingestor(timeline, config, fetcher).poll(feed, respect_backoff=True)
         log.info("%s", report.line())
+        if scheduler is not None:
+            follow_next_poll(scheduler, config, feed, feed_status(timeline.conn, feed.name).next_poll)
     except Exception:  # a bug in one poll must not stop the scheduler or the other feeds
         log.exception("poll of feed %s failed", feed.name)
     finally:
@@ -35,14 +46,48 @@ def poll_job(config: Config, feed: Feed) -> None:
         timeline.close()
 
 
+def follow_next_poll(scheduler: BaseScheduler, config: Config, feed: Feed, next_poll: str | None) -> None:
+    """Run the feed's job next when its recorded next poll is due, plus jitter.
+
+    The interval trigger alone fired a moment before the next poll the last poll
+    recorded, so the run was skipped and a healthy feed was polled every other
+    interval; a feed backing off was retried on the interval's grid, not when
+    /feeds and `timeline feeds` said. The recorded next poll is shared by every
+    process on the database, so they agree on it.
+    """
+    if not next_poll or scheduler.state == STATE_STOPPED:
+        return
+    now = dt.datetime.now(dt.timezone.utc)
+    due = max(from_utc_text(next_poll), now + dt.timedelta(seconds=1))
+    run_at = due + dt.timedelta(seconds=random.uniform(0, config.jitter_seconds))
+
+    def move() -> None:
+        try:
+            scheduler.modify_job(job_id(feed), next_run_time=run_at)
+        except JobLookupError:  # removed meanwhile
+            pass
+
+    # From another thread: shutdown(wait=True) holds the job store lock while it waits for
+    # this job to end, so modifying the job from the job itself would wait for ever (found in test).
+    threading.Thread(target=move, name=f"follow {feed.name}", daemon=True).start()
+
+
+def job_id(feed: Feed) -> str:
+    return f"poll:{feed.name}"
+
+
 def start_scheduler(config: Config) -> BackgroundScheduler:
-    """Start polling every configured feed; the caller shuts it down."""
+    """Start polling every configured feed; the caller shuts it down.
+
+    The interval trigger is the fallback; after each run the job follows the
+    feed's recorded next poll (follow_next_poll).
+    """
     scheduler = BackgroundScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
     for feed in config.feeds:
         minutes = config.feed_interval(feed)
         scheduler.add_job(
             poll_job, IntervalTrigger(minutes=minutes, jitter=config.jitter_seconds),
-            args=(config, feed), id=f"poll:{feed.name}", name=f"poll {feed.name}",
+            args=(config, feed, scheduler), id=job_id(feed), name=f"poll {feed.name}",
             misfire_grace_time=max(60, minutes * 30),  # a poll late by up to half its interval still runs
             next_run_time=_first_run(),
         )  # fmt: skip
