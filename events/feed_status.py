@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from events.articles import feed_stream
+
 _STATUS_COLUMNS = ("feed, url, last_poll, last_success, last_error, error_streak, next_poll, etag, last_modified,"
                    " moved_to, items_seen, items_kept")  # fmt: skip
 
@@ -21,8 +23,27 @@ class FeedStatus:
     etag: str | None = None
     last_modified: str | None = None
     moved_to: str | None = None
-    items_seen: int = 0
-    items_kept: int = 0
+    items_seen: int = 0  # summed over every poll (an off-topic item counts again at each poll that reads it)
+    items_kept: int = 0  # summed over every poll: the articles recorded from this feed
+
+
+@dataclass(frozen=True)
+class LastPoll:
+    """What the feed's latest poll found, from its FeedPolled event (feed_status keeps only sums)."""
+
+    new: int
+    kept: int
+    not_modified: bool
+
+
+def last_poll(conn: sqlite3.Connection, feed: str) -> LastPoll | None:
+    """One index seek on (stream_id, version): the feed stream's latest event."""
+    row = conn.execute(
+        "SELECT json_extract(payload, '$.items_seen'), json_extract(payload, '$.items_kept'),"
+        " json_extract(payload, '$.not_modified') FROM events WHERE stream_id = ? ORDER BY version DESC LIMIT 1",
+        (feed_stream(feed),),
+    ).fetchone()
+    return LastPoll(row[0] or 0, row[1] or 0, bool(row[2])) if row else None
 
 
 @dataclass(frozen=True)

@@ -198,10 +198,11 @@ def _chosen_feeds(config: Config, names: tuple[str, ...]):
 @_fail_cleanly
 def feeds(ctx: click.Context) -> None:
     """List every configured feed with its health."""
-    from events.feed_status import all_feed_status
+    from events.feed_status import all_feed_status, last_poll
 
     config = _config(ctx)
-    status = all_feed_status(_open(ctx).conn)
+    conn = _open(ctx).conn
+    status = all_feed_status(conn)
     for feed in config.feeds:
         s = status.get(feed.name)
         click.echo(f"{feed.name}  {feed.url}  every {config.feed_interval(feed)} min")
@@ -210,7 +211,8 @@ def feeds(ctx: click.Context) -> None:
             continue
         health = "ok" if s.error_streak == 0 else f"failing ({s.error_streak} in a row)"
         click.echo(f"    {health}; last poll {s.last_poll or '-'}; last success {s.last_success or '-'};"
-                   f" next poll {s.next_poll or '-'}; items seen {s.items_seen}, kept {s.items_kept}")  # fmt: skip
+                   f" next poll {s.next_poll or '-'}; {_last_poll_text(last_poll(conn, feed.name))};"
+                   f" articles recorded {s.items_kept}")  # fmt: skip
         if s.last_error:
             click.echo(f"    last error: {s.last_error}")
         if s.moved_to:
@@ -336,6 +338,14 @@ def token_revoke(ctx: click.Context, name: str) -> None:
     revoke_token(timeline.store, name)
     timeline.catch_up()
     click.echo(f"token {name!r} revoked")
+
+
+def _last_poll_text(last) -> str:
+    if last is None:
+        return "last poll found -"
+    if last.not_modified:
+        return "last poll found nothing new (not modified)"
+    return f"last poll found {last.new} new, {last.kept} kept"
 
 
 def main() -> None:

@@ -21,7 +21,7 @@ from events.clock import from_utc_text
 from events.dates import FuzzyDate, human_span
 from events.errors import TimelineError, UnknownFact
 from events.facts import FactState
-from events.feed_status import FeedStatus, all_feed_status
+from events.feed_status import FeedStatus, LastPoll, all_feed_status, last_poll
 from events.queries import AsOf, BadParameter, Filters, Listed, Page, Summary, TimelineQuery
 from events.service import Timeline
 from events.store import EventStore, connect
@@ -154,10 +154,11 @@ def feeds():
     """Every configured feed and how its polls went, from the feed_status projection of FeedPolled events."""
     config = current_app.config["TIMELINE"]
     status = all_feed_status(get_timeline().conn)
-    configured = [FeedHealth(feed.name, feed.url, config.feed_interval(feed), status.get(feed.name))
-                  for feed in config.feeds]  # fmt: skip
+    conn = get_timeline().conn
+    configured = [FeedHealth(feed.name, feed.url, config.feed_interval(feed), status.get(feed.name),
+                             last_poll(conn, feed.name)) for feed in config.feeds]  # fmt: skip
     names = {feed.name for feed in config.feeds}
-    former = [FeedHealth(name, s.url, None, s) for name, s in status.items() if name not in names]
+    former = [FeedHealth(name, s.url, None, s, last_poll(conn, name)) for name, s in status.items() if name not in names]
     return render_template("feeds.html", feeds=configured, former=former)
 
 
@@ -169,6 +170,7 @@ class FeedHealth:
     url: str | None
     interval_minutes: int | None
     status: FeedStatus | None
+    last: LastPoll | None = None
 
     @property
     def health(self) -> str:
