@@ -495,3 +495,137 @@ def test_an_odd_expected_version_is_stale_not_a_crash(signed_in, new_fact, timel
 def test_a_next_address_that_is_not_a_url_goes_home_after_signing_in(editor_client, token):
     response = sign_in(editor_client, token, next_path="http://[::1")
     assert response.status_code == 303 and response.headers["Location"] == "/"
+
+
+# ---------------------------------------------------------------- two editors at once (a lost update, found in review)
+
+@pytest.fixture
+def bob(editor_app, issue_token_for):
+    """A second editor in a browser of his own."""
+    client = editor_app.test_client()
+    assert sign_in(client, issue_token_for("bob")).status_code == 303
+    return client
+
+
+def correct_through_form(client, fact_id: str, **typed):
+    return client.post(f"/events/{fact_id}/correct", data=form_values(client.get(f"/events/{fact_id}/correct")) | typed)
+
+
+def last_changes(timeline, fact_id: str) -> dict:
+    return timeline.store.read_stream(fact_id)[-1].payload["changes"]
+
+
+def test_a_stale_form_sent_again_keeps_the_other_editors_correction(signed_in, bob, new_fact, timeline):
+    """The reviewer's case: A changes the summary, B the date from an older form, B sends again as told."""
+    tab_b = form_values(signed_in.get(f"/events/{new_fact}/correct"))
+    assert correct_through_form(bob, new_fact, summary="Delegates gather.\r\nThen they talk.",
+                                reason="more").status_code == 303  # fmt: skip
+    position = log_position(timeline)
+    response = signed_in.post(f"/events/{new_fact}/correct", data=tab_b | {"date": "2024-07-05", "reason": "wrong day"})
+    assert response.status_code == 409 and log_position(timeline) == position
+    values = form_values(response)
+    again = signed_in.post(f"/events/{new_fact}/correct", data=values)  # as the page tells B to
+    assert again.status_code == 303
+    state = timeline.fact(new_fact)
+    assert (state.date, state.summary, state.version) == ("2024-07-05", "Delegates gather.\nThen they talk.", 3)
+    assert last_changes(timeline, new_fact) == {"date": "2024-07-05"}  # only what B meant
+    assert values["date"] == "2024-07-05" and values["reason"] == "wrong day" and values["expected_version"] == "2"
+    assert values["summary"] == "Delegates gather.\nThen they talk."  # the other editor's (HTML reads CRLF as LF)
+    assert values["title"] == "SCO youth forum opens" and values["tags"] == "youth, forum"
+    banner = html(response).xpath("//*[@role='alert']")[0].text_content()
+    assert "now at version 2" in banner and "the summary, by editor:bob" in banner
+    assert "your changes to the date" in banner
+
+
+def test_a_field_both_editors_changed_is_flagged_and_the_resend_decides(signed_in, bob, new_fact, timeline):
+    tab_b = form_values(signed_in.get(f"/events/{new_fact}/correct"))
+    assert correct_through_form(bob, new_fact, title="Bob's title", tags="youth", reason="b").status_code == 303
+    response = signed_in.post(f"/events/{new_fact}/correct", data=tab_b | {"title": "Ann's title", "reason": "a"})
+    assert response.status_code == 409
+    values = form_values(response)
+    assert values["title"] == "Ann's title" and values["tags"] == "youth"  # hers where she typed, his elsewhere
+    page = html(response)
+    [clash] = page.xpath("//*[@id='title-clash']")
+    assert "Bob's title" in clash.text_content() and "editor:bob" in clash.text_content()
+    assert "title-clash" in page.xpath("//*[@id='title']/@aria-describedby")[0]
+    assert not page.xpath("//*[@id='tags-clash']") and not page.xpath("//*[@id='summary-clash']")
+    invalid = signed_in.post(f"/events/{new_fact}/correct", data=tab_b | {"date": "2024-02-30", "reason": "a"})
+    assert invalid.status_code == 409 and "does not exist" in field_error(invalid, "date")  # told at once
+    assert signed_in.post(f"/events/{new_fact}/correct", data=values).status_code == 303
+    state = timeline.fact(new_fact)
+    assert (state.title, state.tags) == ("Ann's title", ("youth",))
+    event = timeline.store.read_stream(new_fact)[-1]
+    assert (event.payload["changes"], event.payload["previous"]) == ({"title": "Ann's title"}, {"title": "Bob's title"})
+
+
+@pytest.mark.parametrize("typed", [{}, {"summary": "Delegates gather in Astana."}])
+def test_a_stale_form_with_nothing_of_its_own_left_records_nothing(signed_in, bob, new_fact, timeline, typed):
+    """Nothing typed, or only what the other editor already saved: nothing to record, now or on sending again."""
+    tab_b = form_values(signed_in.get(f"/events/{new_fact}/correct"))
+    assert correct_through_form(bob, new_fact, summary="Delegates gather in Astana.", reason="b").status_code == 303
+    position = log_position(timeline)
+    response = signed_in.post(f"/events/{new_fact}/correct", data=tab_b | typed | {"reason": "a"})
+    assert response.status_code == 409 and "Nothing changed" in response.get_data(as_text=True)
+    assert form_values(response)["summary"] == "Delegates gather in Astana."
+    again = signed_in.post(f"/events/{new_fact}/correct", data=form_values(response))
+    assert again.status_code == 400 and "Nothing changed" in again.get_data(as_text=True)
+    assert log_position(timeline) == position and timeline.fact(new_fact).summary == "Delegates gather in Astana."
+
+
+def test_an_untouched_multiline_summary_is_not_a_change(signed_in, timeline):
+    """A browser sends a textarea with CRLF line endings: a summary stored with LF is not changed by that."""
+    fact = timeline.record_fact({"date": "2024", "title": "Two lines", "summary": "One.\nTwo."}, actor="api")
+    as_a_browser_sends = form_values(signed_in.get(f"/events/{fact.fact_id}/correct")) | {"summary": "One.\r\nTwo."}
+    timeline.correct_fact(fact.fact_id, {"summary": "One.\nTwo.\nThree."}, reason="b", expected_version=1,
+                          actor="editor:bob")  # fmt: skip
+    response = signed_in.post(f"/events/{fact.fact_id}/correct", data=as_a_browser_sends | {"tags": "x", "reason": "a"})
+    assert response.status_code == 409 and form_values(response)["summary"] == "One.\nTwo.\nThree."
+    assert signed_in.post(f"/events/{fact.fact_id}/correct", data=form_values(response)).status_code == 303
+    assert last_changes(timeline, fact.fact_id) == {"tags": ["x"]}
+    current = form_values(signed_in.get(f"/events/{fact.fact_id}/correct"))
+    data = current | {"summary": current["summary"].replace("\n", "\r\n"), "title": "Two lines, then three"}
+    assert signed_in.post(f"/events/{fact.fact_id}/correct", data=data | {"reason": "c"}).status_code == 303
+    assert last_changes(timeline, fact.fact_id) == {"title": "Two lines, then three"}
+
+
+def test_a_correction_that_loses_the_race_to_append_is_merged_too(signed_in, new_fact, timeline, monkeypatch):
+    """Another editor saves between the form's version check and its append: the log refuses ours, nothing is lost."""
+    from events.service import Timeline
+
+    original = Timeline.correct_fact
+
+    def after_bob(self, fact_id, changes, **kwargs):
+        monkeypatch.setattr(Timeline, "correct_fact", original)
+        timeline.correct_fact(fact_id, {"summary": "Bob's words."}, reason="b", expected_version=1, actor="editor:bob")
+        return original(self, fact_id, changes, **kwargs)
+
+    monkeypatch.setattr(Timeline, "correct_fact", after_bob)
+    response = correct_through_form(signed_in, new_fact, date="2024-07-05", reason="a")
+    assert response.status_code == 409 and timeline.fact(new_fact).version == 2
+    values = form_values(response)
+    assert (values["date"], values["summary"], values["expected_version"]) == ("2024-07-05", "Bob's words.", "2")
+    assert signed_in.post(f"/events/{new_fact}/correct", data=values).status_code == 303
+    assert timeline.fact(new_fact).summary == "Bob's words." and last_changes(timeline, new_fact) == {"date": "2024-07-05"}
+
+
+@pytest.mark.parametrize("action", ["correct", "retract"])
+def test_a_form_sent_after_the_fact_was_retracted_says_by_whom_and_records_nothing(signed_in, new_fact, timeline,
+                                                                                   action):  # fmt: skip
+    data = form_values(signed_in.get(f"/events/{new_fact}/{action}")) | {"title": "Mine", "reason": "mine"}
+    timeline.retract_fact(new_fact, reason="a duplicate", expected_version=1, actor="editor:bob")
+    position = log_position(timeline)
+    response = signed_in.post(f"/events/{new_fact}/{action}", data=data)
+    assert response.status_code == 409 and log_position(timeline) == position
+    problem = html(response).xpath("//*[@class='problem']")[0].text_content()
+    assert "retracted by editor:bob" in problem and "a duplicate" in problem and "nothing was saved" in problem
+
+
+def test_a_stale_retraction_says_what_changed_and_by_whom(signed_in, new_fact, timeline):
+    data = form_values(signed_in.get(f"/events/{new_fact}/retract")) | {"reason": "wrong"}
+    timeline.correct_fact(new_fact, {"title": "Changed"}, reason="r", expected_version=1, actor="editor:bob")
+    response = signed_in.post(f"/events/{new_fact}/retract", data=data)
+    assert response.status_code == 409 and not timeline.fact(new_fact).retracted
+    banner = html(response).xpath("//*[@role='alert']")[0].text_content()
+    assert "title" in banner and "editor:bob" in banner
+    assert form_values(response)["reason"] == "wrong"
+    assert signed_in.post(f"/events/{new_fact}/retract", data=form_values(response)).status_code == 303

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
 
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, HiddenField, PasswordField, StringField, TextAreaField
 
 from events.errors import ValidationError
 from events.facts import (
+    CORRECTABLE,
     MAX_SOURCES,
     MAX_SUMMARY,
     MAX_TITLE,
     FactState,
     clean_date,
     clean_source,
+    clean_sources,
     clean_tags,
     clean_text,
     validate_fact,
@@ -98,13 +101,25 @@ class CorrectionForm(FactForm):
     expected_version = HiddenField()
 
     def prefill(self, state: FactState) -> None:
-        self.date.data, self.end_date.data = state.date, state.end_date or ""
-        self.title.data, self.summary.data, self.tags.data = state.title, state.summary, ", ".join(state.tags)
+        self.fill(state, CORRECTABLE)
         self.expected_version.data = str(state.version)
+
+    def fill(self, state: FactState, names: Iterable[str]) -> None:
+        """Show these fields as the fact has them; the others keep what was typed."""
+        shown = {"date": state.date, "end_date": state.end_date or "", "title": state.title,
+                 "summary": state.summary, "tags": ", ".join(state.tags)}  # fmt: skip
+        for name in names:
+            if name == "sources":
+                self._fill_sources(state.sources)
+            else:
+                self[name].data = shown[name]
+
+    def _fill_sources(self, sources: tuple[dict, ...]) -> None:
         while len(self.sources.entries):
             self.sources.pop_entry()
-        blank = max(0, min(BLANK_SOURCE_ROWS, MAX_SOURCES - len(state.sources)))  # a FieldList holds MAX_SOURCES rows
-        for source in list(state.sources) + [{}] * blank:
+        self.sources.last_index = -1  # rows posted as sources-0, sources-7 leave a gap pop_entry does not close
+        blank = max(0, min(BLANK_SOURCE_ROWS, MAX_SOURCES - len(sources)))  # a FieldList holds MAX_SOURCES rows
+        for source in list(sources) + [{}] * blank:
             self.sources.append_entry({key: source.get(key) or "" for key in SOURCE_KEYS})
 
 
@@ -155,3 +170,73 @@ def _missing(field: str) -> None:
 
 def _source_check(source: dict, index: int, require_url: bool):
     return lambda: clean_source(source, f"sources[{index}]", require_url=require_url)
+
+
+# ---------------------------------------------------------------- two editors at once
+
+@dataclass(frozen=True)
+class Merge:
+    """A form filled in from one version, sent when the fact is at a later one: whose change is whose.
+
+    Field names in CORRECTABLE order. Without the version the form started from
+    (lost, forged), nothing is known of the others' changes: every field that
+    differs from the fact as it is now is a clash the editor must look at.
+    """
+
+    mine: tuple[str, ...]  # typed differently from the version the form started from
+    theirs: tuple[str, ...]  # changed by others since that version
+    clashes: tuple[str, ...]  # mine, also changed by others, to something else: the editor decides
+    pending: tuple[str, ...]  # mine and not what the fact already says: what sending again records
+
+
+def merge(typed: Mapping[str, Any], base: FactState | None, current: FactState) -> Merge:
+    """Three-way: the form as typed, the version it was filled in from, and the fact as it is now."""
+    now, mine_values = comparable(state_fields(current)), comparable(typed)
+    start = comparable(state_fields(base)) if base is not None else now
+    mine = tuple(name for name in CORRECTABLE if mine_values[name] != start[name])
+    theirs = changed_between(base, current)
+    pending = tuple(name for name in mine if mine_values[name] != now[name])
+    clashes = tuple(name for name in pending if name in theirs) if base is not None else pending
+    return Merge(mine, theirs, clashes, pending)
+
+
+def changed_between(base: FactState | None, current: FactState) -> tuple[str, ...]:
+    """The fields that differ between two versions of a fact (none known without the older one)."""
+    if base is None:
+        return ()
+    before, now = comparable(state_fields(base)), comparable(state_fields(current))
+    return tuple(name for name in CORRECTABLE if before[name] != now[name])
+
+
+def state_fields(state: FactState) -> dict[str, Any]:
+    """A fact's correctable fields shaped like FactForm.fields(), what the form would send untouched."""
+    return {"date": state.date, "end_date": state.end_date, "title": state.title, "summary": state.summary,
+            "tags": list(state.tags), "sources": [dict(source) for source in state.sources]}  # fmt: skip
+
+
+def comparable(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Each field as validation would record it, so that a field nobody touched never reads as changed.
+
+    A textarea comes back with CRLF line endings, whatever the fact holds; a value
+    that does not validate is compared as typed (someone typed it: it is a change).
+    """
+    return {name: _comparable(name, fields.get(name)) for name in CORRECTABLE}
+
+
+_NORMALISE = {
+    "date": lambda value: clean_date(value, "date").iso() if value else None,
+    "end_date": lambda value: clean_date(value, "end_date").iso() if value else None,
+    "title": lambda value: clean_text(value, "title", limit=MAX_TITLE),
+    "summary": lambda value: clean_text(value, "summary", limit=MAX_SUMMARY),
+    "tags": lambda value: clean_tags(list(value or ())),
+    "sources": lambda value: clean_sources(list(value or ()), require_url=False),
+}
+
+
+def _comparable(name: str, value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.replace("\r\n", "\n")
+    try:
+        return _NORMALISE[name](value)
+    except (ValidationError, OverflowError):
+        return ("as typed", repr(value))

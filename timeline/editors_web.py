@@ -11,11 +11,24 @@ from urllib.parse import urlsplit
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 
+from events import queries
 from events.errors import ConcurrencyConflict, FactRetracted, ValidationError
-from events.facts import CORRECTABLE, MAX_SOURCES, FactState, validate_fact
+from events.facts import CORRECTABLE, MAX_SOURCES, FactState
 from timeline.auth import actor, client_address, current_editor, limiter, sign_in, sign_out
 from timeline.db import get_timeline
-from timeline.editor_forms import CorrectionForm, FactForm, RetractionForm, SignInForm, SignOutForm, field_errors
+from timeline.editor_forms import (
+    CorrectionForm,
+    FactForm,
+    Merge,
+    RetractionForm,
+    SignInForm,
+    SignOutForm,
+    changed_between,
+    comparable,
+    field_errors,
+    merge,
+    state_fields,
+)
 from timeline.web import is_cached_page, render_fresh_when
 
 bp = Blueprint("editors", __name__)
@@ -164,15 +177,15 @@ def show_errors(form: FactForm, errors: list[tuple[str, str]]) -> bool:
 @editor_required
 def correct(fact_id: str, editor: str):
     state = get_timeline().fact(fact_id)  # UnknownFact -> 404
-    refuse_if_retracted(state)
+    refuse_if_retracted(state, posted=request.method == "POST")
     form = CorrectionForm()
     if request.method == "GET":
         form.prefill(state)
         return render_template("correct.html", form=form, fact=state)
+    sent = sent_version(form)
+    if sent != state.version:
+        return merged_page(form, state, sent)
     fields = form.fields()
-    conflict = stale(form, state)
-    if conflict:
-        return render_template("correct.html", form=form, fact=state, conflict=conflict), 409
     errors = too_many_rows() + field_errors(fields, require_source_url=False)
     changes = {} if errors else changed_fields(state, fields)
     if not errors and not changes:
@@ -189,17 +202,83 @@ def record_correction(form: CorrectionForm, state: FactState, changes: dict, edi
     except ValidationError as error:
         form.show_error(error.field, str(error))
         return render_template("correct.html", form=form, fact=state), 400
-    except ConcurrencyConflict as error:
-        return conflict_page("correct.html", form, state, error.actual)
+    except (ConcurrencyConflict, FactRetracted):  # someone saved between our check and our append
+        current = get_timeline().fact(state.fact_id)
+        refuse_if_retracted(current, posted=True)
+        return merged_page(form, current, state.version, base=state)
     return redirect(url_for("web.permalink", fact_id=state.fact_id) + "#history", 303)
 
 
 def changed_fields(state: FactState, fields: dict) -> dict:
     """Only what differs from the fact as it is, so the history shows exactly what the editor changed."""
-    cleaned = validate_fact(fields, require_source_url=False)
-    now = {name: list(value) if isinstance(value, tuple) else value
-           for name, value in ((name, getattr(state, name)) for name in CORRECTABLE)}  # fmt: skip
-    return {name: fields[name] for name in CORRECTABLE if cleaned[name] != now[name]}
+    typed, now = comparable(fields), comparable(state_fields(state))
+    return {name: fields[name] for name in CORRECTABLE if typed[name] != now[name]}
+
+
+def merged_page(form: CorrectionForm, current: FactState, sent: int | None, base: FactState | None = None):
+    """The form was filled in from an older version: show the current one with this editor's own changes on top.
+
+    Sent again as it stands, it records what this editor changed and keeps what
+    the others changed meanwhile; a field both changed shows theirs beside it.
+    """
+    history = queries.fact_history(get_timeline().store, current.fact_id)
+    if base is None and sent is not None and sent < current.version:
+        base = version_of(history, current.fact_id, sent)
+    outcome = merge(form.fields(), base, current)
+    form.fill(current, [name for name in CORRECTABLE if name not in outcome.mine])
+    form.expected_version.data = str(current.version)
+    show_errors(form, too_many_rows() + field_errors(form.fields(), require_source_url=False))  # all in one round
+    conflict = conflict_notice(sent, current, history, base, outcome)
+    return render_template("correct.html", form=form, fact=current, conflict=conflict), 409
+
+
+def version_of(history: list[queries.HistoryEntry], fact_id: str, version: int) -> FactState | None:
+    """The fact as it stood at one version of its stream."""
+    position = next((entry.position for entry in history if entry.version == version), None)
+    return None if position is None else queries.fact_as_of(get_timeline().store, fact_id, position)
+
+
+FIELD_NAMES = {"date": "date", "end_date": "end date", "title": "title", "summary": "summary", "tags": "tags",
+               "sources": "sources"}  # fmt: skip
+
+
+def conflict_notice(sent: int | None, current: FactState, history: list[queries.HistoryEntry],
+                    base: FactState | None, outcome: Merge) -> dict:  # fmt: skip
+    """What the conflict banner and the flagged fields say."""
+    by = changed_by(history, base.version) if base is not None else {}
+    return {
+        "sent": None if sent is None else str(sent),
+        "current": current.version,
+        "known_base": base is not None,
+        "theirs": [(FIELD_NAMES[name], by.get(name, [])) for name in outcome.theirs],
+        "kept": [FIELD_NAMES[name] for name in outcome.pending if name not in outcome.clashes],
+        "clashes": {name: {"name": FIELD_NAMES[name], "by": by.get(name, []), "now": shown(current, name)}
+                    for name in outcome.clashes},  # fmt: skip
+        "nothing_left": not outcome.pending,
+    }
+
+
+def changed_by(history: list[queries.HistoryEntry], since: int) -> dict[str, list[str]]:
+    """Who changed each field after version `since`, from the fact's history."""
+    by: dict[str, list[str]] = {}
+    for entry in history:
+        if entry.version <= since:
+            continue
+        names = [change.field for change in entry.changes] or (["sources"] if entry.kind == "source-added" else [])
+        for name in names:
+            actors = by.setdefault(name, [])
+            if entry.actor not in actors:
+                actors.append(entry.actor)
+    return by
+
+
+def shown(state: FactState, name: str) -> list[str]:
+    """A field's value as lines of text to read beside the field."""
+    if name == "sources":
+        return [" – ".join(filter(None, (s.get("url"), s.get("title"), s.get("outlet"), s.get("published"))))
+                for s in state.sources] or ["(none)"]  # fmt: skip
+    value = ", ".join(state.tags) if name == "tags" else getattr(state, name)
+    return [value or "(empty)"]
 
 
 # ---------------------------------------------------------------- retracting
@@ -208,45 +287,54 @@ def changed_fields(state: FactState, fields: dict) -> dict:
 @editor_required
 def retract(fact_id: str, editor: str):
     state = get_timeline().fact(fact_id)  # UnknownFact -> 404
-    refuse_if_retracted(state)
+    refuse_if_retracted(state, posted=request.method == "POST")
     form = RetractionForm()
     if request.method == "GET":
         form.expected_version.data = str(state.version)
         return render_template("retract.html", form=form, fact=state)
-    conflict = stale(form, state)
-    if conflict:
-        return render_template("retract.html", form=form, fact=state, conflict=conflict), 409
+    sent = sent_version(form)
+    if sent != state.version:
+        return stale_retraction(form, state, sent)
     try:
         get_timeline().retract_fact(state.fact_id, reason=form.reason.data, expected_version=state.version,
                                     actor=actor(editor))  # fmt: skip
     except ValidationError as error:
         form.reason.errors = [str(error)]
         return render_template("retract.html", form=form, fact=state), 400
-    except ConcurrencyConflict as error:
-        return conflict_page("retract.html", form, state, error.actual)
+    except (ConcurrencyConflict, FactRetracted):
+        current = get_timeline().fact(state.fact_id)
+        refuse_if_retracted(current, posted=True)
+        return stale_retraction(form, current, state.version)
     return redirect(url_for("web.permalink", fact_id=state.fact_id), 303)
+
+
+def stale_retraction(form: RetractionForm, current: FactState, sent: int | None):
+    """The fact changed since the form was shown: say what changed and by whom; sending again retracts it as it is."""
+    history = queries.fact_history(get_timeline().store, current.fact_id)
+    base = version_of(history, current.fact_id, sent) if sent is not None and sent < current.version else None
+    changed = Merge(mine=(), theirs=changed_between(base, current), clashes=(), pending=())
+    form.expected_version.data = str(current.version)
+    conflict = conflict_notice(sent, current, history, base, changed)
+    return render_template("retract.html", form=form, fact=current, conflict=conflict), 409
 
 
 # ---------------------------------------------------------------- versions
 
-def refuse_if_retracted(state: FactState) -> None:
-    if state.retracted:
+def refuse_if_retracted(state: FactState, *, posted: bool = False) -> None:
+    """A retracted fact is not changed again; a form sent to one is told who retracted it and that nothing was saved."""
+    if not state.retracted:
+        return
+    if not posted:
         raise FactRetracted(f"this fact was retracted ({state.retraction_reason}): it can no longer be changed")
+    history = queries.fact_history(get_timeline().store, state.fact_id)
+    by = next((entry.actor for entry in reversed(history) if entry.kind == "retracted"), "another editor")
+    raise FactRetracted(f"this fact was retracted by {by} ({state.retraction_reason}) before your form arrived, "
+                        "so nothing was saved: a retracted fact can no longer be changed")  # fmt: skip
 
 
-def stale(form, state: FactState) -> dict | None:
-    """The form was filled in from an older version (or lost its version): say so, and offer the current one."""
+def sent_version(form) -> int | None:
+    """The version the form was filled in from; None when it lost it or sent something that is not one."""
     sent = (form.expected_version.data or "").strip()
-    number = sent.isascii() and sent.isdigit() and len(sent) <= 18  # not '１', nor 5,000 digits for int()
-    if number and int(sent) == state.version:
-        return None
-    form.expected_version.data = str(state.version)
-    return {"sent": sent if number else None, "current": state.version}
-
-
-def conflict_page(template: str, form, state: FactState, actual: int):
-    """Someone else saved between our check and our append: the log refused ours."""
-    form.expected_version.data = str(actual)
-    fact = get_timeline().fact(state.fact_id)
-    conflict = {"sent": str(state.version), "current": actual}
-    return render_template(template, form=form, fact=fact, conflict=conflict), 409
+    if sent.isascii() and sent.isdigit() and len(sent) <= 18:  # not '１', nor 5,000 digits for int()
+        return int(sent)
+    return None
