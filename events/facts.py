@@ -79,7 +79,8 @@ def clean_text(value: Any, field: str, *, limit: int, required: bool = False) ->
         value = ""
     if not isinstance(value, str):
         raise ValidationError(f"{field} must be a string", field)
-    text = _CONTROL.sub("", unicodedata.normalize("NFC", value)).strip()
+    # a browser's textarea sends CRLF: one line ending, so an untouched summary never reads as changed
+    text = _CONTROL.sub("", unicodedata.normalize("NFC", value)).replace("\r\n", "\n").replace("\r", "\n").strip()
     if required and not text:
         raise ValidationError(f"{field} is required", field)
     if len(text) > limit:

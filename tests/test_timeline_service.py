@@ -51,6 +51,16 @@ def test_record_projects_a_normalised_fact(timeline):
     assert len(hits) == 1
 
 
+def test_line_endings_are_stored_as_one_newline(timeline):
+    """A browser's textarea sends CRLF; stored as sent, an untouched summary read as a change at every
+    form correction ('summary changed' in the history and the Atom feed). Found by a product review."""
+    fact = timeline.record_fact(FACT | {"summary": "Para one.\r\nPara two.\rPara three.\n"}, actor="editor:ann")
+    assert fact.summary == "Para one.\nPara two.\nPara three."
+    with pytest.raises(ValidationError, match="changes nothing"):
+        timeline.correct_fact(fact.fact_id, {"summary": "Para one.\r\nPara two.\r\nPara three."},
+                              reason="same text", expected_version=None, actor="editor:ann")  # fmt: skip
+
+
 def test_correct_then_retract(timeline):
     fact = timeline.record_fact(FACT, actor="editor:ann")
     corrected = timeline.correct_fact(fact.fact_id, {"title": "SCO summit opens in Samarkand", "date": "2022-09"},
