@@ -216,13 +216,25 @@ _REFOLD_INDEX = """
 CREATE INDEX facts_changed_again ON facts (last_position) WHERE version > 1;
 """
 
+# Date filters (queries.Filters) keep a fact whose days overlap the range. A fact
+# starting before `from` overlaps it only if it is a month or year containing
+# `from` (facts_timeline finds those by their key) or if its end date reaches
+# `from`: this index finds those few spans by the last key they reach, 99 for
+# unknown parts (2024-07 -> 2024-07-99). The expression must stay exactly
+# queries._SPAN_END for SQLite to use it.
+_SPAN_INDEX = """
+CREATE INDEX facts_spans ON facts (retracted, substr(end_date || '-99-99', 1, 10), sort_key, n)
+    WHERE end_date IS NOT NULL;
+"""
+
 MIGRATIONS: tuple[str, ...] = (
-    _EVENT_LOG, _PROJECTIONS + PROJECTION_INDEXES, _INGEST_STATE, _TOKENS, _GUARD_AND_SEARCH, _REFOLD_INDEX
+    _EVENT_LOG, _PROJECTIONS + PROJECTION_INDEXES, _INGEST_STATE, _TOKENS, _GUARD_AND_SEARCH, _REFOLD_INDEX,
+    _SPAN_INDEX,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # Every secondary index of the projections, for rebuild to drop and create again.
-ALL_PROJECTION_INDEXES = PROJECTION_INDEXES + _REFOLD_INDEX
-ALL_PROJECTION_INDEX_NAMES = PROJECTION_INDEX_NAMES + ("facts_changed_again",)
+ALL_PROJECTION_INDEXES = PROJECTION_INDEXES + _REFOLD_INDEX + _SPAN_INDEX
+ALL_PROJECTION_INDEX_NAMES = PROJECTION_INDEX_NAMES + ("facts_changed_again", "facts_spans")
 
 # Tables that projections own; rebuild empties and refills exactly these.
 PROJECTION_TABLES = ("facts", "fact_tags", "facts_fts", "articles", "feed_status", "tokens", "projection_checkpoints")

@@ -85,12 +85,17 @@ class Filters:
         return tuple(_fold_word(w) for w in _WORD.findall(self.q)[:MAX_TERMS])
 
     @property
-    def low_key(self) -> str | None:
-        return self.start.sort_key() if self.start else None
+    def low_day(self) -> str | None:
+        """The first day `from` covers (from=2024-07 -> 2024-07-01): a fact must last until it."""
+        return self.start.first_day().isoformat() if self.start else None
 
     @property
     def high_key(self) -> str | None:
-        """The last sort key inside `end`: to=2024-03 takes every fact in March."""
+        """The last sort key inside `end`: to=2024-03 takes every fact that may start in March.
+
+        `sort_key <= high_key` holds exactly when the fact's first possible day
+        is on or before the last day of `end`.
+        """
         if self.end is None:
             return None
         month = f"{self.end.month:02d}" if self.end.month else "99"
@@ -243,6 +248,7 @@ class Source:
     tags: str = "fact_tags"
     fts: str = "facts_fts"
     until: int | None = None  # only rows last changed at or before this position
+    spans: str = "facts_spans"  # the index of facts with an end date, by the last key they reach
 
 
 LIVE = (Source(),)
@@ -293,23 +299,44 @@ def _fetch(conn, filters: Filters, sources: Sequence[Source], older: bool, key, 
     branches, params = [], []
     for source in sources:
         for retracted in filters.retracted_values:
-            sql, args, ks = _branch(conn, filters, source, retracted, older, key)
-            order = f"ORDER BY {ks}.sort_key {direction}, {ks}.n {direction}"  # the driving index's own order
-            branches.append(f"SELECT * FROM ({sql} {order} LIMIT {int(limit)})")
-            params += args
+            for sql, args, ks in _branches(conn, filters, source, retracted, older, key):
+                order = f"ORDER BY {ks}.sort_key {direction}, {ks}.n {direction}"  # the driving index's own order
+                branches.append(f"SELECT * FROM ({sql} {order} LIMIT {int(limit)})")
+                params += args
     sql = " UNION ALL ".join(branches) + f" ORDER BY 2 {direction}, 1 {direction} LIMIT {int(limit)}"
     return [Listed(row[0], row[1], state_from_row(row[2:])) for row in conn.execute(sql, params)]
 
 
-def _branch(conn, filters: Filters, source: Source, retracted: int, older: bool | None, key) -> tuple[str, list, str]:
-    """SELECT fact columns FROM one source WHERE every filter holds, past key in time (older=None: unordered).
+def _branches(conn, filters: Filters, source: Source, retracted: int, older: bool | None,
+              key) -> list[tuple[str, list, str]]:  # fmt: skip
+    """SELECTs of fact columns FROM one source WHERE every filter holds, past key in time (older=None: unordered).
 
-    Also returns the alias of the table whose (sort_key, n) drives the walk.
+    The matching facts are the union of the disjoint date pieces (see
+    _date_pieces), one SELECT each, so each piece walks its own index in
+    (sort_key, n) order. Each also comes with the alias of the table whose
+    (sort_key, n) drives its walk.
     """
     match = filters.match
     from_hits = match is not None and (older is None or _few_hits(conn, source, match))
     tags = _rarest_first(conn, source, filters.tags)
-    frm, ks, where, params, tags = _driver(tags, source, match if from_hits else None)
+    if from_hits:  # the few hits are read and sorted anyway: one SELECT checks the overlap itself
+        pieces = [_Piece(_overlap(filters), _overlap_params(filters))]
+    else:
+        pieces = _date_pieces(filters)
+    pieces = [p for p in pieces if not _behind(p, older, key)]
+    return [_branch(source, retracted, tags, match, from_hits, piece, older, key) for piece in pieces]
+
+
+def _behind(piece: _Piece, older: bool | None, key) -> bool:
+    """Whether a piece of one sort key lies wholly on the side of the cursor already shown."""
+    if piece.exact is None or key is None:
+        return False
+    return piece.exact > key[0] if older else piece.exact < key[0]
+
+
+def _branch(source: Source, retracted: int, tags: tuple[str, ...], match: str | None, from_hits: bool,
+            piece: _Piece, older: bool | None, key) -> tuple[str, list, str]:  # fmt: skip
+    frm, ks, where, params, tags = _driver(tags, source, match if from_hits else None, piece.spans)
     params.append(retracted)
     for tag in tags:
         where.append(
@@ -323,7 +350,17 @@ def _branch(conn, filters: Filters, source: Source, retracted: int, older: bool 
         # lookup each time: 1.6 ms per row for a common prefix at 100k facts.)
         where.append(f"f.n IN (SELECT rowid FROM {source.fts} WHERE {source.fts} MATCH ?)")
         params.append(match)
-    _range(where, params, ks, filters, older, key)
+    where += [condition.format(ks=ks) for condition in piece.where]
+    params += piece.params
+    if key is not None and piece.exact is not None:
+        # One sort key: past the cursor is a range of n (or all of it), which the index
+        # seeks; SQLite would rather take the row value as a sort_key range and sort.
+        if piece.exact == key[0]:
+            where.append(f"{ks}.n {'<' if older else '>'} ?")
+            params.append(key[1])
+    elif key is not None:
+        where.append(f"({ks}.sort_key, {ks}.n) {'<' if older else '>'} (?, ?)")
+        params += list(key)
     if source.until is not None:
         where.append("f.last_position <= ?")
         params.append(source.until)
@@ -331,11 +368,14 @@ def _branch(conn, filters: Filters, source: Source, retracted: int, older: bool 
     return sql, params, ks
 
 
-def _driver(tags: tuple[str, ...], source: Source, match: str | None) -> tuple[str, str, list, list, tuple[str, ...]]:
-    """What the query walks: the search hits, the first tag's index, or the timeline index."""
+def _driver(tags: tuple[str, ...], source: Source, match: str | None,
+            spans: bool) -> tuple[str, str, list, list, tuple[str, ...]]:  # fmt: skip
+    """What the query walks: the search hits, the spans index, the first tag's index, or the timeline index."""
     if match is not None:
         hits = f"(SELECT rowid AS m FROM {source.fts} WHERE {source.fts} MATCH ?) s"
         return f"{hits} CROSS JOIN {source.facts} f ON f.n = s.m", "f", ["f.retracted = ?"], [match], tags
+    if spans:  # few rows whatever the tags: check every tag on them
+        return f"{source.facts} f INDEXED BY {source.spans}", "f", ["f.retracted = ?"], [], tags
     if tags:
         frm = f"{source.tags} t CROSS JOIN {source.facts} f ON f.n = t.n"
         return frm, "t", ["t.tag = ?", "t.retracted = ?"], [tags[0]], tags[1:]
@@ -351,18 +391,6 @@ def _rarest_first(conn: sqlite3.Connection, source: Source, tags: tuple[str, ...
     return tuple(sorted(tags, key=counts.__getitem__))
 
 
-def _range(where: list, params: list, ks: str, filters: Filters, older: bool | None, key) -> None:
-    if filters.low_key:
-        where.append(f"{ks}.sort_key >= ?")
-        params.append(filters.low_key)
-    if filters.high_key:
-        where.append(f"{ks}.sort_key <= ?")
-        params.append(filters.high_key)
-    if key is not None:
-        where.append(f"({ks}.sort_key, {ks}.n) {'<' if older else '>'} (?, ?)")
-        params += list(key)
-
-
 def _few_hits(conn: sqlite3.Connection, source: Source, match: str) -> bool:
     """Whether a page should read every search hit and sort them, rather than walk the timeline.
 
@@ -375,6 +403,71 @@ def _few_hits(conn: sqlite3.Connection, source: Source, match: str) -> bool:
     limit = max(200, int(math.sqrt(FEW_HITS_FACTOR * facts)))
     sql = f"SELECT count(*) FROM (SELECT 1 FROM {source.fts} WHERE {source.fts} MATCH ? LIMIT ?)"
     return conn.execute(sql, (match, limit + 1)).fetchone()[0] <= limit
+
+
+# ---------------------------------------------------------------- date ranges
+
+# The last sort key a fact may reach: its end date's, else its date's, 99 for
+# unknown parts (2024-07 -> 2024-07-99). `>= day` holds exactly when the fact's
+# last possible day is on or after that day. _SPAN_END is the expression the
+# facts_spans index is built on (events/migrations.py): keep them identical.
+_END = "substr(COALESCE(f.end_date, f.date) || '-99-99', 1, 10)"
+_SPAN_END = "substr(f.end_date || '-99-99', 1, 10)"
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """One disjoint part of a date range: conditions ({ks} is the driving alias) and whether spans drive it."""
+
+    where: tuple[str, ...] = ()
+    params: tuple = ()
+    spans: bool = False
+    exact: str | None = None  # the one sort key of this piece, if it has one
+
+
+def _overlap(filters: Filters) -> tuple[str, ...]:
+    """A fact is in [from, to] when the days it may cover overlap the days the range covers.
+
+    The fact covers [first day of date, last day of end_date or else of date];
+    sort_key <= high_key says it starts by the end of `to`, _END >= low_day that
+    it lasts until the start of `from`. Precise for every row, but not an index range.
+    """
+    return (("{ks}.sort_key <= ?",) if filters.end else ()) + ((f"{_END} >= ?",) if filters.start else ())
+
+
+def _overlap_params(filters: Filters) -> tuple:
+    return ((filters.high_key,) if filters.end else ()) + ((filters.low_day,) if filters.start else ())
+
+
+def _date_pieces(filters: Filters) -> list[_Piece]:
+    """_overlap cut into disjoint pieces that each walk an index in (sort_key, n) order.
+
+    `to` alone is one key range: a fact starts by the end of `to`. With `from`
+    (first day F), facts starting on or after F reach it; of those starting
+    before F, only three kinds can reach it: the month containing F
+    (2024-07 for F = 2024-07-01, key 2024-07-00) and the year containing F
+    (key 2024-00-00), each found by its exact key, and facts whose end date
+    reaches F, found through the small facts_spans index. Those three also
+    check that the fact lasts until F, since a fuzzy fact may end before its
+    own date does (2024 to 2024-03).
+    """
+    if filters.start is None:
+        return [_Piece(*_with_end(filters, (), ()))]
+    day, high = filters.low_day, filters.high_key
+    month_key, year_key = day[:7] + "-00", day[:4] + "-00-00"
+    reaches = f"{_END} >= ?"
+    pieces = [_Piece(*_with_end(filters, ("{ks}.sort_key >= ?",), (day,)))]
+    for key in (month_key, year_key):
+        if high is None or key <= high:
+            pieces.append(_Piece(("{ks}.sort_key = ?", reaches), (key, day), exact=key))
+    spans = ("f.end_date IS NOT NULL", f"{_SPAN_END} >= ?", "f.sort_key < ?", "f.sort_key NOT IN (?, ?)")
+    return pieces + [_Piece(*_with_end(filters, spans, (day, day, month_key, year_key)), spans=True)]
+
+
+def _with_end(filters: Filters, where: tuple[str, ...], params: tuple) -> tuple[tuple[str, ...], tuple]:
+    if filters.end is None:
+        return where, params
+    return (*where, "{ks}.sort_key <= ?"), (*params, filters.high_key)
 
 
 # ---------------------------------------------------------------- counts
@@ -398,9 +491,9 @@ def _matching(conn, filters: Filters, sources: Sequence[Source]) -> tuple[str, l
     parts, params = [], []
     for index, source in enumerate(sources):
         for retracted in filters.retracted_values:
-            sql, args, _ = _branch(conn, filters, source, retracted, None, None)
-            parts.append(f"SELECT n, sort_key, retracted, {index} AS src FROM ({sql})")
-            params += args
+            for sql, args, _ in _branches(conn, filters, source, retracted, None, None):
+                parts.append(f"SELECT n, sort_key, retracted, {index} AS src FROM ({sql})")
+                params += args
     return " UNION ALL ".join(parts), params
 
 
@@ -473,7 +566,7 @@ def as_of(store: EventStore, moment: str) -> AsOf:
     states = _replay_changed(store, position)
     _write_temp(store.conn, states)
     base = Source(until=position)
-    replayed = Source("temp.asof_facts", "temp.asof_tags", "asof_fts")
+    replayed = Source("temp.asof_facts", "temp.asof_tags", "asof_fts", spans="asof_facts_spans")
     return AsOf(moment, position, (base, replayed), len(states))
 
 
@@ -520,6 +613,8 @@ _TEMP_TABLES = (
     " title TEXT, summary TEXT, tags TEXT, sources TEXT, origin TEXT, version INTEGER, corrected INTEGER,"
     " retracted INTEGER, retraction_reason TEXT, first_recorded TEXT, last_recorded TEXT, last_position INTEGER)",
     "CREATE INDEX temp.asof_facts_timeline ON asof_facts (retracted, sort_key, n)",
+    "CREATE INDEX temp.asof_facts_spans ON asof_facts (retracted, substr(end_date || '-99-99', 1, 10), sort_key, n)"
+    " WHERE end_date IS NOT NULL",
     "CREATE TEMP TABLE asof_tags (tag TEXT, retracted INTEGER, sort_key TEXT, n INTEGER,"
     " PRIMARY KEY (tag, retracted, sort_key, n)) WITHOUT ROWID",
     "CREATE INDEX temp.asof_tags_by_fact ON asof_tags (n)",

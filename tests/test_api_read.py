@@ -46,7 +46,7 @@ def test_filters_are_the_same_as_the_html_timeline(seeded_client):
     found = get(seeded_client, "/api/events", q="samarkand summit")["events"]
     assert SAMARKAND in [e["title"] for e in found]
     dated = get(seeded_client, "/api/events", **{"from": "2024-03", "to": "2024-05"})["events"]
-    assert [e["date"] for e in dated] == ["2024-05", "2024-03"]
+    assert [e["date"] for e in dated] == ["2024-05", "2024-03", "2024"]  # the year 2024 may have been in March
 
 
 @pytest.fixture
@@ -140,3 +140,77 @@ def test_as_of_in_the_api(seeded, seeded_client, clock):
 def test_api_responses_carry_security_headers(seeded_client):
     headers = seeded_client.get("/api/events").headers
     assert headers["X-Content-Type-Options"] == "nosniff" and "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+
+
+# ---------------------------------------------------------------- date ranges keep every fact whose days overlap them
+
+def dates_of(client, **params) -> list[tuple[str, str | None]]:
+    return [(e["date"], e["end_date"]) for e in get(client, "/api/events", limit="200", **params)["events"]]
+
+
+def test_from_a_day_keeps_the_month_that_contains_it(seeded_client):
+    """from=2024-07-01 and from=2024-07 are the same first day; to=2024-07-01 may hold July too."""
+    by_day, by_month = dates_of(seeded_client, **{"from": "2024-07-01"}), dates_of(seeded_client, **{"from": "2024-07"})
+    assert by_day == by_month and by_day.count(("2024-07", None)) == 6
+    assert ("2024", None) in by_day  # the year 2024 contains 1 July too
+    assert dates_of(seeded_client, to="2024-07-01").count(("2024-07", None)) == 6
+
+
+@pytest.mark.parametrize("params", [{"from": "2024-01-01"}, {"from": "2024-01", "to": "2024-12"}, {"from": "2024"},
+                                    {"from": "2024-12-31", "to": "2024-12-31"}])  # fmt: skip
+def test_a_range_inside_a_year_keeps_the_facts_dated_only_by_that_year(seeded_client, params):
+    assert ("2024", None) in dates_of(seeded_client, **params)
+
+
+@pytest.mark.parametrize("params", [{"from": "2022-09-16", "to": "2022-09-16"}, {"from": "2022-09-16"}])
+def test_the_second_day_of_a_two_day_summit_keeps_it(seeded_client, params):
+    found = dates_of(seeded_client, **params)
+    assert found.count(("2022-09-15", "2022-09-16")) == 6
+    assert ("2022-09-15", None) not in found and ("2022-09-14", None) not in found
+
+
+def test_a_day_range_holds_its_spans_and_the_year_around_it(seeded_client):
+    assert sorted(dates_of(seeded_client, **{"from": "2022-09-16", "to": "2022-09-16"})) == [("2022", None)] + [
+        ("2022-09-15", "2022-09-16")
+    ] * 6
+
+
+def test_a_month_inside_a_span_of_months_keeps_it(seeded, seeded_client):
+    seeded.record_fact({"date": "2024-05", "end_date": "2024-07", "title": "Chairmanship talks"}, actor="t", origin="manual")
+    titles = [e["title"] for e in get(seeded_client, "/api/events", **{"from": "2024-06", "to": "2024-06"})["events"]]
+    assert "Chairmanship talks" in titles
+
+
+def test_the_timeline_page_counts_what_it_lists(seeded_client):
+    """The heading's "N facts", the chart and the rows all see the summit on its second day."""
+    body = seeded_client.get("/?from=2022-09-16&to=2022-09-16").get_data(as_text=True)
+    assert "Timeline: 7 facts, from 16 September 2022, to 16 September 2022" in body
+    assert body.count("<article") == 7 and "Samarkand" in body
+    assert "September 2022: 6 in all" in body and "1 known only to the year" in body  # the chart: 6 + the year 2022
+
+
+def test_paging_a_date_range_of_spans_and_fuzzy_dates_shows_each_fact_once(client, timeline):
+    """Spans and fuzzy facts starting before `from` merge into the pages in (date, n) order, both ways."""
+    for i in range(40):
+        day = f"2024-03-{i % 28 + 1:02d}"
+        timeline.record_fact({"date": day, "title": f"D{i:02d}"}, actor="t", origin="manual")
+        timeline.record_fact({"date": "2024-03", "title": f"M{i:02d}"}, actor="t", origin="manual")
+        timeline.record_fact({"date": "2024", "title": f"Y{i:02d}"}, actor="t", origin="manual")
+        timeline.record_fact({"date": f"2024-02-{i % 28 + 1:02d}", "end_date": "2024-03-10", "title": f"S{i:02d}"},
+                             actor="t", origin="manual")  # fmt: skip
+        timeline.record_fact({"date": "2024-02-01", "title": f"Out{i:02d}"}, actor="t", origin="manual")
+    for order in ("desc", "asc"):
+        seen, cursor = [], None
+        while True:
+            params = {"from": "2024-03-10", "to": "2024-03-20", "order": order, "limit": "9"}
+            params |= {"cursor": cursor} if cursor else {}
+            body = get(client, "/api/events", **params)
+            seen += [(e["date"], e["title"]) for e in body["events"]]
+            cursor = body["next"]
+            if cursor is None:
+                break
+        titles = [t for _, t in seen]
+        assert len(titles) == len(set(titles)) == 40 * 3 + sum(10 <= i % 28 + 1 <= 20 for i in range(40))
+        assert not [t for t in titles if t.startswith("Out")]
+        keys = [d for d, _ in seen]
+        assert keys == sorted(keys, key=lambda d: d + "-00-00"[len(d) - 4:] if len(d) < 10 else d, reverse=order == "desc")

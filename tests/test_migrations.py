@@ -75,12 +75,12 @@ def _indexes(conn) -> set[str]:
 
 
 def test_every_projection_index_exists_after_migrating_and_after_a_rebuild(tmp_path):
-    """Migration 6 adds facts_changed_again (time travel); rebuild drops and makes every index again."""
+    """Migration 6 adds facts_changed_again (time travel), 7 facts_spans (date ranges); rebuild makes every index again."""
     path = tmp_path / "old.db"
     _schema_4_database(path)
     store = EventStore(connect(path))
     fresh = EventStore(connect(tmp_path / "new.db"))
-    assert _indexes(store.conn) == _indexes(fresh.conn) >= {"facts_changed_again", "facts_changed", "facts_timeline"}
+    assert _indexes(store.conn) == _indexes(fresh.conn) >= {"facts_changed_again", "facts_changed", "facts_timeline", "facts_spans"}
     projections.rebuild(store)
     assert _indexes(store.conn) == _indexes(fresh.conn)
     store.conn.close()

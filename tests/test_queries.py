@@ -16,7 +16,8 @@ from werkzeug.datastructures import MultiDict
 from events.store import read_transaction
 from events import queries
 from events.clock import FixedClock, to_utc_text
-from events.dates import FuzzyDate
+from events.dates import FuzzyDate, check_span, parse_optional
+from events.errors import InvalidDate
 from events.facts import fold
 from events.queries import BadParameter, Cursor, Filters, TimelineQuery
 from events.service import Timeline
@@ -40,15 +41,20 @@ def model_matches(state, filters: Filters) -> bool:
         return False
     if not set(filters.tags) <= set(state.tags):
         return False
-    if filters.low_key and state.sort_key < filters.low_key:
-        return False
-    if filters.high_key and state.sort_key > filters.high_key:
+    if not overlaps(state.date, state.end_date, filters.start, filters.end):
         return False
     if filters.match:
         *exact, prefix = filters.words
         have = tokens(state)
         return all(w in have for w in exact) and any(t.startswith(prefix) for t in have)
     return True
+
+
+def overlaps(date: str, end_date: str | None, start: FuzzyDate | None, end: FuzzyDate | None) -> bool:
+    """The days the fact may cover overlap the days the range covers, in plain Python."""
+    first = FuzzyDate.parse(date).first_day()
+    last = FuzzyDate.parse(end_date or date).last_day()
+    return (end is None or first <= end.last_day()) and (start is None or last >= start.first_day())
 
 
 def model_order(timeline: Timeline, states, filters: Filters, order: str) -> list[str]:
@@ -76,11 +82,22 @@ dates = st.one_of(
     st.builds(lambda y, m: f"{y}-{m:02d}", st.integers(2020, 2022), st.integers(1, 12)),
     st.builds(lambda y, m, d: f"{y}-{m:02d}-{d:02d}", st.integers(2020, 2022), st.integers(1, 12), st.integers(1, 28)),
 )
+
+
+def valid_span(fact: dict) -> bool:
+    try:
+        check_span(FuzzyDate.parse(fact["date"]), parse_optional(fact["end_date"]))
+    except InvalidDate:
+        return False
+    return True
+
+
 facts = st.fixed_dictionaries({
     "date": dates,
+    "end_date": st.one_of(st.none(), st.none(), dates),  # spans: a third of the facts, before filtering
     "title": st.lists(st.sampled_from(WORDS), min_size=1, max_size=3).map(" ".join),
     "tags": st.lists(st.sampled_from(TAGS), max_size=3, unique=True),
-})  # fmt: skip
+}).filter(valid_span)  # fmt: skip
 changes = st.one_of(
     st.tuples(st.just("correct"), st.integers(0, 100), facts),
     st.tuples(st.just("retract"), st.integers(0, 100), st.none()),
@@ -108,7 +125,7 @@ def build(path: Path, new_facts: list[dict], edits: list[tuple]) -> tuple[Timeli
         if kind == "retract":
             timeline.retract_fact(state.fact_id, reason="r", expected_version=None, actor="t")
             continue
-        changed = {k: v for k, v in fields.items() if v != getattr(state, k) and v != list(getattr(state, k, ()))}
+        changed = {k: v for k, v in fields.items() if v != getattr(state, k) and v != list(getattr(state, k) or ())}
         if changed:
             timeline.correct_fact(state.fact_id, changed, reason="r", expected_version=None, actor="t")
     return timeline, clock
@@ -173,18 +190,28 @@ def test_both_search_strategies_agree(new_facts, chosen):
 
 # ---------------------------------------------------------------- cost does not grow with the table
 
-def plans(timeline: Timeline, query: TimelineQuery) -> list[str]:
-    filters = query.filters
-    sql, params, ks = queries._branch(timeline.conn, filters, queries.Source(), 0, True, ("2024-01-01", 10))
-    sql += f" ORDER BY {ks}.sort_key DESC, {ks}.n DESC LIMIT 51"
-    return [row[3] for row in timeline.conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
+def plans(timeline: Timeline, query: TimelineQuery) -> list[list[str]]:
+    """The plan of each piece of the page query (one piece per part of a date range)."""
+    out = []
+    for sql, params, ks in queries._branches(timeline.conn, query.filters, queries.Source(), 0, True, ("2024-01-01", 10)):
+        sql += f" ORDER BY {ks}.sort_key DESC, {ks}.n DESC LIMIT 51"
+        out.append([row[3] for row in timeline.conn.execute("EXPLAIN QUERY PLAN " + sql, params)])
+    return out
 
 
-@pytest.mark.parametrize("chosen", [Filters(), Filters(tags=("a",)), Filters(tags=("a", "b")), Filters(start=FuzzyDate(2021))])
+@pytest.mark.parametrize("chosen", [Filters(), Filters(tags=("a",)), Filters(tags=("a", "b")), Filters(start=FuzzyDate(2021)),
+                                    Filters(start=FuzzyDate(2021, 5, 3), end=FuzzyDate(2022)),
+                                    Filters(tags=("a",), start=FuzzyDate(2021, 5)), Filters(end=FuzzyDate(2021, 5))])  # fmt: skip
 def test_page_queries_walk_an_index_without_sorting(seeded, chosen):
-    plan = plans(seeded, TimelineQuery(chosen))
-    assert any("USING" in step and ("facts_timeline" in step or "PRIMARY KEY" in step) for step in plan), plan
-    assert not any("TEMP B-TREE" in step or step.startswith("SCAN f") or step.startswith("SCAN t") for step in plan), plan
+    *walks, spans = all_plans = plans(seeded, TimelineQuery(chosen))
+    if chosen.start is None:
+        walks = all_plans
+    for plan in walks:
+        assert any("USING" in step and ("facts_timeline" in step or "PRIMARY KEY" in step) for step in plan), plan
+        assert not any("TEMP B-TREE" in step or step.startswith("SCAN f") or step.startswith("SCAN t") for step in plan), plan
+    if chosen.start is not None:  # facts starting earlier that reach `from`: found by the last key they reach, then sorted
+        assert spans[0].startswith("SEARCH f USING INDEX facts_spans (retracted=? AND <expr>>?)"), spans
+        assert not any(step.startswith("SCAN") for step in spans), spans
 
 
 def test_no_offset_anywhere():
@@ -239,7 +266,9 @@ def test_parse_query_reads_every_parameter():
 
 
 def test_date_bounds_cover_the_whole_period():
-    assert Filters(start=FuzzyDate(2024)).low_key == "2024-00-00"
+    assert Filters(start=FuzzyDate(2024)).low_day == "2024-01-01"
+    assert Filters(start=FuzzyDate(2024, 2)).low_day == "2024-02-01"
+    assert Filters(start=FuzzyDate(2024, 2, 29)).low_day == "2024-02-29"
     assert Filters(end=FuzzyDate(2024, 3)).high_key == "2024-03-99"
     assert Filters(end=FuzzyDate(2024)).high_key == "2024-99-99"
     assert Filters(end=FuzzyDate(2024, 3, 5)).high_key == "2024-03-05"
@@ -276,3 +305,131 @@ def test_history_says_what_changed_and_who(seeded):
 
 def test_health_reads_feed_status(seeded):
     assert queries.health(seeded.store) == {"log_position": 29, "projection_checkpoint": 29, "projection_lag": 0, "feeds": []}
+
+
+# ---------------------------------------------------------------- date ranges: the days a fact may cover overlap the range
+
+BOUNDARY_FACTS = {
+    "day": ("2024-03-10", None),
+    "span": ("2024-03-10", "2024-03-12"),
+    "march": ("2024-03", None),
+    "year": ("2024", None),
+    "may-july": ("2024-05", "2024-07"),
+    "years": ("2020", "2022"),
+    "early-2024": ("2024", "2024-03"),  # a year that the source says ended in March
+}
+
+
+@pytest.fixture
+def boundaries(timeline):
+    for title, (date, end_date) in BOUNDARY_FACTS.items():
+        timeline.record_fact({"date": date, "end_date": end_date, "title": title}, actor="t", origin="manual")
+    return timeline
+
+
+def found(timeline, start: str | None, end: str | None, **filters) -> set[str]:
+    chosen = Filters(start=FuzzyDate.parse(start) if start else None, end=FuzzyDate.parse(end) if end else None, **filters)
+    titles = {item.state.title for page in [queries.timeline_page(timeline.conn, TimelineQuery(chosen, limit=200))]
+              for item in page.facts}  # fmt: skip
+    assert queries.summarize(timeline.conn, chosen).total == len(titles)  # the counts see what the rows show
+    return titles
+
+
+@pytest.mark.parametrize(
+    "start, end, expected",
+    [
+        ("2024-03-10", "2024-03-10", {"day", "span", "march", "year", "early-2024"}),  # both ends on first days
+        ("2024-03-12", "2024-03-12", {"span", "march", "year", "early-2024"}),  # on the span's last day
+        ("2024-03-13", None, {"march", "year", "early-2024", "may-july"}),  # a day after the span
+        ("2024-04", None, {"year", "may-july"}),  # after the early-2024 year ended
+        ("2024-06", "2024-06", {"year", "may-july"}),  # inside a span of months
+        ("2024-07-31", "2024-07-31", {"year", "may-july"}),  # the span's last day at month precision
+        ("2024-08-01", None, {"year"}),
+        (None, "2024-03-09", {"years", "march", "year", "early-2024"}),  # to only: what may start by then
+        (None, "2020", {"years"}),
+        ("2021-06-15", "2021-06-15", {"years"}),  # a day inside a span of years
+        ("2022-12-31", None, {"years", "day", "span", "march", "year", "may-july", "early-2024"}),
+        ("2023", "2023", set()),
+        ("2024", "2024", {"day", "span", "march", "year", "may-july", "early-2024"}),
+        ("2024-01", "2024-12", {"day", "span", "march", "year", "may-july", "early-2024"}),
+    ],
+)
+def test_a_date_range_keeps_every_fact_whose_days_overlap_it(boundaries, start, end, expected):
+    assert found(boundaries, start, end) == expected
+    assert expected == {t for t, (d, e) in BOUNDARY_FACTS.items()
+                        if overlaps(d, e, FuzzyDate.parse(start) if start else None, FuzzyDate.parse(end) if end else None)}
+
+
+def test_a_date_range_combines_with_tags_and_search(timeline):
+    for title, (date, end_date) in BOUNDARY_FACTS.items():
+        tags = ["sco", "summit"] if "span" in title or title == "year" else ["sco"]
+        timeline.record_fact({"date": date, "end_date": end_date, "title": f"{title} talks", "tags": tags},
+                             actor="t", origin="manual")  # fmt: skip
+    assert found(timeline, "2024-03-12", "2024-03-12", tags=("summit",)) == {"span talks", "year talks"}
+    assert found(timeline, "2024-03-12", "2024-03-12", tags=("summit", "sco")) == {"span talks", "year talks"}
+    for few in (True, False):  # read every hit and sort them, or walk the timeline checking each against the hits
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(queries, "_few_hits", lambda *args, few=few: few)
+            assert found(timeline, "2024-03-12", None, q="talks") == {"span talks", "march talks", "year talks",
+                                                                      "may-july talks", "early-2024 talks"}  # fmt: skip
+
+
+def random_fact(rng) -> tuple[str, str | None]:
+    def fuzzy() -> FuzzyDate:
+        year, shape = rng.randint(2019, 2022), rng.random()
+        if shape < 0.15:
+            return FuzzyDate(year)
+        if shape < 0.4:
+            return FuzzyDate(year, rng.randint(1, 12))
+        return FuzzyDate(year, rng.randint(1, 12), rng.randint(1, 28))
+
+    date = fuzzy()
+    if rng.random() < 0.3:
+        end = fuzzy()
+        if end.last_day() >= date.first_day() and end != date:
+            return date.iso(), end.iso()
+    return date.iso(), None
+
+
+def test_the_sql_filter_is_the_overlap_of_days_over_many_random_facts_and_ranges(timeline):
+    """Every date piece, cursor and count against a plain-Python overlap check (seeded, so repeatable)."""
+    import random
+
+    rng = random.Random(20240703)
+    made = {}
+    for i in range(400):
+        date, end_date = random_fact(rng)
+        tags = rng.sample(TAGS, rng.randint(0, 2))
+        made[timeline.record_fact({"date": date, "end_date": end_date, "title": f"F{i}", "tags": tags},
+                                  actor="t", origin="manual").fact_id] = (date, end_date, tags)  # fmt: skip
+    numbers = dict(timeline.conn.execute("SELECT fact_id, n FROM facts"))
+    for _ in range(150):
+        start = rng.choice([None, FuzzyDate.parse(random_fact(rng)[0])])
+        end = rng.choice([None, FuzzyDate.parse(random_fact(rng)[0])])
+        if start and end and end.last_day() < start.first_day():
+            start, end = end, start
+        tags = tuple(rng.sample(TAGS, rng.choice([0, 0, 1])))
+        chosen, order = Filters(tags=tags, start=start, end=end), rng.choice(["desc", "asc"])
+        expected = [i for i, (d, e, t) in made.items() if overlaps(d, e, start, end) and set(tags) <= set(t)]
+        expected.sort(key=lambda i: (FuzzyDate.parse(made[i][0]).sort_key(), numbers[i]), reverse=order == "desc")
+        pages = walk(timeline, TimelineQuery(chosen, order, limit=rng.randint(3, 40)))
+        assert [i for p in pages for i in p] == expected, (chosen, order)
+        assert queries.summarize(timeline.conn, chosen).total == len(expected)
+
+
+def test_as_of_with_a_date_range_sees_the_dates_known_then(timeline, clock):
+    """A fact re-dated later is found by its old span in the past view (temp tables), by its new date now."""
+    fact = timeline.record_fact({"date": "2022-09-15", "end_date": "2022-09-16", "title": "Summit"}, actor="t", origin="manual")
+    timeline.record_fact({"date": "2022", "title": "Year"}, actor="t", origin="manual")
+    timeline.record_fact({"date": "2022-09-14", "title": "Eve"}, actor="t", origin="manual")
+    moment = to_utc_text(clock.now)
+    clock.now += dt.timedelta(days=1)
+    timeline.correct_fact(fact.fact_id, {"date": "2022-10-01", "end_date": None}, reason="r", expected_version=None, actor="t")
+    chosen = Filters(start=FuzzyDate(2022, 9, 16), end=FuzzyDate(2022, 9, 16))
+    with read_transaction(timeline.conn):
+        at = queries.as_of(timeline.store, moment)
+        then = [item.state.title for page in [queries.timeline_page(timeline.conn, TimelineQuery(chosen, as_of=moment), at.sources)]
+                for item in page.facts]  # fmt: skip
+        assert queries.summarize(timeline.conn, chosen, at.sources).total == 2 and at.replayed == 1
+    assert then == ["Summit", "Year"]
+    assert found(timeline, "2022-09-16", "2022-09-16") == {"Year"}
