@@ -150,4 +150,6 @@ def human_span(start: FuzzyDate, end: FuzzyDate | None) -> str:
         return f"{start.day} {_MONTHS[start.month]} - {end.human()}"
     if same_shape and start.precision is Precision.MONTH and start.year == end.year:
         return f"{_MONTHS[start.month]}-{_MONTHS[end.month]} {start.year}"
+    if end.first_day() <= start.first_day():  # the end is a month or year holding the start: it ends later in it
+        return f"{start.human()} - later in {end.human()}"
     return f"{start.human()} - {end.human()}"

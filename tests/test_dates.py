@@ -58,6 +58,9 @@ def test_ordering_puts_coarser_dates_before_their_parts():
         ("2024-03", "2024-05", "March-May 2024"),
         ("2001", "2004", "2001 - 2004"),
         ("2022-09-15", None, "15 September 2022"),
+        ("2023-07-04", "2023", "4 July 2023 - later in 2023"),  # read "4 July 2023 - 2023" (product review)
+        ("2024-06-20", "2024-06", "20 June 2024 - later in June 2024"),
+        ("2022-09", "2022-09-30", "September 2022 - 30 September 2022"),
     ],
 )
 def test_spans_read_naturally(start, end, text):
