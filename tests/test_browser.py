@@ -171,3 +171,24 @@ def test_the_feeds_page_fits_a_phone(page, live_server):
     width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert width[0] <= width[1], width  # no sideways scrolling
     shot(page, "feeds", full_page=True)
+
+
+def test_a_title_that_is_one_long_word_stays_on_screen(page, live_server):
+    """A title of one very long word pushed the timeline to 1,027 px and a fact's page to 1,531 px
+    on a 375 px phone (product review): long words break rather than scroll sideways."""
+    from events.service import Timeline
+
+    word = "Intergovernmentalorganisationcooperationframework" * 3
+    timeline = Timeline.open(live_server.db_path)
+    try:
+        found = timeline.conn.execute("SELECT fact_id FROM facts WHERE title = ?", (word,)).fetchone()
+        fact_id = found[0] if found else timeline.record_fact(
+            {"date": "2030-01-01", "title": word, "summary": word, "tags": [word[:60]]}, actor="test", origin="manual"
+        ).fact_id
+    finally:
+        timeline.close()
+    for path in ("", f"events/{fact_id}"):
+        page.goto(live_server.url + path)
+        assert page.get_by_text(word).first.is_visible()
+        width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert width[0] <= width[1], (path, width)  # no sideways scrolling
