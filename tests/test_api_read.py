@@ -137,6 +137,21 @@ def test_as_of_in_the_api(seeded, seeded_client, clock):
     assert "Later title" in [e["title"] for e in get(seeded_client, "/api/events", q="later")["events"]]
 
 
+def test_a_single_fact_as_of_a_moment_is_the_fact_as_it_was_known(seeded, seeded_client, clock):
+    """as_of was silently ignored on /api/events/<id> while the permalink honoured it (product review)."""
+    fid = fact_id(seeded, SAMARKAND)
+    clock.now = dt.datetime(2024, 3, 1, tzinfo=UTC)
+    seeded.correct_fact(fid, {"title": "Later title"}, reason="r", expected_version=None, actor="t")
+    then = get(seeded_client, f"/api/events/{fid}", as_of="2024-02-01T00:00:00Z")
+    assert then["title"] == SAMARKAND and then["version"] == 1 and then["as_of"]["position"] == 29
+    assert [h["version"] for h in then["history"]] == [1, 2]  # the whole history, as the permalink lists it
+    now = get(seeded_client, f"/api/events/{fid}")
+    assert now["title"] == "Later title" and "as_of" not in now
+    early = get(seeded_client, f"/api/events/{fid}", 404, as_of="2000-01-01T00:00:00Z")
+    assert "was not recorded yet" in early["error"]
+    assert get(seeded_client, f"/api/events/{fid}", 400, as_of="last tuesday")["parameter"] == "as_of"
+
+
 def test_api_responses_carry_security_headers(seeded_client):
     headers = seeded_client.get("/api/events").headers
     assert headers["X-Content-Type-Options"] == "nosniff" and "frame-ancestors 'none'" in headers["Content-Security-Policy"]

@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, request
 
 from events import queries
+from events.errors import UnknownFact
 from events.queries import BadParameter, fact_dict, history_dict
 from timeline.db import get_timeline
-from timeline.web import read_page
+from timeline.web import moment_text, read_page
 from timeline.web_support import error_response
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -32,7 +33,18 @@ def list_events():
 
 @bp.get("/events/<fact_id>")
 def get_event(fact_id: str):
+    """The fact and its whole history; with as_of, the fact as it was known then (as its permalink shows it)."""
+    query = queries.parse_query(request.args)
     timeline = get_timeline()
-    body = fact_dict(timeline.fact(fact_id))  # UnknownFact -> 404
+    state = timeline.fact(fact_id)  # UnknownFact -> 404
+    position = None
+    if query.as_of:
+        position = timeline.store.position_as_of(query.as_of)
+        state = queries.fact_as_of(timeline.store, fact_id, position)
+        if state is None:
+            raise UnknownFact(f"fact {fact_id} was not recorded yet at {moment_text(query.as_of)}")
+    body = fact_dict(state)
     body["history"] = [history_dict(entry) for entry in queries.fact_history(timeline.store, fact_id)]
+    if position is not None:
+        body["as_of"] = {"moment": query.as_of, "position": position}
     return body

@@ -108,7 +108,9 @@ def _fact_schemas() -> dict[str, Any]:
         },
     }  # fmt: skip
     with_history = {"allOf": [_ref("Fact"), {"type": "object", "required": ["history"], "properties": {
-        "history": {"type": "array", "items": _ref("HistoryEntry")}}}]}  # fmt: skip
+        "history": {"type": "array", "items": _ref("HistoryEntry")},
+        "as_of": {"type": "object", "description": "with as_of: the moment the fact is shown as known at",
+                  "properties": {"moment": {"type": "string"}, "position": {"type": "integer"}}}}}]}  # fmt: skip
     return {"Fact": fact, "HistoryEntry": history, "FactWithHistory": with_history}
 
 
@@ -147,8 +149,8 @@ def _list_parameters() -> list[dict[str, Any]]:
     return [
         query("tag", {"type": "array", "maxItems": MAX_TAG_FILTERS, "items": _text(MAX_TAG)}, "facts with every tag"),
         query("q", _text(MAX_QUERY_TEXT), "full-text search"),
-        query("from", date, "on or after this fuzzy date"),
-        query("to", date, "on or before this fuzzy date"),
+        query("from", date, "facts whose days (a fuzzy date covers several; a span to its end date) reach this date"),
+        query("to", date, "facts whose first possible day is on or before the end of this date"),
         query("order", {"type": "string", "enum": ["desc", "asc"]}, "newest (desc, default) or oldest first"),
         query("show", {"type": "string", "enum": ["retracted"]}, "include retracted facts"),
         query("as_of", {"type": "string"}, "the timeline as known at this UTC moment (ISO 8601)"),
@@ -167,8 +169,10 @@ def _read_paths() -> dict[str, Any]:
         }},
         "/api/events/{fact_id}": {"get": {
             "operationId": "getEvent", "summary": "One fact and its whole history", "security": [],
-            "parameters": [fact_id],
-            "responses": {"200": _json(_ref("FactWithHistory"), "the fact"), "404": _error("no such fact")},
+            "parameters": [fact_id, {"name": "as_of", "in": "query", "required": False, "schema": {"type": "string"},
+                                     "description": "the fact as known at this UTC moment (ISO 8601)"}],
+            "responses": {"200": _json(_ref("FactWithHistory"), "the fact"), "400": _error("a bad parameter"),
+                          "404": _error("no such fact, or not recorded yet at as_of")},
         }},
     }  # fmt: skip
 
