@@ -245,6 +245,13 @@ def test_unknown_tag_is_an_empty_feed_and_empty_search_no_filter(feed_timeline, 
     assert doc.findtext(f"{ATOM}title") == "SCO Timeline"
 
 
+@pytest.mark.parametrize("name", ["from", "to", "as_of", "show", "order"])
+def test_a_timeline_filter_the_feed_cannot_apply_is_a_400_naming_it(feed_timeline, feed_client, name):
+    """feed.atom?from=2024 served the whole feed under a self link claiming the filter (product review)."""
+    response = feed_client.get(f"/feed.atom?tag=india&{name}=2024")
+    assert response.status_code == 400 and f"{name}: the feed does not filter by it" in response.get_data(as_text=True)
+
+
 def test_self_link_is_the_exact_url_requested(feed_timeline, feed_client, feed_schema):
     url = "/feed.atom?q=xi%20putin&tag=china&tag=russia&utm=x"
     _, doc = get_feed(feed_client, feed_schema, url)

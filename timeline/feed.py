@@ -143,8 +143,17 @@ class FeedRequest:
         return " ".join(_WORD.findall(self.q)[:MAX_TERMS])
 
 
+# The HTML timeline's other parameters: the feed cannot honour them (it carries the facts most recently
+# recorded or changed), and taking them silently served the whole feed under a self link claiming them.
+TIMELINE_ONLY = ("from", "to", "as_of", "show", "order")
+
+
 def parse_request(args: Any) -> FeedRequest:
     """tag (repeatable, all must match), q (a search; nothing searchable = no filter), cursor."""
+    for name in TIMELINE_ONLY:
+        if name in args:
+            raise BadFeedRequest(f"{name}: the feed does not filter by it; it carries the facts most recently"
+                                 " recorded or changed, filtered by tag and q only")  # fmt: skip
     tags = tuple(tag.strip() for tag in args.getlist("tag") if tag.strip())
     if len(tags) > MAX_TAGS:
         raise BadFeedRequest(f"tag: at most {MAX_TAGS} tags")
