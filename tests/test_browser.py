@@ -192,3 +192,21 @@ def test_a_title_that_is_one_long_word_stays_on_screen(page, live_server):
         assert page.get_by_text(word).first.is_visible()
         width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert width[0] <= width[1], (path, width)  # no sideways scrolling
+
+
+def test_a_summarys_line_breaks_are_shown(page, live_server):
+    """A summary of two paragraphs was shown as one line on the timeline and the fact's page (product review)."""
+    from events.service import Timeline
+
+    title = "Two-paragraph summary fact"
+    timeline = Timeline.open(live_server.db_path)
+    try:
+        found = timeline.conn.execute("SELECT fact_id FROM facts WHERE title = ?", (title,)).fetchone()
+        fact_id = found[0] if found else timeline.record_fact(
+            {"date": "2031-01-01", "title": title, "summary": "First paragraph.\nSecond paragraph."}, actor="test",
+            origin="manual").fact_id  # fmt: skip
+    finally:
+        timeline.close()
+    for path in ("?q=paragraph", f"events/{fact_id}"):
+        page.goto(live_server.url + path)
+        assert page.locator(".fact-summary").first.inner_text() == "First paragraph.\nSecond paragraph.", path
