@@ -235,8 +235,8 @@ def test_failed_validation_keeps_what_was_typed_and_shows_every_message(signed_i
     response = signed_in.post("/events/new", data=form_values(page) | typed)
     assert response.status_code == 400
     assert "month 13" in field_error(response, "date")
-    assert "title is required" in field_error(response, "title")
-    assert "http(s)" in field_error(response, "sources-1-url")
+    assert "Title is required" in field_error(response, "title")
+    assert field_error(response, "sources-1-url") == "Source 2 URL must be an absolute http(s) URL"  # as the form says it
     values = form_values(response)
     assert values["date"] == "2024-13-01" and values["summary"] == "<b>kept</b>"
     assert values["sources-1-url"] == "ftp://example.org/x" and values["sources-1-title"] == "An FTP site"
@@ -373,7 +373,7 @@ def test_a_correction_needs_a_reason_and_a_change(signed_in, new_fact, timeline)
     assert response.status_code == 400
     assert "Nothing changed" in html(response).xpath("//*[@class='form-problems']")[0].text_content()
     response = signed_in.post(f"/events/{new_fact}/correct", data=data | {"title": "New", "reason": " "})
-    assert response.status_code == 400 and "reason is required" in field_error(response, "reason")
+    assert response.status_code == 400 and "Reason is required" in field_error(response, "reason")
     response = signed_in.post(f"/events/{new_fact}/correct", data=data | {"date": "2024-02-30", "reason": "r"})
     assert response.status_code == 400 and "does not exist" in field_error(response, "date")
     assert timeline.fact(new_fact).version == 1
@@ -415,7 +415,7 @@ def test_retract_through_the_form(signed_in, new_fact, timeline):
 def test_a_retraction_needs_a_reason_and_the_current_version(signed_in, new_fact, timeline):
     data = form_values(signed_in.get(f"/events/{new_fact}/retract"))
     response = signed_in.post(f"/events/{new_fact}/retract", data=data | {"reason": ""})
-    assert response.status_code == 400 and "reason is required" in field_error(response, "reason")
+    assert response.status_code == 400 and "Reason is required" in field_error(response, "reason")
     timeline.correct_fact(new_fact, {"title": "Changed"}, reason="r", expected_version=1, actor="editor:bob")
     response = signed_in.post(f"/events/{new_fact}/retract", data=data | {"reason": "wrong"})
     assert response.status_code == 409 and "changed while you were editing" in response.get_data(as_text=True)

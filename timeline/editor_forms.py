@@ -78,10 +78,10 @@ class FactForm(FlaskForm):
         return len({match.group(1) for match in map(_SOURCE_ROW.match, formdata) if match})
 
     def show_error(self, field: str | None, message: str) -> None:
-        """Put a domain error (field "title", "sources[1].url", ...) next to the field it names."""
+        """Put a domain error (field "title", "sources[1].url", ...) next to the field it names, in people's words."""
         target = self._field_for(field or "")
         errors = list(target.errors) if target is not None else self.form_errors
-        errors.append(message)
+        errors.append(for_people(message))
         if target is not None:
             target.errors = errors
 
@@ -135,6 +135,18 @@ class SignInForm(FlaskForm):
 
 class SignOutForm(FlaskForm):
     pass
+
+
+_SOURCE_PART = re.compile(r"sources\[(\d+)\](?:\.(url|title|outlet|published))?")
+_SOURCE_LABELS = {"url": "URL", "title": "title", "outlet": "outlet", "published": "published date", None: ""}
+
+
+def for_people(message: str) -> str:
+    """The domain's messages name fields as the API spells them ("sources[0].url must be..."):
+    a form says "Source 1 URL must be...", as its labels do."""
+    text = _SOURCE_PART.sub(lambda m: f"source {int(m[1]) + 1} {_SOURCE_LABELS[m[2]]}".rstrip(), message)
+    text = text.replace("end_date", "end date")
+    return text[:1].upper() + text[1:]
 
 
 def field_errors(fields: Mapping[str, Any], *, require_source_url: bool) -> list[tuple[str, str]]:

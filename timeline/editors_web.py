@@ -26,6 +26,7 @@ from timeline.editor_forms import (
     changed_between,
     comparable,
     field_errors,
+    for_people,
     merge,
     state_fields,
 )
@@ -299,7 +300,7 @@ def retract(fact_id: str, editor: str):
         get_timeline().retract_fact(state.fact_id, reason=form.reason.data, expected_version=state.version,
                                     actor=actor(editor))  # fmt: skip
     except ValidationError as error:
-        form.reason.errors = [str(error)]
+        form.reason.errors = [for_people(str(error))]
         return render_template("retract.html", form=form, fact=state), 400
     except (ConcurrencyConflict, FactRetracted):
         current = get_timeline().fact(state.fact_id)
