@@ -220,6 +220,15 @@ def test_a_bad_parameter_is_a_400_page_naming_it(seeded_client, query, parameter
     assert len(problem.text_content()) > 30
 
 
+def test_a_bad_parameter_page_offers_the_page_without_it_keeping_the_other_filters(seeded_client):
+    """The 400 page offered only the whole timeline: the reader lost every other filter (product review)."""
+    doc = page(seeded_client, "/?from=2024-7&q=summit&tag=russia&cursor=bm90IGEgY3Vyc29y", status=400)
+    retry = doc.xpath("//a[contains(., 'The same page without')]/@href")[0]
+    assert retry == "/?q=summit&tag=russia"
+    assert titles(page(seeded_client, retry))  # it answers, with the kept filters
+    assert doc.xpath("//a[text()='Back to the whole timeline']/@href") == ["/"]
+
+
 def test_an_empty_parameter_means_no_filter(seeded_client):
     assert len(titles(page(seeded_client, "/?q=&from=&to=&as_of=&order=&tag="))) == 29
 

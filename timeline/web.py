@@ -34,7 +34,14 @@ MONTHLY_UP_TO_YEARS = 3  # a chart over a longer range counts per year
 
 @bp.errorhandler(BadParameter)
 def bad_parameter(error: BadParameter):
-    return error_response(400, str(error), parameter=error.parameter)
+    """A 400 page that offers the same page without the bad parameter, keeping the other filters."""
+    response, status = error_response(400, str(error), parameter=error.parameter)
+    if request.blueprint != bp.name or not error.parameter:
+        return response, status
+    kept = [(k, v) for k, v in request.args.items(multi=True) if k not in (error.parameter, "cursor")]
+    retry = request.path + (f"?{urlencode(kept)}" if kept else "")
+    return render_template("error.html", status=400, message=str(error), parameter=error.parameter,
+                           retry_url=retry), 400  # fmt: skip
 
 
 # ---------------------------------------------------------------- reading the timeline
