@@ -245,6 +245,20 @@ def test_failed_validation_keeps_what_was_typed_and_shows_every_message(signed_i
     assert log_position(timeline) == position
 
 
+def test_a_form_with_problems_lists_them_at_the_top_linking_to_each_field(signed_in, timeline):
+    """Errors sat only next to their fields: a screen reader heard nothing and focus stayed at the top
+    of the page (product review). The summary is announced (role=alert) and links to every field."""
+    page = signed_in.get("/events/new")
+    typed = NEW_FACT | {"date": "2024-13-01", "title": "", "sources-1-url": "ftp://example.org/x"}
+    summary = html(signed_in.post("/events/new", data=form_values(page) | typed)).xpath("//*[@role='alert']")[0]
+    assert "There are 3 problems: nothing was saved." in summary.text_content()
+    links = {a.get("href"): a.text_content() for a in summary.xpath(".//a")}
+    assert list(links) == ["#date", "#title", "#sources-1-url"]
+    assert links["#date"].startswith("Date: ") and "month 13" in links["#date"]
+    assert links["#title"] == "Title is required"
+    assert links["#sources-1-url"] == "Source 2 URL must be an absolute http(s) URL"
+
+
 @pytest.mark.parametrize("changes, field, message", [
     ({"end_date": "2024-07-01"}, "end_date", "before"),
     ({"title": "x" * 201}, "title", "too long"),

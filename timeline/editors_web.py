@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
+from wtforms import FieldList, FormField
 
 from events import queries
 from events.errors import ConcurrencyConflict, FactRetracted, ValidationError
@@ -43,6 +44,28 @@ def editor_in_templates() -> dict:
 
 
 MAX_NEXT = 2_000  # characters of path and query worth coming back to after signing in
+
+
+@bp.app_template_global()
+def field_problems(form) -> list[tuple[str, str]]:
+    """(field id, message) for every field with an error, in page order: the summary at the top of a
+    form links to each, so a screen reader or keyboard user hears them all and can reach each field."""
+    found: list[tuple[str, str]] = []
+
+    def walk(fields) -> None:
+        for f in fields:
+            if isinstance(f, FieldList):
+                for entry in f.entries:
+                    walk(entry.form if isinstance(entry, FormField) else [entry])
+            elif isinstance(f, FormField):
+                walk(f.form)
+            elif f.errors and isinstance(f.errors, (list, tuple)):
+                message, label = " ".join(f.errors), f.label.text
+                named = not label or label.lower() in message.lower()  # "Title is required" names its field
+                found.append((f.id, message if named else f"{label}: {message}"))
+
+    walk(form)
+    return found
 
 
 @bp.app_template_global()
