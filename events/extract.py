@@ -101,10 +101,29 @@ def segment_bounds(sentence: str, span: tuple[int, int]) -> tuple[int, int]:
     return bounds_between(_SEGMENT_BREAK, sentence, span)
 
 
+_EDGES = " ,;:—–-\"“”'‘’`"
+
+
 def _tidy(text: str) -> str:
-    text = _LEADING_FILLER.sub("", " ".join(text.split())).strip(" ,;:—–-\"“”'‘’`")
-    text = text.rstrip(".!?")
-    return _balance_quotes(text[:1].upper() + text[1:])
+    text = _LEADING_FILLER.sub("", " ".join(text.split()))
+    start = len(text) - len(text.lstrip(_EDGES))
+    core = text.strip(_EDGES)
+    tail = text[start + len(core):]
+    core = core.rstrip(".!?")
+    core += _closing_quote(core, tail)
+    return _balance_quotes(core[:1].upper() + core[1:])
+
+
+def _closing_quote(core: str, tail: str) -> str:
+    """The quote mark cut off the end that closes one opened inside: 'summit & "quotes"' keeps its last mark."""
+    if '"' in tail and core.count('"') % 2 and _opens(core, core.rfind('"')):
+        return '"'
+    return "”" if "”" in tail and core.count("“") > core.count("”") else ""
+
+
+def _opens(text: str, at: int) -> bool:
+    """A straight quote mark opens a quotation when it starts a word."""
+    return at == 0 or text[at - 1].isspace() or text[at - 1] in "([{—–"
 
 
 def _balance_quotes(text: str) -> str:
@@ -211,13 +230,89 @@ def fact_title(sentence: str, span: tuple[int, int], others: list[tuple[int, int
 def _title_in(sentence: str, span: tuple[int, int], others: list[tuple[int, int]], part: tuple[int, int]) -> str:
     """fact_title, given the part _fact_part finds."""
     low, high = part
-    ranges = _without_insertions(sentence, (low, high), span)
-    clause = clause_bounds(sentence, span) if _holds_other(ranges, others) else None  # most hold no other date
+    read = _without_date_commas(sentence, [span, *others])
+    ranges = _without_insertions(read, (low, high), span)
+    clause = clause_bounds(read, span) if _holds_other(ranges, others) else None  # most hold no other date
     if clause and not _holds_other([clause], others):
-        part = _tidy(sentence[clause[0]: clause[1]])
-        if _usable(part):
-            return clip(_with_subject(part, sentence, clause[0]))
+        title = _clause_title(sentence, span, clause, ranges)
+        if title:
+            return clip(title)
     return clip(_with_subject(_tidy(_text(sentence, ranges)), sentence, low))
+
+
+def _without_date_commas(sentence: str, spans: list[tuple[int, int]]) -> str:
+    """The sentence as read for its asides and clauses: the comma of "May 14, 2024" closes neither."""
+    for low, high in spans:
+        if "," in sentence[low:high]:  # most dates hold none: the sentence is not copied
+            sentence = sentence[:low] + sentence[low:high].replace(",", " ") + sentence[high:]
+    return sentence
+
+
+_REPORTING = frozenset(
+    "said says told tells announced announces confirmed confirms stated declared reported added noted "
+    "warned insisted claimed stressed explained".split()
+)
+_THAT_FOLLOWS = re.compile(r"\s*,?\s*that\b")
+_PASSIVE = frozenset("is are was were be been being".split())
+_AFTER_COMMA = re.compile(r",[\"”]?\s*$")
+_DATE_WORDS = frozenset("on in at by from to and or the of since until till between during this last next".split())
+_LETTER_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _clause_title(sentence: str, span: tuple[int, int], clause: tuple[int, int],
+                  ranges: list[tuple[int, int]]) -> str | None:
+    """The clause around the date as a title, if it can stand alone; None to title the whole part.
+
+    A clause that is only its date ("On May 14, 2024,") cannot. A reporting
+    clause ("the Kremlin said on Monday") dates a statement: it takes what was said.
+    """
+    text = _tidy(sentence[clause[0]: clause[1]])
+    if not _usable(text) or not _names_more_than_its_date(sentence, clause, span):
+        return None
+    title = _with_subject(text, sentence, clause[0])
+    return (_reports(text) and _report_title(sentence, clause, ranges, title)) or title
+
+
+def _reports(text: str) -> bool:
+    """"the Kremlin said", not "clashes were reported"."""
+    words = [w.lower() for w in _LETTER_WORD.findall(text)]
+    return any(w in _REPORTING and (i == 0 or words[i - 1] not in _PASSIVE) for i, w in enumerate(words))
+
+
+def _report_title(sentence: str, clause: tuple[int, int], ranges: list[tuple[int, int]], report: str) -> str | None:
+    """A statement, at the date it was made, titled with what was said.
+
+    "said on May 14 that Iran would ..." runs on to the end of the part;
+    "Iran will ..., the SCO said on May 14" becomes "The SCO said on May 14: Iran will ...".
+    None when the words said are not found there.
+    """
+    low, high = clause
+    if _THAT_FOLLOWS.match(sentence, high):
+        return _with_subject(_tidy(_text(sentence, _within(ranges, low, len(sentence)))), sentence, low)
+    said = _text(sentence, _within(ranges, 0, low))
+    last = not _tidy(_text(sentence, _within(ranges, high, len(sentence))))
+    if last and _AFTER_COMMA.search(sentence, 0, low) and _words(said) >= 3:
+        return f"{report}: {_quoted(said)}"
+    return None
+
+
+def _quoted(said: str) -> str:
+    """What was said, tidied, in the quotation marks it came in."""
+    opening = said.lstrip()[:1]
+    if opening not in ('"', "“"):
+        return _tidy(said)
+    return opening + _tidy(said) + ("”" if opening == "“" else '"')
+
+
+def _within(ranges: list[tuple[int, int]], low: int, high: int) -> list[tuple[int, int]]:
+    """The pieces of ranges between low and high."""
+    return [(max(a, low), min(b, high)) for a, b in ranges if a < high and b > low]
+
+
+def _names_more_than_its_date(sentence: str, clause: tuple[int, int], span: tuple[int, int]) -> bool:
+    """A word besides the date and its prepositions: "On May 14, 2024," says nothing by itself."""
+    outside = sentence[clause[0]: span[0]] + " " + sentence[span[1]: clause[1]]
+    return any(w.lower() not in _DATE_WORDS for w in _LETTER_WORD.findall(outside))
 
 
 # ---------------------------------------------------------------- facts of a sentence
@@ -257,9 +352,39 @@ def _fact(mention: DateMention, sentence: str, others: list[tuple[int, int]]) ->
     )
 
 
+_DAY_JOIN = re.compile(r"\s*(?:(?P<conj>and)|to|until|till|through|-|–)\s*")
+_BETWEEN = re.compile(r"\bbetween\s+$", re.IGNORECASE)
+
+
+def _joined_days(mentions: list[DateMention], sentence: str) -> list[DateMention]:
+    """"on August 31, 2025 and September 1, 2025" is one span, as "31 August and 1 September 2025" is."""
+    joined: list[DateMention] = []
+    for mention in mentions:
+        if joined and _span_ends_at(joined[-1], mention, sentence):
+            first = joined[-1]
+            joined[-1] = replace(first, end=mention.start, span=(first.span[0], mention.span[1]),
+                                 confidence=min(first.confidence, mention.confidence))
+        else:
+            joined.append(mention)
+    return joined
+
+
+def _span_ends_at(first: DateMention, second: DateMention, sentence: str) -> bool:
+    """Two days joined by "to" (or "and" when they follow each other, as for "Monday and Tuesday") are one span."""
+    if first.end or second.end or first.start.day is None or second.start.day is None:
+        return False
+    join = _DAY_JOIN.fullmatch(sentence, first.span[1], second.span[0])
+    if not join:
+        return False
+    days = (second.start.first_day() - first.start.first_day()).days
+    if join["conj"] and not _BETWEEN.search(sentence, 0, first.span[0]):
+        return days == 1
+    return days > 0
+
+
 def sentence_facts(sentence: str, published: dt.date) -> list[tuple[ExtractedFact, bool]]:
     """(fact, refers back to a told event) for each date expression that dates something."""
-    mentions = find_dates(sentence, published)
+    mentions = _joined_days(find_dates(sentence, published), sentence)
     kept = [m for m in mentions if not _framing(m, mentions, sentence)]
     return [(_fact(m, sentence, [o.span for o in kept if o is not m]), m.referential) for m in kept]
 

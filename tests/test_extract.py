@@ -122,6 +122,9 @@ evaluator = _load_evaluator()
         ("Officials met on Monday and Tuesday this week.", dt.date(2025, 10, 17), [("2025-10-13", "2025-10-14")]),
         ("Talks were held on Monday and Thursday.", dt.date(2025, 10, 17), [("2025-10-13", None), ("2025-10-16", None)]),
         ("Leaders will meet from Monday to Wednesday.", WED_3_JULY_2024, [("2024-07-08", "2024-07-10")]),
+        ("Leaders met from August 31, 2025 to September 1, 2025.", dt.date(2025, 9, 2), [("2025-08-31", "2025-09-01")]),
+        ("Talks were held on August 3, 2025 and August 20, 2025.", dt.date(2025, 9, 2),
+         [("2025-08-03", None), ("2025-08-20", None)]),
         ("Border clashes in 2022 killed more than 100 people.", WED_3_JULY_2024, [("2022", None)]),
         # a coarse date that only frames finer ones in the same clause gives no fact of its own
         ("Russia experienced terrorist attacks this year, with over 145 killed in Moscow in March "
@@ -192,6 +195,47 @@ def test_titles_drop_asides_and_keep_the_subject():
     titles = [f.title for f in extract_facts("H", text, WED_3_MAY_2023)[1:]]
     assert titles == ["Iran signed its memorandum of obligations in Samarkand in September 2022",
                       "Iran is set to become a full member at the July summit"]
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        'Shanghai Cooperation Organization summit & "quotes"',
+        "Lavrov calls the Goa talks “useful”",
+        '"We want results," Jaishankar says',
+    ],
+)
+def test_a_headline_keeps_its_quotations_whole(headline):
+    assert extract_facts(headline, "", WED_3_JULY_2024)[0].title == headline
+
+
+def test_two_following_days_joined_by_and_are_one_fact_over_both():
+    """As "31 August and 1 September 2025" and "Monday and Tuesday" are; the comma of a date cuts no title."""
+    text = "Leaders of the Shanghai Cooperation Organisation met in Tianjin on August 31, 2025 and September 1, 2025."
+    facts = extract_facts("H", text, dt.date(2025, 8, 31))[1:]
+    assert [(f.date, f.end_date, f.title) for f in facts] == [
+        ("2025-08-31", "2025-09-01", text.rstrip(".")),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The Shanghai Cooperation Organization said on May 14, 2024 that Iran would host drills in September.",
+         [("2024-05-14", "The Shanghai Cooperation Organization said on May 14, 2024 that Iran would host drills "
+                         "in September"),
+          ("2025-09", "Iran would host drills in September")]),
+        ("On May 14, 2024, the SCO said that Iran would host drills in September.",
+         [("2024-05-14", "On May 14, 2024, the SCO said that Iran would host drills in September"),
+          ("2025-09", "Iran would host drills in September")]),
+        ("Iran will host drills in September, the SCO said on May 14, 2024.",
+         [("2025-09", "Iran will host drills in September"),
+          ("2024-05-14", "The SCO said on May 14, 2024: Iran will host drills in September")]),
+    ],
+)
+def test_a_statement_is_dated_when_made_and_titled_with_what_was_said(text, expected):
+    facts = extract_facts("H", text, dt.date(2025, 8, 31))[1:]
+    assert [(f.date, f.title) for f in facts] == expected
 
 
 def test_a_later_mention_of_a_told_event_joins_it():
