@@ -147,6 +147,12 @@ def client_address() -> str:
 
 # ---------------------------------------------------------------- the API: Authorization: Bearer
 
+def refused(where: str) -> None:
+    """A bad token counts against its client, and leaves a trace for whoever runs the service."""
+    limiter().failed(client_address())
+    log.warning("%s: refused a token that is not valid or was revoked, from %s", where, client_address())
+
+
 def bearer_token() -> str | None:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer":
@@ -167,7 +173,7 @@ def token_required(view):
             return too_many(wait)
         editor = authenticate(get_timeline().conn, token)
         if editor is None:
-            limiter().failed(client_address())
+            refused("API")
             return unauthorized("the token is not valid or was revoked", invalid=True)
         g.editor = editor
         return view(*args, editor=editor, **kwargs)
@@ -194,8 +200,9 @@ def sign_in(token: str) -> str | None:
     """Check a token typed into /login; on success the session names its editor and token id."""
     editor = authenticate(get_timeline().conn, token)
     if editor is None:
-        limiter().failed(client_address())
+        refused("sign-in")
         return None
+    log.info("editor %s signed in from %s", editor, client_address())
     session.clear()
     session[SESSION_KEY] = {"name": editor, "token_id": token.split(".", 1)[0]}
     g.editor = editor

@@ -9,6 +9,7 @@ from flask import Flask
 
 from events.service import Timeline
 from timeline import create_app
+from timeline.access_log import AccessLog
 from timeline.config import Config
 
 THREADS = 8
@@ -31,8 +32,9 @@ def serve(config: Config, host: str | None = None, port: int | None = None, *,
     """
     added = prepare_database(config)
     app = create_app(config)
-    server = waitress.create_server(app, host=host or config.host, port=config.port if port is None else port,
-                                    threads=THREADS, ident="sco-timeline")  # fmt: skip
+    server = waitress.create_server(AccessLog(app), host=host or config.host,
+                                    port=config.port if port is None else port, threads=THREADS,
+                                    ident="sco-timeline")  # fmt: skip
     echo(f"database: {config.database_path} ({added} seed facts added)")
     echo(f"SCO Timeline is serving at {server_url(server)}")
     if on_start is not None:
