@@ -288,6 +288,25 @@ def test_a_form_without_its_csrf_token_records_nothing(signed_in, timeline):
 
 
 
+def test_an_expired_form_shows_back_what_was_typed(signed_in, timeline):
+    """The session expired (or the token is stale): nothing is recorded, and the draft is shown back,
+    escaped, to copy into a fresh form; it was lost before (product review)."""
+    position = log_position(timeline)
+    data = form_values(signed_in.get("/events/new")) | NEW_FACT | {"csrf_token": "expired",
+                                                                   "summary": "Line one.\n<b>Line two</b>"}  # fmt: skip
+    response = signed_in.post("/events/new", data=data)
+    assert response.status_code == 400 and log_position(timeline) == position
+    typed = {dt.text_content(): dt.getnext().text_content() for dt in html(response).xpath("//dl[@class='typed-back']/dt")}
+    assert typed["Title"] == NEW_FACT["title"] and typed["Summary"] == "Line one.\n<b>Line two</b>"
+    assert typed["Source 1 url"] == "https://example.org/forum" and "Csrf token" not in typed
+    assert "<b>Line two</b>" not in response.get_data(as_text=True)  # shown as text
+
+
+def test_a_refused_sign_in_never_shows_the_token_back(editor_client, token):
+    response = editor_client.post("/login", data={"token": token, "csrf_token": "expired"})
+    assert response.status_code == 400 and token not in response.get_data(as_text=True)
+
+
 @pytest.mark.parametrize("missing", ["date", "end_date", "tags", "title", "summary"])
 def test_a_post_missing_a_field_is_a_400_not_a_500(signed_in, new_fact, timeline, missing):
     """A hand-made post without some fields (browsers send them all): the form says what is wrong."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import hashlib
 import json
 import secrets
@@ -97,8 +98,29 @@ def private_when_signed_in(response):
 
 @bp.app_errorhandler(CSRFError)
 def csrf_failed(error: CSRFError):
+    """Nothing is recorded; what the editor typed is shown back, so an expired session loses no draft."""
     message = "This form has expired or did not come from this site. Go back, reload the page and try again"
-    return render_template("error.html", status=400, message=message), 400
+    return render_template("error.html", status=400, message=message, typed=typed_back()), 400
+
+
+_NOT_TYPED = {"csrf_token", "expected_version", "token"}  # a sign-in token is never echoed
+
+
+def typed_back() -> list[tuple[str, str]]:
+    """The fields of the refused form that hold text, as (name, value), for copying into a fresh form."""
+    return [(_label(name), value) for name, value in request.form.items(multi=True)
+            if name not in _NOT_TYPED and value.strip()][:200]  # fmt: skip
+
+
+def _label(name: str) -> str:
+    """"sources-1-url" -> "Source 2 url", "end_date" -> "End date": as the form's labels say them."""
+    row = _SOURCE_ROW.fullmatch(name)
+    if row:
+        return f"Source {int(row[1]) + 1} {row[2]}"
+    return name.replace("_", " ").capitalize()[:80]
+
+
+_SOURCE_ROW = re.compile(r"sources-(\d+)-(\w+)")
 
 
 def editor_required(view):
