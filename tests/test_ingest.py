@@ -17,7 +17,7 @@ from tests.feed_server import DATA, FeedServer, Route
 from timeline.cli import cli
 from timeline.config import config_from_mapping
 from timeline.fetch import Fetcher, FetchLimits
-from timeline.facts_from_articles import Existing
+from timeline.facts_from_articles import Existing, FactFinder
 from timeline.ingest import Ingestor, backoff
 
 NOW = dt.datetime(2024, 5, 23, 12, 0, tzinfo=dt.timezone.utc)
@@ -194,7 +194,7 @@ def test_a_poll_interrupted_midway_leaves_nothing_behind_for_the_next(server, ti
 def test_a_failed_item_leaves_no_remembered_fact_for_the_next_item(server, timeline, db_path, clock, monkeypatch):
     """Item 1 fails after its first fact was built; item 2 states that same fact. It must become a new fact,
     not a source added to a fact that was never recorded (that failed the whole poll, every time)."""
-    import timeline.ingest as ingest_module
+    import timeline.facts_from_articles as facts_module
 
     def item(n: int, text: str) -> str:
         return (f"<item><title>SCO news {n}</title><link>http://example.org/n/{n}</link><guid>g-{n}</guid>"
@@ -204,7 +204,7 @@ def test_a_failed_item_leaves_no_remembered_fact_for_the_next_item(server, timel
     second = "The SCO summit in Astana will open on 3 July, officials said."
     server.routes["/rss"] = Route(body=(f'<rss version="2.0"><channel><title>W</title>{item(1, first)}'
                                         f"{item(2, second)}</channel></rss>").encode())  # fmt: skip
-    recorded, calls = ingest_module.recorded_fact, []
+    recorded, calls = facts_module.recorded_fact, []
 
     def second_fact_fails(*args, **kwargs):
         calls.append(args)
@@ -212,7 +212,7 @@ def test_a_failed_item_leaves_no_remembered_fact_for_the_next_item(server, timel
             raise ValueError("an odd fact")
         return recorded(*args, **kwargs)
 
-    monkeypatch.setattr(ingest_module, "recorded_fact", second_fact_fails)
+    monkeypatch.setattr(facts_module, "recorded_fact", second_fact_fails)
     config = make_config(db_path, server, {"w": "/rss"})
     report = ingestor(timeline, config, clock).poll(config.feeds[0])
     assert report.kept == 1 and len(report.errors) == 1 and "an odd fact" in report.errors[0]
@@ -434,3 +434,227 @@ def test_a_lease_left_by_a_killed_process_on_this_host_is_taken_over(server, tim
     live_holder = f"{socket.gethostname()}:1"  # init always runs
     assert take_lease(timeline.conn, "steppe", live_holder, NOW, dt.timedelta(minutes=5))
     assert ingestor(timeline, config, clock).poll(config.feeds[0]).busy
+
+
+# ------------------------------------------------ an outlet corrects an article it already published
+
+BELARUS = "Belarus joins the Shanghai Cooperation Organisation"
+
+
+def item_xml(text: str, *, guid: str = "by-1", title: str = BELARUS, day: str = "Fri, 05 Jul 2024") -> str:
+    return (f"<item><title>{title}</title><link>http://example.org/{guid}</link><guid>{guid}</guid>"
+            f"<pubDate>{day} 09:00:00 GMT</pubDate><description>{text}</description></item>")  # fmt: skip
+
+
+def serve_items(server, *items: str) -> None:
+    body = f'<rss version="2.0"><channel><title>W</title>{"".join(items)}</channel></rss>'
+    server.routes["/rss"] = Route(body=body.encode())
+
+
+def facts_by_date(timeline) -> dict[str, list[tuple]]:
+    found: dict[str, list[tuple]] = {}
+    for row in timeline.conn.execute("SELECT date, fact_id, retracted, retraction_reason, version, sources FROM facts"):
+        found.setdefault(row[0], []).append(row[1:])
+    return found
+
+
+def article_of(timeline, guid: str) -> str:
+    return next(e.stream_id for e in events_of(timeline, "ArticleIngested") if e.payload["guid"].endswith(f"/{guid}"))
+
+
+def test_a_corrected_item_restates_its_facts_in_the_same_append(server, timeline, db_path, clock, monkeypatch):
+    """The reviewer's case: the outlet changed "in 2024" to "on July 4, 2024"; ingest said `updated 1`
+    and the year-only fact stayed, until someone ran `timeline reextract` by hand."""
+    from events.verify import verify
+
+    serve_items(server, item_xml("Belarus joined the bloc in 2024."))
+    config = make_config(db_path, server, {"w": "/rss"})
+    ing = ingestor(timeline, config, clock)
+    assert ing.poll(config.feeds[0]).kept == 1
+    year = facts_by_date(timeline)["2024"][0][0]
+    position = timeline.store.last_position()
+    serve_items(server, item_xml("Belarus joined the bloc on July 4, 2024."))
+    reads, read = [], EventStore.read
+    monkeypatch.setattr(EventStore, "read", lambda self, **kw: reads.append(kw) or read(self, **kw))
+    report = ing.poll(config.feeds[0])
+    monkeypatch.undo()
+    assert reads == []  # projected from memory
+    assert (report.updated, report.facts, report.retracted, report.errors) == (1, 1, 1, [])
+    assert report.line() == "w: new 0, kept 0, skipped 0, updated 1, facts 1, retracted 1, errors 0"
+    update = [e for e in timeline.store.read(after=position) if e.type != "FeedPolled"]
+    assert [e.type for e in update] == ["ArticleUpdated", "FactRecorded", "FactRetracted"]
+    assert len({e.idempotency_key for e in update}) == 1  # one append: the update and what it changed
+    recorded, retracted = update[1], update[2]
+    article = article_of(timeline, "by-1")
+    assert recorded.payload["date"] == "2024-07-04" and recorded.payload["article"] == article
+    assert recorded.payload["sources"][0]["url"] == "http://example.org/by-1"
+    assert retracted.stream_id == year and "re-extraction" in retracted.payload["reason"]
+    assert retracted.metadata["actor"] == "feed:w"
+    facts = facts_by_date(timeline)
+    assert [(f[1], f[2]) for f in facts["2024"]] == [(1, retracted.payload["reason"])]
+    assert [f[1] for f in facts["2024-07-04"]] == [0]
+    assert [f[1] for f in facts["2024-07-05"]] == [0]  # the headline's fact, stated by both versions, untouched
+    assert verify(timeline.store) == []
+
+
+def test_a_corrected_item_leaves_a_fact_an_editor_corrected(server, timeline, db_path, clock):
+    from events.verify import verify
+
+    serve_items(server, item_xml("Belarus joined the bloc in 2024."))
+    config = make_config(db_path, server, {"w": "/rss"})
+    ing = ingestor(timeline, config, clock)
+    ing.poll(config.feeds[0])
+    year = facts_by_date(timeline)["2024"][0][0]
+    edited = timeline.correct_fact(year, {"title": "Belarus becomes the SCO's tenth member"}, reason="clearer",
+                                   expected_version=1, actor="editor:ana")  # fmt: skip
+    serve_items(server, item_xml("Belarus joined the bloc on July 4, 2024."))
+    report = ing.poll(config.feeds[0])
+    assert (report.updated, report.facts, report.retracted) == (1, 1, 0)
+    assert timeline.fact(year) == edited  # not one event more
+    assert [f[1] for f in facts_by_date(timeline)["2024-07-04"]] == [0]
+    assert verify(timeline.store) == []
+
+
+def test_a_corrected_item_leaves_a_fact_another_article_backs(server, timeline, db_path, clock):
+    from events.verify import verify
+
+    other = item_xml("Belarus joined the bloc in 2024, the foreign ministry said.", guid="mn-1",
+                     title="Minsk becomes a full SCO member", day="Sat, 06 Jul 2024")  # fmt: skip
+    serve_items(server, item_xml("Belarus joined the bloc in 2024."), other)
+    config = make_config(db_path, server, {"w": "/rss"})
+    ing = ingestor(timeline, config, clock)
+    assert ing.poll(config.feeds[0]).kept == 2
+    [(year, _, _, version, sources)] = facts_by_date(timeline)["2024"]
+    assert sources.count("http://example.org/") == 2  # recorded from one article, cited by the other
+    serve_items(server, item_xml("Belarus joined the bloc on July 4, 2024."), other)
+    report = ing.poll(config.feeds[0])
+    assert (report.updated, report.facts, report.retracted) == (1, 1, 0)
+    assert facts_by_date(timeline)["2024"] == [(year, 0, None, version, sources)]
+    assert verify(timeline.store) == []
+
+
+def test_a_corrected_item_stating_the_same_facts_changes_no_fact(server, timeline, db_path, clock):
+    serve_items(server, item_xml("Belarus joined the bloc in 2024."))
+    config = make_config(db_path, server, {"w": "/rss"})
+    ing = ingestor(timeline, config, clock)
+    ing.poll(config.feeds[0])
+    position = timeline.store.last_position()
+    serve_items(server, item_xml("Belarus joined the bloc in 2024, officials said. Its leaders met in Minsk."))
+    report = ing.poll(config.feeds[0])
+    assert (report.updated, report.facts, report.retracted, report.errors) == (1, 0, 0, [])
+    assert [e.type for e in timeline.store.read(after=position)] == ["ArticleUpdated", "FeedPolled"]
+
+
+def test_the_same_correction_polled_again_adds_nothing(server, timeline, db_path, clock):
+    from events.verify import verify
+
+    serve_items(server, item_xml("Belarus joined the bloc in 2024."))
+    config = make_config(db_path, server, {"w": "/rss"})
+    ingestor(timeline, config, clock).poll(config.feeds[0])
+    serve_items(server, item_xml("Belarus joined the bloc on July 4, 2024."))
+    ingestor(timeline, config, clock).poll(config.feeds[0])
+    position = timeline.store.last_position()
+    for _ in range(2):  # a new ingestor too: nothing kept in memory decides it
+        report = ingestor(timeline, config, clock).poll(config.feeds[0])
+        assert (report.updated, report.facts, report.retracted) == (0, 0, 0)
+    assert [e.type for e in timeline.store.read(after=position)] == ["FeedPolled", "FeedPolled"]
+    facts = facts_by_date(timeline)
+    assert [f[1] for f in facts["2024"]] == [1] and [f[1] for f in facts["2024-07-04"]] == [0]
+    assert verify(timeline.store) == []
+
+
+class FailsOn(FactFinder):
+    """Extraction that fails on one text, as a bug in the extractor would."""
+
+    def __init__(self, conn, marker: str):
+        super().__init__(conn)
+        self.marker = marker
+
+    def facts(self, title, text, published):
+        if self.marker in text:
+            raise ValueError("the extractor tripped")
+        return super().facts(title, text, published)
+
+
+def test_a_corrected_item_whose_extraction_fails_is_lost_alone(server, timeline, db_path, clock):
+    """All or nothing per item: no ArticleUpdated without its facts, and the next poll tries it again."""
+    from events.verify import verify
+
+    other = item_xml("SCO envoys met in Minsk on 1 July 2024.", guid="mn-1", title="SCO envoys in Minsk")
+    serve_items(server, item_xml("Belarus joined the bloc in 2024."), other)
+    config = make_config(db_path, server, {"w": "/rss"})
+    ingestor(timeline, config, clock).poll(config.feeds[0])
+    position = timeline.store.last_position()
+    other = other.replace("on 1 July 2024.", "on 2 July 2024.")
+    serve_items(server, item_xml("Belarus joined the bloc on July 4, 2024."), other)
+    broken = Ingestor(timeline, config, Fetcher(FetchLimits(timeout_seconds=2)), clock=clock, holder="test",
+                      finder=FailsOn(timeline.conn, "July 4"))  # fmt: skip
+    report = broken.poll(config.feeds[0])
+    assert report.updated == 1 and len(report.errors) == 1 and "the extractor tripped" in report.errors[0]
+    written = [e for e in timeline.store.read(after=position) if e.type != "FeedPolled"]
+    assert {e.stream_id for e in written if e.type == "ArticleUpdated"} == {article_of(timeline, "mn-1")}
+    assert all(e.payload.get("article", article_of(timeline, "mn-1")) == article_of(timeline, "mn-1") for e in written)
+    assert [f[1] for f in facts_by_date(timeline)["2024"]] == [0]  # untouched, the update not recorded
+    assert verify(timeline.store) == []
+    report = ingestor(timeline, config, clock).poll(config.feeds[0])  # fixed: the item is taken again
+    assert (report.updated, report.facts, report.retracted, report.errors) == (1, 1, 1, [])
+    assert verify(timeline.store) == []
+
+
+def test_a_fact_retracted_by_a_correction_is_no_candidate_for_the_next_item(server, timeline, db_path, clock):
+    """One poll: the first item's correction retracts the year-only fact, then a new item states it. Citing
+    the retracted fact would bury the new article's fact; it must be recorded anew."""
+    from events.verify import verify
+
+    serve_items(server, item_xml("Belarus joined the bloc in 2024."))
+    config = make_config(db_path, server, {"w": "/rss"})
+    ing = ingestor(timeline, config, clock)
+    ing.poll(config.feeds[0])
+    later = item_xml("Belarus joined the bloc in 2024, the foreign ministry said.", guid="mn-1",
+                     title="Minsk becomes a full SCO member", day="Sat, 06 Jul 2024")  # fmt: skip
+    serve_items(server, item_xml("Belarus joined the bloc on July 4, 2024."), later)
+    report = ing.poll(config.feeds[0])
+    assert (report.updated, report.kept, report.retracted, report.errors) == (1, 1, 1, [])
+    assert sorted(f[1] for f in facts_by_date(timeline)["2024"]) == [0, 1]  # the old one retracted, a new one live
+    assert not events_of(timeline, "FactSourceAdded")
+    assert verify(timeline.store) == []
+
+
+def test_a_failed_correction_puts_back_the_fact_it_had_withdrawn(server, timeline, db_path, clock, monkeypatch):
+    """The correction's retraction was built (its fact withdrawn from the finder) and then the item
+    failed: the fact stays live, so the next item stating it must cite it, not record a duplicate."""
+    import timeline.facts_from_articles as facts_module
+    from events.verify import verify
+
+    serve_items(server, item_xml("Belarus joined the bloc in 2024."))
+    config = make_config(db_path, server, {"w": "/rss"})
+    ing = ingestor(timeline, config, clock)
+    ing.poll(config.feeds[0])
+    later = item_xml("Belarus joined the bloc in 2024, the foreign ministry said.", guid="mn-1",
+                     title="Minsk becomes a full SCO member", day="Sat, 06 Jul 2024")  # fmt: skip
+    serve_items(server, item_xml("Belarus joined the bloc on July 4, 2024."), later)
+    retracted = facts_module._retracted
+
+    def fails_after(state, article, actor):
+        retracted(state, article, actor)
+        raise ValueError("an odd retraction")
+
+    monkeypatch.setattr(facts_module, "_retracted", fails_after)
+    report = ing.poll(config.feeds[0])
+    assert (report.updated, report.kept, len(report.errors)) == (0, 1, 1)
+    [(year, live, _, version, sources)] = facts_by_date(timeline)["2024"]
+    assert (live, version) == (0, 2) and sources.count("http://example.org/") == 2  # cited by the new article
+    assert verify(timeline.store) == []
+
+
+def test_a_correction_does_not_bring_back_a_fact_an_editor_retracted(server, timeline, db_path, clock):
+    serve_items(server, item_xml("Belarus joined the bloc in 2024."))
+    config = make_config(db_path, server, {"w": "/rss"})
+    ing = ingestor(timeline, config, clock)
+    ing.poll(config.feeds[0])
+    year = facts_by_date(timeline)["2024"][0][0]
+    timeline.retract_fact(year, reason="the year is wrong", expected_version=1, actor="editor:ana")
+    serve_items(server, item_xml("Belarus joined the bloc in 2024, officials said."))
+    report = ing.poll(config.feeds[0])
+    assert (report.updated, report.facts, report.retracted) == (1, 0, 0)
+    assert [f[:2] for f in facts_by_date(timeline)["2024"]] == [(year, 1)]

@@ -105,3 +105,63 @@ def test_cli_extract_on_a_seed_article():
     result = CliRunner().invoke(cli, ["extract", str(seed), "--published", "2024-07-03"])
     assert result.exit_code == 0
     assert "3 July 2024" in result.output and "May 2024" in result.output and "2001" in result.output
+
+
+def test_reextract_cites_a_fact_another_article_recorded_rather_than_repeat_it(ingested, monkeypatch):
+    """Improved rules find in the ministers' article the summit date the other article recorded: that fact
+    gains a source, as ingest would have done (restate_facts), not a duplicate beside it."""
+    from events.verify import verify
+
+    timeline, _ = ingested
+    summit = timeline.conn.execute("SELECT fact_id, title FROM facts WHERE date = '2024-07-03'").fetchall()
+    assert len(summit) == 1
+    original = reextract_module.extract_facts
+
+    def improved(title, text, published):
+        facts = original(title, text, published)
+        if "Astana on Tuesday" not in text:
+            return facts
+        return facts + [ExtractedFact(date="2024-07-03", end_date=None, precision="day", title=summit[0][1],
+                                      summary="", tags=("sco",), confidence=0.8)]  # fmt: skip
+
+    monkeypatch.setattr(reextract_module, "extract_facts", improved)
+    position = timeline.store.last_position()
+    report = reextract_articles(timeline)
+    assert (report.recorded, report.retracted) == (1, 0)
+    [added] = list(timeline.store.read(after=position))
+    assert (added.type, added.stream_id, added.metadata["actor"]) == ("FactSourceAdded", summit[0][0], "reextract")
+    assert len(timeline.fact(summit[0][0]).sources) == 2
+    assert reextract_articles(timeline).recorded == 0
+    assert verify(timeline.store) == []
+
+
+def test_reextract_does_not_bring_back_a_fact_an_editor_retracted(ingested):
+    timeline, _ = ingested
+    [(fact_id,)] = timeline.conn.execute("SELECT fact_id FROM facts WHERE date = '2024-07-03'").fetchall()
+    timeline.retract_fact(fact_id, reason="the date was moved", expected_version=None, actor="editor:ana")
+    position = timeline.store.last_position()
+    assert (reextract_articles(timeline).recorded, timeline.store.last_position()) == (0, position)
+
+
+def test_reextract_keeps_a_fact_an_earlier_article_of_the_run_began_to_back(ingested, monkeypatch):
+    """Improved rules make the ministers' article (read first) state the summit date and the summit's own
+    article stop stating it: the summit fact now has two sources, so it is not the second article's alone
+    to withdraw. (A stale read of the fact, not caught up inside the run, would retract it.)"""
+    from events.verify import verify
+
+    timeline, _ = ingested
+    [(summit_id, title)] = timeline.conn.execute("SELECT fact_id, title FROM facts WHERE date = '2024-07-03'").fetchall()
+    original = reextract_module.extract_facts
+
+    def improved(title_, text, published):
+        facts = [f for f in original(title_, text, published) if "Astana on Tuesday" in text or f.date != "2024-07-03"]
+        if "Astana on Tuesday" not in text:
+            return facts
+        return facts + [ExtractedFact(date="2024-07-03", end_date=None, precision="day", title=title, summary="",
+                                      tags=("sco",), confidence=0.8)]  # fmt: skip
+
+    monkeypatch.setattr(reextract_module, "extract_facts", improved)
+    reextract_articles(timeline)
+    live = timeline.conn.execute("SELECT fact_id, sources FROM facts WHERE date = '2024-07-03' AND retracted = 0").fetchall()
+    assert len(live) == 1, live  # the summit is still on the timeline, backed by the article that states it
+    assert verify(timeline.store) == []

@@ -1,12 +1,12 @@
-"""Dated facts from an article, and the fact already recorded that a new one repeats."""
+"""Dated facts from an article, the fact already recorded that a new one repeats, and what re-extraction changes."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
 import sqlite3
-from dataclasses import dataclass
-from typing import Iterator
+from dataclasses import dataclass, field
+from typing import Iterator, Sequence
 
 from events.dates import precision_of, sort_key_of
 from events.extract import ExtractedFact, extract_facts, same_fact
@@ -15,21 +15,33 @@ from events.facts import (
     MAX_TAGS,
     MAX_TITLE,
     MAX_URL,
+    FACT_RECORDED,
+    FACT_SOURCE_ADDED,
     FactState,
     clean_source,
+    evolve_stream,
     fact_recorded,
+    fact_retracted,
     fact_source_added,
     validate_fact,
 )
 from events.ids import uuid7
 from events.model import NewEvent, StreamAppend
-from events.store import loads_json
+from events.store import EventStore, loads_json
+
+REEXTRACTED = "re-extraction with the current rules no longer finds this fact"
 
 # Only what same_fact compares: a fact cited by hundreds of articles has a sources
 # list of ~100 KB, which decoding for every date of every poll made the costliest step.
 _CANDIDATES = (
     "SELECT fact_id, version, date, end_date, title, summary, tags FROM facts"
     " WHERE retracted = 0 AND sort_key = ? AND date = ? LIMIT 5000"  # by the facts_timeline index
+)
+# The facts an article recorded or backs. No index names the article, but its facts were all
+# appended after its first event: the scan starts there, so a recent article reads a short tail.
+_ARTICLE_FACTS = (
+    "SELECT stream_id FROM events WHERE position > (SELECT MIN(position) FROM events WHERE stream_id = ?)"
+    " AND type IN (?, ?) AND json_extract(payload, '$.article') = ? ORDER BY position"
 )
 
 
@@ -49,7 +61,7 @@ class FactFinder:
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
         self.by_date: dict[str, list[tuple[ExtractedFact, Existing]]] = {}
-        self.unsure: list[tuple[str, tuple[ExtractedFact, Existing]]] | None = None
+        self.unsure: list[tuple[str, tuple[ExtractedFact, Existing], bool]] | None = None  # (date, entry, added)
 
     def facts(self, title: str, text: str, published: dt.date) -> list[ExtractedFact]:
         return extract_facts(title, text, published)
@@ -58,11 +70,19 @@ class FactFinder:
         entry = (found, Existing(fact_id, 1))
         self._on(found.date).append(entry)
         if self.unsure is not None:
-            self.unsure.append((found.date, entry))
+            self.unsure.append((found.date, entry, True))
+
+    def withdraw(self, state: FactState) -> None:
+        """A fact retracted in this poll is no candidate any more, though the projection still holds it."""
+        entries = self._on(state.date)
+        for entry in [e for e in entries if e[1].fact_id == state.fact_id]:
+            entries.remove(entry)
+            if self.unsure is not None:
+                self.unsure.append((state.date, entry, False))
 
     @contextlib.contextmanager
     def tentatively(self) -> Iterator[None]:
-        """Facts remembered inside are forgotten again if the block fails (its append never happened).
+        """Facts remembered or withdrawn inside are restored if the block fails (its append never happened).
 
         Without this, a later item of the poll could add a source to a fact that
         was never recorded, and the whole poll would fail on projecting it.
@@ -71,8 +91,11 @@ class FactFinder:
         try:
             yield
         except BaseException:
-            for date, entry in self.unsure:
-                self.by_date[date].remove(entry)
+            for date, entry, added in reversed(self.unsure):
+                if added:
+                    self.by_date[date].remove(entry)
+                else:
+                    self.by_date[date].append(entry)
             raise
         finally:
             self.unsure = None
@@ -145,3 +168,65 @@ def source_added(existing: Existing, source: dict, article: str, actor: str) -> 
     """Another article reporting a fact already recorded becomes one more source of it (source: article_source)."""
     event = fact_source_added(source, article=article)
     return StreamAppend(existing.fact_id, (NewEvent(event.type, event.payload, {"actor": actor, "article": article}),))
+
+
+@dataclass
+class Restated:
+    """What extracting an article's text again changes about its facts: the appends, and their counts."""
+
+    appends: list[StreamAppend] = field(default_factory=list)
+    recorded: int = 0   # facts the article now states: new ones, or a source added to one recorded before
+    retracted: int = 0  # facts only this article made that its text no longer states
+
+
+def restate_facts(finder: FactFinder, found: Sequence[ExtractedFact], payload: dict, article: str,
+                  states: Sequence[FactState], actor: str) -> Restated:  # fmt: skip
+    """The one rule for an article's facts, whether new (no states), updated by its feed, or re-extracted.
+
+    A found fact none of the article's facts states is recorded, or cited on the
+    fact another article recorded; a fact the machine made from this article alone
+    that the text no longer states is retracted. Facts an editor corrected, or that
+    other articles back too, are never touched; nor is a fact an editor retracted
+    recorded again (only the machine's own retractions may be undone).
+    """
+    changes, source = Restated(), article_source(payload)
+    cited = {state.fact_id for state in states}  # an article cites a fact once
+    settled = [s for s in states if not s.retracted or s.retraction_reason != REEXTRACTED]
+    for fact in found:
+        if any(same_fact(as_extracted(state), fact) for state in settled):
+            continue
+        existing = finder.same_fact_as(fact)
+        if existing is None:
+            changes.appends.append(recorded_fact(fact, source, article, actor))
+            finder.remember(fact, changes.appends[-1].stream_id)
+            cited.add(changes.appends[-1].stream_id)  # a later fact of this article may be the same one
+        elif existing.fact_id not in cited:
+            cited.add(existing.fact_id)
+            changes.appends.append(source_added(existing, source, article, actor))
+        else:
+            continue
+        changes.recorded += 1
+    for state in states:
+        if _machine_made_alone(state) and not any(same_fact(as_extracted(state), fact) for fact in found):
+            changes.appends.append(_retracted(state, article, actor))
+            finder.withdraw(state)
+            changes.retracted += 1
+    return changes
+
+
+def _machine_made_alone(state: FactState) -> bool:
+    """Only live facts the machine made alone may be withdrawn by the machine."""
+    return not state.retracted and state.origin == "feed" and not state.corrected and len(state.sources) == 1
+
+
+def _retracted(state: FactState, article: str, actor: str) -> StreamAppend:
+    event = fact_retracted(state, REEXTRACTED)
+    meta = {"actor": actor, "article": article}
+    return StreamAppend(state.fact_id, (NewEvent(event.type, event.payload, meta),), state.version)
+
+
+def article_fact_states(store: EventStore, article: str) -> list[FactState]:
+    """The facts an article recorded or backs, each folded from its own events: exact inside a poll
+    whose events are not projected yet, and whatever the projections' checkpoint."""
+    rows = store.conn.execute(_ARTICLE_FACTS, (article, FACT_RECORDED, FACT_SOURCE_ADDED, article))
+    return [evolve_stream(None, store.read_stream(fact_id)) for fact_id in dict.fromkeys(row[0] for row in rows)]

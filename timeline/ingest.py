@@ -16,7 +16,7 @@ from events.service import Timeline
 from events.store import write_transaction
 from events.tagging import TaggingRules, classify
 from timeline.config import Config, Feed
-from timeline.facts_from_articles import FactFinder, article_source, recorded_fact, source_added
+from timeline.facts_from_articles import FactFinder, Restated, article_fact_states, restate_facts
 from timeline.feedparse import FeedItem, FeedRejected, ParsedFeed, parse_feed
 from timeline.fetch import FetchResult
 
@@ -34,7 +34,8 @@ class PollReport:
     kept: int = 0         # new items about the SCO, recorded
     skipped: int = 0      # new items not about the SCO
     updated: int = 0      # items seen before whose content changed
-    facts: int = 0
+    facts: int = 0        # facts the kept and updated items state: recorded, or a source added to one
+    retracted: int = 0    # facts an updated item alone had made that its new text no longer states
     errors: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     not_modified: bool = False
@@ -48,8 +49,9 @@ class PollReport:
             return f"{self.feed}: not polled, next poll due at {self.not_due_until}"
         state = "not modified" if self.not_modified else (
             f"new {self.new}, kept {self.kept}, skipped {self.skipped}, updated {self.updated}, facts {self.facts}")
+        retracted = f", retracted {self.retracted}" if self.retracted else ""  # appended: scripts read the start
         errors = f", errors {len(self.errors)}" + (f" ({self.errors[0]})" if self.errors else "")
-        return f"{self.feed}: {state}{errors}"
+        return f"{self.feed}: {state}{retracted}{errors}"
 
 
 class Ingestor:
@@ -135,32 +137,29 @@ class Ingestor:
                                       date_from_feed=item.date_from_feed, verdict=verdict.reason)  # fmt: skip
         actor = f"feed:{feed.name}"
         if seen is not None:
-            self._append([StreamAppend(seen.stream_id, (art.article_updated(payload, actor),))],
-                         key=f"{key}#{payload['content_hash']}")  # fmt: skip
-            report.updated += 1
-            return
+            return self._record_update(seen.stream_id, item, payload, actor, report)
         with self.finder.tentatively():  # the facts it remembers exist only if the append succeeds
-            facts = self._fact_appends(item, payload, art.article_stream(key), actor)
+            facts = self._restated(item, payload, art.article_stream(key), (), actor)
             article = StreamAppend(art.article_stream(key), (art.article_ingested(payload, actor),), 0)
-            self._append([article, *facts], key=f"article:{key}")
+            self._append([article, *facts.appends], key=f"article:{key}")
         report.kept += 1
-        report.facts += len(facts)
+        report.facts += facts.recorded
 
-    def _fact_appends(self, item: FeedItem, payload: dict, stream: str, actor: str) -> list[StreamAppend]:
-        """One new fact per dated statement, or a new source on a fact already recorded."""
-        source = article_source(payload)
-        appends: list[StreamAppend] = []
-        sourced: set[str] = set()
-        for found in self.finder.facts(item.title, payload["text"], item.published.date()):
-            existing = self.finder.same_fact_as(found)
-            if existing is None:
-                appends.append(recorded_fact(found, source, stream, actor))
-                self.finder.remember(found, appends[-1].stream_id)
-                sourced.add(appends[-1].stream_id)  # a later fact of this article may be the same one: cited already
-            elif existing.fact_id not in sourced:
-                sourced.add(existing.fact_id)
-                appends.append(source_added(existing, source, stream, actor))
-        return appends
+    def _record_update(self, stream: str, item: FeedItem, payload: dict, actor: str, report: PollReport) -> None:
+        """A changed article and what its new text changes about its facts, in one append: all or nothing."""
+        key = f"{payload['key']}#{payload['content_hash']}"
+        if self.timeline.store.replayed(key):
+            return  # recorded before (the projection lags the log): its facts were restated then
+        with self.finder.tentatively():
+            facts = self._restated(item, payload, stream, article_fact_states(self.timeline.store, stream), actor)
+            self._append([StreamAppend(stream, (art.article_updated(payload, actor),)), *facts.appends], key=key)
+        report.updated += 1
+        report.facts += facts.recorded
+        report.retracted += facts.retracted
+
+    def _restated(self, item: FeedItem, payload: dict, stream: str, states, actor: str) -> Restated:
+        found = self.finder.facts(item.title, payload["text"], item.published.date())
+        return restate_facts(self.finder, found, payload, stream, states, actor)
 
     def _append(self, batch: list[StreamAppend], *, key: str) -> None:
         try:

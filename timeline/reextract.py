@@ -6,12 +6,11 @@ from dataclasses import dataclass, field
 
 from events import articles as art
 from events.clock import from_utc_text
-from events.extract import extract_facts, same_fact
-from events.facts import FACT_RECORDED, FACT_SOURCE_ADDED, fact_retracted
-from events.model import NewEvent, StreamAppend
+from events.extract import extract_facts
+from events.facts import FACT_RECORDED, FACT_SOURCE_ADDED
 from events.service import Timeline
 from events.store import write_transaction
-from timeline.facts_from_articles import article_source, as_extracted, recorded_fact
+from timeline.facts_from_articles import FactFinder, restate_facts
 
 ACTOR = "reextract"
 
@@ -33,15 +32,21 @@ class ReextractReport:
 
 
 def reextract_articles(timeline: Timeline) -> ReextractReport:
-    """New facts are recorded; facts the extractor no longer finds, that only this article backs and
-    no editor touched, are retracted with the reason. Nothing already right is touched."""
-    report = ReextractReport()
+    """New facts are recorded (or cited, where another article recorded them); facts the extractor no
+    longer finds, that only this article backs and no editor touched, are retracted with the reason.
+    The rule is restate_facts, the one ingest follows when a feed changes an article."""
+    report, finder = ReextractReport(), FactFinder(timeline.conn)
     with write_transaction(timeline.conn):
         for stream, article in _stored_articles(timeline).items():
             report.articles += 1
-            batch = _differences(timeline, stream, article, report)
-            if batch:
-                timeline.store.append(batch)
+            p = article.payload
+            found = extract_facts(p["title"], p.get("text", ""), from_utc_text(p["published"]).date())
+            states = [timeline.fact(fact_id) for fact_id in dict.fromkeys(article.facts)]  # caught up: exact
+            changes = restate_facts(finder, found, p, stream, states, ACTOR)
+            if changes.appends:
+                timeline.store.append(changes.appends)
+            report.recorded += changes.recorded
+            report.retracted += changes.retracted
     timeline.catch_up()
     return report
 
@@ -54,28 +59,3 @@ def _stored_articles(timeline: Timeline) -> dict[str, _Article]:
         elif event.type in (FACT_RECORDED, FACT_SOURCE_ADDED) and event.payload.get("article") in found:
             found[event.payload["article"]].facts.append(event.stream_id)
     return found
-
-
-def _differences(timeline: Timeline, stream: str, article: _Article, report: ReextractReport) -> list[StreamAppend]:
-    p = article.payload
-    published = from_utc_text(p["published"]).date()
-    now = extract_facts(p["title"], p.get("text", ""), published)
-    states = [timeline.fact(fact_id) for fact_id in dict.fromkeys(article.facts)]
-    live = [s for s in states if not s.retracted]
-    batch = []
-    for found in now:
-        if not any(same_fact(as_extracted(s), found) for s in live):
-            batch.append(recorded_fact(found, article_source(p), stream, ACTOR))
-            report.recorded += 1
-    for state in live:
-        if _owned(state) and not any(same_fact(as_extracted(state), found) for found in now):
-            event = fact_retracted(state, "re-extraction with the current rules no longer finds this fact")
-            batch.append(StreamAppend(state.fact_id, (NewEvent(event.type, event.payload, {"actor": ACTOR}),),
-                                      state.version))  # fmt: skip
-            report.retracted += 1
-    return batch
-
-
-def _owned(state) -> bool:
-    """Only facts the machine made alone may be withdrawn by the machine."""
-    return state.origin == "feed" and not state.corrected and len(state.sources) == 1
