@@ -342,14 +342,22 @@ def test_hostile_html_is_stored_as_text(server, timeline, db_path, clock):
 def test_an_item_without_a_date_gets_the_fetch_time_and_says_so(server, timeline, db_path, clock):
     undated = """<?xml version="1.0"?><rss version="2.0"><channel><title>X</title><item>
       <title>Shanghai Cooperation Organization statement</title><guid>u1</guid>
-      <description>The SCO secretary-general spoke.</description></item></channel></rss>"""
+      <description>The SCO secretary-general spoke on Wednesday. Ministers met in Astana on 3 July 2024
+      and will meet again next month.</description></item></channel></rss>"""
     server.routes["/undated"] = Route(body=undated.encode())
     config = make_config(db_path, server, {"undated": "/undated"})
     ingestor(timeline, config, clock).poll(config.feeds[0])
     article = events_of(timeline, "ArticleIngested")[0].payload
     assert article["published"] == "2024-05-23T12:00:00.000000Z" and article["date_from_feed"] is False
-    sources = [s for f in events_of(timeline, "FactRecorded") for s in f.payload["sources"]]
-    assert sources and all(s["published"] is None for s in sources)  # the fetch time is not shown as a publication date
+    # Only the date the text states outright: no headline fact on the fetch day, no "Wednesday" or
+    # "next month" counted from it; dates no source gave (product review).
+    facts = events_of(timeline, "FactRecorded")
+    assert [f.payload["date"] for f in facts] == ["2024-07-03"]
+    assert all(s["published"] is None for f in facts for s in f.payload["sources"])  # nor shown as a publication date
+    from timeline.reextract import reextract_articles
+
+    report = reextract_articles(timeline)  # reads the stored article the same way
+    assert (report.recorded, report.retracted) == (0, 0)
 
 
 def test_a_permanent_redirect_is_followed_and_recorded(server, timeline, db_path, clock):

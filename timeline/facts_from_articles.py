@@ -6,7 +6,7 @@ import contextlib
 import datetime as dt
 import sqlite3
 from dataclasses import dataclass, field
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 from events.dates import precision_of, sort_key_of
 from events.extract import ExtractedFact, extract_facts, same_fact
@@ -116,6 +116,25 @@ class FactFinder:
             rows = self.conn.execute(_CANDIDATES, (sort_key_of(date), date))
             self.by_date[date] = [_candidate(row) for row in rows]
         return self.by_date[date]
+
+
+# Far enough to move every relative date (weekday, month, year) and the publication day itself.
+_ANOTHER_DAY = dt.timedelta(days=400)
+
+
+def without_a_publication_date(extract: Callable[[str, str, dt.date], list[ExtractedFact]], title: str, text: str,
+                               fetched: dt.date) -> list[ExtractedFact]:  # fmt: skip
+    """The facts of an item its feed gave no date: only those whose dates the text states outright.
+
+    Its headline's fact would be dated by the fetch time, and "on Wednesday" or
+    "last month" resolved against it: dates no source gave (found by a product
+    review). A fact the extractor finds the same whatever the publication day
+    depends on no publication day: read the text at the fetch day and 400 days
+    before, and keep what both readings find.
+    """
+    found = extract(title, text, fetched)
+    elsewhere = {(f.date, f.end_date, f.title) for f in extract(title, text, fetched - _ANOTHER_DAY)}
+    return [f for f in found if (f.date, f.end_date, f.title) in elsewhere]
 
 
 def as_extracted(state: FactState) -> ExtractedFact:

@@ -16,7 +16,13 @@ from events.service import Timeline
 from events.store import write_transaction
 from events.tagging import TaggingRules, classify
 from timeline.config import Config, Feed
-from timeline.facts_from_articles import FactFinder, Restated, article_fact_states, restate_facts
+from timeline.facts_from_articles import (
+    FactFinder,
+    Restated,
+    article_fact_states,
+    restate_facts,
+    without_a_publication_date,
+)
 from timeline.feedparse import FeedItem, FeedRejected, ParsedFeed, parse_feed
 from timeline.fetch import FetchResult
 
@@ -158,7 +164,10 @@ class Ingestor:
         report.retracted += facts.retracted
 
     def _restated(self, item: FeedItem, payload: dict, stream: str, states, actor: str) -> Restated:
-        found = self.finder.facts(item.title, payload["text"], item.published.date())
+        if item.date_from_feed:
+            found = self.finder.facts(item.title, payload["text"], item.published.date())
+        else:  # dated by the fetch time: only dates the text states outright
+            found = without_a_publication_date(self.finder.facts, item.title, payload["text"], item.published.date())
         return restate_facts(self.finder, found, payload, stream, states, actor)
 
     def _append(self, batch: list[StreamAppend], *, key: str) -> None:

@@ -10,7 +10,7 @@ from events.extract import extract_facts
 from events.facts import FACT_RECORDED, FACT_SOURCE_ADDED
 from events.service import Timeline
 from events.store import write_transaction
-from timeline.facts_from_articles import FactFinder, restate_facts
+from timeline.facts_from_articles import FactFinder, restate_facts, without_a_publication_date
 
 ACTOR = "reextract"
 
@@ -40,7 +40,11 @@ def reextract_articles(timeline: Timeline) -> ReextractReport:
         for stream, article in _stored_articles(timeline).items():
             report.articles += 1
             p = article.payload
-            found = extract_facts(p["title"], p.get("text", ""), from_utc_text(p["published"]).date())
+            published = from_utc_text(p["published"]).date()
+            if p.get("date_from_feed", True):
+                found = extract_facts(p["title"], p.get("text", ""), published)
+            else:  # as ingest reads an item its feed gave no date
+                found = without_a_publication_date(extract_facts, p["title"], p.get("text", ""), published)
             states = [timeline.fact(fact_id) for fact_id in dict.fromkeys(article.facts)]  # caught up: exact
             changes = restate_facts(finder, found, p, stream, states, ACTOR)
             if changes.appends:
