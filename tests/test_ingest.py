@@ -122,6 +122,22 @@ def test_an_updated_item_records_article_updated_not_a_duplicate(server, timelin
 
 
 
+def test_a_story_that_flips_back_and_forth_is_recorded_at_every_change(server, timeline, db_path, clock):
+    """A -> B -> A -> B: keyed by content alone, the second change to B matched the first and was skipped,
+    so the article (and now its facts) stayed at A for good."""
+    config = make_config(db_path, server, {"steppe": "/rss"})
+    ing = ingestor(timeline, config, clock)
+    for name in ("sco_news.rss", "sco_news_updated.rss", "sco_news.rss", "sco_news_updated.rss"):
+        server.serve_file("/rss", f"ingest/{name}")
+        ing.poll(config.feeds[0])
+    updates = events_of(timeline, "ArticleUpdated")
+    assert len(updates) == 3 and "agreed the agenda" in updates[-1].payload["text"]
+    hashes = {row[0] for row in timeline.conn.execute("SELECT content_hash FROM articles")}
+    assert updates[-1].payload["content_hash"] in hashes  # the article as it stands is B
+    ing.poll(config.feeds[0])  # B seen again: nothing new
+    assert len(events_of(timeline, "ArticleUpdated")) == 3
+
+
 def test_a_poll_projects_its_events_from_memory_and_they_equal_a_rebuild(server, timeline, db_path, clock,
                                                                          monkeypatch):  # fmt: skip
     """Ingest hands catch_up the events it appended instead of reading them back: same projections as a rebuild."""

@@ -143,7 +143,7 @@ class Ingestor:
                                       date_from_feed=item.date_from_feed, verdict=verdict.reason)  # fmt: skip
         actor = f"feed:{feed.name}"
         if seen is not None:
-            return self._record_update(seen.stream_id, item, payload, actor, report)
+            return self._record_update(seen, item, payload, actor, report)
         with self.finder.tentatively():  # the facts it remembers exist only if the append succeeds
             facts = self._restated(item, payload, art.article_stream(key), (), actor)
             article = StreamAppend(art.article_stream(key), (art.article_ingested(payload, actor),), 0)
@@ -151,9 +151,15 @@ class Ingestor:
         report.kept += 1
         report.facts += facts.recorded
 
-    def _record_update(self, stream: str, item: FeedItem, payload: dict, actor: str, report: PollReport) -> None:
-        """A changed article and what its new text changes about its facts, in one append: all or nothing."""
-        key = f"{payload['key']}#{payload['content_hash']}"
+    def _record_update(self, seen, item: FeedItem, payload: dict, actor: str, report: PollReport) -> None:
+        """A changed article and what its new text changes about its facts, in one append: all or nothing.
+
+        Keyed by the version it changes and the new content: keyed by the content
+        alone, a story that went back to an earlier text (A, B, A, B) matched that
+        text's first update and was never recorded again.
+        """
+        stream = seen.stream_id
+        key = f"{payload['key']}#v{seen.version}#{payload['content_hash']}"
         if self.timeline.store.replayed(key):
             return  # recorded before (the projection lags the log): its facts were restated then
         with self.finder.tentatively():
