@@ -227,9 +227,26 @@ CREATE INDEX facts_spans ON facts (retracted, substr(end_date || '-99-99', 1, 10
     WHERE end_date IS NOT NULL;
 """
 
+# Search matches inflections (summit/summits, meeting/meetings, attacked/attacks):
+# the porter stemmer wraps the same unicode61 tokenizer, so the index holds
+# stems, and FTS5 stems the words of a query alike (a prefix too: "summits"*
+# searches summit*). The index is built again from facts in one pass, as
+# _GUARD_AND_SEARCH did; the table keeps its columns and its content options,
+# so projections and rebuild use it unchanged. The as_of view's temp table must
+# use the same tokenizer (events/search.py TOKENIZE).
+_STEMMED_SEARCH = """
+DROP TABLE facts_fts;
+CREATE VIRTUAL TABLE facts_fts USING fts5 (
+    title, summary, tags,
+    content = 'facts', content_rowid = 'n',
+    tokenize = 'porter unicode61 remove_diacritics 2'
+);
+INSERT INTO facts_fts (facts_fts) VALUES ('rebuild');
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     _EVENT_LOG, _PROJECTIONS + PROJECTION_INDEXES, _INGEST_STATE, _TOKENS, _GUARD_AND_SEARCH, _REFOLD_INDEX,
-    _SPAN_INDEX,
+    _SPAN_INDEX, _STEMMED_SEARCH,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # Every secondary index of the projections, for rebuild to drop and create again.

@@ -34,7 +34,8 @@ from events.facts import (
 )
 from events.model import Event
 from events.projections import checkpoint, state_from_row
-from events.search import MAX_TERMS, fts_query
+from events.search import TOKENIZE, fts_query, matcher
+from events.search import words as search_words
 from events.store import EVENT_COLUMNS, EventStore, event_from_row
 
 PAGE_SIZE = 50
@@ -82,7 +83,8 @@ class Filters:
 
     @property
     def words(self) -> tuple[str, ...]:
-        return tuple(_fold_word(w) for w in _WORD.findall(self.q)[:MAX_TERMS])
+        """The searched words, folded, for highlight: the same words fts_query searches."""
+        return tuple(_fold_word(w) for w in search_words(self.q))
 
     @property
     def low_day(self) -> str | None:
@@ -175,7 +177,9 @@ def parse_query(args: Args, *, max_limit: int | None = None) -> TimelineQuery:
     start, end = _date_param(args, "from"), _date_param(args, "to")
     if start and end and end.last_day() < start.first_day():
         raise BadParameter("to", f"to ({end}) is before from ({start})")
-    filters = Filters(_tags_param(args), query_text(args, "q"), start, end, _choice(args, "show", ("retracted",)) != "")
+    q = query_text(args, "q")
+    q = q if fts_query(q) else ""  # nothing searchable ('"', '*') is no search: not "N facts matching “"”"
+    filters = Filters(_tags_param(args), q, start, end, _choice(args, "show", ("retracted",)) != "")
     return TimelineQuery(
         filters=filters,
         order=_choice(args, "order", ("desc", "asc")) or "desc",
@@ -618,7 +622,7 @@ _TEMP_TABLES = (
     "CREATE TEMP TABLE asof_tags (tag TEXT, retracted INTEGER, sort_key TEXT, n INTEGER,"
     " PRIMARY KEY (tag, retracted, sort_key, n)) WITHOUT ROWID",
     "CREATE INDEX temp.asof_tags_by_fact ON asof_tags (n)",
-    "CREATE VIRTUAL TABLE temp.asof_fts USING fts5 (title, summary, tags, tokenize = 'unicode61 remove_diacritics 2')",
+    f"CREATE VIRTUAL TABLE temp.asof_fts USING fts5 (title, summary, tags, tokenize = '{TOKENIZE}')",  # as facts_fts
 )
 
 
@@ -706,14 +710,13 @@ def fact_as_of(store: EventStore, fact_id: str, position: int) -> FactState | No
 # ---------------------------------------------------------------- presentation helpers
 
 def highlight(text: str, words: Sequence[str]) -> list[tuple[str, bool]]:
-    """Split text into (piece, matched) runs the way FTS5 matched it: case and accents ignored, last word a prefix."""
+    """Split text into (piece, matched) runs the way FTS5 matched it: folded, stemmed, either spelling, last word a prefix."""
     if not words:
         return [(text, False)]
-    *exact, prefix = words
+    matches = matcher(tuple(words))
     pieces, last = [], 0
     for found in _WORD.finditer(text):
-        word = _fold_word(found.group())
-        if word in exact or word.startswith(prefix):
+        if matches(_fold_word(found.group())):
             pieces += [(text[last : found.start()], False), (found.group(), True)]
             last = found.end()
     pieces.append((text[last:], False))

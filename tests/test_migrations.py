@@ -85,3 +85,36 @@ def test_every_projection_index_exists_after_migrating_and_after_a_rebuild(tmp_p
     assert _indexes(store.conn) == _indexes(fresh.conn)
     store.conn.close()
     fresh.conn.close()
+
+
+def _fts_sql(conn) -> str:
+    return conn.execute("SELECT sql FROM sqlite_master WHERE name = 'facts_fts'").fetchone()[0]
+
+
+def test_a_schema_7_database_gets_the_stemming_index_and_keeps_it_through_a_rebuild(tmp_path, monkeypatch):
+    """Migration 8: the search index is made again with the porter stemmer, from the facts already there."""
+    from events import migrations, queries
+
+    path = tmp_path / "old.db"
+    with monkeypatch.context() as patch:  # a program whose schema stopped at 7
+        patch.setattr(migrations, "SCHEMA_VERSION", 7)
+        timeline = Timeline(EventStore(connect(path)))
+        timeline.record_fact({"date": "2024-07-04", "title": "Astana summits of the Organisation", "tags": ["sco"]}, actor="t")
+        assert "porter" not in _fts_sql(timeline.conn)
+        timeline.close()
+    timeline = Timeline(EventStore(connect(path)))
+    assert timeline.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert "tokenize = 'porter unicode61 remove_diacritics 2'" in _fts_sql(timeline.conn)
+    assert "content = 'facts', content_rowid = 'n'" in _fts_sql(timeline.conn)
+
+    def titles(q: str) -> list[str]:
+        page = queries.timeline_page(timeline.conn, queries.TimelineQuery(queries.Filters(q=q)))
+        return [item.state.title for item in page.facts]
+
+    assert titles("summit organization") == ["Astana summits of the Organisation"]
+    assert verify(timeline.store) == []
+    projections.rebuild(timeline.store)
+    assert "porter" in _fts_sql(timeline.conn)
+    assert titles("summit organization") == ["Astana summits of the Organisation"]
+    assert verify(timeline.store) == []
+    timeline.close()
