@@ -150,6 +150,7 @@ def test_a_single_fact_as_of_a_moment_is_the_fact_as_it_was_known(seeded, seeded
     early = get(seeded_client, f"/api/events/{fid}", 404, as_of="2000-01-01T00:00:00Z")
     assert "was not recorded yet" in early["error"]
     assert get(seeded_client, f"/api/events/{fid}", 400, as_of="last tuesday")["parameter"] == "as_of"
+    assert get(seeded_client, f"/api/events/{fid}", cursor="abc", **{"from": "2024-13"})["title"] == "Later title"  # unused
 
 
 def test_api_responses_carry_security_headers(seeded_client):

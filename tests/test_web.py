@@ -229,6 +229,13 @@ def test_a_bad_parameter_page_offers_the_page_without_it_keeping_the_other_filte
     assert doc.xpath("//a[text()='Back to the whole timeline']/@href") == ["/"]
 
 
+def test_the_retry_link_keeps_the_prefix_the_app_is_mounted_under(seeded_client):
+    response = seeded_client.get("/?from=2024-7&tag=russia", base_url="http://localhost/timeline/")
+    assert response.status_code == 400
+    assert parse(response.get_data(as_text=True)).xpath("//a[contains(., 'The same page without')]/@href") == [
+        "/timeline/?tag=russia"]
+
+
 def test_an_empty_parameter_means_no_filter(seeded_client):
     assert len(titles(page(seeded_client, "/?q=&from=&to=&as_of=&order=&tag="))) == 29
 
@@ -321,7 +328,7 @@ def test_chart_per_year_over_a_long_range_with_links_and_text(seeded_client):
     labels = [a.get("aria-label") for a in links]
     assert "2022: 14 facts" in labels and "2001: 1 fact" in labels
     assert links[0].get("href") == "/?from=2001&to=2001"
-    assert "Facts per year, 2001 to 2024: 29 in all" in doc.cssselect("figcaption")[0].text_content()
+    assert "Facts per year, by the year each starts, 2001 to 2024: 29 in all" in doc.cssselect("figcaption")[0].text_content()
     assert doc.cssselect("figure.chart table tr")
 
 
@@ -367,7 +374,7 @@ def test_decades_when_years_would_be_too_many_bars(seeded, seeded_client):
     doc = page(seeded_client, "/")
     labels = {a.get("aria-label"): a.get("href") for a in doc.cssselect("svg.density a")}
     assert labels["1850s: 1 fact"] == "/?from=1850&to=1859" and labels["2020s: 28 facts"] == "/?from=2020&to=2029"
-    assert "Facts per decade, 1850s to 2020s" in doc.cssselect("figcaption")[0].text_content()
+    assert "Facts per decade, by the decade each starts, 1850s to 2020s" in doc.cssselect("figcaption")[0].text_content()
 
 
 # ---------------------------------------------------------------- time travel

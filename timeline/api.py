@@ -34,17 +34,17 @@ def list_events():
 @bp.get("/events/<fact_id>")
 def get_event(fact_id: str):
     """The fact and its whole history; with as_of, the fact as it was known then (as its permalink shows it)."""
-    query = queries.parse_query(request.args)
+    moment = queries.as_of_param(request.args)  # the one parameter used here: a timeline's others are ignored
     timeline = get_timeline()
     state = timeline.fact(fact_id)  # UnknownFact -> 404
     position = None
-    if query.as_of:
-        position = timeline.store.position_as_of(query.as_of)
+    if moment:
+        position = timeline.store.position_as_of(moment)
         state = queries.fact_as_of(timeline.store, fact_id, position)
         if state is None:
-            raise UnknownFact(f"fact {fact_id} was not recorded yet at {moment_text(query.as_of)}")
+            raise UnknownFact(f"fact {fact_id} was not recorded yet at {moment_text(moment)}")
     body = fact_dict(state)
     body["history"] = [history_dict(entry) for entry in queries.fact_history(timeline.store, fact_id)]
     if position is not None:
-        body["as_of"] = {"moment": query.as_of, "position": position}
+        body["as_of"] = {"moment": moment, "position": position}
     return body

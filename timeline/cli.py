@@ -54,11 +54,15 @@ class _OneLineUsageErrors(click.Group):
             return super().invoke(ctx)
 
 
+# Click 8.2+ shows a group's help for no arguments by raising this UsageError; 8.1 has no such class.
+_NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
 @contextlib.contextmanager
 def _in_one_line():
     try:
         yield
-    except click.exceptions.NoArgsIsHelpError:
+    except _NO_ARGS_IS_HELP:
         raise  # `timeline` alone shows the help
     except click.UsageError as error:
         where = f" (see '{error.ctx.command_path} --help')" if error.ctx else ""

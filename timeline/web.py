@@ -39,7 +39,7 @@ def bad_parameter(error: BadParameter):
     if request.blueprint != bp.name or not error.parameter:
         return response, status
     kept = [(k, v) for k, v in request.args.items(multi=True) if k not in (error.parameter, "cursor")]
-    retry = request.path + (f"?{urlencode(kept)}" if kept else "")
+    retry = request.script_root + request.path + (f"?{urlencode(kept)}" if kept else "")
     return render_template("error.html", status=400, message=str(error), parameter=error.parameter,
                            retry_url=retry), 400  # fmt: skip
 
@@ -393,7 +393,7 @@ def _chart(unit: str, counts: list[tuple[str, str, str, int]], links: Links, yea
     ]  # fmt: skip
     total = sum(b.count for b in bars)
     span = bars[0].label if len(bars) == 1 else f"{bars[0].label} to {bars[-1].label}"
-    caption = f"Facts per {unit}, {span}: {total} in all"
+    caption = f"Facts per {unit}, by the {unit} each starts, {span}: {total} in all"
     chart = Chart(unit, bars, slots * BAR_STEP, CHART_HEIGHT, caption, year_only)
     busiest = chart.busiest
     caption += f"; most in {busiest.label} ({busiest.count})."
