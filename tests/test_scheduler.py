@@ -150,3 +150,35 @@ def test_jitter_delays_the_followed_poll_by_at_most_jitter_seconds(tmp_path):
         finally:
             scheduler.shutdown(wait=False)
     assert dt.timedelta(0) <= delay <= dt.timedelta(seconds=120)
+
+
+def test_a_feed_another_process_is_polling_is_left_for_a_poll_s_length_not_a_second(tmp_path):
+    """Its recorded next poll is the old one, in the past: followed, the job ran again every second
+    until the other process committed (found in review)."""
+    from events.leases import take_lease
+
+    with FeedServer() as server:
+        server.serve_file("/rss", "ingest/sco_news.rss")
+        config = config_from_mapping({"database": {"path": str(tmp_path / "t.db")},
+                                      "ingest": {"timeout_seconds": 40, "jitter_seconds": 0},
+                                      "feeds": [{"name": "good", "url": server.url("/rss")}]})  # fmt: skip
+        scheduler = _paused_scheduler(config)
+        try:
+            poll_job(config, config.feeds[0], scheduler)  # recorded: next poll in 30 min
+            timeline = Timeline.open(config.database_path)
+            past = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=1)
+            timeline.conn.execute("UPDATE feed_status SET next_poll = ? WHERE feed = 'good'", (to_utc_text(past),))
+            assert take_lease(timeline.conn, "good", "another-process", dt.datetime.now(dt.timezone.utc),
+                              dt.timedelta(minutes=5))  # fmt: skip
+            timeline.close()
+            before = dt.datetime.now(dt.timezone.utc)
+            poll_job(config, config.feeds[0], scheduler)
+            deadline = time.monotonic() + 5
+            while scheduler.get_job("poll:good").next_run_time - before > dt.timedelta(minutes=20) \
+                    and time.monotonic() < deadline:  # fmt: skip
+                time.sleep(0.02)
+            wait = scheduler.get_job("poll:good").next_run_time - before
+        finally:
+            scheduler.shutdown(wait=False)
+    assert len(server.requests) == 1
+    assert dt.timedelta(seconds=39) <= wait <= dt.timedelta(seconds=45)  # max(30 s, timeout_seconds)

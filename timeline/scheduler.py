@@ -12,7 +12,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import STATE_STOPPED, BaseScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from events.clock import from_utc_text
+from events.clock import from_utc_text, to_utc_text
 from events.feed_status import feed_status
 from events.service import Timeline
 from timeline.config import Config, Feed
@@ -38,7 +38,10 @@ def poll_job(config: Config, feed: Feed, scheduler: BaseScheduler | None = None)
         report = Ingestor(timeline, config, fetcher).poll(feed, respect_backoff=True)
         log.info("%s", report.line())
         if scheduler is not None:
-            follow_next_poll(scheduler, config, feed, feed_status(timeline.conn, feed.name).next_poll)
+            next_poll = feed_status(timeline.conn, feed.name).next_poll
+            if report.busy:  # another process is polling it: its poll will record the next one
+                next_poll = to_utc_text(dt.datetime.now(dt.timezone.utc) + busy_retry(config))
+            follow_next_poll(scheduler, config, feed, next_poll)
     except Exception:  # a bug in one poll must not stop the scheduler or the other feeds
         log.exception("poll of feed %s failed", feed.name)
     finally:
@@ -70,6 +73,15 @@ def follow_next_poll(scheduler: BaseScheduler, config: Config, feed: Feed, next_
     # From another thread: shutdown(wait=True) holds the job store lock while it waits for
     # this job to end, so modifying the job from the job itself would wait for ever (found in test).
     threading.Thread(target=move, name=f"follow {feed.name}", daemon=True).start()
+
+
+def busy_retry(config: Config) -> dt.timedelta:
+    """How long to leave a feed another process is polling: about one poll's length, not a second.
+
+    Its recorded next poll is still the old one, in the past, so following it
+    would try again every second until the other poll commits (found in review).
+    """
+    return dt.timedelta(seconds=max(30, config.timeout_seconds))
 
 
 def job_id(feed: Feed) -> str:
