@@ -294,12 +294,18 @@ def test_an_expired_form_shows_back_what_was_typed(signed_in, timeline):
     position = log_position(timeline)
     data = form_values(signed_in.get("/events/new")) | NEW_FACT | {"csrf_token": "expired",
                                                                    "summary": "Line one.\n<b>Line two</b>"}  # fmt: skip
-    response = signed_in.post("/events/new", data=data)
+    response = signed_in.post("/events/new", data=data, headers={"Origin": "http://localhost"})
     assert response.status_code == 400 and log_position(timeline) == position
     typed = {dt.text_content(): dt.getnext().text_content() for dt in html(response).xpath("//dl[@class='typed-back']/dt")}
     assert typed["Title"] == NEW_FACT["title"] and typed["Summary"] == "Line one.\n<b>Line two</b>"
     assert typed["Source 1 url"] == "https://example.org/forum" and "Csrf token" not in typed
     assert "<b>Line two</b>" not in response.get_data(as_text=True)  # shown as text
+    for elsewhere in ({"Origin": "https://elsewhere.example"}, {"Referer": "https://elsewhere.example/x"}, {}):
+        # another site's page posting here: its text is not shown as the reader's own (review)
+        refused = signed_in.post("/events/new", data=data, headers=elsewhere)
+        assert refused.status_code == 400 and "What you typed" not in refused.get_data(as_text=True)
+    same_site = signed_in.post("/events/new", data=data, headers={"Referer": "http://localhost/events/new"})
+    assert "What you typed" in same_site.get_data(as_text=True)
 
 
 def test_a_refused_sign_in_never_shows_the_token_back(editor_client, token):

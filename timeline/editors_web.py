@@ -107,9 +107,23 @@ _NOT_TYPED = {"csrf_token", "expected_version", "token"}  # a sign-in token is n
 
 
 def typed_back() -> list[tuple[str, str]]:
-    """The fields of the refused form that hold text, as (name, value), for copying into a fresh form."""
+    """The fields of the refused form that hold text, as (name, value), for copying into a fresh form.
+
+    Only for a form sent from this site (Origin, else Referer): another site's
+    page could otherwise post text for this site to show as the reader's own.
+    """
+    if not _from_this_site():
+        return []
     return [(_label(name), value) for name, value in request.form.items(multi=True)
             if name not in _NOT_TYPED and value.strip()][:200]  # fmt: skip
+
+
+def _from_this_site() -> bool:
+    here = request.host_url.rstrip("/")
+    origin = request.headers.get("Origin")
+    if origin is not None:
+        return origin == here
+    return (request.headers.get("Referer") or "").startswith(here + "/")
 
 
 def _label(name: str) -> str:
