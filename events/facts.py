@@ -174,7 +174,7 @@ def validate_fact(fields: Mapping[str, Any], *, require_source_url: bool = True)
     """The payload fields of a new fact, checked and normalised; ValidationError names the field."""
     unknown = sorted(set(fields) - {"date", "end_date", "title", "summary", "tags", "sources"})
     if unknown:
-        raise ValidationError(f"unknown field {unknown[0]!r}", unknown[0])
+        raise ValidationError(f"unknown field {unknown[0]!r}", unknown[0] or "body")  # "" names nothing
     if fields.get("date") in (None, ""):
         raise ValidationError("date is required", "date")
     date = clean_date(fields["date"], "date")
@@ -210,7 +210,7 @@ def fact_corrected(state: FactState, changes: Mapping[str, Any], reason: str) ->
     reason = clean_text(reason, "reason", limit=1_000, required=True)
     unknown = sorted(set(changes) - set(CORRECTABLE))
     if unknown:
-        raise ValidationError(f"unknown field {unknown[0]!r}", unknown[0])
+        raise ValidationError(f"unknown field {unknown[0]!r}", unknown[0] or "body")  # "" names nothing
     merged = {k: _plain(getattr(state, k)) for k in CORRECTABLE} | dict(changes)
     checked = validate_fact(merged, require_source_url=False)
     new, old = {}, {}

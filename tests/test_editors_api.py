@@ -229,6 +229,7 @@ INVALID = [
     ("no title", {"date": "2024"}, "title"),
     ("blank title", {"date": "2024", "title": "  \u200f "}, "title"),
     ("unknown field", GOOD | {"author": "me"}, "author"),
+    ("an empty key", GOOD | {"": "x"}, "body"),  # a field name "" named nothing (found by the hostile properties)
     ("not a date", GOOD | {"date": "yesterday"}, "date"),
     ("month 13", GOOD | {"date": "2024-13"}, "date"),
     ("29 February 2023", GOOD | {"date": "2023-02-29"}, "date"),
@@ -315,6 +316,7 @@ CORRECTION_ERRORS = [
     ("reason not text", {"title": "x", "reason": 5, "expected_version": 1}, "reason"),
     ("nothing to change", {"reason": "r", "expected_version": 1}, "body"),
     ("changes nothing", {"title": GOOD["title"], "reason": "r", "expected_version": 1}, "title"),
+    ("an empty key", {"": 1, "reason": "r", "expected_version": 1}, "body"),
     ("unknown field", {"origin": "seed", "reason": "r", "expected_version": 1}, "origin"),
     ("bad date", {"date": "2024-02-30", "reason": "r", "expected_version": 1}, "date"),
     ("end before start", {"end_date": "2020", "reason": "r", "expected_version": 1}, "end_date"),

@@ -107,7 +107,7 @@ def json_object(allowed: frozenset[str]) -> dict[str, Any]:
         raise ValidationError("text must be valid Unicode: lone surrogate escapes are refused", bad)
     unknown = sorted(set(data) - allowed)
     if unknown:
-        raise ValidationError(f"unknown field {unknown[0]!r}", unknown[0])
+        raise ValidationError(f"unknown field {unknown[0]!r}", unknown[0] or "body")  # "" names nothing
     return data
 
 
