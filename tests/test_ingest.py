@@ -475,6 +475,15 @@ def serve_items(server, *items: str) -> None:
     server.routes["/rss"] = Route(body=body.encode())
 
 
+def first_poll(server, timeline, db_path, clock, *items: str):
+    """Serve the items at /rss, poll them once as feed "w"; the ingestor and config poll on."""
+    serve_items(server, *items)
+    config = make_config(db_path, server, {"w": "/rss"})
+    ing = ingestor(timeline, config, clock)
+    report = ing.poll(config.feeds[0])
+    return ing, config, report
+
+
 def facts_by_date(timeline) -> dict[str, list[tuple]]:
     found: dict[str, list[tuple]] = {}
     for row in timeline.conn.execute("SELECT date, fact_id, retracted, retraction_reason, version, sources FROM facts"):
@@ -491,10 +500,8 @@ def test_a_corrected_item_restates_its_facts_in_the_same_append(server, timeline
     and the year-only fact stayed, until someone ran `timeline reextract` by hand."""
     from events.verify import verify
 
-    serve_items(server, item_xml("Belarus joined the bloc in 2024."))
-    config = make_config(db_path, server, {"w": "/rss"})
-    ing = ingestor(timeline, config, clock)
-    assert ing.poll(config.feeds[0]).kept == 1
+    ing, config, report = first_poll(server, timeline, db_path, clock, item_xml("Belarus joined the bloc in 2024."))
+    assert report.kept == 1
     year = facts_by_date(timeline)["2024"][0][0]
     position = timeline.store.last_position()
     serve_items(server, item_xml("Belarus joined the bloc on July 4, 2024."))
@@ -524,10 +531,7 @@ def test_a_corrected_item_restates_its_facts_in_the_same_append(server, timeline
 def test_a_corrected_item_leaves_a_fact_an_editor_corrected(server, timeline, db_path, clock):
     from events.verify import verify
 
-    serve_items(server, item_xml("Belarus joined the bloc in 2024."))
-    config = make_config(db_path, server, {"w": "/rss"})
-    ing = ingestor(timeline, config, clock)
-    ing.poll(config.feeds[0])
+    ing, config, _ = first_poll(server, timeline, db_path, clock, item_xml("Belarus joined the bloc in 2024."))
     year = facts_by_date(timeline)["2024"][0][0]
     edited = timeline.correct_fact(year, {"title": "Belarus becomes the SCO's tenth member"}, reason="clearer",
                                    expected_version=1, actor="editor:ana")  # fmt: skip
@@ -544,10 +548,8 @@ def test_a_corrected_item_leaves_a_fact_another_article_backs(server, timeline, 
 
     other = item_xml("Belarus joined the bloc in 2024, the foreign ministry said.", guid="mn-1",
                      title="Minsk becomes a full SCO member", day="Sat, 06 Jul 2024")  # fmt: skip
-    serve_items(server, item_xml("Belarus joined the bloc in 2024."), other)
-    config = make_config(db_path, server, {"w": "/rss"})
-    ing = ingestor(timeline, config, clock)
-    assert ing.poll(config.feeds[0]).kept == 2
+    ing, config, report = first_poll(server, timeline, db_path, clock, item_xml("Belarus joined the bloc in 2024."), other)
+    assert report.kept == 2
     [(year, _, _, version, sources)] = facts_by_date(timeline)["2024"]
     assert sources.count("http://example.org/") == 2  # recorded from one article, cited by the other
     serve_items(server, item_xml("Belarus joined the bloc on July 4, 2024."), other)
@@ -558,10 +560,7 @@ def test_a_corrected_item_leaves_a_fact_another_article_backs(server, timeline, 
 
 
 def test_a_corrected_item_stating_the_same_facts_changes_no_fact(server, timeline, db_path, clock):
-    serve_items(server, item_xml("Belarus joined the bloc in 2024."))
-    config = make_config(db_path, server, {"w": "/rss"})
-    ing = ingestor(timeline, config, clock)
-    ing.poll(config.feeds[0])
+    ing, config, _ = first_poll(server, timeline, db_path, clock, item_xml("Belarus joined the bloc in 2024."))
     position = timeline.store.last_position()
     serve_items(server, item_xml("Belarus joined the bloc in 2024, officials said. Its leaders met in Minsk."))
     report = ing.poll(config.feeds[0])
@@ -630,10 +629,7 @@ def test_a_fact_retracted_by_a_correction_is_no_candidate_for_the_next_item(serv
     the retracted fact would bury the new article's fact; it must be recorded anew."""
     from events.verify import verify
 
-    serve_items(server, item_xml("Belarus joined the bloc in 2024."))
-    config = make_config(db_path, server, {"w": "/rss"})
-    ing = ingestor(timeline, config, clock)
-    ing.poll(config.feeds[0])
+    ing, config, _ = first_poll(server, timeline, db_path, clock, item_xml("Belarus joined the bloc in 2024."))
     later = item_xml("Belarus joined the bloc in 2024, the foreign ministry said.", guid="mn-1",
                      title="Minsk becomes a full SCO member", day="Sat, 06 Jul 2024")  # fmt: skip
     serve_items(server, item_xml("Belarus joined the bloc on July 4, 2024."), later)
@@ -650,10 +646,7 @@ def test_a_failed_correction_puts_back_the_fact_it_had_withdrawn(server, timelin
     import timeline.facts_from_articles as facts_module
     from events.verify import verify
 
-    serve_items(server, item_xml("Belarus joined the bloc in 2024."))
-    config = make_config(db_path, server, {"w": "/rss"})
-    ing = ingestor(timeline, config, clock)
-    ing.poll(config.feeds[0])
+    ing, config, _ = first_poll(server, timeline, db_path, clock, item_xml("Belarus joined the bloc in 2024."))
     later = item_xml("Belarus joined the bloc in 2024, the foreign ministry said.", guid="mn-1",
                      title="Minsk becomes a full SCO member", day="Sat, 06 Jul 2024")  # fmt: skip
     serve_items(server, item_xml("Belarus joined the bloc on July 4, 2024."), later)
@@ -672,10 +665,7 @@ def test_a_failed_correction_puts_back_the_fact_it_had_withdrawn(server, timelin
 
 
 def test_a_correction_does_not_bring_back_a_fact_an_editor_retracted(server, timeline, db_path, clock):
-    serve_items(server, item_xml("Belarus joined the bloc in 2024."))
-    config = make_config(db_path, server, {"w": "/rss"})
-    ing = ingestor(timeline, config, clock)
-    ing.poll(config.feeds[0])
+    ing, config, _ = first_poll(server, timeline, db_path, clock, item_xml("Belarus joined the bloc in 2024."))
     year = facts_by_date(timeline)["2024"][0][0]
     timeline.retract_fact(year, reason="the year is wrong", expected_version=1, actor="editor:ana")
     serve_items(server, item_xml("Belarus joined the bloc in 2024, officials said."))
