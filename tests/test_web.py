@@ -638,6 +638,7 @@ def test_the_feeds_page_shows_each_configured_feed_and_how_its_polls_went(tmp_pa
     assert "Failing: 1 poll in a row" in entries["broken"].cssselect(".badge")[0].text_content()
     assert "500" in field("broken", "Last error") and field("broken", "Last success") == "never"
     assert field("broken", "Next poll").endswith("(backing off)")
+    assert field("broken", "Last poll found") == "nothing: the poll failed"  # not "0 new items" as if it had read the feed
     assert field("moved", "Moved permanently").startswith(f"to {server.url('/rss')}")
     assert entries["quiet"].cssselect(".badge")[0].text_content() == "Not polled yet"
     assert [dt.text_content() for dt in entries["quiet"].cssselect("dt")] == ["URL", "Polled every"]

@@ -215,7 +215,7 @@ def feeds(ctx: click.Context) -> None:
             continue
         health = "ok" if s.error_streak == 0 else f"failing ({s.error_streak} in a row)"
         click.echo(f"    {health}; last poll {s.last_poll or '-'}; last success {s.last_success or '-'};"
-                   f" next poll {s.next_poll or '-'}; {_last_poll_text(last_poll(conn, feed.name))};"
+                   f" next poll {s.next_poll or '-'}; {_last_poll_text(last_poll(conn, feed.name), s.error_streak)};"
                    f" articles recorded {s.items_kept}")  # fmt: skip
         if s.last_error:
             click.echo(f"    last error: {s.last_error}")
@@ -344,9 +344,11 @@ def token_revoke(ctx: click.Context, name: str) -> None:
     click.echo(f"token {name!r} revoked")
 
 
-def _last_poll_text(last) -> str:
+def _last_poll_text(last, error_streak: int) -> str:
     if last is None:
         return "last poll found -"
+    if error_streak:
+        return "last poll failed"
     if last.not_modified:
         return "last poll found nothing new (not modified)"
     return f"last poll found {last.new} new, {last.kept} kept"
