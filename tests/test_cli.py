@@ -163,3 +163,34 @@ def test_the_installed_command_prints_usage_errors_in_one_line_and_help_as_befor
 
 def run_help(args: list[str]) -> str:
     return CliRunner().invoke(cli, args, prog_name="timeline").output
+
+
+def test_export_onto_the_database_itself_is_refused_and_the_log_is_kept(config, tmp_path):
+    """`timeline export var/timeline.db` (a typo for a backup) truncated the database before reading it:
+    the whole log was gone, and the next `verify` said "ok: 0 events" (found in review)."""
+    assert run(config, "init").exit_code == 0
+    database = tmp_path / "db" / "t.db"
+    for target in (database, tmp_path / "db" / "t.db-wal", tmp_path / "db" / ".." / "db" / "t.db"):
+        result = run(config, "export", str(target))
+        assert result.exit_code == 1 and "is the database itself" in result.output, result.output
+    assert "ok: 29 events" in run(config, "verify").output
+
+
+def test_export_replaces_a_backup_whole_and_leaves_no_partial_file(config, tmp_path):
+    assert run(config, "init").exit_code == 0
+    backup = tmp_path / "backup.jsonl"
+    backup.write_text("an older backup\n", encoding="utf-8")
+    assert run(config, "export", str(backup)).exit_code == 0
+    assert len(backup.read_text("utf-8").splitlines()) == 29
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
+
+
+@pytest.mark.parametrize("command", [["verify"], ["export", "-"], ["feeds"], ["rebuild"], ["retag"], ["reextract"],
+                                     ["token", "list"], ["token", "revoke", "ann"]])  # fmt: skip
+def test_commands_that_read_refuse_a_missing_database_and_create_nothing(config, tmp_path, command):
+    """A mistyped [database] path made verify say "ok: 0 events" and export write an empty backup,
+    both with exit 0, creating the database on the way (found in review)."""
+    result = run(config, *command)
+    assert result.exit_code == 1 and "no database at" in result.output and "timeline init" in result.output
+    assert result.output.strip().count("\n") == 0
+    assert not (tmp_path / "db").exists()

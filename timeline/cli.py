@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
+import tempfile
 import json
 import sqlite3
 import sys
+from pathlib import Path
 
 import click
 
@@ -87,8 +90,17 @@ def _config(ctx: click.Context) -> Config:
     return ctx.obj["config"]
 
 
-def _open(ctx: click.Context) -> Timeline:
-    timeline = Timeline.open(_config(ctx).database_path)
+def _open(ctx: click.Context, *, existing: bool = False) -> Timeline:
+    """The configured database; existing=True for commands that only read or redo what is there.
+
+    Those refuse a missing file: a mistyped [database] path made `verify` say
+    "ok: 0 events" and `export` write an empty backup with exit 0, creating
+    the file on the way (found in review).
+    """
+    path = _config(ctx).database_path
+    if existing and not Path(path).exists():
+        raise click.ClickException(f"no database at {path}: check [database] path, or run 'timeline init' first")
+    timeline = Timeline.open(path)
     ctx.call_on_close(timeline.close)
     return timeline
 
@@ -109,7 +121,7 @@ def init(ctx: click.Context) -> None:
 @_fail_cleanly
 def rebuild(ctx: click.Context) -> None:
     """Drop every projection and rebuild it from the log."""
-    timeline = _open(ctx)
+    timeline = _open(ctx, existing=True)
     total = timeline.store.last_position()
     with click.progressbar(length=total, label="rebuilding", file=sys.stderr) as bar:
         position = projections.rebuild(timeline.store, progress=bar.update)
@@ -122,13 +134,37 @@ def rebuild(ctx: click.Context) -> None:
 @_fail_cleanly
 def export_command(ctx: click.Context, file: str) -> None:
     """Write the whole log as JSON Lines in position order (FILE, or - for stdout)."""
-    timeline = _open(ctx)
+    timeline = _open(ctx, existing=True)
     if file == "-":
         count = export_to(timeline.store, sys.stdout)
     else:
-        with open(file, "w", encoding="utf-8", newline="\n") as out:
-            count = export_to(timeline.store, out)
+        count = _export_to_file(timeline, Path(file), Path(_config(ctx).database_path))
     click.echo(f"exported {count} events", err=True)
+
+
+def _export_to_file(timeline: Timeline, target: Path, database: Path) -> int:
+    """Write a new file next to the target, then rename it over: a failed export keeps the old backup.
+
+    Opening the target for writing first truncated it, so `timeline export
+    var/timeline.db` (a typo for a backup) emptied the database itself before
+    reading it: the whole log was gone (found in review). The database and its
+    WAL files are refused.
+    """
+    resolved, db = target.resolve(), database.resolve()
+    if resolved in {db, *(db.with_name(db.name + suffix) for suffix in ("-wal", "-shm", "-journal"))}:
+        raise click.ClickException(f"{target} is the database itself: export to another file")
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="\n", dir=resolved.parent,
+                                     prefix=f".{resolved.name}.", suffix=".partial", delete=False) as out:  # fmt: skip
+        try:
+            count = export_to(timeline.store, out)
+            out.flush()
+            os.fsync(out.fileno())
+        except BaseException:
+            out.close()
+            os.unlink(out.name)
+            raise
+    os.replace(out.name, resolved)
+    return count
 
 
 @cli.command("import")
@@ -205,7 +241,7 @@ def feeds(ctx: click.Context) -> None:
     from events.feed_status import all_feed_status, last_poll
 
     config = _config(ctx)
-    conn = _open(ctx).conn
+    conn = _open(ctx, existing=True).conn
     status = all_feed_status(conn)
     for feed in config.feeds:
         s = status.get(feed.name)
@@ -230,7 +266,7 @@ def retag(ctx: click.Context) -> None:
     """Replay every stored article through the current tagging rules; record what changed."""
     from timeline.retag import retag_articles
 
-    changed = retag_articles(_open(ctx), _config(ctx))
+    changed = retag_articles(_open(ctx, existing=True), _config(ctx))
     click.echo(f"articles whose relevance changed: {changed}")
 
 
@@ -279,7 +315,7 @@ def reextract(ctx: click.Context) -> None:
     """Re-run extraction over stored articles; record new facts and withdraw ones no longer found."""
     from timeline.reextract import reextract_articles
 
-    click.echo(reextract_articles(_open(ctx)).line())
+    click.echo(reextract_articles(_open(ctx, existing=True)).line())
 
 
 @cli.command()
@@ -289,7 +325,7 @@ def verify(ctx: click.Context) -> None:
     """Check the log (no gaps, consecutive versions, valid payloads) and projections against a rebuild."""
     from events.verify import verify as verify_log
 
-    timeline = _open(ctx)
+    timeline = _open(ctx, existing=True)
     problems = verify_log(timeline.store)
     for problem in problems:
         click.echo(problem)
@@ -325,7 +361,7 @@ def token_list(ctx: click.Context) -> None:
     """Every token name with when it was issued and revoked."""
     from events.tokens import list_tokens
 
-    for info in list_tokens(_open(ctx).conn):
+    for info in list_tokens(_open(ctx, existing=True).conn):
         state = "active" if info.active else f"revoked {info.revoked_at}"
         click.echo(f"{info.name}  issued {info.issued_at}  {state}")
 
@@ -338,7 +374,7 @@ def token_revoke(ctx: click.Context, name: str) -> None:
     """Revoke editor NAME's active token."""
     from events.tokens import revoke_token
 
-    timeline = _open(ctx)
+    timeline = _open(ctx, existing=True)
     revoke_token(timeline.store, name)
     timeline.catch_up()
     click.echo(f"token {name!r} revoked")
