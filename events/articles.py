@@ -27,12 +27,19 @@ def _sha(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
-def article_key(item: ArticleLike, published_iso: str) -> str:
-    """GUID, else link, else a hash of title and publication date (miniflux's rule)."""
+def article_key(item: ArticleLike, published_iso: str | None) -> str:
+    """GUID, else link, else a hash of title and publication date (miniflux's rule).
+
+    published_iso is None when the feed gave no date: the item is stored at the
+    fetch time, which changes at every poll, so the hash takes its text instead
+    (with the fetch time it was recorded again at every poll: found in review).
+    """
     if item.guid:
         return f"guid:{item.guid.strip()}"
     if item.link:
         return f"link:{item.link.strip()}"
+    if published_iso is None:
+        return f"hash:{_sha(item.title, 'text', article_text(item))}"
     return f"hash:{_sha(item.title, published_iso)}"
 
 

@@ -376,6 +376,21 @@ def test_an_item_without_a_date_gets_the_fetch_time_and_says_so(server, timeline
     assert (report.recorded, report.retracted) == (0, 0)
 
 
+def test_an_item_with_no_guid_link_or_date_is_recorded_once_however_often_it_is_polled(server, timeline, db_path,
+                                                                                      clock):  # fmt: skip
+    """Keyed by a hash of its title and its publication date, which was the fetch time: every poll that
+    read the document recorded it again, with one more identical source on its fact (found in review)."""
+    body = ("<rss version='2.0'><channel><title>W</title><item><title>SCO foreign ministers gather in Tianjin"
+            "</title><description>SCO foreign ministers gathered in Tianjin on 15 July 2025 ahead of the summit."
+            "</description></item></channel></rss>")  # fmt: skip
+    server.routes["/rss"] = Route(body=body.encode())  # no ETag, no Last-Modified: every poll reads it
+    config = make_config(db_path, server, {"w": "/rss"})
+    ing = ingestor(timeline, config, FixedClock(NOW, step=dt.timedelta(minutes=30)))  # polls at different times
+    reports = [ing.poll(config.feeds[0]) for _ in range(3)]
+    assert [r.kept for r in reports] == [1, 0, 0]
+    assert len(events_of(timeline, "ArticleIngested")) == 1 and not events_of(timeline, "FactSourceAdded")
+
+
 def test_a_permanent_redirect_is_followed_and_recorded(server, timeline, db_path, clock):
     server.routes["/old"] = Route(status=301, headers={"Location": "/new"})
     server.serve_file("/new", "ingest/sco_news.rss")

@@ -128,7 +128,7 @@ class Ingestor:
 
     def _record_item(self, feed: Feed, outlet: str, item: FeedItem, report: PollReport) -> None:
         published = to_utc_text(item.published)
-        key = art.article_key(item, published)
+        key = art.article_key(item, published if item.date_from_feed else None)
         seen = seen_article(self.timeline.conn, key, item.link)
         if seen and (seen.content_hash == art.content_hash(item) or not key_matches(seen, key)):
             return  # known, unchanged; or the same article carried by another feed
