@@ -61,8 +61,10 @@ def content_hash(item: ArticleLike) -> str:
 
 
 def article_payload(item: ArticleLike, *, key: str, feed: str, outlet: str, published: str,
-                    date_from_feed: bool, verdict: str) -> dict[str, Any]:  # fmt: skip
-    return {
+                    date_from_feed: bool, verdict: str, published_day: str | None = None) -> dict[str, Any]:  # fmt: skip
+    """published is the UTC moment; published_day the day in the publisher's own time zone, which its
+    relative dates count from (absent in articles recorded before it was kept: their UTC day)."""
+    payload = {
         "key": key,
         "url": item.link,
         "guid": item.guid,
@@ -77,6 +79,14 @@ def article_payload(item: ArticleLike, *, key: str, feed: str, outlet: str, publ
         "content_hash": content_hash(item),
         "relevance": verdict,
     }
+    if published_day is not None:
+        payload["published_day"] = published_day
+    return payload
+
+
+def publisher_day(payload: dict[str, Any]) -> str:
+    """The day an article's relative dates count from: its publisher's day, else its UTC day."""
+    return payload.get("published_day") or payload["published"][:10]
 
 
 def article_ingested(payload: dict[str, Any], actor: str) -> NewEvent:

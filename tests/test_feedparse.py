@@ -24,6 +24,7 @@ def _as_json(parsed: ParsedFeed) -> dict:
     data = dataclasses.asdict(parsed)
     for item in data["items"]:
         item["published"] = item["published"].isoformat()
+        item["published_day"] = item["published_day"] and item["published_day"].isoformat()
         item["categories"] = list(item["categories"])
     data["items"] = list(data["items"])
     data["problems"] = list(data["problems"])

@@ -391,6 +391,34 @@ def test_an_item_with_no_guid_link_or_date_is_recorded_once_however_often_it_is_
     assert len(events_of(timeline, "ArticleIngested")) == 1 and not events_of(timeline, "FactSourceAdded")
 
 
+@pytest.mark.parametrize("kind, dated", [
+    ("rss", "<pubDate>Thu, 04 Jul 2024 07:00:00 +0800</pubDate>"),
+    ("atom", "<updated>2024-07-04T07:00:00+08:00</updated>"),
+])  # fmt: skip
+def test_an_article_s_dates_count_from_its_publisher_s_day_not_utc_s(server, timeline, db_path, clock, kind, dated):
+    """07:00 at +08:00 is 23:00 the day before in UTC: "today" and the headline were dated a day early,
+    for every outlet ahead of UTC (Xinhua, TASS, Kazakh outlets), found in review."""
+    text = "The Shanghai Cooperation Organization summit opened in Astana today. Foreign ministers met on Wednesday."
+    if kind == "rss":
+        body = (f"<rss version='2.0'><channel><title>W</title><item><title>SCO summit opens in Astana</title>"
+                f"<guid>tz-1</guid>{dated}<description>{text}</description></item></channel></rss>")  # fmt: skip
+    else:
+        body = (f"<feed xmlns='http://www.w3.org/2005/Atom'><title>W</title><id>urn:w</id>{dated}<entry>"
+                f"<title>SCO summit opens in Astana</title><id>urn:tz-1</id>{dated}<summary>{text}</summary>"
+                f"</entry></feed>")  # fmt: skip
+    server.routes["/feed"] = Route(body=body.encode())
+    config = make_config(db_path, server, {"w": "/feed"})
+    assert ingestor(timeline, config, clock).poll(config.feeds[0]).kept == 1
+    article = events_of(timeline, "ArticleIngested")[0].payload
+    assert (article["published"], article["published_day"]) == ("2024-07-03T23:00:00.000000Z", "2024-07-04")
+    dates = sorted(f.payload["date"] for f in events_of(timeline, "FactRecorded"))
+    assert dates == ["2024-07-03", "2024-07-04"] or dates == ["2024-07-03", "2024-07-04", "2024-07-04"], dates
+    from timeline.reextract import reextract_articles
+
+    report = reextract_articles(timeline)  # counts from the same day
+    assert (report.recorded, report.retracted) == (0, 0)
+
+
 def test_a_permanent_redirect_is_followed_and_recorded(server, timeline, db_path, clock):
     server.routes["/old"] = Route(status=301, headers={"Location": "/new"})
     server.serve_file("/new", "ingest/sco_news.rss")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import calendar
 import codecs
+import email.utils
 import html
 import io
 import re
 import urllib.parse
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Iterable, Iterator
 
 import feedparser
@@ -27,6 +28,12 @@ class FeedItem:
     published: datetime
     date_from_feed: bool
     author: str
+    published_day: date | None = None  # the day in the publisher's own time zone (see _publisher_day)
+
+    @property
+    def day(self) -> date:
+        """The day the publisher dated it: "today" in a 07:00 +08:00 article is that day, not UTC's day before."""
+        return self.published_day or self.published.date()
 
 
 @dataclass(frozen=True)
@@ -348,6 +355,7 @@ def _convert_entry(entry: Any, base: str, limits: _Limits, feed_url: str) -> tup
     if not (title or link or guid):
         return None, ["skipped: no title, link or guid"]
     published, from_feed = _published(entry, limits.fetched_at, notes)
+    raw_date = dict.get(entry, "published") or dict.get(entry, "updated")
     return (
         FeedItem(
             guid=guid,
@@ -359,6 +367,7 @@ def _convert_entry(entry: Any, base: str, limits: _Limits, feed_url: str) -> tup
             published=published,
             date_from_feed=from_feed,
             author=plain_text((_get(entry, "author_detail") or {}).get("name") or _get(entry, "author", ""), cap),
+            published_day=_publisher_day(raw_date, published) if from_feed else None,
         ),
         notes,
     )
@@ -413,6 +422,34 @@ def _published(entry: Any, fetched_at: datetime, notes: list[str]) -> tuple[date
     elif raw:
         notes.append(f"unparsable date {plain_text(raw, 80)!r}; used fetch time")
     return fetched_at, False
+
+
+_ISO_OFFSET = re.compile(r"(?:[Zz]|(?P<sign>[+-])(?P<hours>\d\d):?(?P<minutes>\d\d))\s*$")
+
+
+def _publisher_day(raw: Any, utc: datetime) -> date:
+    """The day of the item's own date in the time zone it was written in; the UTC day when it names none.
+
+    feedparser gives the moment in UTC, which is right for the moment, but
+    "today" or "on Wednesday" in an article dated Thu 07:00 +0800 (Xinhua,
+    TASS, Kazakh outlets publish ahead of UTC) counts from Thursday, not from
+    UTC's Wednesday: facts were dated a day early (found in review).
+    """
+    offset = _utc_offset(raw) if isinstance(raw, str) else None
+    return (utc + offset).date() if offset is not None else utc.date()
+
+
+def _utc_offset(raw: str) -> timedelta | None:
+    parsed = email.utils.parsedate_tz(raw)  # RFC 822: "Thu, 04 Jul 2024 07:00:00 +0800", GMT, EST...
+    if parsed is not None and parsed[9] is not None and abs(parsed[9]) < 86_400:
+        return timedelta(seconds=parsed[9])
+    match = _ISO_OFFSET.search(raw[:80]) if "T" in raw or ":" in raw else None  # W3C / Atom: ...T07:00:00+08:00
+    if match is None:
+        return None
+    if not match["sign"]:
+        return timedelta(0)
+    minutes = int(match["hours"]) * 60 + int(match["minutes"])
+    return timedelta(minutes=minutes if match["sign"] == "+" else -minutes) if minutes < 24 * 60 else None
 
 
 # --- text and links ----------------------------------------------------------

@@ -140,7 +140,8 @@ class Ingestor:
             report.skipped += seen is None
             return
         payload = art.article_payload(item, key=key, feed=feed.name, outlet=outlet, published=published,
-                                      date_from_feed=item.date_from_feed, verdict=verdict.reason)  # fmt: skip
+                                      date_from_feed=item.date_from_feed, verdict=verdict.reason,
+                                      published_day=item.day.isoformat() if item.date_from_feed else None)  # fmt: skip
         actor = f"feed:{feed.name}"
         if seen is not None:
             return self._record_update(seen, item, payload, actor, report)
@@ -171,7 +172,7 @@ class Ingestor:
 
     def _restated(self, item: FeedItem, payload: dict, stream: str, states, actor: str) -> Restated:
         if item.date_from_feed:
-            found = self.finder.facts(item.title, payload["text"], item.published.date())
+            found = self.finder.facts(item.title, payload["text"], item.day)  # the publisher's day, not UTC's
         else:  # dated by the fetch time: only dates the text states outright
             found = without_a_publication_date(self.finder.facts, item.title, payload["text"], item.published.date())
         return restate_facts(self.finder, found, payload, stream, states, actor)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from events import articles as art
@@ -41,8 +42,8 @@ def reextract_articles(timeline: Timeline) -> ReextractReport:
             report.articles += 1
             p = article.payload
             published = from_utc_text(p["published"]).date()
-            if p.get("date_from_feed", True):
-                found = extract_facts(p["title"], p.get("text", ""), published)
+            if p.get("date_from_feed", True):  # counted from the publisher's day, as ingest did
+                found = extract_facts(p["title"], p.get("text", ""), dt.date.fromisoformat(art.publisher_day(p)))
             else:  # as ingest reads an item its feed gave no date
                 found = without_a_publication_date(extract_facts, p["title"], p.get("text", ""), published)
             states = [timeline.fact(fact_id) for fact_id in dict.fromkeys(article.facts)]  # caught up: exact
