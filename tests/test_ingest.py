@@ -419,6 +419,18 @@ def test_an_article_s_dates_count_from_its_publisher_s_day_not_utc_s(server, tim
     assert (report.recorded, report.retracted) == (0, 0)
 
 
+def test_a_rejected_document_stays_an_error_not_a_304_the_next_time(server, timeline, db_path, clock):
+    """The first poll of a feed serving an HTML page stored its ETag; the next poll sent it, got 304, and
+    the feed read as healthy (error streak 0, exit 0) though it never gave one item (found in review)."""
+    server.routes["/html"] = Route(body=b"<html><body>Not a feed</body></html>", etag='"h1"')  # answers 304 to it
+    config = make_config(db_path, server, {"html": "/html"})
+    ing = ingestor(timeline, config, clock)
+    reports = [ing.poll(config.feeds[0]) for _ in range(2)]
+    assert all(r.errors and "feed rejected" in r.errors[0] for r in reports), [r.line() for r in reports]
+    assert feed_status(timeline.conn, "html").error_streak == 2
+    assert not any(r.not_modified for r in reports)
+
+
 def test_a_permanent_redirect_is_followed_and_recorded(server, timeline, db_path, clock):
     server.routes["/old"] = Route(status=301, headers={"Location": "/new"})
     server.serve_file("/new", "ingest/sco_news.rss")

@@ -193,7 +193,10 @@ class Ingestor:
         payload = {
             "feed": feed.name, "url": feed.url, "polled_at": to_utc_text(started), "ok": streak == 0,
             "status": result.status, "error": "; ".join(report.errors)[:2000] or None if streak else None,
-            "not_modified": report.not_modified, "etag": result.etag, "last_modified": result.last_modified,
+            "not_modified": report.not_modified,
+            # a failed poll's validators are not kept: the first poll of a feed serving HTML stored them,
+            # the next got 304 "not modified" and the feed read as healthy (found in review)
+            "etag": result.etag if streak == 0 else None, "last_modified": result.last_modified if streak == 0 else None,
             "moved_to": result.moved_to, "next_poll": to_utc_text(started + delay),
             "items_seen": report.new, "items_kept": report.kept, "problems": report.problems[:20],
             "item_errors": report.errors[:20] if streak == 0 else [],
