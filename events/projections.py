@@ -287,7 +287,8 @@ def _feed_polled(conn: sqlite3.Connection, event: Event) -> None:
              etag = CASE WHEN :ok THEN COALESCE(excluded.etag, feed_status.etag) ELSE feed_status.etag END,
              last_modified = CASE WHEN :ok THEN COALESCE(excluded.last_modified, feed_status.last_modified)
                                   ELSE feed_status.last_modified END,
-             moved_to = COALESCE(excluded.moved_to, feed_status.moved_to),
+             moved_to = CASE WHEN excluded.url IS feed_status.url THEN COALESCE(excluded.moved_to, feed_status.moved_to)
+                             ELSE excluded.moved_to END,  -- a feed given a new URL starts again from it
              items_seen = feed_status.items_seen + excluded.items_seen,
              items_kept = feed_status.items_kept + excluded.items_kept""",
         {

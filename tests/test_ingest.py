@@ -442,6 +442,28 @@ def test_a_permanent_redirect_is_followed_and_recorded(server, timeline, db_path
     assert server.requests[-1][0] == "/new"  # polls go straight to the new address
 
 
+def test_a_feed_given_a_new_url_after_a_permanent_redirect_polls_the_new_url(server, timeline, db_path, clock):
+    """After one 301 the configured URL was never fetched again, its validators were sent to the old
+    target (so it answered 304), and "update config.toml" stayed after the update (found in review)."""
+    server.routes["/moved"] = Route(status=301, headers={"Location": "/atom"})
+    server.serve_file("/atom", "ingest/other_outlet.atom", etag='"a1"')
+    server.serve_file("/rss", "ingest/sco_news.rss")
+    ing = ingestor(timeline, make_config(db_path, server, {"m": "/moved"}), clock)
+    ing.poll(make_config(db_path, server, {"m": "/moved"}).feeds[0])
+    assert feed_status(timeline.conn, "m").moved_to == server.url("/atom")
+    repointed = make_config(db_path, server, {"m": "/rss"})
+    for _ in range(2):
+        report = ingestor(timeline, repointed, clock).poll(repointed.feeds[0])
+        assert server.requests[-1][0] == "/rss" and not report.not_modified
+    status = feed_status(timeline.conn, "m")
+    assert status.moved_to is None and status.url == server.url("/rss")
+    conf = db_path.parent / "repointed.toml"
+    conf.write_text(f'[database]\npath = "{db_path.name}"\n[[feeds]]\nname = "m"\nurl = "{server.url("/rss")}"\n',
+                    encoding="utf-8")  # fmt: skip
+    listed = CliRunner().invoke(cli, ["--config", str(conf), "feeds"]).output
+    assert "m  " + server.url("/rss") in listed and "moved permanently" not in listed
+
+
 def test_a_feed_held_by_another_process_is_not_polled(server, timeline, db_path, clock):
     server.serve_file("/rss", "ingest/sco_news.rss")
     config = make_config(db_path, server, {"steppe": "/rss"})

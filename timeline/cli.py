@@ -255,7 +255,7 @@ def feeds(ctx: click.Context) -> None:
                    f" articles recorded {s.items_kept}")  # fmt: skip
         if s.last_error:
             click.echo(f"    last error: {s.last_error}")
-        if s.moved_to:
+        if s.moved_to and s.url == feed.url:  # a URL changed in config.toml since is polled afresh
             click.echo(f"    moved permanently to {s.moved_to} (update config.toml)")
 
 

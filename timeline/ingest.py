@@ -101,7 +101,10 @@ class Ingestor:
 
     def _poll_locked(self, feed: Feed, status, report: PollReport) -> None:
         started = self.clock()
-        result = self.fetch(status.moved_to or feed.url, etag=status.etag, last_modified=status.last_modified)
+        if status.url in (None, feed.url):  # where it moved to, and its validators, belong to the URL configured then
+            result = self.fetch(status.moved_to or feed.url, etag=status.etag, last_modified=status.last_modified)
+        else:  # config.toml now names another URL: poll it, from scratch (a 301 once kept it for good)
+            result = self.fetch(feed.url)
         if result.error:
             report.errors.append(result.error)
             return self._record_poll(feed, report, result, started, status.error_streak + 1)
