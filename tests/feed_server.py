@@ -21,6 +21,7 @@ class Route:
     etag: str | None = None
     delay: float = 0.0
     content_type: str = "application/rss+xml; charset=utf-8"
+    drip: float = 0.0  # seconds between the body's bytes, sent one at a time (a server that trickles)
 
 
 class FeedServer:
@@ -50,7 +51,13 @@ class FeedServer:
                 self.send_header("Content-Length", str(len(route.body)))
                 self.end_headers()
                 try:
-                    self.wfile.write(route.body)
+                    if route.drip:
+                        for byte in route.body:
+                            self.wfile.write(bytes([byte]))
+                            self.wfile.flush()
+                            time.sleep(route.drip)
+                    else:
+                        self.wfile.write(route.body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 

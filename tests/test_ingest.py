@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 
 import pytest
 from click.testing import CliRunner
@@ -288,6 +289,17 @@ def test_a_server_that_hangs_times_out(server, timeline, db_path, clock):
     config = make_config(db_path, server, {"slow": "/slow"}, timeout_seconds=0.5)
     report = ingestor(timeline, config, clock).poll(config.feeds[0])
     assert report.errors and "timed out" in report.errors[0]
+
+
+def test_a_server_that_trickles_its_body_times_out_at_timeout_seconds_in_all(server, timeline, db_path, clock):
+    """httpx's timeout is per read: one byte every 0.3 s never tripped a 2 s timeout, and a poll could last
+    as long as the server liked, past its lease (found in review)."""
+    server.routes["/drip"] = Route(body=b"<rss>" + b" " * 200 + b"</rss>", drip=0.3)  # ~62 s at full length
+    config = make_config(db_path, server, {"drip": "/drip"})
+    started = time.monotonic()
+    report = ingestor(timeline, config, clock).poll(config.feeds[0])
+    assert time.monotonic() - started < 6
+    assert report.errors == ["timed out after 2 s"]
 
 
 def test_500_backs_off_then_recovers(server, timeline, db_path, clock):

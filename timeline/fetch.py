@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import time
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -43,11 +44,17 @@ class FetchLimits:
     user_agent: str = USER_AGENT.format(base_url="http://127.0.0.1:8080/")
 
 
+class _TooSlow(Exception):
+    """The whole fetch took longer than timeout_seconds: one byte every few seconds kept a poll going for
+    as long as the server liked (a 5 MB body for weeks), past its lease (found in review)."""
+
+
 class Fetcher:
     """GET a feed with a timeout, a body cap, redirects checked hop by hop, and conditional headers."""
 
     def __init__(self, limits: FetchLimits, transport: httpx.BaseTransport | None = None):
         self.limits = limits
+        self._deadline = 0.0  # set by each call: timeout_seconds for the whole fetch
         self.client = httpx.Client(
             timeout=httpx.Timeout(limits.timeout_seconds),
             follow_redirects=False,
@@ -66,9 +73,10 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        self._deadline = time.monotonic() + self.limits.timeout_seconds
         try:
             return self._follow(url, headers)
-        except httpx.TimeoutException:
+        except (httpx.TimeoutException, _TooSlow):
             return FetchResult(url, error=f"timed out after {self.limits.timeout_seconds:g} s")
         except httpx.HTTPError as error:
             return FetchResult(url, error=f"{type(error).__name__}: {error}"[:500])
@@ -76,6 +84,8 @@ class Fetcher:
     def _follow(self, url: str, headers: dict[str, str]) -> FetchResult:
         moved_to, all_permanent = None, True
         for _ in range(MAX_REDIRECTS + 1):
+            if time.monotonic() > self._deadline:  # slow hops add up too
+                raise _TooSlow()
             refusal = refuse_url(url)
             if refusal:
                 return FetchResult(url, error=refusal, moved_to=moved_to)
@@ -115,6 +125,8 @@ class Fetcher:
             size += len(chunk)
             if size > self.limits.max_body_bytes:
                 return None
+            if time.monotonic() > self._deadline:  # httpx's timeout is per read: a trickle never trips it
+                raise _TooSlow()
             chunks.append(chunk)
         return b"".join(chunks)
 
