@@ -18,7 +18,7 @@ from tests.feed_server import DATA, FeedServer, Route
 from timeline.cli import cli
 from timeline.config import config_from_mapping
 from timeline.fetch import Fetcher, FetchLimits
-from timeline.facts_from_articles import Existing, FactFinder
+from timeline.facts_from_articles import FEED_CHANGED, Existing, FactFinder
 from timeline.ingest import Ingestor, backoff
 
 NOW = dt.datetime(2024, 5, 23, 12, 0, tzinfo=dt.timezone.utc)
@@ -608,7 +608,7 @@ def test_a_corrected_item_restates_its_facts_in_the_same_append(server, timeline
     article = article_of(timeline, "by-1")
     assert recorded.payload["date"] == "2024-07-04" and recorded.payload["article"] == article
     assert recorded.payload["sources"][0]["url"] == "http://example.org/by-1"
-    assert retracted.stream_id == year and "re-extraction" in retracted.payload["reason"]
+    assert retracted.stream_id == year and retracted.payload["reason"] == FEED_CHANGED  # why, not re-extraction
     assert retracted.metadata["actor"] == "feed:w"
     facts = facts_by_date(timeline)
     assert [(f[1], f[2]) for f in facts["2024"]] == [(1, retracted.payload["reason"])]
@@ -741,8 +741,8 @@ def test_a_failed_correction_puts_back_the_fact_it_had_withdrawn(server, timelin
     serve_items(server, item_xml("Belarus joined the bloc on July 4, 2024."), later)
     retracted = facts_module._retracted
 
-    def fails_after(state, article, actor):
-        retracted(state, article, actor)
+    def fails_after(state, article, actor, reason):
+        retracted(state, article, actor, reason)
         raise ValueError("an odd retraction")
 
     monkeypatch.setattr(facts_module, "_retracted", fails_after)

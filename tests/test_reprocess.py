@@ -84,7 +84,26 @@ def test_retag_records_relevance_changes_and_withdraws_facts(ingested):
     assert len(changes) == 2 and all(not e.payload["keep"] for e in changes)
     assert live_feed_facts(timeline) == 0
     assert retag_articles(timeline, strict) == 0  # nothing changes twice
-    assert retag_articles(timeline, config) == 2  # back to the defaults: relevant again (facts stay retracted)
+    before_rules = live_feed_facts(timeline)
+    assert retag_articles(timeline, config) == 2  # back to the defaults: relevant again
+    # ...and what retag withdrew is stated anew (new facts; the withdrawn ones keep their history). A rule
+    # edit undone left every fact of those articles retracted for good (found in review).
+    assert before_rules == 0 and live_feed_facts(timeline) == 5
+    assert retag_articles(timeline, config) == 0 and reextract_articles(timeline).recorded == 0
+    from events.verify import verify
+
+    assert verify(timeline.store) == []
+
+
+def test_retag_never_withdraws_a_fact_an_editor_corrected(ingested):
+    timeline, config = ingested
+    [(fact_id,)] = timeline.conn.execute("SELECT fact_id FROM facts WHERE date = '2024-07-03'").fetchall()
+    timeline.correct_fact(fact_id, {"title": "SCO summit in Astana opens"}, reason="clearer", expected_version=None,
+                          actor="editor:ana")  # fmt: skip
+    strict = config_from_mapping({"database": {"path": str(config.database_path)},
+                                  "tagging": {"terms": [], "acronyms": [], "category_terms": []}})  # fmt: skip
+    assert retag_articles(timeline, strict) == 2
+    assert not timeline.fact(fact_id).retracted  # an editor checked it: a rule edit is not a reason to drop it
 
 
 def test_cli_extract_prints_facts_as_json(tmp_path):

@@ -30,6 +30,15 @@ from events.model import NewEvent, StreamAppend
 from events.store import EventStore, loads_json
 
 REEXTRACTED = "re-extraction with the current rules no longer finds this fact"
+FEED_CHANGED = "its article's feed changed the text, which no longer states this fact"
+# retag's reason reads "its only article (KEY) no longer matches the SCO tagging rules"
+RETAGGED = "no longer matches the SCO tagging rules"
+
+
+def retracted_by_the_machine(state: FactState) -> bool:
+    """Retracted by ingest, reextract or retag, whose own rules may bring the fact back; never an editor's."""
+    reason = state.retraction_reason or ""
+    return state.retracted and (reason in (REEXTRACTED, FEED_CHANGED) or reason.endswith(RETAGGED))
 
 # Only what same_fact compares: a fact cited by hundreds of articles has a sources
 # list of ~100 KB, which decoding for every date of every poll made the costliest step.
@@ -199,7 +208,7 @@ class Restated:
 
 
 def restate_facts(finder: FactFinder, found: Sequence[ExtractedFact], payload: dict, article: str,
-                  states: Sequence[FactState], actor: str) -> Restated:  # fmt: skip
+                  states: Sequence[FactState], actor: str, reason: str = REEXTRACTED) -> Restated:  # fmt: skip
     """The one rule for an article's facts, whether new (no states), updated by its feed, or re-extracted.
 
     A found fact none of the article's facts states is recorded, or cited on the
@@ -210,7 +219,7 @@ def restate_facts(finder: FactFinder, found: Sequence[ExtractedFact], payload: d
     """
     changes, source = Restated(), article_source(payload)
     cited = {state.fact_id for state in states}  # an article cites a fact once
-    settled = [s for s in states if not s.retracted or s.retraction_reason != REEXTRACTED]
+    settled = [s for s in states if not retracted_by_the_machine(s)]
     for fact in found:
         if any(same_fact(as_extracted(state), fact) for state in settled):
             continue
@@ -226,20 +235,20 @@ def restate_facts(finder: FactFinder, found: Sequence[ExtractedFact], payload: d
             continue
         changes.recorded += 1
     for state in states:
-        if _machine_made_alone(state) and not any(same_fact(as_extracted(state), fact) for fact in found):
-            changes.appends.append(_retracted(state, article, actor))
+        if machine_made_alone(state) and not any(same_fact(as_extracted(state), fact) for fact in found):
+            changes.appends.append(_retracted(state, article, actor, reason))
             finder.withdraw(state)
             changes.retracted += 1
     return changes
 
 
-def _machine_made_alone(state: FactState) -> bool:
-    """Only live facts the machine made alone may be withdrawn by the machine."""
+def machine_made_alone(state: FactState) -> bool:
+    """Only live facts the machine made alone may be withdrawn by the machine (ingest, reextract, retag)."""
     return not state.retracted and state.origin == "feed" and not state.corrected and len(state.sources) == 1
 
 
-def _retracted(state: FactState, article: str, actor: str) -> StreamAppend:
-    event = fact_retracted(state, REEXTRACTED)
+def _retracted(state: FactState, article: str, actor: str, reason: str) -> StreamAppend:
+    event = fact_retracted(state, reason)
     meta = {"actor": actor, "article": article}
     return StreamAppend(state.fact_id, (NewEvent(event.type, event.payload, meta),), state.version)
 

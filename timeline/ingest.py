@@ -17,6 +17,7 @@ from events.store import write_transaction
 from events.tagging import TaggingRules, classify
 from timeline.config import Config, Feed
 from timeline.facts_from_articles import (
+    FEED_CHANGED,
     FactFinder,
     Restated,
     article_fact_states,
@@ -167,18 +168,20 @@ class Ingestor:
         if self.timeline.store.replayed(key):
             return  # recorded before (the projection lags the log): its facts were restated then
         with self.finder.tentatively():
-            facts = self._restated(item, payload, stream, article_fact_states(self.timeline.store, stream), actor)
+            facts = self._restated(item, payload, stream, article_fact_states(self.timeline.store, stream), actor,
+                                   reason=FEED_CHANGED)  # fmt: skip
             self._append([StreamAppend(stream, (art.article_updated(payload, actor),)), *facts.appends], key=key)
         report.updated += 1
         report.facts += facts.recorded
         report.retracted += facts.retracted
 
-    def _restated(self, item: FeedItem, payload: dict, stream: str, states, actor: str) -> Restated:
+    def _restated(self, item: FeedItem, payload: dict, stream: str, states, actor: str,
+                  reason: str = FEED_CHANGED) -> Restated:  # fmt: skip
         if item.date_from_feed:
             found = self.finder.facts(item.title, payload["text"], item.day)  # the publisher's day, not UTC's
         else:  # dated by the fetch time: only dates the text states outright
             found = without_a_publication_date(self.finder.facts, item.title, payload["text"], item.published.date())
-        return restate_facts(self.finder, found, payload, stream, states, actor)
+        return restate_facts(self.finder, found, payload, stream, states, actor, reason)
 
     def _append(self, batch: list[StreamAppend], *, key: str) -> None:
         try:

@@ -41,19 +41,23 @@ def reextract_articles(timeline: Timeline) -> ReextractReport:
         for stream, article in _stored_articles(timeline).items():
             report.articles += 1
             p = article.payload
-            published = from_utc_text(p["published"]).date()
-            if p.get("date_from_feed", True):  # counted from the publisher's day, as ingest did
-                found = extract_facts(p["title"], p.get("text", ""), dt.date.fromisoformat(art.publisher_day(p)))
-            else:  # as ingest reads an item its feed gave no date
-                found = without_a_publication_date(extract_facts, p["title"], p.get("text", ""), published)
             states = [timeline.fact(fact_id) for fact_id in dict.fromkeys(article.facts)]  # caught up: exact
-            changes = restate_facts(finder, found, p, stream, states, ACTOR)
+            changes = restate_facts(finder, stored_article_facts(p), p, stream, states, ACTOR)
             if changes.appends:
                 timeline.store.append(changes.appends)
             report.recorded += changes.recorded
             report.retracted += changes.retracted
     timeline.catch_up()
     return report
+
+
+def stored_article_facts(p: dict) -> list:
+    """The facts a stored article states, read as ingest read it: from its publisher's day, or, for an
+    item its feed gave no date, only the dates its text states outright."""
+    if p.get("date_from_feed", True):
+        return extract_facts(p["title"], p.get("text", ""), dt.date.fromisoformat(art.publisher_day(p)))
+    fetched = from_utc_text(p["published"]).date()
+    return without_a_publication_date(extract_facts, p["title"], p.get("text", ""), fetched)
 
 
 def _stored_articles(timeline: Timeline) -> dict[str, _Article]:

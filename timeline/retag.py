@@ -10,6 +10,8 @@ from events.model import NewEvent, StreamAppend
 from events.service import Timeline
 from events.tagging import TaggingRules, classify
 from timeline.config import Config
+from timeline.facts_from_articles import FactFinder, machine_made_alone, restate_facts
+from timeline.reextract import stored_article_facts
 
 ACTOR = "retag"
 
@@ -24,7 +26,7 @@ class _Article:
 def retag_articles(timeline: Timeline, config: Config) -> int:
     """Record ArticleRelevanceChanged where the verdict flipped, and retract facts only that article backed."""
     rules = TaggingRules.from_mapping(config.tagging)
-    changed = 0
+    changed, finder = 0, FactFinder(timeline.conn)
     for stream, article in _stored_articles(timeline).items():
         p = article.payload
         verdict = classify(title=p["title"], summary=p.get("summary", ""), content=p.get("text", ""),
@@ -34,6 +36,9 @@ def retag_articles(timeline: Timeline, config: Config) -> int:
         batch = [StreamAppend(stream, (art.relevance_changed(p["key"], verdict.keep, verdict.reason, ACTOR),))]
         if not verdict.keep:
             batch += _retractions(timeline, article.facts, p["key"])
+        else:  # about the SCO again: what retag withdrew is stated anew, as reextract would (never an editor's)
+            states = [timeline.fact(fact_id) for fact_id in dict.fromkeys(article.facts)]
+            batch += restate_facts(finder, stored_article_facts(p), p, stream, states, ACTOR).appends
         timeline.store.append(batch)
         changed += 1
     timeline.catch_up()
@@ -57,7 +62,7 @@ def _retractions(timeline: Timeline, fact_ids: list[str], key: str) -> list[Stre
     out = []
     for fact_id in fact_ids:
         state = timeline.fact(fact_id)
-        if state.retracted or len(state.sources) > 1:  # other articles still back it
+        if not machine_made_alone(state):  # other articles back it, or an editor corrected it: not retag's to drop
             continue
         event = fact_retracted(state, f"its only article ({key}) no longer matches the SCO tagging rules")
         out.append(StreamAppend(fact_id, (NewEvent(event.type, event.payload, {"actor": ACTOR}),), state.version))
