@@ -63,6 +63,11 @@ def test_the_environment_variable_selects_the_file(tmp_path, monkeypatch):
         ("[[feeds]]\nname = 'a'\nurl = 'http://x/'\ncolour = 1\n", "feeds[0].colour"),
         ("[[feeds]]\nname = 'a'\nurl = 'http://x/'\n[[feeds]]\nname = 'a'\nurl = 'http://y/'\n", "feeds[1].name"),
         ("[server\n", "not valid TOML"),
+        # found in review: each was accepted, then misbehaved later
+        ("[ingest]\njitter_seconds = -30\n", "ingest.jitter_seconds"),  # fired polls before they were due
+        ("[server]\nhost = ''\n", "server.host"),
+        ("[server]\nbase_url = 'http://'\n", "server.base_url"),  # Atom ids and links without a host
+        ("[database]\npath = ''\n", "database.path"),  # was 'unable to open database file', naming nothing
     ],
 )
 def test_errors_are_one_line_naming_file_and_key(tmp_path, text, key):

@@ -101,7 +101,10 @@ def config_from_mapping(data: dict[str, Any], *, source: Path | None = None, bas
             values.update(_section(section, table, where))
         else:
             raise ConfigError(f"{where}: unknown section [{section}]")
-    db = Path(values.pop("path", "var/timeline.db")).expanduser()
+    raw_path = values.pop("path", "var/timeline.db")
+    if not raw_path.strip():
+        raise ConfigError(f"{where}: database.path is empty: name the database file")
+    db = Path(raw_path).expanduser()
     values["database_path"] = db if db.is_absolute() else (folder / db).resolve()
     _check_values(values, where)
     return Config(source=source, **values)
@@ -177,8 +180,13 @@ def _check_values(values: dict[str, Any], where: str) -> None:
     for key in ("interval_minutes", "max_body_bytes", "timeout_seconds"):
         if key in values and not 0 < values[key] < 1e9:  # nan and inf fail this too
             raise ConfigError(f"{where}: ingest.{key} must be a positive number below 1e9, not {values[key]}")
+    jitter = values.get("jitter_seconds", 0)
+    if not 0 <= jitter < 86_400:  # negative jitter fired polls before they were due (found in review)
+        raise ConfigError(f"{where}: ingest.jitter_seconds must be 0-86399, not {jitter}")
+    if "host" in values and not values["host"].strip():
+        raise ConfigError(f"{where}: server.host is empty: use 127.0.0.1, or 0.0.0.0 for every address")
     base = values.get("base_url")
-    if base is not None and not base.startswith(("http://", "https://")):
-        raise ConfigError(f"{where}: server.base_url must be an http(s) URL, not {base!r}")
+    if base is not None and (not base.startswith(("http://", "https://")) or not _has_host(base)):
+        raise ConfigError(f"{where}: server.base_url must be an http(s) URL with a host, not {base!r}")
     if base is not None and not base.endswith("/"):
         values["base_url"] = base + "/"
