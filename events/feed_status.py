@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 
@@ -34,16 +35,21 @@ class LastPoll:
     new: int
     kept: int
     not_modified: bool
+    problems: tuple[str, ...] = ()  # what the feed got wrong that the poll worked around (entries dropped...)
 
 
 def last_poll(conn: sqlite3.Connection, feed: str) -> LastPoll | None:
     """One index seek on (stream_id, version): the feed stream's latest event."""
     row = conn.execute(
         "SELECT json_extract(payload, '$.items_seen'), json_extract(payload, '$.items_kept'),"
-        " json_extract(payload, '$.not_modified') FROM events WHERE stream_id = ? ORDER BY version DESC LIMIT 1",
+        " json_extract(payload, '$.not_modified'), json_extract(payload, '$.problems')"
+        " FROM events WHERE stream_id = ? ORDER BY version DESC LIMIT 1",
         (feed_stream(feed),),
     ).fetchone()
-    return LastPoll(row[0] or 0, row[1] or 0, bool(row[2])) if row else None
+    if row is None:
+        return None
+    problems = json.loads(row[3]) if row[3] else []
+    return LastPoll(row[0] or 0, row[1] or 0, bool(row[2]), tuple(str(p) for p in problems if p))
 
 
 @dataclass(frozen=True)

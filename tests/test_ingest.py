@@ -262,6 +262,20 @@ def test_a_malformed_feed_keeps_the_entries_that_parse(server, timeline, db_path
     assert report.kept == 2 and report.problems
     polled = events_of(timeline, "FeedPolled")[-1]
     assert polled.payload["ok"] and polled.payload["problems"]
+    # recorded, and now shown: /feeds and `timeline feeds` said plainly "OK" (found in review)
+    from events.feed_status import last_poll
+
+    assert last_poll(timeline.conn, "broken").problems == tuple(polled.payload["problems"])
+    conf = db_path.parent / "broken.toml"
+    conf.write_text(f'[database]\npath = "{db_path.name}"\n[[feeds]]\nname = "broken"\nurl = "{server.url("/broken")}"\n',
+                    encoding="utf-8")  # fmt: skip
+    listed = CliRunner().invoke(cli, ["--config", str(conf), "feeds"]).output
+    assert "last poll's problems: " + polled.payload["problems"][0] in listed
+    from timeline import create_app
+    from timeline.config import load_config
+
+    page = create_app(load_config(conf)).test_client().get("/feeds").get_data(as_text=True)
+    assert "Problems in the last poll" in page
 
 
 def test_a_document_that_is_not_a_feed_fails_that_feed_only(server, timeline, db_path, clock):

@@ -255,6 +255,9 @@ def feeds(ctx: click.Context) -> None:
                    f" articles recorded {s.items_kept}")  # fmt: skip
         if s.last_error:
             click.echo(f"    last error: {s.last_error}")
+        last = last_poll(conn, feed.name)
+        if last and last.problems:  # entries dropped, a malformed document partly read...
+            click.echo(f"    last poll's problems: {'; '.join(last.problems)}")
         if s.moved_to and s.url == feed.url:  # a URL changed in config.toml since is polled afresh
             click.echo(f"    moved permanently to {s.moved_to} (update config.toml)")
 
