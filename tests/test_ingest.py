@@ -457,6 +457,20 @@ def test_a_rejected_document_stays_an_error_not_a_304_the_next_time(server, time
     assert not any(r.not_modified for r in reports)
 
 
+def test_one_link_under_two_guids_in_one_document_is_one_article(server, timeline, db_path, clock):
+    """Across two polls the second copy was dropped by the link check, but within one poll the projection
+    did not know the first yet: two articles, and the fact listed the same URL twice (found in review)."""
+    def item(guid: str) -> str:
+        return (f"<item><title>SCO ministers meet in Astana</title><link>http://news.example/dup-astana</link>"
+                f"<guid>{guid}</guid><pubDate>Thu, 23 May 2024 09:15:00 GMT</pubDate><description>SCO foreign"
+                f" ministers met in Astana on 3 July 2024.</description></item>")  # fmt: skip
+    server.routes["/rss"] = Route(body=f"<rss version='2.0'><channel><title>W</title>{item('a-1')}{item('a-1-amp')}"
+                                       "</channel></rss>".encode())  # fmt: skip
+    config = make_config(db_path, server, {"w": "/rss"})
+    assert ingestor(timeline, config, clock).poll(config.feeds[0]).kept == 1
+    assert len(events_of(timeline, "ArticleIngested")) == 1 and not events_of(timeline, "FactSourceAdded")
+
+
 def test_a_permanent_redirect_is_followed_and_recorded(server, timeline, db_path, clock):
     server.routes["/old"] = Route(status=301, headers={"Location": "/new"})
     server.serve_file("/new", "ingest/sco_news.rss")

@@ -72,6 +72,7 @@ class Ingestor:
         self.finder = finder or FactFinder(timeline.conn)
         self.lease_ttl = dt.timedelta(seconds=config.timeout_seconds * 4 + 120)
         self.unprojected: list[Event] = []  # this poll's events, projected from memory at its end
+        self.poll_links: set[str] = set()  # links recorded by this poll: the projection learns them at its end
 
     def poll(self, feed: Feed, *, respect_backoff: bool = False) -> PollReport:
         report = PollReport(feed.name)
@@ -98,6 +99,7 @@ class Ingestor:
     def _forget_poll(self) -> None:
         """Drop what this poll kept in memory: events to project and facts the finder remembered."""
         self.unprojected.clear()
+        self.poll_links.clear()
         self.finder.forget_pending()
 
     def _poll_locked(self, feed: Feed, status, report: PollReport) -> None:
@@ -136,6 +138,8 @@ class Ingestor:
         seen = seen_article(self.timeline.conn, key, item.link)
         if seen and (seen.content_hash == art.content_hash(item) or not key_matches(seen, key)):
             return  # known, unchanged; or the same article carried by another feed
+        if seen is None and item.link and item.link in self.poll_links:
+            return  # the same link under another GUID earlier in this poll (e.g. an AMP copy): one article
         verdict = classify(title=item.title, summary=item.summary, content=item.content,
                            categories=item.categories, rules=self.rules)  # fmt: skip
         if seen is None:
@@ -153,6 +157,8 @@ class Ingestor:
             facts = self._restated(item, payload, art.article_stream(key), (), actor)
             article = StreamAppend(art.article_stream(key), (art.article_ingested(payload, actor),), 0)
             self._append([article, *facts.appends], key=f"article:{key}")
+        if item.link:
+            self.poll_links.add(item.link)
         report.kept += 1
         report.facts += facts.recorded
 
