@@ -517,6 +517,8 @@ def extract_facts(title: str, text: str, published: dt.date) -> list[ExtractedFa
     told again later in the article ("the March attack") joins the first telling.
     """
     sentences = split_sentences(text or "")
+    if not sentences and not _tidy(title or ""):  # nothing to tell: no "Untitled article" fact (found in review)
+        return []
     return [_article_fact(title, sentences, published)] + _collect(sentences, published)
 
 
