@@ -504,6 +504,25 @@ def test_a_feed_given_a_new_url_after_a_permanent_redirect_polls_the_new_url(ser
     assert "m  " + server.url("/rss") in listed and "moved permanently" not in listed
 
 
+def test_an_article_keeps_its_id_when_its_feed_moves(server, timeline, db_path, clock):
+    """An id without a scheme ("ew-1001") was resolved against where a redirect led, so after the feed
+    moved every article had a new key, matched its old link, and was dropped as 'carried by another
+    feed': its corrections were never applied (found in review)."""
+    def feed(text: str) -> bytes:
+        return (f"<rss version='2.0'><channel><title>W</title><item><title>SCO bank agreed</title>"
+                f"<link>http://news.example/ew-1001</link><guid isPermaLink='false'>ew-1001</guid>"
+                f"<pubDate>Thu, 04 Jul 2024 09:00:00 GMT</pubDate><description>{text}</description></item>"
+                f"</channel></rss>").encode()  # fmt: skip
+    server.routes["/v1/rss"] = Route(body=feed("The Shanghai Cooperation Organization agreed on a development bank on 3 July 2024."))
+    config = make_config(db_path, server, {"w": "/v1/rss"})
+    assert ingestor(timeline, config, clock).poll(config.feeds[0]).kept == 1
+    server.routes["/v1/rss"] = Route(status=301, headers={"Location": "/v2/rss"})
+    server.routes["/v2/rss"] = Route(body=feed("The Shanghai Cooperation Organization agreed on a development bank on 4 July 2024."))
+    report = ingestor(timeline, config, clock).poll(config.feeds[0])
+    assert (report.new, report.updated) == (0, 1), report.line()
+    assert events_of(timeline, "ArticleIngested")[0].payload["guid"] == server.url("/v1/ew-1001")
+
+
 def test_a_feed_held_by_another_process_is_not_polled(server, timeline, db_path, clock):
     server.serve_file("/rss", "ingest/sco_news.rss")
     config = make_config(db_path, server, {"steppe": "/rss"})

@@ -54,8 +54,16 @@ def parse_feed(
     fetched_at: datetime,
     base_url: str = "",
     max_field_chars: int = 100_000,
+    guid_base: str | None = None,
 ) -> ParsedFeed:
-    """Parse bytes someone else fetched; never touches the network or the file system."""
+    """Parse bytes someone else fetched; never touches the network or the file system.
+
+    base_url is where the bytes came from (after redirects), for links; guid_base
+    the feed's own address, for ids without a scheme ("ew-1001"): resolved
+    against where a redirect led, an article's id changed when its feed moved
+    or was mirrored, and its later corrections were never applied (found in
+    review). It defaults to base_url.
+    """
     if fetched_at.tzinfo is None or fetched_at.utcoffset() is None:
         raise ValueError("fetched_at must be timezone-aware")
     if max_field_chars < 1:
@@ -75,7 +83,8 @@ def parse_feed(
     limits = _Limits(max_field_chars, fetched_at.astimezone(timezone.utc))
     safe_base = _safe_link(base_url, "") or ""
     feed_link = _short_enough(_safe_link(result.feed.get("link"), safe_base), max_field_chars)
-    items, problems = _convert_entries(result.entries, safe_base or feed_link or "", limits, safe_base)
+    guid_base = _safe_link(guid_base, "") or safe_base if guid_base is not None else safe_base
+    items, problems = _convert_entries(result.entries, safe_base or feed_link or "", limits, guid_base)
     return ParsedFeed(
         title=plain_text(result.feed.get("title", ""), max_field_chars),
         link=feed_link,

@@ -115,7 +115,7 @@ class Ingestor:
             report.not_modified = True
             return self._record_poll(feed, report, result, started, 0)
         try:
-            parsed = parse_feed(result.body, fetched_at=started, base_url=result.url)
+            parsed = parse_feed(result.body, fetched_at=started, base_url=result.url, guid_base=feed.url)
         except FeedRejected as error:
             report.errors.append(f"feed rejected: {error}")
             return self._record_poll(feed, report, result, started, status.error_streak + 1)
