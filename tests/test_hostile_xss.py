@@ -545,8 +545,11 @@ def _route(body: bytes):
 
 
 def test_feeds_full_of_payloads_are_ingested_and_the_log_stays_valid(feed_site):
+    # Two Atom payloads resolve to one link ('<script>...' and its escaped twin): one link is one
+    # article within a poll as across polls, so that feed keeps one fewer.
+    same_link = {"escaped": 0, "cdata": 0, "atom": 1}
     for report in feed_site.reports:
-        assert report.kept == len(PAYLOADS) and not report.errors, report.line()
+        assert report.kept == len(PAYLOADS) - same_link[report.feed] and not report.errors, report.line()
     assert verify(feed_site.timeline.store) == []
     assert len(feed_site.ids) > 2 * len(PAYLOADS)
 
