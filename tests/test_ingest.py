@@ -471,6 +471,21 @@ def test_one_link_under_two_guids_in_one_document_is_one_article(server, timelin
     assert len(events_of(timeline, "ArticleIngested")) == 1 and not events_of(timeline, "FactSourceAdded")
 
 
+def test_items_that_all_link_to_the_home_page_are_told_apart_by_their_guids(server, timeline, db_path, clock):
+    """Some feeds give every item the site's home page as its link: by link they were all one article."""
+    items = "".join(f"<item><title>SCO ministers meet, day {n}</title><link>http://news.example/</link>"
+                    f"<guid isPermaLink='false'>day-{n}</guid><pubDate>Thu, 0{n} Jul 2024 09:00:00 GMT</pubDate>"
+                    f"<description>Shanghai Cooperation Organization ministers met again.</description></item>"
+                    for n in (1, 2, 3))  # fmt: skip
+    server.routes["/rss"] = Route(body=(f"<rss version='2.0'><channel><title>W</title><link>http://news.example/</link>"
+                                        f"{items}</channel></rss>").encode())  # fmt: skip
+    config = make_config(db_path, server, {"w": "/rss"})
+    ing = ingestor(timeline, config, clock)
+    assert ing.poll(config.feeds[0]).kept == 3
+    assert ing.poll(config.feeds[0]).kept == 0  # and seen again, nothing new
+    assert len(events_of(timeline, "ArticleIngested")) == 3
+
+
 def test_a_permanent_redirect_is_followed_and_recorded(server, timeline, db_path, clock):
     server.routes["/old"] = Route(status=301, headers={"Location": "/new"})
     server.serve_file("/new", "ingest/sco_news.rss")

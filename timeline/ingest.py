@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import urllib.parse
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -73,6 +74,7 @@ class Ingestor:
         self.lease_ttl = dt.timedelta(seconds=config.timeout_seconds * 4 + 120)
         self.unprojected: list[Event] = []  # this poll's events, projected from memory at its end
         self.poll_links: set[str] = set()  # links recorded by this poll: the projection learns them at its end
+        self.site_links: set[str] = set()  # the feed's own link: items pointing there name no article
 
     def poll(self, feed: Feed, *, respect_backoff: bool = False) -> PollReport:
         report = PollReport(feed.name)
@@ -126,6 +128,7 @@ class Ingestor:
 
     def _record_items(self, feed: Feed, parsed: ParsedFeed, report: PollReport) -> None:
         outlet = parsed.title or feed.name
+        self.site_links = {parsed.link} if parsed.link else set()
         for index, item in enumerate(parsed.items):
             try:
                 self._record_item(feed, outlet, item, report)
@@ -135,10 +138,11 @@ class Ingestor:
     def _record_item(self, feed: Feed, outlet: str, item: FeedItem, report: PollReport) -> None:
         published = to_utc_text(item.published)
         key = art.article_key(item, published if item.date_from_feed else None)
-        seen = seen_article(self.timeline.conn, key, item.link)
+        link = item.link if names_an_article(item.link, self.site_links) else None
+        seen = seen_article(self.timeline.conn, key, link)
         if seen and (seen.content_hash == art.content_hash(item) or not key_matches(seen, key)):
             return  # known, unchanged; or the same article carried by another feed
-        if seen is None and item.link and item.link in self.poll_links:
+        if seen is None and link and link in self.poll_links:
             return  # the same link under another GUID earlier in this poll (e.g. an AMP copy): one article
         verdict = classify(title=item.title, summary=item.summary, content=item.content,
                            categories=item.categories, rules=self.rules)  # fmt: skip
@@ -157,8 +161,8 @@ class Ingestor:
             facts = self._restated(item, payload, art.article_stream(key), (), actor)
             article = StreamAppend(art.article_stream(key), (art.article_ingested(payload, actor),), 0)
             self._append([article, *facts.appends], key=f"article:{key}")
-        if item.link:
-            self.poll_links.add(item.link)
+        if link:
+            self.poll_links.add(link)
         report.kept += 1
         report.facts += facts.recorded
 
@@ -216,6 +220,14 @@ class Ingestor:
         polled = self.timeline.store.append_to(art.feed_stream(feed.name), [art.feed_polled(payload, f"feed:{feed.name}")])
         self.unprojected.extend(polled.events)
         self.timeline.catch_up(self.unprojected)  # once per poll: the finder remembered this poll's facts meanwhile
+
+
+def names_an_article(link: str | None, site_links: set[str]) -> bool:
+    """Whether a link can say two items are one article: not the site's home page, which some feeds
+    give every item (their GUIDs tell them apart; by link they would all be the first)."""
+    if not link or link in site_links:
+        return False
+    return urllib.parse.urlsplit(link).path not in ("", "/")
 
 
 def key_matches(seen, key: str) -> bool:
