@@ -8,6 +8,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Sequence
 
+from events.articles import publisher_day
+from events.clock import from_utc_text
 from events.dates import precision_of, sort_key_of
 from events.extract import ExtractedFact, extract_facts, same_fact
 from events.facts import (
@@ -34,12 +36,6 @@ FEED_CHANGED = "its article's feed changed the text, which no longer states this
 # retag's reason reads "its only article (KEY) no longer matches the SCO tagging rules"
 RETAGGED = "no longer matches the SCO tagging rules"
 
-
-def retracted_by_the_machine(state: FactState) -> bool:
-    """Retracted by ingest, reextract or retag, whose own rules may bring the fact back; never an editor's."""
-    reason = state.retraction_reason or ""
-    return state.retracted and (reason in (REEXTRACTED, FEED_CHANGED) or reason.endswith(RETAGGED))
-
 # Only what same_fact compares: a fact cited by hundreds of articles has a sources
 # list of ~100 KB, which decoding for every date of every poll made the costliest step.
 _CANDIDATES = (
@@ -52,6 +48,12 @@ _ARTICLE_FACTS = (
     "SELECT stream_id FROM events WHERE position > (SELECT MIN(position) FROM events WHERE stream_id = ?)"
     " AND type IN (?, ?) AND json_extract(payload, '$.article') = ? ORDER BY position"
 )
+
+
+def retracted_by_the_machine(state: FactState) -> bool:
+    """Retracted by ingest, reextract or retag, whose own rules may bring the fact back; never an editor's."""
+    reason = state.retraction_reason or ""
+    return state.retracted and (reason in (REEXTRACTED, FEED_CHANGED) or reason.endswith(RETAGGED))
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,16 @@ def without_a_publication_date(extract: Callable[[str, str, dt.date], list[Extra
     found = extract(title, text, fetched)
     elsewhere = {(f.date, f.end_date, f.title) for f in extract(title, text, fetched - _ANOTHER_DAY)}
     return [f for f in found if (f.date, f.end_date, f.title) in elsewhere]
+
+
+def facts_stated(extract: Callable[[str, str, dt.date], list[ExtractedFact]], payload: dict) -> list[ExtractedFact]:
+    """The facts an article (an ArticleIngested or ArticleUpdated payload) states, read the one way
+    ingest, reextract and retag read it: counted from its publisher's day, or, for an item its feed
+    gave no date, only the dates its text states outright."""
+    title, text = payload["title"], payload.get("text", "")
+    if payload.get("date_from_feed", True):
+        return extract(title, text, dt.date.fromisoformat(publisher_day(payload)))
+    return without_a_publication_date(extract, title, text, from_utc_text(payload["published"]).date())
 
 
 def as_extracted(state: FactState) -> ExtractedFact:

@@ -22,8 +22,8 @@ from timeline.facts_from_articles import (
     FactFinder,
     Restated,
     article_fact_states,
+    facts_stated,
     restate_facts,
-    without_a_publication_date,
 )
 from timeline.feedparse import FeedItem, FeedRejected, ParsedFeed, parse_feed
 from timeline.fetch import FetchResult
@@ -158,7 +158,7 @@ class Ingestor:
         if seen is not None:
             return self._record_update(seen, item, payload, actor, report)
         with self.finder.tentatively():  # the facts it remembers exist only if the append succeeds
-            facts = self._restated(item, payload, art.article_stream(key), (), actor)
+            facts = self._restated(payload, art.article_stream(key), (), actor)
             article = StreamAppend(art.article_stream(key), (art.article_ingested(payload, actor),), 0)
             self._append([article, *facts.appends], key=f"article:{key}")
         if link:
@@ -178,20 +178,15 @@ class Ingestor:
         if self.timeline.store.replayed(key):
             return  # recorded before (the projection lags the log): its facts were restated then
         with self.finder.tentatively():
-            facts = self._restated(item, payload, stream, article_fact_states(self.timeline.store, stream), actor,
-                                   reason=FEED_CHANGED)  # fmt: skip
+            facts = self._restated(payload, stream, article_fact_states(self.timeline.store, stream), actor)
             self._append([StreamAppend(stream, (art.article_updated(payload, actor),)), *facts.appends], key=key)
         report.updated += 1
         report.facts += facts.recorded
         report.retracted += facts.retracted
 
-    def _restated(self, item: FeedItem, payload: dict, stream: str, states, actor: str,
-                  reason: str = FEED_CHANGED) -> Restated:  # fmt: skip
-        if item.date_from_feed:
-            found = self.finder.facts(item.title, payload["text"], item.day)  # the publisher's day, not UTC's
-        else:  # dated by the fetch time: only dates the text states outright
-            found = without_a_publication_date(self.finder.facts, item.title, payload["text"], item.published.date())
-        return restate_facts(self.finder, found, payload, stream, states, actor, reason)
+    def _restated(self, payload: dict, stream: str, states, actor: str) -> Restated:
+        found = facts_stated(self.finder.facts, payload)  # from the publisher's day, not UTC's
+        return restate_facts(self.finder, found, payload, stream, states, actor, FEED_CHANGED)
 
     def _append(self, batch: list[StreamAppend], *, key: str) -> None:
         try:

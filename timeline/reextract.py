@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 from events import articles as art
-from events.clock import from_utc_text
 from events.extract import extract_facts
 from events.facts import FACT_RECORDED, FACT_SOURCE_ADDED
 from events.service import Timeline
 from events.store import write_transaction
-from timeline.facts_from_articles import FactFinder, restate_facts, without_a_publication_date
+from timeline.facts_from_articles import FactFinder, facts_stated, restate_facts
 
 ACTOR = "reextract"
 
@@ -42,22 +40,13 @@ def reextract_articles(timeline: Timeline) -> ReextractReport:
             report.articles += 1
             p = article.payload
             states = [timeline.fact(fact_id) for fact_id in dict.fromkeys(article.facts)]  # caught up: exact
-            changes = restate_facts(finder, stored_article_facts(p), p, stream, states, ACTOR)
+            changes = restate_facts(finder, facts_stated(extract_facts, p), p, stream, states, ACTOR)
             if changes.appends:
                 timeline.store.append(changes.appends)
             report.recorded += changes.recorded
             report.retracted += changes.retracted
     timeline.catch_up()
     return report
-
-
-def stored_article_facts(p: dict) -> list:
-    """The facts a stored article states, read as ingest read it: from its publisher's day, or, for an
-    item its feed gave no date, only the dates its text states outright."""
-    if p.get("date_from_feed", True):
-        return extract_facts(p["title"], p.get("text", ""), dt.date.fromisoformat(art.publisher_day(p)))
-    fetched = from_utc_text(p["published"]).date()
-    return without_a_publication_date(extract_facts, p["title"], p.get("text", ""), fetched)
 
 
 def _stored_articles(timeline: Timeline) -> dict[str, _Article]:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from events import articles as art
+from events.extract import extract_facts
 from events.facts import FACT_RECORDED, fact_retracted
 from events.model import NewEvent, StreamAppend
 from events.service import Timeline
 from events.tagging import TaggingRules, classify
 from timeline.config import Config
-from timeline.facts_from_articles import FactFinder, machine_made_alone, restate_facts
-from timeline.reextract import stored_article_facts
+from timeline.facts_from_articles import RETAGGED, FactFinder, facts_stated, machine_made_alone, restate_facts
 
 ACTOR = "retag"
 
@@ -38,7 +38,7 @@ def retag_articles(timeline: Timeline, config: Config) -> int:
             batch += _retractions(timeline, article.facts, p["key"])
         else:  # about the SCO again: what retag withdrew is stated anew, as reextract would (never an editor's)
             states = [timeline.fact(fact_id) for fact_id in dict.fromkeys(article.facts)]
-            batch += restate_facts(finder, stored_article_facts(p), p, stream, states, ACTOR).appends
+            batch += restate_facts(finder, facts_stated(extract_facts, p), p, stream, states, ACTOR).appends
         timeline.store.append(batch)
         changed += 1
     timeline.catch_up()
@@ -64,6 +64,6 @@ def _retractions(timeline: Timeline, fact_ids: list[str], key: str) -> list[Stre
         state = timeline.fact(fact_id)
         if not machine_made_alone(state):  # other articles back it, or an editor corrected it: not retag's to drop
             continue
-        event = fact_retracted(state, f"its only article ({key}) no longer matches the SCO tagging rules")
+        event = fact_retracted(state, f"its only article ({key}) {RETAGGED}")  # retracted_by_the_machine knows it
         out.append(StreamAppend(fact_id, (NewEvent(event.type, event.payload, {"actor": ACTOR}),), state.version))
     return out
