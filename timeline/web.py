@@ -26,7 +26,7 @@ from events.queries import AsOf, BadParameter, Filters, Listed, Page, Summary, T
 from events.service import Timeline
 from events.store import EventStore, connect
 from timeline.db import get_timeline
-from timeline.web_support import error_response
+from timeline.web_support import error_response, wants_json
 
 bp = Blueprint("web", __name__)
 MONTHLY_UP_TO_YEARS = 3  # a chart over a longer range counts per year
@@ -35,9 +35,8 @@ MONTHLY_UP_TO_YEARS = 3  # a chart over a longer range counts per year
 @bp.errorhandler(BadParameter)
 def bad_parameter(error: BadParameter):
     """A 400 page that offers the same page without the bad parameter, keeping the other filters."""
-    response, status = error_response(400, str(error), parameter=error.parameter)
-    if request.blueprint != bp.name or not error.parameter:
-        return response, status
+    if not error.parameter or wants_json():
+        return error_response(400, str(error), parameter=error.parameter)
     kept = [(k, v) for k, v in request.args.items(multi=True) if k not in (error.parameter, "cursor")]
     retry = request.script_root + request.path + (f"?{urlencode(kept)}" if kept else "")
     return render_template("error.html", status=400, message=str(error), parameter=error.parameter,
@@ -160,8 +159,8 @@ def permalink(fact_id: str):
 def feeds():
     """Every configured feed and how its polls went, from the feed_status projection of FeedPolled events."""
     config = current_app.config["TIMELINE"]
-    status = all_feed_status(get_timeline().conn)
     conn = get_timeline().conn
+    status = all_feed_status(conn)
     configured = [FeedHealth(feed.name, feed.url, config.feed_interval(feed), status.get(feed.name),
                              last_poll(conn, feed.name)) for feed in config.feeds]  # fmt: skip
     names = {feed.name for feed in config.feeds}
