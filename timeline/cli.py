@@ -250,12 +250,12 @@ def feeds(ctx: click.Context) -> None:
             click.echo("    never polled")
             continue
         health = "ok" if s.error_streak == 0 else f"failing ({s.error_streak} in a row)"
+        last = last_poll(conn, feed.name)
         click.echo(f"    {health}; last poll {s.last_poll or '-'}; last success {s.last_success or '-'};"
-                   f" next poll {s.next_poll or '-'}; {_last_poll_text(last_poll(conn, feed.name), s.error_streak)};"
+                   f" next poll {s.next_poll or '-'}; {_last_poll_text(last, s.error_streak)};"
                    f" articles recorded {s.items_kept}")  # fmt: skip
         if s.last_error:
             click.echo(f"    last error: {s.last_error}")
-        last = last_poll(conn, feed.name)
         if last and last.problems:  # entries dropped, a malformed document partly read...
             click.echo(f"    last poll's problems: {'; '.join(last.problems)}")
         if s.moved_to and s.url == feed.url:  # a URL changed in config.toml since is polled afresh
