@@ -363,8 +363,7 @@ def _convert_entry(entry: Any, base: str, limits: _Limits, feed_url: str) -> tup
     link = _entry_link(_get(entry, "link"), base, cap, notes)
     if not (title or link or guid):
         return None, ["skipped: no title, link or guid"]
-    published, from_feed = _published(entry, limits.fetched_at, notes)
-    raw_date = dict.get(entry, "published") or dict.get(entry, "updated")
+    published, day = _published(entry, limits.fetched_at, notes)
     return (
         FeedItem(
             guid=guid,
@@ -374,9 +373,9 @@ def _convert_entry(entry: Any, base: str, limits: _Limits, feed_url: str) -> tup
             content=plain_text(" ".join(c.get("value", "") for c in _get(entry, "content", ())), cap),
             categories=_categories(_get(entry, "tags", ()), cap),
             published=published,
-            date_from_feed=from_feed,
+            date_from_feed=day is not None,
             author=plain_text((_get(entry, "author_detail") or {}).get("name") or _get(entry, "author", ""), cap),
-            published_day=_publisher_day(raw_date, published) if from_feed else None,
+            published_day=day,
         ),
         notes,
     )
@@ -416,8 +415,8 @@ def _categories(tags: Iterable[Any], cap: int) -> tuple[str, ...]:
     return tuple(dict.fromkeys(label for label in labels if label))
 
 
-def _published(entry: Any, fetched_at: datetime, notes: list[str]) -> tuple[datetime, bool]:
-    """The entry's own date in UTC, else the fetch time (flagged so views can say 'undated').
+def _published(entry: Any, fetched_at: datetime, notes: list[str]) -> tuple[datetime, date | None]:
+    """The entry's own date in UTC and its publisher's day; else the fetch time and no day (undated).
 
     dict.get skips FeedParserDict's deprecated updated->published aliasing and its warning.
     """
@@ -425,12 +424,13 @@ def _published(entry: Any, fetched_at: datetime, notes: list[str]) -> tuple[date
     raw = dict.get(entry, "published") or dict.get(entry, "updated")
     if parsed:
         try:
-            return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc), True
+            moment = datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc)
+            return moment, _publisher_day(raw, moment)
         except (OverflowError, ValueError, OSError):
             notes.append("date out of range; used fetch time")
     elif raw:
         notes.append(f"unparsable date {plain_text(raw, 80)!r}; used fetch time")
-    return fetched_at, False
+    return fetched_at, None
 
 
 _ISO_OFFSET = re.compile(r"(?:[Zz]|(?P<sign>[+-])(?P<hours>\d\d):?(?P<minutes>\d\d))\s*$")
