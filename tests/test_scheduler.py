@@ -53,9 +53,7 @@ def test_a_scheduled_poll_records_and_a_failing_one_does_not_raise(tmp_path):
 def test_the_scheduler_polls_soon_after_start(tmp_path):
     with FeedServer() as server:
         server.serve_file("/rss", "ingest/sco_news.rss")
-        config = config_from_mapping({"database": {"path": str(tmp_path / "t.db")},
-                                      "ingest": {"jitter_seconds": 0},
-                                      "feeds": [{"name": "good", "url": server.url("/rss")}]})  # fmt: skip
+        config = _one_feed(tmp_path, "good", server.url("/rss"), {"jitter_seconds": 0})
         Timeline.open(config.database_path).close()
         scheduler = start_scheduler(config)
         try:
@@ -65,6 +63,19 @@ def test_the_scheduler_polls_soon_after_start(tmp_path):
         finally:
             scheduler.shutdown(wait=True)
     assert server.requests, "the first poll did not happen within 30 s"
+
+
+def _one_feed(tmp_path, name: str, url: str, ingest: dict):
+    return config_from_mapping({"database": {"path": str(tmp_path / "t.db")}, "ingest": ingest,
+                                "feeds": [{"name": name, "url": url}]})  # fmt: skip
+
+
+def _recorded_next_poll(config, name: str) -> dt.datetime:
+    timeline = Timeline.open(config.database_path)
+    try:
+        return from_utc_text(feed_status(timeline.conn, name).next_poll)
+    finally:
+        timeline.close()
 
 
 def _job_moved(scheduler, feed_id: str, when) -> bool:
@@ -90,16 +101,12 @@ def test_after_a_poll_the_job_runs_when_the_recorded_next_poll_is_due(tmp_path, 
     skipped and a healthy feed was polled every other interval (seen with jitter_seconds = 0)."""
     with FeedServer() as server:
         server.serve_file("/rss", "ingest/sco_news.rss")
-        config = config_from_mapping({"database": {"path": str(tmp_path / "t.db")},
-                                      "ingest": {"interval_minutes": 1, "jitter_seconds": 0},
-                                      "feeds": [{"name": "good", "url": server.url("/rss")}]})  # fmt: skip
+        config = _one_feed(tmp_path, "good", server.url("/rss"), {"interval_minutes": 1, "jitter_seconds": 0})
         feed = config.feeds[0]
         scheduler = _paused_scheduler(config)
         try:
             poll_job(config, feed, scheduler)
-            timeline = Timeline.open(config.database_path)
-            next_poll = from_utc_text(feed_status(timeline.conn, "good").next_poll)
-            timeline.close()
+            next_poll = _recorded_next_poll(config, "good")
             assert _job_moved(scheduler, "poll:good", next_poll)
             with caplog.at_level(logging.INFO, logger="timeline.scheduler"):
                 poll_job(config, feed, scheduler)  # what the trigger did: a run just before the next poll
@@ -114,16 +121,12 @@ def test_after_a_poll_the_job_runs_when_the_recorded_next_poll_is_due(tmp_path, 
 
 def test_a_failing_feed_is_retried_when_its_backoff_says_not_on_the_interval(tmp_path):
     with FeedServer() as server:
-        config = config_from_mapping({"database": {"path": str(tmp_path / "t.db")},
-                                      "ingest": {"interval_minutes": 30, "jitter_seconds": 0},
-                                      "feeds": [{"name": "bad", "url": server.url("/missing")}]})  # fmt: skip
+        config = _one_feed(tmp_path, "bad", server.url("/missing"), {"interval_minutes": 30, "jitter_seconds": 0})
         scheduler = _paused_scheduler(config)
         try:
             before = dt.datetime.now(dt.timezone.utc)
             poll_job(config, config.feeds[0], scheduler)
-            timeline = Timeline.open(config.database_path)
-            due = from_utc_text(feed_status(timeline.conn, "bad").next_poll)
-            timeline.close()
+            due = _recorded_next_poll(config, "bad")
             assert _job_moved(scheduler, "poll:bad", due)
             run_at = scheduler.get_job("poll:bad").next_run_time
         finally:
@@ -133,15 +136,11 @@ def test_a_failing_feed_is_retried_when_its_backoff_says_not_on_the_interval(tmp
 
 def test_jitter_delays_the_followed_poll_by_at_most_jitter_seconds(tmp_path):
     with FeedServer() as server:
-        config = config_from_mapping({"database": {"path": str(tmp_path / "t.db")},
-                                      "ingest": {"interval_minutes": 30, "jitter_seconds": 120},
-                                      "feeds": [{"name": "bad", "url": server.url("/missing")}]})  # fmt: skip
+        config = _one_feed(tmp_path, "bad", server.url("/missing"), {"interval_minutes": 30, "jitter_seconds": 120})
         scheduler = _paused_scheduler(config)
         try:
             poll_job(config, config.feeds[0], scheduler)
-            timeline = Timeline.open(config.database_path)
-            due = from_utc_text(feed_status(timeline.conn, "bad").next_poll)
-            timeline.close()
+            due = _recorded_next_poll(config, "bad")
             deadline = time.monotonic() + 5  # moved from its own thread (see follow_next_poll)
             while not due <= scheduler.get_job("poll:bad").next_run_time <= due + dt.timedelta(seconds=120) \
                     and time.monotonic() < deadline:  # fmt: skip
@@ -159,9 +158,7 @@ def test_a_feed_another_process_is_polling_is_left_for_a_poll_s_length_not_a_sec
 
     with FeedServer() as server:
         server.serve_file("/rss", "ingest/sco_news.rss")
-        config = config_from_mapping({"database": {"path": str(tmp_path / "t.db")},
-                                      "ingest": {"timeout_seconds": 40, "jitter_seconds": 0},
-                                      "feeds": [{"name": "good", "url": server.url("/rss")}]})  # fmt: skip
+        config = _one_feed(tmp_path, "good", server.url("/rss"), {"timeout_seconds": 40, "jitter_seconds": 0})
         scheduler = _paused_scheduler(config)
         try:
             poll_job(config, config.feeds[0], scheduler)  # recorded: next poll in 30 min
