@@ -22,9 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from events import projections  # noqa: E402
 from events.facts import FACT_CORRECTED, FACT_RETRACTED, fact_recorded  # noqa: E402
-from events.ids import uuid7  # noqa: E402
-from events.model import NewEvent, StreamAppend  # noqa: E402
-from events.store import EventStore, connect  # noqa: E402
+from events.log.ids import uuid7  # noqa: E402
+from events.log.model import NewEvent, StreamAppend  # noqa: E402
+from events.log.store import EventStore, connect  # noqa: E402
 from timeline import create_app  # noqa: E402
 from timeline.feed import encode_cursor  # noqa: E402
 

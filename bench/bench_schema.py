@@ -25,9 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_store import RECORDED_AT, fact_event  # noqa: E402
-from events.ids import uuid7s  # noqa: E402
-from events.migrations import MIGRATIONS  # noqa: E402
-from events.store import _INSERT, _row  # noqa: E402
+from events.log.ids import uuid7s  # noqa: E402
+from events.log.migrations import MIGRATIONS  # noqa: E402
+from events.log.store import _INSERT, _row  # noqa: E402
 
 _LOG, _GUARD = MIGRATIONS[0], MIGRATIONS[4].split("-- The search index")[0]  # the log as migrated today
 _NO_INSERT_GUARD = "DROP TRIGGER events_refuse_replace; DROP TRIGGER events_refuse_replace_version;"

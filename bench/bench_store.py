@@ -26,9 +26,9 @@ from typing import Callable
 
 from events import projections
 from events.facts import fact_recorded
-from events.ids import uuid7
-from events.model import NewEvent, StreamAppend
-from events.store import _INSERT, EventStore, _row, canonical_json, connect
+from events.log.ids import uuid7
+from events.log.model import NewEvent, StreamAppend
+from events.log.store import _INSERT, EventStore, _row, canonical_json, connect
 
 RECORDED_AT = "2024-07-03T00:00:00.000000Z"
 Run = Callable[[int, int], None]  # appends the events [start, stop)

@@ -112,9 +112,9 @@ def ingest(count: int, seed: int) -> None:
     """The whole pipeline on mutated feeds: no poll may raise, and the log must verify."""
     import datetime as dt
 
-    from events.clock import FixedClock
+    from events.log.clock import FixedClock
     from events.service import Timeline
-    from events.store import EventStore, connect
+    from events.log.store import EventStore, connect
     from events.verify import verify
     from tests.feed_server import FeedServer, Route
     from timeline.config import config_from_mapping

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any, Protocol, Sequence
 
-from events.model import NewEvent
+from events.log.model import NewEvent
 
 ARTICLE_INGESTED = "ArticleIngested"
 ARTICLE_UPDATED = "ArticleUpdated"

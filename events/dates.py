@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from events.errors import InvalidDate
+from events.log.errors import InvalidDate
 
 
 class Precision(str, Enum):

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
-from events.clock import to_utc_text
+from events.log.clock import to_utc_text
 from events.dates import FuzzyDate, check_span, parse_optional, precision_of, sort_key_of
-from events.errors import FactRetracted, InvalidDate, UnknownFact, ValidationError
-from events.model import Event, NewEvent
+from events.log.errors import FactRetracted, InvalidDate, UnknownFact, ValidationError
+from events.log.model import Event, NewEvent
 
 FACT_RECORDED = "FactRecorded"
 FACT_CORRECTED = "FactCorrected"
@@ -155,7 +155,7 @@ def _clean_published(value: Any, field: str) -> str:
         raise ValidationError(f"{field} must be a date string", field)
     try:
         if "T" in value:
-            from events.clock import parse_instant
+            from events.log.clock import parse_instant
 
             return to_utc_text(parse_instant(value))
         return FuzzyDate.parse(value).iso()

@@ -8,12 +8,12 @@ import sqlite3
 from contextlib import contextmanager
 from typing import Callable, Iterator, Sequence
 
-from events.clock import to_utc_text
+from events.log.clock import to_utc_text
 from events.dates import precision_of, sort_key_of
 from events.facts import FACT_EVENT_TYPES, FACT_RECORDED, FactState, evolve_stream, upcast, utc_text
-from events.migrations import ALL_PROJECTION_INDEX_NAMES, ALL_PROJECTION_INDEXES, PROJECTION_TABLES, statements
-from events.model import Event
-from events.store import EventStore, canonical_json, loads_json, write_transaction
+from events.log.migrations import ALL_PROJECTION_INDEX_NAMES, ALL_PROJECTION_INDEXES, PROJECTION_TABLES, statements
+from events.log.model import Event
+from events.log.store import EventStore, canonical_json, loads_json, write_transaction
 
 CHECKPOINT = "main"
 BATCH = 5_000

@@ -18,9 +18,9 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol, Sequence
 
-from events.clock import parse_instant, to_utc_text
+from events.log.clock import parse_instant, to_utc_text
 from events.dates import FuzzyDate, parse_optional
-from events.errors import InvalidDate, TimelineError, ValidationError
+from events.log.errors import InvalidDate, TimelineError, ValidationError
 from events.facts import (
     FACT_CORRECTED,
     FACT_EVENT_TYPES,
@@ -32,11 +32,11 @@ from events.facts import (
     clean_text,
     fold,
 )
-from events.model import Event
+from events.log.model import Event
 from events.projections import checkpoint, state_from_row
 from events.search import TOKENIZE, fts_query, matcher
 from events.search import words as search_words
-from events.store import EVENT_COLUMNS, EventStore, event_from_row
+from events.log.store import EVENT_COLUMNS, EventStore, event_from_row
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -442,7 +442,7 @@ def _few_hits(conn: sqlite3.Connection, source: Source, match: str) -> bool:
 # The last sort key a fact may reach: its end date's, else its date's, 99 for
 # unknown parts (2024-07 -> 2024-07-99). `>= day` holds exactly when the fact's
 # last possible day is on or after that day. _SPAN_END is the expression the
-# facts_spans index is built on (events/migrations.py): keep them identical.
+# facts_spans index is built on (events/log/migrations.py): keep them identical.
 _END = "substr(COALESCE(f.end_date, f.date) || '-99-99', 1, 10)"
 _SPAN_END = "substr(f.end_date || '-99-99', 1, 10)"
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, Literal
 
 from events.dates import FuzzyDate, check_span
-from events.errors import InvalidDate
+from events.log.errors import InvalidDate
 
 Tense = Literal["past", "future"] | None
 

@@ -6,9 +6,9 @@ import json
 from importlib import resources
 
 from events.facts import fact_recorded, validate_fact
-from events.ids import stable_id
-from events.model import NewEvent, StreamAppend
-from events.store import EventStore
+from events.log.ids import stable_id
+from events.log.model import NewEvent, StreamAppend
+from events.log.store import EventStore
 
 
 def load_seed_file() -> dict:

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from events import projections
-from events.clock import Clock, utc_now
-from events.errors import UnknownFact
+from events.log.clock import Clock, utc_now
+from events.log.errors import UnknownFact
 from events.facts import (
     FactState,
     fact_corrected,
@@ -17,10 +17,10 @@ from events.facts import (
     fact_retracted,
     validate_fact,
 )
-from events.ids import uuid7
-from events.model import AppendResult, Event, NewEvent, StreamAppend
+from events.log.ids import uuid7
+from events.log.model import AppendResult, Event, NewEvent, StreamAppend
 from events.seeds import append_seeds
-from events.store import EventStore, connect
+from events.log.store import EventStore, connect
 
 
 @dataclass

@@ -14,9 +14,9 @@ import secrets
 import sqlite3
 from dataclasses import dataclass
 
-from events.errors import ValidationError
-from events.model import NewEvent, StreamAppend
-from events.store import EventStore
+from events.log.errors import ValidationError
+from events.log.model import NewEvent, StreamAppend
+from events.log.store import EventStore
 
 TOKEN_ISSUED = "TokenIssued"
 TOKEN_REVOKED = "TokenRevoked"

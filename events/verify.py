@@ -12,8 +12,8 @@ from sqlite_utils import Database
 
 from events import projections
 from events.dates import FuzzyDate
-from events.errors import InvalidDate
-from events.store import EventStore, connect
+from events.log.errors import InvalidDate
+from events.log.store import EventStore, connect
 
 # event type -> required payload keys and their types (None allowed where listed)
 _STR, _OPT_STR, _LIST, _DICT, _BOOL = (str,), (str, type(None)), (list,), (dict,), (bool,)

@@ -15,9 +15,9 @@ from typing import Callable
 
 import pytest
 
-from events.clock import FixedClock
+from events.log.clock import FixedClock
 from events.service import Timeline
-from events.store import EventStore, connect
+from events.log.store import EventStore, connect
 from timeline import create_app
 
 REPO = Path(__file__).resolve().parents[1]

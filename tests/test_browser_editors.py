@@ -13,7 +13,7 @@ import pytest
 
 from tests.needs import unavailable
 
-from events.clock import FixedClock
+from events.log.clock import FixedClock
 from tests.conftest import UTC, open_fast, start_server, stop_server
 from tests.test_browser import ARGS, CHROMIUM, shot
 

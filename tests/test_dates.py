@@ -3,7 +3,7 @@
 import pytest
 
 from events.dates import FuzzyDate, Precision, check_span, human_span
-from events.errors import InvalidDate
+from events.log.errors import InvalidDate
 
 
 @pytest.mark.parametrize(

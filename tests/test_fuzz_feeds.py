@@ -22,9 +22,9 @@ import pytest
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
-from events.clock import FixedClock
+from events.log.clock import FixedClock
 from events.service import Timeline
-from events.store import EventStore, connect
+from events.log.store import EventStore, connect
 from events.verify import verify
 from tests.deadline import within
 from tests.feed_server import FeedServer, Route

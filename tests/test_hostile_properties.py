@@ -21,14 +21,14 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from events import tagging
-from events.clock import FixedClock
+from events.log.clock import FixedClock
 from events.dates import FuzzyDate, Precision, check_span, human_span
-from events.errors import InvalidDate
+from events.log.errors import InvalidDate
 import events.extract as extract_module
 from events.extract import extract_facts, split_sentences
 from events.facts import validate_fact
 from events.service import Timeline
-from events.store import EventStore, connect
+from events.log.store import EventStore, connect
 from events.tagging import TaggingRules, classify
 from timeline import create_app
 from timeline.web_support import CSP

@@ -16,14 +16,14 @@ import lxml.html
 import pytest
 
 from events.articles import MAX_TEXT
-from events.clock import FixedClock
-from events.errors import ValidationError
+from events.log.clock import FixedClock
+from events.log.errors import ValidationError
 from events.extract import extract_facts
 from events.facts import MAX_SOURCES, MAX_SUMMARY, MAX_TAG, MAX_TAGS, MAX_TITLE, MAX_URL
 from events.gazetteer import entries
 from events.queries import MAX_QUERY_TEXT, MAX_TAG_FILTERS
 from events.service import Timeline
-from events.store import EventStore, connect
+from events.log.store import EventStore, connect
 from events.tagging import classify
 from events.verify import verify
 from tests.deadline import within

@@ -20,11 +20,11 @@ import lxml.etree
 import lxml.html
 import pytest
 
-from events.clock import FixedClock
-from events.errors import ValidationError
+from events.log.clock import FixedClock
+from events.log.errors import ValidationError
 from events.facts import clean_tags, clean_text
 from events.service import Timeline
-from events.store import EventStore, connect
+from events.log.store import EventStore, connect
 from events.verify import verify
 from tests.feed_server import FeedServer
 from timeline import create_app

@@ -9,11 +9,11 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from events.clock import FixedClock
+from events.log.clock import FixedClock
 from events.feed_status import feed_status
-from events.leases import take_lease
+from events.log.leases import take_lease
 from events.service import Timeline
-from events.store import EventStore, connect
+from events.log.store import EventStore, connect
 from tests.feed_server import DATA, FeedServer, Route
 from timeline.cli import cli
 from timeline.config import config_from_mapping

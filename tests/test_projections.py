@@ -8,12 +8,12 @@ import gc
 import pytest
 
 from events import projections
-from events.clock import FixedClock
+from events.log.clock import FixedClock
 from events.facts import evolve, evolve_stream, fact_corrected, fact_recorded, fact_retracted, fact_source_added
-from events.errors import UnknownFact
-from events.model import Event
+from events.log.errors import UnknownFact
+from events.log.model import Event
 from events.service import Timeline
-from events.store import EventStore, connect
+from events.log.store import EventStore, connect
 
 T0 = dt.datetime(2024, 7, 3, 12, 0, tzinfo=dt.timezone.utc)
 

@@ -13,16 +13,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from events.store import read_transaction
+from events.log.store import read_transaction
 from events import queries
-from events.clock import FixedClock, to_utc_text
+from events.log.clock import FixedClock, to_utc_text
 from events.dates import FuzzyDate, check_span, parse_optional
-from events.errors import InvalidDate
+from events.log.errors import InvalidDate
 from events.facts import fold
 from events.queries import BadParameter, Cursor, Filters, TimelineQuery
 from events.search import spellings, stem
 from events.service import Timeline
-from events.store import EventStore, connect
+from events.log.store import EventStore, connect
 
 UTC = dt.timezone.utc
 T0 = dt.datetime(2024, 1, 1, tzinfo=UTC)

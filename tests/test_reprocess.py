@@ -8,10 +8,10 @@ import pytest
 from click.testing import CliRunner
 
 import timeline.reextract as reextract_module
-from events.clock import FixedClock
+from events.log.clock import FixedClock
 from events.extract import ExtractedFact
 from events.service import Timeline
-from events.store import EventStore, connect
+from events.log.store import EventStore, connect
 from tests.feed_server import FeedServer
 from tests.needs import shared_path
 from timeline.cli import cli

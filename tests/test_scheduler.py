@@ -8,7 +8,7 @@ import time
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from events.clock import from_utc_text, to_utc_text
+from events.log.clock import from_utc_text, to_utc_text
 from events.feed_status import feed_status
 from events.service import Timeline
 from tests.feed_server import FeedServer
@@ -154,7 +154,7 @@ def test_jitter_delays_the_followed_poll_by_at_most_jitter_seconds(tmp_path):
 def test_a_feed_another_process_is_polling_is_left_for_a_poll_s_length_not_a_second(tmp_path):
     """Its recorded next poll is the old one, in the past: followed, the job ran again every second
     until the other process committed (found in review)."""
-    from events.leases import take_lease
+    from events.log.leases import take_lease
 
     with FeedServer() as server:
         server.serve_file("/rss", "ingest/sco_news.rss")

@@ -9,11 +9,11 @@ import uuid
 
 import pytest
 
-from events.clock import FixedClock, to_utc_text
-from events.errors import ConcurrencyConflict, TimelineError
-from events.migrations import SCHEMA_VERSION
-from events.model import NewEvent, StreamAppend
-from events.store import EventStore, connect, write_transaction
+from events.log.clock import FixedClock, to_utc_text
+from events.log.errors import ConcurrencyConflict, TimelineError
+from events.log.migrations import SCHEMA_VERSION
+from events.log.model import NewEvent, StreamAppend
+from events.log.store import EventStore, connect, write_transaction
 
 T0 = dt.datetime(2024, 7, 3, 12, 0, tzinfo=dt.timezone.utc)
 
@@ -84,7 +84,7 @@ def test_event_ids_are_time_ordered_uuid7(store):
 
 def test_a_batch_of_ids_keeps_order_across_a_counter_overflow(monkeypatch):
     """uuid7s reserves a run of ids at once; the ids after it, single or batched, still sort after it."""
-    from events import ids as id_module
+    from events.log import ids as id_module
 
     monkeypatch.setattr(id_module, "_last_ms", 2**46)  # far in the future: the clock cannot pass it
     monkeypatch.setattr(id_module, "_counter", 0xFF0)  # the next 15 ids fit in this millisecond
@@ -287,7 +287,7 @@ def test_migrations_are_idempotent(db_path):
 
 def test_the_idempotency_lookup_uses_its_index_not_a_scan(store):
     """A scan here made every keyed append O(log size): ingest slowed as the log grew."""
-    from events.store import FIRST_OF_BATCH
+    from events.log.store import FIRST_OF_BATCH
 
     plan = " ".join(str(row) for row in store.conn.execute(f"EXPLAIN QUERY PLAN {FIRST_OF_BATCH}", ("k",)))
     assert "USING INDEX events_idempotency" in plan and "SCAN" not in plan
@@ -330,7 +330,7 @@ def test_a_failed_commit_rolls_back_instead_of_leaving_the_transaction_open(tmp_
 def test_an_append_inside_a_callers_transaction_is_still_all_or_nothing(store, monkeypatch, rows_per_statement):
     """Ingest appends inside its poll's transaction: a refused append must leave none of its rows, and the
     transaction must go on."""
-    import events.store as store_module
+    import events.log.store as store_module
 
     monkeypatch.setattr(store_module, "MAX_ROWS_PER_STATEMENT", rows_per_statement)
     with write_transaction(store.conn):
@@ -345,7 +345,7 @@ def test_an_append_inside_a_callers_transaction_is_still_all_or_nothing(store, m
 
 
 def test_an_append_longer_than_one_statement_keeps_consecutive_positions(store, monkeypatch):
-    import events.store as store_module
+    import events.log.store as store_module
 
     monkeypatch.setattr(store_module, "MAX_ROWS_PER_STATEMENT", 3)
     recorded = store.append([StreamAppend(f"s{i}", (ev(i), ev(i)), 0) for i in range(4)]).events

@@ -11,10 +11,10 @@ import pytest
 
 from events import projections
 from events.backup import export_to, import_from
-from events.clock import FixedClock
-from events.errors import ConcurrencyConflict, FactRetracted, ImportRefused, UnknownFact, ValidationError
+from events.log.clock import FixedClock
+from events.log.errors import ConcurrencyConflict, FactRetracted, ImportRefused, UnknownFact, ValidationError
 from events.service import Timeline
-from events.store import EventStore, connect
+from events.log.store import EventStore, connect
 
 T0 = dt.datetime(2024, 7, 3, 9, 30, tzinfo=dt.timezone.utc)
 FACT = {"date": "2022-09-15", "end_date": "2022-09-16", "title": "SCO summit in Samarkand",

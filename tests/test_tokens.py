@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from events.errors import ValidationError
+from events.log.errors import ValidationError
 from events.service import Timeline
 from events.tokens import authenticate, issue_token, list_tokens, revoke_token
 from timeline.cli import cli

@@ -596,7 +596,7 @@ def test_the_feeds_page_shows_each_configured_feed_and_how_its_polls_went(tmp_pa
     """Real polls against a local server: one feed fine, one answering 500, one moved, one never polled,
     and one polled before but since removed from the configuration."""
     from events.service import Timeline
-    from events.store import EventStore, connect
+    from events.log.store import EventStore, connect
     from tests.feed_server import FeedServer, Route
     from timeline import create_app
     from timeline.config import config_from_mapping
@@ -651,7 +651,7 @@ def test_the_feeds_page_shows_each_configured_feed_and_how_its_polls_went(tmp_pa
 def test_the_feeds_page_escapes_what_a_feed_sent_and_follows_the_log(tmp_path, clock):
     from events import articles as art
     from events.service import Timeline
-    from events.store import EventStore, connect
+    from events.log.store import EventStore, connect
     from timeline import create_app
 
     db_path = tmp_path / "t.db"

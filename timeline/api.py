@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, request
 
 from events import queries
-from events.errors import UnknownFact
+from events.log.errors import UnknownFact
 from events.queries import BadParameter, fact_dict, history_dict
 from timeline.db import get_timeline
 from timeline.web import moment_text, read_page

@@ -15,7 +15,7 @@ import click
 
 from events import projections
 from events.backup import export_to, import_from
-from events.errors import TimelineError
+from events.log.errors import TimelineError
 from events.service import Timeline
 from timeline.config import Config, ConfigError, load_config
 

@@ -9,7 +9,7 @@ from typing import Any, Iterable, Mapping
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, HiddenField, PasswordField, StringField, TextAreaField
 
-from events.errors import ValidationError
+from events.log.errors import ValidationError
 from events.facts import (
     CORRECTABLE,
     MAX_SOURCES,

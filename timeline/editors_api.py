@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request, url_for
 
 from events import queries
-from events.errors import ConcurrencyConflict, ValidationError
+from events.log.errors import ConcurrencyConflict, ValidationError
 from events.facts import CORRECTABLE, FactState, validate_fact
 from events.queries import fact_dict, history_dict
 from events.service import Timeline

@@ -14,7 +14,7 @@ from flask_wtf.csrf import CSRFError
 from wtforms import FieldList, FormField
 
 from events import queries
-from events.errors import ConcurrencyConflict, FactRetracted, ValidationError
+from events.log.errors import ConcurrencyConflict, FactRetracted, ValidationError
 from events.facts import CORRECTABLE, MAX_SOURCES, FactState
 from timeline.auth import actor, client_address, current_editor, limiter, sign_in, sign_out
 from timeline.db import get_timeline

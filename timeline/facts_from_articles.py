@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator, Sequence
 
 from events.articles import publisher_day
-from events.clock import from_utc_text
+from events.log.clock import from_utc_text
 from events.dates import precision_of, sort_key_of
 from events.extract import ExtractedFact, extract_facts, same_fact
 from events.facts import (
@@ -27,9 +27,9 @@ from events.facts import (
     fact_source_added,
     validate_fact,
 )
-from events.ids import uuid7
-from events.model import NewEvent, StreamAppend
-from events.store import EventStore, loads_json
+from events.log.ids import uuid7
+from events.log.model import NewEvent, StreamAppend
+from events.log.store import EventStore, loads_json
 
 REEXTRACTED = "re-extraction with the current rules no longer finds this fact"
 FEED_CHANGED = "its article's feed changed the text, which no longer states this fact"

@@ -19,9 +19,9 @@ from markupsafe import Markup
 from werkzeug.http import is_resource_modified
 
 from events import feed_queries
-from events.clock import from_utc_text, to_utc_text
+from events.log.clock import from_utc_text, to_utc_text
 from events.dates import FuzzyDate, human_span
-from events.errors import InvalidDate, ValidationError
+from events.log.errors import InvalidDate, ValidationError
 from events.facts import (
     CORRECTABLE,
     FACT_RETRACTED,
@@ -34,8 +34,8 @@ from events.facts import (
 )
 from events.queries import BadParameter, query_text
 from events.feed_queries import Change, FeedFilter, FeedWindow
-from events.ids import stable_id
-from events.store import read_transaction
+from events.log.ids import stable_id
+from events.log.store import read_transaction
 from events.search import MAX_TERMS, fts_query
 from timeline.db import get_timeline
 

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from events import articles as art
-from events.clock import Clock, to_utc_text, utc_now
-from events.errors import ConcurrencyConflict, TimelineError
+from events.log.clock import Clock, to_utc_text, utc_now
+from events.log.errors import ConcurrencyConflict, TimelineError
 from events.feed_status import feed_status, seen_article
-from events.leases import holder_name, release_lease, take_lease
-from events.model import Event, StreamAppend
+from events.log.leases import holder_name, release_lease, take_lease
+from events.log.model import Event, StreamAppend
 from events.service import Timeline
-from events.store import write_transaction
+from events.log.store import write_transaction
 from events.tagging import TaggingRules, classify
 from timeline.config import Config, Feed
 from timeline.facts_from_articles import (

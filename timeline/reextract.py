@@ -8,7 +8,7 @@ from events import articles as art
 from events.extract import extract_facts
 from events.facts import FACT_RECORDED, FACT_SOURCE_ADDED
 from events.service import Timeline
-from events.store import write_transaction
+from events.log.store import write_transaction
 from timeline.facts_from_articles import FactFinder, facts_stated, restate_facts
 
 ACTOR = "reextract"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from events import articles as art
 from events.extract import extract_facts
 from events.facts import FACT_RECORDED, fact_retracted
-from events.model import NewEvent, StreamAppend
+from events.log.model import NewEvent, StreamAppend
 from events.service import Timeline
 from events.tagging import TaggingRules, classify
 from timeline.config import Config

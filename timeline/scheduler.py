@@ -12,7 +12,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import STATE_STOPPED, BaseScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from events.clock import from_utc_text, to_utc_text
+from events.log.clock import from_utc_text, to_utc_text
 from events.feed_status import feed_status
 from events.service import Timeline
 from timeline.config import Config, Feed

@@ -15,16 +15,16 @@ from urllib.parse import quote, urlencode
 from flask import Blueprint, current_app, make_response, render_template, request, send_from_directory, url_for
 from markupsafe import Markup, escape
 
-from events.store import read_transaction
+from events.log.store import read_transaction
 from events import queries
-from events.clock import from_utc_text
+from events.log.clock import from_utc_text
 from events.dates import FuzzyDate, human_span
-from events.errors import TimelineError, UnknownFact
+from events.log.errors import TimelineError, UnknownFact
 from events.facts import FactState
 from events.feed_status import FeedStatus, LastPoll, all_feed_status, last_poll
 from events.queries import AsOf, BadParameter, Filters, Listed, Page, Summary, TimelineQuery
 from events.service import Timeline
-from events.store import EventStore, connect
+from events.log.store import EventStore, connect
 from timeline.db import get_timeline
 from timeline.web_support import error_response, wants_json
 

@@ -6,7 +6,7 @@ import json
 
 from flask import Flask, Response, jsonify, render_template, request
 
-from events.errors import ConcurrencyConflict, FactRetracted, UnknownFact, ValidationError
+from events.log.errors import ConcurrencyConflict, FactRetracted, UnknownFact, ValidationError
 
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "

@@ -10,11 +10,11 @@ from typing import Iterator, Sequence
 
 import orjson
 
-from events.clock import Clock, from_utc_text, to_utc_text, utc_now
-from events.errors import ConcurrencyConflict, TimelineError
-from events.ids import uuid7s
-from events.migrations import migrate, refuse_newer_schema
-from events.model import AppendResult, Event, NewEvent, StreamAppend
+from events.log.clock import Clock, from_utc_text, to_utc_text, utc_now
+from events.log.errors import ConcurrencyConflict, TimelineError
+from events.log.ids import uuid7s
+from events.log.migrations import migrate, refuse_newer_schema
+from events.log.model import AppendResult, Event, NewEvent, StreamAppend
 
 BUSY_TIMEOUT_MS = 30_000
 # The columns of an event row, in the order event_from_row reads them (queries that join events use both).

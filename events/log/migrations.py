@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from events.errors import SchemaTooNew
+from events.log.errors import SchemaTooNew
 
 _EVENT_LOG = """
 -- The log. position is the global order of recording: AUTOINCREMENT so a

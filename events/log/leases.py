@@ -7,8 +7,8 @@ import os
 import socket
 import sqlite3
 
-from events.clock import to_utc_text
-from events.store import write_transaction
+from events.log.clock import to_utc_text
+from events.log.store import write_transaction
 
 
 def take_lease(conn: sqlite3.Connection, feed: str, holder: str, now: dt.datetime, ttl: dt.timedelta) -> bool:
