@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Callable
 
 from events import projections
-from events.facts import fact_recorded
+from events.domain.fact import fact_recorded
 from events.log.ids import uuid7
 from events.log.model import NewEvent, StreamAppend
 from events.log.store import _INSERT, EventStore, _row, canonical_json, connect

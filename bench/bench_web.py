@@ -28,10 +28,10 @@ sys.path.insert(0, str(REPO))
 
 from events import projections  # noqa: E402
 from events.log.clock import FixedClock  # noqa: E402
-from events.facts import fact_recorded  # noqa: E402
+from events.domain.fact import fact_recorded  # noqa: E402
 from events.log.ids import uuid7  # noqa: E402
 from events.log.model import NewEvent, StreamAppend  # noqa: E402
-from events.seeds import append_seeds  # noqa: E402
+from events.domain.seeds import append_seeds  # noqa: E402
 from events.log.store import EventStore, connect  # noqa: E402
 
 UTC = dt.timezone.utc

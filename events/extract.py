@@ -7,7 +7,7 @@ import functools
 import re
 from dataclasses import asdict, dataclass, replace
 
-from events.dates import FuzzyDate, human_span, parse_optional
+from events.domain.dates import FuzzyDate, human_span, parse_optional
 from events.gazetteer import kind_of, tags_for
 from events.relative_dates import DateMention, bounds_between, clause_bounds, find_dates, opening_tense, tense_markers
 

@@ -6,7 +6,7 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
-from events.facts import FACT_CORRECTED, FACT_RETRACTED, FACT_SOURCE_ADDED, FactState
+from events.domain.fact import FACT_CORRECTED, FACT_RETRACTED, FACT_SOURCE_ADDED, FactState
 from events.projections import load_states
 
 PAGE_SIZE = 50

@@ -9,8 +9,8 @@ from contextlib import contextmanager
 from typing import Callable, Iterator, Sequence
 
 from events.log.clock import to_utc_text
-from events.dates import precision_of, sort_key_of
-from events.facts import FACT_EVENT_TYPES, FACT_RECORDED, FactState, evolve_stream, upcast, utc_text
+from events.domain.dates import precision_of, sort_key_of
+from events.domain.fact import FACT_EVENT_TYPES, FACT_RECORDED, FactState, evolve_stream, upcast, utc_text
 from events.log.migrations import ALL_PROJECTION_INDEX_NAMES, ALL_PROJECTION_INDEXES, PROJECTION_TABLES, statements
 from events.log.model import Event
 from events.log.store import EventStore, canonical_json, loads_json, write_transaction

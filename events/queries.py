@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol, Sequence
 
 from events.log.clock import parse_instant, to_utc_text
-from events.dates import FuzzyDate, parse_optional
+from events.domain.dates import FuzzyDate, parse_optional
 from events.log.errors import InvalidDate, TimelineError, ValidationError
-from events.facts import (
+from events.domain.fact import (
     FACT_CORRECTED,
     FACT_EVENT_TYPES,
     FACT_RECORDED,

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable, Literal
 
-from events.dates import FuzzyDate, check_span
+from events.domain.dates import FuzzyDate, check_span
 from events.log.errors import InvalidDate
 
 Tense = Literal["past", "future"] | None

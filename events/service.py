@@ -10,7 +10,7 @@ from typing import Any, Mapping, Sequence
 from events import projections
 from events.log.clock import Clock, utc_now
 from events.log.errors import UnknownFact
-from events.facts import (
+from events.domain.fact import (
     FactState,
     fact_corrected,
     fact_recorded,
@@ -19,7 +19,7 @@ from events.facts import (
 )
 from events.log.ids import uuid7
 from events.log.model import AppendResult, Event, NewEvent, StreamAppend
-from events.seeds import append_seeds
+from events.domain.seeds import append_seeds
 from events.log.store import EventStore, connect
 
 

@@ -11,25 +11,9 @@ from typing import Any, Iterator
 from sqlite_utils import Database
 
 from events import projections
-from events.dates import FuzzyDate
-from events.log.errors import InvalidDate
+from events.domain.registry import EVENT_TYPES
 from events.log.store import EventStore, connect
 
-# event type -> required payload keys and their types (None allowed where listed)
-_STR, _OPT_STR, _LIST, _DICT, _BOOL = (str,), (str, type(None)), (list,), (dict,), (bool,)
-PAYLOADS: dict[str, dict[str, tuple[type, ...]]] = {
-    "FactRecorded": {"fact_id": _STR, "date": _STR, "end_date": _OPT_STR, "title": _STR, "summary": _STR,
-                     "tags": _LIST, "sources": _LIST, "origin": _STR},
-    "FactCorrected": {"changes": _DICT, "previous": _DICT, "reason": _STR},
-    "FactRetracted": {"reason": _STR},
-    "FactSourceAdded": {"source": _DICT},
-    "ArticleIngested": {"key": _STR, "title": _STR, "published": _STR, "content_hash": _STR},
-    "ArticleUpdated": {"key": _STR, "title": _STR, "published": _STR, "content_hash": _STR},
-    "ArticleRelevanceChanged": {"key": _STR, "keep": _BOOL, "reason": _STR},
-    "FeedPolled": {"feed": _STR, "polled_at": _STR, "ok": _BOOL},
-    "TokenIssued": {"name": _STR, "token_id": _STR, "hash": _STR},
-    "TokenRevoked": {"name": _STR, "token_id": _STR},
-}  # fmt: skip
 # facts_fts is checked on its own: it reads its text from facts, so a dump of it only repeats facts.
 COMPARED_TABLES = ("facts", "fact_tags", "articles", "feed_status", "tokens", "projection_checkpoints")
 
@@ -60,19 +44,10 @@ def log_problems(conn: sqlite3.Connection) -> Iterator[str]:
 
 
 def payload_problems(kind: str, payload_text: str) -> list[str]:
-    shape = PAYLOADS.get(kind)
-    if shape is None:
+    event_type = EVENT_TYPES.get(kind)
+    if event_type is None:
         return [f"unknown event type {kind!r}"]
-    payload: Any = json.loads(payload_text)
-    out = [f"{key} missing or not {'/'.join(t.__name__ for t in types)}"
-           for key, types in shape.items() if not isinstance(payload.get(key, ...), types)]  # fmt: skip
-    for key in ("date", "end_date"):
-        if kind == "FactRecorded" and isinstance(payload.get(key), str):
-            try:
-                FuzzyDate.parse(payload[key])
-            except InvalidDate as error:
-                out.append(f"{key}: {error}")
-    return out
+    return event_type.problems(json.loads(payload_text))
 
 
 def _projection_problems(store: EventStore) -> list[str]:

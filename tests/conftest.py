@@ -94,7 +94,7 @@ def editor_client(editor_app):
 @pytest.fixture
 def issue_token_for(timeline: Timeline) -> Callable[[str], str]:
     """Issue an editor's token, as `timeline token create NAME` does; returns the token text."""
-    from events.tokens import issue_token
+    from events.domain.token import issue_token
 
     def issue(name: str = "ann") -> str:
         token = issue_token(timeline.store, name)

@@ -148,7 +148,7 @@ def test_a_chart_bar_opens_its_period(page, live_server):
 
 def test_the_feeds_page_fits_a_phone(page, live_server):
     """A failing feed with a long URL and a long error: every word stays on screen, nothing scrolls sideways."""
-    from events import articles as art
+    from events.domain import source_feed
     from events.service import Timeline
 
     long_url = "https://news.example.org/" + "very-long-path-segment/" * 12 + "rss.xml"
@@ -160,7 +160,7 @@ def test_the_feeds_page_fits_a_phone(page, live_server):
     timeline = Timeline.open(live_server.db_path)
     try:
         if "long-feed" not in {row[0] for row in timeline.conn.execute("SELECT feed FROM feed_status")}:
-            timeline.store.append_to(art.feed_stream("long-feed"), [art.feed_polled(payload, "feed:long-feed")])
+            timeline.store.append_to(source_feed.feed_stream("long-feed"), [source_feed.feed_polled(payload, "feed:long-feed")])
             timeline.catch_up()
     finally:
         timeline.close()

@@ -26,7 +26,7 @@ ATOM = {"a": "http://www.w3.org/2005/Atom"}
 @pytest.fixture(scope="module")
 def editors_server(tmp_path_factory):
     """`timeline serve` over the seed facts, with a token for ann and no configured secret key."""
-    from events.tokens import issue_token
+    from events.domain.token import issue_token
 
     tmp = tmp_path_factory.mktemp("editors")
     db_path = tmp / "editors.db"

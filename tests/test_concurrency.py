@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from events.service import Timeline
-from events.tokens import issue_token
+from events.domain.token import issue_token
 from events.verify import verify
 from tests.conftest import REPO, LiveServer, _wait_for_health, free_port, stop_server
 from tests.feed_server import FeedServer

@@ -2,7 +2,7 @@
 
 import pytest
 
-from events.dates import FuzzyDate, Precision, check_span, human_span
+from events.domain.dates import FuzzyDate, Precision, check_span, human_span
 from events.log.errors import InvalidDate
 
 
@@ -79,7 +79,7 @@ def test_days_in_a_month_are_what_the_calendar_says_in_every_year():
     """FuzzyDate checks days against a table of month lengths instead of calendar.monthrange."""
     import calendar
 
-    from events.dates import _days_in
+    from events.domain.dates import _days_in
 
     assert all(_days_in(year, month) == calendar.monthrange(year, month)[1]
                for year in range(1, 10000) for month in range(1, 13))  # fmt: skip

@@ -7,7 +7,7 @@ import json
 import lxml.etree
 import pytest
 
-from events.tokens import revoke_token
+from events.domain.token import revoke_token
 
 GOOD = {"date": "2024-07-04", "title": "SCO summit opens in Astana", "summary": "Leaders meet.",
         "tags": ["Summit", "kazakhstan"],

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import lxml.html
 import pytest
 
-from events.tokens import revoke_token
+from events.domain.token import revoke_token
 from tests.conftest import app_config
 from timeline.auth import stored_secret_key
 from timeline import create_app

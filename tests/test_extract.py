@@ -14,7 +14,7 @@ from tests.needs import shared_path
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from events.dates import FuzzyDate
+from events.domain.dates import FuzzyDate
 from events.relative_dates import MAX_MENTIONS
 import events.extract as extract_module
 from events.extract import (

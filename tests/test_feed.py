@@ -19,11 +19,11 @@ from lxml import etree
 from events import feed_queries, projections
 from events.backup import export_to, import_from
 from events.log.clock import FixedClock
-from events.facts import fact_recorded
+from events.domain.fact import fact_recorded
 from events.log.ids import stable_id
 from events.log.model import NewEvent, StreamAppend
 from events.search import fts_query
-from events.seeds import load_seed_file
+from events.domain.seeds import load_seed_file
 from events.service import Timeline
 from events.log.store import EventStore, connect
 from timeline import create_app

@@ -22,11 +22,11 @@ from hypothesis import strategies as st
 
 from events import tagging
 from events.log.clock import FixedClock
-from events.dates import FuzzyDate, Precision, check_span, human_span
+from events.domain.dates import FuzzyDate, Precision, check_span, human_span
 from events.log.errors import InvalidDate
 import events.extract as extract_module
 from events.extract import extract_facts, split_sentences
-from events.facts import validate_fact
+from events.domain.fact import validate_fact
 from events.service import Timeline
 from events.log.store import EventStore, connect
 from events.tagging import TaggingRules, classify
@@ -336,7 +336,7 @@ def write_site(tmp_path_factory):
     timeline = Timeline(EventStore(connect(path), FixedClock(dt.datetime(2024, 1, 10, 9, tzinfo=UTC),
                                                              dt.timedelta(seconds=1))))  # fmt: skip
     timeline.init()
-    from events.tokens import issue_token
+    from events.domain.token import issue_token
 
     timeline.catch_up()
     token = issue_token(timeline.store, "fuzz")

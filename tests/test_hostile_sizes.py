@@ -15,11 +15,11 @@ from xml.sax.saxutils import escape
 import lxml.html
 import pytest
 
-from events.articles import MAX_TEXT
+from events.domain.article import MAX_TEXT
 from events.log.clock import FixedClock
 from events.log.errors import ValidationError
 from events.extract import extract_facts
-from events.facts import MAX_SOURCES, MAX_SUMMARY, MAX_TAG, MAX_TAGS, MAX_TITLE, MAX_URL
+from events.domain.fact import MAX_SOURCES, MAX_SUMMARY, MAX_TAG, MAX_TAGS, MAX_TITLE, MAX_URL
 from events.gazetteer import entries
 from events.queries import MAX_QUERY_TEXT, MAX_TAG_FILTERS
 from events.service import Timeline
@@ -198,7 +198,7 @@ def api(tmp_path_factory):
     if not any(r.rule == "/api/events" and "POST" in r.methods for r in app.url_map.iter_rules()):
         pytest.skip("POST /api/events does not exist yet (editor write routes)")
     timeline = Timeline(EventStore(connect(path), FixedClock(NOW, dt.timedelta(seconds=1))))
-    from events.tokens import issue_token
+    from events.domain.token import issue_token
 
     timeline.catch_up()
     token = issue_token(timeline.store, "fuzz")

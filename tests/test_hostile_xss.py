@@ -22,7 +22,7 @@ import pytest
 
 from events.log.clock import FixedClock
 from events.log.errors import ValidationError
-from events.facts import clean_tags, clean_text
+from events.domain.fact import clean_tags, clean_text
 from events.service import Timeline
 from events.log.store import EventStore, connect
 from events.verify import verify
@@ -288,7 +288,7 @@ def site(tmp_path_factory) -> Site:
     site = Site(tmp_path_factory.mktemp("xss") / "t.db")
     token = None
     if _route_exists(site.app, "/api/events", "POST"):
-        from events.tokens import issue_token
+        from events.domain.token import issue_token
 
         site.timeline.catch_up()
         token, site.via_api = issue_token(site.timeline.store, "fuzz"), True
@@ -381,7 +381,7 @@ def test_editor_forms_show_payloads_as_text(site):
     if not _route_exists(site.app, "/events/<fact_id>/correct", "GET") or not site.via_api:
         pytest.skip("no editor forms yet")
     client = site.app.test_client()
-    from events.tokens import issue_token
+    from events.domain.token import issue_token
 
     token = issue_token(site.timeline.store, "xss-forms")
     site.timeline.catch_up()

@@ -9,7 +9,7 @@ import pytest
 
 from events import projections
 from events.log.clock import FixedClock
-from events.facts import evolve, evolve_stream, fact_corrected, fact_recorded, fact_retracted, fact_source_added
+from events.domain.fact import evolve, evolve_stream, fact_corrected, fact_recorded, fact_retracted, fact_source_added
 from events.log.errors import UnknownFact
 from events.log.model import Event
 from events.service import Timeline

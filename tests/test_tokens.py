@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from events.log.errors import ValidationError
 from events.service import Timeline
-from events.tokens import authenticate, issue_token, list_tokens, revoke_token
+from events.domain.token import authenticate, issue_token, list_tokens, revoke_token
 from timeline.cli import cli
 
 

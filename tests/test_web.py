@@ -649,7 +649,7 @@ def test_the_feeds_page_shows_each_configured_feed_and_how_its_polls_went(tmp_pa
 
 
 def test_the_feeds_page_escapes_what_a_feed_sent_and_follows_the_log(tmp_path, clock):
-    from events import articles as art
+    from events.domain import source_feed
     from events.service import Timeline
     from events.log.store import EventStore, connect
     from timeline import create_app
@@ -664,7 +664,7 @@ def test_the_feeds_page_escapes_what_a_feed_sent_and_follows_the_log(tmp_path, c
                "status": 502, "error": hostile, "not_modified": False, "etag": None, "last_modified": None,
                "moved_to": "javascript:alert(1)", "next_poll": "2024-01-10T09:05:00.000000Z", "items_seen": 0,
                "items_kept": 0, "problems": [], "item_errors": []}  # fmt: skip
-    timeline.store.append_to(art.feed_stream("x"), [art.feed_polled(payload, "feed:x")])
+    timeline.store.append_to(source_feed.feed_stream("x"), [source_feed.feed_polled(payload, "feed:x")])
     timeline.catch_up()
     text = client.get("/feeds").get_data(as_text=True)  # the log moved: not the page cached before
     doc = parse(text)
@@ -676,7 +676,7 @@ def test_the_feeds_page_escapes_what_a_feed_sent_and_follows_the_log(tmp_path, c
 def test_a_fact_says_how_many_sources_back_it_and_the_timeline_lists_the_first_three(client, make_fact, timeline):
     """Issue 6: reports of one fact become its sources, and the fact shows how many there are.
     A fact cited by hundreds of articles must not list them all on the timeline."""
-    from events.facts import fact_source_added
+    from events.domain.fact import fact_source_added
 
     many = make_fact(title="Reported by five outlets")
     for i in range(2, 6):

@@ -17,7 +17,7 @@ from flask import Flask, current_app, g, has_request_context, jsonify, request, 
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 
-from events.tokens import active_token, authenticate
+from events.domain.token import active_token, authenticate
 from timeline.config import Config, ConfigError
 from timeline.db import get_timeline
 

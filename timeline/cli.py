@@ -348,7 +348,7 @@ def token() -> None:
 @_fail_cleanly
 def token_create(ctx: click.Context, name: str) -> None:
     """Print a new token for editor NAME, once; only its scrypt hash is stored."""
-    from events.tokens import issue_token
+    from events.domain.token import issue_token
 
     timeline = _open(ctx)
     secret = issue_token(timeline.store, name)
@@ -362,7 +362,7 @@ def token_create(ctx: click.Context, name: str) -> None:
 @_fail_cleanly
 def token_list(ctx: click.Context) -> None:
     """Every token name with when it was issued and revoked."""
-    from events.tokens import list_tokens
+    from events.domain.token import list_tokens
 
     for info in list_tokens(_open(ctx, existing=True).conn):
         state = "active" if info.active else f"revoked {info.revoked_at}"
@@ -375,7 +375,7 @@ def token_list(ctx: click.Context) -> None:
 @_fail_cleanly
 def token_revoke(ctx: click.Context, name: str) -> None:
     """Revoke editor NAME's active token."""
-    from events.tokens import revoke_token
+    from events.domain.token import revoke_token
 
     timeline = _open(ctx, existing=True)
     revoke_token(timeline.store, name)

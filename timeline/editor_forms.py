@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, HiddenField, PasswordField, StringField, TextAreaField
 
 from events.log.errors import ValidationError
-from events.facts import (
+from events.domain.fact import (
     CORRECTABLE,
     MAX_SOURCES,
     MAX_SUMMARY,

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, jsonify, request, url_for
 
 from events import queries
 from events.log.errors import ConcurrencyConflict, ValidationError
-from events.facts import CORRECTABLE, FactState, validate_fact
+from events.domain.fact import CORRECTABLE, FactState, validate_fact
 from events.queries import fact_dict, history_dict
 from events.service import Timeline
 from timeline import openapi

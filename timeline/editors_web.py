@@ -15,7 +15,7 @@ from wtforms import FieldList, FormField
 
 from events import queries
 from events.log.errors import ConcurrencyConflict, FactRetracted, ValidationError
-from events.facts import CORRECTABLE, MAX_SOURCES, FactState
+from events.domain.fact import CORRECTABLE, MAX_SOURCES, FactState
 from timeline.auth import actor, client_address, current_editor, limiter, sign_in, sign_out
 from timeline.db import get_timeline
 from timeline.editor_forms import (

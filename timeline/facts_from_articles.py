@@ -8,11 +8,11 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Sequence
 
-from events.articles import publisher_day
+from events.domain.article import publisher_day
 from events.log.clock import from_utc_text
-from events.dates import precision_of, sort_key_of
+from events.domain.dates import precision_of, sort_key_of
 from events.extract import ExtractedFact, extract_facts, same_fact
-from events.facts import (
+from events.domain.fact import (
     MAX_SUMMARY,
     MAX_TAGS,
     MAX_TITLE,

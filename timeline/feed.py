@@ -20,9 +20,9 @@ from werkzeug.http import is_resource_modified
 
 from events import feed_queries
 from events.log.clock import from_utc_text, to_utc_text
-from events.dates import FuzzyDate, human_span
+from events.domain.dates import FuzzyDate, human_span
 from events.log.errors import InvalidDate, ValidationError
-from events.facts import (
+from events.domain.fact import (
     CORRECTABLE,
     FACT_RETRACTED,
     FACT_SOURCE_ADDED,

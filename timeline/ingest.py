@@ -7,7 +7,8 @@ import urllib.parse
 from dataclasses import dataclass, field
 from typing import Callable
 
-from events import articles as art
+from events.domain import article as art
+from events.domain import source_feed
 from events.log.clock import Clock, to_utc_text, utc_now
 from events.log.errors import ConcurrencyConflict, TimelineError
 from events.feed_status import feed_status, seen_article
@@ -212,7 +213,7 @@ class Ingestor:
             "items_seen": report.new, "items_kept": report.kept, "problems": report.problems[:20],
             "item_errors": report.errors[:20] if streak == 0 else [],
         }  # fmt: skip
-        polled = self.timeline.store.append_to(art.feed_stream(feed.name), [art.feed_polled(payload, f"feed:{feed.name}")])
+        polled = self.timeline.store.append_to(source_feed.feed_stream(feed.name), [source_feed.feed_polled(payload, f"feed:{feed.name}")])
         self.unprojected.extend(polled.events)
         self.timeline.catch_up(self.unprojected)  # once per poll: the finder remembered this poll's facts meanwhile
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from events.facts import CORRECTABLE, MAX_SOURCES, MAX_SUMMARY, MAX_TAG, MAX_TAGS, MAX_TITLE, MAX_URL
+from events.domain.fact import CORRECTABLE, MAX_SOURCES, MAX_SUMMARY, MAX_TAG, MAX_TAGS, MAX_TITLE, MAX_URL
 from events.queries import MAX_PAGE_SIZE, MAX_QUERY_TEXT, MAX_TAG_FILTERS
 
 FUZZY_DATE = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"

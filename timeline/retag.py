@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from events import articles as art
+from events.domain import article as art
 from events.extract import extract_facts
-from events.facts import FACT_RECORDED, fact_retracted
+from events.domain.fact import FACT_RECORDED, fact_retracted
 from events.log.model import NewEvent, StreamAppend
 from events.service import Timeline
 from events.tagging import TaggingRules, classify

@@ -18,9 +18,9 @@ from markupsafe import Markup, escape
 from events.log.store import read_transaction
 from events import queries
 from events.log.clock import from_utc_text
-from events.dates import FuzzyDate, human_span
+from events.domain.dates import FuzzyDate, human_span
 from events.log.errors import TimelineError, UnknownFact
-from events.facts import FactState
+from events.domain.fact import FactState
 from events.feed_status import FeedStatus, LastPoll, all_feed_status, last_poll
 from events.queries import AsOf, BadParameter, Filters, Listed, Page, Summary, TimelineQuery
 from events.service import Timeline

@@ -15,6 +15,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from events.log.errors import ValidationError
+from events.domain.event_types import STR, EventType
 from events.log.model import NewEvent, StreamAppend
 from events.log.store import EventStore
 
@@ -109,3 +110,9 @@ def authenticate(conn: sqlite3.Connection, token: str | None) -> str | None:
         hash_secret(secret)  # spend the same time, so timing does not tell known ids apart
         return None
     return row[0] if secret_matches(secret, row[1]) else None
+
+
+EVENT_TYPES = (
+    EventType(TOKEN_ISSUED, {"name": STR, "token_id": STR, "hash": STR}),
+    EventType(TOKEN_REVOKED, {"name": STR, "token_id": STR}),
+)

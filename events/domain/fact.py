@@ -11,8 +11,9 @@ from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from events.log.clock import to_utc_text
-from events.dates import FuzzyDate, check_span, parse_optional, precision_of, sort_key_of
+from events.domain.dates import FuzzyDate, check_span, parse_optional, precision_of, sort_key_of
 from events.log.errors import FactRetracted, InvalidDate, UnknownFact, ValidationError
+from events.domain.event_types import DICT, LIST, OPT_STR, STR, EventType
 from events.log.model import Event, NewEvent
 
 FACT_RECORDED = "FactRecorded"
@@ -331,3 +332,27 @@ def fold(events: Iterable[Event]) -> dict[str, FactState]:
         if event.type in FACT_EVENT_TYPES:
             states[event.stream_id] = evolve(states.get(event.stream_id), event)
     return states
+
+
+def _recorded_date_problems(payload: dict[str, Any]) -> list[str]:
+    out = []
+    for key in ("date", "end_date"):
+        if isinstance(payload.get(key), str):
+            try:
+                FuzzyDate.parse(payload[key])
+            except InvalidDate as error:
+                out.append(f"{key}: {error}")
+    return out
+
+
+EVENT_TYPES = (
+    EventType(
+        FACT_RECORDED,
+        {"fact_id": STR, "date": STR, "end_date": OPT_STR, "title": STR, "summary": STR, "tags": LIST,
+         "sources": LIST, "origin": STR},
+        _recorded_date_problems,
+    ),  # fmt: skip
+    EventType(FACT_CORRECTED, {"changes": DICT, "previous": DICT, "reason": STR}),
+    EventType(FACT_RETRACTED, {"reason": STR}),
+    EventType(FACT_SOURCE_ADDED, {"source": DICT}),
+)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from importlib import resources
 
-from events.facts import fact_recorded, validate_fact
+from events.domain.fact import fact_recorded, validate_fact
 from events.log.ids import stable_id
 from events.log.model import NewEvent, StreamAppend
 from events.log.store import EventStore

@@ -1,16 +1,16 @@
-"""Articles from feeds and feed polls as events: dedupe keys, payloads, stream ids."""
+"""Articles from source feeds as events: dedupe keys, payloads, stream ids."""
 
 from __future__ import annotations
 
 import hashlib
 from typing import Any, Protocol, Sequence
 
+from events.domain.event_types import BOOL, STR, EventType
 from events.log.model import NewEvent
 
 ARTICLE_INGESTED = "ArticleIngested"
 ARTICLE_UPDATED = "ArticleUpdated"
 ARTICLE_RELEVANCE_CHANGED = "ArticleRelevanceChanged"
-FEED_POLLED = "FeedPolled"
 MAX_TEXT = 100_000
 
 
@@ -45,10 +45,6 @@ def article_key(item: ArticleLike, published_iso: str | None) -> str:
 
 def article_stream(key: str) -> str:
     return f"article-{_sha(key)[:32]}"
-
-
-def feed_stream(feed_name: str) -> str:
-    return f"feed-{feed_name}"
 
 
 def article_text(item: ArticleLike) -> str:
@@ -97,9 +93,13 @@ def article_updated(payload: dict[str, Any], actor: str) -> NewEvent:
     return NewEvent(ARTICLE_UPDATED, payload, {"actor": actor})
 
 
-def feed_polled(payload: dict[str, Any], actor: str) -> NewEvent:
-    return NewEvent(FEED_POLLED, payload, {"actor": actor})
-
-
 def relevance_changed(key: str, keep: bool, reason: str, actor: str) -> NewEvent:
     return NewEvent(ARTICLE_RELEVANCE_CHANGED, {"key": key, "keep": keep, "reason": reason}, {"actor": actor})
+
+
+_ARTICLE = {"key": STR, "title": STR, "published": STR, "content_hash": STR}
+EVENT_TYPES = (
+    EventType(ARTICLE_INGESTED, _ARTICLE),
+    EventType(ARTICLE_UPDATED, _ARTICLE),
+    EventType(ARTICLE_RELEVANCE_CHANGED, {"key": STR, "keep": BOOL, "reason": STR}),
+)
