@@ -32,9 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from events.service import Timeline  # noqa: E402
 from tests.feed_server import FeedServer, Route  # noqa: E402
-from events.extract import ExtractedFact  # noqa: E402
+from events.pipeline.extract import ExtractedFact  # noqa: E402
 from timeline.config import config_from_mapping  # noqa: E402
-from timeline.facts_from_articles import FactFinder  # noqa: E402
+from events.pipeline.matching import FactFinder  # noqa: E402
 from timeline.fetch import Fetcher, FetchLimits  # noqa: E402
 from timeline.ingest import Ingestor  # noqa: E402
 
@@ -146,7 +146,7 @@ def timed_sqlite():
 def budget(server: FeedServer, paths: list[str], bodies: list[bytes], folder: Path,
            feedparser_seconds: float) -> list[str]:  # fmt: skip
     """Where the pipeline's time goes, per item, against the 0.5 target's budget: the lines to print."""
-    from events.extract import extract_facts
+    from events.pipeline.extract import extract_facts
     from timeline.feedparse import parse_feed
 
     fetched_at = dt.datetime.now(dt.timezone.utc)

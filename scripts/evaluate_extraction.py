@@ -25,7 +25,7 @@ GOLD_DIR = ROOT / "tests" / "data" / "extraction"
 SEEDS_DIR = ROOT.parent / "shared" / "seeds"
 sys.path.insert(0, str(ROOT))
 
-from events.extract import ExtractedFact, extract_facts, split_sentences  # noqa: E402
+from events.pipeline.extract import ExtractedFact, extract_facts, split_sentences  # noqa: E402
 
 RECALL_TARGET, PRECISION_TARGET = 0.9, 0.95
 

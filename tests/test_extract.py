@@ -15,9 +15,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from events.domain.dates import FuzzyDate
-from events.relative_dates import MAX_MENTIONS
-import events.extract as extract_module
-from events.extract import (
+from events.pipeline.relative_dates import MAX_MENTIONS
+import events.pipeline.extract as extract_module
+from events.pipeline.extract import (
     MAX_SENTENCE_CHARS,
     ExtractedFact,
     extract_facts,
@@ -442,7 +442,7 @@ def test_extraction_meets_the_targets_on_every_gold_file(path):
 
 def test_the_lowercase_cues_know_every_letter_ignorecase_matches_with_an_ascii_one():
     """A sentence is judged by its lowercase form only when it holds none of these (relative_dates._ODD_CASE)."""
-    from events.relative_dates import _ODD_CASE
+    from events.pipeline.relative_dates import _ODD_CASE
 
     beyond_ascii = "".join(map(chr, range(128, 0x110000)))
     odd = {c for letter in "abcdefghijklmnopqrstuvwxyz" for c in re.findall(letter, beyond_ascii, re.IGNORECASE)}
@@ -481,7 +481,7 @@ def _nearest(markers, low, high, span):
 @example(words=["they", "met", ",", "will", "sign"], at=3)  # the clause decides: future
 @example(words=["they", "met", ",", "and", "will", "sign"], at=3)  # neither is in the clause: past
 def test_tense_at_gives_what_reading_its_clause_first_gives(words, at):
-    from events.relative_dates import clause_bounds, tense_at, tense_markers
+    from events.pipeline.relative_dates import clause_bounds, tense_at, tense_markers
 
     sentence = " ".join(words[:at] + ["15 May"] + words[at:])
     start = sentence.index("15 May")
@@ -495,8 +495,8 @@ def test_tense_at_gives_what_reading_its_clause_first_gives(words, at):
 @settings(max_examples=300, deadline=None)
 @given(words=SALAD, spaces=st.sampled_from(["", " ", "  "]))
 def test_a_part_starts_with_its_verb_as_reading_all_its_words_says(words, spaces):
-    from events.extract import _ADVERBS, _starts_with_verb
-    from events.relative_dates import opening_tense, tense_markers
+    from events.pipeline.extract import _ADVERBS, _starts_with_verb
+    from events.pipeline.relative_dates import opening_tense, tense_markers
 
     part = spaces + " ".join(words)
     markers = tense_markers(part)
@@ -509,7 +509,7 @@ def test_a_part_starts_with_its_verb_as_reading_all_its_words_says(words, spaces
 @settings(max_examples=300, deadline=None)
 @given(pieces=st.lists(st.sampled_from(list("aSs'’.-09 xyzK\n") + ["the", "is", "news", "class"]), max_size=30))
 def test_keywords_are_the_stems_of_the_words_less_stopwords(pieces):
-    from events.extract import _STOPWORDS, keywords
+    from events.pipeline.extract import _STOPWORDS, keywords
 
     text = "".join(pieces)
     words = re.findall(r"[a-z0-9][a-z0-9'’.-]*[a-z0-9]|[a-z0-9]", text.lower())

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from events.gazetteer import KINDS, entries, kind_of, tags_for
+from events.pipeline.gazetteer import KINDS, entries, kind_of, tags_for
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -90,7 +90,7 @@ def test_no_text_no_tags():
 
 def test_the_longest_alias_wins_when_a_lowercase_and_a_capitalised_alias_share_a_start():
     """The prefix tree alone took "x" in "X Y" when the aliases were x, xyzwvu and "X Y" (review)."""
-    from events.gazetteer import Entry, _matcher
+    from events.pipeline.gazetteer import Entry, _matcher
 
     matcher = _matcher((Entry("a", "theme", ("x",)), Entry("b", "theme", ("xyzwvu",)),
                         Entry("c", "theme", ("X Y",))))  # fmt: skip
@@ -105,7 +105,7 @@ def test_the_longest_alias_wins_when_a_lowercase_and_a_capitalised_alias_share_a
 )
 def test_the_word_start_check_after_the_first_character_finds_what_the_check_before_it_finds(text):
     """The names' finder checks the word start one character in, so the regex engine can skip to capitals."""
-    from events.gazetteer import _alias_tokens, _matchers, _trie_pattern
+    from events.pipeline.gazetteer import _alias_tokens, _matchers, _trie_pattern
 
     names = _matchers()[0]
     plain = re.compile(rf"(?<!\w)(?:{_trie_pattern([_alias_tokens(a) for a in names.slugs])})(?!\w)")
@@ -120,7 +120,7 @@ def test_the_word_start_check_after_the_first_character_finds_what_the_check_bef
 )
 def test_names_without_an_ambiguous_start_are_found_as_the_search_loop_finds_them(text):
     """found() takes findall's answer when no start needs the longest-first re-match."""
-    from events.gazetteer import _matchers
+    from events.pipeline.gazetteer import _matchers
 
     names = _matchers()[0]
     assert not names.ambiguous_starts

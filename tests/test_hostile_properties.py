@@ -20,16 +20,16 @@ import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from events import tagging
+from events.pipeline import tagging
 from events.log.clock import FixedClock
 from events.domain.dates import FuzzyDate, Precision, check_span, human_span
 from events.log.errors import InvalidDate
-import events.extract as extract_module
-from events.extract import extract_facts, split_sentences
+import events.pipeline.extract as extract_module
+from events.pipeline.extract import extract_facts, split_sentences
 from events.domain.fact import validate_fact
 from events.service import Timeline
 from events.log.store import EventStore, connect
-from events.tagging import TaggingRules, classify
+from events.pipeline.tagging import TaggingRules, classify
 from timeline import create_app
 from timeline.web_support import CSP
 

@@ -18,13 +18,13 @@ import pytest
 from events.domain.article import MAX_TEXT
 from events.log.clock import FixedClock
 from events.log.errors import ValidationError
-from events.extract import extract_facts
+from events.pipeline.extract import extract_facts
 from events.domain.fact import MAX_SOURCES, MAX_SUMMARY, MAX_TAG, MAX_TAGS, MAX_TITLE, MAX_URL
-from events.gazetteer import entries
+from events.pipeline.gazetteer import entries
 from events.queries import MAX_QUERY_TEXT, MAX_TAG_FILTERS
 from events.service import Timeline
 from events.log.store import EventStore, connect
-from events.tagging import classify
+from events.pipeline.tagging import classify
 from events.verify import verify
 from tests.deadline import within
 from tests.feed_server import FeedServer, Route

@@ -18,7 +18,7 @@ from tests.feed_server import DATA, FeedServer, Route
 from timeline.cli import cli
 from timeline.config import config_from_mapping
 from timeline.fetch import Fetcher, FetchLimits
-from timeline.facts_from_articles import FEED_CHANGED, Existing, FactFinder
+from events.pipeline.matching import FEED_CHANGED, Existing, FactFinder
 from timeline.ingest import Ingestor, backoff
 
 NOW = dt.datetime(2024, 5, 23, 12, 0, tzinfo=dt.timezone.utc)
@@ -165,7 +165,7 @@ def test_a_poll_projects_its_events_from_memory_and_they_equal_a_rebuild(server,
 def test_the_finder_reads_candidates_as_the_extractor_sees_recorded_facts(server, timeline, db_path, clock):
     """FactFinder reads a narrow row per candidate (no sources); it must equal as_extracted of the full state."""
     from events.projections import load_states
-    from timeline.facts_from_articles import _CANDIDATES, _candidate, as_extracted
+    from events.pipeline.matching import _CANDIDATES, _candidate, as_extracted
 
     server.serve_file("/rss", "ingest/sco_news.rss")
     config = make_config(db_path, server, {"steppe": "/rss"})
@@ -211,7 +211,7 @@ def test_a_poll_interrupted_midway_leaves_nothing_behind_for_the_next(server, ti
 def test_a_failed_item_leaves_no_remembered_fact_for_the_next_item(server, timeline, db_path, clock, monkeypatch):
     """Item 1 fails after its first fact was built; item 2 states that same fact. It must become a new fact,
     not a source added to a fact that was never recorded (that failed the whole poll, every time)."""
-    import timeline.facts_from_articles as facts_module
+    import events.pipeline.matching as facts_module
 
     def item(n: int, text: str) -> str:
         return (f"<item><title>SCO news {n}</title><link>http://example.org/n/{n}</link><guid>g-{n}</guid>"
@@ -794,7 +794,7 @@ def test_a_fact_retracted_by_a_correction_is_no_candidate_for_the_next_item(serv
 def test_a_failed_correction_puts_back_the_fact_it_had_withdrawn(server, timeline, db_path, clock, monkeypatch):
     """The correction's retraction was built (its fact withdrawn from the finder) and then the item
     failed: the fact stays live, so the next item stating it must cite it, not record a duplicate."""
-    import timeline.facts_from_articles as facts_module
+    import events.pipeline.matching as facts_module
     from events.verify import verify
 
     ing, config, _ = first_poll(server, timeline, db_path, clock, item_xml("Belarus joined the bloc in 2024."))

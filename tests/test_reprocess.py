@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 import timeline.reextract as reextract_module
 from events.log.clock import FixedClock
-from events.extract import ExtractedFact
+from events.pipeline.extract import ExtractedFact
 from events.service import Timeline
 from events.log.store import EventStore, connect
 from tests.feed_server import FeedServer

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from events.tagging import DEFAULT_RULES, TaggingRules, Verdict, classify
+from events.pipeline.tagging import DEFAULT_RULES, TaggingRules, Verdict, classify
 
 CORPUS = json.loads((Path(__file__).parent / "data" / "tagging" / "corpus.json").read_text("utf-8"))
 

@@ -296,7 +296,7 @@ def extract(file: str, published: str, title: str | None, as_json: bool) -> None
     """Print the dated facts an article's text states (for editors and evaluation)."""
     import datetime as dt
 
-    from events.extract import extract_facts, facts_as_json, format_facts
+    from events.pipeline.extract import extract_facts, facts_as_json, format_facts
 
     try:
         day = dt.date.fromisoformat(published)

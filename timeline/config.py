@@ -162,7 +162,7 @@ def _feeds(table: Any, where: str) -> tuple[Feed, ...]:
 
 
 def _tagging(table: Any, where: str) -> dict[str, Any]:
-    from events.tagging import TaggingRules
+    from events.pipeline.tagging import TaggingRules
 
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: [tagging] must be a table")

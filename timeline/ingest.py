@@ -16,9 +16,9 @@ from events.log.leases import holder_name, release_lease, take_lease
 from events.log.model import Event, StreamAppend
 from events.service import Timeline
 from events.log.store import write_transaction
-from events.tagging import TaggingRules, classify
+from events.pipeline.tagging import TaggingRules, classify
 from timeline.config import Config, Feed
-from timeline.facts_from_articles import (
+from events.pipeline.matching import (
     FEED_CHANGED,
     FactFinder,
     Restated,

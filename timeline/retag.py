@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from events.domain import article as art
-from events.extract import extract_facts
+from events.pipeline.extract import extract_facts
 from events.domain.fact import FACT_RECORDED, fact_retracted
 from events.log.model import NewEvent, StreamAppend
 from events.service import Timeline
-from events.tagging import TaggingRules, classify
+from events.pipeline.tagging import TaggingRules, classify
 from timeline.config import Config
-from timeline.facts_from_articles import RETAGGED, FactFinder, facts_stated, machine_made_alone, restate_facts
+from events.pipeline.matching import RETAGGED, FactFinder, facts_stated, machine_made_alone, restate_facts
 
 ACTOR = "retag"
 

@@ -8,8 +8,8 @@ import re
 from dataclasses import asdict, dataclass, replace
 
 from events.domain.dates import FuzzyDate, human_span, parse_optional
-from events.gazetteer import kind_of, tags_for
-from events.relative_dates import DateMention, bounds_between, clause_bounds, find_dates, opening_tense, tense_markers
+from events.pipeline.gazetteer import kind_of, tags_for
+from events.pipeline.relative_dates import DateMention, bounds_between, clause_bounds, find_dates, opening_tense, tense_markers
 
 TITLE_LIMIT = 120
 # Prose sentences run to a few hundred characters. Anything longer is a list, a

@@ -11,7 +11,7 @@ from typing import Callable, Iterator, Sequence
 from events.domain.article import publisher_day
 from events.log.clock import from_utc_text
 from events.domain.dates import precision_of, sort_key_of
-from events.extract import ExtractedFact, extract_facts, same_fact
+from events.pipeline.extract import ExtractedFact, extract_facts, same_fact
 from events.domain.fact import (
     MAX_SUMMARY,
     MAX_TAGS,
