@@ -24,7 +24,7 @@ import uuid
 from pathlib import Path
 from typing import Callable
 
-from events import projections
+from events.read import projections
 from events.domain.fact import fact_recorded
 from events.log.ids import uuid7
 from events.log.model import NewEvent, StreamAppend

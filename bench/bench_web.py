@@ -63,7 +63,7 @@ def build(path: Path, size: int, rng: random.Random) -> None:
         store.append(batch)
     projections.rebuild(store)
     # Edits after the rebuild, through catch_up: rebuild's fresh batches lose a fact
-    # whose later event falls in a later batch (reported; events/projections.py).
+    # whose later event falls in a later batch (reported; events/read/projections.py).
     store.append(_edits(rng, ids))
     projections.catch_up(store)
     store.conn.execute("PRAGMA optimize")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import IO, Iterator
 
-from events import projections
+from events.read import projections
 from events.log.clock import from_utc_text, to_utc_text
 from events.log.errors import ImportRefused, TimelineError
 from events.log.migrations import SCHEMA_VERSION

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from events import projections
+from events.read import projections
 from events.log.clock import Clock, utc_now
 from events.log.errors import UnknownFact
 from events.domain.fact import (

@@ -10,7 +10,7 @@ from typing import Any, Iterator
 
 from sqlite_utils import Database
 
-from events import projections
+from events.read import projections
 from events.domain.registry import EVENT_TYPES
 from events.log.store import EventStore, connect
 

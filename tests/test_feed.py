@@ -16,13 +16,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from events import feed_queries, projections
+from events.read import atom as feed_queries
+from events.read import projections
 from events.backup import export_to, import_from
 from events.log.clock import FixedClock
 from events.domain.fact import fact_recorded
 from events.log.ids import stable_id
 from events.log.model import NewEvent, StreamAppend
-from events.search import fts_query
+from events.read.search import fts_query
 from events.domain.seeds import load_seed_file
 from events.service import Timeline
 from events.log.store import EventStore, connect

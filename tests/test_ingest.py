@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from events.log.clock import FixedClock
-from events.feed_status import feed_status
+from events.read.source_feeds import feed_status
 from events.log.leases import take_lease
 from events.service import Timeline
 from events.log.store import EventStore, connect
@@ -164,7 +164,7 @@ def test_a_poll_projects_its_events_from_memory_and_they_equal_a_rebuild(server,
 
 def test_the_finder_reads_candidates_as_the_extractor_sees_recorded_facts(server, timeline, db_path, clock):
     """FactFinder reads a narrow row per candidate (no sources); it must equal as_extracted of the full state."""
-    from events.projections import load_states
+    from events.read.projections import load_states
     from events.pipeline.matching import _CANDIDATES, _candidate, as_extracted
 
     server.serve_file("/rss", "ingest/sco_news.rss")
@@ -263,7 +263,7 @@ def test_a_malformed_feed_keeps_the_entries_that_parse(server, timeline, db_path
     polled = events_of(timeline, "FeedPolled")[-1]
     assert polled.payload["ok"] and polled.payload["problems"]
     # recorded, and now shown: /feeds and `timeline feeds` said plainly "OK" (found in review)
-    from events.feed_status import last_poll
+    from events.read.source_feeds import last_poll
 
     assert last_poll(timeline.conn, "broken").problems == tuple(polled.payload["problems"])
     conf = db_path.parent / "broken.toml"

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from events import projections
+from events.read import projections
 from events.log.migrations import MIGRATIONS, SCHEMA_VERSION, statements
 from events.service import Timeline
 from events.log.store import EventStore, connect
@@ -93,7 +93,7 @@ def _fts_sql(conn) -> str:
 
 def test_a_schema_7_database_gets_the_stemming_index_and_keeps_it_through_a_rebuild(tmp_path, monkeypatch):
     """Migration 8: the search index is made again with the porter stemmer, from the facts already there."""
-    from events import queries
+    from events.read import queries
     from events.log import migrations
 
     path = tmp_path / "old.db"

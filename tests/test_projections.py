@@ -7,7 +7,7 @@ import gc
 
 import pytest
 
-from events import projections
+from events.read import projections
 from events.log.clock import FixedClock
 from events.domain.fact import evolve, evolve_stream, fact_corrected, fact_recorded, fact_retracted, fact_source_added
 from events.log.errors import UnknownFact

@@ -14,13 +14,13 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
 from events.log.store import read_transaction
-from events import queries
+from events.read import queries
 from events.log.clock import FixedClock, to_utc_text
 from events.domain.dates import FuzzyDate, check_span, parse_optional
 from events.log.errors import InvalidDate
 from events.domain.fact import fold
-from events.queries import BadParameter, Cursor, Filters, TimelineQuery
-from events.search import spellings, stem
+from events.read.queries import BadParameter, Cursor, Filters, TimelineQuery
+from events.read.search import spellings, stem
 from events.service import Timeline
 from events.log.store import EventStore, connect
 

@@ -9,7 +9,7 @@ import time
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from events.log.clock import from_utc_text, to_utc_text
-from events.feed_status import feed_status
+from events.read.source_feeds import feed_status
 from events.service import Timeline
 from tests.feed_server import FeedServer
 from timeline.config import config_from_mapping

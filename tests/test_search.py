@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from events import queries
-from events.queries import Filters, TimelineQuery
-from events.search import MAX_TERMS, TOKENIZE, fts_query, spellings, stem
+from events.read import queries
+from events.read.queries import Filters, TimelineQuery
+from events.read.search import MAX_TERMS, TOKENIZE, fts_query, spellings, stem
 
 
 def found(timeline, q: str, sources=queries.LIVE) -> set[str]:

@@ -9,7 +9,7 @@ import sqlite3
 
 import pytest
 
-from events import projections
+from events.read import projections
 from events.backup import export_to, import_from
 from events.log.clock import FixedClock
 from events.log.errors import ConcurrencyConflict, FactRetracted, ImportRefused, UnknownFact, ValidationError

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from events import queries
+from events.read import queries
 from events.log.errors import UnknownFact
-from events.queries import BadParameter, fact_dict, history_dict
+from events.read.queries import BadParameter, fact_dict, history_dict
 from timeline.db import get_timeline
 from timeline.web import moment_text, read_page
 from timeline.web_support import error_response

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from events import projections
+from events.read import projections
 from events.backup import export_to, import_from
 from events.log.errors import TimelineError
 from events.service import Timeline
@@ -238,7 +238,7 @@ def _chosen_feeds(config: Config, names: tuple[str, ...]):
 @_fail_cleanly
 def feeds(ctx: click.Context) -> None:
     """List every configured feed with its health."""
-    from events.feed_status import all_feed_status, last_poll
+    from events.read.source_feeds import all_feed_status, last_poll
 
     config = _config(ctx)
     conn = _open(ctx, existing=True).conn

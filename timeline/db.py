@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, g
 
-from events import projections
+from events.read import projections
 from events.service import Timeline
 
 

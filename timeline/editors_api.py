@@ -8,10 +8,10 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
-from events import queries
+from events.read import queries
 from events.log.errors import ConcurrencyConflict, ValidationError
 from events.domain.fact import CORRECTABLE, FactState, validate_fact
-from events.queries import fact_dict, history_dict
+from events.read.queries import fact_dict, history_dict
 from events.service import Timeline
 from timeline import openapi
 from timeline.auth import actor, csrf, token_required

@@ -13,7 +13,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from wtforms import FieldList, FormField
 
-from events import queries
+from events.read import queries
 from events.log.errors import ConcurrencyConflict, FactRetracted, ValidationError
 from events.domain.fact import CORRECTABLE, MAX_SOURCES, FactState
 from timeline.auth import actor, client_address, current_editor, limiter, sign_in, sign_out

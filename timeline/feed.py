@@ -18,7 +18,7 @@ from jinja2 import Environment, StrictUndefined, Template
 from markupsafe import Markup
 from werkzeug.http import is_resource_modified
 
-from events import feed_queries
+from events.read import atom as feed_queries
 from events.log.clock import from_utc_text, to_utc_text
 from events.domain.dates import FuzzyDate, human_span
 from events.log.errors import InvalidDate, ValidationError
@@ -32,11 +32,11 @@ from events.domain.fact import (
     clean_tags,
     clean_url,
 )
-from events.queries import BadParameter, query_text
-from events.feed_queries import Change, FeedFilter, FeedWindow
+from events.read.queries import BadParameter, query_text
+from events.read.atom import Change, FeedFilter, FeedWindow
 from events.log.ids import stable_id
 from events.log.store import read_transaction
-from events.search import MAX_TERMS, fts_query
+from events.read.search import MAX_TERMS, fts_query
 from timeline.db import get_timeline
 
 bp = Blueprint("feed", __name__)

@@ -11,7 +11,7 @@ from events.domain import article as art
 from events.domain import source_feed
 from events.log.clock import Clock, to_utc_text, utc_now
 from events.log.errors import ConcurrencyConflict, TimelineError
-from events.feed_status import feed_status, seen_article
+from events.read.source_feeds import feed_status, seen_article
 from events.log.leases import holder_name, release_lease, take_lease
 from events.log.model import Event, StreamAppend
 from events.service import Timeline

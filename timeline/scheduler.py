@@ -13,7 +13,7 @@ from apscheduler.schedulers.base import STATE_STOPPED, BaseScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from events.log.clock import from_utc_text, to_utc_text
-from events.feed_status import feed_status
+from events.read.source_feeds import feed_status
 from events.service import Timeline
 from timeline.config import Config, Feed
 from timeline.fetch import Fetcher, FetchLimits, USER_AGENT

@@ -16,13 +16,13 @@ from flask import Blueprint, current_app, make_response, render_template, reques
 from markupsafe import Markup, escape
 
 from events.log.store import read_transaction
-from events import queries
+from events.read import queries
 from events.log.clock import from_utc_text
 from events.domain.dates import FuzzyDate, human_span
 from events.log.errors import TimelineError, UnknownFact
 from events.domain.fact import FactState
-from events.feed_status import FeedStatus, LastPoll, all_feed_status, last_poll
-from events.queries import AsOf, BadParameter, Filters, Listed, Page, Summary, TimelineQuery
+from events.read.source_feeds import FeedStatus, LastPoll, all_feed_status, last_poll
+from events.read.queries import AsOf, BadParameter, Filters, Listed, Page, Summary, TimelineQuery
 from events.service import Timeline
 from events.log.store import EventStore, connect
 from timeline.db import get_timeline

@@ -233,7 +233,7 @@ CREATE INDEX facts_spans ON facts (retracted, substr(end_date || '-99-99', 1, 10
 # searches summit*). The index is built again from facts in one pass, as
 # _GUARD_AND_SEARCH did; the table keeps its columns and its content options,
 # so projections and rebuild use it unchanged. The as_of view's temp table must
-# use the same tokenizer (events/search.py TOKENIZE).
+# use the same tokenizer (events/read/search.py TOKENIZE).
 _STEMMED_SEARCH = """
 DROP TABLE facts_fts;
 CREATE VIRTUAL TABLE facts_fts USING fts5 (

@@ -7,7 +7,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from events.domain.fact import FACT_CORRECTED, FACT_RETRACTED, FACT_SOURCE_ADDED, FactState
-from events.projections import load_states
+from events.read.projections import load_states
 
 PAGE_SIZE = 50
 HISTORY_LIMIT = 10

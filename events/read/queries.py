@@ -33,9 +33,9 @@ from events.domain.fact import (
     fold,
 )
 from events.log.model import Event
-from events.projections import checkpoint, state_from_row
-from events.search import TOKENIZE, fts_query, matcher
-from events.search import words as search_words
+from events.read.projections import checkpoint, state_from_row
+from events.read.search import TOKENIZE, fts_query, matcher
+from events.read.search import words as search_words
 from events.log.store import EVENT_COLUMNS, EventStore, event_from_row
 
 PAGE_SIZE = 50
