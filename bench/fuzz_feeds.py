@@ -14,7 +14,7 @@ as NNNNNN-<kind>.xml with a .txt beside it naming the seed fixture and the
 mutations, then the run goes on.
 It prints the inputs tried, the outcomes, and the time per input (median, p99,
 max). With --ingest N, it also polls N mutated feeds through a local HTTP
-server into a fresh database and runs events.verify on the log.
+server into a fresh database and runs events.admin.verify on the log.
 """
 
 from __future__ import annotations
@@ -115,7 +115,7 @@ def ingest(count: int, seed: int) -> None:
     from events.log.clock import FixedClock
     from events.service import Timeline
     from events.log.store import EventStore, connect
-    from events.verify import verify
+    from events.admin.verify import verify
     from tests.feed_server import FeedServer, Route
     from timeline.config import config_from_mapping
     from timeline.fetch import Fetcher, FetchLimits

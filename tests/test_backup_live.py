@@ -7,9 +7,9 @@ import json
 import multiprocessing
 import time
 
-from events.backup import export_to, import_from
+from events.admin.backup import export_to, import_from
 from events.service import Timeline
-from events.verify import verify
+from events.admin.verify import verify
 
 
 def _writer(path: str, stop, started) -> None:

@@ -20,7 +20,7 @@ import pytest
 
 from events.service import Timeline
 from events.domain.token import issue_token
-from events.verify import verify
+from events.admin.verify import verify
 from tests.conftest import REPO, LiveServer, _wait_for_health, free_port, stop_server
 from tests.feed_server import FeedServer
 

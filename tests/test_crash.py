@@ -19,7 +19,7 @@ import datetime as dt
 import pytest
 
 from events.service import Timeline
-from events.verify import verify
+from events.admin.verify import verify
 from tests.feed_server import FeedServer, Route
 
 KILLS = 50

@@ -18,7 +18,7 @@ from lxml import etree
 
 from events.read import atom as feed_queries
 from events.read import projections
-from events.backup import export_to, import_from
+from events.admin.backup import export_to, import_from
 from events.log.clock import FixedClock
 from events.domain.fact import fact_recorded
 from events.log.ids import stable_id

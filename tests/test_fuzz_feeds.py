@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from events.log.clock import FixedClock
 from events.service import Timeline
 from events.log.store import EventStore, connect
-from events.verify import verify
+from events.admin.verify import verify
 from tests.deadline import within
 from tests.feed_server import FeedServer, Route
 from timeline import create_app

@@ -25,7 +25,7 @@ from events.read.queries import MAX_QUERY_TEXT, MAX_TAG_FILTERS
 from events.service import Timeline
 from events.log.store import EventStore, connect
 from events.pipeline.tagging import classify
-from events.verify import verify
+from events.admin.verify import verify
 from tests.deadline import within
 from tests.feed_server import FeedServer, Route
 from timeline import create_app

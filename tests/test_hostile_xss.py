@@ -25,7 +25,7 @@ from events.log.errors import ValidationError
 from events.domain.fact import clean_tags, clean_text
 from events.service import Timeline
 from events.log.store import EventStore, connect
-from events.verify import verify
+from events.admin.verify import verify
 from tests.feed_server import FeedServer
 from timeline import create_app
 from timeline.config import config_from_mapping

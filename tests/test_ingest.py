@@ -142,7 +142,7 @@ def test_a_story_that_flips_back_and_forth_is_recorded_at_every_change(server, t
 def test_a_poll_projects_its_events_from_memory_and_they_equal_a_rebuild(server, timeline, db_path, clock,
                                                                          monkeypatch):  # fmt: skip
     """Ingest hands catch_up the events it appended instead of reading them back: same projections as a rebuild."""
-    from events.verify import verify
+    from events.admin.verify import verify
 
     server.serve_file("/rss", "ingest/sco_news.rss", etag='"v1"')
     server.serve_file("/atom", "ingest/other_outlet.atom", content_type="application/atom+xml")
@@ -203,7 +203,7 @@ def test_a_poll_interrupted_midway_leaves_nothing_behind_for_the_next(server, ti
     monkeypatch.setattr(ingest_module, "classify", classify)
     report = ing.poll(config.feeds[0])
     assert (report.kept, report.errors) == (2, [])
-    from events.verify import verify
+    from events.admin.verify import verify
 
     assert verify(timeline.store) == []
 
@@ -234,7 +234,7 @@ def test_a_failed_item_leaves_no_remembered_fact_for_the_next_item(server, timel
     report = ingestor(timeline, config, clock).poll(config.feeds[0])
     assert report.kept == 1 and len(report.errors) == 1 and "an odd fact" in report.errors[0]
     assert {e.type for e in timeline.store.read()} == {"ArticleIngested", "FactRecorded", "FeedPolled"}
-    from events.verify import verify
+    from events.admin.verify import verify
 
     assert verify(timeline.store) == []
 
@@ -649,7 +649,7 @@ def article_of(timeline, guid: str) -> str:
 def test_a_corrected_item_restates_its_facts_in_the_same_append(server, timeline, db_path, clock, monkeypatch):
     """The reviewer's case: the outlet changed "in 2024" to "on July 4, 2024"; ingest said `updated 1`
     and the year-only fact stayed, until someone ran `timeline reextract` by hand."""
-    from events.verify import verify
+    from events.admin.verify import verify
 
     ing, config, report = first_poll(server, timeline, db_path, clock, item_xml("Belarus joined the bloc in 2024."))
     assert report.kept == 1
@@ -680,7 +680,7 @@ def test_a_corrected_item_restates_its_facts_in_the_same_append(server, timeline
 
 
 def test_a_corrected_item_leaves_a_fact_an_editor_corrected(server, timeline, db_path, clock):
-    from events.verify import verify
+    from events.admin.verify import verify
 
     ing, config, _ = first_poll(server, timeline, db_path, clock, item_xml("Belarus joined the bloc in 2024."))
     year = facts_by_date(timeline)["2024"][0][0]
@@ -695,7 +695,7 @@ def test_a_corrected_item_leaves_a_fact_an_editor_corrected(server, timeline, db
 
 
 def test_a_corrected_item_leaves_a_fact_another_article_backs(server, timeline, db_path, clock):
-    from events.verify import verify
+    from events.admin.verify import verify
 
     other = item_xml("Belarus joined the bloc in 2024, the foreign ministry said.", guid="mn-1",
                      title="Minsk becomes a full SCO member", day="Sat, 06 Jul 2024")  # fmt: skip
@@ -720,7 +720,7 @@ def test_a_corrected_item_stating_the_same_facts_changes_no_fact(server, timelin
 
 
 def test_the_same_correction_polled_again_adds_nothing(server, timeline, db_path, clock):
-    from events.verify import verify
+    from events.admin.verify import verify
 
     serve_items(server, item_xml("Belarus joined the bloc in 2024."))
     config = make_config(db_path, server, {"w": "/rss"})
@@ -752,7 +752,7 @@ class FailsOn(FactFinder):
 
 def test_a_corrected_item_whose_extraction_fails_is_lost_alone(server, timeline, db_path, clock):
     """All or nothing per item: no ArticleUpdated without its facts, and the next poll tries it again."""
-    from events.verify import verify
+    from events.admin.verify import verify
 
     other = item_xml("SCO envoys met in Minsk on 1 July 2024.", guid="mn-1", title="SCO envoys in Minsk")
     serve_items(server, item_xml("Belarus joined the bloc in 2024."), other)
@@ -778,7 +778,7 @@ def test_a_corrected_item_whose_extraction_fails_is_lost_alone(server, timeline,
 def test_a_fact_retracted_by_a_correction_is_no_candidate_for_the_next_item(server, timeline, db_path, clock):
     """One poll: the first item's correction retracts the year-only fact, then a new item states it. Citing
     the retracted fact would bury the new article's fact; it must be recorded anew."""
-    from events.verify import verify
+    from events.admin.verify import verify
 
     ing, config, _ = first_poll(server, timeline, db_path, clock, item_xml("Belarus joined the bloc in 2024."))
     later = item_xml("Belarus joined the bloc in 2024, the foreign ministry said.", guid="mn-1",
@@ -795,7 +795,7 @@ def test_a_failed_correction_puts_back_the_fact_it_had_withdrawn(server, timelin
     """The correction's retraction was built (its fact withdrawn from the finder) and then the item
     failed: the fact stays live, so the next item stating it must cite it, not record a duplicate."""
     import events.pipeline.matching as facts_module
-    from events.verify import verify
+    from events.admin.verify import verify
 
     ing, config, _ = first_poll(server, timeline, db_path, clock, item_xml("Belarus joined the bloc in 2024."))
     later = item_xml("Belarus joined the bloc in 2024, the foreign ministry said.", guid="mn-1",

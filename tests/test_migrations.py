@@ -10,7 +10,7 @@ from events.read import projections
 from events.log.migrations import MIGRATIONS, SCHEMA_VERSION, statements
 from events.service import Timeline
 from events.log.store import EventStore, connect
-from events.verify import verify
+from events.admin.verify import verify
 
 
 def _schema_4_database(path) -> None:

@@ -90,7 +90,7 @@ def test_retag_records_relevance_changes_and_withdraws_facts(ingested):
     # edit undone left every fact of those articles retracted for good (found in review).
     assert before_rules == 0 and live_feed_facts(timeline) == 5
     assert retag_articles(timeline, config) == 0 and reextract_articles(timeline).recorded == 0
-    from events.verify import verify
+    from events.admin.verify import verify
 
     assert verify(timeline.store) == []
 
@@ -129,7 +129,7 @@ def test_cli_extract_on_a_seed_article():
 def test_reextract_cites_a_fact_another_article_recorded_rather_than_repeat_it(ingested, monkeypatch):
     """Improved rules find in the ministers' article the summit date the other article recorded: that fact
     gains a source, as ingest would have done (restate_facts), not a duplicate beside it."""
-    from events.verify import verify
+    from events.admin.verify import verify
 
     timeline, _ = ingested
     summit = timeline.conn.execute("SELECT fact_id, title FROM facts WHERE date = '2024-07-03'").fetchall()
@@ -166,7 +166,7 @@ def test_reextract_keeps_a_fact_an_earlier_article_of_the_run_began_to_back(inge
     """Improved rules make the ministers' article (read first) state the summit date and the summit's own
     article stop stating it: the summit fact now has two sources, so it is not the second article's alone
     to withdraw. (A stale read of the fact, not caught up inside the run, would retract it.)"""
-    from events.verify import verify
+    from events.admin.verify import verify
 
     timeline, _ = ingested
     [(summit_id, title)] = timeline.conn.execute("SELECT fact_id, title FROM facts WHERE date = '2024-07-03'").fetchall()

@@ -10,7 +10,7 @@ import sqlite3
 import pytest
 
 from events.read import projections
-from events.backup import export_to, import_from
+from events.admin.backup import export_to, import_from
 from events.log.clock import FixedClock
 from events.log.errors import ConcurrencyConflict, FactRetracted, ImportRefused, UnknownFact, ValidationError
 from events.service import Timeline

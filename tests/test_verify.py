@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from events.service import Timeline
-from events.verify import payload_problems, verify
+from events.admin.verify import payload_problems, verify
 from timeline.cli import cli
 
 

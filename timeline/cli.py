@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from events.read import projections
-from events.backup import export_to, import_from
+from events.admin.backup import export_to, import_from
 from events.log.errors import TimelineError
 from events.service import Timeline
 from timeline.config import Config, ConfigError, load_config
@@ -326,7 +326,7 @@ def reextract(ctx: click.Context) -> None:
 @_fail_cleanly
 def verify(ctx: click.Context) -> None:
     """Check the log (no gaps, consecutive versions, valid payloads) and projections against a rebuild."""
-    from events.verify import verify as verify_log
+    from events.admin.verify import verify as verify_log
 
     timeline = _open(ctx, existing=True)
     problems = verify_log(timeline.store)

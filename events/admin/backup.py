@@ -10,7 +10,7 @@ from events.log.clock import from_utc_text, to_utc_text
 from events.log.errors import ImportRefused, TimelineError
 from events.log.migrations import SCHEMA_VERSION
 from events.log.store import EventStore, canonical_json, loads_json, read_transaction, write_transaction
-from events.verify import log_problems
+from events.admin.verify import log_problems
 
 FIELDS = ("position", "event_id", "stream_id", "version", "type", "schema_version", "payload", "metadata",
           "idempotency_key", "recorded_at")  # fmt: skip
