@@ -35,8 +35,8 @@ from tests.feed_server import FeedServer, Route  # noqa: E402
 from events.pipeline.extract import ExtractedFact  # noqa: E402
 from timeline.config import config_from_mapping  # noqa: E402
 from events.pipeline.matching import FactFinder  # noqa: E402
-from timeline.fetch import Fetcher, FetchLimits  # noqa: E402
-from timeline.ingest import Ingestor  # noqa: E402
+from timeline.ingest.fetch import Fetcher, FetchLimits  # noqa: E402
+from timeline.ingest.poll import Ingestor  # noqa: E402
 
 PLACES = ["Astana", "Samarkand", "Tianjin", "Bishkek", "Dushanbe", "Islamabad", "Minsk", "Tashkent"]
 START = dt.datetime(2024, 7, 3, 9, 0, tzinfo=dt.timezone.utc)
@@ -147,7 +147,7 @@ def budget(server: FeedServer, paths: list[str], bodies: list[bytes], folder: Pa
            feedparser_seconds: float) -> list[str]:  # fmt: skip
     """Where the pipeline's time goes, per item, against the 0.5 target's budget: the lines to print."""
     from events.pipeline.extract import extract_facts
-    from timeline.feedparse import parse_feed
+    from timeline.ingest.parse import parse_feed
 
     fetched_at = dt.datetime.now(dt.timezone.utc)
     start = time.perf_counter()

@@ -118,8 +118,8 @@ def ingest(count: int, seed: int) -> None:
     from events.admin.verify import verify
     from tests.feed_server import FeedServer, Route
     from timeline.config import config_from_mapping
-    from timeline.fetch import Fetcher, FetchLimits
-    from timeline.ingest import Ingestor
+    from timeline.ingest.fetch import Fetcher, FetchLimits
+    from timeline.ingest.poll import Ingestor
 
     now = dt.datetime(2025, 9, 2, 12, tzinfo=dt.timezone.utc)
     with tempfile.TemporaryDirectory() as folder, FeedServer() as server:

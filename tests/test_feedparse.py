@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from timeline.feedparse import MAX_AUTHOR_TOKEN, TAGS_PER_CLEAN, FeedItem, FeedRejected, ParsedFeed, parse_feed, plain_text
+from timeline.ingest.parse import MAX_AUTHOR_TOKEN, TAGS_PER_CLEAN, FeedItem, FeedRejected, ParsedFeed, parse_feed, plain_text
 
 FEEDS = Path(__file__).parent / "data" / "feeds"
 FETCHED_AT = datetime(2025, 9, 2, 12, 0, tzinfo=timezone.utc)
@@ -378,7 +378,7 @@ WITHOUT_MARKUP = [
 def test_plain_text_without_markup_matches_the_way_through_nh3(text):
     """Text with no '<' or '&' skips nh3 and html.unescape: the answer must be theirs (html5ever turns \\r
     into \\n, drops NUL, and drops a leading U+FEFF, which therefore still goes the long way)."""
-    from timeline.feedparse import _strip_tags_once
+    from timeline.ingest.parse import _strip_tags_once
 
     assert plain_text(text) == _strip_tags_once(text)
     assert plain_text(text, 3) == _strip_tags_once(text)[:3]
@@ -388,7 +388,7 @@ def test_plain_text_without_markup_matches_the_way_through_nh3(text):
 @given(text=st.text(st.characters(exclude_characters="<&") | st.sampled_from("\r\n\x00\x0c\ufeff\u202e\xa0\ufffe>"),
                     max_size=40))
 def test_plain_text_without_markup_matches_the_way_through_nh3_for_any_text(text):
-    from timeline.feedparse import _strip_tags_once
+    from timeline.ingest.parse import _strip_tags_once
 
     assert plain_text(text) == _strip_tags_once(text)
 
@@ -396,7 +396,7 @@ def test_plain_text_without_markup_matches_the_way_through_nh3_for_any_text(text
 def test_the_reused_nh3_cleaner_cleans_like_nh3_clean():
     import nh3
 
-    from timeline.feedparse import _DROP_WITH_CONTENT, _strip_all_tags
+    from timeline.ingest.parse import _DROP_WITH_CONTENT, _strip_all_tags
 
     payloads = [p["payload"] for p in json.loads((FEEDS.parent / "xss" / "payloads.json").read_text("utf-8"))]
     for markup in payloads + ["<p>a</p>\r\n<b>b</b>", "<!-- c --><style>x</style>d", "\ufeff<i>e</i>"]:
@@ -423,7 +423,7 @@ def test_entry_keys_read_with_dict_get_are_not_aliased_by_feedparser():
     ("http://[::1", "", None),
 ])  # fmt: skip
 def test_safe_link(raw, base, link):
-    from timeline.feedparse import _safe_link
+    from timeline.ingest.parse import _safe_link
 
     assert _safe_link(raw, base) == link
 
@@ -469,7 +469,7 @@ def test_arbitrary_bytes_give_a_feed_or_feed_rejected(data):
 
 def test_an_over_long_xml_base_is_refused_before_parsing():
     """feedparser rejoins xml:base at every element: 500 KB x 1,000 items took 1.7 s (BUG-9)."""
-    from timeline.feedparse import MAX_XML_BASE, FeedRejected, parse_feed
+    from timeline.ingest.parse import MAX_XML_BASE, FeedRejected, parse_feed
 
     long_base = "http://example.org/" + "a" * MAX_XML_BASE
     body = f'<rss version="2.0"><channel xml:base="{long_base}"><title>t</title></channel></rss>'.encode()

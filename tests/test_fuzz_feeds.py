@@ -30,9 +30,9 @@ from tests.deadline import within
 from tests.feed_server import FeedServer, Route
 from timeline import create_app
 from timeline.config import config_from_mapping
-from timeline.feedparse import FeedItem, FeedRejected, ParsedFeed, parse_feed
-from timeline.fetch import Fetcher, FetchLimits
-from timeline.ingest import Ingestor
+from timeline.ingest.parse import FeedItem, FeedRejected, ParsedFeed, parse_feed
+from timeline.ingest.fetch import Fetcher, FetchLimits
+from timeline.ingest.poll import Ingestor
 
 DATA = Path(__file__).parent / "data"
 SEEDS = {p.relative_to(DATA).as_posix(): p.read_bytes()

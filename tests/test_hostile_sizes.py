@@ -30,9 +30,9 @@ from tests.deadline import within
 from tests.feed_server import FeedServer, Route
 from timeline import create_app
 from timeline.config import config_from_mapping
-from timeline.feedparse import parse_feed
-from timeline.fetch import Fetcher, FetchLimits
-from timeline.ingest import Ingestor
+from timeline.ingest.parse import parse_feed
+from timeline.ingest.fetch import Fetcher, FetchLimits
+from timeline.ingest.poll import Ingestor
 
 UTC = dt.timezone.utc
 NOW = dt.datetime(2024, 7, 5, 12, tzinfo=UTC)

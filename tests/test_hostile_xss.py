@@ -29,8 +29,8 @@ from events.admin.verify import verify
 from tests.feed_server import FeedServer
 from timeline import create_app
 from timeline.config import config_from_mapping
-from timeline.fetch import Fetcher, FetchLimits
-from timeline.ingest import Ingestor
+from timeline.ingest.fetch import Fetcher, FetchLimits
+from timeline.ingest.poll import Ingestor
 from timeline.web_support import CSP
 
 PAYLOADS = json.loads((Path(__file__).parent / "data" / "xss" / "payloads.json").read_text("utf-8"))

@@ -17,9 +17,9 @@ from events.log.store import EventStore, connect
 from tests.feed_server import DATA, FeedServer, Route
 from timeline.cli import cli
 from timeline.config import config_from_mapping
-from timeline.fetch import Fetcher, FetchLimits
+from timeline.ingest.fetch import Fetcher, FetchLimits
 from events.pipeline.matching import FEED_CHANGED, Existing, FactFinder
-from timeline.ingest import Ingestor, backoff
+from timeline.ingest.poll import Ingestor, backoff
 
 NOW = dt.datetime(2024, 5, 23, 12, 0, tzinfo=dt.timezone.utc)
 
@@ -183,7 +183,7 @@ def test_the_finder_reads_candidates_as_the_extractor_sees_recorded_facts(server
 def test_a_poll_interrupted_midway_leaves_nothing_behind_for_the_next(server, timeline, db_path, clock, monkeypatch):
     """KeyboardInterrupt is not an Exception: the poll's transaction rolls back, and what the ingestor
     kept in memory (facts remembered, events to project) must go with it, or the next poll builds on them."""
-    import timeline.ingest as ingest_module
+    import timeline.ingest.poll as ingest_module
 
     server.serve_file("/rss", "ingest/sco_news.rss")
     config = make_config(db_path, server, {"steppe": "/rss"})
@@ -396,7 +396,7 @@ def test_an_item_without_a_date_gets_the_fetch_time_and_says_so(server, timeline
     facts = events_of(timeline, "FactRecorded")
     assert [f.payload["date"] for f in facts] == ["2024-07-03"]
     assert all(s["published"] is None for f in facts for s in f.payload["sources"])  # nor shown as a publication date
-    from timeline.reextract import reextract_articles
+    from timeline.ingest.reextract import reextract_articles
 
     report = reextract_articles(timeline)  # reads the stored article the same way
     assert (report.recorded, report.retracted) == (0, 0)
@@ -439,7 +439,7 @@ def test_an_article_s_dates_count_from_its_publisher_s_day_not_utc_s(server, tim
     assert (article["published"], article["published_day"]) == ("2024-07-03T23:00:00.000000Z", "2024-07-04")
     dates = sorted(f.payload["date"] for f in events_of(timeline, "FactRecorded"))
     assert dates == ["2024-07-03", "2024-07-04"] or dates == ["2024-07-03", "2024-07-04", "2024-07-04"], dates
-    from timeline.reextract import reextract_articles
+    from timeline.ingest.reextract import reextract_articles
 
     report = reextract_articles(timeline)  # counts from the same day
     assert (report.recorded, report.retracted) == (0, 0)

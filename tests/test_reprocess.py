@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-import timeline.reextract as reextract_module
+import timeline.ingest.reextract as reextract_module
 from events.log.clock import FixedClock
 from events.pipeline.extract import ExtractedFact
 from events.service import Timeline
@@ -16,10 +16,10 @@ from tests.feed_server import FeedServer
 from tests.needs import shared_path
 from timeline.cli import cli
 from timeline.config import config_from_mapping
-from timeline.fetch import Fetcher, FetchLimits
-from timeline.ingest import Ingestor
-from timeline.reextract import reextract_articles
-from timeline.retag import retag_articles
+from timeline.ingest.fetch import Fetcher, FetchLimits
+from timeline.ingest.poll import Ingestor
+from timeline.ingest.reextract import reextract_articles
+from timeline.ingest.retag import retag_articles
 
 NOW = dt.datetime(2024, 5, 23, 12, 0, tzinfo=dt.timezone.utc)
 

@@ -13,7 +13,7 @@ from events.read.source_feeds import feed_status
 from events.service import Timeline
 from tests.feed_server import FeedServer
 from timeline.config import config_from_mapping
-from timeline.scheduler import job_id, poll_job, start_scheduler
+from timeline.ingest.scheduler import job_id, poll_job, start_scheduler
 
 
 def test_one_job_per_feed_with_its_interval(tmp_path):
@@ -108,7 +108,7 @@ def test_after_a_poll_the_job_runs_when_the_recorded_next_poll_is_due(tmp_path, 
             poll_job(config, feed, scheduler)
             next_poll = _recorded_next_poll(config, "good")
             assert _job_moved(scheduler, "poll:good", next_poll)
-            with caplog.at_level(logging.INFO, logger="timeline.scheduler"):
+            with caplog.at_level(logging.INFO, logger="timeline.ingest.scheduler"):
                 poll_job(config, feed, scheduler)  # what the trigger did: a run just before the next poll
             assert len(server.requests) == 1
             assert f"good: not polled, next poll due at {to_utc_text(next_poll)}" in caplog.text

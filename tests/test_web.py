@@ -600,8 +600,8 @@ def test_the_feeds_page_shows_each_configured_feed_and_how_its_polls_went(tmp_pa
     from tests.feed_server import FeedServer, Route
     from timeline import create_app
     from timeline.config import config_from_mapping
-    from timeline.fetch import Fetcher, FetchLimits
-    from timeline.ingest import Ingestor
+    from timeline.ingest.fetch import Fetcher, FetchLimits
+    from timeline.ingest.poll import Ingestor
 
     db_path = tmp_path / "t.db"
     with FeedServer() as server:

@@ -205,9 +205,9 @@ def add(ctx, date, end_date, title, summary, tags, sources) -> None:
 @_fail_cleanly
 def ingest(ctx: click.Context, feed_names: tuple[str, ...]) -> None:
     """Poll the configured feeds now and exit (for cron and tests)."""
-    from timeline.fetch import Fetcher
-    from timeline.ingest import Ingestor
-    from timeline.scheduler import fetch_limits
+    from timeline.ingest.fetch import Fetcher
+    from timeline.ingest.poll import Ingestor
+    from timeline.ingest.scheduler import fetch_limits
 
     config = _config(ctx)
     feeds = _chosen_feeds(config, feed_names)
@@ -267,7 +267,7 @@ def feeds(ctx: click.Context) -> None:
 @_fail_cleanly
 def retag(ctx: click.Context) -> None:
     """Replay every stored article through the current tagging rules; record what changed."""
-    from timeline.retag import retag_articles
+    from timeline.ingest.retag import retag_articles
 
     changed = retag_articles(_open(ctx, existing=True), _config(ctx))
     click.echo(f"articles whose relevance changed: {changed}")
@@ -280,7 +280,7 @@ def retag(ctx: click.Context) -> None:
 @_fail_cleanly
 def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
     """Create and seed the database if missing, serve the timeline (waitress) and poll the feeds."""
-    from timeline.scheduler import start_with_server
+    from timeline.ingest.scheduler import start_with_server
     from timeline.server import serve as run_server
 
     run_server(_config(ctx), host, port, echo=click.echo, on_start=start_with_server)
@@ -316,7 +316,7 @@ def extract(file: str, published: str, title: str | None, as_json: bool) -> None
 @_fail_cleanly
 def reextract(ctx: click.Context) -> None:
     """Re-run extraction over stored articles; record new facts and withdraw ones no longer found."""
-    from timeline.reextract import reextract_articles
+    from timeline.ingest.reextract import reextract_articles
 
     click.echo(reextract_articles(_open(ctx, existing=True)).line())
 

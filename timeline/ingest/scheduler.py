@@ -16,8 +16,8 @@ from events.log.clock import from_utc_text, to_utc_text
 from events.read.source_feeds import feed_status
 from events.service import Timeline
 from timeline.config import Config, Feed
-from timeline.fetch import Fetcher, FetchLimits, USER_AGENT
-from timeline.ingest import Ingestor
+from timeline.ingest.fetch import Fetcher, FetchLimits, USER_AGENT
+from timeline.ingest.poll import Ingestor
 
 log = logging.getLogger(__name__)
 

@@ -26,8 +26,8 @@ from events.pipeline.matching import (
     facts_stated,
     restate_facts,
 )
-from timeline.feedparse import FeedItem, FeedRejected, ParsedFeed, parse_feed
-from timeline.fetch import FetchResult
+from timeline.ingest.parse import FeedItem, FeedRejected, ParsedFeed, parse_feed
+from timeline.ingest.fetch import FetchResult
 
 FetchFunction = Callable[..., FetchResult]
 FIRST_BACKOFF = dt.timedelta(minutes=5)
