@@ -26,7 +26,7 @@ from events.log.ids import uuid7  # noqa: E402
 from events.log.model import NewEvent, StreamAppend  # noqa: E402
 from events.log.store import EventStore, connect  # noqa: E402
 from timeline import create_app  # noqa: E402
-from timeline.feed import encode_cursor  # noqa: E402
+from timeline.web.atom import encode_cursor  # noqa: E402
 
 BATCH = 20_000
 RARE_EVERY = 100_000  # tag "rare" and the word "zebra": the sparse worst case for a filter

@@ -129,7 +129,7 @@ def _complete(path: Path, size: int) -> bool:
 def serve(db_path: str, port: int) -> None:
     """Child process: `timeline serve`'s own code, plus a trivial route added through its on_start hook."""
     from timeline.config import config_from_mapping
-    from timeline.server import serve as run
+    from timeline.web.server import serve as run
 
     def add_trivial(app, _config):
         app.add_url_rule(TRIVIAL, "bench_trivial", lambda: "ok")

@@ -6,7 +6,7 @@ import time
 import urllib.error
 import urllib.request
 
-from timeline.access_log import MAX_TARGET, line
+from timeline.web.access_log import MAX_TARGET, line
 
 
 def environ(path: str, query: str = "", method: str = "GET") -> dict:

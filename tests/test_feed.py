@@ -28,7 +28,7 @@ from events.domain.seeds import load_seed_file
 from events.service import Timeline
 from events.log.store import EventStore, connect
 from timeline import create_app
-from timeline.feed import decode_cursor, encode_cursor, entry_id
+from timeline.web.atom import decode_cursor, encode_cursor, entry_id
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -540,7 +540,7 @@ def test_304_does_not_render(feed_timeline, feed_client, feed_schema, monkeypatc
     def refuse(*args, **kwargs):
         raise AssertionError("rendered a feed only to answer 304")
 
-    monkeypatch.setattr("timeline.feed._render", refuse)
+    monkeypatch.setattr("timeline.web.atom._render", refuse)
     assert feed_client.get("/feed.atom", headers={"If-None-Match": etag}).status_code == 304
 
 

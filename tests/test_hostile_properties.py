@@ -31,7 +31,7 @@ from events.service import Timeline
 from events.log.store import EventStore, connect
 from events.pipeline.tagging import TaggingRules, classify
 from timeline import create_app
-from timeline.web_support import CSP
+from timeline.web.support import CSP
 
 SCALE = float(os.environ.get("HOSTILE_SCALE", "1"))
 UTC = dt.timezone.utc

@@ -31,14 +31,14 @@ from timeline import create_app
 from timeline.config import config_from_mapping
 from timeline.ingest.fetch import Fetcher, FetchLimits
 from timeline.ingest.poll import Ingestor
-from timeline.web_support import CSP
+from timeline.web.support import CSP
 
 PAYLOADS = json.loads((Path(__file__).parent / "data" / "xss" / "payloads.json").read_text("utf-8"))
 NAMES = [p["name"] for p in PAYLOADS]
 UTC = dt.timezone.utc
 NOW = dt.datetime(2024, 7, 5, 12, tzinfo=UTC)
 ATOM, XHTML = "http://www.w3.org/2005/Atom", "http://www.w3.org/1999/xhtml"
-# What timeline/feed.py strips from every printed value (XML 1.0 forbids some; the rest flip or hide text).
+# What timeline/web/atom.py strips from every printed value (XML 1.0 forbids some; the rest flip or hide text).
 NOT_XML = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
 )
@@ -461,7 +461,7 @@ def next_atom(response) -> str | None:
 
 
 def test_atom_feed_holds_every_payload_as_text(site):
-    from timeline.feed import entry_id
+    from timeline.web.atom import entry_id
 
     entries = {}
     for response in follow_pages(site.client, "/feed.atom", next_atom):

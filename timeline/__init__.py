@@ -23,7 +23,8 @@ def create_app(test_config: Mapping[str, Any] | Config | None = None) -> Flask:
     app.config["TIMELINE"] = config
     app.config["MAX_CONTENT_LENGTH"] = 1_000_000
     app.json.ensure_ascii = False
-    from timeline import auth, db, web_support
+    from timeline import auth, db
+    from timeline.web import support as web_support
 
     db.init_app(app)
     web_support.init_app(app)
@@ -51,7 +52,7 @@ def _register_blueprints(app: Flask) -> None:
     """Blueprints register here as the features land (web, api, feed, editors)."""
     import importlib
 
-    modules = ("timeline.web", "timeline.api", "timeline.feed", "timeline.editors_api", "timeline.editors_web",
+    modules = ("timeline.web.pages", "timeline.web.api", "timeline.web.atom", "timeline.editors_api", "timeline.editors_web",
                "timeline.feeds_page")  # fmt: skip
     for module_name in modules:
         try:

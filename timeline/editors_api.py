@@ -13,10 +13,10 @@ from events.log.errors import ConcurrencyConflict, ValidationError
 from events.domain.fact import CORRECTABLE, FactState, validate_fact
 from events.read.queries import fact_dict, history_dict
 from events.service import Timeline
-from timeline import openapi
+from timeline.web import openapi
 from timeline.auth import actor, csrf, token_required
 from timeline.db import get_timeline
-from timeline.web_support import error_response
+from timeline.web.support import error_response
 
 bp = Blueprint("editors_api", __name__, url_prefix="/api")
 csrf.exempt(bp)  # a bearer token is never sent by a browser on its own, so there is no forged request to stop

@@ -32,7 +32,7 @@ from timeline.editor_forms import (
     merge,
     state_fields,
 )
-from timeline.web import is_cached_page, render_fresh_when
+from timeline.web.pages import is_cached_page, render_fresh_when
 
 bp = Blueprint("editors", __name__)
 

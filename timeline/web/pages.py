@@ -26,7 +26,7 @@ from events.read.queries import AsOf, BadParameter, Filters, Listed, Page, Summa
 from events.service import Timeline
 from events.log.store import EventStore, connect
 from timeline.db import get_timeline
-from timeline.web_support import error_response, wants_json
+from timeline.web.support import error_response, wants_json
 
 bp = Blueprint("web", __name__)
 MONTHLY_UP_TO_YEARS = 3  # a chart over a longer range counts per year

@@ -8,8 +8,8 @@ from events.read import queries
 from events.log.errors import UnknownFact
 from events.read.queries import BadParameter, fact_dict, history_dict
 from timeline.db import get_timeline
-from timeline.web import moment_text, read_page
-from timeline.web_support import error_response
+from timeline.web.pages import moment_text, read_page
+from timeline.web.support import error_response
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 

@@ -39,7 +39,7 @@ from events.log.store import read_transaction
 from events.read.search import MAX_TERMS, fts_query
 from timeline.db import get_timeline
 
-bp = Blueprint("feed", __name__)
+bp = Blueprint("atom", __name__)
 
 FEED_PATH = "feed.atom"
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
@@ -286,13 +286,13 @@ class _Renderer:
 
 def _renderer() -> _Renderer:
     """A Jinja environment of our own: autoescape, and every printed value made legal XML."""
-    found = current_app.extensions.get("timeline.feed")
+    found = current_app.extensions.get("timeline.web.atom")
     if found is None:
         env = Environment(loader=current_app.jinja_loader, autoescape=True, finalize=xml_text,
                           undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)  # fmt: skip
         source = env.loader.get_source(env, "feed.xml")[0]
         found = _Renderer(env.get_template("feed.xml"), hashlib.sha256(source.encode("utf-8")).hexdigest()[:12])
-        current_app.extensions["timeline.feed"] = found
+        current_app.extensions["timeline.web.atom"] = found
     return found
 
 

@@ -9,7 +9,7 @@ from flask import Flask
 
 from events.service import Timeline
 from timeline import create_app
-from timeline.access_log import AccessLog
+from timeline.web.access_log import AccessLog
 from timeline.config import Config
 
 THREADS = 8
