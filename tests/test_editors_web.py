@@ -12,7 +12,7 @@ import pytest
 
 from events.domain.token import revoke_token
 from tests.conftest import app_config
-from timeline.auth import stored_secret_key
+from timeline.editors.auth import stored_secret_key
 from timeline import create_app
 
 NEW_FACT = {"date": "2024-07-04", "end_date": "", "title": "SCO youth forum opens", "summary": "Delegates gather.",

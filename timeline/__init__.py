@@ -23,7 +23,8 @@ def create_app(test_config: Mapping[str, Any] | Config | None = None) -> Flask:
     app.config["TIMELINE"] = config
     app.config["MAX_CONTENT_LENGTH"] = 1_000_000
     app.json.ensure_ascii = False
-    from timeline import auth, db
+    from timeline import db
+    from timeline.editors import auth
     from timeline.web import support as web_support
 
     db.init_app(app)
@@ -49,16 +50,10 @@ def _templates_folder() -> Path:
 
 
 def _register_blueprints(app: Flask) -> None:
-    """Blueprints register here as the features land (web, api, feed, editors)."""
-    import importlib
+    """Imported here, not at the top: the blueprints import this package's config and db."""
+    from timeline.editors import api as editors_api
+    from timeline.editors import views as editors_views
+    from timeline.web import api, atom, pages
 
-    modules = ("timeline.web.pages", "timeline.web.api", "timeline.web.atom", "timeline.editors_api", "timeline.editors_web",
-               "timeline.feeds_page")  # fmt: skip
-    for module_name in modules:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            if error.name != module_name:
-                raise
-            continue
+    for module in (pages, api, atom, editors_api, editors_views):
         app.register_blueprint(module.bp)

@@ -14,7 +14,7 @@ from events.domain.fact import CORRECTABLE, FactState, validate_fact
 from events.read.queries import fact_dict, history_dict
 from events.service import Timeline
 from timeline.web import openapi
-from timeline.auth import actor, csrf, token_required
+from timeline.editors.auth import actor, csrf, token_required
 from timeline.db import get_timeline
 from timeline.web.support import error_response
 

@@ -16,9 +16,9 @@ from wtforms import FieldList, FormField
 from events.read import queries
 from events.log.errors import ConcurrencyConflict, FactRetracted, ValidationError
 from events.domain.fact import CORRECTABLE, MAX_SOURCES, FactState
-from timeline.auth import actor, client_address, current_editor, limiter, sign_in, sign_out
+from timeline.editors.auth import actor, client_address, current_editor, limiter, sign_in, sign_out
 from timeline.db import get_timeline
-from timeline.editor_forms import (
+from timeline.editors.forms import (
     CorrectionForm,
     FactForm,
     Merge,
