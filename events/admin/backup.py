@@ -43,7 +43,7 @@ def import_from(store: EventStore, lines: IO[str]) -> int:
     taken out again: the whole import checks as `timeline verify` does, and
     is projected, inside its one transaction before it commits.
     """
-    with write_transaction(store.conn) as conn:
+    with write_transaction(store.conn):
         if not store.is_empty():
             raise ImportRefused("import needs an empty database: this one already has events")
         rows, batch_counts, previous, count = [], {}, 0, 0
@@ -59,9 +59,9 @@ def import_from(store: EventStore, lines: IO[str]) -> int:
             rows.append(_row(record, index))
             count += 1
             if len(rows) >= 10_000:
-                _insert(conn, rows)
+                store.insert_verbatim(rows)
                 rows = []
-        _insert(conn, rows)
+        store.insert_verbatim(rows)
         _refuse_unsound(store)
     return count
 
@@ -107,17 +107,7 @@ def _record(line: str, number: int, previous: int) -> dict:
 
 
 def _row(record: dict, batch_index: int) -> tuple:
+    """The record as the store's VERBATIM_COLUMNS."""
     return (record["position"], record["event_id"], record["stream_id"], record["version"], record["type"],
             record["schema_version"], canonical_json(record["payload"]), canonical_json(record["metadata"]),
             record.get("idempotency_key"), batch_index, record["recorded_at"])  # fmt: skip
-
-
-def _insert(conn, rows: list[tuple]) -> None:
-    try:
-        conn.executemany(
-            "INSERT INTO events (position, event_id, stream_id, version, type, schema_version, payload, metadata,"
-            " idempotency_key, batch_index, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
-    except Exception as error:  # a constraint names the broken rule
-        raise ImportRefused(f"the log refused the import: {error}") from None
