@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from events import projections  # noqa: E402
+from events.read import projections  # noqa: E402
 from events.domain.fact import FACT_CORRECTED, FACT_RETRACTED, fact_recorded  # noqa: E402
 from events.log.ids import uuid7  # noqa: E402
 from events.log.model import NewEvent, StreamAppend  # noqa: E402

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from events import projections  # noqa: E402
+from events.read import projections  # noqa: E402
 from events.log.clock import FixedClock  # noqa: E402
 from events.domain.fact import fact_recorded  # noqa: E402
 from events.log.ids import uuid7  # noqa: E402
@@ -129,7 +129,7 @@ def _complete(path: Path, size: int) -> bool:
 def serve(db_path: str, port: int) -> None:
     """Child process: `timeline serve`'s own code, plus a trivial route added through its on_start hook."""
     from timeline.config import config_from_mapping
-    from timeline.web.server import serve as run
+    from timeline.server import serve as run
 
     def add_trivial(app, _config):
         app.add_url_rule(TRIVIAL, "bench_trivial", lambda: "ok")

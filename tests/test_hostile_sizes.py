@@ -21,7 +21,7 @@ from events.log.errors import ValidationError
 from events.pipeline.extract import extract_facts
 from events.domain.fact import MAX_SOURCES, MAX_SUMMARY, MAX_TAG, MAX_TAGS, MAX_TITLE, MAX_URL
 from events.pipeline.gazetteer import entries
-from events.read.queries import MAX_QUERY_TEXT, MAX_TAG_FILTERS
+from events.read.filters import MAX_QUERY_TEXT, MAX_TAG_FILTERS
 from events.service import Timeline
 from events.log.store import EventStore, connect
 from events.pipeline.tagging import classify

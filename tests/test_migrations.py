@@ -93,7 +93,8 @@ def _fts_sql(conn) -> str:
 
 def test_a_schema_7_database_gets_the_stemming_index_and_keeps_it_through_a_rebuild(tmp_path, monkeypatch):
     """Migration 8: the search index is made again with the porter stemmer, from the facts already there."""
-    from events.read import queries
+    from events.read.filters import Filters, TimelineQuery
+    from events.read.timeline import timeline_page
     from events.log import migrations
 
     path = tmp_path / "old.db"
@@ -109,7 +110,7 @@ def test_a_schema_7_database_gets_the_stemming_index_and_keeps_it_through_a_rebu
     assert "content = 'facts', content_rowid = 'n'" in _fts_sql(timeline.conn)
 
     def titles(q: str) -> list[str]:
-        page = queries.timeline_page(timeline.conn, queries.TimelineQuery(queries.Filters(q=q)))
+        page = timeline_page(timeline.conn, TimelineQuery(Filters(q=q)))
         return [item.state.title for item in page.facts]
 
     assert titles("summit organization") == ["Astana summits of the Organisation"]

@@ -14,12 +14,18 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
 from events.log.store import read_transaction
-from events.read import queries
+from events.read import timeline as timeline_pages  # patched there: _branches looks _few_hits up in it
+from events.read.as_of import as_of
+from events.read.health import health
+from events.read.history import Change, fact_history
+from events.read.present import highlight
+from events.read.summary import summarize
+from events.read.timeline import LIVE, Source, timeline_page
 from events.log.clock import FixedClock, to_utc_text
 from events.domain.dates import FuzzyDate, check_span, parse_optional
 from events.log.errors import InvalidDate
 from events.domain.fact import fold
-from events.read.queries import BadParameter, Cursor, Filters, TimelineQuery
+from events.read.filters import BadParameter, Cursor, Filters, TimelineQuery, _fold_word, parse_query
 from events.read.search import spellings, stem
 from events.service import Timeline
 from events.log.store import EventStore, connect
@@ -34,7 +40,7 @@ TAGS = ["a", "b", "c"]
 
 def tokens(state) -> list[str]:
     text = f"{state.title} {state.summary} {' '.join(state.tags)}"
-    return [queries._fold_word(w) for w in re.findall(r"[^\W_]+", text)]
+    return [_fold_word(w) for w in re.findall(r"[^\W_]+", text)]
 
 
 def model_matches(state, filters: Filters) -> bool:
@@ -66,10 +72,10 @@ def model_order(timeline: Timeline, states, filters: Filters, order: str) -> lis
     return [s.fact_id for s in chosen]
 
 
-def walk(timeline: Timeline, query: TimelineQuery, sources=queries.LIVE) -> list[list[str]]:
+def walk(timeline: Timeline, query: TimelineQuery, sources=LIVE) -> list[list[str]]:
     pages = []
     while True:
-        page = queries.timeline_page(timeline.conn, query, sources)
+        page = timeline_page(timeline.conn, query, sources)
         pages.append([item.state.fact_id for item in page.facts])
         following = page.earlier if query.order == "desc" else page.later
         if following is None:
@@ -148,7 +154,7 @@ def test_pages_cover_the_model_exactly_once_in_order(new_facts, edits, chosen, o
             pages = walk(timeline, TimelineQuery(chosen, order, limit=limit))
             assert [i for p in pages for i in p] == expected
             assert all(len(p) == limit for p in pages[:-1])
-            summary = queries.summarize(timeline.conn, chosen)
+            summary = summarize(timeline.conn, chosen)
             assert summary.total == len(expected)
         finally:
             timeline.close()
@@ -164,9 +170,9 @@ def test_as_of_equals_folding_the_log_up_to_that_moment(new_facts, edits, chosen
             position = timeline.store.position_as_of(moment)
             expected = model_order(timeline, fold(timeline.store.read(until=position)), chosen, "desc")
             with read_transaction(timeline.conn):
-                at = queries.as_of(timeline.store, moment)
+                at = as_of(timeline.store, moment)
                 pages = walk(timeline, TimelineQuery(chosen, limit=4, as_of=moment), at.sources)
-                summary = queries.summarize(timeline.conn, chosen, at.sources)
+                summary = summarize(timeline.conn, chosen, at.sources)
             assert at.position == position
             assert [i for p in pages for i in p] == expected
             assert summary.total == len(expected)
@@ -181,10 +187,10 @@ def test_both_search_strategies_agree(new_facts, chosen):
         timeline, _ = build(Path(folder) / "t.db", new_facts, [])
         try:
             with pytest.MonkeyPatch.context() as patch:
-                patch.setattr(queries, "_few_hits", lambda *args: True)  # read every hit and sort
+                patch.setattr(timeline_pages, "_few_hits", lambda *args: True)  # read every hit and sort
                 few = walk(timeline, TimelineQuery(chosen, limit=3))
             with pytest.MonkeyPatch.context() as patch:
-                patch.setattr(queries, "_few_hits", lambda *args: False)  # walk the timeline, checking rows against the hits
+                patch.setattr(timeline_pages, "_few_hits", lambda *args: False)  # walk the timeline, checking rows against the hits
                 many = walk(timeline, TimelineQuery(chosen, limit=3))
             assert few == many
         finally:
@@ -196,8 +202,8 @@ def test_both_search_strategies_agree(new_facts, chosen):
 def plans(timeline: Timeline, query: TimelineQuery) -> list[list[str]]:
     """The plan of each piece of the page query (one piece per part of a date range)."""
     out = []
-    for sql, params, ks in queries._branches(timeline.conn, query.filters, queries.Source(), 0, True, ("2024-01-01", 10)):
-        sql, params = queries._with_hits(query.filters, queries.LIVE, f"{sql} ORDER BY {ks}.sort_key DESC, {ks}.n DESC LIMIT 51",
+    for sql, params, ks in timeline_pages._branches(timeline.conn, query.filters, Source(), 0, True, ("2024-01-01", 10)):
+        sql, params = timeline_pages._with_hits(query.filters, LIVE, f"{sql} ORDER BY {ks}.sort_key DESC, {ks}.n DESC LIMIT 51",
                                          params)  # fmt: skip
         out.append([row[3] for row in timeline.conn.execute("EXPLAIN QUERY PLAN " + sql, params)])
     return out
@@ -210,13 +216,13 @@ def test_a_search_with_many_hits_and_from_reads_its_hits_once_and_walks_the_time
         timeline.record_fact({"date": f"{2015 + i % 10}-{1 + i % 12:02d}" + ("" if i % 3 else f"-{1 + i % 28:02d}"),
                               "title": f"Railway link {i}", "end_date": None}, actor="t", origin="manual")  # fmt: skip
     query = TimelineQuery(Filters(q="railway", start=FuzzyDate(2021, 5, 3)))
-    assert not queries._few_hits(timeline.conn, queries.Source(), query.filters.match)  # the walking path
+    assert not timeline_pages._few_hits(timeline.conn, Source(), query.filters.match)  # the walking path
     *walks, spans = plans(timeline, query)
     assert len(walks) == 3
     for plan in walks:
         assert any("facts_timeline" in step for step in plan) and not any("TEMP B-TREE" in step for step in plan), plan
         assert sum("SCAN facts_fts" in step for step in plan) == 1 and any("MATERIALIZE" in step for step in plan)
-    rows = queries.timeline_page(timeline.conn, query).facts
+    rows = timeline_page(timeline.conn, query).facts
     assert rows and all(r.state.title.startswith("Railway") for r in rows)
 
 
@@ -238,8 +244,8 @@ def test_page_queries_walk_an_index_without_sorting(seeded, chosen):
 
 
 def test_no_offset_anywhere():
-    source = Path(queries.__file__).read_text("utf-8")
-    assert "OFFSET" not in source.upper()
+    for path in Path(timeline_pages.__file__).parent.glob("*.py"):  # every read-side module
+        assert "OFFSET" not in path.read_text("utf-8").upper(), path
 
 
 # ---------------------------------------------------------------- cursors
@@ -282,10 +288,10 @@ def test_garbage_cursors_are_bad_parameters(text):
 def test_parse_query_reads_every_parameter():
     args = MultiDict([("tag", "Russia"), ("tag", "china"), ("q", " summit "), ("from", "2024"), ("to", "2024-03"),
                       ("order", "asc"), ("show", "retracted"), ("as_of", "2024-01-01T01:00:00+01:00")])  # fmt: skip
-    query = queries.parse_query(args)
+    query = parse_query(args)
     assert query.filters == Filters(("russia", "china"), "summit", FuzzyDate(2024), FuzzyDate(2024, 3), True)
     assert query.order == "asc" and query.as_of == "2024-01-01T00:00:00.000000Z" and query.limit == 50
-    assert queries.parse_query(MultiDict(query.params())) == query
+    assert parse_query(MultiDict(query.params())) == query
 
 
 def test_date_bounds_cover_the_whole_period():
@@ -305,29 +311,29 @@ def test_date_bounds_cover_the_whole_period():
 def test_bad_parameters_name_themselves(args, parameter):
     multi = MultiDict([(k, v) for k, vs in args.items() for v in (vs if isinstance(vs, list) else [vs])])
     with pytest.raises(BadParameter) as raised:
-        queries.parse_query(multi)
+        parse_query(multi)
     assert raised.value.parameter == parameter
 
 
 # ---------------------------------------------------------------- highlighting and history
 
 def test_highlight_marks_words_like_fts_does():
-    pieces = queries.highlight("The Émigré summit in Samarkand; summits", ("emigre", "samar"))
+    pieces = highlight("The Émigré summit in Samarkand; summits", ("emigre", "samar"))
     assert [p for p, hit in pieces if hit] == ["Émigré", "Samarkand"]
     assert "".join(p for p, _ in pieces) == "The Émigré summit in Samarkand; summits"
-    assert queries.highlight("text", ()) == [("text", False)]
+    assert highlight("text", ()) == [("text", False)]
 
 
 def test_history_says_what_changed_and_who(seeded):
     fid = seeded.conn.execute("SELECT fact_id FROM facts WHERE date = '2001'").fetchone()[0]
     seeded.correct_fact(fid, {"date": "2001-06-15"}, reason="exact day", expected_version=1, actor="editor:ana")
-    recorded, corrected = queries.fact_history(seeded.store, fid)
+    recorded, corrected = fact_history(seeded.store, fid)
     assert (recorded.kind, recorded.actor) == ("recorded", "seed")
-    assert corrected.changes == (queries.Change("date", "2001", "2001-06-15"),) and corrected.actor == "editor:ana"
+    assert corrected.changes == (Change("date", "2001", "2001-06-15"),) and corrected.actor == "editor:ana"
 
 
 def test_health_reads_feed_status(seeded):
-    assert queries.health(seeded.store) == {"log_position": 29, "projection_checkpoint": 29, "projection_lag": 0, "feeds": []}
+    assert health(seeded.store) == {"log_position": 29, "projection_checkpoint": 29, "projection_lag": 0, "feeds": []}
 
 
 # ---------------------------------------------------------------- date ranges: the days a fact may cover overlap the range
@@ -352,9 +358,9 @@ def boundaries(timeline):
 
 def found(timeline, start: str | None, end: str | None, **filters) -> set[str]:
     chosen = Filters(start=FuzzyDate.parse(start) if start else None, end=FuzzyDate.parse(end) if end else None, **filters)
-    titles = {item.state.title for page in [queries.timeline_page(timeline.conn, TimelineQuery(chosen, limit=200))]
+    titles = {item.state.title for page in [timeline_page(timeline.conn, TimelineQuery(chosen, limit=200))]
               for item in page.facts}  # fmt: skip
-    assert queries.summarize(timeline.conn, chosen).total == len(titles)  # the counts see what the rows show
+    assert summarize(timeline.conn, chosen).total == len(titles)  # the counts see what the rows show
     return titles
 
 
@@ -392,7 +398,7 @@ def test_a_date_range_combines_with_tags_and_search(timeline):
     assert found(timeline, "2024-03-12", "2024-03-12", tags=("summit", "sco")) == {"span talks", "year talks"}
     for few in (True, False):  # read every hit and sort them, or walk the timeline checking each against the hits
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(queries, "_few_hits", lambda *args, few=few: few)
+            patch.setattr(timeline_pages, "_few_hits", lambda *args, few=few: few)
             assert found(timeline, "2024-03-12", None, q="talks") == {"span talks", "march talks", "year talks",
                                                                       "may-july talks", "early-2024 talks"}  # fmt: skip
 
@@ -437,7 +443,7 @@ def test_the_sql_filter_is_the_overlap_of_days_over_many_random_facts_and_ranges
         expected.sort(key=lambda i: (FuzzyDate.parse(made[i][0]).sort_key(), numbers[i]), reverse=order == "desc")
         pages = walk(timeline, TimelineQuery(chosen, order, limit=rng.randint(3, 40)))
         assert [i for p in pages for i in p] == expected, (chosen, order)
-        assert queries.summarize(timeline.conn, chosen).total == len(expected)
+        assert summarize(timeline.conn, chosen).total == len(expected)
 
 
 def test_as_of_with_a_date_range_sees_the_dates_known_then(timeline, clock):
@@ -450,10 +456,10 @@ def test_as_of_with_a_date_range_sees_the_dates_known_then(timeline, clock):
     timeline.correct_fact(fact.fact_id, {"date": "2022-10-01", "end_date": None}, reason="r", expected_version=None, actor="t")
     chosen = Filters(start=FuzzyDate(2022, 9, 16), end=FuzzyDate(2022, 9, 16))
     with read_transaction(timeline.conn):
-        at = queries.as_of(timeline.store, moment)
-        then = [item.state.title for page in [queries.timeline_page(timeline.conn, TimelineQuery(chosen, as_of=moment), at.sources)]
+        at = as_of(timeline.store, moment)
+        then = [item.state.title for page in [timeline_page(timeline.conn, TimelineQuery(chosen, as_of=moment), at.sources)]
                 for item in page.facts]  # fmt: skip
-        assert queries.summarize(timeline.conn, chosen, at.sources).total == 2 and at.replayed == 1
+        assert summarize(timeline.conn, chosen, at.sources).total == 2 and at.replayed == 1
     assert then == ["Summit", "Year"]
     assert found(timeline, "2022-09-16", "2022-09-16") == {"Year"}
 
@@ -466,10 +472,10 @@ def test_as_of_finds_inflections_in_both_the_projection_and_the_replayed_facts(t
     clock.now += dt.timedelta(days=1)
     timeline.correct_fact(changed.fact_id, {"title": "Astana meeting"}, reason="r", expected_version=None, actor="t")
     with read_transaction(timeline.conn):
-        at = queries.as_of(timeline.store, moment)
+        at = as_of(timeline.store, moment)
         assert at.replayed == 1
         for q in ("summits", "summit", "Summ"):
-            page = queries.timeline_page(timeline.conn, TimelineQuery(Filters(q=q), as_of=moment), at.sources)
+            page = timeline_page(timeline.conn, TimelineQuery(Filters(q=q), as_of=moment), at.sources)
             assert [item.state.title for item in page.facts] == ["Summits of the Organisation", "Astana summit"], q
-        page = queries.timeline_page(timeline.conn, TimelineQuery(Filters(q="organization")), at.sources)
+        page = timeline_page(timeline.conn, TimelineQuery(Filters(q="organization")), at.sources)
         assert [item.state.title for item in page.facts] == ["Summits of the Organisation"]

@@ -9,13 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from events.read import queries
-from events.read.queries import Filters, TimelineQuery
+from events.read.filters import Filters, TimelineQuery
+from events.read.present import highlight
+from events.read.timeline import LIVE, Source, _branches, timeline_page
 from events.read.search import MAX_TERMS, TOKENIZE, fts_query, spellings, stem
 
 
-def found(timeline, q: str, sources=queries.LIVE) -> set[str]:
-    page = queries.timeline_page(timeline.conn, TimelineQuery(Filters(q=q), limit=200), sources)
+def found(timeline, q: str, sources=LIVE) -> set[str]:
+    page = timeline_page(timeline.conn, TimelineQuery(Filters(q=q), limit=200), sources)
     return {item.state.fact_id for item in page.facts}
 
 
@@ -78,7 +79,7 @@ def test_words_no_rule_knows_keep_one_spelling(word):
 def test_spellings_are_or_groups_over_the_index_and_stay_bounded(seeded):
     match = fts_query("Organisation summits")
     assert match == '("Organisation" OR "Organization") AND "summits"*'
-    for sql, params, _ in queries._branches(seeded.conn, Filters(q="Organisation summits"), queries.Source(), 0, True, None):
+    for sql, params, _ in _branches(seeded.conn, Filters(q="Organisation summits"), Source(), 0, True, None):
         plan = [row[3] for row in seeded.conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
         assert any("facts_fts VIRTUAL TABLE INDEX" in step and ":M" in step for step in plan), plan
         assert not any(re.match(r"SCAN (f|facts)( |$)", step) for step in plan), plan  # no walk of every fact
@@ -148,7 +149,7 @@ def test_stem_is_the_tokenizers_stem(word):
 
 def test_highlight_marks_inflections_and_both_spellings():
     text = "Summit of the Organization; the summits and an organised meeting; summary"
-    marked = [piece for piece, hit in queries.highlight(text, Filters(q="organisation summits").words) if hit]
+    marked = [piece for piece, hit in highlight(text, Filters(q="organisation summits").words) if hit]
     assert marked == ["Summit", "Organization", "summits", "organised"]
-    marked = [piece for piece, hit in queries.highlight(text, Filters(q="meetings summ").words) if hit]
+    marked = [piece for piece, hit in highlight(text, Filters(q="meetings summ").words) if hit]
     assert marked == ["Summit", "summits", "meeting", "summary"]

@@ -208,7 +208,7 @@ CREATE VIRTUAL TABLE facts_fts USING fts5 (
 INSERT INTO facts_fts (facts_fts) VALUES ('rebuild');
 """
 
-# Time travel (queries.as_of) folds again the facts changed after a position.
+# Time travel (events/read/as_of.py) folds again the facts changed after a position.
 # A fact with one event and a later position did not exist yet, so only facts
 # with more than one event can need it: at 1M facts with 1.5% of them
 # corrected, that is ~15k index entries to walk instead of half the table.
@@ -216,12 +216,12 @@ _REFOLD_INDEX = """
 CREATE INDEX facts_changed_again ON facts (last_position) WHERE version > 1;
 """
 
-# Date filters (queries.Filters) keep a fact whose days overlap the range. A fact
+# Date filters (events/read/filters.py) keep a fact whose days overlap the range. A fact
 # starting before `from` overlaps it only if it is a month or year containing
 # `from` (facts_timeline finds those by their key) or if its end date reaches
 # `from`: this index finds those few spans by the last key they reach, 99 for
 # unknown parts (2024-07 -> 2024-07-99). The expression must stay exactly
-# queries._SPAN_END for SQLite to use it.
+# events/read/date_ranges._SPAN_END for SQLite to use it.
 _SPAN_INDEX = """
 CREATE INDEX facts_spans ON facts (retracted, substr(end_date || '-99-99', 1, 10), sort_key, n)
     WHERE end_date IS NOT NULL;

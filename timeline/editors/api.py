@@ -8,10 +8,10 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
-from events.read import queries
+from events.read.history import fact_history
 from events.log.errors import ConcurrencyConflict, ValidationError
 from events.domain.fact import CORRECTABLE, FactState, validate_fact
-from events.read.queries import fact_dict, history_dict
+from events.read.present import fact_dict, history_dict
 from events.service import Timeline
 from timeline.web import openapi
 from timeline.editors.auth import actor, csrf, token_required
@@ -179,7 +179,7 @@ def same_fact(timeline: Timeline, state: FactState, body: dict[str, Any]) -> boo
 def fact_response(timeline: Timeline, state: FactState, status: int) -> Response:
     """The fact as GET /api/events/<id> shows it: its state and its history with who and why."""
     body = fact_dict(state)
-    body["history"] = [history_dict(entry) for entry in queries.fact_history(timeline.store, state.fact_id)]
+    body["history"] = [history_dict(entry) for entry in fact_history(timeline.store, state.fact_id)]
     response = jsonify(body)
     response.status_code = status
     response.headers["Cache-Control"] = "no-store"

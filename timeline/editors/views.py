@@ -13,7 +13,8 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from wtforms import FieldList, FormField
 
-from events.read import queries
+from events.read.as_of import fact_as_of
+from events.read.history import HistoryEntry, fact_history
 from events.log.errors import ConcurrencyConflict, FactRetracted, ValidationError
 from events.domain.fact import CORRECTABLE, MAX_SOURCES, FactState
 from timeline.editors.auth import actor, client_address, current_editor, limiter, sign_in, sign_out
@@ -281,7 +282,7 @@ def merged_page(form: CorrectionForm, current: FactState, sent: int | None, base
     Sent again as it stands, it records what this editor changed and keeps what
     the others changed meanwhile; a field both changed shows theirs beside it.
     """
-    history = queries.fact_history(get_timeline().store, current.fact_id)
+    history = fact_history(get_timeline().store, current.fact_id)
     if base is None and sent is not None and sent < current.version:
         base = version_of(history, current.fact_id, sent)
     outcome = merge(form.fields(), base, current)
@@ -292,17 +293,17 @@ def merged_page(form: CorrectionForm, current: FactState, sent: int | None, base
     return render_template("correct.html", form=form, fact=current, conflict=conflict), 409
 
 
-def version_of(history: list[queries.HistoryEntry], fact_id: str, version: int) -> FactState | None:
+def version_of(history: list[HistoryEntry], fact_id: str, version: int) -> FactState | None:
     """The fact as it stood at one version of its stream."""
     position = next((entry.position for entry in history if entry.version == version), None)
-    return None if position is None else queries.fact_as_of(get_timeline().store, fact_id, position)
+    return None if position is None else fact_as_of(get_timeline().store, fact_id, position)
 
 
 FIELD_NAMES = {"date": "date", "end_date": "end date", "title": "title", "summary": "summary", "tags": "tags",
                "sources": "sources"}  # fmt: skip
 
 
-def conflict_notice(sent: int | None, current: FactState, history: list[queries.HistoryEntry],
+def conflict_notice(sent: int | None, current: FactState, history: list[HistoryEntry],
                     base: FactState | None, outcome: Merge) -> dict:  # fmt: skip
     """What the conflict banner and the flagged fields say."""
     by = changed_by(history, base.version) if base is not None else {}
@@ -318,7 +319,7 @@ def conflict_notice(sent: int | None, current: FactState, history: list[queries.
     }
 
 
-def changed_by(history: list[queries.HistoryEntry], since: int) -> dict[str, list[str]]:
+def changed_by(history: list[HistoryEntry], since: int) -> dict[str, list[str]]:
     """Who changed each field after version `since`, from the fact's history."""
     by: dict[str, list[str]] = {}
     for entry in history:
@@ -370,7 +371,7 @@ def retract(fact_id: str, editor: str):
 
 def stale_retraction(form: RetractionForm, current: FactState, sent: int | None):
     """The fact changed since the form was shown: say what changed and by whom; sending again retracts it as it is."""
-    history = queries.fact_history(get_timeline().store, current.fact_id)
+    history = fact_history(get_timeline().store, current.fact_id)
     base = version_of(history, current.fact_id, sent) if sent is not None and sent < current.version else None
     changed = Merge(mine=(), theirs=changed_between(base, current), clashes=(), pending=())
     form.expected_version.data = str(current.version)
@@ -386,7 +387,7 @@ def refuse_if_retracted(state: FactState, *, posted: bool = False) -> None:
         return
     if not posted:
         raise FactRetracted(f"this fact was retracted ({state.retraction_reason}): it can no longer be changed")
-    history = queries.fact_history(get_timeline().store, state.fact_id)
+    history = fact_history(get_timeline().store, state.fact_id)
     by = next((entry.actor for entry in reversed(history) if entry.kind == "retracted"), "another editor")
     raise FactRetracted(f"this fact was retracted by {by} ({state.retraction_reason}) before your form arrived, "
                         "so nothing was saved: a retracted fact can no longer be changed")  # fmt: skip

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from events.read import queries
 from events.log.errors import UnknownFact
-from events.read.queries import BadParameter, fact_dict, history_dict
+from events.read.as_of import fact_as_of
+from events.read.filters import MAX_PAGE_SIZE, BadParameter, as_of_param, parse_query
+from events.read.history import fact_history
+from events.read.present import fact_dict, history_dict
 from timeline.db import get_timeline
 from timeline.web.pages import moment_text, read_page
 from timeline.web.support import error_response
@@ -22,7 +24,7 @@ def bad_parameter(error: BadParameter):
 @bp.get("/events")
 def list_events():
     """The same filters as the HTML timeline; `next` continues in the asked order."""
-    query = queries.parse_query(request.args, max_limit=queries.MAX_PAGE_SIZE)
+    query = parse_query(request.args, max_limit=MAX_PAGE_SIZE)
     page, _summary, at = read_page(get_timeline(), query, counts=False)
     following = page.earlier if query.order == "desc" else page.later
     body = {"events": [fact_dict(item.state) for item in page.facts], "next": following.encode() if following else None}
@@ -34,17 +36,17 @@ def list_events():
 @bp.get("/events/<fact_id>")
 def get_event(fact_id: str):
     """The fact and its whole history; with as_of, the fact as it was known then (as its permalink shows it)."""
-    moment = queries.as_of_param(request.args)  # the one parameter used here: a timeline's others are ignored
+    moment = as_of_param(request.args)  # the one parameter used here: a timeline's others are ignored
     timeline = get_timeline()
     state = timeline.fact(fact_id)  # UnknownFact -> 404
     position = None
     if moment:
         position = timeline.store.position_as_of(moment)
-        state = queries.fact_as_of(timeline.store, fact_id, position)
+        state = fact_as_of(timeline.store, fact_id, position)
         if state is None:
             raise UnknownFact(f"fact {fact_id} was not recorded yet at {moment_text(moment)}")
     body = fact_dict(state)
-    body["history"] = [history_dict(entry) for entry in queries.fact_history(timeline.store, fact_id)]
+    body["history"] = [history_dict(entry) for entry in fact_history(timeline.store, fact_id)]
     if position is not None:
         body["as_of"] = {"moment": moment, "position": position}
     return body

@@ -32,7 +32,7 @@ from events.domain.fact import (
     clean_tags,
     clean_url,
 )
-from events.read.queries import BadParameter, query_text
+from events.read.filters import BadParameter, query_text
 from events.read.atom import Change, FeedFilter, FeedWindow
 from events.log.ids import stable_id
 from events.log.store import read_transaction

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from events.domain.fact import CORRECTABLE, MAX_SOURCES, MAX_SUMMARY, MAX_TAG, MAX_TAGS, MAX_TITLE, MAX_URL
-from events.read.queries import MAX_PAGE_SIZE, MAX_QUERY_TEXT, MAX_TAG_FILTERS
+from events.read.filters import MAX_PAGE_SIZE, MAX_QUERY_TEXT, MAX_TAG_FILTERS
 
 FUZZY_DATE = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 MAX_REASON = 1_000

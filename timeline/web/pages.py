@@ -16,13 +16,18 @@ from flask import Blueprint, current_app, make_response, render_template, reques
 from markupsafe import Markup, escape
 
 from events.log.store import read_transaction
-from events.read import queries
+from events.read import present
 from events.log.clock import from_utc_text
 from events.domain.dates import FuzzyDate, human_span
 from events.log.errors import TimelineError, UnknownFact
 from events.domain.fact import FactState
 from events.read.source_feeds import FeedStatus, LastPoll, all_feed_status, last_poll
-from events.read.queries import AsOf, BadParameter, Filters, Listed, Page, Summary, TimelineQuery
+from events.read.as_of import AsOf, as_of, fact_as_of
+from events.read.filters import BadParameter, Cursor, Filters, TimelineQuery, parse_query
+from events.read.health import health
+from events.read.history import fact_history
+from events.read.summary import Memo, Summary, summarize, view_state
+from events.read.timeline import LIVE, Listed, Page, timeline_page
 from events.service import Timeline
 from events.log.store import EventStore, connect
 from timeline.db import get_timeline
@@ -51,19 +56,19 @@ def read_page(
     """A page and its counts, now or as of a moment, from one snapshot of the database."""
     conn = timeline.conn
     with read_transaction(conn):
-        at = queries.as_of(timeline.store, query.as_of) if query.as_of else None
-        sources = at.sources if at else queries.LIVE
-        page = queries.timeline_page(conn, query, sources)
+        at = as_of(timeline.store, query.as_of) if query.as_of else None
+        sources = at.sources if at else LIVE
+        page = timeline_page(conn, query, sources)
         summary = None
         if counts:
-            key = ("summary", queries.view_state(conn, at.position if at else None), query.filters)
-            summary = _memo("summaries").get(key, lambda: queries.summarize(conn, query.filters, sources))
+            key = ("summary", view_state(conn, at.position if at else None), query.filters)
+            summary = _memo("summaries").get(key, lambda: summarize(conn, query.filters, sources))
     return page, summary, at
 
 
-def _memo(kind: str) -> queries.Memo:
+def _memo(kind: str) -> Memo:
     """This app's counts or rendered pages, by log position; apart, so a crawler's pages never evict counts."""
-    return current_app.extensions.setdefault(f"timeline_{kind}", queries.Memo(256))
+    return current_app.extensions.setdefault(f"timeline_{kind}", Memo(256))
 
 
 def cached_page(view):
@@ -123,7 +128,7 @@ def _render_once(view, args, kwargs) -> tuple[bytes, str]:
 @bp.get("/")
 @cached_page
 def index():
-    query = queries.parse_query(request.args)
+    query = parse_query(request.args)
     page, summary, at = read_page(get_timeline(), query)
     links = Links(query)
     return render_template(
@@ -142,15 +147,15 @@ def index():
 @bp.get("/events/<fact_id>")
 @cached_page
 def permalink(fact_id: str):
-    query = queries.parse_query(request.args)
+    query = parse_query(request.args)
     timeline = get_timeline()
     at, state = None, timeline.fact(fact_id)  # UnknownFact -> 404
     if query.as_of:
-        at = queries.AsOf(query.as_of, timeline.store.position_as_of(query.as_of), (), 0)
-        state = queries.fact_as_of(timeline.store, fact_id, at.position)
+        at = AsOf(query.as_of, timeline.store.position_as_of(query.as_of), (), 0)
+        state = fact_as_of(timeline.store, fact_id, at.position)
         if state is None:
             raise UnknownFact(f"fact {fact_id} was not recorded yet at {moment_text(query.as_of)}")
-    history = queries.fact_history(timeline.store, fact_id)
+    history = fact_history(timeline.store, fact_id)
     return render_template("event.html", fact=state, history=history, as_of=at, links=Links(query))
 
 
@@ -194,7 +199,7 @@ def healthz():
     except (sqlite3.Error, OSError, TimelineError) as error:
         return {"status": "error", "database": "unreachable", "error": str(error)}, 503
     try:
-        return {"status": "ok", "database": "reachable", **queries.health(timeline.store)}
+        return {"status": "ok", "database": "reachable", **health(timeline.store)}
     except sqlite3.Error as error:
         return {"status": "error", "database": "unreachable", "error": str(error)}, 503
     finally:
@@ -236,7 +241,7 @@ class Links:
     def period(self, start: str, end: str) -> str:
         return self.with_filters(start=FuzzyDate.parse(start), end=FuzzyDate.parse(end))
 
-    def page(self, cursor: queries.Cursor) -> str:
+    def page(self, cursor: Cursor) -> str:
         return self._url(self.query.params(cursor=cursor))
 
     def now(self) -> str:
@@ -256,7 +261,7 @@ class Links:
 def feed_url_for_current_filters() -> str:
     """The Atom feed of what this page shows: the same tags and search."""
     try:
-        filters = queries.parse_query(request.args).filters
+        filters = parse_query(request.args).filters
     except BadParameter:
         filters = Filters()
     pairs = [("tag", tag) for tag in filters.tags] + ([("q", filters.q)] if filters.q else [])
@@ -429,7 +434,7 @@ def highlight(text: str, words: tuple[str, ...] = ()) -> Markup:
     """Matched words in <mark>; every piece escaped first."""
     return Markup("").join(
         Markup("<mark>{}</mark>").format(piece) if matched else escape(piece)
-        for piece, matched in queries.highlight(text, words)
+        for piece, matched in present.highlight(text, words)
     )
 
 

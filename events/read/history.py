@@ -1,0 +1,63 @@
+"""One fact's history: its stream told as what changed, when and by whom, for permalinks and the editors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from events.domain.fact import (
+    FACT_CORRECTED,
+    FACT_EVENT_TYPES,
+    FACT_RECORDED,
+    FACT_RETRACTED,
+    FACT_SOURCE_ADDED,
+)
+from events.log.clock import to_utc_text
+from events.log.model import Event
+from events.log.store import EventStore
+
+# ---------------------------------------------------------------- one fact
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One event of a fact's stream, said as what happened, when, and by whom."""
+
+    position: int
+    version: int
+    kind: str  # recorded, corrected, retracted, source-added
+    recorded_at: str
+    actor: str
+    reason: str | None = None
+    changes: tuple[Change, ...] = ()
+    source: dict | None = None
+
+
+_KINDS = {FACT_RECORDED: "recorded", FACT_CORRECTED: "corrected", FACT_RETRACTED: "retracted",
+          FACT_SOURCE_ADDED: "source-added"}  # fmt: skip
+
+
+def fact_history(store: EventStore, fact_id: str) -> list[HistoryEntry]:
+    """The fact's whole stream from the log, oldest first."""
+    return [_entry(e) for e in store.read_stream(fact_id) if e.type in FACT_EVENT_TYPES]
+
+
+def _entry(event: Event) -> HistoryEntry:
+    p = event.payload
+    changes = tuple(Change(k, p.get("previous", {}).get(k), v) for k, v in p.get("changes", {}).items())
+    return HistoryEntry(
+        position=event.position,
+        version=event.version,
+        kind=_KINDS[event.type],
+        recorded_at=to_utc_text(event.recorded_at),
+        actor=str(event.metadata.get("actor") or "unknown"),
+        reason=p.get("reason"),
+        changes=changes,
+        source=p.get("source"),
+    )
