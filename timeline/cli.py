@@ -281,7 +281,7 @@ def retag(ctx: click.Context) -> None:
 def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
     """Create and seed the database if missing, serve the timeline (waitress) and poll the feeds."""
     from timeline.ingest.scheduler import start_with_server
-    from timeline.web.server import serve as run_server
+    from timeline.server import serve as run_server
 
     run_server(_config(ctx), host, port, echo=click.echo, on_start=start_with_server)
 

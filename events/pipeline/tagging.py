@@ -99,8 +99,12 @@ _URL = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S+", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
 
 
-def plain_text(text: str) -> str:
-    """Visible words only: tags, URLs and entities would otherwise fake or hide a mention."""
+def matchable_text(text: str) -> str:
+    """The words tagging matches: tags and URLs dropped, entities decoded, NFKC-folded.
+
+    Not the parser's plain_text (timeline/ingest/parse.py): that keeps URLs for people to read;
+    here a URL or a tag would otherwise fake or hide a mention.
+    """
     text = _TAG.sub(" ", text)
     text = unicodedata.normalize("NFKC", html.unescape(text))
     return " ".join(_URL.sub(" ", text).split())
@@ -130,7 +134,7 @@ def _compiled(rules: TaggingRules) -> dict[str, tuple[tuple[str, re.Pattern[str]
 def _category_verdict(categories: Sequence[str], rules: TaggingRules) -> Verdict | None:
     """Acronym categories must match exactly ('sco' may be Scotland); names ignore case."""
     for category in categories:
-        label = plain_text(category)
+        label = matchable_text(category)
         for term in rules.category_terms:
             same = label == term if term.isupper() else label.casefold() == term.casefold()
             if same:
@@ -194,5 +198,5 @@ def classify(
     verdict = _category_verdict(categories, rules)
     if verdict:
         return verdict
-    text = "\n".join(plain_text(part) for part in (title, summary, content) if part)
+    text = "\n".join(matchable_text(part) for part in (title, summary, content) if part)
     return _name_verdict(text, rules) or _acronym_verdict(text, rules)
