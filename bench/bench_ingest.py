@@ -30,16 +30,16 @@ from xml.sax.saxutils import escape
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from events.pipeline.extract import ExtractedFact  # noqa: E402
+from events.pipeline.matching import FactFinder  # noqa: E402
 from events.service import Timeline  # noqa: E402
 from tests.feed_server import FeedServer, Route  # noqa: E402
-from events.pipeline.extract import ExtractedFact  # noqa: E402
 from timeline.config import config_from_mapping  # noqa: E402
-from events.pipeline.matching import FactFinder  # noqa: E402
 from timeline.ingest.fetch import Fetcher, FetchLimits  # noqa: E402
 from timeline.ingest.poll import Ingestor  # noqa: E402
 
 PLACES = ["Astana", "Samarkand", "Tianjin", "Bishkek", "Dushanbe", "Islamabad", "Minsk", "Tashkent"]
-START = dt.datetime(2024, 7, 3, 9, 0, tzinfo=dt.timezone.utc)
+START = dt.datetime(2024, 7, 3, 9, 0, tzinfo=dt.UTC)
 
 
 def rss(feed: int, items: int) -> bytes:
@@ -47,29 +47,46 @@ def rss(feed: int, items: int) -> bytes:
     for i in range(items):
         place = PLACES[(feed + i) % len(PLACES)]
         published = START - dt.timedelta(hours=feed * items + i)
-        text = (f"Officials of the Shanghai Cooperation Organization met in {place} on Tuesday (report {feed}-{i}). "
-                f"The SCO summit will open next month, and ministers said last week that talks on trade continue.")  # fmt: skip
+        text = (
+            f"Officials of the Shanghai Cooperation Organization met in {place} on Tuesday (report {feed}-{i}). "
+            f"The SCO summit will open next month, and ministers said last week that talks on trade continue."
+        )
         entries.append(
             f"<item><title>SCO meeting {feed}-{i} in {place}</title>"
             f"<link>http://bench.example/{feed}/{i}</link><guid>bench-{feed}-{i}</guid>"
             f"<pubDate>{format_datetime(published)}</pubDate><description>{escape(text)}</description></item>"
         )
-    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Bench feed {feed}</title>'
-            f"<link>http://bench.example/</link><description>x</description>{''.join(entries)}</channel></rss>").encode()  # fmt: skip
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Bench feed {feed}</title>'
+        f"<link>http://bench.example/</link><description>x</description>{''.join(entries)}</channel></rss>"
+    ).encode()
 
 
 class HeadlineOnly(FactFinder):
     """The pipeline without extraction: one fact per article at its publication day."""
 
     def facts(self, title, text, published):
-        return [ExtractedFact(date=published.isoformat(), end_date=None, precision="day", title=title,
-                              summary=text[:300], tags=(), confidence=1.0)]  # fmt: skip
+        return [
+            ExtractedFact(
+                date=published.isoformat(),
+                end_date=None,
+                precision="day",
+                title=title,
+                summary=text[:300],
+                tags=(),
+                confidence=1.0,
+            )
+        ]
 
 
 def run_ours(server: FeedServer, paths: list[str], folder: Path, *, extract: bool = True) -> float:
     name = "ours.db" if extract else "ours_headline.db"
-    config = config_from_mapping({"database": {"path": str(folder / name)},
-                                  "feeds": [{"name": p.strip("/"), "url": server.url(p)} for p in paths]})  # fmt: skip
+    config = config_from_mapping(
+        {
+            "database": {"path": str(folder / name)},
+            "feeds": [{"name": p.strip("/"), "url": server.url(p)} for p in paths],
+        }
+    )
     timeline = Timeline.open(config.database_path)
     fetcher = Fetcher(FetchLimits())
     finder = None if extract else HeadlineOnly(timeline.conn)
@@ -143,13 +160,14 @@ def timed_sqlite():
         sqlite3.connect = plain
 
 
-def budget(server: FeedServer, paths: list[str], bodies: list[bytes], folder: Path,
-           feedparser_seconds: float) -> list[str]:  # fmt: skip
+def budget(
+    server: FeedServer, paths: list[str], bodies: list[bytes], folder: Path, feedparser_seconds: float
+) -> list[str]:
     """Where the pipeline's time goes, per item, against the 0.5 target's budget: the lines to print."""
     from events.pipeline.extract import extract_facts
     from timeline.ingest.parse import parse_feed
 
-    fetched_at = dt.datetime.now(dt.timezone.utc)
+    fetched_at = dt.datetime.now(dt.UTC)
     start = time.perf_counter()
     parsed = [parse_feed(body, fetched_at=fetched_at) for body in bodies]
     parsing = time.perf_counter() - start
@@ -172,10 +190,14 @@ def budget(server: FeedServer, paths: list[str], bodies: list[bytes], folder: Pa
         ("    appending events (INSERT INTO events)", inserts),
         ("    durable commits", commits),
         ("    every other statement", sql - inserts - commits),
-        ("  the rest: fetch, tag, dedup, compare facts, payloads, projection", whole - parsing - extracting - sql),
+        (
+            "  the rest: fetch, tag, dedup, compare facts, payloads, projection",
+            whole - parsing - extracting - sql,
+        ),
     ]
-    return ["where an item's time goes (us per item)"] + [f"  {label:<68} {seconds * per_item:7.0f}"
-                                                           for label, seconds in rows]  # fmt: skip
+    return ["where an item's time goes (us per item)"] + [
+        f"  {label:<68} {seconds * per_item:7.0f}" for label, seconds in rows
+    ]
 
 
 def main() -> None:
@@ -201,9 +223,15 @@ def main() -> None:
     rate = total / ours
     print(f"{args.feeds} feeds x {args.items} items = {total} items, served from 127.0.0.1")
     print(f"ours (fetch+parse+tag+extract+record) {rate:10,.0f} items/s")
-    print(f"ours without extraction (headline)    {total / headline:10,.0f} items/s  ratio to feedparser {total / headline / (total / alone):.2f}")
-    print(f"feedparser.parse alone                {total / alone:10,.0f} items/s  ratio ours/feedparser {rate / (total / alone):.2f} (target >= 0.5)")
-    print(f"reader.update_feeds                   {total / other:10,.0f} items/s  ratio ours/reader {rate / (total / other):.2f}")
+    print(
+        f"ours without extraction (headline)    {total / headline:10,.0f} items/s  ratio to feedparser {total / headline / (total / alone):.2f}"
+    )
+    print(
+        f"feedparser.parse alone                {total / alone:10,.0f} items/s  ratio ours/feedparser {rate / (total / alone):.2f} (target >= 0.5)"
+    )
+    print(
+        f"reader.update_feeds                   {total / other:10,.0f} items/s  ratio ours/reader {rate / (total / other):.2f}"
+    )
     if args.budget:
         print("\n".join(lines))
 

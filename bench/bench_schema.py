@@ -25,23 +25,31 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_store import RECORDED_AT, fact_event  # noqa: E402
+
 from events.log.ids import uuid7s  # noqa: E402
 from events.log.migrations import MIGRATIONS  # noqa: E402
 from events.log.store import _INSERT, _row  # noqa: E402
 
 _LOG, _GUARD = MIGRATIONS[0], MIGRATIONS[4].split("-- The search index")[0]  # the log as migrated today
 _NO_INSERT_GUARD = "DROP TRIGGER events_refuse_replace; DROP TRIGGER events_refuse_replace_version;"
-_ES_TABLE = ("CREATE TABLE stored_events (originator_id TEXT, originator_version INTEGER, topic TEXT, state BLOB,"
-             " PRIMARY KEY (originator_id, originator_version))")  # fmt: skip
+_ES_TABLE = (
+    "CREATE TABLE stored_events (originator_id TEXT, originator_version INTEGER, topic TEXT, state BLOB,"
+    " PRIMARY KEY (originator_id, originator_version))"
+)
 _ES_INSERT = "INSERT INTO stored_events VALUES (?, ?, ?, ?)"
 
 # name -> (schema script, statement); each variant takes one guarantee away from ours.
 VARIANTS = {
     "ours, as migrated": (_LOG + _GUARD, _INSERT),
     "without the INSERT OR REPLACE guard (2 triggers)": (_LOG + _GUARD + _NO_INSERT_GUARD, _INSERT),
-    "without json_valid checks": (_LOG.replace("CHECK (json_valid(payload))", "").replace(
-        "CHECK (json_valid(metadata))", "") + _GUARD, _INSERT),
-    "without the recorded_at index (time travel)": (_LOG + _GUARD + "DROP INDEX events_recorded_at;", _INSERT),
+    "without json_valid checks": (
+        _LOG.replace("CHECK (json_valid(payload))", "").replace("CHECK (json_valid(metadata))", "") + _GUARD,
+        _INSERT,
+    ),
+    "without the recorded_at index (time travel)": (
+        _LOG + _GUARD + "DROP INDEX events_recorded_at;",
+        _INSERT,
+    ),
     "without AUTOINCREMENT": (_LOG.replace("AUTOINCREMENT", "") + _GUARD, _INSERT),
     "eventsourcing's table, same ids and payloads": (_ES_TABLE, _ES_INSERT),
 }
@@ -95,13 +103,17 @@ def main() -> None:
     events = [fact_event(i) for i in range(args.rows)]
     streams, ids = uuid7s(args.rows), uuid7s(args.rows)
     ours = [_row(e_id, s, 1, e, e.metadata, None, 0, RECORDED_AT) for e_id, s, e in zip(ids, streams, events)]
-    theirs = [(s.replace("-", ""), 1, row[3], row[5].encode()) for s, row in zip(streams, ours)]  # as it stores them
+    theirs = [
+        (s.replace("-", ""), 1, row[3], row[5].encode()) for s, row in zip(streams, ours)
+    ]  # as it stores them
     best: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for round_ in range(args.rounds):  # variants take turns, so a neighbour's load falls on all alike
             for name, (schema, statement) in VARIANTS.items():
                 rows = theirs if statement == _ES_INSERT else ours
-                seconds = insert_all(Path(tmp) / f"{round_}-{len(best)}-{hash(name)}.db", schema, statement, rows, args.batch)
+                seconds = insert_all(
+                    Path(tmp) / f"{round_}-{len(best)}-{hash(name)}.db", schema, statement, rows, args.batch
+                )
                 best[name] = min(best.get(name, seconds), seconds)
         singles = {name: theirs if VARIANTS[name][1] == _ES_INSERT else ours for name in VARIANTS}
         single_seconds = insert_singly(Path(tmp), singles, min(args.singles, args.rows))
@@ -113,7 +125,9 @@ def main() -> None:
     count = min(args.singles, args.rows)
     print(f"{count} rows, one durable transaction each")
     for name, seconds in single_seconds.items():
-        print(f"{name:48s} {count / seconds:8,.0f} rows/s  ({single_seconds['ours, as migrated'] / seconds:.2f}x ours)")
+        print(
+            f"{name:48s} {count / seconds:8,.0f} rows/s  ({single_seconds['ours, as migrated'] / seconds:.2f}x ours)"
+        )
 
 
 if __name__ == "__main__":

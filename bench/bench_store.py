@@ -21,24 +21,30 @@ import argparse
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
-from events.read import projections
 from events.domain.fact import fact_recorded
 from events.log.ids import uuid7
 from events.log.model import NewEvent, StreamAppend
 from events.log.store import _INSERT, EventStore, _row, canonical_json, connect
+from events.read import projections
 
 RECORDED_AT = "2024-07-03T00:00:00.000000Z"
 Run = Callable[[int, int], None]  # appends the events [start, stop)
 
 
 def fact_event(i: int) -> NewEvent:
-    fields = {"date": f"{2001 + i % 24}-{1 + i % 12:02d}-{1 + i % 28:02d}", "end_date": None,
-              "title": f"SCO fact number {i}: leaders meet in Astana", "summary": "A benchmark fact " * 4,
-              "tags": ["sco", "summit", ["china", "russia", "india"][i % 3]],
-              "sources": [{"url": f"https://example.org/{i}", "title": None, "outlet": "Example", "published": None}]}  # fmt: skip
+    fields = {
+        "date": f"{2001 + i % 24}-{1 + i % 12:02d}-{1 + i % 28:02d}",
+        "end_date": None,
+        "title": f"SCO fact number {i}: leaders meet in Astana",
+        "summary": "A benchmark fact " * 4,
+        "tags": ["sco", "summit", ["china", "russia", "india"][i % 3]],
+        "sources": [
+            {"url": f"https://example.org/{i}", "title": None, "outlet": "Example", "published": None}
+        ],
+    }
     event = fact_recorded(f"fact-{i}", fields, "feed")
     return NewEvent(event.type, event.payload, {"actor": "bench"})
 
@@ -62,7 +68,7 @@ def raw_batched(path: Path, ids: list[str], events: list[NewEvent], batch: int) 
     def run(start: int, stop: int) -> None:
         for s in range(start, stop, batch):
             conn.execute("BEGIN IMMEDIATE")
-            conn.executemany(_INSERT, rows[s:min(s + batch, stop)])
+            conn.executemany(_INSERT, rows[s : min(s + batch, stop)])
             conn.execute("COMMIT")
 
     return run
@@ -98,7 +104,7 @@ def es_batched(path: Path, ids: list[uuid.UUID], events: list[NewEvent], batch: 
 
     def run(start: int, stop: int) -> None:
         for s in range(start, stop, batch):
-            recorder.insert_events(stored(ids[s:min(s + batch, stop)], events[s:min(s + batch, stop)]))
+            recorder.insert_events(stored(ids[s : min(s + batch, stop)], events[s : min(s + batch, stop)]))
 
     return run
 
@@ -146,8 +152,10 @@ def main() -> None:
     same_ids, random_ids = [uuid.UUID(i) for i in ids], [uuid.uuid4() for _ in events]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        print(f"batched: {args.facts} facts in batches of {args.batch}; single: {args.singles};"
-              f" synchronous=FULL; {args.rounds} rounds")  # fmt: skip
+        print(
+            f"batched: {args.facts} facts in batches of {args.batch}; single: {args.singles};"
+            f" synchronous=FULL; {args.rounds} rounds"
+        )
         batched = {
             "ours": ours_batched(folder / "ours_batched.db", ids, events, args.batch),
             "raw sqlite3, same schema": raw_batched(folder / "raw.db", ids, events, args.batch),
@@ -164,7 +172,9 @@ def main() -> None:
         store = EventStore(connect(folder / "ours_batched.db"))
         began = time.perf_counter()
         projections.rebuild(store)
-        print(f"{'rebuild':<22} {args.facts / (time.perf_counter() - began):>10,.0f} events/s  (target >= 50,000)")
+        print(
+            f"{'rebuild':<22} {args.facts / (time.perf_counter() - began):>10,.0f} events/s  (target >= 50,000)"
+        )
 
 
 if __name__ == "__main__":

@@ -26,29 +26,60 @@ from urllib.parse import urlsplit
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from events.read import projections  # noqa: E402
-from events.log.clock import FixedClock  # noqa: E402
 from events.domain.fact import fact_recorded  # noqa: E402
+from events.domain.seeds import append_seeds  # noqa: E402
+from events.log.clock import FixedClock  # noqa: E402
 from events.log.ids import uuid7  # noqa: E402
 from events.log.model import NewEvent, StreamAppend  # noqa: E402
-from events.domain.seeds import append_seeds  # noqa: E402
 from events.log.store import EventStore, connect  # noqa: E402
+from events.read import projections  # noqa: E402
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 LOG_START = dt.datetime(2024, 1, 1, tzinfo=UTC)
 TRIVIAL = "/_bench/trivial"
-TAGS = ["sco", "russia", "china", "india", "pakistan", "iran", "kazakhstan", "uzbekistan", "kyrgyzstan", "tajikistan",
-        "belarus", "summit", "security", "energy", "trade", "terrorism", "military-exercise", "bilateral-meeting",
-        "vladimir-putin", "xi-jinping", "narendra-modi", "membership", "sanctions", "afghanistan", "mongolia", "turkey",
-        "brics", "economy", "border", "diplomacy"]  # fmt: skip
-WORDS = ("leaders ministers meet discuss agree sign cooperation security summit talks trade energy pipeline border "
-         "exercise forum declaration council defence foreign minister president prime visit delegation counter "
-         "terrorism regional stability investment railway corridor agreement framework bank development currency "
-         "settlement joint statement observer partner dialogue expansion member states organization secretariat").split()
+TAGS = [
+    "sco",
+    "russia",
+    "china",
+    "india",
+    "pakistan",
+    "iran",
+    "kazakhstan",
+    "uzbekistan",
+    "kyrgyzstan",
+    "tajikistan",
+    "belarus",
+    "summit",
+    "security",
+    "energy",
+    "trade",
+    "terrorism",
+    "military-exercise",
+    "bilateral-meeting",
+    "vladimir-putin",
+    "xi-jinping",
+    "narendra-modi",
+    "membership",
+    "sanctions",
+    "afghanistan",
+    "mongolia",
+    "turkey",
+    "brics",
+    "economy",
+    "border",
+    "diplomacy",
+]
+WORDS = (
+    "leaders ministers meet discuss agree sign cooperation security summit talks trade energy pipeline border "
+    "exercise forum declaration council defence foreign minister president prime visit delegation counter "
+    "terrorism regional stability investment railway corridor agreement framework bank development currency "
+    "settlement joint statement observer partner dialogue expansion member states organization secretariat"
+).split()
 OUTLETS = ["Example Wire", "Daily Example", "Example Times", "Example Post", "Example News Agency"]
 
 
 # ---------------------------------------------------------------- building a database
+
 
 def build(path: Path, size: int, rng: random.Random) -> None:
     """size facts (and the seeds), 1% corrected and 0.5% retracted; each append of 5,000 a minute after the last."""
@@ -80,10 +111,18 @@ def _new_fact(rng: random.Random, i: int) -> StreamAppend:
         "end_date": f"{date[:8]}{int(date[8:]) + 1:02d}" if len(date) == 10 and rng.random() < 0.05 else None,
         "title": " ".join(rng.choices(WORDS, k=rng.randint(6, 10))).capitalize(),
         "summary": " ".join(rng.choices(WORDS, k=rng.randint(20, 30))).capitalize() + ".",
-        "tags": sorted(set(rng.choices(TAGS, weights=[1 / (k + 1) for k in range(len(TAGS))], k=rng.randint(2, 4)))),
-        "sources": [{"url": f"https://example.org/news/{i}", "title": None, "outlet": rng.choice(OUTLETS),
-                     "published": None}],
-    }  # fmt: skip
+        "tags": sorted(
+            set(rng.choices(TAGS, weights=[1 / (k + 1) for k in range(len(TAGS))], k=rng.randint(2, 4)))
+        ),
+        "sources": [
+            {
+                "url": f"https://example.org/news/{i}",
+                "title": None,
+                "outlet": rng.choice(OUTLETS),
+                "published": None,
+            }
+        ],
+    }
     fact_id = uuid7()
     event = fact_recorded(fact_id, fields, "feed")
     return StreamAppend(fact_id, (NewEvent(event.type, event.payload, {"actor": "feed:bench"}),), 0)
@@ -97,7 +136,11 @@ def _edits(rng: random.Random, ids: list[str]) -> list[StreamAppend]:
         if k % 3 == 2:
             event = NewEvent("FactRetracted", {"reason": "duplicate"}, {"actor": "editor:bench"})
         else:
-            payload = {"changes": {"title": f"Corrected title {k}"}, "previous": {"title": "?"}, "reason": "typo"}
+            payload = {
+                "changes": {"title": f"Corrected title {k}"},
+                "previous": {"title": "?"},
+                "reason": "typo",
+            }
             event = NewEvent("FactCorrected", payload, {"actor": "editor:bench"})
         out.append(StreamAppend(fact_id, (event,), 1))
     return out
@@ -126,6 +169,7 @@ def _complete(path: Path, size: int) -> bool:
 
 # ---------------------------------------------------------------- serving
 
+
 def serve(db_path: str, port: int) -> None:
     """Child process: `timeline serve`'s own code, plus a trivial route added through its on_start hook."""
     from timeline.config import config_from_mapping
@@ -134,14 +178,20 @@ def serve(db_path: str, port: int) -> None:
     def add_trivial(app, _config):
         app.add_url_rule(TRIVIAL, "bench_trivial", lambda: "ok")
 
-    config = config_from_mapping({"database": {"path": db_path}, "server": {"base_url": f"http://127.0.0.1:{port}/"}})
+    config = config_from_mapping(
+        {"database": {"path": db_path}, "server": {"base_url": f"http://127.0.0.1:{port}/"}}
+    )
     run(config, "127.0.0.1", port, on_start=add_trivial)
 
 
 def start(db_path: Path, port: int) -> subprocess.Popen:
     log = db_path.with_suffix(".log").open("wb")
-    process = subprocess.Popen([sys.executable, __file__, "--serve", str(db_path), str(port)], cwd=REPO,
-                               stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--serve", str(db_path), str(port)],
+        cwd=REPO,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -171,6 +221,7 @@ class Client:
 
 
 # ---------------------------------------------------------------- measuring
+
 
 def latencies(client: Client, paths: list[str]) -> dict:
     return summary([client.get(p)[0] * 1000 for p in paths])
@@ -260,16 +311,22 @@ def report(all_results: dict[int, dict]) -> None:
             if name.startswith("cold"):
                 print(f"  {name + ' (first request)':34} {value:9.1f} ms")
             elif isinstance(value, dict):
-                print(f"  {name:34} p50 {value['p50']:8.2f} ms   p95 {value['p95']:8.2f} ms   (n={value['n']})")
+                print(
+                    f"  {name:34} p50 {value['p50']:8.2f} ms   p95 {value['p95']:8.2f} ms   (n={value['n']})"
+                )
         ratio = results["rps /"] / results["rps trivial"]
-        print(f"  {'requests/s /':34} {results['rps /']:9.0f}   trivial {results['rps trivial']:.0f}   ratio {ratio:.2f}"
-              f" (target >= 0.3)")  # fmt: skip
+        print(
+            f"  {'requests/s /':34} {results['rps /']:9.0f}   trivial {results['rps trivial']:.0f}   ratio {ratio:.2f}"
+            f" (target >= 0.3)"
+        )
     sizes = sorted(all_results)
     if len(sizes) > 1:
         small, big = all_results[sizes[0]], all_results[sizes[-1]]
         print(f"\nratio {sizes[-1]:,} / {sizes[0]:,} facts (target <= 1.5)")
         for name in ("/", "/ (new page each)", "/api/events", "/api/events (new page each)"):
-            print(f"  {name:34} p50 {big[name]['p50'] / small[name]['p50']:5.2f}   p95 {big[name]['p95'] / small[name]['p95']:5.2f}")
+            print(
+                f"  {name:34} p50 {big[name]['p50'] / small[name]['p50']:5.2f}   p95 {big[name]['p95'] / small[name]['p95']:5.2f}"
+            )
 
 
 def main() -> None:

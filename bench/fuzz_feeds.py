@@ -84,7 +84,10 @@ def run_one(data: bytes) -> tuple[str, float]:
         return f"{FINDING}bad result: {str(error)[:80]}", time.perf_counter() - started
     except Exception as error:  # the finding: parse_feed raised something else
         where = traceback.extract_tb(error.__traceback__)[-1]
-        return f"{FINDING}{type(error).__name__} in {where.name}: {str(error)[:60]}", time.perf_counter() - started
+        return (
+            f"{FINDING}{type(error).__name__} in {where.name}: {str(error)[:60]}",
+            time.perf_counter() - started,
+        )
 
 
 def keep(out: Path, number: int, kind: str, name: str, mutations, data: bytes, seconds: float) -> None:
@@ -102,8 +105,10 @@ def report(outcomes, times: list[float], options) -> None:
     for kind, count in outcomes.most_common():
         print(f"  {count:7d}  {kind}")
     if times:
-        print(f"  per input: median {statistics.median(times) * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms, "
-              f"max {max(times):.2f} s")  # fmt: skip
+        print(
+            f"  per input: median {statistics.median(times) * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms, "
+            f"max {max(times):.2f} s"
+        )
     kept = sum(count for kind, count in outcomes.items() if kind not in ORDINARY)
     print(f"  {kept} inputs kept in {options.out}" if kept else "  nothing out of the ordinary")
 
@@ -112,16 +117,16 @@ def ingest(count: int, seed: int) -> None:
     """The whole pipeline on mutated feeds: no poll may raise, and the log must verify."""
     import datetime as dt
 
-    from events.log.clock import FixedClock
-    from events.service import Timeline
-    from events.log.store import EventStore, connect
     from events.admin.verify import verify
+    from events.log.clock import FixedClock
+    from events.log.store import EventStore, connect
+    from events.service import Timeline
     from tests.feed_server import FeedServer, Route
     from timeline.config import config_from_mapping
     from timeline.ingest.fetch import Fetcher, FetchLimits
     from timeline.ingest.poll import Ingestor
 
-    now = dt.datetime(2025, 9, 2, 12, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2025, 9, 2, 12, tzinfo=dt.UTC)
     with tempfile.TemporaryDirectory() as folder, FeedServer() as server:
         path = Path(folder) / "t.db"
         timeline = Timeline(EventStore(connect(path), FixedClock(now)))
@@ -141,8 +146,10 @@ def ingest(count: int, seed: int) -> None:
                 print(f"poll of a mutant of {name} raised:\n{traceback.format_exc(limit=3)}")
         problems = verify(timeline.store)
         timeline.close()
-    print(f"ingest: {count} mutated feeds polled, {kept} items kept, {crashed} polls raised, "
-          f"verify: {problems or 'no problems'}")  # fmt: skip
+    print(
+        f"ingest: {count} mutated feeds polled, {kept} items kept, {crashed} polls raised, "
+        f"verify: {problems or 'no problems'}"
+    )
 
 
 def parse_args() -> argparse.Namespace:

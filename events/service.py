@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
-from events.read import projections
-from events.log.clock import Clock, utc_now
-from events.log.errors import UnknownFact
 from events.domain.fact import (
     FactState,
     fact_corrected,
@@ -17,10 +15,13 @@ from events.domain.fact import (
     fact_retracted,
     validate_fact,
 )
+from events.domain.seeds import append_seeds
+from events.log.clock import Clock, utc_now
+from events.log.errors import UnknownFact
 from events.log.ids import uuid7
 from events.log.model import AppendResult, Event, NewEvent, StreamAppend
-from events.domain.seeds import append_seeds
 from events.log.store import EventStore, connect
+from events.read import projections
 
 
 @dataclass
@@ -51,9 +52,14 @@ class Timeline:
         return projections.catch_up(self.store, appended=appended)
 
     def record_fact(
-        self, fields: Mapping[str, Any], *, actor: str, origin: str = "manual",
-        idempotency_key: str | None = None, metadata: Mapping[str, Any] | None = None,
-    ) -> FactState:  # fmt: skip
+        self,
+        fields: Mapping[str, Any],
+        *,
+        actor: str,
+        origin: str = "manual",
+        idempotency_key: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> FactState:
         checked = validate_fact(fields, require_source_url=origin != "seed")
         fact_id = uuid7()
         event = fact_recorded(fact_id, checked, origin)
@@ -61,9 +67,15 @@ class Timeline:
         return self.fact(result.events[0].stream_id)
 
     def correct_fact(
-        self, fact_id: str, changes: Mapping[str, Any], *, reason: str, expected_version: int | None,
-        actor: str, idempotency_key: str | None = None,
-    ) -> FactState:  # fmt: skip
+        self,
+        fact_id: str,
+        changes: Mapping[str, Any],
+        *,
+        reason: str,
+        expected_version: int | None,
+        actor: str,
+        idempotency_key: str | None = None,
+    ) -> FactState:
         if idempotency_key and self.store.replayed(idempotency_key):
             return self.fact(fact_id)  # a retry of a correction already recorded
         state = self.fact(fact_id)
@@ -72,9 +84,14 @@ class Timeline:
         return self.fact(fact_id)
 
     def retract_fact(
-        self, fact_id: str, *, reason: str, expected_version: int | None, actor: str,
+        self,
+        fact_id: str,
+        *,
+        reason: str,
+        expected_version: int | None,
+        actor: str,
         idempotency_key: str | None = None,
-    ) -> FactState:  # fmt: skip
+    ) -> FactState:
         if idempotency_key and self.store.replayed(idempotency_key):
             return self.fact(fact_id)
         state = self.fact(fact_id)
@@ -91,9 +108,14 @@ class Timeline:
         return found[fact_id][1]
 
     def _append(
-        self, stream_id: str, event: NewEvent, expected: int, actor: str,
-        key: str | None, metadata: Mapping[str, Any] | None = None,
-    ) -> AppendResult:  # fmt: skip
+        self,
+        stream_id: str,
+        event: NewEvent,
+        expected: int,
+        actor: str,
+        key: str | None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> AppendResult:
         meta = dict(metadata or {}, actor=actor)
         event = NewEvent(event.type, event.payload, meta, event.schema_version)
         result = self.store.append([StreamAppend(stream_id, (event,), expected)], idempotency_key=key)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import math
 import re
 import sys
 from dataclasses import dataclass, field
@@ -81,8 +80,12 @@ def match_score(fact: ExtractedFact, gold: dict) -> float | None:
 def score(name: str, facts: list[ExtractedFact], gold_facts: list[dict]) -> Score:
     """One-to-one matching, best pairs first."""
     pairs = sorted(
-        ((s, i, j) for i, f in enumerate(facts) for j, g in enumerate(gold_facts)
-         if (s := match_score(f, g)) is not None),
+        (
+            (s, i, j)
+            for i, f in enumerate(facts)
+            for j, g in enumerate(gold_facts)
+            if (s := match_score(f, g)) is not None
+        ),
         key=lambda p: (-p[0], p[1], p[2]),
     )
     used_facts, used_gold = set(), set()
@@ -91,7 +94,10 @@ def score(name: str, facts: list[ExtractedFact], gold_facts: list[dict]) -> Scor
             used_facts.add(i)
             used_gold.add(j)
     return Score(
-        name, len(gold_facts), len(facts), len(used_facts),
+        name,
+        len(gold_facts),
+        len(facts),
+        len(used_facts),
         missed=[g for j, g in enumerate(gold_facts) if j not in used_gold],
         false_positives=[f for i, f in enumerate(facts) if i not in used_facts],
     )
@@ -108,8 +114,12 @@ def evaluate(path: Path, extractor=extract_facts) -> Score:
 
 
 def total(scores: list[Score]) -> Score:
-    return Score("overall", sum(s.gold for s in scores), sum(s.extracted for s in scores),
-                 sum(s.matched for s in scores))
+    return Score(
+        "overall",
+        sum(s.gold for s in scores),
+        sum(s.extracted for s in scores),
+        sum(s.matched for s in scores),
+    )
 
 
 def meets_targets(s: Score) -> bool:
@@ -124,22 +134,29 @@ def dateparser_extractor(title: str, text: str, published: dt.date) -> list[Extr
     facts = [ExtractedFact(published.isoformat(), None, "day", title, title, (), 1.0)]
     for sentence in split_sentences(text):
         hits = search_dates(sentence, languages=["en"], settings={"RELATIVE_BASE": base}) or []
-        facts += [ExtractedFact(when.date().isoformat(), None, "day", sentence, sentence, (), 0.5)
-                  for _, when in hits]
+        facts += [
+            ExtractedFact(when.date().isoformat(), None, "day", sentence, sentence, (), 0.5)
+            for _, when in hits
+        ]
     return facts
 
 
 def _row(s: Score) -> str:
     flag = "ok" if meets_targets(s) else "BELOW TARGET"
-    return (f"{s.name:<36} {s.gold:>4} {s.extracted:>9} {s.matched:>7} "
-            f"{s.precision:>9.3f} {s.recall:>6.3f}  {flag}")
+    return (
+        f"{s.name:<36} {s.gold:>4} {s.extracted:>9} {s.matched:>7} "
+        f"{s.precision:>9.3f} {s.recall:>6.3f}  {flag}"
+    )
 
 
 def _details(s: Score) -> list[str]:
-    lines = [f"  missed  {g['date']}{'..' + g['end_date'] if g.get('end_date') else ''}  {g['statement']}"
-             for g in s.missed]
-    lines += [f"  wrong   {f.date}{'..' + f.end_date if f.end_date else ''}  {f.title}"
-              for f in s.false_positives]
+    lines = [
+        f"  missed  {g['date']}{'..' + g['end_date'] if g.get('end_date') else ''}  {g['statement']}"
+        for g in s.missed
+    ]
+    lines += [
+        f"  wrong   {f.date}{'..' + f.end_date if f.end_date else ''}  {f.title}" for f in s.false_positives
+    ]
     return lines
 
 

@@ -9,19 +9,19 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
 from events.log.clock import FixedClock
-from events.service import Timeline
 from events.log.store import EventStore, connect
+from events.service import Timeline
 from timeline import create_app
 
 REPO = Path(__file__).resolve().parents[1]
-UTC = dt.timezone.utc
+UTC = dt.UTC
 START = dt.datetime(2024, 1, 10, 9, 0, tzinfo=UTC)
 
 
@@ -31,7 +31,10 @@ def app_config(db_path: Path) -> dict:
 
 def editor_app_config(db_path: Path) -> dict:
     """The app with a fixed session secret, as the editors' tests sign in."""
-    return {"database": {"path": str(db_path)}, "server": {"base_url": "http://testserver/", "secret_key": "test-secret"}}
+    return {
+        "database": {"path": str(db_path)},
+        "server": {"base_url": "http://testserver/", "secret_key": "test-secret"},
+    }
 
 
 @pytest.fixture
@@ -109,13 +112,18 @@ def make_fact(timeline: Timeline) -> Callable[..., object]:
     """Record a manual fact with defaults for whatever the test does not care about."""
 
     def make(date: str = "2024-03-15", title: str = "A fact", **fields):
-        fields = {"summary": "", "tags": ["sco"], "sources": [{"url": "https://example.org/a", "outlet": "Example"}]} | fields
+        fields = {
+            "summary": "",
+            "tags": ["sco"],
+            "sources": [{"url": "https://example.org/a", "outlet": "Example"}],
+        } | fields
         return timeline.record_fact({"date": date, "title": title, **fields}, actor="test", origin="manual")
 
     return make
 
 
 # ---------------------------------------------------------------- a real server
+
 
 @dataclass
 class LiveServer:
@@ -148,15 +156,25 @@ def populate_for_browsing(db_path: Path) -> dict:
         clock.now = dt.datetime(2024, 6, 1, tzinfo=UTC)
         for i in range(80):
             timeline.record_fact(
-                {"date": f"2023-{i % 12 + 1:02d}-{i % 28 + 1:02d}", "title": f"Working group meeting number {i}",
-                 "summary": "Officials of the member states met to prepare the next summit.",
-                 "tags": ["working-group", "sco"], "sources": [{"url": f"https://example.org/wg/{i}", "outlet": "Example"}]},
-                actor="feed:example", origin="feed",
-            )  # fmt: skip
+                {
+                    "date": f"2023-{i % 12 + 1:02d}-{i % 28 + 1:02d}",
+                    "title": f"Working group meeting number {i}",
+                    "summary": "Officials of the member states met to prepare the next summit.",
+                    "tags": ["working-group", "sco"],
+                    "sources": [{"url": f"https://example.org/wg/{i}", "outlet": "Example"}],
+                },
+                actor="feed:example",
+                origin="feed",
+            )
         clock.now = dt.datetime(2025, 1, 2, tzinfo=UTC)
         samarkand = _find(timeline, "SCO leaders' summit held in Samarkand, Uzbekistan")
-        timeline.correct_fact(samarkand, {"title": "SCO heads of state summit held in Samarkand"},
-                              reason="official name of the meeting", expected_version=None, actor="editor:ana")  # fmt: skip
+        timeline.correct_fact(
+            samarkand,
+            {"title": "SCO heads of state summit held in Samarkand"},
+            reason="official name of the meeting",
+            expected_version=None,
+            actor="editor:ana",
+        )
         moscow = _find(timeline, "Terrorist attack in Moscow kills more than 145 people")
         timeline.retract_fact(moscow, reason="not about the SCO", expected_version=None, actor="editor:ana")
         return {"corrected": samarkand, "retracted": moscow}
@@ -172,10 +190,22 @@ def start_server(tmp: Path, db_path: Path) -> LiveServer:
     """`timeline serve` as a subprocess on a free port, once /healthz answers."""
     port = free_port()
     config = tmp / "config.toml"
-    config.write_text(f'[database]\npath = "{db_path}"\n[server]\nbase_url = "http://127.0.0.1:{port}/"\n', "utf-8")
+    config.write_text(
+        f'[database]\npath = "{db_path}"\n[server]\nbase_url = "http://127.0.0.1:{port}/"\n', "utf-8"
+    )
     output = tmp / "serve.log"
-    command = [sys.executable, "-m", "timeline.cli", "--config", str(config), "serve", "--host", "127.0.0.1",
-               "--port", str(port)]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "timeline.cli",
+        "--config",
+        str(config),
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     with output.open("wb") as log:
         process = subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env=env)

@@ -21,7 +21,9 @@ def test_a_request_cannot_forge_or_split_log_lines():
     """PATH_INFO arrives decoded: %0A is a real newline, and a quote could end the field early."""
     text = line(environ('/x\n192.0.2.9 "GET /admin" 200', 'a="b"'), "404", 0, 0.001)
     assert "\n" not in text and text.count('"') == 2
-    assert text.startswith('192.0.2.7 "GET /x\\x0a192.0.2.9\\x20\\x22GET\\x20/admin\\x22\\x20200?a=\\x22b\\x22" 404')
+    assert text.startswith(
+        '192.0.2.7 "GET /x\\x0a192.0.2.9\\x20\\x22GET\\x20/admin\\x22\\x20200?a=\\x22b\\x22" 404'
+    )
 
 
 def test_a_huge_query_is_cut_to_one_short_line():
@@ -39,8 +41,12 @@ def wait_for(path, needle: str) -> str:
 def test_timeline_serve_logs_each_request_and_each_refused_token(live_server):
     live_server.get("/?q=access-log-probe")
     assert '"GET /?q=access-log-probe" 200 ' in wait_for(live_server.output, "access-log-probe")
-    request = urllib.request.Request(live_server.url + "api/events", data=b"{}", method="POST",
-                                     headers={"Authorization": "Bearer nope.nope", "Content-Type": "application/json"})
+    request = urllib.request.Request(
+        live_server.url + "api/events",
+        data=b"{}",
+        method="POST",
+        headers={"Authorization": "Bearer nope.nope", "Content-Type": "application/json"},
+    )
     try:
         urllib.request.urlopen(request, timeout=10)
     except urllib.error.HTTPError as error:

@@ -6,9 +6,22 @@ import datetime as dt
 
 import pytest
 
-UTC = dt.timezone.utc
-FIELDS = {"id", "date", "end_date", "precision", "title", "summary", "tags", "sources", "origin", "version",
-          "recorded_at", "updated_at", "retracted"}  # fmt: skip
+UTC = dt.UTC
+FIELDS = {
+    "id",
+    "date",
+    "end_date",
+    "precision",
+    "title",
+    "summary",
+    "tags",
+    "sources",
+    "origin",
+    "version",
+    "recorded_at",
+    "updated_at",
+    "retracted",
+}
 SAMARKAND = "SCO leaders' summit held in Samarkand, Uzbekistan"
 
 
@@ -46,13 +59,19 @@ def test_filters_are_the_same_as_the_html_timeline(seeded_client):
     found = get(seeded_client, "/api/events", q="samarkand summit")["events"]
     assert SAMARKAND in [e["title"] for e in found]
     dated = get(seeded_client, "/api/events", **{"from": "2024-03", "to": "2024-05"})["events"]
-    assert [e["date"] for e in dated] == ["2024-05", "2024-03", "2024"]  # the year 2024 may have been in March
+    assert [e["date"] for e in dated] == [
+        "2024-05",
+        "2024-03",
+        "2024",
+    ]  # the year 2024 may have been in March
 
 
 @pytest.fixture
 def many(client, timeline):
     for i in range(130):
-        timeline.record_fact({"date": f"{2000 + i // 12}-{i % 12 + 1:02d}", "title": f"F{i:03d}"}, actor="t", origin="manual")
+        timeline.record_fact(
+            {"date": f"{2000 + i // 12}-{i % 12 + 1:02d}", "title": f"F{i:03d}"}, actor="t", origin="manual"
+        )
     return client
 
 
@@ -103,8 +122,13 @@ def test_search_syntax_never_breaks(seeded_client, q):
 
 def test_one_event_with_its_history(seeded, seeded_client, clock):
     fid = fact_id(seeded, SAMARKAND)
-    seeded.correct_fact(fid, {"title": "Samarkand summit", "tags": ["sco"]}, reason="tidy", expected_version=1,
-                        actor="editor:ana")  # fmt: skip
+    seeded.correct_fact(
+        fid,
+        {"title": "Samarkand summit", "tags": ["sco"]},
+        reason="tidy",
+        expected_version=1,
+        actor="editor:ana",
+    )
     seeded.retract_fact(fid, reason="duplicate", expected_version=2, actor="editor:ben")
     body = get(seeded_client, f"/api/events/{fid}")
     assert FIELDS <= set(body) and body["retracted"] is True and body["version"] == 3
@@ -112,7 +136,11 @@ def test_one_event_with_its_history(seeded, seeded_client, clock):
     assert (recorded["type"], recorded["actor"], recorded["version"]) == ("recorded", "seed", 1)
     assert corrected["changes"]["title"] == {"old": SAMARKAND, "new": "Samarkand summit"}
     assert corrected["changes"]["tags"]["new"] == ["sco"] and corrected["reason"] == "tidy"
-    assert (retracted["type"], retracted["reason"], retracted["actor"]) == ("retracted", "duplicate", "editor:ben")
+    assert (retracted["type"], retracted["reason"], retracted["actor"]) == (
+        "retracted",
+        "duplicate",
+        "editor:ben",
+    )
     assert body["updated_at"] > body["recorded_at"]
 
 
@@ -131,7 +159,9 @@ def test_retracted_events_only_on_request(seeded, seeded_client):
 
 def test_as_of_in_the_api(seeded, seeded_client, clock):
     clock.now = dt.datetime(2024, 3, 1, tzinfo=UTC)
-    seeded.correct_fact(fact_id(seeded, SAMARKAND), {"title": "Later title"}, reason="r", expected_version=None, actor="t")
+    seeded.correct_fact(
+        fact_id(seeded, SAMARKAND), {"title": "Later title"}, reason="r", expected_version=None, actor="t"
+    )
     body = get(seeded_client, "/api/events", as_of="2024-02-01T00:00:00Z", q="samarkand")
     assert SAMARKAND in [e["title"] for e in body["events"]] and body["as_of"]["position"] == 29
     assert "Later title" in [e["title"] for e in get(seeded_client, "/api/events", q="later")["events"]]
@@ -150,15 +180,22 @@ def test_a_single_fact_as_of_a_moment_is_the_fact_as_it_was_known(seeded, seeded
     early = get(seeded_client, f"/api/events/{fid}", 404, as_of="2000-01-01T00:00:00Z")
     assert "was not recorded yet" in early["error"]
     assert get(seeded_client, f"/api/events/{fid}", 400, as_of="last tuesday")["parameter"] == "as_of"
-    assert get(seeded_client, f"/api/events/{fid}", cursor="abc", **{"from": "2024-13"})["title"] == "Later title"  # unused
+    assert (
+        get(seeded_client, f"/api/events/{fid}", cursor="abc", **{"from": "2024-13"})["title"]
+        == "Later title"
+    )  # unused
 
 
 def test_api_responses_carry_security_headers(seeded_client):
     headers = seeded_client.get("/api/events").headers
-    assert headers["X-Content-Type-Options"] == "nosniff" and "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert (
+        headers["X-Content-Type-Options"] == "nosniff"
+        and "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    )
 
 
 # ---------------------------------------------------------------- date ranges keep every fact whose days overlap them
+
 
 def dates_of(client, **params) -> list[tuple[str, str | None]]:
     return [(e["date"], e["end_date"]) for e in get(client, "/api/events", limit="200", **params)["events"]]
@@ -166,14 +203,24 @@ def dates_of(client, **params) -> list[tuple[str, str | None]]:
 
 def test_from_a_day_keeps_the_month_that_contains_it(seeded_client):
     """from=2024-07-01 and from=2024-07 are the same first day; to=2024-07-01 may hold July too."""
-    by_day, by_month = dates_of(seeded_client, **{"from": "2024-07-01"}), dates_of(seeded_client, **{"from": "2024-07"})
+    by_day, by_month = (
+        dates_of(seeded_client, **{"from": "2024-07-01"}),
+        dates_of(seeded_client, **{"from": "2024-07"}),
+    )
     assert by_day == by_month and by_day.count(("2024-07", None)) == 6
     assert ("2024", None) in by_day  # the year 2024 contains 1 July too
     assert dates_of(seeded_client, to="2024-07-01").count(("2024-07", None)) == 6
 
 
-@pytest.mark.parametrize("params", [{"from": "2024-01-01"}, {"from": "2024-01", "to": "2024-12"}, {"from": "2024"},
-                                    {"from": "2024-12-31", "to": "2024-12-31"}])  # fmt: skip
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"from": "2024-01-01"},
+        {"from": "2024-01", "to": "2024-12"},
+        {"from": "2024"},
+        {"from": "2024-12-31", "to": "2024-12-31"},
+    ],
+)
 def test_a_range_inside_a_year_keeps_the_facts_dated_only_by_that_year(seeded_client, params):
     assert ("2024", None) in dates_of(seeded_client, **params)
 
@@ -186,14 +233,20 @@ def test_the_second_day_of_a_two_day_summit_keeps_it(seeded_client, params):
 
 
 def test_a_day_range_holds_its_spans_and_the_year_around_it(seeded_client):
-    assert sorted(dates_of(seeded_client, **{"from": "2022-09-16", "to": "2022-09-16"})) == [("2022", None)] + [
-        ("2022-09-15", "2022-09-16")
-    ] * 6
+    assert (
+        sorted(dates_of(seeded_client, **{"from": "2022-09-16", "to": "2022-09-16"}))
+        == [("2022", None)] + [("2022-09-15", "2022-09-16")] * 6
+    )
 
 
 def test_a_month_inside_a_span_of_months_keeps_it(seeded, seeded_client):
-    seeded.record_fact({"date": "2024-05", "end_date": "2024-07", "title": "Chairmanship talks"}, actor="t", origin="manual")
-    titles = [e["title"] for e in get(seeded_client, "/api/events", **{"from": "2024-06", "to": "2024-06"})["events"]]
+    seeded.record_fact(
+        {"date": "2024-05", "end_date": "2024-07", "title": "Chairmanship talks"}, actor="t", origin="manual"
+    )
+    titles = [
+        e["title"]
+        for e in get(seeded_client, "/api/events", **{"from": "2024-06", "to": "2024-06"})["events"]
+    ]
     assert "Chairmanship talks" in titles
 
 
@@ -202,7 +255,9 @@ def test_the_timeline_page_counts_what_it_lists(seeded_client):
     body = seeded_client.get("/?from=2022-09-16&to=2022-09-16").get_data(as_text=True)
     assert "Timeline: 7 facts, from 16 September 2022, to 16 September 2022" in body
     assert body.count("<article") == 7 and "Samarkand" in body
-    assert "September 2022: 6 in all" in body and "1 known only to the year" in body  # the chart: 6 + the year 2022
+    assert (
+        "September 2022: 6 in all" in body and "1 known only to the year" in body
+    )  # the chart: 6 + the year 2022
 
 
 def test_paging_a_date_range_of_spans_and_fuzzy_dates_shows_each_fact_once(client, timeline):
@@ -212,8 +267,11 @@ def test_paging_a_date_range_of_spans_and_fuzzy_dates_shows_each_fact_once(clien
         timeline.record_fact({"date": day, "title": f"D{i:02d}"}, actor="t", origin="manual")
         timeline.record_fact({"date": "2024-03", "title": f"M{i:02d}"}, actor="t", origin="manual")
         timeline.record_fact({"date": "2024", "title": f"Y{i:02d}"}, actor="t", origin="manual")
-        timeline.record_fact({"date": f"2024-02-{i % 28 + 1:02d}", "end_date": "2024-03-10", "title": f"S{i:02d}"},
-                             actor="t", origin="manual")  # fmt: skip
+        timeline.record_fact(
+            {"date": f"2024-02-{i % 28 + 1:02d}", "end_date": "2024-03-10", "title": f"S{i:02d}"},
+            actor="t",
+            origin="manual",
+        )
         timeline.record_fact({"date": "2024-02-01", "title": f"Out{i:02d}"}, actor="t", origin="manual")
     for order in ("desc", "asc"):
         seen, cursor = [], None
@@ -229,4 +287,6 @@ def test_paging_a_date_range_of_spans_and_fuzzy_dates_shows_each_fact_once(clien
         assert len(titles) == len(set(titles)) == 40 * 3 + sum(10 <= i % 28 + 1 <= 20 for i in range(40))
         assert not [t for t in titles if t.startswith("Out")]
         keys = [d for d, _ in seen]
-        assert keys == sorted(keys, key=lambda d: d + "-00-00"[len(d) - 4:] if len(d) < 10 else d, reverse=order == "desc")
+        assert keys == sorted(
+            keys, key=lambda d: d + "-00-00"[len(d) - 4 :] if len(d) < 10 else d, reverse=order == "desc"
+        )

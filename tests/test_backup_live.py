@@ -8,19 +8,25 @@ import multiprocessing
 import time
 
 from events.admin.backup import export_to, import_from
-from events.service import Timeline
 from events.admin.verify import verify
+from events.service import Timeline
 
 
 def _writer(path: str, stop, started) -> None:
     timeline = Timeline.open(path)
     i = 0
     while not stop.is_set():
-        fact = timeline.record_fact({"date": f"20{10 + i % 15}", "title": f"Live fact {i}", "tags": ["sco"]},
-                                    actor="writer")  # fmt: skip
+        fact = timeline.record_fact(
+            {"date": f"20{10 + i % 15}", "title": f"Live fact {i}", "tags": ["sco"]}, actor="writer"
+        )
         if i % 3 == 0:
-            timeline.correct_fact(fact.fact_id, {"title": f"Live fact {i} (fixed)"}, reason="typo",
-                                  expected_version=1, actor="writer")  # fmt: skip
+            timeline.correct_fact(
+                fact.fact_id,
+                {"title": f"Live fact {i} (fixed)"},
+                reason="typo",
+                expected_version=1,
+                actor="writer",
+            )
         i += 1
         started.set()
     timeline.close()

@@ -14,8 +14,16 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 VIEWPORTS = {
     "desktop": {"viewport": {"width": 1280, "height": 900}},
     "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
@@ -41,8 +49,13 @@ def page(request, browser, live_server):
     page = context.new_page()
     page.viewport_name = request.param
     page.problems = []
-    page.on("console", lambda message: page.problems.append(message.text) if message.type == "error" else None)
-    page.on("request", lambda r: page.problems.append(r.url) if not r.url.startswith((live_server.url, "data:")) else None)
+    page.on(
+        "console", lambda message: page.problems.append(message.text) if message.type == "error" else None
+    )
+    page.on(
+        "request",
+        lambda r: page.problems.append(r.url) if not r.url.startswith((live_server.url, "data:")) else None,
+    )
     yield page
     context.close()
     assert page.problems == [], page.problems  # no CSP violation, nothing fetched from elsewhere
@@ -152,15 +165,29 @@ def test_the_feeds_page_fits_a_phone(page, live_server):
     from events.service import Timeline
 
     long_url = "https://news.example.org/" + "very-long-path-segment/" * 12 + "rss.xml"
-    payload = {"feed": "long-feed", "url": long_url, "polled_at": "2025-01-03T08:00:00.000000Z", "ok": False,
-               "status": 503, "error": "HTTP 503 from " + long_url + "; " + "the server said it is overloaded " * 6,
-               "not_modified": False, "etag": None, "last_modified": None, "moved_to": None,
-               "next_poll": "2025-01-03T08:10:00.000000Z", "items_seen": 0, "items_kept": 0, "problems": [],
-               "item_errors": []}  # fmt: skip
+    payload = {
+        "feed": "long-feed",
+        "url": long_url,
+        "polled_at": "2025-01-03T08:00:00.000000Z",
+        "ok": False,
+        "status": 503,
+        "error": "HTTP 503 from " + long_url + "; " + "the server said it is overloaded " * 6,
+        "not_modified": False,
+        "etag": None,
+        "last_modified": None,
+        "moved_to": None,
+        "next_poll": "2025-01-03T08:10:00.000000Z",
+        "items_seen": 0,
+        "items_kept": 0,
+        "problems": [],
+        "item_errors": [],
+    }
     timeline = Timeline.open(live_server.db_path)
     try:
         if "long-feed" not in {row[0] for row in timeline.conn.execute("SELECT feed FROM feed_status")}:
-            timeline.store.append_to(source_feed.feed_stream("long-feed"), [source_feed.feed_polled(payload, "feed:long-feed")])
+            timeline.store.append_to(
+                source_feed.feed_stream("long-feed"), [source_feed.feed_polled(payload, "feed:long-feed")]
+            )
             timeline.catch_up()
     finally:
         timeline.close()
@@ -182,9 +209,15 @@ def test_a_title_that_is_one_long_word_stays_on_screen(page, live_server):
     timeline = Timeline.open(live_server.db_path)
     try:
         found = timeline.conn.execute("SELECT fact_id FROM facts WHERE title = ?", (word,)).fetchone()
-        fact_id = found[0] if found else timeline.record_fact(
-            {"date": "2030-01-01", "title": word, "summary": word, "tags": [word[:60]]}, actor="test", origin="manual"
-        ).fact_id
+        fact_id = (
+            found[0]
+            if found
+            else timeline.record_fact(
+                {"date": "2030-01-01", "title": word, "summary": word, "tags": [word[:60]]},
+                actor="test",
+                origin="manual",
+            ).fact_id
+        )
     finally:
         timeline.close()
     for path in ("", f"events/{fact_id}"):
@@ -202,9 +235,15 @@ def test_a_summarys_line_breaks_are_shown(page, live_server):
     timeline = Timeline.open(live_server.db_path)
     try:
         found = timeline.conn.execute("SELECT fact_id FROM facts WHERE title = ?", (title,)).fetchone()
-        fact_id = found[0] if found else timeline.record_fact(
-            {"date": "2031-01-01", "title": title, "summary": "First paragraph.\nSecond paragraph."}, actor="test",
-            origin="manual").fact_id  # fmt: skip
+        fact_id = (
+            found[0]
+            if found
+            else timeline.record_fact(
+                {"date": "2031-01-01", "title": title, "summary": "First paragraph.\nSecond paragraph."},
+                actor="test",
+                origin="manual",
+            ).fact_id
+        )
     finally:
         timeline.close()
     for path in ("?q=paragraph", f"events/{fact_id}"):

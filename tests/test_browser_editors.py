@@ -5,16 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Callable, Iterator
 
 import lxml.etree
 import pytest
 
-from tests.needs import unavailable
-
 from events.log.clock import FixedClock
 from tests.conftest import UTC, open_fast, start_server, stop_server
+from tests.needs import unavailable
 from tests.test_browser import ARGS, CHROMIUM, shot
 
 pytestmark = pytest.mark.browser
@@ -30,7 +29,9 @@ def editors_server(tmp_path_factory):
 
     tmp = tmp_path_factory.mktemp("editors")
     db_path = tmp / "editors.db"
-    timeline = open_fast(db_path, FixedClock(dt.datetime(2024, 1, 1, tzinfo=UTC), step=dt.timedelta(seconds=1)))
+    timeline = open_fast(
+        db_path, FixedClock(dt.datetime(2024, 1, 1, tzinfo=UTC), step=dt.timedelta(seconds=1))
+    )
     try:
         timeline.init()
         token = issue_token(timeline.store, "ann")
@@ -86,8 +87,13 @@ def editor_page(server) -> Iterator:
         page = context.new_page()
         page.viewport_name = "desktop"
         page.problems = []
-        page.on("console", lambda message: page.problems.append(message.text) if message.type == "error" else None)
-        page.on("request", lambda r: None if r.url.startswith((server.url, "data:")) else page.problems.append(r.url))
+        page.on(
+            "console", lambda message: page.problems.append(message.text) if message.type == "error" else None
+        )
+        page.on(
+            "request",
+            lambda r: None if r.url.startswith((server.url, "data:")) else page.problems.append(r.url),
+        )
         try:
             yield page
         finally:
@@ -160,7 +166,9 @@ def a_mistake_is_shown_next_to_its_field(page, server) -> None:
     assert "does not exist" in page.locator("#date-error").inner_text()
     assert page.get_by_label("Title", exact=True).input_value() == TITLE  # what was typed is kept
     shot(page, "editors-02-form-errors", full_page=True)
-    assert page.problems == ["Failed to load resource: the server responded with a status of 400 (BAD REQUEST)"]
+    assert page.problems == [
+        "Failed to load resource: the server responded with a status of 400 (BAD REQUEST)"
+    ]
     page.problems.clear()  # that 400 was the point
     page.goto(server.url)
 
@@ -183,7 +191,9 @@ def correct_it(page, server, permalink: str) -> None:
     assert page.url == permalink + "#history"
     assert page.locator("h1").inner_text() == CORRECTED
     last = history_items(page)[-1]
-    assert last.startswith("Corrected by editor:ann") and "Reason: the meeting was of energy ministers" in last
+    assert (
+        last.startswith("Corrected by editor:ann") and "Reason: the meeting was of energy ministers" in last
+    )
     assert page.locator("ol.history-list > li").last.locator("del").inner_text() == TITLE
     shot(page, "editors-06-history", full_page=True)
     entry = atom_entry(page, server, CORRECTED)
@@ -195,7 +205,9 @@ def retract_it(page, server, permalink: str) -> None:
     page.get_by_label("Why is this fact retracted?").fill("the meeting was postponed")
     page.get_by_role("button", name="Retract the fact").click()
     assert page.url == permalink
-    assert "This fact was retracted: the meeting was postponed" in page.locator(".notice-retracted").inner_text()
+    assert (
+        "This fact was retracted: the meeting was postponed" in page.locator(".notice-retracted").inner_text()
+    )
     assert page.get_by_role("link", name="Correct").count() == 0
     assert history_items(page)[-1].startswith("Retracted by editor:ann")
     shot(page, "editors-07-retracted")

@@ -33,8 +33,20 @@ def test_init_creates_seeds_and_says_where(config, tmp_path):
 
 def test_add_prints_the_id_and_export_import_round_trips(config, tmp_path):
     run(config, "init")
-    added = run(config, "add", "--date", "2024-05", "--title", "Putin visits Beijing", "--tag", "China",
-                "--tag", "vladimir-putin", "--source", "https://example.org/visit")  # fmt: skip
+    added = run(
+        config,
+        "add",
+        "--date",
+        "2024-05",
+        "--title",
+        "Putin visits Beijing",
+        "--tag",
+        "China",
+        "--tag",
+        "vladimir-putin",
+        "--source",
+        "https://example.org/visit",
+    )
     assert added.exit_code == 0, added.output
     fact_id = added.output.strip()
     export_file = tmp_path / "log.jsonl"
@@ -82,8 +94,12 @@ def test_help_on_every_command(config):
 def test_a_real_process_prints_no_traceback(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text("[server]\nport = 'x'\n", encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "timeline.cli", "--config", str(bad), "init"],
-                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, "-m", "timeline.cli", "--config", str(bad), "init"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 1
     assert proc.stderr.strip().count("\n") == 0 and "server.port" in proc.stderr
     assert "Traceback" not in proc.stderr
@@ -91,13 +107,20 @@ def test_a_real_process_prints_no_traceback(tmp_path):
 
 # ---------------------------------------------------------------- what a command-line hunt found
 
+
 def _one_line_error(result, message: str) -> None:
     assert result.exit_code == 1, result.output
-    assert message in result.output and "Traceback" not in result.output and result.exception.__class__ is SystemExit
+    assert (
+        message in result.output
+        and "Traceback" not in result.output
+        and result.exception.__class__ is SystemExit
+    )
     assert result.output.strip().count("\n") == 0
 
 
-@pytest.mark.parametrize("content", [b"this is not a database, just text\n" * 200, b"SQLite format 3\x00" + b"\xff" * 4000])
+@pytest.mark.parametrize(
+    "content", [b"this is not a database, just text\n" * 200, b"SQLite format 3\x00" + b"\xff" * 4000]
+)
 def test_a_file_that_is_not_a_usable_database_is_one_line(tmp_path, content):
     (tmp_path / "db").mkdir()
     (tmp_path / "db" / "t.db").write_bytes(content)
@@ -141,13 +164,16 @@ def test_a_non_finite_timeout_is_a_config_error(tmp_path, value):
     _one_line_error(run(config, "feeds"), "ingest.timeout_seconds must be a positive number")
 
 
-@pytest.mark.parametrize("args, message", [
-    (["add"], "Error: Missing option '--date' (see 'timeline add --help')"),
-    (["nosuch"], "Error: No such command 'nosuch' (see 'timeline --help')"),
-    (["add", "--date", "2024", "--bogus"], "Error: No such option '--bogus' (see 'timeline add --help')"),
-    (["token", "revoke"], "Error: Missing argument 'NAME' (see 'timeline token revoke --help')"),
-    (["ingest", "--feed"], "Error: Option '--feed' requires an argument"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["add"], "Error: Missing option '--date' (see 'timeline add --help')"),
+        (["nosuch"], "Error: No such command 'nosuch' (see 'timeline --help')"),
+        (["add", "--date", "2024", "--bogus"], "Error: No such option '--bogus' (see 'timeline add --help')"),
+        (["token", "revoke"], "Error: Missing argument 'NAME' (see 'timeline token revoke --help')"),
+        (["ingest", "--feed"], "Error: Option '--feed' requires an argument"),
+    ],
+)
 def test_usage_errors_are_one_line_with_status_2(config, args, message):
     """Click prints usage, a hint and the error over four lines; here it is one, like every other error."""
     result = CliRunner().invoke(cli, ["--config", str(config), *args], prog_name="timeline")
@@ -185,8 +211,19 @@ def test_export_replaces_a_backup_whole_and_leaves_no_partial_file(config, tmp_p
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
 
 
-@pytest.mark.parametrize("command", [["verify"], ["export", "-"], ["feeds"], ["rebuild"], ["retag"], ["reextract"],
-                                     ["token", "list"], ["token", "revoke", "ann"]])  # fmt: skip
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["verify"],
+        ["export", "-"],
+        ["feeds"],
+        ["rebuild"],
+        ["retag"],
+        ["reextract"],
+        ["token", "list"],
+        ["token", "revoke", "ann"],
+    ],
+)
 def test_commands_that_read_refuse_a_missing_database_and_create_nothing(config, tmp_path, command):
     """A mistyped [database] path made verify say "ok: 0 events" and export write an empty backup,
     both with exit 0, creating the database on the way (found in review)."""

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from events.service import Timeline
-from events.domain.token import issue_token
 from events.admin.verify import verify
+from events.domain.token import issue_token
+from events.service import Timeline
 from tests.conftest import REPO, LiveServer, _wait_for_health, free_port, stop_server
 from tests.feed_server import FeedServer
 
@@ -33,7 +33,7 @@ class Outcomes:
     lock: threading.Lock = field(default_factory=threading.Lock)
     statuses: collections.Counter = field(default_factory=collections.Counter)
     failures: list[str] = field(default_factory=list)
-    created: dict[str, str] = field(default_factory=dict)        # title -> fact id
+    created: dict[str, str] = field(default_factory=dict)  # title -> fact id
     corrections_ok: collections.Counter = field(default_factory=collections.Counter)  # fact id -> 200s
     conflicts: list[tuple[int, int]] = field(default_factory=list)  # (expected sent, current answered)
 
@@ -82,8 +82,14 @@ def writer(server, outcomes, token, name, shared_id, stop):
 
 
 def _correct(server, outcomes, token, fact_id, expected, title):
-    status, body = call(server, outcomes, "POST", f"/api/events/{fact_id}/corrections",
-                        {"title": title, "reason": "load test", "expected_version": expected}, token)  # fmt: skip
+    status, body = call(
+        server,
+        outcomes,
+        "POST",
+        f"/api/events/{fact_id}/corrections",
+        {"title": title, "reason": "load test", "expected_version": expected},
+        token,
+    )
     if status == 200:
         with outcomes.lock:
             outcomes.corrections_ok[fact_id] += 1
@@ -101,7 +107,15 @@ def _contend(server, outcomes, token, shared_id, name, i):
 
 
 def reader(server, outcomes, stop):
-    paths = ["/", "/?order=asc", "/api/events", "/feed.atom", "/?tag=sco", "/?q=summit", "/api/events?tag=sco"]
+    paths = [
+        "/",
+        "/?order=asc",
+        "/api/events",
+        "/feed.atom",
+        "/?tag=sco",
+        "/?q=summit",
+        "/api/events?tag=sco",
+    ]
     i = 0
     while not stop.is_set():
         status, body = call(server, outcomes, "GET", paths[i % len(paths)])
@@ -114,8 +128,13 @@ def reader(server, outcomes, stop):
 
 def ingester(config, stop, runs):
     while not stop.is_set():
-        result = subprocess.run([sys.executable, "-m", "timeline.cli", "--config", str(config), "ingest"],
-                                capture_output=True, text=True, cwd=REPO, timeout=60)  # fmt: skip
+        result = subprocess.run(
+            [sys.executable, "-m", "timeline.cli", "--config", str(config), "ingest"],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            timeout=60,
+        )
         runs.append((result.returncode, result.stdout + result.stderr))
 
 
@@ -137,12 +156,28 @@ def loaded_server(tmp_path):
             f'[database]\npath = "{db_path}"\n[server]\nbase_url = "http://127.0.0.1:{port}/"\n'
             f'secret_key = "load-test"\n[ingest]\ninterval_minutes = 1\njitter_seconds = 1\n'
             f'[[feeds]]\nname = "rss"\nurl = "{feeds.url("/rss")}"\n'
-            f'[[feeds]]\nname = "atom"\nurl = "{feeds.url("/atom")}"\n', "utf-8")  # fmt: skip
+            f'[[feeds]]\nname = "atom"\nurl = "{feeds.url("/atom")}"\n',
+            "utf-8",
+        )
         output = tmp_path / "serve.log"
         with output.open("wb") as log:
-            process = subprocess.Popen([sys.executable, "-m", "timeline.cli", "--config", str(config), "serve",
-                                        "--host", "127.0.0.1", "--port", str(port)],
-                                       cwd=REPO, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+            process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "timeline.cli",
+                    "--config",
+                    str(config),
+                    "serve",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                ],
+                cwd=REPO,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         server = LiveServer(f"http://127.0.0.1:{port}/", db_path, process, output)
         _wait_for_health(server)
         try:
@@ -154,8 +189,10 @@ def loaded_server(tmp_path):
 def test_writes_reads_and_polls_at_once_lose_nothing(loaded_server):
     server, config, tokens, shared_id = loaded_server
     outcomes, stop, runs = Outcomes(), threading.Event(), []
-    threads = [threading.Thread(target=writer, args=(server, outcomes, token, name, shared_id, stop))
-               for name, token in tokens.items()]  # fmt: skip
+    threads = [
+        threading.Thread(target=writer, args=(server, outcomes, token, name, shared_id, stop))
+        for name, token in tokens.items()
+    ]
     threads += [threading.Thread(target=reader, args=(server, outcomes, stop)) for _ in range(4)]
     threads += [threading.Thread(target=ingester, args=(config, stop, runs)) for _ in range(2)]
     for thread in threads:
@@ -174,7 +211,9 @@ def test_writes_reads_and_polls_at_once_lose_nothing(loaded_server):
 
     timeline = Timeline.open(server.db_path)
     try:
-        rows = timeline.conn.execute("SELECT title, fact_id, version FROM facts WHERE origin = 'manual'").fetchall()
+        rows = timeline.conn.execute(
+            "SELECT title, fact_id, version FROM facts WHERE origin = 'manual'"
+        ).fetchall()
         by_title = collections.Counter(title.removesuffix(" (fixed)") for title, _, _ in rows)
         assert all(n == 1 for n in by_title.values()), "a write was recorded twice"
         recorded = {title.removesuffix(" (fixed)"): (fact_id, version) for title, fact_id, version in rows}
@@ -187,6 +226,8 @@ def test_writes_reads_and_polls_at_once_lose_nothing(loaded_server):
         assert kept == 2, "the two SCO articles of the fixture feeds, once each"
     finally:
         timeline.close()
-    print(f"\n{sum(outcomes.statuses.values())} requests {dict(outcomes.statuses)}; {len(outcomes.created)} facts "
-          f"created, {sum(outcomes.corrections_ok.values())} corrections, {len(outcomes.conflicts)} real 409s, "
-          f"{len(runs)} ingest runs")  # fmt: skip
+    print(
+        f"\n{sum(outcomes.statuses.values())} requests {dict(outcomes.statuses)}; {len(outcomes.created)} facts "
+        f"created, {sum(outcomes.corrections_ok.values())} corrections, {len(outcomes.conflicts)} real 409s, "
+        f"{len(runs)} ingest runs"
+    )

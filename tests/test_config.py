@@ -14,11 +14,19 @@ def write(tmp_path, text):
 def test_defaults_and_relative_paths_resolve_against_the_file(tmp_path):
     config = load_config(write(tmp_path, ""))
     assert config.database_path == tmp_path / "var" / "timeline.db"
-    assert (config.host, config.port, config.interval_minutes, config.max_body_bytes) == ("127.0.0.1", 8080, 30, 5_000_000)
+    assert (config.host, config.port, config.interval_minutes, config.max_body_bytes) == (
+        "127.0.0.1",
+        8080,
+        30,
+        5_000_000,
+    )
 
 
 def test_a_full_config(tmp_path):
-    config = load_config(write(tmp_path, """
+    config = load_config(
+        write(
+            tmp_path,
+            """
 [database]
 path = "data/x.db"
 [server]
@@ -34,7 +42,9 @@ url = "https://a.example/rss"
 name = "b"
 url = "http://b.example/atom"
 interval_minutes = 5
-"""))
+""",
+        )
+    )
     assert config.database_path == tmp_path / "data" / "x.db"
     assert config.base_url == "https://sco.example.org/"
     assert [f.name for f in config.feeds] == ["a", "b"]
@@ -61,7 +71,10 @@ def test_the_environment_variable_selects_the_file(tmp_path, monkeypatch):
         ("[[feeds]]\nname = 'a'\nurl = 'http://'\n", "feeds[0].url"),  # no host: would only fail at poll time
         ("[[feeds]]\nname = 'a'\nurl = 'http://[::1/rss'\n", "feeds[0].url"),
         ("[[feeds]]\nname = 'a'\nurl = 'http://x/'\ncolour = 1\n", "feeds[0].colour"),
-        ("[[feeds]]\nname = 'a'\nurl = 'http://x/'\n[[feeds]]\nname = 'a'\nurl = 'http://y/'\n", "feeds[1].name"),
+        (
+            "[[feeds]]\nname = 'a'\nurl = 'http://x/'\n[[feeds]]\nname = 'a'\nurl = 'http://y/'\n",
+            "feeds[1].name",
+        ),
         ("[server\n", "not valid TOML"),
         # found in review: each was accepted, then misbehaved later
         ("[ingest]\njitter_seconds = -30\n", "ingest.jitter_seconds"),  # fired polls before they were due

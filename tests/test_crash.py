@@ -6,6 +6,7 @@ At least 50 kills land while a poll is under way (the killed process still holds
 from __future__ import annotations
 
 import collections
+import datetime as dt
 import os
 import random
 import signal
@@ -15,11 +16,10 @@ import sys
 import time
 from email.utils import format_datetime
 
-import datetime as dt
 import pytest
 
-from events.service import Timeline
 from events.admin.verify import verify
+from events.service import Timeline
 from tests.feed_server import FeedServer, Route
 
 KILLS = 50
@@ -27,7 +27,7 @@ ITEMS = 200
 
 
 def big_feed(items: int) -> bytes:
-    start = dt.datetime(2024, 7, 3, 9, 0, tzinfo=dt.timezone.utc)
+    start = dt.datetime(2024, 7, 3, 9, 0, tzinfo=dt.UTC)
     body = "".join(
         f"<item><title>SCO ministers meet, report {i}</title><link>http://crash.example/{i}</link>"
         f"<guid>crash-{i}</guid><pubDate>{format_datetime(start - dt.timedelta(hours=i))}</pubDate>"
@@ -35,24 +35,34 @@ def big_feed(items: int) -> bytes:
         f"(report {i}); the summit opens next month.</description></item>"
         for i in range(items)
     )
-    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Crash feed</title>'
-            f"<link>http://crash.example/</link><description>x</description>{body}</channel></rss>").encode()  # fmt: skip
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Crash feed</title>'
+        f"<link>http://crash.example/</link><description>x</description>{body}</channel></rss>"
+    ).encode()
 
 
 def start_ingest(config) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "timeline.cli", "--config", str(config), "ingest"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    return subprocess.Popen(
+        [sys.executable, "-m", "timeline.cli", "--config", str(config), "ingest"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 def check_log(db_path) -> int:
     """Every article at most once, each with its facts (the batch is whole), projections sound."""
     timeline = Timeline.open(db_path)
     try:
-        counts = collections.Counter(e.payload["key"] for e in timeline.store.read() if e.type == "ArticleIngested")
+        counts = collections.Counter(
+            e.payload["key"] for e in timeline.store.read() if e.type == "ArticleIngested"
+        )
         assert all(n == 1 for n in counts.values()), "an article was recorded twice"
         articles = {e.stream_id for e in timeline.store.read() if e.type == "ArticleIngested"}
-        with_facts = {e.payload.get("article") for e in timeline.store.read()
-                      if e.type in ("FactRecorded", "FactSourceAdded")}
+        with_facts = {
+            e.payload.get("article")
+            for e in timeline.store.read()
+            if e.type in ("FactRecorded", "FactSourceAdded")
+        }
         assert articles <= with_facts, "an article was recorded without its facts"
         assert len(counts) in (0, ITEMS), f"a poll was half recorded: {len(counts)} of {ITEMS} articles"
         assert verify(timeline.store) == []
@@ -68,8 +78,10 @@ def test_ingest_survives_sigkill_at_random_moments(tmp_path):
     with FeedServer() as server:
         server.routes["/feed"] = Route(body=big_feed(ITEMS))
         config = tmp_path / "c.toml"
-        config.write_text(f'[database]\npath = "{db_path}"\n[[feeds]]\nname = "crash"\nurl = "{server.url("/feed")}"\n',
-                          encoding="utf-8")  # fmt: skip
+        config.write_text(
+            f'[database]\npath = "{db_path}"\n[[feeds]]\nname = "crash"\nurl = "{server.url("/feed")}"\n',
+            encoding="utf-8",
+        )
         Timeline.open(db_path).close()
         kills, mid_poll, completed = 0, 0, 0
         while mid_poll < KILLS:

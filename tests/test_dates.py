@@ -25,8 +25,26 @@ def test_good_dates_keep_their_precision(text, precision, human):
 
 @pytest.mark.parametrize(
     "text",
-    ["", "24", "2024-3", "2024-13", "2024-00", "2023-02-29", "2024-04-31", "2024-05-00", "0000", "2024/05/01",
-     "May 2024", "2024-05-01T00:00", "２０２４", "2024-05-01 ", "-2024", "20240501", None, 2024],
+    [
+        "",
+        "24",
+        "2024-3",
+        "2024-13",
+        "2024-00",
+        "2023-02-29",
+        "2024-04-31",
+        "2024-05-00",
+        "0000",
+        "2024/05/01",
+        "May 2024",
+        "2024-05-01T00:00",
+        "２０２４",
+        "2024-05-01 ",
+        "-2024",
+        "20240501",
+        None,
+        2024,
+    ],
 )
 def test_bad_dates_are_refused_with_a_reason(text):
     if text == "2024-05-01 ":
@@ -81,5 +99,8 @@ def test_days_in_a_month_are_what_the_calendar_says_in_every_year():
 
     from events.domain.dates import _days_in
 
-    assert all(_days_in(year, month) == calendar.monthrange(year, month)[1]
-               for year in range(1, 10000) for month in range(1, 13))  # fmt: skip
+    assert all(
+        _days_in(year, month) == calendar.monthrange(year, month)[1]
+        for year in range(1, 10000)
+        for month in range(1, 13)
+    )

@@ -9,9 +9,13 @@ import pytest
 
 from events.domain.token import revoke_token
 
-GOOD = {"date": "2024-07-04", "title": "SCO summit opens in Astana", "summary": "Leaders meet.",
-        "tags": ["Summit", "kazakhstan"],
-        "sources": [{"url": "https://example.org/astana", "outlet": "Example"}]}  # fmt: skip
+GOOD = {
+    "date": "2024-07-04",
+    "title": "SCO summit opens in Astana",
+    "summary": "Leaders meet.",
+    "tags": ["Summit", "kazakhstan"],
+    "sources": [{"url": "https://example.org/astana", "outlet": "Example"}],
+}
 
 
 @pytest.fixture
@@ -55,6 +59,7 @@ def assert_error(response, status: int, field: str | None = None) -> dict:
 
 # ---------------------------------------------------------------- recording
 
+
 def test_a_new_fact_is_recorded_and_signed_by_its_editor(api, editor_client, timeline):
     response = api("/api/events", GOOD)
     assert response.status_code == 201
@@ -63,10 +68,18 @@ def test_a_new_fact_is_recorded_and_signed_by_its_editor(api, editor_client, tim
     assert (body["date"], body["precision"], body["origin"]) == ("2024-07-04", "day", "manual")
     assert body["title"] == GOOD["title"]
     assert body["tags"] == ["summit", "kazakhstan"] and body["version"] == 1
-    assert body["sources"] == [{"url": "https://example.org/astana", "outlet": "Example", "title": None,
-                                "published": None}]  # fmt: skip
-    assert body["history"] == [{"position": log_position(timeline), "version": 1, "type": "recorded",
-                                "recorded_at": body["recorded_at"], "actor": "editor:ann"}]  # fmt: skip
+    assert body["sources"] == [
+        {"url": "https://example.org/astana", "outlet": "Example", "title": None, "published": None}
+    ]
+    assert body["history"] == [
+        {
+            "position": log_position(timeline),
+            "version": 1,
+            "type": "recorded",
+            "recorded_at": body["recorded_at"],
+            "actor": "editor:ann",
+        }
+    ]
     assert response.headers["Cache-Control"] == "no-store"
     again = editor_client.get(response.headers["Location"]).get_json()
     assert again == body
@@ -81,19 +94,31 @@ def test_the_event_in_the_log_names_the_editor(api, timeline):
 
 
 def test_optional_fields_may_be_left_out_or_null(api):
-    response = api("/api/events", {"date": "2001", "title": "SCO founded", "end_date": None, "summary": None,
-                                   "tags": None, "sources": None})  # fmt: skip
+    response = api(
+        "/api/events",
+        {
+            "date": "2001",
+            "title": "SCO founded",
+            "end_date": None,
+            "summary": None,
+            "tags": None,
+            "sources": None,
+        },
+    )
     assert response.status_code == 201
     body = response.get_json()
     assert (body["precision"], body["summary"], body["tags"], body["sources"]) == ("year", "", [], [])
 
 
 def test_a_span_of_months(api):
-    body = api("/api/events", {"date": "2024-05", "end_date": "2024-07", "title": "Chairmanship talks"}).get_json()
+    body = api(
+        "/api/events", {"date": "2024-05", "end_date": "2024-07", "title": "Chairmanship talks"}
+    ).get_json()
     assert (body["date"], body["end_date"], body["precision"]) == ("2024-05", "2024-07", "month")
 
 
 # ---------------------------------------------------------------- idempotency
+
 
 def test_the_same_idempotency_key_gets_the_same_answer_and_one_fact(api, timeline):
     first = api("/api/events", GOOD, headers={"Idempotency-Key": "retry-1"})
@@ -103,7 +128,10 @@ def test_the_same_idempotency_key_gets_the_same_answer_and_one_fact(api, timelin
     assert first.get_json() == second.get_json()
     assert first.headers["Location"] == second.headers["Location"]
     assert log_position(timeline) == position
-    assert timeline.conn.execute("SELECT COUNT(*) FROM facts WHERE title = ?", (GOOD["title"],)).fetchone()[0] == 1
+    assert (
+        timeline.conn.execute("SELECT COUNT(*) FROM facts WHERE title = ?", (GOOD["title"],)).fetchone()[0]
+        == 1
+    )
 
 
 def test_a_key_reused_for_another_fact_is_refused(api, timeline):
@@ -117,8 +145,9 @@ def test_a_key_reused_for_another_fact_is_refused(api, timeline):
 def test_keys_belong_to_their_editor(api, editor_client, issue_token_for):
     bob = issue_token_for("bob")
     mine = api("/api/events", GOOD, headers={"Idempotency-Key": "shared"}).get_json()
-    theirs = editor_client.post("/api/events", json=GOOD, headers={"Authorization": f"Bearer {bob}",
-                                                                   "Idempotency-Key": "shared"})  # fmt: skip
+    theirs = editor_client.post(
+        "/api/events", json=GOOD, headers={"Authorization": f"Bearer {bob}", "Idempotency-Key": "shared"}
+    )
     assert theirs.status_code == 201 and theirs.get_json()["id"] != mine["id"]
     assert theirs.get_json()["history"][0]["actor"] == "editor:bob"
 
@@ -136,8 +165,20 @@ def test_a_malformed_key_is_refused(api, timeline, key):
 
 # ---------------------------------------------------------------- who may write
 
-@pytest.mark.parametrize("header", [None, "", "Bearer", "Bearer ", "Basic YW5uOnNlY3JldA==", "Bearer nodot",
-                                    "Bearer 0000000000000000.wrong", "Token abc.def"])  # fmt: skip
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        None,
+        "",
+        "Bearer",
+        "Bearer ",
+        "Basic YW5uOnNlY3JldA==",
+        "Bearer nodot",
+        "Bearer 0000000000000000.wrong",
+        "Token abc.def",
+    ],
+)
 def test_no_or_a_bad_token_is_401_and_records_nothing(editor_client, timeline, token, header):
     position = log_position(timeline)
     headers = {"Authorization": header} if header is not None else {}
@@ -182,8 +223,12 @@ def test_bad_tokens_are_rate_limited_per_address(editor_client, editor_app, toke
     editor_app.extensions["timeline_sign_in_limiter"].clock = lambda: now[0]
 
     def post(tok: str, address: str = "10.0.0.1"):
-        return editor_client.post("/api/events", json=GOOD, headers={"Authorization": f"Bearer {tok}"},
-                                  environ_base={"REMOTE_ADDR": address})  # fmt: skip
+        return editor_client.post(
+            "/api/events",
+            json=GOOD,
+            headers={"Authorization": f"Bearer {tok}"},
+            environ_base={"REMOTE_ADDR": address},
+        )
 
     for _ in range(5):
         assert post("0000000000000000.bad").status_code == 401
@@ -211,12 +256,18 @@ MALFORMED = [
     ("plain text", b'{"date": "2024", "title": "x"}', "text/plain", "body"),
     ("no type", b'{"date": "2024", "title": "x"}', None, "body"),
     ("a lone surrogate", b'{"date": "2024", "title": "\\ud800"}', "application/json", "title"),
-    ("a surrogate in a source", b'{"date": "2024", "title": "x", "sources": [{"url": "https://a.org/\\udfff"}]}',
-     "application/json", "sources[0].url"),
-]  # fmt: skip
+    (
+        "a surrogate in a source",
+        b'{"date": "2024", "title": "x", "sources": [{"url": "https://a.org/\\udfff"}]}',
+        "application/json",
+        "sources[0].url",
+    ),
+]
 
 
-@pytest.mark.parametrize("body, content_type, field", [m[1:] for m in MALFORMED], ids=[m[0] for m in MALFORMED])
+@pytest.mark.parametrize(
+    "body, content_type, field", [m[1:] for m in MALFORMED], ids=[m[0] for m in MALFORMED]
+)
 def test_malformed_bodies_are_400(api, timeline, body, content_type, field):
     position = log_position(timeline)
     headers = {"Content-Type": content_type} if content_type else {}
@@ -229,7 +280,11 @@ INVALID = [
     ("no title", {"date": "2024"}, "title"),
     ("blank title", {"date": "2024", "title": "  \u200f "}, "title"),
     ("unknown field", GOOD | {"author": "me"}, "author"),
-    ("an empty key", GOOD | {"": "x"}, "body"),  # a field name "" named nothing (found by the hostile properties)
+    (
+        "an empty key",
+        GOOD | {"": "x"},
+        "body",
+    ),  # a field name "" named nothing (found by the hostile properties)
     ("not a date", GOOD | {"date": "yesterday"}, "date"),
     ("month 13", GOOD | {"date": "2024-13"}, "date"),
     ("29 February 2023", GOOD | {"date": "2023-02-29"}, "date"),
@@ -246,10 +301,17 @@ INVALID = [
     ("relative URL", GOOD | {"sources": [{"url": "/x"}]}, "sources[0].url"),
     ("source without url", GOOD | {"sources": [{"outlet": "Example"}]}, "sources[0].url"),
     ("unknown source field", GOOD | {"sources": [{"url": "https://a.org/", "x": 1}]}, "sources[0].x"),
-    ("bad published", GOOD | {"sources": [{"url": "https://a.org/", "published": "soon"}]}, "sources[0].published"),
-    ("published out of range", GOOD | {"sources": [{"url": "https://a.org/", "published": "0001-01-01T00:00:00+01:00"}]},
-     None),
-]  # fmt: skip
+    (
+        "bad published",
+        GOOD | {"sources": [{"url": "https://a.org/", "published": "soon"}]},
+        "sources[0].published",
+    ),
+    (
+        "published out of range",
+        GOOD | {"sources": [{"url": "https://a.org/", "published": "0001-01-01T00:00:00+01:00"}]},
+        None,
+    ),
+]
 
 
 @pytest.mark.parametrize("body, field", [i[1:] for i in INVALID], ids=[i[0] for i in INVALID])
@@ -273,18 +335,35 @@ def test_other_methods_are_405(editor_client, fact):
 
 # ---------------------------------------------------------------- corrections
 
+
 def test_a_correction_returns_the_new_state_and_its_history(api, fact, editor_client):
-    response = api(f"/api/events/{fact['id']}/corrections",
-                   {"title": "SCO summit opens in Astana, Kazakhstan", "tags": ["summit"], "reason": "more precise",
-                    "expected_version": 1})  # fmt: skip
+    response = api(
+        f"/api/events/{fact['id']}/corrections",
+        {
+            "title": "SCO summit opens in Astana, Kazakhstan",
+            "tags": ["summit"],
+            "reason": "more precise",
+            "expected_version": 1,
+        },
+    )
     assert response.status_code == 200
     body = response.get_json()
     assert (body["title"], body["tags"], body["version"], body["corrected"]) == (
-        "SCO summit opens in Astana, Kazakhstan", ["summit"], 2, True)
+        "SCO summit opens in Astana, Kazakhstan",
+        ["summit"],
+        2,
+        True,
+    )
     change = body["history"][-1]
-    assert change["type"] == "corrected" and change["actor"] == "editor:ann" and change["reason"] == "more precise"
-    assert change["changes"] == {"title": {"old": GOOD["title"], "new": body["title"]},
-                                 "tags": {"old": ["summit", "kazakhstan"], "new": ["summit"]}}  # fmt: skip
+    assert (
+        change["type"] == "corrected"
+        and change["actor"] == "editor:ann"
+        and change["reason"] == "more precise"
+    )
+    assert change["changes"] == {
+        "title": {"old": GOOD["title"], "new": body["title"]},
+        "tags": {"old": ["summit", "kazakhstan"], "new": ["summit"]},
+    }
     assert editor_client.get(f"/api/events/{fact['id']}").get_json() == body
 
 
@@ -292,14 +371,20 @@ def test_a_stale_version_is_409_with_the_current_one(api, fact, timeline):
     path = f"/api/events/{fact['id']}/corrections"
     assert api(path, {"title": "First", "reason": "r", "expected_version": 1}).status_code == 200
     position = log_position(timeline)
-    body = assert_error(api(path, {"title": "Second", "reason": "r", "expected_version": 1}), 409, "expected_version")
+    body = assert_error(
+        api(path, {"title": "Second", "reason": "r", "expected_version": 1}), 409, "expected_version"
+    )
     assert body["current_version"] == 2
     assert log_position(timeline) == position
 
 
 def test_a_version_from_the_future_is_409_and_leaves_no_gap(api, fact, timeline):
-    body = assert_error(api(f"/api/events/{fact['id']}/corrections",
-                            {"title": "Later", "reason": "r", "expected_version": 5}), 409)  # fmt: skip
+    body = assert_error(
+        api(
+            f"/api/events/{fact['id']}/corrections", {"title": "Later", "reason": "r", "expected_version": 5}
+        ),
+        409,
+    )
     assert body["current_version"] == 1
     assert [e.version for e in timeline.store.read_stream(fact["id"])] == [1]
 
@@ -321,13 +406,19 @@ CORRECTION_ERRORS = [
     ("bad date", {"date": "2024-02-30", "reason": "r", "expected_version": 1}, "date"),
     ("end before start", {"end_date": "2020", "reason": "r", "expected_version": 1}, "end_date"),
     ("tags as text", {"tags": "abc", "reason": "r", "expected_version": 1}, "tags"),
-    ("sources as object", {"sources": {"url": "https://a.org/"}, "reason": "r", "expected_version": 1}, "sources"),
+    (
+        "sources as object",
+        {"sources": {"url": "https://a.org/"}, "reason": "r", "expected_version": 1},
+        "sources",
+    ),
     ("tags as number", {"tags": 3, "reason": "r", "expected_version": 1}, "tags"),
     ("not an object", [1], "body"),
-]  # fmt: skip
+]
 
 
-@pytest.mark.parametrize("body, field", [c[1:] for c in CORRECTION_ERRORS], ids=[c[0] for c in CORRECTION_ERRORS])
+@pytest.mark.parametrize(
+    "body, field", [c[1:] for c in CORRECTION_ERRORS], ids=[c[0] for c in CORRECTION_ERRORS]
+)
 def test_bad_corrections_are_400(api, fact, timeline, body, field):
     position = log_position(timeline)
     assert_error(api(f"/api/events/{fact['id']}/corrections", body), 400, field)
@@ -335,31 +426,44 @@ def test_bad_corrections_are_400(api, fact, timeline, body, field):
 
 
 def test_a_correction_may_clear_the_tags(api, fact):
-    body = api(f"/api/events/{fact['id']}/corrections", {"tags": None, "reason": "untagged", "expected_version": 1})
+    body = api(
+        f"/api/events/{fact['id']}/corrections", {"tags": None, "reason": "untagged", "expected_version": 1}
+    )
     assert body.status_code == 200 and body.get_json()["tags"] == []
 
 
 def test_an_unknown_fact_is_404(api, timeline):
-    for path, body in (("corrections", {"title": "x", "reason": "r", "expected_version": 1}),
-                       ("retraction", {"reason": "r", "expected_version": 1})):  # fmt: skip
+    for path, body in (
+        ("corrections", {"title": "x", "reason": "r", "expected_version": 1}),
+        ("retraction", {"reason": "r", "expected_version": 1}),
+    ):
         assert_error(api(f"/api/events/no-such-fact/{path}", body), 404)
         assert_error(api(f"/api/events/%3Cscript%3E/{path}", body), 404)
 
 
 # ---------------------------------------------------------------- retraction
 
+
 def test_a_retraction_keeps_the_fact_but_takes_it_off_the_timeline(api, fact, editor_client, timeline):
-    response = api(f"/api/events/{fact['id']}/retraction",
-                   {"reason": "duplicate of another fact", "expected_version": 1})  # fmt: skip
+    response = api(
+        f"/api/events/{fact['id']}/retraction", {"reason": "duplicate of another fact", "expected_version": 1}
+    )
     assert response.status_code == 200
     retracted = timeline.store.read_stream(fact["id"])[-1]
-    assert {k: retracted.metadata[k] for k in ("actor", "reason")} == {"actor": "editor:ann",
-                                                                      "reason": "duplicate of another fact"}
+    assert {k: retracted.metadata[k] for k in ("actor", "reason")} == {
+        "actor": "editor:ann",
+        "reason": "duplicate of another fact",
+    }
     body = response.get_json()
     assert body["retracted"] is True and body["retraction_reason"] == "duplicate of another fact"
     assert body["history"][-1] | {"recorded_at": None, "position": None} == {
-        "type": "retracted", "actor": "editor:ann", "reason": "duplicate of another fact", "version": 2,
-        "recorded_at": None, "position": None}  # fmt: skip
+        "type": "retracted",
+        "actor": "editor:ann",
+        "reason": "duplicate of another fact",
+        "version": 2,
+        "recorded_at": None,
+        "position": None,
+    }
     assert editor_client.get(f"/api/events/{fact['id']}").get_json()["retracted"] is True
     assert fact["id"] not in [e["id"] for e in editor_client.get("/api/events?q=astana").get_json()["events"]]
 
@@ -373,12 +477,15 @@ def test_a_retracted_fact_cannot_be_retracted_or_corrected(api, fact, timeline):
     assert log_position(timeline) == position
 
 
-@pytest.mark.parametrize("body, status, field", [
-    ({"expected_version": 1}, 400, "reason"),
-    ({"reason": "r"}, 400, "expected_version"),
-    ({"reason": "r", "expected_version": 1, "title": "x"}, 400, "title"),
-    ({"reason": "r", "expected_version": 7}, 409, "expected_version"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "body, status, field",
+    [
+        ({"expected_version": 1}, 400, "reason"),
+        ({"reason": "r"}, 400, "expected_version"),
+        ({"reason": "r", "expected_version": 1, "title": "x"}, 400, "title"),
+        ({"reason": "r", "expected_version": 7}, 409, "expected_version"),
+    ],
+)
 def test_bad_retractions(api, fact, timeline, body, status, field):
     position = log_position(timeline)
     assert_error(api(f"/api/events/{fact['id']}/retraction", body), status, field)
@@ -387,7 +494,8 @@ def test_bad_retractions(api, fact, timeline, body, status, field):
 
 def test_a_seed_fact_can_be_corrected(api, timeline):
     seed_id, version = timeline.conn.execute(
-        "SELECT fact_id, version FROM facts WHERE origin = 'seed' LIMIT 1").fetchone()
+        "SELECT fact_id, version FROM facts WHERE origin = 'seed' LIMIT 1"
+    ).fetchone()
     body = {"summary": "Reworded.", "reason": "r", "expected_version": version}
     response = api(f"/api/events/{seed_id}/corrections", body)
     assert response.status_code == 200 and response.get_json()["origin"] == "seed"
@@ -399,8 +507,10 @@ HOSTILE = "<script>alert('x')</script> & \u202eevil\u0000 \"quoted\""
 
 
 def test_hostile_text_is_cleaned_stored_as_text_and_escaped_everywhere(api, editor_client):
-    sources = [{"url": "https://example.org/?q=<x>&y=\"1\"", "title": HOSTILE}]
-    body = api("/api/events", GOOD | {"title": HOSTILE, "summary": HOSTILE, "tags": ["<b>x</b>"], "sources": sources})
+    sources = [{"url": 'https://example.org/?q=<x>&y="1"', "title": HOSTILE}]
+    body = api(
+        "/api/events", GOOD | {"title": HOSTILE, "summary": HOSTILE, "tags": ["<b>x</b>"], "sources": sources}
+    )
     assert body.status_code == 201, body.get_json()
     fact = body.get_json()
     assert fact["title"] == "<script>alert('x')</script> & evil \"quoted\""  # bidi override and NUL removed
@@ -414,12 +524,19 @@ def test_hostile_text_is_cleaned_stored_as_text_and_escaped_everywhere(api, edit
 
 # ---------------------------------------------------------------- the Atom feed tells who and why
 
+
 def test_the_atom_entry_shows_the_editor_and_reason(api, fact, editor_client):
-    api(f"/api/events/{fact['id']}/corrections", {"title": "Astana summit opens", "reason": "shorter title",
-                                                  "expected_version": 1})  # fmt: skip
+    api(
+        f"/api/events/{fact['id']}/corrections",
+        {"title": "Astana summit opens", "reason": "shorter title", "expected_version": 1},
+    )
     feed = lxml.etree.fromstring(editor_client.get("/feed.atom").data)
     ns = {"a": "http://www.w3.org/2005/Atom"}
-    [entry] = [e for e in feed.findall("a:entry", ns) if e.findtext("a:title", namespaces=ns) == "Astana summit opens"]
+    [entry] = [
+        e
+        for e in feed.findall("a:entry", ns)
+        if e.findtext("a:title", namespaces=ns) == "Astana summit opens"
+    ]
     text = " ".join(entry.find("a:content", ns).itertext())
     assert "by editor:ann" in text and "Reason: shorter title" in text
 
@@ -429,6 +546,8 @@ def test_a_source_url_with_a_broken_bracketed_host_is_a_400_naming_it(api, fact,
     position = log_position(timeline)
     response = api("/api/events", {"date": "2024", "title": "t", "sources": [{"url": url}]})
     assert response.status_code == 400 and response.get_json()["field"] == "sources[0].url"
-    response = api(f"/api/events/{fact['id']}/corrections",
-                   {"sources": [{"url": url}], "reason": "r", "expected_version": 1})  # fmt: skip
+    response = api(
+        f"/api/events/{fact['id']}/corrections",
+        {"sources": [{"url": url}], "reason": "r", "expected_version": 1},
+    )
     assert response.status_code == 400 and log_position(timeline) == position

@@ -12,12 +12,18 @@ import pytest
 
 from events.domain.token import revoke_token
 from tests.conftest import app_config
-from timeline.editors.auth import stored_secret_key
 from timeline import create_app
+from timeline.editors.auth import stored_secret_key
 
-NEW_FACT = {"date": "2024-07-04", "end_date": "", "title": "SCO youth forum opens", "summary": "Delegates gather.",
-            "tags": "youth, Forum", "sources-0-url": "https://example.org/forum",
-            "sources-0-outlet": "Example"}  # fmt: skip
+NEW_FACT = {
+    "date": "2024-07-04",
+    "end_date": "",
+    "title": "SCO youth forum opens",
+    "summary": "Delegates gather.",
+    "tags": "youth, Forum",
+    "sources-0-url": "https://example.org/forum",
+    "sources-0-outlet": "Example",
+}
 
 
 @pytest.fixture
@@ -34,7 +40,9 @@ def form_values(response, form_index: int = -1) -> dict[str, str]:
     form = html(response).xpath("//main//form")[form_index]
     values = {i.get("name"): i.get("value") or "" for i in form.xpath(".//input[@name]")}
     # a browser drops the newline that may follow <textarea>; lxml keeps it
-    values.update({t.get("name"): t.text_content().removeprefix("\n") for t in form.xpath(".//textarea[@name]")})
+    values.update(
+        {t.get("name"): t.text_content().removeprefix("\n") for t in form.xpath(".//textarea[@name]")}
+    )
     return values
 
 
@@ -71,6 +79,7 @@ def log_position(timeline) -> int:
 
 # ---------------------------------------------------------------- signing in
 
+
 def test_readers_see_sign_in_and_no_editing(editor_client, token, seeded):
     fact_id = seeded.conn.execute("SELECT fact_id FROM facts LIMIT 1").fetchone()[0]
     page = editor_client.get(f"/events/{fact_id}")
@@ -101,20 +110,37 @@ def test_sign_in_sets_a_safe_session_cookie_and_returns(editor_client, token):
 
 
 def test_the_cookie_is_secure_over_https(tmp_path, token, db_path):
-    app = create_app({"database": {"path": str(db_path)},
-                      "server": {"base_url": "https://timeline.example/", "secret_key": "s" * 40}})  # fmt: skip
+    app = create_app(
+        {
+            "database": {"path": str(db_path)},
+            "server": {"base_url": "https://timeline.example/", "secret_key": "s" * 40},
+        }
+    )
     response = sign_in(app.test_client(), token)
     assert "Secure" in response.headers["Set-Cookie"]
     http_app = create_app({"database": {"path": str(db_path)}, "server": {"secret_key": "s" * 40}})
     client = http_app.test_client()
     page = client.get("/login", base_url="https://localhost/")
-    response = client.post("/login", data=form_values(page) | {"token": token}, base_url="https://localhost/",
-                           headers={"Referer": "https://localhost/login"})  # fmt: skip
+    response = client.post(
+        "/login",
+        data=form_values(page) | {"token": token},
+        base_url="https://localhost/",
+        headers={"Referer": "https://localhost/login"},
+    )
     assert response.status_code == 303 and "Secure" in response.headers["Set-Cookie"]
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:x",
-                                    "/\t/evil.example", "events"])  # fmt: skip
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example",
+        "javascript:x",
+        "/\t/evil.example",
+        "events",
+    ],
+)
 def test_sign_in_never_sends_elsewhere(editor_client, token, target):
     response = sign_in(editor_client, token, target.replace("\t", "%09"))
     assert response.headers["Location"] == "/"
@@ -177,6 +203,7 @@ def test_a_new_token_for_the_same_name_does_not_revive_an_old_session(signed_in,
 
 # ---------------------------------------------------------------- the session secret
 
+
 def test_a_secret_key_is_made_once_beside_the_database(db_path, token):
     first = create_app(app_config(db_path))
     path = db_path.parent / "secret_key"
@@ -204,15 +231,17 @@ def test_a_configured_secret_key_wins(db_path):
 
 # ---------------------------------------------------------------- a new fact
 
+
 def test_post_a_fact_through_the_form(signed_in, new_fact, timeline):
     page = signed_in.get(f"/events/{new_fact}")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
-    assert "SCO youth forum opens" in text and "by <span class=\"actor\">editor:ann</span>" in text
+    assert "SCO youth forum opens" in text and 'by <span class="actor">editor:ann</span>' in text
     state = timeline.fact(new_fact)
     assert (state.date, state.tags, state.origin) == ("2024-07-04", ("youth", "forum"), "manual")
-    assert state.sources == ({"url": "https://example.org/forum", "outlet": "Example", "title": None,
-                              "published": None},)  # fmt: skip
+    assert state.sources == (
+        {"url": "https://example.org/forum", "outlet": "Example", "title": None, "published": None},
+    )
     assert timeline.store.read_stream(new_fact)[0].metadata["actor"] == "editor:ann"
     assert "SCO youth forum opens" in signed_in.get("/").get_data(as_text=True)
 
@@ -230,13 +259,20 @@ def test_the_new_fact_form(signed_in):
 def test_failed_validation_keeps_what_was_typed_and_shows_every_message(signed_in, timeline):
     position = log_position(timeline)
     page = signed_in.get("/events/new")
-    typed = NEW_FACT | {"date": "2024-13-01", "title": "", "sources-1-url": "ftp://example.org/x",
-                        "sources-1-title": "An FTP site", "summary": "<b>kept</b>"}  # fmt: skip
+    typed = NEW_FACT | {
+        "date": "2024-13-01",
+        "title": "",
+        "sources-1-url": "ftp://example.org/x",
+        "sources-1-title": "An FTP site",
+        "summary": "<b>kept</b>",
+    }
     response = signed_in.post("/events/new", data=form_values(page) | typed)
     assert response.status_code == 400
     assert "month 13" in field_error(response, "date")
     assert "Title is required" in field_error(response, "title")
-    assert field_error(response, "sources-1-url") == "Source 2 URL must be an absolute http(s) URL"  # as the form says it
+    assert (
+        field_error(response, "sources-1-url") == "Source 2 URL must be an absolute http(s) URL"
+    )  # as the form says it
     values = form_values(response)
     assert values["date"] == "2024-13-01" and values["summary"] == "<b>kept</b>"
     assert values["sources-1-url"] == "ftp://example.org/x" and values["sources-1-title"] == "An FTP site"
@@ -250,7 +286,9 @@ def test_a_form_with_problems_lists_them_at_the_top_linking_to_each_field(signed
     of the page (product review). The summary is announced (role=alert) and links to every field."""
     page = signed_in.get("/events/new")
     typed = NEW_FACT | {"date": "2024-13-01", "title": "", "sources-1-url": "ftp://example.org/x"}
-    summary = html(signed_in.post("/events/new", data=form_values(page) | typed)).xpath("//*[@role='alert']")[0]
+    summary = html(signed_in.post("/events/new", data=form_values(page) | typed)).xpath("//*[@role='alert']")[
+        0
+    ]
     assert "There are 3 problems: nothing was saved." in summary.text_content()
     links = {a.get("href"): a.text_content() for a in summary.xpath(".//a")}
     assert list(links) == ["#date", "#title", "#sources-1-url"]
@@ -259,15 +297,18 @@ def test_a_form_with_problems_lists_them_at_the_top_linking_to_each_field(signed
     assert links["#sources-1-url"] == "Source 2 URL must be an absolute http(s) URL"
 
 
-@pytest.mark.parametrize("changes, field, message", [
-    ({"end_date": "2024-07-01"}, "end_date", "before"),
-    ({"title": "x" * 201}, "title", "too long"),
-    ({"tags": "a, " * 31}, "tags", "at most 30"),
-    ({"sources-0-url": ""}, "sources-0-url", "required"),
-    ({"sources-0-published": "whenever"}, "sources-0-published", "not a date"),
-    ({"sources-0-published": "0001-01-01T00:00:00+01:00"}, "sources-0-published", "out of range"),
-    ({"date": ""}, "date", "required"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        ({"end_date": "2024-07-01"}, "end_date", "before"),
+        ({"title": "x" * 201}, "title", "too long"),
+        ({"tags": "a, " * 31}, "tags", "at most 30"),
+        ({"sources-0-url": ""}, "sources-0-url", "required"),
+        ({"sources-0-published": "whenever"}, "sources-0-published", "not a date"),
+        ({"sources-0-published": "0001-01-01T00:00:00+01:00"}, "sources-0-published", "out of range"),
+        ({"date": ""}, "date", "required"),
+    ],
+)
 def test_each_problem_shows_next_to_its_field(signed_in, timeline, changes, field, message):
     position = log_position(timeline)
     page = signed_in.get("/events/new")
@@ -287,20 +328,29 @@ def test_a_form_without_its_csrf_token_records_nothing(signed_in, timeline):
     assert log_position(timeline) == position
 
 
-
 def test_an_expired_form_shows_back_what_was_typed(signed_in, timeline):
     """The session expired (or the token is stale): nothing is recorded, and the draft is shown back,
     escaped, to copy into a fresh form; it was lost before (product review)."""
     position = log_position(timeline)
-    data = form_values(signed_in.get("/events/new")) | NEW_FACT | {"csrf_token": "expired",
-                                                                   "summary": "Line one.\n<b>Line two</b>"}  # fmt: skip
+    data = (
+        form_values(signed_in.get("/events/new"))
+        | NEW_FACT
+        | {"csrf_token": "expired", "summary": "Line one.\n<b>Line two</b>"}
+    )
     response = signed_in.post("/events/new", data=data, headers={"Origin": "http://localhost"})
     assert response.status_code == 400 and log_position(timeline) == position
-    typed = {dt.text_content(): dt.getnext().text_content() for dt in html(response).xpath("//dl[@class='typed-back']/dt")}
+    typed = {
+        dt.text_content(): dt.getnext().text_content()
+        for dt in html(response).xpath("//dl[@class='typed-back']/dt")
+    }
     assert typed["Title"] == NEW_FACT["title"] and typed["Summary"] == "Line one.\n<b>Line two</b>"
     assert typed["Source 1 url"] == "https://example.org/forum" and "Csrf token" not in typed
     assert "<b>Line two</b>" not in response.get_data(as_text=True)  # shown as text
-    for elsewhere in ({"Origin": "https://elsewhere.example"}, {"Referer": "https://elsewhere.example/x"}, {}):
+    for elsewhere in (
+        {"Origin": "https://elsewhere.example"},
+        {"Referer": "https://elsewhere.example/x"},
+        {},
+    ):
         # another site's page posting here: its text is not shown as the reader's own (review)
         refused = signed_in.post("/events/new", data=data, headers=elsewhere)
         assert refused.status_code == 400 and "What you typed" not in refused.get_data(as_text=True)
@@ -325,8 +375,13 @@ def test_a_post_missing_a_field_is_a_400_not_a_500(signed_in, new_fact, timeline
     else:  # optional: recorded without it
         assert response.status_code == 303
     page = form_values(signed_in.get(f"/events/{new_fact}/correct"))
-    only_reason = {"csrf_token": page["csrf_token"], "reason": "typo", "expected_version": page["expected_version"]}
+    only_reason = {
+        "csrf_token": page["csrf_token"],
+        "reason": "typo",
+        "expected_version": page["expected_version"],
+    }
     assert signed_in.post(f"/events/{new_fact}/correct", data=only_reason).status_code == 400
+
 
 def test_a_csrf_token_from_another_session_is_refused(signed_in, editor_app, token, timeline):
     other = editor_app.test_client()
@@ -342,7 +397,9 @@ def test_sending_the_same_form_twice_records_one_fact(signed_in, timeline):
     data = form_values(signed_in.get("/events/new")) | NEW_FACT
     first, second = signed_in.post("/events/new", data=data), signed_in.post("/events/new", data=data)
     assert first.headers["Location"] == second.headers["Location"]
-    changed = signed_in.post("/events/new", data=data | {"title": "Another fact"})  # back, edit, send: a new fact
+    changed = signed_in.post(
+        "/events/new", data=data | {"title": "Another fact"}
+    )  # back, edit, send: a new fact
     assert changed.headers["Location"] != first.headers["Location"]
 
 
@@ -358,6 +415,7 @@ def test_hostile_text_through_the_form_is_escaped(signed_in, timeline):
 
 # ---------------------------------------------------------------- correcting
 
+
 def test_the_correct_form_is_prefilled_with_the_current_version(signed_in, new_fact):
     permalink = signed_in.get(f"/events/{new_fact}")
     [link] = html(permalink).xpath("//a[text()='Correct']/@href")
@@ -370,8 +428,11 @@ def test_the_correct_form_is_prefilled_with_the_current_version(signed_in, new_f
 
 def test_a_correction_through_the_form_shows_in_the_history(signed_in, new_fact, timeline):
     data = form_values(signed_in.get(f"/events/{new_fact}/correct"))
-    data |= {"title": "SCO youth forum opens in Almaty", "sources-1-url": "https://example.org/more",
-             "reason": "the city was missing"}  # fmt: skip
+    data |= {
+        "title": "SCO youth forum opens in Almaty",
+        "sources-1-url": "https://example.org/more",
+        "reason": "the city was missing",
+    }
     response = signed_in.post(f"/events/{new_fact}/correct", data=data)
     assert response.status_code == 303 and response.headers["Location"] == f"/events/{new_fact}#history"
     state = timeline.fact(new_fact)
@@ -379,19 +440,28 @@ def test_a_correction_through_the_form_shows_in_the_history(signed_in, new_fact,
     [event] = timeline.store.read_stream(new_fact)[1:]
     assert set(event.payload["changes"]) == {"title", "sources"}  # only what changed
     assert event.metadata == {"actor": "editor:ann", "reason": "the city was missing"}  # who, and why
-    history = html(signed_in.get(f"/events/{new_fact}")).xpath("//ol[@class='history-list']/li")[-1].text_content()
+    history = (
+        html(signed_in.get(f"/events/{new_fact}")).xpath("//ol[@class='history-list']/li")[-1].text_content()
+    )
     assert "Corrected" in history and "editor:ann" in history and "Reason: the city was missing" in history
 
 
 def test_a_stale_correction_says_so_and_keeps_what_was_typed(signed_in, new_fact, timeline):
     data = form_values(signed_in.get(f"/events/{new_fact}/correct"))
-    timeline.correct_fact(new_fact, {"summary": "Someone else's words."}, reason="meanwhile", expected_version=1,
-                          actor="editor:bob")  # fmt: skip
+    timeline.correct_fact(
+        new_fact,
+        {"summary": "Someone else's words."},
+        reason="meanwhile",
+        expected_version=1,
+        actor="editor:bob",
+    )
     position = log_position(timeline)
     response = signed_in.post(f"/events/{new_fact}/correct", data=data | {"title": "Mine", "reason": "mine"})
     assert response.status_code == 409
     banner = html(response).xpath("//*[@role='alert']")[0].text_content()
-    assert "changed while you were editing" in banner and "version 1" in banner and "now at version 2" in banner
+    assert (
+        "changed while you were editing" in banner and "version 1" in banner and "now at version 2" in banner
+    )
     values = form_values(response)
     assert values["title"] == "Mine" and values["expected_version"] == "2"
     assert log_position(timeline) == position
@@ -413,17 +483,23 @@ def test_a_correction_needs_a_reason_and_a_change(signed_in, new_fact, timeline)
     assert "Nothing changed" in html(response).xpath("//*[@class='form-problems']")[0].text_content()
     response = signed_in.post(f"/events/{new_fact}/correct", data=data | {"title": "New", "reason": " "})
     assert response.status_code == 400 and "Reason is required" in field_error(response, "reason")
-    response = signed_in.post(f"/events/{new_fact}/correct", data=data | {"date": "2024-02-30", "reason": "r"})
+    response = signed_in.post(
+        f"/events/{new_fact}/correct", data=data | {"date": "2024-02-30", "reason": "r"}
+    )
     assert response.status_code == 400 and "does not exist" in field_error(response, "date")
     assert timeline.fact(new_fact).version == 1
 
 
 def test_a_seed_fact_without_source_urls_can_be_corrected(signed_in, seeded):
     rows = seeded.conn.execute("SELECT fact_id FROM facts WHERE origin = 'seed'").fetchall()
-    fact_id = next(r[0] for r in rows if seeded.fact(r[0]).sources and not seeded.fact(r[0]).sources[0]["url"])
+    fact_id = next(
+        r[0] for r in rows if seeded.fact(r[0]).sources and not seeded.fact(r[0]).sources[0]["url"]
+    )
     data = form_values(signed_in.get(f"/events/{fact_id}/correct"))
     assert data["sources-0-url"] == "" and data["sources-0-outlet"]
-    response = signed_in.post(f"/events/{fact_id}/correct", data=data | {"summary": "Reworded.", "reason": "clarity"})
+    response = signed_in.post(
+        f"/events/{fact_id}/correct", data=data | {"summary": "Reworded.", "reason": "clarity"}
+    )
     assert response.status_code == 303
     assert list(seeded.store.read_stream(fact_id)[-1].payload["changes"]) == ["summary"]
 
@@ -434,6 +510,7 @@ def test_unknown_facts_are_404(signed_in):
 
 
 # ---------------------------------------------------------------- retracting
+
 
 def test_retract_through_the_form(signed_in, new_fact, timeline):
     permalink = signed_in.get(f"/events/{new_fact}")
@@ -462,6 +539,7 @@ def test_a_retraction_needs_a_reason_and_the_current_version(signed_in, new_fact
 
 
 # ---------------------------------------------------------------- cached pages are not shared with editors
+
 
 def test_an_editors_page_never_reaches_the_shared_cache(editor_app, token, seeded):
     fact_id = seeded.conn.execute("SELECT fact_id FROM facts LIMIT 1").fetchone()[0]
@@ -494,6 +572,7 @@ def test_the_feeds_page_is_kept_from_shared_caches_for_editors_and_signs_in_back
 
 # ---------------------------------------------------------------- what a request hunt found (all were 500s or losses)
 
+
 @pytest.mark.parametrize("url", ["http://[::1", "http://[x]/"])
 def test_a_source_url_with_a_broken_bracketed_host_is_a_400(signed_in, new_fact, timeline, url):
     position = log_position(timeline)
@@ -501,7 +580,9 @@ def test_a_source_url_with_a_broken_bracketed_host_is_a_400(signed_in, new_fact,
     response = signed_in.post("/events/new", data=data)
     assert response.status_code == 400 and "not a valid URL" in field_error(response, "sources-0-url")
     page = form_values(signed_in.get(f"/events/{new_fact}/correct"))
-    response = signed_in.post(f"/events/{new_fact}/correct", data=page | {"sources-1-url": url, "reason": "r"})
+    response = signed_in.post(
+        f"/events/{new_fact}/correct", data=page | {"sources-1-url": url, "reason": "r"}
+    )
     assert response.status_code == 400 and log_position(timeline) == position
 
 
@@ -523,10 +604,16 @@ def test_more_source_rows_than_a_fact_may_have_are_refused_not_cut(signed_in, ti
 
 @pytest.mark.parametrize("sent", ["9" * 5000, "１"])
 def test_an_odd_expected_version_is_stale_not_a_crash(signed_in, new_fact, timeline, sent):
-    data = form_values(signed_in.get(f"/events/{new_fact}/correct")) | {"title": "Changed", "reason": "r",
-                                                                        "expected_version": sent}  # fmt: skip
+    data = form_values(signed_in.get(f"/events/{new_fact}/correct")) | {
+        "title": "Changed",
+        "reason": "r",
+        "expected_version": sent,
+    }
     assert signed_in.post(f"/events/{new_fact}/correct", data=data).status_code == 409
-    retract = form_values(signed_in.get(f"/events/{new_fact}/retract")) | {"reason": "r", "expected_version": sent}
+    retract = form_values(signed_in.get(f"/events/{new_fact}/retract")) | {
+        "reason": "r",
+        "expected_version": sent,
+    }
     assert signed_in.post(f"/events/{new_fact}/retract", data=retract).status_code == 409
     assert timeline.fact(new_fact).version == 1
 
@@ -538,6 +625,7 @@ def test_a_next_address_that_is_not_a_url_goes_home_after_signing_in(editor_clie
 
 # ---------------------------------------------------------------- two editors at once (a lost update, found in review)
 
+
 @pytest.fixture
 def bob(editor_app, issue_token_for):
     """A second editor in a browser of his own."""
@@ -547,7 +635,9 @@ def bob(editor_app, issue_token_for):
 
 
 def correct_through_form(client, fact_id: str, **typed):
-    return client.post(f"/events/{fact_id}/correct", data=form_values(client.get(f"/events/{fact_id}/correct")) | typed)
+    return client.post(
+        f"/events/{fact_id}/correct", data=form_values(client.get(f"/events/{fact_id}/correct")) | typed
+    )
 
 
 def last_changes(timeline, fact_id: str) -> dict:
@@ -557,19 +647,35 @@ def last_changes(timeline, fact_id: str) -> dict:
 def test_a_stale_form_sent_again_keeps_the_other_editors_correction(signed_in, bob, new_fact, timeline):
     """The reviewer's case: A changes the summary, B the date from an older form, B sends again as told."""
     tab_b = form_values(signed_in.get(f"/events/{new_fact}/correct"))
-    assert correct_through_form(bob, new_fact, summary="Delegates gather.\r\nThen they talk.",
-                                reason="more").status_code == 303  # fmt: skip
+    assert (
+        correct_through_form(
+            bob, new_fact, summary="Delegates gather.\r\nThen they talk.", reason="more"
+        ).status_code
+        == 303
+    )
     position = log_position(timeline)
-    response = signed_in.post(f"/events/{new_fact}/correct", data=tab_b | {"date": "2024-07-05", "reason": "wrong day"})
+    response = signed_in.post(
+        f"/events/{new_fact}/correct", data=tab_b | {"date": "2024-07-05", "reason": "wrong day"}
+    )
     assert response.status_code == 409 and log_position(timeline) == position
     values = form_values(response)
     again = signed_in.post(f"/events/{new_fact}/correct", data=values)  # as the page tells B to
     assert again.status_code == 303
     state = timeline.fact(new_fact)
-    assert (state.date, state.summary, state.version) == ("2024-07-05", "Delegates gather.\nThen they talk.", 3)
+    assert (state.date, state.summary, state.version) == (
+        "2024-07-05",
+        "Delegates gather.\nThen they talk.",
+        3,
+    )
     assert last_changes(timeline, new_fact) == {"date": "2024-07-05"}  # only what B meant
-    assert values["date"] == "2024-07-05" and values["reason"] == "wrong day" and values["expected_version"] == "2"
-    assert values["summary"] == "Delegates gather.\nThen they talk."  # the other editor's (HTML reads CRLF as LF)
+    assert (
+        values["date"] == "2024-07-05"
+        and values["reason"] == "wrong day"
+        and values["expected_version"] == "2"
+    )
+    assert (
+        values["summary"] == "Delegates gather.\nThen they talk."
+    )  # the other editor's (HTML reads CRLF as LF)
     assert values["title"] == "SCO youth forum opens" and values["tags"] == "youth, forum"
     banner = html(response).xpath("//*[@role='alert']")[0].text_content()
     assert "now at version 2" in banner and "the summary, by editor:bob" in banner
@@ -578,46 +684,68 @@ def test_a_stale_form_sent_again_keeps_the_other_editors_correction(signed_in, b
 
 def test_a_field_both_editors_changed_is_flagged_and_the_resend_decides(signed_in, bob, new_fact, timeline):
     tab_b = form_values(signed_in.get(f"/events/{new_fact}/correct"))
-    assert correct_through_form(bob, new_fact, title="Bob's title", tags="youth", reason="b").status_code == 303
-    response = signed_in.post(f"/events/{new_fact}/correct", data=tab_b | {"title": "Ann's title", "reason": "a"})
+    assert (
+        correct_through_form(bob, new_fact, title="Bob's title", tags="youth", reason="b").status_code == 303
+    )
+    response = signed_in.post(
+        f"/events/{new_fact}/correct", data=tab_b | {"title": "Ann's title", "reason": "a"}
+    )
     assert response.status_code == 409
     values = form_values(response)
-    assert values["title"] == "Ann's title" and values["tags"] == "youth"  # hers where she typed, his elsewhere
+    assert (
+        values["title"] == "Ann's title" and values["tags"] == "youth"
+    )  # hers where she typed, his elsewhere
     page = html(response)
     [clash] = page.xpath("//*[@id='title-clash']")
     assert "Bob's title" in clash.text_content() and "editor:bob" in clash.text_content()
     assert "title-clash" in page.xpath("//*[@id='title']/@aria-describedby")[0]
     assert not page.xpath("//*[@id='tags-clash']") and not page.xpath("//*[@id='summary-clash']")
-    invalid = signed_in.post(f"/events/{new_fact}/correct", data=tab_b | {"date": "2024-02-30", "reason": "a"})
+    invalid = signed_in.post(
+        f"/events/{new_fact}/correct", data=tab_b | {"date": "2024-02-30", "reason": "a"}
+    )
     assert invalid.status_code == 409 and "does not exist" in field_error(invalid, "date")  # told at once
     assert signed_in.post(f"/events/{new_fact}/correct", data=values).status_code == 303
     state = timeline.fact(new_fact)
     assert (state.title, state.tags) == ("Ann's title", ("youth",))
     event = timeline.store.read_stream(new_fact)[-1]
-    assert (event.payload["changes"], event.payload["previous"]) == ({"title": "Ann's title"}, {"title": "Bob's title"})
+    assert (event.payload["changes"], event.payload["previous"]) == (
+        {"title": "Ann's title"},
+        {"title": "Bob's title"},
+    )
 
 
 @pytest.mark.parametrize("typed", [{}, {"summary": "Delegates gather in Astana."}])
 def test_a_stale_form_with_nothing_of_its_own_left_records_nothing(signed_in, bob, new_fact, timeline, typed):
     """Nothing typed, or only what the other editor already saved: nothing to record, now or on sending again."""
     tab_b = form_values(signed_in.get(f"/events/{new_fact}/correct"))
-    assert correct_through_form(bob, new_fact, summary="Delegates gather in Astana.", reason="b").status_code == 303
+    assert (
+        correct_through_form(bob, new_fact, summary="Delegates gather in Astana.", reason="b").status_code
+        == 303
+    )
     position = log_position(timeline)
     response = signed_in.post(f"/events/{new_fact}/correct", data=tab_b | typed | {"reason": "a"})
     assert response.status_code == 409 and "Nothing changed" in response.get_data(as_text=True)
     assert form_values(response)["summary"] == "Delegates gather in Astana."
     again = signed_in.post(f"/events/{new_fact}/correct", data=form_values(response))
     assert again.status_code == 400 and "Nothing changed" in again.get_data(as_text=True)
-    assert log_position(timeline) == position and timeline.fact(new_fact).summary == "Delegates gather in Astana."
+    assert (
+        log_position(timeline) == position
+        and timeline.fact(new_fact).summary == "Delegates gather in Astana."
+    )
 
 
 def test_an_untouched_multiline_summary_is_not_a_change(signed_in, timeline):
     """A browser sends a textarea with CRLF line endings: a summary stored with LF is not changed by that."""
     fact = timeline.record_fact({"date": "2024", "title": "Two lines", "summary": "One.\nTwo."}, actor="api")
-    as_a_browser_sends = form_values(signed_in.get(f"/events/{fact.fact_id}/correct")) | {"summary": "One.\r\nTwo."}
-    timeline.correct_fact(fact.fact_id, {"summary": "One.\nTwo.\nThree."}, reason="b", expected_version=1,
-                          actor="editor:bob")  # fmt: skip
-    response = signed_in.post(f"/events/{fact.fact_id}/correct", data=as_a_browser_sends | {"tags": "x", "reason": "a"})
+    as_a_browser_sends = form_values(signed_in.get(f"/events/{fact.fact_id}/correct")) | {
+        "summary": "One.\r\nTwo."
+    }
+    timeline.correct_fact(
+        fact.fact_id, {"summary": "One.\nTwo.\nThree."}, reason="b", expected_version=1, actor="editor:bob"
+    )
+    response = signed_in.post(
+        f"/events/{fact.fact_id}/correct", data=as_a_browser_sends | {"tags": "x", "reason": "a"}
+    )
     assert response.status_code == 409 and form_values(response)["summary"] == "One.\nTwo.\nThree."
     assert signed_in.post(f"/events/{fact.fact_id}/correct", data=form_values(response)).status_code == 303
     assert last_changes(timeline, fact.fact_id) == {"tags": ["x"]}
@@ -635,28 +763,39 @@ def test_a_correction_that_loses_the_race_to_append_is_merged_too(signed_in, new
 
     def after_bob(self, fact_id, changes, **kwargs):
         monkeypatch.setattr(Timeline, "correct_fact", original)
-        timeline.correct_fact(fact_id, {"summary": "Bob's words."}, reason="b", expected_version=1, actor="editor:bob")
+        timeline.correct_fact(
+            fact_id, {"summary": "Bob's words."}, reason="b", expected_version=1, actor="editor:bob"
+        )
         return original(self, fact_id, changes, **kwargs)
 
     monkeypatch.setattr(Timeline, "correct_fact", after_bob)
     response = correct_through_form(signed_in, new_fact, date="2024-07-05", reason="a")
     assert response.status_code == 409 and timeline.fact(new_fact).version == 2
     values = form_values(response)
-    assert (values["date"], values["summary"], values["expected_version"]) == ("2024-07-05", "Bob's words.", "2")
+    assert (values["date"], values["summary"], values["expected_version"]) == (
+        "2024-07-05",
+        "Bob's words.",
+        "2",
+    )
     assert signed_in.post(f"/events/{new_fact}/correct", data=values).status_code == 303
-    assert timeline.fact(new_fact).summary == "Bob's words." and last_changes(timeline, new_fact) == {"date": "2024-07-05"}
+    assert timeline.fact(new_fact).summary == "Bob's words." and last_changes(timeline, new_fact) == {
+        "date": "2024-07-05"
+    }
 
 
 @pytest.mark.parametrize("action", ["correct", "retract"])
-def test_a_form_sent_after_the_fact_was_retracted_says_by_whom_and_records_nothing(signed_in, new_fact, timeline,
-                                                                                   action):  # fmt: skip
+def test_a_form_sent_after_the_fact_was_retracted_says_by_whom_and_records_nothing(
+    signed_in, new_fact, timeline, action
+):
     data = form_values(signed_in.get(f"/events/{new_fact}/{action}")) | {"title": "Mine", "reason": "mine"}
     timeline.retract_fact(new_fact, reason="a duplicate", expected_version=1, actor="editor:bob")
     position = log_position(timeline)
     response = signed_in.post(f"/events/{new_fact}/{action}", data=data)
     assert response.status_code == 409 and log_position(timeline) == position
     problem = html(response).xpath("//*[@class='problem']")[0].text_content()
-    assert "retracted by editor:bob" in problem and "a duplicate" in problem and "nothing was saved" in problem
+    assert (
+        "retracted by editor:bob" in problem and "a duplicate" in problem and "nothing was saved" in problem
+    )
 
 
 def test_a_stale_retraction_says_what_changed_and_by_whom(signed_in, new_fact, timeline):

@@ -9,14 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from tests.needs import shared_path
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from events.domain.dates import FuzzyDate
-from events.pipeline.relative_dates import MAX_MENTIONS
 import events.pipeline.extract as extract_module
+from events.domain.dates import FuzzyDate
 from events.pipeline.extract import (
     MAX_SENTENCE_CHARS,
     ExtractedFact,
@@ -27,6 +24,8 @@ from events.pipeline.extract import (
     same_fact,
     split_sentences,
 )
+from events.pipeline.relative_dates import MAX_MENTIONS
+from tests.needs import shared_path
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -47,7 +46,9 @@ def dated(text: str, published: dt.date) -> list[tuple[str, str | None]]:
 
 
 def _load_evaluator():
-    spec = importlib.util.spec_from_file_location("evaluate_extraction", ROOT / "scripts" / "evaluate_extraction.py")
+    spec = importlib.util.spec_from_file_location(
+        "evaluate_extraction", ROOT / "scripts" / "evaluate_extraction.py"
+    )
     module = importlib.util.module_from_spec(spec)
     sys.modules.setdefault(spec.name, module)  # dataclasses look their module up there
     spec.loader.exec_module(module)
@@ -73,33 +74,64 @@ evaluator = _load_evaluator()
         ("Defence ministers met in New Delhi last Friday.", WED_3_MAY_2023, [("2023-04-28", None)]),
         ("The envoy arrived on Tuesday last week.", THU_20_JUNE_2024, [("2024-06-11", None)]),
         # days around publication
-        ("Officials met yesterday and will meet again tomorrow.", WED_3_JULY_2024,
-         [("2024-07-02", None), ("2024-07-04", None)]),
+        (
+            "Officials met yesterday and will meet again tomorrow.",
+            WED_3_JULY_2024,
+            [("2024-07-02", None), ("2024-07-04", None)],
+        ),
         ("A spokesman said today that the talks went well.", WED_3_JULY_2024, [("2024-07-03", None)]),
         ("The talks ended three days ago.", WED_3_JULY_2024, [("2024-06-30", None)]),
         # "in May": the latest May for the past tense, the next one for the future
         ("In May, Putin visited Beijing.", WED_3_JULY_2024, [("2024-05", None)]),
         ("Putin will visit Beijing in May.", WED_3_JULY_2024, [("2025-05", None)]),
         ("Putin visited Beijing in September.", WED_3_JULY_2024, [("2023-09", None)]),
-        ("Beijing plans to hold its first ministerial meeting in May.", THU_20_JUNE_2024, [("2025-05", None)]),
+        (
+            "Beijing plans to hold its first ministerial meeting in May.",
+            THU_20_JUNE_2024,
+            [("2025-05", None)],
+        ),
         # "on the 14th": the publication month, or the next/previous one when the tense says so
         ("The summit will open on the 15th.", WED_14_SEPT_2022, [("2022-09-15", None)]),
-        ("Pashinyan announced on the 14th that he had asked the CSTO for help.", WED_14_SEPT_2022,
-         [("2022-09-14", None)]),
+        (
+            "Pashinyan announced on the 14th that he had asked the CSTO for help.",
+            WED_14_SEPT_2022,
+            [("2022-09-14", None)],
+        ),
         ("Araghchi held talks with Wang Yi in Beijing on the 28th.", TUE_7_JAN_2025, [("2024-12-28", None)]),
         ("Border commanders will meet on the 2nd.", THU_20_JUNE_2024, [("2024-07-02", None)]),
         ("Parliament opens on the 24th.", THU_20_JUNE_2024, [("2024-06-24", None)]),
         # spans
-        ("The summit will be held in Samarkand for two days from 15th.", WED_14_SEPT_2022,
-         [("2022-09-15", "2022-09-16")]),
-        ("Schools will close for three days from the 14th.", dt.date(2024, 10, 11), [("2024-10-14", "2024-10-16")]),
-        ("Ministers will meet in Goa for two days from Thursday.", WED_3_MAY_2023, [("2023-05-04", "2023-05-05")]),
-        ("Leaders will meet in Astana between 3 and 5 July.", THU_20_JUNE_2024, [("2024-07-03", "2024-07-05")]),
-        ("The summit will run between 31 August and 1 September.", dt.date(2025, 8, 27),
-         [("2025-08-31", "2025-09-01")]),
+        (
+            "The summit will be held in Samarkand for two days from 15th.",
+            WED_14_SEPT_2022,
+            [("2022-09-15", "2022-09-16")],
+        ),
+        (
+            "Schools will close for three days from the 14th.",
+            dt.date(2024, 10, 11),
+            [("2024-10-14", "2024-10-16")],
+        ),
+        (
+            "Ministers will meet in Goa for two days from Thursday.",
+            WED_3_MAY_2023,
+            [("2023-05-04", "2023-05-05")],
+        ),
+        (
+            "Leaders will meet in Astana between 3 and 5 July.",
+            THU_20_JUNE_2024,
+            [("2024-07-03", "2024-07-05")],
+        ),
+        (
+            "The summit will run between 31 August and 1 September.",
+            dt.date(2025, 8, 27),
+            [("2025-08-31", "2025-09-01")],
+        ),
         ("Officials will gather from the 9th to the 11th.", THU_20_JUNE_2024, [("2024-07-09", "2024-07-11")]),
-        ("Pakistan will host the council on 15 and 16 October.", dt.date(2024, 10, 11),
-         [("2024-10-15", "2024-10-16")]),
+        (
+            "Pakistan will host the council on 15 and 16 October.",
+            dt.date(2024, 10, 11),
+            [("2024-10-15", "2024-10-16")],
+        ),
         # absolute dates keep their precision
         ("The declaration was signed on 15 September 2022.", WED_3_JULY_2024, [("2022-09-15", None)]),
         ("Iran signed the memorandum on Sept. 15, 2022.", WED_3_JULY_2024, [("2022-09-15", None)]),
@@ -108,28 +140,54 @@ evaluator = _load_evaluator()
         ("Established in 2001 by China and Russia, the SCO grew.", WED_3_JULY_2024, [("2001", None)]),
         ("More than 5,600 people died in the 2020 armed conflict.", WED_14_SEPT_2022, [("2020", None)]),
         ("Russia invaded Ukraine in February this year.", WED_14_SEPT_2022, [("2022-02", None)]),
-        ("The Kerman bombings on January 3 last year killed 95 people.", TUE_7_JAN_2025, [("2024-01-03", None)]),
+        (
+            "The Kerman bombings on January 3 last year killed 95 people.",
+            TUE_7_JAN_2025,
+            [("2024-01-03", None)],
+        ),
         ("Pashinyan will travel to Moscow on 17 January.", TUE_7_JAN_2025, [("2025-01-17", None)]),
         # months, years and weeks relative to publication
         ("Xi faces the party convention next month.", WED_14_SEPT_2022, [("2022-10", None)]),
         ("Tokayev met Xi last month.", WED_14_SEPT_2022, [("2022-08", None)]),
         ("Belarus joined the organisation this year.", WED_3_JULY_2024, [("2024", None)]),
         ("Pakistan took over the chair last year.", WED_3_JULY_2024, [("2023", None)]),
-        ("The secretariat said last week that ten states would come.", WED_3_MAY_2023,
-         [("2023-04-24", "2023-04-30")]),
+        (
+            "The secretariat said last week that ten states would come.",
+            WED_3_MAY_2023,
+            [("2023-04-24", "2023-04-30")],
+        ),
         ("Tokayev will travel to Dushanbe next week.", THU_20_JUNE_2024, [("2024-06-24", "2024-06-30")]),
         ("Putin confirmed his attendance this week.", THU_20_JUNE_2024, [("2024-06-17", "2024-06-20")]),
         ("The envoy will arrive this week.", THU_20_JUNE_2024, [("2024-06-20", "2024-06-23")]),
-        ("Officials met on Monday and Tuesday this week.", dt.date(2025, 10, 17), [("2025-10-13", "2025-10-14")]),
-        ("Talks were held on Monday and Thursday.", dt.date(2025, 10, 17), [("2025-10-13", None), ("2025-10-16", None)]),
+        (
+            "Officials met on Monday and Tuesday this week.",
+            dt.date(2025, 10, 17),
+            [("2025-10-13", "2025-10-14")],
+        ),
+        (
+            "Talks were held on Monday and Thursday.",
+            dt.date(2025, 10, 17),
+            [("2025-10-13", None), ("2025-10-16", None)],
+        ),
         ("Leaders will meet from Monday to Wednesday.", WED_3_JULY_2024, [("2024-07-08", "2024-07-10")]),
-        ("Leaders met from August 31, 2025 to September 1, 2025.", dt.date(2025, 9, 2), [("2025-08-31", "2025-09-01")]),
-        ("Talks were held on August 3, 2025 and August 20, 2025.", dt.date(2025, 9, 2),
-         [("2025-08-03", None), ("2025-08-20", None)]),
+        (
+            "Leaders met from August 31, 2025 to September 1, 2025.",
+            dt.date(2025, 9, 2),
+            [("2025-08-31", "2025-09-01")],
+        ),
+        (
+            "Talks were held on August 3, 2025 and August 20, 2025.",
+            dt.date(2025, 9, 2),
+            [("2025-08-03", None), ("2025-08-20", None)],
+        ),
         ("Border clashes in 2022 killed more than 100 people.", WED_3_JULY_2024, [("2022", None)]),
         # a coarse date that only frames finer ones in the same clause gives no fact of its own
-        ("Russia experienced terrorist attacks this year, with over 145 killed in Moscow in March "
-         "and 21 in Dagestan in June.", WED_3_JULY_2024, [("2024-03", None), ("2024-06", None)]),
+        (
+            "Russia experienced terrorist attacks this year, with over 145 killed in Moscow in March "
+            "and 21 in Dagestan in June.",
+            WED_3_JULY_2024,
+            [("2024-03", None), ("2024-06", None)],
+        ),
     ],
 )
 def test_dates_resolve_against_publication_and_tense(sentence, published, expected):
@@ -182,8 +240,10 @@ def test_first_fact_is_the_article_at_its_publication_day():
 
 
 def test_a_fact_carries_its_sentence_tags_and_a_short_title():
-    text = ("Russian President Vladimir Putin and Chinese President Xi Jinping met Wednesday in Kazakhstan "
-            "for the Shanghai Cooperation Organization (SCO) summit.")
+    text = (
+        "Russian President Vladimir Putin and Chinese President Xi Jinping met Wednesday in Kazakhstan "
+        "for the Shanghai Cooperation Organization (SCO) summit."
+    )
     fact = extract_facts("H", text, WED_3_JULY_2024)[1]
     assert fact.summary == text
     assert {"vladimir-putin", "xi-jinping", "kazakhstan", "sco", "summit"} <= set(fact.tags)
@@ -191,11 +251,15 @@ def test_a_fact_carries_its_sentence_tags_and_a_short_title():
 
 
 def test_titles_drop_asides_and_keep_the_subject():
-    text = ("Iran, which signed its memorandum of obligations in Samarkand in September 2022, is set to "
-            "become a full member at the July summit.")
+    text = (
+        "Iran, which signed its memorandum of obligations in Samarkand in September 2022, is set to "
+        "become a full member at the July summit."
+    )
     titles = [f.title for f in extract_facts("H", text, WED_3_MAY_2023)[1:]]
-    assert titles == ["Iran signed its memorandum of obligations in Samarkand in September 2022",
-                      "Iran is set to become a full member at the July summit"]
+    assert titles == [
+        "Iran signed its memorandum of obligations in Samarkand in September 2022",
+        "Iran is set to become a full member at the July summit",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -222,16 +286,31 @@ def test_two_following_days_joined_by_and_are_one_fact_over_both():
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("The Shanghai Cooperation Organization said on May 14, 2024 that Iran would host drills in September.",
-         [("2024-05-14", "The Shanghai Cooperation Organization said on May 14, 2024 that Iran would host drills "
-                         "in September"),
-          ("2025-09", "Iran would host drills in September")]),
-        ("On May 14, 2024, the SCO said that Iran would host drills in September.",
-         [("2024-05-14", "On May 14, 2024, the SCO said that Iran would host drills in September"),
-          ("2025-09", "Iran would host drills in September")]),
-        ("Iran will host drills in September, the SCO said on May 14, 2024.",
-         [("2025-09", "Iran will host drills in September"),
-          ("2024-05-14", "The SCO said on May 14, 2024: Iran will host drills in September")]),
+        (
+            "The Shanghai Cooperation Organization said on May 14, 2024 that Iran would host drills in September.",
+            [
+                (
+                    "2024-05-14",
+                    "The Shanghai Cooperation Organization said on May 14, 2024 that Iran would host drills "
+                    "in September",
+                ),
+                ("2025-09", "Iran would host drills in September"),
+            ],
+        ),
+        (
+            "On May 14, 2024, the SCO said that Iran would host drills in September.",
+            [
+                ("2024-05-14", "On May 14, 2024, the SCO said that Iran would host drills in September"),
+                ("2025-09", "Iran would host drills in September"),
+            ],
+        ),
+        (
+            "Iran will host drills in September, the SCO said on May 14, 2024.",
+            [
+                ("2025-09", "Iran will host drills in September"),
+                ("2024-05-14", "The SCO said on May 14, 2024: Iran will host drills in September"),
+            ],
+        ),
     ],
 )
 def test_a_statement_is_dated_when_made_and_titled_with_what_was_said(text, expected):
@@ -246,33 +325,41 @@ def test_a_later_mention_of_a_told_event_joins_it():
 
 
 def test_the_same_fact_told_twice_in_an_article_is_one_fact_with_the_fuller_date():
-    text = ("The summit of the Shanghai Cooperation Organization will be held in Uzbekistan from the 15th. "
-            "The summit of the Shanghai Cooperation Organization will be held in Samarkand, Uzbekistan "
-            "for two days from 15th.")
+    text = (
+        "The summit of the Shanghai Cooperation Organization will be held in Uzbekistan from the 15th. "
+        "The summit of the Shanghai Cooperation Organization will be held in Samarkand, Uzbekistan "
+        "for two days from 15th."
+    )
     facts = extract_facts("H", text, WED_14_SEPT_2022)[1:]
     assert [(f.date, f.end_date) for f in facts] == [("2022-09-15", "2022-09-16")]
 
 
 def test_two_facts_of_one_sentence_stay_apart_even_on_one_day():
-    text = ("Lavrov is due to land in Goa tomorrow, and Qin Gang is expected to hold talks with "
-            "Jaishankar on Thursday.")
+    text = (
+        "Lavrov is due to land in Goa tomorrow, and Qin Gang is expected to hold talks with "
+        "Jaishankar on Thursday."
+    )
     facts = extract_facts("H", text, WED_3_MAY_2023)[1:]
     assert [f.date for f in facts] == ["2023-05-04", "2023-05-04"]
     assert facts[0].title != facts[1].title
 
 
 def test_links_are_not_read_as_text():
-    text = ("Putin aims to show non-isolation despite Western sanctions "
-            "https://en.wikipedia.org/wiki/Sanction#:~:text=A%20sanction%20may%20be%20either. "
-            "from the 2022 Ukraine invasion.")
+    text = (
+        "Putin aims to show non-isolation despite Western sanctions "
+        "https://en.wikipedia.org/wiki/Sanction#:~:text=A%20sanction%20may%20be%20either. "
+        "from the 2022 Ukraine invasion."
+    )
     facts = extract_facts("H", text, WED_3_JULY_2024)[1:]
     assert [f.date for f in facts] == ["2022"]
     assert "http" not in facts[0].summary
 
 
 def test_sentences_split_after_full_stops_but_not_abbreviations():
-    text = ("The U.S. warned Russia. U.N. Secretary-General António Guterres attended. "
-            "Iran signed on Sept. 15, 2022. S. Jaishankar spoke.\nA heading\nNext line.")
+    text = (
+        "The U.S. warned Russia. U.N. Secretary-General António Guterres attended. "
+        "Iran signed on Sept. 15, 2022. S. Jaishankar spoke.\nA heading\nNext line."
+    )
     assert split_sentences(text) == [
         "The U.S. warned Russia.",
         "U.N. Secretary-General António Guterres attended.",
@@ -305,17 +392,33 @@ def _fact(date: str, title: str, tags: tuple[str, ...], precision: str = "day") 
     return ExtractedFact(date, None, precision, title, title + ".", tags, 0.8)
 
 
-XI_PUTIN_A = _fact("2024-07-03", "Chinese President Xi Jinping and Russian President Vladimir Putin met on Wednesday "
-                   "in Astana on the sidelines of the SCO summit",
-                   ("astana", "china", "russia", "sco", "summit", "vladimir-putin", "xi-jinping"))
-XI_PUTIN_B = _fact("2024-07-03", "Putin and Xi held talks in Kazakhstan's capital on Wednesday, their second "
-                   "meeting in two months", ("bilateral-meeting", "kazakhstan", "vladimir-putin", "xi-jinping"))
-ARMENIA = _fact("2022-09-14", "Around the border between Armenia and Azerbaijan, military clashes occurred by the 14th",
-                ("armenia", "azerbaijan", "border-clash"))
-KYRGYZ = _fact("2022-09-14", "On the 14th at the border between Kyrgyzstan and Tajikistan there was a gunfight "
-               "between border guards", ("border-clash", "kyrgyzstan", "tajikistan"))
-PASHINYAN = _fact("2022-09-14", "Armenian Prime Minister Pashinyan announced on the 14th that he had requested "
-                  "military support from the CSTO", ("armenia", "csto", "nikol-pashinyan", "russia"))
+XI_PUTIN_A = _fact(
+    "2024-07-03",
+    "Chinese President Xi Jinping and Russian President Vladimir Putin met on Wednesday "
+    "in Astana on the sidelines of the SCO summit",
+    ("astana", "china", "russia", "sco", "summit", "vladimir-putin", "xi-jinping"),
+)
+XI_PUTIN_B = _fact(
+    "2024-07-03",
+    "Putin and Xi held talks in Kazakhstan's capital on Wednesday, their second meeting in two months",
+    ("bilateral-meeting", "kazakhstan", "vladimir-putin", "xi-jinping"),
+)
+ARMENIA = _fact(
+    "2022-09-14",
+    "Around the border between Armenia and Azerbaijan, military clashes occurred by the 14th",
+    ("armenia", "azerbaijan", "border-clash"),
+)
+KYRGYZ = _fact(
+    "2022-09-14",
+    "On the 14th at the border between Kyrgyzstan and Tajikistan there was a gunfight between border guards",
+    ("border-clash", "kyrgyzstan", "tajikistan"),
+)
+PASHINYAN = _fact(
+    "2022-09-14",
+    "Armenian Prime Minister Pashinyan announced on the 14th that he had requested "
+    "military support from the CSTO",
+    ("armenia", "csto", "nikol-pashinyan", "russia"),
+)
 
 
 def test_two_outlets_reporting_one_meeting_are_the_same_fact():
@@ -360,9 +463,46 @@ def test_text_format_shows_when_and_what():
 
 
 DATEISH = st.sampled_from(
-    ["on", "the", "15th", "May", "may", "March", "in", "2024", "2001", "from", "for", "two", "days", "between",
-     "and", "31", "February", "Wednesday", "last", "next", "this", "week", "month", "year", "yesterday",
-     "tomorrow", "will", "met", "ago", "Sept.", "-", "2022-02-30", ",", ".", "\n", "which", "the", "9999"]
+    [
+        "on",
+        "the",
+        "15th",
+        "May",
+        "may",
+        "March",
+        "in",
+        "2024",
+        "2001",
+        "from",
+        "for",
+        "two",
+        "days",
+        "between",
+        "and",
+        "31",
+        "February",
+        "Wednesday",
+        "last",
+        "next",
+        "this",
+        "week",
+        "month",
+        "year",
+        "yesterday",
+        "tomorrow",
+        "will",
+        "met",
+        "ago",
+        "Sept.",
+        "-",
+        "2022-02-30",
+        ",",
+        ".",
+        "\n",
+        "which",
+        "the",
+        "9999",
+    ]
 )
 
 
@@ -394,9 +534,13 @@ def test_date_like_word_salad_never_raises(words, published):
 @pytest.mark.parametrize("published", [dt.date.min, dt.date(1, 1, 2), dt.date(9999, 12, 30), dt.date.max])
 @pytest.mark.parametrize(
     "text",
-    ["It will last for two days from the 31st.", "The talks will run for three days from Friday.",
-     "They met yesterday, last week, last month, last year and 3 days ago.",
-     "They meet tomorrow, next week, next month and next year.", "Between 30 and 31 December 9999."],
+    [
+        "It will last for two days from the 31st.",
+        "The talks will run for three days from Friday.",
+        "They met yesterday, last week, last month, last year and 3 days ago.",
+        "They meet tomorrow, next week, next month and next year.",
+        "Between 30 and 31 December 9999.",
+    ],
 )
 def test_dates_at_the_ends_of_the_calendar_are_dropped_not_raised(text, published):
     _check_facts(extract_facts("", text, published), published)
@@ -445,7 +589,9 @@ def test_the_lowercase_cues_know_every_letter_ignorecase_matches_with_an_ascii_o
     from events.pipeline.relative_dates import _ODD_CASE
 
     beyond_ascii = "".join(map(chr, range(128, 0x110000)))
-    odd = {c for letter in "abcdefghijklmnopqrstuvwxyz" for c in re.findall(letter, beyond_ascii, re.IGNORECASE)}
+    odd = {
+        c for letter in "abcdefghijklmnopqrstuvwxyz" for c in re.findall(letter, beyond_ascii, re.IGNORECASE)
+    }
     assert odd == set(_ODD_CASE.pattern.strip("[]"))
 
 
@@ -464,10 +610,51 @@ def test_case_insensitive_words_are_found_in_any_case(sentence, expected):
     assert dated(sentence, WED_3_JULY_2024) == expected
 
 
-SALAD = st.lists(st.sampled_from(
-    ["already", "Already", "then", "has", "had", "met", "will", "we’ll", "may", "May", "is", "expected", "to",
-     "plans", "have", "said", "based", "the", "envoy", "Iran", "U.S.-led", "ab'Cd", "K", "on", "Monday", ",",
-     "that", "and", "was", "last", "week", "due", "are", "signed", "-", "(", "’", "İ"]), max_size=12)
+SALAD = st.lists(
+    st.sampled_from(
+        [
+            "already",
+            "Already",
+            "then",
+            "has",
+            "had",
+            "met",
+            "will",
+            "we’ll",
+            "may",
+            "May",
+            "is",
+            "expected",
+            "to",
+            "plans",
+            "have",
+            "said",
+            "based",
+            "the",
+            "envoy",
+            "Iran",
+            "U.S.-led",
+            "ab'Cd",
+            "K",
+            "on",
+            "Monday",
+            ",",
+            "that",
+            "and",
+            "was",
+            "last",
+            "week",
+            "due",
+            "are",
+            "signed",
+            "-",
+            "(",
+            "’",
+            "İ",
+        ]
+    ),
+    max_size=12,
+)
 
 
 def _nearest(markers, low, high, span):
@@ -507,7 +694,9 @@ def test_a_part_starts_with_its_verb_as_reading_all_its_words_says(words, spaces
 
 
 @settings(max_examples=300, deadline=None)
-@given(pieces=st.lists(st.sampled_from(list("aSs'’.-09 xyzK\n") + ["the", "is", "news", "class"]), max_size=30))
+@given(
+    pieces=st.lists(st.sampled_from(list("aSs'’.-09 xyzK\n") + ["the", "is", "news", "class"]), max_size=30)
+)
 def test_keywords_are_the_stems_of_the_words_less_stopwords(pieces):
     from events.pipeline.extract import _STOPWORDS, keywords
 

@@ -10,38 +10,40 @@ from pathlib import Path
 
 import feedparser
 import pytest
-
-from tests.needs import shared_path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from events.read import atom as feed_queries
-from events.read import projections
 from events.admin.backup import export_to, import_from
-from events.log.clock import FixedClock
 from events.domain.fact import fact_recorded
+from events.domain.seeds import load_seed_file
+from events.log.clock import FixedClock
 from events.log.ids import stable_id
 from events.log.model import NewEvent, StreamAppend
-from events.read.search import fts_query
-from events.domain.seeds import load_seed_file
-from events.service import Timeline
 from events.log.store import EventStore, connect
+from events.read import atom as feed_queries
+from events.read import projections
+from events.read.search import fts_query
+from events.service import Timeline
+from tests.needs import shared_path
 from timeline import create_app
 from timeline.web.atom import decode_cursor, encode_cursor, entry_id
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 BASE = "http://testserver/"
-START = dt.datetime(2024, 7, 3, 9, 0, tzinfo=dt.timezone.utc)
+START = dt.datetime(2024, 7, 3, 9, 0, tzinfo=dt.UTC)
 RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
 IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|\\^`\x7f-\x9f]+")
 URN_UUID = re.compile(r"urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+NOT_XML = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffe\uffff]"
+)
 XHTML_WE_WRITE = {"div", "p", "strong", "ul", "li", "a"}
 
 
 # ---------------------------------------------------------------- fixtures
+
 
 def feed_make_app(path: Path, base: str = BASE):
     return create_app({"database": {"path": str(path)}, "server": {"base_url": base}})
@@ -77,6 +79,7 @@ def feed_schema():
 
 # ---------------------------------------------------------------- checking a feed
 
+
 def check_feed(schema, body: bytes):
     """The grammar, then the RFC's rules the grammar does not check, then a real reader."""
     doc = etree.fromstring(body, etree.XMLParser(resolve_entities=False, no_network=True))
@@ -91,7 +94,9 @@ def check_feed(schema, body: bytes):
 def check_rfc_rules(doc) -> None:
     for element in doc.iter(f"{ATOM}updated", f"{ATOM}published"):
         assert RFC3339.fullmatch(element.text), f"timestamp without a time zone: {element.text!r}"
-    assert doc.find(f"{ATOM}author") is not None or all(e.find(f"{ATOM}author") is not None for e in entries(doc))
+    assert doc.find(f"{ATOM}author") is not None or all(
+        e.find(f"{ATOM}author") is not None for e in entries(doc)
+    )
     for entry in entries(doc):
         links = entry.findall(f"{ATOM}link")
         alternates = [link for link in links if link.get("rel", "alternate") == "alternate"]
@@ -134,9 +139,18 @@ def get_feed(client, schema, url: str = "/feed.atom", **kwargs):
 
 def append_raw(timeline: Timeline, fact_id: str, actor: str = "test", **fields) -> None:
     """A FactRecorded straight into the log, past validation, as an old export or a bug could leave it."""
-    fields = {"date": "2024-07-03", "end_date": None, "title": "t", "summary": "", "tags": [], "sources": []} | fields
+    fields = {
+        "date": "2024-07-03",
+        "end_date": None,
+        "title": "t",
+        "summary": "",
+        "tags": [],
+        "sources": [],
+    } | fields
     event = fact_recorded(fact_id, fields, "manual")
-    timeline.store.append([StreamAppend(fact_id, (NewEvent(event.type, event.payload, {"actor": actor}),), 0)])
+    timeline.store.append(
+        [StreamAppend(fact_id, (NewEvent(event.type, event.payload, {"actor": actor}),), 0)]
+    )
     timeline.catch_up()
 
 
@@ -150,6 +164,7 @@ def seed_ids_newest_first() -> list[str]:
 
 
 # ---------------------------------------------------------------- the documents
+
 
 def test_empty_feed_is_valid(feed_client, feed_schema):
     response, doc = get_feed(feed_client, feed_schema)
@@ -183,7 +198,13 @@ def test_seeded_entry_content(feed_timeline, feed_client, feed_schema):
     assert href(entry, "alternate") == f"{BASE}events/{fact_id}"
     assert text_of(entry).strip().startswith("15 September 2022: ")
     assert [c.get("term") for c in entry.findall(f"{ATOM}category")] == [
-        "china", "russia", "xi-jinping", "vladimir-putin", "bilateral-meeting", "ukraine-war"]  # fmt: skip
+        "china",
+        "russia",
+        "xi-jinping",
+        "vladimir-putin",
+        "bilateral-meeting",
+        "ukraine-war",
+    ]
     assert href(entry, "related") is None, "seed sources have no URL"
     assert "Unnamed English-language broadcaster" in text_of(entry)
     founded = by_id[f"urn:uuid:{stable_id('seed', 'sco-founded-2001')}"]
@@ -198,10 +219,13 @@ def test_entry_links_each_http_source_as_related(feed_timeline, feed_client, fee
     _, doc = get_feed(feed_client, feed_schema)
     related = entries(doc)[0].findall(f"{ATOM}link[@rel='related']")
     assert [(link.get("href"), link.get("title")) for link in related] == [
-        ("https://example.org/a?x=1&y=2", "A & B"), ("http://example.net/b", "http://example.net/b")]  # fmt: skip
+        ("https://example.org/a?x=1&y=2", "A & B"),
+        ("http://example.net/b", "http://example.net/b"),
+    ]
 
 
 # ---------------------------------------------------------------- filters
+
 
 def test_tag_feed_names_its_filter_and_links_its_page(feed_timeline, feed_client, feed_schema):
     feed_timeline.init()
@@ -227,8 +251,11 @@ def test_repeated_tags_must_all_match(feed_timeline, feed_client, feed_schema):
 def test_search_feed(feed_timeline, feed_client, feed_schema):
     feed_timeline.init()
     _, doc = get_feed(feed_client, feed_schema, "/feed.atom?q=Samarkand")
-    expected = {f"urn:uuid:{stable_id('seed', f['key'])}" for f in load_seed_file()["facts"]
-                if "samarkand" in (f["title"] + f.get("summary", "") + " ".join(f["tags"])).lower()}  # fmt: skip
+    expected = {
+        f"urn:uuid:{stable_id('seed', f['key'])}"
+        for f in load_seed_file()["facts"]
+        if "samarkand" in (f["title"] + f.get("summary", "") + " ".join(f["tags"])).lower()
+    }
     assert set(entry_ids(doc)) == expected and expected
     assert doc.findtext(f"{ATOM}title") == "SCO Timeline: search “Samarkand”"
     assert href(doc, "alternate") == BASE + "?q=Samarkand"
@@ -240,7 +267,9 @@ def test_unknown_tag_is_an_empty_feed_and_empty_search_no_filter(feed_timeline, 
     assert entries(doc) == []
     _, doc = get_feed(feed_client, feed_schema, "/feed.atom?tag=%21%21%21")
     assert entries(doc) == []
-    get_feed(feed_client, feed_schema, "/feed.atom?q=NOT+OR+NEAR%28%29+title%3A%22")  # operators are only words
+    get_feed(
+        feed_client, feed_schema, "/feed.atom?q=NOT+OR+NEAR%28%29+title%3A%22"
+    )  # operators are only words
     _, doc = get_feed(feed_client, feed_schema, "/feed.atom?q=%22%29%28-*%5E")
     assert entry_ids(doc) == seed_ids_newest_first()
     assert doc.findtext(f"{ATOM}title") == "SCO Timeline"
@@ -250,7 +279,9 @@ def test_unknown_tag_is_an_empty_feed_and_empty_search_no_filter(feed_timeline, 
 def test_a_timeline_filter_the_feed_cannot_apply_is_a_400_naming_it(feed_timeline, feed_client, name):
     """feed.atom?from=2024 served the whole feed under a self link claiming the filter (product review)."""
     response = feed_client.get(f"/feed.atom?tag=india&{name}=2024")
-    assert response.status_code == 400 and f"{name}: the feed does not filter by it" in response.get_data(as_text=True)
+    assert response.status_code == 400 and f"{name}: the feed does not filter by it" in response.get_data(
+        as_text=True
+    )
 
 
 def test_self_link_is_the_exact_url_requested(feed_timeline, feed_client, feed_schema):
@@ -261,11 +292,17 @@ def test_self_link_is_the_exact_url_requested(feed_timeline, feed_client, feed_s
     assert doc.findtext(f"{ATOM}id") == BASE + "feed.atom?tag=china&tag=russia&q=xi%20putin"
 
 
-
-@pytest.mark.parametrize("tags, q", [
-    (("india",), None), (("china", "samarkand"), None), (("sco",), "summit"), ((), "xi"), (("no-such-tag",), None),
-    (("sco", "summit", "russia"), None),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "tags, q",
+    [
+        (("india",), None),
+        (("china", "samarkand"), None),
+        (("sco",), "summit"),
+        ((), "xi"),
+        (("no-such-tag",), None),
+        (("sco", "summit", "russia"), None),
+    ],
+)
 def test_every_query_plan_gives_the_same_window(feed_timeline, monkeypatch, tags, q):
     """Small tags start from fact_tags, big ones walk facts_changed: the answer must not depend on it."""
     feed_timeline.init()
@@ -275,12 +312,15 @@ def test_every_query_plan_gives_the_same_window(feed_timeline, monkeypatch, tags
     for limit in (0, 10_000):  # 0: never start from a tag's rows
         monkeypatch.setattr(feed_queries, "DRIVE_LIMIT", limit)
         first = feed_queries.window(conn, where, size=3)
-        rest = feed_queries.window(conn, where, before=first.keys[-1].position, size=100) if first.keys else None
+        rest = (
+            feed_queries.window(conn, where, before=first.keys[-1].position, size=100) if first.keys else None
+        )
         pages[limit] = (first, rest)
     assert pages[0] == pages[10_000]
     first, rest = pages[0]
     positions = [k.position for k in first.keys + (rest.keys if rest else ())]
     assert positions == sorted(positions, reverse=True)
+
 
 # ---------------------------------------------------------------- hostile text
 
@@ -290,13 +330,27 @@ HOSTILE_SUMMARY = "مرحبا بالعالم — שלום עולם 🇺🇿🤝�
 
 def test_hostile_text_comes_out_escaped(feed_timeline, feed_client, feed_schema):
     fact_id = "0190a0c8-0000-7000-8000-000000000001"
-    sources = [{"url": "javascript:alert(1)", "title": "<i>js</i>"},
-               {"url": "https://example.org/x\"onmouseover=alert(1)", "title": "quote\x08"}]  # fmt: skip
-    append_raw(feed_timeline, fact_id, actor="<b>actor</b>\x07", title=HOSTILE_TITLE, summary=HOSTILE_SUMMARY,
-               tags=["<b>", "a&b", "\x01"], sources=sources)  # fmt: skip
+    sources = [
+        {"url": "javascript:alert(1)", "title": "<i>js</i>"},
+        {"url": 'https://example.org/x"onmouseover=alert(1)', "title": "quote\x08"},
+    ]
+    append_raw(
+        feed_timeline,
+        fact_id,
+        actor="<b>actor</b>\x07",
+        title=HOSTILE_TITLE,
+        summary=HOSTILE_SUMMARY,
+        tags=["<b>", "a&b", "\x01"],
+        sources=sources,
+    )
     other = record(feed_timeline, "Plain")
-    feed_timeline.correct_fact(other.fact_id, {"title": "<script>x</script> & 'y'"}, reason="</p><p>&nbsp;\"",
-                               expected_version=1, actor="<i>ed</i>")  # fmt: skip
+    feed_timeline.correct_fact(
+        other.fact_id,
+        {"title": "<script>x</script> & 'y'"},
+        reason='</p><p>&nbsp;"',
+        expected_version=1,
+        actor="<i>ed</i>",
+    )
     response, doc = get_feed(feed_client, feed_schema)
     assert b"<script" not in response.data and b"<img" not in response.data and b"\x00" not in response.data
     tags = {element.tag.split("}")[1] for element in doc.iter(f"{XHTML}*")}
@@ -306,7 +360,8 @@ def test_hostile_text_comes_out_escaped(feed_timeline, feed_client, feed_schema)
     assert NOT_XML.sub("", HOSTILE_SUMMARY) in text_of(hostile)
     assert [c.get("term") for c in hostile.findall(f"{ATOM}category")] == ["<b>", "a&b"]
     assert [link.get("href") for link in hostile.findall(f"{ATOM}link[@rel='related']")] == [
-        "https://example.org/x%22onmouseover=alert(1)"]  # fmt: skip
+        "https://example.org/x%22onmouseover=alert(1)"
+    ]
     assert "javascript:" not in response.get_data(as_text=True)
     corrected = entries(doc)[0]
     assert "title changed from “Plain” to “<script>x</script> & 'y'”" in text_of(corrected)
@@ -316,8 +371,10 @@ def test_hostile_text_comes_out_escaped(feed_timeline, feed_client, feed_schema)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(title=st.text(st.characters(exclude_categories=["Cs"]), max_size=80),
-       summary=st.text(st.characters(exclude_categories=["Cs"]), max_size=200))  # fmt: skip
+@given(
+    title=st.text(st.characters(exclude_categories=["Cs"]), max_size=80),
+    summary=st.text(st.characters(exclude_categories=["Cs"]), max_size=200),
+)
 def test_any_text_makes_a_valid_feed(feed_schema, title, summary):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "t.db"
@@ -335,13 +392,15 @@ def test_any_text_makes_a_valid_feed(feed_schema, title, summary):
 
 # ---------------------------------------------------------------- corrections and retractions
 
+
 def test_correction_updates_the_entry_and_says_what_changed(feed_timeline, feed_client, feed_schema):
     fact = record(feed_timeline, "Old title", summary="What happened.")
     record(feed_timeline, "Another fact")
     _, before = get_feed(feed_client, feed_schema)
     changes = {"title": "New title", "date": "2022-09-15", "tags": ["sco", "india"]}
-    feed_timeline.correct_fact(fact.fact_id, changes, reason="The source gave the wrong day", expected_version=1,
-                               actor="editor-bo")  # fmt: skip
+    feed_timeline.correct_fact(
+        fact.fact_id, changes, reason="The source gave the wrong day", expected_version=1, actor="editor-bo"
+    )
     _, after = get_feed(feed_client, feed_schema)
     entry = entries(after)[0]
     assert entry_ids(after) == list(reversed(entry_ids(before)))
@@ -359,7 +418,9 @@ def test_correction_updates_the_entry_and_says_what_changed(feed_timeline, feed_
 def test_retraction_keeps_the_entry_and_says_why(feed_timeline, feed_client, feed_schema):
     fact = record(feed_timeline, "A mistaken fact")
     record(feed_timeline, "Another fact")
-    feed_timeline.retract_fact(fact.fact_id, reason="No source supports it", expected_version=1, actor="editor-cy")
+    feed_timeline.retract_fact(
+        fact.fact_id, reason="No source supports it", expected_version=1, actor="editor-cy"
+    )
     _, doc = get_feed(feed_client, feed_schema)
     assert len(entries(doc)) == 2
     entry = entries(doc)[0]
@@ -372,10 +433,13 @@ def test_retraction_keeps_the_entry_and_says_why(feed_timeline, feed_client, fee
 
 # ---------------------------------------------------------------- ids that never change
 
+
 def test_ids_survive_rebuild_export_import_and_a_new_base_url(feed_timeline, feed_db, tmp_path, feed_schema):
     feed_timeline.init()
     fact = record(feed_timeline, "Recorded")
-    feed_timeline.correct_fact(fact.fact_id, {"title": "Corrected"}, reason="typo", expected_version=1, actor="a")
+    feed_timeline.correct_fact(
+        fact.fact_id, {"title": "Corrected"}, reason="typo", expected_version=1, actor="a"
+    )
     gone = record(feed_timeline, "Retracted later")
     feed_timeline.retract_fact(gone.fact_id, reason="wrong", expected_version=1, actor="a")
     first, doc = get_feed(feed_make_app(feed_db).test_client(), feed_schema)
@@ -395,7 +459,9 @@ def test_ids_survive_rebuild_export_import_and_a_new_base_url(feed_timeline, fee
     imported, _ = get_feed(feed_make_app(tmp_path / "copy.db").test_client(), feed_schema)
     assert imported.data == first.data
 
-    _, moved = get_feed(feed_make_app(feed_db, "https://sco.example.org/timeline/").test_client(), feed_schema)
+    _, moved = get_feed(
+        feed_make_app(feed_db, "https://sco.example.org/timeline/").test_client(), feed_schema
+    )
     assert entry_ids(moved) == ids
     assert href(entries(moved)[0], "alternate").startswith("https://sco.example.org/timeline/events/")
     assert moved.findtext(f"{ATOM}id") == "https://sco.example.org/timeline/feed.atom"
@@ -405,17 +471,26 @@ def test_entry_id_is_the_fact_uuid_or_a_stable_uuid_of_it():
     assert entry_id("0190A0C8-0000-7000-8000-00000000000A") == "urn:uuid:0190a0c8-0000-7000-8000-00000000000a"
     assert entry_id("fact-1") == entry_id("fact-1") != entry_id("fact-2")
     assert URN_UUID.fullmatch(entry_id("fact-1"))
-    assert entry_id("{0190a0c8-0000-7000-8000-000000000001}") != "urn:uuid:0190a0c8-0000-7000-8000-000000000001"
+    assert (
+        entry_id("{0190a0c8-0000-7000-8000-000000000001}") != "urn:uuid:0190a0c8-0000-7000-8000-000000000001"
+    )
 
 
 # ---------------------------------------------------------------- paging (RFC 5005)
+
 
 def append_many(timeline: Timeline, count: int, tags=("sco",)) -> list[str]:
     ids = [f"bulk-{i:04d}" for i in range(count)]
     batch = []
     for i, fact_id in enumerate(ids):
-        fields = {"date": "2023-01-01", "end_date": None, "title": f"Fact {i}", "summary": "", "tags": list(tags),
-                  "sources": []}  # fmt: skip
+        fields = {
+            "date": "2023-01-01",
+            "end_date": None,
+            "title": f"Fact {i}",
+            "summary": "",
+            "tags": list(tags),
+            "sources": [],
+        }
         batch.append(StreamAppend(fact_id, (fact_recorded(fact_id, fields, "manual"),), 0))
     timeline.store.append(batch)
     timeline.catch_up()
@@ -456,11 +531,23 @@ def test_cursor_round_trip_and_past_the_end(feed_timeline, feed_client, feed_sch
     assert entries(doc) == [] and href(doc, "next") is None
 
 
-@pytest.mark.parametrize("query", [
-    "cursor=", "cursor=abc", "cursor=%21%21", "cursor=cDA", "cursor=cDAx", "cursor=cC0x", "cursor=" + "A" * 200,
-    "cursor=cDE=", "cursor=cDE&cursor=cDI", "cursor=%F0%9F%98%80", "cursor=cDk5OTk5OTk5OTk5OTk5OTk5OTk",
-    "&".join(f"tag=t{i}" for i in range(31)),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "query",
+    [
+        "cursor=",
+        "cursor=abc",
+        "cursor=%21%21",
+        "cursor=cDA",
+        "cursor=cDAx",
+        "cursor=cC0x",
+        "cursor=" + "A" * 200,
+        "cursor=cDE=",
+        "cursor=cDE&cursor=cDI",
+        "cursor=%F0%9F%98%80",
+        "cursor=cDk5OTk5OTk5OTk5OTk5OTk5OTk",
+        "&".join(f"tag=t{i}" for i in range(31)),
+    ],
+)
 def test_bad_parameters_are_400_plain_text(feed_client, query):
     response = feed_client.get(f"/feed.atom?{query}")
     assert response.status_code == 400
@@ -469,6 +556,7 @@ def test_bad_parameters_are_400_plain_text(feed_client, query):
 
 
 # ---------------------------------------------------------------- conditional GET
+
 
 def test_reader_with_etag_gets_304_until_something_changes(feed_timeline, feed_client, feed_schema):
     feed_timeline.init()
@@ -481,10 +569,14 @@ def test_reader_with_etag_gets_304_until_something_changes(feed_timeline, feed_c
     changed, doc = get_feed(feed_client, feed_schema, headers={"If-None-Match": etag})
     assert changed.headers["ETag"] != etag
     assert entry_ids(doc)[0] == entry_id(fact.fact_id)
-    assert feed_client.get("/feed.atom", headers={"If-None-Match": changed.headers["ETag"]}).status_code == 304
+    assert (
+        feed_client.get("/feed.atom", headers={"If-None-Match": changed.headers["ETag"]}).status_code == 304
+    )
 
 
-def test_reader_with_if_modified_since_gets_304_until_something_changes(feed_timeline, feed_client, feed_schema):
+def test_reader_with_if_modified_since_gets_304_until_something_changes(
+    feed_timeline, feed_client, feed_schema
+):
     feed_timeline.init()
     first, _ = get_feed(feed_client, feed_schema)
     since = first.headers["Last-Modified"]
@@ -512,9 +604,12 @@ def test_a_fact_leaving_a_filter_changes_the_etag(feed_timeline, feed_client, fe
     fact = record(feed_timeline, "Was about India", tags=["india"])
     record(feed_timeline, "Still about India", tags=["india"])
     tagged, _ = get_feed(feed_client, feed_schema, "/feed.atom?tag=india")
-    feed_timeline.correct_fact(fact.fact_id, {"tags": ["sco"]}, reason="not India", expected_version=1, actor="a")
-    changed, doc = get_feed(feed_client, feed_schema, "/feed.atom?tag=india",
-                            headers={"If-None-Match": tagged.headers["ETag"]})  # fmt: skip
+    feed_timeline.correct_fact(
+        fact.fact_id, {"tags": ["sco"]}, reason="not India", expected_version=1, actor="a"
+    )
+    changed, doc = get_feed(
+        feed_client, feed_schema, "/feed.atom?tag=india", headers={"If-None-Match": tagged.headers["ETag"]}
+    )
     assert len(entries(doc)) == 1
 
 
@@ -549,4 +644,3 @@ def test_head_answers_like_get_without_a_body(feed_timeline, feed_client):
     response = feed_client.head("/feed.atom")
     assert response.status_code == 200 and response.data == b""
     assert response.headers["ETag"] == feed_client.get("/feed.atom").headers["ETag"]
-

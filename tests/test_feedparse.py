@@ -4,7 +4,7 @@ import dataclasses
 import inspect
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import feedparser
@@ -12,10 +12,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from timeline.ingest.parse import MAX_AUTHOR_TOKEN, TAGS_PER_CLEAN, FeedItem, FeedRejected, ParsedFeed, parse_feed, plain_text
+from timeline.ingest.parse import (
+    MAX_AUTHOR_TOKEN,
+    TAGS_PER_CLEAN,
+    FeedItem,
+    FeedRejected,
+    ParsedFeed,
+    parse_feed,
+    plain_text,
+)
 
 FEEDS = Path(__file__).parent / "data" / "feeds"
-FETCHED_AT = datetime(2025, 9, 2, 12, 0, tzinfo=timezone.utc)
+FETCHED_AT = datetime(2025, 9, 2, 12, 0, tzinfo=UTC)
 FIXTURES = sorted(path.stem for path in FEEDS.glob("*.xml"))
 FORBIDDEN = ("<script", "javascript:", "onerror")
 
@@ -52,14 +60,24 @@ def _assert_safe(parsed: ParsedFeed) -> None:
     for link in [parsed.link] + [item.link for item in parsed.items]:
         assert link is None or re.match(r"https?://[^/\s]", link), link
     for item in parsed.items:
-        assert item.published.tzinfo is timezone.utc
+        assert item.published.tzinfo is UTC
 
 
 # --- fixtures beside their expected results ----------------------------------
 
 
 def test_fixture_set_is_complete():
-    expected = {"rss091", "rss092", "rss10", "rss20", "atom10", "malformed", "entity_bomb", "hostile", "no_dates"}
+    expected = {
+        "rss091",
+        "rss092",
+        "rss10",
+        "rss20",
+        "atom10",
+        "malformed",
+        "entity_bomb",
+        "hostile",
+        "no_dates",
+    }
     assert expected <= set(FIXTURES)
     assert all((FEEDS / f"{name}.json").exists() for name in FIXTURES)
 
@@ -110,16 +128,27 @@ BOMB = (FEEDS / "entity_bomb.xml").read_bytes()
         pytest.param(BOMB.decode().encode("utf-16"), id="utf-16 with BOM"),
         pytest.param(BOMB.decode().encode("utf-16-be"), id="utf-16-be without BOM"),
         pytest.param(b"\xef\xbb\xbf" + BOMB, id="utf-8 BOM"),
-        pytest.param(b"\n".join([b""] * 3).decode().encode("utf-16-le") + BOMB.decode().encode("utf-16-le"),
-                     id="utf-16 after blank lines, no BOM"),
+        pytest.param(
+            b"\n".join([b""] * 3).decode().encode("utf-16-le") + BOMB.decode().encode("utf-16-le"),
+            id="utf-16 after blank lines, no BOM",
+        ),
         pytest.param(BOMB.replace(b"<!ENTITY", b"<!entity"), id="lower case"),
         pytest.param(BOMB.replace(b"<!ENTITY sco", b"<!ENTITY % sco"), id="parameter entity"),
-        pytest.param(BOMB.replace(b"<!DOCTYPE rss [", b'<!DOCTYPE rss SYSTEM "<a" ['), id="'<' in a DOCTYPE literal"),
-        pytest.param(BOMB.replace(b"<!DOCTYPE", b"<!-- <rss> -->\n<!DOCTYPE"), id="comment with a fake root first"),
-        pytest.param(b"<!DOCTYPE rss>\n</x>\n<!ENTITY a 'aaaa'>\n<rss><channel><title>&a;</title></channel></rss>",
-                     id="loose pre-pass entity after a stray end tag"),
-        pytest.param(b'<?xml version="1.0" encoding="utf-7"?>\n+ADw-!DOCTYPE rss +AFs-+ADw-!ENTITY a +ACI-x+ACI-+AD4-+AF0-+AD4-'
-                     b"+ADw-rss version=+ACI-2.0+ACI-+AD4-+ADw-/rss+AD4-", id="utf-7"),
+        pytest.param(
+            BOMB.replace(b"<!DOCTYPE rss [", b'<!DOCTYPE rss SYSTEM "<a" ['), id="'<' in a DOCTYPE literal"
+        ),
+        pytest.param(
+            BOMB.replace(b"<!DOCTYPE", b"<!-- <rss> -->\n<!DOCTYPE"), id="comment with a fake root first"
+        ),
+        pytest.param(
+            b"<!DOCTYPE rss>\n</x>\n<!ENTITY a 'aaaa'>\n<rss><channel><title>&a;</title></channel></rss>",
+            id="loose pre-pass entity after a stray end tag",
+        ),
+        pytest.param(
+            b'<?xml version="1.0" encoding="utf-7"?>\n+ADw-!DOCTYPE rss +AFs-+ADw-!ENTITY a +ACI-x+ACI-+AD4-+AF0-+AD4-'
+            b"+ADw-rss version=+ACI-2.0+ACI-+AD4-+ADw-/rss+AD4-",
+            id="utf-7",
+        ),
     ],
 )
 def test_entity_declarations_are_refused_in_any_disguise(data):
@@ -162,7 +191,16 @@ def _feed_with_author(author: str, element: str = "author") -> bytes:
         ("<!-- </author> -->" + "a" * 100_000, "author"),
         ("<name>" + "a" * 100_000 + "</name>", "author"),
     ],
-    ids=["plain", "dc:creator", "itunes:owner", "managingEditor", "char refs", "cdata end tag", "comment end tag", "atom name"],
+    ids=[
+        "plain",
+        "dc:creator",
+        "itunes:owner",
+        "managingEditor",
+        "char refs",
+        "cdata end tag",
+        "comment end tag",
+        "atom name",
+    ],
 )
 def test_huge_author_token_is_refused_quickly(author, element):
     # feedparser 6.0.14 alone spends ~35 s on the plain 100 KB case (quadratic e-mail regex, #562).
@@ -206,7 +244,10 @@ def test_bytes_naming_a_file_are_not_read_from_disk(tmp_path):
 
 @pytest.mark.parametrize(
     "data",
-    [b'<rss version="2.0"><channel><title>Quiet</title></channel></rss>', b'<feed xmlns="http://www.w3.org/2005/Atom"/>'],
+    [
+        b'<rss version="2.0"><channel><title>Quiet</title></channel></rss>',
+        b'<feed xmlns="http://www.w3.org/2005/Atom"/>',
+    ],
 )
 def test_empty_valid_feed_has_no_items_and_no_problems(data):
     parsed = _parse(data)
@@ -229,18 +270,34 @@ def test_utf16_and_utf32_feeds_parse_like_utf8(encoding):
 def test_utf8_without_declaration_stays_utf8_when_a_base_url_is_given():
     data = '<rss version="2.0"><channel><title>Пекин</title><item><title>ШОС</title><link>/a</link></item></channel></rss>'
     parsed = _parse(data.encode(), base_url="https://example.ru/feed")
-    assert (parsed.title, parsed.items[0].title, parsed.items[0].link) == ("Пекин", "ШОС", "https://example.ru/a")
+    assert (parsed.title, parsed.items[0].title, parsed.items[0].link) == (
+        "Пекин",
+        "ШОС",
+        "https://example.ru/a",
+    )
     assert parsed.problems == ()
 
 
-@pytest.mark.parametrize("document, link", [
-    ('<feed xmlns="http://www.w3.org/2005/Atom" xml:base="sub/"><title>t</title>'
-     '<entry><title>SCO</title><id>x</id><link href="story"/></entry></feed>', "https://example.org/feeds/sub/story"),
-    ('<rss version="2.0" xml:base="sub/"><channel><title>t</title><item><title>SCO</title><link>story</link>'
-     "</item></channel></rss>", "https://example.org/feeds/sub/story"),
-    ('<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>'
-     '<entry xml:base="/a/"><title>SCO</title><id>x</id><link href="story"/></entry></feed>', "https://example.org/a/story"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "document, link",
+    [
+        (
+            '<feed xmlns="http://www.w3.org/2005/Atom" xml:base="sub/"><title>t</title>'
+            '<entry><title>SCO</title><id>x</id><link href="story"/></entry></feed>',
+            "https://example.org/feeds/sub/story",
+        ),
+        (
+            '<rss version="2.0" xml:base="sub/"><channel><title>t</title><item><title>SCO</title><link>story</link>'
+            "</item></channel></rss>",
+            "https://example.org/feeds/sub/story",
+        ),
+        (
+            '<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>'
+            '<entry xml:base="/a/"><title>SCO</title><id>x</id><link href="story"/></entry></feed>',
+            "https://example.org/a/story",
+        ),
+    ],
+)
 def test_relative_links_resolve_through_xml_base_against_the_feed_url(document, link):
     parsed = _parse(document.encode(), base_url="https://example.org/feeds/x.xml")
     assert [item.link for item in parsed.items] == [link] and parsed.problems == ()
@@ -248,25 +305,39 @@ def test_relative_links_resolve_through_xml_base_against_the_feed_url(document, 
 
 def test_a_malformed_ipv6_link_is_dropped_not_the_item_or_the_feed():
     """urljoin raises ValueError on 'http://[x': the link goes (with a note), the item and the feed stay."""
-    data = ('<rss version="2.0"><channel><title>t</title><link>http://[x</link>'
-            '<item><title>SCO summit</title><link>http://[x/story</link><guid>a1</guid></item>'
-            '<item><title>Second</title><link>https://example.com/b</link></item></channel></rss>')  # fmt: skip
+    data = (
+        '<rss version="2.0"><channel><title>t</title><link>http://[x</link>'
+        "<item><title>SCO summit</title><link>http://[x/story</link><guid>a1</guid></item>"
+        "<item><title>Second</title><link>https://example.com/b</link></item></channel></rss>"
+    )
     parsed = _parse(data.encode(), base_url="https://example.com/feeds/x.xml")
     assert parsed.link is None
-    assert [(item.title, item.link) for item in parsed.items] == [("SCO summit", None),
-                                                                  ("Second", "https://example.com/b")]
+    assert [(item.title, item.link) for item in parsed.items] == [
+        ("SCO summit", None),
+        ("Second", "https://example.com/b"),
+    ]
     assert parsed.problems == ("entry 1: dropped malformed http link",)
 
-@pytest.mark.parametrize("item, guid", [
-    ("<guid>12345</guid>", "https://example.com/feeds/12345"),
-    ("<link>https://example.com/a</link><guid>12345</guid>", "https://example.com/feeds/12345"),  # link first
-    ('<link>https://example.com/a</link><guid isPermaLink="true">p/1</guid>', "https://example.com/feeds/p/1"),
-    ('<guid isPermaLink="false">abc</guid>', "https://example.com/feeds/abc"),
-    ("<guid>/2024/story</guid>", "https://example.com/2024/story"),
-    ("<guid>urn:uuid:1</guid>", "urn:uuid:1"),
-    ("<guid>tag:example.com,2024:7</guid>", "tag:example.com,2024:7"),
-    ("<guid>https://other.example/x</guid>", "https://other.example/x"),
-])  # fmt: skip
+
+@pytest.mark.parametrize(
+    "item, guid",
+    [
+        ("<guid>12345</guid>", "https://example.com/feeds/12345"),
+        (
+            "<link>https://example.com/a</link><guid>12345</guid>",
+            "https://example.com/feeds/12345",
+        ),  # link first
+        (
+            '<link>https://example.com/a</link><guid isPermaLink="true">p/1</guid>',
+            "https://example.com/feeds/p/1",
+        ),
+        ('<guid isPermaLink="false">abc</guid>', "https://example.com/feeds/abc"),
+        ("<guid>/2024/story</guid>", "https://example.com/2024/story"),
+        ("<guid>urn:uuid:1</guid>", "urn:uuid:1"),
+        ("<guid>tag:example.com,2024:7</guid>", "tag:example.com,2024:7"),
+        ("<guid>https://other.example/x</guid>", "https://other.example/x"),
+    ],
+)
 def test_an_id_without_a_scheme_is_resolved_against_the_feed_url(item, guid):
     """Two sites' "12345" are two articles: the dedup key keeps them apart, whatever the order of link and guid."""
     data = f'<rss version="2.0"><channel><title>t</title><item><title>a</title>{item}</item></channel></rss>'
@@ -275,9 +346,14 @@ def test_an_id_without_a_scheme_is_resolved_against_the_feed_url(item, guid):
 
 
 def test_an_atom_id_without_a_scheme_is_resolved_too():
-    data = (b'<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry><title>a</title>'
-            b'<link href="/a"/><id>1</id></entry></feed>')  # fmt: skip
-    assert _parse(data, base_url="https://example.com/feeds/x.xml").items[0].guid == "https://example.com/feeds/1"
+    data = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry><title>a</title>'
+        b'<link href="/a"/><id>1</id></entry></feed>'
+    )
+    assert (
+        _parse(data, base_url="https://example.com/feeds/x.xml").items[0].guid
+        == "https://example.com/feeds/1"
+    )
 
 
 def test_unsafe_base_url_is_ignored():
@@ -307,7 +383,7 @@ def test_undated_items_get_fetch_time_in_utc():
     fetched = datetime(2025, 9, 2, 20, 0, tzinfo=timezone(timedelta(hours=8)))
     item = parse_feed((FEEDS / "no_dates.xml").read_bytes(), fetched_at=fetched).items[0]
     assert (item.published, item.date_from_feed) == (FETCHED_AT, False)
-    assert item.published.tzinfo is timezone.utc
+    assert item.published.tzinfo is UTC
 
 
 def test_naive_fetch_time_is_refused():
@@ -368,10 +444,24 @@ def test_plain_text_of_many_tags_keeps_every_word_in_order():
 # --- shortcuts that must give what the long way gives -------------------------------
 
 WITHOUT_MARKUP = [
-    "", "   ", "plain words", "a\r\nb\rc\n", "1 > 0 and 2 >= 1", "tab\there\x00\x07bell", "\u202eflipped\u2066",
-    "no\xa0break", "\ufeffBOM first", "\x01\ufeffBOM after a control", "mid\ufeffBOM", "\ufffd\ufffe\uffff\U0010ffff",
-    "\U0001fffe nonchar", "line\u2028sep\x85next", "emoji 🇨🇳🤝🇷🇺", "\ud800lone surrogate", "'quotes' \"double\"",
-]  # fmt: skip
+    "",
+    "   ",
+    "plain words",
+    "a\r\nb\rc\n",
+    "1 > 0 and 2 >= 1",
+    "tab\there\x00\x07bell",
+    "\u202eflipped\u2066",
+    "no\xa0break",
+    "\ufeffBOM first",
+    "\x01\ufeffBOM after a control",
+    "mid\ufeffBOM",
+    "\ufffd\ufffe\uffff\U0010ffff",
+    "\U0001fffe nonchar",
+    "line\u2028sep\x85next",
+    "emoji 🇨🇳🤝🇷🇺",
+    "\ud800lone surrogate",
+    "'quotes' \"double\"",
+]
 
 
 @pytest.mark.parametrize("text", WITHOUT_MARKUP)
@@ -385,8 +475,12 @@ def test_plain_text_without_markup_matches_the_way_through_nh3(text):
 
 
 @settings(max_examples=300, deadline=None)
-@given(text=st.text(st.characters(exclude_characters="<&") | st.sampled_from("\r\n\x00\x0c\ufeff\u202e\xa0\ufffe>"),
-                    max_size=40))
+@given(
+    text=st.text(
+        st.characters(exclude_characters="<&") | st.sampled_from("\r\n\x00\x0c\ufeff\u202e\xa0\ufffe>"),
+        max_size=40,
+    )
+)
 def test_plain_text_without_markup_matches_the_way_through_nh3_for_any_text(text):
     from timeline.ingest.parse import _strip_tags_once
 
@@ -409,19 +503,25 @@ def test_entry_keys_read_with_dict_get_are_not_aliased_by_feedparser():
     read = {"title", "id", "link", "summary", "content", "tags", "author", "author_detail"}
     assert not read & (special | set(feedparser.FeedParserDict.keymap))
     entry = feedparser.FeedParserDict()
-    entry["guid"], entry["description"] = "g", "d"  # stored under the aliases' targets, as feedparser stores them
+    entry["guid"], entry["description"] = (
+        "g",
+        "d",
+    )  # stored under the aliases' targets, as feedparser stores them
     assert (dict.get(entry, "id"), dict.get(entry, "summary")) == ("g", "d")
 
 
-@pytest.mark.parametrize("raw, base, link", [
-    ("https://e.org/a?x=1&amp;region=2", "", "https://e.org/a?x=1&amp;region=2"),  # kept undecoded
-    ("https://e.org/a?x=1&region=2", "", "https://e.org/a?x=1&region=2"),
-    ("jav&#x09;ascript:alert(1)", "https://e.org/", None),  # judged decoded
-    ("javascript:alert(1)", "https://e.org/", None),
-    ("/a b", "https://e.org/feed", "https://e.org/a%20b"),
-    ("/a", "", None),
-    ("http://[::1", "", None),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "raw, base, link",
+    [
+        ("https://e.org/a?x=1&amp;region=2", "", "https://e.org/a?x=1&amp;region=2"),  # kept undecoded
+        ("https://e.org/a?x=1&region=2", "", "https://e.org/a?x=1&region=2"),
+        ("jav&#x09;ascript:alert(1)", "https://e.org/", None),  # judged decoded
+        ("javascript:alert(1)", "https://e.org/", None),
+        ("/a b", "https://e.org/feed", "https://e.org/a%20b"),
+        ("/a", "", None),
+        ("http://[::1", "", None),
+    ],
+)
 def test_safe_link(raw, base, link):
     from timeline.ingest.parse import _safe_link
 
@@ -433,7 +533,11 @@ def test_an_id_without_a_colon_that_urljoin_refuses_is_kept_as_it_is(guid):
     """urlsplit is skipped for ids with no ':'; its ValueError still comes, from urljoin, and the raw id is kept."""
     item = f'<item><title>a</title><guid isPermaLink="false">{guid}</guid></item>'  # a permalink would be the link too
     data = f'<rss version="2.0"><channel><title>t</title>{item}</channel></rss>'
-    expected = {"//[broken": "//[broken", "[::1]x": "https://example.com/feeds/[::1]x", "a\tb": "https://example.com/feeds/ab"}
+    expected = {
+        "//[broken": "//[broken",
+        "[::1]x": "https://example.com/feeds/[::1]x",
+        "a\tb": "https://example.com/feeds/ab",
+    }
     assert _parse(data.encode(), base_url="https://example.com/feeds/x.xml").items[0].guid == expected[guid]
 
 
@@ -449,7 +553,9 @@ def test_any_rss_field_values_parse_safely(title, link, description, author, dat
 
     fields = {"title": title, "link": link, "description": description, "author": author, "pubDate": date}
     item = "".join(f"<{key}>{escape(value)}</{key}>" for key, value in fields.items())
-    data = f'<rss version="2.0"><channel><title>t</title><item>{item}</item></channel></rss>'.encode("utf-8", "surrogatepass")
+    data = f'<rss version="2.0"><channel><title>t</title><item>{item}</item></channel></rss>'.encode(
+        "utf-8", "surrogatepass"
+    )
     try:
         parsed = _parse(data)
     except FeedRejected:
@@ -474,6 +580,6 @@ def test_an_over_long_xml_base_is_refused_before_parsing():
     long_base = "http://example.org/" + "a" * MAX_XML_BASE
     body = f'<rss version="2.0"><channel xml:base="{long_base}"><title>t</title></channel></rss>'.encode()
     with pytest.raises(FeedRejected, match="xml:base"):
-        parse_feed(body, fetched_at=datetime.now(timezone.utc))
-    fine = '<rss version="2.0"><channel xml:base="http://example.org/a/"><title>t</title></channel></rss>'.encode()
-    assert parse_feed(fine, fetched_at=datetime.now(timezone.utc)).title == "t"
+        parse_feed(body, fetched_at=datetime.now(UTC))
+    fine = b'<rss version="2.0"><channel xml:base="http://example.org/a/"><title>t</title></channel></rss>'
+    assert parse_feed(fine, fetched_at=datetime.now(UTC)).title == "t"

@@ -10,12 +10,12 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 REQUIRED = {
     "country": "china russia india pakistan iran kazakhstan kyrgyzstan tajikistan uzbekistan belarus mongolia "
-               "afghanistan turkey saudi-arabia egypt qatar uae armenia azerbaijan cambodia nepal sri-lanka "
-               "kuwait bahrain maldives myanmar ukraine united-states",
+    "afghanistan turkey saudi-arabia egypt qatar uae armenia azerbaijan cambodia nepal sri-lanka "
+    "kuwait bahrain maldives myanmar ukraine united-states",
     "place": "beijing moscow new-delhi islamabad tehran astana bishkek dushanbe tashkent minsk samarkand",
     "person": "xi-jinping vladimir-putin narendra-modi shehbaz-sharif ebrahim-raisi masoud-pezeshkian "
-              "mohammad-mokhber kassym-jomart-tokayev sadyr-japarov emomali-rahmon shavkat-mirziyoyev "
-              "alexander-lukashenko recep-tayyip-erdogan antonio-guterres nikol-pashinyan ilham-aliyev",
+    "mohammad-mokhber kassym-jomart-tokayev sadyr-japarov emomali-rahmon shavkat-mirziyoyev "
+    "alexander-lukashenko recep-tayyip-erdogan antonio-guterres nikol-pashinyan ilham-aliyev",
     "organisation": "sco csto un icc brics nato eu",
     "theme": "summit membership sanctions terrorism border-clash conflict ukraine-war bilateral-meeting diplomacy",
 }
@@ -34,7 +34,9 @@ def test_every_alias_names_one_slug():
         assert entry.aliases, entry.slug
         for alias in entry.aliases:
             key = alias if alias != alias.lower() else alias.lower()
-            assert owner.setdefault(key, entry.slug) == entry.slug, f"{alias!r} is {owner[key]} and {entry.slug}"
+            assert owner.setdefault(key, entry.slug) == entry.slug, (
+                f"{alias!r} is {owner[key]} and {entry.slug}"
+            )
 
 
 @pytest.mark.parametrize("kind", sorted(REQUIRED))
@@ -92,16 +94,24 @@ def test_the_longest_alias_wins_when_a_lowercase_and_a_capitalised_alias_share_a
     """The prefix tree alone took "x" in "X Y" when the aliases were x, xyzwvu and "X Y" (review)."""
     from events.pipeline.gazetteer import Entry, _matcher
 
-    matcher = _matcher((Entry("a", "theme", ("x",)), Entry("b", "theme", ("xyzwvu",)),
-                        Entry("c", "theme", ("X Y",))))  # fmt: skip
+    matcher = _matcher(
+        (Entry("a", "theme", ("x",)), Entry("b", "theme", ("xyzwvu",)), Entry("c", "theme", ("X Y",)))
+    )
     assert list(matcher.found("X Y and x y and XYZWVU")) == ["X Y", "x", "XYZWVU"]
 
 
 @pytest.mark.parametrize(
     "text",
-    ["China", "xChina China", "Xi,Xi.Xi-Xi_Xi Xi2 2Xi éXi Xi", "U.S.U.S. U.S.-led (U.N.)",
-     "the Shanghai Cooperation Organization", "el-Sisi and Sisi; Mr el-Sisi", "Kazakhstan\nKazakh\tKazakhstani",
-     "ÜChina Китай China"],
+    [
+        "China",
+        "xChina China",
+        "Xi,Xi.Xi-Xi_Xi Xi2 2Xi éXi Xi",
+        "U.S.U.S. U.S.-led (U.N.)",
+        "the Shanghai Cooperation Organization",
+        "el-Sisi and Sisi; Mr el-Sisi",
+        "Kazakhstan\nKazakh\tKazakhstani",
+        "ÜChina Китай China",
+    ],
 )
 def test_the_word_start_check_after_the_first_character_finds_what_the_check_before_it_finds(text):
     """The names' finder checks the word start one character in, so the regex engine can skip to capitals."""
@@ -115,8 +125,14 @@ def test_the_word_start_check_after_the_first_character_finds_what_the_check_bef
 
 @pytest.mark.parametrize(
     "text",
-    ["China", "Xi Jinping met Putin in Astana; the SCO and the Shanghai Cooperation Organization", "Xi Xi Xi",
-     "Narendra Modi, New Delhi and Nur-Sultan", "CSTO CPC CCP NATO", ""],
+    [
+        "China",
+        "Xi Jinping met Putin in Astana; the SCO and the Shanghai Cooperation Organization",
+        "Xi Xi Xi",
+        "Narendra Modi, New Delhi and Nur-Sultan",
+        "CSTO CPC CCP NATO",
+        "",
+    ],
 )
 def test_names_without_an_ambiguous_start_are_found_as_the_search_loop_finds_them(text):
     """found() takes findall's answer when no start needs the longest-first re-match."""

@@ -20,21 +20,21 @@ import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from events.pipeline import tagging
-from events.log.clock import FixedClock
-from events.domain.dates import FuzzyDate, Precision, check_span, human_span
-from events.log.errors import InvalidDate
 import events.pipeline.extract as extract_module
-from events.pipeline.extract import extract_facts, split_sentences
+from events.domain.dates import FuzzyDate, Precision, check_span, human_span
 from events.domain.fact import validate_fact
-from events.service import Timeline
+from events.log.clock import FixedClock
+from events.log.errors import InvalidDate
 from events.log.store import EventStore, connect
+from events.pipeline import tagging
+from events.pipeline.extract import extract_facts, split_sentences
 from events.pipeline.tagging import TaggingRules, classify
+from events.service import Timeline
 from timeline import create_app
 from timeline.web.support import CSP
 
 SCALE = float(os.environ.get("HOSTILE_SCALE", "1"))
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def examples(n: int) -> int:
@@ -43,16 +43,50 @@ def examples(n: int) -> int:
 
 def hostile(n: int, **extra) -> settings:
     """Bounded and reproducible: the same inputs on every run, nothing kept between runs."""
-    return settings(max_examples=examples(n), deadline=None, derandomize=True, database=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                           HealthCheck.filter_too_much], **extra)  # fmt: skip
+    return settings(
+        max_examples=examples(n),
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+        **extra,
+    )
 
 
 # Text a hostile feed or person would send: any code point but lone surrogates
 # (they cannot reach us through UTF-8), plus the ones that break naive code.
 any_char = st.characters(exclude_categories=["Cs"])
-NASTY = ["", " ", "\x00", "\u202e", "\ufeff", "\u0085", "\r\n", "²", "٣", "２０２４", "𝟚𝟘𝟚𝟜", "Ⅻ", "-", "--", "0",
-         "-1", "1e9", "NaN", "∞", "9" * 40, "%00", "%ff", "&amp;", "<script>", "'", '"', "\\", "{{7*7}}", "…"]
+NASTY = [
+    "",
+    " ",
+    "\x00",
+    "\u202e",
+    "\ufeff",
+    "\u0085",
+    "\r\n",
+    "²",
+    "٣",
+    "２０２４",
+    "𝟚𝟘𝟚𝟜",
+    "Ⅻ",
+    "-",
+    "--",
+    "0",
+    "-1",
+    "1e9",
+    "NaN",
+    "∞",
+    "9" * 40,
+    "%00",
+    "%ff",
+    "&amp;",
+    "<script>",
+    "'",
+    '"',
+    "\\",
+    "{{7*7}}",
+    "…",
+]
 nasty_text = st.sampled_from(NASTY) | st.text(any_char, max_size=60) | st.text(string.printable, max_size=60)
 
 
@@ -81,12 +115,15 @@ def test_fuzzy_date_parse_refuses_what_is_not_text(value):
 @hostile(1500)
 @given(day=st.dates(min_value=dt.date.min, max_value=dt.date.max), precision=st.sampled_from(list(Precision)))
 def test_valid_dates_round_trip_at_their_precision(day, precision):
-    text = {Precision.YEAR: f"{day.year:04d}", Precision.MONTH: f"{day.year:04d}-{day.month:02d}",
-            Precision.DAY: day.isoformat()}[precision]  # fmt: skip
+    text = {
+        Precision.YEAR: f"{day.year:04d}",
+        Precision.MONTH: f"{day.year:04d}-{day.month:02d}",
+        Precision.DAY: day.isoformat(),
+    }[precision]
     date = FuzzyDate.parse(f" {text}\n")
     assert date.iso() == text and date.precision is precision and str(date) == text
     assert date.first_day() <= day <= date.last_day()
-    assert date.human() and date.sort_key()[:len(text)] == text
+    assert date.human() and date.sort_key()[: len(text)] == text
     assert FuzzyDate.parse(date.iso()) == date and not date < date
 
 
@@ -103,23 +140,105 @@ def test_spans_are_checked_and_said_without_any_other_error(a, b, pa, pb):
 
 
 def _at(day: dt.date, precision: Precision) -> FuzzyDate:
-    return FuzzyDate(day.year, *{Precision.YEAR: (), Precision.MONTH: (day.month,),
-                                 Precision.DAY: (day.month, day.day)}[precision])  # fmt: skip
+    return FuzzyDate(
+        day.year,
+        *{Precision.YEAR: (), Precision.MONTH: (day.month,), Precision.DAY: (day.month, day.day)}[precision],
+    )
 
 
 # ---------------------------------------------------------------- extraction
 
 DATE_WORDS = st.sampled_from(
-    ["on", "the", "15th", "31st", "29th", "May", "may", "March", "Feb.", "Sept.", "in", "2024", "1999", "2000",
-     "2100", "from", "for", "two", "12", "days", "between", "and", "to", "31", "29", "February", "Wednesday",
-     "Sunday", "last", "next", "this", "coming", "week", "weekend", "month", "year", "yesterday", "tomorrow",
-     "tonight", "will", "met", "held", "ago", "-", "–", "2022-02-30", "2024-02-29", "1900-02-29", ",", ".",
-     "\n", "which", "who", "a", "two-day", "earlier", "later", "٢٠٢٤", "２０２４", "20٢٤", "U.S.", "Mr.", "\"",
-     "(", ")", ";", ":", "SCO", "Astana", "Putin", "—", "\u202e", "\x00", "&amp;", "<b>", "http://x.org/2024"]
+    [
+        "on",
+        "the",
+        "15th",
+        "31st",
+        "29th",
+        "May",
+        "may",
+        "March",
+        "Feb.",
+        "Sept.",
+        "in",
+        "2024",
+        "1999",
+        "2000",
+        "2100",
+        "from",
+        "for",
+        "two",
+        "12",
+        "days",
+        "between",
+        "and",
+        "to",
+        "31",
+        "29",
+        "February",
+        "Wednesday",
+        "Sunday",
+        "last",
+        "next",
+        "this",
+        "coming",
+        "week",
+        "weekend",
+        "month",
+        "year",
+        "yesterday",
+        "tomorrow",
+        "tonight",
+        "will",
+        "met",
+        "held",
+        "ago",
+        "-",
+        "–",
+        "2022-02-30",
+        "2024-02-29",
+        "1900-02-29",
+        ",",
+        ".",
+        "\n",
+        "which",
+        "who",
+        "a",
+        "two-day",
+        "earlier",
+        "later",
+        "٢٠٢٤",
+        "２０２４",
+        "20٢٤",
+        "U.S.",
+        "Mr.",
+        '"',
+        "(",
+        ")",
+        ";",
+        ":",
+        "SCO",
+        "Astana",
+        "Putin",
+        "—",
+        "\u202e",
+        "\x00",
+        "&amp;",
+        "<b>",
+        "http://x.org/2024",
+    ]
 )
 salad = st.lists(DATE_WORDS, max_size=60).map(" ".join)
-CALENDAR_ENDS = [dt.date.min, dt.date(1, 1, 2), dt.date(1, 12, 31), dt.date(9999, 1, 1), dt.date(9999, 12, 30),
-                 dt.date.max, dt.date(2024, 2, 29), dt.date(1900, 2, 28)]  # fmt: skip
+CALENDAR_ENDS = [
+    dt.date.min,
+    dt.date(1, 1, 2),
+    dt.date(1, 12, 31),
+    dt.date(9999, 1, 1),
+    dt.date(9999, 12, 30),
+    dt.date.max,
+    dt.date(2024, 2, 29),
+    dt.date(1900, 2, 28),
+]
 any_day = st.sampled_from(CALENDAR_ENDS) | st.dates(min_value=dt.date.min, max_value=dt.date.max)
 
 
@@ -150,15 +269,38 @@ def test_every_extracted_fact_is_one_the_timeline_accepts(sentences, published):
     facts = extract_facts("SCO", ". ".join(sentences), published)
     check_extracted(facts, published)
     for fact in facts:
-        validate_fact({"date": fact.date, "end_date": fact.end_date, "title": fact.title, "summary": fact.summary,
-                       "tags": list(fact.tags), "sources": [{"title": "t"}]}, require_source_url=False)  # fmt: skip
+        validate_fact(
+            {
+                "date": fact.date,
+                "end_date": fact.end_date,
+                "title": fact.title,
+                "summary": fact.summary,
+                "tags": list(fact.tags),
+                "sources": [{"title": "t"}],
+            },
+            require_source_url=False,
+        )
 
 
 # ---------------------------------------------------------------- tagging
 
-texty = nasty_text | st.text(any_char, max_size=300) | st.sampled_from(
-    ["SCO", "<b>SCO</b> summit", "S&#67;O bloc", "ＳＣＯ summit", "SCO\u00adsummit", "SCO Unix summit",
-     "上海合作组织", "Shanghai\u00a0Cooperation\nOrganisation", "<a href='x'>SCO</a> members", "sco"]
+texty = (
+    nasty_text
+    | st.text(any_char, max_size=300)
+    | st.sampled_from(
+        [
+            "SCO",
+            "<b>SCO</b> summit",
+            "S&#67;O bloc",
+            "ＳＣＯ summit",
+            "SCO\u00adsummit",
+            "SCO Unix summit",
+            "上海合作组织",
+            "Shanghai\u00a0Cooperation\nOrganisation",
+            "<a href='x'>SCO</a> members",
+            "sco",
+        ]
+    )
 )
 
 
@@ -179,10 +321,21 @@ rule_lists = st.lists(texty, max_size=4)
 
 
 @hostile(300)
-@given(mapping=st.fixed_dictionaries({}, optional={
-    "terms": rule_lists, "acronyms": rule_lists, "context_words": rule_lists, "category_terms": rule_lists,
-    "excludes": rule_lists, "context_window": st.integers(-3, 10_000) | st.booleans() | st.none()}),
-    title=texty, content=texty)  # fmt: skip
+@given(
+    mapping=st.fixed_dictionaries(
+        {},
+        optional={
+            "terms": rule_lists,
+            "acronyms": rule_lists,
+            "context_words": rule_lists,
+            "category_terms": rule_lists,
+            "excludes": rule_lists,
+            "context_window": st.integers(-3, 10_000) | st.booleans() | st.none(),
+        },
+    ),
+    title=texty,
+    content=texty,
+)
 def test_any_tagging_config_is_refused_or_classifies_without_error(mapping, title, content):
     try:
         rules = TaggingRules.from_mapping(mapping)
@@ -197,36 +350,78 @@ def test_any_tagging_config_is_refused_or_classifies_without_error(mapping, titl
 
 PARAMS = ("tag", "q", "from", "to", "as_of", "order", "cursor", "show", "limit")
 VALID = {
-    "tag": ["sco", "summit", "russia", "SCO Summit"], "q": ["summit", "Astana", "\"SCO\" OR NOT", "*"],
-    "from": ["2001", "2022-09", "2024-07-04"], "to": ["2024", "2022-09-16"],
+    "tag": ["sco", "summit", "russia", "SCO Summit"],
+    "q": ["summit", "Astana", '"SCO" OR NOT', "*"],
+    "from": ["2001", "2022-09", "2024-07-04"],
+    "to": ["2024", "2022-09-16"],
     "as_of": ["2024-01-10T09:00:30Z", "2024-01-10", "0001-01-01", "9999-12-31T23:59:59.999999+00:00"],
-    "order": ["asc", "desc"], "show": ["retracted"], "limit": ["1", "200", "50"], "cursor": [],
-}  # fmt: skip
-TRICKY = NASTY + ["2024-02-30", "2023-02-29", "0000", "10000", "2024-13", "+2024", "2024-1-1", "T", "Z",
-                  "2024-01-01T25:00", "0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00", "1" * 20,
-                  "limit", "201", "0", " 5", "5 ", "asc ", "ASC", "retracted ", "e2024-01-01:1", "ZZZZ", "====",
-                  "\"", "NEAR(a b)", "a:b", "^x", "tag:" * 50, "🙂" * 100]  # fmt: skip
+    "order": ["asc", "desc"],
+    "show": ["retracted"],
+    "limit": ["1", "200", "50"],
+    "cursor": [],
+}
+TRICKY = NASTY + [
+    "2024-02-30",
+    "2023-02-29",
+    "0000",
+    "10000",
+    "2024-13",
+    "+2024",
+    "2024-1-1",
+    "T",
+    "Z",
+    "2024-01-01T25:00",
+    "0001-01-01T00:00:00+01:00",
+    "9999-12-31T23:59:59-01:00",
+    "1" * 20,
+    "limit",
+    "201",
+    "0",
+    " 5",
+    "5 ",
+    "asc ",
+    "ASC",
+    "retracted ",
+    "e2024-01-01:1",
+    "ZZZZ",
+    "====",
+    '"',
+    "NEAR(a b)",
+    "a:b",
+    "^x",
+    "tag:" * 50,
+    "🙂" * 100,
+]
 
 
 # str.isdigit() is true for all of these; int() takes only the decimal ones (Nd).
 digits = st.text(st.sampled_from("0123456789²³¹①⑨٣०୨𝟡"), min_size=1, max_size=6) | st.text(
-    st.characters(categories=["Nd"]), min_size=1, max_size=6)
+    st.characters(categories=["Nd"]), min_size=1, max_size=6
+)
 
 
 def param_value(name: str):
     choices = VALID[name] + TRICKY
-    return st.sampled_from(choices) | st.text(any_char, max_size=50) | st.text(string.printable, max_size=30) | digits
+    return (
+        st.sampled_from(choices)
+        | st.text(any_char, max_size=50)
+        | st.text(string.printable, max_size=30)
+        | digits
+    )
 
 
-any_params = st.lists(st.sampled_from(PARAMS).flatmap(lambda name: st.tuples(st.just(name), param_value(name))),
-                      max_size=7)  # fmt: skip
+any_params = st.lists(
+    st.sampled_from(PARAMS).flatmap(lambda name: st.tuples(st.just(name), param_value(name))), max_size=7
+)
 
 
 @st.composite
 def mostly_valid_params(draw):
     """Valid values and one hostile one: parameters are checked in turn, so this reaches the later checks."""
     names = draw(st.lists(st.sampled_from(PARAMS), unique=True, max_size=6))
-    pairs = [(name, draw(st.sampled_from(VALID[name] or [""]))) for name in names if name not in ("from", "to")]
+    pairs = [
+        (name, draw(st.sampled_from(VALID[name] or [""]))) for name in names if name not in ("from", "to")
+    ]
     bad = draw(st.sampled_from(PARAMS))
     pairs.insert(draw(st.integers(0, len(pairs))), (bad, draw(param_value(bad))))
     return pairs
@@ -239,17 +434,24 @@ query_params = any_params | mostly_valid_params()
 def read_site(tmp_path_factory):
     """A seeded timeline with a correction, a retraction and a few cursors worth following."""
     path = tmp_path_factory.mktemp("hostile-read") / "t.db"
-    timeline = Timeline(EventStore(connect(path), FixedClock(dt.datetime(2024, 1, 10, 9, tzinfo=UTC),
-                                                             dt.timedelta(seconds=1))))  # fmt: skip
+    timeline = Timeline(
+        EventStore(
+            connect(path), FixedClock(dt.datetime(2024, 1, 10, 9, tzinfo=UTC), dt.timedelta(seconds=1))
+        )
+    )
     timeline.init()
     ids = [row[0] for row in timeline.conn.execute("SELECT fact_id FROM facts ORDER BY sort_key")]
-    timeline.correct_fact(ids[0], {"title": "Corrected title"}, reason="test", expected_version=None, actor="t")
+    timeline.correct_fact(
+        ids[0], {"title": "Corrected title"}, reason="test", expected_version=None, actor="t"
+    )
     timeline.retract_fact(ids[1], reason="test", expected_version=None, actor="t")
     timeline.close()
     app = create_app({"database": {"path": str(path)}, "server": {"base_url": "http://testserver/"}})
     client = app.test_client()
-    cursors = [client.get("/api/events", query_string={"limit": "3", "order": order}).get_json()["next"]
-               for order in ("asc", "desc")]  # fmt: skip
+    cursors = [
+        client.get("/api/events", query_string={"limit": "3", "order": order}).get_json()["next"]
+        for order in ("asc", "desc")
+    ]
     VALID["cursor"] = cursors
     return client, ids
 
@@ -275,7 +477,9 @@ def assert_answered(path: str, response, sent: list[tuple[str, str]]) -> None:
         assert named and named[0] in names, response.get_data(as_text=True)[:3000]
 
 
-@pytest.mark.parametrize("which", ["/", "/api/events", "/feed.atom", "/events/ID", "/events/OTHER", "/api/events/ID"])
+@pytest.mark.parametrize(
+    "which", ["/", "/api/events", "/feed.atom", "/events/ID", "/events/OTHER", "/api/events/ID"]
+)
 @hostile(150)
 @given(params=query_params, other_id=nasty_text)
 def test_any_get_parameters_answer_200_or_a_400_naming_one(read_site, which, params, other_id):
@@ -294,13 +498,42 @@ def test_api_limit_of_unicode_or_huge_digits_is_a_400(read_site, limit):
 
 
 ascii_pieces = st.sampled_from(
-    ["q=", "tag=", "&", "=", "%", "%ff", "%00", "%C3%A9", "%ED%A0%80", "from=2024", "cursor=", ";", "+", "as_of=",
-     "%25", "#", "limit=5", "\x00", "\x7f", "\t", "order=asc", "show=", "to=", "&&&", "tag=a&tag=b"])  # fmt: skip
+    [
+        "q=",
+        "tag=",
+        "&",
+        "=",
+        "%",
+        "%ff",
+        "%00",
+        "%C3%A9",
+        "%ED%A0%80",
+        "from=2024",
+        "cursor=",
+        ";",
+        "+",
+        "as_of=",
+        "%25",
+        "#",
+        "limit=5",
+        "\x00",
+        "\x7f",
+        "\t",
+        "order=asc",
+        "show=",
+        "to=",
+        "&&&",
+        "tag=a&tag=b",
+    ]
+)
 
 
 @hostile(300)
-@given(raw=st.text(st.characters(max_codepoint=127), max_size=80) | st.lists(ascii_pieces, max_size=12).map("".join),
-       which=st.sampled_from(["/", "/api/events", "/feed.atom", "/events/ID"]))  # fmt: skip
+@given(
+    raw=st.text(st.characters(max_codepoint=127), max_size=80)
+    | st.lists(ascii_pieces, max_size=12).map("".join),
+    which=st.sampled_from(["/", "/api/events", "/feed.atom", "/events/ID"]),
+)
 def test_raw_ascii_query_strings_answer_200_or_a_400_naming_a_parameter(read_site, raw, which):
     """waitress hands the app any ASCII request target as it came (and refuses other bytes itself)."""
     client, ids = read_site
@@ -315,11 +548,14 @@ def test_bug2_raw_non_utf8_query_string_is_a_400_not_a_500(read_site, which):
     """BUG-2, fixed: werkzeug decoded the raw query string as strict UTF-8, so a non-UTF-8 byte was a 500."""
     response = client.get(which.replace("ID", ids[2]), environ_overrides={"QUERY_STRING": "q=\xff"})
     assert response.status_code == 400 and b"not valid UTF-8 (byte 3)" in response.data
-    if which.startswith("/api/") or which == "/healthz":  # JSON where errors are JSON (web_support.answers_json)
+    if (
+        which.startswith("/api/") or which == "/healthz"
+    ):  # JSON where errors are JSON (web_support.answers_json)
         assert response.is_json
 
 
 # ---------------------------------------------------------------- API bodies (the editors' write routes)
+
 
 def _route_exists(app, rule: str, method: str) -> bool:
     return any(r.rule == rule and method in r.methods for r in app.url_map.iter_rules())
@@ -329,12 +565,19 @@ def _route_exists(app, rule: str, method: str) -> bool:
 def write_site(tmp_path_factory):
     """The app with the editors' routes, a seeded log and a token for "fuzz"; skips until those routes exist."""
     path = tmp_path_factory.mktemp("hostile-write") / "t.db"
-    app = create_app({"database": {"path": str(path)},
-                      "server": {"base_url": "http://testserver/", "secret_key": "hostile-test-secret-" + "x" * 20}})
+    app = create_app(
+        {
+            "database": {"path": str(path)},
+            "server": {"base_url": "http://testserver/", "secret_key": "hostile-test-secret-" + "x" * 20},
+        }
+    )
     if not _route_exists(app, "/api/events", "POST"):
         pytest.skip("POST /api/events does not exist yet (editor write routes)")
-    timeline = Timeline(EventStore(connect(path), FixedClock(dt.datetime(2024, 1, 10, 9, tzinfo=UTC),
-                                                             dt.timedelta(seconds=1))))  # fmt: skip
+    timeline = Timeline(
+        EventStore(
+            connect(path), FixedClock(dt.datetime(2024, 1, 10, 9, tzinfo=UTC), dt.timedelta(seconds=1))
+        )
+    )
     timeline.init()
     from events.domain.token import issue_token
 
@@ -346,51 +589,119 @@ def write_site(tmp_path_factory):
     timeline.close()
 
 
-json_scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(any_char, max_size=30)
+json_scalars = (
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(any_char, max_size=30)
+)
 json_values = st.recursive(
     json_scalars,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(any_char, max_size=8), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(any_char, max_size=8), inner, max_size=4)
+    ),
     max_leaves=12,
 )
 date_values = st.sampled_from(VALID["from"] + VALID["to"] + TRICKY) | json_values
-source_values = st.fixed_dictionaries({}, optional={
-    "url": st.sampled_from(["https://example.org/a", "http://x.org/?q=<script>", "javascript:alert(1)", "ftp://x",
-                            "https://", "https://example.org/" + "a" * 2000]) | json_values,
-    "title": nasty_text | json_values, "outlet": nasty_text | json_values,
-    "published": st.sampled_from(["2024-07-04", "2024-07-04T10:00:00Z", "0001-01-01T00:00:00+01:00",
-                                  "9999-12-31T23:59:59-01:00", "T", "2024-02-30"]) | json_values,
-    "extra": json_values})  # fmt: skip
-fact_bodies = st.fixed_dictionaries({}, optional={
-    "date": date_values, "end_date": date_values, "title": nasty_text | json_values,
-    "summary": nasty_text | json_values, "tags": st.lists(nasty_text, max_size=4) | json_values,
-    "sources": st.lists(source_values, max_size=3) | json_values, "unknown": json_values})  # fmt: skip
+source_values = st.fixed_dictionaries(
+    {},
+    optional={
+        "url": st.sampled_from(
+            [
+                "https://example.org/a",
+                "http://x.org/?q=<script>",
+                "javascript:alert(1)",
+                "ftp://x",
+                "https://",
+                "https://example.org/" + "a" * 2000,
+            ]
+        )
+        | json_values,
+        "title": nasty_text | json_values,
+        "outlet": nasty_text | json_values,
+        "published": st.sampled_from(
+            [
+                "2024-07-04",
+                "2024-07-04T10:00:00Z",
+                "0001-01-01T00:00:00+01:00",
+                "9999-12-31T23:59:59-01:00",
+                "T",
+                "2024-02-30",
+            ]
+        )
+        | json_values,
+        "extra": json_values,
+    },
+)
+fact_bodies = st.fixed_dictionaries(
+    {},
+    optional={
+        "date": date_values,
+        "end_date": date_values,
+        "title": nasty_text | json_values,
+        "summary": nasty_text | json_values,
+        "tags": st.lists(nasty_text, max_size=4) | json_values,
+        "sources": st.lists(source_values, max_size=3) | json_values,
+        "unknown": json_values,
+    },
+)
 BODY_FIELDS = {"date", "end_date", "title", "summary", "tags", "sources", "reason", "expected_version"}
 GOOD_FACT = {"date": "2024-07-04", "title": "SCO summit opens", "sources": [{"url": "https://example.org/s"}]}
 some_text = nasty_text | st.text(any_char, min_size=1, max_size=120)
 good_source = st.fixed_dictionaries(
-    {"url": st.sampled_from(["https://example.org/a", "http://example.org/?q=<script>alert(1)</script>",
-                             "https://example.org/%00/\u202e"])},
-    optional={"title": some_text, "outlet": some_text, "published": st.sampled_from(["2024-07-04", "2024-07",
-                                                                                     "2024-07-04T10:00:00Z"])})
+    {
+        "url": st.sampled_from(
+            [
+                "https://example.org/a",
+                "http://example.org/?q=<script>alert(1)</script>",
+                "https://example.org/%00/\u202e",
+            ]
+        )
+    },
+    optional={
+        "title": some_text,
+        "outlet": some_text,
+        "published": st.sampled_from(["2024-07-04", "2024-07", "2024-07-04T10:00:00Z"]),
+    },
+)
 # Valid in shape, hostile in text: these get past validation, so what is stored and shown is on trial too.
 plausible_fact = st.fixed_dictionaries(
-    {"date": st.sampled_from(["2024-07-04", "2024-07", "2024", "0001-01-01", "9999-12-31"]), "title": some_text},
-    optional={"end_date": st.sampled_from(["2024-07-05", "2025", "", None]), "summary": some_text,
-              "tags": st.lists(some_text, max_size=5), "sources": st.lists(good_source, max_size=3)})  # fmt: skip
+    {
+        "date": st.sampled_from(["2024-07-04", "2024-07", "2024", "0001-01-01", "9999-12-31"]),
+        "title": some_text,
+    },
+    optional={
+        "end_date": st.sampled_from(["2024-07-05", "2025", "", None]),
+        "summary": some_text,
+        "tags": st.lists(some_text, max_size=5),
+        "sources": st.lists(good_source, max_size=3),
+    },
+)
 
 
-def send(client, path: str, token: str, body, *, raw: bool = False, content_type: str = "application/json",
-         headers: dict | None = None):  # fmt: skip
+def send(
+    client,
+    path: str,
+    token: str,
+    body,
+    *,
+    raw: bool = False,
+    content_type: str = "application/json",
+    headers: dict | None = None,
+):
     data = body if raw else json.dumps(body, allow_nan=True)
-    return client.post(path, data=data, content_type=content_type,
-                       headers={"Authorization": f"Bearer {token}", **(headers or {})})  # fmt: skip
+    return client.post(
+        path,
+        data=data,
+        content_type=content_type,
+        headers={"Authorization": f"Bearer {token}", **(headers or {})},
+    )
 
 
 def assert_refused_or_done(response, body, before: int, timeline: Timeline, ok: int) -> None:
     """The answer is `ok`, or a 4xx JSON error that names a field and records nothing."""
     event(f"HTTP {response.status_code}")
     assert response.status_code < 500, (body, response.get_data(as_text=True)[-2000:])
-    assert response.status_code not in (401, 429), response.get_json()  # the token is good: the body is on trial
+    assert response.status_code not in (401, 429), (
+        response.get_json()
+    )  # the token is good: the body is on trial
     assert response.headers.get("Content-Security-Policy") == CSP
     if response.status_code == ok:
         assert timeline.store.last_position() > before
@@ -405,10 +716,21 @@ def assert_refused_or_done(response, body, before: int, timeline: Timeline, ok: 
 
 
 @hostile(70)
-@given(body=plausible_fact | plausible_fact | fact_bodies | st.builds(GOOD_FACT.__or__, fact_bodies) | json_values)
+@given(
+    body=plausible_fact
+    | plausible_fact
+    | fact_bodies
+    | st.builds(GOOD_FACT.__or__, fact_bodies)
+    | json_values
+)
 @example(body=GOOD_FACT)
-@example(body={"date": "2024-07-04", "title": "x", "sources": [{"url": "https://e.org", "published":
-                                                                "0001-01-01T00:00:00+01:00"}]})  # fmt: skip
+@example(
+    body={
+        "date": "2024-07-04",
+        "title": "x",
+        "sources": [{"url": "https://e.org", "published": "0001-01-01T00:00:00+01:00"}],
+    }
+)
 def test_any_new_fact_body_is_recorded_or_refused_with_a_4xx(write_site, body):
     client, timeline, token, _ = write_site
     before = timeline.store.last_position()
@@ -417,15 +739,38 @@ def test_any_new_fact_body_is_recorded_or_refused_with_a_4xx(write_site, body):
     if response.status_code == 201:
         expected, shown = validate_fact(body), client.get(response.headers["Location"]).get_json()
         assert {k: shown[k] for k in ("date", "end_date", "title", "summary", "tags")} == {
-            k: expected[k] for k in ("date", "end_date", "title", "summary", "tags")}  # fmt: skip
+            k: expected[k] for k in ("date", "end_date", "title", "summary", "tags")
+        }
 
 
 @hostile(40)
-@given(raw=st.binary(max_size=300) | st.sampled_from([b"", b"{", b"[]", b"null", b"NaN", b'{"date": NaN}',
-                                                       b'{"title": "\\ud800"}', b"\xef\xbb\xbf{}", b"1e999",
-                                                       b'{"a": 1, "a": 2}', b'"' + b"\\" * 101 + b'"']),
-       content_type=st.sampled_from(["application/json", "text/plain", "application/x-www-form-urlencoded",
-                                     "application/json; charset=latin-1", ""]))  # fmt: skip
+@given(
+    raw=st.binary(max_size=300)
+    | st.sampled_from(
+        [
+            b"",
+            b"{",
+            b"[]",
+            b"null",
+            b"NaN",
+            b'{"date": NaN}',
+            b'{"title": "\\ud800"}',
+            b"\xef\xbb\xbf{}",
+            b"1e999",
+            b'{"a": 1, "a": 2}',
+            b'"' + b"\\" * 101 + b'"',
+        ]
+    ),
+    content_type=st.sampled_from(
+        [
+            "application/json",
+            "text/plain",
+            "application/x-www-form-urlencoded",
+            "application/json; charset=latin-1",
+            "",
+        ]
+    ),
+)
 def test_raw_bodies_and_wrong_content_types_are_refused_with_a_4xx(write_site, raw, content_type):
     client, timeline, token, _ = write_site
     before = timeline.store.last_position()
@@ -433,17 +778,32 @@ def test_raw_bodies_and_wrong_content_types_are_refused_with_a_4xx(write_site, r
     assert_refused_or_done(response, None, before, timeline, 201)
 
 
-correction_bodies = st.fixed_dictionaries({}, optional={
-    "date": date_values, "end_date": date_values, "title": nasty_text | json_values,
-    "summary": nasty_text | json_values, "tags": st.lists(nasty_text, max_size=4) | json_values,
-    "sources": st.lists(source_values, max_size=2) | json_values, "reason": nasty_text | json_values,
-    "unknown": json_values})  # fmt: skip
+correction_bodies = st.fixed_dictionaries(
+    {},
+    optional={
+        "date": date_values,
+        "end_date": date_values,
+        "title": nasty_text | json_values,
+        "summary": nasty_text | json_values,
+        "tags": st.lists(nasty_text, max_size=4) | json_values,
+        "sources": st.lists(source_values, max_size=2) | json_values,
+        "reason": nasty_text | json_values,
+        "unknown": json_values,
+    },
+)
 versions = st.sampled_from(["current", "current", "current", "stale", "ahead"]) | json_values
 
 
-plausible_correction = st.fixed_dictionaries({"reason": some_text}, optional={
-    "title": some_text, "summary": some_text, "tags": st.lists(some_text, max_size=4),
-    "date": st.sampled_from(["2024-07-05", "2023", "2024-02-29"]), "sources": st.lists(good_source, max_size=2)})
+plausible_correction = st.fixed_dictionaries(
+    {"reason": some_text},
+    optional={
+        "title": some_text,
+        "summary": some_text,
+        "tags": st.lists(some_text, max_size=4),
+        "date": st.sampled_from(["2024-07-05", "2023", "2024-02-29"]),
+        "sources": st.lists(good_source, max_size=2),
+    },
+)
 
 
 @hostile(70)
@@ -460,9 +820,13 @@ def test_any_correction_body_is_applied_or_refused_with_a_4xx(write_site, body, 
 
 
 @hostile(30)
-@given(body=st.fixed_dictionaries({"reason": some_text, "expected_version": st.just("current")})
-       | st.fixed_dictionaries({}, optional={"reason": nasty_text | json_values, "expected_version": versions,
-                                             "unknown": json_values}))  # fmt: skip
+@given(
+    body=st.fixed_dictionaries({"reason": some_text, "expected_version": st.just("current")})
+    | st.fixed_dictionaries(
+        {},
+        optional={"reason": nasty_text | json_values, "expected_version": versions, "unknown": json_values},
+    )
+)
 def test_any_retraction_body_is_applied_or_refused_with_a_4xx(write_site, body):
     client, timeline, token, _ = write_site
     state = timeline.record_fact(GOOD_FACT, actor="test")

@@ -15,30 +15,28 @@ from xml.sax.saxutils import escape
 import lxml.html
 import pytest
 
+from events.admin.verify import verify
 from events.domain.article import MAX_TEXT
+from events.domain.fact import MAX_SOURCES, MAX_SUMMARY, MAX_TAG, MAX_TAGS, MAX_TITLE, MAX_URL
 from events.log.clock import FixedClock
 from events.log.errors import ValidationError
+from events.log.store import EventStore, connect
 from events.pipeline.extract import extract_facts
-from events.domain.fact import MAX_SOURCES, MAX_SUMMARY, MAX_TAG, MAX_TAGS, MAX_TITLE, MAX_URL
 from events.pipeline.gazetteer import entries
+from events.pipeline.tagging import classify
 from events.read.filters import MAX_QUERY_TEXT, MAX_TAG_FILTERS
 from events.service import Timeline
-from events.log.store import EventStore, connect
-from events.pipeline.tagging import classify
-from events.admin.verify import verify
 from tests.deadline import within
 from tests.feed_server import FeedServer, Route
 from timeline import create_app
 from timeline.config import config_from_mapping
-from timeline.ingest.parse import parse_feed
 from timeline.ingest.fetch import Fetcher, FetchLimits
+from timeline.ingest.parse import parse_feed
 from timeline.ingest.poll import Ingestor
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 NOW = dt.datetime(2024, 7, 5, 12, tzinfo=UTC)
 MB = 1_000_000
-
-
 
 
 def timed(call):
@@ -49,13 +47,16 @@ def timed(call):
 
 # ---------------------------------------------------------------- GET: huge query strings
 
+
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
     path = tmp_path_factory.mktemp("sizes-read") / "t.db"
     timeline = Timeline(EventStore(connect(path), FixedClock(NOW, dt.timedelta(seconds=1))))
     timeline.init()
     timeline.close()
-    return create_app({"database": {"path": str(path)}, "server": {"base_url": "http://testserver/"}}).test_client()
+    return create_app(
+        {"database": {"path": str(path)}, "server": {"base_url": "http://testserver/"}}
+    ).test_client()
 
 
 def named_parameter(response) -> str | None:
@@ -68,16 +69,25 @@ def named_parameter(response) -> str | None:
 
 
 OVERSIZED = [
-    ("q", {"q": "x" * (MAX_QUERY_TEXT + 1)}), ("q", {"q": "summit " * 150_000}),
-    ("tag", {"tag": ["t"] * (MAX_TAG_FILTERS + 1)}), ("tag", {"tag": ["t"] * 10_000}),
-    ("tag", {"tag": "x" * (MAX_TAG + 1)}), ("tag", {"tag": "x" * MB}),
-    ("from", {"from": "2" * MB}), ("to", {"to": "2024-" * 200_000}), ("as_of", {"as_of": "2024-01-01T" * 100_000}),
-    ("order", {"order": "a" * MB}), ("cursor", {"cursor": "A" * MB}), ("show", {"show": "r" * MB}),
-]  # fmt: skip
+    ("q", {"q": "x" * (MAX_QUERY_TEXT + 1)}),
+    ("q", {"q": "summit " * 150_000}),
+    ("tag", {"tag": ["t"] * (MAX_TAG_FILTERS + 1)}),
+    ("tag", {"tag": ["t"] * 10_000}),
+    ("tag", {"tag": "x" * (MAX_TAG + 1)}),
+    ("tag", {"tag": "x" * MB}),
+    ("from", {"from": "2" * MB}),
+    ("to", {"to": "2024-" * 200_000}),
+    ("as_of", {"as_of": "2024-01-01T" * 100_000}),
+    ("order", {"order": "a" * MB}),
+    ("cursor", {"cursor": "A" * MB}),
+    ("show", {"show": "r" * MB}),
+]
 
 
 @pytest.mark.parametrize("path", ["/", "/api/events", "/events/ID"])
-@pytest.mark.parametrize("parameter,params", OVERSIZED, ids=[f"{p}-{i}" for i, (p, _) in enumerate(OVERSIZED)])
+@pytest.mark.parametrize(
+    "parameter,params", OVERSIZED, ids=[f"{p}-{i}" for i, (p, _) in enumerate(OVERSIZED)]
+)
 def test_oversized_parameters_are_a_400_naming_them(client, path, parameter, params):
     if path == "/events/ID":
         path = "/events/" + client.get("/api/events?limit=1").get_json()["events"][0]["id"]
@@ -86,8 +96,14 @@ def test_oversized_parameters_are_a_400_naming_them(client, path, parameter, par
     assert seconds < 2.0
 
 
-FEED_OVERSIZED = {"tags": {"tag": ["t"] * 10_000}, "cursor": {"cursor": "A" * MB}, "tag": {"tag": "x" * (MAX_TAG + 1)},
-                  "huge tag": {"tag": "x" * MB}, "q": {"q": "x" * (MAX_QUERY_TEXT + 1)}, "huge q": {"q": "summit " * MB}}
+FEED_OVERSIZED = {
+    "tags": {"tag": ["t"] * 10_000},
+    "cursor": {"cursor": "A" * MB},
+    "tag": {"tag": "x" * (MAX_TAG + 1)},
+    "huge tag": {"tag": "x" * MB},
+    "q": {"q": "x" * (MAX_QUERY_TEXT + 1)},
+    "huge q": {"q": "summit " * MB},
+}
 
 
 @pytest.mark.parametrize("params", FEED_OVERSIZED.values(), ids=FEED_OVERSIZED.keys())
@@ -119,8 +135,13 @@ def test_bug6_html_error_pages_do_not_echo_oversized_values(client, path):
 
 # ---------------------------------------------------------------- recording: at and over every limit
 
-GOOD = {"date": "2024-07-04", "title": "SCO summit", "summary": "", "tags": ["sco"],
-        "sources": [{"url": "https://example.org/a", "title": "t", "outlet": "o"}]}  # fmt: skip
+GOOD = {
+    "date": "2024-07-04",
+    "title": "SCO summit",
+    "summary": "",
+    "tags": ["sco"],
+    "sources": [{"url": "https://example.org/a", "title": "t", "outlet": "o"}],
+}
 
 
 def with_source(**changes) -> list[dict]:
@@ -135,16 +156,27 @@ LIMITS = [  # field named in the error, fields at the limit, fields just over it
     ("tags", {"tags": ["t" * MAX_TAG]}, {"tags": ["t" * (MAX_TAG + 1)]}),
     ("sources", {"sources": with_source() * MAX_SOURCES}, {"sources": with_source() * (MAX_SOURCES + 1)}),
     ("sources[0].url", {"sources": with_source(url=URL_AT)}, {"sources": with_source(url=URL_AT + "a")}),
-    ("sources[0].title", {"sources": with_source(title="t" * 500)}, {"sources": with_source(title="t" * 501)}),
-    ("sources[0].outlet", {"sources": with_source(outlet="o" * 200)}, {"sources": with_source(outlet="o" * 201)}),
-]  # fmt: skip
+    (
+        "sources[0].title",
+        {"sources": with_source(title="t" * 500)},
+        {"sources": with_source(title="t" * 501)},
+    ),
+    (
+        "sources[0].outlet",
+        {"sources": with_source(outlet="o" * 200)},
+        {"sources": with_source(outlet="o" * 201)},
+    ),
+]
 HUGE = [
-    ("title", {"title": "t" * (10 * MB)}), ("summary", {"summary": "s " * (5 * MB)}),
-    ("tags", {"tags": ["t"] * 100_000}), ("tags", {"tags": ["t" * MB]}),
+    ("title", {"title": "t" * (10 * MB)}),
+    ("summary", {"summary": "s " * (5 * MB)}),
+    ("tags", {"tags": ["t"] * 100_000}),
+    ("tags", {"tags": ["t" * MB]}),
     ("sources", {"sources": with_source() * 100_000}),
     ("sources[0].url", {"sources": with_source(url="https://example.org/" + "a" * MB)}),
-    ("date", {"date": "2" * MB}), ("end_date", {"end_date": "2024-07-0" + "5" * MB}),
-]  # fmt: skip
+    ("date", {"date": "2" * MB}),
+    ("end_date", {"end_date": "2024-07-0" + "5" * MB}),
+]
 
 
 @pytest.fixture
@@ -154,7 +186,9 @@ def timeline(tmp_path):
     timeline.close()
 
 
-@pytest.mark.parametrize("field,at_limit,over_limit", LIMITS, ids=[f"{f}-{i}" for i, (f, _, _) in enumerate(LIMITS)])
+@pytest.mark.parametrize(
+    "field,at_limit,over_limit", LIMITS, ids=[f"{f}-{i}" for i, (f, _, _) in enumerate(LIMITS)]
+)
 def test_record_fact_takes_a_field_at_its_limit_and_refuses_one_over(timeline, field, at_limit, over_limit):
     assert timeline.record_fact(GOOD | at_limit, actor="test").fact_id
     before = timeline.store.last_position()
@@ -173,10 +207,16 @@ def test_record_fact_refuses_huge_fields_quickly(timeline, field, fields):
 @pytest.mark.parametrize("kind", ["correct", "retract"])
 def test_reasons_at_and_over_their_limit(timeline, kind):
     fact = timeline.record_fact(GOOD, actor="test")
+
     def change(reason: str) -> None:
         if kind == "correct":
-            timeline.correct_fact(fact.fact_id, {"title": "Other " + reason[:3]}, reason=reason, expected_version=None,
-                                  actor="t")  # fmt: skip
+            timeline.correct_fact(
+                fact.fact_id,
+                {"title": "Other " + reason[:3]},
+                reason=reason,
+                expected_version=None,
+                actor="t",
+            )
         else:
             timeline.retract_fact(fact.fact_id, reason=reason, expected_version=None, actor="t")
 
@@ -191,10 +231,13 @@ def test_reasons_at_and_over_their_limit(timeline, kind):
 
 # ---------------------------------------------------------------- the editors' API: huge and deep bodies
 
+
 @pytest.fixture(scope="module")
 def api(tmp_path_factory):
     path = tmp_path_factory.mktemp("sizes-write") / "t.db"
-    app = create_app({"database": {"path": str(path)}, "server": {"base_url": "http://t/", "secret_key": "k" * 40}})
+    app = create_app(
+        {"database": {"path": str(path)}, "server": {"base_url": "http://t/", "secret_key": "k" * 40}}
+    )
     if not any(r.rule == "/api/events" and "POST" in r.methods for r in app.url_map.iter_rules()):
         pytest.skip("POST /api/events does not exist yet (editor write routes)")
     timeline = Timeline(EventStore(connect(path), FixedClock(NOW, dt.timedelta(seconds=1))))
@@ -203,7 +246,11 @@ def api(tmp_path_factory):
     timeline.catch_up()
     token = issue_token(timeline.store, "fuzz")
     timeline.catch_up()
-    yield app.test_client(), timeline, {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    yield (
+        app.test_client(),
+        timeline,
+        {"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
     timeline.close()
 
 
@@ -212,18 +259,20 @@ def nested(depth: int, leaf: str = "1") -> str:
 
 
 DEEP_AND_BIG = [
-    ("body", 400, nested(100_000)), ("body", 400, '{"title": ' + nested(50_000) + "}"),
+    ("body", 400, nested(100_000)),
+    ("body", 400, '{"title": ' + nested(50_000) + "}"),
     ("body", 400, '{"a":' * 50_000 + "1" + "}" * 50_000),
     ("title", 400, '{"date": "2024", "title": ' + nested(500, '"x"') + "}"),
     ("tags", 400, '{"date": "2024", "title": "x", "tags": [' + ",".join(['"t"'] * 100_000) + "]}"),
     ("title", 400, '{"date": "2024", "title": "' + "t" * 900_000 + '"}'),
     ("body", 400, '{"date": "2024", "title": "x", "expected_version": ' + "9" * 5000 + "}"),
     (None, 413, '{"date": "2024", "title": "' + "t" * (2 * MB) + '"}'),
-]  # fmt: skip
+]
 
 
-@pytest.mark.parametrize("field,status,body", DEEP_AND_BIG, ids=[f"{s}-{f}-{i}" for i, (f, s, _) in
-                                                                  enumerate(DEEP_AND_BIG)])  # fmt: skip
+@pytest.mark.parametrize(
+    "field,status,body", DEEP_AND_BIG, ids=[f"{s}-{f}-{i}" for i, (f, s, _) in enumerate(DEEP_AND_BIG)]
+)
 def test_deep_or_huge_json_bodies_are_refused_and_record_nothing(api, field, status, body):
     client, timeline, headers = api
     before = timeline.store.last_position()
@@ -235,13 +284,18 @@ def test_deep_or_huge_json_bodies_are_refused_and_record_nothing(api, field, sta
 
 # ---------------------------------------------------------------- feeds: huge bodies, huge fields
 
+
 def ingest_once(tmp_path, route: Route, **ingest) -> tuple:
     timeline = Timeline(EventStore(connect(tmp_path / "t.db"), FixedClock(NOW)))
     with FeedServer() as server:
         server.routes["/feed"] = route
-        config = config_from_mapping({"database": {"path": str(tmp_path / "t.db")},
-                                      "ingest": {"timeout_seconds": 10, **ingest},
-                                      "feeds": [{"name": "big", "url": server.url("/feed")}]})  # fmt: skip
+        config = config_from_mapping(
+            {
+                "database": {"path": str(tmp_path / "t.db")},
+                "ingest": {"timeout_seconds": 10, **ingest},
+                "feeds": [{"name": "big", "url": server.url("/feed")}],
+            }
+        )
         fetcher = Fetcher(FetchLimits(timeout_seconds=10, max_body_bytes=config.max_body_bytes))
         report = Ingestor(timeline, config, fetcher, clock=FixedClock(NOW)).poll(config.feeds[0])
     return timeline, report
@@ -252,14 +306,18 @@ def kinds(timeline) -> list[str]:
 
 
 def rss(items: str, title: str = "Wire") -> bytes:
-    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{escape(title)}</title>'
-            f"<link>http://example.org/</link>{items}</channel></rss>").encode()  # fmt: skip
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{escape(title)}</title>'
+        f"<link>http://example.org/</link>{items}</channel></rss>"
+    ).encode()
 
 
 def item(title: str = "SCO summit in Astana", text: str = "Leaders met on 3 July 2024.") -> str:
-    return (f"<item><title>{escape(title)}</title><link>http://example.org/a</link><guid>g1</guid>"
-            f"<pubDate>Thu, 04 Jul 2024 09:15:00 GMT</pubDate><description>{escape(text)}</description>"
-            f"<category>SCO</category></item>")  # fmt: skip
+    return (
+        f"<item><title>{escape(title)}</title><link>http://example.org/a</link><guid>g1</guid>"
+        f"<pubDate>Thu, 04 Jul 2024 09:15:00 GMT</pubDate><description>{escape(text)}</description>"
+        f"<category>SCO</category></item>"
+    )
 
 
 def test_a_ten_megabyte_feed_is_refused_by_the_fetch_cap(tmp_path):
@@ -293,10 +351,13 @@ NAMES = sorted({alias for e in entries() if e.kind != "theme" for alias in e.ali
 OVERSIZED_FIELDS = {  # each is refused by validate_fact when ingest records the article's facts
     "feed title over 200 (outlet)": rss(item(), title="Wire " * 50),
     "item title over 500 (source title)": rss(item(title="SCO summit " * 60)),
-    "sentence over 5,000 (fact summary)": rss(item(text="Leaders met on 3 July 2024 in Astana " + "and " * 1300)),
+    "sentence over 5,000 (fact summary)": rss(
+        item(text="Leaders met on 3 July 2024 in Astana " + "and " * 1300)
+    ),
     f"sentence naming {len(NAMES[:40])} places and people (tags)": rss(
-        item(text="Leaders met on 3 July 2024 with " + ", ".join(NAMES[:40]) + ".")),
-}  # fmt: skip
+        item(text="Leaders met on 3 July 2024 with " + ", ".join(NAMES[:40]) + ".")
+    ),
+}
 
 
 @pytest.mark.parametrize("body", OVERSIZED_FIELDS.values(), ids=OVERSIZED_FIELDS.keys())
@@ -307,9 +368,13 @@ def test_oversized_feed_fields_are_fitted_not_lost(tmp_path, body):
         assert verify(timeline.store) == []
         assert (report.kept, report.errors) == (1, []), report.line()
         facts = [e.payload for e in timeline.store.read() if e.type == "FactRecorded"]
-        assert facts and all(len(f["title"]) <= MAX_TITLE and len(f["summary"]) <= MAX_SUMMARY
-                              and len(f["tags"]) <= MAX_TAGS for f in facts)  # fmt: skip
-        assert all(len(s["title"]) <= 500 and len(s["outlet"] or "") <= 200 for f in facts for s in f["sources"])
+        assert facts and all(
+            len(f["title"]) <= MAX_TITLE and len(f["summary"]) <= MAX_SUMMARY and len(f["tags"]) <= MAX_TAGS
+            for f in facts
+        )
+        assert all(
+            len(s["title"]) <= 500 and len(s["outlet"] or "") <= 200 for f in facts for s in f["sources"]
+        )
     finally:
         timeline.close()
 
@@ -320,15 +385,16 @@ def test_oversized_feed_fields_are_fitted_not_lost(tmp_path, body):
 SLOW_TEXTS = {
     "abbreviations (U.S. U.S. ...)": "U.S. " * (MAX_TEXT // 5),
     "one sentence of years (in 2024 in 2024 ...)": "in 2024 " * (MAX_TEXT // 8),
-    "one sentence of dates (on 15 May 2024 and in March, ...)": "on 15 May 2024 and in March, " * (MAX_TEXT // 29),
-}  # fmt: skip
+    "one sentence of dates (on 15 May 2024 and in March, ...)": "on 15 May 2024 and in March, "
+    * (MAX_TEXT // 29),
+}
 FAST_TEXTS = {
     "words": "word " * (MAX_TEXT // 5),
     "no spaces": "a" * MAX_TEXT,
     "dated sentences": "Leaders met in Astana on 3 July 2024. " * (MAX_TEXT // 38),
     "commas": ", who a, " * (MAX_TEXT // 9),
     "quotes": '"' * MAX_TEXT,
-}  # fmt: skip
+}
 EXTRACT_BUDGET = 3.0  # seconds for MAX_TEXT characters; linear work takes well under one
 
 
@@ -367,4 +433,3 @@ def test_parse_feed_cost_per_item_figure():
         parsed, seconds = timed(lambda: parse_feed(body, fetched_at=NOW))
     assert len(parsed.items) == 20_000
     print(f"parse_feed: {len(body):,} bytes, 20,000 items in {seconds:.2f} s")
-

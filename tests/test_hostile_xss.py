@@ -20,12 +20,12 @@ import lxml.etree
 import lxml.html
 import pytest
 
+from events.admin.verify import verify
+from events.domain.fact import clean_tags, clean_text
 from events.log.clock import FixedClock
 from events.log.errors import ValidationError
-from events.domain.fact import clean_tags, clean_text
-from events.service import Timeline
 from events.log.store import EventStore, connect
-from events.admin.verify import verify
+from events.service import Timeline
 from tests.feed_server import FeedServer
 from timeline import create_app
 from timeline.config import config_from_mapping
@@ -35,7 +35,7 @@ from timeline.web.support import CSP
 
 PAYLOADS = json.loads((Path(__file__).parent / "data" / "xss" / "payloads.json").read_text("utf-8"))
 NAMES = [p["name"] for p in PAYLOADS]
-UTC = dt.timezone.utc
+UTC = dt.UTC
 NOW = dt.datetime(2024, 7, 5, 12, tzinfo=UTC)
 ATOM, XHTML = "http://www.w3.org/2005/Atom", "http://www.w3.org/1999/xhtml"
 # What timeline/web/atom.py strips from every printed value (XML 1.0 forbids some; the rest flip or hide text).
@@ -47,8 +47,22 @@ NOT_XML = re.compile(
 def test_the_corpus_is_large_and_varied():
     assert len(PAYLOADS) >= 40 and len(set(NAMES)) == len(NAMES)
     joined = "\n".join(p["payload"] for p in PAYLOADS).lower()
-    for kind in ("<script", "onerror=", "javascript:", "data:", "vbscript:", "&#x", "<svg", "<math", "expression(",
-                 "\" onmouseover", "' onmouseover", "{{7*7}}", "\u202e", "\x00"):  # fmt: skip
+    for kind in (
+        "<script",
+        "onerror=",
+        "javascript:",
+        "data:",
+        "vbscript:",
+        "&#x",
+        "<svg",
+        "<math",
+        "expression(",
+        '" onmouseover',
+        "' onmouseover",
+        "{{7*7}}",
+        "\u202e",
+        "\x00",
+    ):
         assert kind in joined, kind
 
 
@@ -56,15 +70,88 @@ def test_the_corpus_is_large_and_varied():
 
 # Every element the templates make; a payload that became markup shows up as anything else.
 HTML_TAGS = {
-    "html", "head", "meta", "title", "link", "body", "a", "header", "p", "nav", "ul", "ol", "li", "div", "main",
-    "aside", "footer", "h1", "h2", "h3", "h4", "form", "input", "label", "button", "details", "summary", "select",
-    "option", "section", "article", "time", "span", "dl", "dt", "dd", "table", "thead", "tbody", "tr", "th", "td",
-    "del", "ins", "code", "mark", "cite", "figure", "figcaption", "svg", "rect", "strong", "em", "textarea",
-    "fieldset", "legend", "br",
-}  # fmt: skip
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "background", "cite", "longdesc", "srcset",
-                  "ping", "manifest", "codebase", "lowsrc", "dynsrc", "usemap", "icon", "profile", "archive",
-                  "classid", "xlink:href", "xml:base"}  # fmt: skip
+    "html",
+    "head",
+    "meta",
+    "title",
+    "link",
+    "body",
+    "a",
+    "header",
+    "p",
+    "nav",
+    "ul",
+    "ol",
+    "li",
+    "div",
+    "main",
+    "aside",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "form",
+    "input",
+    "label",
+    "button",
+    "details",
+    "summary",
+    "select",
+    "option",
+    "section",
+    "article",
+    "time",
+    "span",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "del",
+    "ins",
+    "code",
+    "mark",
+    "cite",
+    "figure",
+    "figcaption",
+    "svg",
+    "rect",
+    "strong",
+    "em",
+    "textarea",
+    "fieldset",
+    "legend",
+    "br",
+}
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "data",
+    "poster",
+    "background",
+    "cite",
+    "longdesc",
+    "srcset",
+    "ping",
+    "manifest",
+    "codebase",
+    "lowsrc",
+    "dynsrc",
+    "usemap",
+    "icon",
+    "profile",
+    "archive",
+    "classid",
+    "xlink:href",
+    "xml:base",
+}
 LINK_RELS = {"stylesheet", "alternate", "icon"}
 
 
@@ -89,7 +176,9 @@ def html_problems(doc) -> list[str]:
         tag = element.tag.lower()
         if tag not in HTML_TAGS:
             problems.append(f"element <{tag}>")
-        if tag == "meta" and (element.get("http-equiv") or element.get("content", "").lower().find("url=") >= 0):
+        if tag == "meta" and (
+            element.get("http-equiv") or element.get("content", "").lower().find("url=") >= 0
+        ):
             problems.append("meta refresh")
         if tag == "link" and element.get("rel") not in LINK_RELS:
             problems.append(f"link rel={element.get('rel')!r}")
@@ -158,14 +247,19 @@ def atom_problems(root) -> list[str]:
             problems.append(f"markup node {element!r}")
             continue
         namespace, _, local = element.tag[1:].partition("}")
-        if namespace not in (ATOM, XHTML) or (namespace == XHTML and local not in {"div", "p", "strong", "ul", "li",
-                                                                                     "a"}):  # fmt: skip
+        if namespace not in (ATOM, XHTML) or (
+            namespace == XHTML and local not in {"div", "p", "strong", "ul", "li", "a"}
+        ):
             problems.append(f"element {element.tag}")
         for name, value in element.attrib.items():
             local_name = name.rpartition("}")[2].lower()
             if local_name.startswith("on") or local_name == "style":
                 problems.append(f"{element.tag} @{name}")
-            if local_name in ("href", "src", "uri", "base") and scheme_of(value) not in ("http", "https", "urn"):
+            if local_name in ("href", "src", "uri", "base") and scheme_of(value) not in (
+                "http",
+                "https",
+                "urn",
+            ):
                 problems.append(f"{element.tag} @{name}={value[:80]!r}")
     for node in root.iter(f"{{{ATOM}}}title", f"{{{ATOM}}}subtitle"):
         if node.get("type", "text") != "text":
@@ -178,22 +272,32 @@ def atom_entries(root) -> dict[str, lxml.etree._Element]:
 
 
 BAD_HTML = [
-    "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", '<a href="javascript:alert(1)">x</a>',
-    '<a href=" java\tscript:alert(1)">x</a>', '<a href="data:text/html,x">x</a>',
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    '<a href="javascript:alert(1)">x</a>',
+    '<a href=" java\tscript:alert(1)">x</a>',
+    '<a href="data:text/html,x">x</a>',
     '<div style="x:expression(1)">y</div>',
-    '<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>', '<iframe srcdoc="x"></iframe>',
-    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">', '<button formaction="https://e.example/">',
-    "<!-- a comment -->", "<math><mtext>x</mtext></math>", '<base href="https://evil.example/">',
-    '<link rel="import" href="https://evil.example/">', '<object data="https://evil.example/"></object>',
-    '<form action="vbscript:x"></form>', '<details open ontoggle="alert(1)">x</details>',
-]  # fmt: skip
+    '<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>',
+    '<iframe srcdoc="x"></iframe>',
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
+    '<button formaction="https://e.example/">',
+    "<!-- a comment -->",
+    "<math><mtext>x</mtext></math>",
+    '<base href="https://evil.example/">',
+    '<link rel="import" href="https://evil.example/">',
+    '<object data="https://evil.example/"></object>',
+    '<form action="vbscript:x"></form>',
+    '<details open ontoggle="alert(1)">x</details>',
+]
 BAD_ATOM = [
     '<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><script>alert(1)</script></div></content>',
     '<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p onclick="x">y</p></div></content>',
     '<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><a href="javascript:x">y</a></div></content>',
-    '<link rel="related" href="data:text/html,x"/>', '<title type="html">&lt;b&gt;x&lt;/b&gt;</title>',
+    '<link rel="related" href="data:text/html,x"/>',
+    '<title type="html">&lt;b&gt;x&lt;/b&gt;</title>',
     '<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><img src="x"/></div></content>',
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize("snippet", BAD_HTML)
@@ -209,6 +313,7 @@ def test_the_atom_check_catches_active_content(snippet):
 
 
 # ---------------------------------------------------------------- facts made of payloads
+
 
 def url_part(payload: str) -> str:
     """The payload as it can sit in an http(s) URL's query: no whitespace or controls (clean_url refuses them)."""
@@ -229,14 +334,31 @@ def payload_fields(payload: str, index: int) -> dict:
         "title": payload,
         "summary": f"{payload} {payload}",
         "tags": [payload_tag(payload, index), "xss"],
-        "sources": [{"url": f"https://example.org/p/{index}?q={url_part(payload)}", "title": payload,
-                     "outlet": payload, "published": "2024-03-15"}],
-    }  # fmt: skip
+        "sources": [
+            {
+                "url": f"https://example.org/p/{index}?q={url_part(payload)}",
+                "title": payload,
+                "outlet": payload,
+                "published": "2024-03-15",
+            }
+        ],
+    }
 
 
-CONTROL = {"date": "2024-03-15", "title": "Control title", "summary": "Control summary", "tags": ["control", "xss"],
-           "sources": [{"url": "https://example.org/p/c?q=control", "title": "Control source",
-                        "outlet": "Control outlet", "published": "2024-03-15"}]}  # fmt: skip
+CONTROL = {
+    "date": "2024-03-15",
+    "title": "Control title",
+    "summary": "Control summary",
+    "tags": ["control", "xss"],
+    "sources": [
+        {
+            "url": "https://example.org/p/c?q=control",
+            "title": "Control source",
+            "outlet": "Control outlet",
+            "published": "2024-03-15",
+        }
+    ],
+}
 
 
 def _route_exists(app, rule: str, method: str) -> bool:
@@ -248,8 +370,12 @@ class Site:
 
     def __init__(self, path: Path):
         self.path = path
-        self.app = create_app({"database": {"path": str(path)},
-                               "server": {"base_url": "http://testserver/", "secret_key": "x" * 40}})  # fmt: skip
+        self.app = create_app(
+            {
+                "database": {"path": str(path)},
+                "server": {"base_url": "http://testserver/", "secret_key": "x" * 40},
+            }
+        )
         self.client = self.app.test_client()
         self.timeline = Timeline(EventStore(connect(path), FixedClock(NOW, dt.timedelta(seconds=1))))
         self.ids: dict[str, str] = {}
@@ -263,16 +389,25 @@ class Site:
         response = self.client.post("/api/events", json=fields, headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 201, response.get_json()
         body, state = response.get_json(), self.timeline.fact(response.get_json()["id"])
-        assert (body["title"], body["summary"], body["tags"]) == (state.title, state.summary, list(state.tags))
+        assert (body["title"], body["summary"], body["tags"]) == (
+            state.title,
+            state.summary,
+            list(state.tags),
+        )
         return body["id"]
 
     def correct(self, fact_id: str, payload: str, token: str | None) -> None:
         changes, reason = {"summary": f"Corrected: {payload}"}, payload
         if token is None:
-            self.timeline.correct_fact(fact_id, changes, reason=reason, expected_version=None, actor=f"e:{payload}")
+            self.timeline.correct_fact(
+                fact_id, changes, reason=reason, expected_version=None, actor=f"e:{payload}"
+            )
             return
-        response = self.client.post(f"/api/events/{fact_id}/corrections", json=changes | {"reason": reason,
-                                    "expected_version": 1}, headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+        response = self.client.post(
+            f"/api/events/{fact_id}/corrections",
+            json=changes | {"reason": reason, "expected_version": 1},
+            headers={"Authorization": f"Bearer {token}"},
+        )
         assert response.status_code == 200, response.get_json()
 
     def retract(self, fact_id: str, payload: str) -> None:
@@ -295,8 +430,13 @@ def site(tmp_path_factory) -> Site:
         site.timeline.catch_up()
     for retracted in (False, True):
         fact_id = site.timeline.record_fact(CONTROL, actor="editor:control", origin="manual").fact_id
-        site.timeline.correct_fact(fact_id, {"summary": "Corrected: control"}, reason="control", expected_version=None,
-                                   actor="e:control")  # fmt: skip
+        site.timeline.correct_fact(
+            fact_id,
+            {"summary": "Corrected: control"},
+            reason="control",
+            expected_version=None,
+            actor="e:control",
+        )
         if retracted:
             site.retract(fact_id, "control")
         site.controls[retracted] = fact_id
@@ -312,6 +452,7 @@ def site(tmp_path_factory) -> Site:
 
 
 # ---------------------------------------------------------------- the fact's own page, JSON and history
+
 
 @pytest.mark.parametrize("index", range(len(PAYLOADS)), ids=NAMES)
 def test_permalink_shows_every_field_as_text(site, index):
@@ -342,7 +483,9 @@ def test_json_holds_every_field_exactly(site, index):
     body = json.loads(response.data)
     assert (body["title"], body["summary"], body["tags"]) == (fact.title, fact.summary, list(fact.tags))
     assert body["sources"] == [dict(s) for s in fact.sources]
-    reasons = [fact.summary.removeprefix("Corrected: ").strip()] + ([fact.retraction_reason] if fact.retracted else [])
+    reasons = [fact.summary.removeprefix("Corrected: ").strip()] + (
+        [fact.retraction_reason] if fact.retracted else []
+    )
     assert [h.get("reason") for h in body["history"] if h.get("reason")] == reasons
 
 
@@ -355,7 +498,9 @@ def test_payload_in_every_query_parameter_is_reflected_as_text(site, index):
         doc = assert_safe_html(response, f"/?{name}=")
         if name == "q" and response.status_code == 200:
             # q is cleaned as stored text is: no control or bidi characters (BUG-7)
-            assert visible(doc.get_element_by_id("q").get("value")) == clean_text(payload, "q", limit=len(payload))
+            assert visible(doc.get_element_by_id("q").get("value")) == clean_text(
+                payload, "q", limit=len(payload)
+            )
         if response.status_code == 400:
             assert doc.xpath("//p[@class='problem']/code/text()") == [name]
     for path in ("/feed.atom?" + urlencode({"q": payload}), "/feed.atom?" + urlencode({"tag": payload})):
@@ -404,6 +549,7 @@ def test_editor_forms_show_payloads_as_text(site):
 
 # ---------------------------------------------------------------- lists: the timeline, the JSON list, the Atom feed
 
+
 def follow_pages(client, first: str, next_of) -> list:
     pages, url = [], first
     while url and len(pages) < 20:
@@ -443,7 +589,9 @@ def test_timeline_pages_show_every_payload_fact_as_text(site):
     live = sum(1 for i in range(len(PAYLOADS)) if not retracted_index(i))
     assert check_listing(site, "/?order=asc") == live
     assert check_listing(site, "/?order=desc&show=retracted") == len(PAYLOADS)
-    assert check_listing(site, "/?" + urlencode({"q": "alert", "show": "retracted"})) > 10  # with <mark> highlights
+    assert (
+        check_listing(site, "/?" + urlencode({"q": "alert", "show": "retracted"})) > 10
+    )  # with <mark> highlights
 
 
 def test_json_list_holds_every_payload_exactly(site):
@@ -472,7 +620,9 @@ def test_atom_feed_holds_every_payload_as_text(site):
         fact, entry = site.timeline.fact(fact_id), entries[entry_id(fact_id)]
         title = ("[Retracted] " if fact.retracted else "") + fact.title
         assert entry.findtext(f"{{{ATOM}}}title") == NOT_XML.sub("", title).replace("\r", "\n"), name
-        assert [c.get("term") for c in entry.iter(f"{{{ATOM}}}category")] == [NOT_XML.sub("", t) for t in fact.tags]
+        assert [c.get("term") for c in entry.iter(f"{{{ATOM}}}category")] == [
+            NOT_XML.sub("", t) for t in fact.tags
+        ]
         content = "".join(entry.find(f"{{{ATOM}}}content").itertext())
         assert " ".join(NOT_XML.sub("", fact.summary).split()) in " ".join(content.split()), name
         related = entry.xpath("a:link[@rel='related']/@href", namespaces={"a": ATOM})
@@ -480,6 +630,7 @@ def test_atom_feed_holds_every_payload_as_text(site):
 
 
 # ---------------------------------------------------------------- payloads that come in through feeds
+
 
 def words(index: int, kind: str) -> str:
     """Words no other item shares, so the extractor keeps each item's facts apart instead of merging them."""
@@ -491,27 +642,33 @@ def item_xml(index: int, payload: str, kind: str) -> str:
     link = payload if is_url else f"http://example.org/{kind}/{index}?q={payload}"
     body = f"{payload} {words(index, kind)} met on 3 July 2024. {payload}"
     description = f"<![CDATA[{body.replace(']]>', ']]]]><![CDATA[>')}]]>" if kind == "c" else escape(body)
-    return (f"<item><title>{escape(payload)} SCO {words(index, kind + 't')}</title><link>{escape(link)}</link>"
-            f"<guid isPermaLink=\"false\">xss-{kind}-{index}</guid>"
-            f"<pubDate>Thu, 04 Jul 2024 09:15:00 GMT</pubDate><description>{description}</description>"
-            f"<category>{escape(payload)}</category><category>SCO</category></item>")  # fmt: skip
+    return (
+        f"<item><title>{escape(payload)} SCO {words(index, kind + 't')}</title><link>{escape(link)}</link>"
+        f'<guid isPermaLink="false">xss-{kind}-{index}</guid>'
+        f"<pubDate>Thu, 04 Jul 2024 09:15:00 GMT</pubDate><description>{description}</description>"
+        f"<category>{escape(payload)}</category><category>SCO</category></item>"
+    )
 
 
 def rss(title: str, items: list[str]) -> bytes:
-    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{escape(title)}</title>'
-            f"<link>http://example.org/</link>{''.join(items)}</channel></rss>").encode("utf-8")  # fmt: skip
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{escape(title)}</title>'
+        f"<link>http://example.org/</link>{''.join(items)}</channel></rss>"
+    ).encode()
 
 
 def atom_feed(title: str) -> bytes:
     entries = "".join(
-        f"<entry><id>urn:xss:{i}</id><title type=\"html\">{escape(escape(p['payload']))} {words(i, 'at')}</title>"
+        f'<entry><id>urn:xss:{i}</id><title type="html">{escape(escape(p["payload"]))} {words(i, "at")}</title>'
         f"<link href={quoteattr(p['payload'])}/><updated>2024-07-04T09:00:00Z</updated>"
-        f"<category term={quoteattr(p['payload'])}/><category term=\"SCO\"/>"
-        f"<content type=\"html\">{escape(p['payload'])} {words(i, 'a')} met on 3 July 2024.</content></entry>"
+        f'<category term={quoteattr(p["payload"])}/><category term="SCO"/>'
+        f'<content type="html">{escape(p["payload"])} {words(i, "a")} met on 3 July 2024.</content></entry>'
         for i, p in enumerate(PAYLOADS)
-    )  # fmt: skip
-    return (f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>{escape(title)}'
-            f"</title><id>urn:xss</id><updated>2024-07-04T09:00:00Z</updated>{entries}</feed>").encode()  # fmt: skip
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>{escape(title)}'
+        f"</title><id>urn:xss</id><updated>2024-07-04T09:00:00Z</updated>{entries}</feed>"
+    ).encode()
 
 
 def payload_named(name: str) -> str:
@@ -522,15 +679,26 @@ def payload_named(name: str) -> str:
 def feed_site(tmp_path_factory) -> Site:
     site = Site(tmp_path_factory.mktemp("xss-feeds") / "t.db")
     with FeedServer() as server:
-        server.routes["/escaped"] = _route(rss(payload_named("closing-title-breakout"),
-                                               [item_xml(i, p["payload"], "e") for i, p in enumerate(PAYLOADS)]))
-        server.routes["/cdata"] = _route(rss(payload_named("attr-breakout-double"),
-                                             [item_xml(i, p["payload"], "c") for i, p in enumerate(PAYLOADS)]))
+        server.routes["/escaped"] = _route(
+            rss(
+                payload_named("closing-title-breakout"),
+                [item_xml(i, p["payload"], "e") for i, p in enumerate(PAYLOADS)],
+            )
+        )
+        server.routes["/cdata"] = _route(
+            rss(
+                payload_named("attr-breakout-double"),
+                [item_xml(i, p["payload"], "c") for i, p in enumerate(PAYLOADS)],
+            )
+        )
         server.routes["/atom"] = _route(atom_feed(payload_named("rtl-override")))
         feeds = [{"name": name, "url": server.url(f"/{name}")} for name in ("escaped", "cdata", "atom")]
-        config = config_from_mapping({"database": {"path": str(site.path)}, "ingest": {"timeout_seconds": 5},
-                                      "feeds": feeds})  # fmt: skip
-        ingestor = Ingestor(site.timeline, config, Fetcher(FetchLimits(timeout_seconds=5)), clock=FixedClock(NOW))
+        config = config_from_mapping(
+            {"database": {"path": str(site.path)}, "ingest": {"timeout_seconds": 5}, "feeds": feeds}
+        )
+        ingestor = Ingestor(
+            site.timeline, config, Fetcher(FetchLimits(timeout_seconds=5)), clock=FixedClock(NOW)
+        )
         site.reports = [ingestor.poll(feed) for feed in config.feeds]
     site.timeline.catch_up()
     site.ids = {row[0]: row[0] for row in site.timeline.conn.execute("SELECT fact_id FROM facts")}
@@ -589,9 +757,14 @@ def test_ingested_payloads_are_text_in_lists_and_the_atom_feed(feed_site):
 
 # ---------------------------------------------------------------- low severity: reflected control characters
 
+
 def test_bug7_reflected_search_text_drops_control_and_bidi_characters(site):
     """BUG-7, fixed: q was reflected with NUL, C0 and bidi controls that stored text has stripped."""
     response = site.client.get("/?" + urlencode({"q": "summit \u202egnp.exe\u202c \x00\x07"}))
     doc = parse_html(response)
-    shown = text(doc.xpath("//title")[0]) + text(doc.xpath("//main//h1")[0]) + doc.get_element_by_id("q").get("value")
+    shown = (
+        text(doc.xpath("//title")[0])
+        + text(doc.xpath("//main//h1")[0])
+        + doc.get_element_by_id("q").get("value")
+    )
     assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd\u200e\u200f\u202a-\u202e\u2066-\u2069]", shown)

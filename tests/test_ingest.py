@@ -10,18 +10,18 @@ import pytest
 from click.testing import CliRunner
 
 from events.log.clock import FixedClock
-from events.read.source_feeds import feed_status
 from events.log.leases import take_lease
-from events.service import Timeline
 from events.log.store import EventStore, connect
+from events.pipeline.matching import FEED_CHANGED, Existing, FactFinder
+from events.read.source_feeds import feed_status
+from events.service import Timeline
 from tests.feed_server import DATA, FeedServer, Route
 from timeline.cli import cli
 from timeline.config import config_from_mapping
 from timeline.ingest.fetch import Fetcher, FetchLimits
-from events.pipeline.matching import FEED_CHANGED, Existing, FactFinder
 from timeline.ingest.poll import Ingestor, backoff
 
-NOW = dt.datetime(2024, 5, 23, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2024, 5, 23, 12, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
@@ -48,16 +48,19 @@ def timeline(db_path, clock):
 
 
 def make_config(db_path, server, feeds: dict[str, str], **ingest):
-    return config_from_mapping({
-        "database": {"path": str(db_path)},
-        "ingest": {"timeout_seconds": 2, **ingest},
-        "feeds": [{"name": name, "url": server.url(path)} for name, path in feeds.items()],
-    })  # fmt: skip
+    return config_from_mapping(
+        {
+            "database": {"path": str(db_path)},
+            "ingest": {"timeout_seconds": 2, **ingest},
+            "feeds": [{"name": name, "url": server.url(path)} for name, path in feeds.items()],
+        }
+    )
 
 
 def ingestor(timeline, config, clock, *, holder="test", **limits):
-    fetcher = Fetcher(FetchLimits(timeout_seconds=config.timeout_seconds, max_body_bytes=config.max_body_bytes,
-                                  **limits))  # fmt: skip
+    fetcher = Fetcher(
+        FetchLimits(timeout_seconds=config.timeout_seconds, max_body_bytes=config.max_body_bytes, **limits)
+    )
     return Ingestor(timeline, config, fetcher, clock=clock, holder=holder)
 
 
@@ -71,9 +74,13 @@ def test_first_poll_keeps_sco_items_and_records_their_facts(server, timeline, db
     report = ingestor(timeline, config, clock).poll(config.feeds[0])
     assert (report.new, report.kept, report.skipped, report.errors) == (3, 2, 1, [])
     articles = events_of(timeline, "ArticleIngested")
-    assert sorted(a.payload["title"] for a in articles) == ["Bloc leaders set summit date",
-                                                            "SCO foreign ministers gather in Astana"]
-    summit = next(a for a in articles if a.payload["guid"] == server.url("/steppe-1003"))  # resolved against the feed URL
+    assert sorted(a.payload["title"] for a in articles) == [
+        "Bloc leaders set summit date",
+        "SCO foreign ministers gather in Astana",
+    ]
+    summit = next(
+        a for a in articles if a.payload["guid"] == server.url("/steppe-1003")
+    )  # resolved against the feed URL
     assert summit.payload["published"] == "2024-05-22T15:30:00.000000Z"  # +0300 converted to UTC
     assert summit.payload["outlet"] == "Steppe Wire" and summit.payload["feed"] == "steppe"
     facts = events_of(timeline, "FactRecorded")
@@ -103,7 +110,11 @@ def test_the_same_item_in_two_feeds_is_recorded_once(server, timeline, db_path, 
     ing = ingestor(timeline, config, clock)
     ing.poll(config.feeds[0])
     report = ing.poll(config.feeds[1])
-    assert (report.kept, report.skipped, report.errors) == (0, 1, [])  # the summit item is known, Scotland is not SCO
+    assert (report.kept, report.skipped, report.errors) == (
+        0,
+        1,
+        [],
+    )  # the summit item is known, Scotland is not SCO
     assert len(events_of(timeline, "ArticleIngested")) == 2
 
 
@@ -122,7 +133,6 @@ def test_an_updated_item_records_article_updated_not_a_duplicate(server, timelin
     assert len(events_of(timeline, "ArticleUpdated")) == 1
 
 
-
 def test_a_story_that_flips_back_and_forth_is_recorded_at_every_change(server, timeline, db_path, clock):
     """A -> B -> A -> B: keyed by content alone, the second change to B matched the first and was skipped,
     so the article (and now its facts) stayed at A for good."""
@@ -139,8 +149,9 @@ def test_a_story_that_flips_back_and_forth_is_recorded_at_every_change(server, t
     assert len(events_of(timeline, "ArticleUpdated")) == 3
 
 
-def test_a_poll_projects_its_events_from_memory_and_they_equal_a_rebuild(server, timeline, db_path, clock,
-                                                                         monkeypatch):  # fmt: skip
+def test_a_poll_projects_its_events_from_memory_and_they_equal_a_rebuild(
+    server, timeline, db_path, clock, monkeypatch
+):
     """Ingest hands catch_up the events it appended instead of reading them back: same projections as a rebuild."""
     from events.admin.verify import verify
 
@@ -164,8 +175,8 @@ def test_a_poll_projects_its_events_from_memory_and_they_equal_a_rebuild(server,
 
 def test_the_finder_reads_candidates_as_the_extractor_sees_recorded_facts(server, timeline, db_path, clock):
     """FactFinder reads a narrow row per candidate (no sources); it must equal as_extracted of the full state."""
-    from events.read.projections import load_states
     from events.pipeline.matching import _CANDIDATES, _candidate, as_extracted
+    from events.read.projections import load_states
 
     server.serve_file("/rss", "ingest/sco_news.rss")
     config = make_config(db_path, server, {"steppe": "/rss"})
@@ -175,12 +186,16 @@ def test_the_finder_reads_candidates_as_the_extractor_sees_recorded_facts(server
     states = load_states(timeline.conn, [fact_id for fact_id, _, _ in rows])
     assert len(rows) > 20
     for fact_id, sort_key, date in rows:
-        found = {c[1].fact_id: c for c in map(_candidate, timeline.conn.execute(_CANDIDATES, (sort_key, date)))}
+        found = {
+            c[1].fact_id: c for c in map(_candidate, timeline.conn.execute(_CANDIDATES, (sort_key, date)))
+        }
         state = states[fact_id][1]
         assert found[fact_id] == (as_extracted(state), Existing(fact_id, state.version))
 
 
-def test_a_poll_interrupted_midway_leaves_nothing_behind_for_the_next(server, timeline, db_path, clock, monkeypatch):
+def test_a_poll_interrupted_midway_leaves_nothing_behind_for_the_next(
+    server, timeline, db_path, clock, monkeypatch
+):
     """KeyboardInterrupt is not an Exception: the poll's transaction rolls back, and what the ingestor
     kept in memory (facts remembered, events to project) must go with it, or the next poll builds on them."""
     import timeline.ingest.poll as ingest_module
@@ -208,19 +223,26 @@ def test_a_poll_interrupted_midway_leaves_nothing_behind_for_the_next(server, ti
     assert verify(timeline.store) == []
 
 
-def test_a_failed_item_leaves_no_remembered_fact_for_the_next_item(server, timeline, db_path, clock, monkeypatch):
+def test_a_failed_item_leaves_no_remembered_fact_for_the_next_item(
+    server, timeline, db_path, clock, monkeypatch
+):
     """Item 1 fails after its first fact was built; item 2 states that same fact. It must become a new fact,
     not a source added to a fact that was never recorded (that failed the whole poll, every time)."""
     import events.pipeline.matching as facts_module
 
     def item(n: int, text: str) -> str:
-        return (f"<item><title>SCO news {n}</title><link>http://example.org/n/{n}</link><guid>g-{n}</guid>"
-                f"<pubDate>Thu, 23 May 2024 09:15:00 GMT</pubDate><description>{text}</description></item>")  # fmt: skip
+        return (
+            f"<item><title>SCO news {n}</title><link>http://example.org/n/{n}</link><guid>g-{n}</guid>"
+            f"<pubDate>Thu, 23 May 2024 09:15:00 GMT</pubDate><description>{text}</description></item>"
+        )
 
     first = "The SCO summit in Astana will open on 3 July, the bloc said. SCO ministers met in Tashkent on 15 June."
     second = "The SCO summit in Astana will open on 3 July, officials said."
-    server.routes["/rss"] = Route(body=(f'<rss version="2.0"><channel><title>W</title>{item(1, first)}'
-                                        f"{item(2, second)}</channel></rss>").encode())  # fmt: skip
+    server.routes["/rss"] = Route(
+        body=(
+            f'<rss version="2.0"><channel><title>W</title>{item(1, first)}{item(2, second)}</channel></rss>'
+        ).encode()
+    )
     recorded, calls = facts_module.recorded_fact, []
 
     def second_fact_fails(*args, **kwargs):
@@ -238,14 +260,19 @@ def test_a_failed_item_leaves_no_remembered_fact_for_the_next_item(server, timel
 
     assert verify(timeline.store) == []
 
-def test_an_article_is_cited_once_by_a_fact_its_headline_and_its_text_both_state(server, timeline, db_path, clock):
+
+def test_an_article_is_cited_once_by_a_fact_its_headline_and_its_text_both_state(
+    server, timeline, db_path, clock
+):
     """The headline's fact was recorded, then a fact of the text matched it: the article became its
     source twice ("2 sources", both the same URL). Found by a product review."""
-    body = ("<rss version='2.0'><channel><title>W</title><item><title>Shanghai Cooperation Organisation leaders"
-            " gather in Tianjin</title><link>http://example.org/tianjin</link><guid>t-1</guid>"
-            "<pubDate>Sun, 31 Aug 2025 09:00:00 GMT</pubDate><description>Leaders of the Shanghai Cooperation"
-            " Organisation met in Tianjin on August 31, 2025 and September 1, 2025.</description></item>"
-            "</channel></rss>")  # fmt: skip
+    body = (
+        "<rss version='2.0'><channel><title>W</title><item><title>Shanghai Cooperation Organisation leaders"
+        " gather in Tianjin</title><link>http://example.org/tianjin</link><guid>t-1</guid>"
+        "<pubDate>Sun, 31 Aug 2025 09:00:00 GMT</pubDate><description>Leaders of the Shanghai Cooperation"
+        " Organisation met in Tianjin on August 31, 2025 and September 1, 2025.</description></item>"
+        "</channel></rss>"
+    )
     server.routes["/rss"] = Route(body=body.encode())
     config = make_config(db_path, server, {"w": "/rss"})
     assert ingestor(timeline, config, clock).poll(config.feeds[0]).kept == 1
@@ -255,7 +282,9 @@ def test_an_article_is_cited_once_by_a_fact_its_headline_and_its_text_both_state
 
 
 def test_a_malformed_feed_keeps_the_entries_that_parse(server, timeline, db_path, clock):
-    broken = (DATA / "ingest/sco_news.rss").read_text().replace("</channel>", "<item><title>SCO broken <b></item>")
+    broken = (
+        (DATA / "ingest/sco_news.rss").read_text().replace("</channel>", "<item><title>SCO broken <b></item>")
+    )
     server.routes["/broken"] = Route(body=broken.encode())
     config = make_config(db_path, server, {"broken": "/broken"})
     report = ingestor(timeline, config, clock).poll(config.feeds[0])
@@ -267,8 +296,10 @@ def test_a_malformed_feed_keeps_the_entries_that_parse(server, timeline, db_path
 
     assert last_poll(timeline.conn, "broken").problems == tuple(polled.payload["problems"])
     conf = db_path.parent / "broken.toml"
-    conf.write_text(f'[database]\npath = "{db_path.name}"\n[[feeds]]\nname = "broken"\nurl = "{server.url("/broken")}"\n',
-                    encoding="utf-8")  # fmt: skip
+    conf.write_text(
+        f'[database]\npath = "{db_path.name}"\n[[feeds]]\nname = "broken"\nurl = "{server.url("/broken")}"\n',
+        encoding="utf-8",
+    )
     listed = CliRunner().invoke(cli, ["--config", str(conf), "feeds"]).output
     assert "last poll's problems: " + polled.payload["problems"][0] in listed
     from timeline import create_app
@@ -305,7 +336,9 @@ def test_a_server_that_hangs_times_out(server, timeline, db_path, clock):
     assert report.errors and "timed out" in report.errors[0]
 
 
-def test_a_server_that_trickles_its_body_times_out_at_timeout_seconds_in_all(server, timeline, db_path, clock):
+def test_a_server_that_trickles_its_body_times_out_at_timeout_seconds_in_all(
+    server, timeline, db_path, clock
+):
     """httpx's timeout is per read: one byte every 0.3 s never tripped a 2 s timeout, and a poll could last
     as long as the server liked, past its lease (found in review)."""
     server.routes["/drip"] = Route(body=b"<rss>" + b" " * 200 + b"</rss>", drip=0.3)  # ~62 s at full length
@@ -355,9 +388,12 @@ def test_429_retry_after_is_honoured(server, timeline, db_path, clock):
 
 
 def test_an_entity_expansion_bomb_is_refused_before_parsing(server, timeline, db_path, clock):
-    bomb = ('<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "' + "A" * 1000 + '">]>'
-            "<rss version=\"2.0\"><channel><title>SCO</title><item><title>SCO summit " + "&a;" * 5000
-            + "</title></item></channel></rss>")  # fmt: skip
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "' + "A" * 1000 + '">]>'
+        '<rss version="2.0"><channel><title>SCO</title><item><title>SCO summit '
+        + "&a;" * 5000
+        + "</title></item></channel></rss>"
+    )
     server.routes["/bomb"] = Route(body=bomb.encode())
     config = make_config(db_path, server, {"bomb": "/bomb"})
     report = ingestor(timeline, config, clock).poll(config.feeds[0])
@@ -395,43 +431,59 @@ def test_an_item_without_a_date_gets_the_fetch_time_and_says_so(server, timeline
     # "next month" counted from it; dates no source gave (product review).
     facts = events_of(timeline, "FactRecorded")
     assert [f.payload["date"] for f in facts] == ["2024-07-03"]
-    assert all(s["published"] is None for f in facts for s in f.payload["sources"])  # nor shown as a publication date
+    assert all(
+        s["published"] is None for f in facts for s in f.payload["sources"]
+    )  # nor shown as a publication date
     from timeline.ingest.reextract import reextract_articles
 
     report = reextract_articles(timeline)  # reads the stored article the same way
     assert (report.recorded, report.retracted) == (0, 0)
 
 
-def test_an_item_with_no_guid_link_or_date_is_recorded_once_however_often_it_is_polled(server, timeline, db_path,
-                                                                                      clock):  # fmt: skip
+def test_an_item_with_no_guid_link_or_date_is_recorded_once_however_often_it_is_polled(
+    server, timeline, db_path, clock
+):
     """Keyed by a hash of its title and its publication date, which was the fetch time: every poll that
     read the document recorded it again, with one more identical source on its fact (found in review)."""
-    body = ("<rss version='2.0'><channel><title>W</title><item><title>SCO foreign ministers gather in Tianjin"
-            "</title><description>SCO foreign ministers gathered in Tianjin on 15 July 2025 ahead of the summit."
-            "</description></item></channel></rss>")  # fmt: skip
+    body = (
+        "<rss version='2.0'><channel><title>W</title><item><title>SCO foreign ministers gather in Tianjin"
+        "</title><description>SCO foreign ministers gathered in Tianjin on 15 July 2025 ahead of the summit."
+        "</description></item></channel></rss>"
+    )
     server.routes["/rss"] = Route(body=body.encode())  # no ETag, no Last-Modified: every poll reads it
     config = make_config(db_path, server, {"w": "/rss"})
-    ing = ingestor(timeline, config, FixedClock(NOW, step=dt.timedelta(minutes=30)))  # polls at different times
+    ing = ingestor(
+        timeline, config, FixedClock(NOW, step=dt.timedelta(minutes=30))
+    )  # polls at different times
     reports = [ing.poll(config.feeds[0]) for _ in range(3)]
     assert [r.kept for r in reports] == [1, 0, 0]
     assert len(events_of(timeline, "ArticleIngested")) == 1 and not events_of(timeline, "FactSourceAdded")
 
 
-@pytest.mark.parametrize("kind, dated", [
-    ("rss", "<pubDate>Thu, 04 Jul 2024 07:00:00 +0800</pubDate>"),
-    ("atom", "<updated>2024-07-04T07:00:00+08:00</updated>"),
-])  # fmt: skip
-def test_an_article_s_dates_count_from_its_publisher_s_day_not_utc_s(server, timeline, db_path, clock, kind, dated):
+@pytest.mark.parametrize(
+    "kind, dated",
+    [
+        ("rss", "<pubDate>Thu, 04 Jul 2024 07:00:00 +0800</pubDate>"),
+        ("atom", "<updated>2024-07-04T07:00:00+08:00</updated>"),
+    ],
+)
+def test_an_article_s_dates_count_from_its_publisher_s_day_not_utc_s(
+    server, timeline, db_path, clock, kind, dated
+):
     """07:00 at +08:00 is 23:00 the day before in UTC: "today" and the headline were dated a day early,
     for every outlet ahead of UTC (Xinhua, TASS, Kazakh outlets), found in review."""
     text = "The Shanghai Cooperation Organization summit opened in Astana today. Foreign ministers met on Wednesday."
     if kind == "rss":
-        body = (f"<rss version='2.0'><channel><title>W</title><item><title>SCO summit opens in Astana</title>"
-                f"<guid>tz-1</guid>{dated}<description>{text}</description></item></channel></rss>")  # fmt: skip
+        body = (
+            f"<rss version='2.0'><channel><title>W</title><item><title>SCO summit opens in Astana</title>"
+            f"<guid>tz-1</guid>{dated}<description>{text}</description></item></channel></rss>"
+        )
     else:
-        body = (f"<feed xmlns='http://www.w3.org/2005/Atom'><title>W</title><id>urn:w</id>{dated}<entry>"
-                f"<title>SCO summit opens in Astana</title><id>urn:tz-1</id>{dated}<summary>{text}</summary>"
-                f"</entry></feed>")  # fmt: skip
+        body = (
+            f"<feed xmlns='http://www.w3.org/2005/Atom'><title>W</title><id>urn:w</id>{dated}<entry>"
+            f"<title>SCO summit opens in Astana</title><id>urn:tz-1</id>{dated}<summary>{text}</summary>"
+            f"</entry></feed>"
+        )
     server.routes["/feed"] = Route(body=body.encode())
     config = make_config(db_path, server, {"w": "/feed"})
     assert ingestor(timeline, config, clock).poll(config.feeds[0]).kept == 1
@@ -448,7 +500,9 @@ def test_an_article_s_dates_count_from_its_publisher_s_day_not_utc_s(server, tim
 def test_a_rejected_document_stays_an_error_not_a_304_the_next_time(server, timeline, db_path, clock):
     """The first poll of a feed serving an HTML page stored its ETag; the next poll sent it, got 304, and
     the feed read as healthy (error streak 0, exit 0) though it never gave one item (found in review)."""
-    server.routes["/html"] = Route(body=b"<html><body>Not a feed</body></html>", etag='"h1"')  # answers 304 to it
+    server.routes["/html"] = Route(
+        body=b"<html><body>Not a feed</body></html>", etag='"h1"'
+    )  # answers 304 to it
     config = make_config(db_path, server, {"html": "/html"})
     ing = ingestor(timeline, config, clock)
     reports = [ing.poll(config.feeds[0]) for _ in range(2)]
@@ -460,12 +514,18 @@ def test_a_rejected_document_stays_an_error_not_a_304_the_next_time(server, time
 def test_one_link_under_two_guids_in_one_document_is_one_article(server, timeline, db_path, clock):
     """Across two polls the second copy was dropped by the link check, but within one poll the projection
     did not know the first yet: two articles, and the fact listed the same URL twice (found in review)."""
+
     def item(guid: str) -> str:
-        return (f"<item><title>SCO ministers meet in Astana</title><link>http://news.example/dup-astana</link>"
-                f"<guid>{guid}</guid><pubDate>Thu, 23 May 2024 09:15:00 GMT</pubDate><description>SCO foreign"
-                f" ministers met in Astana on 3 July 2024.</description></item>")  # fmt: skip
-    server.routes["/rss"] = Route(body=f"<rss version='2.0'><channel><title>W</title>{item('a-1')}{item('a-1-amp')}"
-                                       "</channel></rss>".encode())  # fmt: skip
+        return (
+            f"<item><title>SCO ministers meet in Astana</title><link>http://news.example/dup-astana</link>"
+            f"<guid>{guid}</guid><pubDate>Thu, 23 May 2024 09:15:00 GMT</pubDate><description>SCO foreign"
+            f" ministers met in Astana on 3 July 2024.</description></item>"
+        )
+
+    server.routes["/rss"] = Route(
+        body=f"<rss version='2.0'><channel><title>W</title>{item('a-1')}{item('a-1-amp')}"
+        "</channel></rss>".encode()
+    )
     config = make_config(db_path, server, {"w": "/rss"})
     assert ingestor(timeline, config, clock).poll(config.feeds[0]).kept == 1
     assert len(events_of(timeline, "ArticleIngested")) == 1 and not events_of(timeline, "FactSourceAdded")
@@ -473,12 +533,18 @@ def test_one_link_under_two_guids_in_one_document_is_one_article(server, timelin
 
 def test_items_that_all_link_to_the_home_page_are_told_apart_by_their_guids(server, timeline, db_path, clock):
     """Some feeds give every item the site's home page as its link: by link they were all one article."""
-    items = "".join(f"<item><title>SCO ministers meet, day {n}</title><link>http://news.example/</link>"
-                    f"<guid isPermaLink='false'>day-{n}</guid><pubDate>Thu, 0{n} Jul 2024 09:00:00 GMT</pubDate>"
-                    f"<description>Shanghai Cooperation Organization ministers met again.</description></item>"
-                    for n in (1, 2, 3))  # fmt: skip
-    server.routes["/rss"] = Route(body=(f"<rss version='2.0'><channel><title>W</title><link>http://news.example/</link>"
-                                        f"{items}</channel></rss>").encode())  # fmt: skip
+    items = "".join(
+        f"<item><title>SCO ministers meet, day {n}</title><link>http://news.example/</link>"
+        f"<guid isPermaLink='false'>day-{n}</guid><pubDate>Thu, 0{n} Jul 2024 09:00:00 GMT</pubDate>"
+        f"<description>Shanghai Cooperation Organization ministers met again.</description></item>"
+        for n in (1, 2, 3)
+    )
+    server.routes["/rss"] = Route(
+        body=(
+            f"<rss version='2.0'><channel><title>W</title><link>http://news.example/</link>"
+            f"{items}</channel></rss>"
+        ).encode()
+    )
     config = make_config(db_path, server, {"w": "/rss"})
     ing = ingestor(timeline, config, clock)
     assert ing.poll(config.feeds[0]).kept == 3
@@ -497,7 +563,9 @@ def test_a_permanent_redirect_is_followed_and_recorded(server, timeline, db_path
     assert server.requests[-1][0] == "/new"  # polls go straight to the new address
 
 
-def test_a_feed_given_a_new_url_after_a_permanent_redirect_polls_the_new_url(server, timeline, db_path, clock):
+def test_a_feed_given_a_new_url_after_a_permanent_redirect_polls_the_new_url(
+    server, timeline, db_path, clock
+):
     """After one 301 the configured URL was never fetched again, its validators were sent to the old
     target (so it answered 304), and "update config.toml" stayed after the update (found in review)."""
     server.routes["/moved"] = Route(status=301, headers={"Location": "/atom"})
@@ -513,8 +581,10 @@ def test_a_feed_given_a_new_url_after_a_permanent_redirect_polls_the_new_url(ser
     status = feed_status(timeline.conn, "m")
     assert status.moved_to is None and status.url == server.url("/rss")
     conf = db_path.parent / "repointed.toml"
-    conf.write_text(f'[database]\npath = "{db_path.name}"\n[[feeds]]\nname = "m"\nurl = "{server.url("/rss")}"\n',
-                    encoding="utf-8")  # fmt: skip
+    conf.write_text(
+        f'[database]\npath = "{db_path.name}"\n[[feeds]]\nname = "m"\nurl = "{server.url("/rss")}"\n',
+        encoding="utf-8",
+    )
     listed = CliRunner().invoke(cli, ["--config", str(conf), "feeds"]).output
     assert "m  " + server.url("/rss") in listed and "moved permanently" not in listed
 
@@ -523,16 +593,24 @@ def test_an_article_keeps_its_id_when_its_feed_moves(server, timeline, db_path, 
     """An id without a scheme ("ew-1001") was resolved against where a redirect led, so after the feed
     moved every article had a new key, matched its old link, and was dropped as 'carried by another
     feed': its corrections were never applied (found in review)."""
+
     def feed(text: str) -> bytes:
-        return (f"<rss version='2.0'><channel><title>W</title><item><title>SCO bank agreed</title>"
-                f"<link>http://news.example/ew-1001</link><guid isPermaLink='false'>ew-1001</guid>"
-                f"<pubDate>Thu, 04 Jul 2024 09:00:00 GMT</pubDate><description>{text}</description></item>"
-                f"</channel></rss>").encode()  # fmt: skip
-    server.routes["/v1/rss"] = Route(body=feed("The Shanghai Cooperation Organization agreed on a development bank on 3 July 2024."))
+        return (
+            f"<rss version='2.0'><channel><title>W</title><item><title>SCO bank agreed</title>"
+            f"<link>http://news.example/ew-1001</link><guid isPermaLink='false'>ew-1001</guid>"
+            f"<pubDate>Thu, 04 Jul 2024 09:00:00 GMT</pubDate><description>{text}</description></item>"
+            f"</channel></rss>"
+        ).encode()
+
+    server.routes["/v1/rss"] = Route(
+        body=feed("The Shanghai Cooperation Organization agreed on a development bank on 3 July 2024.")
+    )
     config = make_config(db_path, server, {"w": "/v1/rss"})
     assert ingestor(timeline, config, clock).poll(config.feeds[0]).kept == 1
     server.routes["/v1/rss"] = Route(status=301, headers={"Location": "/v2/rss"})
-    server.routes["/v2/rss"] = Route(body=feed("The Shanghai Cooperation Organization agreed on a development bank on 4 July 2024."))
+    server.routes["/v2/rss"] = Route(
+        body=feed("The Shanghai Cooperation Organization agreed on a development bank on 4 July 2024.")
+    )
     report = ingestor(timeline, config, clock).poll(config.feeds[0])
     assert (report.new, report.updated) == (0, 1), report.line()
     assert events_of(timeline, "ArticleIngested")[0].payload["guid"] == server.url("/v1/ew-1001")
@@ -556,8 +634,9 @@ def test_two_pollers_racing_on_one_database(server, db_path):
     def poll(holder):
         t = Timeline.open(db_path)
         try:
-            reports.append(ingestor(t, config, lambda: dt.datetime.now(dt.timezone.utc), holder=holder)
-                           .poll(config.feeds[0]))  # fmt: skip
+            reports.append(
+                ingestor(t, config, lambda: dt.datetime.now(dt.UTC), holder=holder).poll(config.feeds[0])
+            )
         finally:
             t.close()
 
@@ -578,9 +657,12 @@ def test_cli_ingest_and_feeds(server, tmp_path):
     server.serve_file("/rss", "ingest/sco_news.rss")
     server.routes["/down"] = Route(status=503)
     conf = tmp_path / "c.toml"
-    conf.write_text(f'[database]\npath = "t.db"\n[ingest]\ntimeout_seconds = 2\n'
-                    f'[[feeds]]\nname = "steppe"\nurl = "{server.url("/rss")}"\n'
-                    f'[[feeds]]\nname = "down"\nurl = "{server.url("/down")}"\n', encoding="utf-8")  # fmt: skip
+    conf.write_text(
+        f'[database]\npath = "t.db"\n[ingest]\ntimeout_seconds = 2\n'
+        f'[[feeds]]\nname = "steppe"\nurl = "{server.url("/rss")}"\n'
+        f'[[feeds]]\nname = "down"\nurl = "{server.url("/down")}"\n',
+        encoding="utf-8",
+    )
     runner = CliRunner()
     result = runner.invoke(cli, ["--config", str(conf), "ingest"])
     assert result.exit_code == 0, result.output
@@ -602,7 +684,9 @@ def test_a_lease_left_by_a_killed_process_on_this_host_is_taken_over(server, tim
 
     server.serve_file("/rss", "ingest/sco_news.rss")
     config = make_config(db_path, server, {"steppe": "/rss"})
-    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
     dead_holder = f"{socket.gethostname()}:{gone.stdout.strip()}"
     assert take_lease(timeline.conn, "steppe", dead_holder, NOW, dt.timedelta(minutes=5))
     assert ingestor(timeline, config, clock).poll(config.feeds[0]).kept == 2
@@ -617,8 +701,10 @@ BELARUS = "Belarus joins the Shanghai Cooperation Organisation"
 
 
 def item_xml(text: str, *, guid: str = "by-1", title: str = BELARUS, day: str = "Fri, 05 Jul 2024") -> str:
-    return (f"<item><title>{title}</title><link>http://example.org/{guid}</link><guid>{guid}</guid>"
-            f"<pubDate>{day} 09:00:00 GMT</pubDate><description>{text}</description></item>")  # fmt: skip
+    return (
+        f"<item><title>{title}</title><link>http://example.org/{guid}</link><guid>{guid}</guid>"
+        f"<pubDate>{day} 09:00:00 GMT</pubDate><description>{text}</description></item>"
+    )
 
 
 def serve_items(server, *items: str) -> None:
@@ -637,21 +723,29 @@ def first_poll(server, timeline, db_path, clock, *items: str):
 
 def facts_by_date(timeline) -> dict[str, list[tuple]]:
     found: dict[str, list[tuple]] = {}
-    for row in timeline.conn.execute("SELECT date, fact_id, retracted, retraction_reason, version, sources FROM facts"):
+    for row in timeline.conn.execute(
+        "SELECT date, fact_id, retracted, retraction_reason, version, sources FROM facts"
+    ):
         found.setdefault(row[0], []).append(row[1:])
     return found
 
 
 def article_of(timeline, guid: str) -> str:
-    return next(e.stream_id for e in events_of(timeline, "ArticleIngested") if e.payload["guid"].endswith(f"/{guid}"))
+    return next(
+        e.stream_id for e in events_of(timeline, "ArticleIngested") if e.payload["guid"].endswith(f"/{guid}")
+    )
 
 
-def test_a_corrected_item_restates_its_facts_in_the_same_append(server, timeline, db_path, clock, monkeypatch):
+def test_a_corrected_item_restates_its_facts_in_the_same_append(
+    server, timeline, db_path, clock, monkeypatch
+):
     """The reviewer's case: the outlet changed "in 2024" to "on July 4, 2024"; ingest said `updated 1`
     and the year-only fact stayed, until someone ran `timeline reextract` by hand."""
     from events.admin.verify import verify
 
-    ing, config, report = first_poll(server, timeline, db_path, clock, item_xml("Belarus joined the bloc in 2024."))
+    ing, config, report = first_poll(
+        server, timeline, db_path, clock, item_xml("Belarus joined the bloc in 2024.")
+    )
     assert report.kept == 1
     year = facts_by_date(timeline)["2024"][0][0]
     position = timeline.store.last_position()
@@ -670,22 +764,33 @@ def test_a_corrected_item_restates_its_facts_in_the_same_append(server, timeline
     article = article_of(timeline, "by-1")
     assert recorded.payload["date"] == "2024-07-04" and recorded.payload["article"] == article
     assert recorded.payload["sources"][0]["url"] == "http://example.org/by-1"
-    assert retracted.stream_id == year and retracted.payload["reason"] == FEED_CHANGED  # why, not re-extraction
+    assert (
+        retracted.stream_id == year and retracted.payload["reason"] == FEED_CHANGED
+    )  # why, not re-extraction
     assert retracted.metadata["actor"] == "feed:w"
     facts = facts_by_date(timeline)
     assert [(f[1], f[2]) for f in facts["2024"]] == [(1, retracted.payload["reason"])]
     assert [f[1] for f in facts["2024-07-04"]] == [0]
-    assert [f[1] for f in facts["2024-07-05"]] == [0]  # the headline's fact, stated by both versions, untouched
+    assert [f[1] for f in facts["2024-07-05"]] == [
+        0
+    ]  # the headline's fact, stated by both versions, untouched
     assert verify(timeline.store) == []
 
 
 def test_a_corrected_item_leaves_a_fact_an_editor_corrected(server, timeline, db_path, clock):
     from events.admin.verify import verify
 
-    ing, config, _ = first_poll(server, timeline, db_path, clock, item_xml("Belarus joined the bloc in 2024."))
+    ing, config, _ = first_poll(
+        server, timeline, db_path, clock, item_xml("Belarus joined the bloc in 2024.")
+    )
     year = facts_by_date(timeline)["2024"][0][0]
-    edited = timeline.correct_fact(year, {"title": "Belarus becomes the SCO's tenth member"}, reason="clearer",
-                                   expected_version=1, actor="editor:ana")  # fmt: skip
+    edited = timeline.correct_fact(
+        year,
+        {"title": "Belarus becomes the SCO's tenth member"},
+        reason="clearer",
+        expected_version=1,
+        actor="editor:ana",
+    )
     serve_items(server, item_xml("Belarus joined the bloc on July 4, 2024."))
     report = ing.poll(config.feeds[0])
     assert (report.updated, report.facts, report.retracted) == (1, 1, 0)
@@ -697,9 +802,15 @@ def test_a_corrected_item_leaves_a_fact_an_editor_corrected(server, timeline, db
 def test_a_corrected_item_leaves_a_fact_another_article_backs(server, timeline, db_path, clock):
     from events.admin.verify import verify
 
-    other = item_xml("Belarus joined the bloc in 2024, the foreign ministry said.", guid="mn-1",
-                     title="Minsk becomes a full SCO member", day="Sat, 06 Jul 2024")  # fmt: skip
-    ing, config, report = first_poll(server, timeline, db_path, clock, item_xml("Belarus joined the bloc in 2024."), other)
+    other = item_xml(
+        "Belarus joined the bloc in 2024, the foreign ministry said.",
+        guid="mn-1",
+        title="Minsk becomes a full SCO member",
+        day="Sat, 06 Jul 2024",
+    )
+    ing, config, report = first_poll(
+        server, timeline, db_path, clock, item_xml("Belarus joined the bloc in 2024."), other
+    )
     assert report.kept == 2
     [(year, _, _, version, sources)] = facts_by_date(timeline)["2024"]
     assert sources.count("http://example.org/") == 2  # recorded from one article, cited by the other
@@ -711,9 +822,13 @@ def test_a_corrected_item_leaves_a_fact_another_article_backs(server, timeline, 
 
 
 def test_a_corrected_item_stating_the_same_facts_changes_no_fact(server, timeline, db_path, clock):
-    ing, config, _ = first_poll(server, timeline, db_path, clock, item_xml("Belarus joined the bloc in 2024."))
+    ing, config, _ = first_poll(
+        server, timeline, db_path, clock, item_xml("Belarus joined the bloc in 2024.")
+    )
     position = timeline.store.last_position()
-    serve_items(server, item_xml("Belarus joined the bloc in 2024, officials said. Its leaders met in Minsk."))
+    serve_items(
+        server, item_xml("Belarus joined the bloc in 2024, officials said. Its leaders met in Minsk.")
+    )
     report = ing.poll(config.feeds[0])
     assert (report.updated, report.facts, report.retracted, report.errors) == (1, 0, 0, [])
     assert [e.type for e in timeline.store.read(after=position)] == ["ArticleUpdated", "FeedPolled"]
@@ -761,13 +876,22 @@ def test_a_corrected_item_whose_extraction_fails_is_lost_alone(server, timeline,
     position = timeline.store.last_position()
     other = other.replace("on 1 July 2024.", "on 2 July 2024.")
     serve_items(server, item_xml("Belarus joined the bloc on July 4, 2024."), other)
-    broken = Ingestor(timeline, config, Fetcher(FetchLimits(timeout_seconds=2)), clock=clock, holder="test",
-                      finder=FailsOn(timeline.conn, "July 4"))  # fmt: skip
+    broken = Ingestor(
+        timeline,
+        config,
+        Fetcher(FetchLimits(timeout_seconds=2)),
+        clock=clock,
+        holder="test",
+        finder=FailsOn(timeline.conn, "July 4"),
+    )
     report = broken.poll(config.feeds[0])
     assert report.updated == 1 and len(report.errors) == 1 and "the extractor tripped" in report.errors[0]
     written = [e for e in timeline.store.read(after=position) if e.type != "FeedPolled"]
     assert {e.stream_id for e in written if e.type == "ArticleUpdated"} == {article_of(timeline, "mn-1")}
-    assert all(e.payload.get("article", article_of(timeline, "mn-1")) == article_of(timeline, "mn-1") for e in written)
+    assert all(
+        e.payload.get("article", article_of(timeline, "mn-1")) == article_of(timeline, "mn-1")
+        for e in written
+    )
     assert [f[1] for f in facts_by_date(timeline)["2024"]] == [0]  # untouched, the update not recorded
     assert verify(timeline.store) == []
     report = ingestor(timeline, config, clock).poll(config.feeds[0])  # fixed: the item is taken again
@@ -780,26 +904,43 @@ def test_a_fact_retracted_by_a_correction_is_no_candidate_for_the_next_item(serv
     the retracted fact would bury the new article's fact; it must be recorded anew."""
     from events.admin.verify import verify
 
-    ing, config, _ = first_poll(server, timeline, db_path, clock, item_xml("Belarus joined the bloc in 2024."))
-    later = item_xml("Belarus joined the bloc in 2024, the foreign ministry said.", guid="mn-1",
-                     title="Minsk becomes a full SCO member", day="Sat, 06 Jul 2024")  # fmt: skip
+    ing, config, _ = first_poll(
+        server, timeline, db_path, clock, item_xml("Belarus joined the bloc in 2024.")
+    )
+    later = item_xml(
+        "Belarus joined the bloc in 2024, the foreign ministry said.",
+        guid="mn-1",
+        title="Minsk becomes a full SCO member",
+        day="Sat, 06 Jul 2024",
+    )
     serve_items(server, item_xml("Belarus joined the bloc on July 4, 2024."), later)
     report = ing.poll(config.feeds[0])
     assert (report.updated, report.kept, report.retracted, report.errors) == (1, 1, 1, [])
-    assert sorted(f[1] for f in facts_by_date(timeline)["2024"]) == [0, 1]  # the old one retracted, a new one live
+    assert sorted(f[1] for f in facts_by_date(timeline)["2024"]) == [
+        0,
+        1,
+    ]  # the old one retracted, a new one live
     assert not events_of(timeline, "FactSourceAdded")
     assert verify(timeline.store) == []
 
 
-def test_a_failed_correction_puts_back_the_fact_it_had_withdrawn(server, timeline, db_path, clock, monkeypatch):
+def test_a_failed_correction_puts_back_the_fact_it_had_withdrawn(
+    server, timeline, db_path, clock, monkeypatch
+):
     """The correction's retraction was built (its fact withdrawn from the finder) and then the item
     failed: the fact stays live, so the next item stating it must cite it, not record a duplicate."""
     import events.pipeline.matching as facts_module
     from events.admin.verify import verify
 
-    ing, config, _ = first_poll(server, timeline, db_path, clock, item_xml("Belarus joined the bloc in 2024."))
-    later = item_xml("Belarus joined the bloc in 2024, the foreign ministry said.", guid="mn-1",
-                     title="Minsk becomes a full SCO member", day="Sat, 06 Jul 2024")  # fmt: skip
+    ing, config, _ = first_poll(
+        server, timeline, db_path, clock, item_xml("Belarus joined the bloc in 2024.")
+    )
+    later = item_xml(
+        "Belarus joined the bloc in 2024, the foreign ministry said.",
+        guid="mn-1",
+        title="Minsk becomes a full SCO member",
+        day="Sat, 06 Jul 2024",
+    )
     serve_items(server, item_xml("Belarus joined the bloc on July 4, 2024."), later)
     retracted = facts_module._retracted
 
@@ -816,7 +957,9 @@ def test_a_failed_correction_puts_back_the_fact_it_had_withdrawn(server, timelin
 
 
 def test_a_correction_does_not_bring_back_a_fact_an_editor_retracted(server, timeline, db_path, clock):
-    ing, config, _ = first_poll(server, timeline, db_path, clock, item_xml("Belarus joined the bloc in 2024."))
+    ing, config, _ = first_poll(
+        server, timeline, db_path, clock, item_xml("Belarus joined the bloc in 2024.")
+    )
     year = facts_by_date(timeline)["2024"][0][0]
     timeline.retract_fact(year, reason="the year is wrong", expected_version=1, actor="editor:ana")
     serve_items(server, item_xml("Belarus joined the bloc in 2024, officials said."))

@@ -91,7 +91,9 @@ def test_functions_stay_small():
     sizes = function_sizes()
     assert len(sizes) > 300  # the walk found the code
     assert statistics.median(size for size, *_ in sizes) < 12
-    long_without_a_reason = [name for size, name, node, lines in sizes if size > 60 and not says_why_it_is_long(node, lines)]
+    long_without_a_reason = [
+        name for size, name, node, lines in sizes if size > 60 and not says_why_it_is_long(node, lines)
+    ]
     assert long_without_a_reason == []
 
 

@@ -6,11 +6,11 @@ import sqlite3
 
 import pytest
 
-from events.read import projections
-from events.log.migrations import MIGRATIONS, SCHEMA_VERSION, statements
-from events.service import Timeline
-from events.log.store import EventStore, connect
 from events.admin.verify import verify
+from events.log.migrations import MIGRATIONS, SCHEMA_VERSION, statements
+from events.log.store import EventStore, connect
+from events.read import projections
+from events.service import Timeline
 
 
 def _schema_4_database(path) -> None:
@@ -23,8 +23,10 @@ def _schema_4_database(path) -> None:
     conn.execute(
         "INSERT INTO events (event_id, stream_id, version, type, payload, metadata, idempotency_key, recorded_at)"
         " VALUES ('e1', 'f1', 1, 'FactRecorded', ?, '{}', 'k', '2024-07-03T12:00:00.000000Z')",
-        ('{"date":"2024-07","end_date":null,"fact_id":"f1","origin":"manual","sources":[],"summary":"",'
-         '"tags":["sco","summit"],"title":"Astana summit"}',),
+        (
+            '{"date":"2024-07","end_date":null,"fact_id":"f1","origin":"manual","sources":[],"summary":"",'
+            '"tags":["sco","summit"],"title":"Astana summit"}',
+        ),
     )
     conn.execute(
         "INSERT INTO facts VALUES (1, 'f1', '2024-07-00', '2024-07', NULL, 'month', 'Astana summit', '',"
@@ -32,7 +34,9 @@ def _schema_4_database(path) -> None:
         " '2024-07-03T12:00:00.000000Z', 1)"
     )
     conn.execute("INSERT INTO fact_tags VALUES ('sco', 0, '2024-07-00', 1), ('summit', 0, '2024-07-00', 1)")
-    conn.execute("INSERT INTO facts_fts (rowid, title, summary, tags) VALUES (1, 'Astana summit', '', 'sco summit')")
+    conn.execute(
+        "INSERT INTO facts_fts (rowid, title, summary, tags) VALUES (1, 'Astana summit', '', 'sco summit')"
+    )
     conn.execute("INSERT INTO projection_checkpoints VALUES ('main', 1)")
     conn.close()
 
@@ -43,7 +47,9 @@ def test_a_schema_4_database_migrates(tmp_path):
     store = EventStore(connect(path))
     assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert store.conn.execute("SELECT rowid, tags FROM facts_fts").fetchall() == [(1, '["sco","summit"]')]
-    assert store.conn.execute("SELECT rowid FROM facts_fts WHERE facts_fts MATCH 'summit'").fetchall() == [(1,)]
+    assert store.conn.execute("SELECT rowid FROM facts_fts WHERE facts_fts MATCH 'summit'").fetchall() == [
+        (1,)
+    ]
     assert verify(store) == []
     store.conn.close()
     plain = sqlite3.connect(path)  # and the migrated guard refuses what schema 4 let through
@@ -59,19 +65,26 @@ def test_a_migrated_database_goes_on_appending_and_projecting(tmp_path):
     path = tmp_path / "old.db"
     _schema_4_database(path)
     timeline = Timeline(EventStore(connect(path)))
-    fact = timeline.record_fact({"date": "2024-07-04", "title": "Declaration signed", "tags": ["sco"]}, actor="t")
+    fact = timeline.record_fact(
+        {"date": "2024-07-04", "title": "Declaration signed", "tags": ["sco"]}, actor="t"
+    )
     assert fact.tags == ("sco",)
     assert timeline.store.last_position() == 2
     assert verify(timeline.store) == []
     projections.rebuild(timeline.store)
     assert timeline.conn.execute("SELECT tag, n FROM fact_tags ORDER BY n, tag").fetchall() == [
-        ("sco", 1), ("summit", 1), ("sco", 2)
+        ("sco", 1),
+        ("summit", 1),
+        ("sco", 2),
     ]
     timeline.close()
 
 
 def _indexes(conn) -> set[str]:
-    return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
+    return {
+        row[0]
+        for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+    }
 
 
 def test_every_projection_index_exists_after_migrating_and_after_a_rebuild(tmp_path):
@@ -80,7 +93,11 @@ def test_every_projection_index_exists_after_migrating_and_after_a_rebuild(tmp_p
     _schema_4_database(path)
     store = EventStore(connect(path))
     fresh = EventStore(connect(tmp_path / "new.db"))
-    assert _indexes(store.conn) == _indexes(fresh.conn) >= {"facts_changed_again", "facts_changed", "facts_timeline", "facts_spans"}
+    assert (
+        _indexes(store.conn)
+        == _indexes(fresh.conn)
+        >= {"facts_changed_again", "facts_changed", "facts_timeline", "facts_spans"}
+    )
     projections.rebuild(store)
     assert _indexes(store.conn) == _indexes(fresh.conn)
     store.conn.close()
@@ -93,15 +110,17 @@ def _fts_sql(conn) -> str:
 
 def test_a_schema_7_database_gets_the_stemming_index_and_keeps_it_through_a_rebuild(tmp_path, monkeypatch):
     """Migration 8: the search index is made again with the porter stemmer, from the facts already there."""
+    from events.log import migrations
     from events.read.filters import Filters, TimelineQuery
     from events.read.timeline import timeline_page
-    from events.log import migrations
 
     path = tmp_path / "old.db"
     with monkeypatch.context() as patch:  # a program whose schema stopped at 7
         patch.setattr(migrations, "SCHEMA_VERSION", 7)
         timeline = Timeline(EventStore(connect(path)))
-        timeline.record_fact({"date": "2024-07-04", "title": "Astana summits of the Organisation", "tags": ["sco"]}, actor="t")
+        timeline.record_fact(
+            {"date": "2024-07-04", "title": "Astana summits of the Organisation", "tags": ["sco"]}, actor="t"
+        )
         assert "porter" not in _fts_sql(timeline.conn)
         timeline.close()
     timeline = Timeline(EventStore(connect(path)))

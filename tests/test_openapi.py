@@ -23,8 +23,13 @@ from schemathesis.specs.openapi.checks import (
 
 from timeline.web import openapi
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
-          response_schema_conformance]  # fmt: skip
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
 EXAMPLES = settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 schema = schemathesis.openapi.from_dict(openapi.document())
 changes = schema.include(path_regex=r"/(corrections|retraction)$")

@@ -7,15 +7,22 @@ import gc
 
 import pytest
 
-from events.read import projections
+from events.domain.fact import (
+    evolve,
+    evolve_stream,
+    fact_corrected,
+    fact_recorded,
+    fact_retracted,
+    fact_source_added,
+)
 from events.log.clock import FixedClock
-from events.domain.fact import evolve, evolve_stream, fact_corrected, fact_recorded, fact_retracted, fact_source_added
 from events.log.errors import UnknownFact
 from events.log.model import Event
-from events.service import Timeline
 from events.log.store import EventStore, connect
+from events.read import projections
+from events.service import Timeline
 
-T0 = dt.datetime(2024, 7, 3, 12, 0, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2024, 7, 3, 12, 0, tzinfo=dt.UTC)
 
 
 def _recorded(position: int, fields: dict, origin: str = "feed") -> Event:
@@ -28,14 +35,19 @@ def _recorded(position: int, fields: dict, origin: str = "feed") -> Event:
     [
         {"date": "2024", "title": "Year only"},
         {"date": "2024-07", "end_date": "2024-08", "title": "Month", "summary": "Ünïcode ✓", "tags": ["sco"]},
-        {"date": "2024-07-03", "end_date": None, "title": "Day", "summary": "s", "tags": ["a", "b-c"],
-         "sources": [{"url": "https://example.org/", "title": None, "outlet": "X", "published": None}]},
+        {
+            "date": "2024-07-03",
+            "end_date": None,
+            "title": "Day",
+            "summary": "s",
+            "tags": ["a", "b-c"],
+            "sources": [{"url": "https://example.org/", "title": None, "outlet": "X", "published": None}],
+        },
     ],
 )
 def test_the_recorded_fast_row_is_the_folded_row(fields):
     event = _recorded(7, fields)
     assert projections._recorded_row(3, event) == projections._fact_row(3, evolve(None, event))
-
 
 
 def _stream_of(kinds: str) -> list[Event]:
@@ -46,13 +58,17 @@ def _stream_of(kinds: str) -> list[Event]:
         if kind == "R":
             new = fact_recorded("f", {"date": "2024-07", "title": "T", "sources": []}, "feed")
         elif kind == "S":
-            new = fact_source_added({"url": f"https://example.org/{version}", "title": None, "outlet": None,
-                                     "published": None}, article=f"a{version}")  # fmt: skip
+            new = fact_source_added(
+                {"url": f"https://example.org/{version}", "title": None, "outlet": None, "published": None},
+                article=f"a{version}",
+            )
         elif kind == "C":
             new = fact_corrected(state, {"title": f"T{version}"}, "typo")
         else:
             new = fact_retracted(state, "wrong")
-        events.append(Event(100 + version, f"e{version}", "f", version, new.type, 1, new.payload, {}, None, at))
+        events.append(
+            Event(100 + version, f"e{version}", "f", version, new.type, 1, new.payload, {}, None, at)
+        )
         state = evolve(state, events[-1])
     return events
 
@@ -72,13 +88,23 @@ def test_a_source_for_an_unknown_fact_is_refused_in_a_run_too():
     with pytest.raises(UnknownFact):
         evolve_stream(None, _stream_of("RSS")[1:])
 
+
 def _history(timeline: Timeline) -> None:
     """Facts recorded, corrected and retracted, so later chunks meet facts of earlier ones."""
-    ids = [timeline.record_fact({"date": f"2024-0{1 + i % 9}", "title": f"Fact {i}", "tags": ["sco", f"t{i % 3}"]},
-                                actor="t").fact_id for i in range(12)]  # fmt: skip
+    ids = [
+        timeline.record_fact(
+            {"date": f"2024-0{1 + i % 9}", "title": f"Fact {i}", "tags": ["sco", f"t{i % 3}"]}, actor="t"
+        ).fact_id
+        for i in range(12)
+    ]
     for i, fact_id in enumerate(ids[:6]):
-        timeline.correct_fact(fact_id, {"tags": ["changed"], "title": f"Fact {i} again"}, reason="r",
-                              expected_version=1, actor="t")  # fmt: skip
+        timeline.correct_fact(
+            fact_id,
+            {"tags": ["changed"], "title": f"Fact {i} again"},
+            reason="r",
+            expected_version=1,
+            actor="t",
+        )
     timeline.retract_fact(ids[0], reason="wrong", expected_version=2, actor="t")
 
 
@@ -86,7 +112,9 @@ def _dump(conn) -> dict:
     tables = ("facts", "fact_tags", "projection_checkpoints")
     dump = {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in tables}
     dump["fts"] = conn.execute("SELECT rowid, title, summary, tags FROM facts_fts ORDER BY rowid").fetchall()
-    dump["search"] = conn.execute("SELECT rowid FROM facts_fts WHERE facts_fts MATCH 'changed' ORDER BY 1").fetchall()
+    dump["search"] = conn.execute(
+        "SELECT rowid FROM facts_fts WHERE facts_fts MATCH 'changed' ORDER BY 1"
+    ).fetchall()
     return dump
 
 
@@ -98,7 +126,9 @@ def test_rebuild_in_any_chunk_size_equals_catching_up(tmp_path, batch):
     assert len(caught_up["search"]) == 6  # the six corrected facts (retracted ones stay searchable)
     projections.rebuild(timeline.store, batch=batch)
     assert _dump(timeline.conn) == caught_up
-    timeline.conn.execute("INSERT INTO facts_fts (facts_fts, rank) VALUES ('integrity-check', 1)")  # raises if not
+    timeline.conn.execute(
+        "INSERT INTO facts_fts (facts_fts, rank) VALUES ('integrity-check', 1)"
+    )  # raises if not
     timeline.close()
 
 

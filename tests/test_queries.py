@@ -13,30 +13,30 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from events.log.store import read_transaction
+from events.domain.dates import FuzzyDate, check_span, parse_optional
+from events.domain.fact import fold
+from events.log.clock import FixedClock, to_utc_text
+from events.log.errors import InvalidDate
+from events.log.store import EventStore, connect, read_transaction
 from events.read import timeline as timeline_pages  # patched there: _branches looks _few_hits up in it
 from events.read.as_of import as_of
+from events.read.filters import BadParameter, Cursor, Filters, TimelineQuery, _fold_word, parse_query
 from events.read.health import health
 from events.read.history import Change, fact_history
 from events.read.present import highlight
+from events.read.search import spellings, stem
 from events.read.summary import summarize
 from events.read.timeline import LIVE, Source, timeline_page
-from events.log.clock import FixedClock, to_utc_text
-from events.domain.dates import FuzzyDate, check_span, parse_optional
-from events.log.errors import InvalidDate
-from events.domain.fact import fold
-from events.read.filters import BadParameter, Cursor, Filters, TimelineQuery, _fold_word, parse_query
-from events.read.search import spellings, stem
 from events.service import Timeline
-from events.log.store import EventStore, connect
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 T0 = dt.datetime(2024, 1, 1, tzinfo=UTC)
 WORDS = ["alpha", "beta", "gamma", "delta", "émigré", "summits", "meeting", "organisation", "Organization"]
 TAGS = ["a", "b", "c"]
 
 
 # ---------------------------------------------------------------- a model to compare with
+
 
 def tokens(state) -> list[str]:
     text = f"{state.title} {state.summary} {' '.join(state.tags)}"
@@ -53,8 +53,9 @@ def model_matches(state, filters: Filters) -> bool:
     if filters.match:  # the index holds stems; a word matches in either spelling, the last one as a prefix
         *exact, prefix = filters.words
         have = [stem(t) for t in tokens(state)]
-        return (all(any(stem(form) in have for form in spellings(w)) for w in exact)
-                and any(t.startswith(stem(form)) for form in spellings(prefix) for t in have))
+        return all(any(stem(form) in have for form in spellings(w)) for w in exact) and any(
+            t.startswith(stem(form)) for form in spellings(prefix) for t in have
+        )
     return True
 
 
@@ -88,7 +89,12 @@ def walk(timeline: Timeline, query: TimelineQuery, sources=LIVE) -> list[list[st
 dates = st.one_of(
     st.builds(lambda y: f"{y}", st.integers(2020, 2022)),
     st.builds(lambda y, m: f"{y}-{m:02d}", st.integers(2020, 2022), st.integers(1, 12)),
-    st.builds(lambda y, m, d: f"{y}-{m:02d}-{d:02d}", st.integers(2020, 2022), st.integers(1, 12), st.integers(1, 28)),
+    st.builds(
+        lambda y, m, d: f"{y}-{m:02d}-{d:02d}",
+        st.integers(2020, 2022),
+        st.integers(1, 12),
+        st.integers(1, 28),
+    ),
 )
 
 
@@ -100,12 +106,14 @@ def valid_span(fact: dict) -> bool:
     return True
 
 
-facts = st.fixed_dictionaries({
-    "date": dates,
-    "end_date": st.one_of(st.none(), st.none(), dates),  # spans: a third of the facts, before filtering
-    "title": st.lists(st.sampled_from(WORDS), min_size=1, max_size=3).map(" ".join),
-    "tags": st.lists(st.sampled_from(TAGS), max_size=3, unique=True),
-}).filter(valid_span)  # fmt: skip
+facts = st.fixed_dictionaries(
+    {
+        "date": dates,
+        "end_date": st.one_of(st.none(), st.none(), dates),  # spans: a third of the facts, before filtering
+        "title": st.lists(st.sampled_from(WORDS), min_size=1, max_size=3).map(" ".join),
+        "tags": st.lists(st.sampled_from(TAGS), max_size=3, unique=True),
+    }
+).filter(valid_span)
 changes = st.one_of(
     st.tuples(st.just("correct"), st.integers(0, 100), facts),
     st.tuples(st.just("retract"), st.integers(0, 100), st.none()),
@@ -113,8 +121,21 @@ changes = st.one_of(
 filters = st.builds(
     Filters,
     tags=st.lists(st.sampled_from(TAGS), max_size=2, unique=True).map(tuple),
-    q=st.sampled_from(["", "alpha", "gam", "beta alpha", "emigre", "AND -", "b", "summit", "meetings alpha",
-                       "organization", "organisations summ"]),
+    q=st.sampled_from(
+        [
+            "",
+            "alpha",
+            "gam",
+            "beta alpha",
+            "emigre",
+            "AND -",
+            "b",
+            "summit",
+            "meetings alpha",
+            "organization",
+            "organisations summ",
+        ]
+    ),
     start=st.one_of(st.none(), dates.map(FuzzyDate.parse)),
     end=st.one_of(st.none(), dates.map(FuzzyDate.parse)),
     retracted=st.booleans(),
@@ -134,7 +155,9 @@ def build(path: Path, new_facts: list[dict], edits: list[tuple]) -> tuple[Timeli
         if kind == "retract":
             timeline.retract_fact(state.fact_id, reason="r", expected_version=None, actor="t")
             continue
-        changed = {k: v for k, v in fields.items() if v != getattr(state, k) and v != list(getattr(state, k) or ())}
+        changed = {
+            k: v for k, v in fields.items() if v != getattr(state, k) and v != list(getattr(state, k) or ())
+        }
         if changed:
             timeline.correct_fact(state.fact_id, changed, reason="r", expected_version=None, actor="t")
     return timeline, clock
@@ -144,8 +167,13 @@ SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[Healt
 
 
 @SETTINGS
-@given(st.lists(facts, min_size=1, max_size=25), st.lists(changes, max_size=10), filters,
-       st.sampled_from(["desc", "asc"]), st.integers(1, 7))  # fmt: skip
+@given(
+    st.lists(facts, min_size=1, max_size=25),
+    st.lists(changes, max_size=10),
+    filters,
+    st.sampled_from(["desc", "asc"]),
+    st.integers(1, 7),
+)
 def test_pages_cover_the_model_exactly_once_in_order(new_facts, edits, chosen, order, limit):
     with tempfile.TemporaryDirectory() as folder:
         timeline, _ = build(Path(folder) / "t.db", new_facts, edits)
@@ -190,7 +218,9 @@ def test_both_search_strategies_agree(new_facts, chosen):
                 patch.setattr(timeline_pages, "_few_hits", lambda *args: True)  # read every hit and sort
                 few = walk(timeline, TimelineQuery(chosen, limit=3))
             with pytest.MonkeyPatch.context() as patch:
-                patch.setattr(timeline_pages, "_few_hits", lambda *args: False)  # walk the timeline, checking rows against the hits
+                patch.setattr(
+                    timeline_pages, "_few_hits", lambda *args: False
+                )  # walk the timeline, checking rows against the hits
                 many = walk(timeline, TimelineQuery(chosen, limit=3))
             assert few == many
         finally:
@@ -199,12 +229,16 @@ def test_both_search_strategies_agree(new_facts, chosen):
 
 # ---------------------------------------------------------------- cost does not grow with the table
 
+
 def plans(timeline: Timeline, query: TimelineQuery) -> list[list[str]]:
     """The plan of each piece of the page query (one piece per part of a date range)."""
     out = []
-    for sql, params, ks in timeline_pages._branches(timeline.conn, query.filters, Source(), 0, True, ("2024-01-01", 10)):
-        sql, params = timeline_pages._with_hits(query.filters, LIVE, f"{sql} ORDER BY {ks}.sort_key DESC, {ks}.n DESC LIMIT 51",
-                                         params)  # fmt: skip
+    for sql, params, ks in timeline_pages._branches(
+        timeline.conn, query.filters, Source(), 0, True, ("2024-01-01", 10)
+    ):
+        sql, params = timeline_pages._with_hits(
+            query.filters, LIVE, f"{sql} ORDER BY {ks}.sort_key DESC, {ks}.n DESC LIMIT 51", params
+        )
         out.append([row[3] for row in timeline.conn.execute("EXPLAIN QUERY PLAN " + sql, params)])
     return out
 
@@ -213,32 +247,56 @@ def test_a_search_with_many_hits_and_from_reads_its_hits_once_and_walks_the_time
     """With `from`, a page is up to four pieces; each read every hit of a common word again (2.5-7x slower),
     and the month and year pieces were driven from the hits, then sorted (found in review)."""
     for i in range(260):
-        timeline.record_fact({"date": f"{2015 + i % 10}-{1 + i % 12:02d}" + ("" if i % 3 else f"-{1 + i % 28:02d}"),
-                              "title": f"Railway link {i}", "end_date": None}, actor="t", origin="manual")  # fmt: skip
+        timeline.record_fact(
+            {
+                "date": f"{2015 + i % 10}-{1 + i % 12:02d}" + ("" if i % 3 else f"-{1 + i % 28:02d}"),
+                "title": f"Railway link {i}",
+                "end_date": None,
+            },
+            actor="t",
+            origin="manual",
+        )
     query = TimelineQuery(Filters(q="railway", start=FuzzyDate(2021, 5, 3)))
     assert not timeline_pages._few_hits(timeline.conn, Source(), query.filters.match)  # the walking path
     *walks, spans = plans(timeline, query)
     assert len(walks) == 3
     for plan in walks:
-        assert any("facts_timeline" in step for step in plan) and not any("TEMP B-TREE" in step for step in plan), plan
-        assert sum("SCAN facts_fts" in step for step in plan) == 1 and any("MATERIALIZE" in step for step in plan)
+        assert any("facts_timeline" in step for step in plan) and not any(
+            "TEMP B-TREE" in step for step in plan
+        ), plan
+        assert sum("SCAN facts_fts" in step for step in plan) == 1 and any(
+            "MATERIALIZE" in step for step in plan
+        )
     rows = timeline_page(timeline.conn, query).facts
     assert rows and all(r.state.title.startswith("Railway") for r in rows)
 
 
-
-
-@pytest.mark.parametrize("chosen", [Filters(), Filters(tags=("a",)), Filters(tags=("a", "b")), Filters(start=FuzzyDate(2021)),
-                                    Filters(start=FuzzyDate(2021, 5, 3), end=FuzzyDate(2022)),
-                                    Filters(tags=("a",), start=FuzzyDate(2021, 5)), Filters(end=FuzzyDate(2021, 5))])  # fmt: skip
+@pytest.mark.parametrize(
+    "chosen",
+    [
+        Filters(),
+        Filters(tags=("a",)),
+        Filters(tags=("a", "b")),
+        Filters(start=FuzzyDate(2021)),
+        Filters(start=FuzzyDate(2021, 5, 3), end=FuzzyDate(2022)),
+        Filters(tags=("a",), start=FuzzyDate(2021, 5)),
+        Filters(end=FuzzyDate(2021, 5)),
+    ],
+)
 def test_page_queries_walk_an_index_without_sorting(seeded, chosen):
     *walks, spans = all_plans = plans(seeded, TimelineQuery(chosen))
     if chosen.start is None:
         walks = all_plans
     for plan in walks:
-        assert any("USING" in step and ("facts_timeline" in step or "PRIMARY KEY" in step) for step in plan), plan
-        assert not any("TEMP B-TREE" in step or step.startswith("SCAN f") or step.startswith("SCAN t") for step in plan), plan
-    if chosen.start is not None:  # facts starting earlier that reach `from`: found by the last key they reach, then sorted
+        assert any(
+            "USING" in step and ("facts_timeline" in step or "PRIMARY KEY" in step) for step in plan
+        ), plan
+        assert not any(
+            "TEMP B-TREE" in step or step.startswith("SCAN f") or step.startswith("SCAN t") for step in plan
+        ), plan
+    if (
+        chosen.start is not None
+    ):  # facts starting earlier that reach `from`: found by the last key they reach, then sorted
         assert spans[0].startswith("SEARCH f USING INDEX facts_spans (retracted=? AND <expr>>?)"), spans
         assert not any(step.startswith("SCAN") for step in spans), spans
 
@@ -252,8 +310,12 @@ def test_no_offset_anywhere():
 
 keys = st.builds(
     lambda y, m, d, n, older: Cursor(f"{y:04d}-{m:02d}-{d:02d}", n, older),
-    st.integers(1, 9999), st.integers(0, 12), st.integers(0, 31), st.integers(1, 10**12), st.booleans(),
-)  # fmt: skip
+    st.integers(1, 9999),
+    st.integers(0, 12),
+    st.integers(0, 31),
+    st.integers(1, 10**12),
+    st.booleans(),
+)
 
 
 @given(keys)
@@ -277,7 +339,9 @@ def test_a_tampered_cursor_is_refused(cursor, data):
         assert decoded == cursor and index == len(text) - 1
 
 
-@pytest.mark.parametrize("text", ["", "=", "a", "é", "x" * 500, "AAAA", Cursor("2024-01-01", 1, True).encode()[:-4]])
+@pytest.mark.parametrize(
+    "text", ["", "=", "a", "é", "x" * 500, "AAAA", Cursor("2024-01-01", 1, True).encode()[:-4]]
+)
 def test_garbage_cursors_are_bad_parameters(text):
     with pytest.raises(BadParameter):
         Cursor.decode(text)
@@ -285,9 +349,20 @@ def test_garbage_cursors_are_bad_parameters(text):
 
 # ---------------------------------------------------------------- parameters
 
+
 def test_parse_query_reads_every_parameter():
-    args = MultiDict([("tag", "Russia"), ("tag", "china"), ("q", " summit "), ("from", "2024"), ("to", "2024-03"),
-                      ("order", "asc"), ("show", "retracted"), ("as_of", "2024-01-01T01:00:00+01:00")])  # fmt: skip
+    args = MultiDict(
+        [
+            ("tag", "Russia"),
+            ("tag", "china"),
+            ("q", " summit "),
+            ("from", "2024"),
+            ("to", "2024-03"),
+            ("order", "asc"),
+            ("show", "retracted"),
+            ("as_of", "2024-01-01T01:00:00+01:00"),
+        ]
+    )
     query = parse_query(args)
     assert query.filters == Filters(("russia", "china"), "summit", FuzzyDate(2024), FuzzyDate(2024, 3), True)
     assert query.order == "asc" and query.as_of == "2024-01-01T00:00:00.000000Z" and query.limit == 50
@@ -305,9 +380,15 @@ def test_date_bounds_cover_the_whole_period():
 
 @pytest.mark.parametrize(
     "args, parameter",
-    [({"from": "2024-3"}, "from"), ({"from": "2025", "to": "2024"}, "to"), ({"order": "random"}, "order"),
-     ({"as_of": "2024-13-01"}, "as_of"), ({"tag": ["a"] * 11}, "tag"), ({"show": "all"}, "show")],
-)  # fmt: skip
+    [
+        ({"from": "2024-3"}, "from"),
+        ({"from": "2025", "to": "2024"}, "to"),
+        ({"order": "random"}, "order"),
+        ({"as_of": "2024-13-01"}, "as_of"),
+        ({"tag": ["a"] * 11}, "tag"),
+        ({"show": "all"}, "show"),
+    ],
+)
 def test_bad_parameters_name_themselves(args, parameter):
     multi = MultiDict([(k, v) for k, vs in args.items() for v in (vs if isinstance(vs, list) else [vs])])
     with pytest.raises(BadParameter) as raised:
@@ -316,6 +397,7 @@ def test_bad_parameters_name_themselves(args, parameter):
 
 
 # ---------------------------------------------------------------- highlighting and history
+
 
 def test_highlight_marks_words_like_fts_does():
     pieces = highlight("The Émigré summit in Samarkand; summits", ("emigre", "samar"))
@@ -326,14 +408,21 @@ def test_highlight_marks_words_like_fts_does():
 
 def test_history_says_what_changed_and_who(seeded):
     fid = seeded.conn.execute("SELECT fact_id FROM facts WHERE date = '2001'").fetchone()[0]
-    seeded.correct_fact(fid, {"date": "2001-06-15"}, reason="exact day", expected_version=1, actor="editor:ana")
+    seeded.correct_fact(
+        fid, {"date": "2001-06-15"}, reason="exact day", expected_version=1, actor="editor:ana"
+    )
     recorded, corrected = fact_history(seeded.store, fid)
     assert (recorded.kind, recorded.actor) == ("recorded", "seed")
     assert corrected.changes == (Change("date", "2001", "2001-06-15"),) and corrected.actor == "editor:ana"
 
 
 def test_health_reads_feed_status(seeded):
-    assert health(seeded.store) == {"log_position": 29, "projection_checkpoint": 29, "projection_lag": 0, "feeds": []}
+    assert health(seeded.store) == {
+        "log_position": 29,
+        "projection_checkpoint": 29,
+        "projection_lag": 0,
+        "feeds": [],
+    }
 
 
 # ---------------------------------------------------------------- date ranges: the days a fact may cover overlap the range
@@ -357,9 +446,14 @@ def boundaries(timeline):
 
 
 def found(timeline, start: str | None, end: str | None, **filters) -> set[str]:
-    chosen = Filters(start=FuzzyDate.parse(start) if start else None, end=FuzzyDate.parse(end) if end else None, **filters)
-    titles = {item.state.title for page in [timeline_page(timeline.conn, TimelineQuery(chosen, limit=200))]
-              for item in page.facts}  # fmt: skip
+    chosen = Filters(
+        start=FuzzyDate.parse(start) if start else None, end=FuzzyDate.parse(end) if end else None, **filters
+    )
+    titles = {
+        item.state.title
+        for page in [timeline_page(timeline.conn, TimelineQuery(chosen, limit=200))]
+        for item in page.facts
+    }
     assert summarize(timeline.conn, chosen).total == len(titles)  # the counts see what the rows show
     return titles
 
@@ -367,7 +461,11 @@ def found(timeline, start: str | None, end: str | None, **filters) -> set[str]:
 @pytest.mark.parametrize(
     "start, end, expected",
     [
-        ("2024-03-10", "2024-03-10", {"day", "span", "march", "year", "early-2024"}),  # both ends on first days
+        (
+            "2024-03-10",
+            "2024-03-10",
+            {"day", "span", "march", "year", "early-2024"},
+        ),  # both ends on first days
         ("2024-03-12", "2024-03-12", {"span", "march", "year", "early-2024"}),  # on the span's last day
         ("2024-03-13", None, {"march", "year", "early-2024", "may-july"}),  # a day after the span
         ("2024-04", None, {"year", "may-july"}),  # after the early-2024 year ended
@@ -385,22 +483,36 @@ def found(timeline, start: str | None, end: str | None, **filters) -> set[str]:
 )
 def test_a_date_range_keeps_every_fact_whose_days_overlap_it(boundaries, start, end, expected):
     assert found(boundaries, start, end) == expected
-    assert expected == {t for t, (d, e) in BOUNDARY_FACTS.items()
-                        if overlaps(d, e, FuzzyDate.parse(start) if start else None, FuzzyDate.parse(end) if end else None)}
+    assert expected == {
+        t
+        for t, (d, e) in BOUNDARY_FACTS.items()
+        if overlaps(d, e, FuzzyDate.parse(start) if start else None, FuzzyDate.parse(end) if end else None)
+    }
 
 
 def test_a_date_range_combines_with_tags_and_search(timeline):
     for title, (date, end_date) in BOUNDARY_FACTS.items():
         tags = ["sco", "summit"] if "span" in title or title == "year" else ["sco"]
-        timeline.record_fact({"date": date, "end_date": end_date, "title": f"{title} talks", "tags": tags},
-                             actor="t", origin="manual")  # fmt: skip
+        timeline.record_fact(
+            {"date": date, "end_date": end_date, "title": f"{title} talks", "tags": tags},
+            actor="t",
+            origin="manual",
+        )
     assert found(timeline, "2024-03-12", "2024-03-12", tags=("summit",)) == {"span talks", "year talks"}
     assert found(timeline, "2024-03-12", "2024-03-12", tags=("summit", "sco")) == {"span talks", "year talks"}
-    for few in (True, False):  # read every hit and sort them, or walk the timeline checking each against the hits
+    for few in (
+        True,
+        False,
+    ):  # read every hit and sort them, or walk the timeline checking each against the hits
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(timeline_pages, "_few_hits", lambda *args, few=few: few)
-            assert found(timeline, "2024-03-12", None, q="talks") == {"span talks", "march talks", "year talks",
-                                                                      "may-july talks", "early-2024 talks"}  # fmt: skip
+            assert found(timeline, "2024-03-12", None, q="talks") == {
+                "span talks",
+                "march talks",
+                "year talks",
+                "may-july talks",
+                "early-2024 talks",
+            }
 
 
 def random_fact(rng) -> tuple[str, str | None]:
@@ -429,8 +541,13 @@ def test_the_sql_filter_is_the_overlap_of_days_over_many_random_facts_and_ranges
     for i in range(400):
         date, end_date = random_fact(rng)
         tags = rng.sample(TAGS, rng.randint(0, 2))
-        made[timeline.record_fact({"date": date, "end_date": end_date, "title": f"F{i}", "tags": tags},
-                                  actor="t", origin="manual").fact_id] = (date, end_date, tags)  # fmt: skip
+        made[
+            timeline.record_fact(
+                {"date": date, "end_date": end_date, "title": f"F{i}", "tags": tags},
+                actor="t",
+                origin="manual",
+            ).fact_id
+        ] = (date, end_date, tags)
     numbers = dict(timeline.conn.execute("SELECT fact_id, n FROM facts"))
     for _ in range(150):
         start = rng.choice([None, FuzzyDate.parse(random_fact(rng)[0])])
@@ -440,7 +557,9 @@ def test_the_sql_filter_is_the_overlap_of_days_over_many_random_facts_and_ranges
         tags = tuple(rng.sample(TAGS, rng.choice([0, 0, 1])))
         chosen, order = Filters(tags=tags, start=start, end=end), rng.choice(["desc", "asc"])
         expected = [i for i, (d, e, t) in made.items() if overlaps(d, e, start, end) and set(tags) <= set(t)]
-        expected.sort(key=lambda i: (FuzzyDate.parse(made[i][0]).sort_key(), numbers[i]), reverse=order == "desc")
+        expected.sort(
+            key=lambda i: (FuzzyDate.parse(made[i][0]).sort_key(), numbers[i]), reverse=order == "desc"
+        )
         pages = walk(timeline, TimelineQuery(chosen, order, limit=rng.randint(3, 40)))
         assert [i for p in pages for i in p] == expected, (chosen, order)
         assert summarize(timeline.conn, chosen).total == len(expected)
@@ -448,17 +567,24 @@ def test_the_sql_filter_is_the_overlap_of_days_over_many_random_facts_and_ranges
 
 def test_as_of_with_a_date_range_sees_the_dates_known_then(timeline, clock):
     """A fact re-dated later is found by its old span in the past view (temp tables), by its new date now."""
-    fact = timeline.record_fact({"date": "2022-09-15", "end_date": "2022-09-16", "title": "Summit"}, actor="t", origin="manual")
+    fact = timeline.record_fact(
+        {"date": "2022-09-15", "end_date": "2022-09-16", "title": "Summit"}, actor="t", origin="manual"
+    )
     timeline.record_fact({"date": "2022", "title": "Year"}, actor="t", origin="manual")
     timeline.record_fact({"date": "2022-09-14", "title": "Eve"}, actor="t", origin="manual")
     moment = to_utc_text(clock.now)
     clock.now += dt.timedelta(days=1)
-    timeline.correct_fact(fact.fact_id, {"date": "2022-10-01", "end_date": None}, reason="r", expected_version=None, actor="t")
+    timeline.correct_fact(
+        fact.fact_id, {"date": "2022-10-01", "end_date": None}, reason="r", expected_version=None, actor="t"
+    )
     chosen = Filters(start=FuzzyDate(2022, 9, 16), end=FuzzyDate(2022, 9, 16))
     with read_transaction(timeline.conn):
         at = as_of(timeline.store, moment)
-        then = [item.state.title for page in [timeline_page(timeline.conn, TimelineQuery(chosen, as_of=moment), at.sources)]
-                for item in page.facts]  # fmt: skip
+        then = [
+            item.state.title
+            for page in [timeline_page(timeline.conn, TimelineQuery(chosen, as_of=moment), at.sources)]
+            for item in page.facts
+        ]
         assert summarize(timeline.conn, chosen, at.sources).total == 2 and at.replayed == 1
     assert then == ["Summit", "Year"]
     assert found(timeline, "2022-09-16", "2022-09-16") == {"Year"}
@@ -466,16 +592,25 @@ def test_as_of_with_a_date_range_sees_the_dates_known_then(timeline, clock):
 
 def test_as_of_finds_inflections_in_both_the_projection_and_the_replayed_facts(timeline, clock):
     """The as-of view's temp search table stems as facts_fts does: a fact changed since is found by its plural too."""
-    changed = timeline.record_fact({"date": "2024-07-03", "title": "Astana summit"}, actor="t", origin="manual")
-    timeline.record_fact({"date": "2024-07-04", "title": "Summits of the Organisation"}, actor="t", origin="manual")
+    changed = timeline.record_fact(
+        {"date": "2024-07-03", "title": "Astana summit"}, actor="t", origin="manual"
+    )
+    timeline.record_fact(
+        {"date": "2024-07-04", "title": "Summits of the Organisation"}, actor="t", origin="manual"
+    )
     moment = to_utc_text(clock.now)
     clock.now += dt.timedelta(days=1)
-    timeline.correct_fact(changed.fact_id, {"title": "Astana meeting"}, reason="r", expected_version=None, actor="t")
+    timeline.correct_fact(
+        changed.fact_id, {"title": "Astana meeting"}, reason="r", expected_version=None, actor="t"
+    )
     with read_transaction(timeline.conn):
         at = as_of(timeline.store, moment)
         assert at.replayed == 1
         for q in ("summits", "summit", "Summ"):
             page = timeline_page(timeline.conn, TimelineQuery(Filters(q=q), as_of=moment), at.sources)
-            assert [item.state.title for item in page.facts] == ["Summits of the Organisation", "Astana summit"], q
+            assert [item.state.title for item in page.facts] == [
+                "Summits of the Organisation",
+                "Astana summit",
+            ], q
         page = timeline_page(timeline.conn, TimelineQuery(Filters(q="organization")), at.sources)
         assert [item.state.title for item in page.facts] == ["Summits of the Organisation"]

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+
 import pytest
 from click.testing import CliRunner
 
 import timeline.ingest.reextract as reextract_module
 from events.log.clock import FixedClock
+from events.log.store import EventStore, connect
 from events.pipeline.extract import ExtractedFact
 from events.service import Timeline
-from events.log.store import EventStore, connect
 from tests.feed_server import FeedServer
 from tests.needs import shared_path
 from timeline.cli import cli
@@ -21,7 +22,7 @@ from timeline.ingest.poll import Ingestor
 from timeline.ingest.reextract import reextract_articles
 from timeline.ingest.retag import retag_articles
 
-NOW = dt.datetime(2024, 5, 23, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2024, 5, 23, 12, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
@@ -29,8 +30,12 @@ def ingested(tmp_path):
     """A timeline holding the two SCO articles of the fixture feed."""
     with FeedServer() as server:
         server.serve_file("/rss", "ingest/sco_news.rss")
-        config = config_from_mapping({"database": {"path": str(tmp_path / "t.db")},
-                                      "feeds": [{"name": "steppe", "url": server.url("/rss")}]})  # fmt: skip
+        config = config_from_mapping(
+            {
+                "database": {"path": str(tmp_path / "t.db")},
+                "feeds": [{"name": "steppe", "url": server.url("/rss")}],
+            }
+        )
         timeline = Timeline(EventStore(connect(config.database_path), FixedClock(NOW)))
         Ingestor(timeline, config, Fetcher(FetchLimits()), clock=FixedClock(NOW)).poll(config.feeds[0])
         yield timeline, config
@@ -38,7 +43,9 @@ def ingested(tmp_path):
 
 
 def live_feed_facts(timeline):
-    return timeline.conn.execute("SELECT COUNT(*) FROM facts WHERE origin = 'feed' AND retracted = 0").fetchone()[0]
+    return timeline.conn.execute(
+        "SELECT COUNT(*) FROM facts WHERE origin = 'feed' AND retracted = 0"
+    ).fetchone()[0]
 
 
 def test_reextract_with_unchanged_rules_records_nothing(ingested):
@@ -58,8 +65,15 @@ def test_reextract_records_what_improved_rules_find_and_withdraws_what_they_drop
         facts = original(title, text, published)
         if "Astana on Tuesday" not in text:
             return facts
-        extra = ExtractedFact(date="2024-06", end_date=None, precision="month", title="Envoys draft the agenda in June",
-                              summary="Envoys drafted the agenda in June.", tags=("sco",), confidence=0.8)  # fmt: skip
+        extra = ExtractedFact(
+            date="2024-06",
+            end_date=None,
+            precision="month",
+            title="Envoys draft the agenda in June",
+            summary="Envoys drafted the agenda in June.",
+            tags=("sco",),
+            confidence=0.8,
+        )
         kept = [f for f in facts if f.date != "2024-05-21"]
         assert len(kept) == len(facts) - 1
         return kept + [extra]  # drops the Tuesday meeting, adds a fact it did not find before
@@ -76,8 +90,12 @@ def test_reextract_records_what_improved_rules_find_and_withdraws_what_they_drop
 def test_retag_records_relevance_changes_and_withdraws_facts(ingested):
     timeline, config = ingested
     assert retag_articles(timeline, config) == 0
-    strict = config_from_mapping({"database": {"path": str(config.database_path)},
-                                  "tagging": {"terms": [], "acronyms": [], "category_terms": []}})  # fmt: skip
+    strict = config_from_mapping(
+        {
+            "database": {"path": str(config.database_path)},
+            "tagging": {"terms": [], "acronyms": [], "category_terms": []},
+        }
+    )
     before = timeline.store.last_position()
     assert retag_articles(timeline, strict) == 2
     changes = [e for e in timeline.store.read(after=before) if e.type == "ArticleRelevanceChanged"]
@@ -98,18 +116,32 @@ def test_retag_records_relevance_changes_and_withdraws_facts(ingested):
 def test_retag_never_withdraws_a_fact_an_editor_corrected(ingested):
     timeline, config = ingested
     [(fact_id,)] = timeline.conn.execute("SELECT fact_id FROM facts WHERE date = '2024-07-03'").fetchall()
-    timeline.correct_fact(fact_id, {"title": "SCO summit in Astana opens"}, reason="clearer", expected_version=None,
-                          actor="editor:ana")  # fmt: skip
-    strict = config_from_mapping({"database": {"path": str(config.database_path)},
-                                  "tagging": {"terms": [], "acronyms": [], "category_terms": []}})  # fmt: skip
+    timeline.correct_fact(
+        fact_id,
+        {"title": "SCO summit in Astana opens"},
+        reason="clearer",
+        expected_version=None,
+        actor="editor:ana",
+    )
+    strict = config_from_mapping(
+        {
+            "database": {"path": str(config.database_path)},
+            "tagging": {"terms": [], "acronyms": [], "category_terms": []},
+        }
+    )
     assert retag_articles(timeline, strict) == 2
-    assert not timeline.fact(fact_id).retracted  # an editor checked it: a rule edit is not a reason to drop it
+    assert not timeline.fact(
+        fact_id
+    ).retracted  # an editor checked it: a rule edit is not a reason to drop it
 
 
 def test_cli_extract_prints_facts_as_json(tmp_path):
     article = tmp_path / "a.txt"
-    article.write_text("SCO ministers meet\nThe SCO foreign ministers met in Astana on Tuesday. "
-                       "The summit will open on 3 July.\n", encoding="utf-8")  # fmt: skip
+    article.write_text(
+        "SCO ministers meet\nThe SCO foreign ministers met in Astana on Tuesday. "
+        "The summit will open on 3 July.\n",
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(cli, ["extract", str(article), "--published", "2024-05-23", "--json"])
     assert result.exit_code == 0, result.output
     facts = json.loads(result.output)
@@ -140,15 +172,28 @@ def test_reextract_cites_a_fact_another_article_recorded_rather_than_repeat_it(i
         facts = original(title, text, published)
         if "Astana on Tuesday" not in text:
             return facts
-        return facts + [ExtractedFact(date="2024-07-03", end_date=None, precision="day", title=summit[0][1],
-                                      summary="", tags=("sco",), confidence=0.8)]  # fmt: skip
+        return facts + [
+            ExtractedFact(
+                date="2024-07-03",
+                end_date=None,
+                precision="day",
+                title=summit[0][1],
+                summary="",
+                tags=("sco",),
+                confidence=0.8,
+            )
+        ]
 
     monkeypatch.setattr(reextract_module, "extract_facts", improved)
     position = timeline.store.last_position()
     report = reextract_articles(timeline)
     assert (report.recorded, report.retracted) == (1, 0)
     [added] = list(timeline.store.read(after=position))
-    assert (added.type, added.stream_id, added.metadata["actor"]) == ("FactSourceAdded", summit[0][0], "reextract")
+    assert (added.type, added.stream_id, added.metadata["actor"]) == (
+        "FactSourceAdded",
+        summit[0][0],
+        "reextract",
+    )
     assert len(timeline.fact(summit[0][0]).sources) == 2
     assert reextract_articles(timeline).recorded == 0
     assert verify(timeline.store) == []
@@ -169,18 +214,35 @@ def test_reextract_keeps_a_fact_an_earlier_article_of_the_run_began_to_back(inge
     from events.admin.verify import verify
 
     timeline, _ = ingested
-    [(summit_id, title)] = timeline.conn.execute("SELECT fact_id, title FROM facts WHERE date = '2024-07-03'").fetchall()
+    [(summit_id, title)] = timeline.conn.execute(
+        "SELECT fact_id, title FROM facts WHERE date = '2024-07-03'"
+    ).fetchall()
     original = reextract_module.extract_facts
 
     def improved(title_, text, published):
-        facts = [f for f in original(title_, text, published) if "Astana on Tuesday" in text or f.date != "2024-07-03"]
+        facts = [
+            f
+            for f in original(title_, text, published)
+            if "Astana on Tuesday" in text or f.date != "2024-07-03"
+        ]
         if "Astana on Tuesday" not in text:
             return facts
-        return facts + [ExtractedFact(date="2024-07-03", end_date=None, precision="day", title=title, summary="",
-                                      tags=("sco",), confidence=0.8)]  # fmt: skip
+        return facts + [
+            ExtractedFact(
+                date="2024-07-03",
+                end_date=None,
+                precision="day",
+                title=title,
+                summary="",
+                tags=("sco",),
+                confidence=0.8,
+            )
+        ]
 
     monkeypatch.setattr(reextract_module, "extract_facts", improved)
     reextract_articles(timeline)
-    live = timeline.conn.execute("SELECT fact_id, sources FROM facts WHERE date = '2024-07-03' AND retracted = 0").fetchall()
+    live = timeline.conn.execute(
+        "SELECT fact_id, sources FROM facts WHERE date = '2024-07-03' AND retracted = 0"
+    ).fetchall()
     assert len(live) == 1, live  # the summit is still on the timeline, backed by the article that states it
     assert verify(timeline.store) == []

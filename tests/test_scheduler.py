@@ -17,11 +17,16 @@ from timeline.ingest.scheduler import job_id, poll_job, start_scheduler
 
 
 def test_one_job_per_feed_with_its_interval(tmp_path):
-    config = config_from_mapping({
-        "database": {"path": str(tmp_path / "t.db")}, "ingest": {"interval_minutes": 30, "jitter_seconds": 20},
-        "feeds": [{"name": "a", "url": "http://127.0.0.1:9/a"},
-                  {"name": "b", "url": "http://127.0.0.1:9/b", "interval_minutes": 5}],
-    })  # fmt: skip
+    config = config_from_mapping(
+        {
+            "database": {"path": str(tmp_path / "t.db")},
+            "ingest": {"interval_minutes": 30, "jitter_seconds": 20},
+            "feeds": [
+                {"name": "a", "url": "http://127.0.0.1:9/a"},
+                {"name": "b", "url": "http://127.0.0.1:9/b", "interval_minutes": 5},
+            ],
+        }
+    )
     scheduler = start_scheduler(config)
     try:
         jobs = {job.id: job for job in scheduler.get_jobs()}
@@ -38,10 +43,16 @@ def test_one_job_per_feed_with_its_interval(tmp_path):
 def test_a_scheduled_poll_records_and_a_failing_one_does_not_raise(tmp_path):
     with FeedServer() as server:
         server.serve_file("/rss", "ingest/sco_news.rss")
-        config = config_from_mapping({
-            "database": {"path": str(tmp_path / "t.db")}, "ingest": {"timeout_seconds": 2},
-            "feeds": [{"name": "good", "url": server.url("/rss")}, {"name": "bad", "url": server.url("/missing")}],
-        })  # fmt: skip
+        config = config_from_mapping(
+            {
+                "database": {"path": str(tmp_path / "t.db")},
+                "ingest": {"timeout_seconds": 2},
+                "feeds": [
+                    {"name": "good", "url": server.url("/rss")},
+                    {"name": "bad", "url": server.url("/missing")},
+                ],
+            }
+        )
         for feed in config.feeds:
             poll_job(config, feed)
     timeline = Timeline.open(config.database_path)
@@ -66,8 +77,13 @@ def test_the_scheduler_polls_soon_after_start(tmp_path):
 
 
 def _one_feed(tmp_path, name: str, url: str, ingest: dict):
-    return config_from_mapping({"database": {"path": str(tmp_path / "t.db")}, "ingest": ingest,
-                                "feeds": [{"name": name, "url": url}]})  # fmt: skip
+    return config_from_mapping(
+        {
+            "database": {"path": str(tmp_path / "t.db")},
+            "ingest": ingest,
+            "feeds": [{"name": name, "url": url}],
+        }
+    )
 
 
 def _recorded_next_poll(config, name: str) -> dt.datetime:
@@ -91,8 +107,13 @@ def _paused_scheduler(config):
     scheduler = BackgroundScheduler(timezone="UTC")
     scheduler.start(paused=True)
     for feed in config.feeds:
-        scheduler.add_job(poll_job, "interval", minutes=config.feed_interval(feed), args=(config, feed, scheduler),
-                          id=job_id(feed))  # fmt: skip
+        scheduler.add_job(
+            poll_job,
+            "interval",
+            minutes=config.feed_interval(feed),
+            args=(config, feed, scheduler),
+            id=job_id(feed),
+        )
     return scheduler
 
 
@@ -121,29 +142,37 @@ def test_after_a_poll_the_job_runs_when_the_recorded_next_poll_is_due(tmp_path, 
 
 def test_a_failing_feed_is_retried_when_its_backoff_says_not_on_the_interval(tmp_path):
     with FeedServer() as server:
-        config = _one_feed(tmp_path, "bad", server.url("/missing"), {"interval_minutes": 30, "jitter_seconds": 0})
+        config = _one_feed(
+            tmp_path, "bad", server.url("/missing"), {"interval_minutes": 30, "jitter_seconds": 0}
+        )
         scheduler = _paused_scheduler(config)
         try:
-            before = dt.datetime.now(dt.timezone.utc)
+            before = dt.datetime.now(dt.UTC)
             poll_job(config, config.feeds[0], scheduler)
             due = _recorded_next_poll(config, "bad")
             assert _job_moved(scheduler, "poll:bad", due)
             run_at = scheduler.get_job("poll:bad").next_run_time
         finally:
             scheduler.shutdown(wait=False)
-    assert dt.timedelta(minutes=5) <= run_at - before < dt.timedelta(minutes=6)  # the first backoff, as /feeds says
+    assert (
+        dt.timedelta(minutes=5) <= run_at - before < dt.timedelta(minutes=6)
+    )  # the first backoff, as /feeds says
 
 
 def test_jitter_delays_the_followed_poll_by_at_most_jitter_seconds(tmp_path):
     with FeedServer() as server:
-        config = _one_feed(tmp_path, "bad", server.url("/missing"), {"interval_minutes": 30, "jitter_seconds": 120})
+        config = _one_feed(
+            tmp_path, "bad", server.url("/missing"), {"interval_minutes": 30, "jitter_seconds": 120}
+        )
         scheduler = _paused_scheduler(config)
         try:
             poll_job(config, config.feeds[0], scheduler)
             due = _recorded_next_poll(config, "bad")
             deadline = time.monotonic() + 5  # moved from its own thread (see follow_next_poll)
-            while not due <= scheduler.get_job("poll:bad").next_run_time <= due + dt.timedelta(seconds=120) \
-                    and time.monotonic() < deadline:  # fmt: skip
+            while (
+                not due <= scheduler.get_job("poll:bad").next_run_time <= due + dt.timedelta(seconds=120)
+                and time.monotonic() < deadline
+            ):
                 time.sleep(0.02)
             delay = scheduler.get_job("poll:bad").next_run_time - due
         finally:
@@ -163,16 +192,25 @@ def test_a_feed_another_process_is_polling_is_left_for_a_poll_s_length_not_a_sec
         try:
             poll_job(config, config.feeds[0], scheduler)  # recorded: next poll in 30 min
             timeline = Timeline.open(config.database_path)
-            past = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=1)
-            timeline.conn.execute("UPDATE feed_status SET next_poll = ? WHERE feed = 'good'", (to_utc_text(past),))
-            assert take_lease(timeline.conn, "good", "another-process", dt.datetime.now(dt.timezone.utc),
-                              dt.timedelta(minutes=5))  # fmt: skip
+            past = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
+            timeline.conn.execute(
+                "UPDATE feed_status SET next_poll = ? WHERE feed = 'good'", (to_utc_text(past),)
+            )
+            assert take_lease(
+                timeline.conn,
+                "good",
+                "another-process",
+                dt.datetime.now(dt.UTC),
+                dt.timedelta(minutes=5),
+            )
             timeline.close()
-            before = dt.datetime.now(dt.timezone.utc)
+            before = dt.datetime.now(dt.UTC)
             poll_job(config, config.feeds[0], scheduler)
             deadline = time.monotonic() + 5
-            while scheduler.get_job("poll:good").next_run_time - before > dt.timedelta(minutes=20) \
-                    and time.monotonic() < deadline:  # fmt: skip
+            while (
+                scheduler.get_job("poll:good").next_run_time - before > dt.timedelta(minutes=20)
+                and time.monotonic() < deadline
+            ):
                 time.sleep(0.02)
             wait = scheduler.get_job("poll:good").next_run_time - before
         finally:

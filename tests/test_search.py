@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from events.read.filters import Filters, TimelineQuery
 from events.read.present import highlight
-from events.read.timeline import LIVE, Source, _branches, timeline_page
 from events.read.search import MAX_TERMS, TOKENIZE, fts_query, spellings, stem
+from events.read.timeline import LIVE, Source, _branches, timeline_page
 
 
 def found(timeline, q: str, sources=LIVE) -> set[str]:
@@ -22,8 +22,17 @@ def found(timeline, q: str, sources=LIVE) -> set[str]:
 
 # ---------------------------------------------------------------- the product review's cases, on the seed facts
 
-@pytest.mark.parametrize("typed, plain", [("summits", "summit"), ("meetings", "meeting"), ("attacked", "attack"),
-                                          ("attacks", "attack"), ("summits SCO", "summit SCO")])  # fmt: skip
+
+@pytest.mark.parametrize(
+    "typed, plain",
+    [
+        ("summits", "summit"),
+        ("meetings", "meeting"),
+        ("attacked", "attack"),
+        ("attacks", "attack"),
+        ("summits SCO", "summit SCO"),
+    ],
+)
 def test_an_inflected_word_finds_what_the_plain_word_finds(seeded, typed, plain):
     assert found(seeded, typed) == found(seeded, plain) != set()
 
@@ -43,8 +52,12 @@ def test_a_query_of_punctuation_alone_is_no_query(seeded_client):
     plain = seeded_client.get("/").get_data(as_text=True)
     for q in ('"', "*", '" * ( ) -', "::"):
         assert fts_query(q) is None
-        assert seeded_client.get("/api/events", query_string={"q": q}).get_json() == seeded_client.get("/api/events").get_json()
+        assert (
+            seeded_client.get("/api/events", query_string={"q": q}).get_json()
+            == seeded_client.get("/api/events").get_json()
+        )
         page = seeded_client.get("/", query_string={"q": q}).get_data(as_text=True)
+
         def same_but_echoes(text: str) -> str:  # the search box and the sign-in link echo what was asked
             return re.sub(r'name="q" type="search" value="[^"]*"|login\?next=[^"]*"', "", text)
 
@@ -53,11 +66,25 @@ def test_a_query_of_punctuation_alone_is_no_query(seeded_client):
 
 # ---------------------------------------------------------------- spellings
 
-PAIRS = [("organisation", "organization"), ("organisations", "organizations"), ("organised", "organized"),
-         ("recognise", "recognize"), ("recognising", "recognizing"), ("defence", "defense"), ("offences", "offenses"),
-         ("licence", "license"), ("labour", "labor"), ("honoured", "honored"), ("favourite", "favorite"),
-         ("centre", "center"), ("centres", "centers"), ("theatre", "theater"), ("kilometres", "kilometers"),
-         ("programme", "program"), ("programmes", "programs")]  # fmt: skip
+PAIRS = [
+    ("organisation", "organization"),
+    ("organisations", "organizations"),
+    ("organised", "organized"),
+    ("recognise", "recognize"),
+    ("recognising", "recognizing"),
+    ("defence", "defense"),
+    ("offences", "offenses"),
+    ("licence", "license"),
+    ("labour", "labor"),
+    ("honoured", "honored"),
+    ("favourite", "favorite"),
+    ("centre", "center"),
+    ("centres", "centers"),
+    ("theatre", "theater"),
+    ("kilometres", "kilometers"),
+    ("programme", "program"),
+    ("programmes", "programs"),
+]
 
 
 @pytest.mark.parametrize("british, american", PAIRS)
@@ -70,8 +97,24 @@ def test_either_spelling_finds_both(timeline, make_fact, british, american):
         assert found(timeline, q) >= {uk, us}, q
 
 
-@pytest.mark.parametrize("word", ["rise", "wise", "size", "prize", "raise", "crises", "four", "hour", "our", "more",
-                                  "there", "Putin", "summit"])  # fmt: skip
+@pytest.mark.parametrize(
+    "word",
+    [
+        "rise",
+        "wise",
+        "size",
+        "prize",
+        "raise",
+        "crises",
+        "four",
+        "hour",
+        "our",
+        "more",
+        "there",
+        "Putin",
+        "summit",
+    ],
+)
 def test_words_no_rule_knows_keep_one_spelling(word):
     assert spellings(word) == (word,)
 
@@ -89,11 +132,19 @@ def test_spellings_are_or_groups_over_the_index_and_stay_bounded(seeded):
 
 # ---------------------------------------------------------------- hostile text
 
-_HOSTILE = st.lists(st.sampled_from(list('"*()-+^:.,;\'{}[] _\\\x00é\u0301ßİ') + ["NEAR", "OR", "AND", "NOT", "organisation",
-                                      "summits", "labour", "centre", "rise"])).map("".join)  # fmt: skip
+_HOSTILE = st.lists(
+    st.sampled_from(
+        list("\"*()-+^:.,;'{}[] _\\\x00é\u0301ßİ")
+        + ["NEAR", "OR", "AND", "NOT", "organisation", "summits", "labour", "centre", "rise"]
+    )
+).map("".join)
 
 
-DOCS = ["Organization summits on labor and defense", "The organisation met in the centre", "Rise of wise prizes"]
+DOCS = [
+    "Organization summits on labor and defense",
+    "The organisation met in the centre",
+    "Rise of wise prizes",
+]
 
 
 def model(text: str) -> set[int]:
@@ -119,13 +170,16 @@ def test_any_text_is_a_valid_match_that_finds_what_the_words_say(text):
     if match is None:
         assert not re.search(r"\w", text)
         return
-    hits = {row[0] for row in conn.execute("SELECT rowid FROM t WHERE t MATCH ?", (match,))}  # never a syntax error
+    hits = {
+        row[0] for row in conn.execute("SELECT rowid FROM t WHERE t MATCH ?", (match,))
+    }  # never a syntax error
     assert match.count('"') <= 2 * 2 * MAX_TERMS
     if text.isascii() and "_" not in text:  # FTS5 and Python split plain ASCII alike: the model knows it
         assert hits == model(text), match
 
 
 # ---------------------------------------------------------------- stems, and highlighting what matched
+
 
 def sqlite_stem(conn: sqlite3.Connection, word: str) -> str:
     conn.execute("DELETE FROM t")
@@ -134,10 +188,54 @@ def sqlite_stem(conn: sqlite3.Connection, word: str) -> str:
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from(["a", "e", "i", "o", "u", "y", "b", "c", "l", "s", "t", "z", "n", "g", "d", "r",
-                                 "at", "ing", "ed", "es", "ies", "sses", "eed", "ational", "ization", "ness", "ful",
-                                 "ance", "ement", "ion", "ous", "ive", "ize", "alli", "bli", "logi", "iviti", "ll"]),
-                min_size=1, max_size=8).map("".join))  # fmt: skip
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "a",
+                "e",
+                "i",
+                "o",
+                "u",
+                "y",
+                "b",
+                "c",
+                "l",
+                "s",
+                "t",
+                "z",
+                "n",
+                "g",
+                "d",
+                "r",
+                "at",
+                "ing",
+                "ed",
+                "es",
+                "ies",
+                "sses",
+                "eed",
+                "ational",
+                "ization",
+                "ness",
+                "ful",
+                "ance",
+                "ement",
+                "ion",
+                "ous",
+                "ive",
+                "ize",
+                "alli",
+                "bli",
+                "logi",
+                "iviti",
+                "ll",
+            ]
+        ),
+        min_size=1,
+        max_size=8,
+    ).map("".join)
+)
 def test_stem_is_the_tokenizers_stem(word):
     conn = sqlite3.connect(":memory:")
     conn.execute(f"CREATE VIRTUAL TABLE t USING fts5 (x, tokenize = '{TOKENIZE}')")

@@ -55,7 +55,7 @@ def words(text):
 
 
 def ngrams(tokens, n):
-    return {tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1)}
+    return {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
 
 
 def normalise(text):
@@ -63,6 +63,7 @@ def normalise(text):
 
 
 # ---------------------------------------------------------------- structure
+
 
 def test_format_and_minimum_size():
     assert DOC["format"] == 1
@@ -120,6 +121,7 @@ def test_no_fact_dated_after_its_article():
 
 # ---------------------------------------------------------------- known dates
 
+
 def test_samarkand_summit_span():
     f = fact("samarkand-summit-2022")
     assert (f["date"], f["end_date"]) == ("2022-09-15", "2022-09-16")
@@ -158,12 +160,11 @@ def test_other_resolved_relative_dates():
 
 def test_each_article_has_a_fact_on_its_publication_day():
     for art_id, art in ARTICLES.items():
-        assert any(
-            f["article"] == art_id and f["date"] == art["published"] for f in FACTS
-        ), art_id
+        assert any(f["article"] == art_id and f["date"] == art["published"] for f in FACTS), art_id
 
 
 # ---------------------------------------------------------------- against the seed texts
+
 
 def article_text(art_id):
     path = shared_path("seeds", ARTICLES[art_id]["seed_file"])

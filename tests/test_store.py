@@ -15,7 +15,7 @@ from events.log.migrations import SCHEMA_VERSION
 from events.log.model import NewEvent, StreamAppend
 from events.log.store import EventStore, connect, write_transaction
 
-T0 = dt.datetime(2024, 7, 3, 12, 0, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2024, 7, 3, 12, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
@@ -73,13 +73,13 @@ def test_position_as_of_counts_an_event_recorded_while_the_clock_was_behind(db_p
     assert store.position_as_of(to_utc_text(T0 + dt.timedelta(seconds=7))) == 3
     store.conn.close()
 
+
 def test_event_ids_are_time_ordered_uuid7(store):
     events = store.append_to("a", [ev(i) for i in range(50)]).events
     ids = [e.event_id for e in events]
     assert all(uuid.UUID(i).version == 7 for i in ids)
     assert ids == sorted(ids)
     assert len(set(ids)) == 50
-
 
 
 def test_a_batch_of_ids_keeps_order_across_a_counter_overflow(monkeypatch):
@@ -94,7 +94,9 @@ def test_a_batch_of_ids_keeps_order_across_a_counter_overflow(monkeypatch):
     assert every == sorted(every) and len(set(every)) == len(every)
     assert {uuid.UUID(i).version for i in every} == {7}
     assert {uuid.UUID(i).variant for i in every} == {uuid.RFC_4122}
-    assert batch[14][:13] == "40000000-0000" and batch[15][:13] == "40000000-0001"  # the 16th borrowed the next
+    assert (
+        batch[14][:13] == "40000000-0000" and batch[15][:13] == "40000000-0001"
+    )  # the 16th borrowed the next
 
 
 def test_streams_without_an_expected_version_continue_where_each_one_is(store):
@@ -104,6 +106,7 @@ def test_streams_without_an_expected_version_continue_where_each_one_is(store):
     batch = [StreamAppend(s, (ev(9),), None) for s in ("a", "b", "a", "c")]
     recorded = store.append(batch).events
     assert [(e.stream_id, e.version) for e in recorded] == [("a", 3), ("b", 1), ("a", 4), ("c", 2)]
+
 
 def test_a_batch_is_atomic_across_streams(store):
     store.append_to("b", [ev()], expected_version=0)
@@ -148,7 +151,9 @@ def test_two_processes_racing_for_one_version(db_path, store):
 
 
 def test_idempotency_key_returns_the_first_events(store):
-    first = store.append([StreamAppend("a", (ev(1), ev(2)), 0), StreamAppend("b", (ev(3),), 0)], idempotency_key="k1")
+    first = store.append(
+        [StreamAppend("a", (ev(1), ev(2)), 0), StreamAppend("b", (ev(3),), 0)], idempotency_key="k1"
+    )
     again = store.append([StreamAppend("a", (ev(9),), None)], idempotency_key="k1")
     assert again.replayed and not first.replayed
     assert [e.event_id for e in again.events] == [e.event_id for e in first.events]
@@ -170,6 +175,7 @@ def test_an_empty_append_is_refused(store):
 
 
 # ------------------------------------------------------------ raw SQL, plain connection
+
 
 @pytest.fixture
 def raw(store, db_path):
@@ -323,11 +329,17 @@ def test_a_failed_commit_rolls_back_instead_of_leaving_the_transaction_open(tmp_
     assert not conn.in_transaction
     store.append_to("b", [ev(2)])
     other = sqlite3.connect(tmp_path / "t.db")
-    assert other.execute("SELECT stream_id FROM events").fetchall() == [("b",)]  # committed, and "a" is not there
+    assert other.execute("SELECT stream_id FROM events").fetchall() == [
+        ("b",)
+    ]  # committed, and "a" is not there
 
 
-@pytest.mark.parametrize("rows_per_statement", [500, 2])  # one INSERT, no savepoint; or several, in a savepoint
-def test_an_append_inside_a_callers_transaction_is_still_all_or_nothing(store, monkeypatch, rows_per_statement):
+@pytest.mark.parametrize(
+    "rows_per_statement", [500, 2]
+)  # one INSERT, no savepoint; or several, in a savepoint
+def test_an_append_inside_a_callers_transaction_is_still_all_or_nothing(
+    store, monkeypatch, rows_per_statement
+):
     """Ingest appends inside its poll's transaction: a refused append must leave none of its rows, and the
     transaction must go on."""
     import events.log.store as store_module
@@ -351,7 +363,8 @@ def test_an_append_longer_than_one_statement_keeps_consecutive_positions(store, 
     recorded = store.append([StreamAppend(f"s{i}", (ev(i), ev(i)), 0) for i in range(4)]).events
     assert [e.position for e in recorded] == list(range(1, 9))
     assert [(e.position, e.stream_id, e.version) for e in store.read()] == [
-        (e.position, e.stream_id, e.version) for e in recorded]
+        (e.position, e.stream_id, e.version) for e in recorded
+    ]
 
 
 def test_when_sqlite_already_rolled_back_the_real_error_is_raised(store):

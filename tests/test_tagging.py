@@ -33,7 +33,9 @@ def test_corpus_precision_and_recall():
     precision = true_pos / sum(got for got, _ in outcomes)
     recall = true_pos / sum(want for _, want in outcomes)
     print(f"\ntagging corpus: {len(CORPUS)} items, precision {precision:.3f}, recall {recall:.3f}")
-    wrong = [(item["title"], _classify(item).reason) for item in CORPUS if _classify(item).keep != item["expected"]]
+    wrong = [
+        (item["title"], _classify(item).reason) for item in CORPUS if _classify(item).keep != item["expected"]
+    ]
     assert wrong == []
     assert (precision, recall) == (1.0, 1.0)
 
@@ -42,7 +44,10 @@ def test_corpus_precision_and_recall():
     "kwargs, reason",
     [
         ({"title": "x", "categories": ["SCO"]}, "category 'SCO'"),
-        ({"title": "The Shanghai Cooperation Organization meets"}, "names the Shanghai Cooperation Organization"),
+        (
+            {"title": "The Shanghai Cooperation Organization meets"},
+            "names the Shanghai Cooperation Organization",
+        ),
         ({"title": "SCO summit opens"}, "'SCO' near 'summit'"),
         ({"title": "Tesco shares"}, "no SCO mention"),
         ({"title": "SCO Group at a Linux summit"}, "only lookalike 'SCO Group'"),
@@ -75,7 +80,10 @@ def test_from_mapping_empty_is_default():
     "mapping, message",
     [
         ({"acronym": ["SCO"]}, "tagging.acronym: unknown key"),
-        ({"terms": "Shanghai Cooperation Organization"}, "tagging.terms: expected a list of strings, got str"),
+        (
+            {"terms": "Shanghai Cooperation Organization"},
+            "tagging.terms: expected a list of strings, got str",
+        ),
         ({"excludes": ["SCO Group", 3]}, "tagging.excludes: item 1 must be a non-empty string"),
         ({"context_words": ["summit", "  "]}, "tagging.context_words: item 1 must be a non-empty string"),
         ({"context_window": "12"}, "tagging.context_window: expected a non-negative integer"),

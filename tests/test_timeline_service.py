@@ -9,17 +9,22 @@ import sqlite3
 
 import pytest
 
-from events.read import projections
 from events.admin.backup import export_to, import_from
 from events.log.clock import FixedClock
 from events.log.errors import ConcurrencyConflict, FactRetracted, ImportRefused, UnknownFact, ValidationError
-from events.service import Timeline
 from events.log.store import EventStore, connect
+from events.read import projections
+from events.service import Timeline
 
-T0 = dt.datetime(2024, 7, 3, 9, 30, tzinfo=dt.timezone.utc)
-FACT = {"date": "2022-09-15", "end_date": "2022-09-16", "title": "SCO summit in Samarkand",
-        "summary": "Leaders meet for two days.", "tags": ["SCO", "Summit", "uzbekistan"],
-        "sources": [{"url": "https://example.org/a", "outlet": "Example"}]}  # fmt: skip
+T0 = dt.datetime(2024, 7, 3, 9, 30, tzinfo=dt.UTC)
+FACT = {
+    "date": "2022-09-15",
+    "end_date": "2022-09-16",
+    "title": "SCO summit in Samarkand",
+    "summary": "Leaders meet for two days.",
+    "tags": ["SCO", "Summit", "uzbekistan"],
+    "sources": [{"url": "https://example.org/a", "outlet": "Example"}],
+}
 
 
 def open_timeline(path) -> Timeline:
@@ -34,9 +39,13 @@ def timeline(tmp_path):
 
 
 def projection_dump(conn: sqlite3.Connection) -> dict:
-    tables = {name: conn.execute(f"SELECT * FROM {name} ORDER BY 1, 2").fetchall()
-              for name in ("facts", "fact_tags", "articles", "feed_status", "projection_checkpoints")}  # fmt: skip
-    tables["fts"] = conn.execute("SELECT rowid, title, summary, tags FROM facts_fts ORDER BY rowid").fetchall()
+    tables = {
+        name: conn.execute(f"SELECT * FROM {name} ORDER BY 1, 2").fetchall()
+        for name in ("facts", "fact_tags", "articles", "feed_status", "projection_checkpoints")
+    }
+    tables["fts"] = conn.execute(
+        "SELECT rowid, title, summary, tags FROM facts_fts ORDER BY rowid"
+    ).fetchall()
     return tables
 
 
@@ -54,24 +63,38 @@ def test_record_projects_a_normalised_fact(timeline):
 def test_line_endings_are_stored_as_one_newline(timeline):
     """A browser's textarea sends CRLF; stored as sent, an untouched summary read as a change at every
     form correction ('summary changed' in the history and the Atom feed). Found by a product review."""
-    fact = timeline.record_fact(FACT | {"summary": "Para one.\r\nPara two.\rPara three.\n"}, actor="editor:ann")
+    fact = timeline.record_fact(
+        FACT | {"summary": "Para one.\r\nPara two.\rPara three.\n"}, actor="editor:ann"
+    )
     assert fact.summary == "Para one.\nPara two.\nPara three."
     with pytest.raises(ValidationError, match="changes nothing"):
-        timeline.correct_fact(fact.fact_id, {"summary": "Para one.\r\nPara two.\r\nPara three."},
-                              reason="same text", expected_version=None, actor="editor:ann")  # fmt: skip
+        timeline.correct_fact(
+            fact.fact_id,
+            {"summary": "Para one.\r\nPara two.\r\nPara three."},
+            reason="same text",
+            expected_version=None,
+            actor="editor:ann",
+        )
 
 
 def test_correct_then_retract(timeline):
     fact = timeline.record_fact(FACT, actor="editor:ann")
-    corrected = timeline.correct_fact(fact.fact_id, {"title": "SCO summit opens in Samarkand", "date": "2022-09"},
-                                      reason="wrong day", expected_version=1, actor="editor:bob")  # fmt: skip
+    corrected = timeline.correct_fact(
+        fact.fact_id,
+        {"title": "SCO summit opens in Samarkand", "date": "2022-09"},
+        reason="wrong day",
+        expected_version=1,
+        actor="editor:bob",
+    )
     assert corrected.corrected and corrected.version == 2 and corrected.precision == "month"
     event = list(timeline.store.read())[-1]
     assert event.payload["previous"] == {"title": "SCO summit in Samarkand", "date": "2022-09-15"}
     assert event.payload["reason"] == "wrong day"
     with pytest.raises(ConcurrencyConflict):
         timeline.retract_fact(fact.fact_id, reason="dup", expected_version=1, actor="editor:bob")
-    retracted = timeline.retract_fact(fact.fact_id, reason="duplicate", expected_version=2, actor="editor:bob")
+    retracted = timeline.retract_fact(
+        fact.fact_id, reason="duplicate", expected_version=2, actor="editor:bob"
+    )
     assert retracted.retracted and retracted.retraction_reason == "duplicate"
     with pytest.raises(FactRetracted):
         timeline.correct_fact(fact.fact_id, {"title": "x"}, reason="r", expected_version=3, actor="e")
@@ -81,7 +104,9 @@ def test_correct_then_retract(timeline):
 def test_a_correction_that_changes_nothing_is_refused(timeline):
     fact = timeline.record_fact(FACT, actor="e")
     with pytest.raises(ValidationError):
-        timeline.correct_fact(fact.fact_id, {"title": FACT["title"]}, reason="r", expected_version=1, actor="e")
+        timeline.correct_fact(
+            fact.fact_id, {"title": FACT["title"]}, reason="r", expected_version=1, actor="e"
+        )
     assert timeline.store.last_position() == 1
 
 
@@ -121,10 +146,14 @@ def test_idempotent_record(timeline):
 def build_history(timeline: Timeline) -> None:
     timeline.init()
     for i in range(30):
-        fact = timeline.record_fact({**FACT, "title": f"Fact {i}", "date": f"20{10 + i % 14}-0{1 + i % 9}", "end_date": None},
-                                    actor="e")  # fmt: skip
+        fact = timeline.record_fact(
+            {**FACT, "title": f"Fact {i}", "date": f"20{10 + i % 14}-0{1 + i % 9}", "end_date": None},
+            actor="e",
+        )
         if i % 3 == 0:
-            timeline.correct_fact(fact.fact_id, {"tags": ["sco", f"t{i}"]}, reason="r", expected_version=1, actor="e")
+            timeline.correct_fact(
+                fact.fact_id, {"tags": ["sco", f"t{i}"]}, reason="r", expected_version=1, actor="e"
+            )
         if i % 5 == 0:
             timeline.retract_fact(fact.fact_id, reason="gone", expected_version=None, actor="e")
 
@@ -150,7 +179,9 @@ def test_projection_catches_up_in_chunks(timeline):
     build_history(timeline)
     expected = projection_dump(timeline.conn)
     timeline.conn.execute("DELETE FROM projection_checkpoints")
-    timeline.conn.execute("INSERT INTO facts_fts (facts_fts) VALUES ('delete-all')")  # it reads facts: empty it first
+    timeline.conn.execute(
+        "INSERT INTO facts_fts (facts_fts) VALUES ('delete-all')"
+    )  # it reads facts: empty it first
     for table in ("facts", "fact_tags"):
         timeline.conn.execute(f"DELETE FROM {table}")
     projections.catch_up(timeline.store, batch=7)
@@ -181,11 +212,14 @@ def test_import_refuses_a_non_empty_database_and_bad_lines(timeline, tmp_path):
     good = io.StringIO()
     export_to(timeline.store, good)
     lines = good.getvalue().splitlines(keepends=True)
-    for bad, message in [("{not json\n", "line 1"), ('{"position": 1}\n', "line 1"), (lines[1] + lines[0], "line 2")]:
+    for bad, message in [
+        ("{not json\n", "line 1"),
+        ('{"position": 1}\n', "line 1"),
+        (lines[1] + lines[0], "line 2"),
+    ]:
         with pytest.raises(ImportRefused, match=message):
             import_from(fresh.store, io.StringIO(bad))
         assert fresh.store.is_empty()
-
 
 
 def _altered(line: str, **changes) -> str:
@@ -214,18 +248,37 @@ def test_an_import_that_would_not_verify_or_project_leaves_nothing(timeline, tmp
         (_altered(first, date="2024-13-01"), "month 13"),
         (_altered(first, recorded_at="yesterday"), "recorded_at 'yesterday'"),
         (_altered(first, idempotency_key=5), "idempotency_key"),
-        (first + _altered(rest[0], payload={"fact_id": "x", "date": "2024", "end_date": None, "title": "t",
-                                            "summary": "", "tags": "not a list", "sources": [], "origin": "seed"}),
-         "tags missing or not list"),
-        (_altered(first, type="FactSourceAdded", payload={"source": {"url": None, "title": "t"}}),
-         "cannot be projected: UnknownFact"),  # verifies, but adds a source to a fact never recorded
-    ]  # fmt: skip
+        (
+            first
+            + _altered(
+                rest[0],
+                payload={
+                    "fact_id": "x",
+                    "date": "2024",
+                    "end_date": None,
+                    "title": "t",
+                    "summary": "",
+                    "tags": "not a list",
+                    "sources": [],
+                    "origin": "seed",
+                },
+            ),
+            "tags missing or not list",
+        ),
+        (
+            _altered(first, type="FactSourceAdded", payload={"source": {"url": None, "title": "t"}}),
+            "cannot be projected: UnknownFact",
+        ),  # verifies, but adds a source to a fact never recorded
+    ]
     for bad, message in cases:
         with pytest.raises(ImportRefused, match=message):
             import_from(fresh.store, io.StringIO(bad))
         assert fresh.store.is_empty()
-    assert import_from(fresh.store, io.StringIO(good.getvalue())) == len(rest) + 1  # and then the good one goes in
+    assert (
+        import_from(fresh.store, io.StringIO(good.getvalue())) == len(rest) + 1
+    )  # and then the good one goes in
     assert fresh.conn.execute("SELECT COUNT(*) FROM facts").fetchone()[0] > 20  # projected by the import
+
 
 def test_seeding_twice_adds_nothing(timeline):
     assert timeline.init() >= 20
@@ -258,17 +311,26 @@ def test_correcting_with_tags_that_are_not_a_list_is_refused(timeline):
 
 def test_a_source_date_that_overflows_is_a_validation_error(timeline):
     with pytest.raises(ValidationError) as caught:
-        timeline.record_fact({**FACT, "sources": [{"url": "https://x.org/", "published": "0001-01-01T00:00:00+01:00"}]},
-                             actor="e")  # fmt: skip
+        timeline.record_fact(
+            {**FACT, "sources": [{"url": "https://x.org/", "published": "0001-01-01T00:00:00+01:00"}]},
+            actor="e",
+        )
     assert caught.value.field == "sources[0].published"
 
 
 def test_a_retried_correction_or_retraction_answers_like_the_first(timeline):
     fact = timeline.record_fact(FACT, actor="e")
-    first = timeline.correct_fact(fact.fact_id, {"title": "New"}, reason="r", expected_version=1, actor="e",
-                                  idempotency_key="c1")  # fmt: skip
-    again = timeline.correct_fact(fact.fact_id, {"title": "New"}, reason="r", expected_version=1, actor="e",
-                                  idempotency_key="c1")  # fmt: skip
+    first = timeline.correct_fact(
+        fact.fact_id, {"title": "New"}, reason="r", expected_version=1, actor="e", idempotency_key="c1"
+    )
+    again = timeline.correct_fact(
+        fact.fact_id, {"title": "New"}, reason="r", expected_version=1, actor="e", idempotency_key="c1"
+    )
     assert again == first and timeline.store.last_position() == 2
-    gone = timeline.retract_fact(fact.fact_id, reason="dup", expected_version=2, actor="e", idempotency_key="r1")
-    assert timeline.retract_fact(fact.fact_id, reason="dup", expected_version=2, actor="e", idempotency_key="r1") == gone
+    gone = timeline.retract_fact(
+        fact.fact_id, reason="dup", expected_version=2, actor="e", idempotency_key="r1"
+    )
+    assert (
+        timeline.retract_fact(fact.fact_id, reason="dup", expected_version=2, actor="e", idempotency_key="r1")
+        == gone
+    )

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+from events.domain.token import authenticate, issue_token, list_tokens, revoke_token
 from events.log.errors import ValidationError
 from events.service import Timeline
-from events.domain.token import authenticate, issue_token, list_tokens, revoke_token
 from timeline.cli import cli
 
 

@@ -7,8 +7,8 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
-from events.service import Timeline
 from events.admin.verify import payload_problems, verify
+from events.service import Timeline
 from timeline.cli import cli
 
 
@@ -27,11 +27,15 @@ def test_a_sound_log_has_no_problems(timeline):
 
 
 def test_a_projection_out_of_step_is_found(timeline):
-    timeline.conn.execute("UPDATE facts SET title = 'tampered' WHERE n = 1")  # the search index still has the old words
+    timeline.conn.execute(
+        "UPDATE facts SET title = 'tampered' WHERE n = 1"
+    )  # the search index still has the old words
     title = timeline.conn.execute("SELECT title FROM facts WHERE n = 2").fetchone()[0]  # n = 1 is tampered
     problems = verify(timeline.store)
     assert problems[0] == "projection facts_fts: the search index does not match facts"
-    assert problems[1].startswith("projection facts differs from a rebuild of the log: n=1 has title 'tampered', a rebuild '")
+    assert problems[1].startswith(
+        "projection facts differs from a rebuild of the log: n=1 has title 'tampered', a rebuild '"
+    )
     assert len(problems) == 2 and title not in problems[1]  # the row that differs, not the others
 
 
@@ -48,17 +52,21 @@ def test_rows_missing_from_or_added_to_a_projection_are_named(timeline):
 
 
 def test_a_search_index_out_of_step_is_found(timeline):
-    timeline.conn.execute("INSERT INTO facts_fts (rowid, title, summary, tags) VALUES (99, 'ghost', '', '[]')")
+    timeline.conn.execute(
+        "INSERT INTO facts_fts (rowid, title, summary, tags) VALUES (99, 'ghost', '', '[]')"
+    )
     assert verify(timeline.store) == ["projection facts_fts: the search index does not match facts"]
 
 
 def test_damage_to_the_log_itself_is_found(tmp_path, timeline):
     """Simulate a log written by something else: drop the guards on a copy and damage it."""
     conn = sqlite3.connect(tmp_path / "t.db")
-    conn.executescript("DROP TRIGGER events_refuse_delete; DROP TRIGGER events_refuse_update;"
-                       "DELETE FROM events WHERE position = 5;"
-                       "UPDATE events SET version = 3 WHERE position = 31;"
-                       "UPDATE events SET payload = '{\"title\": 1}' WHERE position = 2;")  # fmt: skip
+    conn.executescript(
+        "DROP TRIGGER events_refuse_delete; DROP TRIGGER events_refuse_update;"
+        "DELETE FROM events WHERE position = 5;"
+        "UPDATE events SET version = 3 WHERE position = 31;"
+        "UPDATE events SET payload = '{\"title\": 1}' WHERE position = 2;"
+    )
     conn.close()
     problems = verify(timeline.store, check_projections=False)
     assert "positions jump from 4 to 6" in problems

@@ -10,8 +10,7 @@ import lxml.etree
 import lxml.html
 import pytest
 
-
-UTC = dt.timezone.utc
+UTC = dt.UTC
 # lxml's own cssselect needs a package the project does not depend on: this
 # covers the selectors used here (tag, .class, #id, [attr], [attr="v"],
 # :not([attr=v]), descendant " ", child ">" and ",").
@@ -106,6 +105,7 @@ def next_link(doc, text: str) -> str | None:
 
 # ---------------------------------------------------------------- the timeline
 
+
 def test_an_empty_timeline_says_so(client):
     doc = page(client, "/")
     assert "0 facts" in doc.cssselect("p.lede")[0].text_content()
@@ -117,7 +117,11 @@ def test_seeded_timeline_newest_first_with_dates_at_their_precision(seeded_clien
     assert len(doc.cssselect("article.fact")) == 29
     years = [h.text_content() for h in doc.cssselect("section.year > h2")]
     assert years == ["2024", "2022", "2020", "2001"]
-    dates = {t: a.cssselect(".fact-meta time")[0].text_content() for t in titles(doc) for a in [fact_article(doc, t)]}
+    dates = {
+        t: a.cssselect(".fact-meta time")[0].text_content()
+        for t in titles(doc)
+        for a in [fact_article(doc, t)]
+    }
     assert dates[SAMARKAND] == "15-16 September 2022"
     assert dates["China and Russia found the Shanghai Cooperation Organization"] == "2001"
     assert dates[MOSCOW] == "March 2024"
@@ -148,7 +152,9 @@ def test_each_fact_shows_tags_as_links_and_sources_without_a_link_when_url_is_nu
 
 
 def test_a_source_with_url_is_a_link(client, make_fact):
-    make_fact(title="Linked", sources=[{"url": "https://example.org/x", "outlet": "Example", "title": "Story"}])
+    make_fact(
+        title="Linked", sources=[{"url": "https://example.org/x", "outlet": "Example", "title": "Story"}]
+    )
     link = page(client, "/").cssselect("ul.sources a")[0]
     assert link.get("href") == "https://example.org/x" and link.text_content() == "Story"
 
@@ -175,7 +181,9 @@ def test_search_highlights_matches_and_keeps_timeline_order(seeded_client):
     assert len(keys) >= 4
 
 
-@pytest.mark.parametrize("q", ["sco AND", '"', "-sco", "NEAR(", "sco OR", "title:x", "*", "^", "'", "NOT", "()", "a\"b"])
+@pytest.mark.parametrize(
+    "q", ["sco AND", '"', "-sco", "NEAR(", "sco OR", "title:x", "*", "^", "'", "NOT", "()", 'a"b']
+)
 def test_search_syntax_from_people_never_breaks(seeded_client, q):
     response = seeded_client.get("/", query_string={"q": q})
     assert response.status_code == 200
@@ -188,14 +196,20 @@ def test_search_text_is_escaped(seeded_client):
 
 def test_dates_filter_at_any_precision(seeded_client):
     doc = page(seeded_client, "/?from=2024&to=2024-05")
-    assert set(titles(doc)) == {BELARUS, MOSCOW, "Putin visits Beijing to deepen the Russia-China partnership"}
+    assert set(titles(doc)) == {
+        BELARUS,
+        MOSCOW,
+        "Putin visits Beijing to deepen the Russia-China partnership",
+    }
     to_september = titles(page(seeded_client, "/?from=2022-09-15&to=2022-09"))
     assert SAMARKAND in to_september and "Kyrgyz and Tajik border guards exchange fire" not in to_september
 
 
 def test_filters_combine(seeded_client):
     doc = page(seeded_client, "/?tag=summit&q=sco&from=2024")
-    assert titles(doc) and all(a.cssselect("time")[0].get("datetime") >= "2024" for a in doc.cssselect("article"))
+    assert titles(doc) and all(
+        a.cssselect("time")[0].get("datetime") >= "2024" for a in doc.cssselect("article")
+    )
 
 
 @pytest.mark.parametrize(
@@ -232,8 +246,9 @@ def test_a_bad_parameter_page_offers_the_page_without_it_keeping_the_other_filte
 def test_the_retry_link_keeps_the_prefix_the_app_is_mounted_under(seeded_client):
     response = seeded_client.get("/?from=2024-7&tag=russia", base_url="http://localhost/timeline/")
     assert response.status_code == 400
-    assert parse(response.get_data(as_text=True)).xpath("//a[contains(., 'The same page without')]/@href") == [
-        "/timeline/?tag=russia"]
+    assert parse(response.get_data(as_text=True)).xpath(
+        "//a[contains(., 'The same page without')]/@href"
+    ) == ["/timeline/?tag=russia"]
 
 
 def test_an_empty_parameter_means_no_filter(seeded_client):
@@ -256,12 +271,15 @@ def test_sidebar_counts_tags_for_the_current_filter(seeded_client):
 
 # ---------------------------------------------------------------- paging
 
+
 @pytest.fixture
 def many(client, timeline):
     """120 facts, three a day from 2023-01-01, recorded in order."""
     for i in range(120):
         day = dt.date(2023, 1, 1) + dt.timedelta(days=i // 3)
-        timeline.record_fact({"date": day.isoformat(), "title": f"Fact {i:03d}", "tags": ["x"]}, actor="t", origin="manual")
+        timeline.record_fact(
+            {"date": day.isoformat(), "title": f"Fact {i:03d}", "tags": ["x"]}, actor="t", origin="manual"
+        )
     return client
 
 
@@ -302,15 +320,23 @@ def test_page_links_keep_filters_and_carry_an_opaque_cursor(many):
 def test_a_tampered_cursor_is_a_400(many):
     href = next_link(page(many, "/"), "Earlier facts")
     cursor = parse_qs(urlsplit(href).query)["cursor"][0]
-    for bad in (cursor[:-3] + ("AAA" if not cursor.endswith("AAA") else "BBB"), cursor[:10], "A" + cursor, "%%%"):
+    for bad in (
+        cursor[:-3] + ("AAA" if not cursor.endswith("AAA") else "BBB"),
+        cursor[:10],
+        "A" + cursor,
+        "%%%",
+    ):
         assert many.get("/", query_string={"cursor": bad}).status_code == 400
 
 
 # ---------------------------------------------------------------- corrections and retractions
 
+
 def test_corrected_facts_are_marked_and_retracted_facts_leave(seeded, seeded_client):
     samarkand, moscow = fact_id(seeded, SAMARKAND), fact_id(seeded, MOSCOW)
-    seeded.correct_fact(samarkand, {"title": "Samarkand summit"}, reason="shorter", expected_version=None, actor="editor:a")
+    seeded.correct_fact(
+        samarkand, {"title": "Samarkand summit"}, reason="shorter", expected_version=None, actor="editor:a"
+    )
     seeded.retract_fact(moscow, reason="off topic", expected_version=None, actor="editor:a")
     doc = page(seeded_client, "/")
     assert fact_article(doc, "Samarkand summit").cssselect(".badge-corrected")
@@ -322,13 +348,17 @@ def test_corrected_facts_are_marked_and_retracted_facts_leave(seeded, seeded_cli
 
 # ---------------------------------------------------------------- the density chart
 
+
 def test_chart_per_year_over_a_long_range_with_links_and_text(seeded_client):
     doc = page(seeded_client, "/")
     links = doc.cssselect("svg.density a")
     labels = [a.get("aria-label") for a in links]
     assert "2022: 14 facts" in labels and "2001: 1 fact" in labels
     assert links[0].get("href") == "/?from=2001&to=2001"
-    assert "Facts per year, by the year each starts, 2001 to 2024: 29 in all" in doc.cssselect("figcaption")[0].text_content()
+    assert (
+        "Facts per year, by the year each starts, 2001 to 2024: 29 in all"
+        in doc.cssselect("figcaption")[0].text_content()
+    )
     assert doc.cssselect("figure.chart table tr")
 
 
@@ -352,7 +382,10 @@ def test_years_before_1000_are_charted_with_four_digits_not_a_500(seeded, seeded
     for path in ("/", "/?show=retracted", "/?q=year"):
         response = seeded_client.get(path)
         assert response.status_code == 200, path
-    bars = {a.get("aria-label"): a.get("href") for a in page(seeded_client, "/?to=1000").cssselect("svg.density a")}
+    bars = {
+        a.get("aria-label"): a.get("href")
+        for a in page(seeded_client, "/?to=1000").cssselect("svg.density a")
+    }
     assert bars == {"1-9: 1 fact": "/?from=0001&to=0009", "990s: 1 fact": "/?from=0990&to=0999"}
     assert set(titles(page(seeded_client, "/?from=0999&to=0999"))) == {"Typo year"}
 
@@ -365,26 +398,40 @@ def test_a_range_of_millennia_is_charted_in_a_few_bars_not_thousands(seeded, see
     assert 1 < len(bars) <= 120 and len(seeded_client.get("/").get_data()) < 200_000
     assert "Facts per century" in doc.cssselect(".chart-heading")[0].text_content()
     labels = {a.get("aria-label"): a.get("href") for a in doc.cssselect("svg.density a")}
-    assert labels == {"1-99: 1 fact": "/?from=0001&to=0099", "2000-2099: 29 facts": "/?from=2000&to=2099",
-                      "9900-9999: 1 fact": "/?from=9900&to=9999"}  # fmt: skip
+    assert labels == {
+        "1-99: 1 fact": "/?from=0001&to=0099",
+        "2000-2099: 29 facts": "/?from=2000&to=2099",
+        "9900-9999: 1 fact": "/?from=9900&to=9999",
+    }
 
 
 def test_decades_when_years_would_be_too_many_bars(seeded, seeded_client):
     seeded.record_fact({"date": "1850", "title": "Long ago"}, actor="test", origin="manual")
     doc = page(seeded_client, "/")
     labels = {a.get("aria-label"): a.get("href") for a in doc.cssselect("svg.density a")}
-    assert labels["1850s: 1 fact"] == "/?from=1850&to=1859" and labels["2020s: 28 facts"] == "/?from=2020&to=2029"
-    assert "Facts per decade, by the decade each starts, 1850s to 2020s" in doc.cssselect("figcaption")[0].text_content()
+    assert (
+        labels["1850s: 1 fact"] == "/?from=1850&to=1859"
+        and labels["2020s: 28 facts"] == "/?from=2020&to=2029"
+    )
+    assert (
+        "Facts per decade, by the decade each starts, 1850s to 2020s"
+        in doc.cssselect("figcaption")[0].text_content()
+    )
 
 
 # ---------------------------------------------------------------- time travel
+
 
 @pytest.fixture
 def history(seeded, clock, seeded_client):
     """Seeds at START; a new fact, a correction and a retraction a month later."""
     clock.now = START_LATER
-    seeded.record_fact({"date": "2024-02-01", "title": "Recorded later", "tags": ["sco"]}, actor="t", origin="manual")
-    seeded.correct_fact(fact_id(seeded, SAMARKAND), {"title": "Renamed later"}, reason="r", expected_version=None, actor="t")
+    seeded.record_fact(
+        {"date": "2024-02-01", "title": "Recorded later", "tags": ["sco"]}, actor="t", origin="manual"
+    )
+    seeded.correct_fact(
+        fact_id(seeded, SAMARKAND), {"title": "Renamed later"}, reason="r", expected_version=None, actor="t"
+    )
     seeded.retract_fact(fact_id(seeded, BELARUS), reason="later", expected_version=None, actor="t")
     return seeded_client
 
@@ -397,7 +444,9 @@ def test_as_of_shows_the_timeline_as_it_was_known(history):
     assert "Recorded later" in now and "Renamed later" in now and BELARUS not in now
     doc = page(history, "/?as_of=2024-02-01T00:00:00Z")
     then = titles(doc)
-    assert "Recorded later" not in then and SAMARKAND in then and "Renamed later" not in then and BELARUS in then
+    assert (
+        "Recorded later" not in then and SAMARKAND in then and "Renamed later" not in then and BELARUS in then
+    )
     assert len(then) == 29
     banner = doc.cssselect("div.banner")[0].text_content()
     assert "as it was known at" in banner and "1 February 2024, 00:00:00 UTC" in banner
@@ -424,6 +473,7 @@ def test_as_of_before_anything_was_recorded_is_empty(history):
 
 
 # ---------------------------------------------------------------- a fact's permalink
+
 
 def test_permalink_shows_the_fact_sources_and_history(history, seeded):
     doc = page(history, f"/events/{fact_id(seeded, 'Renamed later')}")
@@ -458,20 +508,30 @@ def test_unknown_fact_is_a_404(seeded_client):
 
 def test_corrections_of_dates_and_tags_read_well(seeded, seeded_client):
     fid = fact_id(seeded, MOSCOW)
-    seeded.correct_fact(fid, {"date": "2024-03-22", "tags": ["russia", "terrorism"]}, reason="exact day",
-                        expected_version=None, actor="editor:b")  # fmt: skip
+    seeded.correct_fact(
+        fid,
+        {"date": "2024-03-22", "tags": ["russia", "terrorism"]},
+        reason="exact day",
+        expected_version=None,
+        actor="editor:b",
+    )
     doc = page(seeded_client, f"/events/{fid}")
-    rows = {tr.cssselect("th")[0].text_content(): [td.text_content() for td in tr.cssselect("td")]
-            for tr in doc.cssselect("table.changes tbody tr")}  # fmt: skip
+    rows = {
+        tr.cssselect("th")[0].text_content(): [td.text_content() for td in tr.cssselect("td")]
+        for tr in doc.cssselect("table.changes tbody tr")
+    }
     assert rows["date"] == ["March 2024", "22 March 2024"]
     assert rows["tags"] == ["russia, moscow, terrorism, united-states", "russia, terrorism"]
 
 
 # ---------------------------------------------------------------- health, stylesheet, headers
 
+
 def test_healthz_reports_log_projection_and_feeds(seeded, seeded_client):
-    seeded.conn.execute("INSERT INTO feed_status (feed, url, last_poll, last_error, error_streak)"
-                        " VALUES ('tass', 'https://tass.com/rss', '2024-01-01T00:00:00.000000Z', 'timeout', 2)")  # fmt: skip
+    seeded.conn.execute(
+        "INSERT INTO feed_status (feed, url, last_poll, last_error, error_streak)"
+        " VALUES ('tass', 'https://tass.com/rss', '2024-01-01T00:00:00.000000Z', 'timeout', 2)"
+    )
     body = seeded_client.get("/healthz").get_json()
     assert body["status"] == "ok" and body["database"] == "reachable"
     assert body["log_position"] == body["projection_checkpoint"] == 29
@@ -494,7 +554,9 @@ def test_stylesheet_is_served_by_the_app(client):
     assert "http" not in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("url", ["/", "/?from=bad", "/events/nope", "/static/style.css", "/healthz", "/api/events", "/feeds"])
+@pytest.mark.parametrize(
+    "url", ["/", "/?from=bad", "/events/nope", "/static/style.css", "/healthz", "/api/events", "/feeds"]
+)
 def test_security_headers_on_every_response(seeded_client, url):
     headers = seeded_client.get(url).headers
     csp = headers["Content-Security-Policy"]
@@ -524,9 +586,14 @@ def test_permalink_links_the_whole_feed(seeded, seeded_client):
 
 # ---------------------------------------------------------------- escaping and accessibility
 
+
 def test_all_text_is_escaped(client, make_fact):
-    make_fact(title="<script>alert('t')</script>", summary="<img src=x onerror=alert(1)>", tags=["x"],
-              sources=[{"url": "https://example.org/?a=<b>", "outlet": "<i>Outlet</i>"}])  # fmt: skip
+    make_fact(
+        title="<script>alert('t')</script>",
+        summary="<img src=x onerror=alert(1)>",
+        tags=["x"],
+        sources=[{"url": "https://example.org/?a=<b>", "outlet": "<i>Outlet</i>"}],
+    )
     for url in ["/", "/?q=script"]:
         body = client.get(url).get_data(as_text=True)
         assert "<script>" not in body and "<img src=x" not in body and "<i>Outlet" not in body
@@ -545,7 +612,7 @@ def test_pages_have_landmarks_and_headings_in_order(seeded_client, url):
     assert levels[0] == 1 and levels.count(1) == 1
     assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels
     for link in doc.iter("a"):
-        assert (link.text_content().strip() or link.get("aria-label")), lxml.html.tostring(link)
+        assert link.text_content().strip() or link.get("aria-label"), lxml.html.tostring(link)
     for field in doc.cssselect("input:not([type=hidden]), select"):
         assert doc.cssselect(f'label[for="{field.get("id")}"]'), field.get("name")
     assert doc.get("lang") == "en"
@@ -558,6 +625,7 @@ def test_permalink_headings_in_order(history, seeded):
 
 
 # ---------------------------------------------------------------- `timeline serve`
+
 
 def test_serve_creates_seeds_and_serves_with_waitress(live_server):
     status, body = live_server.get("/")
@@ -574,9 +642,12 @@ def test_serve_creates_seeds_and_serves_with_waitress(live_server):
 
 # ---------------------------------------------------------------- cached pages
 
+
 def test_a_cached_page_changes_when_the_log_moves(seeded_client, make_fact):
     before = seeded_client.get("/")
-    assert titles(parse(seeded_client.get("/").get_data(as_text=True))) == titles(parse(before.get_data(as_text=True)))
+    assert titles(parse(seeded_client.get("/").get_data(as_text=True))) == titles(
+        parse(before.get_data(as_text=True))
+    )
     make_fact(date="2025-01-01", title="Fresh news")
     assert titles(page(seeded_client, "/"))[0] == "Fresh news"
 
@@ -592,11 +663,12 @@ def test_pages_answer_304_to_a_matching_etag(seeded_client):
 
 # ---------------------------------------------------------------- /feeds: how each polled feed is doing
 
+
 def test_the_feeds_page_shows_each_configured_feed_and_how_its_polls_went(tmp_path, clock):
     """Real polls against a local server: one feed fine, one answering 500, one moved, one never polled,
     and one polled before but since removed from the configuration."""
-    from events.service import Timeline
     from events.log.store import EventStore, connect
+    from events.service import Timeline
     from tests.feed_server import FeedServer, Route
     from timeline import create_app
     from timeline.config import config_from_mapping
@@ -609,11 +681,16 @@ def test_the_feeds_page_shows_each_configured_feed_and_how_its_polls_went(tmp_pa
         server.routes["/broken"] = Route(status=500, body=b"<h1>down</h1>")
         server.routes["/old"] = Route(status=301, headers={"Location": "/rss"})
         feeds = {"steppe": "/rss", "broken": "/broken", "moved": "/old", "quiet": "/quiet", "retired": "/rss"}
-        mapping = {"database": {"path": str(db_path)}, "server": {"base_url": "http://testserver/"},
-                   "ingest": {"timeout_seconds": 2, "interval_minutes": 45},
-                   "feeds": [{"name": name, "url": server.url(path)} for name, path in feeds.items()]}  # fmt: skip
+        mapping = {
+            "database": {"path": str(db_path)},
+            "server": {"base_url": "http://testserver/"},
+            "ingest": {"timeout_seconds": 2, "interval_minutes": 45},
+            "feeds": [{"name": name, "url": server.url(path)} for name, path in feeds.items()],
+        }
         timeline = Timeline(EventStore(connect(db_path), clock))
-        ingestor = Ingestor(timeline, config_from_mapping(mapping), Fetcher(FetchLimits(timeout_seconds=2)), clock=clock)
+        ingestor = Ingestor(
+            timeline, config_from_mapping(mapping), Fetcher(FetchLimits(timeout_seconds=2)), clock=clock
+        )
         for feed in config_from_mapping(mapping).feeds:
             if feed.name != "quiet":
                 ingestor.poll(feed)
@@ -623,7 +700,13 @@ def test_the_feeds_page_shows_each_configured_feed_and_how_its_polls_went(tmp_pa
         doc = page(client, "/feeds")
 
     entries = {e.cssselect("h2, h3")[0].text.strip(): e for e in doc.cssselect("li.feed")}
-    assert list(entries) == ["steppe", "broken", "moved", "quiet", "retired"]  # configured order, then former ones
+    assert list(entries) == [
+        "steppe",
+        "broken",
+        "moved",
+        "quiet",
+        "retired",
+    ]  # configured order, then former ones
 
     def field(name: str, label: str) -> str:
         terms = entries[name].cssselect("dt")
@@ -638,7 +721,9 @@ def test_the_feeds_page_shows_each_configured_feed_and_how_its_polls_went(tmp_pa
     assert "Failing: 1 poll in a row" in entries["broken"].cssselect(".badge")[0].text_content()
     assert "500" in field("broken", "Last error") and field("broken", "Last success") == "never"
     assert field("broken", "Next poll").endswith("(backing off)")
-    assert field("broken", "Last poll found") == "nothing: the poll failed"  # not "0 new items" as if it had read the feed
+    assert (
+        field("broken", "Last poll found") == "nothing: the poll failed"
+    )  # not "0 new items" as if it had read the feed
     assert field("moved", "Moved permanently").startswith(f"to {server.url('/rss')}")
     assert entries["quiet"].cssselect(".badge")[0].text_content() == "Not polled yet"
     assert [dt.text_content() for dt in entries["quiet"].cssselect("dt")] == ["URL", "Polled every"]
@@ -650,44 +735,70 @@ def test_the_feeds_page_shows_each_configured_feed_and_how_its_polls_went(tmp_pa
 
 def test_the_feeds_page_escapes_what_a_feed_sent_and_follows_the_log(tmp_path, clock):
     from events.domain import source_feed
-    from events.service import Timeline
     from events.log.store import EventStore, connect
+    from events.service import Timeline
     from timeline import create_app
 
     db_path = tmp_path / "t.db"
     timeline = Timeline(EventStore(connect(db_path), clock))
-    client = create_app({"database": {"path": str(db_path)}, "feeds": [{"name": "x", "url": "https://x.example/rss"}]}).test_client()
+    client = create_app(
+        {"database": {"path": str(db_path)}, "feeds": [{"name": "x", "url": "https://x.example/rss"}]}
+    ).test_client()
     assert "Not polled yet" in client.get("/feeds").get_data(as_text=True)
 
     hostile = '<script>alert(1)</script><a href="javascript:x">'
-    payload = {"feed": "x", "url": "https://x.example/rss", "polled_at": "2024-01-10T09:00:00.000000Z", "ok": False,
-               "status": 502, "error": hostile, "not_modified": False, "etag": None, "last_modified": None,
-               "moved_to": "javascript:alert(1)", "next_poll": "2024-01-10T09:05:00.000000Z", "items_seen": 0,
-               "items_kept": 0, "problems": [], "item_errors": []}  # fmt: skip
+    payload = {
+        "feed": "x",
+        "url": "https://x.example/rss",
+        "polled_at": "2024-01-10T09:00:00.000000Z",
+        "ok": False,
+        "status": 502,
+        "error": hostile,
+        "not_modified": False,
+        "etag": None,
+        "last_modified": None,
+        "moved_to": "javascript:alert(1)",
+        "next_poll": "2024-01-10T09:05:00.000000Z",
+        "items_seen": 0,
+        "items_kept": 0,
+        "problems": [],
+        "item_errors": [],
+    }
     timeline.store.append_to(source_feed.feed_stream("x"), [source_feed.feed_polled(payload, "feed:x")])
     timeline.catch_up()
     text = client.get("/feeds").get_data(as_text=True)  # the log moved: not the page cached before
     doc = parse(text)
     assert hostile in doc.cssselect(".feed-error")[0].text_content()
-    assert not doc.cssselect("main script") and "javascript:" not in "".join(a.get("href") for a in doc.cssselect("a"))
+    assert not doc.cssselect("main script") and "javascript:" not in "".join(
+        a.get("href") for a in doc.cssselect("a")
+    )
     assert "Failing: 1 poll in a row" in text
 
 
-def test_a_fact_says_how_many_sources_back_it_and_the_timeline_lists_the_first_three(client, make_fact, timeline):
+def test_a_fact_says_how_many_sources_back_it_and_the_timeline_lists_the_first_three(
+    client, make_fact, timeline
+):
     """Issue 6: reports of one fact become its sources, and the fact shows how many there are.
     A fact cited by hundreds of articles must not list them all on the timeline."""
     from events.domain.fact import fact_source_added
 
     many = make_fact(title="Reported by five outlets")
     for i in range(2, 6):
-        source = {"url": f"https://example.org/{i}", "title": f"Report {i}", "outlet": None, "published": None}
+        source = {
+            "url": f"https://example.org/{i}",
+            "title": f"Report {i}",
+            "outlet": None,
+            "published": None,
+        }
         timeline.store.append_to(many.fact_id, [fact_source_added(source)])
     timeline.catch_up()
     make_fact(date="2024-03-16", title="Reported once")
     doc = page(client, "/")
     cards = {c.cssselect(".fact-title")[0].text_content().strip(): c for c in doc.cssselect("article.fact")}
     five, once = cards["Reported by five outlets"], cards["Reported once"]
-    assert five.cssselect(".source-count")[0].text_content() == "5 sources" and not once.cssselect(".source-count")
+    assert five.cssselect(".source-count")[0].text_content() == "5 sources" and not once.cssselect(
+        ".source-count"
+    )
     assert len(five.cssselect(".sources > li:not([class=more-sources])")) == 3
     [more] = five.cssselect(".more-sources a")
     assert more.text_content() == "2 more sources" and more.get("href") == f"/events/{many.fact_id}"

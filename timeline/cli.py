@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
-import tempfile
 import json
+import os
 import sqlite3
 import sys
+import tempfile
 from pathlib import Path
 
 import click
 
-from events.read import projections
 from events.admin.backup import export_to, import_from
 from events.log.errors import TimelineError
+from events.read import projections
 from events.service import Timeline
 from timeline.config import Config, ConfigError, load_config
 
@@ -28,11 +28,15 @@ def _fail_cleanly(command):
         try:
             return command(*args, **kwargs)
         except (TimelineError, ConfigError, OSError) as error:
-            raise click.ClickException(str(error).splitlines()[0] if str(error) else type(error).__name__) from None
+            raise click.ClickException(
+                str(error).splitlines()[0] if str(error) else type(error).__name__
+            ) from None
         except sqlite3.Error as error:  # not a database, damaged, unreadable, read-only...
             raise click.ClickException(f"database error: {error}") from None
         except UnicodeDecodeError as error:  # an input file that is not UTF-8
-            raise click.ClickException(f"not UTF-8 text: byte {error.object[error.start]:#04x} at offset {error.start}") from None
+            raise click.ClickException(
+                f"not UTF-8 text: byte {error.object[error.start]:#04x} at offset {error.start}"
+            ) from None
 
     return wrapper
 
@@ -73,8 +77,13 @@ def _in_one_line():
 
 
 @click.group(cls=_OneLineUsageErrors, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), envvar="TIMELINE_CONFIG",
-              help="Config file (default: config.toml beside the code, or $TIMELINE_CONFIG).")  # fmt: skip
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    envvar="TIMELINE_CONFIG",
+    help="Config file (default: config.toml beside the code, or $TIMELINE_CONFIG).",
+)
 @click.pass_context
 def cli(ctx: click.Context, config_file: str | None) -> None:
     """SCO Timeline: an event-sourced, auditable timeline of the Shanghai Cooperation Organization."""
@@ -99,7 +108,9 @@ def _open(ctx: click.Context, *, existing: bool = False) -> Timeline:
     """
     path = _config(ctx).database_path
     if existing and not Path(path).exists():
-        raise click.ClickException(f"no database at {path}: check [database] path, or run 'timeline init' first")
+        raise click.ClickException(
+            f"no database at {path}: check [database] path, or run 'timeline init' first"
+        )
     timeline = Timeline.open(path)
     ctx.call_on_close(timeline.close)
     return timeline
@@ -153,8 +164,15 @@ def _export_to_file(timeline: Timeline, target: Path, database: Path) -> int:
     resolved, db = target.resolve(), database.resolve()
     if resolved in {db, *(db.with_name(db.name + suffix) for suffix in ("-wal", "-shm", "-journal"))}:
         raise click.ClickException(f"{target} is the database itself: export to another file")
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="\n", dir=resolved.parent,
-                                     prefix=f".{resolved.name}.", suffix=".partial", delete=False) as out:  # fmt: skip
+    with tempfile.NamedTemporaryFile(
+        "w",
+        encoding="utf-8",
+        newline="\n",
+        dir=resolved.parent,
+        prefix=f".{resolved.name}.",
+        suffix=".partial",
+        delete=False,
+    ) as out:
         try:
             count = export_to(timeline.store, out)
             out.flush()
@@ -193,8 +211,14 @@ def import_command(ctx: click.Context, file: str) -> None:
 @_fail_cleanly
 def add(ctx, date, end_date, title, summary, tags, sources) -> None:
     """Record a manual fact and print its id."""
-    fields = {"date": date, "end_date": end_date, "title": title, "summary": summary, "tags": list(tags),
-              "sources": [{"url": url} for url in sources]}  # fmt: skip
+    fields = {
+        "date": date,
+        "end_date": end_date,
+        "title": title,
+        "summary": summary,
+        "tags": list(tags),
+        "sources": [{"url": url} for url in sources],
+    }
     fact = _open(ctx).record_fact(fields, actor="cli", origin="manual")
     click.echo(fact.fact_id)
 
@@ -251,9 +275,11 @@ def feeds(ctx: click.Context) -> None:
             continue
         health = "ok" if s.error_streak == 0 else f"failing ({s.error_streak} in a row)"
         last = last_poll(conn, feed.name)
-        click.echo(f"    {health}; last poll {s.last_poll or '-'}; last success {s.last_success or '-'};"
-                   f" next poll {s.next_poll or '-'}; {_last_poll_text(last, s.error_streak)};"
-                   f" articles recorded {s.items_kept}")  # fmt: skip
+        click.echo(
+            f"    {health}; last poll {s.last_poll or '-'}; last success {s.last_success or '-'};"
+            f" next poll {s.next_poll or '-'}; {_last_poll_text(last, s.error_streak)};"
+            f" articles recorded {s.items_kept}"
+        )
         if s.last_error:
             click.echo(f"    last error: {s.last_error}")
         if last and last.problems:  # entries dropped, a malformed document partly read...
@@ -275,7 +301,9 @@ def retag(ctx: click.Context) -> None:
 
 @cli.command()
 @click.option("--host", help="Interface to listen on (default: server.host in the config).")
-@click.option("--port", type=click.IntRange(0, 65535), help="Port (default: server.port; 0 picks a free one).")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), help="Port (default: server.port; 0 picks a free one)."
+)
 @click.pass_context
 @_fail_cleanly
 def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
@@ -301,9 +329,13 @@ def extract(file: str, published: str, title: str | None, as_json: bool) -> None
     try:
         day = dt.date.fromisoformat(published)
     except ValueError:
-        raise click.BadParameter(f"{published!r} is not a date: use YYYY-MM-DD", param_hint="--published") from None
+        raise click.BadParameter(
+            f"{published!r} is not a date: use YYYY-MM-DD", param_hint="--published"
+        ) from None
     text = click.open_file(file, encoding="utf-8").read()
-    headline = title if title is not None else next((line.strip() for line in text.splitlines() if line.strip()), "")
+    headline = (
+        title if title is not None else next((line.strip() for line in text.splitlines() if line.strip()), "")
+    )
     facts = extract_facts(headline, text, day)
     if as_json:
         click.echo(json.dumps(facts_as_json(facts), ensure_ascii=False, indent=2))

@@ -59,7 +59,11 @@ _SCHEMA: dict[str, dict[str, tuple[tuple[type, ...], str]]] = {
         "jitter_seconds": ((int,), "an integer"),
     },
 }
-_FEED_KEYS = {"name": ((str,), "a string"), "url": ((str,), "a string"), "interval_minutes": ((int,), "an integer")}
+_FEED_KEYS = {
+    "name": ((str,), "a string"),
+    "url": ((str,), "a string"),
+    "interval_minutes": ((int,), "an integer"),
+}
 
 
 def config_path(explicit: str | os.PathLike | None = None) -> Path:
@@ -87,7 +91,9 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
     return config_from_mapping(data, source=path)
 
 
-def config_from_mapping(data: dict[str, Any], *, source: Path | None = None, base_dir: Path | None = None) -> Config:
+def config_from_mapping(
+    data: dict[str, Any], *, source: Path | None = None, base_dir: Path | None = None
+) -> Config:
     """Validate a parsed config; relative paths resolve against the config file's folder."""
     where = str(source) if source else "config"
     folder = base_dir or (source.parent if source else Path.cwd())

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import waitress
 from flask import Flask
 
 from events.service import Timeline
 from timeline import create_app
-from timeline.web.access_log import AccessLog
 from timeline.config import Config
+from timeline.web.access_log import AccessLog
 
 THREADS = 8
 OnStart = Callable[[Flask, Config], None]
@@ -25,16 +25,26 @@ def prepare_database(config: Config) -> int:
         timeline.close()
 
 
-def serve(config: Config, host: str | None = None, port: int | None = None, *,
-          on_start: OnStart | None = None, echo: Callable[[str], None] = print) -> None:  # fmt: skip
+def serve(
+    config: Config,
+    host: str | None = None,
+    port: int | None = None,
+    *,
+    on_start: OnStart | None = None,
+    echo: Callable[[str], None] = print,
+) -> None:
     """Serve until interrupted. on_start(app, config) runs once the socket is bound:
     the hook for starting the feed scheduler in this one process.
     """
     added = prepare_database(config)
     app = create_app(config)
-    server = waitress.create_server(AccessLog(app), host=host or config.host,
-                                    port=config.port if port is None else port, threads=THREADS,
-                                    ident="sco-timeline")  # fmt: skip
+    server = waitress.create_server(
+        AccessLog(app),
+        host=host or config.host,
+        port=config.port if port is None else port,
+        threads=THREADS,
+        ident="sco-timeline",
+    )
     echo(f"database: {config.database_path} ({added} seed facts added)")
     echo(f"SCO Timeline is serving at {server_url(server)}")
     if on_start is not None:

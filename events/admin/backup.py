@@ -3,19 +3,39 @@
 from __future__ import annotations
 
 import json
-from typing import IO, Iterator
+from collections.abc import Iterator
+from typing import IO
 
-from events.read import projections
+from events.admin.verify import log_problems
 from events.log.clock import from_utc_text, to_utc_text
 from events.log.errors import ImportRefused, TimelineError
 from events.log.migrations import SCHEMA_VERSION
 from events.log.store import EventStore, canonical_json, loads_json, read_transaction, write_transaction
-from events.admin.verify import log_problems
+from events.read import projections
 
-FIELDS = ("position", "event_id", "stream_id", "version", "type", "schema_version", "payload", "metadata",
-          "idempotency_key", "recorded_at")  # fmt: skip
-_REQUIRED_TYPES = {"position": int, "event_id": str, "stream_id": str, "version": int, "type": str,
-                   "schema_version": int, "payload": dict, "metadata": dict, "recorded_at": str}  # fmt: skip
+FIELDS = (
+    "position",
+    "event_id",
+    "stream_id",
+    "version",
+    "type",
+    "schema_version",
+    "payload",
+    "metadata",
+    "idempotency_key",
+    "recorded_at",
+)
+_REQUIRED_TYPES = {
+    "position": int,
+    "event_id": str,
+    "stream_id": str,
+    "version": int,
+    "type": str,
+    "schema_version": int,
+    "payload": dict,
+    "metadata": dict,
+    "recorded_at": str,
+}
 
 
 def export_lines(store: EventStore) -> Iterator[str]:
@@ -102,12 +122,24 @@ def _record(line: str, number: int, previous: int) -> dict:
     except (ValueError, OverflowError):
         canonical = None
     if canonical != record["recorded_at"]:
-        raise ImportRefused(f"line {number}: recorded_at {record['recorded_at'][:40]!r} is not a UTC time as exported")
+        raise ImportRefused(
+            f"line {number}: recorded_at {record['recorded_at'][:40]!r} is not a UTC time as exported"
+        )
     return record
 
 
 def _row(record: dict, batch_index: int) -> tuple:
     """The record as the store's VERBATIM_COLUMNS."""
-    return (record["position"], record["event_id"], record["stream_id"], record["version"], record["type"],
-            record["schema_version"], canonical_json(record["payload"]), canonical_json(record["metadata"]),
-            record.get("idempotency_key"), batch_index, record["recorded_at"])  # fmt: skip
+    return (
+        record["position"],
+        record["event_id"],
+        record["stream_id"],
+        record["version"],
+        record["type"],
+        record["schema_version"],
+        canonical_json(record["payload"]),
+        canonical_json(record["metadata"]),
+        record.get("idempotency_key"),
+        batch_index,
+        record["recorded_at"],
+    )

@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 import sqlite3
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from sqlite_utils import Database
 
-from events.read import projections
 from events.domain.registry import EVENT_TYPES
 from events.log.store import EventStore, connect
+from events.read import projections
 
 # facts_fts is checked on its own: it reads its text from facts, so a dump of it only repeats facts.
 COMPARED_TABLES = ("facts", "fact_tags", "articles", "feed_status", "tokens", "projection_checkpoints")
@@ -67,8 +68,11 @@ def _projection_problems(store: EventStore) -> list[str]:
             before = {table: _rows(copy.conn, table) for table in COMPARED_TABLES}
             projections.rebuild(copy)
             after = {table: _rows(copy.conn, table) for table in COMPARED_TABLES}
-            return problems + [f"projection {table} differs from a rebuild of the log: {_differences(before[table], after[table])}"
-                               for table in COMPARED_TABLES if after[table] != before[table]]  # fmt: skip
+            return problems + [
+                f"projection {table} differs from a rebuild of the log: {_differences(before[table], after[table])}"
+                for table in COMPARED_TABLES
+                if after[table] != before[table]
+            ]
         finally:
             copy.conn.close()
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Protocol, Sequence
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from events.domain.event_types import BOOL, STR, EventType
 from events.log.model import NewEvent
@@ -56,8 +57,17 @@ def content_hash(item: ArticleLike) -> str:
     return _sha(item.title, item.summary, item.content, item.link or "", "|".join(item.categories))
 
 
-def article_payload(item: ArticleLike, *, key: str, feed: str, outlet: str, published: str,
-                    date_from_feed: bool, verdict: str, published_day: str | None = None) -> dict[str, Any]:  # fmt: skip
+def article_payload(
+    item: ArticleLike,
+    *,
+    key: str,
+    feed: str,
+    outlet: str,
+    published: str,
+    date_from_feed: bool,
+    verdict: str,
+    published_day: str | None = None,
+) -> dict[str, Any]:
     """published is the UTC moment; published_day the day in the publisher's own time zone, which its
     relative dates count from (absent in articles recorded before it was kept: their UTC day)."""
     payload = {

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import calendar
-import functools
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from enum import Enum
@@ -96,7 +96,7 @@ class FuzzyDate:
         return dt.date(self.year, 12, 31)
 
     def human(self) -> str:
-        """"2001", "March 2024", "15 September 2022"."""
+        """ "2001", "March 2024", "15 September 2022"."""
         if self.month is None:
             return str(self.year)
         if self.day is None:
@@ -122,7 +122,7 @@ def precision_of(iso: str) -> Precision:
 
 def sort_key_of(iso: str) -> str:
     """FuzzyDate.sort_key() of an already validated ISO fuzzy date."""
-    return iso + "-00-00"[len(iso) - 4:] if len(iso) < 10 else iso
+    return iso + "-00-00"[len(iso) - 4 :] if len(iso) < 10 else iso
 
 
 def parse_optional(text: str | None) -> FuzzyDate | None:
@@ -140,7 +140,7 @@ def check_span(start: FuzzyDate, end: FuzzyDate | None) -> None:
 
 
 def human_span(start: FuzzyDate, end: FuzzyDate | None) -> str:
-    """"15-16 September 2022", "March-May 2024", "2001-2004"; one date when no end."""
+    """ "15-16 September 2022", "March-May 2024", "2001-2004"; one date when no end."""
     if end is None:
         return start.human()
     same_shape = start.precision == end.precision
@@ -150,6 +150,8 @@ def human_span(start: FuzzyDate, end: FuzzyDate | None) -> str:
         return f"{start.day} {_MONTHS[start.month]} - {end.human()}"
     if same_shape and start.precision is Precision.MONTH and start.year == end.year:
         return f"{_MONTHS[start.month]}-{_MONTHS[end.month]} {start.year}"
-    if end.first_day() <= start.first_day():  # the end is a month or year holding the start: it ends later in it
+    if (
+        end.first_day() <= start.first_day()
+    ):  # the end is a month or year holding the start: it ends later in it
         return f"{start.human()} - later in {end.human()}"
     return f"{start.human()} - {end.human()}"

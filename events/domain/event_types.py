@@ -8,8 +8,9 @@ shape from here (events/domain/registry.py gathers them).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
 # JSON types a payload key may hold (None allowed where listed)
 STR, OPT_STR, LIST, DICT, BOOL = (str,), (str, type(None)), (list,), (dict,), (bool,)

@@ -6,14 +6,15 @@ import dataclasses
 import functools
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
-from events.log.clock import to_utc_text
 from events.domain.dates import FuzzyDate, check_span, parse_optional, precision_of, sort_key_of
-from events.log.errors import FactRetracted, InvalidDate, UnknownFact, ValidationError
 from events.domain.event_types import DICT, LIST, OPT_STR, STR, EventType
+from events.log.clock import to_utc_text
+from events.log.errors import FactRetracted, InvalidDate, UnknownFact, ValidationError
 from events.log.model import Event, NewEvent
 
 FACT_RECORDED = "FactRecorded"
@@ -74,6 +75,7 @@ class FactState:
 
 # ---------------------------------------------------------------- validation
 
+
 def clean_text(value: Any, field: str, *, limit: int, required: bool = False) -> str:
     """Text a person typed or a feed sent: a string, no control characters, within a limit."""
     if value is None:
@@ -81,7 +83,12 @@ def clean_text(value: Any, field: str, *, limit: int, required: bool = False) ->
     if not isinstance(value, str):
         raise ValidationError(f"{field} must be a string", field)
     # a browser's textarea sends CRLF: one line ending, so an untouched summary never reads as changed
-    text = _CONTROL.sub("", unicodedata.normalize("NFC", value)).replace("\r\n", "\n").replace("\r", "\n").strip()
+    text = (
+        _CONTROL.sub("", unicodedata.normalize("NFC", value))
+        .replace("\r\n", "\n")
+        .replace("\r", "\n")
+        .strip()
+    )
     if required and not text:
         raise ValidationError(f"{field} is required", field)
     if len(text) > limit:
@@ -117,7 +124,12 @@ def clean_url(value: Any, field: str) -> str:
         parts = urlsplit(url)
     except ValueError:  # a malformed bracketed host: 'http://[::1', 'http://[x]/'
         raise ValidationError(f"{field} is not a valid URL", field) from None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or _CONTROL.search(url) or " " in url:
+    if (
+        parts.scheme.lower() not in ("http", "https")
+        or not parts.netloc
+        or _CONTROL.search(url)
+        or " " in url
+    ):
         raise ValidationError(f"{field} must be an absolute http(s) URL", field)
     if len(url) > MAX_URL:
         raise ValidationError(f"{field} is longer than {MAX_URL} characters", field)
@@ -196,7 +208,10 @@ def validate_fact(fields: Mapping[str, Any], *, require_source_url: bool = True)
 
 # ---------------------------------------------------------------- commands
 
-def fact_recorded(fact_id: str, fields: Mapping[str, Any], origin: str, *, article: str | None = None) -> NewEvent:
+
+def fact_recorded(
+    fact_id: str, fields: Mapping[str, Any], origin: str, *, article: str | None = None
+) -> NewEvent:
     if origin not in ORIGINS:
         raise ValidationError(f"origin must be one of {', '.join(ORIGINS)}", "origin")
     payload = dict(fields, fact_id=fact_id, origin=origin)
@@ -247,10 +262,13 @@ def _plain(value: Any) -> Any:
 
 # ---------------------------------------------------------------- folding
 
+
 def upcast(event: Event) -> Event:
     """Bring an old payload shape up to the current one (all shapes are 1 so far)."""
     if event.schema_version > 1:
-        raise ValidationError(f"event {event.event_id} has payload shape {event.schema_version}, newer than this program")
+        raise ValidationError(
+            f"event {event.event_id} has payload shape {event.schema_version}, newer than this program"
+        )
     return event
 
 
@@ -296,8 +314,13 @@ def evolve_stream(state: FactState | None, events: Sequence[Event]) -> FactState
             end += 1
         last = events[end - 1]
         sources = state.sources + tuple(e.payload["source"] for e in events[i:end])
-        state = dataclasses.replace(state, sources=sources, version=last.version,
-                                    last_recorded=utc_text(last.recorded_at), last_position=last.position)  # fmt: skip
+        state = dataclasses.replace(
+            state,
+            sources=sources,
+            version=last.version,
+            last_recorded=utc_text(last.recorded_at),
+            last_position=last.position,
+        )
         i = end
     if state is None:
         raise ValueError("evolve_stream needs at least one event")
@@ -348,10 +371,18 @@ def _recorded_date_problems(payload: dict[str, Any]) -> list[str]:
 EVENT_TYPES = (
     EventType(
         FACT_RECORDED,
-        {"fact_id": STR, "date": STR, "end_date": OPT_STR, "title": STR, "summary": STR, "tags": LIST,
-         "sources": LIST, "origin": STR},
+        {
+            "fact_id": STR,
+            "date": STR,
+            "end_date": OPT_STR,
+            "title": STR,
+            "summary": STR,
+            "tags": LIST,
+            "sources": LIST,
+            "origin": STR,
+        },
         _recorded_date_problems,
-    ),  # fmt: skip
+    ),
     EventType(FACT_CORRECTED, {"changes": DICT, "previous": DICT, "reason": STR}),
     EventType(FACT_RETRACTED, {"reason": STR}),
     EventType(FACT_SOURCE_ADDED, {"source": DICT}),

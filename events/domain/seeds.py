@@ -21,13 +21,19 @@ def seed_events() -> list[tuple[str, str, NewEvent]]:
     out = []
     for fact in data["facts"]:
         article = data["articles"][fact["article"]]
-        source = {"url": article["url"], "title": article["title"], "outlet": article["outlet"],
-                  "published": article["published"]}  # fmt: skip
+        source = {
+            "url": article["url"],
+            "title": article["title"],
+            "outlet": article["outlet"],
+            "published": article["published"],
+        }
         fields = {k: fact.get(k) for k in ("date", "end_date", "title", "summary", "tags")}
         fields = validate_fact(fields | {"sources": [source]}, require_source_url=False)
         fact_id = stable_id("seed", fact["key"])
         event = fact_recorded(fact_id, fields, "seed")
-        event = NewEvent(event.type, event.payload, {"actor": "seed", "seed": fact["key"], "article": fact["article"]})
+        event = NewEvent(
+            event.type, event.payload, {"actor": "seed", "seed": fact["key"], "article": fact["article"]}
+        )
         out.append((f"seed:{fact['key']}", fact_id, event))
     return out
 

@@ -14,8 +14,8 @@ import secrets
 import sqlite3
 from dataclasses import dataclass
 
-from events.log.errors import ValidationError
 from events.domain.event_types import STR, EventType
+from events.log.errors import ValidationError
 from events.log.model import NewEvent, StreamAppend
 from events.log.store import EventStore
 
@@ -38,8 +38,9 @@ class TokenInfo:
         return self.revoked_at is None
 
 
-def hash_secret(secret: str, *, salt: bytes | None = None, n: int = SCRYPT_N, r: int = SCRYPT_R,
-                p: int = SCRYPT_P) -> str:  # fmt: skip
+def hash_secret(
+    secret: str, *, salt: bytes | None = None, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int = SCRYPT_P
+) -> str:
     salt = salt or secrets.token_bytes(16)
     digest = hashlib.scrypt(secret.encode(), salt=salt, n=n, r=r, p=p, maxmem=64 * 1024 * 1024, dklen=32)
     encode = lambda raw: base64.b64encode(raw).decode()  # noqa: E731
@@ -63,7 +64,9 @@ def token_stream(name: str) -> str:
 
 def check_name(name: str) -> str:
     if not isinstance(name, str) or not NAME.match(name):
-        raise ValidationError("a token name is 1-64 characters: lowercase letters, digits, '.', '_' or '-'", "name")
+        raise ValidationError(
+            "a token name is 1-64 characters: lowercase letters, digits, '.', '_' or '-'", "name"
+        )
     return name
 
 
@@ -73,7 +76,9 @@ def issue_token(store: EventStore, name: str, *, actor: str = "cli") -> str:
     token_id, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
     if active_token(store.conn, name):
         raise ValidationError(f"editor {name!r} already has an active token: revoke it first", "name")
-    event = NewEvent(TOKEN_ISSUED, {"name": name, "token_id": token_id, "hash": hash_secret(secret)}, {"actor": actor})
+    event = NewEvent(
+        TOKEN_ISSUED, {"name": name, "token_id": token_id, "hash": hash_secret(secret)}, {"actor": actor}
+    )
     store.append([StreamAppend(token_stream(name), (event,), None)])
     return f"{token_id}.{secret}"
 
@@ -88,7 +93,8 @@ def revoke_token(store: EventStore, name: str, *, actor: str = "cli") -> None:
 
 def active_token(conn: sqlite3.Connection, name: str) -> TokenInfo | None:
     row = conn.execute(
-        "SELECT name, token_id, issued_at, revoked_at FROM tokens WHERE name = ? AND revoked_at IS NULL", (name,)
+        "SELECT name, token_id, issued_at, revoked_at FROM tokens WHERE name = ? AND revoked_at IS NULL",
+        (name,),
     ).fetchone()
     return TokenInfo(*row) if row else None
 

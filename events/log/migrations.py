@@ -245,8 +245,14 @@ INSERT INTO facts_fts (facts_fts) VALUES ('rebuild');
 """
 
 MIGRATIONS: tuple[str, ...] = (
-    _EVENT_LOG, _PROJECTIONS + PROJECTION_INDEXES, _INGEST_STATE, _TOKENS, _GUARD_AND_SEARCH, _REFOLD_INDEX,
-    _SPAN_INDEX, _STEMMED_SEARCH,
+    _EVENT_LOG,
+    _PROJECTIONS + PROJECTION_INDEXES,
+    _INGEST_STATE,
+    _TOKENS,
+    _GUARD_AND_SEARCH,
+    _REFOLD_INDEX,
+    _SPAN_INDEX,
+    _STEMMED_SEARCH,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # Every secondary index of the projections, for rebuild to drop and create again.
@@ -254,7 +260,15 @@ ALL_PROJECTION_INDEXES = PROJECTION_INDEXES + _REFOLD_INDEX + _SPAN_INDEX
 ALL_PROJECTION_INDEX_NAMES = PROJECTION_INDEX_NAMES + ("facts_changed_again", "facts_spans")
 
 # Tables that projections own; rebuild empties and refills exactly these.
-PROJECTION_TABLES = ("facts", "fact_tags", "facts_fts", "articles", "feed_status", "tokens", "projection_checkpoints")
+PROJECTION_TABLES = (
+    "facts",
+    "fact_tags",
+    "facts_fts",
+    "articles",
+    "feed_status",
+    "tokens",
+    "projection_checkpoints",
+)
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

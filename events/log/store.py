@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import sqlite3
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Iterator, Sequence
 
 import orjson
 
@@ -18,9 +18,7 @@ from events.log.model import AppendResult, Event, NewEvent, StreamAppend
 
 BUSY_TIMEOUT_MS = 30_000
 # The columns of an event row, in the order event_from_row reads them (queries that join events use both).
-EVENT_COLUMNS = (
-    "position, event_id, stream_id, version, type, schema_version, payload, metadata, idempotency_key, recorded_at"
-)
+EVENT_COLUMNS = "position, event_id, stream_id, version, type, schema_version, payload, metadata, idempotency_key, recorded_at"
 FIRST_OF_BATCH = "SELECT position FROM events WHERE idempotency_key = ? AND batch_index = 0"
 _INSERT_INTO = (
     "INSERT INTO events (event_id, stream_id, version, type, schema_version, payload, metadata,"
@@ -30,9 +28,18 @@ _ROW_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 _PARAMETERS = _ROW_VALUES.count("?")
 _INSERT = _INSERT_INTO + _ROW_VALUES
 VERBATIM_COLUMNS = (
-    "position", "event_id", "stream_id", "version", "type", "schema_version", "payload", "metadata",
-    "idempotency_key", "batch_index", "recorded_at",
-)  # fmt: skip
+    "position",
+    "event_id",
+    "stream_id",
+    "version",
+    "type",
+    "schema_version",
+    "payload",
+    "metadata",
+    "idempotency_key",
+    "batch_index",
+    "recorded_at",
+)
 _INSERT_VERBATIM = (
     f"INSERT INTO events ({', '.join(VERBATIM_COLUMNS)}) VALUES ({', '.join('?' * len(VERBATIM_COLUMNS))})"
 )
@@ -47,7 +54,9 @@ def connect(path: str | Path) -> sqlite3.Connection:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    conn = sqlite3.connect(
+        path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+    )
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         refuse_newer_schema(conn)  # before WAL mode, which would rewrite the file's header
@@ -150,7 +159,9 @@ class EventStore:
         expected_version: int | None = None,
         idempotency_key: str | None = None,
     ) -> AppendResult:
-        return self.append([StreamAppend(stream_id, tuple(events), expected_version)], idempotency_key=idempotency_key)
+        return self.append(
+            [StreamAppend(stream_id, tuple(events), expected_version)], idempotency_key=idempotency_key
+        )
 
     def _insert(self, batch: Sequence[StreamAppend], idempotency_key: str | None) -> tuple[Event, ...]:
         """Insert the rows and return them as Events, without reading them back.
@@ -172,7 +183,9 @@ class EventStore:
             for event in stream.events:
                 version += 1
                 metadata = _with_key(event.metadata, key)
-                rows.append(_row(next(event_ids), stream_id, version, event, metadata, key, len(kept), recorded_at))
+                rows.append(
+                    _row(next(event_ids), stream_id, version, event, metadata, key, len(kept), recorded_at)
+                )
                 kept.append((event.payload, metadata))
             reached[stream_id] = version
         if not rows:
@@ -181,7 +194,7 @@ class EventStore:
         return tuple(
             Event(base + i, row[0], row[1], row[2], row[3], row[4], payload, metadata, key, moment)
             for i, (row, (payload, metadata)) in enumerate(zip(rows, kept), 1)
-        )  # fmt: skip
+        )
 
     def _insert_rows(self, rows: list[tuple]) -> int:
         """Insert under our write lock and return the last position given.
@@ -204,7 +217,13 @@ class EventStore:
         (measured, 1,000-row appends), within SQLite's parameter limit (32,766 by default),
         and at most MAX_ROWS_PER_STATEMENT: each row count is a prepared statement the
         connection's cache keeps, and 2..500 rows held ~70 MB there (found in review)."""
-        return max(1, min(MAX_ROWS_PER_STATEMENT, self.conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // _PARAMETERS))
+        return max(
+            1,
+            min(
+                MAX_ROWS_PER_STATEMENT,
+                self.conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // _PARAMETERS,
+            ),
+        )
 
     def _refuse_gap(self, stream_id: str, expected: int) -> None:
         """Expecting a version the stream has not reached would leave a gap: a conflict too.
@@ -227,7 +246,9 @@ class EventStore:
                 if stream.expected_version is not None and actual != stream.expected_version:
                     return ConcurrencyConflict(stream.stream_id, stream.expected_version, actual)
             stream = batch[0]
-            return ConcurrencyConflict(stream.stream_id, stream.expected_version or 0, self.stream_version(stream.stream_id))
+            return ConcurrencyConflict(
+                stream.stream_id, stream.expected_version or 0, self.stream_version(stream.stream_id)
+            )
         return TimelineError(f"the log refused the append: {text}")
 
     def _read_key(self, key: str) -> tuple[Event, ...]:
@@ -261,7 +282,9 @@ class EventStore:
 
     def read_chunks(self, size: int, *, after: int = 0) -> Iterator[list[Event]]:
         """Every event after a position, in order, size at a time (rebuild's reader)."""
-        cursor = self.conn.execute(f"SELECT {EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position", (after,))
+        cursor = self.conn.execute(
+            f"SELECT {EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position", (after,)
+        )
         while rows := cursor.fetchmany(size):
             yield [event_from_row(row) for row in rows]
 
@@ -280,11 +303,14 @@ class EventStore:
             return {stream_id: self.stream_version(stream_id) for stream_id in stream_ids}
         rows = self.conn.execute(  # one index seek per stream, like stream_version (a GROUP BY reads every version)
             "SELECT value, (SELECT MAX(version) FROM events WHERE stream_id = value) FROM json_each(?)",
-            (canonical_json(stream_ids),))  # fmt: skip
+            (canonical_json(stream_ids),),
+        )
         return {stream_id: version or 0 for stream_id, version in rows}
 
     def stream_version(self, stream_id: str) -> int:
-        row = self.conn.execute("SELECT MAX(version) FROM events WHERE stream_id = ?", (stream_id,)).fetchone()
+        row = self.conn.execute(
+            "SELECT MAX(version) FROM events WHERE stream_id = ?", (stream_id,)
+        ).fetchone()
         return row[0] or 0
 
     def last_position(self) -> int:
@@ -317,8 +343,16 @@ def _with_key(metadata: dict, key: str | None) -> dict:
     return metadata if key is None else dict(metadata, idempotency_key=key)
 
 
-def _row(event_id: str, stream_id: str, version: int, event: NewEvent, metadata: dict, key: str | None,
-         index: int, recorded_at: str) -> tuple:
+def _row(
+    event_id: str,
+    stream_id: str,
+    version: int,
+    event: NewEvent,
+    metadata: dict,
+    key: str | None,
+    index: int,
+    recorded_at: str,
+) -> tuple:
     return (
         event_id,
         stream_id,
@@ -353,5 +387,15 @@ _instant = functools.lru_cache(maxsize=1024)(from_utc_text)
 
 def event_from_row(row: tuple) -> Event:
     """An Event from a row in EVENT_COLUMNS order (positional: rebuild makes one per event)."""
-    return Event(row[0], row[1], row[2], row[3], row[4], row[5],
-                 _loads(row[6]), _loads(row[7]), row[8], _instant(row[9]))  # fmt: skip
+    return Event(
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        row[4],
+        row[5],
+        _loads(row[6]),
+        _loads(row[7]),
+        row[8],
+        _instant(row[9]),
+    )

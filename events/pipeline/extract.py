@@ -9,7 +9,14 @@ from dataclasses import asdict, dataclass, replace
 
 from events.domain.dates import FuzzyDate, human_span, parse_optional
 from events.pipeline.gazetteer import kind_of, tags_for
-from events.pipeline.relative_dates import DateMention, bounds_between, clause_bounds, find_dates, opening_tense, tense_markers
+from events.pipeline.relative_dates import (
+    DateMention,
+    bounds_between,
+    clause_bounds,
+    find_dates,
+    opening_tense,
+    tense_markers,
+)
 
 TITLE_LIMIT = 120
 # Prose sentences run to a few hundred characters. Anything longer is a list, a
@@ -54,7 +61,7 @@ def _split_block(block: str) -> list[str]:
         # not the whole growing run since the last break (quadratic on "U.S. U.S. ...").
         if _ABBREVIATION.search(block, max(start, match.start() - _ABBREVIATION_CHARS), match.start() + 1):
             continue
-        sentences.extend(_cut_long(block[start: match.end()].strip()))
+        sentences.extend(_cut_long(block[start : match.end()].strip()))
         start = match.end()
     sentences.extend(_cut_long(block[start:].strip()))
     return [s for s in sentences if s]
@@ -108,7 +115,7 @@ def _tidy(text: str) -> str:
     text = _LEADING_FILLER.sub("", " ".join(text.split()))
     start = len(text) - len(text.lstrip(_EDGES))
     core = text.strip(_EDGES)
-    tail = text[start + len(core):]
+    tail = text[start + len(core) :]
     core = core.rstrip(".!?")
     core += _closing_quote(core, tail)
     return _balance_quotes(core[:1].upper() + core[1:])
@@ -151,7 +158,9 @@ _INSERTION = re.compile(
 _RELATIVE_TAIL = re.compile(r"\s*,\s*(?:who|which|whose|that)\b.*$|[\s,]+$", re.DOTALL)
 
 
-def _without_insertions(sentence: str, bounds: tuple[int, int], keep: tuple[int, int]) -> list[tuple[int, int]]:
+def _without_insertions(
+    sentence: str, bounds: tuple[int, int], keep: tuple[int, int]
+) -> list[tuple[int, int]]:
     """The ranges of the part left once ", a framework led by China and Russia," and the like are dropped.
 
     An aside that holds the date being titled stays.
@@ -180,7 +189,7 @@ _ADVERBS = {"last", "already", "also", "then", "later", "recently", "first", "on
 
 
 def _starts_with_verb(part: str) -> bool:
-    """"Already met the envoy": no word but adverbs before the first verb.
+    """ "Already met the envoy": no word but adverbs before the first verb.
 
     Unless the first word is an adverb, the verb must be that word itself, which
     its first two words decide: read no further (most parts start with a noun).
@@ -204,7 +213,7 @@ def _subject(sentence: str) -> str:
 
 
 def _with_subject(part: str, sentence: str, low: int) -> str:
-    """"Joined the bloc on July 4" becomes "Iran joined the bloc on July 4"."""
+    """ "Joined the bloc on July 4" becomes "Iran joined the bloc on July 4"."""
     subject = _subject(sentence) if low > 0 and _starts_with_verb(part) else ""
     return f"{_tidy(subject)} {part[:1].lower()}{part[1:]}" if subject else part
 
@@ -227,7 +236,9 @@ def fact_title(sentence: str, span: tuple[int, int], others: list[tuple[int, int
     return _title_in(sentence, span, others, _fact_part(sentence, span))
 
 
-def _title_in(sentence: str, span: tuple[int, int], others: list[tuple[int, int]], part: tuple[int, int]) -> str:
+def _title_in(
+    sentence: str, span: tuple[int, int], others: list[tuple[int, int]], part: tuple[int, int]
+) -> str:
     """fact_title, given the part _fact_part finds."""
     low, high = part
     read = _without_date_commas(sentence, [span, *others])
@@ -255,18 +266,21 @@ _REPORTING = frozenset(
 _THAT_FOLLOWS = re.compile(r"\s*,?\s*that\b")
 _PASSIVE = frozenset("is are was were be been being".split())
 _AFTER_COMMA = re.compile(r",[\"”]?\s*$")
-_DATE_WORDS = frozenset("on in at by from to and or the of since until till between during this last next".split())
+_DATE_WORDS = frozenset(
+    "on in at by from to and or the of since until till between during this last next".split()
+)
 _LETTER_WORD = re.compile(r"[A-Za-z]+")
 
 
-def _clause_title(sentence: str, span: tuple[int, int], clause: tuple[int, int],
-                  ranges: list[tuple[int, int]]) -> str | None:
+def _clause_title(
+    sentence: str, span: tuple[int, int], clause: tuple[int, int], ranges: list[tuple[int, int]]
+) -> str | None:
     """The clause around the date as a title, if it can stand alone; None to title the whole part.
 
     A clause that is only its date ("On May 14, 2024,") cannot. A reporting
     clause ("the Kremlin said on Monday") dates a statement: it takes what was said.
     """
-    text = _tidy(sentence[clause[0]: clause[1]])
+    text = _tidy(sentence[clause[0] : clause[1]])
     if not _usable(text) or not _names_more_than_its_date(sentence, clause, span):
         return None
     title = _with_subject(text, sentence, clause[0])
@@ -274,12 +288,14 @@ def _clause_title(sentence: str, span: tuple[int, int], clause: tuple[int, int],
 
 
 def _reports(text: str) -> bool:
-    """"the Kremlin said", not "clashes were reported"."""
+    """ "the Kremlin said", not "clashes were reported"."""
     words = [w.lower() for w in _LETTER_WORD.findall(text)]
     return any(w in _REPORTING and (i == 0 or words[i - 1] not in _PASSIVE) for i, w in enumerate(words))
 
 
-def _report_title(sentence: str, clause: tuple[int, int], ranges: list[tuple[int, int]], report: str) -> str | None:
+def _report_title(
+    sentence: str, clause: tuple[int, int], ranges: list[tuple[int, int]], report: str
+) -> str | None:
     """A statement, at the date it was made, titled with what was said.
 
     "said on May 14 that Iran would ..." runs on to the end of the part;
@@ -311,7 +327,7 @@ def _within(ranges: list[tuple[int, int]], low: int, high: int) -> list[tuple[in
 
 def _names_more_than_its_date(sentence: str, clause: tuple[int, int], span: tuple[int, int]) -> bool:
     """A word besides the date and its prepositions: "On May 14, 2024," says nothing by itself."""
-    outside = sentence[clause[0]: span[0]] + " " + sentence[span[1]: clause[1]]
+    outside = sentence[clause[0] : span[0]] + " " + sentence[span[1] : clause[1]]
     return any(w.lower() not in _DATE_WORDS for w in _LETTER_WORD.findall(outside))
 
 
@@ -327,7 +343,7 @@ def _contains(outer: DateMention, inner: DateMention) -> bool:
 
 
 def _framing(mention: DateMention, others: list[DateMention], sentence: str) -> bool:
-    """"attacks this year, with 145 killed in March": "this year" only frames the finer date."""
+    """ "attacks this year, with 145 killed in March": "this year" only frames the finer date."""
     inside = [other for other in others if other is not mention and _contains(mention, other)]
     if not inside:  # the usual case: no segment to compare
         return False
@@ -357,13 +373,17 @@ _BETWEEN = re.compile(r"\bbetween\s+$", re.IGNORECASE)
 
 
 def _joined_days(mentions: list[DateMention], sentence: str) -> list[DateMention]:
-    """"on August 31, 2025 and September 1, 2025" is one span, as "31 August and 1 September 2025" is."""
+    """ "on August 31, 2025 and September 1, 2025" is one span, as "31 August and 1 September 2025" is."""
     joined: list[DateMention] = []
     for mention in mentions:
         if joined and _span_ends_at(joined[-1], mention, sentence):
             first = joined[-1]
-            joined[-1] = replace(first, end=mention.start, span=(first.span[0], mention.span[1]),
-                                 confidence=min(first.confidence, mention.confidence))
+            joined[-1] = replace(
+                first,
+                end=mention.start,
+                span=(first.span[0], mention.span[1]),
+                confidence=min(first.confidence, mention.confidence),
+            )
         else:
             joined.append(mention)
     return joined
@@ -485,11 +505,15 @@ def _article_fact(title: str, sentences: list[str], published: dt.date) -> Extra
     )
 
 
-def _merge_target(found: list[tuple[int, ExtractedFact]], index: int, fact: ExtractedFact,
-                  referential: bool) -> int | None:
+def _merge_target(
+    found: list[tuple[int, ExtractedFact]], index: int, fact: ExtractedFact, referential: bool
+) -> int | None:
     """Where a fact told again goes: a referential mention joins the likeliest fact of its date."""
-    candidates = [i for i, (where, other) in enumerate(found)
-                  if where != index and other.date == fact.date and other.precision == fact.precision]
+    candidates = [
+        i
+        for i, (where, other) in enumerate(found)
+        if where != index and other.date == fact.date and other.precision == fact.precision
+    ]
     if referential and candidates:
         words = keywords(fact.summary)
         return max(candidates, key=lambda i: (len(words & keywords(found[i][1].summary)), -i))
@@ -517,7 +541,9 @@ def extract_facts(title: str, text: str, published: dt.date) -> list[ExtractedFa
     told again later in the article ("the March attack") joins the first telling.
     """
     sentences = split_sentences(text or "")
-    if not sentences and not _tidy(title or ""):  # nothing to tell: no "Untitled article" fact (found in review)
+    if not sentences and not _tidy(
+        title or ""
+    ):  # nothing to tell: no "Untitled article" fact (found in review)
         return []
     return [_article_fact(title, sentences, published)] + _collect(sentences, published)
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Iterator
 
 KINDS = ("country", "place", "person", "organisation", "theme")
 
@@ -134,8 +134,12 @@ def _matcher(group: tuple[Entry, ...]) -> _Matcher:
     longest_first = "|".join(_alias_pattern(alias) for alias in sorted(slugs, key=len, reverse=True))
     exact_starts = {alias[0].lower() for alias in slugs if not _any_case(alias)}
     any_case_starts = {alias[0] for alias in slugs if _any_case(alias)}
-    return _Matcher(_finder(slugs), re.compile(rf"(?<!\w)(?:{longest_first})(?!\w)"),
-                    slugs, frozenset(exact_starts & any_case_starts))  # fmt: skip
+    return _Matcher(
+        _finder(slugs),
+        re.compile(rf"(?<!\w)(?:{longest_first})(?!\w)"),
+        slugs,
+        frozenset(exact_starts & any_case_starts),
+    )
 
 
 @lru_cache(maxsize=1)

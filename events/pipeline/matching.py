@@ -5,20 +5,18 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import sqlite3
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Sequence
 
 from events.domain.article import publisher_day
-from events.log.clock import from_utc_text
 from events.domain.dates import precision_of, sort_key_of
-from events.pipeline.extract import ExtractedFact, extract_facts, same_fact
 from events.domain.fact import (
+    FACT_RECORDED,
+    FACT_SOURCE_ADDED,
     MAX_SUMMARY,
     MAX_TAGS,
     MAX_TITLE,
     MAX_URL,
-    FACT_RECORDED,
-    FACT_SOURCE_ADDED,
     FactState,
     clean_source,
     evolve_stream,
@@ -27,9 +25,11 @@ from events.domain.fact import (
     fact_source_added,
     validate_fact,
 )
+from events.log.clock import from_utc_text
 from events.log.ids import uuid7
 from events.log.model import NewEvent, StreamAppend
 from events.log.store import EventStore, loads_json
+from events.pipeline.extract import ExtractedFact, extract_facts, same_fact
 
 REEXTRACTED = "re-extraction with the current rules no longer finds this fact"
 FEED_CHANGED = "its article's feed changed the text, which no longer states this fact"
@@ -72,7 +72,9 @@ class FactFinder:
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
         self.by_date: dict[str, list[tuple[ExtractedFact, Existing]]] = {}
-        self.unsure: list[tuple[str, tuple[ExtractedFact, Existing], bool]] | None = None  # (date, entry, added)
+        self.unsure: list[tuple[str, tuple[ExtractedFact, Existing], bool]] | None = (
+            None  # (date, entry, added)
+        )
 
     def facts(self, title: str, text: str, published: dt.date) -> list[ExtractedFact]:
         return extract_facts(title, text, published)
@@ -133,8 +135,9 @@ class FactFinder:
 _ANOTHER_DAY = dt.timedelta(days=400)
 
 
-def without_a_publication_date(extract: Callable[[str, str, dt.date], list[ExtractedFact]], title: str, text: str,
-                               fetched: dt.date) -> list[ExtractedFact]:  # fmt: skip
+def without_a_publication_date(
+    extract: Callable[[str, str, dt.date], list[ExtractedFact]], title: str, text: str, fetched: dt.date
+) -> list[ExtractedFact]:
     """The facts of an item its feed gave no date: only those whose dates the text states outright.
 
     Its headline's fact would be dated by the fetch time, and "on Wednesday" or
@@ -148,7 +151,9 @@ def without_a_publication_date(extract: Callable[[str, str, dt.date], list[Extra
     return [f for f in found if (f.date, f.end_date, f.title) in elsewhere]
 
 
-def facts_stated(extract: Callable[[str, str, dt.date], list[ExtractedFact]], payload: dict) -> list[ExtractedFact]:
+def facts_stated(
+    extract: Callable[[str, str, dt.date], list[ExtractedFact]], payload: dict
+) -> list[ExtractedFact]:
     """The facts an article (an ArticleIngested or ArticleUpdated payload) states, read the one way
     ingest, reextract and retag read it: counted from its publisher's day, or, for an item its feed
     gave no date, only the dates its text states outright."""
@@ -166,13 +171,23 @@ def as_extracted(state: FactState) -> ExtractedFact:
 def _candidate(row: tuple) -> tuple[ExtractedFact, Existing]:
     """as_extracted from a _CANDIDATES row, with the fact it names."""
     fact_id, version, date, end_date, title, summary, tags = row
-    return _recorded_as_extracted(date, end_date, title, summary, tuple(loads_json(tags))), Existing(fact_id, version)
+    return _recorded_as_extracted(date, end_date, title, summary, tuple(loads_json(tags))), Existing(
+        fact_id, version
+    )
 
 
-def _recorded_as_extracted(date: str, end_date: str | None, title: str, summary: str,
-                           tags: tuple[str, ...]) -> ExtractedFact:  # fmt: skip
-    return ExtractedFact(date=date, end_date=end_date, precision=precision_of(date).value, title=title,
-                         summary=summary, tags=tags, confidence=1.0)  # fmt: skip
+def _recorded_as_extracted(
+    date: str, end_date: str | None, title: str, summary: str, tags: tuple[str, ...]
+) -> ExtractedFact:
+    return ExtractedFact(
+        date=date,
+        end_date=end_date,
+        precision=precision_of(date).value,
+        title=title,
+        summary=summary,
+        tags=tags,
+        confidence=1.0,
+    )
 
 
 def article_source(payload: dict) -> dict:
@@ -183,8 +198,12 @@ def article_source(payload: dict) -> dict:
     """
     url = payload.get("url")
     published = payload["published"] if payload.get("date_from_feed", True) else None
-    raw = {"url": url if url and len(url) <= MAX_URL else None, "title": fit(payload["title"], 500),
-           "outlet": fit(payload.get("outlet") or "", 200) or None, "published": published}  # fmt: skip
+    raw = {
+        "url": url if url and len(url) <= MAX_URL else None,
+        "title": fit(payload["title"], 500),
+        "outlet": fit(payload.get("outlet") or "", 200) or None,
+        "published": published,
+    }
     return clean_source(raw, "source", require_url=False)
 
 
@@ -196,9 +215,17 @@ def fit(text: str, limit: int) -> str:
 
 def recorded_fact(found: ExtractedFact, source: dict, article: str, actor: str) -> StreamAppend:
     """A new fact stream for an extracted fact, citing and linking its article."""
-    fields = validate_fact({"date": found.date, "end_date": found.end_date, "title": fit(found.title, MAX_TITLE),
-                            "summary": fit(found.summary, MAX_SUMMARY), "tags": list(found.tags)[:MAX_TAGS],
-                            "sources": [source]}, require_source_url=False)  # fmt: skip
+    fields = validate_fact(
+        {
+            "date": found.date,
+            "end_date": found.end_date,
+            "title": fit(found.title, MAX_TITLE),
+            "summary": fit(found.summary, MAX_SUMMARY),
+            "tags": list(found.tags)[:MAX_TAGS],
+            "sources": [source],
+        },
+        require_source_url=False,
+    )
     event = fact_recorded(uuid7(), fields, "feed", article=article)
     meta = {"actor": actor, "article": article, "confidence": found.confidence}
     return StreamAppend(event.payload["fact_id"], (NewEvent(event.type, event.payload, meta),), 0)
@@ -207,7 +234,9 @@ def recorded_fact(found: ExtractedFact, source: dict, article: str, actor: str) 
 def source_added(existing: Existing, source: dict, article: str, actor: str) -> StreamAppend:
     """Another article reporting a fact already recorded becomes one more source of it (source: article_source)."""
     event = fact_source_added(source, article=article)
-    return StreamAppend(existing.fact_id, (NewEvent(event.type, event.payload, {"actor": actor, "article": article}),))
+    return StreamAppend(
+        existing.fact_id, (NewEvent(event.type, event.payload, {"actor": actor, "article": article}),)
+    )
 
 
 @dataclass
@@ -215,12 +244,19 @@ class Restated:
     """What extracting an article's text again changes about its facts: the appends, and their counts."""
 
     appends: list[StreamAppend] = field(default_factory=list)
-    recorded: int = 0   # facts the article now states: new ones, or a source added to one recorded before
+    recorded: int = 0  # facts the article now states: new ones, or a source added to one recorded before
     retracted: int = 0  # facts only this article made that its text no longer states
 
 
-def restate_facts(finder: FactFinder, found: Sequence[ExtractedFact], payload: dict, article: str,
-                  states: Sequence[FactState], actor: str, reason: str = REEXTRACTED) -> Restated:  # fmt: skip
+def restate_facts(
+    finder: FactFinder,
+    found: Sequence[ExtractedFact],
+    payload: dict,
+    article: str,
+    states: Sequence[FactState],
+    actor: str,
+    reason: str = REEXTRACTED,
+) -> Restated:
     """The one rule for an article's facts, whether new (no states), updated by its feed, or re-extracted.
 
     A found fact none of the article's facts states is recorded, or cited on the
@@ -269,4 +305,6 @@ def article_fact_states(store: EventStore, article: str) -> list[FactState]:
     """The facts an article recorded or backs, each folded from its own events: exact inside a poll
     whose events are not projected yet, and whatever the projections' checkpoint."""
     rows = store.conn.execute(_ARTICLE_FACTS, (article, FACT_RECORDED, FACT_SOURCE_ADDED, article))
-    return [evolve_stream(None, store.read_stream(fact_id)) for fact_id in dict.fromkeys(row[0] for row in rows)]
+    return [
+        evolve_stream(None, store.read_stream(fact_id)) for fact_id in dict.fromkeys(row[0] for row in rows)
+    ]

@@ -7,8 +7,9 @@ import calendar
 import datetime as dt
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Callable, Literal
+from typing import Literal
 
 from events.domain.dates import FuzzyDate, check_span
 from events.log.errors import InvalidDate
@@ -16,14 +17,45 @@ from events.log.errors import InvalidDate
 Tense = Literal["past", "future"] | None
 
 _MONTH_NUMBERS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
-_MONTH_NUMBERS.update({"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
-                       "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12})
+_MONTH_NUMBERS.update(
+    {
+        "jan": 1,
+        "feb": 2,
+        "mar": 3,
+        "apr": 4,
+        "jun": 6,
+        "jul": 7,
+        "aug": 8,
+        "sep": 9,
+        "sept": 9,
+        "oct": 10,
+        "nov": 11,
+        "dec": 12,
+    }
+)
 _WEEKDAY_NUMBERS = {name.lower(): number for number, name in enumerate(calendar.day_name)}
-_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-                 "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+_NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
 
 MONTH_FULL = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
-MONTH = MONTH_FULL[:-1] + r"|Jan\.?|Feb\.?|Mar\.|Apr\.?|Jun\.|Jul\.|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)(?![a-z])"
+MONTH = (
+    MONTH_FULL[:-1]
+    + r"|Jan\.?|Feb\.?|Mar\.|Apr\.?|Jun\.|Jul\.|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)(?![a-z])"
+)
 WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 DAY = r"(?:[12]\d|3[01]|0?[1-9])"
 ORD = r"(?:st|nd|rd|th)"
@@ -90,20 +122,120 @@ class Rule:
 # ---------------------------------------------------------------- tense
 
 
-_FUTURE_WORDS = {"will", "shall", "would", "won't", "may", "might", "could", "can", "upcoming",
-                 "opens", "begins", "starts", "arrives", "departs"}
-_FUTURE_BEFORE_TO = {"expected", "scheduled", "set", "plans", "plan", "planning", "going", "intends",
-                     "intend", "aims", "aim", "hopes", "hope", "wants", "is", "are"}
+_FUTURE_WORDS = {
+    "will",
+    "shall",
+    "would",
+    "won't",
+    "may",
+    "might",
+    "could",
+    "can",
+    "upcoming",
+    "opens",
+    "begins",
+    "starts",
+    "arrives",
+    "departs",
+}
+_FUTURE_BEFORE_TO = {
+    "expected",
+    "scheduled",
+    "set",
+    "plans",
+    "plan",
+    "planning",
+    "going",
+    "intends",
+    "intend",
+    "aims",
+    "aim",
+    "hopes",
+    "hope",
+    "wants",
+    "is",
+    "are",
+}
 _SCHEDULED = {"expected", "scheduled", "due", "set", "slated"}
 _BE = {"is", "are", "be", "being"}
-_PAST_WORDS = {"was", "were", "had", "did", "has", "have", "been", "met", "said", "told", "held", "took",
-               "made", "came", "went", "left", "began", "saw", "gave", "spoke", "flew", "won", "lost",
-               "sent", "led", "became", "fought", "broke", "struck", "hit", "ran", "paid", "rose",
-               "fell", "grew", "ago", "spent", "sought", "brought", "thought"}
-_NOT_PAST = {"expected", "scheduled", "red", "need", "speed", "feed", "indeed", "united", "based",
-             "armed", "allied", "disputed", "related", "limited", "advanced", "detailed", "interested",
-             "concerned", "unprecedented", "centered", "centred", "planned", "proposed", "embed",
-             "seed", "exceed", "proceed", "succeed", "breed", "bleed", "weed", "deed", "greed", "shed"}
+_PAST_WORDS = {
+    "was",
+    "were",
+    "had",
+    "did",
+    "has",
+    "have",
+    "been",
+    "met",
+    "said",
+    "told",
+    "held",
+    "took",
+    "made",
+    "came",
+    "went",
+    "left",
+    "began",
+    "saw",
+    "gave",
+    "spoke",
+    "flew",
+    "won",
+    "lost",
+    "sent",
+    "led",
+    "became",
+    "fought",
+    "broke",
+    "struck",
+    "hit",
+    "ran",
+    "paid",
+    "rose",
+    "fell",
+    "grew",
+    "ago",
+    "spent",
+    "sought",
+    "brought",
+    "thought",
+}
+_NOT_PAST = {
+    "expected",
+    "scheduled",
+    "red",
+    "need",
+    "speed",
+    "feed",
+    "indeed",
+    "united",
+    "based",
+    "armed",
+    "allied",
+    "disputed",
+    "related",
+    "limited",
+    "advanced",
+    "detailed",
+    "interested",
+    "concerned",
+    "unprecedented",
+    "centered",
+    "centred",
+    "planned",
+    "proposed",
+    "embed",
+    "seed",
+    "exceed",
+    "proceed",
+    "succeed",
+    "breed",
+    "bleed",
+    "weed",
+    "deed",
+    "greed",
+    "shed",
+}
 # Every word that _is_future_phrase or _is_past_word can accept, besides those ending in "ed".
 _TENSE_WORDS = _FUTURE_WORDS | _FUTURE_BEFORE_TO | _SCHEDULED | _PAST_WORDS
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
@@ -122,12 +254,18 @@ def _tokens(sentence: str) -> list[tuple[int, str]]:
     """
     lowered = sentence.lower().replace("’", "'")
     if len(lowered) != len(sentence):
-        return [(m.start(), _word(m.group(0))) for m in _TOKEN.finditer(sentence)
-                if m.start() == 0 or sentence[m.start() - 1] != "-"]
-    tokens = [(m.start(), lowered[m.start(): m.end()]) for m in _TOKEN.finditer(sentence)
-              if m.start() == 0 or sentence[m.start() - 1] != "-"]
+        return [
+            (m.start(), _word(m.group(0)))
+            for m in _TOKEN.finditer(sentence)
+            if m.start() == 0 or sentence[m.start() - 1] != "-"
+        ]
+    tokens = [
+        (m.start(), lowered[m.start() : m.end()])
+        for m in _TOKEN.finditer(sentence)
+        if m.start() == 0 or sentence[m.start() - 1] != "-"
+    ]
     if "'ll" in lowered or "May" in sentence:  # rare: only then look at each word again
-        tokens = [(start, _word(sentence[start: start + len(word)])) for start, word in tokens]
+        tokens = [(start, _word(sentence[start : start + len(word)])) for start, word in tokens]
     return tokens
 
 
@@ -139,7 +277,7 @@ def _word(token: str) -> str:
 
 
 def _is_future_phrase(words: list[str], i: int) -> bool:
-    """"will", "may", "plans to", "is to", and "is expected"/"are due" (a time still to come)."""
+    """ "will", "may", "plans to", "is to", and "is expected"/"are due" (a time still to come)."""
     word, following = words[i], words[i + 1] if i + 1 < len(words) else ""
     previous = words[i - 1] if i > 0 else ""
     if word in _FUTURE_WORDS:
@@ -252,14 +390,14 @@ def _shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
 
 
 def year_for_month(month: int, published: dt.date, tense: Tense) -> int:
-    """"in May": the latest May not after publication, or the next one in the future tense."""
+    """ "in May": the latest May not after publication, or the next one in the future tense."""
     if tense == "future":
         return published.year if month >= published.month else published.year + 1
     return published.year if month <= published.month else published.year - 1
 
 
 def year_for_day(month: int, day: int, published: dt.date, tense: Tense) -> int:
-    """"17 January" without a year: this year, moved by one when the tense says it must."""
+    """ "17 January" without a year: this year, moved by one when the tense says it must."""
     year = published.year
     candidate = (month, day)
     if tense == "future" and candidate < (published.month, published.day):
@@ -270,7 +408,7 @@ def year_for_day(month: int, day: int, published: dt.date, tense: Tense) -> int:
 
 
 def day_of_month(day: int, published: dt.date, tense: Tense) -> FuzzyDate:
-    """"on the 14th": in the publication month, or the month next to it when the tense says so."""
+    """ "on the 14th": in the publication month, or the month next to it when the tense says so."""
     year, month = published.year, published.month
     if tense == "future" and day < published.day:
         year, month = _shift_month(year, month, 1)
@@ -280,7 +418,7 @@ def day_of_month(day: int, published: dt.date, tense: Tense) -> FuzzyDate:
 
 
 def weekday_date(weekday: int, published: dt.date, tense: Tense, modifier: str | None = None) -> dt.date:
-    """"met Wednesday": on or before publication; "will land on Saturday": on or after it."""
+    """ "met Wednesday": on or before publication; "will land on Saturday": on or after it."""
     back = (published.weekday() - weekday) % 7
     ahead = (weekday - published.weekday()) % 7
     if modifier == "last":
@@ -385,8 +523,8 @@ _AMOUNT_TAIL = re.compile(r"[$£€]\s*$|\d[,.]?$")  # "$ 2000", "1,2000"
 
 
 def _year(m: re.Match[str], ctx: Context) -> Resolved:
-    """"in 2022 killed" is a year; "the 2000 killed" and "of 2000 troops" count people."""
-    before = ctx.sentence[max(0, m.start("y") - 3): m.start("y")]  # "$ 2000", "1,2000": only the tail counts
+    """ "in 2022 killed" is a year; "the 2000 killed" and "of 2000 troops" count people."""
+    before = ctx.sentence[max(0, m.start("y") - 3) : m.start("y")]  # "$ 2000", "1,2000": only the tail counts
     counted = _COUNTED.match(ctx.sentence, m.end())
     participle = counted and counted[0].strip().lower() in _PARTICIPLES
     if counted and (m["pre"].lower() in {"the", "of", "and", "to", "around"} or not participle):
@@ -396,9 +534,18 @@ def _year(m: re.Match[str], ctx: Context) -> Resolved:
     return FuzzyDate(int(m["y"])), None, 0.85
 
 
-_DAY_OFFSETS = {"today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0,
-                "yesterday": -1, "last night": -1, "tomorrow": 1,
-                "the day before yesterday": -2, "the day after tomorrow": 2}
+_DAY_OFFSETS = {
+    "today": 0,
+    "tonight": 0,
+    "this morning": 0,
+    "this afternoon": 0,
+    "this evening": 0,
+    "yesterday": -1,
+    "last night": -1,
+    "tomorrow": 1,
+    "the day before yesterday": -2,
+    "the day after tomorrow": 2,
+}
 
 
 def _relative_day(m: re.Match[str], ctx: Context) -> Resolved:
@@ -436,7 +583,7 @@ def _monday_of(week: str, published: dt.date) -> dt.date:
 
 
 def _weekday(m: re.Match[str], ctx: Context) -> Resolved:
-    """"met Wednesday", "will land on Saturday", "last Friday", "on Tuesday last week"."""
+    """ "met Wednesday", "will land on Saturday", "last Friday", "on Tuesday last week"."""
     weekday = _WEEKDAY_NUMBERS[m["wd"].lower()]
     pre = (m["pre"] or "").lower() or None
     if m["wk"]:
@@ -447,7 +594,7 @@ def _weekday(m: re.Match[str], ctx: Context) -> Resolved:
 
 
 def _weekday_span(m: re.Match[str], ctx: Context) -> Resolved:
-    """"from Monday to Wednesday"; "Monday and Tuesday" only when the days follow each other."""
+    """ "from Monday to Wednesday"; "Monday and Tuesday" only when the days follow each other."""
     first_day, last_day = _WEEKDAY_NUMBERS[m["wd1"].lower()], _WEEKDAY_NUMBERS[m["wd2"].lower()]
     if m["join"].lower() == "and" and not m["between"] and last_day != first_day + 1:
         return None
@@ -487,69 +634,192 @@ def _ago(m: re.Match[str], ctx: Context) -> Resolved:
 _PREP = r"(?:(?P<pre>on|from|by|until|till|since|before|after|through|to)\s+)"
 RULES: tuple[Rule, ...] = (
     Rule("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)\b"), _iso, needs=frozenset({"iso"})),
-    Rule("day-span-month", re.compile(
-        rf"\b(?:(?:between|from|on)\s+)?(?P<d1>{DAY}){ORD}?\s*(?:-|–|and|to|until|till|through)\s*"
-        rf"(?P<d2>{DAY}){ORD}?\s+(?:of\s+)?(?P<m>{MONTH})\.?(?:,?\s+(?P<y>{YEAR})\b)?"), _day_span_one_month, needs=frozenset({"digit", "month"})),
-    Rule("month-day-span", re.compile(
-        rf"\b(?P<m>{MONTH})\.?\s+(?P<d1>{DAY}){ORD}?\s*(?:-|–|to|until|through)\s*(?P<d2>{DAY}){ORD}?\b"
-        rf"(?:,?\s+(?P<y>{YEAR})\b)?"), _day_span_one_month, needs=frozenset({"digit", "month"})),
-    Rule("day-span-two-months", re.compile(
-        rf"\b(?:(?:between|from)\s+)?(?P<d1>{DAY}){ORD}?\s+(?:of\s+)?(?P<m1>{MONTH})\.?\s*"
-        rf"(?:-|–|and|to|until|till|through)\s*(?P<d2>{DAY}){ORD}?\s+(?:of\s+)?(?P<m2>{MONTH})\.?"
-        rf"(?:,?\s+(?P<y>{YEAR})\b)?"), _day_span_two_months, needs=frozenset({"digit", "month"})),
-    Rule("day-month", re.compile(
-        rf"\b(?:the\s+)?(?P<d>{DAY}){ORD}?\s+(?:of\s+)?(?P<m>{MONTH})\.?(?:,?\s+(?P<y>{YEAR})\b|\s+{REL})?"),
-        _day_month_year, needs=frozenset({"digit", "month"})),
-    Rule("month-day", re.compile(
-        rf"\b(?P<m>{MONTH})\.?\s+(?P<d>{DAY}){ORD}?(?![\d,]\d)(?!\w)(?!{_COUNTED.pattern})"
-        rf"(?:,?\s+(?P<y>{YEAR})\b|\s+{REL})?"), _day_month_year, needs=frozenset({"digit", "month"})),
-    Rule("month-year", re.compile(rf"\b(?P<m>{MONTH})\.?,?\s+(?:of\s+)?(?:(?P<y>{YEAR})\b|{REL})"), _month_year, needs=frozenset({"month"})),
-    Rule("month-span", re.compile(
-        rf"\b(?:between|from)\s+(?P<m1>{MONTH_FULL})\s+(?:and|to|until|till)\s+(?P<m2>{MONTH_FULL})\b"
-        rf"(?:\s+(?P<y>{YEAR})\b)?"), _month_span, needs=frozenset({"month"})),
-    Rule("month", re.compile(
-        r"\b(?P<pre>[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Tt]ill|[Ff]rom|[Dd]uring|[Ee]arly|[Mm]id|[Ll]ate|[Ll]ast|"
-        r"[Nn]ext|[Tt]his|[Tt]he|[Tt]heir|[Ii]ts|[Hh]is|[Hh]er|[Oo]ur|of|[Bb]efore|[Aa]fter|[Tt]hrough|"
-        rf"[Bb]etween|and|or|to)(?:\s+|-)(?P<m>{MONTH_FULL})\b(?!\s*\d)"), _bare_month, needs=frozenset({"month"})),
-    Rule("year-span", re.compile(
-        rf"\b(?:(?:from|between)\s+(?P<y1>{YEAR})\s+(?:to|and|until)\s+(?P<y2>{YEAR})|"
-        rf"(?P<y1b>{YEAR})\s*[–-]\s*(?P<y2b>{YEAR}))\b"), _year_span, needs=frozenset({"year"})),
-    Rule("year", re.compile(
-        rf"\b(?:(?P<pre>[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Tt]ill|of|[Ff]rom|[Dd]uring|[Tt]he|[Ee]arly|[Ll]ate|[Mm]id|"
-        rf"[Bb]efore|[Aa]fter|[Tt]hrough|[Bb]etween|and|to|[Cc]irca|[Aa]round)(?:\s+|-))(?P<y>{YEAR})\b(?!-\d)"),
-        _year, needs=frozenset({"year"})),
-    Rule("relative-day", re.compile(
-        r"\b(?P<w>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|today|tonight|yesterday|"
-        r"tomorrow|this\s+morning|this\s+afternoon|this\s+evening|last\s+night)\b", re.IGNORECASE),
-        _relative_day, needs=frozenset({"relative-day"})),
-    Rule("relative-period", re.compile(
-        r"\b(?P<q>last|this|next|earlier\s+this|later\s+this)\s+(?P<u>week|month|year|weekend)\b",
-        re.IGNORECASE), _relative_period, needs=frozenset({"relative-period"})),
-    Rule("weekday-span", re.compile(
-        rf"\b(?:(?P<between>between\s+)|(?:from|on)\s+)?(?P<wd1>{WEEKDAY})\s*(?P<join>and|to|until|till|through|-|–)"
-        rf"\s*(?P<wd2>{WEEKDAY})(?:\s+(?P<wk>last|next|this)\s+week)?\b"), _weekday_span, needs=frozenset({"weekdays"})),
-    Rule("weekday", re.compile(
-        rf"\b(?:(?P<pre>[Ll]ast|[Nn]ext|[Tt]his|[Cc]oming|[Oo]n|from|until|by|since)\s+)?(?P<wd>{WEEKDAY})"
-        rf"(?:\s+(?:morning|afternoon|evening|night))?(?:\s+(?P<wk>last|next|this)\s+week)?\b"), _weekday, needs=frozenset({"weekday"})),
-    Rule("ordinal-span", re.compile(
-        rf"\b(?:from|between)\s+the\s+(?P<d1>{DAY}){ORD}\s+(?:to|and|until|till|through)\s+(?:the\s+)?"
-        rf"(?P<d2>{DAY}){ORD}\b"), _ordinal_span, needs=frozenset({"ordinal"})),
-    Rule("ordinal", re.compile(rf"\b{_PREP}?(?P<the>the\s+)?(?P<d>{DAY}){ORD}\b", re.IGNORECASE), _ordinal, needs=frozenset({"ordinal"})),
-    Rule("ago", re.compile(rf"\b(?P<n>{NUM})\s+(?P<u>day|week|month|year)s?\s+ago\b", re.IGNORECASE), _ago, needs=frozenset({"ago"})),
+    Rule(
+        "day-span-month",
+        re.compile(
+            rf"\b(?:(?:between|from|on)\s+)?(?P<d1>{DAY}){ORD}?\s*(?:-|–|and|to|until|till|through)\s*"
+            rf"(?P<d2>{DAY}){ORD}?\s+(?:of\s+)?(?P<m>{MONTH})\.?(?:,?\s+(?P<y>{YEAR})\b)?"
+        ),
+        _day_span_one_month,
+        needs=frozenset({"digit", "month"}),
+    ),
+    Rule(
+        "month-day-span",
+        re.compile(
+            rf"\b(?P<m>{MONTH})\.?\s+(?P<d1>{DAY}){ORD}?\s*(?:-|–|to|until|through)\s*(?P<d2>{DAY}){ORD}?\b"
+            rf"(?:,?\s+(?P<y>{YEAR})\b)?"
+        ),
+        _day_span_one_month,
+        needs=frozenset({"digit", "month"}),
+    ),
+    Rule(
+        "day-span-two-months",
+        re.compile(
+            rf"\b(?:(?:between|from)\s+)?(?P<d1>{DAY}){ORD}?\s+(?:of\s+)?(?P<m1>{MONTH})\.?\s*"
+            rf"(?:-|–|and|to|until|till|through)\s*(?P<d2>{DAY}){ORD}?\s+(?:of\s+)?(?P<m2>{MONTH})\.?"
+            rf"(?:,?\s+(?P<y>{YEAR})\b)?"
+        ),
+        _day_span_two_months,
+        needs=frozenset({"digit", "month"}),
+    ),
+    Rule(
+        "day-month",
+        re.compile(
+            rf"\b(?:the\s+)?(?P<d>{DAY}){ORD}?\s+(?:of\s+)?(?P<m>{MONTH})\.?(?:,?\s+(?P<y>{YEAR})\b|\s+{REL})?"
+        ),
+        _day_month_year,
+        needs=frozenset({"digit", "month"}),
+    ),
+    Rule(
+        "month-day",
+        re.compile(
+            rf"\b(?P<m>{MONTH})\.?\s+(?P<d>{DAY}){ORD}?(?![\d,]\d)(?!\w)(?!{_COUNTED.pattern})"
+            rf"(?:,?\s+(?P<y>{YEAR})\b|\s+{REL})?"
+        ),
+        _day_month_year,
+        needs=frozenset({"digit", "month"}),
+    ),
+    Rule(
+        "month-year",
+        re.compile(rf"\b(?P<m>{MONTH})\.?,?\s+(?:of\s+)?(?:(?P<y>{YEAR})\b|{REL})"),
+        _month_year,
+        needs=frozenset({"month"}),
+    ),
+    Rule(
+        "month-span",
+        re.compile(
+            rf"\b(?:between|from)\s+(?P<m1>{MONTH_FULL})\s+(?:and|to|until|till)\s+(?P<m2>{MONTH_FULL})\b"
+            rf"(?:\s+(?P<y>{YEAR})\b)?"
+        ),
+        _month_span,
+        needs=frozenset({"month"}),
+    ),
+    Rule(
+        "month",
+        re.compile(
+            r"\b(?P<pre>[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Tt]ill|[Ff]rom|[Dd]uring|[Ee]arly|[Mm]id|[Ll]ate|[Ll]ast|"
+            r"[Nn]ext|[Tt]his|[Tt]he|[Tt]heir|[Ii]ts|[Hh]is|[Hh]er|[Oo]ur|of|[Bb]efore|[Aa]fter|[Tt]hrough|"
+            rf"[Bb]etween|and|or|to)(?:\s+|-)(?P<m>{MONTH_FULL})\b(?!\s*\d)"
+        ),
+        _bare_month,
+        needs=frozenset({"month"}),
+    ),
+    Rule(
+        "year-span",
+        re.compile(
+            rf"\b(?:(?:from|between)\s+(?P<y1>{YEAR})\s+(?:to|and|until)\s+(?P<y2>{YEAR})|"
+            rf"(?P<y1b>{YEAR})\s*[–-]\s*(?P<y2b>{YEAR}))\b"
+        ),
+        _year_span,
+        needs=frozenset({"year"}),
+    ),
+    Rule(
+        "year",
+        re.compile(
+            rf"\b(?:(?P<pre>[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Tt]ill|of|[Ff]rom|[Dd]uring|[Tt]he|[Ee]arly|[Ll]ate|[Mm]id|"
+            rf"[Bb]efore|[Aa]fter|[Tt]hrough|[Bb]etween|and|to|[Cc]irca|[Aa]round)(?:\s+|-))(?P<y>{YEAR})\b(?!-\d)"
+        ),
+        _year,
+        needs=frozenset({"year"}),
+    ),
+    Rule(
+        "relative-day",
+        re.compile(
+            r"\b(?P<w>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|today|tonight|yesterday|"
+            r"tomorrow|this\s+morning|this\s+afternoon|this\s+evening|last\s+night)\b",
+            re.IGNORECASE,
+        ),
+        _relative_day,
+        needs=frozenset({"relative-day"}),
+    ),
+    Rule(
+        "relative-period",
+        re.compile(
+            r"\b(?P<q>last|this|next|earlier\s+this|later\s+this)\s+(?P<u>week|month|year|weekend)\b",
+            re.IGNORECASE,
+        ),
+        _relative_period,
+        needs=frozenset({"relative-period"}),
+    ),
+    Rule(
+        "weekday-span",
+        re.compile(
+            rf"\b(?:(?P<between>between\s+)|(?:from|on)\s+)?(?P<wd1>{WEEKDAY})\s*(?P<join>and|to|until|till|through|-|–)"
+            rf"\s*(?P<wd2>{WEEKDAY})(?:\s+(?P<wk>last|next|this)\s+week)?\b"
+        ),
+        _weekday_span,
+        needs=frozenset({"weekdays"}),
+    ),
+    Rule(
+        "weekday",
+        re.compile(
+            rf"\b(?:(?P<pre>[Ll]ast|[Nn]ext|[Tt]his|[Cc]oming|[Oo]n|from|until|by|since)\s+)?(?P<wd>{WEEKDAY})"
+            rf"(?:\s+(?:morning|afternoon|evening|night))?(?:\s+(?P<wk>last|next|this)\s+week)?\b"
+        ),
+        _weekday,
+        needs=frozenset({"weekday"}),
+    ),
+    Rule(
+        "ordinal-span",
+        re.compile(
+            rf"\b(?:from|between)\s+the\s+(?P<d1>{DAY}){ORD}\s+(?:to|and|until|till|through)\s+(?:the\s+)?"
+            rf"(?P<d2>{DAY}){ORD}\b"
+        ),
+        _ordinal_span,
+        needs=frozenset({"ordinal"}),
+    ),
+    Rule(
+        "ordinal",
+        re.compile(rf"\b{_PREP}?(?P<the>the\s+)?(?P<d>{DAY}){ORD}\b", re.IGNORECASE),
+        _ordinal,
+        needs=frozenset({"ordinal"}),
+    ),
+    Rule(
+        "ago",
+        re.compile(rf"\b(?P<n>{NUM})\s+(?P<u>day|week|month|year)s?\s+ago\b", re.IGNORECASE),
+        _ago,
+        needs=frozenset({"ago"}),
+    ),
 )
-
 
 
 # ---------------------------------------------------------------- finding
 
 
 _FOR_DAYS_BEFORE = re.compile(
-    rf"\bfor\s+(?P<n>{NUM})\s+days\s*(?:(?:from|starting|beginning)(?:\s+on)?\s*)?$", re.IGNORECASE)
+    rf"\bfor\s+(?P<n>{NUM})\s+days\s*(?:(?:from|starting|beginning)(?:\s+on)?\s*)?$", re.IGNORECASE
+)
 _N_DAY_BEFORE = re.compile(
-    rf"\b(?P<n>{NUM})-day\b[^.;]{{0,60}}?\b(?:from|starting|beginning)(?:\s+on)?\s*$", re.IGNORECASE)
+    rf"\b(?P<n>{NUM})-day\b[^.;]{{0,60}}?\b(?:from|starting|beginning)(?:\s+on)?\s*$", re.IGNORECASE
+)
 _FOR_DAYS_AFTER = re.compile(rf"\s*,?\s*for\s+(?P<n>{NUM})\s+days\b", re.IGNORECASE)
-_FUNCTION_WORDS = {"and", "or", "to", "of", "in", "on", "at", "for", "with", "by", "from", "as", "that",
-                   "which", "when", "while", "but", "is", "was", "will", "this", "last", "next", "the", "a"}
+_FUNCTION_WORDS = {
+    "and",
+    "or",
+    "to",
+    "of",
+    "in",
+    "on",
+    "at",
+    "for",
+    "with",
+    "by",
+    "from",
+    "as",
+    "that",
+    "which",
+    "when",
+    "while",
+    "but",
+    "is",
+    "was",
+    "will",
+    "this",
+    "last",
+    "next",
+    "the",
+    "a",
+}
 _RELATIVE_CLAUSE = re.compile(r",\s*(?:which|who)\b[^,]*$")
 
 
@@ -620,7 +890,7 @@ def _cues(sentence: str) -> frozenset[str]:
     return frozenset(found)
 
 
-@functools.lru_cache(maxsize=None)  # few sets of cues occur: at most 2**9
+@functools.cache  # few sets of cues occur: at most 2**9
 def _rules_for(cues: frozenset[str]) -> tuple[Rule, ...]:
     return tuple(rule for rule in RULES if rule.needs <= cues)
 
@@ -664,12 +934,15 @@ def _longest_first(mentions: list[DateMention]) -> list[DateMention]:
 
 
 def _days_count(sentence: str, span: tuple[int, int]) -> int | None:
-    """"for two days from the 15th", "a two-day summit starting on the 15th", "from Monday for three days"."""
+    """ "for two days from the 15th", "a two-day summit starting on the 15th", "from Monday for three days"."""
     if not _holds_any(_lowercase(sentence), ("days", "-day")):  # what each pattern below needs
         return None
     before = sentence[: span[0]]
-    match = _FOR_DAYS_BEFORE.search(before) or _N_DAY_BEFORE.search(before) or \
-        _FOR_DAYS_AFTER.match(sentence, span[1])
+    match = (
+        _FOR_DAYS_BEFORE.search(before)
+        or _N_DAY_BEFORE.search(before)
+        or _FOR_DAYS_AFTER.match(sentence, span[1])
+    )
     return _number(match["n"]) if match else None
 
 
@@ -702,7 +975,7 @@ def _determiner_before(sentence: str, span: tuple[int, int]) -> tuple[str, str]:
 
 
 def is_referential(sentence: str, mention: DateMention) -> bool:
-    """"the March attack", "their May meeting" and ", which will open on the 15th" name a told event."""
+    """ "the March attack", "their May meeting" and ", which will open on the 15th" name a told event."""
     if _RELATIVE_CLAUSE.search(sentence[: mention.span[0]]):
         return True
     if mention.rule not in {"month", "year", "month-year"}:

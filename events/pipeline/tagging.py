@@ -6,32 +6,97 @@ import html
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from functools import lru_cache
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 _MEMBERS = (
-    "China", "Chinese", "Russia", "Russian", "India", "Indian", "Pakistan", "Pakistani",
-    "Kazakhstan", "Kazakh", "Kyrgyzstan", "Kyrgyz", "Tajikistan", "Tajik", "Uzbekistan", "Uzbek",
-    "Iran", "Iranian", "Belarus", "Belarusian",
+    "China",
+    "Chinese",
+    "Russia",
+    "Russian",
+    "India",
+    "Indian",
+    "Pakistan",
+    "Pakistani",
+    "Kazakhstan",
+    "Kazakh",
+    "Kyrgyzstan",
+    "Kyrgyz",
+    "Tajikistan",
+    "Tajik",
+    "Uzbekistan",
+    "Uzbek",
+    "Iran",
+    "Iranian",
+    "Belarus",
+    "Belarusian",
 )
 _CAPITALS = (
-    "Beijing", "Moscow", "New Delhi", "Delhi", "Islamabad", "Astana", "Bishkek", "Dushanbe",
-    "Tashkent", "Tehran", "Minsk",
+    "Beijing",
+    "Moscow",
+    "New Delhi",
+    "Delhi",
+    "Islamabad",
+    "Astana",
+    "Bishkek",
+    "Dushanbe",
+    "Tashkent",
+    "Tehran",
+    "Minsk",
 )
 # Cities that hosted SCO summits or meetings, and the bloc's own headquarters.
 _VENUES = ("Shanghai", "Samarkand", "Tianjin", "Qingdao", "Ufa", "Goa", "Cholpon-Ata")
 _LEADERS = (
-    "Xi", "Xi Jinping", "Putin", "Modi", "Sharif", "Tokayev", "Japarov", "Rahmon", "Mirziyoyev",
-    "Pezeshkian", "Lukashenko", "Lavrov", "Wang Yi", "Jaishankar",
+    "Xi",
+    "Xi Jinping",
+    "Putin",
+    "Modi",
+    "Sharif",
+    "Tokayev",
+    "Japarov",
+    "Rahmon",
+    "Mirziyoyev",
+    "Pezeshkian",
+    "Lukashenko",
+    "Lavrov",
+    "Wang Yi",
+    "Jaishankar",
 )
 _BLOC_WORDS = (
-    "summit", "summits", "secretary-general", "secretary general", "member", "members",
-    "member states", "member countries", "membership", "bloc", "grouping", "heads of state",
-    "heads of government", "foreign ministers", "defence ministers", "defense ministers",
-    "ministers", "ministerial", "observer", "observers", "dialogue partner", "dialogue partners",
-    "declaration", "charter", "Eurasian", "RATS", "Regional Anti-Terrorist Structure",
-    "anti-terror", "counter-terrorism", "Peace Mission", "joint exercises", "multilateral",
+    "summit",
+    "summits",
+    "secretary-general",
+    "secretary general",
+    "member",
+    "members",
+    "member states",
+    "member countries",
+    "membership",
+    "bloc",
+    "grouping",
+    "heads of state",
+    "heads of government",
+    "foreign ministers",
+    "defence ministers",
+    "defense ministers",
+    "ministers",
+    "ministerial",
+    "observer",
+    "observers",
+    "dialogue partner",
+    "dialogue partners",
+    "declaration",
+    "charter",
+    "Eurasian",
+    "RATS",
+    "Regional Anti-Terrorist Structure",
+    "anti-terror",
+    "counter-terrorism",
+    "Peace Mission",
+    "joint exercises",
+    "multilateral",
 )
 
 
@@ -55,9 +120,26 @@ class TaggingRules:
         "Shanghai Cooperation Organisation",
     )
     excludes: tuple[str, ...] = (
-        "SCO Group", "SCO Unix", "SCO OpenServer", "SCO UnixWare", "OpenServer", "UnixWare",
-        "Santa Cruz Operation", "Caldera", "Xinuos", "Unix", "Linux", "Novell", "SCOTUS",
-        "SCO Health Service", "Scotland", "Scottish", "cricket", "rugby", "Six Nations", "T20",
+        "SCO Group",
+        "SCO Unix",
+        "SCO OpenServer",
+        "SCO UnixWare",
+        "OpenServer",
+        "UnixWare",
+        "Santa Cruz Operation",
+        "Caldera",
+        "Xinuos",
+        "Unix",
+        "Linux",
+        "Novell",
+        "SCOTUS",
+        "SCO Health Service",
+        "Scotland",
+        "Scottish",
+        "cricket",
+        "rugby",
+        "Six Nations",
+        "T20",
         "Orchestra",
     )
     context_window: int = 12
@@ -153,7 +235,11 @@ def _word_spans(text: str, patterns: Sequence[tuple[str, re.Pattern[str]]], star
     """(phrase, first word number, last word number) for every match, so 'near' counts words."""
     for phrase, pattern in patterns:
         for m in pattern.finditer(text):
-            yield phrase, max(0, bisect_right(starts, m.start()) - 1), max(0, bisect_right(starts, m.end() - 1) - 1)
+            yield (
+                phrase,
+                max(0, bisect_right(starts, m.start()) - 1),
+                max(0, bisect_right(starts, m.end() - 1) - 1),
+            )
 
 
 def _reach(spans, size: int, window: int) -> list[str | None]:

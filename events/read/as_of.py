@@ -13,6 +13,7 @@ from events.read.timeline import Source
 
 # ---------------------------------------------------------------- the timeline as of a moment
 
+
 @dataclass(frozen=True)
 class AsOf:
     moment: str  # fixed-width UTC text
@@ -48,7 +49,9 @@ def _replay_changed(store: EventStore, position: int) -> list[tuple[int, FactSta
     changed = conn.execute(f"SELECT count(*) FROM facts f WHERE {_REFOLDED}", (position,)).fetchone()[0]
     if not changed:
         return []
-    rows = conn.execute(_CHANGED_BY_FACT if changed <= position else _CHANGED_BY_POSITION, (position, position))
+    rows = conn.execute(
+        _CHANGED_BY_FACT if changed <= position else _CHANGED_BY_POSITION, (position, position)
+    )
     numbers, events = {}, []
     for row in rows:
         numbers[row[2]] = row[-1]  # stream_id -> n
@@ -92,7 +95,9 @@ _TEMP_TABLES = (
 def _write_temp(conn: sqlite3.Connection, rows: list[tuple[int, FactState]]) -> None:
     for statement in _TEMP_TABLES:
         conn.execute(statement)
-    conn.executemany(f"INSERT INTO temp.asof_facts VALUES ({', '.join('?' * 17)})", [_temp_row(n, s) for n, s in rows])
+    conn.executemany(
+        f"INSERT INTO temp.asof_facts VALUES ({', '.join('?' * 17)})", [_temp_row(n, s) for n, s in rows]
+    )
     conn.executemany(
         "INSERT INTO temp.asof_tags VALUES (?, ?, ?, ?)",
         [(tag, int(s.retracted), s.sort_key, n) for n, s in rows for tag in s.tags],
@@ -105,10 +110,24 @@ def _write_temp(conn: sqlite3.Connection, rows: list[tuple[int, FactState]]) -> 
 
 def _temp_row(n: int, s: FactState) -> tuple:
     return (
-        n, s.sort_key, s.fact_id, s.date, s.end_date, s.title, s.summary, json.dumps(list(s.tags)),
-        json.dumps(list(s.sources)), s.origin, s.version, int(s.corrected), int(s.retracted),
-        s.retraction_reason, s.first_recorded, s.last_recorded, s.last_position,
-    )  # fmt: skip
+        n,
+        s.sort_key,
+        s.fact_id,
+        s.date,
+        s.end_date,
+        s.title,
+        s.summary,
+        json.dumps(list(s.tags)),
+        json.dumps(list(s.sources)),
+        s.origin,
+        s.version,
+        int(s.corrected),
+        int(s.retracted),
+        s.retraction_reason,
+        s.first_recorded,
+        s.last_recorded,
+        s.last_position,
+    )
 
 
 def fact_as_of(store: EventStore, fact_id: str, position: int) -> FactState | None:

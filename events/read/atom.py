@@ -52,10 +52,9 @@ class Change:
     actor: str | None
 
 
-
-
-def window(conn: sqlite3.Connection, where: FeedFilter, before: int | None = None,
-           size: int = PAGE_SIZE) -> FeedWindow:  # fmt: skip
+def window(
+    conn: sqlite3.Connection, where: FeedFilter, before: int | None = None, size: int = PAGE_SIZE
+) -> FeedWindow:
     """The newest `size` changes matching the filter, older than `before`; one row more tells of a next page."""
     sql, params = _window_sql(conn, where, before)
     rows = conn.execute(sql, [*params, size + 1]).fetchall()
@@ -88,7 +87,9 @@ def _window_sql(conn: sqlite3.Connection, where: FeedFilter, before: int | None)
 
 
 # CROSS JOIN makes SQLite keep this order: the matches first, then each one's fact by rowid.
-_DRIVE_SEARCH = "(SELECT rowid AS n FROM facts_fts WHERE facts_fts MATCH ?) d CROSS JOIN facts ON facts.n = d.n"
+_DRIVE_SEARCH = (
+    "(SELECT rowid AS n FROM facts_fts WHERE facts_fts MATCH ?) d CROSS JOIN facts ON facts.n = d.n"
+)
 _DRIVE_TAG = "fact_tags d CROSS JOIN facts ON facts.n = d.n"
 
 
@@ -110,7 +111,9 @@ def states(conn: sqlite3.Connection, keys: tuple[FeedKey, ...]) -> list[FactStat
     return [found[key.fact_id][1] for key in keys]
 
 
-def changes(conn: sqlite3.Connection, state: FactState, limit: int = HISTORY_LIMIT) -> tuple[list[Change], bool]:
+def changes(
+    conn: sqlite3.Connection, state: FactState, limit: int = HISTORY_LIMIT
+) -> tuple[list[Change], bool]:
     """A fact's latest changes, newest first, up to the version projected; True when older ones exist.
 
     Bounded by state.version so the text matches the state (and the ETag) even

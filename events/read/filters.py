@@ -37,6 +37,7 @@ class BadParameter(TimelineError, ValueError):
 
 # ---------------------------------------------------------------- what is asked
 
+
 @dataclass(frozen=True)
 class Filters:
     """What narrows the timeline; every field combines with the others (AND)."""
@@ -101,7 +102,9 @@ class Cursor:
         try:
             raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
         except (ValueError, TypeError):
-            raise BadParameter("cursor", "the cursor is damaged: follow an earlier or later link again") from None
+            raise BadParameter(
+                "cursor", "the cursor is damaged: follow an earlier or later link again"
+            ) from None
         payload, digest = raw[:-8], raw[-8:]
         match = _CURSOR.match(payload.decode("ascii", "replace"))
         if not match or not hmac.compare_digest(digest, _digest(payload)):
@@ -200,7 +203,9 @@ def as_of_param(args: Args) -> str | None:
     try:
         return to_utc_text(parse_instant(text))
     except (ValueError, OverflowError):
-        raise BadParameter("as_of", f"as_of: {text[:40]!r} is not a moment: use e.g. 2024-01-01T00:00:00Z") from None
+        raise BadParameter(
+            "as_of", f"as_of: {text[:40]!r} is not a moment: use e.g. 2024-01-01T00:00:00Z"
+        ) from None
 
 
 def _limit_param(args: Args, max_limit: int) -> int:

@@ -9,6 +9,7 @@ from events.read.projections import checkpoint
 
 # ---------------------------------------------------------------- health
 
+
 def health(store: EventStore) -> dict[str, Any]:
     """Log position, projection checkpoint and each feed's last poll, for /healthz."""
     conn = store.conn
@@ -16,4 +17,9 @@ def health(store: EventStore) -> dict[str, Any]:
     rows = conn.execute("SELECT * FROM feed_status ORDER BY feed")
     names = [d[0] for d in rows.description]
     feeds = [dict(zip(names, row)) for row in rows]
-    return {"log_position": position, "projection_checkpoint": done, "projection_lag": position - done, "feeds": feeds}
+    return {
+        "log_position": position,
+        "projection_checkpoint": done,
+        "projection_lag": position - done,
+        "feeds": feeds,
+    }

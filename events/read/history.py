@@ -18,6 +18,7 @@ from events.log.store import EventStore
 
 # ---------------------------------------------------------------- one fact
 
+
 @dataclass(frozen=True)
 class Change:
     field: str
@@ -39,8 +40,12 @@ class HistoryEntry:
     source: dict | None = None
 
 
-_KINDS = {FACT_RECORDED: "recorded", FACT_CORRECTED: "corrected", FACT_RETRACTED: "retracted",
-          FACT_SOURCE_ADDED: "source-added"}  # fmt: skip
+_KINDS = {
+    FACT_RECORDED: "recorded",
+    FACT_CORRECTED: "corrected",
+    FACT_RETRACTED: "retracted",
+    FACT_SOURCE_ADDED: "source-added",
+}
 
 
 def fact_history(store: EventStore, fact_id: str) -> list[HistoryEntry]:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from events.domain.fact import FactState
 from events.read.filters import _fold_word
@@ -14,6 +15,7 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 
 # ---------------------------------------------------------------- presentation helpers
+
 
 def highlight(text: str, words: Sequence[str]) -> list[tuple[str, bool]]:
     """Split text into (piece, matched) runs the way FTS5 matched it: folded, stemmed, either spelling, last word a prefix."""
@@ -51,8 +53,13 @@ def fact_dict(state: FactState) -> dict[str, Any]:
 
 
 def history_dict(entry: HistoryEntry) -> dict[str, Any]:
-    out: dict[str, Any] = {"position": entry.position, "version": entry.version, "type": entry.kind,
-                           "recorded_at": entry.recorded_at, "actor": entry.actor}  # fmt: skip
+    out: dict[str, Any] = {
+        "position": entry.position,
+        "version": entry.version,
+        "type": entry.kind,
+        "recorded_at": entry.recorded_at,
+        "actor": entry.actor,
+    }
     if entry.changes:
         out["changes"] = {c.field: {"old": c.old, "new": c.new} for c in entry.changes}
     if entry.reason is not None:

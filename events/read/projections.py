@@ -5,13 +5,18 @@ from __future__ import annotations
 import gc
 import json
 import sqlite3
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Callable, Iterator, Sequence
 
-from events.log.clock import to_utc_text
 from events.domain.dates import precision_of, sort_key_of
 from events.domain.fact import FACT_EVENT_TYPES, FACT_RECORDED, FactState, evolve_stream, upcast, utc_text
-from events.log.migrations import ALL_PROJECTION_INDEX_NAMES, ALL_PROJECTION_INDEXES, PROJECTION_TABLES, statements
+from events.log.clock import to_utc_text
+from events.log.migrations import (
+    ALL_PROJECTION_INDEX_NAMES,
+    ALL_PROJECTION_INDEXES,
+    PROJECTION_TABLES,
+    statements,
+)
 from events.log.model import Event
 from events.log.store import EventStore, canonical_json, loads_json, write_transaction
 
@@ -38,8 +43,13 @@ def checkpoint(conn: sqlite3.Connection) -> int:
     return row[0] if row else 0
 
 
-def catch_up(store: EventStore, *, batch: int = BATCH, progress: Callable[[int], None] | None = None,
-             appended: Sequence[Event] = ()) -> int:  # fmt: skip
+def catch_up(
+    store: EventStore,
+    *,
+    batch: int = BATCH,
+    progress: Callable[[int], None] | None = None,
+    appended: Sequence[Event] = (),
+) -> int:
     """Project every event after the checkpoint; returns the new checkpoint.
 
     Safe to call from any process at any time: the write lock serialises
@@ -164,8 +174,10 @@ def _write_facts(conn: sqlite3.Connection, rows: list[tuple], replace: bool) -> 
     where = "WHERE f.n IN (SELECT value FROM json_each(?))"
     params = (json.dumps([row[0] for row in rows]),)
     _derive_tags(conn, where, params)
-    conn.execute(f"INSERT INTO facts_fts (rowid, title, summary, tags) SELECT n, title, summary, tags FROM facts f {where}",
-                 params)  # fmt: skip
+    conn.execute(
+        f"INSERT INTO facts_fts (rowid, title, summary, tags) SELECT n, title, summary, tags FROM facts f {where}",
+        params,
+    )
 
 
 def _derive_tags(conn: sqlite3.Connection, where: str, params: tuple = ()) -> None:
@@ -207,11 +219,25 @@ def _no_cycle_collection() -> Iterator[None]:
 
 def _fact_row(n: int, s: FactState) -> tuple:
     return (
-        n, s.fact_id, sort_key_of(s.date), s.date, s.end_date, _PRECISION[len(s.date)], s.title, s.summary,
-        canonical_json(s.tags), canonical_json(s.sources),
-        s.origin, s.version, int(s.corrected), int(s.retracted), s.retraction_reason,
-        s.first_recorded, s.last_recorded, s.last_position,
-    )  # fmt: skip
+        n,
+        s.fact_id,
+        sort_key_of(s.date),
+        s.date,
+        s.end_date,
+        _PRECISION[len(s.date)],
+        s.title,
+        s.summary,
+        canonical_json(s.tags),
+        canonical_json(s.sources),
+        s.origin,
+        s.version,
+        int(s.corrected),
+        int(s.retracted),
+        s.retraction_reason,
+        s.first_recorded,
+        s.last_recorded,
+        s.last_position,
+    )
 
 
 def _recorded_row(n: int, event: Event) -> tuple:
@@ -223,10 +249,25 @@ def _recorded_row(n: int, event: Event) -> tuple:
     p = upcast(event).payload
     date, at = p["date"], utc_text(event.recorded_at)
     return (
-        n, event.stream_id, sort_key_of(date), date, p.get("end_date"), _PRECISION[len(date)], p["title"],
-        p.get("summary", ""), canonical_json(p.get("tags", ())), canonical_json(p.get("sources", ())),
-        p["origin"], event.version, 0, 0, None, at, at, event.position,
-    )  # fmt: skip
+        n,
+        event.stream_id,
+        sort_key_of(date),
+        date,
+        p.get("end_date"),
+        _PRECISION[len(date)],
+        p["title"],
+        p.get("summary", ""),
+        canonical_json(p.get("tags", ())),
+        canonical_json(p.get("sources", ())),
+        p["origin"],
+        event.version,
+        0,
+        0,
+        None,
+        at,
+        at,
+        event.position,
+    )
 
 
 def load_states(conn: sqlite3.Connection, fact_ids: list[str]) -> dict[str, tuple[int, FactState]]:
@@ -240,11 +281,22 @@ def load_states(conn: sqlite3.Connection, fact_ids: list[str]) -> dict[str, tupl
 def state_from_row(row: tuple) -> FactState:
     """A FactState from the columns named in _STATE_COLUMNS, in that order."""
     return FactState(
-        fact_id=row[0], date=row[1], end_date=row[2], title=row[3], summary=row[4],
-        tags=tuple(loads_json(row[5])), sources=tuple(loads_json(row[6])), origin=row[7],
-        version=row[8], corrected=bool(row[9]), retracted=bool(row[10]), retraction_reason=row[11],
-        first_recorded=row[12], last_recorded=row[13], last_position=row[14],
-    )  # fmt: skip
+        fact_id=row[0],
+        date=row[1],
+        end_date=row[2],
+        title=row[3],
+        summary=row[4],
+        tags=tuple(loads_json(row[5])),
+        sources=tuple(loads_json(row[6])),
+        origin=row[7],
+        version=row[8],
+        corrected=bool(row[9]),
+        retracted=bool(row[10]),
+        retraction_reason=row[11],
+        first_recorded=row[12],
+        last_recorded=row[13],
+        last_position=row[14],
+    )
 
 
 def _set_checkpoint(conn: sqlite3.Connection, position: int) -> None:
@@ -257,6 +309,7 @@ def _set_checkpoint(conn: sqlite3.Connection, position: int) -> None:
 
 # ------------------------------------------------------- articles and feeds
 
+
 def _article_seen(conn: sqlite3.Connection, event: Event) -> None:
     p = event.payload
     conn.execute(
@@ -264,9 +317,17 @@ def _article_seen(conn: sqlite3.Connection, event: Event) -> None:
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (article_key) DO UPDATE SET url = excluded.url,"
         " title = excluded.title, published = excluded.published, content_hash = excluded.content_hash,"
         " version = excluded.version",
-        (p["key"], event.stream_id, p.get("url"), p["title"], p.get("feed"), p.get("published"),
-         p["content_hash"], event.version),
-    )  # fmt: skip
+        (
+            p["key"],
+            event.stream_id,
+            p.get("url"),
+            p["title"],
+            p.get("feed"),
+            p.get("published"),
+            p["content_hash"],
+            event.version,
+        ),
+    )
 
 
 def _feed_polled(conn: sqlite3.Connection, event: Event) -> None:
@@ -292,22 +353,34 @@ def _feed_polled(conn: sqlite3.Connection, event: Event) -> None:
              items_seen = feed_status.items_seen + excluded.items_seen,
              items_kept = feed_status.items_kept + excluded.items_kept""",
         {
-            "feed": p["feed"], "url": p.get("url"), "at": polled_at, "ok": ok, "error": p.get("error"),
-            "next_poll": p.get("next_poll"), "etag": p.get("etag"), "last_modified": p.get("last_modified"),
-            "moved_to": p.get("moved_to"), "seen": p.get("items_seen", 0), "kept": p.get("items_kept", 0),
+            "feed": p["feed"],
+            "url": p.get("url"),
+            "at": polled_at,
+            "ok": ok,
+            "error": p.get("error"),
+            "next_poll": p.get("next_poll"),
+            "etag": p.get("etag"),
+            "last_modified": p.get("last_modified"),
+            "moved_to": p.get("moved_to"),
+            "seen": p.get("items_seen", 0),
+            "kept": p.get("items_kept", 0),
         },
-    )  # fmt: skip
+    )
 
 
 def _token_issued(conn: sqlite3.Connection, event: Event) -> None:
     p = event.payload
-    conn.execute("INSERT INTO tokens (token_id, name, hash, issued_at) VALUES (?, ?, ?, ?)",
-                 (p["token_id"], p["name"], p["hash"], to_utc_text(event.recorded_at)))  # fmt: skip
+    conn.execute(
+        "INSERT INTO tokens (token_id, name, hash, issued_at) VALUES (?, ?, ?, ?)",
+        (p["token_id"], p["name"], p["hash"], to_utc_text(event.recorded_at)),
+    )
 
 
 def _token_revoked(conn: sqlite3.Connection, event: Event) -> None:
-    conn.execute("UPDATE tokens SET revoked_at = ? WHERE token_id = ?",
-                 (to_utc_text(event.recorded_at), event.payload["token_id"]))  # fmt: skip
+    conn.execute(
+        "UPDATE tokens SET revoked_at = ? WHERE token_id = ?",
+        (to_utc_text(event.recorded_at), event.payload["token_id"]),
+    )
 
 
 OTHER_HANDLERS: dict[str, Callable[[sqlite3.Connection, Event], None]] = {

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Callable
+from collections.abc import Callable
 
 MAX_TERMS = 12  # words of a query; each becomes at most two phrases (its spellings), so at most 24 in all
 # The tokenizer of facts_fts and of the as-of view's temp table: both must split and stem alike.
@@ -52,15 +52,35 @@ def _any_spelling(word: str, prefix: bool) -> str:
 # as in labour, laboured, labourer) gets the other beginning. Only spellings SCO coverage uses both of; a
 # form no text holds costs one index lookup and finds nothing, so the -ise
 # rule may also make harmless non-words (promise -> promize).
-_IZE = ("e", "es", "ed", "ing", "er", "ers", "ation", "ations", "ational")  # organise, organised, organisation...
+_IZE = (
+    "e",
+    "es",
+    "ed",
+    "ing",
+    "er",
+    "ers",
+    "ation",
+    "ations",
+    "ational",
+)  # organise, organised, organisation...
 _ENDS: tuple[tuple[str, str], ...] = (
     *((f"is{tail}", f"iz{tail}") for tail in _IZE),
-    *((f"{root}c{tail}", f"{root}s{tail}") for root in ("defen", "offen", "licen", "preten") for tail in ("e", "es")),
-    *((f"{root}{br}", f"{root}{us}") for root in ("cent", "theat", "met", "lit", "fib")
-      for br, us in (("re", "er"), ("res", "ers"), ("red", "ered"))),  # centre, kilometre; fibres
-    ("programme", "program"), ("programmes", "programs"),
-)  # fmt: skip
-_STARTS = tuple((f"{root}our", f"{root}or") for root in ("lab", "hon", "fav", "col", "behavi", "neighb", "harb", "rum"))
+    *(
+        (f"{root}c{tail}", f"{root}s{tail}")
+        for root in ("defen", "offen", "licen", "preten")
+        for tail in ("e", "es")
+    ),
+    *(
+        (f"{root}{br}", f"{root}{us}")
+        for root in ("cent", "theat", "met", "lit", "fib")
+        for br, us in (("re", "er"), ("res", "ers"), ("red", "ered"))
+    ),  # centre, kilometre; fibres
+    ("programme", "program"),
+    ("programmes", "programs"),
+)
+_STARTS = tuple(
+    (f"{root}our", f"{root}or") for root in ("lab", "hon", "fav", "col", "behavi", "neighb", "harb", "rum")
+)
 _IZE_STEM = 3  # letters before -ise/-ize: organise and realise change, rise, wise, size and prize do not
 
 
@@ -79,6 +99,7 @@ def spellings(word: str) -> tuple[str, ...]:
 
 
 # ---------------------------------------------------------------- what matched, for highlighting
+
 
 @functools.lru_cache(maxsize=256)  # one search highlights a whole page: its stems once
 def matcher(folded: tuple[str, ...]) -> Callable[[str], bool]:
@@ -147,13 +168,59 @@ def _m_gt1_st(w: str) -> bool:
 
 # Steps 2-4: the first suffix of a list that ends the word (with at least one
 # byte before it) is the only one tried; its condition on the rest decides.
-_STEP2 = (("ational", "ate"), ("tional", "tion"), ("enci", "ence"), ("anci", "ance"), ("izer", "ize"), ("logi", "log"),
-          ("bli", "ble"), ("alli", "al"), ("entli", "ent"), ("eli", "e"), ("ousli", "ous"), ("ization", "ize"),
-          ("ation", "ate"), ("ator", "ate"), ("alism", "al"), ("iveness", "ive"), ("fulness", "ful"),
-          ("ousness", "ous"), ("aliti", "al"), ("iviti", "ive"), ("biliti", "ble"))  # fmt: skip
-_STEP3 = (("ical", "ic"), ("ness", ""), ("icate", "ic"), ("iciti", "ic"), ("ful", ""), ("ative", ""), ("alize", "al"))
-_STEP4 = ("al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement", "ment", "ent", "ion", "ou", "ism", "ate",
-          "iti", "ous", "ive", "ize")  # fmt: skip
+_STEP2 = (
+    ("ational", "ate"),
+    ("tional", "tion"),
+    ("enci", "ence"),
+    ("anci", "ance"),
+    ("izer", "ize"),
+    ("logi", "log"),
+    ("bli", "ble"),
+    ("alli", "al"),
+    ("entli", "ent"),
+    ("eli", "e"),
+    ("ousli", "ous"),
+    ("ization", "ize"),
+    ("ation", "ate"),
+    ("ator", "ate"),
+    ("alism", "al"),
+    ("iveness", "ive"),
+    ("fulness", "ful"),
+    ("ousness", "ous"),
+    ("aliti", "al"),
+    ("iviti", "ive"),
+    ("biliti", "ble"),
+)
+_STEP3 = (
+    ("ical", "ic"),
+    ("ness", ""),
+    ("icate", "ic"),
+    ("iciti", "ic"),
+    ("ful", ""),
+    ("ative", ""),
+    ("alize", "al"),
+)
+_STEP4 = (
+    "al",
+    "ance",
+    "ence",
+    "er",
+    "ic",
+    "able",
+    "ible",
+    "ant",
+    "ement",
+    "ment",
+    "ent",
+    "ion",
+    "ou",
+    "ism",
+    "ate",
+    "iti",
+    "ous",
+    "ive",
+    "ize",
+)
 
 
 def _replace(w: str, rules, condition: Callable[[str], bool]) -> str:

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 
 from events.domain.source_feed import feed_stream
 
-_STATUS_COLUMNS = ("feed, url, last_poll, last_success, last_error, error_streak, next_poll, etag, last_modified,"
-                   " moved_to, items_seen, items_kept")  # fmt: skip
+_STATUS_COLUMNS = (
+    "feed, url, last_poll, last_success, last_error, error_streak, next_poll, etag, last_modified,"
+    " moved_to, items_seen, items_kept"
+)
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from events.read.filters import Filters
 from events.read.projections import checkpoint
@@ -16,6 +17,7 @@ SIDEBAR_TAGS = 60
 
 
 # ---------------------------------------------------------------- counts
+
 
 @dataclass(frozen=True)
 class Summary:
@@ -44,7 +46,9 @@ def _matching(conn, filters: Filters, sources: Sequence[Source]) -> tuple[str, l
 
 def _period_counts(conn, filters: Filters, sources: Sequence[Source]) -> dict[str, int]:
     sql, params = _matching(conn, filters, sources)
-    rows = conn.execute(f"SELECT substr(sort_key, 1, 7) AS p, count(*) FROM ({sql}) GROUP BY p ORDER BY p", params)
+    rows = conn.execute(
+        f"SELECT substr(sort_key, 1, 7) AS p, count(*) FROM ({sql}) GROUP BY p ORDER BY p", params
+    )
     return dict(rows.fetchall())
 
 
@@ -56,11 +60,13 @@ def _tag_counts(conn, filters: Filters, sources: Sequence[Source]) -> list[tuple
     else:
         matched, params = _matching(conn, filters, sources)
         joins = " UNION ALL ".join(
-            f"SELECT g.tag FROM m JOIN {s.tags} g ON g.n = m.n WHERE m.src = {i}" for i, s in enumerate(sources)
+            f"SELECT g.tag FROM m JOIN {s.tags} g ON g.n = m.n WHERE m.src = {i}"
+            for i, s in enumerate(sources)
         )
         sql = f"WITH m AS MATERIALIZED ({matched}) {joins}"
     return conn.execute(
-        f"SELECT tag, count(*) AS c FROM ({sql}) GROUP BY tag ORDER BY c DESC, tag LIMIT {SIDEBAR_TAGS}", params
+        f"SELECT tag, count(*) AS c FROM ({sql}) GROUP BY tag ORDER BY c DESC, tag LIMIT {SIDEBAR_TAGS}",
+        params,
     ).fetchall()
 
 

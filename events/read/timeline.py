@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 import re
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from events.domain.fact import FactState
 from events.read.date_ranges import _date_pieces, _overlap, _overlap_params, _Piece
@@ -22,6 +22,7 @@ _FACT_COLUMNS = (
 
 
 # ---------------------------------------------------------------- where facts come from
+
 
 @dataclass(frozen=True)
 class Source:
@@ -48,6 +49,7 @@ class Listed:
 
 # ---------------------------------------------------------------- pages
 
+
 @dataclass(frozen=True)
 class Page:
     facts: list[Listed]
@@ -63,9 +65,15 @@ def timeline_page(conn: sqlite3.Connection, query: TimelineQuery, sources: Seque
     rows = _fetch(conn, query.filters, sources, older, key, query.limit + 1)
     more = len(rows) > query.limit
     rows = rows[: query.limit]
-    ends = sorted(((r.sort_key, r.n) for r in rows)) or ([key] if key else [])
-    has_older = more if older else bool(ends and cursor and _fetch(conn, query.filters, sources, True, ends[0], 1))
-    has_newer = more if not older else bool(ends and cursor and _fetch(conn, query.filters, sources, False, ends[-1], 1))
+    ends = sorted((r.sort_key, r.n) for r in rows) or ([key] if key else [])
+    has_older = (
+        more if older else bool(ends and cursor and _fetch(conn, query.filters, sources, True, ends[0], 1))
+    )
+    has_newer = (
+        more
+        if not older
+        else bool(ends and cursor and _fetch(conn, query.filters, sources, False, ends[-1], 1))
+    )
     rows.sort(key=lambda r: (r.sort_key, r.n), reverse=query.order == "desc")
     return Page(
         rows,
@@ -81,11 +89,16 @@ def _fetch(conn, filters: Filters, sources: Sequence[Source], older: bool, key, 
     for source in sources:
         for retracted in filters.retracted_values:
             for sql, args, ks in _branches(conn, filters, source, retracted, older, key):
-                order = f"ORDER BY {ks}.sort_key {direction}, {ks}.n {direction}"  # the driving index's own order
+                order = (
+                    f"ORDER BY {ks}.sort_key {direction}, {ks}.n {direction}"  # the driving index's own order
+                )
                 branches.append(f"SELECT * FROM ({sql} {order} LIMIT {int(limit)})")
                 params += args
     sql = " UNION ALL ".join(branches) + f" ORDER BY 2 {direction}, 1 {direction} LIMIT {int(limit)}"
-    return [Listed(row[0], row[1], state_from_row(row[2:])) for row in conn.execute(*_with_hits(filters, sources, sql, params))]
+    return [
+        Listed(row[0], row[1], state_from_row(row[2:]))
+        for row in conn.execute(*_with_hits(filters, sources, sql, params))
+    ]
 
 
 def _with_hits(filters: Filters, sources: Sequence[Source], sql: str, params: list) -> tuple[str, list]:
@@ -97,7 +110,9 @@ def _with_hits(filters: Filters, sources: Sequence[Source], sql: str, params: li
     """
     if not _shares_hits(filters):
         return sql, params
-    hits = ", ".join(f"{_hits(s)} AS MATERIALIZED (SELECT rowid AS n FROM {s.fts} WHERE {s.fts} MATCH ?)" for s in sources)
+    hits = ", ".join(
+        f"{_hits(s)} AS MATERIALIZED (SELECT rowid AS n FROM {s.fts} WHERE {s.fts} MATCH ?)" for s in sources
+    )
     return f"WITH {hits} {sql}", [filters.match] * len(sources) + params
 
 
@@ -111,8 +126,9 @@ def _hits(source: Source) -> str:
     return "hits_" + re.sub(r"\W", "_", source.fts)
 
 
-def _branches(conn, filters: Filters, source: Source, retracted: int, older: bool | None,
-              key) -> list[tuple[str, list, str]]:  # fmt: skip
+def _branches(
+    conn, filters: Filters, source: Source, retracted: int, older: bool | None, key
+) -> list[tuple[str, list, str]]:
     """SELECTs of fact columns FROM one source WHERE every filter holds, past key in time (older=None: unordered).
 
     The matching facts are the union of the disjoint date pieces (see
@@ -139,8 +155,17 @@ def _behind(piece: _Piece, older: bool | None, key) -> bool:
     return piece.exact > key[0] if older else piece.exact < key[0]
 
 
-def _branch(source: Source, retracted: int, tags: tuple[str, ...], match: str | None, from_hits: bool,
-            piece: _Piece, older: bool | None, key, shared: bool) -> tuple[str, list, str]:  # fmt: skip
+def _branch(
+    source: Source,
+    retracted: int,
+    tags: tuple[str, ...],
+    match: str | None,
+    from_hits: bool,
+    piece: _Piece,
+    older: bool | None,
+    key,
+    shared: bool,
+) -> tuple[str, list, str]:
     frm, ks, where, params, tags = _driver(tags, source, match if from_hits else None, piece.spans)
     params.append(retracted)
     for tag in tags:
@@ -177,8 +202,9 @@ def _branch(source: Source, retracted: int, tags: tuple[str, ...], match: str | 
     return sql, params, ks
 
 
-def _driver(tags: tuple[str, ...], source: Source, match: str | None,
-            spans: bool) -> tuple[str, str, list, list, tuple[str, ...]]:  # fmt: skip
+def _driver(
+    tags: tuple[str, ...], source: Source, match: str | None, spans: bool
+) -> tuple[str, str, list, list, tuple[str, ...]]:
     """What the query walks: the search hits, the spans index, the first tag's index, or the timeline index."""
     if match is not None:
         hits = f"(SELECT rowid AS m FROM {source.fts} WHERE {source.fts} MATCH ?) s"

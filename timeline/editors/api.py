@@ -8,14 +8,14 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
-from events.read.history import fact_history
-from events.log.errors import ConcurrencyConflict, ValidationError
 from events.domain.fact import CORRECTABLE, FactState, validate_fact
+from events.log.errors import ConcurrencyConflict, ValidationError
+from events.read.history import fact_history
 from events.read.present import fact_dict, history_dict
 from events.service import Timeline
-from timeline.web import openapi
-from timeline.editors.auth import actor, csrf, token_required
 from timeline.db import get_timeline
+from timeline.editors.auth import actor, csrf, token_required
+from timeline.web import openapi
 from timeline.web.support import error_response
 
 bp = Blueprint("editors_api", __name__, url_prefix="/api")
@@ -54,7 +54,9 @@ def record(editor: str):
     scoped = f"api:{editor}:{key}" if key else None
     state = timeline.record_fact(body, actor=actor(editor), origin="manual", idempotency_key=scoped)
     if key and not same_fact(timeline, state, body):
-        return error_response(422, "this Idempotency-Key was used for a different fact", field="Idempotency-Key")
+        return error_response(
+            422, "this Idempotency-Key was used for a different fact", field="Idempotency-Key"
+        )
     response = fact_response(timeline, state, 201)
     response.headers["Location"] = url_for("api.get_event", fact_id=state.fact_id)
     return response
@@ -71,7 +73,9 @@ def correct(fact_id: str, editor: str):
         raise ValidationError(f"name at least one field to change: {', '.join(CORRECTABLE)}", "body")
     check_lists(body)
     check_version(state, expected)
-    state = timeline.correct_fact(fact_id, body, reason=reason, expected_version=expected, actor=actor(editor))
+    state = timeline.correct_fact(
+        fact_id, body, reason=reason, expected_version=expected, actor=actor(editor)
+    )
     return fact_response(timeline, state, 200)
 
 
@@ -83,12 +87,14 @@ def retract(fact_id: str, editor: str):
     body = json_object(frozenset(("reason", "expected_version")))
     expected = expected_version(body)
     check_version(state, expected)
-    state = timeline.retract_fact(fact_id, reason=body.get("reason"), expected_version=expected,
-                                  actor=actor(editor))  # fmt: skip
+    state = timeline.retract_fact(
+        fact_id, reason=body.get("reason"), expected_version=expected, actor=actor(editor)
+    )
     return fact_response(timeline, state, 200)
 
 
 # ---------------------------------------------------------------- reading the request
+
 
 def json_object(allowed: frozenset[str]) -> dict[str, Any]:
     """The body as a JSON object with only the allowed fields; ValidationError (400) otherwise."""
@@ -159,6 +165,7 @@ def idempotency_key() -> str | None:
 
 
 # ---------------------------------------------------------------- checks and answers
+
 
 def check_version(state: FactState, expected: int) -> None:
     """Stale or from the future, either way not what is there now.

@@ -10,8 +10,8 @@ import secrets
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from flask import Flask, current_app, g, has_request_context, jsonify, request, session
 from flask.sessions import SecureCookieSessionInterface
@@ -60,6 +60,7 @@ class SessionCookies(SecureCookieSessionInterface):
 
 # ---------------------------------------------------------------- the session secret
 
+
 def secret_or_none(config: Config) -> str | None:
     try:
         return stored_secret_key(config.database_path.parent)
@@ -98,6 +99,7 @@ def _create_secret_file(path: Path) -> None:
 
 # ---------------------------------------------------------------- guessing tokens is slow
 
+
 class FailureLimiter:
     """At most `limit` failed sign-ins per client in any `window` seconds.
 
@@ -105,8 +107,12 @@ class FailureLimiter:
     count costs an attacker a restart. Tests replace `clock`.
     """
 
-    def __init__(self, limit: int = FAILURES_ALLOWED, window: float = FAILURE_WINDOW,
-                 clock: Callable[[], float] = time.monotonic):  # fmt: skip
+    def __init__(
+        self,
+        limit: int = FAILURES_ALLOWED,
+        window: float = FAILURE_WINDOW,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.limit, self.window, self.clock = limit, window, clock
         self._failures: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
@@ -133,7 +139,9 @@ class FailureLimiter:
         return recent
 
     def _forget_idle(self, now: float) -> None:
-        for client in [c for c, times in self._failures.items() if not times or times[-1] <= now - self.window]:
+        for client in [
+            c for c, times in self._failures.items() if not times or times[-1] <= now - self.window
+        ]:
             del self._failures[client]
 
 
@@ -146,6 +154,7 @@ def client_address() -> str:
 
 
 # ---------------------------------------------------------------- the API: Authorization: Bearer
+
 
 def refused(where: str) -> None:
     """A bad token counts against its client, and leaves a trace for whoever runs the service."""
@@ -189,12 +198,15 @@ def unauthorized(message: str, *, invalid: bool = False):
 
 
 def too_many(wait: int):
-    response = jsonify({"error": f"too many bad tokens: try again in {wait} seconds", "field": "Authorization"})
+    response = jsonify(
+        {"error": f"too many bad tokens: try again in {wait} seconds", "field": "Authorization"}
+    )
     response.headers["Retry-After"] = str(wait)
     return response, 429
 
 
 # ---------------------------------------------------------------- the forms: a signed session
+
 
 def sign_in(token: str) -> str | None:
     """Check a token typed into /login; on success the session names its editor and token id."""

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, HiddenField, PasswordField, StringField, TextAreaField
 
-from events.log.errors import ValidationError
 from events.domain.fact import (
     CORRECTABLE,
     MAX_SOURCES,
@@ -23,6 +23,7 @@ from events.domain.fact import (
     clean_text,
     validate_fact,
 )
+from events.log.errors import ValidationError
 
 DATE_HINT = "YYYY, YYYY-MM or YYYY-MM-DD: as precise as the sources are"
 BLANK_SOURCE_ROWS = 2  # rows for new sources under the existing ones; without JavaScript rows cannot be added
@@ -87,7 +88,7 @@ class FactForm(FlaskForm):
 
     def _field_for(self, name: str):
         if name.startswith("sources[") and "]" in name:
-            position, _, rest = name[len("sources["):].partition("]")
+            position, _, rest = name[len("sources[") :].partition("]")
             rows = self.source_rows()
             if position.isdigit() and int(position) < len(rows):
                 form = self.sources.entries[rows[int(position)][0]].form
@@ -97,7 +98,9 @@ class FactForm(FlaskForm):
 
 
 class CorrectionForm(FactForm):
-    reason = TextAreaField("Why is this a correction?", description="kept in the log and shown in the history")
+    reason = TextAreaField(
+        "Why is this a correction?", description="kept in the log and shown in the history"
+    )
     expected_version = HiddenField()
 
     def prefill(self, state: FactState) -> None:
@@ -106,8 +109,13 @@ class CorrectionForm(FactForm):
 
     def fill(self, state: FactState, names: Iterable[str]) -> None:
         """Show these fields as the fact has them; the others keep what was typed."""
-        shown = {"date": state.date, "end_date": state.end_date or "", "title": state.title,
-                 "summary": state.summary, "tags": ", ".join(state.tags)}  # fmt: skip
+        shown = {
+            "date": state.date,
+            "end_date": state.end_date or "",
+            "title": state.title,
+            "summary": state.summary,
+            "tags": ", ".join(state.tags),
+        }
         for name in names:
             if name == "sources":
                 self._fill_sources(state.sources)
@@ -117,14 +125,20 @@ class CorrectionForm(FactForm):
     def _fill_sources(self, sources: tuple[dict, ...]) -> None:
         while len(self.sources.entries):
             self.sources.pop_entry()
-        self.sources.last_index = -1  # rows posted as sources-0, sources-7 leave a gap pop_entry does not close
-        blank = max(0, min(BLANK_SOURCE_ROWS, MAX_SOURCES - len(sources)))  # a FieldList holds MAX_SOURCES rows
+        self.sources.last_index = (
+            -1
+        )  # rows posted as sources-0, sources-7 leave a gap pop_entry does not close
+        blank = max(
+            0, min(BLANK_SOURCE_ROWS, MAX_SOURCES - len(sources))
+        )  # a FieldList holds MAX_SOURCES rows
         for source in list(sources) + [{}] * blank:
             self.sources.append_entry({key: source.get(key) or "" for key in SOURCE_KEYS})
 
 
 class RetractionForm(FlaskForm):
-    reason = TextAreaField("Why is this fact retracted?", description="kept in the log and shown on the fact's page")
+    reason = TextAreaField(
+        "Why is this fact retracted?", description="kept in the log and shown on the fact's page"
+    )
     expected_version = HiddenField()
 
 
@@ -158,8 +172,10 @@ def field_errors(fields: Mapping[str, Any], *, require_source_url: bool) -> list
         ("summary", lambda: clean_text(fields["summary"], "summary", limit=MAX_SUMMARY)),
         ("tags", lambda: clean_tags(fields["tags"])),
     ]
-    checks += [(f"sources[{i}]", _source_check(source, i, require_source_url))
-               for i, source in enumerate(fields["sources"])]  # fmt: skip
+    checks += [
+        (f"sources[{i}]", _source_check(source, i, require_source_url))
+        for i, source in enumerate(fields["sources"])
+    ]
     errors = []
     for name, check in checks:
         try:
@@ -185,6 +201,7 @@ def _source_check(source: dict, index: int, require_url: bool):
 
 
 # ---------------------------------------------------------------- two editors at once
+
 
 @dataclass(frozen=True)
 class Merge:
@@ -222,8 +239,14 @@ def changed_between(base: FactState | None, current: FactState) -> tuple[str, ..
 
 def state_fields(state: FactState) -> dict[str, Any]:
     """A fact's correctable fields shaped like FactForm.fields(), what the form would send untouched."""
-    return {"date": state.date, "end_date": state.end_date, "title": state.title, "summary": state.summary,
-            "tags": list(state.tags), "sources": [dict(source) for source in state.sources]}  # fmt: skip
+    return {
+        "date": state.date,
+        "end_date": state.end_date,
+        "title": state.title,
+        "summary": state.summary,
+        "tags": list(state.tags),
+        "sources": [dict(source) for source in state.sources],
+    }
 
 
 def comparable(fields: Mapping[str, Any]) -> dict[str, Any]:

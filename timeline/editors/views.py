@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import functools
-import re
 import hashlib
 import json
+import re
 import secrets
 from urllib.parse import urlsplit
 
@@ -13,12 +13,12 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from wtforms import FieldList, FormField
 
+from events.domain.fact import CORRECTABLE, MAX_SOURCES, FactState
+from events.log.errors import ConcurrencyConflict, FactRetracted, ValidationError
 from events.read.as_of import fact_as_of
 from events.read.history import HistoryEntry, fact_history
-from events.log.errors import ConcurrencyConflict, FactRetracted, ValidationError
-from events.domain.fact import CORRECTABLE, MAX_SOURCES, FactState
-from timeline.editors.auth import actor, client_address, current_editor, limiter, sign_in, sign_out
 from timeline.db import get_timeline
+from timeline.editors.auth import actor, client_address, current_editor, limiter, sign_in, sign_out
 from timeline.editors.forms import (
     CorrectionForm,
     FactForm,
@@ -39,6 +39,7 @@ bp = Blueprint("editors", __name__)
 
 
 # ---------------------------------------------------------------- around every page
+
 
 @bp.app_context_processor
 def editor_in_templates() -> dict:
@@ -93,7 +94,9 @@ def private_when_signed_in(response):
     if cached:
         response.vary.add("Cookie")
     if request.blueprint == bp.name or (cached and current_editor()):
-        response.headers["Cache-Control"] = "private, no-store"  # an editor's page, or a form with its CSRF token
+        response.headers["Cache-Control"] = (
+            "private, no-store"  # an editor's page, or a form with its CSRF token
+        )
     return response
 
 
@@ -115,8 +118,11 @@ def typed_back() -> list[tuple[str, str]]:
     """
     if not _from_this_site():
         return []
-    return [(_label(name), value) for name, value in request.form.items(multi=True)
-            if name not in _NOT_TYPED and value.strip()][:200]  # fmt: skip
+    return [
+        (_label(name), value)
+        for name, value in request.form.items(multi=True)
+        if name not in _NOT_TYPED and value.strip()
+    ][:200]
 
 
 def _from_this_site() -> bool:
@@ -128,7 +134,7 @@ def _from_this_site() -> bool:
 
 
 def _label(name: str) -> str:
-    """"sources-1-url" -> "Source 2 url", "end_date" -> "End date": as the form's labels say them."""
+    """ "sources-1-url" -> "Source 2 url", "end_date" -> "End date": as the form's labels say them."""
     row = _SOURCE_ROW.fullmatch(name)
     if row:
         return f"Source {int(row[1]) + 1} {row[2]}"
@@ -152,6 +158,7 @@ def editor_required(view):
 
 
 # ---------------------------------------------------------------- signing in and out
+
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
@@ -191,6 +198,7 @@ def logout():
 
 
 # ---------------------------------------------------------------- a new fact
+
 
 @bp.route("/events/new", methods=["GET", "POST"])
 @editor_required
@@ -234,6 +242,7 @@ def show_errors(form: FactForm, errors: list[tuple[str, str]]) -> bool:
 
 # ---------------------------------------------------------------- correcting
 
+
 @bp.route("/events/<fact_id>/correct", methods=["GET", "POST"])
 @editor_required
 def correct(fact_id: str, editor: str):
@@ -258,8 +267,13 @@ def correct(fact_id: str, editor: str):
 
 def record_correction(form: CorrectionForm, state: FactState, changes: dict, editor: str):
     try:
-        get_timeline().correct_fact(state.fact_id, changes, reason=form.reason.data,
-                                    expected_version=state.version, actor=actor(editor))  # fmt: skip
+        get_timeline().correct_fact(
+            state.fact_id,
+            changes,
+            reason=form.reason.data,
+            expected_version=state.version,
+            actor=actor(editor),
+        )
     except ValidationError as error:
         form.show_error(error.field, str(error))
         return render_template("correct.html", form=form, fact=state), 400
@@ -288,7 +302,9 @@ def merged_page(form: CorrectionForm, current: FactState, sent: int | None, base
     outcome = merge(form.fields(), base, current)
     form.fill(current, [name for name in CORRECTABLE if name not in outcome.mine])
     form.expected_version.data = str(current.version)
-    show_errors(form, too_many_rows() + field_errors(form.fields(), require_source_url=False))  # all in one round
+    show_errors(
+        form, too_many_rows() + field_errors(form.fields(), require_source_url=False)
+    )  # all in one round
     conflict = conflict_notice(sent, current, history, base, outcome)
     return render_template("correct.html", form=form, fact=current, conflict=conflict), 409
 
@@ -299,12 +315,19 @@ def version_of(history: list[HistoryEntry], fact_id: str, version: int) -> FactS
     return None if position is None else fact_as_of(get_timeline().store, fact_id, position)
 
 
-FIELD_NAMES = {"date": "date", "end_date": "end date", "title": "title", "summary": "summary", "tags": "tags",
-               "sources": "sources"}  # fmt: skip
+FIELD_NAMES = {
+    "date": "date",
+    "end_date": "end date",
+    "title": "title",
+    "summary": "summary",
+    "tags": "tags",
+    "sources": "sources",
+}
 
 
-def conflict_notice(sent: int | None, current: FactState, history: list[HistoryEntry],
-                    base: FactState | None, outcome: Merge) -> dict:  # fmt: skip
+def conflict_notice(
+    sent: int | None, current: FactState, history: list[HistoryEntry], base: FactState | None, outcome: Merge
+) -> dict:
     """What the conflict banner and the flagged fields say."""
     by = changed_by(history, base.version) if base is not None else {}
     return {
@@ -313,8 +336,10 @@ def conflict_notice(sent: int | None, current: FactState, history: list[HistoryE
         "known_base": base is not None,
         "theirs": [(FIELD_NAMES[name], by.get(name, [])) for name in outcome.theirs],
         "kept": [FIELD_NAMES[name] for name in outcome.pending if name not in outcome.clashes],
-        "clashes": {name: {"name": FIELD_NAMES[name], "by": by.get(name, []), "now": shown(current, name)}
-                    for name in outcome.clashes},  # fmt: skip
+        "clashes": {
+            name: {"name": FIELD_NAMES[name], "by": by.get(name, []), "now": shown(current, name)}
+            for name in outcome.clashes
+        },
         "nothing_left": not outcome.pending,
     }
 
@@ -325,7 +350,9 @@ def changed_by(history: list[HistoryEntry], since: int) -> dict[str, list[str]]:
     for entry in history:
         if entry.version <= since:
             continue
-        names = [change.field for change in entry.changes] or (["sources"] if entry.kind == "source-added" else [])
+        names = [change.field for change in entry.changes] or (
+            ["sources"] if entry.kind == "source-added" else []
+        )
         for name in names:
             actors = by.setdefault(name, [])
             if entry.actor not in actors:
@@ -336,13 +363,16 @@ def changed_by(history: list[HistoryEntry], since: int) -> dict[str, list[str]]:
 def shown(state: FactState, name: str) -> list[str]:
     """A field's value as lines of text to read beside the field."""
     if name == "sources":
-        return [" – ".join(filter(None, (s.get("url"), s.get("title"), s.get("outlet"), s.get("published"))))
-                for s in state.sources] or ["(none)"]  # fmt: skip
+        return [
+            " – ".join(filter(None, (s.get("url"), s.get("title"), s.get("outlet"), s.get("published"))))
+            for s in state.sources
+        ] or ["(none)"]
     value = ", ".join(state.tags) if name == "tags" else getattr(state, name)
     return [value or "(empty)"]
 
 
 # ---------------------------------------------------------------- retracting
+
 
 @bp.route("/events/<fact_id>/retract", methods=["GET", "POST"])
 @editor_required
@@ -357,8 +387,9 @@ def retract(fact_id: str, editor: str):
     if sent != state.version:
         return stale_retraction(form, state, sent)
     try:
-        get_timeline().retract_fact(state.fact_id, reason=form.reason.data, expected_version=state.version,
-                                    actor=actor(editor))  # fmt: skip
+        get_timeline().retract_fact(
+            state.fact_id, reason=form.reason.data, expected_version=state.version, actor=actor(editor)
+        )
     except ValidationError as error:
         form.reason.errors = [for_people(str(error))]
         return render_template("retract.html", form=form, fact=state), 400
@@ -381,16 +412,21 @@ def stale_retraction(form: RetractionForm, current: FactState, sent: int | None)
 
 # ---------------------------------------------------------------- versions
 
+
 def refuse_if_retracted(state: FactState, *, posted: bool = False) -> None:
     """A retracted fact is not changed again; a form sent to one is told who retracted it and that nothing was saved."""
     if not state.retracted:
         return
     if not posted:
-        raise FactRetracted(f"this fact was retracted ({state.retraction_reason}): it can no longer be changed")
+        raise FactRetracted(
+            f"this fact was retracted ({state.retraction_reason}): it can no longer be changed"
+        )
     history = fact_history(get_timeline().store, state.fact_id)
     by = next((entry.actor for entry in reversed(history) if entry.kind == "retracted"), "another editor")
-    raise FactRetracted(f"this fact was retracted by {by} ({state.retraction_reason}) before your form arrived, "
-                        "so nothing was saved: a retracted fact can no longer be changed")  # fmt: skip
+    raise FactRetracted(
+        f"this fact was retracted by {by} ({state.retraction_reason}) before your form arrived, "
+        "so nothing was saved: a retracted fact can no longer be changed"
+    )
 
 
 def sent_version(form) -> int | None:

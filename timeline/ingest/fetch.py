@@ -19,12 +19,12 @@ PERMANENT = (301, 308)
 class FetchResult:
     """What a poll got: a body, a 304, or an error said in words."""
 
-    url: str                          # the URL finally fetched, after redirects
+    url: str  # the URL finally fetched, after redirects
     status: int | None = None
     body: bytes | None = None
     etag: str | None = None
     last_modified: str | None = None
-    moved_to: str | None = None       # target of a permanent redirect, to show in `timeline feeds`
+    moved_to: str | None = None  # target of a permanent redirect, to show in `timeline feeds`
     retry_after: float | None = None  # seconds the server asked us to wait (429/503)
     error: str | None = None
 
@@ -58,11 +58,13 @@ class Fetcher:
         self.client = httpx.Client(
             timeout=httpx.Timeout(limits.timeout_seconds),
             follow_redirects=False,
-            headers={"User-Agent": limits.user_agent,
-                     "Accept": "application/atom+xml, application/rss+xml, application/xml;q=0.9, */*;q=0.5"},
+            headers={
+                "User-Agent": limits.user_agent,
+                "Accept": "application/atom+xml, application/rss+xml, application/xml;q=0.9, */*;q=0.5",
+            },
             transport=transport,
             trust_env=False,  # no proxy from the environment: only the URLs in config are reached
-        )  # fmt: skip
+        )
 
     def close(self) -> None:
         self.client.close()
@@ -105,15 +107,23 @@ class Fetcher:
             return FetchResult(**common)
         if response.status_code in (429, 503):
             wait = retry_after_seconds(response.headers.get("Retry-After"))
-            return FetchResult(**common, retry_after=wait, error=f"HTTP {response.status_code}" + (
-                f", retry after {wait:g} s" if wait is not None else ""))  # fmt: skip
+            return FetchResult(
+                **common,
+                retry_after=wait,
+                error=f"HTTP {response.status_code}"
+                + (f", retry after {wait:g} s" if wait is not None else ""),
+            )
         if response.status_code >= 400:
             return FetchResult(**common, error=f"HTTP {response.status_code} {response.reason_phrase}")
         body = self._read_capped(response)
         if body is None:
             return FetchResult(**common, error=f"body larger than {self.limits.max_body_bytes} bytes")
-        return FetchResult(**common, body=body, etag=response.headers.get("ETag"),
-                           last_modified=response.headers.get("Last-Modified"))  # fmt: skip
+        return FetchResult(
+            **common,
+            body=body,
+            etag=response.headers.get("ETag"),
+            last_modified=response.headers.get("Last-Modified"),
+        )
 
     def _read_capped(self, response: httpx.Response) -> bytes | None:
         """The body, or None as soon as it passes the cap (a lying Content-Length changes nothing)."""
@@ -151,6 +161,6 @@ def retry_after_seconds(value: str | None, *, now: dt.datetime | None = None) ->
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
-    now = now or dt.datetime.now(dt.timezone.utc)
+        when = when.replace(tzinfo=dt.UTC)
+    now = now or dt.datetime.now(dt.UTC)
     return max(0.0, (when - now).total_seconds())

@@ -9,9 +9,10 @@ import html
 import io
 import re
 import urllib.parse
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
-from typing import Any, Iterable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import feedparser
 import nh3
@@ -77,10 +78,12 @@ def parse_feed(
             response_headers=_response_headers(data),
         )
     except Exception as error:  # feedparser raises on some malformed input instead of setting bozo
-        raise FeedRejected(f"feedparser could not read it: {type(error).__name__}: {str(error)[:200]}") from None
+        raise FeedRejected(
+            f"feedparser could not read it: {type(error).__name__}: {str(error)[:200]}"
+        ) from None
     line_offset = _line_offset(data)
     _refuse_non_feed(result, line_offset)
-    limits = _Limits(max_field_chars, fetched_at.astimezone(timezone.utc))
+    limits = _Limits(max_field_chars, fetched_at.astimezone(UTC))
     safe_base = _safe_link(base_url, "") or ""
     feed_link = _short_enough(_safe_link(result.feed.get("link"), safe_base), max_field_chars)
     guid_base = _safe_link(guid_base, "") or safe_base if guid_base is not None else safe_base
@@ -112,7 +115,9 @@ _XML_ENCODING = re.compile(r"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:
 
 
 MAX_XML_BASE = 2_000
-_LONG_XML_BASE = re.compile(r"""xml:base\s*=\s*(?:"[^"]{%d,}|'[^']{%d,})""" % (MAX_XML_BASE + 1, MAX_XML_BASE + 1))
+_LONG_XML_BASE = re.compile(
+    r"""xml:base\s*=\s*(?:"[^"]{%d,}|'[^']{%d,})""" % (MAX_XML_BASE + 1, MAX_XML_BASE + 1)
+)
 
 
 def refuse_hostile(data: bytes) -> None:
@@ -139,10 +144,16 @@ def refuse_hostile(data: bytes) -> None:
 def _sniffed_encoding(data: bytes) -> str | None:
     """The encoding a BOM or the zero bytes around the first '<' reveal (XML spec appendix F)."""
     boms = (
-        (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF32_LE, "utf-32-le"),
-        (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_BE, "utf-16-be"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-        (b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"),
-        (b"\x00<", "utf-16-be"), (b"<\x00", "utf-16-le"), (b"\x4c\x6f\xa7\x94", "cp037"),
+        (codecs.BOM_UTF32_BE, "utf-32-be"),
+        (codecs.BOM_UTF32_LE, "utf-32-le"),
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (b"\x00\x00\x00<", "utf-32-be"),
+        (b"<\x00\x00\x00", "utf-32-le"),
+        (b"\x00<", "utf-16-be"),
+        (b"<\x00", "utf-16-le"),
+        (b"\x4c\x6f\xa7\x94", "cp037"),
     )
     return next((encoding for mark, encoding in boms if data.startswith(mark)), None)
 
@@ -285,7 +296,9 @@ def _refuse_non_feed(result: Any, line_offset: int) -> None:
         return
     if result.get("bozo"):
         raise FeedRejected(f"not a feed: {_describe(result.get('bozo_exception'), line_offset)}")
-    raise FeedRejected("not a feed: empty document" if not result.get("feed") else "not a feed: no RSS or Atom elements")
+    raise FeedRejected(
+        "not a feed: empty document" if not result.get("feed") else "not a feed: no RSS or Atom elements"
+    )
 
 
 def _describe(error: Any, line_offset: int = 0) -> str:
@@ -317,8 +330,9 @@ class _Limits:
 _get = dict.get
 
 
-def _convert_entries(entries: Iterable[Any], base: str, limits: _Limits,
-                     feed_url: str) -> tuple[list[FeedItem], list[str]]:  # fmt: skip
+def _convert_entries(
+    entries: Iterable[Any], base: str, limits: _Limits, feed_url: str
+) -> tuple[list[FeedItem], list[str]]:
     items, problems = [], []
     for number, entry in enumerate(entries, start=1):
         try:
@@ -355,7 +369,9 @@ def _has_scheme(raw: str) -> bool:
     return ":" in raw and bool(urllib.parse.urlsplit(raw).scheme)
 
 
-def _convert_entry(entry: Any, base: str, limits: _Limits, feed_url: str) -> tuple[FeedItem | None, list[str]]:
+def _convert_entry(
+    entry: Any, base: str, limits: _Limits, feed_url: str
+) -> tuple[FeedItem | None, list[str]]:
     notes: list[str] = []
     cap = limits.max_chars
     title = plain_text(_get(entry, "title", ""), cap)
@@ -374,7 +390,9 @@ def _convert_entry(entry: Any, base: str, limits: _Limits, feed_url: str) -> tup
             categories=_categories(_get(entry, "tags", ()), cap),
             published=published,
             date_from_feed=day is not None,
-            author=plain_text((_get(entry, "author_detail") or {}).get("name") or _get(entry, "author", ""), cap),
+            author=plain_text(
+                (_get(entry, "author_detail") or {}).get("name") or _get(entry, "author", ""), cap
+            ),
             published_day=day,
         ),
         notes,
@@ -424,7 +442,7 @@ def _published(entry: Any, fetched_at: datetime, notes: list[str]) -> tuple[date
     raw = dict.get(entry, "published") or dict.get(entry, "updated")
     if parsed:
         try:
-            moment = datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc)
+            moment = datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
             return moment, _publisher_day(raw, moment)
         except (OverflowError, ValueError, OSError):
             notes.append("date out of range; used fetch time")
@@ -452,7 +470,9 @@ def _utc_offset(raw: str) -> timedelta | None:
     parsed = email.utils.parsedate_tz(raw)  # RFC 822: "Thu, 04 Jul 2024 07:00:00 +0800", GMT, EST...
     if parsed is not None and parsed[9] is not None and abs(parsed[9]) < 86_400:
         return timedelta(seconds=parsed[9])
-    match = _ISO_OFFSET.search(raw[:80]) if "T" in raw or ":" in raw else None  # W3C / Atom: ...T07:00:00+08:00
+    match = (
+        _ISO_OFFSET.search(raw[:80]) if "T" in raw or ":" in raw else None
+    )  # W3C / Atom: ...T07:00:00+08:00
     if match is None:
         return None
     if not match["sign"]:
@@ -465,8 +485,19 @@ def _utc_offset(raw: str) -> timedelta | None:
 
 # Elements whose content is code or hidden, not prose: dropped with their content.
 _DROP_WITH_CONTENT = {
-    "script", "style", "noscript", "textarea", "xmp", "iframe", "noembed", "noframes",
-    "template", "title", "plaintext", "svg", "form",
+    "script",
+    "style",
+    "noscript",
+    "textarea",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "template",
+    "title",
+    "plaintext",
+    "svg",
+    "form",
 }
 _BLOCK_TAG = re.compile(
     r"<(?=/?(?:p|div|br|hr|li|ul|ol|dl|dt|dd|h[1-6]|tr|td|th|table|blockquote|pre|section|"

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from events.domain import article as art
 from events.domain import source_feed
 from events.log.clock import Clock, to_utc_text, utc_now
 from events.log.errors import ConcurrencyConflict, TimelineError
-from events.read.source_feeds import feed_status, seen_article
 from events.log.leases import holder_name, release_lease, take_lease
 from events.log.model import Event, StreamAppend
-from events.service import Timeline
 from events.log.store import write_transaction
-from events.pipeline.tagging import TaggingRules, classify
-from timeline.config import Config, Feed
 from events.pipeline.matching import (
     FEED_CHANGED,
     FactFinder,
@@ -26,8 +22,12 @@ from events.pipeline.matching import (
     facts_stated,
     restate_facts,
 )
-from timeline.ingest.parse import FeedItem, FeedRejected, ParsedFeed, parse_feed
+from events.pipeline.tagging import TaggingRules, classify
+from events.read.source_feeds import feed_status, seen_article
+from events.service import Timeline
+from timeline.config import Config, Feed
 from timeline.ingest.fetch import FetchResult
+from timeline.ingest.parse import FeedItem, FeedRejected, ParsedFeed, parse_feed
 
 FetchFunction = Callable[..., FetchResult]
 FIRST_BACKOFF = dt.timedelta(minutes=5)
@@ -39,26 +39,35 @@ class PollReport:
     """What one poll did, for `timeline ingest`, the log and the /feeds page."""
 
     feed: str
-    new: int = 0          # items in the document not seen before
-    kept: int = 0         # new items about the SCO, recorded
-    skipped: int = 0      # new items not about the SCO
-    updated: int = 0      # items seen before whose content changed
-    facts: int = 0        # facts the kept and updated items state: recorded, or a source added to one
-    retracted: int = 0    # facts an updated item alone had made that its new text no longer states
+    new: int = 0  # items in the document not seen before
+    kept: int = 0  # new items about the SCO, recorded
+    skipped: int = 0  # new items not about the SCO
+    updated: int = 0  # items seen before whose content changed
+    facts: int = 0  # facts the kept and updated items state: recorded, or a source added to one
+    retracted: int = 0  # facts an updated item alone had made that its new text no longer states
     errors: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     not_modified: bool = False
-    busy: bool = False    # another process holds this feed's lease
-    not_due_until: str | None = None  # a scheduled run before the feed's next poll (backing off, or polled elsewhere)
+    busy: bool = False  # another process holds this feed's lease
+    not_due_until: str | None = (
+        None  # a scheduled run before the feed's next poll (backing off, or polled elsewhere)
+    )
 
     def line(self) -> str:
         if self.busy:
             return f"{self.feed}: skipped, another process is polling it"
         if self.not_due_until:
             return f"{self.feed}: not polled, next poll due at {self.not_due_until}"
-        state = "not modified" if self.not_modified else (
-            f"new {self.new}, kept {self.kept}, skipped {self.skipped}, updated {self.updated}, facts {self.facts}")
-        retracted = f", retracted {self.retracted}" if self.retracted else ""  # appended: scripts read the start
+        state = (
+            "not modified"
+            if self.not_modified
+            else (
+                f"new {self.new}, kept {self.kept}, skipped {self.skipped}, updated {self.updated}, facts {self.facts}"
+            )
+        )
+        retracted = (
+            f", retracted {self.retracted}" if self.retracted else ""
+        )  # appended: scripts read the start
         errors = f", errors {len(self.errors)}" + (f" ({self.errors[0]})" if self.errors else "")
         return f"{self.feed}: {state}{retracted}{errors}"
 
@@ -66,15 +75,25 @@ class PollReport:
 class Ingestor:
     """Polls feeds into one timeline; the fetch function and the clock are injected."""
 
-    def __init__(self, timeline: Timeline, config: Config, fetch: FetchFunction, *, clock: Clock = utc_now,
-                 holder: str | None = None, finder: FactFinder | None = None):  # fmt: skip
+    def __init__(
+        self,
+        timeline: Timeline,
+        config: Config,
+        fetch: FetchFunction,
+        *,
+        clock: Clock = utc_now,
+        holder: str | None = None,
+        finder: FactFinder | None = None,
+    ):
         self.timeline, self.config, self.fetch, self.clock = timeline, config, fetch, clock
         self.holder = holder or holder_name()
         self.rules = TaggingRules.from_mapping(config.tagging)
         self.finder = finder or FactFinder(timeline.conn)
         self.lease_ttl = dt.timedelta(seconds=config.timeout_seconds * 4 + 120)
         self.unprojected: list[Event] = []  # this poll's events, projected from memory at its end
-        self.poll_links: set[str] = set()  # links recorded by this poll: the projection learns them at its end
+        self.poll_links: set[str] = (
+            set()
+        )  # links recorded by this poll: the projection learns them at its end
         self.site_links: set[str] = set()  # the feed's own link: items pointing there name no article
 
     def poll(self, feed: Feed, *, respect_backoff: bool = False) -> PollReport:
@@ -107,8 +126,13 @@ class Ingestor:
 
     def _poll_locked(self, feed: Feed, status, report: PollReport) -> None:
         started = self.clock()
-        if status.url in (None, feed.url):  # where it moved to, and its validators, belong to the URL configured then
-            result = self.fetch(status.moved_to or feed.url, etag=status.etag, last_modified=status.last_modified)
+        if status.url in (
+            None,
+            feed.url,
+        ):  # where it moved to, and its validators, belong to the URL configured then
+            result = self.fetch(
+                status.moved_to or feed.url, etag=status.etag, last_modified=status.last_modified
+            )
         else:  # config.toml now names another URL: poll it, from scratch (a 301 once kept it for good)
             result = self.fetch(feed.url)
         if result.error:
@@ -145,16 +169,28 @@ class Ingestor:
             return  # known, unchanged; or the same article carried by another feed
         if seen is None and link and link in self.poll_links:
             return  # the same link under another GUID earlier in this poll (e.g. an AMP copy): one article
-        verdict = classify(title=item.title, summary=item.summary, content=item.content,
-                           categories=item.categories, rules=self.rules)  # fmt: skip
+        verdict = classify(
+            title=item.title,
+            summary=item.summary,
+            content=item.content,
+            categories=item.categories,
+            rules=self.rules,
+        )
         if seen is None:
             report.new += 1
         if not verdict.keep:
             report.skipped += seen is None
             return
-        payload = art.article_payload(item, key=key, feed=feed.name, outlet=outlet, published=published,
-                                      date_from_feed=item.date_from_feed, verdict=verdict.reason,
-                                      published_day=item.day.isoformat() if item.date_from_feed else None)  # fmt: skip
+        payload = art.article_payload(
+            item,
+            key=key,
+            feed=feed.name,
+            outlet=outlet,
+            published=published,
+            date_from_feed=item.date_from_feed,
+            verdict=verdict.reason,
+            published_day=item.day.isoformat() if item.date_from_feed else None,
+        )
         actor = f"feed:{feed.name}"
         if seen is not None:
             return self._record_update(seen, item, payload, actor, report)
@@ -180,7 +216,9 @@ class Ingestor:
             return  # recorded before (the projection lags the log): its facts were restated then
         with self.finder.tentatively():
             facts = self._restated(payload, stream, article_fact_states(self.timeline.store, stream), actor)
-            self._append([StreamAppend(stream, (art.article_updated(payload, actor),)), *facts.appends], key=key)
+            self._append(
+                [StreamAppend(stream, (art.article_updated(payload, actor),)), *facts.appends], key=key
+            )
         report.updated += 1
         report.facts += facts.recorded
         report.retracted += facts.retracted
@@ -193,29 +231,43 @@ class Ingestor:
         try:
             result = self.timeline.store.append(batch, idempotency_key=key)
         except ConcurrencyConflict:  # a fact gained a source meanwhile: append after whatever is there
-            result = self.timeline.store.append([StreamAppend(s.stream_id, s.events, None) for s in batch],
-                                                idempotency_key=key)  # fmt: skip
+            result = self.timeline.store.append(
+                [StreamAppend(s.stream_id, s.events, None) for s in batch], idempotency_key=key
+            )
         if not result.replayed:
             self.unprojected.extend(result.events)
 
-    def _record_poll(self, feed: Feed, report: PollReport, result: FetchResult, started: dt.datetime,
-                     streak: int) -> None:  # fmt: skip
+    def _record_poll(
+        self, feed: Feed, report: PollReport, result: FetchResult, started: dt.datetime, streak: int
+    ) -> None:
         interval = dt.timedelta(minutes=self.config.feed_interval(feed))
         delay = interval if streak == 0 else backoff(streak, interval, result.retry_after)
         payload = {
-            "feed": feed.name, "url": feed.url, "polled_at": to_utc_text(started), "ok": streak == 0,
-            "status": result.status, "error": "; ".join(report.errors)[:2000] or None if streak else None,
+            "feed": feed.name,
+            "url": feed.url,
+            "polled_at": to_utc_text(started),
+            "ok": streak == 0,
+            "status": result.status,
+            "error": "; ".join(report.errors)[:2000] or None if streak else None,
             "not_modified": report.not_modified,
             # a failed poll's validators are not kept: the first poll of a feed serving HTML stored them,
             # the next got 304 "not modified" and the feed read as healthy (found in review)
-            "etag": result.etag if streak == 0 else None, "last_modified": result.last_modified if streak == 0 else None,
-            "moved_to": result.moved_to, "next_poll": to_utc_text(started + delay),
-            "items_seen": report.new, "items_kept": report.kept, "problems": report.problems[:20],
+            "etag": result.etag if streak == 0 else None,
+            "last_modified": result.last_modified if streak == 0 else None,
+            "moved_to": result.moved_to,
+            "next_poll": to_utc_text(started + delay),
+            "items_seen": report.new,
+            "items_kept": report.kept,
+            "problems": report.problems[:20],
             "item_errors": report.errors[:20] if streak == 0 else [],
-        }  # fmt: skip
-        polled = self.timeline.store.append_to(source_feed.feed_stream(feed.name), [source_feed.feed_polled(payload, f"feed:{feed.name}")])
+        }
+        polled = self.timeline.store.append_to(
+            source_feed.feed_stream(feed.name), [source_feed.feed_polled(payload, f"feed:{feed.name}")]
+        )
         self.unprojected.extend(polled.events)
-        self.timeline.catch_up(self.unprojected)  # once per poll: the finder remembered this poll's facts meanwhile
+        self.timeline.catch_up(
+            self.unprojected
+        )  # once per poll: the finder remembered this poll's facts meanwhile
 
 
 def names_an_article(link: str | None, site_links: set[str]) -> bool:

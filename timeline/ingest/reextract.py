@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from events.domain import article as art
-from events.pipeline.extract import extract_facts
 from events.domain.fact import FACT_RECORDED, FACT_SOURCE_ADDED
-from events.service import Timeline
 from events.log.store import write_transaction
+from events.pipeline.extract import extract_facts
 from events.pipeline.matching import FactFinder, facts_stated, restate_facts
+from events.service import Timeline
 
 ACTOR = "reextract"
 

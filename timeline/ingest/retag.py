@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from events.domain import article as art
-from events.pipeline.extract import extract_facts
 from events.domain.fact import FACT_RECORDED, fact_retracted
 from events.log.model import NewEvent, StreamAppend
-from events.service import Timeline
-from events.pipeline.tagging import TaggingRules, classify
-from timeline.config import Config
+from events.pipeline.extract import extract_facts
 from events.pipeline.matching import RETAGGED, FactFinder, facts_stated, machine_made_alone, restate_facts
+from events.pipeline.tagging import TaggingRules, classify
+from events.service import Timeline
+from timeline.config import Config
 
 ACTOR = "retag"
 
@@ -29,11 +29,18 @@ def retag_articles(timeline: Timeline, config: Config) -> int:
     changed, finder = 0, FactFinder(timeline.conn)
     for stream, article in _stored_articles(timeline).items():
         p = article.payload
-        verdict = classify(title=p["title"], summary=p.get("summary", ""), content=p.get("text", ""),
-                           categories=p.get("categories", ()), rules=rules)  # fmt: skip
+        verdict = classify(
+            title=p["title"],
+            summary=p.get("summary", ""),
+            content=p.get("text", ""),
+            categories=p.get("categories", ()),
+            rules=rules,
+        )
         if verdict.keep == article.keep:
             continue
-        batch = [StreamAppend(stream, (art.relevance_changed(p["key"], verdict.keep, verdict.reason, ACTOR),))]
+        batch = [
+            StreamAppend(stream, (art.relevance_changed(p["key"], verdict.keep, verdict.reason, ACTOR),))
+        ]
         if not verdict.keep:
             batch += _retractions(timeline, article.facts, p["key"])
         else:  # about the SCO again: what retag withdrew is stated anew, as reextract would (never an editor's)
@@ -62,8 +69,14 @@ def _retractions(timeline: Timeline, fact_ids: list[str], key: str) -> list[Stre
     out = []
     for fact_id in fact_ids:
         state = timeline.fact(fact_id)
-        if not machine_made_alone(state):  # other articles back it, or an editor corrected it: not retag's to drop
+        if not machine_made_alone(
+            state
+        ):  # other articles back it, or an editor corrected it: not retag's to drop
             continue
-        event = fact_retracted(state, f"its only article ({key}) {RETAGGED}")  # retracted_by_the_machine knows it
-        out.append(StreamAppend(fact_id, (NewEvent(event.type, event.payload, {"actor": ACTOR}),), state.version))
+        event = fact_retracted(
+            state, f"its only article ({key}) {RETAGGED}"
+        )  # retracted_by_the_machine knows it
+        out.append(
+            StreamAppend(fact_id, (NewEvent(event.type, event.payload, {"actor": ACTOR}),), state.version)
+        )
     return out

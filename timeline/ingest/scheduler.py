@@ -16,15 +16,18 @@ from events.log.clock import from_utc_text, to_utc_text
 from events.read.source_feeds import feed_status
 from events.service import Timeline
 from timeline.config import Config, Feed
-from timeline.ingest.fetch import Fetcher, FetchLimits, USER_AGENT
+from timeline.ingest.fetch import USER_AGENT, Fetcher, FetchLimits
 from timeline.ingest.poll import Ingestor
 
 log = logging.getLogger(__name__)
 
 
 def fetch_limits(config: Config) -> FetchLimits:
-    return FetchLimits(timeout_seconds=config.timeout_seconds, max_body_bytes=config.max_body_bytes,
-                       user_agent=USER_AGENT.format(base_url=config.base_url))  # fmt: skip
+    return FetchLimits(
+        timeout_seconds=config.timeout_seconds,
+        max_body_bytes=config.max_body_bytes,
+        user_agent=USER_AGENT.format(base_url=config.base_url),
+    )
 
 
 def poll_job(config: Config, feed: Feed, scheduler: BaseScheduler | None = None) -> None:
@@ -40,7 +43,7 @@ def poll_job(config: Config, feed: Feed, scheduler: BaseScheduler | None = None)
         if scheduler is not None:
             next_poll = feed_status(timeline.conn, feed.name).next_poll
             if report.busy:  # another process is polling it: its poll will record the next one
-                next_poll = to_utc_text(dt.datetime.now(dt.timezone.utc) + busy_retry(config))
+                next_poll = to_utc_text(dt.datetime.now(dt.UTC) + busy_retry(config))
             follow_next_poll(scheduler, config, feed, next_poll)
     except Exception:  # a bug in one poll must not stop the scheduler or the other feeds
         log.exception("poll of feed %s failed", feed.name)
@@ -60,7 +63,7 @@ def follow_next_poll(scheduler: BaseScheduler, config: Config, feed: Feed, next_
     """
     if not next_poll or scheduler.state == STATE_STOPPED:
         return
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     due = max(from_utc_text(next_poll), now + dt.timedelta(seconds=1))
     run_at = due + dt.timedelta(seconds=random.uniform(0, config.jitter_seconds))
 
@@ -98,18 +101,21 @@ def start_scheduler(config: Config) -> BackgroundScheduler:
     for feed in config.feeds:
         minutes = config.feed_interval(feed)
         scheduler.add_job(
-            poll_job, IntervalTrigger(minutes=minutes, jitter=config.jitter_seconds),
-            args=(config, feed, scheduler), id=job_id(feed), name=f"poll {feed.name}",
+            poll_job,
+            IntervalTrigger(minutes=minutes, jitter=config.jitter_seconds),
+            args=(config, feed, scheduler),
+            id=job_id(feed),
+            name=f"poll {feed.name}",
             misfire_grace_time=max(60, minutes * 30),  # a poll late by up to half its interval still runs
             next_run_time=_first_run(),
-        )  # fmt: skip
+        )
     scheduler.start()
     return scheduler
 
 
 def _first_run() -> dt.datetime:
     """Poll soon after start rather than one full interval later."""
-    return dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=5)
+    return dt.datetime.now(dt.UTC) + dt.timedelta(seconds=5)
 
 
 def start_with_server(app, config: Config) -> BackgroundScheduler:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 log = logging.getLogger("timeline.access")
 
@@ -50,8 +51,15 @@ class _Logged:
             if closer is not None:
                 closer()
         finally:
-            log.info("%s", line(self.environ, self.status[0] if self.status else "-", self.size,
-                                time.perf_counter() - self.started))  # fmt: skip
+            log.info(
+                "%s",
+                line(
+                    self.environ,
+                    self.status[0] if self.status else "-",
+                    self.size,
+                    time.perf_counter() - self.started,
+                ),
+            )
 
 
 def line(environ: dict, status: str, size: int, seconds: float) -> str:
@@ -59,6 +67,8 @@ def line(environ: dict, status: str, size: int, seconds: float) -> str:
     target = environ.get("PATH_INFO", "") + (f"?{query}" if query else "")
     if len(target) > MAX_TARGET:
         target = target[:MAX_TARGET] + "..."
-    target = "".join(c if " " < c < "\x7f" and c != '"' else f"\\x{ord(c):02x}" for c in target)  # one line, always
+    target = "".join(
+        c if " " < c < "\x7f" and c != '"' else f"\\x{ord(c):02x}" for c in target
+    )  # one line, always
     address = environ.get("REMOTE_ADDR", "-")
     return f'{address} "{environ.get("REQUEST_METHOD", "-")} {target}" {status} {size} {seconds * 1000:.1f}ms'

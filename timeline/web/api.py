@@ -27,7 +27,10 @@ def list_events():
     query = parse_query(request.args, max_limit=MAX_PAGE_SIZE)
     page, _summary, at = read_page(get_timeline(), query, counts=False)
     following = page.earlier if query.order == "desc" else page.later
-    body = {"events": [fact_dict(item.state) for item in page.facts], "next": following.encode() if following else None}
+    body = {
+        "events": [fact_dict(item.state) for item in page.facts],
+        "next": following.encode() if following else None,
+    }
     if at:
         body["as_of"] = {"moment": at.moment, "position": at.position}
     return body

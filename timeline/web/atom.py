@@ -8,9 +8,10 @@ import functools
 import hashlib
 import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import metadata
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, current_app, request
@@ -18,10 +19,7 @@ from jinja2 import Environment, StrictUndefined, Template
 from markupsafe import Markup
 from werkzeug.http import is_resource_modified
 
-from events.read import atom as feed_queries
-from events.log.clock import from_utc_text, to_utc_text
 from events.domain.dates import FuzzyDate, human_span
-from events.log.errors import InvalidDate, ValidationError
 from events.domain.fact import (
     CORRECTABLE,
     FACT_RETRACTED,
@@ -32,10 +30,13 @@ from events.domain.fact import (
     clean_tags,
     clean_url,
 )
-from events.read.filters import BadParameter, query_text
-from events.read.atom import Change, FeedFilter, FeedWindow
+from events.log.clock import from_utc_text, to_utc_text
+from events.log.errors import InvalidDate, ValidationError
 from events.log.ids import stable_id
 from events.log.store import read_transaction
+from events.read import atom as feed_queries
+from events.read.atom import Change, FeedFilter, FeedWindow
+from events.read.filters import BadParameter, query_text
 from events.read.search import MAX_TERMS, fts_query
 from timeline.db import get_timeline
 
@@ -55,8 +56,21 @@ _WORD = re.compile(r"\w+")
 _CURSOR = re.compile(r"[A-Za-z0-9_-]{1,32}")
 _CURSOR_TEXT = re.compile(r"p([1-9][0-9]{0,17})")
 _URL_SAFE = ":/?#[]@!$&'()*+,;=-._~%"  # RFC 3986 reserved and unreserved, and existing escapes
-_MONTHS = ("", "January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")  # fmt: skip
+_MONTHS = (
+    "",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 class BadFeedRequest(ValueError):
@@ -64,6 +78,7 @@ class BadFeedRequest(ValueError):
 
 
 # ---------------------------------------------------------------- the route
+
 
 @bp.get("/feed.atom")
 def atom_feed() -> Response:
@@ -130,6 +145,7 @@ def _atom_response(body: str, etag: str, modified: str) -> Response:
 
 # ---------------------------------------------------------------- parameters
 
+
 @dataclass(frozen=True)
 class FeedRequest:
     tags: tuple[str, ...]  # as given, for links back to the HTML page
@@ -152,8 +168,10 @@ def parse_request(args: Any) -> FeedRequest:
     """tag (repeatable, all must match), q (a search; nothing searchable = no filter), cursor."""
     for name in TIMELINE_ONLY:
         if name in args:
-            raise BadFeedRequest(f"{name}: the feed does not filter by it; it carries the facts most recently"
-                                 " recorded or changed, filtered by tag and q only")  # fmt: skip
+            raise BadFeedRequest(
+                f"{name}: the feed does not filter by it; it carries the facts most recently"
+                " recorded or changed, filtered by tag and q only"
+            )
     tags = tuple(tag.strip() for tag in args.getlist("tag") if tag.strip())
     if len(tags) > MAX_TAGS:
         raise BadFeedRequest(f"tag: at most {MAX_TAGS} tags")
@@ -199,6 +217,7 @@ def decode_cursor(text: str) -> int:
 
 # ---------------------------------------------------------------- addresses
 
+
 @dataclass(frozen=True)
 class FeedLinks:
     base: str
@@ -210,7 +229,9 @@ class FeedLinks:
 
     @classmethod
     def build(cls, base: str, wanted: FeedRequest, query_string: bytes) -> FeedLinks:
-        filters = tuple(("tag", tag) for tag in wanted.tags) + ((("q", wanted.q),) if wanted.q.strip() else ())
+        filters = tuple(("tag", tag) for tag in wanted.tags) + (
+            (("q", wanted.q),) if wanted.q.strip() else ()
+        )
         exact = quote(query_string.decode("utf-8", "replace"), safe=_URL_SAFE)
         canonical = tuple(("tag", tag) for tag in sorted(wanted.where.tags))
         canonical += (("q", wanted.words.lower()),) if wanted.where.match else ()
@@ -255,6 +276,7 @@ def web_url(url: Any) -> str | None:
 
 # ---------------------------------------------------------------- rendering
 
+
 @dataclass(frozen=True)
 class SourceView:
     label: str
@@ -288,10 +310,18 @@ def _renderer() -> _Renderer:
     """A Jinja environment of our own: autoescape, and every printed value made legal XML."""
     found = current_app.extensions.get("timeline.web.atom")
     if found is None:
-        env = Environment(loader=current_app.jinja_loader, autoescape=True, finalize=xml_text,
-                          undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)  # fmt: skip
+        env = Environment(
+            loader=current_app.jinja_loader,
+            autoescape=True,
+            finalize=xml_text,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
         source = env.loader.get_source(env, "feed.xml")[0]
-        found = _Renderer(env.get_template("feed.xml"), hashlib.sha256(source.encode("utf-8")).hexdigest()[:12])
+        found = _Renderer(
+            env.get_template("feed.xml"), hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
+        )
         current_app.extensions["timeline.web.atom"] = found
     return found
 
@@ -306,12 +336,21 @@ def xml_text(value: Any) -> Any:
 
 
 def _render(conn, wanted: FeedRequest, links: FeedLinks, page: FeedWindow, updated: str) -> str:
-    entries = [_entry(links, fact, *feed_queries.changes(conn, fact)) for fact in feed_queries.states(conn, page.keys)]
+    entries = [
+        _entry(links, fact, *feed_queries.changes(conn, fact))
+        for fact in feed_queries.states(conn, page.keys)
+    ]
     feed = {
-        "id": links.feed_id, "title": feed_title(wanted), "updated": _atom_time(updated), "self": links.self,
-        "alternate": links.alternate, "first": links.first, "home": links.base, "version": _version(),
+        "id": links.feed_id,
+        "title": feed_title(wanted),
+        "updated": _atom_time(updated),
+        "self": links.self,
+        "alternate": links.alternate,
+        "first": links.first,
+        "home": links.base,
+        "version": _version(),
         "next": links.next(page.keys[-1].position) if page.has_more else None,
-    }  # fmt: skip
+    }
     return _renderer().template.render(feed=feed, entries=entries)
 
 
@@ -386,7 +425,9 @@ def describe(change: Change) -> str:
     if change.type == FACT_SOURCE_ADDED:
         return f"Source added on {when}{who}: {source_view(payload.get('source') or {}).label}"
     new, old = payload.get("changes") or {}, payload.get("previous") or {}
-    edits = "; ".join(describe_edit(field, old.get(field), new[field]) for field in CORRECTABLE if field in new)
+    edits = "; ".join(
+        describe_edit(field, old.get(field), new[field]) for field in CORRECTABLE if field in new
+    )
     return f"Corrected on {when}{who}: {edits}. Reason: {payload.get('reason', '')}"
 
 
@@ -401,7 +442,9 @@ def describe_edit(field: str, old: Any, new: Any) -> str:
     if field == "tags":
         added = [tag for tag in new or () if tag not in (old or ())]
         removed = [tag for tag in old or () if tag not in (new or ())]
-        moves = [f"added {', '.join(added)}"] * bool(added) + [f"removed {', '.join(removed)}"] * bool(removed)
+        moves = [f"added {', '.join(added)}"] * bool(added) + [f"removed {', '.join(removed)}"] * bool(
+            removed
+        )
         return "tags changed: " + (" and ".join(moves) or "reordered")
     if field == "sources":
         return f"sources changed ({len(old or ())} before, {len(new or ())} now)"
@@ -422,7 +465,7 @@ def _clip(text: str) -> str:
 
 
 def human_time(text: str) -> str:
-    moment = from_utc_text(text).astimezone(dt.timezone.utc)
+    moment = from_utc_text(text).astimezone(dt.UTC)
     return f"{moment.day} {_MONTHS[moment.month]} {moment.year}, {moment:%H:%M} UTC"
 
 

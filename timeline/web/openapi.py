@@ -36,6 +36,7 @@ def _error(description: str, **headers: dict[str, Any]) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- schemas
 
+
 def _source_schemas() -> dict[str, Any]:
     source = {
         "url": _text(MAX_URL, format="uri", pattern="^https?://", description="absolute http(s) URL"),
@@ -44,7 +45,12 @@ def _source_schemas() -> dict[str, Any]:
         "published": {"type": "string", "description": "YYYY, YYYY-MM, YYYY-MM-DD or an ISO 8601 moment"},
     }
     return {
-        "SourceInput": {"type": "object", "additionalProperties": False, "required": ["url"], "properties": source},
+        "SourceInput": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["url"],
+            "properties": source,
+        },
         "Source": {
             "type": "object",
             "properties": {name: _nullable({"type": "string"}) for name in source},
@@ -64,53 +70,109 @@ def _fact_input_schemas() -> dict[str, Any]:
     version = {"type": "integer", "minimum": 1, "description": "the version you read; 409 if it moved on"}
     reason = _text(MAX_REASON, minLength=1, description="why, kept in the log and shown in the history")
     return {
-        "NewFact": {"type": "object", "additionalProperties": False, "required": ["date", "title"],
-                    "properties": fields},
-        "Correction": {"type": "object", "additionalProperties": False, "minProperties": 3,
-                       "required": ["reason", "expected_version"],
-                       "properties": {**{k: fields[k] for k in CORRECTABLE}, "reason": reason,
-                                      "expected_version": version}},
-        "Retraction": {"type": "object", "additionalProperties": False, "required": ["reason", "expected_version"],
-                       "properties": {"reason": reason, "expected_version": version}},
-    }  # fmt: skip
+        "NewFact": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["date", "title"],
+            "properties": fields,
+        },
+        "Correction": {
+            "type": "object",
+            "additionalProperties": False,
+            "minProperties": 3,
+            "required": ["reason", "expected_version"],
+            "properties": {
+                **{k: fields[k] for k in CORRECTABLE},
+                "reason": reason,
+                "expected_version": version,
+            },
+        },
+        "Retraction": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["reason", "expected_version"],
+            "properties": {"reason": reason, "expected_version": version},
+        },
+    }
 
 
 def _fact_schemas() -> dict[str, Any]:
+    """The API's fact, history and error shapes. Long because it is one literal: the schemas read best whole."""
     string, moment = {"type": "string"}, {"type": "string", "description": "UTC, ISO 8601"}
     fact = {
         "type": "object",
-        "required": ["id", "date", "end_date", "precision", "title", "summary", "tags", "sources", "origin",
-                     "version", "recorded_at", "updated_at", "corrected", "retracted", "retraction_reason"],
+        "required": [
+            "id",
+            "date",
+            "end_date",
+            "precision",
+            "title",
+            "summary",
+            "tags",
+            "sources",
+            "origin",
+            "version",
+            "recorded_at",
+            "updated_at",
+            "corrected",
+            "retracted",
+            "retraction_reason",
+        ],
         "properties": {
-            "id": string, "date": string, "end_date": _nullable(string),
+            "id": string,
+            "date": string,
+            "end_date": _nullable(string),
             "precision": {"type": "string", "enum": ["year", "month", "day"]},
-            "title": string, "summary": string,
-            "tags": {"type": "array", "items": string}, "sources": {"type": "array", "items": _ref("Source")},
+            "title": string,
+            "summary": string,
+            "tags": {"type": "array", "items": string},
+            "sources": {"type": "array", "items": _ref("Source")},
             "origin": {"type": "string", "enum": ["seed", "feed", "manual"]},
             "version": {"type": "integer", "minimum": 1},
-            "recorded_at": moment, "updated_at": moment,
-            "corrected": {"type": "boolean"}, "retracted": {"type": "boolean"},
+            "recorded_at": moment,
+            "updated_at": moment,
+            "corrected": {"type": "boolean"},
+            "retracted": {"type": "boolean"},
             "retraction_reason": _nullable(string),
         },
-    }  # fmt: skip
+    }
     history = {
         "type": "object",
         "required": ["position", "version", "type", "recorded_at", "actor"],
         "properties": {
-            "position": {"type": "integer"}, "version": {"type": "integer"},
+            "position": {"type": "integer"},
+            "version": {"type": "integer"},
             "type": {"type": "string", "enum": ["recorded", "corrected", "retracted", "source-added"]},
             "recorded_at": moment,
             "actor": {"type": "string", "description": "who: editor:NAME, feed:NAME, seed, ..."},
             "reason": string,
-            "changes": {"type": "object", "additionalProperties": {"type": "object", "properties": {
-                "old": {"nullable": True}, "new": {"nullable": True}}}},
+            "changes": {
+                "type": "object",
+                "additionalProperties": {
+                    "type": "object",
+                    "properties": {"old": {"nullable": True}, "new": {"nullable": True}},
+                },
+            },
             "source": _ref("Source"),
         },
-    }  # fmt: skip
-    with_history = {"allOf": [_ref("Fact"), {"type": "object", "required": ["history"], "properties": {
-        "history": {"type": "array", "items": _ref("HistoryEntry")},
-        "as_of": {"type": "object", "description": "with as_of: the moment the fact is shown as known at",
-                  "properties": {"moment": {"type": "string"}, "position": {"type": "integer"}}}}}]}  # fmt: skip
+    }
+    with_history = {
+        "allOf": [
+            _ref("Fact"),
+            {
+                "type": "object",
+                "required": ["history"],
+                "properties": {
+                    "history": {"type": "array", "items": _ref("HistoryEntry")},
+                    "as_of": {
+                        "type": "object",
+                        "description": "with as_of: the moment the fact is shown as known at",
+                        "properties": {"moment": {"type": "string"}, "position": {"type": "integer"}},
+                    },
+                },
+            },
+        ]
+    }
     return {"Fact": fact, "HistoryEntry": history, "FactWithHistory": with_history}
 
 
@@ -132,14 +194,17 @@ def _other_schemas() -> dict[str, Any]:
             "properties": {
                 "events": {"type": "array", "items": _ref("Fact")},
                 "next": _nullable({"type": "string", "description": "cursor of the following page"}),
-                "as_of": {"type": "object", "properties": {"moment": {"type": "string"},
-                                                           "position": {"type": "integer"}}},
+                "as_of": {
+                    "type": "object",
+                    "properties": {"moment": {"type": "string"}, "position": {"type": "integer"}},
+                },
             },
         },
-    }  # fmt: skip
+    }
 
 
 # ---------------------------------------------------------------- operations
+
 
 def _list_parameters() -> list[dict[str, Any]]:
     def query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -147,9 +212,17 @@ def _list_parameters() -> list[dict[str, Any]]:
 
     date = {"type": "string", "pattern": FUZZY_DATE}
     return [
-        query("tag", {"type": "array", "maxItems": MAX_TAG_FILTERS, "items": _text(MAX_TAG)}, "facts with every tag"),
+        query(
+            "tag",
+            {"type": "array", "maxItems": MAX_TAG_FILTERS, "items": _text(MAX_TAG)},
+            "facts with every tag",
+        ),
         query("q", _text(MAX_QUERY_TEXT), "full-text search"),
-        query("from", date, "facts whose days (a fuzzy date covers several; a span to its end date) reach this date"),
+        query(
+            "from",
+            date,
+            "facts whose days (a fuzzy date covers several; a span to its end date) reach this date",
+        ),
         query("to", date, "facts whose first possible day is on or before the end of this date"),
         query("order", {"type": "string", "enum": ["desc", "asc"]}, "newest (desc, default) or oldest first"),
         query("show", {"type": "string", "enum": ["retracted"]}, "include retracted facts"),
@@ -162,19 +235,41 @@ def _list_parameters() -> list[dict[str, Any]]:
 def _read_paths() -> dict[str, Any]:
     fact_id = {"name": "fact_id", "in": "path", "required": True, "schema": {"type": "string"}}
     return {
-        "/api/events": {"get": {
-            "operationId": "listEvents", "summary": "The timeline, filtered and paged", "security": [],
-            "parameters": _list_parameters(),
-            "responses": {"200": _json(_ref("Page"), "a page of facts"), "400": _error("a bad parameter")},
-        }},
-        "/api/events/{fact_id}": {"get": {
-            "operationId": "getEvent", "summary": "One fact and its whole history", "security": [],
-            "parameters": [fact_id, {"name": "as_of", "in": "query", "required": False, "schema": {"type": "string"},
-                                     "description": "the fact as known at this UTC moment (ISO 8601)"}],
-            "responses": {"200": _json(_ref("FactWithHistory"), "the fact"), "400": _error("a bad parameter"),
-                          "404": _error("no such fact, or not recorded yet at as_of")},
-        }},
-    }  # fmt: skip
+        "/api/events": {
+            "get": {
+                "operationId": "listEvents",
+                "summary": "The timeline, filtered and paged",
+                "security": [],
+                "parameters": _list_parameters(),
+                "responses": {
+                    "200": _json(_ref("Page"), "a page of facts"),
+                    "400": _error("a bad parameter"),
+                },
+            }
+        },
+        "/api/events/{fact_id}": {
+            "get": {
+                "operationId": "getEvent",
+                "summary": "One fact and its whole history",
+                "security": [],
+                "parameters": [
+                    fact_id,
+                    {
+                        "name": "as_of",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "string"},
+                        "description": "the fact as known at this UTC moment (ISO 8601)",
+                    },
+                ],
+                "responses": {
+                    "200": _json(_ref("FactWithHistory"), "the fact"),
+                    "400": _error("a bad parameter"),
+                    "404": _error("no such fact, or not recorded yet at as_of"),
+                },
+            }
+        },
+    }
 
 
 def _write_responses(success: str, status: str) -> dict[str, Any]:
@@ -194,30 +289,50 @@ def _write_responses(success: str, status: str) -> dict[str, Any]:
 
 def _write_paths() -> dict[str, Any]:
     fact_id = {"name": "fact_id", "in": "path", "required": True, "schema": {"type": "string"}}
-    key = {"name": "Idempotency-Key", "in": "header", "required": False,
-           "schema": {"type": "string", "pattern": "^[\\x21-\\x7e]{1,200}$"},
-           "description": "a retry with the same key gets the same answer and records nothing more"}  # fmt: skip
+    key = {
+        "name": "Idempotency-Key",
+        "in": "header",
+        "required": False,
+        "schema": {"type": "string", "pattern": "^[\\x21-\\x7e]{1,200}$"},
+        "description": "a retry with the same key gets the same answer and records nothing more",
+    }
     created = _write_responses("the fact recorded", "201")
     created["201"]["headers"] = {"Location": {"description": "the fact's URL", "schema": {"type": "string"}}}
     for code in ("404", "409"):
         del created[code]
+
     def body(name: str) -> dict[str, Any]:
         return {"required": True, "content": {"application/json": {"schema": _ref(name)}}}
 
     return {
-        "/api/events": {"post": {
-            "operationId": "recordEvent", "summary": "Record a new fact", "parameters": [key],
-            "requestBody": body("NewFact"), "responses": created,
-        }},
-        "/api/events/{fact_id}/corrections": {"post": {
-            "operationId": "correctEvent", "summary": "Correct some fields of a fact", "parameters": [fact_id],
-            "requestBody": body("Correction"), "responses": _write_responses("the corrected fact", "200"),
-        }},
-        "/api/events/{fact_id}/retraction": {"post": {
-            "operationId": "retractEvent", "summary": "Retract a fact (it stays in the log)", "parameters": [fact_id],
-            "requestBody": body("Retraction"), "responses": _write_responses("the retracted fact", "200"),
-        }},
-    }  # fmt: skip
+        "/api/events": {
+            "post": {
+                "operationId": "recordEvent",
+                "summary": "Record a new fact",
+                "parameters": [key],
+                "requestBody": body("NewFact"),
+                "responses": created,
+            }
+        },
+        "/api/events/{fact_id}/corrections": {
+            "post": {
+                "operationId": "correctEvent",
+                "summary": "Correct some fields of a fact",
+                "parameters": [fact_id],
+                "requestBody": body("Correction"),
+                "responses": _write_responses("the corrected fact", "200"),
+            }
+        },
+        "/api/events/{fact_id}/retraction": {
+            "post": {
+                "operationId": "retractEvent",
+                "summary": "Retract a fact (it stays in the log)",
+                "parameters": [fact_id],
+                "requestBody": body("Retraction"),
+                "responses": _write_responses("the retracted fact", "200"),
+            }
+        },
+    }
 
 
 def document() -> dict[str, Any]:
@@ -228,13 +343,16 @@ def document() -> dict[str, Any]:
     schemas = {**_source_schemas(), **_fact_input_schemas(), **_fact_schemas(), **_other_schemas()}
     return {
         "openapi": "3.0.3",
-        "info": {"title": "SCO Timeline", "version": "1",
-                 "description": "Reading is public; every write needs an editor's token "
-                                "(`timeline token create NAME`). Every change is a new event signed by its editor."},
+        "info": {
+            "title": "SCO Timeline",
+            "version": "1",
+            "description": "Reading is public; every write needs an editor's token "
+            "(`timeline token create NAME`). Every change is a new event signed by its editor.",
+        },
         "paths": paths,
         "components": {
             "schemas": schemas,
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
         "security": [{"bearer": []}],
-    }  # fmt: skip
+    }

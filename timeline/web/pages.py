@@ -12,24 +12,31 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from flask import Blueprint, current_app, make_response, render_template, request, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    make_response,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from markupsafe import Markup, escape
 
-from events.log.store import read_transaction
-from events.read import present
-from events.log.clock import from_utc_text
 from events.domain.dates import FuzzyDate, human_span
-from events.log.errors import TimelineError, UnknownFact
 from events.domain.fact import FactState
-from events.read.source_feeds import FeedStatus, LastPoll, all_feed_status, last_poll
+from events.log.clock import from_utc_text
+from events.log.errors import TimelineError, UnknownFact
+from events.log.store import EventStore, connect, read_transaction
+from events.read import present
 from events.read.as_of import AsOf, as_of, fact_as_of
 from events.read.filters import BadParameter, Cursor, Filters, TimelineQuery, parse_query
 from events.read.health import health
 from events.read.history import fact_history
+from events.read.source_feeds import FeedStatus, LastPoll, all_feed_status, last_poll
 from events.read.summary import Memo, Summary, summarize, view_state
 from events.read.timeline import LIVE, Listed, Page, timeline_page
 from events.service import Timeline
-from events.log.store import EventStore, connect
 from timeline.db import get_timeline
 from timeline.web.support import error_response, wants_json
 
@@ -44,11 +51,13 @@ def bad_parameter(error: BadParameter):
         return error_response(400, str(error), parameter=error.parameter)
     kept = [(k, v) for k, v in request.args.items(multi=True) if k not in (error.parameter, "cursor")]
     retry = request.script_root + request.path + (f"?{urlencode(kept)}" if kept else "")
-    return render_template("error.html", status=400, message=str(error), parameter=error.parameter,
-                           retry_url=retry), 400  # fmt: skip
+    return render_template(
+        "error.html", status=400, message=str(error), parameter=error.parameter, retry_url=retry
+    ), 400
 
 
 # ---------------------------------------------------------------- reading the timeline
+
 
 def read_page(
     timeline: Timeline, query: TimelineQuery, *, counts: bool = True
@@ -166,10 +175,18 @@ def feeds():
     config = current_app.config["TIMELINE"]
     conn = get_timeline().conn
     status = all_feed_status(conn)
-    configured = [FeedHealth(feed.name, feed.url, config.feed_interval(feed), status.get(feed.name),
-                             last_poll(conn, feed.name)) for feed in config.feeds]  # fmt: skip
+    configured = [
+        FeedHealth(
+            feed.name, feed.url, config.feed_interval(feed), status.get(feed.name), last_poll(conn, feed.name)
+        )
+        for feed in config.feeds
+    ]
     names = {feed.name for feed in config.feeds}
-    former = [FeedHealth(name, s.url, None, s, last_poll(conn, name)) for name, s in status.items() if name not in names]
+    former = [
+        FeedHealth(name, s.url, None, s, last_poll(conn, name))
+        for name, s in status.items()
+        if name not in names
+    ]
     return render_template("feeds.html", feeds=configured, former=former)
 
 
@@ -185,7 +202,7 @@ class FeedHealth:
 
     @property
     def health(self) -> str:
-        """"never", "ok" or "failing": what the page's badge says and its class name."""
+        """ "never", "ok" or "failing": what the page's badge says and its class name."""
         if self.status is None or not self.status.last_poll:
             return "never"
         return "ok" if self.status.error_streak == 0 else "failing"
@@ -212,6 +229,7 @@ def stylesheet():
 
 
 # ---------------------------------------------------------------- links that keep the current view
+
 
 class Links:
     """URLs for the timeline that keep the current filters, order and moment."""
@@ -270,6 +288,7 @@ def feed_url_for_current_filters() -> str:
 
 # ---------------------------------------------------------------- grouping under year and month
 
+
 @dataclass
 class MonthGroup:
     key: str  # YYYY-MM
@@ -303,6 +322,7 @@ def group_by_period(facts: list[Listed]) -> list[YearGroup]:
 
 
 # ---------------------------------------------------------------- the density chart
+
 
 @dataclass(frozen=True)
 class Bar:
@@ -371,7 +391,9 @@ def _year_counts(periods: dict[str, int], years: list[int], step: int = 1) -> li
     for y, c in counts.items():
         last = min(y + step - 1, 9999)
         first = max(y, 1)  # there is no year 0: the first decade and century start at 1
-        label = FuzzyDate(first).human() if step == 1 else (f"{y}s" if step == 10 and y else f"{first}-{last}")
+        label = (
+            FuzzyDate(first).human() if step == 1 else (f"{y}s" if step == 10 and y else f"{first}-{last}")
+        )
         bars.append((label, f"{first:04d}", f"{last:04d}", c))
     return bars
 
@@ -391,10 +413,15 @@ def _chart(unit: str, counts: list[tuple[str, str, str, int]], links: Links, yea
     slots = max(len(counts), MIN_SLOTS)
     offset = (slots - len(counts)) // 2
     bars = [
-        Bar(label, count, links.period(start, end) if count else None, (offset + i) * BAR_STEP,
-            round(max(count / top * (CHART_HEIGHT - 4), 1 if count else 0), 1))
+        Bar(
+            label,
+            count,
+            links.period(start, end) if count else None,
+            (offset + i) * BAR_STEP,
+            round(max(count / top * (CHART_HEIGHT - 4), 1 if count else 0), 1),
+        )
         for i, (label, start, end, count) in enumerate(counts)
-    ]  # fmt: skip
+    ]
     total = sum(b.count for b in bars)
     span = bars[0].label if len(bars) == 1 else f"{bars[0].label} to {bars[-1].label}"
     caption = f"Facts per {unit}, by the {unit} each starts, {span}: {total} in all"
@@ -408,8 +435,9 @@ def _chart(unit: str, counts: list[tuple[str, str, str, int]], links: Links, yea
 
 # ---------------------------------------------------------------- words for people
 
+
 def describe(filters: Filters, total: int) -> str:
-    """"12 facts tagged russia and china, matching “summit”, from 2024 to May 2024"."""
+    """ "12 facts tagged russia and china, matching “summit”, from 2024 to May 2024"."""
     parts = [f"{total} fact{'s' if total != 1 else ''}"]
     if filters.tags:
         parts.append("tagged " + " and ".join(filters.tags))
@@ -440,14 +468,14 @@ def highlight(text: str, words: tuple[str, ...] = ()) -> Markup:
 
 @bp.app_template_filter("moment")
 def moment_text(text: str) -> str:
-    """"1 January 2024, 10:00 UTC" from stored UTC text."""
+    """ "1 January 2024, 10:00 UTC" from stored UTC text."""
     value = from_utc_text(text)
     return f"{value.day} {value:%B %Y, %H:%M:%S} UTC"
 
 
 @bp.app_template_filter("iso_moment")
 def iso_moment(text: str) -> str:
-    return from_utc_text(text).astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return from_utc_text(text).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @bp.app_template_filter("local_input")

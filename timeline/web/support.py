@@ -31,7 +31,9 @@ def wants_json() -> bool:
     return answers_json(request.path)
 
 
-def error_response(status: int, message: str, *, parameter: str | None = None, field: str | None = None, **extra):
+def error_response(
+    status: int, message: str, *, parameter: str | None = None, field: str | None = None, **extra
+):
     """JSON for the API ({"error", "parameter"/"field"}), an HTML page for people."""
     if wants_json():
         body = {"error": message, **extra}
