@@ -21,7 +21,7 @@ from events.log.clock import FixedClock
 from events.log.ids import stable_id
 from events.log.model import NewEvent, StreamAppend
 from events.log.store import EventStore, connect
-from events.read import atom as feed_queries
+from events.read import atom as atom_reads
 from events.read import projections
 from events.read.search import fts_query
 from events.service import Timeline
@@ -306,14 +306,14 @@ def test_self_link_is_the_exact_url_requested(feed_timeline, feed_client, feed_s
 def test_every_query_plan_gives_the_same_window(feed_timeline, monkeypatch, tags, q):
     """Small tags start from fact_tags, big ones walk facts_changed: the answer must not depend on it."""
     feed_timeline.init()
-    where = feed_queries.FeedFilter(tags, fts_query(q) if q else None)
+    where = atom_reads.AtomFilter(tags, fts_query(q) if q else None)
     conn = feed_timeline.conn
     pages = {}
     for limit in (0, 10_000):  # 0: never start from a tag's rows
-        monkeypatch.setattr(feed_queries, "DRIVE_LIMIT", limit)
-        first = feed_queries.window(conn, where, size=3)
+        monkeypatch.setattr(atom_reads, "DRIVE_LIMIT", limit)
+        first = atom_reads.window(conn, where, size=3)
         rest = (
-            feed_queries.window(conn, where, before=first.keys[-1].position, size=100) if first.keys else None
+            atom_reads.window(conn, where, before=first.keys[-1].position, size=100) if first.keys else None
         )
         pages[limit] = (first, rest)
     assert pages[0] == pages[10_000]
@@ -622,7 +622,7 @@ def test_search_feeds_answer_304_without_searching(feed_timeline, feed_client, f
         raise AssertionError("searched only to answer 304")
 
     with monkeypatch.context() as patch:
-        patch.setattr(feed_queries, "window", refuse)
+        patch.setattr(atom_reads, "window", refuse)
         assert feed_client.get("/feed.atom?q=summit", headers={"If-None-Match": etag}).status_code == 304
     record(feed_timeline, "Not a match")
     assert feed_client.get("/feed.atom?q=summit", headers={"If-None-Match": etag}).status_code == 200

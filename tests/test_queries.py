@@ -22,7 +22,7 @@ from events.read import timeline as timeline_pages  # patched there: _branches l
 from events.read.as_of import as_of
 from events.read.filters import BadParameter, Cursor, Filters, TimelineQuery, _fold_word, parse_query
 from events.read.health import health
-from events.read.history import Change, fact_history
+from events.read.history import FieldChange, fact_history
 from events.read.present import highlight
 from events.read.search import spellings, stem
 from events.read.summary import summarize
@@ -413,7 +413,9 @@ def test_history_says_what_changed_and_who(seeded):
     )
     recorded, corrected = fact_history(seeded.store, fid)
     assert (recorded.kind, recorded.actor) == ("recorded", "seed")
-    assert corrected.changes == (Change("date", "2001", "2001-06-15"),) and corrected.actor == "editor:ana"
+    assert (
+        corrected.changes == (FieldChange("date", "2001", "2001-06-15"),) and corrected.actor == "editor:ana"
+    )
 
 
 def test_health_reads_feed_status(seeded):

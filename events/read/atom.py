@@ -18,7 +18,7 @@ _CHANGE_TYPES = (FACT_CORRECTED, FACT_RETRACTED, FACT_SOURCE_ADDED)
 
 
 @dataclass(frozen=True)
-class FeedFilter:
+class AtomFilter:
     """The timeline's filters: every tag must be present (AND); match is an FTS5 query or None."""
 
     tags: tuple[str, ...] = ()
@@ -36,13 +36,13 @@ class FeedKey:
 
 
 @dataclass(frozen=True)
-class FeedWindow:
+class AtomWindow:
     keys: tuple[FeedKey, ...]
     has_more: bool
 
 
 @dataclass(frozen=True)
-class Change:
+class LoggedChange:
     """A correction, retraction or added source, as the log recorded it."""
 
     type: str
@@ -53,15 +53,15 @@ class Change:
 
 
 def window(
-    conn: sqlite3.Connection, where: FeedFilter, before: int | None = None, size: int = PAGE_SIZE
-) -> FeedWindow:
+    conn: sqlite3.Connection, where: AtomFilter, before: int | None = None, size: int = PAGE_SIZE
+) -> AtomWindow:
     """The newest `size` changes matching the filter, older than `before`; one row more tells of a next page."""
     sql, params = _window_sql(conn, where, before)
     rows = conn.execute(sql, [*params, size + 1]).fetchall()
-    return FeedWindow(tuple(FeedKey(*row) for row in rows[:size]), len(rows) > size)
+    return AtomWindow(tuple(FeedKey(*row) for row in rows[:size]), len(rows) > size)
 
 
-def _window_sql(conn: sqlite3.Connection, where: FeedFilter, before: int | None) -> tuple[str, list[object]]:
+def _window_sql(conn: sqlite3.Connection, where: AtomFilter, before: int | None) -> tuple[str, list[object]]:
     """Start from the few facts that match when they are few, else walk facts_changed newest first.
 
     A search always starts from its matches: testing each fact against an
@@ -113,7 +113,7 @@ def states(conn: sqlite3.Connection, keys: tuple[FeedKey, ...]) -> list[FactStat
 
 def changes(
     conn: sqlite3.Connection, state: FactState, limit: int = HISTORY_LIMIT
-) -> tuple[list[Change], bool]:
+) -> tuple[list[LoggedChange], bool]:
     """A fact's latest changes, newest first, up to the version projected; True when older ones exist.
 
     Bounded by state.version so the text matches the state (and the ETag) even
@@ -131,10 +131,10 @@ def changes(
     return found, len(rows) > limit
 
 
-def _change(row: tuple) -> Change:
+def _change(row: tuple) -> LoggedChange:
     metadata = json.loads(row[3])
     actor = metadata.get("actor")
-    return Change(row[1], row[0], row[4], json.loads(row[2]), actor if isinstance(actor, str) else None)
+    return LoggedChange(row[1], row[0], row[4], json.loads(row[2]), actor if isinstance(actor, str) else None)
 
 
 def newest_change(conn: sqlite3.Connection) -> FeedKey | None:

@@ -20,7 +20,7 @@ from events.log.store import EventStore
 
 
 @dataclass(frozen=True)
-class Change:
+class FieldChange:
     field: str
     old: Any
     new: Any
@@ -36,7 +36,7 @@ class HistoryEntry:
     recorded_at: str
     actor: str
     reason: str | None = None
-    changes: tuple[Change, ...] = ()
+    changes: tuple[FieldChange, ...] = ()
     source: dict | None = None
 
 
@@ -55,7 +55,7 @@ def fact_history(store: EventStore, fact_id: str) -> list[HistoryEntry]:
 
 def _entry(event: Event) -> HistoryEntry:
     p = event.payload
-    changes = tuple(Change(k, p.get("previous", {}).get(k), v) for k, v in p.get("changes", {}).items())
+    changes = tuple(FieldChange(k, p.get("previous", {}).get(k), v) for k, v in p.get("changes", {}).items())
     return HistoryEntry(
         position=event.position,
         version=event.version,

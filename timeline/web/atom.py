@@ -34,8 +34,8 @@ from events.log.clock import from_utc_text, to_utc_text
 from events.log.errors import InvalidDate, ValidationError
 from events.log.ids import stable_id
 from events.log.store import read_transaction
-from events.read import atom as feed_queries
-from events.read.atom import Change, FeedFilter, FeedWindow
+from events.read import atom as atom_reads
+from events.read.atom import AtomFilter, AtomWindow, LoggedChange
 from events.read.filters import BadParameter, query_text
 from events.read.search import MAX_TERMS, fts_query
 from timeline.db import get_timeline
@@ -73,7 +73,7 @@ _MONTHS = (
 )
 
 
-class BadFeedRequest(ValueError):
+class BadAtomRequest(ValueError):
     """A parameter the feed cannot serve: answered 400, never 500."""
 
 
@@ -84,21 +84,21 @@ class BadFeedRequest(ValueError):
 def atom_feed() -> Response:
     try:
         wanted = parse_request(request.args)
-    except BadFeedRequest as error:
+    except BadAtomRequest as error:
         return Response(f"{error}\n", status=400, content_type="text/plain; charset=utf-8")
-    links = FeedLinks.build(current_app.config["TIMELINE"].base_url, wanted, request.query_string)
+    links = AtomLinks.build(current_app.config["TIMELINE"].base_url, wanted, request.query_string)
     conn = get_timeline().conn
     with read_transaction(conn):
         etag, modified, page = _validators(conn, wanted, links)
         if not is_resource_modified(request.environ, etag=etag, last_modified=from_utc_text(modified)):
             return _not_modified(etag)
         if page is None:
-            page = feed_queries.window(conn, wanted.where, wanted.before)
+            page = atom_reads.window(conn, wanted.where, wanted.before)
         body = _render(conn, wanted, links, page, _updated(conn, page))
     return _atom_response(body, etag, modified)
 
 
-def _validators(conn, wanted: FeedRequest, links: FeedLinks) -> tuple[str, str, FeedWindow | None]:
+def _validators(conn, wanted: AtomRequest, links: AtomLinks) -> tuple[str, str, AtomWindow | None]:
     """ETag and Last-Modified without rendering.
 
     Plain and tag feeds: the page's own keys, exact and cheap (each position
@@ -106,20 +106,20 @@ def _validators(conn, wanted: FeedRequest, links: FeedLinks) -> tuple[str, str, 
     listing a common word's matches costs as much as the render itself.
     """
     if wanted.where.match is not None:
-        newest = feed_queries.newest_change(conn)
+        newest = atom_reads.newest_change(conn)
         state = f"any:{newest.position}" if newest else "any:0"
         return _etag(links.self, state), newest.changed_at if newest else NO_CHANGES_YET, None
-    page = feed_queries.window(conn, wanted.where, wanted.before)
+    page = atom_reads.window(conn, wanted.where, wanted.before)
     updated = _updated(conn, page)
     positions = ",".join(str(key.position) for key in page.keys)
     return _etag(links.self, f"{positions};{page.has_more};{updated}"), updated, page
 
 
-def _updated(conn, page: FeedWindow) -> str:
+def _updated(conn, page: AtomWindow) -> str:
     """The newest change shown; for an empty page, the newest change anywhere."""
     if page.keys:
         return max(key.changed_at for key in page.keys)
-    newest = feed_queries.newest_change(conn)
+    newest = atom_reads.newest_change(conn)
     return newest.changed_at if newest else NO_CHANGES_YET
 
 
@@ -147,10 +147,10 @@ def _atom_response(body: str, etag: str, modified: str) -> Response:
 
 
 @dataclass(frozen=True)
-class FeedRequest:
+class AtomRequest:
     tags: tuple[str, ...]  # as given, for links back to the HTML page
     q: str
-    where: FeedFilter
+    where: AtomFilter
     before: int | None
 
     @property
@@ -164,29 +164,29 @@ class FeedRequest:
 TIMELINE_ONLY = ("from", "to", "as_of", "show", "order")
 
 
-def parse_request(args: Any) -> FeedRequest:
+def parse_request(args: Any) -> AtomRequest:
     """tag (repeatable, all must match), q (a search; nothing searchable = no filter), cursor."""
     for name in TIMELINE_ONLY:
         if name in args:
-            raise BadFeedRequest(
+            raise BadAtomRequest(
                 f"{name}: the feed does not filter by it; it carries the facts most recently"
                 " recorded or changed, filtered by tag and q only"
             )
     tags = tuple(tag.strip() for tag in args.getlist("tag") if tag.strip())
     if len(tags) > MAX_TAGS:
-        raise BadFeedRequest(f"tag: at most {MAX_TAGS} tags")
+        raise BadAtomRequest(f"tag: at most {MAX_TAGS} tags")
     if any(len(tag) > MAX_TAG for tag in tags):
-        raise BadFeedRequest(f"tag: at most {MAX_TAG} characters")
+        raise BadAtomRequest(f"tag: at most {MAX_TAG} characters")
     cursors = args.getlist("cursor")
     if len(cursors) > 1:
-        raise BadFeedRequest("cursor: give one cursor, not several")
+        raise BadAtomRequest("cursor: give one cursor, not several")
     before = decode_cursor(cursors[0]) if cursors else None
     try:  # cleaned and bounded as on the HTML timeline: the feed's title echoes q, and XML refuses C0 controls
         q = query_text(args, "q")
     except BadParameter as error:
-        raise BadFeedRequest(f"q: {str(error).removeprefix('q is ')}") from None
+        raise BadAtomRequest(f"q: {str(error).removeprefix('q is ')}") from None
     normal = tuple(dict.fromkeys(_normal_tag(tag) for tag in tags))
-    return FeedRequest(tags, q, FeedFilter(normal, fts_query(q)), before)
+    return AtomRequest(tags, q, AtomFilter(normal, fts_query(q)), before)
 
 
 def _normal_tag(tag: str) -> str:
@@ -212,14 +212,14 @@ def decode_cursor(text: str) -> int:
         match = _CURSOR_TEXT.fullmatch(raw)
         if match and encode_cursor(int(match[1])) == text:
             return int(match[1])
-    raise BadFeedRequest("cursor: not a cursor this feed gave out; start again from the feed's first page")
+    raise BadAtomRequest("cursor: not a cursor this feed gave out; start again from the feed's first page")
 
 
 # ---------------------------------------------------------------- addresses
 
 
 @dataclass(frozen=True)
-class FeedLinks:
+class AtomLinks:
     base: str
     self: str
     alternate: str
@@ -228,7 +228,7 @@ class FeedLinks:
     filters: tuple[tuple[str, str], ...]
 
     @classmethod
-    def build(cls, base: str, wanted: FeedRequest, query_string: bytes) -> FeedLinks:
+    def build(cls, base: str, wanted: AtomRequest, query_string: bytes) -> AtomLinks:
         filters = tuple(("tag", tag) for tag in wanted.tags) + (
             (("q", wanted.q),) if wanted.q.strip() else ()
         )
@@ -335,10 +335,9 @@ def xml_text(value: Any) -> Any:
     return value
 
 
-def _render(conn, wanted: FeedRequest, links: FeedLinks, page: FeedWindow, updated: str) -> str:
+def _render(conn, wanted: AtomRequest, links: AtomLinks, page: AtomWindow, updated: str) -> str:
     entries = [
-        _entry(links, fact, *feed_queries.changes(conn, fact))
-        for fact in feed_queries.states(conn, page.keys)
+        _entry(links, fact, *atom_reads.changes(conn, fact)) for fact in atom_reads.states(conn, page.keys)
     ]
     feed = {
         "id": links.feed_id,
@@ -354,7 +353,7 @@ def _render(conn, wanted: FeedRequest, links: FeedLinks, page: FeedWindow, updat
     return _renderer().template.render(feed=feed, entries=entries)
 
 
-def feed_title(wanted: FeedRequest) -> str:
+def feed_title(wanted: AtomRequest) -> str:
     parts = []
     if wanted.where.tags:
         parts.append("tagged " + ", ".join(f"“{tag}”" for tag in wanted.where.tags))
@@ -363,7 +362,7 @@ def feed_title(wanted: FeedRequest) -> str:
     return "SCO Timeline" + (": " + "; ".join(parts) if parts else "")
 
 
-def _entry(links: FeedLinks, fact: FactState, changes: list[Change], more: bool) -> EntryView:
+def _entry(links: AtomLinks, fact: FactState, changes: list[LoggedChange], more: bool) -> EntryView:
     sources = tuple(source_view(source) for source in fact.sources)
     related = tuple({s.href: s for s in sources if s.href}.values())
     return EntryView(
@@ -415,7 +414,7 @@ def _human_published(value: Any) -> str:
         return value
 
 
-def describe(change: Change) -> str:
+def describe(change: LoggedChange) -> str:
     """What a correction, retraction or added source did, in one sentence for subscribers."""
     who = f" by {change.actor}" if change.actor else ""
     when = human_time(change.recorded_at)
