@@ -1,0 +1,325 @@
+"""Score the whole pipeline on the news corpus: tagging, dated facts and happenings, through `timeline ingest`.
+
+Usage: python scripts/evaluate_news.py [-v] [--corpus tests/data/news] [--json]
+
+The corpus's feeds are served from 127.0.0.1 and ingested by the real command
+into a fresh database; the timeline it builds is then read back and compared
+with the corpus's gold (tests/data/news/README.md says its format):
+- tagging: an article is kept when it became an article of the log;
+- dated facts: a (fact, article) pair, one per source of a live fact, is right
+  when the article's gold states a fact at that date (and end date) whose
+  keywords occur in the fact's title, summary or the source's evidence;
+- happenings: every pair that is right names a happening; a happening reported by
+  several articles should be one fact carrying all of them, and no fact should
+  carry two happenings;
+- the first page: the 50 facts a reader sees first (newest first), and how many
+  repeat a happening already shown above them;
+- titles: the live facts' titles that a person would call broken.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import http.server
+import json
+import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "tests" / "data" / "news"
+FIRST_PAGE = 50
+# What makes a title broken to a reader: a byline, credit, caption or dateline left in; a clause
+# fragment or a sentence that leans on a pronoun; a title that starts in lower case.
+BROKEN_TITLE = re.compile(
+    r"^(?:by\s|photo\b|file photo|reporting by|editing by|beginning\b|starting\b|it\s|its\s|they\s|he\s"
+    r"|she\s|this\s|these\s|that\s|which\s|who\s|and\s|but\s|also\s)"
+    r"|\((?:reuters|ap|afp|xinhua|tass|ani|pti|ians)\)|\b(?:photo|credit|caption|file)\s*:|\bgetty images\b"
+    r"|\breporting by\b|\bediting by\b",
+    re.IGNORECASE,
+)
+DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{2,}(?:,\s*\w+\.?\s*\d{1,2})?\s*(?:\([^)]*\))?\s*[-—–]")
+
+
+def broken_title(title: str) -> bool:
+    return bool(BROKEN_TITLE.search(title) or DATELINE.search(title) or title[:1].islower())
+
+
+@dataclass
+class Pair:
+    fact_id: str
+    article: str  # the article's link
+    date: str
+    end_date: str | None
+    text: str
+
+
+@dataclass
+class Report:
+    articles: int = 0
+    tagging: dict = field(default_factory=dict)
+    facts: dict = field(default_factory=dict)
+    happenings: dict = field(default_factory=dict)
+    first_page: dict = field(default_factory=dict)
+    titles: dict = field(default_factory=dict)
+    details: dict = field(default_factory=dict)
+
+
+def load_gold(corpus: Path) -> dict:
+    return json.loads((corpus / "gold.json").read_text(encoding="utf-8"))
+
+
+def item_links(corpus: Path) -> dict[tuple[str, str], str]:
+    """(feed file, guid) -> the item's link, read with feedparser as ingest reads it."""
+    import feedparser
+
+    links = {}
+    for path in sorted((corpus / "feeds").glob("*.xml")):
+        for entry in feedparser.parse(path.read_bytes()).entries:
+            links[(path.name, entry.get("id") or entry.get("link"))] = entry.get("link")
+    return links
+
+
+@contextlib.contextmanager
+def served(folder: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def ingest(corpus: Path, folder: Path) -> Path:
+    """A config naming every corpus feed, then `timeline ingest` as a user would run it."""
+    db = folder / "news.db"
+    with served(corpus / "feeds") as base:
+        feeds = "".join(
+            f'[[feeds]]\nname = "{path.stem}"\nurl = "{base}{path.name}"\n\n'
+            for path in sorted((corpus / "feeds").glob("*.xml"))
+        )
+        config = folder / "config.toml"
+        config.write_text(
+            f'[database]\npath = "{db}"\n\n[ingest]\njitter_seconds = 0\n\n{feeds}', encoding="utf-8"
+        )
+        command = [sys.executable, "-m", "timeline.cli", "--config", str(config), "ingest"]
+        subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True, timeout=600)
+    return db
+
+
+def read_timeline(db: Path) -> tuple[set[str], list[dict]]:
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    try:
+        kept = {row["url"] for row in conn.execute("SELECT url FROM articles") if row["url"]}
+        facts = [dict(row) for row in conn.execute("SELECT * FROM facts WHERE retracted = 0")]
+    finally:
+        conn.close()
+    for fact in facts:
+        fact["sources"] = json.loads(fact["sources"])
+        fact["tags"] = json.loads(fact["tags"])
+    return kept, facts
+
+
+def pairs_of(facts: list[dict], corpus_links: set[str]) -> list[Pair]:
+    out = []
+    for fact in facts:
+        for source in fact["sources"]:
+            if source.get("url") in corpus_links:
+                text = " ".join(filter(None, (fact["title"], fact["summary"], source.get("evidence"))))
+                out.append(Pair(fact["fact_id"], source["url"], fact["date"], fact["end_date"], text))
+    return out
+
+
+def keyword_share(text: str, keywords: list[str]) -> float:
+    lowered = text.lower()
+    return sum(1 for k in keywords if k.lower() in lowered) / len(keywords) if keywords else 1.0
+
+
+def gold_match(pair: Pair, gold_facts: list[dict]) -> dict | None:
+    """The article's gold fact this pair states: same date and end date, best keyword share (at least half)."""
+    best, best_share = None, 0.0
+    for gold in gold_facts:
+        if gold["date"] != pair.date or (pair.end_date and pair.end_date != gold.get("end_date")):
+            continue
+        share = keyword_share(pair.text, gold.get("keywords", []))
+        if share >= 0.5 and share > best_share:
+            best, best_share = gold, share
+    if best is None:  # the same date once more: a fact whose title came from another report of it
+        dated = [
+            g
+            for g in gold_facts
+            if g["date"] == pair.date and (not pair.end_date or pair.end_date == g.get("end_date"))
+        ]
+        best = dated[0] if len(dated) == 1 else None
+    return best
+
+
+def score(corpus: Path, db: Path) -> Report:
+    gold = load_gold(corpus)
+    links = item_links(corpus)
+    articles = {links[(a["feed"], a["guid"])]: a for a in gold["articles"] if (a["feed"], a["guid"]) in links}
+    kept, facts = read_timeline(db)
+    report = Report(articles=len(articles))
+    report.tagging = _tagging(articles, kept)
+    pairs = pairs_of(facts, set(articles))
+    matched = {id(p): gold_match(p, articles[p.article]["facts"]) for p in pairs}
+    report.facts = _facts(articles, kept, pairs, matched)
+    happening_of = {id(p): m["happening"] for p in pairs if (m := matched[id(p)])}
+    report.happenings = _happenings(articles, pairs, happening_of)
+    report.first_page = _first_page(facts, pairs, happening_of)
+    report.titles = _titles(facts)
+    return report
+
+
+def _tagging(articles: dict[str, dict], kept: set[str]) -> dict:
+    relevant = {link for link, a in articles.items() if a["about_sco"]}
+    found = kept & set(articles)
+    true = len(found & relevant)
+    by_language = defaultdict(lambda: [0, 0])
+    for link in relevant:
+        by_language[articles[link]["language"]][0] += link in found
+        by_language[articles[link]["language"]][1] += 1
+    return {
+        "precision": true / len(found) if found else 1.0,
+        "recall": true / len(relevant) if relevant else 1.0,
+        "false_positives": sorted(articles[link]["guid"] for link in found - relevant),
+        "missed": sorted(articles[link]["guid"] for link in relevant - found),
+        "recall_by_language": {lang: f"{a}/{b}" for lang, (a, b) in sorted(by_language.items())},
+    }
+
+
+def _facts(articles, kept, pairs, matched) -> dict:
+    gold_pairs = {(link, g["happening"]) for link, a in articles.items() if link in kept for g in a["facts"]}
+    all_gold = {(link, g["happening"]) for link, a in articles.items() if a["about_sco"] for g in a["facts"]}
+    found = {(p.article, m["happening"]) for p in pairs if (m := matched[id(p)])}
+    right = sum(1 for p in pairs if matched[id(p)])
+    wrong_year = [
+        (p.date, p.article)
+        for p in pairs
+        if not matched[id(p)]
+        and any(
+            g["date"][:4] != p.date[:4] and g["date"][4:] == p.date[4:] for g in articles[p.article]["facts"]
+        )
+    ]
+    return {
+        "pairs": len(pairs),
+        "precision": right / len(pairs) if pairs else 1.0,
+        "recall": len(found & all_gold) / len(all_gold) if all_gold else 1.0,
+        "recall_of_kept_articles": len(found & gold_pairs) / len(gold_pairs) if gold_pairs else 1.0,
+        "wrong_year": len(wrong_year),
+        "false_positives": [f"{p.date} {p.text[:90]!r} ({p.article})" for p in pairs if not matched[id(p)]],
+        "missed": sorted(f"{h} in {link}" for link, h in all_gold - found),
+    }
+
+
+def _happenings(articles, pairs, happening_of) -> dict:
+    reported_by = defaultdict(set)
+    for link, a in articles.items():
+        for g in a["facts"]:
+            reported_by[g["happening"]].add(link)
+    facts_of = defaultdict(set)
+    happenings_in = defaultdict(set)
+    for p in pairs:
+        if (h := happening_of.get(id(p))) is not None:
+            facts_of[h].add(p.fact_id)
+            happenings_in[p.fact_id].add(h)
+    multi = [h for h, links in reported_by.items() if len(links) >= 2]
+    one_fact = [h for h in multi if len(facts_of[h]) == 1]
+    merged = {f: sorted(hs) for f, hs in happenings_in.items() if len(hs) > 1}
+    return {
+        "reported_by_several": len(multi),
+        "one_fact": len(one_fact),
+        "share_one_fact": len(one_fact) / len(multi) if multi else 1.0,
+        "facts_per_happening": {h: len(facts_of[h]) for h in sorted(multi)},
+        "facts_merging_distinct_happenings": len(merged),
+        "merged": list(merged.values()),
+    }
+
+
+def _first_page(facts, pairs, happening_of) -> dict:
+    happenings_of_fact = defaultdict(set)
+    for p in pairs:
+        if (h := happening_of.get(id(p))) is not None:
+            happenings_of_fact[p.fact_id].add(h)
+    page = sorted(facts, key=lambda f: (f["sort_key"], f["n"]), reverse=True)[:FIRST_PAGE]
+    shown, repeats = set(), []
+    for fact in page:
+        mine = happenings_of_fact.get(fact["fact_id"], set())
+        if mine & shown:
+            repeats.append(f"{fact['date']} {fact['title'][:80]}")
+        shown |= mine
+    return {"facts": len(page), "repeating_a_happening_above": len(repeats), "repeats": repeats}
+
+
+def _titles(facts) -> dict:
+    broken = [
+        f"{f['date']} {f['title'][:100]}"
+        for f in facts
+        if f["origin"] == "feed" and BROKEN_TITLE.search(f["title"])
+    ]
+    return {
+        "feed_facts": sum(1 for f in facts if f["origin"] == "feed"),
+        "broken": len(broken),
+        "examples": broken,
+    }
+
+
+def evaluate(corpus: Path = CORPUS) -> Report:
+    with tempfile.TemporaryDirectory() as folder:
+        return score(corpus, ingest(corpus, Path(folder)))
+
+
+def summary_lines(report: Report) -> list[str]:
+    t, f, h, p, ti = report.tagging, report.facts, report.happenings, report.first_page, report.titles
+    return [
+        f"articles: {report.articles}",
+        f"tagging: precision {t['precision']:.3f}, recall {t['recall']:.3f} (by language {t['recall_by_language']})",
+        f"dated facts: precision {f['precision']:.3f}, recall {f['recall']:.3f} over {f['pairs']} (fact, report) pairs;"
+        f" wrong year {f['wrong_year']}",
+        f"happenings reported by several articles: {h['one_fact']} of {h['reported_by_several']} are one fact"
+        f" ({h['share_one_fact']:.0%}); facts merging distinct happenings: {h['facts_merging_distinct_happenings']}",
+        f"first page: {p['repeating_a_happening_above']} of {p['facts']} facts repeat a happening shown above",
+        f"titles: {ti['broken']} broken of {ti['feed_facts']} machine-made",
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="list every miss, false positive and repeat"
+    )
+    parser.add_argument("--json", action="store_true", help="the whole report as JSON")
+    args = parser.parse_args(argv)
+    report = evaluate(args.corpus)
+    if args.json:
+        print(json.dumps(report.__dict__, indent=2, ensure_ascii=False))
+        return 0
+    print("\n".join(summary_lines(report)))
+    if args.verbose:
+        for name in ("tagging", "facts", "happenings", "first_page", "titles"):
+            print(f"\n== {name}")
+            print(json.dumps(getattr(report, name), indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
