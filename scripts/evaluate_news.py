@@ -153,22 +153,37 @@ def keyword_share(text: str, keywords: list[str]) -> float:
     return sum(1 for k in keywords if k.lower() in lowered) / len(keywords) if keywords else 1.0
 
 
+def dates_fit(pair: Pair, gold: dict) -> bool:
+    """The fact's dates are the gold's, or name days inside it: a report saying "in July 2023" is
+    right on the fact of 4 July 2023 it joined. A span and a day inside it agree too."""
+    if gold["date"] == pair.date and (not pair.end_date or pair.end_date == gold.get("end_date")):
+        return True
+    first, last = _days(pair.date, pair.end_date)
+    gold_first, gold_last = _days(gold["date"], gold.get("end_date"))
+    return gold_first <= first and last <= gold_last or first <= gold_first and gold_last <= last
+
+
+def _days(date: str, end: str | None) -> tuple[str, str]:
+    def bounds(text: str) -> tuple[str, str]:
+        return (
+            (text + "-01-01"[len(text) - 4 :], text + "-12-31"[len(text) - 4 :])
+            if len(text) < 10
+            else (text, text)
+        )
+
+    return bounds(date)[0], bounds(end or date)[1]
+
+
 def gold_match(pair: Pair, gold_facts: list[dict]) -> dict | None:
-    """The article's gold fact this pair states: same date and end date, best keyword share (at least half)."""
+    """The article's gold fact this pair states: dates that fit, best keyword share (at least half)."""
+    fitting = [g for g in gold_facts if dates_fit(pair, g)]
     best, best_share = None, 0.0
-    for gold in gold_facts:
-        if gold["date"] != pair.date or (pair.end_date and pair.end_date != gold.get("end_date")):
-            continue
+    for gold in fitting:
         share = keyword_share(pair.text, gold.get("keywords", []))
         if share >= 0.5 and share > best_share:
             best, best_share = gold, share
-    if best is None:  # the same date once more: a fact whose title came from another report of it
-        dated = [
-            g
-            for g in gold_facts
-            if g["date"] == pair.date and (not pair.end_date or pair.end_date == g.get("end_date"))
-        ]
-        best = dated[0] if len(dated) == 1 else None
+    if best is None and len(fitting) == 1:  # one fitting date: a fact titled from another report of it
+        best = fitting[0]
     return best
 
 

@@ -901,7 +901,8 @@ def test_a_corrected_item_whose_extraction_fails_is_lost_alone(server, timeline,
 
 def test_a_fact_retracted_by_a_correction_is_no_candidate_for_the_next_item(server, timeline, db_path, clock):
     """One poll: the first item's correction retracts the year-only fact, then a new item states it. Citing
-    the retracted fact would bury the new article's fact; it must be recorded anew."""
+    the retracted fact would bury the new article's fact. It is the accession the corrected item now dates
+    to the day (events/pipeline/happenings.py), so it becomes a source of that live fact."""
     from events.admin.verify import verify
 
     ing, config, _ = first_poll(
@@ -916,11 +917,12 @@ def test_a_fact_retracted_by_a_correction_is_no_candidate_for_the_next_item(serv
     serve_items(server, item_xml("Belarus joined the bloc on July 4, 2024."), later)
     report = ing.poll(config.feeds[0])
     assert (report.updated, report.kept, report.retracted, report.errors) == (1, 1, 1, [])
-    assert sorted(f[1] for f in facts_by_date(timeline)["2024"]) == [
-        0,
-        1,
-    ]  # the old one retracted, a new one live
-    assert not events_of(timeline, "FactSourceAdded")
+    facts = facts_by_date(timeline)
+    assert [f[1] for f in facts["2024"]] == [1]  # the old one retracted, and no new year-only fact
+    live = {f[0] for rows in facts.values() for f in rows if not f[1]}
+    (added,) = events_of(timeline, "FactSourceAdded")
+    assert added.stream_id in live and "accession" in added.payload["source"]["why"]
+    assert added.payload["source"]["evidence"].startswith("Belarus joined the bloc in 2024")
     assert verify(timeline.store) == []
 
 

@@ -31,7 +31,9 @@ MAX_TAGS = 30
 MAX_TAG = 60
 MAX_SOURCES = 50
 MAX_URL = 2_000
-_SOURCE_FIELDS = ("url", "title", "outlet", "published")
+_SOURCE_FIELDS = ("url", "title", "outlet", "published", "evidence", "why")
+# A report the machine attached to a fact keeps its own sentence and the reason it was attached.
+_SOURCE_NOTES = {"evidence": 1_000, "why": 300}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _TAG_JUNK = re.compile(r"[^\w]+")
 
@@ -160,6 +162,9 @@ def clean_source(item: Any, field: str, *, require_url: bool = True) -> dict:
     source["published"] = _clean_published(published, f"{field}.published") if published else None
     if not source["url"] and not source["title"] and not source["outlet"]:
         raise ValidationError(f"{field} needs a url, a title or an outlet", field)
+    for note, limit in _SOURCE_NOTES.items():
+        if text := clean_text(item.get(note), f"{field}.{note}", limit=limit):
+            source[note] = text  # only when given: sources recorded before notes existed stay as they were
     return source
 
 

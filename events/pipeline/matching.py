@@ -30,6 +30,8 @@ from events.log.ids import uuid7
 from events.log.model import NewEvent, StreamAppend
 from events.log.store import EventStore, loads_json
 from events.pipeline.extract import ExtractedFact, extract_facts, same_fact
+from events.pipeline.gazetteer import kind_of
+from events.pipeline.happenings import Report, days_of, same_happening
 
 REEXTRACTED = "re-extraction with the current rules no longer finds this fact"
 FEED_CHANGED = "its article's feed changed the text, which no longer states this fact"
@@ -42,6 +44,16 @@ _CANDIDATES = (
     "SELECT fact_id, version, date, end_date, title, summary, tags FROM facts"
     " WHERE retracted = 0 AND sort_key = ? AND date = ? LIMIT 5000"  # by the facts_timeline index
 )
+# Live facts naming one person, place or country within a range of days: other reports of a happening.
+# fact_tags is keyed (tag, retracted, sort_key, n), so this reads one short range of the index.
+_NAMING_AROUND = (
+    "SELECT f.fact_id, f.version, f.date, f.end_date, f.title, f.summary, f.tags FROM fact_tags t"
+    " JOIN facts f ON f.n = t.n WHERE t.tag = ? AND t.retracted = 0 AND t.sort_key BETWEEN ? AND ?"
+    " ORDER BY t.sort_key DESC LIMIT 200"
+)
+# A span starts at most this long before a day it holds (a summit, a congress, an exercise).
+_LONGEST_SPAN = dt.timedelta(days=7)
+_SAME_WORDS = "the same date and nearly the same words"
 # The facts an article recorded or backs. No index names the article, but its facts were all
 # appended after its first event: the scan starts there, so a recent article reads a short tail.
 _ARTICLE_FACTS = (
@@ -60,6 +72,7 @@ def retracted_by_the_machine(state: FactState) -> bool:
 class Existing:
     fact_id: str
     version: int
+    why: str = _SAME_WORDS  # why a new report is this fact: shown on the fact's page
 
 
 class FactFinder:
@@ -72,6 +85,8 @@ class FactFinder:
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
         self.by_date: dict[str, list[tuple[ExtractedFact, Existing]]] = {}
+        self.naming: dict[tuple[str, str, str], list[tuple[ExtractedFact, Existing]]] = {}
+        self.withdrawn: set[str] = set()
         self.unsure: list[tuple[str, tuple[ExtractedFact, Existing], bool]] | None = (
             None  # (date, entry, added)
         )
@@ -82,12 +97,16 @@ class FactFinder:
     def remember(self, found: ExtractedFact, fact_id: str) -> None:
         entry = (found, Existing(fact_id, 1))
         self._on(found.date).append(entry)
+        for key, entries in self.naming.items():  # a range read before this poll recorded the fact
+            if key[0] in found.tags and key[1] <= sort_key_of(found.date) <= key[2]:
+                entries.append(entry)
         if self.unsure is not None:
             self.unsure.append((found.date, entry, True))
 
     def withdraw(self, state: FactState) -> None:
         """A fact retracted in this poll is no candidate any more, though the projection still holds it."""
         entries = self._on(state.date)
+        self.withdrawn.add(state.fact_id)
         for entry in [e for e in entries if e[1].fact_id == state.fact_id]:
             entries.remove(entry)
             if self.unsure is not None:
@@ -107,8 +126,12 @@ class FactFinder:
             for date, entry, added in reversed(self.unsure):
                 if added:
                     self.by_date[date].remove(entry)
+                    for entries in self.naming.values():
+                        if entry in entries:
+                            entries.remove(entry)
                 else:
                     self.by_date[date].append(entry)
+                    self.withdrawn.discard(entry[1].fact_id)
             raise
         finally:
             self.unsure = None
@@ -116,19 +139,57 @@ class FactFinder:
     def forget_pending(self) -> None:
         """Called at the end of a poll: the projection now holds what was remembered."""
         self.by_date.clear()
+        self.naming.clear()
+        self.withdrawn.clear()
 
     def same_fact_as(self, found: ExtractedFact) -> Existing | None:
-        """A live fact on the same date that the extractor judges to be the same statement."""
+        """A live fact that is the found one: the same statement on its date, else the same happening
+        (events/pipeline/happenings.py) on days that agree, naming someone or somewhere in common."""
         for candidate, existing in self._on(found.date):
             if same_fact(candidate, found):
                 return existing
+        new = as_report(found)
+        for candidate, existing in self._naming_around(found):
+            verdict = same_happening(new, as_report(candidate))
+            if verdict.same:
+                return Existing(existing.fact_id, existing.version, verdict.why)
         return None
+
+    def _naming_around(self, found: ExtractedFact) -> Iterator[tuple[ExtractedFact, Existing]]:
+        """Facts sharing a person, place or country with the found one, on days its date may name."""
+        low, high = _days_around(found)
+        seen = set(self.withdrawn)
+        for tag in as_report(found).tags:
+            if tag == "sco" or kind_of(tag) not in _WHO_AND_WHERE:
+                continue
+            key = (tag, low, high)
+            if key not in self.naming:
+                self.naming[key] = [_candidate(row) for row in self.conn.execute(_NAMING_AROUND, key)]
+            for entry in self.naming[key]:
+                if entry[1].fact_id not in seen:
+                    seen.add(entry[1].fact_id)
+                    yield entry
 
     def _on(self, date: str) -> list[tuple[ExtractedFact, Existing]]:
         if date not in self.by_date:
             rows = self.conn.execute(_CANDIDATES, (sort_key_of(date), date))
             self.by_date[date] = [_candidate(row) for row in rows]
         return self.by_date[date]
+
+
+_WHO_AND_WHERE = frozenset({"person", "place", "country", "organisation"})
+
+
+def _days_around(found: ExtractedFact) -> tuple[str, str]:
+    """The sort keys a fact of the same happening may have: inside a month or year; near a day."""
+    if len(found.date) < 10:
+        return sort_key_of(found.date), found.date + ("-12-31" if len(found.date) == 4 else "-31")
+    first, last = days_of(found.date, found.end_date)
+    return (first - _LONGEST_SPAN).isoformat(), (last + dt.timedelta(days=1)).isoformat()
+
+
+def as_report(fact: ExtractedFact) -> Report:
+    return Report(fact.date, fact.end_date, fact.title, fact.summary, fact.tags)
 
 
 # Far enough to move every relative date (weekday, month, year) and the publication day itself.
@@ -278,7 +339,10 @@ def restate_facts(
             cited.add(changes.appends[-1].stream_id)  # a later fact of this article may be the same one
         elif existing.fact_id not in cited:
             cited.add(existing.fact_id)
-            changes.appends.append(source_added(existing, source, article, actor))
+            noted = dict(source, evidence=fit(fact.summary or fact.title, 1_000), why=existing.why)
+            changes.appends.append(
+                source_added(existing, clean_source(noted, "source", require_url=False), article, actor)
+            )
         else:
             continue
         changes.recorded += 1

@@ -1,0 +1,68 @@
+"""One happening, one fact: the matcher joins reports of one happening and keeps distinct ones apart."""
+
+from __future__ import annotations
+
+import pytest
+
+from events.pipeline.happenings import Report, kind_of_happening, same_happening
+
+
+def report(date: str, title: str, tags: tuple[str, ...], end: str | None = None) -> Report:
+    return Report(date, end, title, title, tags)
+
+
+SUMMIT = report(
+    "2025-08-31", "Leaders gather in Tianjin for the SCO summit", ("sco", "tianjin", "china"), "2025-09-01"
+)
+MODI_XI = report(
+    "2025-08-31", "Modi and Xi meet in Tianjin", ("narendra-modi", "xi-jinping", "tianjin", "india")
+)
+IRAN_DAY = report("2023-07-04", "Iran officially becomes a full member of the SCO", ("iran", "india", "sco"))
+
+
+@pytest.mark.parametrize(
+    ("new", "recorded", "same"),
+    [
+        (report("2025-09-01", "The SCO summit in Tianjin closes", ("sco", "tianjin")), SUMMIT, True),
+        (MODI_XI, SUMMIT, False),  # a meeting on the summit's margins is a happening of its own
+        (
+            report("2025-09-01", "Putin and Modi meet in Tianjin", ("vladimir-putin", "narendra-modi")),
+            MODI_XI,
+            False,
+        ),
+        (
+            report("2025-08-31", "Xi, Modi hold talks", ("xi-jinping", "narendra-modi", "china")),
+            MODI_XI,
+            True,
+        ),
+        (report("2023-07", "Iran joined the bloc as a full member in July 2023", ("iran",)), IRAN_DAY, True),
+        (report("2023", "Iran was admitted in 2023", ("iran",)), IRAN_DAY, True),
+        (report("2023", "Belarus was admitted in 2023", ("belarus",)), IRAN_DAY, False),  # nobody in common
+        (report("2023-07-05", "Iran becomes a full member", ("iran",)), IRAN_DAY, False),  # a day later
+        (IRAN_DAY, report("2023", "Iran joined in 2023", ("iran",)), False),  # a day never joins a year
+        (
+            report("2025-06-26", "Defence ministers meet in Qingdao", ("qingdao",)),
+            report("2025-06-26", "Foreign ministers meet in Qingdao", ("qingdao",)),
+            False,
+        ),
+    ],
+)
+def test_same_happening(new, recorded, same):
+    verdict = same_happening(new, recorded)
+    assert verdict.same is same, verdict.why
+    assert verdict.why  # every decision says why
+
+
+@pytest.mark.parametrize(
+    ("title", "tags", "kind"),
+    [
+        ("Iran joins SCO as Modi chairs virtual summit", ("iran", "narendra-modi"), "accession"),
+        ("Modi and Xi meet in Tianjin", ("narendra-modi", "xi-jinping"), "bilateral"),
+        ("SCO summit opens in Astana", ("astana",), "summit"),
+        ("Белоруссия вступила в ШОС", ("belarus",), "accession"),
+        ("上合组织峰会在天津举行", ("tianjin",), "summit"),
+        ("The weather was fine", (), None),
+    ],
+)
+def test_kind_of_happening(title, tags, kind):
+    assert kind_of_happening(report("2025-01-01", title, tags)) == kind
