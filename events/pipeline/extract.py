@@ -17,6 +17,7 @@ from events.pipeline.relative_dates import (
     opening_tense,
     tense_markers,
 )
+from events.pipeline.titles import clean_headline, clean_title, statement_title
 
 TITLE_LIMIT = 120
 # Prose sentences run to a few hundred characters. Anything longer is a list, a
@@ -78,6 +79,32 @@ def _cut_long(sentence: str) -> list[str]:
     return pieces + [sentence]
 
 
+# Chinese sentences end at 。！？ (and the quotes closing there), with no space after; Russian ones
+# as English ones do, before a capital, unless the dot ends an initial ("В. Путин") or "г." (year, city).
+_CJK_SENTENCE_END = re.compile(r"[。！？][”’」』）》】]*")
+_CYRILLIC_SENTENCE_END = re.compile(
+    r"[.!?…](?<!\b[А-ЯЁA-Z]\.)(?<!\bгг\.)(?<!\bг\.)[\"”’')\]»]*\s+(?=[\"“‘(\[«„]?[А-ЯЁ])"
+)
+_CYRILLIC_CAPITAL = re.compile("[А-ЯЁ]")
+
+
+def _cut_after(ends: re.Pattern[str], text: str) -> list[str]:
+    pieces, start = [], 0
+    for match in ends.finditer(text):
+        pieces.append(text[start : match.end()].strip())
+        start = match.end()
+    return [piece for piece in [*pieces, text[start:].strip()] if piece]
+
+
+def _by_script(block: str) -> list[str]:
+    """A paragraph cut where its Chinese or Russian sentences end; the English rules then cut each piece."""
+    chinese = "。" in block or "！" in block or "？" in block
+    pieces = _cut_after(_CJK_SENTENCE_END, block) if chinese else [block]
+    if _CYRILLIC_CAPITAL.search(block):
+        pieces = [part for piece in pieces for part in _cut_after(_CYRILLIC_SENTENCE_END, piece)]
+    return pieces
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences of the text, links removed, whitespace collapsed; a line break always ends one."""
     sentences = []
@@ -86,8 +113,9 @@ def split_sentences(text: str) -> list[str]:
         text = _URL.sub(" ", text)
     for block in text.splitlines():
         block = " ".join(block.split())
-        if block:
-            sentences.extend(_split_block(block))
+        for piece in [block] if block.isascii() else _by_script(block):  # English text: one piece
+            if piece:
+                sentences.extend(_split_block(piece))
     return sentences
 
 
@@ -492,7 +520,7 @@ def merge_facts(kept: ExtractedFact, other: ExtractedFact, with_tags: bool = Tru
 def _article_fact(title: str, sentences: list[str], published: dt.date) -> ExtractedFact:
     """The headline at the publication day, tagged by the headline and the lede."""
     lede = sentences[0] if sentences else ""
-    headline = clip(_tidy(title or "")) or clip(_tidy(lede)) or "Untitled article"
+    headline = clip(clean_headline(title or "")) or clip(clean_title(lede)) or "Untitled article"
     return ExtractedFact(
         # FuzzyDate.from_date(published).iso() without re-checking a date that exists (a datetime too gives its day)
         date=f"{published.year:04d}-{published.month:02d}-{published.day:02d}",
@@ -545,7 +573,37 @@ def extract_facts(title: str, text: str, published: dt.date) -> list[ExtractedFa
         title or ""
     ):  # nothing to tell: no "Untitled article" fact (found in review)
         return []
-    return [_article_fact(title, sentences, published)] + _collect(sentences, published)
+    article = _article_fact(title, sentences, published)
+    told = _retitled(_collect(sentences, published), title, sentences, published)
+    # A statement titled by the headline on the article's day (its dateline, a caption) is the article's own fact.
+    own = [f for f in told if (f.date, f.end_date, f.title) == (article.date, None, article.title)]
+    for fact in own:
+        article = merge_facts(article, fact)
+    return [article] + ([f for f in told if f not in own] if own else told)
+
+
+def _retitled(
+    facts: list[ExtractedFact], headline: str, sentences: list[str], published: dt.date
+) -> list[ExtractedFact]:
+    """Each statement's title made readable (events/pipeline/titles.py): no byline, dateline or credit,
+    no fragment, no pronoun left to guess; it reads the sentence before and the headline for that."""
+    if not facts:
+        return facts
+    where = {sentence: i for i, sentence in reversed(list(enumerate(sentences)))}
+    day = f"{published.year:04d}-{published.month:02d}-{published.day:02d}"
+    out = []
+    for fact in facts:
+        i = where.get(fact.summary, 0)
+        title = statement_title(
+            fact.title,
+            fact.summary,
+            headline=headline,
+            previous=sentences[i - 1] if i else None,
+            date=fact.date,
+            same_day=fact.date == day,
+        )
+        out.append(replace(fact, title=clip(title)) if title != fact.title else fact)
+    return out
 
 
 # ---------------------------------------------------------------- output

@@ -126,11 +126,31 @@ def _finder(slugs: dict[str, str]) -> re.Pattern[str]:
     return re.compile(rf"(?:{_trie_pattern(tokens, _WORD_START_BEHIND)})(?!\w)")
 
 
+# Scripts written without spaces between words: Chinese (both scripts) and Japanese kana.
+_UNSPACED = re.compile(
+    "[\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+)
+
+
+def _unspaced(alias: str) -> bool:
+    return bool(_UNSPACED.search(alias))
+
+
+def _unspaced_matcher(group: tuple[Entry, ...]) -> _Matcher:
+    """Aliases in Chinese: no spaces, so no word boundaries; the prefix tree still takes the longest
+    (上海合作组织 is the SCO, not 上海), and they have no case."""
+    slugs = {alias: entry.slug for entry in group for alias in entry.aliases if _unspaced(alias)}
+    longest_first = "|".join(re.escape(alias) for alias in sorted(slugs, key=len, reverse=True))
+    tree = _trie_pattern([tuple(re.escape(c) for c in alias) for alias in slugs])
+    return _Matcher(re.compile(f"(?:{tree})"), re.compile(f"(?:{longest_first})"), slugs, frozenset())
+
+
 def _matcher(group: tuple[Entry, ...]) -> _Matcher:
     slugs: dict[str, str] = {}
     for entry in group:
         for alias in entry.aliases:
-            slugs[alias] = entry.slug
+            if not _unspaced(alias):
+                slugs[alias] = entry.slug
     longest_first = "|".join(_alias_pattern(alias) for alias in sorted(slugs, key=len, reverse=True))
     exact_starts = {alias[0].lower() for alias in slugs if not _any_case(alias)}
     any_case_starts = {alias[0] for alias in slugs if _any_case(alias)}
@@ -144,10 +164,15 @@ def _matcher(group: tuple[Entry, ...]) -> _Matcher:
 
 @lru_cache(maxsize=1)
 def _matchers() -> tuple[_Matcher, ...]:
-    """Themes are matched apart from names, so "Ukraine invasion" gives both ukraine and ukraine-war."""
+    """Themes are matched apart from names, so "Ukraine invasion" gives both ukraine and ukraine-war.
+
+    Chinese aliases are matched apart from the others, as they need no word boundaries;
+    so 上合峰会 gives sco and summit.
+    """
     names = tuple(e for e in entries() if e.kind != "theme")
     themes = tuple(e for e in entries() if e.kind == "theme")
-    return _matcher(names), _matcher(themes)
+    matchers = (_matcher(names), _matcher(themes), _unspaced_matcher(names), _unspaced_matcher(themes))
+    return tuple(matcher for matcher in matchers if matcher.slugs)
 
 
 def _slug_for(found: str, slugs: dict[str, str]) -> str | None:

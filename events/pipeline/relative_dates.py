@@ -240,7 +240,7 @@ _NOT_PAST = {
 _TENSE_WORDS = _FUTURE_WORDS | _FUTURE_BEFORE_TO | _SCHEDULED | _PAST_WORDS
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
 _CLAUSE_BREAK = re.compile(
-    r",(?!\d)|[;:()\"“”—–]|\b(?:that|which|who|while|but|because|although|whereas|after|before|when|since)\b"
+    r",(?!\d)|[;:()\"“”—–，；：（）]|\b(?:that|which|who|while|but|because|although|whereas|after|before|when|since)\b"
     r"|\band\s+(?=(?:will|would|is|are|was|were|has|have|had|plans|later)\b)"
 )
 
@@ -308,7 +308,16 @@ def tense_markers(sentence: str) -> tuple[tuple[int, str], ...]:
             covered_until = i + 3
         elif i > covered_until and _is_past_word(word):
             markers.append((offset, "past"))
+    if not sentence.isascii():  # Russian and Chinese verbs show their tense by other words
+        markers = sorted(markers + _other_languages().tense_markers(sentence))
     return tuple(markers)
+
+
+def _other_languages():
+    """events.pipeline.dates_ru_zh, imported when first needed: it builds on this module's helpers."""
+    from events.pipeline import dates_ru_zh
+
+    return dates_ru_zh
 
 
 def opening_tense(sentence: str) -> tuple[int, Tense] | None:
@@ -398,12 +407,24 @@ def year_for_month(month: int, published: dt.date, tense: Tense) -> int:
 
 def year_for_day(month: int, day: int, published: dt.date, tense: Tense) -> int:
     """ "17 January" without a year: this year, moved by one when the tense says it must."""
-    year = published.year
-    candidate = (month, day)
-    if tense == "future" and candidate < (published.month, published.day):
-        return year + 1
-    if tense == "past" and candidate > (published.month, published.day):
-        return year - 1
+    return year_for_span((month, day), (month, day), published, tense)
+
+
+def year_for_span(first: tuple[int, int], last: tuple[int, int], published: dt.date, tense: Tense) -> int:
+    """The year a (month, day) to (month, day) span without a year starts in, for every language.
+
+    The past tense takes the latest start on or before publication, the future the
+    earliest end on or after it: a span already under way ("will run June 25-26",
+    published on the 26th) is the current one. A span whose last month comes before
+    its first runs into the next year. Without a tense: the publication year.
+    """
+    today, year = (published.month, published.day), published.year
+    if tense == "future":
+        if last < first:  # December into January: the one that began last year may still run
+            return year - 1 if last >= today else year
+        return year if last >= today else year + 1
+    if tense == "past":
+        return year if first <= today else year - 1
     return year
 
 
@@ -466,9 +487,13 @@ def _iso(m: re.Match[str], ctx: Context) -> Resolved:
 
 def _day_month_year(m: re.Match[str], ctx: Context) -> Resolved:
     month, day = _month(m["m"]), int(m["d"])
-    year = int(m["y"]) if m["y"] else _rel_year(m["rel"], ctx.published)
+    return day_of(month, day, int(m["y"]) if m["y"] else _rel_year(m["rel"], ctx.published), ctx, m.span())
+
+
+def day_of(month: int, day: int, year: int | None, ctx: Context, span: tuple[int, int]) -> Resolved:
+    """ "15 June [2001]" in any language; without a year, the one its tense points to."""
     if year is None:
-        year = year_for_day(month, day, ctx.published, ctx.tense(m.span()))
+        year = year_for_day(month, day, ctx.published, ctx.tense(span))
         return FuzzyDate(year, month, day), None, 0.85
     return FuzzyDate(year, month, day), None, 0.95
 
@@ -477,15 +502,22 @@ def _day_span_one_month(m: re.Match[str], ctx: Context) -> Resolved:
     month, first, last = _month(m["m"]), int(m["d1"]), int(m["d2"])
     if last <= first:
         return None
-    year = int(m["y"]) if m["y"] else year_for_day(month, first, ctx.published, ctx.tense(m.span()))
-    return FuzzyDate(year, month, first), FuzzyDate(year, month, last), 0.9
+    return day_span((month, first), (month, last), int(m["y"]) if m["y"] else None, ctx, m.span())
 
 
 def _day_span_two_months(m: re.Match[str], ctx: Context) -> Resolved:
-    month1, month2 = _month(m["m1"]), _month(m["m2"])
-    year = int(m["y"]) if m["y"] else year_for_day(month1, int(m["d1"]), ctx.published, ctx.tense(m.span()))
-    end_year = year + 1 if month2 < month1 else year
-    return FuzzyDate(year, month1, int(m["d1"])), FuzzyDate(end_year, month2, int(m["d2"])), 0.9
+    first, last = (_month(m["m1"]), int(m["d1"])), (_month(m["m2"]), int(m["d2"]))
+    return day_span(first, last, int(m["y"]) if m["y"] else None, ctx, m.span())
+
+
+def day_span(
+    first: tuple[int, int], last: tuple[int, int], year: int | None, ctx: Context, span: tuple[int, int]
+) -> Resolved:
+    """ "31 August - 1 September [2025]" in any language: (month, day) to (month, day), the year if given."""
+    if year is None:
+        year = year_for_span(first, last, ctx.published, ctx.tense(span))
+    end_year = year + 1 if last[0] < first[0] else year
+    return FuzzyDate(year, *first), FuzzyDate(end_year, *last), 0.9
 
 
 def _month_year(m: re.Match[str], ctx: Context) -> Resolved:
@@ -495,7 +527,9 @@ def _month_year(m: re.Match[str], ctx: Context) -> Resolved:
 
 def _month_span(m: re.Match[str], ctx: Context) -> Resolved:
     month1, month2 = _month(m["m1"]), _month(m["m2"])
-    year = int(m["y"]) if m["y"] else year_for_month(month1, ctx.published, ctx.tense(m.span()))
+    year = int(m["y"]) if m["y"] else None
+    if year is None:  # "from June to August": a span of whole months, resolved as any span is
+        year = year_for_span((month1, 1), (month2, 31), ctx.published, ctx.tense(m.span()))
     end_year = year + 1 if month2 < month1 else year
     return FuzzyDate(year, month1), FuzzyDate(end_year, month2), 0.85
 
@@ -509,9 +543,14 @@ def _bare_month(m: re.Match[str], ctx: Context) -> Resolved:
     elif pre == "this":
         year = ctx.published.year
     else:
-        tense = ctx.tense(m.span())
-        return FuzzyDate(year_for_month(month, ctx.published, tense), month), None, 0.8 if tense else 0.7
+        return month_of(month, ctx, m.span())
     return FuzzyDate(year, month), None, 0.85
+
+
+def month_of(month: int, ctx: Context, span: tuple[int, int]) -> Resolved:
+    """ "in May" in any language: the May its tense points to."""
+    tense = ctx.tense(span)
+    return FuzzyDate(year_for_month(month, ctx.published, tense), month), None, 0.8 if tense else 0.7
 
 
 def _year_span(m: re.Match[str], ctx: Context) -> Resolved:
@@ -549,12 +588,21 @@ _DAY_OFFSETS = {
 
 
 def _relative_day(m: re.Match[str], ctx: Context) -> Resolved:
-    offset = _DAY_OFFSETS[" ".join(m["w"].lower().split())]
+    return days_from(_DAY_OFFSETS[" ".join(m["w"].lower().split())], ctx)
+
+
+def days_from(offset: int, ctx: Context) -> Resolved:
+    """ "yesterday" (-1), "today" (0), "tomorrow" (1) in any language."""
     return _day(ctx.published + dt.timedelta(days=offset)), None, 0.9
 
 
 def _relative_period(m: re.Match[str], ctx: Context) -> Resolved:
-    which, unit, published = m["q"].lower().split()[-1], m["u"].lower(), ctx.published
+    return relative_period(m["q"].lower().split()[-1], m["u"].lower(), ctx, m.span())
+
+
+def relative_period(which: str, unit: str, ctx: Context, span: tuple[int, int]) -> Resolved:
+    """ "last"/"this"/"next" "week"/"month"/"year"/"weekend" in any language (words given in English)."""
+    published = ctx.published
     delta = _STEPS[which]
     if unit == "year":
         return FuzzyDate(published.year + delta), None, 0.9
@@ -563,7 +611,7 @@ def _relative_period(m: re.Match[str], ctx: Context) -> Resolved:
     if unit == "weekend":
         return _weekend(which, published) + (0.75,)
     # Only "this week" depends on the tense: do not read it for "last week" or "next week".
-    first, last = week_span(which, published, ctx.tense(m.span()) if which == "this" else None)
+    first, last = week_span(which, published, ctx.tense(span) if which == "this" else None)
     return _span(first, last) + (0.75,)
 
 
@@ -584,11 +632,18 @@ def _monday_of(week: str, published: dt.date) -> dt.date:
 
 def _weekday(m: re.Match[str], ctx: Context) -> Resolved:
     """ "met Wednesday", "will land on Saturday", "last Friday", "on Tuesday last week"."""
-    weekday = _WEEKDAY_NUMBERS[m["wd"].lower()]
-    pre = (m["pre"] or "").lower() or None
-    if m["wk"]:
-        return _day(_monday_of(m["wk"], ctx.published) + dt.timedelta(days=weekday)), None, 0.85
-    tense = ctx.tense(m.span())
+    return weekday_of(
+        _WEEKDAY_NUMBERS[m["wd"].lower()], (m["pre"] or "").lower() or None, m["wk"], ctx, m.span()
+    )
+
+
+def weekday_of(
+    weekday: int, pre: str | None, week: str | None, ctx: Context, span: tuple[int, int]
+) -> Resolved:
+    """A weekday (0 is Monday) in any language: pre "last"/"next"/"coming", or in the "last"/"this"/"next" week."""
+    if week:
+        return _day(_monday_of(week, ctx.published) + dt.timedelta(days=weekday)), None, 0.85
+    tense = ctx.tense(span)
     date = weekday_date(weekday, ctx.published, tense, pre if pre in {"last", "next", "coming"} else None)
     return _day(date), None, 0.85 if tense or pre in {"last", "next"} else 0.7
 
@@ -609,8 +664,13 @@ def _weekday_span(m: re.Match[str], ctx: Context) -> Resolved:
 def _ordinal(m: re.Match[str], ctx: Context) -> Resolved:
     if not (m["pre"] or m["the"]) or not _AFTER_ORDINAL.match(ctx.sentence, m.end()):
         return None
-    tense = ctx.tense(m.span())
-    return day_of_month(int(m["d"]), ctx.published, tense), None, 0.8 if tense else 0.7
+    return day_in_month(int(m["d"]), ctx, m.span())
+
+
+def day_in_month(day: int, ctx: Context, span: tuple[int, int]) -> Resolved:
+    """ "on the 14th" in any language: the 14th its tense points to, by the publication month."""
+    tense = ctx.tense(span)
+    return day_of_month(day, ctx.published, tense), None, 0.8 if tense else 0.7
 
 
 def _ordinal_span(m: re.Match[str], ctx: Context) -> Resolved:
@@ -925,7 +985,8 @@ def _longest_first(mentions: list[DateMention]) -> list[DateMention]:
     """Where two expressions overlap the longer one wins ("15 September 2022" over "September 2022")."""
     if len(mentions) < 2:  # most sentences: nothing to rank, and one mention is in reading order
         return list(mentions)
-    ranked = sorted(mentions, key=lambda m: (m.span[0] - m.span[1], _RULE_ORDER[m.rule], m.span[0]))
+    # Rules of other languages rank after these, in their own order: the sort is stable.
+    ranked = sorted(mentions, key=lambda m: (m.span[0] - m.span[1], _RULE_ORDER.get(m.rule, 99), m.span[0]))
     kept: list[DateMention] = []
     for mention in ranked:
         if all(mention.span[1] <= k.span[0] or mention.span[0] >= k.span[1] for k in kept):
@@ -993,6 +1054,8 @@ def find_dates(sentence: str, published: dt.date) -> list[DateMention]:
     the text gave: "in May" is a month, never its first day.
     """
     rules = _rules_for(_cues(sentence))
+    if not sentence.isascii():  # Russian and Chinese dates, when the sentence holds their scripts
+        rules += _other_languages().rules_for(sentence)
     if not rules:  # most sentences: no cue of a date at all
         return []
     found = _longest_first(_candidates(Context(sentence, published), rules))[:MAX_MENTIONS]

@@ -97,6 +97,83 @@ _BLOC_WORDS = (
     "Peace Mission",
     "joint exercises",
     "multilateral",
+    "峰会",  # summit, member states and secretary-general in Chinese, where 'SCO' is sometimes written in Latin
+    "峰會",
+    "成员国",
+    "成員國",
+    "秘书长",
+    "秘書長",
+)
+# The words of political news, in English, Russian and Chinese: leaders, their offices and their meetings.
+_POLITICS = (
+    "president",
+    "prime minister",
+    "premier",
+    "foreign minister",
+    "foreign ministry",
+    "foreign secretary",
+    "defence minister",
+    "defense minister",
+    "minister",
+    "ministers",
+    "leader",
+    "leaders",
+    "heads of state",
+    "summit",
+    "talks",
+    "bilateral",
+    "diplomacy",
+    "diplomatic",
+    "diplomat",
+    "diplomats",
+    "counterpart",
+    "counterparts",
+    "delegation",
+    "officials",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "Kremlin",
+    *_LEADERS,
+    "президент",
+    "президента",
+    "премьер-министр",
+    "министр",
+    "министра",
+    "министры",
+    "министров",
+    "лидеры",
+    "лидеров",
+    "саммит",
+    "саммита",
+    "саммите",
+    "переговоры",
+    "переговоров",
+    "визит",
+    "делегация",
+    "делегации",
+    "Кремль",
+    "主席",
+    "总统",
+    "總統",
+    "总理",
+    "總理",
+    "外长",
+    "外長",
+    "部长",
+    "部長",
+    "领导人",
+    "領導人",
+    "峰会",
+    "峰會",
+    "会谈",
+    "會談",
+    "会见",
+    "會見",
+    "会晤",
+    "會晤",
+    "代表团",
+    "代表團",
 )
 
 
@@ -109,8 +186,19 @@ class TaggingRules:
         "Shanghai Cooperation Organisation",
         "Shanghai Co-operation Organization",
         "Shanghai Co-operation Organisation",
+        "ШОС",
+        "Шанхайская организация сотрудничества",
+        "Шанхайской организации сотрудничества",
+        "Шанхайскую организацию сотрудничества",
+        "Шанхайской организацией сотрудничества",
         "上海合作组织",
         "上合组织",
+        "上合峰会",
+        "上合成员国",
+        "上海合作組織",
+        "上合組織",
+        "上合峰會",
+        "上合成員國",
     )
     acronyms: tuple[str, ...] = ("SCO",)
     context_words: tuple[str, ...] = _BLOC_WORDS + _MEMBERS + _CAPITALS + _VENUES + _LEADERS
@@ -141,7 +229,15 @@ class TaggingRules:
         "Six Nations",
         "T20",
         "Orchestra",
+        "orchestras",
+        "symphony",
+        "philharmonic",
+        "concert",
+        "concerts",
+        "conductor",
+        "season",
     )
+    politics_words: tuple[str, ...] = _POLITICS
     context_window: int = 12
 
     @classmethod
@@ -179,6 +275,21 @@ DEFAULT_RULES = TaggingRules()
 _TAG = re.compile(r"<[A-Za-z/!?][^<>]*>")
 _URL = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S+", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
+# Scripts written without spaces between words (Chinese, Japanese kana): no word boundary there.
+_UNSPACED = (
+    "\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+    "\U00020000-\U0003134f"
+)
+_UNSPACED_CHAR = re.compile(f"[{_UNSPACED}]")
+# A word character of a spaced script (Latin, Cyrillic...) next to a phrase: it is part of a longer word.
+_NO_WORD_BEFORE = rf"(?<![^\W{_UNSPACED}])"
+_NO_WORD_AFTER = rf"(?![^\W{_UNSPACED}])"
+# Where a sentence ends: . ! ? before a space, or a Chinese full stop, which needs none.
+_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)]*(?=\s)|[。！？]+[”」』）]*")
+# A capitalised word for an acronym's expansion: 'Scottish', 'Co-operation', "Organization's".
+_CAPITALISED = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+_LEDE_SENTENCES = 2  # the body's first sentences that make a lede
+_POLITICS_NEEDED = 2  # distinct politics words that make a story political news
 
 
 def matchable_text(text: str) -> str:
@@ -192,11 +303,19 @@ def matchable_text(text: str) -> str:
     return " ".join(_URL.sub(" ", text).split())
 
 
+def _spaced_word_char(char: str) -> bool:
+    return (char.isalnum() or char == "_") and not _UNSPACED_CHAR.match(char)
+
+
 def _phrase_pattern(phrase: str, *, ignore_case: bool) -> re.Pattern[str]:
-    """Whole-word match for phrase; words may be separated by any whitespace."""
+    """Whole-word match for phrase; words may be separated by any whitespace.
+
+    Whole words only where words are spaced: 'SCO' is not in 'Tesco' nor 'ШОС' in 'ШОСС',
+    but 上合组织 is found inside a Chinese sentence, and 'SCO' right after a Chinese character.
+    """
     body = r"\s+".join(re.escape(word) for word in phrase.split())
-    start = r"(?<!\w)" if phrase[0].isascii() and phrase[0].isalnum() else ""
-    end = r"(?!\w)" if phrase[-1].isascii() and phrase[-1].isalnum() else ""
+    start = _NO_WORD_BEFORE if _spaced_word_char(phrase[0]) else ""
+    end = _NO_WORD_AFTER if _spaced_word_char(phrase[-1]) else ""
     return re.compile(start + body + end, re.IGNORECASE if ignore_case else 0)
 
 
@@ -210,6 +329,7 @@ def _compiled(rules: TaggingRules) -> dict[str, tuple[tuple[str, re.Pattern[str]
         "acronyms": build(rules.acronyms, False),
         "context": build(rules.context_words, True),
         "excludes": build(rules.excludes, True),
+        "politics": build(rules.politics_words, True),
     }
 
 
@@ -224,52 +344,151 @@ def _category_verdict(categories: Sequence[str], rules: TaggingRules) -> Verdict
     return None
 
 
-def _name_verdict(text: str, rules: TaggingRules) -> Verdict | None:
+def _capitals_kept(term: str, found: str) -> bool:
+    """A capital of the term is a capital in the text: 'SHANGHAI COOPERATION ORGANIZATION' is the
+    name, a company's 'Shanghai cooperation organisation' is not, nor 'шос' the acronym ШОС."""
+    return all(
+        len(want) == len(got) and all(g.isupper() or not w.isupper() for w, g in zip(want, got, strict=True))
+        for want, got in zip(term.split(), found.split(), strict=False)
+    )
+
+
+def _term_mentions(text: str, rules: TaggingRules) -> list[tuple[str, int]]:
+    """(term, offset) of every naming of the organization, in the order of rules.terms."""
+    mentions = []
     for term, pattern in _compiled(rules)["terms"]:
-        if pattern.search(text):
-            return Verdict(True, f"names the {term}")
-    return None
+        mentions.extend((term, m.start()) for m in pattern.finditer(text) if _capitals_kept(term, m.group()))
+    return mentions
 
 
 def _word_spans(text: str, patterns: Sequence[tuple[str, re.Pattern[str]]], starts: list[int]):
-    """(phrase, first word number, last word number) for every match, so 'near' counts words."""
+    """(phrase, first word number, last word number, offset) for every match, so 'near' counts words."""
     for phrase, pattern in patterns:
         for m in pattern.finditer(text):
             yield (
                 phrase,
                 max(0, bisect_right(starts, m.start()) - 1),
                 max(0, bisect_right(starts, m.end() - 1) - 1),
+                m.start(),
             )
 
 
 def _reach(spans, size: int, window: int) -> list[str | None]:
     """For each word number, the first phrase within window words of it (linear, unlike pairwise checks)."""
     reach: list[str | None] = [None] * size
-    for phrase, first, last in spans:
+    for phrase, first, last, _ in spans:
         for i in range(max(0, first - window), min(size, last + window + 1)):
             reach[i] = reach[i] or phrase
     return reach
 
 
-def _acronym_verdict(text: str, rules: TaggingRules) -> Verdict:
+def _spelled_out_as(text: str, acronym: str, rules: TaggingRules) -> str | None:
+    """Another name the acronym stands for in this text: 'Scottish Chamber Orchestra' for SCO.
+
+    A name of capitalised words alone between lower-case ones (a leading 'The' aside), whose
+    initials spell the acronym and that is not one of the organization's names: an item that
+    spells out its 'SCO' as an orchestra means the orchestra. A title-case headline ('Sharif
+    Calls On SCO Members') is one long run of capitals, no name.
+    """
+    if len(acronym) < 2 or not acronym.isupper() or not acronym.isalpha():
+        return None
+    names = {" ".join(term.casefold().split()) for term in rules.terms}
+    run: list[str] = []
+    last_end = -1
+    for m in (*_CAPITALISED.finditer(text), None):
+        if m is not None and m.group()[0].isupper() and (not run or not text[last_end : m.start()].strip()):
+            run.append(m.group())
+            last_end = m.end()
+            continue
+        words = run[1:] if run[:1] == ["The"] else run
+        if len(words) == len(acronym) and all(w[0] == a and not w.isupper() for w, a in zip(words, acronym)):
+            name = re.sub(r"['’]s$", "", " ".join(words))
+            if name.casefold() not in names:
+                return name
+        run = [m.group()] if m is not None and m.group()[0].isupper() else []
+        last_end = m.end() if m is not None else -1
+    return None
+
+
+def _acronym_mentions(text: str, rules: TaggingRules, named: bool) -> tuple[list[tuple[str, int, str]], str]:
+    """(acronym, offset, why) for each 'SCO' that means the bloc, and why none does when there is none.
+
+    An acronym means the bloc near a context word, or anywhere in an item that names the
+    organization; never near a lookalike nor in an item that spells it out as something else.
+    """
     compiled = _compiled(rules)
     starts = [m.start() for m in _WORD.finditer(text)]
     mentions = list(_word_spans(text, compiled["acronyms"], starts))
     if not mentions:
-        return Verdict(False, "no SCO mention")
+        return [], "no SCO mention"
     size, window = len(starts), rules.context_window
     lookalikes = _reach(_word_spans(text, compiled["excludes"], starts), size, window)
     contexts = _reach(_word_spans(text, compiled["context"], starts), size, window)
-    lookalike = None
-    for acronym, first, last in mentions:
+    found, lookalike, expansions = [], None, {}
+    for acronym, first, last, offset in mentions:
+        if acronym not in expansions:
+            expansions[acronym] = _spelled_out_as(text, acronym, rules)
         vetoed = next(filter(None, lookalikes[first : last + 1]), None)
+        if expansions[acronym]:
+            lookalike = lookalike or expansions[acronym]
+            continue
         context = next(filter(None, contexts[first : last + 1]), None)
         if context and not vetoed:
-            return Verdict(True, f"{acronym!r} near {context!r}")
+            found.append((acronym, offset, f"{acronym!r} near {context!r}"))
+        elif named and not vetoed:
+            found.append((acronym, offset, ""))
         lookalike = lookalike or vetoed
+    if found:
+        return found, ""
     if lookalike:
-        return Verdict(False, f"only lookalike {lookalike!r}")
-    return Verdict(False, f"{mentions[0][0]!r} without context words")
+        return [], f"only lookalike {lookalike!r}"
+    return [], f"{mentions[0][0]!r} without context words"
+
+
+@dataclass(frozen=True)
+class _Sentences:
+    """The item's sentences: which one an offset is in, the same sentence in summary and content as one."""
+
+    starts: list[int]
+    keys: list[str]
+    leading: list[bool]  # in the title or the first sentences of the summary or content
+
+    @classmethod
+    def of(cls, parts: Sequence[tuple[bool, str]]) -> _Sentences:
+        """parts: (is the title, its text), as joined by one "\\n" into the text offsets count in."""
+        starts, keys, leading = [], [], []
+        offset = 0
+        for is_title, part in parts:
+            ends = [m.end() for m in _SENTENCE_END.finditer(part)]
+            bounds = [0, *(end for end in ends if end < len(part))]
+            for index, start in enumerate(bounds):
+                stop = bounds[index + 1] if index + 1 < len(bounds) else len(part)
+                starts.append(offset + start)
+                keys.append(" ".join(part[start:stop].casefold().split()))
+                leading.append(is_title or index < _LEDE_SENTENCES)
+            offset += len(part) + 1  # the "\n" that joins the parts
+        return cls(starts, keys, leading)
+
+    def at(self, offset: int) -> int:
+        return max(0, bisect_right(self.starts, offset) - 1)
+
+
+def _politics_elsewhere(text: str, sentences: _Sentences, skip: set[str], rules: TaggingRules) -> list[str]:
+    """The distinct politics words of the sentences whose keys are not in skip (a name within a name once)."""
+    spans = []
+    for phrase, pattern in _compiled(rules)["politics"]:
+        for m in pattern.finditer(text):
+            if sentences.keys[sentences.at(m.start())] not in skip:
+                spans.append((m.start(), m.end(), phrase))
+    spans.sort(key=lambda span: (span[0], -span[1]))
+    words: dict[str, str] = {}
+    reach = -1
+    for start, end, phrase in spans:
+        if end <= reach:
+            continue  # 'Xi' inside 'Xi Jinping', 'minister' inside 'prime minister'
+        reach = max(reach, end)
+        words.setdefault(phrase.casefold(), phrase)
+    return list(words.values())
 
 
 def classify(
@@ -280,9 +499,36 @@ def classify(
     categories: Sequence[str] = (),
     rules: TaggingRules = DEFAULT_RULES,
 ) -> Verdict:
-    """Keep an item that is tagged SCO, names the organization, or says 'SCO' in a bloc context."""
+    """Keep an item that is tagged SCO, or whose subject the SCO is.
+
+    The SCO is named (any of rules.terms, its capitals kept) or 'SCO' is said in a bloc context
+    (near a context word, never near a lookalike nor spelled out as something else). Then it
+    must be the item's subject: named in the title or the lede, or in more than one sentence,
+    or once in a story of political news (two politics words elsewhere); a travel or business
+    story that names the SCO once in passing is not about it.
+    """
     verdict = _category_verdict(categories, rules)
     if verdict:
         return verdict
-    text = "\n".join(matchable_text(part) for part in (title, summary, content) if part)
-    return _name_verdict(text, rules) or _acronym_verdict(text, rules)
+    given = (title, summary, content)
+    parts = [(number == 0, matchable_text(field)) for number, field in enumerate(given) if field]
+    text = "\n".join(part for _, part in parts)
+    terms = _term_mentions(text, rules)
+    acronyms, why_not = _acronym_mentions(text, rules, named=bool(terms))
+    if not terms and not acronyms:
+        return Verdict(False, why_not)
+    if terms:
+        said, reason = terms[0][0], f"names the {terms[0][0]}"
+    else:
+        said, _, reason = acronyms[0]
+    sentences = _Sentences.of(parts)
+    at = [sentences.at(offset) for _, offset, *_ in (*terms, *acronyms)]
+    if any(sentences.leading[i] for i in at):
+        return Verdict(True, reason)
+    said_in = {sentences.keys[i] for i in at}
+    if len(said_in) > 1:
+        return Verdict(True, f"{reason}, in {len(said_in)} sentences")
+    politics = _politics_elsewhere(text, sentences, said_in, rules)
+    if len(politics) >= _POLITICS_NEEDED:
+        return Verdict(True, f"{reason}, in political news ({', '.join(map(repr, politics[:2]))})")
+    return Verdict(False, f"passing mention: {said!r} once, deep in the body")
