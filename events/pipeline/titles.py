@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from events.pipeline.gazetteer import entries, kind_of, tags_for
@@ -58,22 +59,34 @@ _MIXED_DATELINE = (
     r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}(?:\s*,\s*[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?"
     rf"\s*,?\s*{_WIRE_DATE}\s*\([^()]{{1,40}}\)(?:\s*{_DASH}\s*|\s*$)"
 )
+# "MOSCOW, September 1. /TASS/." and "Tianjin (China) (AFP) -".
+_TASS_DATELINE = rf"{_CITY},\s*{_MONTH}\s+\d{{1,2}}\.\s*/[A-Z][\w -]{{1,20}}/\.?\s*"
+_AGENCY_DATELINE = (
+    r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}(?:\s*\([A-Z][\w ]{1,20}\))?(?:\s*,\s*[A-Z][a-z]+)?"
+    rf"\s*\((?:AFP|AP|Reuters|Xinhua|TASS|ANI|PTI|IANS|Bloomberg|dpa|EFE|Anadolu|Sputnik|IRNA)\)\s*{_DASH}\s*"
+)
+# "UPDATED: Sept 1, 2025 10:15 IST", "Published: 01 Sep 2025": a page's stamp, up to the sentence it heads.
+_STAMP = (
+    r"(?:Updated|UPDATED|Published|PUBLISHED|Last updated|First published|Posted)(?:\s+on)?\s*:\s*"
+    rf"(?:[\w,:./-]+\s+){{1,5}}?(?:(?:IST|GMT|BST|UTC|PKT|MSK|CST|HKT|SGT|ET|PT)\s+)?(?=(?!{_MONTH}\b)[A-Z][a-z])"
+)
 # Capitals that open a sentence without being a city: "SCO - Russia", "US: ...".
 _NOT_CITIES = frozenset(
     "SCO BRICS NATO UN EU US USA UK CSTO ASEAN OPEC IMF WHO OIC GCC CIS EAEU AIIB RATS CPEC PM FM CEO "
-    "OK TV AI GDP LIVE".split()
+    "OK TV AI GDP".split()
 )
 _KICKER = (
     r"(?:ANALYSIS|EXCLUSIVE|FACTBOX|EXPLAINER|INSIGHT|FOCUS|PREVIEW|WRAPUP(?:\s+\d+)?|UPDATE(?:\s+\d+)?"
     r"|REFILE|CORRECTED|CORRECTION|BREAKINGVIEWS|COLUMN|INTERVIEW|TIMELINE|FEATURE|BREAKING|RPT|REPEAT"
-    r"|GRAPHIC|QUOTEBOX|SCENARIOS|WATCH|VIDEO|PHOTOS?)\s*(?:[-—–:|]\s*)"
+    r"|GRAPHIC|QUOTEBOX|SCENARIOS|WATCH|VIDEO|PHOTOS?|LIVE(?: UPDATES)?)\s*(?:[-—–:|]\s*)"
 )
 _TIMESTAMP = (
     r"(?:\d{1,2}[:.]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?|\d{1,2}\s*[AaPp]\.?[Mm]\.?)"
     r"(?:\s*(?:IST|GMT|BST|UTC|CET|CEST|EST|EDT|ET|PT|PKT|MSK|HKT|SGT))?\s+(?=[A-Z\"“'‘])"
 )
-# A section heading glued to its paragraph once the page's markup is gone: "History The organisation ...".
+# A live blog's greeting: "Welcome to LotusLine's live coverage of the second day of ...".
 _WELCOME = r"Welcome to (?:\S+\s+){0,4}?(?:live\s+)?(?:coverage|blog|updates)\s+(?:of|on|from)\s+"
+# A section heading glued to its paragraph once the page's markup is gone: "History The organisation ...".
 _HEADING = (
     r"(?:History|Background|Membership|Purpose|Origins?|Overview|Structure|Context|Timeline|Outlook|Summary"
     r"|Profile|Key facts|What next|Why it matters|Reaction|Details|Highlights)\s+"
@@ -100,7 +113,8 @@ _CHINESE_DATELINE = (
 )
 _LEADS = re.compile(
     rf"(?:{_BYLINE}\s+(?:{_WIRE_DATELINE}|{_MIXED_DATELINE})|{_BYLINE}\s*(?:[-—–|:•·]\s*|$)"
-    rf"|{_WIRE_DATELINE}|{_MIXED_DATELINE}|{_KICKER}|{_TIMESTAMP}|{_HEADING}|{_WELCOME}|{_RUSSIAN_DATELINE}"
+    rf"|{_STAMP}|{_TASS_DATELINE}|{_WIRE_DATELINE}|{_MIXED_DATELINE}|{_AGENCY_DATELINE}|{_KICKER}|{_TIMESTAMP}"
+    rf"|{_HEADING}|{_WELCOME}|{_RUSSIAN_DATELINE}"
     rf"|{_CHINESE_DATELINE})"
 )
 # Indian and Pakistani papers: "New Delhi: Prime Minister ...". Body text only (a headline's
@@ -117,19 +131,28 @@ _AGENCIES = (
     r"Reuters|REUTERS|AP|AFP|Xinhua|XINHUA|TASS|ANI|PTI|IANS|UNI|APP|IRNA|Bloomberg|dpa|DPA|EFE|Kyodo"
     r"|Yonhap|Anadolu|Interfax|RIA Novosti|Sputnik|Kazinform|KUNA|WAM|SPA|CNA|Bernama|Antara"
 )
+# Credits inside a sentence, each opening with a bracket so the search skips along: "(Reuters)", "(Photo: AFP)".
 _CREDITS = re.compile(
-    rf"\s*\((?:{_AGENCIES})\)"  # "(Reuters)"
-    r"|\s*[\(\[](?:Photos?|Images?|Pictures?|Credits?|Photo credit|Фото)\s*[:：][^()\[\]]{0,80}[\)\]]"
-    r"|\s*[\(\[]?(?:[\w.'’ -]{0,40}/)?(?:AFP\s+via\s+)?Getty Images[\)\]]?"
-    r"|\s*[（(](?:责任编辑|責任編輯|编辑|編輯|记者|記者)[：:\s][^）)]{0,20}[）)]"
+    rf"[\(\[](?:{_AGENCIES})[\)\]]"
+    r"|[\(\[](?:Photos?|Images?|Pictures?|Credits?|Photo credit|Фото)\s*[:：][^()\[\]]{0,80}[\)\]]"
+    r"|[\(\[](?:Photos?|Images?|Pictures?|Video)\s*(?:/|by\s)[^()\[\]]{1,60}[\)\]]"
+    r"|[（(](?:责任编辑|責任編輯|编辑|編輯|记者|記者)[：:\s][^）)]{0,20}[）)]"
 )
-_TAILS = re.compile(
-    r"\s*[\(\[]?\b(?:Additional reporting|Reporting|Writing|Editing|Compiled|Research|Translation|Written"
-    r"|Edited|Photography) by\s+[A-Z].*$"
-    r"|\s+[\(\[]?(?:Photos?|Images?|Pictures?|Credits?|Photo credit|Фото|Источник)\s*[:：][^()\[\]]{0,80}[\)\]]?\s*$"
-    rf"|\s+(?:REUTERS|AFP|AP|XINHUA|EPA(?:-EFE)?|TASS|SPUTNIK|ANI|PTI)(?:/[\w .'’-]{{1,40}})?\s*$"
-    rf"|\s+(?:{_DASH}|\|)\s*(?:{_AGENCIES}|AP News|Al Jazeera|BBC News|CNN|The Hindu|Dawn|Global Times)\s*$"
+_GETTY = re.compile(r"[\(\[]?(?:[\w.'’-]+(?:\s[\w.'’-]+)?/)?(?:AFP\s+via\s+)?Getty Images[\)\]]?")
+_SPACE_BEFORE_STOP = re.compile(r"\s+(?=[.,;:!?])")
+# Tails, read only where they can be: "(Reporting by ...; Editing by ...)" from its first word on, a
+# credit or an agency in the last few dozen characters.
+_BY_TAIL = re.compile(
+    r"[\(\[]?\b(?:Additional reporting|Reporting|Writing|Editing|Compiled|Research|Translation|Written|Edited"
+    r"|Photography) by\s+[A-Z]"
 )
+_END_TAIL = re.compile(
+    r"\s[\(\[]?(?:Photos?|Images?|Pictures?|Credits?|Photo credit|Фото|Источник)\s*[:：][^()\[\]:：]{0,80}[\)\]]?\s*$"
+    rf"|\s(?:REUTERS|AFP|AP|XINHUA|EPA(?:-EFE)?|TASS|SPUTNIK|ANI|PTI)(?:/[\w .'’-]{{1,40}})?\s*$"
+    rf"|\s(?:{_AGENCIES}|EPA|Getty Images)/[A-Z][\w .'’-]{{1,40}}$"
+    rf"|\s(?:{_DASH}|\|)\s*(?:{_AGENCIES}|AP News|Al Jazeera|BBC News|CNN|The Hindu|Dawn|Global Times)\s*$"
+)
+_END_TAIL_CHARS = 100
 _POSITIONS = re.compile(
     r",\s*(?:(?:second|third|fourth)\s+(?:from\s+)?)?(?:centre|center|left|right|front|back|top|bottom|rear)"
     r"(?:\s+row)?(?:,?\s+(?:left|right|centre|center))?\s*,\s*"
@@ -141,9 +164,8 @@ _LABEL_ONLY = re.compile(
     r"(?:FILE PHOTO|File photo|Photos?|PHOTOS?|Images?|Pictures?|Credits?|Фото|Источник)\s*[:：]?"
 )
 _CAPTION = re.compile(rf"(?:{_PHOTO_LABEL}|{_CAPTION_LEAD})", re.IGNORECASE)
-_CREDIT_ONLY = re.compile(
-    r"(?:[A-Z][\w.'’-]*\s*(?:/\s*)?){1,6}"
-)  # "AFP/Getty Images": capitalised words only
+# What follows "Photo:" when it is only a credit: "AFP/Getty Images", capitalised words and slashes.
+_CREDIT_ONLY = re.compile(r"(?:[A-Z][\w.'’-]*\s*(?:/\s*)?){1,6}")
 
 # ---------------------------------------------------------------- words
 
@@ -192,11 +214,14 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+@lru_cache(maxsize=4096)
 def _has_verb(text: str) -> bool:
-    """A finite verb: a tense the date extractor reads ("met", "will host"), or a common present one
-    (not an infinitive: "to visit India" has none)."""
-    if tense_markers(text):
-        return True
+    """A finite verb: a common one ("is", "said", "proposed", "marks"; not an infinitive: "to visit
+    India" has none), else a tense the date extractor reads ("met", "will host").
+
+    The word list first: it settles most statements without the extractor's tokenising.
+    Cached: a title is asked about again as its rewrites try it.
+    """
     after_to = False
     for word in _words(text):
         if word == "May":  # the month; the verb is "may"
@@ -207,7 +232,7 @@ def _has_verb(text: str) -> bool:
         if len(word) > 4 and word.endswith("ed") and word not in _NOT_VERBS:  # "proposed", "admitted"
             return True
         after_to = word == "to"
-    return False
+    return bool(tense_markers(text))
 
 
 def _keywords(text: str) -> frozenset[str]:
@@ -231,12 +256,23 @@ def _reports_same(text: str, headline: str) -> bool:
     return shared >= 2 and shared * 3 >= len(mine)
 
 
+_ODD_SPACE = re.compile(r"[^\S ]")  # a tab, a line break, a no-break space...
+
+
 def _collapse(text: str) -> str:
-    return " ".join((text or "").split())
+    """Whitespace collapsed to single spaces; most text has nothing to collapse and is returned as it is."""
+    if not text:
+        return ""
+    if "  " in text or text[0] == " " or text[-1] == " " or _ODD_SPACE.search(text):
+        return " ".join(text.split())
+    return text
 
 
 def _capitalised(text: str) -> str:
-    """The first letter in capitals, after any opening quote mark: a title never starts in lower case."""
+    """The first letter in capitals, after any opening quote or other mark: a title never starts in lower case.
+
+    A title that opens with a number ("2025 marks ...") is left as it is.
+    """
     for i, char in enumerate(text):
         if char.isalpha():
             return text[:i] + char.upper() + text[i + 1 :] if char.islower() else text
@@ -302,14 +338,32 @@ def strip_wire(text: str, headline: str | None = None, body: bool = True) -> str
     text = _collapse(text)
     if headline and body:
         text = _without_headline(text, _collapse(headline))
-    glued = _GLUED.search(text) if body and ("By " in text or "(" in text) else None
+    glued = _GLUED.search(text) if body and ("By " in text or ") -" in text or ") —" in text) else None
     if glued and len(text[: glued.start()].split()) <= 25:
         text = text[glued.start() + 1 :]
     text = _strip_leads(text, body)
-    if "(" in text or "[" in text or "Getty" in text or "（" in text:
-        text = _CREDITS.sub("", text)
-    text = _TAILS.sub("", text).strip(_EDGE)
+    text = _without_tails(_without_credits(text)).strip(_EDGE)
     return "" if _LABEL_ONLY.fullmatch(text) else text
+
+
+def _without_credits(text: str) -> str:
+    found = 0
+    if "(" in text or "[" in text or "（" in text:
+        text, found = _CREDITS.subn(" ", text)
+    if "Getty" in text:
+        text, getty = _GETTY.subn(" ", text)
+        found += getty
+    return _SPACE_BEFORE_STOP.sub("", _collapse(text)) if found else text
+
+
+def _without_tails(text: str) -> str:
+    if " by " in text:
+        tail = _BY_TAIL.search(text)
+        if tail:
+            text = text[: tail.start()].rstrip()
+    start = max(0, len(text) - _END_TAIL_CHARS)
+    tail = _END_TAIL.search(text, start)
+    return text[: tail.start()] if tail else text
 
 
 def _without_headline(text: str, headline: str) -> str:
@@ -420,13 +474,16 @@ def _with_opening_quote(raw: str, text: str) -> str:
     return text
 
 
+_DATE_NOUN = re.compile(r"\s+(?:year|month|week|weekend|morning|afternoon|evening)\b")
+
+
 def _leans_on_pronoun(text: str) -> bool:
     match = _PRONOUN_LEAD.match(text)
     if not match:
         return False
     word, rest = match["word"], match["rest"]
     if word in ("This", "That", "These", "Those"):  # "This year's meeting" leans on a date, not a pronoun
-        return not re.match(r"\s+(?:year|month|week|weekend|morning|afternoon|evening)\b", rest)
+        return not _DATE_NOUN.match(rest)
     return True
 
 
@@ -475,18 +532,58 @@ def statement_title(
     text = _finish(drop_lead_fragments(_finish(text))) or _finish(title)
     if text.endswith("…") and len(text) < len(title):  # what was cut from the start makes room at the end
         text = _finish(_unclipped(text, sentence))
-    body = _finish(strip_wire(sentence))
-    for rewrite in (_report_only, _relative_start, _cleft, _predicate_only, _date_determiner):
-        text = rewrite(text, body, date)
+    stripped: list[str] = []
+
+    def body() -> str:
+        """The sentence without its byline and credits, worked out only for the titles that need it."""
+        if not stripped:
+            stripped.append(_finish(strip_wire(sentence)))
+        return stripped[0]
+
+    words = text.split()
+    if len(words) <= _REPORT_WORDS:
+        text = _report_only(text, body)
+    if ", which " in text or ", who " in text:
+        text = _relative_start(text)
+    if words and words[0] in _REWRITTEN_STARTS:
+        text = _date_determiner(_predicate_only(_cleft(text)), date)
     if _a_fragment(text):
-        text = _participle(text, body) or (not _has_verb(text) and _noun_phrase(text, body)) or text
-    text = _resolved(text, body, previous, headline)
-    if headline and _leans_on_pronoun(text) and (same_day or _reports_same(text, headline)):
-        return clean_headline(headline)
+        if _only_dates(text):  # "2025, 31 August - 1 September" of "...: Tianjin, China": the whole line
+            text = body() or text
+        else:
+            text = _participle(text, body) or (not _has_verb(text) and _noun_phrase(text, body)) or text
+    fronted = _FRONTED.fullmatch(text) if " it " in text or " they " in text or " he " in text else None
+    if fronted:  # "Together with China ... it took part in ...": who "it" is, and the company after
+        alone = _capitalised(
+            fronted["rest"]
+        )  # read as a sentence of its own: "it" is not in the fronted words
+        said = _resolved(alone, lambda: alone, previous, headline)
+        if said != alone:
+            text = f"{said} {fronted['pp'][:1].lower()}{fronted['pp'][1:]}"
+    if text.split(maxsplit=1)[:1] and text.split(maxsplit=1)[0] in _PRONOUNS:
+        text = _resolved(text, body, previous, headline)
+        if headline and _leans_on_pronoun(text) and (same_day or _reports_same(text, headline)):
+            return clean_headline(headline)
     return _shortened(_finish(text), limit) or _finish(title)
 
 
+_REPORT_WORDS = 10  # "a senior official in the ministry of external affairs said on Friday"
+_REWRITTEN_STARTS = frozenset("It This That Last Next".split())
+_PRONOUNS = frozenset("He She They It Its His Her Their This That These Those".split())
+
+
 _FRAGMENT_WORDS = 14
+_FRONTED = re.compile(
+    r"(?P<pp>(?:(?:Together|Along) with|Alongside|Like|Unlike) [^;:]{1,100}?),?\s+"
+    r"(?P<rest>(?:it|he|she|they)\s+\S.*)",
+    re.DOTALL,
+)
+_DATES_AND_MARKS = re.compile(rf"{_DATE_WORD.pattern}|\d+|\b(?:to|and|from|until|till|of|the)\b|[^\w]+")
+
+
+def _only_dates(text: str) -> bool:
+    """ "2025, 31 August - 1 September": nothing but dates, numbers and the words between them."""
+    return not _DATES_AND_MARKS.sub("", text)
 
 
 def _a_fragment(text: str) -> bool:
@@ -514,17 +611,21 @@ _REPORT_ONLY = re.compile(
 )
 
 
-def _report_only(text: str, body: str, date: str | None) -> str:
+_OWNER = re.compile(r"(?:His|Her|Their|Its)\s+")
+
+
+def _report_only(text: str, body: Callable[[], str]) -> str:
     """ "A senior official said on Friday" says what was said: "A senior official said on Friday: Modi will ..."."""
     match = _REPORT_ONLY.fullmatch(text)
     if not match or not _DATE_WORD.search(match["when"]):
         return text
-    at = body.lower().find(", " + text.lower())
-    said = body[:at].strip(_EDGE) if at > 0 else ""
+    sentence = body()
+    at = sentence.lower().find(", " + text.lower())
+    said = sentence[:at].strip(_EDGE) if at > 0 else ""
     if len(said.split()) < 3:
         return text
     who = match["who"]
-    owner = re.match(r"(?:His|Her|Their|Its)\s+", who)
+    owner = _OWNER.match(who)
     if owner:  # "his office said": the office of the one said to act
         subject = _subject(said)
         if subject:
@@ -533,11 +634,12 @@ def _report_only(text: str, body: str, date: str | None) -> str:
 
 
 _RELATIVE = re.compile(r",\s+(?:which|who)\s+")
+_THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 _DETERMINED = re.compile(r"\b(?:the|a|an)\s+(?!.*\b(?:the|a|an)\s)", re.IGNORECASE)
 _PROPER_TAIL = re.compile(r"(?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’.-]*$")
 
 
-def _relative_start(text: str, body: str, date: str | None) -> str:
+def _relative_start(text: str) -> str:
     """ "Belarus, which followed in 2024" is "Belarus followed in 2024"; a date in a relative clause
     titles what the clause says of the noun before it: "..., the organization, which was founded in
     2001" is "The organization was founded in 2001"."""
@@ -564,11 +666,7 @@ def _relative_start(text: str, body: str, date: str | None) -> str:
             continue
         phrase = before[noun.start() :] if noun else ""
         if phrase and len(phrase.split()) <= 6 and not _has_verb(phrase):
-            the = (
-                re.search(r"\bthe\s+$", before[: noun.start()], re.IGNORECASE)
-                if phrase[:1].isupper()
-                else None
-            )
+            the = _THE_BEFORE.search(before, 0, noun.start()) if phrase[:1].isupper() else None
             return _capitalised(f"{before[the.start() if the else noun.start() :]} {clause}")
     return text
 
@@ -583,13 +681,13 @@ _PREDICATE = re.compile(
 )
 
 
-def _cleft(text: str, body: str, date: str | None) -> str:
+def _cleft(text: str) -> str:
     """ "It was in March 2003 that The SCO Group sued IBM" is "The SCO Group sued IBM"."""
     match = _CLEFT.fullmatch(text)
     return _capitalised(match["rest"]) if match else text
 
 
-def _predicate_only(text: str, body: str, date: str | None) -> str:
+def _predicate_only(text: str) -> str:
     """ "It is Belousov's first SCO meeting since ..." is "Belousov's first SCO meeting since ..."."""
     match = _PREDICATE.fullmatch(text)
     if not match or (
@@ -610,7 +708,7 @@ _DATE_DETERMINER = re.compile(
 )
 
 
-def _date_determiner(text: str, body: str, date: str | None) -> str:
+def _date_determiner(text: str, date: str | None) -> str:
     """ "This year's meeting" on a 2024 fact is "The 2024 meeting"; "This year marks" is "2025 marks"."""
     match = _DATE_DETERMINER.fullmatch(text)
     if not match or not date:
@@ -637,17 +735,17 @@ _E_STEMS = frozenset(
 )
 
 
-def _participle(text: str, body: str) -> str | None:
+def _participle(text: str, body: Callable[[], str]) -> str | None:
     """ "Becoming the first Pakistani minister ..." is "Bilawal becomes the first Pakistani minister ...":
     the subject of the sentence the participle hangs on, the verb in the present, as a headline puts it."""
     match = _PARTICIPLE.fullmatch(text)
-    if not match or body.startswith(match["verb"]):
+    if not match or body().startswith(match["verb"]):
         return None
     if tense_markers(
         match["rest"]
     ):  # "completing an accession process launched two years ago": what was launched
         return _capitalised(match["rest"])
-    subject = _subject(body)
+    subject = _subject(body())
     if not subject:
         return None
     verb = _present(match["verb"].lower(), plural=_plural(subject))
@@ -675,14 +773,14 @@ _PREPOSITIONS = frozenset(
 _NP_WORDS = re.compile(r"\S+")
 
 
-def _noun_phrase(text: str, body: str) -> str | None:
+def _noun_phrase(text: str, sentence: Callable[[], str]) -> str | None:
     """A fragment with no verb grows to the noun phrase it ends: "in Astana on July 3-4" in "will lead the
     delegation at the summit of the SCO in Astana on July 3-4" is "The summit of the SCO in Astana on July 3-4".
 
     A fragment that opens the sentence ("At the summit in Astana on Thursday, leaders signed ...")
     moves behind the statement it dates: "Leaders signed ... at the summit in Astana on Thursday".
     """
-    core = text.rstrip("…").strip()
+    core, body = text.rstrip("…").strip(), sentence()
     at = body.lower().find(core.lower()) if core else -1
     if at < 0:
         return None
@@ -722,11 +820,12 @@ def _moved_behind(core: str, body: str) -> str | None:
 # ---------------------------------------------------------------- who "he" is
 
 
-def _resolved(text: str, body: str, previous: str | None, headline: str | None) -> str:
+def _resolved(text: str, sentence: Callable[[], str], previous: str | None, headline: str | None) -> str:
     """A leading pronoun replaced by who or what it stands for, when that is clear enough."""
     match = _PRONOUN_LEAD.match(text)
     if not match or match["word"] in ("This", "That", "These", "Those"):
         return text
+    body = sentence()
     word, rest = match["word"], match["rest"]
     mid_sentence = not body.lower().startswith(text.rstrip("…")[:20].lower())
     own = _subject(body) if mid_sentence else None
@@ -750,28 +849,34 @@ def _resolved(text: str, body: str, previous: str | None, headline: str | None) 
     return _capitalised(found + rest)
 
 
+_SUBORDINATE_LEAD = re.compile(
+    r"(?:When|After|As|While|Although|Though|If|Once|Since|Before|Because|Together with|According to)\b"
+    r"[^,]{0,80},\s+"
+)
+_ASIDE = re.compile(r",[^,]*,")
+_NOT_SUBJECT_STARTS = frozenset("according like unlike together along alongside".split())
+_HEADLINE_SUBJECT = re.compile(r"((?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’.-]*)\s+(?:to\s|[a-z])")
+_EXPLAINED = re.compile(r"(?:Explainer:\s*|Explained:\s*)?What\s+is\s+(?P<np>[^,?:;]{3,60})", re.IGNORECASE)
+
+
 def _subject(sentence: str | None) -> str | None:
     """The words before a sentence's first verb, without an aside: "Iran, which ..., joined" is "Iran"."""
     if not sentence:
         return None
     text = drop_lead_fragments(sentence)
-    text = re.sub(
-        r"^(?:When|After|As|While|Although|Though|If|Once|Since|Before|Because|Together with|According to)\b[^,]{0,80},\s+",
-        "",
-        text,
-    )
+    text = _SUBORDINATE_LEAD.sub("", text)
     cut = _first_verb(text)
     if cut is None:
         return None
     head = text[:cut]
-    head = re.sub(r",[^,]*,", "", head).strip(" ,")
+    head = _ASIDE.sub("", head).strip(" ,")
     head = head.split(",")[0].strip()
     words = head.split()
     if words and words[0] in ("the", "a", "an"):  # "According to officials, the text condemns ..."
         head = _capitalised(head)
     if not 1 <= len(words) <= 10 or not head[:1].isupper() or words[0].lower() in _SUBJECT_PRONOUNS:
         return None
-    if words[0].lower() in _PREPOSITIONS or words[0].lower() in ("according", "in", "on", "at"):
+    if words[0].lower() in _PREPOSITIONS or words[0].lower() in _NOT_SUBJECT_STARTS:
         return None
     return head
 
@@ -812,7 +917,7 @@ def _headline_subject(headline: str | None) -> str | None:
     """ "Araghchi to tour Asia ..." and "Li Qiang attends ...": the capitalised words a headline opens with."""
     if not headline:
         return None
-    match = re.match(r"((?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’.-]*)\s+(?:to\s|[a-z])", _collapse(headline))
+    match = _HEADLINE_SUBJECT.match(_collapse(headline))
     return match.group(1) if match else None
 
 
@@ -827,11 +932,7 @@ def _topic(headline: str | None) -> str | None:
     """ "What is the Shanghai Cooperation Organisation, and who belongs to it": what an explainer explains."""
     if not headline:
         return None
-    match = re.match(
-        r"(?:Explainer:\s*|Explained:\s*)?What\s+is\s+(?P<np>[^,?:;]{3,60})",
-        _collapse(headline),
-        re.IGNORECASE,
-    )
+    match = _EXPLAINED.match(_collapse(headline))
     return _capitalised(match["np"].strip()) if match else None
 
 
@@ -900,5 +1001,8 @@ def _shortened(text: str, limit: int) -> str:
     return text
 
 
+_NAME_PARTS = re.compile(r"[\s-]+")
+
+
 def _initials(name: str) -> str:
-    return "".join(w[0] for w in re.split(r"[\s-]+", name) if w[:1].isupper())
+    return "".join(w[0] for w in _NAME_PARTS.split(name) if w[:1].isupper())
