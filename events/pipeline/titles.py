@@ -361,9 +361,20 @@ def _without_tails(text: str) -> str:
         tail = _BY_TAIL.search(text)
         if tail:
             text = text[: tail.start()].rstrip()
-    start = max(0, len(text) - _END_TAIL_CHARS)
-    tail = _END_TAIL.search(text, start)
+    tail = _end_tail(text)
     return text[: tail.start()] if tail else text
+
+
+def _end_tail(text: str) -> re.Match[str] | None:
+    """A credit or agency ending the text; each holds a colon, a slash, a dash or a bar, or ends in capitals."""
+    start = max(0, len(text) - _END_TAIL_CHARS)
+    end = text[start:]
+    if any(mark in end for mark in _TAIL_MARKS) or text[-2:].isupper():
+        return _END_TAIL.search(text, start)
+    return None
+
+
+_TAIL_MARKS = (":", "：", "/", "|", " -", "—", "–")
 
 
 def _without_headline(text: str, headline: str) -> str:
@@ -516,6 +527,8 @@ def statement_title(
       failing that the headline, when it reports the same thing or the same day.
     The result is not clipped: over limit, "Shanghai Cooperation Organisation (SCO)" is "SCO".
     """
+    if _nothing_to_do(title, headline, limit):
+        return title
     clipped = title.endswith("…")
     text = strip_wire(title, headline)
     if clipped and text != title:
@@ -529,7 +542,9 @@ def statement_title(
     text, caption = _uncaptioned(text)
     if caption and headline and (same_day or _reports_same(text, headline)):
         return clean_headline(headline)
-    text = _finish(drop_lead_fragments(_finish(text))) or _finish(title)
+    text = _finish(text)
+    dropped = drop_lead_fragments(text)
+    text = (_finish(dropped) if dropped is not text else text) or _finish(title)
     if text.endswith("…") and len(text) < len(title):  # what was cut from the start makes room at the end
         text = _finish(_unclipped(text, sentence))
     stripped: list[str] = []
@@ -541,33 +556,87 @@ def statement_title(
         return stripped[0]
 
     words = text.split()
-    if len(words) <= _REPORT_WORDS:
+    if len(words) <= _REPORT_WORDS and not _REPORT_VERBS.isdisjoint(words):
         text = _report_only(text, body)
     if ", which " in text or ", who " in text:
         text = _relative_start(text)
     if words and words[0] in _REWRITTEN_STARTS:
         text = _date_determiner(_predicate_only(_cleft(text)), date)
     if _a_fragment(text):
-        if _only_dates(text):  # "2025, 31 August - 1 September" of "...: Tianjin, China": the whole line
+        if (text[:1].isdigit() or _MONTH_START.match(text)) and _only_dates(text):
+            # "2025, 31 August - 1 September" of "...: Tianjin, China": the whole line
             text = body() or text
         else:
             text = _participle(text, body) or (not _has_verb(text) and _noun_phrase(text, body)) or text
     fronted = _FRONTED.fullmatch(text) if " it " in text or " they " in text or " he " in text else None
     if fronted:  # "Together with China ... it took part in ...": who "it" is, and the company after
-        alone = _capitalised(
-            fronted["rest"]
-        )  # read as a sentence of its own: "it" is not in the fronted words
+        # read as a sentence of its own: "it" is not in the fronted words
+        alone = _capitalised(fronted["rest"])
         said = _resolved(alone, lambda: alone, previous, headline)
         if said != alone:
             text = f"{said} {fronted['pp'][:1].lower()}{fronted['pp'][1:]}"
-    if text.split(maxsplit=1)[:1] and text.split(maxsplit=1)[0] in _PRONOUNS:
+    if text.split(maxsplit=1)[:1] and text.split(maxsplit=1)[0] in _PRONOUNS:  # "He", "Its", ...
         text = _resolved(text, body, previous, headline)
         if headline and _leans_on_pronoun(text) and (same_day or _reports_same(text, headline)):
             return clean_headline(headline)
     return _shortened(_finish(text), limit) or _finish(title)
 
 
+# Whatever statement_title could change starts a title this way, or holds one of these: a clean
+# title is let through after a few checks, not taken apart (most titles are clean statements).
+_SUSPECT_START = re.compile(
+    rf"{_LEADS.pattern}|(?i:{_CAPTION.pattern})|{_LEAD_FRAGMENT.pattern}|{_CJK_LABEL.pattern}|{_PLACE_COLON.pattern}"
+    r"|(?:He|She|They|It|Its|His|Her|Their|This|That|These|Those|Last|Next|[A-Z][a-z]+ing)\b|\d",
+    re.DOTALL,
+)
+_SUSPECT_INSIDE = (
+    "Getty",
+    " by ",
+    "By ",
+    ") -",
+    ") —",
+    ", which ",
+    ", who ",
+    " it ",
+    " he ",
+    " she ",
+    " they ",
+)
+_POSITION_HINT = re.compile(
+    r",\s*(?:second|third|fourth|centre|center|left|right|front|back|top|bottom|rear)\b", re.IGNORECASE
+)
+
+
+def _nothing_to_do(title: str, headline: str | None, limit: int) -> bool:
+    """A title none of statement_title's rules would touch: it is returned as it is."""
+    if len(title) > limit or _SUSPECT_START.match(title) or any(s in title for s in _SUSPECT_INSIDE):
+        return False
+    if (
+        not title.strip(" …")
+        or "  " in title
+        or (headline and title[:12].lower() == headline.strip()[:12].lower())
+    ):
+        return False  # whitespace to collapse; a lede run on from its headline
+    if title != title.strip(_EDGE) or title.endswith((".", "。")) or _capitalised(title) is not title:
+        return False
+    if _end_tail(title) or _POSITION_HINT.search(title):
+        return False
+    if ("(" in title or "[" in title or "（" in title) and (
+        _CREDITS.search(title) or _POSITIONS.search(title)
+    ):
+        return False  # "(Reuters)", "(L)"; not "(SCO)"
+    words = title.split()
+    if len(words) <= _REPORT_WORDS and not _REPORT_VERBS.isdisjoint(words) and _REPORT_ONLY.fullmatch(title):
+        return False
+    return not _a_fragment(title) or _has_verb(title)
+
+
 _REPORT_WORDS = 10  # "a senior official in the ministry of external affairs said on Friday"
+_REPORT_VERBS = frozenset(
+    "said says told announced confirmed stated reported added noted declared disclosed revealed tweeted "
+    "posted wrote indicated".split()
+)
+_MONTH_START = re.compile(_MONTH)
 _REWRITTEN_STARTS = frozenset("It This That Last Next".split())
 _PRONOUNS = frozenset("He She They It Its His Her Their This That These Those".split())
 
