@@ -42,7 +42,8 @@ FIRST_PAGE = 50
 # fragment or a sentence that leans on a pronoun; a title that starts in lower case.
 BROKEN_TITLE = re.compile(
     r"^(?:by\s|photo\b|file photo|reporting by|editing by|beginning\b|starting\b|it\s|its\s|they\s|he\s"
-    r"|she\s|this\s|these\s|that\s|which\s|who\s|and\s|but\s|also\s)"
+    r"|she\s|this\s(?!year)|these\s|that\s|which\s|who\s|and\s|but\s|also\s|their\s|his\s|her\s"
+    r"|becoming\b|completing\b|speaking\b|in\s[A-Z]\w+\s(?:on|in)\s[A-Z]?\w+\s\d+(?:-\d+)?$)"
     r"|\((?:reuters|ap|afp|xinhua|tass|ani|pti|ians)\)|\b(?:photo|credit|caption|file)\s*:|\bgetty images\b"
     r"|\breporting by\b|\bediting by\b",
     re.IGNORECASE,
@@ -286,9 +287,7 @@ def _first_page(facts, pairs, happening_of) -> dict:
 
 def _titles(facts) -> dict:
     broken = [
-        f"{f['date']} {f['title'][:100]}"
-        for f in facts
-        if f["origin"] == "feed" and BROKEN_TITLE.search(f["title"])
+        f"{f['date']} {f['title'][:100]}" for f in facts if f["origin"] == "feed" and broken_title(f["title"])
     ]
     return {
         "feed_facts": sum(1 for f in facts if f["origin"] == "feed"),
