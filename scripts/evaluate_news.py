@@ -259,12 +259,20 @@ def _happenings(articles, pairs, happening_of) -> dict:
             happenings_in[p.fact_id].add(h)
     multi = [h for h, links in reported_by.items() if len(links) >= 2]
     one_fact = [h for h in multi if len(facts_of[h]) == 1]
+    reports_of = defaultdict(lambda: defaultdict(set))  # happening -> fact -> articles
+    for p in pairs:
+        if (h := happening_of.get(id(p))) is not None:
+            reports_of[h][p.fact_id].add(p.article)
+    on_main = sum(max((len(a) for a in reports_of[h].values()), default=0) for h in multi)
+    on_any = sum(len(set().union(*reports_of[h].values())) if reports_of[h] else 0 for h in multi)
     merged = {f: sorted(hs) for f, hs in happenings_in.items() if len(hs) > 1}
     return {
         "reported_by_several": len(multi),
         "one_fact": len(one_fact),
         "share_one_fact": len(one_fact) / len(multi) if multi else 1.0,
         "facts_per_happening": {h: len(facts_of[h]) for h in sorted(multi)},
+        "facts_for_them": sum(len(facts_of[h]) for h in multi),
+        "reports_on_the_main_fact": on_main / on_any if on_any else 1.0,
         "facts_merging_distinct_happenings": len(merged),
         "merged": list(merged.values()),
     }
@@ -309,7 +317,8 @@ def summary_lines(report: Report) -> list[str]:
         f"dated facts: precision {f['precision']:.3f}, recall {f['recall']:.3f} over {f['pairs']} (fact, report) pairs;"
         f" wrong year {f['wrong_year']}",
         f"happenings reported by several articles: {h['one_fact']} of {h['reported_by_several']} are one fact"
-        f" ({h['share_one_fact']:.0%}); facts merging distinct happenings: {h['facts_merging_distinct_happenings']}",
+        f" ({h['share_one_fact']:.0%}), {h['facts_for_them']} facts for them, {h['reports_on_the_main_fact']:.0%} of their"
+        f" reports on each one's main fact; facts merging distinct happenings: {h['facts_merging_distinct_happenings']}",
         f"first page: {p['repeating_a_happening_above']} of {p['facts']} facts repeat a happening shown above",
         f"titles: {ti['broken']} broken of {ti['feed_facts']} machine-made",
     ]

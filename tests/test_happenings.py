@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from events.pipeline.happenings import Report, kind_of_happening, same_happening
+from events.pipeline.happenings import Report, kind_of_happening, refined_dates, same_happening
 
 
 def report(date: str, title: str, tags: tuple[str, ...], end: str | None = None) -> Report:
@@ -39,7 +39,11 @@ IRAN_DAY = report("2023-07-04", "Iran officially becomes a full member of the SC
         (report("2023", "Iran was admitted in 2023", ("iran",)), IRAN_DAY, True),
         (report("2023", "Belarus was admitted in 2023", ("belarus",)), IRAN_DAY, False),  # nobody in common
         (report("2023-07-05", "Iran becomes a full member", ("iran",)), IRAN_DAY, False),  # a day later
-        (IRAN_DAY, report("2023", "Iran joined in 2023", ("iran",)), False),  # a day never joins a year
+        (
+            IRAN_DAY,
+            report("2023", "Iran joined in 2023", ("iran",)),
+            True,
+        ),  # and refined_dates gives it the day
         (
             report("2025-06-26", "Defence ministers meet in Qingdao", ("qingdao",)),
             report("2025-06-26", "Foreign ministers meet in Qingdao", ("qingdao",)),
@@ -66,3 +70,51 @@ def test_same_happening(new, recorded, same):
 )
 def test_kind_of_happening(title, tags, kind):
     assert kind_of_happening(report("2025-01-01", title, tags)) == kind
+
+
+@pytest.mark.parametrize(
+    ("new", "recorded", "dates"),
+    [
+        (IRAN_DAY, report("2023", "Iran joined in 2023", ("iran",)), ("2023-07-04", None)),
+        (
+            SUMMIT,
+            report("2025-09-01", "The SCO summit in Tianjin closes", ("tianjin",)),
+            ("2025-08-31", "2025-09-01"),
+        ),
+        (report("2025-09-01", "The SCO summit closes", ("tianjin",)), SUMMIT, None),  # never a narrower date
+        (report("2024", "Iran joined in 2024", ("iran",)), IRAN_DAY, None),  # never a vaguer or other one
+        (
+            MODI_XI,
+            report("2025-08", "Modi met Xi in August", ("narendra-modi", "xi-jinping")),
+            ("2025-08-31", None),
+        ),
+        (  # a meeting's span is no better than its day: only summits, ministers' meetings, exercises last
+            report("2025-08-31", "Modi and Xi meet", ("narendra-modi", "xi-jinping"), "2025-09-01"),
+            MODI_XI,
+            None,
+        ),
+    ],
+)
+def test_refined_dates(new, recorded, dates):
+    assert refined_dates(new, recorded) == dates
+
+
+def test_a_since_clause_does_not_make_a_summit_an_accession():
+    lukashenko = report(
+        "2025-08-31", "Lukashenko in Tianjin for first full SCO summit since Belarus joined", ("belarus",)
+    )
+    assert kind_of_happening(lukashenko) == "summit"
+
+
+def test_three_leaders_at_a_summit_are_the_summit_and_two_meeting_are_a_meeting():
+    three = report(
+        "2025-09-01",
+        "Xi meets Putin and Modi as the summit ends",
+        ("xi-jinping", "vladimir-putin", "narendra-modi"),
+    )
+    two = report(
+        "2025-08-31",
+        "Modi and Xi hold talks on the sidelines of the SCO summit",
+        ("narendra-modi", "xi-jinping"),
+    )
+    assert (kind_of_happening(three), kind_of_happening(two)) == ("summit", "bilateral")

@@ -771,9 +771,7 @@ def test_a_corrected_item_restates_its_facts_in_the_same_append(
     facts = facts_by_date(timeline)
     assert [(f[1], f[2]) for f in facts["2024"]] == [(1, retracted.payload["reason"])]
     assert [f[1] for f in facts["2024-07-04"]] == [0]
-    assert [f[1] for f in facts["2024-07-05"]] == [
-        0
-    ]  # the headline's fact, stated by both versions, untouched
+    assert "2024-07-05" not in facts  # the headline tells the accession: dated by it, not by the day it ran
     assert verify(timeline.store) == []
 
 

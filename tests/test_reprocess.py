@@ -90,6 +90,7 @@ def test_reextract_records_what_improved_rules_find_and_withdraws_what_they_drop
 def test_retag_records_relevance_changes_and_withdraws_facts(ingested):
     timeline, config = ingested
     assert retag_articles(timeline, config) == 0
+    first = live_feed_facts(timeline)
     strict = config_from_mapping(
         {
             "database": {"path": str(config.database_path)},
@@ -106,7 +107,7 @@ def test_retag_records_relevance_changes_and_withdraws_facts(ingested):
     assert retag_articles(timeline, config) == 2  # back to the defaults: relevant again
     # ...and what retag withdrew is stated anew (new facts; the withdrawn ones keep their history). A rule
     # edit undone left every fact of those articles retracted for good (found in review).
-    assert before_rules == 0 and live_feed_facts(timeline) == 5
+    assert before_rules == 0 and live_feed_facts(timeline) == first > 0
     assert retag_articles(timeline, config) == 0 and reextract_articles(timeline).recorded == 0
     from events.admin.verify import verify
 

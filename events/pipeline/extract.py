@@ -122,7 +122,9 @@ def split_sentences(text: str) -> list[str]:
 # ---------------------------------------------------------------- titles
 
 
-_SEGMENT_BREAK = re.compile(r";|:|\s[—–-]\s|,\s+(?:and|but|while|although|whereas)\b")
+# A spaced dash parts two clauses, but not a range ("31 августа – 1 сентября", "June 25 - 26") nor a
+# Russian compound or elided verb ("государств – членов", "Иран – в 2023-м"), which leave half a sentence.
+_SEGMENT_BREAK = re.compile(r";|:|\s[—–-]\s(?![а-яё\d])|,\s+(?:and|but|while|although|whereas)\b")
 _LEADING_FILLER = re.compile(
     r"^(?:(?:and|but|that|while|although|whereas|so|meanwhile|however|on the other hand|on top of that|"
     r"in the background)\b[,\s]*)+",

@@ -46,7 +46,7 @@ _KIND_PATTERNS = (
         r"\b(?:declaration|charter|agreement|treaty|sign(?:s|ed|ing)?|adopt(?:s|ed|ing)?)\b"
         r"|деклараци|подписа|хартия|宣言|签署|簽署|通过了|通過了",
     ),
-    ("summit", r"\bsummits?\b|heads of state|саммит|峰会|峰會|元首理事会|元首理事會"),
+    ("summit", r"\bsummits?\b|heads of state|саммит|глав государств|峰会|峰會|元首理事会|元首理事會"),
 )
 _KINDS = tuple((name, re.compile(pattern, re.IGNORECASE)) for name, pattern in _KIND_PATTERNS)
 _MEETING = re.compile(
@@ -54,6 +54,8 @@ _MEETING = re.compile(
     re.IGNORECASE,
 )
 _MINISTRY = re.compile(r"\b(foreign|defen[cs]e|interior|trade|economy|transport|energy)\b", re.IGNORECASE)
+# A clause that dates by an earlier happening: "since Belarus joined", "since it was founded".
+_SINCE = re.compile(r"\bsince\b[^,.;:]*|\bсо? времени\b[^,.;:]*|自[^，。]*以来|自[^，。]*以來", re.IGNORECASE)
 # Entities that say nothing about which happening it is: every SCO report names the SCO.
 _EVERYWHERE = frozenset({"sco"})
 
@@ -78,9 +80,37 @@ class Verdict:
 def kind_of_happening(report: Report) -> str | None:
     """A summit, an accession, a bilateral meeting (two leaders named and meeting words)...; None when unsaid."""
     text = report.title if report.title == report.summary else f"{report.title} {report.summary}"
-    if len(people(report)) >= 2 and _MEETING.search(text) and not _KINDS[0][1].search(text):
+    text = _SINCE.sub("", text)  # "the first summit since Belarus joined" tells of a summit
+    one_day = report.end_date is None  # an accession or a meeting takes a day; a span is not one
+    if one_day and _a_meeting(text, len(people(report))):
         return "bilateral"
-    return next((name for name, pattern in _KINDS if pattern.search(text)), None)
+    kinds = _KINDS if one_day else _KINDS[1:]
+    return next((name for name, pattern in kinds if pattern.search(text)), None)
+
+
+def _a_meeting(text: str, leaders: int) -> bool:
+    """Two leaders meeting; three or more at a summit are the summit ("Xi hosts Putin and Modi as summit ends")."""
+    if leaders < 2 or not _MEETING.search(text) or _KINDS[0][1].search(text):
+        return False
+    return leaders == 2 or not _KINDS[-1][1].search(text)
+
+
+def kinds_conflict(new: Report, recorded: Report) -> bool:
+    """Both say what happened, and it is not the same thing: a summit and an accession, two meetings of
+    different leaders. Then no amount of shared words makes them one fact."""
+    kind, recorded_kind = kind_of_happening(new), kind_of_happening(recorded)
+    if kind is None or recorded_kind is None:
+        return False
+    if kind != recorded_kind:
+        return True
+    if kind == "bilateral":
+        return not _same_meeting(new, recorded).same
+    return (
+        kind == "ministers"
+        and bool(_ministries(new))
+        and bool(_ministries(recorded))
+        and not (_ministries(new) & _ministries(recorded))
+    )
 
 
 def people(report: Report) -> frozenset[str]:
@@ -107,16 +137,38 @@ def dates_agree(new: Report, recorded: Report) -> bool:
     share a day. Not a day apart: a headline is dated by the day it ran, and a
     recap's headline would then pull the happening a day late (the publisher's own
     day already absorbs time zones). A month or a year agrees with a fact inside it,
-    so "Iran joined in July 2023" finds the 4 July 2023 fact; a day never joins a
-    fact known only to the month or year, which would keep the vaguer date.
+    so "Iran joined in July 2023" finds the 4 July 2023 fact, and a fact known only
+    to the month or year agrees with a report inside it (refined_dates may then
+    give the fact the report's days).
     """
-    if len(recorded.date) < len(new.date):
-        return False
     new_first, new_last = days_of(new.date, new.end_date)
     old_first, old_last = days_of(recorded.date, recorded.end_date)
+    if len(recorded.date) < len(new.date):
+        return old_first <= new_first and new_last <= old_last
     if len(new.date) == 10:
         return new_first <= old_last and old_first <= new_last
     return new_first <= old_first and old_last <= new_last
+
+
+# Happenings that last days: a report giving all their days is better than one giving a day.
+_LASTING = frozenset({"summit", "ministers", "exercise"})
+
+
+def refined_dates(new: Report, recorded: Report) -> tuple[str, str | None] | None:
+    """Days a new report of the same happening knows better than the recorded fact, or None.
+
+    A day inside a fact known only to its month or year ("in July 2023" -> 4 July
+    2023); the whole span of a summit, a ministers' meeting or an exercise recorded
+    by one of its days. Never a vaguer date, and never a different one.
+    """
+    new_first, new_last = days_of(new.date, new.end_date)
+    old_first, old_last = days_of(recorded.date, recorded.end_date)
+    if len(recorded.date) < len(new.date) and old_first <= new_first and new_last <= old_last:
+        return new.date, new.end_date
+    wider = new.end_date and not recorded.end_date and len(recorded.date) == 10 == len(new.date)
+    if wider and new_first <= old_first <= new_last and kind_of_happening(new) in _LASTING:
+        return new.date, new.end_date
+    return None
 
 
 def same_happening(new: Report, recorded: Report) -> Verdict:
@@ -125,7 +177,7 @@ def same_happening(new: Report, recorded: Report) -> Verdict:
         return Verdict(False, "their dates name different days")
     kind, recorded_kind = kind_of_happening(new), kind_of_happening(recorded)
     if kind is None or recorded_kind is None:
-        return Verdict(False, "it does not say what kind of happening it is")
+        return _same_span(new, recorded)
     if kind != recorded_kind:
         return Verdict(False, f"a {kind} is not a {recorded_kind}")
     shared = entities(new) & entities(recorded)
@@ -142,6 +194,26 @@ def same_happening(new: Report, recorded: Report) -> Verdict:
         return Verdict(False, f"the same kind ({kind}), but no person, place or country in common")
     names = ", ".join(sorted(shared)[:4])
     return Verdict(True, f"the same {kind} ({names}) on days that agree")
+
+
+def _same_span(new: Report, recorded: Report) -> Verdict:
+    """Without a kind, only the same span of days (a summit's '31 August - 1 September') at a place both name."""
+    places = frozenset(t for t in entities(new) & entities(recorded) if kind_of(t) == "place")
+    if new.end_date and (new.date, new.end_date) == (recorded.date, recorded.end_date) and places:
+        return Verdict(True, f"the same days at the same place ({', '.join(sorted(places))})")
+    return Verdict(False, "it does not say what kind of happening it is")
+
+
+def with_context(report: Report, context: tuple[str, ...]) -> Report:
+    """A sentence that names no one and nowhere ('The summit runs on Sunday and Monday') is about what
+    its article's headline names: it borrows the headline's places, countries and bodies (not people,
+    who would make it a meeting)."""
+    if entities(report):
+        return report
+    borrowed = tuple(t for t in context if kind_of(t) in {"place", "country", "organisation"})
+    return Report(
+        report.date, report.end_date, report.title, report.summary, tuple(sorted({*report.tags, *borrowed}))
+    )
 
 
 def _same_meeting(new: Report, recorded: Report) -> Verdict:

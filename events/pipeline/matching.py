@@ -6,7 +6,7 @@ import contextlib
 import datetime as dt
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from events.domain.article import publisher_day
 from events.domain.dates import precision_of, sort_key_of
@@ -20,6 +20,7 @@ from events.domain.fact import (
     FactState,
     clean_source,
     evolve_stream,
+    fact_corrected,
     fact_recorded,
     fact_retracted,
     fact_source_added,
@@ -30,8 +31,17 @@ from events.log.ids import uuid7
 from events.log.model import NewEvent, StreamAppend
 from events.log.store import EventStore, loads_json
 from events.pipeline.extract import ExtractedFact, extract_facts, same_fact
-from events.pipeline.gazetteer import kind_of
-from events.pipeline.happenings import Report, days_of, same_happening
+from events.pipeline.gazetteer import kind_of, tags_for
+from events.pipeline.happenings import (
+    Report,
+    days_of,
+    entities,
+    kind_of_happening,
+    kinds_conflict,
+    refined_dates,
+    same_happening,
+    with_context,
+)
 
 REEXTRACTED = "re-extraction with the current rules no longer finds this fact"
 FEED_CHANGED = "its article's feed changed the text, which no longer states this fact"
@@ -47,13 +57,17 @@ _CANDIDATES = (
 # Live facts naming one person, place or country within a range of days: other reports of a happening.
 # fact_tags is keyed (tag, retracted, sort_key, n), so this reads one short range of the index.
 _NAMING_AROUND = (
-    "SELECT f.fact_id, f.version, f.date, f.end_date, f.title, f.summary, f.tags FROM fact_tags t"
+    "SELECT f.fact_id, f.version, f.date, f.end_date, f.title, f.summary, f.tags,"
+    " json_array_length(f.sources) FROM fact_tags t"
     " JOIN facts f ON f.n = t.n WHERE t.tag = ? AND t.retracted = 0 AND t.sort_key BETWEEN ? AND ?"
     " ORDER BY t.sort_key DESC LIMIT 200"
 )
 # A span starts at most this long before a day it holds (a summit, a congress, an exercise).
 _LONGEST_SPAN = dt.timedelta(days=7)
 _SAME_WORDS = "the same date and nearly the same words"
+# Only a date written out (a day with its month and year, 0.9 and above) moves a fact's dates: a weekday
+# or a day without its year, resolved against the publication day, may be a week or a year out.
+SURE_OF_THE_DAYS = 0.9
 # The facts an article recorded or backs. No index names the article, but its facts were all
 # appended after its first event: the scan starts there, so a recent article reads a short tail.
 _ARTICLE_FACTS = (
@@ -85,7 +99,8 @@ class FactFinder:
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
         self.by_date: dict[str, list[tuple[ExtractedFact, Existing]]] = {}
-        self.naming: dict[tuple[str, str, str], list[tuple[ExtractedFact, Existing]]] = {}
+        self.naming: dict[tuple[str, str, str], list[tuple[ExtractedFact, Existing, int]]] = {}
+        self.pending: list[tuple[ExtractedFact, Existing]] = []  # facts this poll recorded, newest last
         self.withdrawn: set[str] = set()
         self.unsure: list[tuple[str, tuple[ExtractedFact, Existing], bool]] | None = (
             None  # (date, entry, added)
@@ -97,9 +112,7 @@ class FactFinder:
     def remember(self, found: ExtractedFact, fact_id: str) -> None:
         entry = (found, Existing(fact_id, 1))
         self._on(found.date).append(entry)
-        for key, entries in self.naming.items():  # a range read before this poll recorded the fact
-            if key[0] in found.tags and key[1] <= sort_key_of(found.date) <= key[2]:
-                entries.append(entry)
+        self.pending.append(entry)  # not projected until the poll ends: the ranges read miss it
         if self.unsure is not None:
             self.unsure.append((found.date, entry, True))
 
@@ -126,9 +139,7 @@ class FactFinder:
             for date, entry, added in reversed(self.unsure):
                 if added:
                     self.by_date[date].remove(entry)
-                    for entries in self.naming.values():
-                        if entry in entries:
-                            entries.remove(entry)
+                    self.pending.remove(entry)
                 else:
                     self.by_date[date].append(entry)
                     self.withdrawn.discard(entry[1].fact_id)
@@ -136,35 +147,54 @@ class FactFinder:
         finally:
             self.unsure = None
 
+    def state_of(self, fact_id: str) -> FactState:
+        """A fact as its events fold now: exact inside a poll whose events are not projected yet."""
+        return evolve_stream(None, EventStore(self.conn).read_stream(fact_id))
+
     def forget_pending(self) -> None:
         """Called at the end of a poll: the projection now holds what was remembered."""
         self.by_date.clear()
         self.naming.clear()
+        self.pending.clear()
         self.withdrawn.clear()
 
-    def same_fact_as(self, found: ExtractedFact) -> Existing | None:
+    def same_fact_as(self, found: ExtractedFact, context: tuple[str, ...] = ()) -> Existing | None:
         """A live fact that is the found one: the same statement on its date, else the same happening
-        (events/pipeline/happenings.py) on days that agree, naming someone or somewhere in common."""
-        for candidate, existing in self._on(found.date):
-            if same_fact(candidate, found):
-                return existing
-        new = as_report(found)
-        for candidate, existing in self._naming_around(found):
-            verdict = same_happening(new, as_report(candidate))
-            if verdict.same:
-                return Existing(existing.fact_id, existing.version, verdict.why)
-        return None
+        (events/pipeline/happenings.py) on days that agree, naming someone or somewhere in common.
 
-    def _naming_around(self, found: ExtractedFact) -> Iterator[tuple[ExtractedFact, Existing]]:
-        """Facts sharing a person, place or country with the found one, on days its date may name."""
+        context: the tags of the article's headline, for a sentence that names no one and nowhere.
+        Of several facts of one happening, the one with the most reports wins: a headline dated by
+        the day it ran would otherwise gather the reports of the day before.
+        """
+        new = with_context(as_report(found), context)
+        for candidate, existing in self._on(found.date):
+            if same_fact(candidate, found) and not kinds_conflict(new, as_report(candidate)):
+                return existing
+        best, best_reports = None, 0
+        for candidate, existing, reports in self._naming_around(new):
+            verdict = same_happening(new, as_report(candidate))
+            if verdict.same and reports > best_reports:
+                best, best_reports = Existing(existing.fact_id, existing.version, verdict.why), reports
+        return best
+
+    def _naming_around(self, found: Report) -> Iterator[tuple[ExtractedFact, Existing, int]]:
+        """Facts sharing a person, place or country with the found one, on days its date may name,
+        with how many reports each has (one for a fact this poll recorded)."""
         low, high = _days_around(found)
         seen = set(self.withdrawn)
-        for tag in as_report(found).tags:
+        tags = {t for t in found.tags if t != "sco" and kind_of(t) in _WHO_AND_WHERE}
+        for candidate, existing in reversed(self.pending):  # newest first: a fact's refined dates win
+            if tags & set(candidate.tags) and low <= sort_key_of(candidate.date) <= high:
+                if existing.fact_id not in seen:
+                    seen.add(existing.fact_id)
+                    yield candidate, existing, 1
+        for tag in found.tags:
             if tag == "sco" or kind_of(tag) not in _WHO_AND_WHERE:
                 continue
             key = (tag, low, high)
             if key not in self.naming:
-                self.naming[key] = [_candidate(row) for row in self.conn.execute(_NAMING_AROUND, key)]
+                rows = self.conn.execute(_NAMING_AROUND, key)
+                self.naming[key] = [(*_candidate(row[:-1]), row[-1]) for row in rows]
             for entry in self.naming[key]:
                 if entry[1].fact_id not in seen:
                     seen.add(entry[1].fact_id)
@@ -180,7 +210,7 @@ class FactFinder:
 _WHO_AND_WHERE = frozenset({"person", "place", "country", "organisation"})
 
 
-def _days_around(found: ExtractedFact) -> tuple[str, str]:
+def _days_around(found: Report) -> tuple[str, str]:
     """The sort keys a fact of the same happening may have: inside a month or year; near a day."""
     if len(found.date) < 10:
         return sort_key_of(found.date), found.date + ("-12-31" if len(found.date) == 4 else "-31")
@@ -300,6 +330,62 @@ def source_added(existing: Existing, source: dict, article: str, actor: str) -> 
     )
 
 
+def headline_dated_by_its_happening(
+    found: Sequence[ExtractedFact], context: tuple[str, ...]
+) -> list[ExtractedFact]:
+    """The headline's fact (extract_facts puts it first, at the publication day) gives way to a statement
+    of the article that tells the same happening with its own date.
+
+    "Belarus joins the SCO" published the day after, "Minister to attend talks next week":
+    dated by the day they ran, they made a second fact of the happening, a day or a week off.
+    """
+    if len(found) < 2:
+        return list(found)
+    headline = as_report(found[0])
+    kind = kind_of_happening(headline)
+    if kind is None:
+        return list(found)
+    for fact in found[1:]:
+        told = with_context(as_report(fact), context)
+        if kind_of_happening(told) == kind and not kinds_conflict(told, headline):
+            if entities(told) & entities(headline) or not entities(headline):
+                return list(found[1:])
+    return list(found)
+
+
+def joined(
+    finder: FactFinder,
+    existing: Existing,
+    found: ExtractedFact,
+    source: dict,
+    article: str,
+    actor: str,
+    context: tuple[str, ...],
+) -> StreamAppend:
+    """A report joins the fact of its happening: a source with its own sentence and the reason, and,
+    when it knows the days better than the machine-made fact (refined_dates), the fact's new dates."""
+    evidence = fit(found.summary or found.title, 1_000)
+    noted = clean_source(dict(source, evidence=evidence, why=existing.why), "source", require_url=False)
+    meta = {"actor": actor, "article": article}
+    added = fact_source_added(noted, article=article)
+    events = [NewEvent(added.type, added.payload, meta)]
+    state = finder.state_of(existing.fact_id)
+    sure = found.confidence >= SURE_OF_THE_DAYS and refinable(state)
+    new, recorded = with_context(as_report(found), context), as_report(as_extracted(state))
+    dates = sure and refined_dates(new, recorded)
+    if dates:
+        reason = fit(f"a later report gives the days: {evidence}", 1_000)
+        corrected = fact_corrected(state, {"date": dates[0], "end_date": dates[1]}, reason)
+        events.append(NewEvent(corrected.type, corrected.payload, meta))
+        finder.remember(replace(found, date=dates[0], end_date=dates[1]), existing.fact_id)
+    return StreamAppend(existing.fact_id, tuple(events))
+
+
+def refinable(state: FactState) -> bool:
+    """Only the machine's own facts take the machine's better dates: never one an editor corrected."""
+    return state.origin == "feed" and not state.corrected and not state.retracted
+
+
 @dataclass
 class Restated:
     """What extracting an article's text again changes about its facts: the appends, and their counts."""
@@ -327,22 +413,24 @@ def restate_facts(
     recorded again (only the machine's own retractions may be undone).
     """
     changes, source = Restated(), article_source(payload)
+    context = tags_for(payload["title"])
+    found = headline_dated_by_its_happening(found, context)
+    own_alone = {state.fact_id for state in states if machine_made_alone(state)}
     cited = {state.fact_id for state in states}  # an article cites a fact once
     settled = [s for s in states if not retracted_by_the_machine(s)]
     for fact in found:
         if any(same_fact(as_extracted(state), fact) for state in settled):
             continue
-        existing = finder.same_fact_as(fact)
+        existing = finder.same_fact_as(fact, context)
+        if existing and existing.fact_id in own_alone:  # this article's own fact, which its new text may drop
+            existing = None
         if existing is None:
             changes.appends.append(recorded_fact(fact, source, article, actor))
             finder.remember(fact, changes.appends[-1].stream_id)
             cited.add(changes.appends[-1].stream_id)  # a later fact of this article may be the same one
         elif existing.fact_id not in cited:
             cited.add(existing.fact_id)
-            noted = dict(source, evidence=fit(fact.summary or fact.title, 1_000), why=existing.why)
-            changes.appends.append(
-                source_added(existing, clean_source(noted, "source", require_url=False), article, actor)
-            )
+            changes.appends.append(joined(finder, existing, fact, source, article, actor, context))
         else:
             continue
         changes.recorded += 1
