@@ -22,6 +22,7 @@ class Feed:
     name: str
     url: str
     interval_minutes: int | None = None
+    fetch_article: bool = False  # a summary-only feed: read each new item's page (ingest/pages.py)
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Config:
     timeout_seconds: float = 20.0
     max_body_bytes: int = 5_000_000
     jitter_seconds: int = 60
+    article_delay_seconds: float = 1.0  # between two article page requests to one host
     feeds: tuple[Feed, ...] = ()
     tagging: dict[str, Any] = field(default_factory=dict)
 
@@ -57,12 +59,14 @@ _SCHEMA: dict[str, dict[str, tuple[tuple[type, ...], str]]] = {
         "timeout_seconds": ((int, float), "a number"),
         "max_body_bytes": ((int,), "an integer"),
         "jitter_seconds": ((int,), "an integer"),
+        "article_delay_seconds": ((int, float), "a number"),
     },
 }
 _FEED_KEYS = {
     "name": ((str,), "a string"),
     "url": ((str,), "a string"),
     "interval_minutes": ((int,), "an integer"),
+    "fetch_article": ((bool,), "true or false"),
 }
 
 
@@ -129,7 +133,7 @@ def _section(section: str, table: Any, where: str) -> dict[str, Any]:
 
 def _typed(value: Any, spec: tuple[tuple[type, ...], str], name: str, where: str) -> Any:
     types, description = spec
-    if isinstance(value, bool) or not isinstance(value, types):
+    if (isinstance(value, bool) and bool not in types) or not isinstance(value, types):
         raise ConfigError(f"{where}: {name} must be {description}, not {value!r}")
     return value
 
@@ -189,6 +193,9 @@ def _check_values(values: dict[str, Any], where: str) -> None:
     jitter = values.get("jitter_seconds", 0)
     if not 0 <= jitter < 86_400:  # negative jitter fired polls before they were due (found in review)
         raise ConfigError(f"{where}: ingest.jitter_seconds must be 0-86399, not {jitter}")
+    delay = values.get("article_delay_seconds", 0)
+    if not 0 <= delay <= 3600:  # nan fails this too
+        raise ConfigError(f"{where}: ingest.article_delay_seconds must be 0-3600, not {delay}")
     if "host" in values and not values["host"].strip():
         raise ConfigError(f"{where}: server.host is empty: use 127.0.0.1, or 0.0.0.0 for every address")
     base = values.get("base_url")

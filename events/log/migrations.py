@@ -244,6 +244,33 @@ CREATE VIRTUAL TABLE facts_fts USING fts5 (
 INSERT INTO facts_fts (facts_fts) VALUES ('rebuild');
 """
 
+# Article pages of feeds set to fetch_article (timeline/ingest/pages.py): each page's
+# main text, or why there is none, so a page is fetched once and a failure tried
+# again only after a day. Operational state like feed_leases: neither the log nor a
+# projection (rebuild leaves it alone); losing it costs only fetching pages again.
+_ARTICLE_PAGES = """
+CREATE TABLE article_pages (
+    url        TEXT PRIMARY KEY,                  -- the item's link, as its feed gave it
+    fetched_at TEXT NOT NULL,                     -- UTC; a failure is tried again a day after
+    status     TEXT NOT NULL CHECK (status IN ('ok', 'failed')),
+    text       TEXT,                              -- the main text, when ok
+    error      TEXT                               -- what went wrong, when failed
+);
+"""
+
+# Editors' fixes of the machine's facts (events/domain/fact.py: FactMerged, FactMergedInto,
+# FactSplit, FactReviewed). facts.retracted, and fact_tags.retracted copied from it, now say
+# how a fact is listed: 0 live, 1 retracted (listed with show=retracted), 2 merged into
+# another fact (never listed; its page and the API say where it went). Every timeline,
+# count, tag and search query already picks its values of that column, and the indexes
+# lead with it, so merged-away facts leave them all with no other condition and no index.
+# No fact was merged before this migration, so no row needs a 2.
+_EDITORS_FIXES = """
+ALTER TABLE facts ADD COLUMN merged_into TEXT;                        -- the fact it was merged into
+ALTER TABLE facts ADD COLUMN reviewed INTEGER NOT NULL DEFAULT 0;     -- the review queue leaves it out
+ALTER TABLE facts ADD COLUMN split_off TEXT NOT NULL DEFAULT '[]';    -- JSON list of URLs split off it
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     _EVENT_LOG,
     _PROJECTIONS + PROJECTION_INDEXES,
@@ -253,6 +280,8 @@ MIGRATIONS: tuple[str, ...] = (
     _REFOLD_INDEX,
     _SPAN_INDEX,
     _STEMMED_SEARCH,
+    _ARTICLE_PAGES,
+    _EDITORS_FIXES,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # Every secondary index of the projections, for rebuild to drop and create again.

@@ -1,4 +1,4 @@
-"""All network I/O of the service: one HTTP GET of a feed, with limits and conditional headers."""
+"""All network I/O of the service: one HTTP GET (a feed, an article page), limits and conditional headers."""
 
 from __future__ import annotations
 
@@ -55,6 +55,7 @@ class Fetcher:
     def __init__(self, limits: FetchLimits, transport: httpx.BaseTransport | None = None):
         self.limits = limits
         self._deadline = 0.0  # set by each call: timeout_seconds for the whole fetch
+        self._only_types: tuple[str, ...] = ()  # set by each call: media types accepted, () for any
         self.client = httpx.Client(
             timeout=httpx.Timeout(limits.timeout_seconds),
             follow_redirects=False,
@@ -69,13 +70,24 @@ class Fetcher:
     def close(self) -> None:
         self.client.close()
 
-    def __call__(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
+    def __call__(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        only_types: tuple[str, ...] = (),
+    ) -> FetchResult:
+        """only_types (an article page's ("text/html",)) refuses any other media type before its body is read."""
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        if only_types:
+            headers["Accept"] = ", ".join(only_types)
         self._deadline = time.monotonic() + self.limits.timeout_seconds
+        self._only_types = only_types
         try:
             return self._follow(url, headers)
         except (httpx.TimeoutException, _TooSlow):
@@ -115,6 +127,11 @@ class Fetcher:
             )
         if response.status_code >= 400:
             return FetchResult(**common, error=f"HTTP {response.status_code} {response.reason_phrase}")
+        media_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if self._only_types and media_type not in self._only_types:
+            return FetchResult(
+                **common, error=f"not {' or '.join(self._only_types)}: {media_type or 'untyped'}"
+            )
         body = self._read_capped(response)
         if body is None:
             return FetchResult(**common, error=f"body larger than {self.limits.max_body_bytes} bytes")

@@ -23,10 +23,11 @@ from events.pipeline.matching import (
     restate_facts,
 )
 from events.pipeline.tagging import TaggingRules, classify
-from events.read.source_feeds import feed_status, seen_article
+from events.read.source_feeds import SeenArticle, feed_status, seen_article
 from events.service import Timeline
 from timeline.config import Config, Feed
 from timeline.ingest.fetch import FetchResult
+from timeline.ingest.pages import PageReader
 from timeline.ingest.parse import FeedItem, FeedRejected, ParsedFeed, parse_feed
 
 FetchFunction = Callable[..., FetchResult]
@@ -84,8 +85,13 @@ class Ingestor:
         clock: Clock = utc_now,
         holder: str | None = None,
         finder: FactFinder | None = None,
+        pages: PageReader | None = None,
     ):
         self.timeline, self.config, self.fetch, self.clock = timeline, config, fetch, clock
+        self.pages = pages or PageReader(
+            fetch, timeline.conn, delay=config.article_delay_seconds, clock=clock
+        )
+        self.page_texts: dict[str, str] = {}  # fetch_article feeds: this poll's pages' main texts, by link
         self.holder = holder or holder_name()
         self.rules = TaggingRules.from_mapping(config.tagging)
         self.finder = finder or FactFinder(timeline.conn)
@@ -122,6 +128,7 @@ class Ingestor:
         """Drop what this poll kept in memory: events to project and facts the finder remembered."""
         self.unprojected.clear()
         self.poll_links.clear()
+        self.page_texts.clear()
         self.finder.forget_pending()
 
     def _poll_locked(self, feed: Feed, status, report: PollReport) -> None:
@@ -147,9 +154,44 @@ class Ingestor:
             report.errors.append(f"feed rejected: {error}")
             return self._record_poll(feed, report, result, started, status.error_streak + 1)
         report.problems.extend(parsed.problems)
+        self.page_texts = self._read_pages(feed, parsed, report)
         with write_transaction(self.timeline.conn):  # one durable commit per poll; each item a savepoint
             self._record_items(feed, parsed, report)
             self._record_poll(feed, report, result, started, 0)
+
+    def _read_pages(self, feed: Feed, parsed: ParsedFeed, report: PollReport) -> dict[str, str]:
+        """The pages a fetch_article feed's new and changed items link to, read before the poll's write
+        transaction: the database's write lock is never held across the network. A page that fails is a
+        problem, not an error: its item is recorded from the feed's text."""
+        if not feed.fetch_article:
+            return {}
+        self.pages.new_run()
+        self.site_links = {parsed.link} if parsed.link else set()
+        texts: dict[str, str | None] = {}
+        for item in parsed.items:
+            _, key, link, seen = self._identify(item)
+            if link is None or link in texts or (seen and unchanged(seen, item, key)):
+                continue
+            page = self.pages.read(link)
+            texts[link] = page.text if page.error is None else None
+            if page.error:
+                report.problems.append(f"article page {link}: {page.error}")
+            # many pages, each up to timeout_seconds plus the delay, can outlast the lease: renew it
+            take_lease(self.timeline.conn, feed.name, self.holder, self.clock(), self.lease_ttl)
+        return {link: text for link, text in texts.items() if text}
+
+    def _identify(self, item: FeedItem) -> tuple[str, str, str | None, SeenArticle | None]:
+        """The item's publication time as stored, its dedupe key, its link if it names an article, and
+        what is recorded of it (None if nothing)."""
+        published = to_utc_text(item.published)
+        key = art.article_key(item, published if item.date_from_feed else None)
+        link = item.link if names_an_article(item.link, self.site_links) else None
+        return published, key, link, seen_article(self.timeline.conn, key, link)
+
+    def _page_text(self, item: FeedItem, link: str | None) -> str | None:
+        """The page's main text when it says more than the feed; else None, and the feed's text stays."""
+        text = self.page_texts.get(link or "", "")[: art.MAX_TEXT]
+        return text if len(text) > len(art.article_text(item)) else None
 
     def _record_items(self, feed: Feed, parsed: ParsedFeed, report: PollReport) -> None:
         outlet = parsed.title or feed.name
@@ -161,18 +203,16 @@ class Ingestor:
                 report.errors.append(f"item {index} ({item.title[:60]!r}): {error}")
 
     def _record_item(self, feed: Feed, outlet: str, item: FeedItem, report: PollReport) -> None:
-        published = to_utc_text(item.published)
-        key = art.article_key(item, published if item.date_from_feed else None)
-        link = item.link if names_an_article(item.link, self.site_links) else None
-        seen = seen_article(self.timeline.conn, key, link)
-        if seen and (seen.content_hash == art.content_hash(item) or not key_matches(seen, key)):
+        published, key, link, seen = self._identify(item)
+        if seen and unchanged(seen, item, key):
             return  # known, unchanged; or the same article carried by another feed
         if seen is None and link and link in self.poll_links:
             return  # the same link under another GUID earlier in this poll (e.g. an AMP copy): one article
+        page_text = self._page_text(item, link)  # fetch_article: tagged and extracted from the page
         verdict = classify(
             title=item.title,
             summary=item.summary,
-            content=item.content,
+            content=page_text or item.content,
             categories=item.categories,
             rules=self.rules,
         )
@@ -191,6 +231,8 @@ class Ingestor:
             verdict=verdict.reason,
             published_day=item.day.isoformat() if item.date_from_feed else None,
         )
+        if page_text:  # the summary stays the feed's; the hash too, so the next poll sees the item unchanged
+            payload.update(text=page_text, text_from="page")
         actor = f"feed:{feed.name}"
         if seen is not None:
             return self._record_update(seen, item, payload, actor, report)
@@ -280,6 +322,11 @@ def names_an_article(link: str | None, site_links: set[str]) -> bool:
 
 def key_matches(seen, key: str) -> bool:
     return seen.stream_id == art.article_stream(key)
+
+
+def unchanged(seen: SeenArticle, item: FeedItem, key: str) -> bool:
+    """Nothing to record: the item is known and unchanged, or it is another feed's copy of an article."""
+    return seen.content_hash == art.content_hash(item) or not key_matches(seen, key)
 
 
 def backoff(streak: int, interval: dt.timedelta, retry_after: float | None) -> dt.timedelta:
