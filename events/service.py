@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -9,18 +10,27 @@ from pathlib import Path
 from typing import Any
 
 from events.domain.fact import (
+    FACT_MERGED,
+    FACT_RECORDED,
+    FACT_SOURCE_ADDED,
+    MAX_TITLE,
     FactState,
     fact_corrected,
+    fact_merged,
     fact_recorded,
     fact_retracted,
+    fact_reviewed,
+    fact_split,
     validate_fact,
 )
 from events.domain.seeds import append_seeds
 from events.log.clock import Clock, utc_now
-from events.log.errors import UnknownFact
+from events.log.errors import UnknownFact, ValidationError
 from events.log.ids import uuid7
 from events.log.model import AppendResult, Event, NewEvent, StreamAppend
 from events.log.store import EventStore, connect
+from events.pipeline.extract import extract_facts
+from events.pipeline.matching import fit
 from events.read import projections
 
 
@@ -99,6 +109,72 @@ class Timeline:
         self._append(fact_id, event, _expect(state, expected_version), actor, idempotency_key, _why(event))
         return self.fact(fact_id)
 
+    def merge_fact(
+        self, fact_id: str, into: Any, *, reason: str, expected_version: int | None, actor: str
+    ) -> FactState:
+        """fact_id joins `into` (the fact kept): both streams record it in one append, or neither does."""
+        other = self.fact(fact_id)
+        kept = self._named_fact(into, "into")
+        to_kept, to_other = fact_merged(kept, other, reason)
+        appends = [
+            (kept.fact_id, to_kept, kept.version),
+            (fact_id, to_other, _expect(other, expected_version)),
+        ]
+        self._append_all(appends, actor, _why(to_other))
+        return self.fact(fact_id)
+
+    def split_fact(
+        self,
+        fact_id: str,
+        source_url: Any,
+        fields: Mapping[str, Any],
+        *,
+        reason: str,
+        expected_version: int | None,
+        actor: str,
+    ) -> FactState:
+        """A source leaves the fact for a new fact of its own (dated and titled by the editor); returns the new one."""
+        state, new_id = self.fact(fact_id), uuid7()
+        article = self._article_citing(fact_id, source_url) if isinstance(source_url, str) else None
+        draft = split_draft(state, source_url) if isinstance(source_url, str) else {}
+        fields = {"summary": draft.get("summary", ""), "tags": list(state.tags), **fields}
+        split, recorded = fact_split(state, source_url, new_id, fields, reason, article=article)
+        appends = [(fact_id, split, _expect(state, expected_version)), (new_id, recorded, 0)]
+        self._append_all(appends, actor, _why(split))
+        return self.fact(new_id)
+
+    def review_fact(self, fact_id: str, *, expected_version: int | None, actor: str) -> FactState:
+        state = self.fact(fact_id)
+        event = fact_reviewed(state)
+        self._append(fact_id, event, _expect(state, expected_version), actor, None)
+        return self.fact(fact_id)
+
+    def _named_fact(self, fact_id: Any, field: str) -> FactState:
+        """A fact a request names in a field: a missing one is the request's fault (400), not the URL's (404)."""
+        if not isinstance(fact_id, str) or not fact_id.strip():
+            raise ValidationError(f"{field} is required: the id of a fact", field)
+        try:
+            return self.fact(fact_id.strip())
+        except UnknownFact:
+            raise ValidationError(f"{field}: no fact with id {fact_id.strip()}", field) from None
+
+    def _article_citing(self, fact_id: str, url: str, depth: int = 0) -> str | None:
+        """The article whose report brought this source URL to the fact, following merges into it;
+        the fact split off for it then counts among that article's facts, so re-reading the
+        article finds it there and attaches the report nowhere else."""
+        for event in self.store.read_stream(fact_id):
+            p = event.payload
+            if event.type == FACT_MERGED and depth < 10:
+                found = self._article_citing(p["merged"], url, depth + 1)
+            elif event.type in (FACT_RECORDED, FACT_SOURCE_ADDED):
+                cited = p.get("sources", []) if event.type == FACT_RECORDED else [p.get("source") or {}]
+                found = p.get("article") if any(s.get("url") == url for s in cited) else None
+            else:
+                found = None
+            if found:
+                return found
+        return None
+
     def fact(self, fact_id: str) -> FactState:
         """The current state of one fact, from the projection once it has caught up."""
         self.catch_up()
@@ -121,6 +197,37 @@ class Timeline:
         result = self.store.append([StreamAppend(stream_id, (event,), expected)], idempotency_key=key)
         self.catch_up()
         return result
+
+    def _append_all(
+        self, appends: Sequence[tuple[str, NewEvent, int]], actor: str, metadata: Mapping[str, Any]
+    ) -> AppendResult:
+        """Events for several streams, each at the version its writer read, in one atomic append."""
+        meta = dict(metadata, actor=actor)
+        batch = [
+            StreamAppend(sid, (NewEvent(e.type, e.payload, meta, e.schema_version),), v)
+            for sid, e, v in appends
+        ]
+        result = self.store.append(batch)
+        self.catch_up()
+        return result
+
+
+def split_draft(state: FactState, url: str) -> dict[str, Any]:
+    """What a split starts from: the date and words of the source's own sentence (its evidence), read as
+    ingest reads an article, counted from its publication day; else that day, else the fact's date."""
+    source = next((s for s in state.sources if s.get("url") == url), {})
+    evidence = source.get("evidence") or ""
+    headline = source.get("title") or evidence or state.title
+    draft = {"date": state.date, "end_date": None, "title": fit(headline, MAX_TITLE), "summary": evidence}
+    try:
+        published = dt.date.fromisoformat((source.get("published") or "")[:10])
+    except ValueError:  # no publication day (a seed source, a month only): the fact's own date stands
+        return draft
+    found = extract_facts(headline, evidence, published)
+    told = found[1:] or found  # the first is the headline at its publication day
+    if told:
+        draft.update(date=told[0].date, end_date=told[0].end_date, title=fit(told[0].title, MAX_TITLE))
+    return draft
 
 
 def _why(event: NewEvent) -> dict[str, str]:

@@ -53,8 +53,9 @@ def _templates_folder() -> Path:
 def _register_blueprints(app: Flask) -> None:
     """Imported here, not at the top: the blueprints import this package's config and db."""
     from timeline.editors import api as editors_api
+    from timeline.editors import review as editors_review
     from timeline.editors import views as editors_views
     from timeline.web import api, atom, pages
 
-    for module in (pages, api, atom, editors_api, editors_views):
+    for module in (pages, api, atom, editors_api, editors_views, editors_review):
         app.register_blueprint(module.bp)

@@ -14,14 +14,30 @@ from urllib.parse import urlsplit
 from events.domain.dates import FuzzyDate, check_span, parse_optional, precision_of, sort_key_of
 from events.domain.event_types import DICT, LIST, OPT_STR, STR, EventType
 from events.log.clock import to_utc_text
-from events.log.errors import FactRetracted, InvalidDate, UnknownFact, ValidationError
+from events.log.errors import FactMergedAway, FactRetracted, InvalidDate, UnknownFact, ValidationError
 from events.log.model import Event, NewEvent
 
 FACT_RECORDED = "FactRecorded"
 FACT_CORRECTED = "FactCorrected"
 FACT_RETRACTED = "FactRetracted"
 FACT_SOURCE_ADDED = "FactSourceAdded"
-FACT_EVENT_TYPES = (FACT_RECORDED, FACT_CORRECTED, FACT_RETRACTED, FACT_SOURCE_ADDED)
+# Editors fixing what the machine got wrong: a merge writes to both facts' streams (FactMerged on the
+# one kept, FactMergedInto on the other), a split to the fact the source leaves (FactSplit, beside
+# the new fact's FactRecorded naming it in split_from), and a review to the fact reviewed.
+FACT_MERGED = "FactMerged"
+FACT_MERGED_INTO = "FactMergedInto"
+FACT_SPLIT = "FactSplit"
+FACT_REVIEWED = "FactReviewed"
+FACT_EVENT_TYPES = (
+    FACT_RECORDED,
+    FACT_CORRECTED,
+    FACT_RETRACTED,
+    FACT_SOURCE_ADDED,
+    FACT_MERGED,
+    FACT_MERGED_INTO,
+    FACT_SPLIT,
+    FACT_REVIEWED,
+)
 
 ORIGINS = ("seed", "feed", "manual")
 CORRECTABLE = ("date", "end_date", "title", "summary", "tags", "sources")
@@ -57,6 +73,9 @@ class FactState:
     first_recorded: str
     last_recorded: str
     last_position: int
+    merged_into: str | None = None  # the fact this one was merged into: its page and the API point there
+    reviewed: bool = False  # an editor reviewed, merged or split it: the machine no longer moves or drops it
+    split_off: tuple[str, ...] = ()  # URLs of sources an editor split off it: ingest never brings them back
 
     @property
     def fuzzy_date(self) -> FuzzyDate:
@@ -256,7 +275,80 @@ def fact_source_added(source: Mapping[str, Any], *, article: str | None = None) 
     return NewEvent(FACT_SOURCE_ADDED, payload)
 
 
+def fact_merged(kept: FactState, other: FactState, reason: str) -> tuple[NewEvent, NewEvent]:
+    """Two facts of one happening become one: (the kept fact's event, the other's).
+
+    The kept fact gains the other's sources it does not cite yet (by URL; a source without
+    one by its whole entry), carried in its own event so each stream folds on its own.
+    """
+    reason = clean_text(reason, "reason", limit=1_000, required=True)
+    if kept.fact_id == other.fact_id:
+        raise ValidationError("a fact cannot be merged into itself", "into")
+    _refuse_if_retracted(other)
+    _refuse_if_retracted(kept)
+    moved = [dict(source) for source in other.sources if not _cites(kept.sources, source)]
+    return (
+        NewEvent(FACT_MERGED, {"merged": other.fact_id, "sources": _unique(moved), "reason": reason}),
+        NewEvent(FACT_MERGED_INTO, {"into": kept.fact_id, "reason": reason}),
+    )
+
+
+def _cites(sources: Sequence[Mapping[str, Any]], source: Mapping[str, Any]) -> bool:
+    url = source.get("url")
+    return any((s.get("url") == url) if url else (dict(s) == dict(source)) for s in sources)
+
+
+def _unique(sources: list[dict]) -> list[dict]:
+    kept: list[dict] = []
+    for source in sources:
+        if not _cites(kept, source):
+            kept.append(source)
+    return kept
+
+
+def fact_split(
+    state: FactState,
+    source_url: Any,
+    new_id: str,
+    fields: Mapping[str, Any],
+    reason: str,
+    *,
+    article: str | None = None,
+) -> tuple[NewEvent, NewEvent]:
+    """One source leaves a fact for a new fact of its own: (the old fact's event, the new fact's).
+
+    fields: the new fact's date, end_date, title, summary and tags, as an editor gave them.
+    The new fact is the editor's (origin manual), so the machine never retracts or re-dates it.
+    """
+    _refuse_if_retracted(state)
+    reason = clean_text(reason, "reason", limit=1_000, required=True)
+    url = clean_url(source_url, "source_url")
+    source = next((s for s in state.sources if s.get("url") == url), None)
+    if source is None:
+        raise ValidationError("source_url is not one of this fact's sources", "source_url")
+    if all(s.get("url") == url for s in state.sources):
+        raise ValidationError("this is the fact's only source: correct the fact instead", "source_url")
+    if "sources" in fields:
+        raise ValidationError("sources: the new fact's one source is the one split off", "sources")
+    checked = validate_fact(dict(fields, sources=[source]), require_source_url=False)
+    recorded = fact_recorded(new_id, checked, "manual", article=article)
+    recorded.payload["split_from"] = state.fact_id
+    return NewEvent(FACT_SPLIT, {"source": dict(source), "into": new_id, "reason": reason}), recorded
+
+
+def fact_reviewed(state: FactState) -> NewEvent:
+    """An editor looked at a machine-made fact and let it stand: it leaves the review queue."""
+    _refuse_if_retracted(state)
+    if state.origin != "feed":
+        raise ValidationError(f"only machine-made facts are reviewed; this one is {state.origin}", "body")
+    if state.reviewed:
+        raise ValidationError("the fact is reviewed already", "body")
+    return NewEvent(FACT_REVIEWED, {})
+
+
 def _refuse_if_retracted(state: FactState) -> None:
+    if state.merged_into is not None:
+        raise FactMergedAway(f"fact {state.fact_id} was merged into {state.merged_into}: change that one")
     if state.retracted:
         raise FactRetracted(f"fact {state.fact_id} was retracted: {state.retraction_reason}")
 
@@ -298,7 +390,37 @@ def evolve(state: FactState | None, event: Event) -> FactState:
     if event.type == FACT_SOURCE_ADDED:
         sources = state.sources + (event.payload["source"],)
         return dataclasses.replace(state, sources=sources, **common)
+    if event.type in _BY_EDITORS:
+        return dataclasses.replace(state, **_BY_EDITORS[event.type](state, event.payload), **common)
     raise ValidationError(f"unknown fact event type {event.type!r} at position {event.position}")
+
+
+def _merged(state: FactState, payload: dict) -> dict[str, Any]:
+    return {"sources": state.sources + tuple(payload["sources"]), "reviewed": True}
+
+
+def _merged_into(state: FactState, payload: dict) -> dict[str, Any]:
+    """Its sources went to the fact it was merged into; its history keeps where each came from."""
+    return {"merged_into": payload["into"], "sources": ()}
+
+
+def _split(state: FactState, payload: dict) -> dict[str, Any]:
+    url = payload["source"]["url"]
+    kept = tuple(source for source in state.sources if source.get("url") != url)
+    return {"sources": kept, "split_off": state.split_off + (url,), "reviewed": True}
+
+
+def _reviewed(state: FactState, payload: dict) -> dict[str, Any]:
+    return {"reviewed": True}
+
+
+# The fields each editor's fix changes, for evolve.
+_BY_EDITORS = {
+    FACT_MERGED: _merged,
+    FACT_MERGED_INTO: _merged_into,
+    FACT_SPLIT: _split,
+    FACT_REVIEWED: _reviewed,
+}
 
 
 def evolve_stream(state: FactState | None, events: Sequence[Event]) -> FactState:
@@ -373,6 +495,12 @@ def _recorded_date_problems(payload: dict[str, Any]) -> list[str]:
     return out
 
 
+def _split_problems(payload: dict[str, Any]) -> list[str]:
+    source = payload.get("source")
+    ok = isinstance(source, dict) and isinstance(source.get("url"), str)
+    return [] if ok else ["source.url missing or not str: a split names its source by URL"]
+
+
 EVENT_TYPES = (
     EventType(
         FACT_RECORDED,
@@ -391,4 +519,8 @@ EVENT_TYPES = (
     EventType(FACT_CORRECTED, {"changes": DICT, "previous": DICT, "reason": STR}),
     EventType(FACT_RETRACTED, {"reason": STR}),
     EventType(FACT_SOURCE_ADDED, {"source": DICT}),
+    EventType(FACT_MERGED, {"merged": STR, "sources": LIST, "reason": STR}),
+    EventType(FACT_MERGED_INTO, {"into": STR, "reason": STR}),
+    EventType(FACT_SPLIT, {"source": DICT, "into": STR, "reason": STR}, _split_problems),
+    EventType(FACT_REVIEWED, {}),
 )

@@ -35,6 +35,10 @@ class FactRetracted(TimelineError):
     """A retracted fact cannot be corrected or retracted again."""
 
 
+class FactMergedAway(FactRetracted):
+    """A fact merged into another is changed no more, like a retracted one (409): changes go to the other."""
+
+
 class SchemaTooNew(TimelineError):
     """The database was written by a newer version of this program."""
 

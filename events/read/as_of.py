@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from events.domain.fact import FACT_EVENT_TYPES, FactState, fold
 from events.log.store import EVENT_COLUMNS, EventStore, event_from_row
+from events.read.projections import STATE_COLUMNS, listed_as
 from events.read.search import TOKENIZE
 from events.read.timeline import Source
 
@@ -81,7 +82,8 @@ _TEMP_TABLES = (
     # The same shape and keys as facts and fact_tags, so one query serves both.
     "CREATE TEMP TABLE asof_facts (n INTEGER PRIMARY KEY, sort_key TEXT, fact_id TEXT, date TEXT, end_date TEXT,"
     " title TEXT, summary TEXT, tags TEXT, sources TEXT, origin TEXT, version INTEGER, corrected INTEGER,"
-    " retracted INTEGER, retraction_reason TEXT, first_recorded TEXT, last_recorded TEXT, last_position INTEGER)",
+    " retracted INTEGER, retraction_reason TEXT, first_recorded TEXT, last_recorded TEXT, last_position INTEGER,"
+    " merged_into TEXT, reviewed INTEGER, split_off TEXT)",
     "CREATE INDEX temp.asof_facts_timeline ON asof_facts (retracted, sort_key, n)",
     "CREATE INDEX temp.asof_facts_spans ON asof_facts (retracted, substr(end_date || '-99-99', 1, 10), sort_key, n)"
     " WHERE end_date IS NOT NULL",
@@ -96,11 +98,12 @@ def _write_temp(conn: sqlite3.Connection, rows: list[tuple[int, FactState]]) -> 
     for statement in _TEMP_TABLES:
         conn.execute(statement)
     conn.executemany(
-        f"INSERT INTO temp.asof_facts VALUES ({', '.join('?' * 17)})", [_temp_row(n, s) for n, s in rows]
+        f"INSERT INTO temp.asof_facts VALUES ({', '.join('?' * (2 + len(STATE_COLUMNS.split(','))))})",
+        [_temp_row(n, s) for n, s in rows],
     )
     conn.executemany(
         "INSERT INTO temp.asof_tags VALUES (?, ?, ?, ?)",
-        [(tag, int(s.retracted), s.sort_key, n) for n, s in rows for tag in s.tags],
+        [(tag, listed_as(s), s.sort_key, n) for n, s in rows for tag in s.tags],
     )
     conn.executemany(
         "INSERT INTO temp.asof_fts (rowid, title, summary, tags) VALUES (?, ?, ?, ?)",
@@ -122,11 +125,14 @@ def _temp_row(n: int, s: FactState) -> tuple:
         s.origin,
         s.version,
         int(s.corrected),
-        int(s.retracted),
+        listed_as(s),
         s.retraction_reason,
         s.first_recorded,
         s.last_recorded,
         s.last_position,
+        s.merged_into,
+        int(s.reviewed),
+        json.dumps(list(s.split_off)),
     )
 
 

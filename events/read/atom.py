@@ -6,7 +6,16 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
-from events.domain.fact import FACT_CORRECTED, FACT_RETRACTED, FACT_SOURCE_ADDED, FactState
+from events.domain.fact import (
+    FACT_CORRECTED,
+    FACT_MERGED,
+    FACT_MERGED_INTO,
+    FACT_RETRACTED,
+    FACT_REVIEWED,
+    FACT_SOURCE_ADDED,
+    FACT_SPLIT,
+    FactState,
+)
 from events.read.projections import load_states
 
 PAGE_SIZE = 50
@@ -14,7 +23,15 @@ HISTORY_LIMIT = 10
 # Below this many facts, a tag's own rows are the cheaper start; above it, walking every
 # fact newest first meets PAGE_SIZE of them soon (about sqrt(PAGE_SIZE * facts) is even).
 DRIVE_LIMIT = 10_000
-_CHANGE_TYPES = (FACT_CORRECTED, FACT_RETRACTED, FACT_SOURCE_ADDED)
+_CHANGE_TYPES = (
+    FACT_CORRECTED,
+    FACT_RETRACTED,
+    FACT_SOURCE_ADDED,
+    FACT_MERGED,
+    FACT_MERGED_INTO,
+    FACT_SPLIT,
+    FACT_REVIEWED,
+)
 
 
 @dataclass(frozen=True)
@@ -43,7 +60,7 @@ class AtomWindow:
 
 @dataclass(frozen=True)
 class LoggedChange:
-    """A correction, retraction or added source, as the log recorded it."""
+    """A change after a fact was recorded (_CHANGE_TYPES), as the log recorded it."""
 
     type: str
     version: int
@@ -123,7 +140,7 @@ def changes(
         return [], False
     rows = conn.execute(
         "SELECT version, type, payload, metadata, recorded_at FROM events"
-        " WHERE stream_id = ? AND version BETWEEN 2 AND ? AND type IN (?, ?, ?)"
+        f" WHERE stream_id = ? AND version BETWEEN 2 AND ? AND type IN ({', '.join('?' * len(_CHANGE_TYPES))})"
         " ORDER BY version DESC LIMIT ?",
         (state.fact_id, state.version, *_CHANGE_TYPES, limit + 1),
     ).fetchall()
@@ -135,6 +152,15 @@ def _change(row: tuple) -> LoggedChange:
     metadata = json.loads(row[3])
     actor = metadata.get("actor")
     return LoggedChange(row[1], row[0], row[4], json.loads(row[2]), actor if isinstance(actor, str) else None)
+
+
+def titles(conn: sqlite3.Connection, fact_ids: list[str]) -> dict[str, str]:
+    """The titles of some facts by id: where merged-away entries went."""
+    rows = conn.execute(
+        "SELECT fact_id, title FROM facts WHERE fact_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(fact_ids),),
+    )
+    return dict(rows.fetchall())
 
 
 def newest_change(conn: sqlite3.Connection) -> FeedKey | None:

@@ -8,9 +8,13 @@ from typing import Any
 from events.domain.fact import (
     FACT_CORRECTED,
     FACT_EVENT_TYPES,
+    FACT_MERGED,
+    FACT_MERGED_INTO,
     FACT_RECORDED,
     FACT_RETRACTED,
+    FACT_REVIEWED,
     FACT_SOURCE_ADDED,
+    FACT_SPLIT,
 )
 from events.log.clock import to_utc_text
 from events.log.model import Event
@@ -32,12 +36,14 @@ class HistoryEntry:
 
     position: int
     version: int
-    kind: str  # recorded, corrected, retracted, source-added
+    kind: str  # recorded, corrected, retracted, source-added, merged, merged-into, split, reviewed
     recorded_at: str
     actor: str
     reason: str | None = None
     changes: tuple[FieldChange, ...] = ()
     source: dict | None = None
+    # the other fact a merge or split names: the one merged in, merged into, split off into, or split from
+    related_fact: str | None = None
 
 
 _KINDS = {
@@ -45,6 +51,10 @@ _KINDS = {
     FACT_CORRECTED: "corrected",
     FACT_RETRACTED: "retracted",
     FACT_SOURCE_ADDED: "source-added",
+    FACT_MERGED: "merged",
+    FACT_MERGED_INTO: "merged-into",
+    FACT_SPLIT: "split",
+    FACT_REVIEWED: "reviewed",
 }
 
 
@@ -65,4 +75,5 @@ def _entry(event: Event) -> HistoryEntry:
         reason=p.get("reason"),
         changes=changes,
         source=p.get("source"),
+        related_fact=p.get("merged") or p.get("into") or p.get("split_from"),
     )

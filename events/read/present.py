@@ -49,6 +49,8 @@ def fact_dict(state: FactState) -> dict[str, Any]:
         "corrected": state.corrected,
         "retracted": state.retracted,
         "retraction_reason": state.retraction_reason,
+        "merged_into": state.merged_into,
+        "reviewed": state.reviewed,
     }
 
 
@@ -66,4 +68,6 @@ def history_dict(entry: HistoryEntry) -> dict[str, Any]:
         out["reason"] = entry.reason
     if entry.source is not None:
         out["source"] = entry.source
+    if entry.related_fact is not None:
+        out["related_fact"] = entry.related_fact
     return out

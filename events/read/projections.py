@@ -24,18 +24,23 @@ CHECKPOINT = "main"
 BATCH = 5_000
 _FACT_COLUMNS = (
     "n, fact_id, sort_key, date, end_date, precision, title, summary, tags, sources, origin, version,"
-    " corrected, retracted, retraction_reason, first_recorded, last_recorded, last_position"
+    " corrected, retracted, retraction_reason, first_recorded, last_recorded, last_position,"
+    " merged_into, reviewed, split_off"
 )
 # The search index reads its text from facts: DELETE would read it there too
 # (already gone in a rebuild), so it is emptied by its own command.
 _EMPTY = {"facts_fts": "INSERT INTO facts_fts (facts_fts) VALUES ('delete-all')"}
-_UPSERT_FACT = f"INSERT OR REPLACE INTO facts ({_FACT_COLUMNS}) VALUES ({', '.join('?' * 18)})"
+_PLACES = ", ".join("?" * len(_FACT_COLUMNS.split(",")))
+_UPSERT_FACT = f"INSERT OR REPLACE INTO facts ({_FACT_COLUMNS}) VALUES ({_PLACES})"
 # Precision by length of an ISO fuzzy date (2024, 2024-05, 2024-05-17), as stored.
 _PRECISION = {length: precision_of("2024-05-17"[:length]).value for length in (4, 7, 10)}
-_STATE_COLUMNS = (
+# The columns state_from_row reads, in its order (timeline pages select them too).
+STATE_COLUMNS = (
     "fact_id, date, end_date, title, summary, tags, sources, origin, version, corrected, retracted,"
-    " retraction_reason, first_recorded, last_recorded, last_position"
+    " retraction_reason, first_recorded, last_recorded, last_position, merged_into, reviewed, split_off"
 )
+# How a fact is listed, in facts.retracted (migration 10): merged-away facts are never listed.
+LISTED, RETRACTED, MERGED_AWAY = 0, 1, 2
 
 
 def checkpoint(conn: sqlite3.Connection) -> int:
@@ -232,12 +237,22 @@ def _fact_row(n: int, s: FactState) -> tuple:
         s.origin,
         s.version,
         int(s.corrected),
-        int(s.retracted),
+        listed_as(s),
         s.retraction_reason,
         s.first_recorded,
         s.last_recorded,
         s.last_position,
+        s.merged_into,
+        int(s.reviewed),
+        canonical_json(s.split_off),
     )
+
+
+def listed_as(state: FactState) -> int:
+    """The facts.retracted value of a fact: LISTED, RETRACTED or MERGED_AWAY."""
+    if state.merged_into is not None:
+        return MERGED_AWAY
+    return RETRACTED if state.retracted else LISTED
 
 
 def _recorded_row(n: int, event: Event) -> tuple:
@@ -267,19 +282,22 @@ def _recorded_row(n: int, event: Event) -> tuple:
         at,
         at,
         event.position,
+        None,
+        0,
+        "[]",
     )
 
 
 def load_states(conn: sqlite3.Connection, fact_ids: list[str]) -> dict[str, tuple[int, FactState]]:
     rows = conn.execute(
-        f"SELECT n, {_STATE_COLUMNS} FROM facts WHERE fact_id IN (SELECT value FROM json_each(?))",
+        f"SELECT n, {STATE_COLUMNS} FROM facts WHERE fact_id IN (SELECT value FROM json_each(?))",
         (json.dumps(fact_ids),),
     )
     return {row[1]: (row[0], state_from_row(row[1:])) for row in rows}
 
 
 def state_from_row(row: tuple) -> FactState:
-    """A FactState from the columns named in _STATE_COLUMNS, in that order."""
+    """A FactState from the columns named in STATE_COLUMNS, in that order."""
     return FactState(
         fact_id=row[0],
         date=row[1],
@@ -291,11 +309,14 @@ def state_from_row(row: tuple) -> FactState:
         origin=row[7],
         version=row[8],
         corrected=bool(row[9]),
-        retracted=bool(row[10]),
+        retracted=row[10] == RETRACTED,
         retraction_reason=row[11],
         first_recorded=row[12],
         last_recorded=row[13],
         last_position=row[14],
+        merged_into=row[15],
+        reviewed=bool(row[16]),
+        split_off=tuple(loads_json(row[17])),
     )
 
 

@@ -11,14 +11,11 @@ from dataclasses import dataclass
 from events.domain.fact import FactState
 from events.read.date_ranges import _date_pieces, _overlap, _overlap_params, _Piece
 from events.read.filters import Cursor, Filters, TimelineQuery
-from events.read.projections import state_from_row
+from events.read.projections import STATE_COLUMNS, state_from_row
 
 FEW_HITS_FACTOR = 10  # a search with at most sqrt(10 * facts) hits reads and sorts them (see _few_hits)
 TAG_COUNT_LIMIT = 20_000  # counting a tag's rows to pick the rarest stops here
-_FACT_COLUMNS = (
-    "n, sort_key, fact_id, date, end_date, title, summary, tags, sources, origin, version, corrected,"
-    " retracted, retraction_reason, first_recorded, last_recorded, last_position"
-)
+_FACT_COLUMNS = "n, sort_key, " + STATE_COLUMNS  # a fact's keyset position, then its state
 
 
 # ---------------------------------------------------------------- where facts come from

@@ -1,4 +1,5 @@
-"""The editors' JSON API: record, correct and retract facts with a bearer token; an error records nothing."""
+"""The editors' JSON API: record, correct, retract, merge, split and review facts with a bearer token;
+an error records nothing."""
 
 from __future__ import annotations
 
@@ -91,6 +92,55 @@ def retract(fact_id: str, editor: str):
         fact_id, reason=body.get("reason"), expected_version=expected, actor=actor(editor)
     )
     return fact_response(timeline, state, 200)
+
+
+@bp.post("/events/<fact_id>/merge")
+@token_required
+def merge(fact_id: str, editor: str):
+    """This fact joins `into`, the fact kept: it becomes a pointer there, and its sources move there."""
+    timeline, body, expected = versioned_request(fact_id, ("into", "reason"))
+    state = timeline.merge_fact(
+        fact_id, body.get("into"), reason=body.get("reason"), expected_version=expected, actor=actor(editor)
+    )
+    return fact_response(timeline, state, 200)
+
+
+@bp.post("/events/<fact_id>/split")
+@token_required
+def split(fact_id: str, editor: str):
+    """One source leaves this fact for a new fact of its own: 201 with the new fact."""
+    timeline, body, expected = versioned_request(fact_id, ("source_url", *SPLIT_FIELDS, "reason"))
+    check_lists(body)
+    url, reason = body.pop("source_url", None), body.pop("reason", None)
+    state = timeline.split_fact(
+        fact_id, url, body, reason=reason, expected_version=expected, actor=actor(editor)
+    )
+    response = fact_response(timeline, state, 201)
+    response.headers["Location"] = url_for("api.get_event", fact_id=state.fact_id)
+    return response
+
+
+@bp.post("/events/<fact_id>/review")
+@token_required
+def review(fact_id: str, editor: str):
+    """A machine-made fact an editor let stand: it leaves the review queue, and the machine leaves it be."""
+    timeline, _body, expected = versioned_request(fact_id, ())
+    state = timeline.review_fact(fact_id, expected_version=expected, actor=actor(editor))
+    return fact_response(timeline, state, 200)
+
+
+SPLIT_FIELDS = ("date", "end_date", "title", "summary", "tags")
+
+
+def versioned_request(fact_id: str, fields: tuple[str, ...]) -> tuple[Timeline, dict[str, Any], int]:
+    """What every change to a fact checks first, in the order corrections do: the fact (404),
+    the body (400), then its expected_version against the fact's (409)."""
+    timeline = get_timeline()
+    state = timeline.fact(fact_id)  # UnknownFact -> 404
+    body = json_object(frozenset(fields) | {"expected_version"})
+    expected = expected_version(body)
+    check_version(state, expected)
+    return timeline, body, expected
 
 
 # ---------------------------------------------------------------- reading the request

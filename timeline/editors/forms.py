@@ -6,9 +6,19 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
-from wtforms import FieldList, Form, FormField, HiddenField, PasswordField, StringField, TextAreaField
+from wtforms import (
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 
 from events.domain.fact import (
     CORRECTABLE,
@@ -140,6 +150,58 @@ class RetractionForm(FlaskForm):
         "Why is this fact retracted?", description="kept in the log and shown on the fact's page"
     )
     expected_version = HiddenField()
+
+
+class MergeForm(FlaskForm):
+    into = StringField(
+        "Merge into", description="the id or the address of the fact that stays, e.g. /events/0190…"
+    )
+    reason = TextAreaField(
+        "Why are these one happening?", description="kept in the log and shown in both facts' histories"
+    )
+    expected_version = HiddenField()
+
+    def into_id(self) -> str:
+        """A fact's id, typed alone or as its page's address (/events/ID, with or without the site)."""
+        text = (self.into.data or "").strip()
+        path = urlsplit(text).path if "/" in text else text
+        return path.rstrip("/").rsplit("/", 1)[-1] if "/events/" in path else text
+
+
+class SplitForm(FlaskForm):
+    source_url = SelectField("Source to split off", choices=[], validate_choice=False)
+    date = StringField("Date", description=DATE_HINT)
+    end_date = StringField("End date", description="optional, for a span of days, months or years")
+    title = StringField("Title", description=f"at most {MAX_TITLE} characters")
+    summary = TextAreaField("Summary", description="optional, plain text")
+    tags = StringField("Tags", description="separated by commas, e.g. summit, india")
+    reason = TextAreaField(
+        "Why is this report another happening?",
+        description="kept in the log and shown in both facts' histories",
+    )
+    expected_version = HiddenField()
+
+    def fields(self) -> dict[str, Any]:
+        """The new fact's fields as typed, shaped like the API's JSON body."""
+        return {
+            "date": (self.date.data or "").strip(),
+            "end_date": (self.end_date.data or "").strip() or None,
+            "title": self.title.data or "",
+            "summary": self.summary.data or "",
+            "tags": [t for t in (part.strip() for part in (self.tags.data or "").split(",")) if t],
+        }
+
+    def prefill(self, state: FactState, url: str, draft: Mapping[str, Any]) -> None:
+        self.source_url.data = url
+        self.date.data, self.end_date.data = draft["date"], draft["end_date"] or ""
+        self.title.data, self.summary.data = draft["title"], draft["summary"]
+        self.tags.data = ", ".join(state.tags)
+        self.expected_version.data = str(state.version)
+
+
+class ReviewForm(FlaskForm):
+    expected_version = HiddenField()
+    next = HiddenField()
 
 
 class SignInForm(FlaskForm):

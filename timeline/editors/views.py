@@ -14,7 +14,7 @@ from flask_wtf.csrf import CSRFError
 from wtforms import FieldList, FormField
 
 from events.domain.fact import CORRECTABLE, MAX_SOURCES, FactState
-from events.log.errors import ConcurrencyConflict, FactRetracted, ValidationError
+from events.log.errors import ConcurrencyConflict, FactMergedAway, FactRetracted, ValidationError
 from events.read.as_of import fact_as_of
 from events.read.history import HistoryEntry, fact_history
 from timeline.db import get_timeline
@@ -414,7 +414,10 @@ def stale_retraction(form: RetractionForm, current: FactState, sent: int | None)
 
 
 def refuse_if_retracted(state: FactState, *, posted: bool = False) -> None:
-    """A retracted fact is not changed again; a form sent to one is told who retracted it and that nothing was saved."""
+    """A retracted fact is not changed again; a form sent to one is told who retracted it and that nothing was saved.
+    Nor is one merged into another: its page points there."""
+    if state.merged_into is not None:
+        raise FactMergedAway(f"this fact was merged into fact {state.merged_into}: change that one instead")
     if not state.retracted:
         return
     if not posted:

@@ -22,8 +22,12 @@ from werkzeug.http import is_resource_modified
 from events.domain.dates import FuzzyDate, human_span
 from events.domain.fact import (
     CORRECTABLE,
+    FACT_MERGED,
+    FACT_MERGED_INTO,
     FACT_RETRACTED,
+    FACT_REVIEWED,
     FACT_SOURCE_ADDED,
+    FACT_SPLIT,
     MAX_TAG,
     MAX_TAGS,
     FactState,
@@ -336,9 +340,9 @@ def xml_text(value: Any) -> Any:
 
 
 def _render(conn, wanted: AtomRequest, links: AtomLinks, page: AtomWindow, updated: str) -> str:
-    entries = [
-        _entry(links, fact, *atom_reads.changes(conn, fact)) for fact in atom_reads.states(conn, page.keys)
-    ]
+    facts = atom_reads.states(conn, page.keys)
+    entries = [_entry(links, fact, *atom_reads.changes(conn, fact)) for fact in facts if not fact.merged_into]
+    gone = _tombstones(conn, links, [fact for fact in facts if fact.merged_into])
     feed = {
         "id": links.feed_id,
         "title": feed_title(wanted),
@@ -350,7 +354,7 @@ def _render(conn, wanted: AtomRequest, links: AtomLinks, page: AtomWindow, updat
         "version": _version(),
         "next": links.next(page.keys[-1].position) if page.has_more else None,
     }
-    return _renderer().template.render(feed=feed, entries=entries)
+    return _renderer().template.render(feed=feed, entries=entries, tombstones=gone)
 
 
 def feed_title(wanted: AtomRequest) -> str:
@@ -379,6 +383,37 @@ def _entry(links: AtomLinks, fact: FactState, changes: list[LoggedChange], more:
         sources=sources,
         changes=tuple(describe(change) for change in changes),
         more_changes=more,
+    )
+
+
+@dataclass(frozen=True)
+class TombstoneView:
+    """An entry that left the feed (RFC 6721): a fact merged into another, which carries on in its place."""
+
+    ref: str
+    when: str
+    by: str | None
+    comment: str
+    into: str  # the permalink of the fact it was merged into
+
+
+def _tombstones(conn, links: AtomLinks, facts: list[FactState]) -> list[TombstoneView]:
+    titles = atom_reads.titles(conn, [fact.merged_into for fact in facts])
+    return [_tombstone(links, fact, titles, atom_reads.changes(conn, fact, 1)[0]) for fact in facts]
+
+
+def _tombstone(links: AtomLinks, fact: FactState, titles: dict, changes: list[LoggedChange]) -> TombstoneView:
+    merge = next((c for c in changes if c.type == FACT_MERGED_INTO), None)
+    into = links.permalink(fact.merged_into)
+    comment = f"“{fact.title}” was merged into “{titles.get(fact.merged_into, fact.merged_into)}”, {into}"
+    if merge is not None and merge.payload.get("reason"):
+        comment += f". Reason: {merge.payload['reason']}"
+    return TombstoneView(
+        ref=entry_id(fact.fact_id),
+        when=_atom_time(fact.last_recorded),
+        by=merge.actor if merge else None,
+        comment=comment,
+        into=into,
     )
 
 
@@ -423,11 +458,41 @@ def describe(change: LoggedChange) -> str:
         return f"Retracted on {when}{who}. Reason: {payload.get('reason', '')}"
     if change.type == FACT_SOURCE_ADDED:
         return f"Source added on {when}{who}: {source_view(payload.get('source') or {}).label}"
+    if change.type in _EDITORS_FIXES:
+        return _EDITORS_FIXES[change.type](payload, when, who)
     new, old = payload.get("changes") or {}, payload.get("previous") or {}
     edits = "; ".join(
         describe_edit(field, old.get(field), new[field]) for field in CORRECTABLE if field in new
     )
     return f"Corrected on {when}{who}: {edits}. Reason: {payload.get('reason', '')}"
+
+
+def _merged(payload: Mapping[str, Any], when: str, who: str) -> str:
+    moved = len(payload.get("sources") or ())
+    brought = f", bringing {moved} source{'s' * (moved != 1)}" if moved else ""
+    return f"Merged on {when}{who}: another fact of the same happening joined this one{brought}. Reason: {payload.get('reason', '')}"
+
+
+def _split(payload: Mapping[str, Any], when: str, who: str) -> str:
+    label = source_view(payload.get("source") or {}).label
+    return f"Source split off on {when}{who} into a fact of its own: {label}. Reason: {payload.get('reason', '')}"
+
+
+def _merged_into(payload: Mapping[str, Any], when: str, who: str) -> str:
+    return f"Merged into another fact on {when}{who}. Reason: {payload.get('reason', '')}"
+
+
+def _reviewed(payload: Mapping[str, Any], when: str, who: str) -> str:
+    return f"Reviewed on {when}{who}."
+
+
+# What each of the editors' fixes of the machine's facts did, for subscribers.
+_EDITORS_FIXES = {
+    FACT_MERGED: _merged,
+    FACT_SPLIT: _split,
+    FACT_MERGED_INTO: _merged_into,
+    FACT_REVIEWED: _reviewed,
+}
 
 
 def describe_edit(field: str, old: Any, new: Any) -> str:

@@ -93,6 +93,45 @@ def _fact_input_schemas() -> dict[str, Any]:
             "required": ["reason", "expected_version"],
             "properties": {"reason": reason, "expected_version": version},
         },
+        **_fix_schemas(fields, reason, version),
+    }
+
+
+def _fix_schemas(fields: dict[str, Any], reason: dict[str, Any], version: dict[str, Any]) -> dict[str, Any]:
+    """The editors' fixes of what the machine got wrong: merge, split, review."""
+    url = _text(
+        MAX_URL, format="uri", pattern="^https?://", description="the URL of one of the fact's sources"
+    )
+    return {
+        "Merge": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["into", "reason", "expected_version"],
+            "properties": {
+                "into": {"type": "string", "minLength": 1, "description": "the id of the fact kept"},
+                "reason": reason,
+                "expected_version": version,
+            },
+        },
+        "Split": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["source_url", "date", "title", "reason", "expected_version"],
+            "properties": {
+                "source_url": url,
+                **{name: fields[name] for name in ("date", "end_date", "title")},
+                "summary": {**fields["summary"], "description": "default: the source's own sentence"},
+                "tags": {**fields["tags"], "description": "default: the fact's tags"},
+                "reason": reason,
+                "expected_version": version,
+            },
+        },
+        "Review": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["expected_version"],
+            "properties": {"expected_version": version},
+        },
     }
 
 
@@ -117,6 +156,8 @@ def _fact_schemas() -> dict[str, Any]:
             "corrected",
             "retracted",
             "retraction_reason",
+            "merged_into",
+            "reviewed",
         ],
         "properties": {
             "id": string,
@@ -134,6 +175,8 @@ def _fact_schemas() -> dict[str, Any]:
             "corrected": {"type": "boolean"},
             "retracted": {"type": "boolean"},
             "retraction_reason": _nullable(string),
+            "merged_into": _nullable({"type": "string", "description": "the fact this one was merged into"}),
+            "reviewed": {"type": "boolean", "description": "an editor reviewed, merged or split it"},
         },
     }
     history = {
@@ -142,7 +185,19 @@ def _fact_schemas() -> dict[str, Any]:
         "properties": {
             "position": {"type": "integer"},
             "version": {"type": "integer"},
-            "type": {"type": "string", "enum": ["recorded", "corrected", "retracted", "source-added"]},
+            "type": {
+                "type": "string",
+                "enum": [
+                    "recorded",
+                    "corrected",
+                    "retracted",
+                    "source-added",
+                    "merged",
+                    "merged-into",
+                    "split",
+                    "reviewed",
+                ],
+            },
             "recorded_at": moment,
             "actor": {"type": "string", "description": "who: editor:NAME, feed:NAME, seed, ..."},
             "reason": string,
@@ -154,6 +209,10 @@ def _fact_schemas() -> dict[str, Any]:
                 },
             },
             "source": _ref("Source"),
+            "related_fact": {
+                "type": "string",
+                "description": "the fact merged in, merged into, split off into, or split from",
+            },
         },
     }
     with_history = {
@@ -280,7 +339,7 @@ def _write_responses(success: str, status: str) -> dict[str, Any]:
         "400": _error("malformed JSON, or a missing, unknown or bad field (named in `field`)"),
         "401": _error("no token, or a bad or revoked one", **{"WWW-Authenticate": challenge}),
         "404": _error("no such fact"),
-        "409": _error("a stale expected_version (see current_version), or a retracted fact"),
+        "409": _error("a stale expected_version (see current_version), or a retracted or merged-away fact"),
         "413": _error("the body is larger than the limit (1 MB)"),
         "422": _error("the Idempotency-Key was used for a different fact"),
         "429": _error("too many bad tokens from this address", **{"Retry-After": retry}),
@@ -330,6 +389,43 @@ def _write_paths() -> dict[str, Any]:
                 "parameters": [fact_id],
                 "requestBody": body("Retraction"),
                 "responses": _write_responses("the retracted fact", "200"),
+            }
+        },
+        **_fix_paths(fact_id, body),
+    }
+
+
+def _fix_paths(fact_id: dict[str, Any], body: Any) -> dict[str, Any]:
+    split = _write_responses("the new fact, holding the source split off", "201")
+    split["201"]["headers"] = {
+        "Location": {"description": "the new fact's URL", "schema": {"type": "string"}}
+    }
+    return {
+        "/api/events/{fact_id}/merge": {
+            "post": {
+                "operationId": "mergeEvent",
+                "summary": "Merge a fact into another (both histories say so; it then points there)",
+                "parameters": [fact_id],
+                "requestBody": body("Merge"),
+                "responses": _write_responses("the fact merged away, with merged_into", "200"),
+            }
+        },
+        "/api/events/{fact_id}/split": {
+            "post": {
+                "operationId": "splitEvent",
+                "summary": "Split one source off a fact into a new fact of its own",
+                "parameters": [fact_id],
+                "requestBody": body("Split"),
+                "responses": split,
+            }
+        },
+        "/api/events/{fact_id}/review": {
+            "post": {
+                "operationId": "reviewEvent",
+                "summary": "Mark a machine-made fact reviewed: it leaves the review queue",
+                "parameters": [fact_id],
+                "requestBody": body("Review"),
+                "responses": _write_responses("the reviewed fact", "200"),
             }
         },
     }
