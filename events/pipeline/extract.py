@@ -372,6 +372,29 @@ def _contains(outer: DateMention, inner: DateMention) -> bool:
     return outer.start.first_day() <= inner.start.first_day() and inner_last <= outer_last
 
 
+# "since 2019", "until 2030", "through 2035", "by 2030": the date bounds a state or a target; nothing
+# happened on it that the sentence tells ("frozen since 2019", "a strategy through 2035").
+_SINCE_BEFORE = re.compile(r"\bsince\s+(?:(?:early|late|mid|the end of|the start of)\s+)?$", re.IGNORECASE)
+_FIRST = re.compile(r"\bfirst\b", re.IGNORECASE)
+_UNTIL_BEFORE = re.compile(
+    r"\b(?:until|till|through|up to|by)\s+(?:(?:the end of|early|late|mid)\s+)?$", re.IGNORECASE
+)
+
+
+def _only_a_bound(mention: DateMention, sentence: str) -> bool:
+    """The year rule's span takes its preposition along ('since 2011'): read up to the digits."""
+    start = mention.span[0]
+    while start < mention.span[1] and not sentence[start].isdigit() and sentence[start : start + 1].islower():
+        start += 1
+    while start < mention.span[1] and sentence[start] == " ":
+        start += 1
+    before = sentence[max(0, start - 24) : start]
+    if _SINCE_BEFORE.search(before):
+        # "the first visit since 2011" tells of the last one, in 2011; "frozen since 2019" of no happening
+        return not _FIRST.search(sentence[:start])
+    return mention.end is None and len(mention.start.iso()) < 10 and bool(_UNTIL_BEFORE.search(before))
+
+
 def _framing(mention: DateMention, others: list[DateMention], sentence: str) -> bool:
     """ "attacks this year, with 145 killed in March": "this year" only frames the finer date."""
     inside = [other for other in others if other is not mention and _contains(mention, other)]
@@ -435,7 +458,7 @@ def _span_ends_at(first: DateMention, second: DateMention, sentence: str) -> boo
 def sentence_facts(sentence: str, published: dt.date) -> list[tuple[ExtractedFact, bool]]:
     """(fact, refers back to a told event) for each date expression that dates something."""
     mentions = _joined_days(find_dates(sentence, published), sentence)
-    kept = [m for m in mentions if not _framing(m, mentions, sentence)]
+    kept = [m for m in mentions if not _framing(m, mentions, sentence) and not _only_a_bound(m, sentence)]
     return [(_fact(m, sentence, [o.span for o in kept if o is not m]), m.referential) for m in kept]
 
 

@@ -694,6 +694,19 @@ def _ago(m: re.Match[str], ctx: Context) -> Resolved:
 _PREP = r"(?:(?P<pre>on|from|by|until|till|since|before|after|through|to)\s+)"
 RULES: tuple[Rule, ...] = (
     Rule("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)\b"), _iso, needs=frozenset({"iso"})),
+    # A list or a table gives the year first: "2017, 8-9 June: Astana", "2001, 15 June: Shanghai".
+    Rule(
+        "year-first-day-span",
+        re.compile(rf"\b(?P<y>{YEAR}),\s+(?P<d1>{DAY})\s*(?:-|–)\s*(?P<d2>{DAY})\s+(?P<m>{MONTH})\b"),
+        _day_span_one_month,
+        needs=frozenset({"digit", "month"}),
+    ),
+    Rule(
+        "year-first-day-month",
+        re.compile(rf"\b(?P<y>{YEAR}),\s+(?P<d>{DAY})\s+(?P<m>{MONTH})\b(?!\s+{YEAR})"),
+        _day_month_year,
+        needs=frozenset({"digit", "month"}),
+    ),
     Rule(
         "day-span-month",
         re.compile(
