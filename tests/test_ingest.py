@@ -966,3 +966,38 @@ def test_a_correction_does_not_bring_back_a_fact_an_editor_retracted(server, tim
     report = ing.poll(config.feeds[0])
     assert (report.updated, report.facts, report.retracted) == (1, 0, 0)
     assert [f[:2] for f in facts_by_date(timeline)["2024"]] == [(year, 1)]
+
+
+def planned_flags(timeline) -> dict[str, int]:
+    rows = timeline.conn.execute(
+        "SELECT date || '..' || COALESCE(end_date, ''), planned FROM facts WHERE origin = 'feed'"
+    )
+    return dict(rows)
+
+
+def test_a_preview_records_a_planned_fact_and_a_later_report_confirms_it(server, timeline, db_path, clock):
+    """Issue 18: a report published before a happening records it as planned, not as having happened
+    on the day the preview ran; a report published on or after its first day confirms it."""
+    from events.admin.verify import verify
+
+    preview = item_xml(
+        "Defence ministers of the SCO will meet in Qingdao on June 25-26, 2025.",
+        guid="pv-1",
+        title="SCO defence ministers to meet in Qingdao",
+        day="Mon, 23 Jun 2025",
+    )
+    ing, config, report = first_poll(server, timeline, db_path, clock, preview)
+    assert report.errors == []
+    assert planned_flags(timeline) == {"2025-06-25..2025-06-26": 1}  # and no fact on the preview's own day
+    recap = item_xml(
+        "Defence ministers of the SCO met in Qingdao on June 25-26, 2025, without a joint statement.",
+        guid="rc-1",
+        title="SCO defence ministers end Qingdao meeting",
+        day="Fri, 27 Jun 2025",
+    )
+    serve_items(server, preview, recap)
+    ing.poll(config.feeds[0])
+    assert planned_flags(timeline) == {"2025-06-25..2025-06-26": 0}
+    (added,) = events_of(timeline, "FactSourceAdded")
+    assert added.payload["confirms"] is True
+    assert verify(timeline.store) == []

@@ -40,6 +40,7 @@ FACT_EVENT_TYPES = (
 )
 
 ORIGINS = ("seed", "feed", "manual")
+PLANNED = "planned"  # a FactRecorded's optional status: reported before it took place
 CORRECTABLE = ("date", "end_date", "title", "summary", "tags", "sources")
 MAX_TITLE = 200
 MAX_SUMMARY = 5_000
@@ -76,6 +77,9 @@ class FactState:
     merged_into: str | None = None  # the fact this one was merged into: its page and the API point there
     reviewed: bool = False  # an editor reviewed, merged or split it: the machine no longer moves or drops it
     split_off: tuple[str, ...] = ()  # URLs of sources an editor split off it: ingest never brings them back
+    # Reported before it took place ("will meet next week"): shown as planned until a report
+    # published on or after its first day confirms it (a FactSourceAdded with "confirms").
+    planned: bool = False
 
     @property
     def fuzzy_date(self) -> FuzzyDate:
@@ -389,7 +393,8 @@ def evolve(state: FactState | None, event: Event) -> FactState:
         return dataclasses.replace(state, retracted=True, retraction_reason=event.payload["reason"], **common)
     if event.type == FACT_SOURCE_ADDED:
         sources = state.sources + (event.payload["source"],)
-        return dataclasses.replace(state, sources=sources, **common)
+        planned = state.planned and not event.payload.get("confirms")
+        return dataclasses.replace(state, sources=sources, planned=planned, **common)
     if event.type in _BY_EDITORS:
         return dataclasses.replace(state, **_BY_EDITORS[event.type](state, event.payload), **common)
     raise ValidationError(f"unknown fact event type {event.type!r} at position {event.position}")
@@ -444,6 +449,7 @@ def evolve_stream(state: FactState | None, events: Sequence[Event]) -> FactState
         state = dataclasses.replace(
             state,
             sources=sources,
+            planned=state.planned and not any(e.payload.get("confirms") for e in events[i:end]),
             version=last.version,
             last_recorded=utc_text(last.recorded_at),
             last_position=last.position,
@@ -472,6 +478,7 @@ def _recorded(event: Event, at: str) -> FactState:
         first_recorded=at,
         last_recorded=at,
         last_position=event.position,
+        planned=p.get("status") == PLANNED,
     )
 
 

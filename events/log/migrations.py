@@ -271,6 +271,12 @@ ALTER TABLE facts ADD COLUMN reviewed INTEGER NOT NULL DEFAULT 0;     -- the rev
 ALTER TABLE facts ADD COLUMN split_off TEXT NOT NULL DEFAULT '[]';    -- JSON list of URLs split off it
 """
 
+# Facts reported before they took place ("the ministers will meet next week"): shown as planned
+# until a report published on or after their first day confirms them (events/domain/fact.py).
+_PLANNED = """
+ALTER TABLE facts ADD COLUMN planned INTEGER NOT NULL DEFAULT 0;      -- 1: not confirmed as having happened
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     _EVENT_LOG,
     _PROJECTIONS + PROJECTION_INDEXES,
@@ -282,6 +288,7 @@ MIGRATIONS: tuple[str, ...] = (
     _STEMMED_SEARCH,
     _ARTICLE_PAGES,
     _EDITORS_FIXES,
+    _PLANNED,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # Every secondary index of the projections, for rebuild to drop and create again.

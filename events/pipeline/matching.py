@@ -17,6 +17,7 @@ from events.domain.fact import (
     MAX_TAGS,
     MAX_TITLE,
     MAX_URL,
+    PLANNED,
     FactState,
     clean_source,
     clean_text,
@@ -307,8 +308,11 @@ def fit(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def recorded_fact(found: ExtractedFact, source: dict, article: str, actor: str) -> StreamAppend:
-    """A new fact stream for an extracted fact, citing and linking its article."""
+def recorded_fact(
+    found: ExtractedFact, source: dict, article: str, actor: str, reported_on: dt.date | None = None
+) -> StreamAppend:
+    """A new fact stream for an extracted fact, citing and linking its article; planned when the
+    article ran before the fact's first day (reported_on: its publisher's day, when known)."""
     fields = validate_fact(
         {
             "date": found.date,
@@ -321,8 +325,11 @@ def recorded_fact(found: ExtractedFact, source: dict, article: str, actor: str) 
         require_source_url=False,
     )
     event = fact_recorded(uuid7(), fields, "feed", article=article)
+    payload = event.payload
+    if reported_on is not None and days_of(found.date, found.end_date)[0] > reported_on:
+        payload = dict(payload, status=PLANNED)
     meta = {"actor": actor, "article": article, "confidence": found.confidence}
-    return StreamAppend(event.payload["fact_id"], (NewEvent(event.type, event.payload, meta),), 0)
+    return StreamAppend(payload["fact_id"], (NewEvent(event.type, payload, meta),), 0)
 
 
 def source_added(existing: Existing, source: dict, article: str, actor: str) -> StreamAppend:
@@ -364,14 +371,20 @@ def joined(
     article: str,
     actor: str,
     context: tuple[str, ...],
+    reported_on: dt.date | None = None,
 ) -> StreamAppend:
     """A report joins the fact of its happening: a source with its own sentence and the reason, and,
-    when it knows the days better than the machine-made fact (refined_dates), the fact's new dates."""
+    when it knows the days better than the machine-made fact (refined_dates), the fact's new dates.
+    A report that ran on or after the fact's first day confirms a planned fact took place."""
     evidence = fit(found.summary or found.title, 1_000)
     noted = with_notes(source, evidence, existing.why)
     meta = {"actor": actor, "article": article}
     added = fact_source_added(noted, article=article)
-    events = [NewEvent(added.type, added.payload, meta)]
+    payload = added.payload
+    first_day = days_of(*(existing.dates or (found.date, found.end_date)))[0]
+    if reported_on is not None and first_day <= reported_on:
+        payload = dict(payload, confirms=True)
+    events = [NewEvent(added.type, payload, meta)]
     new = with_context(as_report(found), context)
     dates = _better_dates(finder, existing, found, new)
     if dates:
@@ -444,6 +457,8 @@ def restate_facts(
     """
     changes, source = Restated(), article_source(payload)
     context = tags_for(payload["title"])
+    dated = payload.get("date_from_feed", True)  # an item stored at its fetch time reports on no known day
+    reported_on = dt.date.fromisoformat(publisher_day(payload)) if dated else None
     found = headline_dated_by_its_happening(found, context)
     own_alone = {state.fact_id for state in states if machine_made_alone(state)}
     cited = {state.fact_id for state in states}  # an article cites a fact once
@@ -458,12 +473,14 @@ def restate_facts(
         if existing and split_off(finder.conn, existing.fact_id, source.get("url")):
             continue  # an editor split this report off that fact, into a fact of its own
         if existing is None:
-            changes.appends.append(recorded_fact(fact, source, article, actor))
+            changes.appends.append(recorded_fact(fact, source, article, actor, reported_on))
             finder.remember(fact, changes.appends[-1].stream_id)
             cited.add(changes.appends[-1].stream_id)  # a later fact of this article may be the same one
         elif existing.fact_id not in cited:
             cited.add(existing.fact_id)
-            changes.appends.append(joined(finder, existing, fact, source, article, actor, context))
+            changes.appends.append(
+                joined(finder, existing, fact, source, article, actor, context, reported_on)
+            )
         else:
             continue
         changes.recorded += 1

@@ -83,7 +83,7 @@ _TEMP_TABLES = (
     "CREATE TEMP TABLE asof_facts (n INTEGER PRIMARY KEY, sort_key TEXT, fact_id TEXT, date TEXT, end_date TEXT,"
     " title TEXT, summary TEXT, tags TEXT, sources TEXT, origin TEXT, version INTEGER, corrected INTEGER,"
     " retracted INTEGER, retraction_reason TEXT, first_recorded TEXT, last_recorded TEXT, last_position INTEGER,"
-    " merged_into TEXT, reviewed INTEGER, split_off TEXT)",
+    " merged_into TEXT, reviewed INTEGER, split_off TEXT, planned INTEGER)",
     "CREATE INDEX temp.asof_facts_timeline ON asof_facts (retracted, sort_key, n)",
     "CREATE INDEX temp.asof_facts_spans ON asof_facts (retracted, substr(end_date || '-99-99', 1, 10), sort_key, n)"
     " WHERE end_date IS NOT NULL",
@@ -133,6 +133,7 @@ def _temp_row(n: int, s: FactState) -> tuple:
         s.merged_into,
         int(s.reviewed),
         json.dumps(list(s.split_off)),
+        int(s.planned),
     )
 
 

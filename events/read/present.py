@@ -51,6 +51,7 @@ def fact_dict(state: FactState) -> dict[str, Any]:
         "retraction_reason": state.retraction_reason,
         "merged_into": state.merged_into,
         "reviewed": state.reviewed,
+        "planned": state.planned,
     }
 
 

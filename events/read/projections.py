@@ -9,7 +9,15 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 from events.domain.dates import precision_of, sort_key_of
-from events.domain.fact import FACT_EVENT_TYPES, FACT_RECORDED, FactState, evolve_stream, upcast, utc_text
+from events.domain.fact import (
+    FACT_EVENT_TYPES,
+    FACT_RECORDED,
+    PLANNED,
+    FactState,
+    evolve_stream,
+    upcast,
+    utc_text,
+)
 from events.log.clock import to_utc_text
 from events.log.migrations import (
     ALL_PROJECTION_INDEX_NAMES,
@@ -25,7 +33,7 @@ BATCH = 5_000
 _FACT_COLUMNS = (
     "n, fact_id, sort_key, date, end_date, precision, title, summary, tags, sources, origin, version,"
     " corrected, retracted, retraction_reason, first_recorded, last_recorded, last_position,"
-    " merged_into, reviewed, split_off"
+    " merged_into, reviewed, split_off, planned"
 )
 # The search index reads its text from facts: DELETE would read it there too
 # (already gone in a rebuild), so it is emptied by its own command.
@@ -37,7 +45,7 @@ _PRECISION = {length: precision_of("2024-05-17"[:length]).value for length in (4
 # The columns state_from_row reads, in its order (timeline pages select them too).
 STATE_COLUMNS = (
     "fact_id, date, end_date, title, summary, tags, sources, origin, version, corrected, retracted,"
-    " retraction_reason, first_recorded, last_recorded, last_position, merged_into, reviewed, split_off"
+    " retraction_reason, first_recorded, last_recorded, last_position, merged_into, reviewed, split_off, planned"
 )
 # How a fact is listed, in facts.retracted (migration 10): merged-away facts are never listed.
 LISTED, RETRACTED, MERGED_AWAY = 0, 1, 2
@@ -245,6 +253,7 @@ def _fact_row(n: int, s: FactState) -> tuple:
         s.merged_into,
         int(s.reviewed),
         canonical_json(s.split_off),
+        int(s.planned),
     )
 
 
@@ -285,6 +294,7 @@ def _recorded_row(n: int, event: Event) -> tuple:
         None,
         0,
         "[]",
+        int(p.get("status") == PLANNED),
     )
 
 
@@ -317,6 +327,7 @@ def state_from_row(row: tuple) -> FactState:
         merged_into=row[15],
         reviewed=bool(row[16]),
         split_off=tuple(loads_json(row[17])),
+        planned=bool(row[18]),
     )
 
 

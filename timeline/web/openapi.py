@@ -158,6 +158,7 @@ def _fact_schemas() -> dict[str, Any]:
             "retraction_reason",
             "merged_into",
             "reviewed",
+            "planned",
         ],
         "properties": {
             "id": string,
@@ -177,6 +178,10 @@ def _fact_schemas() -> dict[str, Any]:
             "retraction_reason": _nullable(string),
             "merged_into": _nullable({"type": "string", "description": "the fact this one was merged into"}),
             "reviewed": {"type": "boolean", "description": "an editor reviewed, merged or split it"},
+            "planned": {
+                "type": "boolean",
+                "description": "reported before it took place; no report published since its first day says it did",
+            },
         },
     }
     history = {
