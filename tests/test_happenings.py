@@ -118,3 +118,17 @@ def test_three_leaders_at_a_summit_are_the_summit_and_two_meeting_are_a_meeting(
         ("narendra-modi", "xi-jinping"),
     )
     assert (kind_of_happening(three), kind_of_happening(two)) == ("summit", "bilateral")
+
+
+def test_a_list_item_naming_no_one_is_the_summit_on_the_very_same_days():
+    """'2025, 31 August - 1 September: Tianjin, China' in a list of summits names no kind and (its part
+    of the sentence) no place: the very same span as a summit is that summit; a single day is not."""
+    item = report("2025-08-31", "2025, 31 August - 1 September", (), "2025-09-01")
+    assert same_happening(item, SUMMIT).same
+    assert not same_happening(report("2025-08-31", "31 August", ()), SUMMIT).same
+    washington = report(
+        "2025-08-31", "The summit was staged as a rebuke to Washington", ("washington",), "2025-09-01"
+    )
+    assert same_happening(
+        washington, SUMMIT
+    ).same  # a summit on the same days, though it names no one in common

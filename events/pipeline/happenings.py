@@ -244,7 +244,7 @@ def same_happening(new: Report, recorded: Report) -> Verdict:
         return Verdict(False, "their dates name different days")
     kind, recorded_kind = kind_of_happening(new), kind_of_happening(recorded)
     if kind is None or recorded_kind is None:
-        return _same_span(new, recorded)
+        return _same_span(new, recorded, kind or recorded_kind)
     if kind != recorded_kind:
         return Verdict(False, f"a {kind} is not a {recorded_kind}")
     shared = entities(new) & entities(recorded)
@@ -257,18 +257,31 @@ def same_happening(new: Report, recorded: Report) -> Verdict:
         and not _ministries(new) & _ministries(recorded)
     ):
         return Verdict(False, "different ministers meet")
+    if not shared and kind in _LASTING and _same_days(new, recorded):
+        return Verdict(True, f"the same {kind} on the same days ({new.date} to {new.end_date})")
     if not shared:
         return Verdict(False, f"the same kind ({kind}), but no person, place or country in common")
     names = ", ".join(sorted(shared)[:4])
     return Verdict(True, f"the same {kind} ({names}) on days that agree")
 
 
-def _same_span(new: Report, recorded: Report) -> Verdict:
-    """Without a kind, only the same span of days (a summit's '31 August - 1 September') at a place both name."""
+def _same_span(new: Report, recorded: Report, known: str | None) -> Verdict:
+    """Without a kind, only the same span of days: at a place both name, or of a happening that lasts
+    days (a summit's '31 August - 1 September' in a list of summits). Two such happenings on the very
+    same days are rare enough in this story to call them one; an editor can split them."""
+    if not _same_days(new, recorded):
+        return Verdict(False, "it does not say what kind of happening it is")
     places = frozenset(t for t in entities(new) & entities(recorded) if kind_of(t) == "place")
-    if new.end_date and (new.date, new.end_date) == (recorded.date, recorded.end_date) and places:
+    if places:
         return Verdict(True, f"the same days at the same place ({', '.join(sorted(places))})")
+    if known in _LASTING:
+        return Verdict(True, f"the same days as a {known} ({new.date} to {new.end_date})")
     return Verdict(False, "it does not say what kind of happening it is")
+
+
+def _same_days(new: Report, recorded: Report) -> bool:
+    """Both span the very same days (a day alone is too common to say so much)."""
+    return bool(new.end_date) and (new.date, new.end_date) == (recorded.date, recorded.end_date)
 
 
 def with_context(report: Report, context: tuple[str, ...]) -> Report:

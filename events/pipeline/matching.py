@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -174,7 +175,10 @@ class FactFinder:
             if same_fact(candidate, found) and not kinds_conflict(new, as_report(candidate)):
                 return existing
         best, best_reports = None, 0
-        for candidate, existing, reports in self._naming_around(new):
+        # Then facts naming someone or somewhere in common; then, for a report that names no one
+        # (a list's '31 August - 1 September: Tianjin'), those on its very date.
+        same_date = ((candidate, existing, 0.5) for candidate, existing in self._on(found.date))
+        for candidate, existing, reports in itertools.chain(self._naming_around(new), same_date):
             verdict = same_happening(new, as_report(candidate))
             if verdict.same and reports > best_reports:
                 dates = (candidate.date, candidate.end_date)
