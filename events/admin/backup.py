@@ -10,21 +10,18 @@ from events.admin.verify import log_problems
 from events.log.clock import from_utc_text, to_utc_text
 from events.log.errors import ImportRefused, TimelineError
 from events.log.migrations import SCHEMA_VERSION
-from events.log.store import EventStore, canonical_json, loads_json, read_transaction, write_transaction
+from events.log.store import (
+    VERBATIM_COLUMNS,
+    EventStore,
+    canonical_json,
+    loads_json,
+    read_transaction,
+    write_transaction,
+)
 from events.read import projections
 
-FIELDS = (
-    "position",
-    "event_id",
-    "stream_id",
-    "version",
-    "type",
-    "schema_version",
-    "payload",
-    "metadata",
-    "idempotency_key",
-    "recorded_at",
-)
+# An exported event: the log's row as the store writes it back, less batch_index (import renumbers it).
+FIELDS = tuple(column for column in VERBATIM_COLUMNS if column != "batch_index")
 _REQUIRED_TYPES = {
     "position": int,
     "event_id": str,
