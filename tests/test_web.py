@@ -805,3 +805,15 @@ def test_a_fact_says_how_many_sources_back_it_and_the_timeline_lists_the_first_t
     permalink = page(client, f"/events/{many.fact_id}")
     assert permalink.xpath("//h2[starts-with(., 'Sources')]")[0].text_content() == "Sources (5)"
     assert len(permalink.cssselect(".sources-full > li")) == 5
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "json_body"), [("DELETE", "/", False), ("PUT", "/api/events", True)]
+)
+def test_a_405_names_the_allowed_methods(client, method, path, json_body):
+    """Issue 15: RFC 9110 says a 405 carries Allow; the error pages dropped werkzeug's header."""
+    response = client.open(path, method=method)
+    assert response.status_code == 405
+    allowed = {m.strip() for m in response.headers["Allow"].split(",")}
+    assert "GET" in allowed and method not in allowed
+    assert response.is_json is json_body

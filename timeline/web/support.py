@@ -93,8 +93,11 @@ def init_app(app: Flask) -> None:
         return error_response(404, "not found")
 
     @app.errorhandler(405)
-    def not_allowed(_error):
-        return error_response(405, "method not allowed")
+    def not_allowed(error):
+        """RFC 9110 15.5.6: a 405 names the methods the resource allows (werkzeug knows them)."""
+        body, status = error_response(405, "method not allowed")
+        allow = dict(error.get_headers()).get("Allow") if hasattr(error, "get_headers") else None
+        return body, status, ({"Allow": allow} if allow else {})
 
     @app.errorhandler(413)
     def too_large(_error):
