@@ -41,7 +41,8 @@ def init_app(app: Flask) -> None:
         WTF_CSRF_TIME_LIMIT=None,  # a form's token lives as long as the session that holds it
     )
     app.session_interface = SessionCookies()
-    app.extensions["timeline_sign_in_limiter"] = FailureLimiter()
+    app.extensions["timeline_sign_in_limiter"] = FailureLimiter()  # the sign-in form's guesses
+    app.extensions["timeline_token_limiter"] = FailureLimiter()  # the API's bad tokens, counted apart
     csrf.init_app(app)
 
 
@@ -149,6 +150,10 @@ def limiter() -> FailureLimiter:
     return current_app.extensions["timeline_sign_in_limiter"]
 
 
+def token_limiter() -> FailureLimiter:
+    return current_app.extensions["timeline_token_limiter"]
+
+
 def client_address() -> str:
     return request.remote_addr or "unknown"
 
@@ -156,9 +161,9 @@ def client_address() -> str:
 # ---------------------------------------------------------------- the API: Authorization: Bearer
 
 
-def refused(where: str) -> None:
+def refused(where: str, counter: FailureLimiter | None = None) -> None:
     """A bad token counts against its client, and leaves a trace for whoever runs the service."""
-    limiter().failed(client_address())
+    (counter or limiter()).failed(client_address())
     log.warning("%s: refused a token that is not valid or was revoked, from %s", where, client_address())
 
 
@@ -170,19 +175,24 @@ def bearer_token() -> str | None:
 
 
 def token_required(view):
-    """The API's guard: 401 without a valid token, 429 after too many bad ones; passes `editor`."""
+    """The API's guard: 401 without a valid token, 429 for a bad one after too many; passes `editor`.
+
+    A valid token always passes: an address's bad guesses (someone else's, behind a shared
+    proxy or NAT) never lock out the editor whose token it is (issue 15). Bad tokens are
+    counted apart from the sign-in form's failed passwords, which throttle the form only.
+    """
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         token = bearer_token()
         if token is None:
             return unauthorized("send Authorization: Bearer <token>")
-        wait = limiter().retry_after(client_address())
-        if wait:
-            return too_many(wait)
         editor = authenticate(get_timeline().conn, token)
         if editor is None:
-            refused("API")
+            wait = token_limiter().retry_after(client_address())
+            if wait:
+                return too_many(wait)
+            refused("API", token_limiter())
             return unauthorized("the token is not valid or was revoked", invalid=True)
         g.editor = editor
         return view(*args, editor=editor, **kwargs)
