@@ -386,3 +386,20 @@ def test_appends_work_under_a_tiny_parameter_limit(store):
     store.conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 12)  # one row of 10 parameters per statement
     recorded = store.append([StreamAppend("a", (ev(1), ev(2), ev(3)), 0)]).events
     assert [e.position for e in recorded] == [1, 2, 3] == [e.position for e in store.read()]
+
+
+def test_a_new_database_and_its_wal_are_readable_by_their_owner_only(tmp_path):
+    """Issue 15: the database (token hashes) and its WAL were created world-readable (0644, folder 0755)."""
+    import stat
+
+    from events.service import Timeline
+
+    folder = tmp_path / "new" / "var"
+    timeline = Timeline.open(folder / "t.db")
+    try:
+        timeline.init()  # the seed facts: an append, so the WAL exists
+        modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()}
+        assert modes["t.db"] == 0o600 and modes["t.db-wal"] == 0o600, modes
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    finally:
+        timeline.close()

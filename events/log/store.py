@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -46,6 +47,16 @@ _INSERT_VERBATIM = (
 MAX_ROWS_PER_STATEMENT = 64  # as fast as 500 on 1,000-row appends; each size is one prepared statement kept
 
 
+def _create_private(path: Path) -> None:
+    """A new database is readable by its owner only (0600, in a 0700 folder if we make it): it holds
+    the editors' token hashes. SQLite gives its -wal and -shm files the database file's mode.
+    Folders and files that already exist keep the mode their owner chose."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+    if str(path) != ":memory:" and not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+
+
 def connect(path: str | Path) -> sqlite3.Connection:
     """Open a database for this process: WAL, durable commits, waits on locks.
 
@@ -53,7 +64,7 @@ def connect(path: str | Path) -> sqlite3.Connection:
     transaction here is an explicit BEGIN ... COMMIT.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _create_private(path)
     conn = sqlite3.connect(
         path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
     )
