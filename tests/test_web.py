@@ -817,3 +817,22 @@ def test_a_405_names_the_allowed_methods(client, method, path, json_body):
     allowed = {m.strip() for m in response.headers["Allow"].split(",")}
     assert "GET" in allowed and method not in allowed
     assert response.is_json is json_body
+
+
+@pytest.mark.parametrize(
+    ("base_url", "hsts"), [("https://timeline.example/", True), ("http://127.0.0.1:8080/", False)]
+)
+def test_an_https_site_asks_browsers_to_stay_on_https(tmp_path, base_url, hsts):
+    """Issue 15: with an https base_url every response carries HSTS; a plain-http install never does."""
+    from timeline import create_app
+
+    app = create_app(
+        {
+            "database": {"path": str(tmp_path / "t.db")},
+            "server": {"base_url": base_url, "secret_key": "k" * 40},
+        }
+    )
+    client = app.test_client()
+    for path in ("/", "/feed.atom", "/api/events", "/no-such-page"):
+        header = client.get(path).headers.get("Strict-Transport-Security")
+        assert (header == "max-age=31536000") if hsts else header is None, path

@@ -68,8 +68,20 @@ def utf8_query_strings_only(wsgi_app):
     return app
 
 
+# Browsers that reached the site over https keep to https for a year (RFC 6797); only when the
+# public URL is https, or a plain-http install would lock its readers out.
+HSTS = "max-age=31536000"
+
+
+def strict_transport(response: Response) -> Response:
+    response.headers.setdefault("Strict-Transport-Security", HSTS)
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.after_request(add_security_headers)
+    if app.config["TIMELINE"].base_url.startswith("https://"):
+        app.after_request(strict_transport)
     app.wsgi_app = utf8_query_strings_only(app.wsgi_app)
 
     @app.errorhandler(UnknownFact)
