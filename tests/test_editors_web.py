@@ -807,3 +807,16 @@ def test_a_stale_retraction_says_what_changed_and_by_whom(signed_in, new_fact, t
     assert "title" in banner and "editor:bob" in banner
     assert form_values(response)["reason"] == "wrong"
     assert signed_in.post(f"/events/{new_fact}/retract", data=form_values(response)).status_code == 303
+
+
+def test_signing_out_ends_the_session_for_every_copy_of_its_cookie(editor_app, token):
+    """Issue 15: logout only cleared the browser's cookie; a copy of it still signed its holder in."""
+    browser, thief = editor_app.test_client(), editor_app.test_client()
+    assert sign_in(browser, token).status_code == 303
+    cookie = browser.get_cookie("session")
+    thief.set_cookie(cookie.key, cookie.value, domain=cookie.domain or "localhost")
+    assert thief.get("/events/new").status_code == 200  # the copy works while the session lasts
+    page = browser.get("/logout")
+    assert browser.post("/logout", data=form_values(page)).status_code == 303
+    assert thief.get("/events/new").status_code == 303  # and not after its editor signed out
+    assert sign_in(browser, token).status_code == 303 and browser.get("/events/new").status_code == 200

@@ -277,6 +277,16 @@ _PLANNED = """
 ALTER TABLE facts ADD COLUMN planned INTEGER NOT NULL DEFAULT 0;      -- 1: not confirmed as having happened
 """
 
+# Sessions an editor ended by signing out (events/log/sessions.py): the session lives in a signed
+# cookie, so without this a copied cookie kept working after logout. Not a projection: the log
+# does not record sessions, and rebuild leaves this table alone.
+_ENDED_SESSIONS = """
+CREATE TABLE ended_sessions (
+    session_id TEXT PRIMARY KEY,   -- the random id sign-in put in the cookie
+    ended_at   TEXT NOT NULL       -- UTC; rows older than a session's lifetime are pruned
+) WITHOUT ROWID;
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     _EVENT_LOG,
     _PROJECTIONS + PROJECTION_INDEXES,
@@ -289,6 +299,7 @@ MIGRATIONS: tuple[str, ...] = (
     _ARTICLE_PAGES,
     _EDITORS_FIXES,
     _PLANNED,
+    _ENDED_SESSIONS,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # Every secondary index of the projections, for rebuild to drop and create again.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 import math
@@ -18,6 +19,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 
 from events.domain.token import active_token, authenticate
+from events.log.sessions import end_session, session_ended
 from timeline.config import Config, ConfigError
 from timeline.db import get_timeline
 
@@ -226,12 +228,17 @@ def sign_in(token: str) -> str | None:
         return None
     log.info("editor %s signed in from %s", editor, client_address())
     session.clear()
-    session[SESSION_KEY] = {"name": editor, "token_id": token.split(".", 1)[0]}
+    session_id = secrets.token_urlsafe(18)  # signing out ends it on the server, not only in this browser
+    session[SESSION_KEY] = {"name": editor, "token_id": token.split(".", 1)[0], "session_id": session_id}
     g.editor = editor
     return editor
 
 
 def sign_out() -> None:
+    """Forget the session here and end it on the server: a copy of its cookie no longer signs anyone in."""
+    signed = session.get(SESSION_KEY)
+    if isinstance(signed, dict) and isinstance(signed.get("session_id"), str):
+        end_session(get_timeline().conn, signed["session_id"], dt.datetime.now(dt.UTC))
     session.clear()
     g.editor = None
 
@@ -247,6 +254,9 @@ def _session_editor() -> str | None:
     signed = session.get(SESSION_KEY)
     if not isinstance(signed, dict) or not isinstance(signed.get("name"), str):
         return None
+    session_id = signed.get("session_id")
+    if not isinstance(session_id, str) or session_ended(get_timeline().conn, session_id):
+        return None  # signed out (perhaps from another copy of this cookie), or from before sessions had ids
     info = active_token(get_timeline().conn, signed["name"])
     if info is None or info.token_id != signed.get("token_id"):
         session.pop(SESSION_KEY, None)
