@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from events.pipeline.happenings import Report, kind_of_happening, refined_dates, same_happening
+from events.pipeline.happenings import (
+    Report,
+    in_the_headline_s_happening,
+    kind_of_happening,
+    refined_dates,
+    same_happening,
+)
 
 
 def report(date: str, title: str, tags: tuple[str, ...], end: str | None = None) -> Report:
@@ -132,3 +138,82 @@ def test_a_list_item_naming_no_one_is_the_summit_on_the_very_same_days():
     assert same_happening(
         washington, SUMMIT
     ).same  # a summit on the same days, though it names no one in common
+
+
+CHG = report(
+    "2024-10-15",
+    "Premier Li Qiang attends the SCO heads of government meeting in Islamabad",
+    ("china", "islamabad", "li-qiang"),
+    "2024-10-16",
+)
+
+
+def test_a_place_or_a_person_names_its_country():
+    """Islamabad and Shehbaz Sharif are Pakistan: two reports of one ministers' meeting that name no one in
+    common still meet in their country; a meeting of the same kind elsewhere does not."""
+    sharif = report(
+        "2024-10-15",
+        "The heads of government meeting opened with a dinner by Shehbaz Sharif",
+        ("shehbaz-sharif",),
+    )
+    assert same_happening(sharif, CHG).same
+    assert "pakistan" in same_happening(sharif, CHG).why
+    elsewhere = report("2024-10-15", "Heads of government meet in Minsk", ("minsk", "belarus"))
+    assert not same_happening(elsewhere, CHG).same
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("Samarkand summit closes with declaration as India takes over the chair", "summit"),
+        ("Leaders signed the Tianjin declaration at the end of the summit", "agreement"),
+        ("Belarus became a member at the summit in Astana", "accession"),
+        ("At the summit in Astana, Belarus became the tenth member", "accession"),  # a new member is the news
+        (
+            "8月31日至9月1日在天津举行的上合组织峰会，是这个组织成立以来规模最大的一次",
+            "summit",
+        ),  # since its founding
+        ("Беларусь стала десятым членом ШОС", "accession"),
+        ("伊朗昨日正式成為上海合作組織第九個成員國", "accession"),
+    ],
+)
+def test_the_kind_named_first_wins_except_an_accession(title, kind):
+    assert kind_of_happening(report("2025-09-01", title, ())) == kind
+
+
+def test_a_summit_names_no_other_place_is_the_summit_on_its_days():
+    """One SCO summit at a time: a summit report naming no place is the summit on its days; one naming
+    another place is not."""
+    speech = report("2025-09-01", "Jaishankar read out the address at the summit", ("india",))
+    assert same_happening(speech, SUMMIT).same
+    kazan = report("2025-09-01", "BRICS summit in Kazan", ("kazan", "russia"))
+    assert not same_happening(kazan, SUMMIT).same
+
+
+def test_the_very_same_days_at_the_same_place_are_one_happening_whatever_the_cue():
+    signed = report(
+        "2025-08-31", "Leaders signed the decision at the Tianjin meeting", ("tianjin",), "2025-09-01"
+    )
+    assert kind_of_happening(signed) == "agreement"
+    assert same_happening(signed, SUMMIT).same
+
+
+HEADLINE = report("2025-09-01", "Sharif addresses SCO summit in Tianjin", ("pakistan", "tianjin"))
+
+
+def test_a_sentence_naming_no_happening_tells_of_its_headline_s_near_its_day():
+    said = report("2025-09-01", "Sharif said Pakistan wanted normal relations with all", ("pakistan",))
+    assert kind_of_happening(in_the_headline_s_happening(said, HEADLINE)) == "summit"
+    assert same_happening(in_the_headline_s_happening(said, HEADLINE), SUMMIT).same
+    long_ago = report("2019-06-14", "Sharif said Pakistan wanted normal relations", ("pakistan",))
+    assert in_the_headline_s_happening(long_ago, HEADLINE) == long_ago  # too far from the headline's day
+    assert in_the_headline_s_happening(said, None) == said
+
+
+def test_a_sentence_opening_on_the_meeting_tells_of_its_headline_s_within_two_weeks():
+    headline = report(
+        "2025-06-20", "Belousov to attend SCO defence ministers' meeting in Qingdao", ("qingdao",)
+    )
+    meeting = report("2025-06-25", "The meeting will discuss joint exercises", ("qingdao",), "2025-06-26")
+    assert kind_of_happening(meeting) == "exercise"
+    assert kind_of_happening(in_the_headline_s_happening(meeting, headline)) == "ministers"

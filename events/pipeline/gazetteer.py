@@ -17,12 +17,15 @@ class Entry:
     slug: str
     kind: str
     aliases: tuple[str, ...]
+    country: str | None = None  # a place's country, a person's: who and where, one level up
 
 
 @lru_cache(maxsize=1)
 def entries() -> tuple[Entry, ...]:
     raw = resources.files("events.data").joinpath("gazetteer.json").read_text(encoding="utf-8")
-    return tuple(Entry(e["slug"], e["kind"], tuple(e["aliases"])) for e in json.loads(raw)["entries"])
+    return tuple(
+        Entry(e["slug"], e["kind"], tuple(e["aliases"]), e.get("country")) for e in json.loads(raw)["entries"]
+    )
 
 
 @lru_cache(maxsize=1)
@@ -32,6 +35,21 @@ def kinds() -> dict[str, str]:
 
 def kind_of(slug: str) -> str | None:
     return kinds().get(slug)
+
+
+@lru_cache(maxsize=1)
+def _countries() -> dict[str, str]:
+    return {entry.slug: entry.country for entry in entries() if entry.country}
+
+
+def country_of(slug: str) -> str | None:
+    """The country a place lies in or a person speaks for: Islamabad and Shehbaz Sharif are Pakistan."""
+    return _countries().get(slug)
+
+
+@lru_cache(maxsize=64)
+def places_in(country: str) -> tuple[str, ...]:
+    return tuple(e.slug for e in entries() if e.kind == "place" and e.country == country)
 
 
 def _any_case(alias: str) -> bool:

@@ -17,15 +17,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from events.domain.dates import FuzzyDate
-from events.pipeline.gazetteer import kind_of
+from events.pipeline.gazetteer import country_of, kind_of
 
 # Kinds in the order they win: "Iran joins the SCO at a virtual summit" is an accession.
 _KIND_PATTERNS = (
     (
         "accession",
         r"\b(?:join(?:s|ed|ing)?\b|admit(?:s|ted)?\b|accession|full(?:-| )(?:fledged )?member|new member"
-        r"|(?:ninth|tenth|\d+th) (?:full )?member|becomes? (?:a |the )?\w*\s?member)"
-        r"|вступ|принят\w* в|полноправн\w* член|加入|正式成员|正式成員|成为.{0,6}成员|成為.{0,6}成員",
+        r"|(?:ninth|tenth|\d+th) (?:full )?member|bec(?:ame|omes?) (?:a |the )?\w*\s?member)"
+        r"|вступ|принят\w* в|полноправн\w* член|стал\w* (?:\w+ ){0,2}член|加入|正式成员|正式成員|成为.{0,6}成员"
+        r"|成為.{0,6}成員|第.{1,3}[个個]成[员員]",
     ),
     (
         "founding",
@@ -60,10 +61,13 @@ _KIND_CLUES = {
         "вступ",
         "принят",
         "полноправн",
+        "стал",
         "加入",
         "正式成",
         "成为",
         "成為",
+        "成员",
+        "成員",
     ),
     "founding": ("found", "establish", "set up", "creat", "birth", "основан", "создан", "成立"),
     "ministers": (
@@ -117,7 +121,10 @@ _MEETING = re.compile(
 )
 _MINISTRY = re.compile(r"\b(foreign|defen[cs]e|interior|trade|economy|transport|energy)\b", re.IGNORECASE)
 # A clause that dates by an earlier happening: "since Belarus joined", "since it was founded".
-_SINCE = re.compile(r"\bsince\b[^,.;:]*|\bсо? времени\b[^,.;:]*|自[^，。]*以来|自[^，。]*以來", re.IGNORECASE)
+_SINCE = re.compile(
+    r"\bsince\b[^,.;:]*|\bсо? (?:времени|момента)\b[^,.;:]*|自[^，。]*以[来來]|[^，。、的]{0,12}成立以[来來]",
+    re.IGNORECASE,
+)
 # Entities that say nothing about which happening it is: every SCO report names the SCO.
 _EVERYWHERE = frozenset({"sco"})
 
@@ -144,15 +151,28 @@ def kind_of_happening(report: Report) -> str | None:
     """A summit, an accession, a bilateral meeting (two leaders named and meeting words)...; None when unsaid."""
     text = report.title if report.title == report.summary else f"{report.title} {report.summary}"
     text = _SINCE.sub("", text.lower())  # "the first summit since Belarus joined" tells of a summit
-    named = {
-        name for name, pattern, clues in _KINDS if any(c in text for c in clues) and pattern.search(text)
-    }
+    where = {}  # kind -> where in the text its first cue stands
+    for name, pattern, clues in _KINDS:
+        if any(c in text for c in clues) and (found := pattern.search(text)):
+            where[name] = found.start()
     one_day = report.end_date is None  # an accession or a meeting takes a day; a span is not one
-    if one_day and _a_meeting(text, named, len(people(report))):
+    if one_day and _a_meeting(text, set(where), len(people(report))):
         return "bilateral"
     if not one_day:
-        named.discard("accession")
-    return next((name for name, _, _ in _KINDS if name in named), None)
+        where.pop("accession", None)
+    return _told_kind(where)
+
+
+_FIRST = ("accession",)  # a new member is the news, whatever else the sentence says
+
+
+def _told_kind(where: dict[str, int]) -> str | None:
+    """An accession wins; else the kind named first: "the summit closed with a declaration"
+    is the summit, "leaders signed a declaration at the summit" the agreement."""
+    for name in _FIRST:
+        if name in where:
+            return name
+    return min(where, key=where.__getitem__, default=None)
 
 
 def _a_meeting(text: str, named: set[str], leaders: int) -> bool:
@@ -189,6 +209,12 @@ def entities(report: Report) -> frozenset[str]:
     return frozenset(
         t for t in report.tags if kind_of(t) in {"person", "place", "country", "organisation"}
     ) - (_EVERYWHERE)
+
+
+def countries(report: Report) -> frozenset[str]:
+    """The countries a report names, or names through a place in it or a person speaking for it."""
+    named = {t for t in report.tags if kind_of(t) == "country"}
+    return frozenset(named | {c for t in report.tags if (c := country_of(t))})
 
 
 def days_of(date: str, end_date: str | None) -> tuple[dt.date, dt.date]:
@@ -242,6 +268,8 @@ def same_happening(new: Report, recorded: Report) -> Verdict:
     """Whether the new report tells of the happening the recorded fact is, and why (or why not)."""
     if not dates_agree(new, recorded):
         return Verdict(False, "their dates name different days")
+    if _same_days(new, recorded) and (here := _places(new) & _places(recorded)):
+        return Verdict(True, f"the same days at the same place ({', '.join(sorted(here))})")
     kind, recorded_kind = kind_of_happening(new), kind_of_happening(recorded)
     if kind is None or recorded_kind is None:
         return _same_span(new, recorded, kind or recorded_kind)
@@ -259,6 +287,11 @@ def same_happening(new: Report, recorded: Report) -> Verdict:
         return Verdict(False, "different ministers meet")
     if not shared and kind in _LASTING and _same_days(new, recorded):
         return Verdict(True, f"the same {kind} on the same days ({new.date} to {new.end_date})")
+    if not shared and kind == "summit" and not (_places(new) and _places(recorded)):
+        return Verdict(True, "a summit on days that agree, and it names no other place")
+    if not shared and (same_country := countries(new) & countries(recorded)):
+        names = ", ".join(sorted(same_country)[:4])
+        return Verdict(True, f"the same {kind} on days that agree, in or with the same country ({names})")
     if not shared:
         return Verdict(False, f"the same kind ({kind}), but no person, place or country in common")
     names = ", ".join(sorted(shared)[:4])
@@ -271,12 +304,13 @@ def _same_span(new: Report, recorded: Report, known: str | None) -> Verdict:
     same days are rare enough in this story to call them one; an editor can split them."""
     if not _same_days(new, recorded):
         return Verdict(False, "it does not say what kind of happening it is")
-    places = frozenset(t for t in entities(new) & entities(recorded) if kind_of(t) == "place")
-    if places:
-        return Verdict(True, f"the same days at the same place ({', '.join(sorted(places))})")
     if known in _LASTING:
         return Verdict(True, f"the same days as a {known} ({new.date} to {new.end_date})")
     return Verdict(False, "it does not say what kind of happening it is")
+
+
+def _places(report: Report) -> frozenset[str]:
+    return frozenset(t for t in report.tags if kind_of(t) == "place")
 
 
 def _same_days(new: Report, recorded: Report) -> bool:
@@ -306,3 +340,33 @@ def _same_meeting(new: Report, recorded: Report) -> Verdict:
 def _ministries(report: Report) -> frozenset[str]:
     text = f"{report.title} {report.summary}"
     return frozenset(m.lower().replace("defense", "defence") for m in _MINISTRY.findall(text))
+
+
+# A sentence this near its headline's day, naming no happening of its own, tells of the headline's.
+_NEAR_THE_HEADLINE = dt.timedelta(days=2)
+# "The meeting, held on June 25-26, will discuss ... joint exercises": a sentence opening on the happening
+# its article is about tells of that one, whatever else it names, within a preview's week or two.
+_THE_HAPPENING = re.compile(
+    r"(?:the|this|that|the two-day|the three-day)\s+(?:meeting|talks|gathering|event|session|conference)\b"
+    r"|(?:встреча|заседание|мероприятие|совещание)\b|(?:此次|本次|这次|這次)?(?:会议|會議|会晤|會晤)",
+    re.IGNORECASE,
+)
+_NEAR_ITS_HEADLINE = dt.timedelta(days=14)
+
+
+def in_the_headline_s_happening(report: Report, headline: Report | None) -> Report:
+    """A sentence that says what was said or done ("Sharif said on Monday that ...") but names no kind of
+    happening is a detail of the one its headline tells ("PM addresses SCO summit in Tianjin"), when its
+    days are the headline's, give or take two; so is one that opens on "The meeting": it is matched as
+    that kind, on its own date and names."""
+    if headline is None or kind_of_happening(headline) is None:
+        return report
+    told = _THE_HAPPENING.match(report.title) or _THE_HAPPENING.match(report.summary)
+    if not told and kind_of_happening(report) is not None:
+        return report
+    first, last = days_of(report.date, report.end_date)
+    day, near = days_of(headline.date, None)[0], _NEAR_ITS_HEADLINE if told else _NEAR_THE_HEADLINE
+    if len(report.date) < 10 or first - day > near or day - last > near:
+        return report
+    text = headline.title if told else f"{report.summary} {headline.title}"
+    return Report(report.date, report.end_date, text, text, report.tags)

@@ -34,11 +34,13 @@ from events.log.ids import uuid7
 from events.log.model import NewEvent, StreamAppend
 from events.log.store import EventStore, loads_json
 from events.pipeline.extract import ExtractedFact, extract_facts, same_fact
-from events.pipeline.gazetteer import kind_of, tags_for
+from events.pipeline.gazetteer import kind_of, places_in, tags_for
 from events.pipeline.happenings import (
     Report,
+    countries,
     days_of,
     entities,
+    in_the_headline_s_happening,
     kind_of_happening,
     kinds_conflict,
     refined_dates,
@@ -162,11 +164,14 @@ class FactFinder:
         self.pending.clear()
         self.withdrawn.clear()
 
-    def same_fact_as(self, found: ExtractedFact, context: tuple[str, ...] = ()) -> Existing | None:
+    def same_fact_as(
+        self, found: ExtractedFact, context: tuple[str, ...] = (), headline: Report | None = None
+    ) -> Existing | None:
         """A live fact that is the found one: the same statement on its date, else the same happening
         (events/pipeline/happenings.py) on days that agree, naming someone or somewhere in common.
 
-        context: the tags of the article's headline, for a sentence that names no one and nowhere.
+        context: the tags of the article's headline, for a sentence that names no one and nowhere;
+        headline: the article's headline at its publication day, for one that names no kind of happening.
         Of several facts of one happening, the one with the most reports wins: a headline dated by
         the day it ran would otherwise gather the reports of the day before.
         """
@@ -175,6 +180,7 @@ class FactFinder:
             if same_fact(candidate, found) and not kinds_conflict(new, as_report(candidate)):
                 return existing
         best, best_reports = None, 0
+        new = in_the_headline_s_happening(new, headline)
         # Then facts naming someone or somewhere in common; then, for a report that names no one
         # (a list's '31 August - 1 September: Tianjin'), those on its very date.
         same_date = ((candidate, existing, 0.5) for candidate, existing in self._on(found.date))
@@ -191,14 +197,17 @@ class FactFinder:
         low, high = _days_around(found)
         seen = set(self.withdrawn)
         tags = {t for t in found.tags if t != "sco" and kind_of(t) in _WHO_AND_WHERE}
+        named = countries(found)
         for candidate, existing in reversed(self.pending):  # newest first: a fact's refined dates win
-            if tags & set(candidate.tags) and low <= sort_key_of(candidate.date) <= high:
+            if low <= sort_key_of(candidate.date) <= high and (
+                tags & set(candidate.tags) or named & countries(as_report(candidate))
+            ):
                 if existing.fact_id not in seen:
                     seen.add(existing.fact_id)
                     yield candidate, existing, 1
-        for tag in found.tags:
-            if tag == "sco" or kind_of(tag) not in _WHO_AND_WHERE:
-                continue
+        # and facts naming only a place in a country it names: "Islamabad" for "Pakistan" or "Shehbaz Sharif"
+        near = {place for country in named for place in places_in(country)}
+        for tag in sorted(tags | near):
             key = (tag, low, high)
             if key not in self.naming:
                 rows = self.conn.execute(_NAMING_AROUND, key)
@@ -463,6 +472,8 @@ def restate_facts(
     context = tags_for(payload["title"])
     dated = payload.get("date_from_feed", True)  # an item stored at its fetch time reports on no known day
     reported_on = dt.date.fromisoformat(publisher_day(payload)) if dated else None
+    title = payload["title"]
+    headline = Report(reported_on.isoformat(), None, title, title, context) if reported_on else None
     found = headline_dated_by_its_happening(found, context)
     own_alone = {state.fact_id for state in states if machine_made_alone(state)}
     cited = {state.fact_id for state in states}  # an article cites a fact once
@@ -471,7 +482,7 @@ def restate_facts(
     for fact in found:
         if any(same_fact(as_extracted(state), fact) for state in settled):
             continue
-        existing = finder.same_fact_as(fact, context)
+        existing = finder.same_fact_as(fact, context, headline)
         if existing and existing.fact_id in own_alone:  # this article's own fact, which its new text may drop
             existing = None
         if existing and split_off(finder.conn, existing.fact_id, source.get("url")):

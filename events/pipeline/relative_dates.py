@@ -719,7 +719,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "month-day-span",
         re.compile(
-            rf"\b(?P<m>{MONTH})\.?\s+(?P<d1>{DAY}){ORD}?\s*(?:-|–|to|until|through)\s*(?P<d2>{DAY}){ORD}?\b"
+            rf"\b(?P<m>{MONTH})\.?\s+(?P<d1>{DAY}){ORD}?\s*(?:-|–|and|to|until|through)\s*(?P<d2>{DAY}){ORD}?\b"
             rf"(?:,?\s+(?P<y>{YEAR})\b)?"
         ),
         _day_span_one_month,
