@@ -217,3 +217,39 @@ def test_a_sentence_opening_on_the_meeting_tells_of_its_headline_s_within_two_we
     meeting = report("2025-06-25", "The meeting will discuss joint exercises", ("qingdao",), "2025-06-26")
     assert kind_of_happening(meeting) == "exercise"
     assert kind_of_happening(in_the_headline_s_happening(meeting, headline)) == "ministers"
+
+
+def test_a_list_item_at_the_place_of_a_summit_known_only_to_its_year_is_that_summit():
+    hosted = report("2018", "Qingdao hosted the summit of the SCO in 2018", ("qingdao", "sco"))
+    item = report("2018-06-09", "2018, 9-10 June: Qingdao, China", ("qingdao", "china"), "2018-06-10")
+    assert same_happening(item, hosted).same
+    assert same_happening(hosted, item).same
+    visit = report("2018-06-09", "Modi toured Qingdao's port", ("qingdao", "narendra-modi"))
+    assert not same_happening(visit, report("2018-06-09", "Summit opens in Qingdao", ("qingdao",))).same
+
+
+def test_a_reference_page_adds_no_fact_of_the_day_it_ran_but_news_keeps_its_headline():
+    """A profile's headline over statements all years away is no happening of its day; a news headline is."""
+    import datetime as dt
+
+    from events.pipeline.extract import extract_facts
+    from events.pipeline.matching import headline_dated_by_its_happening
+
+    profile = extract_facts(
+        "Kyrgyzstan and the SCO: a profile",
+        "Kyrgyzstan took part in the Shanghai Five from 1996. On 15 June 2001 it signed the declaration "
+        "establishing the SCO. Bishkek hosted the summit on 13-14 June 2019.",
+        dt.date(2025, 6, 10),
+    )
+    assert [f.date for f in headline_dated_by_its_happening(profile, ())] == [
+        "1996",
+        "2001-06-15",
+        "2019-06-13",
+    ]
+    news = extract_facts(
+        "Kyrgyz president visits Tashkent",
+        "The president arrived on Monday. Kyrgyzstan took part in the Shanghai Five from 1996. On 15 June 2001 "
+        "it signed the declaration establishing the SCO.",
+        dt.date(2025, 6, 10),
+    )
+    assert headline_dated_by_its_happening(news, ())[0].title == "Kyrgyz president visits Tashkent"

@@ -299,9 +299,17 @@ def same_happening(new: Report, recorded: Report) -> Verdict:
 
 
 def _same_span(new: Report, recorded: Report, known: str | None) -> Verdict:
-    """Without a kind, only the same span of days: at a place both name, or of a happening that lasts
+    """Without a kind on one side: a happening that lasts days, named by the other, at a place both name
+    ("Qingdao hosted the summit in 2018" and "2018, 9-10 June: Qingdao"); else only the very same span of
     days (a summit's '31 August - 1 September' in a list of summits). Two such happenings on the very
     same days are rare enough in this story to call them one; an editor can split them."""
+    here = _places(new) & _places(recorded)
+    if (
+        known in _LASTING
+        and here
+        and (new.end_date or recorded.end_date or len(new.date) != len(recorded.date))
+    ):
+        return Verdict(True, f"a {known} at the same place ({', '.join(sorted(here))}) on days that agree")
     if not _same_days(new, recorded):
         return Verdict(False, "it does not say what kind of happening it is")
     if known in _LASTING:

@@ -364,6 +364,8 @@ def headline_dated_by_its_happening(
     """
     if len(found) < 2:
         return list(found)
+    if _a_reference_page(found):
+        return list(found[1:])
     headline = as_report(found[0])
     kind = kind_of_happening(headline)
     if kind is None:
@@ -374,6 +376,27 @@ def headline_dated_by_its_happening(
             if entities(told) & entities(headline) or not entities(headline):
                 return list(found[1:])
     return list(found)
+
+
+# A page whose every dated statement is this far from its day tells history, not news.
+_NEWS_WINDOW = dt.timedelta(days=31)
+
+
+def _a_reference_page(found: Sequence[ExtractedFact]) -> bool:
+    """A profile, an encyclopedia entry, a history explainer: a headline naming no happening over dated
+    statements all far from the page's day. Its headline is no happening of the day it was crawled."""
+    title, day = found[0].title, days_of(found[0].date, None)[0]
+    if len(found) < 3 or kind_of_happening(Report(found[0].date, None, title, title, found[0].tags)):
+        return False
+    return not any(
+        _within(days_of(f.date, f.end_date), day - _NEWS_WINDOW, day + _NEWS_WINDOW) for f in found[1:]
+    )
+
+
+def _within(days: tuple[dt.date, dt.date], low: dt.date, high: dt.date) -> bool:
+    """The days of a fact known to the day or the month (not the year: "in 2025" says nothing of news)."""
+    first, last = days
+    return (last - first).days < 31 and low <= last and first <= high
 
 
 def joined(

@@ -725,6 +725,15 @@ RULES: tuple[Rule, ...] = (
         _day_span_one_month,
         needs=frozenset({"digit", "month"}),
     ),
+    Rule(  # "from Aug 31 to Sept 1": month first on both sides of a span across two months
+        "month-day-span-two-months",
+        re.compile(
+            rf"\b(?P<m1>{MONTH})\.?\s+(?P<d1>{DAY}){ORD}?\s*(?:-|–|to|until|through)\s*"
+            rf"(?P<m2>{MONTH})\.?\s+(?P<d2>{DAY}){ORD}?\b(?:,?\s+(?P<y>{YEAR})\b)?"
+        ),
+        _day_span_two_months,
+        needs=frozenset({"digit", "month"}),
+    ),
     Rule(
         "day-span-two-months",
         re.compile(
