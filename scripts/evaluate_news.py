@@ -121,7 +121,7 @@ def ingest(corpus: Path, folder: Path) -> Path:
             f'[database]\npath = "{db}"\n\n[ingest]\njitter_seconds = 0\n\n{feeds}', encoding="utf-8"
         )
         command = [sys.executable, "-m", "timeline.cli", "--config", str(config), "ingest"]
-        subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True, timeout=600)
+        subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, text=True, timeout=600)
     return db
 
 

@@ -1001,3 +1001,62 @@ def test_a_preview_records_a_planned_fact_and_a_later_report_confirms_it(server,
     (added,) = events_of(timeline, "FactSourceAdded")
     assert added.payload["confirms"] is True
     assert verify(timeline.store) == []
+
+
+def test_a_report_that_tells_a_happening_better_retitles_the_machine_s_fact(server, timeline, db_path, clock):
+    """Issue 18: the best title among the sources wins as reports arrive: a preview's future-tense title
+    gives way to the report that it took place, a Russian one to an English one; never an editor's."""
+    from events.admin.verify import verify
+
+    preview = item_xml(
+        "Defence ministers of the SCO will meet in Qingdao on June 25-26, 2025.",
+        guid="pv-1",
+        title="SCO defence ministers to meet in Qingdao",
+        day="Mon, 23 Jun 2025",
+    )
+    ing, config, _ = first_poll(server, timeline, db_path, clock, preview)
+    recap = item_xml(
+        "Defence ministers of the SCO met in Qingdao on June 25-26, 2025, and issued no joint statement.",
+        guid="rc-1",
+        title="No joint statement from Qingdao",
+        day="Fri, 27 Jun 2025",
+    )
+    serve_items(server, preview, recap)
+    ing.poll(config.feeds[0])
+    (title, corrected) = timeline.conn.execute(
+        "SELECT title, corrected FROM facts WHERE origin = 'feed'"
+    ).fetchone()
+    assert title.startswith("Defence ministers of the SCO met in Qingdao") and corrected
+    (correction,) = events_of(timeline, "FactCorrected")
+    assert correction.payload["changes"] == {"title": title} and "article" in correction.metadata
+    assert verify(timeline.store) == []
+
+
+def test_an_editor_s_title_is_never_replaced_by_the_machine(server, timeline, db_path, clock):
+    preview = item_xml(
+        "Defence ministers of the SCO will meet in Qingdao on June 25-26, 2025.",
+        guid="pv-1",
+        title="SCO defence ministers to meet in Qingdao",
+        day="Mon, 23 Jun 2025",
+    )
+    ing, config, _ = first_poll(server, timeline, db_path, clock, preview)
+    (fact_id, version) = timeline.conn.execute(
+        "SELECT fact_id, version FROM facts WHERE origin = 'feed'"
+    ).fetchone()
+    timeline.correct_fact(
+        fact_id,
+        {"title": "Qingdao meeting of defence ministers"},
+        reason="house style",
+        expected_version=version,
+        actor="editor:ana",
+    )
+    recap = item_xml(
+        "Defence ministers of the SCO met in Qingdao on June 25-26, 2025, and issued no joint statement.",
+        guid="rc-1",
+        title="No joint statement from Qingdao",
+        day="Fri, 27 Jun 2025",
+    )
+    serve_items(server, preview, recap)
+    ing.poll(config.feeds[0])
+    (title,) = timeline.conn.execute("SELECT title FROM facts WHERE fact_id = ?", (fact_id,)).fetchone()
+    assert title == "Qingdao meeting of defence ministers"

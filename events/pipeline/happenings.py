@@ -169,6 +169,8 @@ _FIRST = ("accession",)  # a new member is the news, whatever else the sentence 
 def _told_kind(where: dict[str, int]) -> str | None:
     """An accession wins; else the kind named first: "the summit closed with a declaration"
     is the summit, "leaders signed a declaration at the summit" the agreement."""
+    if "founding" in where and "accession" in where:  # "when Uzbekistan joined, the six founded the SCO"
+        return "founding"
     for name in _FIRST:
         if name in where:
             return name
@@ -243,6 +245,8 @@ def dates_agree(new: Report, recorded: Report) -> bool:
     return new_first <= old_first and old_last <= new_last
 
 
+# One SCO summit at a time, one founding: a report of either that names no other place is that one.
+_ONE_AT_A_TIME = frozenset({"summit", "founding"})
 # Happenings that last days: a report giving all their days is better than one giving a day.
 _LASTING = frozenset({"summit", "ministers", "exercise"})
 
@@ -287,8 +291,8 @@ def same_happening(new: Report, recorded: Report) -> Verdict:
         return Verdict(False, "different ministers meet")
     if not shared and kind in _LASTING and _same_days(new, recorded):
         return Verdict(True, f"the same {kind} on the same days ({new.date} to {new.end_date})")
-    if not shared and kind == "summit" and not (_places(new) and _places(recorded)):
-        return Verdict(True, "a summit on days that agree, and it names no other place")
+    if not shared and kind in _ONE_AT_A_TIME and not (_places(new) and _places(recorded)):
+        return Verdict(True, f"a {kind} on days that agree, and it names no other place")
     if not shared and (same_country := countries(new) & countries(recorded)):
         names = ", ".join(sorted(same_country)[:4])
         return Verdict(True, f"the same {kind} on days that agree, in or with the same country ({names})")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import itertools
+import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from events.domain.article import publisher_day
 from events.domain.dates import precision_of, sort_key_of
 from events.domain.fact import (
+    FACT_CORRECTED,
     FACT_RECORDED,
     FACT_SOURCE_ADDED,
     MAX_SUMMARY,
@@ -47,6 +49,7 @@ from events.pipeline.happenings import (
     same_happening,
     with_context,
 )
+from events.pipeline.relative_dates import tense_markers
 
 REEXTRACTED = "re-extraction with the current rules no longer finds this fact"
 FEED_CHANGED = "its article's feed changed the text, which no longer states this fact"
@@ -93,6 +96,7 @@ class Existing:
     version: int
     why: str = _SAME_WORDS  # why a new report is this fact: shown on the fact's page
     dates: tuple[str, str | None] | None = None  # the fact's dates as the finder read them
+    recorded: Report | None = None  # the fact as the finder read it: its title, for a better one
 
 
 class FactFinder:
@@ -157,6 +161,15 @@ class FactFinder:
         """A fact as its events fold now: exact inside a poll whose events are not projected yet."""
         return evolve_stream(None, EventStore(self.conn).read_stream(fact_id))
 
+    def machine_made_state(self, fact_id: str) -> FactState | None:
+        """The fact as it folds now, if only the machine has made and changed it: its own corrections
+        (better days, a better title: events naming the article they came from) leave it the machine's;
+        an editor's correction, review, merge or split does not."""
+        events = EventStore(self.conn).read_stream(fact_id)
+        state = evolve_stream(None, events)
+        edited = any(e.type == FACT_CORRECTED and "article" not in e.metadata for e in events)
+        return None if edited or not refinable(state, corrected_ok=True) else state
+
     def forget_pending(self) -> None:
         """Called at the end of a poll: the projection now holds what was remembered."""
         self.by_date.clear()
@@ -178,7 +191,9 @@ class FactFinder:
         new = with_context(as_report(found), context)
         for candidate, existing in self._on(found.date):
             if same_fact(candidate, found) and not kinds_conflict(new, as_report(candidate)):
-                return existing
+                return replace(
+                    existing, dates=(candidate.date, candidate.end_date), recorded=as_report(candidate)
+                )
         best, best_reports = None, 0
         new = in_the_headline_s_happening(new, headline)
         # Then facts naming someone or somewhere in common; then, for a report that names no one
@@ -188,7 +203,8 @@ class FactFinder:
             verdict = same_happening(new, as_report(candidate))
             if verdict.same and reports > best_reports:
                 dates = (candidate.date, candidate.end_date)
-                best, best_reports = Existing(existing.fact_id, existing.version, verdict.why, dates), reports
+                best = Existing(existing.fact_id, existing.version, verdict.why, dates, as_report(candidate))
+                best_reports = reports
         return best
 
     def _naming_around(self, found: Report) -> Iterator[tuple[ExtractedFact, Existing, int]]:
@@ -429,7 +445,64 @@ def joined(
         corrected = fact_corrected(state, {"date": dates[0], "end_date": dates[1]}, reason)
         events.append(NewEvent(corrected.type, corrected.payload, meta))
         finder.remember(replace(found, date=dates[0], end_date=dates[1]), existing.fact_id)
+    elif title := _better_title(existing, found, new, bool(payload.get("confirms"))):
+        state = finder.machine_made_state(existing.fact_id)
+        if state is not None and state.title == existing.recorded.title:
+            reason = fit(f"a later report tells it better: {evidence}", 1_000)
+            corrected = fact_corrected(state, {"title": fit(title, MAX_TITLE)}, reason)
+            events.append(NewEvent(corrected.type, corrected.payload, meta))
     return StreamAppend(existing.fact_id, tuple(events))
+
+
+def _better_title(existing: Existing, found: ExtractedFact, new: Report, confirms: bool) -> str | None:
+    """A report's title that should replace a machine-made fact's, when it reads better (title_score):
+    in the site's language, saying the happening took place rather than that it will, naming its kind.
+    Only once the fact's days are known to the day."""
+    old = existing.recorded
+    if old is None or found.title == old.title or len(old.date) < 10:
+        return None
+    kind = kind_of_happening(old) or kind_of_happening(
+        new
+    )  # a fact whose title names no kind takes one that does
+    told = Report(found.date, found.end_date, found.title, found.title, new.tags)
+    if kind is None or kind_of_happening(told) != kind:  # the title itself names the fact's happening
+        return None
+    if not confirms and _future(old.title) != _future(found.title):
+        return None
+    if title_score(found.title, kind, told) > title_score(old.title, kind, _titled(old)):
+        return found.title
+    return None
+
+
+def _titled(report: Report) -> Report:
+    return Report(report.date, report.end_date, report.title, report.title, report.tags)
+
+
+def title_score(title: str, kind: str, report: Report) -> int:
+    """How well a title tells a happening of this kind to the site's readers: English over Russian or
+    Chinese, done over to be done, the kind named over a detail of it, a statement over an attribution."""
+    return (
+        2 * (not _foreign(title))
+        + 2 * (not _future(title))
+        + (kind_of_happening(report) == kind)
+        + (_ATTRIBUTION.search(title) is None)
+    )
+
+
+# "The defence ministry said on Tuesday: ..." (titles.py keeps who said it), a live blog's or an
+# explainer's label ("SCO Summit 2025 LIVE: ..."): weaker titles than the news itself.
+_ATTRIBUTION = re.compile(
+    r"^[^:]{0,80}\b(?:said|says|announced|confirmed)\b[^:]*:|^[^:]{0,60}\b(?:LIVE|[Ll]ive updates|BREAKING|Explained)\b"
+)
+
+
+def _future(title: str) -> bool:
+    return any(tense == "future" for _, tense in tense_markers(title))
+
+
+def _foreign(title: str) -> bool:
+    """Written in Cyrillic or Chinese: the site reads in English."""
+    return any("\u0400" <= c <= "\u04ff" or "\u4e00" <= c <= "\u9fff" for c in title)
 
 
 def with_notes(source: dict, evidence: str, why: str) -> dict:
@@ -449,16 +522,17 @@ def _better_dates(finder: FactFinder, existing: Existing, found: ExtractedFact, 
         return None
     if not refined_dates(new, Report(*existing.dates, "", "", ())):
         return None
-    state = finder.state_of(existing.fact_id)
-    return refinable(state) and refined_dates(new, as_report(as_extracted(state))) or None
+    state = finder.machine_made_state(existing.fact_id)
+    return state is not None and refined_dates(new, as_report(as_extracted(state))) or None
 
 
-def refinable(state: FactState) -> bool:
+def refinable(state: FactState, corrected_ok: bool = False) -> bool:
     """Only the machine's own facts take the machine's better dates: never one an editor corrected,
-    reviewed, merged or split, nor one merged into another."""
+    reviewed, merged or split, nor one merged into another (corrected_ok: its corrections were the
+    machine's own, as FactFinder.machine_made_state checks)."""
     return (
         state.origin == "feed"
-        and not state.corrected
+        and (corrected_ok or not state.corrected)
         and not state.retracted
         and not state.reviewed
         and state.merged_into is None
