@@ -181,6 +181,33 @@ evaluator = _load_evaluator()
             [("2025-08-03", None), ("2025-08-20", None)],
         ),
         ("Border clashes in 2022 killed more than 100 people.", WED_3_JULY_2024, [("2022", None)]),
+        # issue 18: an anniversary is a day; a month a future sentence looks back on is the one just gone
+        (
+            "Twenty years ago today, six leaders signed the declaration in Shanghai.",
+            dt.date(2021, 6, 15),
+            [("2001-06-15", None)],
+        ),
+        (
+            "It will be the first visit since the clash between the two armies in May.",
+            dt.date(2025, 6, 24),
+            [("2025-05", None)],
+        ),
+        (
+            "Araghchi will travel to China to rally support after the war in June.",
+            dt.date(2025, 7, 12),
+            [("2025-06", None)],
+        ),
+        ("China plans to hold its first ministerial meeting in May.", WED_3_JULY_2024, [("2025-05", None)]),
+        (
+            "Modi is in Tianjin for the summit, held from Aug 31 to Sept 1.",
+            dt.date(2025, 8, 31),
+            [("2025-08-31", "2025-09-01")],
+        ),
+        (
+            "For two days, on October 15 and 16, Islamabad hosted the world.",
+            dt.date(2024, 10, 18),
+            [("2024-10-15", "2024-10-16")],
+        ),
         # a coarse date that only frames finer ones in the same clause gives no fact of its own
         (
             "Russia experienced terrorist attacks this year, with over 145 killed in Moscow in March "

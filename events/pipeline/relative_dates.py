@@ -49,6 +49,12 @@ _NUMBER_WORDS = {
     "ten": 10,
     "eleven": 11,
     "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "twenty-five": 25,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
 }
 
 MONTH_FULL = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
@@ -60,7 +66,7 @@ WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 DAY = r"(?:[12]\d|3[01]|0?[1-9])"
 ORD = r"(?:st|nd|rd|th)"
 YEAR = r"(?:19|20)\d\d"
-NUM = r"(?:\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+NUM = r"(?:\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty(?:-five)?|thirty|forty|fifty)"
 REL = r"(?P<rel>this|last|next)\s+year"
 
 # Words after a number that say it counts things rather than naming a day or year.
@@ -550,7 +556,20 @@ def _bare_month(m: re.Match[str], ctx: Context) -> Resolved:
 def month_of(month: int, ctx: Context, span: tuple[int, int]) -> Resolved:
     """ "in May" in any language: the May its tense points to."""
     tense = ctx.tense(span)
+    if tense == "future" and month < ctx.published.month and _looks_back(ctx.sentence, span):
+        tense = "past"
     return FuzzyDate(year_for_month(month, ctx.published, tense), month), None, 0.8 if tense else 0.7
+
+
+# "will be the first visit since the clash in May", "will travel after the war in June": the month
+# belongs to what the clause looks back on, not to what the sentence says is to come.
+_LOOKING_BACK = re.compile(
+    r"\b(?:since|after|following)\b(?![^,;]*\b(?:will|would|to)\b)[^,;]*$", re.IGNORECASE
+)
+
+
+def _looks_back(sentence: str, span: tuple[int, int]) -> bool:
+    return bool(_LOOKING_BACK.search(sentence[max(0, span[0] - 80) : span[0]]))
 
 
 def _year_span(m: re.Match[str], ctx: Context) -> Resolved:
@@ -683,6 +702,8 @@ def _ordinal_span(m: re.Match[str], ctx: Context) -> Resolved:
 
 def _ago(m: re.Match[str], ctx: Context) -> Resolved:
     count, unit, published = _number(m["n"]), m["u"].lower(), ctx.published
+    if unit == "year" and m["today"] and not (published.month, published.day) == (2, 29):
+        return _day(published.replace(year=published.year - count)), None, 0.9  # "twenty years ago today"
     if unit == "year":
         return FuzzyDate(published.year - count), None, 0.75
     if unit == "month":
@@ -858,7 +879,9 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "ago",
-        re.compile(rf"\b(?P<n>{NUM})\s+(?P<u>day|week|month|year)s?\s+ago\b", re.IGNORECASE),
+        re.compile(
+            rf"\b(?P<n>{NUM})\s+(?P<u>day|week|month|year)s?\s+ago(?P<today>\s+today)?\b", re.IGNORECASE
+        ),
         _ago,
         needs=frozenset({"ago"}),
     ),
