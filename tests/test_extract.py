@@ -198,6 +198,12 @@ evaluator = _load_evaluator()
             [("2025-06", None)],
         ),
         ("China plans to hold its first ministerial meeting in May.", WED_3_JULY_2024, [("2025-05", None)]),
+        (  # a schedule in the present tense is to come
+            "The summit continues on Friday with a session of the heads of state.",
+            dt.date(2022, 9, 15),
+            [("2022-09-16", None)],
+        ),
+        ("The summit opened on Thursday.", dt.date(2022, 9, 16), [("2022-09-15", None)]),
         (
             "Modi is in Tianjin for the summit, held from Aug 31 to Sept 1.",
             dt.date(2025, 8, 31),

@@ -662,9 +662,22 @@ def weekday_of(
     """A weekday (0 is Monday) in any language: pre "last"/"next"/"coming", or in the "last"/"this"/"next" week."""
     if week:
         return _day(_monday_of(week, ctx.published) + dt.timedelta(days=weekday)), None, 0.85
-    tense = ctx.tense(span)
+    tense = ctx.tense(span) or _scheduled_present(ctx.sentence, span)
     date = weekday_date(weekday, ctx.published, tense, pre if pre in {"last", "next", "coming"} else None)
     return _day(date), None, 0.85 if tense or pre in {"last", "next"} else 0.7
+
+
+# "The summit continues on Friday", "talks open on Monday": a schedule in the present tense.
+_SCHEDULE_VERBS = re.compile(
+    r"\b(?:continues|continue|opens|open|begins|begin|starts|start|resumes|resume|closes|ends|concludes|runs)"
+    r"\s+(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+def _scheduled_present(sentence: str, span: tuple[int, int]) -> Tense:
+    """ "future" for a weekday after a present-tense schedule verb, in a sentence that shows no tense."""
+    return "future" if _SCHEDULE_VERBS.search(sentence[max(0, span[0] - 40) : span[0]]) else None
 
 
 def _weekday_span(m: re.Match[str], ctx: Context) -> Resolved:
