@@ -1060,3 +1060,30 @@ def test_an_editor_s_title_is_never_replaced_by_the_machine(server, timeline, db
     ing.poll(config.feeds[0])
     (title,) = timeline.conn.execute("SELECT title FROM facts WHERE fact_id = ?", (fact_id,)).fetchone()
     assert title == "Qingdao meeting of defence ministers"
+
+
+def test_a_report_giving_the_day_joins_the_fact_known_only_to_its_year_and_dates_it(
+    server, timeline, db_path, clock
+):
+    """Issue 18: a fact known only to the year is a candidate for a later report of its day (its sort key,
+    2024-00-00, lies outside the days around 4 July): one fact, two sources, dated to the day."""
+    vague = item_xml(
+        "Belarus joined the Shanghai Cooperation Organisation in 2024.",
+        guid="y-1",
+        title="Minsk looks east",
+        day="Mon, 01 Sep 2025",
+    )
+    ing, config, _ = first_poll(server, timeline, db_path, clock, vague)
+    exact = item_xml(
+        "Belarus joined the Shanghai Cooperation Organisation on 4 July 2024.",
+        guid="d-1",
+        title="Minsk looks east again",
+        day="Tue, 02 Sep 2025",
+    )
+    serve_items(server, vague, exact)
+    ing.poll(config.feeds[0])
+    rows = timeline.conn.execute(
+        "SELECT date, json_array_length(sources) FROM facts WHERE origin = 'feed' AND retracted = 0"
+        " AND tags LIKE '%belarus%' AND date LIKE '2024%'"
+    ).fetchall()
+    assert rows == [("2024-07-04", 2)]

@@ -210,12 +210,13 @@ class FactFinder:
     def _naming_around(self, found: Report) -> Iterator[tuple[ExtractedFact, Existing, int]]:
         """Facts sharing a person, place or country with the found one, on days its date may name,
         with how many reports each has (one for a fact this poll recorded)."""
-        low, high = _days_around(found)
+        ranges = _days_around(found), *_vaguer(found)
         seen = set(self.withdrawn)
         tags = {t for t in found.tags if t != "sco" and kind_of(t) in _WHO_AND_WHERE}
         named = countries(found)
         for candidate, existing in reversed(self.pending):  # newest first: a fact's refined dates win
-            if low <= sort_key_of(candidate.date) <= high and (
+            key = sort_key_of(candidate.date)
+            if any(low <= key <= high for low, high in ranges) and (
                 tags & set(candidate.tags) or named & countries(as_report(candidate))
             ):
                 if existing.fact_id not in seen:
@@ -223,7 +224,7 @@ class FactFinder:
                     yield candidate, existing, 1
         # and facts naming only a place in a country it names: "Islamabad" for "Pakistan" or "Shehbaz Sharif"
         near = {place for country in named for place in places_in(country)}
-        for tag in sorted(tags | near):
+        for tag, (low, high) in itertools.product(sorted(tags | near), ranges):
             key = (tag, low, high)
             if key not in self.naming:
                 rows = self.conn.execute(_NAMING_AROUND, key)
@@ -241,6 +242,16 @@ class FactFinder:
 
 
 _WHO_AND_WHERE = frozenset({"person", "place", "country", "organisation"})
+
+
+def _vaguer(found: Report) -> tuple[tuple[str, str], ...]:
+    """The sort keys of facts known only to the month or the year of a day: "Qingdao hosted the summit
+    in 2018" is a candidate for "2018, 9-10 June: Qingdao" (its key, 2018-00-00, is outside the days')."""
+    if len(found.date) < 7:
+        return ()
+    year, month = found.date[:4], found.date[:7]
+    keys = (sort_key_of(year),) if len(found.date) == 7 else (sort_key_of(month), sort_key_of(year))
+    return tuple((key, key) for key in keys)
 
 
 def _days_around(found: Report) -> tuple[str, str]:
@@ -582,6 +593,8 @@ def restate_facts(
         existing = finder.same_fact_as(fact, context, headline)
         if existing and existing.fact_id in own_alone:  # this article's own fact, which its new text may drop
             existing = None
+        if existing and existing.fact_id in cited and _vaguer_than(existing, fact):
+            existing = None  # its article now gives the day of a fact it backs: a fact of its own
         if existing and split_off(finder.conn, existing.fact_id, source.get("url")):
             continue  # an editor split this report off that fact, into a fact of its own
         if existing is None:
@@ -606,6 +619,10 @@ def restate_facts(
 
 # An indexed lookup of one small column (usually '[]'): cheap enough for every report joining a fact.
 _SPLIT_OFF = "SELECT split_off FROM facts WHERE fact_id = ?"
+
+
+def _vaguer_than(existing: Existing, fact: ExtractedFact) -> bool:
+    return existing.dates is not None and len(existing.dates[0]) < len(fact.date)
 
 
 def split_off(conn: sqlite3.Connection, fact_id: str, url: str | None) -> bool:
