@@ -253,3 +253,33 @@ def test_a_reference_page_adds_no_fact_of_the_day_it_ran_but_news_keeps_its_head
         dt.date(2025, 6, 10),
     )
     assert headline_dated_by_its_happening(news, ())[0].title == "Kyrgyz president visits Tashkent"
+
+
+def test_a_mention_known_only_to_its_month_meets_every_happening_it_passes_by():
+    """'Iran signed the memorandum at the Samarkand summit last September' is an accession step, but also
+    names the summit: it joins the summit's dated fact. Two dated reports keep their own kinds."""
+    summit = report("2022-09-15", "The SCO summit opened in Samarkand", ("samarkand",), "2022-09-16")
+    passing = report(
+        "2022-09",
+        "Iran signed the memorandum of obligations for membership at the Samarkand summit",
+        ("iran", "samarkand"),
+    )
+    assert kind_of_happening(passing) == "agreement"  # signed first
+    assert same_happening(passing, summit).same
+    dated = report(
+        "2022-09-15", "Iran signed the memorandum of obligations for membership", ("iran", "samarkand")
+    )
+    assert not same_happening(dated, summit).same
+
+
+def test_a_chinese_since_clause_gives_no_date():
+    import datetime as dt
+
+    from events.pipeline.extract import extract_facts
+
+    found = extract_facts("H", "上合组织自2019年以来扩大了合作。", dt.date(2025, 9, 2))
+    assert [f.date for f in found[1:]] == []
+    told = extract_facts("H", "這是上合組織自二〇〇一年成立以來規模最大的峰會。", dt.date(2025, 9, 2))
+    assert [f.date for f in told[1:]] == ["2001"]  # since it was founded in 2001: the founding
+    founded = extract_facts("H", "上合组织于2001年6月15日在上海成立。", dt.date(2025, 9, 2))
+    assert [f.date for f in founded[1:]] == ["2001-06-15"]

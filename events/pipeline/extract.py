@@ -381,8 +381,17 @@ _UNTIL_BEFORE = re.compile(
 )
 
 
+# "自2019年以来" (since 2019): the Chinese "since" wraps its date; "自二〇〇一年成立以來" (since it was
+# founded in 2001) tells of the founding, as "since it was founded in 2001" does.
+_ZH_SINCE = re.compile(r"^\s*以[来來]")
+
+
 def _only_a_bound(mention: DateMention, sentence: str) -> bool:
     """The year rule's span takes its preposition along ('since 2011'): read up to the digits."""
+    if "自" in sentence[max(0, mention.span[0] - 3) : mention.span[0] + 1] and _ZH_SINCE.match(
+        sentence[mention.span[1] :]
+    ):
+        return True
     start = mention.span[0]
     while start < mention.span[1] and not sentence[start].isdigit() and sentence[start : start + 1].islower():
         start += 1

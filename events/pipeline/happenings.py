@@ -246,7 +246,7 @@ def dates_agree(new: Report, recorded: Report) -> bool:
 
 
 # One SCO summit at a time, one founding: a report of either that names no other place is that one.
-_ONE_AT_A_TIME = frozenset({"summit", "founding"})
+ONE_AT_A_TIME = frozenset({"summit", "founding"})
 # Happenings that last days: a report giving all their days is better than one giving a day.
 _LASTING = frozenset({"summit", "ministers", "exercise"})
 
@@ -277,6 +277,8 @@ def same_happening(new: Report, recorded: Report) -> Verdict:
     kind, recorded_kind = kind_of_happening(new), kind_of_happening(recorded)
     if kind is None or recorded_kind is None:
         return _same_span(new, recorded, kind or recorded_kind)
+    if kind != recorded_kind and _one_told_in_passing(new, recorded, kind, recorded_kind):
+        kind = recorded_kind
     if kind != recorded_kind:
         return Verdict(False, f"a {kind} is not a {recorded_kind}")
     shared = entities(new) & entities(recorded)
@@ -291,7 +293,7 @@ def same_happening(new: Report, recorded: Report) -> Verdict:
         return Verdict(False, "different ministers meet")
     if not shared and kind in _LASTING and _same_days(new, recorded):
         return Verdict(True, f"the same {kind} on the same days ({new.date} to {new.end_date})")
-    if not shared and kind in _ONE_AT_A_TIME and not (_places(new) and _places(recorded)):
+    if not shared and kind in ONE_AT_A_TIME and not (_places(new) and _places(recorded)):
         return Verdict(True, f"a {kind} on days that agree, and it names no other place")
     if not shared and (same_country := countries(new) & countries(recorded)):
         names = ", ".join(sorted(same_country)[:4])
@@ -300,6 +302,26 @@ def same_happening(new: Report, recorded: Report) -> Verdict:
         return Verdict(False, f"the same kind ({kind}), but no person, place or country in common")
     names = ", ".join(sorted(shared)[:4])
     return Verdict(True, f"the same {kind} ({names}) on days that agree")
+
+
+def _one_told_in_passing(new: Report, recorded: Report, kind: str, recorded_kind: str) -> bool:
+    """A mention known only to its month or year names every happening it passes by: "Iran signed the
+    memorandum at the Samarkand summit last September" is also the summit, and meets the summit's fact
+    by the summit's name (not the other way round: a dated report is about its own kind)."""
+    if len(new.date) < 10 and len(recorded.date) == 10:
+        return recorded_kind in kinds_named(new)
+    if len(recorded.date) < 10 and len(new.date) == 10:
+        return kind in kinds_named(recorded)
+    return False
+
+
+@lru_cache(maxsize=8192)
+def kinds_named(report: Report) -> frozenset[str]:
+    text = report.title if report.title == report.summary else f"{report.title} {report.summary}"
+    text = _SINCE.sub("", text.lower())
+    return frozenset(
+        name for name, pattern, clues in _KINDS if any(c in text for c in clues) and pattern.search(text)
+    )
 
 
 def _same_span(new: Report, recorded: Report, known: str | None) -> Verdict:

@@ -38,6 +38,7 @@ from events.log.store import EventStore, loads_json
 from events.pipeline.extract import ExtractedFact, extract_facts, same_fact
 from events.pipeline.gazetteer import kind_of, places_in, tags_for
 from events.pipeline.happenings import (
+    ONE_AT_A_TIME,
     Report,
     countries,
     days_of,
@@ -69,6 +70,11 @@ _NAMING_AROUND = (
     " json_array_length(f.sources) FROM fact_tags t"
     " JOIN facts f ON f.n = t.n WHERE t.tag = ? AND t.retracted = 0 AND t.sort_key BETWEEN ? AND ?"
     " ORDER BY t.sort_key DESC LIMIT 200"
+)
+# Live facts within a range of days, whoever they name: for a report naming no one (by facts_timeline).
+_ANY_AROUND = (
+    "SELECT fact_id, version, date, end_date, title, summary, tags, json_array_length(sources) FROM facts"
+    " WHERE retracted = 0 AND sort_key BETWEEN ? AND ? ORDER BY sort_key DESC LIMIT 200"
 )
 # A span starts at most this long before a day it holds (a summit, a congress, an exercise).
 _LONGEST_SPAN = dt.timedelta(days=7)
@@ -224,10 +230,13 @@ class FactFinder:
                     yield candidate, existing, 1
         # and facts naming only a place in a country it names: "Islamabad" for "Pakistan" or "Shehbaz Sharif"
         near = {place for country in named for place in places_in(country)}
-        for tag, (low, high) in itertools.product(sorted(tags | near), ranges):
+        # and for a founding or a summit, one at a time, those of its days naming no one ("the organization,
+        # founded in 2001")
+        anyone = ("",) if kind_of_happening(found) in ONE_AT_A_TIME else ()
+        for tag, (low, high) in itertools.product([*sorted(tags | near), *anyone], ranges):
             key = (tag, low, high)
             if key not in self.naming:
-                rows = self.conn.execute(_NAMING_AROUND, key)
+                rows = self.conn.execute(_NAMING_AROUND if tag else _ANY_AROUND, key if tag else (low, high))
                 self.naming[key] = [(*_candidate(row[:-1]), row[-1]) for row in rows]
             for entry in self.naming[key]:
                 if entry[1].fact_id not in seen:
@@ -468,9 +477,9 @@ def joined(
 def _better_title(existing: Existing, found: ExtractedFact, new: Report, confirms: bool) -> str | None:
     """A report's title that should replace a machine-made fact's, when it reads better (title_score):
     in the site's language, saying the happening took place rather than that it will, naming its kind.
-    Only once the fact's days are known to the day."""
+    Never by a report vaguer than the fact ("Belarus joined in 2024" for the fact of 4 July)."""
     old = existing.recorded
-    if old is None or found.title == old.title or len(old.date) < 10:
+    if old is None or found.title == old.title or len(old.date) < len(found.date):
         return None
     kind = kind_of_happening(old) or kind_of_happening(
         new
@@ -497,7 +506,11 @@ def title_score(title: str, kind: str, report: Report) -> int:
         + 2 * (not _future(title))
         + (kind_of_happening(report) == kind)
         + (_ATTRIBUTION.search(title) is None)
+        + (len(_YEARS.findall(title)) < 2)  # "India and Pakistan joined in 2017, Iran in 2023 ...": a list
     )
+
+
+_YEARS = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
 # "The defence ministry said on Tuesday: ..." (titles.py keeps who said it), a live blog's or an
