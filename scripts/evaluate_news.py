@@ -183,8 +183,8 @@ def gold_match(pair: Pair, gold_facts: list[dict]) -> dict | None:
         share = keyword_share(pair.text, gold.get("keywords", []))
         if share >= 0.5 and share > best_share:
             best, best_share = gold, share
-    if best is None and len(fitting) == 1:  # one fitting date: a fact titled from another report of it
-        best = fitting[0]
+    if best is None and len(fitting) == 1 and keyword_share(pair.text, fitting[0].get("keywords", [])) > 0:
+        best = fitting[0]  # one fitting date, a keyword of it: a fact titled from another report of it
     return best
 
 
