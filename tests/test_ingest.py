@@ -1087,3 +1087,23 @@ def test_a_report_giving_the_day_joins_the_fact_known_only_to_its_year_and_dates
         " AND tags LIKE '%belarus%' AND date LIKE '2024%'"
     ).fetchall()
     assert rows == [("2024-07-04", 2)]
+
+
+def test_dated_statements_outside_the_story_add_no_fact(server, timeline, db_path, clock):
+    """Issue 18: an SCO article's aside ('Traffic returned to normal on Thursday', 'the premier opened a
+    new airport on Monday') is dated but no part of the story; a statement naming the SCO or one of its
+    kinds of happening is."""
+    text = (
+        "Leaders of the SCO met in Islamabad on October 15, 2024. "
+        "Traffic in the twin cities returned to normal on Thursday morning. "
+        "The premier opened a new airport on October 14, 2024."
+    )
+    first_poll(
+        server,
+        timeline,
+        db_path,
+        clock,
+        item_xml(text, title="SCO meeting ends in Islamabad", day="Fri, 18 Oct 2024"),
+    )
+    dates = sorted(r[0] for r in timeline.conn.execute("SELECT date FROM facts WHERE origin = 'feed'"))
+    assert dates == ["2024-10-15", "2024-10-18"]

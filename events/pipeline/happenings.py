@@ -30,7 +30,7 @@ _KIND_PATTERNS = (
     ),
     (
         "founding",
-        r"\b(?:found(?:ed|ing)|establish(?:ed|ment|ing)|set up|creat(?:ed|ion)|birth)\b|основан|создан|成立",
+        r"\b(?:found(?:ed|ing)|establish(?:ed|ment|ing)|set up|creat(?:ed|ion)|birth)\b|основан|создан|учрежд|成立",
     ),
     (
         "ministers",
@@ -69,7 +69,7 @@ _KIND_CLUES = {
         "成员",
         "成員",
     ),
-    "founding": ("found", "establish", "set up", "creat", "birth", "основан", "создан", "成立"),
+    "founding": ("found", "establish", "set up", "creat", "birth", "основан", "создан", "учрежд", "成立"),
     "ministers": (
         "minister",
         "heads of government",
@@ -116,7 +116,7 @@ _KIND_CLUES = {
 # The patterns read lower-cased text: case-blind matching is slower, and lower() is done once.
 _KINDS = tuple((name, re.compile(pattern), _KIND_CLUES[name]) for name, pattern in _KIND_PATTERNS)
 _MEETING = re.compile(
-    r"\b(?:met|meets?|meeting|talks|bilateral|sat down|held talks)\b|встрет|переговор|会见|會見|会晤|會晤|会谈|會談",
+    r"\b(?:met|meets?|meeting|talks|bilateral|sat down|held talks|handshake)\b|встрет|переговор|会见|會見|会晤|會晤|会谈|會談",
     re.IGNORECASE,
 )
 _MINISTRY = re.compile(r"\b(foreign|defen[cs]e|interior|trade|economy|transport|energy)\b", re.IGNORECASE)

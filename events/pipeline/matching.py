@@ -596,6 +596,7 @@ def restate_facts(
     title = payload["title"]
     headline = Report(reported_on.isoformat(), None, title, title, context) if reported_on else None
     found = headline_dated_by_its_happening(found, context)
+    found = [f for i, f in enumerate(found) if i == 0 or _about_the_sco(f, headline)]
     own_alone = {state.fact_id for state in states if machine_made_alone(state)}
     cited = {state.fact_id for state in states}  # an article cites a fact once
     cited |= {state.merged_into for state in states if state.merged_into}  # its source moved there
@@ -632,6 +633,24 @@ def restate_facts(
 
 # An indexed lookup of one small column (usually '[]'): cheap enough for every report joining a fact.
 _SPLIT_OFF = "SELECT split_off FROM facts WHERE fact_id = ?"
+
+
+def _about_the_sco(fact: ExtractedFact, headline: Report | None) -> bool:
+    """A statement the timeline follows: it names the SCO, or a kind of happening the SCO has (its own
+    or its headline's near its day). 'Traffic returned to normal on Thursday', 'Li inaugurated the new
+    airport on Monday' are dated, but no part of this story."""
+    report = as_report(fact)
+    if "sco" in fact.tags or kind_of_happening(in_the_headline_s_happening(report, headline)) is not None:
+        return True
+    # "2019, 13-14 June: Bishkek, Kyrgyzstan" under "List of SCO summits": an entry of the headline's list
+    return (
+        headline is not None
+        and bool(_LIST_ENTRY.match(fact.summary))
+        and kind_of_happening(headline) is not None
+    )
+
+
+_LIST_ENTRY = re.compile(r"\s*(?:19|20)\d\d\s*[,:]")
 
 
 def _vaguer_than(existing: Existing, fact: ExtractedFact) -> bool:
