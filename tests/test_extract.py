@@ -204,6 +204,11 @@ evaluator = _load_evaluator()
             [("2022-09-16", None)],
         ),
         ("The summit opened on Thursday.", dt.date(2022, 9, 16), [("2022-09-15", None)]),
+        (  # Sunday and Monday follow each other across the week's end
+            "The summit is taking place on Sunday and Monday.",
+            dt.date(2025, 8, 31),
+            [("2025-08-31", "2025-09-01")],
+        ),
         (
             "Modi is in Tianjin for the summit, held from Aug 31 to Sept 1.",
             dt.date(2025, 8, 31),

@@ -283,3 +283,14 @@ def test_a_chinese_since_clause_gives_no_date():
     assert [f.date for f in told[1:]] == ["2001"]  # since it was founded in 2001: the founding
     founded = extract_facts("H", "上合组织于2001年6月15日在上海成立。", dt.date(2025, 9, 2))
     assert [f.date for f in founded[1:]] == ["2001-06-15"]
+
+
+def test_a_span_of_days_is_a_lasting_happening_whatever_else_it_names():
+    """Days are a summit's or a meeting's: 'leaders signed the declaration at the summit, 3-4 July' spans
+    two days and is the summit, not the signing; a day of signing stays the agreement."""
+    span = report(
+        "2024-07-03", "Leaders signed the declaration at the summit in Astana", ("astana",), "2024-07-04"
+    )
+    assert kind_of_happening(span) == "summit"
+    day = report("2024-07-04", "Leaders signed the declaration at the summit in Astana", ("astana",))
+    assert kind_of_happening(day) == "agreement"

@@ -474,3 +474,14 @@ def test_a_title_let_through_unread_is_one_the_rules_would_not_change(words, hea
         assert statement_title(title, title + " and more.", **context) == title
     finally:
         titles._nothing_to_do = shortcut
+
+
+def test_a_relative_clause_cut_from_its_noun_takes_the_noun_back():
+    """Issue 18: 'which is taking place on Sunday and Monday' is a fragment; the summit it tells of
+    is the noun before it, with its head ('the summit of the SCO', not 'the SCO')."""
+    sentence = (
+        "President Pezeshkian arrived in Tianjin on Sunday to attend the summit of the Shanghai Cooperation "
+        "Organization, which is taking place on Sunday and Monday."
+    )
+    title = statement_title("which is taking place on Sunday and Monday", sentence, date="2025-08-31")
+    assert title == "The summit of the Shanghai Cooperation Organization is taking place on Sunday and Monday"

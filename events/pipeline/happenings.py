@@ -158,8 +158,12 @@ def kind_of_happening(report: Report) -> str | None:
     one_day = report.end_date is None  # an accession or a meeting takes a day; a span is not one
     if one_day and _a_meeting(text, set(where), len(people(report))):
         return "bilateral"
-    if not one_day:
+    if (
+        not one_day
+    ):  # days are a summit's, a meeting's, an exercise's: not an accession, a signing, a handover
         where.pop("accession", None)
+        if _LASTING & set(where):
+            where = {kind: at for kind, at in where.items() if kind in _LASTING}
     return _told_kind(where)
 
 

@@ -683,7 +683,9 @@ def _scheduled_present(sentence: str, span: tuple[int, int]) -> Tense:
 def _weekday_span(m: re.Match[str], ctx: Context) -> Resolved:
     """ "from Monday to Wednesday"; "Monday and Tuesday" only when the days follow each other."""
     first_day, last_day = _WEEKDAY_NUMBERS[m["wd1"].lower()], _WEEKDAY_NUMBERS[m["wd2"].lower()]
-    if m["join"].lower() == "and" and not m["between"] and last_day != first_day + 1:
+    if (
+        m["join"].lower() == "and" and not m["between"] and (last_day - first_day) % 7 != 1
+    ):  # Sunday and Monday
         return None
     if m["wk"]:
         first = _monday_of(m["wk"], ctx.published) + dt.timedelta(days=first_day)

@@ -560,6 +560,8 @@ def statement_title(
         text = _report_only(text, body)
     if ", which " in text or ", who " in text:
         text = _relative_start(text)
+    if words and words[0].lower() in ("which", "who"):
+        text = _relative_fragment(text, body)
     if words and words[0] in _REWRITTEN_STARTS:
         text = _date_determiner(_predicate_only(_cleft(text)), date)
     if _a_fragment(text):
@@ -730,14 +732,45 @@ def _relative_start(text: str) -> str:
         and not _PRONOUN_LEAD.match(before)
     ):
         return f"{before} {clause}"
+    noun = _antecedent(before)
+    return _capitalised(f"{noun} {clause}") if noun else text
+
+
+# "the summit of (the) Shanghai Cooperation Organization": the head noun the "of" phrase hangs on
+_HEAD_OF = re.compile(r"\b(?:the|a|an)\s+[\w-]+\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _antecedent(before: str, with_head: bool = False) -> str | None:
+    """The noun phrase a relative clause after `before` tells of: its proper name or its last "the ..."
+    phrase; with_head, with the head noun it belongs to ("the summit of the SCO, which is taking place":
+    the summit; but "a summit of the organization, which was founded": the organization)."""
     for noun in (_PROPER_TAIL.search(before), _DETERMINED.search(before)):
         if noun and before[: noun.start()].endswith(", "):  # "in Tianjin, China, which began": not China
             continue
         phrase = before[noun.start() :] if noun else ""
         if phrase and len(phrase.split()) <= 6 and not _has_verb(phrase):
+            head = _HEAD_OF.search(before, 0, noun.start()) if with_head else None
             the = _THE_BEFORE.search(before, 0, noun.start()) if phrase[:1].isupper() else None
-            return _capitalised(f"{before[the.start() if the else noun.start() :]} {clause}")
-    return text
+            return before[head.start() if head else the.start() if the else noun.start() :]
+    return None
+
+
+# What a happening does, not what an organisation was: "which is taking place", "which opens", "which ran"
+_UNDER_WAY = re.compile(
+    r"(?:is |was |will be )?(?:taking place|held|under way|opens?|opened|runs?|ran|ends?|ended|begins?|began)\b"
+)
+
+
+def _relative_fragment(text: str, body: Callable[[], str]) -> str:
+    """ "which is taking place on Sunday and Monday", cut from "... the summit of the SCO, which is taking
+    place ...", is "The summit of the SCO is taking place on Sunday and Monday"."""
+    clause = text.split(" ", 1)[1] if " " in text else ""
+    whole = body()
+    at = whole.lower().find(f", {text.split(' ', 1)[0].lower()} {clause.lower()[:20]}")
+    noun = (
+        _antecedent(whole[:at], with_head=_UNDER_WAY.match(clause) is not None) if at > 0 and clause else None
+    )
+    return _capitalised(f"{noun} {clause}") if noun else text
 
 
 _CLEFT = re.compile(
