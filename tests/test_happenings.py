@@ -294,3 +294,18 @@ def test_a_span_of_days_is_a_lasting_happening_whatever_else_it_names():
     assert kind_of_happening(span) == "summit"
     day = report("2024-07-04", "Leaders signed the declaration at the summit in Astana", ("astana",))
     assert kind_of_happening(day) == "agreement"
+
+
+def test_ministers_named_before_the_meeting_word_meet_as_ministers():
+    goa = report(
+        "2023-05-05",
+        "SCO foreign ministers meet in Goa; Jaishankar slams Pakistan on terrorism",
+        ("goa", "subrahmanyam-jaishankar", "bilawal-bhutto-zardari"),
+    )
+    assert kind_of_happening(goa) == "ministers"
+    margins = report(
+        "2025-09-01",
+        "On the sidelines of the SCO summit, Putin and Modi held talks",
+        ("vladimir-putin", "narendra-modi"),
+    )
+    assert kind_of_happening(margins) == "bilateral"

@@ -156,7 +156,7 @@ def kind_of_happening(report: Report) -> str | None:
         if any(c in text for c in clues) and (found := pattern.search(text)):
             where[name] = found.start()
     one_day = report.end_date is None  # an accession or a meeting takes a day; a span is not one
-    if one_day and _a_meeting(text, set(where), len(people(report))):
+    if one_day and _a_meeting(text, where, len(people(report))):
         return "bilateral"
     if (
         not one_day
@@ -181,9 +181,14 @@ def _told_kind(where: dict[str, int]) -> str | None:
     return min(where, key=where.__getitem__, default=None)
 
 
-def _a_meeting(text: str, named: set[str], leaders: int) -> bool:
-    """Two leaders meeting; three or more at a summit are the summit ("Xi hosts Putin and Modi as summit ends")."""
-    if leaders < 2 or "accession" in named or not _MEETING.search(text):
+def _a_meeting(text: str, named: dict[str, int], leaders: int) -> bool:
+    """Two leaders meeting; three or more at a summit are the summit ("Xi hosts Putin and Modi as summit
+    ends"); and ministers named before the meeting word meet as ministers ("SCO foreign ministers meet in
+    Goa; Jaishankar slams Pakistan"), not as two of them in talks."""
+    meeting = _MEETING.search(text) if leaders >= 2 and "accession" not in named else None
+    if meeting is None:
+        return False
+    if named.get("ministers", len(text)) < meeting.start():  # (a summit's margins are where two leaders meet)
         return False
     return leaders == 2 or "summit" not in named
 
