@@ -309,3 +309,14 @@ def test_ministers_named_before_the_meeting_word_meet_as_ministers():
         ("vladimir-putin", "narendra-modi"),
     )
     assert kind_of_happening(margins) == "bilateral"
+
+
+def test_the_founding_wins_over_who_joined_and_what_was_signed():
+    signed = report(
+        "2001-06-15", "Its president signed the declaration establishing the SCO in Shanghai", ("shanghai",)
+    )
+    assert kind_of_happening(signed) == "founding"
+    proclaimed = report("2001-06-15", "The six states proclaimed the SCO in Shanghai", ("shanghai",))
+    assert kind_of_happening(proclaimed) == "founding"
+    item = report("2001-06-15", "2001, 15 June: Shanghai, China", ("china",))
+    assert same_happening(item, report("2001-06-15", "The organization was founded", ())).same

@@ -30,7 +30,8 @@ _KIND_PATTERNS = (
     ),
     (
         "founding",
-        r"\b(?:found(?:ed|ing)|establish(?:ed|ment|ing)|set up|creat(?:ed|ion)|birth)\b|основан|создан|учрежд|成立",
+        r"\b(?:found(?:ed|ing)|establish(?:ed|ment|ing)|set up|creat(?:ed|ion)|birth|proclaim(?:ed|s)?)\b|основан|создан|учрежд"
+        r"|成立",
     ),
     (
         "ministers",
@@ -69,7 +70,18 @@ _KIND_CLUES = {
         "成员",
         "成員",
     ),
-    "founding": ("found", "establish", "set up", "creat", "birth", "основан", "создан", "учрежд", "成立"),
+    "founding": (
+        "found",
+        "establish",
+        "set up",
+        "creat",
+        "birth",
+        "proclaim",
+        "основан",
+        "создан",
+        "учрежд",
+        "成立",
+    ),
     "ministers": (
         "minister",
         "heads of government",
@@ -173,11 +185,22 @@ _FIRST = ("accession",)  # a new member is the news, whatever else the sentence 
 def _told_kind(where: dict[str, int]) -> str | None:
     """An accession wins; else the kind named first: "the summit closed with a declaration"
     is the summit, "leaders signed a declaration at the summit" the agreement."""
-    if "founding" in where and "accession" in where:  # "when Uzbekistan joined, the six founded the SCO"
-        return "founding"
+    if "founding" in where and ("accession" in where or "agreement" in where):
+        return "founding"  # "when Uzbekistan joined, the six founded the SCO"; "signed the declaration establishing"
     for name in _FIRST:
         if name in where:
             return name
+    return min(where, key=where.__getitem__, default=None)
+
+
+def kind_named_first(title: str) -> str | None:
+    """The kind of happening a title names before any other (whatever wins in kind_of_happening)."""
+    text = _SINCE.sub("", title.lower())
+    where = {
+        name: found.start()
+        for name, pattern, clues in _KINDS
+        if any(c in text for c in clues) and (found := pattern.search(text))
+    }
     return min(where, key=where.__getitem__, default=None)
 
 
@@ -345,6 +368,11 @@ def _same_span(new: Report, recorded: Report, known: str | None) -> Verdict:
         and (new.end_date or recorded.end_date or len(new.date) != len(recorded.date))
     ):
         return Verdict(True, f"a {known} at the same place ({', '.join(sorted(here))}) on days that agree")
+    if known == "founding" and (new.date, new.end_date) == (recorded.date, recorded.end_date) == (
+        new.date,
+        None,
+    ):
+        return Verdict(True, f"the very day of the {known} ({new.date})")  # '2001, 15 June: Shanghai'
     if not _same_days(new, recorded):
         return Verdict(False, "it does not say what kind of happening it is")
     if known in _LASTING:

@@ -44,6 +44,7 @@ from events.pipeline.happenings import (
     days_of,
     entities,
     in_the_headline_s_happening,
+    kind_named_first,
     kind_of_happening,
     kinds_conflict,
     refined_dates,
@@ -479,7 +480,7 @@ def _better_title(existing: Existing, found: ExtractedFact, new: Report, confirm
     in the site's language, saying the happening took place rather than that it will, naming its kind.
     Never by a report vaguer than the fact ("Belarus joined in 2024" for the fact of 4 July)."""
     old = existing.recorded
-    if old is None or found.title == old.title or len(old.date) < len(found.date):
+    if old is None or found.title == old.title or len(found.date) < len(old.date):
         return None
     kind = kind_of_happening(old) or kind_of_happening(
         new
@@ -507,7 +508,14 @@ def title_score(title: str, kind: str, report: Report) -> int:
         + (kind_of_happening(report) == kind)
         + (_ATTRIBUTION.search(title) is None)
         + (len(_YEARS.findall(title)) < 2)  # "India and Pakistan joined in 2017, Iran in 2023 ...": a list
+        + _leads_with(title, kind)  # "Iran became a member ..." over "India chaired ..., when Iran joined"
     )
+
+
+def _leads_with(title: str, kind: str) -> bool:
+    """The happening is the title's news: it names this kind before any other ("Iran became a member at
+    a summit", not "India hosted the summit, when Iran joined"); a meeting of two has no other to lead."""
+    return kind == "bilateral" or kind_named_first(title) in (kind, None)
 
 
 _YEARS = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
@@ -517,6 +525,7 @@ _YEARS = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 # explainer's label ("SCO Summit 2025 LIVE: ..."): weaker titles than the news itself.
 _ATTRIBUTION = re.compile(
     r"^[^:]{0,80}\b(?:said|says|announced|confirmed)\b[^:]*:|^[^:]{0,60}\b(?:LIVE|[Ll]ive updates|BREAKING|Explained)\b"
+    r"|^(?:\w+\s+){1,4}(?:also\s+)?(?:note|notes|noted|say|says|said|recall|recalled)\s+that\b"
 )
 
 
