@@ -346,7 +346,74 @@ def test_a_server_that_trickles_its_body_times_out_at_timeout_seconds_in_all(
     started = time.monotonic()
     report = ingestor(timeline, config, clock).poll(config.feeds[0])
     assert time.monotonic() - started < 6
-    assert report.errors == ["timed out after 2 s"]
+    assert report.errors == ["timed out after 2 s reading the body (the limit covers the whole fetch)"]
+
+
+def test_a_server_that_trickles_its_headers_times_out_at_timeout_seconds_in_all(
+    server, timeline, db_path, clock
+):
+    """Headers sent one byte every 0.1 s (about 15 s in all) never tripped httpx's per-read timeout: a poll
+    with timeout_seconds = 20 lasted 620 s, past its lease, and a second poll of the feed started (issue 15)."""
+    server.routes["/trickle"] = Route(body=(DATA / "ingest/sco_news.rss").read_bytes(), header_drip=0.1)
+    config = make_config(db_path, server, {"trickle": "/trickle"})
+    started = time.monotonic()
+    report = ingestor(timeline, config, clock).poll(config.feeds[0])
+    elapsed = time.monotonic() - started
+    print(f"\nheaders trickled at 10 bytes/s, timeout_seconds 2: poll ended after {elapsed:.2f} s")
+    assert elapsed < 3.5
+    assert report.errors == [
+        f"timed out after 2 s waiting for the response headers of {server.url('/trickle')}"
+        " (the limit covers the whole fetch)"
+    ]
+    assert feed_status(timeline.conn, "trickle").error_streak == 1
+
+
+def test_a_server_that_never_accepts_times_out_connecting(timeline, db_path, clock):
+    """A listening socket whose backlog is full never completes the handshake: the error says so."""
+    import socket
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        address, fillers = listener.getsockname(), []
+        try:
+            for _ in range(10):  # fill the accept queue until a handshake no longer completes
+                fillers.append(socket.create_connection(address, timeout=0.3))
+        except TimeoutError:
+            pass
+        try:
+            started = time.monotonic()
+            result = Fetcher(FetchLimits(timeout_seconds=1))(f"http://127.0.0.1:{address[1]}/feed")
+        finally:
+            for filler in fillers:
+                filler.close()
+    assert time.monotonic() - started < 2.5
+    assert result.error == "timed out after 1 s connecting (the limit covers the whole fetch)"
+
+
+def test_a_poll_that_lost_its_lease_while_fetching_records_nothing(server, timeline, db_path, clock):
+    """A poll whose lease another process took meanwhile (its fetch outlived the lease, or the process was
+    paused) recorded the feed as well: two polls of one feed at once (issue 15). It now records nothing."""
+    server.routes["/rss"] = Route(body=(DATA / "ingest/sco_news.rss").read_bytes(), header_drip=0.005)
+    config = make_config(db_path, server, {"steppe": "/rss"}, timeout_seconds=5)
+    ing = ingestor(timeline, config, clock, holder="first")
+    reports = []
+    poller = threading.Thread(target=lambda: reports.append(ing.poll(config.feeds[0])))
+    poller.start()
+    deadline = time.monotonic() + 5
+    while not server.requests and time.monotonic() < deadline:
+        time.sleep(0.01)
+    other = Timeline(EventStore(connect(db_path), clock))
+    try:  # the first poll's lease looks expired to this process, whose clock is past it
+        assert take_lease(other.conn, "steppe", "second", NOW + ing.lease_ttl * 2, ing.lease_ttl)
+    finally:
+        other.close()
+    poller.join(10)
+    assert not poller.is_alive()
+    assert reports[0].errors == [
+        "lease lost while polling: another process polls steppe now; nothing recorded"
+    ]
+    assert not events_of(timeline, "ArticleIngested") and not events_of(timeline, "FeedPolled")
 
 
 def test_500_backs_off_then_recovers(server, timeline, db_path, clock):

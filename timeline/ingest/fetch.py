@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import email.utils
+import math
 import time
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 USER_AGENT = "SCO-Timeline/0.1 (+{base_url}; news timeline of the Shanghai Cooperation Organization)"
@@ -44,9 +47,63 @@ class FetchLimits:
     user_agent: str = USER_AGENT.format(base_url="http://127.0.0.1:8080/")
 
 
-class _TooSlow(Exception):
-    """The whole fetch took longer than timeout_seconds: one byte every few seconds kept a poll going for
-    as long as the server liked (a 5 MB body for weeks), past its lease (found in review)."""
+# --- one deadline for the whole fetch ------------------------------------------
+#
+# httpx's timeouts are per operation: a server sending its headers one byte every
+# few seconds never trips a read timeout, and held one poll for 620 s with
+# timeout_seconds = 20, past its lease (issue 15). So every socket operation
+# (connect, TLS handshake, each write, each read) waits at most until the fetch's
+# deadline, which Fetcher sets for each call.
+
+_deadline: contextvars.ContextVar[float] = contextvars.ContextVar("fetch_deadline", default=math.inf)
+
+
+def _time_left(timeout: float | None, error: type[Exception]) -> float:
+    """The time an operation may wait: its own timeout, never past the deadline."""
+    left = _deadline.get() - time.monotonic()
+    if left <= 0:
+        raise error("the fetch's deadline has passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every operation ends by the current fetch's deadline (kept-alive ones too)."""
+
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _time_left(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _time_left(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None) -> httpcore.NetworkStream:
+        left = _time_left(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, left))
+
+    def get_extra_info(self, info: str):
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.SyncBackend):
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        left = _time_left(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(super().connect_tcp(host, port, left, local_address, socket_options))
+
+
+class _DeadlineTransport(httpx.HTTPTransport):
+    """httpx's own transport on _DeadlineBackend: httpx takes no network backend, so its pool is rebuilt
+    with one (the trickling-headers test in tests/test_ingest.py fails if this stops taking effect)."""
+
+    def __init__(self) -> None:
+        super().__init__(trust_env=False)
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False), network_backend=_DeadlineBackend()
+        )
 
 
 class Fetcher:
@@ -54,7 +111,7 @@ class Fetcher:
 
     def __init__(self, limits: FetchLimits, transport: httpx.BaseTransport | None = None):
         self.limits = limits
-        self._deadline = 0.0  # set by each call: timeout_seconds for the whole fetch
+        self._phase = ""  # what the current fetch is doing, for the message if it times out
         self._only_types: tuple[str, ...] = ()  # set by each call: media types accepted, () for any
         self.client = httpx.Client(
             timeout=httpx.Timeout(limits.timeout_seconds),
@@ -63,7 +120,7 @@ class Fetcher:
                 "User-Agent": limits.user_agent,
                 "Accept": "application/atom+xml, application/rss+xml, application/xml;q=0.9, */*;q=0.5",
             },
-            transport=transport,
+            transport=transport or _DeadlineTransport(),
             trust_env=False,  # no proxy from the environment: only the URLs in config are reached
         )
 
@@ -86,23 +143,29 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         if only_types:
             headers["Accept"] = ", ".join(only_types)
-        self._deadline = time.monotonic() + self.limits.timeout_seconds
         self._only_types = only_types
+        token = _deadline.set(time.monotonic() + self.limits.timeout_seconds)
         try:
             return self._follow(url, headers)
-        except (httpx.TimeoutException, _TooSlow):
-            return FetchResult(url, error=f"timed out after {self.limits.timeout_seconds:g} s")
+        except httpx.TimeoutException as error:
+            return FetchResult(url, error=self._timed_out(error))
         except httpx.HTTPError as error:
             return FetchResult(url, error=f"{type(error).__name__}: {error}"[:500])
+        finally:
+            _deadline.reset(token)
+
+    def _timed_out(self, error: httpx.TimeoutException) -> str:
+        """Which step was cut: connecting, the response headers (redirects included) or the body."""
+        step = "connecting" if isinstance(error, httpx.ConnectTimeout) else self._phase
+        return f"timed out after {self.limits.timeout_seconds:g} s {step} (the limit covers the whole fetch)"
 
     def _follow(self, url: str, headers: dict[str, str]) -> FetchResult:
         moved_to, all_permanent = None, True
         for _ in range(MAX_REDIRECTS + 1):
-            if time.monotonic() > self._deadline:  # slow hops add up too
-                raise _TooSlow()
             refusal = refuse_url(url)
             if refusal:
                 return FetchResult(url, error=refusal, moved_to=moved_to)
+            self._phase = f"waiting for the response headers of {url}"
             with self.client.stream("GET", url, headers=headers) as response:
                 if response.has_redirect_location:
                     url = urljoin(url, response.headers.get("Location", ""))
@@ -148,12 +211,11 @@ class Fetcher:
         if declared and declared.isdigit() and int(declared) > self.limits.max_body_bytes:
             return None
         chunks, size = [], 0
+        self._phase = "reading the body"
         for chunk in response.iter_bytes():
             size += len(chunk)
             if size > self.limits.max_body_bytes:
                 return None
-            if time.monotonic() > self._deadline:  # httpx's timeout is per read: a trickle never trips it
-                raise _TooSlow()
             chunks.append(chunk)
         return b"".join(chunks)
 

@@ -33,6 +33,13 @@ from timeline.ingest.parse import FeedItem, FeedRejected, ParsedFeed, parse_feed
 FetchFunction = Callable[..., FetchResult]
 FIRST_BACKOFF = dt.timedelta(minutes=5)
 MAX_BACKOFF = dt.timedelta(hours=12)
+# Beyond the network, what a poll does between two renewals of its lease: parse a body of at most
+# max_body_bytes, or pause between two article pages. Seconds for the largest feed; 120 s is wide.
+LEASE_MARGIN = dt.timedelta(seconds=120)
+
+
+class LeaseLost(Exception):
+    """Another process took this feed's lease while this poll was fetching: it records the feed, not us."""
 
 
 @dataclass
@@ -95,7 +102,12 @@ class Ingestor:
         self.holder = holder or holder_name()
         self.rules = TaggingRules.from_mapping(config.tagging)
         self.finder = finder or FactFinder(timeline.conn)
-        self.lease_ttl = dt.timedelta(seconds=config.timeout_seconds * 4 + 120)
+        # Every fetch ends by timeout_seconds (fetch.py), and the lease is renewed before each one and
+        # checked again in the write transaction: it outlives any step of a poll, and a poll that lost it
+        # anyway (a paused process, a clock jump) records nothing.
+        self.lease_ttl = (
+            dt.timedelta(seconds=config.timeout_seconds + config.article_delay_seconds) + LEASE_MARGIN
+        )
         self.unprojected: list[Event] = []  # this poll's events, projected from memory at its end
         self.poll_links: set[str] = (
             set()
@@ -115,6 +127,9 @@ class Ingestor:
                 return report
             try:
                 self._poll_locked(feed, status, report)
+            except LeaseLost as error:
+                self._forget_poll()
+                report.errors.append(str(error))
             except Exception as error:  # a bug or a library surprise fails this feed's poll, not the process
                 self._forget_poll()  # its events and facts were rolled back with the poll's transaction
                 report.errors.append(f"poll failed: {type(error).__name__}: {str(error)[:300]}")
@@ -142,6 +157,7 @@ class Ingestor:
             )
         else:  # config.toml now names another URL: poll it, from scratch (a 301 once kept it for good)
             result = self.fetch(feed.url)
+        self._renew_lease(feed)  # the fetch took up to timeout_seconds: is this poll still the feed's?
         if result.error:
             report.errors.append(result.error)
             return self._record_poll(feed, report, result, started, status.error_streak + 1)
@@ -156,6 +172,7 @@ class Ingestor:
         report.problems.extend(parsed.problems)
         self.page_texts = self._read_pages(feed, parsed, report)
         with write_transaction(self.timeline.conn):  # one durable commit per poll; each item a savepoint
+            self._renew_lease(feed)  # under the write lock: nobody can take it until this poll commits
             self._record_items(feed, parsed, report)
             self._record_poll(feed, report, result, started, 0)
 
@@ -172,13 +189,20 @@ class Ingestor:
             _, key, link, seen = self._identify(item)
             if link is None or link in texts or (seen and unchanged(seen, item, key)):
                 continue
+            self._renew_lease(
+                feed
+            )  # many pages, each up to timeout_seconds plus the delay, outlast one lease
             page = self.pages.read(link)
             texts[link] = page.text if page.error is None else None
             if page.error:
                 report.problems.append(f"article page {link}: {page.error}")
-            # many pages, each up to timeout_seconds plus the delay, can outlast the lease: renew it
-            take_lease(self.timeline.conn, feed.name, self.holder, self.clock(), self.lease_ttl)
         return {link: text for link, text in texts.items() if text}
+
+    def _renew_lease(self, feed: Feed) -> None:
+        if not take_lease(self.timeline.conn, feed.name, self.holder, self.clock(), self.lease_ttl):
+            raise LeaseLost(
+                f"lease lost while polling: another process polls {feed.name} now; nothing recorded"
+            )
 
     def _identify(self, item: FeedItem) -> tuple[str, str, str | None, SeenArticle | None]:
         """The item's publication time as stored, its dedupe key, its link if it names an article, and
