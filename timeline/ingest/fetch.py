@@ -13,6 +13,8 @@ from urllib.parse import urljoin, urlsplit
 import httpcore
 import httpx
 
+from timeline.ingest.codings import ACCEPTED, BodyRefused, codings, decoded
+
 USER_AGENT = "SCO-Timeline/0.1 (+{base_url}; news timeline of the Shanghai Cooperation Organization)"
 MAX_REDIRECTS = 5
 PERMANENT = (301, 308)
@@ -119,6 +121,7 @@ class Fetcher:
             headers={
                 "User-Agent": limits.user_agent,
                 "Accept": "application/atom+xml, application/rss+xml, application/xml;q=0.9, */*;q=0.5",
+                "Accept-Encoding": ACCEPTED,  # decoded by codings.py, within the cap; never httpx's own
             },
             transport=transport or _DeadlineTransport(),
             trust_env=False,  # no proxy from the environment: only the URLs in config are reached
@@ -195,9 +198,10 @@ class Fetcher:
             return FetchResult(
                 **common, error=f"not {' or '.join(self._only_types)}: {media_type or 'untyped'}"
             )
-        body = self._read_capped(response)
-        if body is None:
-            return FetchResult(**common, error=f"body larger than {self.limits.max_body_bytes} bytes")
+        try:
+            body = self._read_capped(response)
+        except BodyRefused as refused:
+            return FetchResult(**common, error=str(refused))
         return FetchResult(
             **common,
             body=body,
@@ -205,19 +209,16 @@ class Fetcher:
             last_modified=response.headers.get("Last-Modified"),
         )
 
-    def _read_capped(self, response: httpx.Response) -> bytes | None:
-        """The body, or None as soon as it passes the cap (a lying Content-Length changes nothing)."""
+    def _read_capped(self, response: httpx.Response) -> bytes:
+        """The body decoded, refused as soon as it or any layer of its coding passes the cap (a lying
+        Content-Length changes nothing); raw bytes from httpx, whose own decoders have no output limit."""
+        cap = self.limits.max_body_bytes
+        applied = codings(response.headers.get("Content-Encoding"))
         declared = response.headers.get("Content-Length")
-        if declared and declared.isdigit() and int(declared) > self.limits.max_body_bytes:
-            return None
-        chunks, size = [], 0
+        if declared and declared.isdigit() and int(declared) > cap:
+            raise BodyRefused(f"body larger than {cap} bytes")
         self._phase = "reading the body"
-        for chunk in response.iter_bytes():
-            size += len(chunk)
-            if size > self.limits.max_body_bytes:
-                return None
-            chunks.append(chunk)
-        return b"".join(chunks)
+        return b"".join(decoded(response.iter_raw(), applied, cap))
 
 
 def refuse_url(url: str) -> str | None:
