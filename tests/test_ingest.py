@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import threading
 import time
@@ -116,6 +117,65 @@ def test_the_same_item_in_two_feeds_is_recorded_once(server, timeline, db_path, 
         [],
     )  # the summit item is known, Scotland is not SCO
     assert len(events_of(timeline, "ArticleIngested")) == 2
+
+
+def test_a_feed_reusing_another_feed_s_guid_never_rewrites_its_article(server, timeline, db_path, clock):
+    """An aggregator reusing the Caspian Courier's absolute GUID with its own text rewrote the Courier's
+    article and retracted its facts; then the two took turns at every poll and the log grew forever
+    (issue 15). The article stays the feed's that first recorded it; the copy is the same story and adds
+    nothing, as a copy found by its link always did."""
+    server.serve_file("/atom", "ingest/other_outlet.atom", content_type="application/atom+xml")
+    server.serve_file("/mirror", "ingest/mirror_reuses_guid.rss")
+    config = make_config(db_path, server, {"caspian": "/atom", "aggregator": "/mirror"})
+    ing = ingestor(timeline, config, clock)
+    first = ing.poll(config.feeds[0])
+    position = timeline.store.last_position()
+    reports = [ing.poll(config.feeds[i % 2 - 1]) for i in range(4)]  # aggregator, caspian, aggregator, ...
+    assert first.kept == 1 and [(r.updated, r.kept, r.errors) for r in reports] == [(0, 0, [])] * 4
+    assert [e.type for e in timeline.store.read(after=position)] == ["FeedPolled"] * 4
+    [article] = events_of(timeline, "ArticleIngested")
+    assert article.payload["feed"] == "caspian" and "3 July" in article.payload["text"]
+
+
+def test_one_guid_twice_in_one_document_is_recorded_once_and_stays_put(server, timeline, db_path, clock):
+    """The second item under a GUID updated the first, and the next poll updated it back: every poll."""
+    server.serve_file("/rss", "ingest/same_guid_twice.rss")
+    config = make_config(db_path, server, {"twice": "/rss"})
+    ing = ingestor(timeline, config, clock)
+    assert ing.poll(config.feeds[0]).kept == 1
+    position = timeline.store.last_position()
+    for _ in range(3):
+        assert ing.poll(config.feeds[0]).updated == 0
+    assert [e.type for e in timeline.store.read(after=position)] == ["FeedPolled"] * 3
+    [article] = events_of(timeline, "ArticleIngested")
+    assert "26 June" in article.payload["text"]
+
+
+FEED_FIXTURES = sorted(p for p in DATA.rglob("*") if p.suffix in (".xml", ".rss", ".atom"))
+
+
+def test_a_second_poll_of_unchanged_feeds_appends_nothing_for_every_feed_fixture(tmp_path):
+    """The invariant behind the flip-flops above, over every feed the project has: once all are polled,
+    polling them all again, an hour later and in any order, appends nothing but each poll's record."""
+    assert len(FEED_FIXTURES) >= 40
+    clock = FixedClock(NOW)
+    timeline = Timeline(EventStore(connect(tmp_path / "t.db"), clock))
+    with FeedServer() as server:
+        paths = {f"f{i}-{p.stem}": str(p.relative_to(DATA)) for i, p in enumerate(FEED_FIXTURES)}
+        for name, fixture in paths.items():
+            server.serve_file(f"/{name}", fixture, content_type="application/xml")
+        config = make_config(tmp_path / "t.db", server, {name: f"/{name}" for name in paths})
+        ing = ingestor(timeline, config, clock)
+        kept = sum(ing.poll(feed).kept for feed in config.feeds)
+        position = timeline.store.last_position()
+        for order in (reversed(config.feeds), config.feeds):
+            clock.now += dt.timedelta(hours=1)
+            for feed in order:
+                ing.poll(feed)
+    appended = collections.Counter(e.type for e in timeline.store.read(after=position))
+    print(f"\n{len(FEED_FIXTURES)} feeds, {kept} articles kept; two more rounds appended {dict(appended)}")
+    assert kept > 50 and appended == {"FeedPolled": 2 * len(FEED_FIXTURES)}
+    timeline.close()
 
 
 def test_an_updated_item_records_article_updated_not_a_duplicate(server, timeline, db_path, clock):

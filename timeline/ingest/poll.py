@@ -112,6 +112,7 @@ class Ingestor:
         self.poll_links: set[str] = (
             set()
         )  # links recorded by this poll: the projection learns them at its end
+        self.poll_keys: set[str] = set()  # keys this poll met already: the first item under a key is it
         self.site_links: set[str] = set()  # the feed's own link: items pointing there name no article
 
     def poll(self, feed: Feed, *, respect_backoff: bool = False) -> PollReport:
@@ -143,6 +144,7 @@ class Ingestor:
         """Drop what this poll kept in memory: events to project and facts the finder remembered."""
         self.unprojected.clear()
         self.poll_links.clear()
+        self.poll_keys.clear()
         self.page_texts.clear()
         self.finder.forget_pending()
 
@@ -187,7 +189,7 @@ class Ingestor:
         texts: dict[str, str | None] = {}
         for item in parsed.items:
             _, key, link, seen = self._identify(item)
-            if link is None or link in texts or (seen and unchanged(seen, item, key)):
+            if link is None or link in texts or (seen and unchanged(seen, item, key, feed.name)):
                 continue
             self._renew_lease(
                 feed
@@ -228,7 +230,10 @@ class Ingestor:
 
     def _record_item(self, feed: Feed, outlet: str, item: FeedItem, report: PollReport) -> None:
         published, key, link, seen = self._identify(item)
-        if seen and unchanged(seen, item, key):
+        if key in self.poll_keys:
+            return  # a second item under one key in one document: recording both flip-flopped every poll
+        self.poll_keys.add(key)
+        if seen and unchanged(seen, item, key, feed.name):
             return  # known, unchanged; or the same article carried by another feed
         if seen is None and link and link in self.poll_links:
             return  # the same link under another GUID earlier in this poll (e.g. an AMP copy): one article
@@ -348,8 +353,15 @@ def key_matches(seen, key: str) -> bool:
     return seen.stream_id == art.article_stream(key)
 
 
-def unchanged(seen: SeenArticle, item: FeedItem, key: str) -> bool:
-    """Nothing to record: the item is known and unchanged, or it is another feed's copy of an article."""
+def unchanged(seen: SeenArticle, item: FeedItem, key: str, feed: str) -> bool:
+    """Nothing to record: the item is known and unchanged, or it is another feed's copy of an article.
+
+    A copy is another feed's when found by its link under another key, or when the article was first
+    recorded by another feed: a mirror reusing the publisher's GUID rewrote the article and retracted
+    its facts, then the two feeds took turns at every poll and the log grew forever (issue 15).
+    """
+    if seen.feed is not None and seen.feed != feed:
+        return True
     return seen.content_hash == art.content_hash(item) or not key_matches(seen, key)
 
 
