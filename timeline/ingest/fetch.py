@@ -31,6 +31,7 @@ class FetchResult:
     last_modified: str | None = None
     moved_to: str | None = None  # target of a permanent redirect, to show in `timeline feeds`
     retry_after: float | None = None  # seconds the server asked us to wait (429/503)
+    content_type: str | None = None  # the Content-Type header, whose charset the parser honours
     error: str | None = None
 
     @property
@@ -207,6 +208,7 @@ class Fetcher:
             body=body,
             etag=response.headers.get("ETag"),
             last_modified=response.headers.get("Last-Modified"),
+            content_type=response.headers.get("Content-Type"),
         )
 
     def _read_capped(self, response: httpx.Response) -> bytes:

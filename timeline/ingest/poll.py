@@ -167,7 +167,13 @@ class Ingestor:
             report.not_modified = True
             return self._record_poll(feed, report, result, started, 0)
         try:
-            parsed = parse_feed(result.body, fetched_at=started, base_url=result.url, guid_base=feed.url)
+            parsed = parse_feed(
+                result.body,
+                fetched_at=started,
+                base_url=result.url,
+                guid_base=feed.url,
+                content_type=result.content_type,
+            )
         except FeedRejected as error:
             report.errors.append(f"feed rejected: {error}")
             return self._record_poll(feed, report, result, started, status.error_streak + 1)
