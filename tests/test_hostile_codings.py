@@ -44,9 +44,19 @@ def brotli_bomb() -> bytes:
     return b"".join(packer.process(ZEROS) for _ in range(BOMB // MB)) + packer.finish()
 
 
+def largest_feed() -> bytes:
+    """A feed just under CAP, one SCO item of nearly all of it: what a poll may legitimately hold."""
+    text = ("SCO ministers met in Astana on 3 July 2024. " * (CAP // 45))[: CAP - 1_000]
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Wire</title>'
+        "<link>http://wire.example/</link><item><title>SCO summit in Astana</title>"
+        f"<link>http://wire.example/a</link><description>{text}</description></item></channel></rss>"
+    ).encode()
+
+
 @pytest.fixture(scope="module")
 def bombs() -> dict[str, tuple[bytes, str]]:
-    """name -> (body, Content-Encoding): each decodes to BOMB bytes of zeros."""
+    """name -> (body, Content-Encoding): each bomb decodes to BOMB bytes of zeros; then two real feeds."""
     inner_gzip = compressed([ZEROS] * (BOMB // MB), 31)
     inner_zlib = compressed([ZEROS] * (BOMB // MB), 15)
     return {
@@ -56,6 +66,8 @@ def bombs() -> dict[str, tuple[bytes, str]]:
         "gzip": (inner_gzip, "gzip"),
         "br": (brotli_bomb(), "br"),
         "gzip-x3": (gzip.compress(gzip.compress(inner_gzip)), "gzip, gzip, gzip"),
+        "largest-feed": (largest_feed(), "identity"),
+        "largest-feed-gzip-gzip": (gzip.compress(gzip.compress(largest_feed())), "gzip, gzip"),
     }
 
 
@@ -83,7 +95,8 @@ PROBE = textwrap.dedent(
     for feed in config.feeds[:-1]:
         tracemalloc.reset_peak()
         report = ingest.poll(feed)
-        polls[feed.name] = {"peak": tracemalloc.get_traced_memory()[1], "errors": report.errors}
+        peak = tracemalloc.get_traced_memory()[1]
+        polls[feed.name] = {"peak": peak, "errors": report.errors, "kept": report.kept}
     tracemalloc.stop()
     growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - before
     print(json.dumps({"polls": polls, "maxrss_growth": growth}))
@@ -122,6 +135,8 @@ def test_no_bomb_takes_a_poll_past_100_mb_plus_max_body_bytes(bombs, tmp_path):
         "gzip": [f"body larger than {CAP} bytes (decoding gzip)"],
         "br": ["Content-Encoding br is not supported (we ask for gzip, deflate)"],
         "gzip-x3": ["Content-Encoding gzip, gzip, gzip has more than 2 layers"],
+        "largest-feed": [],
+        "largest-feed-gzip-gzip": [],
     }
 
 
