@@ -105,7 +105,11 @@ class _DeadlineTransport(httpx.HTTPTransport):
     def __init__(self) -> None:
         super().__init__(trust_env=False)
         self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False), network_backend=_DeadlineBackend()
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=100,  # httpx's default limits, which it would have given its own pool
+            max_keepalive_connections=20,
+            keepalive_expiry=5.0,
+            network_backend=_DeadlineBackend(),
         )
 
 
@@ -113,6 +117,7 @@ class Fetcher:
     """GET a feed with a timeout, a body cap, redirects checked hop by hop, and conditional headers."""
 
     def __init__(self, limits: FetchLimits, transport: httpx.BaseTransport | None = None):
+        """transport replaces the network (tests); timeout_seconds then bounds each operation only."""
         self.limits = limits
         self._phase = ""  # what the current fetch is doing, for the message if it times out
         self._only_types: tuple[str, ...] = ()  # set by each call: media types accepted, () for any

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import urllib.parse
 from collections.abc import Callable
@@ -33,8 +34,8 @@ from timeline.ingest.parse import FeedItem, FeedRejected, ParsedFeed, parse_feed
 FetchFunction = Callable[..., FetchResult]
 FIRST_BACKOFF = dt.timedelta(minutes=5)
 MAX_BACKOFF = dt.timedelta(hours=12)
-# Beyond the network, what a poll does between two renewals of its lease: parse a body of at most
-# max_body_bytes, or pause between two article pages. Seconds for the largest feed; 120 s is wide.
+# Beyond one fetch and the pause before an article page, what a poll does between two renewals of its
+# lease: parse a body of at most max_body_bytes. Seconds for the largest feed; 120 s is wide.
 LEASE_MARGIN = dt.timedelta(seconds=120)
 
 
@@ -102,9 +103,10 @@ class Ingestor:
         self.holder = holder or holder_name()
         self.rules = TaggingRules.from_mapping(config.tagging)
         self.finder = finder or FactFinder(timeline.conn)
-        # Every fetch ends by timeout_seconds (fetch.py), and the lease is renewed before each one and
-        # checked again in the write transaction: it outlives any step of a poll, and a poll that lost it
-        # anyway (a paused process, a clock jump) records nothing.
+        # Every fetch ends by timeout_seconds (fetch.py). The lease is taken before the feed's fetch,
+        # renewed before each article page and checked again in the transaction that records the poll:
+        # it outlives any stretch between two of them, and a poll that lost it anyway (a paused process,
+        # a clock jump) records nothing.
         self.lease_ttl = (
             dt.timedelta(seconds=config.timeout_seconds + config.article_delay_seconds) + LEASE_MARGIN
         )
@@ -134,7 +136,10 @@ class Ingestor:
             except Exception as error:  # a bug or a library surprise fails this feed's poll, not the process
                 self._forget_poll()  # its events and facts were rolled back with the poll's transaction
                 report.errors.append(f"poll failed: {type(error).__name__}: {str(error)[:300]}")
-                self._record_poll(feed, report, FetchResult(feed.url), self.clock(), status.error_streak + 1)
+                with contextlib.suppress(LeaseLost):  # the process that took the feed records it
+                    self._record_poll(
+                        feed, report, FetchResult(feed.url), self.clock(), status.error_streak + 1
+                    )
         finally:
             self._forget_poll()  # projected by now, or rolled back (even by KeyboardInterrupt): the next poll starts clean
             release_lease(conn, feed.name, self.holder)
@@ -159,7 +164,6 @@ class Ingestor:
             )
         else:  # config.toml now names another URL: poll it, from scratch (a 301 once kept it for good)
             result = self.fetch(feed.url)
-        self._renew_lease(feed)  # the fetch took up to timeout_seconds: is this poll still the feed's?
         if result.error:
             report.errors.append(result.error)
             return self._record_poll(feed, report, result, started, status.error_streak + 1)
@@ -180,7 +184,6 @@ class Ingestor:
         report.problems.extend(parsed.problems)
         self.page_texts = self._read_pages(feed, parsed, report)
         with write_transaction(self.timeline.conn):  # one durable commit per poll; each item a savepoint
-            self._renew_lease(feed)  # under the write lock: nobody can take it until this poll commits
             self._record_items(feed, parsed, report)
             self._record_poll(feed, report, result, started, 0)
 
@@ -338,13 +341,16 @@ class Ingestor:
             "problems": report.problems[:20],
             "item_errors": report.errors[:20] if streak == 0 else [],
         }
-        polled = self.timeline.store.append_to(
-            source_feed.feed_stream(feed.name), [source_feed.feed_polled(payload, f"feed:{feed.name}")]
-        )
-        self.unprojected.extend(polled.events)
-        self.timeline.catch_up(
-            self.unprojected
-        )  # once per poll: the finder remembered this poll's facts meanwhile
+        with write_transaction(self.timeline.conn):  # inside the poll's own, if it recorded items
+            # under the write lock, nobody can take the lease until this commits: is the poll still the feed's?
+            self._renew_lease(feed)
+            polled = self.timeline.store.append_to(
+                source_feed.feed_stream(feed.name), [source_feed.feed_polled(payload, f"feed:{feed.name}")]
+            )
+            self.unprojected.extend(polled.events)
+            self.timeline.catch_up(
+                self.unprojected
+            )  # once per poll: the finder remembered this poll's facts meanwhile
 
 
 def names_an_article(link: str | None, site_links: set[str]) -> bool:
