@@ -34,13 +34,14 @@ from timeline.ingest.parse import FeedItem, FeedRejected, ParsedFeed, parse_feed
 FetchFunction = Callable[..., FetchResult]
 FIRST_BACKOFF = dt.timedelta(minutes=5)
 MAX_BACKOFF = dt.timedelta(hours=12)
-# Beyond one fetch and the pause before an article page, what a poll does between two renewals of its
-# lease: parse a body of at most max_body_bytes. Seconds for the largest feed; 120 s is wide.
+# Beyond the fetches and the pauses before them, what a poll does between two renewals of its lease:
+# parse a feed or extract a page's text, at most max_body_bytes. Seconds for the largest; 120 s is wide.
 LEASE_MARGIN = dt.timedelta(seconds=120)
 
 
 class LeaseLost(Exception):
-    """Another process took this feed's lease while this poll was fetching: it records the feed, not us."""
+    """Another process took this feed's lease while this poll ran (fetching, reading pages): that process
+    records the feed, this poll nothing."""
 
 
 @dataclass
@@ -104,11 +105,12 @@ class Ingestor:
         self.rules = TaggingRules.from_mapping(config.tagging)
         self.finder = finder or FactFinder(timeline.conn)
         # Every fetch ends by timeout_seconds (fetch.py). The lease is taken before the feed's fetch,
-        # renewed before each article page and checked again in the transaction that records the poll:
-        # it outlives any stretch between two of them, and a poll that lost it anyway (a paused process,
-        # a clock jump) records nothing.
+        # renewed before each article page (its robots.txt and itself: two fetches, each after the
+        # delay) and checked again in the transaction that records the poll: it outlives any stretch
+        # between two of them, and a poll that lost it anyway (a paused process, a clock jump) records
+        # nothing.
         self.lease_ttl = (
-            dt.timedelta(seconds=config.timeout_seconds + config.article_delay_seconds) + LEASE_MARGIN
+            dt.timedelta(seconds=2 * (config.timeout_seconds + config.article_delay_seconds)) + LEASE_MARGIN
         )
         self.unprojected: list[Event] = []  # this poll's events, projected from memory at its end
         self.poll_links: set[str] = (
@@ -200,9 +202,8 @@ class Ingestor:
             _, key, link, seen = self._identify(item)
             if link is None or link in texts or (seen and unchanged(seen, item, key, feed.name)):
                 continue
-            self._renew_lease(
-                feed
-            )  # many pages, each up to timeout_seconds plus the delay, outlast one lease
+            # many pages, each up to two fetches plus the delays, outlast one lease: renew it
+            self._renew_lease(feed)
             page = self.pages.read(link)
             texts[link] = page.text if page.error is None else None
             if page.error:
