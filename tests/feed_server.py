@@ -22,6 +22,7 @@ class Route:
     delay: float = 0.0
     content_type: str = "application/rss+xml; charset=utf-8"
     drip: float = 0.0  # seconds between the body's bytes, sent one at a time (a server that trickles)
+    header_drip: float = 0.0  # seconds between the status line's and headers' bytes, sent one at a time
 
 
 class FeedServer:
@@ -49,8 +50,8 @@ class FeedServer:
                 for name, value in route.headers.items():
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(route.body)))
-                self.end_headers()
                 try:
+                    self.finish_headers(route)
                     if route.drip:
                         for byte in route.body:
                             self.wfile.write(bytes([byte]))
@@ -60,6 +61,17 @@ class FeedServer:
                         self.wfile.write(route.body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
+
+            def finish_headers(self, route: Route) -> None:
+                if not route.header_drip:
+                    self.end_headers()
+                    return
+                self._headers_buffer.append(b"\r\n")  # what end_headers adds, sent here byte by byte
+                head, self._headers_buffer = b"".join(self._headers_buffer), []
+                for byte in head:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(route.header_drip)
 
             def log_message(self, *args) -> None:
                 pass

@@ -243,7 +243,10 @@ def test_a_slow_page_fails_cleanly(server, timeline, tmp_path, clock):
     config = make_config(tmp_path, server, timeout_seconds=1)
     report = ingestor(timeline, config, clock).poll(config.feeds[0])
     assert report.kept == 1
-    assert report.problems == [f"article page {server.url('/news/a1')}: timed out after 1 s"]
+    assert report.problems == [
+        f"article page {server.url('/news/a1')}: timed out after 1 s reading the body"
+        " (the limit covers the whole fetch)"
+    ]
     assert events_of(timeline, "ArticleIngested")[0].payload["text"] == SUMMARY
 
 

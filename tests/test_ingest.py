@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import threading
 import time
@@ -116,6 +117,65 @@ def test_the_same_item_in_two_feeds_is_recorded_once(server, timeline, db_path, 
         [],
     )  # the summit item is known, Scotland is not SCO
     assert len(events_of(timeline, "ArticleIngested")) == 2
+
+
+def test_a_feed_reusing_another_feed_s_guid_never_rewrites_its_article(server, timeline, db_path, clock):
+    """An aggregator reusing the Caspian Courier's absolute GUID with its own text rewrote the Courier's
+    article and retracted its facts; then the two took turns at every poll and the log grew forever
+    (issue 15). The article stays the feed's that first recorded it; the copy is the same story and adds
+    nothing, as a copy found by its link always did."""
+    server.serve_file("/atom", "ingest/other_outlet.atom", content_type="application/atom+xml")
+    server.serve_file("/mirror", "ingest/mirror_reuses_guid.rss")
+    config = make_config(db_path, server, {"caspian": "/atom", "aggregator": "/mirror"})
+    ing = ingestor(timeline, config, clock)
+    first = ing.poll(config.feeds[0])
+    position = timeline.store.last_position()
+    reports = [ing.poll(config.feeds[i % 2 - 1]) for i in range(4)]  # aggregator, caspian, aggregator, ...
+    assert first.kept == 1 and [(r.updated, r.kept, r.errors) for r in reports] == [(0, 0, [])] * 4
+    assert [e.type for e in timeline.store.read(after=position)] == ["FeedPolled"] * 4
+    [article] = events_of(timeline, "ArticleIngested")
+    assert article.payload["feed"] == "caspian" and "3 July" in article.payload["text"]
+
+
+def test_one_guid_twice_in_one_document_is_recorded_once_and_stays_put(server, timeline, db_path, clock):
+    """The second item under a GUID updated the first, and the next poll updated it back: every poll."""
+    server.serve_file("/rss", "ingest/same_guid_twice.rss")
+    config = make_config(db_path, server, {"twice": "/rss"})
+    ing = ingestor(timeline, config, clock)
+    assert ing.poll(config.feeds[0]).kept == 1
+    position = timeline.store.last_position()
+    for _ in range(3):
+        assert ing.poll(config.feeds[0]).updated == 0
+    assert [e.type for e in timeline.store.read(after=position)] == ["FeedPolled"] * 3
+    [article] = events_of(timeline, "ArticleIngested")
+    assert "26 June" in article.payload["text"]
+
+
+FEED_FIXTURES = sorted(p for p in DATA.rglob("*") if p.suffix in (".xml", ".rss", ".atom"))
+
+
+def test_a_second_poll_of_unchanged_feeds_appends_nothing_for_every_feed_fixture(tmp_path):
+    """The invariant behind the flip-flops above, over every feed the project has: once all are polled,
+    polling them all again, an hour later and in any order, appends nothing but each poll's record."""
+    assert len(FEED_FIXTURES) >= 40
+    clock = FixedClock(NOW)
+    timeline = Timeline(EventStore(connect(tmp_path / "t.db"), clock))
+    with FeedServer() as server:
+        paths = {f"f{i}-{p.stem}": str(p.relative_to(DATA)) for i, p in enumerate(FEED_FIXTURES)}
+        for name, fixture in paths.items():
+            server.serve_file(f"/{name}", fixture, content_type="application/xml")
+        config = make_config(tmp_path / "t.db", server, {name: f"/{name}" for name in paths})
+        ing = ingestor(timeline, config, clock)
+        kept = sum(ing.poll(feed).kept for feed in config.feeds)
+        position = timeline.store.last_position()
+        for order in (reversed(config.feeds), config.feeds):
+            clock.now += dt.timedelta(hours=1)
+            for feed in order:
+                ing.poll(feed)
+    appended = collections.Counter(e.type for e in timeline.store.read(after=position))
+    print(f"\n{len(FEED_FIXTURES)} feeds, {kept} articles kept; two more rounds appended {dict(appended)}")
+    assert kept > 50 and appended == {"FeedPolled": 2 * len(FEED_FIXTURES)}
+    timeline.close()
 
 
 def test_an_updated_item_records_article_updated_not_a_duplicate(server, timeline, db_path, clock):
@@ -346,7 +406,74 @@ def test_a_server_that_trickles_its_body_times_out_at_timeout_seconds_in_all(
     started = time.monotonic()
     report = ingestor(timeline, config, clock).poll(config.feeds[0])
     assert time.monotonic() - started < 6
-    assert report.errors == ["timed out after 2 s"]
+    assert report.errors == ["timed out after 2 s reading the body (the limit covers the whole fetch)"]
+
+
+def test_a_server_that_trickles_its_headers_times_out_at_timeout_seconds_in_all(
+    server, timeline, db_path, clock
+):
+    """Headers sent one byte every 0.1 s (about 15 s in all) never tripped httpx's per-read timeout: a poll
+    with timeout_seconds = 20 lasted 620 s, past its lease, and a second poll of the feed started (issue 15)."""
+    server.routes["/trickle"] = Route(body=(DATA / "ingest/sco_news.rss").read_bytes(), header_drip=0.1)
+    config = make_config(db_path, server, {"trickle": "/trickle"})
+    started = time.monotonic()
+    report = ingestor(timeline, config, clock).poll(config.feeds[0])
+    elapsed = time.monotonic() - started
+    print(f"\nheaders trickled at 10 bytes/s, timeout_seconds 2: poll ended after {elapsed:.2f} s")
+    assert elapsed < 3.5
+    assert report.errors == [
+        f"timed out after 2 s waiting for the response headers of {server.url('/trickle')}"
+        " (the limit covers the whole fetch)"
+    ]
+    assert feed_status(timeline.conn, "trickle").error_streak == 1
+
+
+def test_a_server_that_never_accepts_times_out_connecting(timeline, db_path, clock):
+    """A listening socket whose backlog is full never completes the handshake: the error says so."""
+    import socket
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        address, fillers = listener.getsockname(), []
+        try:
+            for _ in range(10):  # fill the accept queue until a handshake no longer completes
+                fillers.append(socket.create_connection(address, timeout=0.3))
+        except TimeoutError:
+            pass
+        try:
+            started = time.monotonic()
+            result = Fetcher(FetchLimits(timeout_seconds=1))(f"http://127.0.0.1:{address[1]}/feed")
+        finally:
+            for filler in fillers:
+                filler.close()
+    assert time.monotonic() - started < 2.5
+    assert result.error == "timed out after 1 s connecting (the limit covers the whole fetch)"
+
+
+def test_a_poll_that_lost_its_lease_while_fetching_records_nothing(server, timeline, db_path, clock):
+    """A poll whose lease another process took meanwhile (its fetch outlived the lease, or the process was
+    paused) recorded the feed as well: two polls of one feed at once (issue 15). It now records nothing."""
+    server.routes["/rss"] = Route(body=(DATA / "ingest/sco_news.rss").read_bytes(), header_drip=0.005)
+    config = make_config(db_path, server, {"steppe": "/rss"}, timeout_seconds=5)
+    ing = ingestor(timeline, config, clock, holder="first")
+    reports = []
+    poller = threading.Thread(target=lambda: reports.append(ing.poll(config.feeds[0])))
+    poller.start()
+    deadline = time.monotonic() + 5
+    while not server.requests and time.monotonic() < deadline:
+        time.sleep(0.01)
+    other = Timeline(EventStore(connect(db_path), clock))
+    try:  # the first poll's lease looks expired to this process, whose clock is past it
+        assert take_lease(other.conn, "steppe", "second", NOW + ing.lease_ttl * 2, ing.lease_ttl)
+    finally:
+        other.close()
+    poller.join(10)
+    assert not poller.is_alive()
+    assert reports[0].errors == [
+        "lease lost while polling: another process polls steppe now; nothing recorded"
+    ]
+    assert not events_of(timeline, "ArticleIngested") and not events_of(timeline, "FeedPolled")
 
 
 def test_500_backs_off_then_recovers(server, timeline, db_path, clock):

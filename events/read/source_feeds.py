@@ -59,6 +59,7 @@ class SeenArticle:
     stream_id: str
     content_hash: str
     version: int
+    feed: str | None = None  # the feed that first recorded it: the only one whose changes it takes
 
 
 def feed_status(conn: sqlite3.Connection, feed: str) -> FeedStatus:
@@ -74,10 +75,10 @@ def all_feed_status(conn: sqlite3.Connection) -> dict[str, FeedStatus]:
 def seen_article(conn: sqlite3.Connection, key: str, url: str | None = None) -> SeenArticle | None:
     """The article stored under this dedupe key, else one stored from the same link."""
     row = conn.execute(
-        "SELECT stream_id, content_hash, version FROM articles WHERE article_key = ?", (key,)
+        "SELECT stream_id, content_hash, version, feed FROM articles WHERE article_key = ?", (key,)
     ).fetchone()
     if row is None and url:
         row = conn.execute(
-            "SELECT stream_id, content_hash, version FROM articles WHERE url = ? LIMIT 1", (url,)
+            "SELECT stream_id, content_hash, version, feed FROM articles WHERE url = ? LIMIT 1", (url,)
         ).fetchone()
     return SeenArticle(*row) if row else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import codecs
+import email.message
 import email.utils
 import html
 import io
@@ -56,8 +57,13 @@ def parse_feed(
     base_url: str = "",
     max_field_chars: int = 100_000,
     guid_base: str | None = None,
+    content_type: str | None = None,
 ) -> ParsedFeed:
     """Parse bytes someone else fetched; never touches the network or the file system.
+
+    content_type is the response's Content-Type header: its charset counts as
+    RFC 7303 says (see _charset). Ignored, a cp1251 feed whose charset was only
+    in the header came out as mojibake (issue 15).
 
     base_url is where the bytes came from (after redirects), for links; guid_base
     the feed's own address, for ids without a scheme ("ew-1001"): resolved
@@ -69,13 +75,14 @@ def parse_feed(
         raise ValueError("fetched_at must be timezone-aware")
     if max_field_chars < 1:
         raise ValueError("max_field_chars must be positive")
-    refuse_hostile(data)
+    charset = _charset(data, content_type)
+    refuse_hostile(data, charset)
     try:
         result = feedparser.parse(
             io.BytesIO(data),  # bytes alone would be tried as a file name first
             sanitize_html=False,
             resolve_relative_uris=False,
-            response_headers=_response_headers(data),
+            response_headers=_response_headers(content_type, charset),
         )
     except Exception as error:  # feedparser raises on some malformed input instead of setting bozo
         raise FeedRejected(
@@ -120,9 +127,13 @@ _LONG_XML_BASE = re.compile(
 )
 
 
-def refuse_hostile(data: bytes) -> None:
-    """Raise FeedRejected for entity declarations and for author fields feedparser chokes on."""
-    for text in _lenient_decodings(data):
+def refuse_hostile(data: bytes, charset: str | None = None) -> None:
+    """Raise FeedRejected for entity declarations and for author fields feedparser chokes on.
+
+    charset is the one feedparser is told (from the HTTP header): it is read that way too, or a
+    header saying utf-7 would hide an entity declaration from every other reading.
+    """
+    for text in _lenient_decodings(data, charset):
         if _ENTITY_DECL.search(text, 0, _prolog_end(_Finder(text))):
             raise FeedRejected(
                 "document declares XML entities (<!ENTITY> in its DOCTYPE); "
@@ -158,8 +169,9 @@ def _sniffed_encoding(data: bytes) -> str | None:
     return next((encoding for mark, encoding in boms if data.startswith(mark)), None)
 
 
-def _lenient_decodings(data: bytes) -> list[str]:
-    """Every reading of data a parser might use: sniffed, declared (even UTF-7) and byte-per-char."""
+def _lenient_decodings(data: bytes, charset: str | None = None) -> list[str]:
+    """Every reading of data a parser might use: sniffed, declared (even UTF-7), given by the HTTP
+    header, and byte-per-char."""
     sniffed = _sniffed_encoding(data)
     texts = [data.decode(sniffed, "replace")] if sniffed else []
     if sniffed in (None, "utf-8"):
@@ -167,9 +179,9 @@ def _lenient_decodings(data: bytes) -> list[str]:
     if b"\x00" in data[:1024]:  # UTF-16/32 without a usable BOM, which an encoding guesser may still find
         texts += [data.decode(wide, "replace") for wide in _WIDE_ENCODINGS if wide != sniffed]
     declared = _XML_ENCODING.match(texts[0][:1000].lstrip("\ufeff"))
-    if declared:
+    for encoding in {declared.group(1) if declared else None, charset} - {None, sniffed}:
         try:
-            texts.append(data.decode(declared.group(1), "replace"))
+            texts.append(data.decode(encoding, "replace"))
         except (LookupError, UnicodeError, ValueError):
             pass  # feedparser falls back to other encodings, all read above
     return texts
@@ -272,16 +284,49 @@ def _element_text(finder: _Finder, pos: int) -> tuple[str, int]:
 # --- calling feedparser ------------------------------------------------------
 
 
-def _response_headers(data: bytes) -> dict[str, str]:
-    """Headers for feedparser: an XML type, else it flags every feed and assumes Latin-1.
+_BOMS = {codecs.BOM_UTF32_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF8, codecs.BOM_UTF16_BE, codecs.BOM_UTF16_LE}
 
-    A charset from the BOM helps UTF-16/32 documents that carry no encoding declaration.
-    No content-location: given one, feedparser joins it at every element (a third
+
+def _charset(data: bytes, content_type: str | None) -> str | None:
+    """The charset feedparser is told, in RFC 7303's order (section 3): a byte order mark, else the
+    header's charset parameter (for text/xml as for application/xml, which RFC 7303 made aliases),
+    else none, and the XML declaration decides; a UTF-16/32 document with neither shows by its zero
+    bytes. A charset Python does not know is left out, as if absent."""
+    sniffed = _sniffed_encoding(data)
+    if sniffed and any(data.startswith(bom) for bom in _BOMS):
+        return sniffed
+    declared = _header_charset(content_type)
+    if declared:
+        return declared
+    return sniffed if sniffed != "cp037" else None
+
+
+def _header_charset(content_type: str | None) -> str | None:
+    message = email.message.Message()
+    message["content-type"] = content_type or ""
+    charset = message.get_param("charset")
+    if not isinstance(charset, str) or not charset.strip():
+        return None
+    try:
+        return codecs.lookup(charset.strip()).name
+    except LookupError:
+        return None
+
+
+def _response_headers(content_type: str | None, charset: str | None) -> dict[str, str]:
+    """Headers for feedparser: the response's XML media type (text/ ones as their application/
+    alias, RFC 7303 section 9.2), or application/xml for any other type, else feedparser flags every
+    feed served as text/html or octet-stream and reads a text/xml one without charset as US-ASCII.
+
+    Only Content-Type: given content-location, feedparser joins it at every element (a third
     of parse time); _safe_link resolves the few links we keep against the base instead.
     """
-    sniffed = _sniffed_encoding(data)
-    charset = f"; charset={sniffed}" if sniffed and sniffed != "cp037" else ""
-    return {"content-type": "application/xml" + charset}
+    media_type = (content_type or "").split(";")[0].strip().lower()
+    if media_type in ("text/xml", "application/xml") or media_type.endswith("+xml"):
+        media_type = "application/" + media_type.partition("/")[2]
+    else:
+        media_type = "application/xml"
+    return {"content-type": media_type + (f"; charset={charset}" if charset else "")}
 
 
 def _line_offset(data: bytes) -> int:

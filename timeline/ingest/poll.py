@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import urllib.parse
 from collections.abc import Callable
@@ -33,6 +34,14 @@ from timeline.ingest.parse import FeedItem, FeedRejected, ParsedFeed, parse_feed
 FetchFunction = Callable[..., FetchResult]
 FIRST_BACKOFF = dt.timedelta(minutes=5)
 MAX_BACKOFF = dt.timedelta(hours=12)
+# Beyond the fetches and the pauses before them, what a poll does between two renewals of its lease:
+# parse a feed or extract a page's text, at most max_body_bytes. Seconds for the largest; 120 s is wide.
+LEASE_MARGIN = dt.timedelta(seconds=120)
+
+
+class LeaseLost(Exception):
+    """Another process took this feed's lease while this poll ran (fetching, reading pages): that process
+    records the feed, this poll nothing."""
 
 
 @dataclass
@@ -95,11 +104,19 @@ class Ingestor:
         self.holder = holder or holder_name()
         self.rules = TaggingRules.from_mapping(config.tagging)
         self.finder = finder or FactFinder(timeline.conn)
-        self.lease_ttl = dt.timedelta(seconds=config.timeout_seconds * 4 + 120)
+        # Every fetch ends by timeout_seconds (fetch.py). The lease is taken before the feed's fetch,
+        # renewed before each article page (its robots.txt and itself: two fetches, each after the
+        # delay) and checked again in the transaction that records the poll: it outlives any stretch
+        # between two of them, and a poll that lost it anyway (a paused process, a clock jump) records
+        # nothing.
+        self.lease_ttl = (
+            dt.timedelta(seconds=2 * (config.timeout_seconds + config.article_delay_seconds)) + LEASE_MARGIN
+        )
         self.unprojected: list[Event] = []  # this poll's events, projected from memory at its end
         self.poll_links: set[str] = (
             set()
         )  # links recorded by this poll: the projection learns them at its end
+        self.poll_keys: set[str] = set()  # keys this poll met already: the first item under a key is it
         self.site_links: set[str] = set()  # the feed's own link: items pointing there name no article
 
     def poll(self, feed: Feed, *, respect_backoff: bool = False) -> PollReport:
@@ -115,10 +132,16 @@ class Ingestor:
                 return report
             try:
                 self._poll_locked(feed, status, report)
+            except LeaseLost as error:
+                self._forget_poll()
+                report.errors.append(str(error))
             except Exception as error:  # a bug or a library surprise fails this feed's poll, not the process
                 self._forget_poll()  # its events and facts were rolled back with the poll's transaction
                 report.errors.append(f"poll failed: {type(error).__name__}: {str(error)[:300]}")
-                self._record_poll(feed, report, FetchResult(feed.url), self.clock(), status.error_streak + 1)
+                with contextlib.suppress(LeaseLost):  # the process that took the feed records it
+                    self._record_poll(
+                        feed, report, FetchResult(feed.url), self.clock(), status.error_streak + 1
+                    )
         finally:
             self._forget_poll()  # projected by now, or rolled back (even by KeyboardInterrupt): the next poll starts clean
             release_lease(conn, feed.name, self.holder)
@@ -128,6 +151,7 @@ class Ingestor:
         """Drop what this poll kept in memory: events to project and facts the finder remembered."""
         self.unprojected.clear()
         self.poll_links.clear()
+        self.poll_keys.clear()
         self.page_texts.clear()
         self.finder.forget_pending()
 
@@ -149,7 +173,13 @@ class Ingestor:
             report.not_modified = True
             return self._record_poll(feed, report, result, started, 0)
         try:
-            parsed = parse_feed(result.body, fetched_at=started, base_url=result.url, guid_base=feed.url)
+            parsed = parse_feed(
+                result.body,
+                fetched_at=started,
+                base_url=result.url,
+                guid_base=feed.url,
+                content_type=result.content_type,
+            )
         except FeedRejected as error:
             report.errors.append(f"feed rejected: {error}")
             return self._record_poll(feed, report, result, started, status.error_streak + 1)
@@ -170,15 +200,21 @@ class Ingestor:
         texts: dict[str, str | None] = {}
         for item in parsed.items:
             _, key, link, seen = self._identify(item)
-            if link is None or link in texts or (seen and unchanged(seen, item, key)):
+            if link is None or link in texts or (seen and unchanged(seen, item, key, feed.name)):
                 continue
+            # many pages, each up to two fetches plus the delays, outlast one lease: renew it
+            self._renew_lease(feed)
             page = self.pages.read(link)
             texts[link] = page.text if page.error is None else None
             if page.error:
                 report.problems.append(f"article page {link}: {page.error}")
-            # many pages, each up to timeout_seconds plus the delay, can outlast the lease: renew it
-            take_lease(self.timeline.conn, feed.name, self.holder, self.clock(), self.lease_ttl)
         return {link: text for link, text in texts.items() if text}
+
+    def _renew_lease(self, feed: Feed) -> None:
+        if not take_lease(self.timeline.conn, feed.name, self.holder, self.clock(), self.lease_ttl):
+            raise LeaseLost(
+                f"lease lost while polling: another process polls {feed.name} now; nothing recorded"
+            )
 
     def _identify(self, item: FeedItem) -> tuple[str, str, str | None, SeenArticle | None]:
         """The item's publication time as stored, its dedupe key, its link if it names an article, and
@@ -204,7 +240,10 @@ class Ingestor:
 
     def _record_item(self, feed: Feed, outlet: str, item: FeedItem, report: PollReport) -> None:
         published, key, link, seen = self._identify(item)
-        if seen and unchanged(seen, item, key):
+        if key in self.poll_keys:
+            return  # a second item under one key in one document: recording both flip-flopped every poll
+        self.poll_keys.add(key)
+        if seen and unchanged(seen, item, key, feed.name):
             return  # known, unchanged; or the same article carried by another feed
         if seen is None and link and link in self.poll_links:
             return  # the same link under another GUID earlier in this poll (e.g. an AMP copy): one article
@@ -303,13 +342,16 @@ class Ingestor:
             "problems": report.problems[:20],
             "item_errors": report.errors[:20] if streak == 0 else [],
         }
-        polled = self.timeline.store.append_to(
-            source_feed.feed_stream(feed.name), [source_feed.feed_polled(payload, f"feed:{feed.name}")]
-        )
-        self.unprojected.extend(polled.events)
-        self.timeline.catch_up(
-            self.unprojected
-        )  # once per poll: the finder remembered this poll's facts meanwhile
+        with write_transaction(self.timeline.conn):  # inside the poll's own, if it recorded items
+            # under the write lock, nobody can take the lease until this commits: is the poll still the feed's?
+            self._renew_lease(feed)
+            polled = self.timeline.store.append_to(
+                source_feed.feed_stream(feed.name), [source_feed.feed_polled(payload, f"feed:{feed.name}")]
+            )
+            self.unprojected.extend(polled.events)
+            self.timeline.catch_up(
+                self.unprojected
+            )  # once per poll: the finder remembered this poll's facts meanwhile
 
 
 def names_an_article(link: str | None, site_links: set[str]) -> bool:
@@ -324,8 +366,15 @@ def key_matches(seen, key: str) -> bool:
     return seen.stream_id == art.article_stream(key)
 
 
-def unchanged(seen: SeenArticle, item: FeedItem, key: str) -> bool:
-    """Nothing to record: the item is known and unchanged, or it is another feed's copy of an article."""
+def unchanged(seen: SeenArticle, item: FeedItem, key: str, feed: str) -> bool:
+    """Nothing to record: the item is known and unchanged, or it is another feed's copy of an article.
+
+    A copy is another feed's when found by its link under another key, or when the article was first
+    recorded by another feed: a mirror reusing the publisher's GUID rewrote the article and retracted
+    its facts, then the two feeds took turns at every poll and the log grew forever (issue 15).
+    """
+    if seen.feed is not None and seen.feed != feed:
+        return True
     return seen.content_hash == art.content_hash(item) or not key_matches(seen, key)
 
 
