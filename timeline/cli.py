@@ -225,20 +225,26 @@ def add(ctx, date, end_date, title, summary, tags, sources) -> None:
 
 @cli.command()
 @click.option("--feed", "feed_names", multiple=True, help="Poll only this feed (by name); repeatable.")
+@click.option(
+    "--file",
+    "feed_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Ingest this saved feed file (RSS or Atom) instead of polling, exactly as a poll of it would.",
+)
+@click.option("--name", help="With --file: the feed's name (default: the file's name without .xml).")
 @click.pass_context
 @_fail_cleanly
-def ingest(ctx: click.Context, feed_names: tuple[str, ...]) -> None:
-    """Poll the configured feeds now and exit (for cron and tests)."""
-    from timeline.ingest.fetch import Fetcher
+def ingest(ctx: click.Context, feed_names: tuple[str, ...], feed_file: Path | None, name: str | None) -> None:
+    """Poll the configured feeds now and exit (for cron and tests), or ingest a saved feed file."""
     from timeline.ingest.poll import Ingestor
-    from timeline.ingest.scheduler import fetch_limits
 
+    if feed_file is None and name is not None:
+        raise click.UsageError("--name goes with --file")
+    if feed_file is not None and feed_names:
+        raise click.UsageError("--file and --feed cannot be combined")
     config = _config(ctx)
-    feeds = _chosen_feeds(config, feed_names)
-    timeline = _open(ctx)
-    fetcher = Fetcher(fetch_limits(config))
-    ctx.call_on_close(fetcher.close)
-    ingestor = Ingestor(timeline, config, fetcher)
+    feeds, fetch = _ingest_sources(ctx, config, feed_names, feed_file, name)
+    ingestor = Ingestor(_open(ctx), config, fetch)
     failed = 0
     for feed in feeds:
         report = ingestor.poll(feed)
@@ -247,6 +253,21 @@ def ingest(ctx: click.Context, feed_names: tuple[str, ...]) -> None:
     if failed and failed == len(feeds):
         click.echo(f"Error: every feed polled failed ({failed}); see the lines above", err=True)
         ctx.exit(2)
+
+
+def _ingest_sources(ctx: click.Context, config: Config, names: tuple[str, ...], path: Path | None, name):
+    """The feeds to poll and the fetch function: the network, or the saved file."""
+    if path is not None:
+        from timeline.ingest.saved import file_fetcher, saved_feed
+
+        return [saved_feed(path, name)], file_fetcher(path, config.max_body_bytes)
+    from timeline.ingest.fetch import Fetcher
+    from timeline.ingest.scheduler import fetch_limits
+
+    feeds = _chosen_feeds(config, names)
+    fetcher = Fetcher(fetch_limits(config))
+    ctx.call_on_close(fetcher.close)
+    return feeds, fetcher
 
 
 def _chosen_feeds(config: Config, names: tuple[str, ...]):
