@@ -107,10 +107,10 @@ def history_items(page) -> list[str]:
 
 
 def atom_entry(page, server, title: str) -> str:
-    """The text of the feed entry with this title (fetched with the page's own cookies)."""
+    """The text of the feed entry with this title after its date (fetched with the page's own cookies)."""
     feed = lxml.etree.fromstring(page.request.get(server.url + "feed.atom").body())
     for entry in feed.findall("a:entry", ATOM):
-        if entry.findtext("a:title", namespaces=ATOM) == title:
+        if entry.findtext("a:title", namespaces=ATOM).partition(" · ")[2] == title:
             return " ".join(entry.find("a:content", ATOM).itertext())
     raise AssertionError(f"no entry titled {title!r} in the feed")
 

@@ -610,6 +610,7 @@ def next_atom(response) -> str | None:
 
 def test_atom_feed_holds_every_payload_as_text(site):
     from timeline.web.atom import entry_id
+    from timeline.web.pages import fact_date
 
     entries = {}
     for response in follow_pages(site.client, "/feed.atom", next_atom):
@@ -618,7 +619,7 @@ def test_atom_feed_holds_every_payload_as_text(site):
         entries.update(atom_entries(root))
     for name, fact_id in site.ids.items():
         fact, entry = site.timeline.fact(fact_id), entries[entry_id(fact_id)]
-        title = ("[Retracted] " if fact.retracted else "") + fact.title
+        title = ("[Retracted] " if fact.retracted else "") + f"{fact_date(fact)} · {fact.title}"
         assert entry.findtext(f"{{{ATOM}}}title") == NOT_XML.sub("", title).replace("\r", "\n"), name
         assert [c.get("term") for c in entry.iter(f"{{{ATOM}}}category")] == [
             NOT_XML.sub("", t) for t in fact.tags

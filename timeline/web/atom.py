@@ -371,7 +371,7 @@ def _entry(links: AtomLinks, fact: FactState, changes: list[LoggedChange], more:
     related = tuple({s.href: s for s in sources if s.href}.values())
     return EntryView(
         id=entry_id(fact.fact_id),
-        title=("[Retracted] " if fact.retracted else "") + fact.title,
+        title=entry_title(fact),
         published=_atom_time(fact.first_recorded),
         updated=_atom_time(fact.last_recorded),
         permalink=links.permalink(fact.fact_id),
@@ -415,6 +415,11 @@ def _tombstone(links: AtomLinks, fact: FactState, titles: dict, changes: list[Lo
         comment=comment,
         into=into,
     )
+
+
+def entry_title(fact: FactState) -> str:
+    """ "3 July 2024 · Putin and Xi meet in Astana": a feed reader shows when it was recorded, not when it happened."""
+    return ("[Retracted] " if fact.retracted else "") + f"{_fact_when(fact)} · {fact.title}"
 
 
 def _fact_when(fact: FactState) -> str:
