@@ -290,35 +290,56 @@ def feed_url_for_current_filters() -> str:
 
 
 @dataclass
+class Band:
+    """Facts of one precision within a period: label None for the dated ones, "During July 2024" for the rest."""
+
+    label: str | None
+    facts: list[Listed]
+
+
+@dataclass
 class MonthGroup:
+    """A month under its heading, or a year's own band ("Sometime in 2024", key YYYY-00)."""
+
     key: str  # YYYY-MM
     label: str
-    facts: list[Listed]
+    bands: list[Band]
 
 
 @dataclass
 class YearGroup:
     year: str
-    facts: list[Listed]  # known only to the year: under the year heading, never under January
-    months: list[MonthGroup]
+    months: list[MonthGroup]  # in page order; a fact known only to the year is in the year's own band
 
 
 def group_by_period(facts: list[Listed]) -> list[YearGroup]:
-    """Year and month groups in page order; a month-precision fact sits under its month."""
+    """Year, month and band groups in page order.
+
+    The keyset order puts a fact known only to its month or year (day or month
+    00) after the period's dated facts newest-first and before them oldest-first;
+    grouping keeps that order and names those facts' band, so they never look
+    like the newest of their period.
+    """
     years: list[YearGroup] = []
     for item in facts:
-        year, month = item.sort_key[:4], item.sort_key[5:7]
+        year, month, day = item.sort_key[:4], item.sort_key[5:7], item.sort_key[8:10]
         if not years or years[-1].year != year:
-            years.append(YearGroup(year, [], []))
-        group = years[-1]
-        if month == "00":
-            group.facts.append(item)
-        elif group.months and group.months[-1].key == item.sort_key[:7]:
-            group.months[-1].facts.append(item)
-        else:
-            label = FuzzyDate(int(year), int(month)).human()
-            group.months.append(MonthGroup(item.sort_key[:7], label, [item]))
+            years.append(YearGroup(year, []))
+        months = years[-1].months
+        if not months or months[-1].key != item.sort_key[:7]:
+            months.append(MonthGroup(item.sort_key[:7], _period_label(year, month), []))
+        band = None if month == "00" or day != "00" else f"During {months[-1].label}"
+        bands = months[-1].bands
+        if not bands or bands[-1].label != band:
+            bands.append(Band(band, []))
+        bands[-1].facts.append(item)
     return years
+
+
+def _period_label(year: str, month: str) -> str:
+    if month == "00":
+        return f"Sometime in {FuzzyDate(int(year)).human()}"
+    return FuzzyDate(int(year), int(month)).human()
 
 
 # ---------------------------------------------------------------- the density chart
