@@ -236,7 +236,7 @@ def test_post_a_fact_through_the_form(signed_in, new_fact, timeline):
     page = signed_in.get(f"/events/{new_fact}")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
-    assert "SCO youth forum opens" in text and 'by <span class="actor">editor:ann</span>' in text
+    assert "SCO youth forum opens" in text and 'by <span class="actor">editor ann</span>' in text
     state = timeline.fact(new_fact)
     assert (state.date, state.tags, state.origin) == ("2024-07-04", ("youth", "forum"), "manual")
     assert state.sources == (
@@ -443,7 +443,7 @@ def test_a_correction_through_the_form_shows_in_the_history(signed_in, new_fact,
     history = (
         html(signed_in.get(f"/events/{new_fact}")).xpath("//ol[@class='history-list']/li")[-1].text_content()
     )
-    assert "Corrected" in history and "editor:ann" in history and "Reason: the city was missing" in history
+    assert "Corrected" in history and "editor ann" in history and "Reason: the city was missing" in history
 
 
 def test_a_stale_correction_says_so_and_keeps_what_was_typed(signed_in, new_fact, timeline):

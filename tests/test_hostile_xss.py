@@ -25,6 +25,7 @@ from events.domain.fact import clean_tags, clean_text
 from events.log.clock import FixedClock
 from events.log.errors import ValidationError
 from events.log.store import EventStore, connect
+from events.pipeline.gazetteer import display_name
 from events.service import Timeline
 from tests.feed_server import FeedServer
 from timeline import create_app
@@ -466,7 +467,9 @@ def test_permalink_shows_every_field_as_text(site, index):
     assert same_text(text(doc.xpath("//main//h1")[0]), fact.title)
     assert same_text(text(doc.xpath("//title")[0]), f"{fact.title} – SCO Timeline")
     assert same_text(text(doc.xpath("//p[contains(@class, 'fact-summary')]")[0]), fact.summary)
-    assert [text(a) for a in doc.xpath("//main//ul[@class='tags']//a")] == list(fact.tags)
+    assert [text(a) for a in doc.xpath("//main//ul[@class='tags']//a")] == [
+        display_name(t) for t in fact.tags
+    ]
     source = doc.xpath("//ul[contains(@class, 'sources')]//a")[0]
     assert same_text(text(source), fact.sources[0]["title"]) and source.get("href") == fact.sources[0]["url"]
     history = " ".join(text(li) for li in doc.xpath("//ol[@class='history-list']/li"))

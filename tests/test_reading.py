@@ -83,3 +83,94 @@ def test_the_api_lists_facts_in_the_pages_order(banded, order):
         "Last year",
     ]
     assert titles == (newest_first if order == "desc" else newest_first[::-1])
+
+
+# ---------------------------------------------------------------- no internal words on public pages
+
+INTERNAL = [
+    re.compile(r"\b(editor|feed):\w"),  # actors as the log stores them
+    re.compile(r"\borigin\b", re.I),
+    re.compile(r"\bversion \d"),
+    re.compile(r"\bevent \d"),
+    re.compile(r"alexander-lukashenko|\bsco\b"),  # tag slugs, where the gazetteer has names
+    re.compile(r"Error\b|Traceback|Exception"),
+]
+
+
+def visible_text(html: str) -> str:
+    """What a person reads: no markup, no attribute values (links may carry slugs), no <title> or <style>."""
+    import lxml.html
+
+    doc = lxml.html.fromstring(html)
+    for hidden in doc.xpath("//head | //script | //style"):
+        hidden.getparent().remove(hidden)
+    return " ".join(doc.text_content().split())
+
+
+@pytest.fixture
+def worded(timeline, make_fact, tmp_path):
+    """A feed's fact tagged with a person, corrected by an editor, and a feed whose last poll hit a bug."""
+    from timeline.config import config_from_mapping
+    from timeline.ingest.poll import Ingestor
+
+    fact = timeline.record_fact(
+        {
+            "date": "2024-07-04",
+            "title": "Lukashenko signs the accession",
+            "tags": ["alexander-lukashenko", "sco"],
+        },
+        actor="feed:tass-world",
+        origin="feed",
+    )
+    timeline.correct_fact(
+        fact.fact_id, {"summary": "Belarus joins."}, reason="summary", expected_version=1, actor="editor:me"
+    )
+    config = config_from_mapping(
+        {
+            "database": {"path": str(tmp_path / "t.db")},
+            "feeds": [{"name": "broken", "url": "https://example.org/feed"}],
+        }
+    )
+
+    def buggy(url, **_):
+        raise KeyError("internal_detail_xyz")
+
+    Ingestor(timeline, config, buggy).poll(config.feeds[0])
+    timeline.catch_up()
+    return fact.fact_id, config
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/events/{id}",
+        "/?tag=alexander-lukashenko",
+        "/?tag=sco&tag=alexander-lukashenko",
+        "/feeds",
+        "/?as_of=2030-01-01T00:00:00Z",
+        "/events/{id}?as_of=2030-01-01T00:00:00Z",
+    ],
+)
+def test_public_pages_use_no_internal_words(worded, path):
+    from timeline import create_app
+
+    fact_id, config = worded
+    client = create_app(config).test_client()
+    response = client.get(path.format(id=fact_id))
+    assert response.status_code == 200
+    text = visible_text(response.get_data(as_text=True))
+    found = [m.group() for pattern in INTERNAL for m in [pattern.search(text)] if m]
+    assert found == [], text
+    assert "internal_detail_xyz" not in text
+
+
+def test_a_facts_page_says_who_recorded_and_changed_it_and_when(worded):
+    from timeline import create_app
+
+    fact_id, config = worded
+    text = visible_text(create_app(config).test_client().get(f"/events/{fact_id}").get_data(as_text=True))
+    assert "Found in a news feed by machine." in text
+    assert "Recorded on 10 January 2024, 09:00:00 UTC by the news feed “tass-world”" in text
+    assert "last changed on 10 January 2024, 09:00:01 UTC by editor me" in text
+    assert "Alexander Lukashenko" in text

@@ -43,6 +43,7 @@ from events.read.atom import AtomFilter, AtomWindow, LoggedChange
 from events.read.filters import BadParameter, query_text
 from events.read.search import MAX_TERMS, fts_query
 from timeline.db import get_timeline
+from timeline.web import words
 
 bp = Blueprint("atom", __name__)
 
@@ -411,7 +412,7 @@ def _tombstone(links: AtomLinks, fact: FactState, titles: dict, changes: list[Lo
     return TombstoneView(
         ref=entry_id(fact.fact_id),
         when=_atom_time(fact.last_recorded),
-        by=merge.actor if merge else None,
+        by=words.who(merge.actor) if merge else None,
         comment=comment,
         into=into,
     )
@@ -456,7 +457,7 @@ def _human_published(value: Any) -> str:
 
 def describe(change: LoggedChange) -> str:
     """What a correction, retraction or added source did, in one sentence for subscribers."""
-    who = f" by {change.actor}" if change.actor else ""
+    who = f" by {words.who(change.actor)}" if change.actor else ""
     when = human_time(change.recorded_at)
     payload = change.payload
     if change.type == FACT_RETRACTED:

@@ -28,6 +28,7 @@ from events.domain.fact import FactState
 from events.log.clock import from_utc_text
 from events.log.errors import TimelineError, UnknownFact
 from events.log.store import EventStore, connect, read_transaction
+from events.pipeline.gazetteer import display_name
 from events.read import present
 from events.read.as_of import AsOf, as_of, fact_as_of
 from events.read.filters import BadParameter, Cursor, Filters, TimelineQuery, parse_query
@@ -38,6 +39,7 @@ from events.read.summary import Memo, Summary, summarize, view_state
 from events.read.timeline import LIVE, Listed, Page, timeline_page
 from events.service import Timeline
 from timeline.db import get_timeline
+from timeline.web import words
 from timeline.web.support import error_response, wants_json
 
 bp = Blueprint("web", __name__)
@@ -461,7 +463,7 @@ def describe(filters: Filters, total: int) -> str:
     """ "12 facts tagged russia and china, matching “summit”, from 2024 to May 2024"."""
     parts = [f"{total} fact{'s' if total != 1 else ''}"]
     if filters.tags:
-        parts.append("tagged " + " and ".join(filters.tags))
+        parts.append("tagged " + " and ".join(display_name(tag) for tag in filters.tags))
     if filters.q:
         parts.append(f"matching “{filters.q}”")
     if filters.start:
@@ -471,6 +473,19 @@ def describe(filters: Filters, total: int) -> str:
     if filters.retracted:
         parts.append("retracted ones included")
     return ", ".join(parts)
+
+
+@bp.app_template_filter("tag_name")
+def tag_name(tag: str) -> str:
+    """A tag as people say it: "Alexander Lukashenko", not alexander-lukashenko (the gazetteer knows)."""
+    return display_name(tag)
+
+
+bp.add_app_template_filter(words.who, "who")
+
+
+bp.add_app_template_filter(words.origin_words, "origin_words")
+bp.add_app_template_filter(words.poll_error, "poll_error")
 
 
 @bp.app_template_filter("fact_date")
@@ -513,7 +528,7 @@ def change_value(value, field: str) -> str:
     if field in ("date", "end_date"):
         return FuzzyDate.parse(value).human()
     if field == "tags":
-        return ", ".join(value)
+        return ", ".join(display_name(tag) for tag in value)
     if field == "sources":
         return "; ".join(source_text(s) for s in value)
     return str(value)
