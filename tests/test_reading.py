@@ -174,3 +174,71 @@ def test_a_facts_page_says_who_recorded_and_changed_it_and_when(worded):
     assert "Recorded on 10 January 2024, 09:00:00 UTC by the news feed “tass-world”" in text
     assert "last changed on 10 January 2024, 09:00:01 UTC by editor me" in text
     assert "Alexander Lukashenko" in text
+
+
+# ---------------------------------------------------------------- errors in the site's layout
+
+
+def in_layout(html: str) -> bool:
+    return 'class="site-header"' in html and 'href="/static/style.css"' in html and "<h1>" in html
+
+
+def test_a_bad_filter_names_the_parameter_and_why_and_links_to_the_page_without_it(seeded_client):
+    response = seeded_client.get("/?q=summit&from=soon&tag=sco")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and in_layout(html)
+    text = visible_text(html)
+    assert (
+        "The filter from (the “From” date) cannot be used: 'soon' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD"
+        in text
+    )
+    import lxml.html
+
+    retry = lxml.html.fromstring(html).xpath("//a[starts-with(., 'Show the same page without')]/@href")[0]
+    assert retry == "/?q=summit&tag=sco"
+    assert seeded_client.get(retry).status_code == 200
+    assert 'href="/">Clear every filter' in html
+
+
+def test_the_json_api_keeps_its_problem_bodies(seeded_client):
+    response = seeded_client.get("/api/events?from=soon")
+    assert response.status_code == 400 and response.get_json()["parameter"] == "from"
+    assert seeded_client.get("/api/nothing-here").get_json() == {"error": "not found"}
+
+
+@pytest.mark.parametrize(
+    ("path", "said"),
+    [
+        ("/no/such/page", "There is no page at /no/such/page."),
+        ("/events/no-such-fact", "No fact with id no-such-fact."),
+    ],
+)
+def test_a_404_is_a_page_of_the_site_with_a_way_on(seeded_client, path, said):
+    response = seeded_client.get(path)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 404 and in_layout(html)
+    assert said in visible_text(html) and 'href="/">Go to the whole timeline' in html
+    assert 'role="search"' in html
+
+
+def test_a_500_is_a_page_of_the_site_without_the_exceptions_text(db_path):
+    from tests.conftest import app_config
+    from timeline import create_app
+
+    app = create_app(app_config(db_path))
+
+    @app.get("/broken")
+    def broken():
+        raise RuntimeError("secret_internal_detail")
+
+    @app.get("/api/broken")
+    def broken_api():
+        raise RuntimeError("secret_internal_detail")
+
+    client = app.test_client()
+    page, api = client.get("/broken"), client.get("/api/broken")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 500 and in_layout(html) and "Something went wrong on our side" in html
+    assert "secret_internal_detail" not in html and "RuntimeError" not in html
+    assert api.status_code == 500 and api.get_json()["error"].startswith("internal error")
+    assert "secret_internal_detail" not in api.get_data(as_text=True)

@@ -237,17 +237,17 @@ def test_a_bad_parameter_is_a_400_page_naming_it(seeded_client, query, parameter
 def test_a_bad_parameter_page_offers_the_page_without_it_keeping_the_other_filters(seeded_client):
     """The 400 page offered only the whole timeline: the reader lost every other filter (product review)."""
     doc = page(seeded_client, "/?from=2024-7&q=summit&tag=russia&cursor=bm90IGEgY3Vyc29y", status=400)
-    retry = doc.xpath("//a[contains(., 'The same page without')]/@href")[0]
+    retry = doc.xpath("//a[contains(., 'Show the same page without')]/@href")[0]
     assert retry == "/?q=summit&tag=russia"
     assert titles(page(seeded_client, retry))  # it answers, with the kept filters
-    assert doc.xpath("//a[text()='Back to the whole timeline']/@href") == ["/"]
+    assert doc.xpath("//a[text()='Clear every filter']/@href") == ["/"]
 
 
 def test_the_retry_link_keeps_the_prefix_the_app_is_mounted_under(seeded_client):
     response = seeded_client.get("/?from=2024-7&tag=russia", base_url="http://localhost/timeline/")
     assert response.status_code == 400
     assert parse(response.get_data(as_text=True)).xpath(
-        "//a[contains(., 'The same page without')]/@href"
+        "//a[contains(., 'Show the same page without')]/@href"
     ) == ["/timeline/?tag=russia"]
 
 
