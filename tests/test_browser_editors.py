@@ -12,9 +12,9 @@ import lxml.etree
 import pytest
 
 from events.log.clock import FixedClock
+from tests.browsing import ARGS, CHROMIUM, shot
 from tests.conftest import UTC, open_fast, start_server, stop_server
 from tests.needs import unavailable
-from tests.test_browser import ARGS, CHROMIUM, shot
 
 pytestmark = pytest.mark.browser
 TITLE = "SCO ministers meet on water security in Dushanbe"
