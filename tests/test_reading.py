@@ -242,3 +242,29 @@ def test_a_500_is_a_page_of_the_site_without_the_exceptions_text(db_path):
     assert "secret_internal_detail" not in html and "RuntimeError" not in html
     assert api.status_code == 500 and api.get_json()["error"].startswith("internal error")
     assert "secret_internal_detail" not in api.get_data(as_text=True)
+
+
+# ---------------------------------------------------------------- a filtered view's own feed
+
+
+@pytest.mark.parametrize(
+    ("query", "feed"),
+    [
+        ("tag=russia&q=summit", "/feed.atom?tag=russia&q=summit"),
+        ("tag=russia&tag=china", "/feed.atom?tag=russia&tag=china"),
+        ("q=summit&from=2024", "/feed.atom?q=summit"),
+    ],
+)
+def test_a_filtered_page_offers_its_own_feed_in_head_and_in_words(seeded_client, query, feed):
+    import lxml.html
+
+    doc = lxml.html.fromstring(seeded_client.get("/?" + query).get_data(as_text=True))
+    assert doc.xpath("//head/link[@rel='alternate'][@type='application/atom+xml']/@href") == [feed]
+    [link] = doc.xpath("//main//a[text()='Subscribe to this view']")
+    assert link.get("href") == feed
+    feed_response = seeded_client.get(feed)
+    assert feed_response.status_code == 200 and feed_response.mimetype == "application/atom+xml"
+
+
+def test_the_whole_timeline_needs_no_subscribe_link_of_its_own(seeded_client):
+    assert "Subscribe to this view" not in seeded_client.get("/").get_data(as_text=True)
