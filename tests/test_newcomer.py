@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import json
+import os
+import re
+import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +17,7 @@ from click.testing import CliRunner
 
 from tests.conftest import REPO, app_config, start_server, stop_server
 from tests.feed_server import FeedServer, Route
+from tests.needs import unavailable
 from timeline import create_app
 from timeline.cli import cli
 
@@ -106,3 +113,52 @@ def test_a_file_that_is_not_a_feed_fails_like_a_bad_feed_and_records_nothing(tmp
     result = _cli(saved, "ingest", "--file", str(junk))
     assert result.exit_code == 2 and "junk: " in result.output and "errors 1" in result.output
     assert _facts(tmp_path / "saved.db") == []
+
+
+# ---------------------------------------------------------------- the README's first steps, as written
+
+
+def readme_blocks() -> list[str]:
+    """The shell blocks of the README's "First steps", in order: export, restore, ingest, token and curl."""
+    text = (REPO / "README.md").read_text("utf-8")
+    section = text[text.index("## First steps") : text.index("## Configuration")]
+    return re.findall(r"```sh\n(.*?)```", section, re.S)
+
+
+def run_block(block: str, cwd: Path, config: Path, url: str) -> str:
+    """A README block in bash, -e: the service's URL and this checkout's venv put in, nothing else changed."""
+    script = block.replace("http://127.0.0.1:8080", url.rstrip("/"))
+    script = script.replace(".venv/bin/", f"{Path(sys.executable).parent}/").replace(
+        "examples/", f"{REPO}/examples/"
+    )
+    env = dict(os.environ, TIMELINE_CONFIG=str(config))
+    done = subprocess.run(
+        ["bash", "-e", "-c", script], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, (script, done.stdout, done.stderr)
+    return done.stdout
+
+
+def test_the_readmes_first_steps_work_as_written(tmp_path):
+    if shutil.which("curl") is None:
+        unavailable("curl is missing: the README's example uses it")
+    export, restore, ingest, post = readme_blocks()
+    readme = (REPO / "README.md").read_text("utf-8")
+    server = start_server(tmp_path, tmp_path / "var" / "timeline.db")
+    config = tmp_path / "config.toml"
+    try:
+        first = run_block(ingest, tmp_path, config, server.url)
+        assert first.strip() in readme and first.startswith("sco-news: new 7, kept 6, skipped 1")
+        fact = json.loads(run_block(post, tmp_path, config, server.url))
+        assert fact["title"] == "SCO leaders adopt the Tianjin declaration"
+        listed = json.loads(server.get("/api/events?q=Tianjin+declaration")[1])["events"]
+        assert [e["id"] for e in listed] == [fact["id"]]
+        assert "new 1, kept 0, skipped 1" in run_block(ingest, tmp_path, config, server.url)
+        run_block(export, tmp_path, config, server.url)
+    finally:
+        stop_server(server)
+    assert restore.strip().splitlines()[-1] == "./run.sh"  # the last line starts the service again
+    run_block("\n".join(restore.strip().splitlines()[:-1]), tmp_path, config, server.url)
+    assert (tmp_path / "var" / "old" / "timeline.db").exists()
+    with contextlib.closing(sqlite3.connect(tmp_path / "var" / "timeline.db")) as conn:
+        assert conn.execute("SELECT count(*) FROM facts WHERE fact_id = ?", (fact["id"],)).fetchone() == (1,)
