@@ -17,7 +17,7 @@ from events.admin.backup import export_to, import_from
 from events.log.errors import TimelineError
 from events.read import projections
 from events.service import Timeline
-from timeline.config import Config, ConfigError, load_config
+from timeline.config import ENV_VAR, Config, ConfigError, load_config
 
 
 def _fail_cleanly(command):
@@ -270,6 +270,26 @@ def _ingest_sources(ctx: click.Context, config: Config, names: tuple[str, ...], 
     return feeds, fetcher
 
 
+def _import_opml(config: Config, opml_file: Path | None, target: Path | None) -> None:
+    from timeline.ingest.opml import OpmlError, feeds_in_opml, new_feeds, write_config_with
+
+    if opml_file is None or target is None:
+        raise click.UsageError("--import-opml FILE and --write-config NEW.toml go together")
+    try:
+        found = feeds_in_opml(opml_file)
+    except OpmlError as error:
+        raise click.ClickException(str(error)) from None
+    added = new_feeds(config, found)
+    write_config_with(config, added, target)
+    for feed in added:
+        click.echo(f"added {feed.name}  {feed.url}")
+    click.echo(
+        f"{len(added)} feed(s) added, {len(found) - len(added)} already configured; wrote {target}:"
+        f" use it with --config {target} or {ENV_VAR}={target}"
+    )
+    click.echo(f"its database: {load_config(target).database_path}")
+
+
 def _chosen_feeds(config: Config, names: tuple[str, ...]):
     known = {feed.name: feed for feed in config.feeds}
     unknown = [name for name in names if name not in known]
@@ -279,13 +299,27 @@ def _chosen_feeds(config: Config, names: tuple[str, ...]):
 
 
 @cli.command()
+@click.option(
+    "--import-opml",
+    "opml_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Add the feeds of a feed reader's OPML export (needs --write-config).",
+)
+@click.option(
+    "--write-config",
+    "target",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="With --import-opml: the new config file to write (the current one plus the new feeds); never overwritten.",
+)
 @click.pass_context
 @_fail_cleanly
-def feeds(ctx: click.Context) -> None:
-    """List every configured feed with its health."""
+def feeds(ctx: click.Context, opml_file: Path | None, target: Path | None) -> None:
+    """List every configured feed with its health, or write a config with the feeds of an OPML file added."""
     from events.read.source_feeds import all_feed_status, last_poll
 
     config = _config(ctx)
+    if opml_file is not None or target is not None:
+        return _import_opml(config, opml_file, target)
     conn = _open(ctx, existing=True).conn
     status = all_feed_status(conn)
     for feed in config.feeds:
