@@ -168,3 +168,45 @@ def test_a_file_that_is_no_opml_is_one_line_and_writes_nothing(tmp_path, body, m
         ],
     )
     assert result.exit_code == 1 and message in result.output and not (tmp_path / "n.toml").exists()
+
+
+# ---------------------------------------------------------------- TimelineJS
+
+
+def test_timeline_json_is_timelinejs_format_with_the_pages_filters(seeded_client):
+    response = seeded_client.get("/timeline.json?tag=russia")
+    assert response.status_code == 200 and response.headers["Access-Control-Allow-Origin"] == "*"
+    body = response.get_json()
+    assert body["title"]["text"]["headline"] == "SCO Timeline"
+    ids = [e["unique_id"] for e in body["events"]]
+    assert ids == all_api_ids(seeded_client, "tag=russia")
+    for slide in body["events"]:
+        assert set(slide["start_date"]) <= {"year", "month", "day"} and isinstance(
+            slide["start_date"]["year"], int
+        )
+        assert slide["text"]["headline"] and f"/events/{slide['unique_id']}" in slide["text"]["text"]
+
+
+def test_timeline_json_keeps_each_dates_precision_and_escapes_every_text(timeline, make_fact, client):
+    make_fact(
+        "2024",
+        "<img src=x onerror=alert(1)>",
+        summary="a & b",
+        sources=[{"url": "https://x.example/?a=1&b=2", "title": "<b>bold</b>"}],
+    )
+    make_fact("2022-09-15", "Summit", end_date="2022-09-16")
+    timeline.catch_up()
+    year, span = client.get("/timeline.json").get_json()["events"]
+    assert year["start_date"] == {"year": 2024} and year["display_date"] == "2024"
+    assert year["text"]["headline"] == "&lt;img src=x onerror=alert(1)&gt;"
+    text = year["text"]["text"]
+    assert (
+        "a &amp; b" in text
+        and "&lt;b&gt;bold&lt;/b&gt;" in text
+        and 'href="https://x.example/?a=1&amp;b=2"' in text
+    )
+    assert span["start_date"] == {"year": 2022, "month": 9, "day": 15}
+    assert (
+        span["end_date"] == {"year": 2022, "month": 9, "day": 16}
+        and span["display_date"] == "15-16 September 2022"
+    )

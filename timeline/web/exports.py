@@ -8,7 +8,8 @@ import io
 import xml.etree.ElementTree as ET
 from email.utils import format_datetime
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, jsonify, request
+from markupsafe import Markup, escape
 
 from events.domain.fact import FactState
 from events.log.clock import utc_now
@@ -17,7 +18,7 @@ from events.read.as_of import as_of
 from events.read.filters import MAX_PAGE_SIZE, BadParameter, parse_query
 from events.read.timeline import LIVE, timeline_page
 from timeline.db import get_timeline
-from timeline.web.pages import bad_parameter
+from timeline.web.pages import bad_parameter, fact_date
 
 bp = Blueprint("exports", __name__)
 bp.register_error_handler(BadParameter, bad_parameter)  # the same 400 page as the timeline's
@@ -50,8 +51,8 @@ def events_csv() -> Response:
     return response
 
 
-def _all_facts(query) -> list[FactState]:
-    """Page after page of the keyset walk, from one snapshot."""
+def _all_facts(query, most: int | None = None) -> list[FactState]:
+    """Page after page of the keyset walk, from one snapshot; with `most`, the first that many and no error."""
     timeline = get_timeline()
     facts: list[FactState] = []
     with read_transaction(timeline.conn):
@@ -59,6 +60,8 @@ def _all_facts(query) -> list[FactState]:
         while True:
             page = timeline_page(timeline.conn, query, at.sources if at else LIVE)
             facts += [item.state for item in page.facts]
+            if most is not None and len(facts) >= most:
+                return facts[:most]
             if len(facts) > MAX_CSV_ROWS:
                 raise TooMany("to", f"more than {MAX_CSV_ROWS} facts match: narrow them with from and to")
             following = page.earlier if query.order == "desc" else page.later
@@ -96,3 +99,67 @@ def sources_opml() -> Response:
     ET.indent(opml)
     text = ET.tostring(opml, encoding="unicode", xml_declaration=False)
     return Response('<?xml version="1.0" encoding="utf-8"?>\n' + text + "\n", mimetype="text/x-opml")
+
+
+# ---------------------------------------------------------------- TimelineJS
+
+
+MAX_SLIDES = 500  # TimelineJS draws every slide at once; past a few hundred a browser crawls
+
+
+@bp.get("/timeline.json")
+def timeline_json():
+    """The facts the same filters show, in TimelineJS3's JSON format, for an embedded interactive timeline.
+
+    TimelineJS renders headline and text as HTML: every value is escaped here, and only
+    http(s) sources become links. Read-only and public, so any site may fetch it (CORS).
+    """
+    query = dataclasses.replace(parse_query(request.args), cursor=None, limit=MAX_PAGE_SIZE)
+    facts = _all_facts(query, most=MAX_SLIDES + 1)
+    base = current_app.config["TIMELINE"].base_url
+    about = "Facts about the Shanghai Cooperation Organization from an append-only, sourced log."
+    if len(facts) > MAX_SLIDES:
+        facts = facts[:MAX_SLIDES]
+        about += f" The first {MAX_SLIDES} in this order are shown: narrow them with from and to."
+    body = {
+        "title": {"text": {"headline": "SCO Timeline", "text": f"<p>{escape(about)}</p>"}},
+        "events": [_slide(state, base) for state in facts],
+    }
+    response = jsonify(body)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _slide(state: FactState, base: str) -> dict:
+    links = [
+        Markup('<a href="{}" rel="nofollow noopener">{}</a>').format(
+            s["url"], s.get("title") or s.get("outlet") or s["url"]
+        )
+        for s in state.sources
+        if (s.get("url") or "").startswith(("http://", "https://"))
+    ]
+    text = Markup("<p>{}</p>").format(state.summary) if state.summary else Markup("")
+    if links:
+        text += Markup("<p>Sources: {}</p>").format(Markup(", ").join(links))
+    text += Markup('<p><a href="{}">This fact, its sources and its history</a></p>').format(
+        f"{base}events/{state.fact_id}"
+    )
+    slide = {
+        "unique_id": state.fact_id,
+        "start_date": _date_parts(state.fuzzy_date),
+        "display_date": fact_date(state),
+        "text": {"headline": str(escape(state.title)), "text": str(text)},
+    }
+    if state.fuzzy_end is not None:
+        slide["end_date"] = _date_parts(state.fuzzy_end)
+    return slide
+
+
+def _date_parts(date) -> dict:
+    """TimelineJS dates are as precise as ours: a year alone, a month, or a day."""
+    parts = {"year": date.year}
+    if date.month is not None:
+        parts["month"] = date.month
+    if date.day is not None:
+        parts["day"] = date.day
+    return parts
