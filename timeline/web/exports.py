@@ -27,7 +27,7 @@ MAX_CSV_ROWS = 50_000  # one answer held in memory; a larger selection is asked 
 CSV_COLUMNS = (
     "id", "date", "end_date", "precision", "title", "summary", "tags", "sources", "origin",
     "recorded_at", "updated_at", "corrected", "retracted", "url",
-)  # fmt: skip
+)  # one line per kind of column, easier to read than one name per line # fmt: skip
 
 
 class TooMany(BadParameter):
@@ -75,7 +75,7 @@ def _row(state: FactState, url: str) -> list[str]:
         state.fact_id, state.date, state.end_date or "", state.precision, state.title, state.summary,
         "; ".join(state.tags), " ".join(s.get("url") or "" for s in state.sources).strip(), state.origin,
         state.first_recorded, state.last_recorded, str(state.corrected).lower(), str(state.retracted).lower(), url,
-    ]  # fmt: skip
+    ]  # in CSV_COLUMNS order, which one column a line would hide # fmt: skip
     return [_inert(value) for value in values]
 
 
