@@ -18,6 +18,8 @@ import pytest
 from events.log.clock import FixedClock
 from events.log.store import EventStore, connect
 from events.service import Timeline
+from tests.browsing import ARGS, CHROMIUM, VIEWPORTS
+from tests.needs import unavailable
 from timeline import create_app
 
 REPO = Path(__file__).resolve().parents[1]
@@ -186,13 +188,16 @@ def _find(timeline: Timeline, title: str) -> str:
     return timeline.conn.execute("SELECT fact_id FROM facts WHERE title = ?", (title,)).fetchone()[0]
 
 
-def start_server(tmp: Path, db_path: Path) -> LiveServer:
-    """`timeline serve` as a subprocess on a free port, once /healthz answers."""
+def start_server(tmp: Path, db_path: Path, *, base_url: str | None = "") -> LiveServer:
+    """`timeline serve` as a subprocess on a free port, once /healthz answers.
+
+    base_url "" configures the URL served, None configures none.
+    """
     port = free_port()
     config = tmp / "config.toml"
-    config.write_text(
-        f'[database]\npath = "{db_path}"\n[server]\nbase_url = "http://127.0.0.1:{port}/"\n', "utf-8"
-    )
+    base_url = base_url or (f"http://127.0.0.1:{port}/" if base_url == "" else None)
+    server_table = f'[server]\nbase_url = "{base_url}"\n' if base_url else ""
+    config.write_text(f'[database]\npath = "{db_path}"\n{server_table}', "utf-8")
     output = tmp / "serve.log"
     command = [
         sys.executable,
@@ -247,3 +252,37 @@ def live_server(tmp_path_factory):
     server.ids.update(ids)
     yield server
     stop_server(server)
+
+
+# ---------------------------------------------------------------- a real browser (tests/test_browser*.py)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        unavailable(f"{CHROMIUM} is missing: install Debian's chromium to run the browser tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(params=sorted(VIEWPORTS))
+def page(request, browser, live_server):
+    """A page with JavaScript off (the site must work without it) that records problems."""
+    context = browser.new_context(java_script_enabled=False, **VIEWPORTS[request.param])
+    page = context.new_page()
+    page.viewport_name = request.param
+    page.problems = []
+    page.on(
+        "console", lambda message: page.problems.append(message.text) if message.type == "error" else None
+    )
+    page.on(
+        "request",
+        lambda r: page.problems.append(r.url) if not r.url.startswith((live_server.url, "data:")) else None,
+    )
+    yield page
+    context.close()
+    assert page.problems == [], page.problems  # no CSP violation, nothing fetched from elsewhere

@@ -236,7 +236,7 @@ def test_post_a_fact_through_the_form(signed_in, new_fact, timeline):
     page = signed_in.get(f"/events/{new_fact}")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
-    assert "SCO youth forum opens" in text and 'by <span class="actor">editor:ann</span>' in text
+    assert "SCO youth forum opens" in text and 'by <span class="actor">editor ann</span>' in text
     state = timeline.fact(new_fact)
     assert (state.date, state.tags, state.origin) == ("2024-07-04", ("youth", "forum"), "manual")
     assert state.sources == (
@@ -251,7 +251,7 @@ def test_the_new_fact_form(signed_in):
     assert page.headers["Cache-Control"] == "private, no-store"
     doc = html(page)
     assert doc.xpath("//label[@for='date']")
-    assert "YYYY, YYYY-MM or YYYY-MM-DD" in doc.xpath("//*[@id='date-hint']")[0].text
+    assert "2024, 2024-07, 2024-07-03 or 3 July 2024" in doc.xpath("//*[@id='date-hint']")[0].text
     assert len(doc.xpath("//input[contains(@name, '-url')]")) == 3
     assert not doc.xpath("//*[@style]") and not doc.xpath("//script")  # the CSP allows neither
 
@@ -278,6 +278,40 @@ def test_failed_validation_keeps_what_was_typed_and_shows_every_message(signed_i
     assert values["sources-1-url"] == "ftp://example.org/x" and values["sources-1-title"] == "An FTP site"
     assert "<b>kept</b>" not in response.get_data(as_text=True)  # escaped, not markup
     assert html(response).xpath("//title")[0].text.startswith("Check the form")
+    assert log_position(timeline) == position
+
+
+@pytest.mark.parametrize(
+    ("typed", "recorded"),
+    [
+        ("2024", "2024"),
+        ("2024-07", "2024-07"),
+        ("2024-07-03", "2024-07-03"),
+        ("3 July 2024", "2024-07-03"),
+        ("July 2024", "2024-07"),
+        (" July 3, 2024 ", "2024-07-03"),
+    ],
+)
+def test_the_date_field_takes_iso_dates_and_dates_in_words(signed_in, timeline, typed, recorded):
+    page = signed_in.get("/events/new")
+    assert (
+        "3 July 2024" in html(page).xpath("//*[@id='date-hint']")[0].text_content()
+    )  # the example, under it
+    response = signed_in.post("/events/new", data=form_values(page) | NEW_FACT | {"date": typed})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    assert timeline.fact(response.headers["Location"].rsplit("/", 1)[1]).date == recorded
+
+
+def test_a_date_in_words_that_is_no_date_is_named_next_to_its_field_and_kept(signed_in, timeline):
+    position = log_position(timeline)
+    page = signed_in.get("/events/new")
+    response = signed_in.post("/events/new", data=form_values(page) | NEW_FACT | {"date": "next Tuesday"})
+    assert response.status_code == 400
+    message = field_error(response, "date")
+    assert "'next Tuesday' is not a date" in message and "3 July 2024" in message
+    values = form_values(response)
+    assert values["date"] == "next Tuesday" and values["title"] == NEW_FACT["title"]
+    assert values["summary"] == NEW_FACT["summary"] and values["sources-0-url"] == NEW_FACT["sources-0-url"]
     assert log_position(timeline) == position
 
 
@@ -443,7 +477,7 @@ def test_a_correction_through_the_form_shows_in_the_history(signed_in, new_fact,
     history = (
         html(signed_in.get(f"/events/{new_fact}")).xpath("//ol[@class='history-list']/li")[-1].text_content()
     )
-    assert "Corrected" in history and "editor:ann" in history and "Reason: the city was missing" in history
+    assert "Corrected" in history and "editor ann" in history and "Reason: the city was missing" in history
 
 
 def test_a_stale_correction_says_so_and_keeps_what_was_typed(signed_in, new_fact, timeline):

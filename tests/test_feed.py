@@ -356,7 +356,7 @@ def test_hostile_text_comes_out_escaped(feed_timeline, feed_client, feed_schema)
     tags = {element.tag.split("}")[1] for element in doc.iter(f"{XHTML}*")}
     assert tags <= XHTML_WE_WRITE
     hostile = entries(doc)[1]
-    assert hostile.findtext(f"{ATOM}title") == NOT_XML.sub("", HOSTILE_TITLE)
+    assert hostile.findtext(f"{ATOM}title") == "3 July 2024 · " + NOT_XML.sub("", HOSTILE_TITLE)
     assert NOT_XML.sub("", HOSTILE_SUMMARY) in text_of(hostile)
     assert [c.get("term") for c in hostile.findall(f"{ATOM}category")] == ["<b>", "a&b"]
     assert [link.get("href") for link in hostile.findall(f"{ATOM}link[@rel='related']")] == [
@@ -367,7 +367,7 @@ def test_hostile_text_comes_out_escaped(feed_timeline, feed_client, feed_schema)
     assert "title changed from “Plain” to “<script>x</script> & 'y'”" in text_of(corrected)
     assert 'Reason: </p><p>&nbsp;"' in text_of(corrected) and "by <i>ed</i>" in text_of(corrected)
     parsed = feedparser.parse(response.data)
-    assert parsed.entries[1].title == NOT_XML.sub("", HOSTILE_TITLE)
+    assert parsed.entries[1].title == "3 July 2024 · " + NOT_XML.sub("", HOSTILE_TITLE)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -386,8 +386,30 @@ def test_any_text_makes_a_valid_feed(feed_schema, title, summary):
             timeline.close()
     doc = check_feed(feed_schema, response.data)
     expected = NOT_XML.sub("", title).replace("\r\n", "\n").replace("\r", "\n")
-    assert (entries(doc)[0].findtext(f"{ATOM}title") or "") == expected
+    assert entries(doc)[0].findtext(f"{ATOM}title") == "3 July 2024 · " + expected
     assert entry_ids(doc) == [entry_id("any-id")]
+
+
+def test_entry_titles_say_when_the_fact_happened_at_its_precision(feed_timeline, feed_client, feed_schema):
+    """A feed reader shows the recording time: the title must say when it happened."""
+    record(feed_timeline, "Belarus joins", date="2024")
+    record(feed_timeline, "Putin and Xi meet in Astana", date="2024-07-03")
+    record(feed_timeline, "Summit in Samarkand", date="2022-09-15", end_date="2022-09-16")
+    late = record(feed_timeline, "Ministers meet", date="2024-05")
+    feed_timeline.correct_fact(
+        late.fact_id, {"title": "Ministers met"}, reason="tense", expected_version=1, actor="ed"
+    )
+    _, doc = get_feed(feed_client, feed_schema)
+    titles = [e.findtext(f"{ATOM}title") for e in entries(doc)]
+    assert titles == [
+        "May 2024 · Ministers met",
+        "15-16 September 2022 · Summit in Samarkand",
+        "3 July 2024 · Putin and Xi meet in Astana",
+        "2024 · Belarus joins",
+    ]
+    first = entries(doc)[0]
+    published, updated = first.findtext(f"{ATOM}published"), first.findtext(f"{ATOM}updated")
+    assert published < updated  # first recorded, then changed (RFC 4287 4.2.9, 4.2.15)
 
 
 # ---------------------------------------------------------------- corrections and retractions
@@ -404,7 +426,7 @@ def test_correction_updates_the_entry_and_says_what_changed(feed_timeline, feed_
     _, after = get_feed(feed_client, feed_schema)
     entry = entries(after)[0]
     assert entry_ids(after) == list(reversed(entry_ids(before)))
-    assert entry.findtext(f"{ATOM}title") == "New title"
+    assert entry.findtext(f"{ATOM}title") == "15 September 2022 · New title"
     assert entry.findtext(f"{ATOM}published") == "2024-07-03T09:00:00.000000Z"
     assert entry.findtext(f"{ATOM}updated") == "2024-07-03T09:00:02.000000Z"
     text = text_of(entry)
@@ -425,7 +447,7 @@ def test_retraction_keeps_the_entry_and_says_why(feed_timeline, feed_client, fee
     assert len(entries(doc)) == 2
     entry = entries(doc)[0]
     assert entry.findtext(f"{ATOM}id") == entry_id(fact.fact_id)
-    assert entry.findtext(f"{ATOM}title") == "[Retracted] A mistaken fact"
+    assert entry.findtext(f"{ATOM}title") == "[Retracted] July 2024 · A mistaken fact"
     assert entry.findtext(f"{ATOM}updated") == "2024-07-03T09:00:02.000000Z"
     assert "Retracted. No source supports it" in text_of(entry)
     assert "Retracted on 3 July 2024, 09:00 UTC by editor-cy. Reason: No source supports it" in text_of(entry)

@@ -25,6 +25,7 @@ from events.domain.fact import clean_tags, clean_text
 from events.log.clock import FixedClock
 from events.log.errors import ValidationError
 from events.log.store import EventStore, connect
+from events.pipeline.gazetteer import display_name
 from events.service import Timeline
 from tests.feed_server import FeedServer
 from timeline import create_app
@@ -466,7 +467,9 @@ def test_permalink_shows_every_field_as_text(site, index):
     assert same_text(text(doc.xpath("//main//h1")[0]), fact.title)
     assert same_text(text(doc.xpath("//title")[0]), f"{fact.title} – SCO Timeline")
     assert same_text(text(doc.xpath("//p[contains(@class, 'fact-summary')]")[0]), fact.summary)
-    assert [text(a) for a in doc.xpath("//main//ul[@class='tags']//a")] == list(fact.tags)
+    assert [text(a) for a in doc.xpath("//main//ul[@class='tags']//a")] == [
+        display_name(t) for t in fact.tags
+    ]
     source = doc.xpath("//ul[contains(@class, 'sources')]//a")[0]
     assert same_text(text(source), fact.sources[0]["title"]) and source.get("href") == fact.sources[0]["url"]
     history = " ".join(text(li) for li in doc.xpath("//ol[@class='history-list']/li"))
@@ -610,6 +613,7 @@ def next_atom(response) -> str | None:
 
 def test_atom_feed_holds_every_payload_as_text(site):
     from timeline.web.atom import entry_id
+    from timeline.web.pages import fact_date
 
     entries = {}
     for response in follow_pages(site.client, "/feed.atom", next_atom):
@@ -618,7 +622,7 @@ def test_atom_feed_holds_every_payload_as_text(site):
         entries.update(atom_entries(root))
     for name, fact_id in site.ids.items():
         fact, entry = site.timeline.fact(fact_id), entries[entry_id(fact_id)]
-        title = ("[Retracted] " if fact.retracted else "") + fact.title
+        title = ("[Retracted] " if fact.retracted else "") + f"{fact_date(fact)} · {fact.title}"
         assert entry.findtext(f"{{{ATOM}}}title") == NOT_XML.sub("", title).replace("\r", "\n"), name
         assert [c.get("term") for c in entry.iter(f"{{{ATOM}}}category")] == [
             NOT_XML.sub("", t) for t in fact.tags

@@ -626,7 +626,7 @@ def test_atom_shows_a_merge_as_an_updated_entry_and_a_tombstone(timeline, two, c
     doc = check_feed(atom_schema, client.get("/feed.atom").data)
     [gone] = doc.findall(f"{TOMBSTONES}deleted-entry")
     assert gone.get("ref") == f"urn:uuid:{other.fact_id}"
-    assert gone.findtext(f"{TOMBSTONES}by/{ATOM}name") == "editor:ann"
+    assert gone.findtext(f"{TOMBSTONES}by/{ATOM}name") == "editor ann"
     comment = gone.findtext(f"{TOMBSTONES}comment")
     assert f"http://testserver/events/{kept.fact_id}" in comment and "one summit" in comment
     assert gone.find(f"{ATOM}link").get("href") == f"http://testserver/events/{kept.fact_id}"

@@ -55,7 +55,7 @@ def _register_blueprints(app: Flask) -> None:
     from timeline.editors import api as editors_api
     from timeline.editors import review as editors_review
     from timeline.editors import views as editors_views
-    from timeline.web import api, atom, pages
+    from timeline.web import api, atom, exports, pages
 
-    for module in (pages, api, atom, editors_api, editors_views, editors_review):
+    for module in (pages, api, atom, exports, editors_api, editors_views, editors_review):
         app.register_blueprint(module.bp)

@@ -17,7 +17,7 @@ from events.admin.backup import export_to, import_from
 from events.log.errors import TimelineError
 from events.read import projections
 from events.service import Timeline
-from timeline.config import Config, ConfigError, load_config
+from timeline.config import ENV_VAR, Config, ConfigError, load_config
 
 
 def _fail_cleanly(command):
@@ -225,20 +225,26 @@ def add(ctx, date, end_date, title, summary, tags, sources) -> None:
 
 @cli.command()
 @click.option("--feed", "feed_names", multiple=True, help="Poll only this feed (by name); repeatable.")
+@click.option(
+    "--file",
+    "feed_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Ingest this saved feed file (RSS or Atom) instead of polling, exactly as a poll of it would.",
+)
+@click.option("--name", help="With --file: the feed's name (default: the file's name without .xml).")
 @click.pass_context
 @_fail_cleanly
-def ingest(ctx: click.Context, feed_names: tuple[str, ...]) -> None:
-    """Poll the configured feeds now and exit (for cron and tests)."""
-    from timeline.ingest.fetch import Fetcher
+def ingest(ctx: click.Context, feed_names: tuple[str, ...], feed_file: Path | None, name: str | None) -> None:
+    """Poll the configured feeds now and exit (for cron and tests), or ingest a saved feed file."""
     from timeline.ingest.poll import Ingestor
-    from timeline.ingest.scheduler import fetch_limits
 
+    if feed_file is None and name is not None:
+        raise click.UsageError("--name goes with --file")
+    if feed_file is not None and feed_names:
+        raise click.UsageError("--file and --feed cannot be combined")
     config = _config(ctx)
-    feeds = _chosen_feeds(config, feed_names)
-    timeline = _open(ctx)
-    fetcher = Fetcher(fetch_limits(config))
-    ctx.call_on_close(fetcher.close)
-    ingestor = Ingestor(timeline, config, fetcher)
+    feeds, fetch = _ingest_sources(ctx, config, feed_names, feed_file, name)
+    ingestor = Ingestor(_open(ctx), config, fetch)
     failed = 0
     for feed in feeds:
         report = ingestor.poll(feed)
@@ -247,6 +253,41 @@ def ingest(ctx: click.Context, feed_names: tuple[str, ...]) -> None:
     if failed and failed == len(feeds):
         click.echo(f"Error: every feed polled failed ({failed}); see the lines above", err=True)
         ctx.exit(2)
+
+
+def _ingest_sources(ctx: click.Context, config: Config, names: tuple[str, ...], path: Path | None, name):
+    """The feeds to poll and the fetch function: the network, or the saved file."""
+    if path is not None:
+        from timeline.ingest.saved import file_fetcher, saved_feed
+
+        return [saved_feed(path, name)], file_fetcher(path, config.max_body_bytes)
+    from timeline.ingest.fetch import Fetcher
+    from timeline.ingest.scheduler import fetch_limits
+
+    feeds = _chosen_feeds(config, names)
+    fetcher = Fetcher(fetch_limits(config))
+    ctx.call_on_close(fetcher.close)
+    return feeds, fetcher
+
+
+def _import_opml(config: Config, opml_file: Path | None, target: Path | None) -> None:
+    from timeline.ingest.opml import OpmlError, feeds_in_opml, new_feeds, write_config_with
+
+    if opml_file is None or target is None:
+        raise click.UsageError("--import-opml FILE and --write-config NEW.toml go together")
+    try:
+        found = feeds_in_opml(opml_file)
+    except OpmlError as error:
+        raise click.ClickException(str(error)) from None
+    added = new_feeds(config, found)
+    write_config_with(config, added, target)
+    for feed in added:
+        click.echo(f"added {feed.name}  {feed.url}")
+    click.echo(
+        f"{len(added)} feed(s) added, {len(found) - len(added)} already configured; wrote {target}:"
+        f" use it with --config {target} or {ENV_VAR}={target}"
+    )
+    click.echo(f"its database: {load_config(target).database_path}")
 
 
 def _chosen_feeds(config: Config, names: tuple[str, ...]):
@@ -258,13 +299,27 @@ def _chosen_feeds(config: Config, names: tuple[str, ...]):
 
 
 @cli.command()
+@click.option(
+    "--import-opml",
+    "opml_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Add the feeds of a feed reader's OPML export (needs --write-config).",
+)
+@click.option(
+    "--write-config",
+    "target",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="With --import-opml: the new config file to write (the current one plus the new feeds); never overwritten.",
+)
 @click.pass_context
 @_fail_cleanly
-def feeds(ctx: click.Context) -> None:
-    """List every configured feed with its health."""
+def feeds(ctx: click.Context, opml_file: Path | None, target: Path | None) -> None:
+    """List every configured feed with its health, or write a config with the feeds of an OPML file added."""
     from events.read.source_feeds import all_feed_status, last_poll
 
     config = _config(ctx)
+    if opml_file is not None or target is not None:
+        return _import_opml(config, opml_file, target)
     conn = _open(ctx, existing=True).conn
     status = all_feed_status(conn)
     for feed in config.feeds:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tomllib
 import urllib.parse
@@ -32,6 +33,7 @@ class Config:
     host: str = "127.0.0.1"
     port: int = 8080
     base_url: str = "http://127.0.0.1:8080/"
+    base_url_set: bool = False  # false: `timeline serve` uses the host and port it actually serves
     secret_key: str | None = None
     interval_minutes: int = 30
     timeout_seconds: float = 20.0
@@ -68,6 +70,11 @@ _FEED_KEYS = {
     "interval_minutes": ((int,), "an integer"),
     "fetch_article": ((bool,), "true or false"),
 }
+
+
+def served_at(config: Config, url: str) -> Config:
+    """The config with base_url following the URL served, unless the config names one."""
+    return config if config.base_url_set else dataclasses.replace(config, base_url=url)
 
 
 def config_path(explicit: str | os.PathLike | None = None) -> Path:
@@ -117,7 +124,7 @@ def config_from_mapping(
     db = Path(raw_path).expanduser()
     values["database_path"] = db if db.is_absolute() else (folder / db).resolve()
     _check_values(values, where)
-    return Config(source=source, **values)
+    return Config(source=source, base_url_set="base_url" in values, **values)
 
 
 def _section(section: str, table: Any, where: str) -> dict[str, Any]:

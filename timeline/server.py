@@ -9,7 +9,7 @@ from flask import Flask
 
 from events.service import Timeline
 from timeline import create_app
-from timeline.config import Config
+from timeline.config import Config, served_at
 from timeline.web.access_log import AccessLog
 
 THREADS = 8
@@ -37,14 +37,21 @@ def serve(
     the hook for starting the feed scheduler in this one process.
     """
     added = prepare_database(config)
-    app = create_app(config)
+    served: list = []  # the app, made once the socket is bound and its URL known
+
+    def application(environ, start_response):
+        return served[0](environ, start_response)
+
     server = waitress.create_server(
-        AccessLog(app),
+        application,
         host=host or config.host,
         port=config.port if port is None else port,
         threads=THREADS,
         ident="sco-timeline",
     )
+    config = served_at(config, server_url(server))
+    app = create_app(config)
+    served.append(AccessLog(app))
     echo(f"database: {config.database_path} ({added} seed facts added)")
     echo(f"SCO Timeline is serving at {server_url(server)}")
     if on_start is not None:

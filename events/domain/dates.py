@@ -155,3 +155,24 @@ def human_span(start: FuzzyDate, end: FuzzyDate | None) -> str:
     ):  # the end is a month or year holding the start: it ends later in it
         return f"{start.human()} - later in {end.human()}"
     return f"{start.human()} - {end.human()}"
+
+
+_MONTH_NUMBERS = {name.lower(): i for i, name in enumerate(_MONTHS) if name} | {
+    name[:3].lower(): i for i, name in enumerate(_MONTHS) if name
+}
+_DAY_MONTH_YEAR = re.compile(
+    r"^(?:(?P<d>\d{1,2})\s+)?(?P<m>[^\W\d_]+)\.?,?\s+(?P<y>\d{4})$"
+)  # 3 July 2024, July 2024
+_MONTH_DAY_YEAR = re.compile(r"^(?P<m>[^\W\d_]+)\.?\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})$")  # July 3, 2024
+
+
+def iso_from_words(text: str) -> str:
+    """ "2024-07-03" for "3 July 2024" (or "July 3, 2024", "3 Jul 2024"), "2024-07" for "July 2024";
+    any other text comes back as it was, for FuzzyDate.parse to accept or name."""
+    stripped = " ".join(text.split())
+    match = _DAY_MONTH_YEAR.match(stripped) or _MONTH_DAY_YEAR.match(stripped)
+    month = _MONTH_NUMBERS.get(match["m"].lower()) if match else None
+    if month is None:
+        return text
+    day = match["d"]
+    return f"{match['y']}-{month:02d}" + (f"-{int(day):02d}" if day else "")

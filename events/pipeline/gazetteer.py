@@ -210,3 +210,21 @@ def tags_for(text: str) -> tuple[str, ...]:
             if slug:
                 found.add(slug)
     return tuple(sorted(found))
+
+
+@lru_cache(maxsize=1)
+def _names() -> dict[str, str]:
+    """Each named thing's first alias, its name in English; themes say their slug's words (their aliases are cues)."""
+    return {
+        e.slug: e.aliases[0] for e in entries() if e.kind != "theme" or _is_spelling(e.aliases[0], e.slug)
+    }
+
+
+def _is_spelling(alias: str, slug: str) -> bool:
+    return alias.lower().replace(" ", "-") == slug
+
+
+def display_name(tag: str) -> str:
+    """ "Alexander Lukashenko" for alexander-lukashenko, "SCO" for sco; a tag the gazetteer lacks in words: "Working group"."""
+    words = _names().get(tag) or tag.replace("-", " ").replace("_", " ").strip() or tag
+    return words[:1].upper() + words[1:]

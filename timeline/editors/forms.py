@@ -20,6 +20,7 @@ from wtforms import (
     TextAreaField,
 )
 
+from events.domain.dates import iso_from_words
 from events.domain.fact import (
     CORRECTABLE,
     MAX_SOURCES,
@@ -35,7 +36,9 @@ from events.domain.fact import (
 )
 from events.log.errors import ValidationError
 
-DATE_HINT = "YYYY, YYYY-MM or YYYY-MM-DD: as precise as the sources are"
+DATE_HINT = "For example 2024, 2024-07, 2024-07-03 or 3 July 2024: as precise as the sources are"
+END_DATE_HINT = "Optional, for a span of days, months or years; for example 5 July 2024"
+FORM_DATES = "write it like 2024, 2024-07, 2024-07-03 or 3 July 2024"
 BLANK_SOURCE_ROWS = 2  # rows for new sources under the existing ones; without JavaScript rows cannot be added
 _SOURCE_ROW = re.compile(r"sources-(\d+)-")
 SOURCE_KEYS = ("url", "title", "outlet", "published")
@@ -52,7 +55,7 @@ class SourceForm(Form):
 
 class FactForm(FlaskForm):
     date = StringField("Date", description=DATE_HINT)
-    end_date = StringField("End date", description="optional, for a span of days, months or years")
+    end_date = StringField("End date", description=END_DATE_HINT)
     title = StringField("Title", description=f"at most {MAX_TITLE} characters")
     summary = TextAreaField("Summary", description="optional, plain text")
     tags = StringField("Tags", description="separated by commas, e.g. summit, india")
@@ -66,8 +69,8 @@ class FactForm(FlaskForm):
         all) reads as empty, so validation names it instead of a 500.
         """
         return {
-            "date": (self.date.data or "").strip(),
-            "end_date": (self.end_date.data or "").strip() or None,
+            "date": typed_date(self.date.data),
+            "end_date": typed_date(self.end_date.data) or None,
             "title": self.title.data or "",
             "summary": self.summary.data or "",
             "tags": [t for t in (part.strip() for part in (self.tags.data or "").split(",")) if t],
@@ -171,7 +174,7 @@ class MergeForm(FlaskForm):
 class SplitForm(FlaskForm):
     source_url = SelectField("Source to split off", choices=[], validate_choice=False)
     date = StringField("Date", description=DATE_HINT)
-    end_date = StringField("End date", description="optional, for a span of days, months or years")
+    end_date = StringField("End date", description=END_DATE_HINT)
     title = StringField("Title", description=f"at most {MAX_TITLE} characters")
     summary = TextAreaField("Summary", description="optional, plain text")
     tags = StringField("Tags", description="separated by commas, e.g. summit, india")
@@ -184,8 +187,8 @@ class SplitForm(FlaskForm):
     def fields(self) -> dict[str, Any]:
         """The new fact's fields as typed, shaped like the API's JSON body."""
         return {
-            "date": (self.date.data or "").strip(),
-            "end_date": (self.end_date.data or "").strip() or None,
+            "date": typed_date(self.date.data),
+            "end_date": typed_date(self.end_date.data) or None,
             "title": self.title.data or "",
             "summary": self.summary.data or "",
             "tags": [t for t in (part.strip() for part in (self.tags.data or "").split(",")) if t],
@@ -217,11 +220,16 @@ _SOURCE_PART = re.compile(r"sources\[(\d+)\](?:\.(url|title|outlet|published))?"
 _SOURCE_LABELS = {"url": "URL", "title": "title", "outlet": "outlet", "published": "published date", None: ""}
 
 
+def typed_date(text: str | None) -> str:
+    """A date as the form takes it: ISO as the API does, or in words ("3 July 2024", "July 2024")."""
+    return iso_from_words((text or "").strip())
+
+
 def for_people(message: str) -> str:
     """The domain's messages name fields as the API spells them ("sources[0].url must be..."):
     a form says "Source 1 URL must be...", as its labels do."""
     text = _SOURCE_PART.sub(lambda m: f"source {int(m[1]) + 1} {_SOURCE_LABELS[m[2]]}".rstrip(), message)
-    text = text.replace("end_date", "end date")
+    text = text.replace("end_date", "end date").replace("use YYYY, YYYY-MM or YYYY-MM-DD", FORM_DATES)
     return text[:1].upper() + text[1:]
 
 

@@ -43,6 +43,7 @@ from events.read.atom import AtomFilter, AtomWindow, LoggedChange
 from events.read.filters import BadParameter, query_text
 from events.read.search import MAX_TERMS, fts_query
 from timeline.db import get_timeline
+from timeline.web import words
 
 bp = Blueprint("atom", __name__)
 
@@ -371,7 +372,7 @@ def _entry(links: AtomLinks, fact: FactState, changes: list[LoggedChange], more:
     related = tuple({s.href: s for s in sources if s.href}.values())
     return EntryView(
         id=entry_id(fact.fact_id),
-        title=("[Retracted] " if fact.retracted else "") + fact.title,
+        title=entry_title(fact),
         published=_atom_time(fact.first_recorded),
         updated=_atom_time(fact.last_recorded),
         permalink=links.permalink(fact.fact_id),
@@ -411,10 +412,15 @@ def _tombstone(links: AtomLinks, fact: FactState, titles: dict, changes: list[Lo
     return TombstoneView(
         ref=entry_id(fact.fact_id),
         when=_atom_time(fact.last_recorded),
-        by=merge.actor if merge else None,
+        by=words.who(merge.actor) if merge else None,
         comment=comment,
         into=into,
     )
+
+
+def entry_title(fact: FactState) -> str:
+    """ "3 July 2024 · Putin and Xi meet in Astana": a feed reader shows when it was recorded, not when it happened."""
+    return ("[Retracted] " if fact.retracted else "") + f"{_fact_when(fact)} · {fact.title}"
 
 
 def _fact_when(fact: FactState) -> str:
@@ -451,7 +457,7 @@ def _human_published(value: Any) -> str:
 
 def describe(change: LoggedChange) -> str:
     """What a correction, retraction or added source did, in one sentence for subscribers."""
-    who = f" by {change.actor}" if change.actor else ""
+    who = f" by {words.who(change.actor)}" if change.actor else ""
     when = human_time(change.recorded_at)
     payload = change.payload
     if change.type == FACT_RETRACTED:

@@ -28,6 +28,7 @@ from events.domain.fact import FactState
 from events.log.clock import from_utc_text
 from events.log.errors import TimelineError, UnknownFact
 from events.log.store import EventStore, connect, read_transaction
+from events.pipeline.gazetteer import display_name
 from events.read import present
 from events.read.as_of import AsOf, as_of, fact_as_of
 from events.read.filters import BadParameter, Cursor, Filters, TimelineQuery, parse_query
@@ -38,6 +39,7 @@ from events.read.summary import Memo, Summary, summarize, view_state
 from events.read.timeline import LIVE, Listed, Page, timeline_page
 from events.service import Timeline
 from timeline.db import get_timeline
+from timeline.web import words
 from timeline.web.support import error_response, wants_json
 
 bp = Blueprint("web", __name__)
@@ -290,35 +292,56 @@ def feed_url_for_current_filters() -> str:
 
 
 @dataclass
+class Band:
+    """Facts of one precision within a period: label None for the dated ones, "During July 2024" for the rest."""
+
+    label: str | None
+    facts: list[Listed]
+
+
+@dataclass
 class MonthGroup:
+    """A month under its heading, or a year's own band ("Sometime in 2024", key YYYY-00)."""
+
     key: str  # YYYY-MM
     label: str
-    facts: list[Listed]
+    bands: list[Band]
 
 
 @dataclass
 class YearGroup:
     year: str
-    facts: list[Listed]  # known only to the year: under the year heading, never under January
-    months: list[MonthGroup]
+    months: list[MonthGroup]  # in page order; a fact known only to the year is in the year's own band
 
 
 def group_by_period(facts: list[Listed]) -> list[YearGroup]:
-    """Year and month groups in page order; a month-precision fact sits under its month."""
+    """Year, month and band groups in page order.
+
+    The keyset order puts a fact known only to its month or year (day or month
+    00) after the period's dated facts newest-first and before them oldest-first;
+    grouping keeps that order and names those facts' band, so they never look
+    like the newest of their period.
+    """
     years: list[YearGroup] = []
     for item in facts:
-        year, month = item.sort_key[:4], item.sort_key[5:7]
+        year, month, day = item.sort_key[:4], item.sort_key[5:7], item.sort_key[8:10]
         if not years or years[-1].year != year:
-            years.append(YearGroup(year, [], []))
-        group = years[-1]
-        if month == "00":
-            group.facts.append(item)
-        elif group.months and group.months[-1].key == item.sort_key[:7]:
-            group.months[-1].facts.append(item)
-        else:
-            label = FuzzyDate(int(year), int(month)).human()
-            group.months.append(MonthGroup(item.sort_key[:7], label, [item]))
+            years.append(YearGroup(year, []))
+        months = years[-1].months
+        if not months or months[-1].key != item.sort_key[:7]:
+            months.append(MonthGroup(item.sort_key[:7], _period_label(year, month), []))
+        band = None if month == "00" or day != "00" else f"During {months[-1].label}"
+        bands = months[-1].bands
+        if not bands or bands[-1].label != band:
+            bands.append(Band(band, []))
+        bands[-1].facts.append(item)
     return years
+
+
+def _period_label(year: str, month: str) -> str:
+    if month == "00":
+        return f"Sometime in {FuzzyDate(int(year)).human()}"
+    return FuzzyDate(int(year), int(month)).human()
 
 
 # ---------------------------------------------------------------- the density chart
@@ -440,7 +463,7 @@ def describe(filters: Filters, total: int) -> str:
     """ "12 facts tagged russia and china, matching “summit”, from 2024 to May 2024"."""
     parts = [f"{total} fact{'s' if total != 1 else ''}"]
     if filters.tags:
-        parts.append("tagged " + " and ".join(filters.tags))
+        parts.append("tagged " + " and ".join(display_name(tag) for tag in filters.tags))
     if filters.q:
         parts.append(f"matching “{filters.q}”")
     if filters.start:
@@ -450,6 +473,19 @@ def describe(filters: Filters, total: int) -> str:
     if filters.retracted:
         parts.append("retracted ones included")
     return ", ".join(parts)
+
+
+@bp.app_template_filter("tag_name")
+def tag_name(tag: str) -> str:
+    """A tag as people say it: "Alexander Lukashenko", not alexander-lukashenko (the gazetteer knows)."""
+    return display_name(tag)
+
+
+bp.add_app_template_filter(words.who, "who")
+
+
+bp.add_app_template_filter(words.origin_words, "origin_words")
+bp.add_app_template_filter(words.poll_error, "poll_error")
 
 
 @bp.app_template_filter("fact_date")
@@ -492,7 +528,7 @@ def change_value(value, field: str) -> str:
     if field in ("date", "end_date"):
         return FuzzyDate.parse(value).human()
     if field == "tags":
-        return ", ".join(value)
+        return ", ".join(display_name(tag) for tag in value)
     if field == "sources":
         return "; ".join(source_text(s) for s in value)
     return str(value)

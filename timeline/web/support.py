@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import InternalServerError
 
 from events.log.errors import ConcurrencyConflict, FactRetracted, UnknownFact, ValidationError
 
@@ -110,6 +111,11 @@ def init_app(app: Flask) -> None:
         body, status = error_response(405, "method not allowed")
         allow = dict(error.get_headers()).get("Allow") if hasattr(error, "get_headers") else None
         return body, status, ({"Allow": allow} if allow else {})
+
+    @app.errorhandler(InternalServerError)
+    def internal(_error):
+        """An unexpected exception: Flask has logged it; people get the site's page, the API a problem body."""
+        return error_response(500, "internal error: the server's log has the details")
 
     @app.errorhandler(413)
     def too_large(_error):
