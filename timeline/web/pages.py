@@ -181,7 +181,7 @@ def index():
         years=group_by_period(page.facts),
         summary=summary,
         chart=density_chart(summary, links),
-        description=describe(query.filters, summary.total),
+        description=describe(query.filters, summary.total, summary.more),
         as_of=at,
     )
 
@@ -469,9 +469,10 @@ def _chart(unit: str, counts: list[tuple[str, str, str, int]], links: Links, yea
 # ---------------------------------------------------------------- words for people
 
 
-def describe(filters: Filters, total: int) -> str:
-    """ "12 facts tagged russia and china, matching “summit”, from 2024 to May 2024"."""
-    parts = [f"{total} fact{'s' if total != 1 else ''}"]
+def describe(filters: Filters, total: int, more: bool = False) -> str:
+    """ "12 facts tagged russia and china, matching “summit”, from 2024 to May 2024";
+    a search with more matches than it counts says "10,000+ facts"."""
+    parts = [f"{total:,}+ facts" if more else f"{total} fact{'s' if total != 1 else ''}"]
     if filters.tags:
         parts.append("tagged " + " and ".join(filters.tags))
     if filters.q:
