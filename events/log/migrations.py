@@ -318,7 +318,8 @@ CREATE TABLE tag_pair_counts (
 ) WITHOUT ROWID;
 INSERT INTO period_counts SELECT retracted, substr(sort_key, 1, 7), count(*) FROM facts GROUP BY 1, 2;
 INSERT INTO tag_counts SELECT tag, retracted, substr(sort_key, 1, 7), count(*) FROM fact_tags GROUP BY 1, 2, 3;
-INSERT INTO tag_pair_counts SELECT a.tag, a.retracted, b.tag, count(*) FROM fact_tags a JOIN fact_tags b ON b.n = a.n
+INSERT INTO tag_pair_counts SELECT a.value, s.retracted, b.value, sum(s.c)
+    FROM (SELECT tags, retracted, count(*) AS c FROM facts GROUP BY 1, 2) s, json_each(s.tags) a, json_each(s.tags) b
     GROUP BY 1, 2, 3;
 """
 

@@ -124,7 +124,7 @@ def rebuild(store: EventStore, *, batch: int = BATCH, progress: Callable[[int], 
             conn.execute("INSERT INTO facts_fts (facts_fts) VALUES ('rebuild')")
             for statement in statements(ALL_PROJECTION_INDEXES):
                 conn.execute(statement)
-            _count(conn, 1)  # after the indexes: tag pairs join fact_tags by n
+            _count(conn, 1)
         if position:  # like catch_up: an empty log has no checkpoint row
             _set_checkpoint(conn, position)
     return position
@@ -218,10 +218,11 @@ _COUNTED = (
         "tag_counts",
         "SELECT tag, retracted, substr(sort_key, 1, 7), count(*) FROM fact_tags {only} GROUP BY 1, 2, 3",
     ),
-    (
+    (  # by tag set first: far fewer sets than facts (rebuild at 100k: 0.16 s, a self-join of fact_tags 1.4 s)
         "tag_pair_counts",
-        "SELECT a.tag, a.retracted, b.tag, count(*) FROM fact_tags a JOIN fact_tags b ON b.n = a.n"
-        " {only_a} GROUP BY 1, 2, 3",
+        "SELECT a.value, s.retracted, b.value, sum(s.c) FROM"
+        " (SELECT tags, retracted, count(*) AS c FROM facts {only} GROUP BY 1, 2) s,"
+        " json_each(s.tags) a, json_each(s.tags) b GROUP BY 1, 2, 3",
     ),
 )
 _KEYS = {"period_counts": "retracted, period", "tag_counts": "tag, retracted, period"}
@@ -234,11 +235,11 @@ def _count(conn: sqlite3.Connection, sign: int, numbers: tuple = ()) -> None:
     only = _ONLY if numbers else ""
     for table, select in _COUNTED:
         key = _KEYS.get(table, "tag, retracted, other")
-        sql = select.format(only=only, only_a=only.replace("WHERE n", "WHERE a.n"))
+        sql = select.format(only=only)
         if not numbers:
             conn.execute(f"INSERT INTO {table} {sql}")
             continue
-        sql = sql.replace("count(*)", f"{sign} * count(*)")
+        sql = sql.replace("count(*)", f"{sign} * count(*)")  # sum(s.c) then sums the signed counts
         conn.execute(
             f"INSERT INTO {table} {sql} ON CONFLICT ({key}) DO UPDATE SET facts = facts + excluded.facts",
             numbers,
