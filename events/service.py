@@ -186,6 +186,11 @@ class Timeline:
                 return found
         return None
 
+    def current_fact(self, fact_id: str) -> FactState:
+        """A writer's read of a fact it may append after: what it (or others) appended is projected first."""
+        self.catch_up_if_behind()
+        return self.fact(fact_id)
+
     def fact(self, fact_id: str) -> FactState:
         """The state of one fact as last projected (appenders project; reads never write)."""
         found = projections.load_states(self.conn, [fact_id])
