@@ -75,6 +75,7 @@ WORDS = (
     "terrorism regional stability investment railway corridor agreement framework bank development currency "
     "settlement joint statement observer partner dialogue expansion member states organization secretariat"
 ).split()
+FACT_FIELDS = ("date", "end_date", "title", "summary", "tags", "sources")
 OUTLETS = ["Example Wire", "Daily Example", "Example Times", "Example Post", "Example News Agency"]
 
 
@@ -271,28 +272,75 @@ def throughput(port: int, path: str, seconds: float, workers: int) -> float:
 
 
 def measure(size: int, db_path: Path, port: int, args) -> dict:
+    as_of = middle_of_log(db_path)  # half the facts recorded later
+    results = {"cold /?as_of=mid-log": first_request_after_start(db_path, port, f"/?as_of={as_of}")}
     process = start(db_path, port)
     try:
         client = Client(port)
-        cold = client.get("/")[0] * 1000  # nothing cached: counts over every fact, then the page
+        results["cold /"] = client.get("/")[0] * 1000  # nothing cached: counts over every fact, then the page
         for _ in range(20):  # warm-up
             client.get("/")
-        results = {"cold /": cold}
         results["/"] = latencies(client, ["/"] * args.requests * 3)
         results["/ (new page each)"] = page_walk(client, "/", args.requests, api=False)
         results["/api/events"] = latencies(client, ["/api/events"] * args.requests)
         results["/api/events (new page each)"] = page_walk(client, "/api/events", args.requests, True)
         results["/?tag=russia (new page each)"] = page_walk(client, "/?tag=russia", 50, api=False)
         results["/?q=security (new page each)"] = page_walk(client, "/?q=security", 50, api=False)
-        as_of = middle_of_log(db_path)  # half the facts recorded later: their streams are folded
+        results["/?q=summit (new page each)"] = page_walk(client, "/?q=summit", 50, api=False)
+        results["raw FTS5 summit, 50 by rowid"] = raw_search(db_path, "summit", 50)
+        results["/feed.atom"] = latencies(client, ["/feed.atom"] * 50)
+        results["/feed.atom?q=summit"] = latencies(client, ["/feed.atom?q=summit"] * 20)
         results["/api/events?as_of=mid-log"] = latencies(client, [f"/api/events?as_of={as_of}"] * 5)
-        results["cold /?as_of=mid-log"] = client.get(f"/?as_of={as_of}")[0] * 1000
+        results["/?as_of=mid-log (new page each)"] = page_walk(client, f"/?as_of={as_of}", 20, api=False)
+        for path in ("/", "/?tag=russia", "/?q=summit"):
+            client.get(path)  # counted and cached at this position
+        append_one_fact(db_path, random.Random(size))
+        for path in ("/", "/?tag=russia", "/?q=summit"):
+            results[f"cold {path} after one append"] = client.get(path)[0] * 1000
         results["rps /"] = throughput(port, "/", args.seconds, args.workers)
         results["rps trivial"] = throughput(port, TRIVIAL, args.seconds, args.workers)
         return results
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def first_request_after_start(db_path: Path, port: int, path: str) -> float:
+    """A server of its own: the first request it answers, nothing cached in it yet."""
+    process = start(db_path, port)
+    try:
+        return Client(port).get(path)[0] * 1000
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def raw_search(db_path: Path, word: str, limit: int) -> dict:
+    """The floor for a search page: FTS5 alone, newest rowids first, in this process."""
+    conn = connect(db_path)
+    sql = "SELECT rowid FROM facts_fts WHERE facts_fts MATCH ? ORDER BY rowid DESC LIMIT ?"
+    try:
+        times = []
+        for _ in range(30):
+            started = time.perf_counter()
+            conn.execute(sql, (word, limit)).fetchall()
+            times.append((time.perf_counter() - started) * 1000)
+        return summary(times)
+    finally:
+        conn.close()
+
+
+def append_one_fact(db_path: Path, rng: random.Random) -> None:
+    """One fact recorded and projected, as a poll of the scheduler records it (one transaction)."""
+    from events.service import Timeline
+
+    timeline = Timeline.open(db_path)
+    try:
+        stream = _new_fact(rng, 10**9)
+        fields = {k: v for k, v in stream.events[0].payload.items() if k in FACT_FIELDS}
+        timeline.record_fact(fields, actor="feed:bench", origin="feed")
+    finally:
+        timeline.close()
 
 
 def middle_of_log(db_path: Path) -> str:
@@ -304,15 +352,34 @@ def middle_of_log(db_path: Path) -> str:
         conn.close()
 
 
+# Each figure the issue asks about, over its anchor measured in the same run (issue 19).
+ANCHORS = {
+    "/?as_of=mid-log (new page each)": "/ (new page each)",
+    "cold /?as_of=mid-log": "cold /",
+    "cold / after one append": "/",
+    "/?q=summit (new page each)": "raw FTS5 summit, 50 by rowid",
+    "/feed.atom?q=summit": "/feed.atom",
+}
+
+
+def _p50(value) -> float:
+    return value["p50"] if isinstance(value, dict) else value
+
+
 def report(all_results: dict[int, dict]) -> None:
     for size, results in all_results.items():
         print(f"\n{size:,} facts")
         for name, value in results.items():
             if name.startswith("cold"):
-                print(f"  {name + ' (first request)':34} {value:9.1f} ms")
+                print(f"  {name + ' (first request)':44} {value:9.1f} ms")
             elif isinstance(value, dict):
                 print(
-                    f"  {name:34} p50 {value['p50']:8.2f} ms   p95 {value['p95']:8.2f} ms   (n={value['n']})"
+                    f"  {name:44} p50 {value['p50']:8.2f} ms   p95 {value['p95']:8.2f} ms   (n={value['n']})"
+                )
+        for name, anchor in ANCHORS.items():
+            if name in results and anchor in results:
+                print(
+                    f"  {'ratio ' + name:44} {_p50(results[name]) / _p50(results[anchor]):9.2f}   (over {anchor})"
                 )
         ratio = results["rps /"] / results["rps trivial"]
         print(
@@ -325,7 +392,7 @@ def report(all_results: dict[int, dict]) -> None:
         print(f"\nratio {sizes[-1]:,} / {sizes[0]:,} facts (target <= 1.5)")
         for name in ("/", "/ (new page each)", "/api/events", "/api/events (new page each)"):
             print(
-                f"  {name:34} p50 {big[name]['p50'] / small[name]['p50']:5.2f}   p95 {big[name]['p95'] / small[name]['p95']:5.2f}"
+                f"  {name:44} p50 {big[name]['p50'] / small[name]['p50']:5.2f}   p95 {big[name]['p95'] / small[name]['p95']:5.2f}"
             )
 
 

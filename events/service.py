@@ -28,7 +28,7 @@ from events.log.clock import Clock, utc_now
 from events.log.errors import UnknownFact, ValidationError
 from events.log.ids import uuid7
 from events.log.model import AppendResult, Event, NewEvent, StreamAppend
-from events.log.store import EventStore, connect
+from events.log.store import EventStore, connect, write_transaction
 from events.pipeline.extract import extract_facts
 from events.pipeline.matching import fit
 from events.read import projections
@@ -61,6 +61,12 @@ class Timeline:
         """Bring the projections up to date; appended as in projections.catch_up."""
         return projections.catch_up(self.store, appended=appended)
 
+    def catch_up_if_behind(self) -> None:
+        """A writer's first step: project what others appended (and did not project) before
+        reading the state it will append after. Reads never call this: a GET never writes."""
+        if projections.needs_catch_up(self.store):
+            self.catch_up()
+
     def record_fact(
         self,
         fields: Mapping[str, Any],
@@ -88,6 +94,7 @@ class Timeline:
     ) -> FactState:
         if idempotency_key and self.store.replayed(idempotency_key):
             return self.fact(fact_id)  # a retry of a correction already recorded
+        self.catch_up_if_behind()
         state = self.fact(fact_id)
         event = fact_corrected(state, changes, reason)
         self._append(fact_id, event, _expect(state, expected_version), actor, idempotency_key, _why(event))
@@ -104,6 +111,7 @@ class Timeline:
     ) -> FactState:
         if idempotency_key and self.store.replayed(idempotency_key):
             return self.fact(fact_id)
+        self.catch_up_if_behind()
         state = self.fact(fact_id)
         event = fact_retracted(state, reason)
         self._append(fact_id, event, _expect(state, expected_version), actor, idempotency_key, _why(event))
@@ -113,6 +121,7 @@ class Timeline:
         self, fact_id: str, into: Any, *, reason: str, expected_version: int | None, actor: str
     ) -> FactState:
         """fact_id joins `into` (the fact kept): both streams record it in one append, or neither does."""
+        self.catch_up_if_behind()
         other = self.fact(fact_id)
         kept = self._named_fact(into, "into")
         to_kept, to_other = fact_merged(kept, other, reason)
@@ -134,6 +143,7 @@ class Timeline:
         actor: str,
     ) -> FactState:
         """A source leaves the fact for a new fact of its own (dated and titled by the editor); returns the new one."""
+        self.catch_up_if_behind()
         state, new_id = self.fact(fact_id), uuid7()
         article = self._article_citing(fact_id, source_url) if isinstance(source_url, str) else None
         draft = split_draft(state, source_url) if isinstance(source_url, str) else {}
@@ -144,6 +154,7 @@ class Timeline:
         return self.fact(new_id)
 
     def review_fact(self, fact_id: str, *, expected_version: int | None, actor: str) -> FactState:
+        self.catch_up_if_behind()
         state = self.fact(fact_id)
         event = fact_reviewed(state)
         self._append(fact_id, event, _expect(state, expected_version), actor, None)
@@ -175,9 +186,13 @@ class Timeline:
                 return found
         return None
 
+    def current_fact(self, fact_id: str) -> FactState:
+        """A writer's read of a fact it may append after: what it (or others) appended is projected first."""
+        self.catch_up_if_behind()
+        return self.fact(fact_id)
+
     def fact(self, fact_id: str) -> FactState:
-        """The current state of one fact, from the projection once it has caught up."""
-        self.catch_up()
+        """The state of one fact as last projected (appenders project; reads never write)."""
         found = projections.load_states(self.conn, [fact_id])
         if fact_id not in found:
             raise UnknownFact(f"no fact with id {fact_id}")
@@ -194,9 +209,7 @@ class Timeline:
     ) -> AppendResult:
         meta = dict(metadata or {}, actor=actor)
         event = NewEvent(event.type, event.payload, meta, event.schema_version)
-        result = self.store.append([StreamAppend(stream_id, (event,), expected)], idempotency_key=key)
-        self.catch_up()
-        return result
+        return self._append_and_project([StreamAppend(stream_id, (event,), expected)], key)
 
     def _append_all(
         self, appends: Sequence[tuple[str, NewEvent, int]], actor: str, metadata: Mapping[str, Any]
@@ -207,8 +220,14 @@ class Timeline:
             StreamAppend(sid, (NewEvent(e.type, e.payload, meta, e.schema_version),), v)
             for sid, e, v in appends
         ]
-        result = self.store.append(batch)
-        self.catch_up()
+        return self._append_and_project(batch, None)
+
+    def _append_and_project(self, batch: Sequence[StreamAppend], key: str | None) -> AppendResult:
+        """The append and its projection in one transaction (one commit): a read never finds
+        the log ahead of the read models because of us, and a GET need not catch up."""
+        with write_transaction(self.conn):
+            result = self.store.append(batch, idempotency_key=key)
+            self.catch_up(() if result.replayed else result.events)
         return result
 
 

@@ -666,3 +666,26 @@ def test_head_answers_like_get_without_a_body(feed_timeline, feed_client):
     response = feed_client.head("/feed.atom")
     assert response.status_code == 200 and response.data == b""
     assert response.headers["ETag"] == feed_client.get("/feed.atom").headers["ETag"]
+
+
+def test_a_search_with_many_matches_walks_the_changes_without_sorting_its_matches(feed_timeline, monkeypatch):
+    """Past DRIVE_LIMIT matches, the search feed walks facts_changed newest first and looks each fact
+    up in its matches, read once: joining every match to its fact and sorting them all read and sorted
+    529k rows at 1M facts for "summit" (issue 19)."""
+    feed_timeline.init()
+    monkeypatch.setattr(atom_reads, "DRIVE_LIMIT", 0)
+    sql, params = atom_reads._window_sql(
+        feed_timeline.conn, atom_reads.AtomFilter((), fts_query("summit")), None
+    )
+    plan = " | ".join(
+        row[3] for row in feed_timeline.conn.execute(f"EXPLAIN QUERY PLAN {sql}", [*params, 51])
+    )
+    assert "facts_changed" in plan and "TEMP B-TREE" not in plan, plan
+    monkeypatch.setattr(atom_reads, "DRIVE_LIMIT", 10_000)
+    sql, params = atom_reads._window_sql(
+        feed_timeline.conn, atom_reads.AtomFilter((), fts_query("summit")), None
+    )
+    plan = " | ".join(
+        row[3] for row in feed_timeline.conn.execute(f"EXPLAIN QUERY PLAN {sql}", [*params, 51])
+    )
+    assert "TEMP B-TREE" in plan  # few matches: read and sorted, cheaper than walking every change

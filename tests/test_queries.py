@@ -616,3 +616,65 @@ def test_as_of_finds_inflections_in_both_the_projection_and_the_replayed_facts(t
             ], q
         page = timeline_page(timeline.conn, TimelineQuery(Filters(q="organization")), at.sources)
         assert [item.state.title for item in page.facts] == ["Summits of the Organisation"]
+
+
+@SETTINGS
+@given(st.lists(facts, min_size=1, max_size=20), st.lists(changes, max_size=12), st.booleans())
+def test_kept_counts_equal_counting_every_fact_after_any_edits(new_facts, edits, retracted):
+    """The counts kept on append (issue 19) say what counting the matching facts says, for the whole
+    timeline and for each tag; and they equal a rebuild's (verify compares the tables)."""
+    from events.admin.verify import verify
+    from events.read.summary import _period_counts, _tag_counts, kept_counts
+
+    with tempfile.TemporaryDirectory() as folder:
+        timeline, _ = build(Path(folder) / "t.db", new_facts, edits)
+        try:
+            used = [row[0] for row in timeline.conn.execute("SELECT DISTINCT tag FROM fact_tags")]
+            for chosen in [Filters(retracted=retracted)] + [Filters((t,), retracted=retracted) for t in used]:
+                kept = kept_counts(timeline.conn, chosen)
+                assert kept is not None
+                assert kept.periods == _period_counts(timeline.conn, chosen, LIVE), chosen
+                assert kept.tags == _tag_counts(timeline.conn, chosen, LIVE), chosen
+                assert kept.total == sum(kept.periods.values())
+            assert verify(timeline.store) == []
+        finally:
+            timeline.close()
+
+
+def test_the_whole_timeline_s_counts_take_the_same_steps_at_any_size(timeline, make_fact):
+    """Counted in SQLite VM steps (not timed): no recount of every fact after an append; the same
+    ten months and five tags at both sizes, so only the number of facts grows."""
+    steps = []
+    for size in (20, 400):
+        for i in range(size - timeline.conn.execute("SELECT count(*) FROM facts").fetchone()[0]):
+            make_fact(date=f"19{50 + i % 5}-0{i % 2 + 1}-01", tags=["sco", f"t{i % 5}"])
+        for chosen in (Filters(), Filters(("sco",))):
+            counted = []
+            timeline.conn.set_progress_handler(lambda: counted.append(1), 1)
+            assert summarize(timeline.conn, chosen).total == size
+            timeline.conn.set_progress_handler(None, 1)
+            steps.append(len(counted))
+    assert steps[2] <= steps[0] * 1.2 + 50 and steps[3] <= steps[1] * 1.2 + 50, steps
+
+
+def test_a_search_counts_its_matches_up_to_a_bound_then_says_more(timeline, make_fact, monkeypatch):
+    """Past SEARCH_COUNT_LIMIT matches a search says "N+" without reading every hit (issue 19);
+    under it, and whenever other filters leave fewer, the count is exact."""
+    from events.read import summary as summary_module
+
+    monkeypatch.setattr(summary_module, "SEARCH_COUNT_LIMIT", 5)
+    for i in range(8):
+        make_fact(
+            date=f"2020-0{i % 3 + 1}-01", title=f"Summit number {i}", tags=["sco", "rare" if i < 2 else "x"]
+        )
+    make_fact(title="Ministers met", tags=["sco"])
+    many = summarize(timeline.conn, Filters(q="summit"))
+    assert (many.total, many.more, many.periods, many.tags) == (5, True, {}, [])
+    few = summarize(timeline.conn, Filters(("rare",), q="summit"))
+    assert (few.total, few.more, few.periods) == (2, False, {"2020-01": 1, "2020-02": 1})
+    assert summarize(timeline.conn, Filters(q="ministers")).total == 1
+    monkeypatch.setattr(summary_module, "SEARCH_COUNT_LIMIT", 8)
+    assert (
+        summarize(timeline.conn, Filters(q="summit")).total,
+        summarize(timeline.conn, Filters(q="summit")).more,
+    ) == (8, False)

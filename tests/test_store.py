@@ -63,14 +63,41 @@ def test_position_as_of_is_the_last_position_recorded_by_then(store):
     assert [at(-1), at(0), at(0.5), at(1), at(2), at(60)] == [0, 3, 3, 4, 5, 5]
 
 
-def test_position_as_of_counts_an_event_recorded_while_the_clock_was_behind(db_path):
-    """A wall clock can step back; the view at a moment holds every event recorded by then (MAX(position))."""
+def test_the_log_s_times_never_go_back_when_the_clock_does(db_path):
+    """A wall clock can step back; an event is then recorded at the time of the one before it, so the
+    log stays in time order and the view at a moment is every position up to one index step."""
     readings = iter([T0, T0 + dt.timedelta(seconds=10), T0 + dt.timedelta(seconds=5)])
     store = EventStore(connect(db_path), lambda: next(readings))
-    for stream in "abc":
-        store.append_to(stream, [ev()])
+    events = [store.append_to(stream, [ev()]).events[0] for stream in "abc"]
+    assert [e.recorded_at for e in events] == [
+        T0,
+        T0 + dt.timedelta(seconds=10),
+        T0 + dt.timedelta(seconds=10),
+    ]
+    assert [e.recorded_at for e in store.read()] == [e.recorded_at for e in events]
     assert store.position_as_of(to_utc_text(T0 + dt.timedelta(seconds=10))) == 3
-    assert store.position_as_of(to_utc_text(T0 + dt.timedelta(seconds=7))) == 3
+    assert store.position_as_of(to_utc_text(T0 + dt.timedelta(seconds=7))) == 1
+    store.conn.close()
+
+
+def test_position_as_of_takes_the_same_few_steps_at_any_log_size(db_path):
+    """A mid-log moment: MAX(position) over the recorded_at range walked half the log (issue 19);
+    counted in SQLite VM steps, not timed."""
+    clock = FixedClock(T0, step=dt.timedelta(seconds=1))
+    store = EventStore(connect(db_path), clock)
+    steps = []
+    for size in (200, 2_000):
+        store.append([StreamAppend(f"s{size}-{i}", (ev(),), 0) for i in range(size)])  # one instant each
+        for _ in range(size):
+            store.append_to("ticks", [ev()])
+        counted = []
+        store.conn.set_progress_handler(lambda: counted.append(1), 1)
+        middle = store.last_position() - size // 2
+        moment = to_utc_text(next(e for e in store.read(after=middle - 1, limit=1)).recorded_at)
+        assert store.position_as_of(moment) == middle
+        store.conn.set_progress_handler(None, 1)
+        steps.append(len(counted))
+    assert steps[1] <= steps[0] + 20, steps
     store.conn.close()
 
 

@@ -837,3 +837,14 @@ def test_an_https_site_asks_browsers_to_stay_on_https(tmp_path, base_url, hsts):
     for path in ("/", "/feed.atom", "/api/events", "/no-such-page"):
         header = client.get(path).headers.get("Strict-Transport-Security")
         assert (header == "max-age=31536000") if hsts else header is None, path
+
+
+def test_a_search_past_its_count_bound_says_so(client, make_fact, monkeypatch):
+    from events.read import summary as summary_module
+
+    monkeypatch.setattr(summary_module, "SEARCH_COUNT_LIMIT", 3)
+    for i in range(5):
+        make_fact(title=f"Summit number {i}")
+    body = client.get("/?q=summit").get_data(as_text=True)
+    assert "Timeline: 3+ facts, matching “summit”" in body and body.count('class="fact-title"') == 5
+    assert "Timeline: 1 fact, matching “number 1”" in client.get("/?q=number+1").get_data(as_text=True)

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from flask import Flask, current_app, g
 
-from events.read import projections
 from events.service import Timeline
 
 
 def get_timeline() -> Timeline:
     if "timeline" not in g:
+        # No catch-up here: a GET never writes (issue 15). Whoever appends projects in its
+        # own transaction, and `timeline serve`'s projector picks up anything left behind.
         g.timeline = Timeline.open(current_app.config["TIMELINE"].database_path)
-        if projections.needs_catch_up(g.timeline.store):  # the scheduler or the CLI appended meanwhile
-            g.timeline.catch_up()
     return g.timeline
 
 

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections.abc import Callable
+from pathlib import Path
 
 import waitress
 from flask import Flask
 
+from events.log.errors import TimelineError
 from events.service import Timeline
 from timeline import create_app
 from timeline.config import Config, served_at
 from timeline.web.access_log import AccessLog
 
 THREADS = 8
+PROJECTOR_INTERVAL = 1.0  # seconds between the projector's looks at the log
 OnStart = Callable[[Flask, Config], None]
 
 
@@ -54,6 +59,8 @@ def serve(
     served.append(AccessLog(app))
     echo(f"database: {config.database_path} ({added} seed facts added)")
     echo(f"SCO Timeline is serving at {server_url(server)}")
+    projector = Projector(config.database_path, echo=echo)
+    projector.start()
     if on_start is not None:
         on_start(app, config)
     try:
@@ -61,7 +68,50 @@ def serve(
     except KeyboardInterrupt:
         pass
     finally:
+        projector.stop()
         server.close()
+
+
+class Projector:
+    """The one background worker that projects what appenders left unprojected.
+
+    Every appender projects its own events, in the same transaction where it can
+    (events/service.py, ingest): this worker only picks up the rest, e.g. a
+    process killed between its append and its projection, or another program's
+    append. Reads never catch up themselves, so a GET never writes (issue 15),
+    and a projection that cannot be written (a full disk) stops no read.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        interval: float = PROJECTOR_INTERVAL,
+        echo: Callable[[str], None] = print,
+    ):
+        self.path, self.interval, self.echo = path, interval, echo
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="projector", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        timeline, failing = None, ""
+        while not self._stop.wait(self.interval):
+            try:
+                timeline = timeline or Timeline.open(self.path)
+                timeline.catch_up_if_behind()
+                failing = ""
+            except (sqlite3.Error, OSError, TimelineError) as error:  # tried again next time
+                if str(error) != failing:  # said once per cause, not every second
+                    failing = str(error)
+                    self.echo(f"projector: cannot project the log yet: {error}")
+        if timeline is not None:
+            timeline.close()
 
 
 def server_url(server) -> str:

@@ -16,7 +16,17 @@ from events.log.store import EventStore, connect
 from events.read import projections
 
 # facts_fts is checked on its own: it reads its text from facts, so a dump of it only repeats facts.
-COMPARED_TABLES = ("facts", "fact_tags", "articles", "feed_status", "tokens", "projection_checkpoints")
+COMPARED_TABLES = (
+    "facts",
+    "fact_tags",
+    "articles",
+    "feed_status",
+    "tokens",
+    "period_counts",
+    "tag_counts",
+    "tag_pair_counts",
+    "projection_checkpoints",
+)
 
 
 def verify(store: EventStore, *, check_projections: bool = True) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import os
 import sqlite3
@@ -20,6 +21,7 @@ from events.log.model import AppendResult, Event, NewEvent, StreamAppend
 BUSY_TIMEOUT_MS = 30_000
 # The columns of an event row, in the order event_from_row reads them (queries that join events use both).
 EVENT_COLUMNS = "position, event_id, stream_id, version, type, schema_version, payload, metadata, idempotency_key, recorded_at"
+_LAST_RECORDED_AT = "SELECT recorded_at FROM events ORDER BY position DESC LIMIT 1"
 FIRST_OF_BATCH = "SELECT position FROM events WHERE idempotency_key = ? AND batch_index = 0"
 _INSERT_INTO = (
     "INSERT INTO events (event_id, stream_id, version, type, schema_version, payload, metadata,"
@@ -179,8 +181,7 @@ class EventStore:
 
         Positions come from the insert itself (see _insert_rows).
         """
-        moment = self.clock()
-        recorded_at = to_utc_text(moment)
+        moment, recorded_at = self._log_time()
         rows, kept, reached = [], [], {}
         key = idempotency_key
         event_ids = iter(uuid7s(sum(len(stream.events) for stream in batch)))
@@ -206,6 +207,18 @@ class EventStore:
             Event(base + i, row[0], row[1], row[2], row[3], row[4], payload, metadata, key, moment)
             for i, (row, (payload, metadata)) in enumerate(zip(rows, kept), 1)
         )
+
+    def _log_time(self) -> tuple[dt.datetime, str]:
+        """The clock's time, or the last event's if the clock says earlier: the log's times never go
+        back (a wall clock can step back), so positions are in time order and position_as_of takes
+        one step down the recorded_at index. Read under the write lock, so no later append can
+        slip in between."""
+        moment = self.clock()
+        text = to_utc_text(moment)
+        last = self.conn.execute(_LAST_RECORDED_AT).fetchone()
+        if last is not None and last[0] > text:
+            return _instant(last[0]), last[0]
+        return moment, text
 
     def _insert_rows(self, rows: list[tuple]) -> int:
         """Insert under our write lock and return the last position given.
@@ -328,11 +341,18 @@ class EventStore:
         return self.conn.execute("SELECT COALESCE(MAX(position), 0) FROM events").fetchone()[0]
 
     def position_as_of(self, moment_text: str) -> int:
-        """The last position recorded at or before a UTC moment (fixed-width text)."""
+        """The last position recorded at or before a UTC moment (fixed-width text).
+
+        One step down the recorded_at index (MAX(position) over the range read half
+        the log for a mid-log moment). Appends keep the log's times in position
+        order (_log_time), so the latest time at or before the moment is at the
+        latest position too; ties go to the last position of that instant.
+        """
         row = self.conn.execute(
-            "SELECT COALESCE(MAX(position), 0) FROM events WHERE recorded_at <= ?", (moment_text,)
+            "SELECT position FROM events WHERE recorded_at <= ? ORDER BY recorded_at DESC, position DESC LIMIT 1",
+            (moment_text,),
         ).fetchone()
-        return row[0]
+        return row[0] if row else 0
 
     def is_empty(self) -> bool:
         return self.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM events)").fetchone()[0] == 1

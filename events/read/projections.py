@@ -124,6 +124,7 @@ def rebuild(store: EventStore, *, batch: int = BATCH, progress: Callable[[int], 
             conn.execute("INSERT INTO facts_fts (facts_fts) VALUES ('rebuild')")
             for statement in statements(ALL_PROJECTION_INDEXES):
                 conn.execute(statement)
+            _count(conn, 1)
         if position:  # like catch_up: an empty log has no checkpoint row
             _set_checkpoint(conn, position)
     return position
@@ -180,13 +181,19 @@ def _write_facts(conn: sqlite3.Connection, rows: list[tuple], replace: bool) -> 
     The search index reads its text from facts (external content), so a
     fact's index rows go while the fact still holds the text they were made of.
     """
+    numbers = (json.dumps([row[0] for row in rows]),)
     if replace:
+        _count(conn, -1, numbers)
         conn.executemany("DELETE FROM fact_tags WHERE n = ?", [(row[0],) for row in rows])
         conn.executemany("DELETE FROM facts_fts WHERE rowid = ?", [(row[0],) for row in rows])
     conn.executemany(_UPSERT_FACT, rows)
     where = "WHERE f.n IN (SELECT value FROM json_each(?))"
-    params = (json.dumps([row[0] for row in rows]),)
+    params = numbers
     _derive_tags(conn, where, params)
+    _count(conn, 1, numbers)
+    if replace:  # a count that reached 0 goes, so the tables equal a rebuild's (`timeline verify`)
+        for table, _select in _COUNTED:
+            conn.execute(f"DELETE FROM {table} WHERE facts = 0")
     conn.execute(
         f"INSERT INTO facts_fts (rowid, title, summary, tags) SELECT n, title, summary, tags FROM facts f {where}",
         params,
@@ -201,6 +208,42 @@ def _derive_tags(conn: sqlite3.Connection, where: str, params: tuple = ()) -> No
         " ORDER BY 1, 2, 3, 4",  # in key order, the WITHOUT ROWID b-tree only appends
         params,
     )
+
+
+# The kept counts (migrations._COUNTS): each fact's share, from its facts and fact_tags rows.
+# {only} picks some facts (an append's) or, empty, all of them (rebuild).
+_COUNTED = (
+    ("period_counts", "SELECT retracted, substr(sort_key, 1, 7), count(*) FROM facts {only} GROUP BY 1, 2"),
+    (
+        "tag_counts",
+        "SELECT tag, retracted, substr(sort_key, 1, 7), count(*) FROM fact_tags {only} GROUP BY 1, 2, 3",
+    ),
+    (  # by tag set first: far fewer sets than facts (rebuild at 100k: 0.16 s, a self-join of fact_tags 1.4 s)
+        "tag_pair_counts",
+        "SELECT a.value, s.retracted, b.value, sum(s.c) FROM"
+        " (SELECT tags, retracted, count(*) AS c FROM facts {only} GROUP BY 1, 2) s,"
+        " json_each(s.tags) a, json_each(s.tags) b GROUP BY 1, 2, 3",
+    ),
+)
+_KEYS = {"period_counts": "retracted, period", "tag_counts": "tag, retracted, period"}
+_ONLY = "WHERE n IN (SELECT value FROM json_each(?))"
+
+
+def _count(conn: sqlite3.Connection, sign: int, numbers: tuple = ()) -> None:
+    """Add (sign 1) or take away (sign -1) the shares of the facts numbered in the JSON list
+    numbers[0], or fill the counts from every fact (no numbers: rebuild)."""
+    only = _ONLY if numbers else ""
+    for table, select in _COUNTED:
+        key = _KEYS.get(table, "tag, retracted, other")
+        sql = select.format(only=only)
+        if not numbers:
+            conn.execute(f"INSERT INTO {table} {sql}")
+            continue
+        sql = sql.replace("count(*)", f"{sign} * count(*)")  # sum(s.c) then sums the signed counts
+        conn.execute(
+            f"INSERT INTO {table} {sql} ON CONFLICT ({key}) DO UPDATE SET facts = facts + excluded.facts",
+            numbers,
+        )
 
 
 @contextmanager

@@ -39,7 +39,9 @@ def reextract_articles(timeline: Timeline) -> ReextractReport:
         for stream, article in _stored_articles(timeline).items():
             report.articles += 1
             p = article.payload
-            states = [timeline.fact(fact_id) for fact_id in dict.fromkeys(article.facts)]  # caught up: exact
+            states = [
+                timeline.current_fact(fact_id) for fact_id in dict.fromkeys(article.facts)
+            ]  # caught up: exact
             changes = restate_facts(finder, facts_stated(extract_facts, p), p, stream, states, ACTOR)
             if changes.appends:
                 timeline.store.append(changes.appends)

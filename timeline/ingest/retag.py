@@ -44,7 +44,7 @@ def retag_articles(timeline: Timeline, config: Config) -> int:
         if not verdict.keep:
             batch += _retractions(timeline, article.facts, p["key"])
         else:  # about the SCO again: what retag withdrew is stated anew, as reextract would (never an editor's)
-            states = [timeline.fact(fact_id) for fact_id in dict.fromkeys(article.facts)]
+            states = [timeline.current_fact(fact_id) for fact_id in dict.fromkeys(article.facts)]
             batch += restate_facts(finder, facts_stated(extract_facts, p), p, stream, states, ACTOR).appends
         timeline.store.append(batch)
         changed += 1
@@ -68,7 +68,7 @@ def _stored_articles(timeline: Timeline) -> dict[str, _Article]:
 def _retractions(timeline: Timeline, fact_ids: list[str], key: str) -> list[StreamAppend]:
     out = []
     for fact_id in fact_ids:
-        state = timeline.fact(fact_id)
+        state = timeline.current_fact(fact_id)
         if not machine_made_alone(
             state
         ):  # other articles back it, or an editor corrected it: not retag's to drop

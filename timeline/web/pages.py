@@ -34,6 +34,7 @@ from events.read.as_of import AsOf, as_of, fact_as_of
 from events.read.filters import BadParameter, Cursor, Filters, TimelineQuery, parse_query
 from events.read.health import health
 from events.read.history import fact_history
+from events.read.projections import CHECKPOINT, checkpoint
 from events.read.source_feeds import FeedStatus, LastPoll, all_feed_status, last_poll
 from events.read.summary import Memo, Summary, summarize, view_state
 from events.read.timeline import LIVE, Listed, Page, timeline_page
@@ -93,7 +94,7 @@ def cached_page(view):
     def wrapper(*args, **kwargs):
         if any(bypass() for bypass in current_app.extensions.get(_BYPASSES, ())):
             return view(*args, **kwargs)
-        key = ("page", log_position(), request.full_path)
+        key = ("page", projected_position(), request.full_path)
         body, etag = _memo("pages").get(key, lambda: _render_once(view, args, kwargs))
         response = make_response(body)
         response.set_etag(etag)
@@ -118,17 +119,49 @@ def render_fresh_when(app, predicate) -> None:
     app.extensions.setdefault(_BYPASSES, []).append(predicate)
 
 
-def log_position() -> int:
-    """The log's last position, read on this thread's own long-lived connection.
+def projected_position() -> int:
+    """How far the read models have projected the log: what a cached page depends on.
 
-    A cached page needs only this answer, so a hit skips opening a
-    connection and catching up; a miss renders through get_timeline(),
-    which catches up first, so a page is never older than its key.
+    A hit needs only this answer, so it skips opening a connection. Keyed by the
+    projection (not the log), a page rendered while the projector lags is replaced
+    once the projector has caught up, and a page is never older than its key.
     """
+    return checkpoint(_probe().conn)
+
+
+def projection_lag() -> int:
+    """Events recorded but not yet in the read models (one statement: one snapshot)."""
+    row = (
+        _probe()
+        .conn.execute(
+            "SELECT (SELECT COALESCE(MAX(position), 0) FROM events)"
+            " - COALESCE((SELECT position FROM projection_checkpoints WHERE name = ?), 0)",
+            (CHECKPOINT,),
+        )
+        .fetchone()
+    )
+    return row[0]
+
+
+def _probe() -> EventStore:
     local = current_app.extensions.setdefault("timeline_probe", threading.local())
     if getattr(local, "store", None) is None:
         local.store = EventStore(connect(current_app.config["TIMELINE"].database_path))
-    return local.store.last_position()
+    return local.store
+
+
+@bp.after_app_request
+def say_when_behind(response):
+    """A read serves the last projected state; when the log is ahead of it, the response says by
+    how much (X-Projection-Lag, in events), as /healthz does, instead of writing to catch up."""
+    if request.method in ("GET", "HEAD") and response.status_code < 500:
+        try:
+            lag = projection_lag()
+        except (sqlite3.Error, OSError, TimelineError):  # the answer stands without the note
+            return response
+        if lag > 0:
+            response.headers["X-Projection-Lag"] = str(lag)
+    return response
 
 
 def _render_once(view, args, kwargs) -> tuple[bytes, str]:
@@ -150,7 +183,7 @@ def index():
         years=group_by_period(page.facts),
         summary=summary,
         chart=density_chart(summary, links),
-        description=describe(query.filters, summary.total),
+        description=describe(query.filters, summary.total, summary.more),
         as_of=at,
     )
 
@@ -459,9 +492,10 @@ def _chart(unit: str, counts: list[tuple[str, str, str, int]], links: Links, yea
 # ---------------------------------------------------------------- words for people
 
 
-def describe(filters: Filters, total: int) -> str:
-    """ "12 facts tagged russia and china, matching “summit”, from 2024 to May 2024"."""
-    parts = [f"{total} fact{'s' if total != 1 else ''}"]
+def describe(filters: Filters, total: int, more: bool = False) -> str:
+    """ "12 facts tagged russia and china, matching “summit”, from 2024 to May 2024";
+    a search with more matches than it counts says "10,000+ facts"."""
+    parts = [f"{total:,}+ facts" if more else f"{total} fact{'s' if total != 1 else ''}"]
     if filters.tags:
         parts.append("tagged " + " and ".join(display_name(tag) for tag in filters.tags))
     if filters.q:
