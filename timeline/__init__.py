@@ -22,7 +22,7 @@ def create_app(test_config: Mapping[str, Any] | Config | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(_templates_folder()), static_folder=None)
     config = _resolve_config(test_config)
     app.config["TIMELINE"] = config
-    app.config["MAX_CONTENT_LENGTH"] = 1_000_000
+    app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes
     app.json.ensure_ascii = False
     from timeline import db
     from timeline.editors import auth

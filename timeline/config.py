@@ -33,6 +33,7 @@ class Config:
     port: int = 8080
     base_url: str = "http://127.0.0.1:8080/"
     secret_key: str | None = None
+    max_request_bytes: int = 1_000_000  # a larger request body is refused (413) before it is read
     interval_minutes: int = 30
     timeout_seconds: float = 20.0
     max_body_bytes: int = 5_000_000
@@ -53,6 +54,7 @@ _SCHEMA: dict[str, dict[str, tuple[tuple[type, ...], str]]] = {
         "port": ((int,), "an integer"),
         "base_url": ((str,), "a string"),
         "secret_key": ((str,), "a string"),
+        "max_request_bytes": ((int,), "an integer"),
     },
     "ingest": {
         "interval_minutes": ((int,), "an integer"),
@@ -190,6 +192,10 @@ def _check_values(values: dict[str, Any], where: str) -> None:
     for key in ("interval_minutes", "max_body_bytes", "timeout_seconds"):
         if key in values and not 0 < values[key] < 1e9:  # nan and inf fail this too
             raise ConfigError(f"{where}: ingest.{key} must be a positive number below 1e9, not {values[key]}")
+    if not 1_000 <= values.get("max_request_bytes", 1_000) <= 2**31:
+        raise ConfigError(
+            f"{where}: server.max_request_bytes must be 1000-2147483648, not {values['max_request_bytes']}"
+        )
     jitter = values.get("jitter_seconds", 0)
     if not 0 <= jitter < 86_400:  # negative jitter fired polls before they were due (found in review)
         raise ConfigError(f"{where}: ingest.jitter_seconds must be 0-86399, not {jitter}")

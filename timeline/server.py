@@ -1,11 +1,21 @@
-"""`timeline serve`: create and seed the database, then serve the app with waitress."""
+"""`timeline serve`: create and seed the database, then serve the app with waitress.
+
+Some requests are answered on the wire, before the app sees them and before their
+body is read (issue 15): a body over `[server] max_request_bytes` (413), an
+anonymous write to the API (401).
+"""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 
 import waitress
 from flask import Flask
+from waitress.channel import HTTPChannel
+from waitress.parser import HTTPRequestParser
+from waitress.utilities import Error
 
 from events.service import Timeline
 from timeline import create_app
@@ -14,6 +24,10 @@ from timeline.web.access_log import AccessLog
 
 THREADS = 8
 OnStart = Callable[[Flask, Config], None]
+
+WRITES = frozenset(("POST", "PUT", "PATCH", "DELETE"))
+# The API's writes, all behind a bearer token (timeline/editors/api.py): refused on their headers alone.
+API_WRITE = re.compile(r"^/api/events(/[^/]+/(corrections|retraction|merge|split|review))?/?$")
 
 
 def prepare_database(config: Config) -> int:
@@ -44,7 +58,10 @@ def serve(
         port=config.port if port is None else port,
         threads=THREADS,
         ident="sco-timeline",
+        # waitress's own check is `>=`; ours (RequestParser) answers first, in JSON for the API
+        max_request_body_size=config.max_request_bytes + 1,
     )
+    server.channel_class = channel_for(config)
     echo(f"database: {config.database_path} ({added} seed facts added)")
     echo(f"SCO Timeline is serving at {server_url(server)}")
     if on_start is not None:
@@ -63,3 +80,60 @@ def server_url(server) -> str:
     host = "127.0.0.1" if host in ("0.0.0.0", "") else host
     host = f"[{host}]" if ":" in host else host
     return f"http://{host}:{server.effective_port}/"
+
+
+# ---------------------------------------------------------------- answered on the wire
+
+
+class Refusal(Error):
+    """An answer given once the headers are in, before the body is read: JSON under /api/, text elsewhere."""
+
+    def __init__(self, code: int, reason: str, message: str, *, api: bool, headers=(), field=None):
+        super().__init__(message)
+        self.code, self.reason, self.api, self.headers, self.field = code, reason, api, list(headers), field
+
+    def to_response(self, ident=None):
+        if not self.api:
+            status, headers, body = super().to_response(ident)
+            return status, headers + self.headers, body
+        problem = {"error": self.body} | ({"field": self.field} if self.field else {})
+        headers = [("Content-Type", "application/json"), *self.headers]
+        return f"{self.code} {self.reason}", headers, json.dumps(problem).encode()
+
+
+class RequestParser(HTTPRequestParser):
+    """waitress's parser, with the checks a request must pass before its body is read."""
+
+    max_bytes = 1_000_000
+    _checked = False
+
+    def received(self, data: bytes) -> int:
+        consumed = super().received(data)
+        if self.headers_finished and not self._checked:
+            self._checked = True
+            # waitress's own 413 (content_length >= its limit) is replaced by ours, in JSON under /api/
+            refusal = self.refusal() if self.error is None or self.error.code == 413 else None
+            if refusal is not None:
+                self.error, self.completed = refusal, True
+        return consumed
+
+    def refusal(self) -> Refusal | None:
+        api = self.path.startswith("/api/")
+        if self.content_length > self.max_bytes:
+            message = f"the request body is {self.content_length} bytes; the limit is {self.max_bytes}"
+            return Refusal(413, "Content Too Large", message, api=api, field="body")
+        if self.command in WRITES and API_WRITE.match(self.path) and not self._bearer():
+            challenge = [("WWW-Authenticate", 'Bearer realm="SCO Timeline"')]
+            message = "send Authorization: Bearer <token>"
+            return Refusal(401, "Unauthorized", message, api=True, headers=challenge, field="Authorization")
+        return None
+
+    def _bearer(self) -> bool:
+        scheme, _, token = self.headers.get("AUTHORIZATION", "").partition(" ")
+        return scheme.lower() == "bearer" and bool(token.strip())
+
+
+def channel_for(config: Config) -> type[HTTPChannel]:
+    """waitress's connection, reading requests with our parser and this config's limits."""
+    parser = type("ConfiguredParser", (RequestParser,), {"max_bytes": config.max_request_bytes})
+    return type("Channel", (HTTPChannel,), {"parser_class": parser})

@@ -345,7 +345,9 @@ def _write_responses(success: str, status: str) -> dict[str, Any]:
         "401": _error("no token, or a bad or revoked one", **{"WWW-Authenticate": challenge}),
         "404": _error("no such fact"),
         "409": _error("a stale expected_version (see current_version), or a retracted or merged-away fact"),
-        "413": _error("the body is larger than the limit (1 MB)"),
+        "413": _error(
+            "the body is larger than `[server] max_request_bytes` (1 MB by default), refused before it is read"
+        ),
         "422": _error("the Idempotency-Key was used for a different fact"),
         "429": _error("too many bad tokens from this address", **{"Retry-After": retry}),
     }
