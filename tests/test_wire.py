@@ -58,3 +58,21 @@ def test_a_read_without_a_token_still_reaches_the_app(live_server):
         live_server.url, b"GET /api/events?limit=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
     )
     assert answer.status == 200 and len(answer.json()["events"]) == 1
+
+
+def test_content_length_with_transfer_encoding_is_400_and_the_connection_closed(live_server):
+    """Request smuggling: a proxy framing by Content-Length would pass the chunk to us as a second request."""
+    smuggled = b"GET /api/events?limit=1 HTTP/1.1\r\nHost: x\r\n\r\n"
+    for version, path in (("1.1", "/"), ("1.1", "/api/events"), ("1.0", "/login")):
+        head = (
+            f"POST {path} HTTP/{version}\r\nHost: x\r\nContent-Length: {len(smuggled) + 5}\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n"
+        ).encode()
+        with connect(live_server.url, WAIT) as sock:
+            sock.sendall(head + b"0\r\n\r\n" + smuggled)
+            answer = read_answer(sock)
+            assert answer.status == 400, (version, path)
+            assert b"both Content-Length and Transfer-Encoding" in answer.body
+            assert closed_by_server(sock)  # the smuggled request is never answered
+    get = b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+    assert exchange(live_server.url, get, timeout=WAIT).status == 400

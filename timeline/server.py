@@ -119,6 +119,10 @@ class RequestParser(HTTPRequestParser):
 
     def refusal(self) -> Refusal | None:
         api = self.path.startswith("/api/")
+        if "CONTENT_LENGTH" in self.headers and (self.chunked or "TRANSFER_ENCODING" in self.headers):
+            # RFC 9112 6.1: a proxy in front may frame the body by the other header (request smuggling)
+            message = "a request may not carry both Content-Length and Transfer-Encoding"
+            return Refusal(400, "Bad Request", message, api=api, field="Transfer-Encoding")
         if self.content_length > self.max_bytes:
             message = f"the request body is {self.content_length} bytes; the limit is {self.max_bytes}"
             return Refusal(413, "Content Too Large", message, api=api, field="body")
