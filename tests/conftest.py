@@ -186,12 +186,13 @@ def _find(timeline: Timeline, title: str) -> str:
     return timeline.conn.execute("SELECT fact_id FROM facts WHERE title = ?", (title,)).fetchone()[0]
 
 
-def start_server(tmp: Path, db_path: Path) -> LiveServer:
-    """`timeline serve` as a subprocess on a free port, once /healthz answers."""
+def start_server(tmp: Path, db_path: Path, server_settings: str = "") -> LiveServer:
+    """`timeline serve` as a subprocess on a free port, once /healthz answers; server_settings go in [server]."""
     port = free_port()
     config = tmp / "config.toml"
     config.write_text(
-        f'[database]\npath = "{db_path}"\n[server]\nbase_url = "http://127.0.0.1:{port}/"\n', "utf-8"
+        f'[database]\npath = "{db_path}"\n[server]\nbase_url = "http://127.0.0.1:{port}/"\n{server_settings}\n',
+        "utf-8",
     )
     output = tmp / "serve.log"
     command = [

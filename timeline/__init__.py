@@ -32,6 +32,10 @@ def create_app(test_config: Mapping[str, Any] | Config | None = None) -> Flask:
     web_support.init_app(app)
     auth.init_app(app)  # the session's secret key, cookie flags, CSRF
     _register_blueprints(app)
+    if config.trusted_proxies:  # outermost, so every layer and the access log see the client
+        from timeline.web.forwarded import behind_proxies
+
+        app.wsgi_app = behind_proxies(app.wsgi_app, config.trusted_proxies)
     return app
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 import urllib.parse
@@ -34,6 +35,7 @@ class Config:
     base_url: str = "http://127.0.0.1:8080/"
     secret_key: str | None = None
     max_request_bytes: int = 1_000_000  # a larger request body is refused (413) before it is read
+    trusted_proxies: tuple[str, ...] = ()  # addresses or networks whose X-Forwarded-For is believed
     interval_minutes: int = 30
     timeout_seconds: float = 20.0
     max_body_bytes: int = 5_000_000
@@ -55,6 +57,7 @@ _SCHEMA: dict[str, dict[str, tuple[tuple[type, ...], str]]] = {
         "base_url": ((str,), "a string"),
         "secret_key": ((str,), "a string"),
         "max_request_bytes": ((int,), "an integer"),
+        "trusted_proxies": ((list,), "a list of addresses or networks"),
     },
     "ingest": {
         "interval_minutes": ((int,), "an integer"),
@@ -185,6 +188,19 @@ def _tagging(table: Any, where: str) -> dict[str, Any]:
     return dict(table)
 
 
+def _networks(entries: list, where: str) -> tuple[str, ...]:
+    """Each an address (10.0.0.1, ::1) or a network (10.0.0.0/8), kept in its normal form."""
+    networks = []
+    for entry in entries:
+        try:
+            networks.append(str(ipaddress.ip_network(entry, strict=False)))
+        except (TypeError, ValueError):
+            raise ConfigError(
+                f"{where}: server.trusted_proxies: {entry!r} is not an address or a network like 10.0.0.0/8"
+            ) from None
+    return tuple(networks)
+
+
 def _check_values(values: dict[str, Any], where: str) -> None:
     port = values.get("port", 8080)
     if not 0 <= port <= 65535:
@@ -196,6 +212,8 @@ def _check_values(values: dict[str, Any], where: str) -> None:
         raise ConfigError(
             f"{where}: server.max_request_bytes must be 1000-2147483648, not {values['max_request_bytes']}"
         )
+    if "trusted_proxies" in values:
+        values["trusted_proxies"] = _networks(values["trusted_proxies"], where)
     jitter = values.get("jitter_seconds", 0)
     if not 0 <= jitter < 86_400:  # negative jitter fired polls before they were due (found in review)
         raise ConfigError(f"{where}: ingest.jitter_seconds must be 0-86399, not {jitter}")

@@ -60,6 +60,9 @@ def serve(
         ident="sco-timeline",
         # waitress's own check is `>=`; ours (RequestParser) answers first, in JSON for the API
         max_request_body_size=config.max_request_bytes + 1,
+        # waitress drops X-Forwarded-For from any peer but its one trusted_proxy; with
+        # [server] trusted_proxies the app reads it across those hops (timeline/web/forwarded.py)
+        clear_untrusted_proxy_headers=not config.trusted_proxies,
     )
     server.channel_class = channel_for(config)
     echo(f"database: {config.database_path} ({added} seed facts added)")
