@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 import re
+import resource
+import time
 from collections.abc import Callable
 
-import waitress
 from flask import Flask
 from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser
+from waitress.server import TcpWSGIServer
 from waitress.utilities import Error
 
 from events.service import Timeline
@@ -23,6 +25,10 @@ from timeline.config import Config
 from timeline.web.access_log import AccessLog
 
 THREADS = 8
+CONNECTION_LIMIT = 4000  # open connections; beyond, new ones wait in the listen backlog
+HEADER_SECONDS = 10.0  # from a request's first byte to the end of its headers
+REQUEST_SECONDS = 60.0  # to the end of its body (a 1 MB body at 20 KB/s)
+IDLE_SECONDS = 30  # a connection that sends nothing at all
 OnStart = Callable[[Flask, Config], None]
 
 WRITES = frozenset(("POST", "PUT", "PATCH", "DELETE"))
@@ -52,19 +58,7 @@ def serve(
     """
     added = prepare_database(config)
     app = create_app(config)
-    server = waitress.create_server(
-        AccessLog(app),
-        host=host or config.host,
-        port=config.port if port is None else port,
-        threads=THREADS,
-        ident="sco-timeline",
-        # waitress's own check is `>=`; ours (RequestParser) answers first, in JSON for the API
-        max_request_body_size=config.max_request_bytes + 1,
-        # waitress drops X-Forwarded-For from any peer but its one trusted_proxy; with
-        # [server] trusted_proxies the app reads it across those hops (timeline/web/forwarded.py)
-        clear_untrusted_proxy_headers=not config.trusted_proxies,
-    )
-    server.channel_class = channel_for(config)
+    server = create_server(AccessLog(app), config, host or config.host, config.port if port is None else port)
     echo(f"database: {config.database_path} ({added} seed facts added)")
     echo(f"SCO Timeline is serving at {server_url(server)}")
     if on_start is not None:
@@ -75,6 +69,60 @@ def serve(
         pass
     finally:
         server.close()
+
+
+def create_server(app: Callable, config: Config, host: str, port: int) -> TimelineServer:
+    """waitress, set for hostile clients (issue 15): many connections, each with a deadline.
+
+    Slow sockets cost no worker thread here: waitress reads every connection in one
+    asyncore loop and hands a request to a thread only once it has arrived whole. What
+    it lacked was room (100 connections) and a deadline (a byte every few seconds kept a
+    socket forever), so 150 slowloris sockets locked everyone out.
+    """
+    raise_open_files_limit(CONNECTION_LIMIT + 100)
+    server = TimelineServer(
+        app,
+        host=host,
+        port=port,
+        threads=THREADS,
+        ident="sco-timeline",
+        connection_limit=CONNECTION_LIMIT,
+        asyncore_use_poll=True,  # select() cannot watch a descriptor past 1024
+        channel_timeout=IDLE_SECONDS,
+        cleanup_interval=1,  # how often deadlines are checked
+        # waitress's own check is `>=`; ours (RequestParser) answers first, in JSON for the API
+        max_request_body_size=config.max_request_bytes + 1,
+        # waitress drops X-Forwarded-For from any peer but its one trusted_proxy; with
+        # [server] trusted_proxies the app reads it across those hops (timeline/web/forwarded.py)
+        clear_untrusted_proxy_headers=not config.trusted_proxies,
+    )
+    server.channel_class = channel_for(config)
+    return server
+
+
+class TimelineServer(TcpWSGIServer):
+    """waitress's server, closing connections whose request is too slow to arrive."""
+
+    def maintenance(self, now: float) -> None:
+        super().maintenance(now)  # idle connections, after channel_timeout
+        for channel in list(self.active_channels.values()):
+            request = channel.request  # the request still arriving, if any
+            if request is not None and too_slow(request, time.monotonic()):
+                channel.will_close = True
+
+
+def too_slow(request: RequestParser, now: float) -> bool:
+    """Headers get HEADER_SECONDS from the request's first byte, the whole request REQUEST_SECONDS."""
+    age = now - getattr(request, "started", now)
+    return (not request.headers_finished and age > HEADER_SECONDS) or age > REQUEST_SECONDS
+
+
+def raise_open_files_limit(wanted: int) -> None:
+    """Each connection is a descriptor; many systems start processes with a soft limit of 1024."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
 def server_url(server) -> str:
@@ -109,6 +157,10 @@ class RequestParser(HTTPRequestParser):
 
     max_bytes = 1_000_000
     _checked = False
+
+    def __init__(self, adj):
+        super().__init__(adj)
+        self.started = time.monotonic()  # waitress makes a parser when a request's first byte comes
 
     def received(self, data: bytes) -> int:
         consumed = super().received(data)
