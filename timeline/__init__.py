@@ -26,10 +26,12 @@ def create_app(test_config: Mapping[str, Any] | Config | None = None) -> Flask:
     app.json.ensure_ascii = False
     from timeline import db
     from timeline.editors import auth
+    from timeline.web import metrics
     from timeline.web import support as web_support
 
     db.init_app(app)
     web_support.init_app(app)
+    metrics.init_app(app)  # request counts and latencies, for GET /metrics
     auth.init_app(app)  # the session's secret key, cookie flags, CSRF
     _register_blueprints(app)
     if config.trusted_proxies:  # outermost, so every layer and the access log see the client
@@ -59,7 +61,7 @@ def _register_blueprints(app: Flask) -> None:
     from timeline.editors import api as editors_api
     from timeline.editors import review as editors_review
     from timeline.editors import views as editors_views
-    from timeline.web import api, atom, pages
+    from timeline.web import api, atom, metrics, pages
 
-    for module in (pages, api, atom, editors_api, editors_views, editors_review):
+    for module in (pages, api, atom, metrics, editors_api, editors_views, editors_review):
         app.register_blueprint(module.bp)
