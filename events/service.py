@@ -25,7 +25,7 @@ from events.domain.fact import (
 )
 from events.domain.seeds import append_seeds
 from events.log.clock import Clock, utc_now
-from events.log.errors import UnknownFact, ValidationError
+from events.log.errors import StorageFull, UnknownFact, ValidationError
 from events.log.ids import uuid7
 from events.log.model import AppendResult, Event, NewEvent, StreamAppend
 from events.log.store import EventStore, connect
@@ -195,7 +195,7 @@ class Timeline:
         meta = dict(metadata or {}, actor=actor)
         event = NewEvent(event.type, event.payload, meta, event.schema_version)
         result = self.store.append([StreamAppend(stream_id, (event,), expected)], idempotency_key=key)
-        self.catch_up()
+        self._project_recorded()
         return result
 
     def _append_all(
@@ -208,8 +208,18 @@ class Timeline:
             for sid, e, v in appends
         ]
         result = self.store.append(batch)
-        self.catch_up()
+        self._project_recorded()
         return result
+
+    def _project_recorded(self) -> None:
+        """After a committed append: a full disk now stops the pages, not the change, and says so."""
+        try:
+            self.catch_up()
+        except StorageFull:
+            raise StorageFull(
+                "the disk holding the database is full: the change was recorded, "
+                "but it shows on the pages only once there is room again"
+            ) from None
 
 
 def split_draft(state: FactState, url: str) -> dict[str, Any]:

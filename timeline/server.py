@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import resource
+import sqlite3
 import time
 from collections.abc import Callable
 
@@ -19,6 +20,7 @@ from waitress.parser import HTTPRequestParser
 from waitress.server import TcpWSGIServer
 from waitress.utilities import Error
 
+from events.log.store import connect
 from events.service import Timeline
 from timeline import create_app
 from timeline.config import Config
@@ -63,12 +65,14 @@ def serve(
     echo(f"SCO Timeline is serving at {server_url(server)}")
     if on_start is not None:
         on_start(app, config)
+    keeper = keep_wal_open(config)
     try:
         server.run()
     except KeyboardInterrupt:
         pass
     finally:
         server.close()
+        keeper.close()
 
 
 def create_server(app: Callable, config: Config, host: str, port: int) -> TimelineServer:
@@ -123,6 +127,18 @@ def raise_open_files_limit(wanted: int) -> None:
     target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
     if soft != resource.RLIM_INFINITY and soft < target:
         resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+
+
+def keep_wal_open(config: Config) -> sqlite3.Connection:
+    """One connection held for the server's life, so its WAL and shared-memory files stay.
+
+    Each request opens its own connection; when the last one closed, SQLite
+    checkpointed and deleted both files, and the next request had to create them
+    again: on a full disk even a read then failed ("disk I/O error", issue 15).
+    """
+    keeper = connect(config.database_path)
+    keeper.execute("SELECT count(*) FROM sqlite_master").fetchone()  # maps the WAL index
+    return keeper
 
 
 def server_url(server) -> str:
