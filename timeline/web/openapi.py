@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from typing import Any
 
 from events.domain.fact import CORRECTABLE, MAX_SOURCES, MAX_SUMMARY, MAX_TAG, MAX_TAGS, MAX_TITLE, MAX_URL
 from events.read.filters import MAX_PAGE_SIZE, MAX_QUERY_TEXT, MAX_TAG_FILTERS
 
 FUZZY_DATE = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+
+
+def _query_pattern(body: str) -> str:
+    """A query value as the server reads it: stripped of surrounding whitespace, and empty meaning absent
+    (an HTML form sends its empty fields), so the document forbids nothing the server takes (issue 15)."""
+    return rf"^[ \t\n\r\f\v]*({body})?[ \t\n\r\f\v]*$"
+
+
 MAX_REASON = 1_000
 
 
@@ -274,7 +284,7 @@ def _list_parameters() -> list[dict[str, Any]]:
     def query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
         return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
 
-    date = {"type": "string", "pattern": FUZZY_DATE}
+    date = {"type": "string", "pattern": _query_pattern(FUZZY_DATE[1:-1])}
     return [
         query(
             "tag",
@@ -288,8 +298,12 @@ def _list_parameters() -> list[dict[str, Any]]:
             "facts whose days (a fuzzy date covers several; a span to its end date) reach this date",
         ),
         query("to", date, "facts whose first possible day is on or before the end of this date"),
-        query("order", {"type": "string", "enum": ["desc", "asc"]}, "newest (desc, default) or oldest first"),
-        query("show", {"type": "string", "enum": ["retracted"]}, "include retracted facts"),
+        query(
+            "order",
+            {"type": "string", "pattern": _query_pattern("desc|asc")},
+            "newest (desc, default) or oldest first",
+        ),
+        query("show", {"type": "string", "pattern": _query_pattern("retracted")}, "include retracted facts"),
         query("as_of", {"type": "string"}, "the timeline as known at this UTC moment (ISO 8601)"),
         query("cursor", {"type": "string"}, "the `next` of a previous page"),
         query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}, "facts per page"),
@@ -460,3 +474,51 @@ def document() -> dict[str, Any]:
         },
         "security": [{"bearer": []}],
     }
+
+
+# ---------------------------------------------------------------- the document as a check
+
+
+@functools.cache
+def _document() -> dict[str, Any]:
+    return document()
+
+
+@functools.cache
+def _body_schema(rule: str, method: str) -> dict[str, Any] | None:
+    """The request body's schema of the operation a Flask rule (/api/events/<fact_id>/merge) serves."""
+    operation = (
+        _document()["paths"].get(re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule), {}).get(method.lower())
+    )
+    if not operation or "requestBody" not in operation:
+        return None
+    return operation["requestBody"]["content"]["application/json"]["schema"]
+
+
+def too_long(body: Any, rule: str, method: str) -> tuple[str, int] | None:
+    """(field, its maxLength) of the first text longer than the document allows, as sent.
+
+    The domain measures text once cleaned (control characters dropped, spaces trimmed),
+    so a value the document forbids could pass: the document is the contract (issue 15).
+    """
+    schema = _body_schema(rule, method)
+    stack: list[tuple[str, Any, dict[str, Any] | None]] = [("body", body, schema)]
+    schemas = _document()["components"]["schemas"]
+    while stack:
+        path, value, schema = stack.pop()
+        if schema and "$ref" in schema:
+            schema = schemas[schema["$ref"].rsplit("/", 1)[1]]
+        if not schema:
+            continue
+        if isinstance(value, str) and len(value) > schema.get("maxLength", len(value)):
+            return path, schema["maxLength"]
+        if isinstance(value, dict):
+            properties = schema.get("properties", {})
+            stack.extend((_name(path, key), item, properties.get(key)) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", item, schema.get("items")) for i, item in enumerate(value))
+    return None
+
+
+def _name(path: str, key: str) -> str:
+    return key if path == "body" else f"{path}.{key}"
