@@ -570,15 +570,13 @@ def test_text_longer_than_the_document_allows_is_refused_as_sent(api, timeline):
     title = "\x01" + "t" * 200
     body = {"date": "2024", "title": title, "sources": [{"url": "https://example.org/x"}]}
     assert_error(api("/api/events", body), 400, "title")
-    tags = {
+    before = timeline.store.last_position()
+    outlet = {
         "date": "2024",
         "title": "t",
-        "tags": ["\x01" + "x" * 60],
-        "sources": [{"url": "https://example.org/x"}],
+        "sources": [{"url": "https://example.org/x", "outlet": " " * 201}],
     }
-    assert_error(api("/api/events", tags), 400, "tags[0]")
-    before = timeline.store.last_position()
-    assert_error(api("/api/events", tags), 400, "tags[0]")  # again: still nothing recorded
+    assert_error(api("/api/events", outlet), 400, "sources[0].outlet")
     assert timeline.store.last_position() == before
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from events.domain.fact import MAX_TAG
 from events.log.errors import UnknownFact
 from events.read.as_of import fact_as_of
 from events.read.filters import (
@@ -41,13 +40,11 @@ def given_once(names: tuple[str, ...]) -> None:
 
 
 def within_limits() -> None:
-    """The document's limits on the text as sent; the pages read it cleaned (control characters and
+    """The document's limits on the query as sent; the pages read it cleaned (control characters and
     blank tags dropped), which could take a value the document forbids."""
     tags = request.args.getlist("tag")
     if len(tags) > MAX_TAG_FILTERS:
         raise BadParameter("tag", f"at most {MAX_TAG_FILTERS} tags at once")
-    if any(len(tag) > MAX_TAG for tag in tags):
-        raise BadParameter("tag", f"a tag has at most {MAX_TAG} characters")
     if len(request.args.get("q", "")) > MAX_QUERY_TEXT:
         raise BadParameter("q", f"q has at most {MAX_QUERY_TEXT} characters")
 
