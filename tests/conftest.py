@@ -188,16 +188,18 @@ def _find(timeline: Timeline, title: str) -> str:
     return timeline.conn.execute("SELECT fact_id FROM facts WHERE title = ?", (title,)).fetchone()[0]
 
 
-def start_server(tmp: Path, db_path: Path, *, base_url: str | None = "") -> LiveServer:
+def start_server(
+    tmp: Path, db_path: Path, server_settings: str = "", *, base_url: str | None = ""
+) -> LiveServer:
     """`timeline serve` as a subprocess on a free port, once /healthz answers.
 
-    base_url "" configures the URL served, None configures none.
+    base_url "" configures the URL served, None configures none; server_settings go in [server].
     """
     port = free_port()
     config = tmp / "config.toml"
     base_url = base_url or (f"http://127.0.0.1:{port}/" if base_url == "" else None)
-    server_table = f'[server]\nbase_url = "{base_url}"\n' if base_url else ""
-    config.write_text(f'[database]\npath = "{db_path}"\n{server_table}', "utf-8")
+    base_line = f'base_url = "{base_url}"\n' if base_url else ""
+    config.write_text(f'[database]\npath = "{db_path}"\n[server]\n{base_line}{server_settings}\n', "utf-8")
     output = tmp / "serve.log"
     command = [
         sys.executable,

@@ -80,6 +80,7 @@ def test_the_environment_variable_selects_the_file(tmp_path, monkeypatch):
         ("[ingest]\njitter_seconds = -30\n", "ingest.jitter_seconds"),  # fired polls before they were due
         ("[server]\nhost = ''\n", "server.host"),
         ("[server]\nbase_url = 'http://'\n", "server.base_url"),  # Atom ids and links without a host
+        ("[server]\nmax_request_bytes = 0\n", "server.max_request_bytes"),
         ("[database]\npath = ''\n", "database.path"),  # was 'unable to open database file', naming nothing
     ],
 )

@@ -562,3 +562,27 @@ def test_a_source_url_with_a_broken_bracketed_host_is_a_400_naming_it(api, fact,
         {"sources": [{"url": url}], "reason": "r", "expected_version": 1},
     )
     assert response.status_code == 400 and log_position(timeline) == position
+
+
+def test_text_longer_than_the_document_allows_is_refused_as_sent(api, timeline):
+    """Issue 15 (schemathesis' negative data): a 201-character title shortened to 200 by cleaning
+    (a control character dropped) was accepted, though the OpenAPI document allows 200."""
+    title = "\x01" + "t" * 200
+    body = {"date": "2024", "title": title, "sources": [{"url": "https://example.org/x"}]}
+    assert_error(api("/api/events", body), 400, "title")
+    before = timeline.store.last_position()
+    outlet = {
+        "date": "2024",
+        "title": "t",
+        "sources": [{"url": "https://example.org/x", "outlet": " " * 201}],
+    }
+    assert_error(api("/api/events", outlet), 400, "sources[0].outlet")
+    assert timeline.store.last_position() == before
+
+
+def test_a_list_parameter_given_twice_or_a_blank_limit_is_refused(seeded_client):
+    """The document says one integer: the API reads neither the first of two nor a blank as the default."""
+    for query, parameter in (("limit=5&limit=6", "limit"), ("limit=", "limit"), ("to=2024&to=2025", "to")):
+        response = seeded_client.get(f"/api/events?{query}")
+        assert response.status_code == 400 and response.get_json()["parameter"] == parameter
+    assert seeded_client.get("/?limit=").status_code == 200  # the pages keep taking what forms send

@@ -10,7 +10,7 @@ import uuid
 import pytest
 
 from events.log.clock import FixedClock, to_utc_text
-from events.log.errors import ConcurrencyConflict, TimelineError
+from events.log.errors import ConcurrencyConflict, StorageFull, TimelineError
 from events.log.migrations import SCHEMA_VERSION
 from events.log.model import NewEvent, StreamAppend
 from events.log.store import EventStore, connect, write_transaction
@@ -340,6 +340,22 @@ def test_expecting_a_version_the_stream_has_not_reached_is_a_conflict(store):
         store.append_to("a", [ev()], expected_version=5)
     assert (caught.value.expected, caught.value.actual) == (5, 1)
     assert store.stream_version("a") == 1
+
+
+def test_a_full_database_is_storage_full_and_rolls_back(tmp_path):
+    """SQLITE_FULL, here from max_page_count (a full disk gives the same code, tested on a tmpfs in
+    tests/test_full_disk.py), is the domain's StorageFull; the append left nothing and the next one works."""
+    conn = connect(tmp_path / "t.db")
+    store = EventStore(conn)
+    store.append_to("a", [ev(1)])
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.execute(f"PRAGMA max_page_count = {pages}")
+    with pytest.raises(StorageFull, match="full: nothing was recorded"):
+        store.append_to("b", [NewEvent("Big", {"text": "x" * 100_000})])
+    assert not conn.in_transaction and store.last_position() == 1
+    conn.execute(f"PRAGMA max_page_count = {pages * 100}")
+    store.append_to("b", [ev(2)])
+    assert store.last_position() == 2
 
 
 def test_a_failed_commit_rolls_back_instead_of_leaving_the_transaction_open(tmp_path):

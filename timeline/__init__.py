@@ -22,16 +22,22 @@ def create_app(test_config: Mapping[str, Any] | Config | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(_templates_folder()), static_folder=None)
     config = _resolve_config(test_config)
     app.config["TIMELINE"] = config
-    app.config["MAX_CONTENT_LENGTH"] = 1_000_000
+    app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes
     app.json.ensure_ascii = False
     from timeline import db
     from timeline.editors import auth
+    from timeline.web import metrics
     from timeline.web import support as web_support
 
     db.init_app(app)
     web_support.init_app(app)
+    metrics.init_app(app)  # request counts and latencies, for GET /metrics
     auth.init_app(app)  # the session's secret key, cookie flags, CSRF
     _register_blueprints(app)
+    if config.trusted_proxies:  # outermost, so every layer and the access log see the client
+        from timeline.web.forwarded import behind_proxies
+
+        app.wsgi_app = behind_proxies(app.wsgi_app, config.trusted_proxies)
     return app
 
 
@@ -55,7 +61,7 @@ def _register_blueprints(app: Flask) -> None:
     from timeline.editors import api as editors_api
     from timeline.editors import review as editors_review
     from timeline.editors import views as editors_views
-    from timeline.web import api, atom, exports, pages
+    from timeline.web import api, atom, exports, metrics, pages
 
-    for module in (pages, api, atom, exports, editors_api, editors_views, editors_review):
+    for module in (pages, api, atom, exports, metrics, editors_api, editors_views, editors_review):
         app.register_blueprint(module.bp)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 import tomllib
 import urllib.parse
@@ -35,6 +36,8 @@ class Config:
     base_url: str = "http://127.0.0.1:8080/"
     base_url_set: bool = False  # false: `timeline serve` uses the host and port it actually serves
     secret_key: str | None = None
+    max_request_bytes: int = 1_000_000  # a larger request body is refused (413) before it is read
+    trusted_proxies: tuple[str, ...] = ()  # addresses or networks whose X-Forwarded-For is believed
     interval_minutes: int = 30
     timeout_seconds: float = 20.0
     max_body_bytes: int = 5_000_000
@@ -55,6 +58,8 @@ _SCHEMA: dict[str, dict[str, tuple[tuple[type, ...], str]]] = {
         "port": ((int,), "an integer"),
         "base_url": ((str,), "a string"),
         "secret_key": ((str,), "a string"),
+        "max_request_bytes": ((int,), "an integer"),
+        "trusted_proxies": ((list,), "a list of addresses or networks"),
     },
     "ingest": {
         "interval_minutes": ((int,), "an integer"),
@@ -190,6 +195,19 @@ def _tagging(table: Any, where: str) -> dict[str, Any]:
     return dict(table)
 
 
+def _networks(entries: list, where: str) -> tuple[str, ...]:
+    """Each an address (10.0.0.1, ::1) or a network (10.0.0.0/8), kept in its normal form."""
+    networks = []
+    for entry in entries:
+        try:
+            networks.append(str(ipaddress.ip_network(entry, strict=False)))
+        except (TypeError, ValueError):
+            raise ConfigError(
+                f"{where}: server.trusted_proxies: {entry!r} is not an address or a network like 10.0.0.0/8"
+            ) from None
+    return tuple(networks)
+
+
 def _check_values(values: dict[str, Any], where: str) -> None:
     port = values.get("port", 8080)
     if not 0 <= port <= 65535:
@@ -197,6 +215,12 @@ def _check_values(values: dict[str, Any], where: str) -> None:
     for key in ("interval_minutes", "max_body_bytes", "timeout_seconds"):
         if key in values and not 0 < values[key] < 1e9:  # nan and inf fail this too
             raise ConfigError(f"{where}: ingest.{key} must be a positive number below 1e9, not {values[key]}")
+    if not 1_000 <= values.get("max_request_bytes", 1_000) <= 2**31:
+        raise ConfigError(
+            f"{where}: server.max_request_bytes must be 1000-2147483648, not {values['max_request_bytes']}"
+        )
+    if "trusted_proxies" in values:
+        values["trusted_proxies"] = _networks(values["trusted_proxies"], where)
     jitter = values.get("jitter_seconds", 0)
     if not 0 <= jitter < 86_400:  # negative jitter fired polls before they were due (found in review)
         raise ConfigError(f"{where}: ingest.jitter_seconds must be 0-86399, not {jitter}")

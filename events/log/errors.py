@@ -45,3 +45,7 @@ class SchemaTooNew(TimelineError):
 
 class ImportRefused(TimelineError):
     """Import goes into an empty database only, from a well-formed export."""
+
+
+class StorageFull(TimelineError):
+    """The disk holding the database is full (SQLITE_FULL): the write was rolled back (the web answers 507)."""

@@ -13,7 +13,7 @@ from pathlib import Path
 import orjson
 
 from events.log.clock import Clock, from_utc_text, to_utc_text, utc_now
-from events.log.errors import ConcurrencyConflict, ImportRefused, TimelineError
+from events.log.errors import ConcurrencyConflict, ImportRefused, StorageFull, TimelineError
 from events.log.ids import uuid7s
 from events.log.migrations import migrate, refuse_newer_schema
 from events.log.model import AppendResult, Event, NewEvent, StreamAppend
@@ -94,19 +94,35 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         with _savepoint(conn):
             yield conn
         return
-    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        raise _full_disk(error) or error
     try:
         yield conn
-    except BaseException:
+    except BaseException as error:
         if conn.in_transaction:  # SQLite may have rolled back already (interrupt, some I/O errors):
             conn.execute("ROLLBACK")  # a second ROLLBACK would raise and hide the real error
+        full = _full_disk(error)
+        if full is not None:
+            raise full from None
         raise
     try:
         conn.execute("COMMIT")
-    except BaseException:  # a failed COMMIT (I/O error, deferred constraint) can leave the transaction open,
-        if conn.in_transaction:  # and every later write would then be a savepoint that never commits
+    except (
+        BaseException
+    ) as error:  # a failed COMMIT (I/O error, deferred constraint) can leave the transaction
+        if conn.in_transaction:  # open, and every later write would then be a savepoint that never commits
             conn.execute("ROLLBACK")
-        raise
+        raise _full_disk(error) or error
+
+
+def _full_disk(error: BaseException) -> StorageFull | None:
+    """SQLITE_FULL (and its extended codes) as the domain's StorageFull, said once for every writer."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if isinstance(error, sqlite3.Error) and code is not None and code & 0xFF == sqlite3.SQLITE_FULL:
+        return StorageFull(f"the disk holding the database is full: nothing was recorded ({error})")
+    return None
 
 
 @contextlib.contextmanager

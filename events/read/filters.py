@@ -146,6 +146,11 @@ class Args(Protocol):
     def getlist(self, key: str) -> list[str]: ...
 
 
+# What a form's field may carry around its value: ASCII white space only (str.strip() also took
+# control characters like \x1f, which the OpenAPI document, and so any client, calls invalid).
+BLANK = " \t\n\r\f\v"
+
+
 def parse_query(args: Args, *, max_limit: int | None = None) -> TimelineQuery:
     """Request parameters to a TimelineQuery; BadParameter names the first bad one."""
     start, end = _date_param(args, "from"), _date_param(args, "to")
@@ -183,13 +188,13 @@ def query_text(args: Args, name: str) -> str:
 
 def _date_param(args: Args, name: str) -> FuzzyDate | None:
     try:
-        return parse_optional((args.get(name) or "").strip())
+        return parse_optional((args.get(name) or "").strip(BLANK))
     except InvalidDate as error:
         raise BadParameter(name, f"{name}: {error}") from None
 
 
 def _choice(args: Args, name: str, allowed: tuple[str, ...]) -> str:
-    value = (args.get(name) or "").strip()
+    value = (args.get(name) or "").strip(BLANK)
     if value and value not in allowed:
         shown = " or ".join(repr(a) for a in allowed)
         raise BadParameter(name, f"{name} must be {shown}, not {value[:40]!r}")
@@ -197,7 +202,7 @@ def _choice(args: Args, name: str, allowed: tuple[str, ...]) -> str:
 
 
 def as_of_param(args: Args) -> str | None:
-    text = (args.get("as_of") or "").strip()
+    text = (args.get("as_of") or "").strip(BLANK)
     if not text:
         return None
     try:
@@ -209,7 +214,7 @@ def as_of_param(args: Args) -> str | None:
 
 
 def _limit_param(args: Args, max_limit: int) -> int:
-    text = (args.get("limit") or "").strip()
+    text = (args.get("limit") or "").strip(BLANK)
     if not text:
         return PAGE_SIZE
     # isdigit() alone admits "²" and other digits int() refuses, and any length: check both first

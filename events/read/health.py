@@ -23,3 +23,27 @@ def health(store: EventStore) -> dict[str, Any]:
         "projection_lag": position - done,
         "feeds": feeds,
     }
+
+
+# ---------------------------------------------------------------- metrics
+
+
+def poll_counts(conn) -> dict[tuple[str, str], int]:
+    """Every recorded poll, by feed and outcome (ok, not_modified, error), for /metrics.
+
+    The feeds' streams are a range of the (stream_id, version) index, so this reads
+    the polls and nothing else of the log.
+    """
+    rows = conn.execute(
+        """
+        SELECT json_extract(payload, '$.feed'),
+               CASE WHEN NOT json_extract(payload, '$.ok') THEN 'error'
+                    WHEN json_extract(payload, '$.not_modified') THEN 'not_modified'
+                    ELSE 'ok' END,
+               count(*)
+        FROM events
+        WHERE stream_id >= 'feed-' AND stream_id < 'feed.' AND type = 'FeedPolled'
+        GROUP BY 1, 2
+        """
+    )
+    return {(feed, outcome): count for feed, outcome, count in rows}

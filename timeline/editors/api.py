@@ -164,6 +164,9 @@ def json_object(allowed: frozenset[str]) -> dict[str, Any]:
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise ValidationError(f"unknown field {unknown[0]!r}", unknown[0] or "body")  # "" names nothing
+    long = openapi.too_long(data, request.url_rule.rule, request.method)
+    if long:
+        raise ValidationError(f"{long[0]} is too long: at most {long[1]} characters", long[0])
     return data
 
 

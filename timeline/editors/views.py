@@ -14,7 +14,7 @@ from flask_wtf.csrf import CSRFError
 from wtforms import FieldList, FormField
 
 from events.domain.fact import CORRECTABLE, MAX_SOURCES, FactState
-from events.log.errors import ConcurrencyConflict, FactMergedAway, FactRetracted, ValidationError
+from events.log.errors import ConcurrencyConflict, FactMergedAway, FactRetracted, StorageFull, ValidationError
 from events.read.as_of import fact_as_of
 from events.read.history import HistoryEntry, fact_history
 from timeline.db import get_timeline
@@ -105,6 +105,12 @@ def csrf_failed(error: CSRFError):
     """Nothing is recorded; what the editor typed is shown back, so an expired session loses no draft."""
     message = "This form has expired or did not come from this site. Go back, reload the page and try again"
     return render_template("error.html", status=400, message=message, typed=typed_back()), 400
+
+
+@bp.errorhandler(StorageFull)
+def storage_full(error: StorageFull):
+    """507 as a page for people, with what the editor typed, to send again once there is room."""
+    return render_template("error.html", status=507, message=str(error), typed=typed_back()), 507
 
 
 _NOT_TYPED = {"csrf_token", "expected_version", "token"}  # a sign-in token is never echoed

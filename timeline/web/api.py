@@ -6,7 +6,14 @@ from flask import Blueprint, request
 
 from events.log.errors import UnknownFact
 from events.read.as_of import fact_as_of
-from events.read.filters import MAX_PAGE_SIZE, BadParameter, as_of_param, parse_query
+from events.read.filters import (
+    MAX_PAGE_SIZE,
+    MAX_QUERY_TEXT,
+    MAX_TAG_FILTERS,
+    BadParameter,
+    as_of_param,
+    parse_query,
+)
 from events.read.history import fact_history
 from events.read.present import fact_dict, history_dict
 from timeline.db import get_timeline
@@ -21,9 +28,36 @@ def bad_parameter(error: BadParameter):
     return error_response(400, str(error), parameter=error.parameter)
 
 
+# Parameters that take one value: given twice, which one was meant? (the pages read the first)
+SINGLE_VALUED = ("q", "from", "to", "order", "show", "as_of", "cursor", "limit")
+
+
+def given_once(names: tuple[str, ...]) -> None:
+    for name in names:
+        count = len(request.args.getlist(name))
+        if count > 1:
+            raise BadParameter(name, f"{name} is given {count} times: give it once")
+
+
+def within_limits() -> None:
+    """The document's limits on the query as sent; the pages read it cleaned (control characters and
+    blank tags dropped), which could take a value the document forbids."""
+    tags = request.args.getlist("tag")
+    if len(tags) > MAX_TAG_FILTERS:
+        raise BadParameter("tag", f"at most {MAX_TAG_FILTERS} tags at once")
+    if len(request.args.get("q", "")) > MAX_QUERY_TEXT:
+        raise BadParameter("q", f"q has at most {MAX_QUERY_TEXT} characters")
+
+
 @bp.get("/events")
 def list_events():
     """The same filters as the HTML timeline; `next` continues in the asked order."""
+    given_once(SINGLE_VALUED)
+    within_limits()
+    limit = request.args.get("limit")
+    if limit is not None and not (limit.isascii() and limit.isdigit()):
+        # the document says an integer: here a blank or spaced one is refused, as the pages' forms never send it
+        raise BadParameter("limit", f"limit must be a whole number from 1 to {MAX_PAGE_SIZE}")
     query = parse_query(request.args, max_limit=MAX_PAGE_SIZE)
     page, _summary, at = read_page(get_timeline(), query, counts=False)
     following = page.earlier if query.order == "desc" else page.later
@@ -39,6 +73,7 @@ def list_events():
 @bp.get("/events/<fact_id>")
 def get_event(fact_id: str):
     """The fact and its whole history; with as_of, the fact as it was known then (as its permalink shows it)."""
+    given_once(("as_of",))
     moment = as_of_param(request.args)  # the one parameter used here: a timeline's others are ignored
     timeline = get_timeline()
     state = timeline.fact(fact_id)  # UnknownFact -> 404

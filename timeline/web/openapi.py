@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from typing import Any
 
 from events.domain.fact import CORRECTABLE, MAX_SOURCES, MAX_SUMMARY, MAX_TAG, MAX_TAGS, MAX_TITLE, MAX_URL
 from events.read.filters import MAX_PAGE_SIZE, MAX_QUERY_TEXT, MAX_TAG_FILTERS
 
 FUZZY_DATE = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+
+
+def _query_pattern(body: str) -> str:
+    """A query value as the server reads it: stripped of surrounding whitespace, and empty meaning absent
+    (an HTML form sends its empty fields), so the document forbids nothing the server takes (issue 15)."""
+    return rf"^[ \t\n\r\f\v]*({body})?[ \t\n\r\f\v]*$"
+
+
 MAX_REASON = 1_000
+# No maxLength: a tag is measured once made a slug (the XSS corpus's long tags make short slugs).
+TAG = {
+    "type": "string",
+    "minLength": 1,
+    "description": f"made a slug (lowercase, hyphens) of at most {MAX_TAG} characters",
+}
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -64,7 +80,7 @@ def _fact_input_schemas() -> dict[str, Any]:
         "end_date": _nullable({"type": "string", "pattern": FUZZY_DATE, "description": "not before date"}),
         "title": _text(MAX_TITLE, minLength=1),
         "summary": _text(MAX_SUMMARY),
-        "tags": {"type": "array", "maxItems": MAX_TAGS, "items": _text(MAX_TAG, minLength=1)},
+        "tags": {"type": "array", "maxItems": MAX_TAGS, "items": TAG},
         "sources": {"type": "array", "maxItems": MAX_SOURCES, "items": _ref("SourceInput")},
     }
     version = {"type": "integer", "minimum": 1, "description": "the version you read; 409 if it moved on"}
@@ -274,11 +290,11 @@ def _list_parameters() -> list[dict[str, Any]]:
     def query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
         return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
 
-    date = {"type": "string", "pattern": FUZZY_DATE}
+    date = {"type": "string", "pattern": _query_pattern(FUZZY_DATE[1:-1])}
     return [
         query(
             "tag",
-            {"type": "array", "maxItems": MAX_TAG_FILTERS, "items": _text(MAX_TAG)},
+            {"type": "array", "maxItems": MAX_TAG_FILTERS, "items": TAG},
             "facts with every tag",
         ),
         query("q", _text(MAX_QUERY_TEXT), "full-text search"),
@@ -288,8 +304,12 @@ def _list_parameters() -> list[dict[str, Any]]:
             "facts whose days (a fuzzy date covers several; a span to its end date) reach this date",
         ),
         query("to", date, "facts whose first possible day is on or before the end of this date"),
-        query("order", {"type": "string", "enum": ["desc", "asc"]}, "newest (desc, default) or oldest first"),
-        query("show", {"type": "string", "enum": ["retracted"]}, "include retracted facts"),
+        query(
+            "order",
+            {"type": "string", "pattern": _query_pattern("desc|asc")},
+            "newest (desc, default) or oldest first",
+        ),
+        query("show", {"type": "string", "pattern": _query_pattern("retracted")}, "include retracted facts"),
         query("as_of", {"type": "string"}, "the timeline as known at this UTC moment (ISO 8601)"),
         query("cursor", {"type": "string"}, "the `next` of a previous page"),
         query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}, "facts per page"),
@@ -345,9 +365,12 @@ def _write_responses(success: str, status: str) -> dict[str, Any]:
         "401": _error("no token, or a bad or revoked one", **{"WWW-Authenticate": challenge}),
         "404": _error("no such fact"),
         "409": _error("a stale expected_version (see current_version), or a retracted or merged-away fact"),
-        "413": _error("the body is larger than the limit (1 MB)"),
+        "413": _error(
+            "the body is larger than `[server] max_request_bytes` (1 MB by default), refused before it is read"
+        ),
         "422": _error("the Idempotency-Key was used for a different fact"),
         "429": _error("too many bad tokens from this address", **{"Retry-After": retry}),
+        "507": _error("the disk holding the database is full: nothing was recorded; retry later"),
     }
 
 
@@ -457,3 +480,51 @@ def document() -> dict[str, Any]:
         },
         "security": [{"bearer": []}],
     }
+
+
+# ---------------------------------------------------------------- the document as a check
+
+
+@functools.cache
+def _document() -> dict[str, Any]:
+    return document()
+
+
+@functools.cache
+def _body_schema(rule: str, method: str) -> dict[str, Any] | None:
+    """The request body's schema of the operation a Flask rule (/api/events/<fact_id>/merge) serves."""
+    operation = (
+        _document()["paths"].get(re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule), {}).get(method.lower())
+    )
+    if not operation or "requestBody" not in operation:
+        return None
+    return operation["requestBody"]["content"]["application/json"]["schema"]
+
+
+def too_long(body: Any, rule: str, method: str) -> tuple[str, int] | None:
+    """(field, its maxLength) of the first text longer than the document allows, as sent.
+
+    The domain measures text once cleaned (control characters dropped, spaces trimmed),
+    so a value the document forbids could pass: the document is the contract (issue 15).
+    """
+    schema = _body_schema(rule, method)
+    stack: list[tuple[str, Any, dict[str, Any] | None]] = [("body", body, schema)]
+    schemas = _document()["components"]["schemas"]
+    while stack:
+        path, value, schema = stack.pop()
+        if schema and "$ref" in schema:
+            schema = schemas[schema["$ref"].rsplit("/", 1)[1]]
+        if not schema:
+            continue
+        if isinstance(value, str) and len(value) > schema.get("maxLength", len(value)):
+            return path, schema["maxLength"]
+        if isinstance(value, dict):
+            properties = schema.get("properties", {})
+            stack.extend((_name(path, key), item, properties.get(key)) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", item, schema.get("items")) for i, item in enumerate(value))
+    return None
+
+
+def _name(path: str, key: str) -> str:
+    return key if path == "body" else f"{path}.{key}"

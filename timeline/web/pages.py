@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
+import os
 import sqlite3
 import threading
 from dataclasses import dataclass
@@ -251,11 +252,30 @@ def healthz():
     except (sqlite3.Error, OSError, TimelineError) as error:
         return {"status": "error", "database": "unreachable", "error": str(error)}, 503
     try:
-        return {"status": "ok", "database": "reachable", **health(timeline.store)}
+        numbers = health(timeline.store)
     except sqlite3.Error as error:
         return {"status": "error", "database": "unreachable", "error": str(error)}, 503
     finally:
         timeline.close()
+    full = disk_full(current_app.config["TIMELINE"].database_path)
+    if full:
+        return {"status": "error", "database": "reachable", "disk": "full", "error": full, **numbers}, 503
+    return {"status": "ok", "database": "reachable", **numbers}
+
+
+MIN_FREE_BYTES = 1_000_000  # below this the next writes' WAL frames may not fit
+
+
+def disk_full(database: Path) -> str | None:
+    """Why writes are failing or about to (the disk holding the database is full), or None."""
+    try:
+        stats = os.statvfs(database.parent)
+    except OSError:
+        return None  # cannot tell; the database answered
+    free = stats.f_bavail * stats.f_frsize
+    if free >= MIN_FREE_BYTES:
+        return None
+    return f"the disk holding the database is full: {free} bytes free in {database.parent}, writes answer 507"
 
 
 @bp.get("/static/style.css")

@@ -7,7 +7,7 @@ import json
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import InternalServerError
 
-from events.log.errors import ConcurrencyConflict, FactRetracted, UnknownFact, ValidationError
+from events.log.errors import ConcurrencyConflict, FactRetracted, StorageFull, UnknownFact, ValidationError
 
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
@@ -100,6 +100,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(FactRetracted)
     def retracted(error):
         return error_response(409, str(error))
+
+    @app.errorhandler(StorageFull)
+    def storage_full(error):
+        """RFC 4918 507 Insufficient Storage: the write was refused whole; retrying later is safe."""
+        return error_response(507, str(error))
 
     @app.errorhandler(404)
     def not_found(_error):
