@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from events.domain.registry import EVENT_TYPES
 from events.log.chain import CHAINED_COLUMNS, GENESIS, link
+from events.log.errors import TimelineError
 from events.log.migrations import PROJECTION_TABLES, append_only_triggers, without_comments
-from events.log.store import EventStore, connect, loads_json, read_transaction, write_transaction
+from events.log.model import Event
+from events.log.store import EventStore, connect, event_from_row, loads_json, read_transaction
 from events.read import projections
 
 MOST_CHAIN_BREAKS = 20  # a rewritten log breaks at every event: name the first ones and count the rest
@@ -27,16 +31,36 @@ def verify(
     """Every problem found, said in words; an empty list means the log and projections are sound.
 
     head: a POSITION and hash kept from `timeline head`; the log must still reach it, unchanged.
-    Everything is read from one snapshot, so writers may go on meanwhile.
+    Everything is read from one snapshot, so writers may go on meanwhile. The log is read
+    once: the rebuild the projections are compared with reads it through the log's checks.
     """
-    with read_transaction(store.conn):
-        problems = list(log_problems(store.conn, head=head))
-        if check_projections:
-            problems += projection_problems(store)
-        integrity = store.conn.execute("PRAGMA integrity_check").fetchone()[0]
-    if integrity != "ok":
-        problems.append(f"sqlite integrity_check: {integrity}")
-    return problems
+    with contextlib.ExitStack() as stack:
+        pool = stack.enter_context(ThreadPoolExecutor(max_workers=1))
+        integrity = pool.submit(_integrity_problems, _file_of(store.conn))  # on the other core meanwhile
+        rebuilt = stack.enter_context(_rebuilt_database(store.conn)) if check_projections else None
+        with read_transaction(store.conn) as conn:
+            check = LogCheck(head)
+            problems = list(trigger_problems(conn))
+            projected = projection_problems(store, rebuilt, check) if rebuilt else []
+            check.rows(conn.execute(_LOG_AFTER, (check.position,)))  # what the rebuild did not read
+            problems += check.end() + list(_version_problems(conn)) + projected
+        return problems + integrity.result()
+
+
+def _file_of(conn: sqlite3.Connection) -> str:
+    return next(row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main")
+
+
+def _integrity_problems(path: str) -> list[str]:
+    """PRAGMA integrity_check on a connection of its own: SQLite runs it without holding Python's
+    lock, so on a second core it costs verify no time beside the rebuild (it alone is ~40% of one)."""
+    conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+    try:
+        conn.execute("PRAGMA query_only = ON")
+        result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        conn.close()
+    return [] if result == "ok" else [f"sqlite integrity_check: {result}"]
 
 
 def log_problems(conn: sqlite3.Connection, *, head: tuple[int, bytes] | None = None) -> Iterator[str]:
@@ -46,7 +70,9 @@ def log_problems(conn: sqlite3.Connection, *, head: tuple[int, bytes] | None = N
     their unique index), so memory stays flat at any size. Import refuses these too.
     """
     yield from trigger_problems(conn)
-    yield from _position_problems(conn, head)
+    check = LogCheck(head)
+    check.rows(conn.execute(_LOG_AFTER, (0,)))
+    yield from check.end()
     yield from _version_problems(conn)
 
 
@@ -64,28 +90,50 @@ def trigger_problems(conn: sqlite3.Connection) -> Iterator[str]:
         yield f"trigger {name} on the log is not one the migrations made"
 
 
-def _position_problems(conn: sqlite3.Connection, head: tuple[int, bytes] | None) -> Iterator[str]:
-    """By position: no gaps, each hash following from its event and the hash before, payloads valid."""
-    expected, previous, breaks = 1, GENESIS, 0
-    rows = conn.execute(f"SELECT {', '.join(CHAINED_COLUMNS)}, hash FROM events ORDER BY position")
-    for row in rows:
-        position, kind, payload, stored = row[0], row[4], row[6], row[-1]
-        if position != expected:
-            yield f"positions jump from {expected - 1} to {position}"
-        expected = position + 1
-        computed = link(previous, row[:-1])
+class LogCheck:
+    """The log read in position order: no gaps, each hash following from its event and the hash before
+    it, payloads valid, and the head kept (if any) reached unchanged. What it finds waits in found."""
+
+    def __init__(self, head: tuple[int, bytes] | None):
+        self.head, self.position, self.previous, self.breaks = head, 0, GENESIS, 0
+        self.found: list[str] = []
+
+    def rows(self, rows: Iterable[tuple]) -> None:
+        """Rows of CHAINED_COLUMNS and hash, in position order after self.position."""
+        for row in rows:
+            self.row(row)
+            self.payload(row[0], row[4], _decoded(row[6]))
+
+    def row(self, row: tuple) -> None:
+        """The position and the chain of one row (its payload is checked apart: rebuild decodes it anyway)."""
+        position, stored, found = row[0], row[-1], self.found
+        if position != self.position + 1:
+            found.append(f"positions jump from {self.position} to {position}")
+        self.position, computed = position, link(self.previous, row[:-1])
         if stored != computed:
-            breaks += 1
-            if breaks <= MOST_CHAIN_BREAKS:
-                yield _chain_break(position, stored)
-        previous = stored if stored is not None else computed  # one edit breaks its own event only
-        if head is not None and position == head[0] and stored != head[1]:
-            yield f"position {position} has hash {_hex(stored)}, not the head kept ({head[1].hex()}): rewritten up to there"
-        yield from (f"position {position} ({kind}): {p}" for p in payload_problems(kind, payload))
-    if breaks > MOST_CHAIN_BREAKS:
-        yield f"the chain breaks at {breaks - MOST_CHAIN_BREAKS} more positions"
-    if head is not None and head[0] > expected - 1:
-        yield f"the log ends at position {expected - 1}, before the head kept ({head[0]}): its tail was cut"
+            self.breaks += 1
+            if self.breaks <= MOST_CHAIN_BREAKS:
+                found.append(_chain_break(position, stored))
+        self.previous = stored if stored is not None else computed  # one edit breaks its own event only
+        if self.head is not None and position == self.head[0] and stored != self.head[1]:
+            found.append(
+                f"position {position} has hash {_hex(stored)}, not the head kept ({self.head[1].hex()}):"
+                " rewritten up to there"
+            )
+
+    def payload(self, position: int, kind: str, payload: Any) -> None:
+        self.found += [f"position {position} ({kind}): {p}" for p in _payload_problems(kind, payload)]
+
+    def end(self) -> list[str]:
+        """Everything found, once the whole log has been read."""
+        found = self.found
+        if self.breaks > MOST_CHAIN_BREAKS:
+            found.append(f"the chain breaks at {self.breaks - MOST_CHAIN_BREAKS} more positions")
+        if self.head is not None and self.head[0] > self.position:
+            found.append(
+                f"the log ends at position {self.position}, before the head kept ({self.head[0]}): its tail was cut"
+            )
+        return found
 
 
 def _chain_break(position: int, stored: bytes | None) -> str:
@@ -115,121 +163,172 @@ def _version_problems(conn: sqlite3.Connection) -> Iterator[str]:
 
 
 def payload_problems(kind: str, payload_text: str) -> list[str]:
+    return _payload_problems(kind, _decoded(payload_text))
+
+
+def _decoded(payload_text: str) -> Any:
+    try:
+        return loads_json(payload_text)
+    except ValueError:  # orjson refuses what json reads (integers over 64 bits): still checked
+        return json.loads(payload_text)
+
+
+def _payload_problems(kind: str, payload: Any) -> list[str]:
     event_type = EVENT_TYPES.get(kind)
     if event_type is None:
         return [f"unknown event type {kind!r}"]
-    try:
-        payload = loads_json(payload_text)
-    except ValueError:  # orjson refuses what json reads (integers over 64 bits): still checked
-        payload = json.loads(payload_text)
+    if not isinstance(payload, dict):
+        return ["the payload is not a JSON object"]
     return event_type.problems(payload)
 
 
+_LOG_AFTER = f"SELECT {', '.join(CHAINED_COLUMNS)}, hash FROM events WHERE position > ? ORDER BY position"
+_LOG_BETWEEN = _LOG_AFTER.replace("WHERE position > ?", "WHERE position > ? AND position <= ?")
+
+
+@contextlib.contextmanager
+def _rebuilt_database(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A new database file with the current schema, attached to conn as `rebuilt`, and a connection to write it.
+
+    Attached before conn's read transaction begins (ATTACH cannot run inside one); conn
+    takes its snapshot of it only when it first reads it, after the rebuild committed.
+    """
+    with tempfile.TemporaryDirectory(prefix="timeline-verify-") as folder:
+        path = Path(folder) / "rebuilt.db"
+        fresh = connect(path)
+        try:
+            fresh.execute("PRAGMA journal_mode = OFF")  # a throwaway database: no WAL to write twice,
+            fresh.execute("PRAGMA synchronous = OFF")  # no fsync
+            conn.execute("ATTACH DATABASE ? AS rebuilt", (str(path),))
+            try:
+                yield fresh
+            finally:
+                conn.execute("DETACH DATABASE rebuilt")
+        finally:
+            fresh.close()
+
+
 class _Snapshot(EventStore):
-    """A store that writes projections into a fresh database and reads the log from the checked one.
+    """A store that writes projections into the rebuilt database and reads the log from the checked one.
 
     It reads the log up to the checked database's checkpoint, in that database's read
-    transaction: the projections it rebuilds stand beside what that database projected.
+    transaction, through the log's checks (one read of the log for both).
     """
 
-    def __init__(self, fresh: sqlite3.Connection, checked: EventStore, until: int):
+    def __init__(self, fresh: sqlite3.Connection, checked: EventStore, until: int, check: LogCheck):
         super().__init__(fresh)
-        self.checked, self.until = checked, until
+        self.checked, self.until, self.check = checked, until, check
 
-    def read_chunks(self, size: int, *, after: int = 0) -> Iterator[list]:
-        for chunk in self.checked.read_chunks(size, after=after):
-            kept = [event for event in chunk if event.position <= self.until]
-            if kept:
-                yield kept
-            if len(kept) < len(chunk):
-                return
+    def read_chunks(self, size: int, *, after: int = 0) -> Iterator[list[Event]]:
+        cursor = self.checked.conn.execute(_LOG_BETWEEN, (after, self.until))
+        while rows := cursor.fetchmany(size):
+            events = []
+            for row in rows:
+                self.check.row(row)
+                event = event_from_row((*row[:9], row[10]))  # EVENT_COLUMNS: all but batch_index and hash
+                self.check.payload(event.position, event.type, event.payload)
+                events.append(event)
+            yield events
 
-    def read(self, *, after: int = 0, limit: int | None = None, until: int | None = None) -> Iterator:
+    def read(self, *, after: int = 0, limit: int | None = None, until: int | None = None) -> Iterator[Event]:
         return self.checked.read(after=after, limit=limit, until=min(until or self.until, self.until))
 
     def last_position(self) -> int:
         return self.until
 
 
-def projection_problems(store: EventStore) -> list[str]:
-    """Rebuild the log into a new database and compare every projection table with it, row by row in key order.
+def projection_problems(store: EventStore, fresh: sqlite3.Connection, check: LogCheck) -> list[str]:
+    """Rebuild the log into the attached `rebuilt` database and compare every projection table with it.
 
-    Call inside a read transaction on store. What was appended after the checkpoint
+    Called inside a read transaction on store. What was appended after the checkpoint
     and not yet projected is not a fault: the rebuild stops at the checkpoint too.
-    Ordinary tables are compared in streaming passes; a full-text index is checked by
-    putting its index beside the rebuilt rows and asking FTS5 whether they agree.
+    Tables are compared by SQLite, joined on their primary key; a full-text index is
+    checked by putting it beside the rebuilt rows and asking FTS5 whether they agree.
     """
-    with tempfile.TemporaryDirectory(prefix="timeline-verify-") as folder:
-        fresh = connect(Path(folder) / "rebuilt.db")
-        try:
-            fresh.execute("PRAGMA synchronous = OFF")  # a throwaway database
-            problems = _rebuild_into(fresh, store)
-            if problems:
-                return problems
-            for table in PROJECTION_TABLES:
-                if _is_fts5(store.conn, table):
-                    problems += _search_index_problems(store.conn, fresh, table)
-                elif _is_table(store.conn, table):
-                    problems += _table_problems(store.conn, fresh, table)
-            return problems
-        finally:
-            fresh.close()
-
-
-def _rebuild_into(fresh: sqlite3.Connection, store: EventStore) -> list[str]:
     until = projections.checkpoint(store.conn)
     try:
-        projections.rebuild(_Snapshot(fresh, store, until))
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        projections.rebuild(_Snapshot(fresh, store, until, check))
+    except (KeyError, TypeError, ValueError, AttributeError, TimelineError) as error:
         return [f"the log cannot be projected: {type(error).__name__}: {error}"]
-    return []
+    problems = []
+    for table in PROJECTION_TABLES:
+        if _is_fts5(store.conn, table):
+            problems += _search_index_problems(store.conn, table)
+        elif _is_table(store.conn, table):
+            problems += _table_problems(store.conn, table)
+    return problems
 
 
 def _is_table(conn: sqlite3.Connection, name: str) -> bool:
-    row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone()
+    row = conn.execute(
+        "SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = ?", (name,)
+    ).fetchone()
     return row is not None and not row[0].upper().startswith("CREATE VIRTUAL")
 
 
 def _is_fts5(conn: sqlite3.Connection, name: str) -> bool:
-    row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone()
+    row = conn.execute(
+        "SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = ?", (name,)
+    ).fetchone()
     return row is not None and "USING FTS5" in " ".join(row[0].upper().split())
 
 
-def _table_problems(checked: sqlite3.Connection, fresh: sqlite3.Connection, table: str) -> list[str]:
-    """One ordered pass over both copies of a table, by primary key (all columns for a table without one)."""
-    info = checked.execute(f"PRAGMA table_info({table})").fetchall()
+def _table_problems(conn: sqlite3.Connection, table: str) -> list[str]:
+    """main.table against rebuilt.table: joined on the primary key (or, lacking one, merged in order)."""
+    info = conn.execute(f"PRAGMA main.table_info({table})").fetchall()
     columns = [column[1] for column in info]
-    keys = [column[1] for column in sorted(info, key=lambda c: c[5]) if column[5]] or columns
-    order = ", ".join(f'"{key}" COLLATE BINARY' for key in keys)
-    selected = ", ".join(f'"{name}"' for name in keys + columns)
-    sql = f"SELECT {selected} FROM {table} ORDER BY {order}"
-    found = _merge(_rows(checked.execute(sql)), _rows(fresh.execute(sql)), len(keys), keys, columns)
-    return [f"projection {table} differs from a rebuild of the log: {_said(found)}"] if found else []
+    keys = [column[1] for column in sorted(info, key=lambda c: c[5]) if column[5]]
+    said = _said(_joined(conn, table, keys, columns) if keys else _merged(conn, table, columns))
+    return [f"projection {table} differs from a rebuild of the log: {said}"] if said else []
+
+
+def _joined(conn: sqlite3.Connection, table: str, keys: list[str], columns: list[str]) -> Iterator[str]:
+    """The rows that differ, found by SQLite: each side's rows looked up by key in the other.
+
+    Two LEFT JOINs rather than one FULL JOIN: SQLite 3.40 walks the right side of a
+    FULL JOIN by a secondary index, 30 times slower on fact_tags (measured).
+    """
+    on = " AND ".join(f'a."{key}" = b."{key}"' for key in keys)
+    differ = " OR ".join(f'a."{column}" IS NOT b."{column}"' for column in columns)
+    both = ", ".join(f'{side}."{column}"' for side in "ab" for column in columns)
+    width = len(columns)
+    changed = f'SELECT b."{keys[0]}" IS NULL, {both} FROM main.{table} AS a LEFT JOIN rebuilt.{table} AS b ON {on} WHERE {differ}'
+    for only_projected, *values in conn.execute(changed):
+        old, new = dict(zip(columns, values[:width])), dict(zip(columns, values[width:]))
+        if only_projected:
+            yield f"{_key(keys, old)} is not in a rebuild"
+        else:
+            column = next(name for name in columns if old[name] != new[name])
+            yield f"{_key(keys, old)} has {column} {_short(old[column])}, a rebuild {_short(new[column])}"
+    selected = ", ".join(f'b."{column}"' for column in columns)
+    missing = f'SELECT {selected} FROM rebuilt.{table} AS b LEFT JOIN main.{table} AS a ON {on} WHERE a."{keys[0]}" IS NULL'
+    for values in conn.execute(missing):
+        yield f"{_key(keys, dict(zip(columns, values)))} is missing"
+
+
+def _merged(conn: sqlite3.Connection, table: str, columns: list[str]) -> Iterator[str]:
+    """A table without a primary key: both copies in the order of all their columns, walked side by side."""
+    order = ", ".join(f'"{column}" COLLATE BINARY' for column in columns)
+    selected = ", ".join(f'"{column}"' for column in columns)
+    projected, rebuilt = (
+        _rows(conn.execute(f"SELECT {selected} FROM {schema}.{table} ORDER BY {order}"))
+        for schema in ("main", "rebuilt")
+    )
+    old, new = next(projected, None), next(rebuilt, None)
+    while old is not None or new is not None:
+        if old == new:
+            old, new = next(projected, None), next(rebuilt, None)
+        elif new is None or (old is not None and _sqlite_order(old) < _sqlite_order(new)):
+            yield f"{_key(columns, dict(zip(columns, old)))} is not in a rebuild"
+            old = next(projected, None)
+        else:
+            yield f"{_key(columns, dict(zip(columns, new)))} is missing"
+            new = next(rebuilt, None)
 
 
 def _rows(cursor: sqlite3.Cursor) -> Iterator[tuple]:
     while chunk := cursor.fetchmany(_CHUNK):
         yield from chunk
-
-
-def _merge(
-    projected: Iterator, rebuilt: Iterator, width: int, keys: list[str], columns: list[str]
-) -> list[str]:
-    """The rows that differ, walking two key-ordered streams side by side."""
-    found: list[str] = []
-    old, new = next(projected, None), next(rebuilt, None)
-    while old is not None or new is not None:
-        if old is not None and new is not None and old[:width] == new[:width]:
-            if old != new:
-                found.append(_changed(keys, columns, old, new))
-            old, new = next(projected, None), next(rebuilt, None)
-        elif new is None or (old is not None and _sqlite_order(old[:width]) < _sqlite_order(new[:width])):
-            found.append(f"{_key(keys, old)} is not in a rebuild")
-            old = next(projected, None)
-        else:
-            found.append(f"{_key(keys, new)} is missing")
-            new = next(rebuilt, None)
-    return found
 
 
 def _sqlite_order(values: tuple) -> tuple:
@@ -238,21 +337,15 @@ def _sqlite_order(values: tuple) -> tuple:
     return tuple((rank[type(value)], value if value is not None else 0) for value in values)
 
 
-def _key(keys: list[str], row: tuple) -> str:
-    return ", ".join(f"{key}={value!r}" for key, value in zip(keys, row))
+def _key(keys: list[str], row: dict) -> str:
+    return ", ".join(f"{key}={row[key]!r}" for key in keys)
 
 
-def _changed(keys: list[str], columns: list[str], old: tuple, new: tuple) -> str:
-    """Rows of keys then columns, equal in their keys: the first column that differs."""
-    width = len(keys)
-    i = next(i for i, (a, b) in enumerate(zip(old[width:], new[width:])) if a != b)
-    return f"{_key(keys, old)} has {columns[i]} {_short(old[width + i])}, a rebuild {_short(new[width + i])}"
-
-
-def _said(found: list[str], most: int = 3) -> str:
-    """Which rows differ and how, the first few of them: enough to find the fault."""
-    more = f" (and {len(found) - most} more rows)" if len(found) > most else ""
-    return "; ".join(islice(found, most)) + more
+def _said(found: Iterator[str], most: int = 3) -> str:
+    """Which rows differ and how, the first few of them (and how many more): enough to find the fault."""
+    first = list(islice(found, most))
+    rest = sum(1 for _ in found)
+    return "; ".join(first) + (f" (and {rest} more rows)" if rest else "")
 
 
 def _short(value: Any) -> str:
@@ -260,24 +353,19 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _search_index_problems(checked: sqlite3.Connection, fresh: sqlite3.Connection, table: str) -> list[str]:
+def _search_index_problems(conn: sqlite3.Connection, table: str) -> list[str]:
     """The checked database's full-text index, copied beside the rebuilt rows it indexes: FTS5 checks them.
 
-    FTS5's own check is a write (it needs the write lock), so it runs on the copy, and
-    its index is compared with the rebuilt text, not with text that may itself be wrong.
+    FTS5's own check is a write (it needs the write lock), so it runs on the rebuilt
+    database, and the index is compared with the text a rebuild makes.
     """
-    with write_transaction(fresh):
-        for suffix in _FTS5_SHADOWS:
-            shadow = f"{table}_{suffix}"
-            if not _is_table(checked, shadow):
-                continue
-            fresh.execute(f"DELETE FROM {shadow}")
-            places = ", ".join("?" * len(checked.execute(f"PRAGMA table_info({shadow})").fetchall()))
-            cursor = checked.execute(f"SELECT * FROM {shadow}")
-            while chunk := cursor.fetchmany(_CHUNK):
-                fresh.executemany(f"INSERT INTO {shadow} VALUES ({places})", chunk)
+    for suffix in _FTS5_SHADOWS:
+        shadow = f"{table}_{suffix}"
+        if _is_table(conn, shadow):
+            conn.execute(f"DELETE FROM rebuilt.{shadow}")
+            conn.execute(f"INSERT INTO rebuilt.{shadow} SELECT * FROM main.{shadow}")
     try:
-        fresh.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('integrity-check', 1)")
+        conn.execute(f"INSERT INTO rebuilt.{table} ({table}, rank) VALUES ('integrity-check', 1)")
     except sqlite3.DatabaseError:
         return [f"projection {table}: the search index does not match facts"]
     return []
