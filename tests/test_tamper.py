@@ -99,6 +99,15 @@ def test_an_edit_of_any_column_breaks_the_chain_at_that_event(config, script, po
     assert lines[-1].startswith("Error: ")
 
 
+def test_an_event_deleted_in_the_middle_is_named(config):
+    attack(config, "DELETE FROM events WHERE position = 10;")
+    lines = verify_output(config)
+    assert lines[:2] == [
+        "positions jump from 9 to 11",
+        "position 11: hash does not follow from the event and the one before it (edited, inserted, removed or reordered)",
+    ]
+
+
 def test_a_deleted_event_and_a_null_hash_are_named(config):
     attack(
         config,

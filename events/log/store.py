@@ -173,7 +173,8 @@ class EventStore:
     def _insert(self, batch: Sequence[StreamAppend], idempotency_key: str | None) -> tuple[Event, ...]:
         """Insert the rows and return them as Events, without reading them back.
 
-        Positions come from the insert itself (see _insert_rows).
+        Positions follow the log's tip, read under the write lock (see tip), and each
+        row's hash follows the one before it (events/log/chain.py).
         """
         moment = self.clock()
         recorded_at = to_utc_text(moment)
