@@ -107,3 +107,16 @@ def test_cli_verify(tmp_path):
     sqlite3.connect(tmp_path / "t.db").execute("DELETE FROM fact_tags").connection.commit()
     broken = runner.invoke(cli, ["--config", str(conf), "verify"])
     assert broken.exit_code == 1 and "fact_tags differs" in broken.output
+
+
+def test_an_in_memory_database_is_verified_too():
+    """It has no file for the integrity check's own connection: checked on its own connection instead."""
+    from events.log.store import EventStore, connect
+
+    store = EventStore(connect(":memory:"))
+    Timeline(store).init()
+    assert verify(store) == []
+    store.conn.execute("UPDATE facts SET title = 'x' WHERE n = 1")
+    assert verify(store)[0].startswith(
+        "projection facts differs from a rebuild of the log: n=1 has title 'x'"
+    )

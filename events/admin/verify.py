@@ -35,8 +35,8 @@ def verify(
     once: the rebuild the projections are compared with reads it through the log's checks.
     """
     with contextlib.ExitStack() as stack:
-        pool = stack.enter_context(ThreadPoolExecutor(max_workers=1))
-        integrity = pool.submit(_integrity_problems, _file_of(store.conn))  # on the other core meanwhile
+        pool, path = stack.enter_context(ThreadPoolExecutor(max_workers=1)), _file_of(store.conn)
+        integrity = pool.submit(_integrity_problems, path) if path else None  # on the other core meanwhile
         rebuilt = stack.enter_context(_rebuilt_database(store.conn)) if check_projections else None
         with read_transaction(store.conn) as conn:
             check = LogCheck(head)
@@ -44,7 +44,7 @@ def verify(
             projected = projection_problems(store, rebuilt, check) if rebuilt else []
             check.rows(conn.execute(_LOG_AFTER, (check.position,)))  # what the rebuild did not read
             problems += check.end() + list(_version_problems(conn)) + projected
-        return problems + integrity.result()
+        return problems + (integrity.result() if integrity else _integrity_of(store.conn))
 
 
 def _file_of(conn: sqlite3.Connection) -> str:
@@ -57,9 +57,14 @@ def _integrity_problems(path: str) -> list[str]:
     conn = sqlite3.connect(path, timeout=30, isolation_level=None)
     try:
         conn.execute("PRAGMA query_only = ON")
-        result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        return _integrity_of(conn)
     finally:
         conn.close()
+
+
+def _integrity_of(conn: sqlite3.Connection) -> list[str]:
+    """(An in-memory database has no file for a second connection: it is checked on its own.)"""
+    result = conn.execute("PRAGMA main.integrity_check").fetchone()[0]
     return [] if result == "ok" else [f"sqlite integrity_check: {result}"]
 
 
