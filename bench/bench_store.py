@@ -25,6 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from events.domain.fact import fact_recorded
+from events.log.chain import GENESIS, link
 from events.log.ids import uuid7
 from events.log.model import NewEvent, StreamAppend
 from events.log.store import _INSERT, EventStore, _row, canonical_json, connect
@@ -61,9 +62,13 @@ def ours_batched(path: Path, ids: list[str], events: list[NewEvent], batch: int)
 
 
 def raw_batched(path: Path, ids: list[str], events: list[NewEvent], batch: int) -> Run:
-    """The same rows, serialised before timing, into the same schema (triggers included) with bare executemany."""
+    """The same rows, serialised and hashed before timing, into the same schema (triggers included) with bare executemany."""
     conn = connect(path)
-    rows = [_row(uuid7(), i, 1, e, e.metadata, None, 0, RECORDED_AT) for i, e in zip(ids, events)]
+    rows, previous = [], GENESIS
+    for position, (i, e) in enumerate(zip(ids, events), 1):
+        row = _row(position, uuid7(), i, 1, e, e.metadata, None, 0, RECORDED_AT)
+        previous = link(previous, row)
+        rows.append((*row, previous))
 
     def run(start: int, stop: int) -> None:
         for s in range(start, stop, batch):

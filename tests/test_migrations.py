@@ -8,7 +8,7 @@ import pytest
 
 from events.admin.verify import verify
 from events.log.migrations import MIGRATIONS, SCHEMA_VERSION, statements
-from events.log.store import EventStore, connect
+from events.log.store import EventStore, canonical_json, connect
 from events.read import projections
 from events.service import Timeline
 
@@ -114,8 +114,13 @@ def _record_as_schema_7_did(timeline: Timeline, fields: dict) -> None:
     from events.domain.fact import evolve_stream, fact_recorded, validate_fact
 
     event = fact_recorded("f1", validate_fact(fields), "manual")
-    events = list(timeline.store.append_to("f1", [event], expected_version=0).events)
     conn = timeline.conn
+    conn.execute(  # the row as that program wrote it: the log had no hash column yet
+        "INSERT INTO events (event_id, stream_id, version, type, payload, metadata, recorded_at)"
+        " VALUES ('e1', 'f1', 1, ?, ?, '{}', '2024-07-03T12:00:00.000000Z')",
+        (event.type, canonical_json(event.payload)),
+    )
+    events = list(timeline.store.read())
     conn.execute(
         f"INSERT INTO facts VALUES ({', '.join('?' * 18)})",
         projections._fact_row(1, evolve_stream(None, events))[:18],

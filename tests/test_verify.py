@@ -27,16 +27,32 @@ def test_a_sound_log_has_no_problems(timeline):
 
 
 def test_a_projection_out_of_step_is_found(timeline):
-    timeline.conn.execute(
-        "UPDATE facts SET title = 'tampered' WHERE n = 1"
-    )  # the search index still has the old words
+    """The search index is checked against the rows a rebuild makes: here it still holds the
+    log's words, so only the tampered row of facts is named."""
+    timeline.conn.execute("UPDATE facts SET title = 'tampered' WHERE n = 1")
     title = timeline.conn.execute("SELECT title FROM facts WHERE n = 2").fetchone()[0]  # n = 1 is tampered
     problems = verify(timeline.store)
-    assert problems[0] == "projection facts_fts: the search index does not match facts"
-    assert problems[1].startswith(
+    assert problems[0].startswith(
         "projection facts differs from a rebuild of the log: n=1 has title 'tampered', a rebuild '"
     )
-    assert len(problems) == 2 and title not in problems[1]  # the row that differs, not the others
+    assert len(problems) == 1 and title not in problems[0]  # the row that differs, not the others
+
+
+def test_a_search_index_edited_with_its_facts_is_found(timeline):
+    """Both edited alike (facts and its index agree): the index no longer matches what the log says."""
+    row = timeline.conn.execute("SELECT title, summary, tags FROM facts WHERE n = 1").fetchone()
+    timeline.conn.execute(
+        "INSERT INTO facts_fts (facts_fts, rowid, title, summary, tags) VALUES ('delete', 1, ?, ?, ?)", row
+    )
+    timeline.conn.execute("UPDATE facts SET title = 'tampered' WHERE n = 1")
+    timeline.conn.execute(
+        "INSERT INTO facts_fts (rowid, title, summary, tags) VALUES (1, 'tampered', ?, ?)", row[1:]
+    )
+    problems = verify(timeline.store)
+    assert problems[0].startswith(
+        "projection facts differs from a rebuild of the log: n=1 has title 'tampered'"
+    )
+    assert problems[1:] == ["projection facts_fts: the search index does not match facts"]
 
 
 def test_rows_missing_from_or_added_to_a_projection_are_named(timeline):
@@ -91,3 +107,16 @@ def test_cli_verify(tmp_path):
     sqlite3.connect(tmp_path / "t.db").execute("DELETE FROM fact_tags").connection.commit()
     broken = runner.invoke(cli, ["--config", str(conf), "verify"])
     assert broken.exit_code == 1 and "fact_tags differs" in broken.output
+
+
+def test_an_in_memory_database_is_verified_too():
+    """It has no file for the integrity check's own connection: checked on its own connection instead."""
+    from events.log.store import EventStore, connect
+
+    store = EventStore(connect(":memory:"))
+    Timeline(store).init()
+    assert verify(store) == []
+    store.conn.execute("UPDATE facts SET title = 'x' WHERE n = 1")
+    assert verify(store)[0].startswith(
+        "projection facts differs from a rebuild of the log: n=1 has title 'x'"
+    )

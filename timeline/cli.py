@@ -408,20 +408,49 @@ def reextract(ctx: click.Context) -> None:
     click.echo(reextract_articles(_open(ctx, existing=True)).line())
 
 
+def _head_option(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, bytes] | None:
+    from events.log.chain import parse_head
+
+    try:
+        return None if value is None else parse_head(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
 @cli.command()
+@click.option(
+    "--head",
+    metavar="POSITION:HASH",
+    callback=_head_option,
+    help="A head printed earlier by `timeline head`: the log must still reach it, unchanged.",
+)
 @click.pass_context
 @_fail_cleanly
-def verify(ctx: click.Context) -> None:
-    """Check the log (no gaps, consecutive versions, valid payloads) and projections against a rebuild."""
+def verify(ctx: click.Context, head: tuple[int, bytes] | None) -> None:
+    """Check the log (guard triggers, hash chain, no gaps, consecutive versions, valid payloads) and projections against a rebuild."""
     from events.admin.verify import verify as verify_log
 
     timeline = _open(ctx, existing=True)
-    problems = verify_log(timeline.store)
+    problems = verify_log(timeline.store, head=head)
     for problem in problems:
         click.echo(problem)
     if problems:
         raise click.ClickException(f"{len(problems)} problem(s) found")
-    click.echo(f"ok: {timeline.store.last_position()} events, projections equal to a rebuild")
+    reached = f", reaching the head kept at {head[0]}" if head else ""
+    click.echo(
+        f"ok: {timeline.store.last_position()} events, hash chain whole{reached}, projections equal to a rebuild"
+    )
+
+
+@cli.command()
+@click.pass_context
+@_fail_cleanly
+def head(ctx: click.Context) -> None:
+    """Print the log's last position and its hash (POSITION:HASH): keep it elsewhere, check with verify --head."""
+    from events.log.chain import head_text
+
+    timeline = _open(ctx, existing=True)
+    click.echo(head_text(*timeline.store.head()))
 
 
 @cli.group()

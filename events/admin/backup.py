@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import IO
 
 from events.admin.verify import log_problems
+from events.log.chain import GENESIS, link
 from events.log.clock import from_utc_text, to_utc_text
 from events.log.errors import ImportRefused, TimelineError
 from events.log.migrations import SCHEMA_VERSION
@@ -20,8 +21,10 @@ from events.log.store import (
 )
 from events.read import projections
 
-# An exported event: the log's row as the store writes it back, less batch_index (import renumbers it).
-FIELDS = tuple(column for column in VERBATIM_COLUMNS if column != "batch_index")
+# An exported event: the log's row as the store writes it back, its hash in hexadecimal.
+# Exports made before the hash chain lack batch_index (import numbers it again) and hash (computed).
+FIELDS = VERBATIM_COLUMNS
+CHAIN_FIELDS = ("batch_index", "hash")
 _REQUIRED_TYPES = {
     "position": int,
     "event_id": str,
@@ -42,6 +45,7 @@ def export_lines(store: EventStore) -> Iterator[str]:
             record = dict(zip(FIELDS, row))
             record["payload"] = loads_json(record["payload"])
             record["metadata"] = loads_json(record["metadata"])
+            record["hash"] = record["hash"].hex() if record["hash"] is not None else None
             yield canonical_json(record) + "\n"
 
 
@@ -58,12 +62,14 @@ def import_from(store: EventStore, lines: IO[str]) -> int:
 
     The log refuses UPDATE and DELETE, so a bad event committed could never be
     taken out again: the whole import checks as `timeline verify` does, and
-    is projected, inside its one transaction before it commits.
+    is projected, inside its one transaction before it commits. Each event's hash
+    must follow from its content and the event before it (an export from before the
+    hash chain has none: the chain is computed, as the migration does).
     """
     with write_transaction(store.conn):
         if not store.is_empty():
             raise ImportRefused("import needs an empty database: this one already has events")
-        rows, batch_counts, previous, count = [], {}, 0, 0
+        rows, batch_counts, previous, count, chain = [], {}, 0, 0, _Chain()
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
@@ -73,7 +79,7 @@ def import_from(store: EventStore, lines: IO[str]) -> int:
             index = batch_counts.get(key, 0) if key else 0
             if key:
                 batch_counts[key] = index + 1
-            rows.append(_row(record, index))
+            rows.append(chain.add(_row(record, record.get("batch_index", index)), record.get("hash"), number))
             count += 1
             if len(rows) >= 10_000:
                 store.insert_verbatim(rows)
@@ -81,6 +87,27 @@ def import_from(store: EventStore, lines: IO[str]) -> int:
         store.insert_verbatim(rows)
         _refuse_unsound(store)
     return count
+
+
+class _Chain:
+    """The hash chain along an import: every line carries its hash, or (an older export) none does."""
+
+    def __init__(self) -> None:
+        self.previous, self.hashed = GENESIS, None
+
+    def add(self, row: tuple, carried: str | None, number: int) -> tuple:
+        """The row with its hash, checked against the one the line carries."""
+        if self.hashed is None:
+            self.hashed = carried is not None
+        if self.hashed != (carried is not None):
+            raise ImportRefused(f"line {number}: some events carry a hash and others not")
+        self.previous = link(self.previous, row)
+        if carried is not None and carried != self.previous.hex():
+            raise ImportRefused(
+                f"line {number}: hash of position {row[0]} does not follow from the event and the one before it"
+                " (edited, inserted, removed or reordered)"
+            )
+        return (*row, self.previous)
 
 
 def _refuse_unsound(store: EventStore) -> None:
@@ -105,6 +132,11 @@ def _record(line: str, number: int, previous: int) -> dict:
     for name, kind in _REQUIRED_TYPES.items():
         if not isinstance(record.get(name), kind) or isinstance(record.get(name), bool):
             raise ImportRefused(f"line {number}: field {name!r} missing or not {kind.__name__}")
+    for name, kind in (("batch_index", int), ("hash", str)):
+        if name in record and (not isinstance(record[name], kind) or isinstance(record[name], bool)):
+            raise ImportRefused(f"line {number}: field {name!r} not {kind.__name__}")
+    if ("batch_index" in record) != ("hash" in record):
+        raise ImportRefused(f"line {number}: batch_index and hash come together")
     unknown = set(record) - set(FIELDS)
     if unknown:
         raise ImportRefused(f"line {number}: unknown field {sorted(unknown)[0]!r}")
@@ -126,7 +158,7 @@ def _record(line: str, number: int, previous: int) -> dict:
 
 
 def _row(record: dict, batch_index: int) -> tuple:
-    """The record as the store's VERBATIM_COLUMNS."""
+    """The record as the store's CHAINED_COLUMNS (the hash goes after them)."""
     return (
         record["position"],
         record["event_id"],

@@ -1,125 +1,376 @@
-"""Check a log: positions without gaps, consecutive versions, valid payloads, projections equal to a rebuild."""
+"""Check a log: its guard triggers, hash chain, positions, versions and payloads, and projections equal to a rebuild."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from events.domain.registry import EVENT_TYPES
-from events.log.store import EventStore, connect
+from events.log.chain import CHAINED_COLUMNS, GENESIS, link
+from events.log.errors import TimelineError
+from events.log.migrations import PROJECTION_TABLES, append_only_triggers, without_comments
+from events.log.model import Event
+from events.log.store import EventStore, connect, event_from_row, loads_json, read_transaction
 from events.read import projections
 
-# facts_fts is checked on its own: it reads its text from facts, so a dump of it only repeats facts.
-COMPARED_TABLES = (
-    "facts",
-    "fact_tags",
-    "articles",
-    "feed_status",
-    "tokens",
-    "period_counts",
-    "tag_counts",
-    "tag_pair_counts",
-    "projection_checkpoints",
-)
+MOST_CHAIN_BREAKS = 20  # a rewritten log breaks at every event: name the first ones and count the rest
+_CHUNK = 5_000
+_FTS5_SHADOWS = ("data", "idx", "content", "docsize", "config")
 
 
-def verify(store: EventStore, *, check_projections: bool = True) -> list[str]:
-    """Every problem found, said in words; an empty list means the log and projections are sound."""
-    problems = list(log_problems(store.conn))
-    if check_projections:
-        problems += _projection_problems(store)
-    integrity = store.conn.execute("PRAGMA integrity_check").fetchone()[0]
-    if integrity != "ok":
-        problems.append(f"sqlite integrity_check: {integrity}")
-    return problems
+def verify(
+    store: EventStore, *, check_projections: bool = True, head: tuple[int, bytes] | None = None
+) -> list[str]:
+    """Every problem found, said in words; an empty list means the log and projections are sound.
+
+    head: a POSITION and hash kept from `timeline head`; the log must still reach it, unchanged.
+    Everything is read from one snapshot, so writers may go on meanwhile. The log is read
+    once: the rebuild the projections are compared with reads it through the log's checks.
+    """
+    with contextlib.ExitStack() as stack:
+        pool, path = stack.enter_context(ThreadPoolExecutor(max_workers=1)), _file_of(store.conn)
+        integrity = pool.submit(_integrity_problems, path) if path else None  # on the other core meanwhile
+        rebuilt = stack.enter_context(_rebuilt_database(store.conn)) if check_projections else None
+        with read_transaction(store.conn) as conn:
+            check = LogCheck(head)
+            problems = list(trigger_problems(conn))
+            projected = projection_problems(store, rebuilt, check) if rebuilt else []
+            check.rows(conn.execute(_LOG_AFTER, (check.position,)))  # what the rebuild did not read
+            problems += check.end() + list(_version_problems(conn)) + projected
+        return problems + (integrity.result() if integrity else _integrity_of(store.conn))
 
 
-def log_problems(conn: sqlite3.Connection) -> Iterator[str]:
-    """Gaps in positions or versions, unknown types and payloads of the wrong shape (import refuses them too)."""
-    expected_position, versions = 1, {}
-    rows = conn.execute("SELECT position, stream_id, version, type, payload FROM events ORDER BY position")
-    for position, stream, version, kind, payload in rows:
-        if position != expected_position:
-            yield f"positions jump from {expected_position - 1} to {position}"
-        expected_position = position + 1
-        if version != versions.get(stream, 0) + 1:
-            yield f"position {position}: stream {stream} goes from version {versions.get(stream, 0)} to {version}"
-        versions[stream] = version
-        yield from (f"position {position} ({kind}): {p}" for p in payload_problems(kind, payload))
+def _file_of(conn: sqlite3.Connection) -> str:
+    return next(row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main")
+
+
+def _integrity_problems(path: str) -> list[str]:
+    """PRAGMA integrity_check on a connection of its own: SQLite runs it without holding Python's
+    lock, so on a second core it costs verify no time beside the rebuild (it alone is ~40% of one)."""
+    conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+    try:
+        conn.execute("PRAGMA query_only = ON")
+        return _integrity_of(conn)
+    finally:
+        conn.close()
+
+
+def _integrity_of(conn: sqlite3.Connection) -> list[str]:
+    """(An in-memory database has no file for a second connection: it is checked on its own.)"""
+    result = conn.execute("PRAGMA main.integrity_check").fetchone()[0]
+    return [] if result == "ok" else [f"sqlite integrity_check: {result}"]
+
+
+def log_problems(conn: sqlite3.Connection, *, head: tuple[int, bytes] | None = None) -> Iterator[str]:
+    """Missing guards, chain breaks, gaps in positions or versions, unknown types, payloads of the wrong shape.
+
+    Two ordered passes over the log (by position, then by stream and version through
+    their unique index), so memory stays flat at any size. Import refuses these too.
+    """
+    yield from trigger_problems(conn)
+    check = LogCheck(head)
+    check.rows(conn.execute(_LOG_AFTER, (0,)))
+    yield from check.end()
+    yield from _version_problems(conn)
+
+
+def trigger_problems(conn: sqlite3.Connection) -> Iterator[str]:
+    """The append-only triggers, exactly as the migrations made them, and no others on the log."""
+    present = dict(
+        conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'")
+    )
+    for name, sql in append_only_triggers().items():
+        if name not in present:
+            yield f"trigger {name} is missing: the log can be rewritten without it"
+        elif without_comments(present[name]) != sql:
+            yield f"trigger {name} is not as the migrations made it"
+    for name in sorted(present.keys() - append_only_triggers().keys()):
+        yield f"trigger {name} on the log is not one the migrations made"
+
+
+class LogCheck:
+    """The log read in position order: no gaps, each hash following from its event and the hash before
+    it, payloads valid, and the head kept (if any) reached unchanged. What it finds waits in found."""
+
+    def __init__(self, head: tuple[int, bytes] | None):
+        self.head, self.position, self.previous, self.breaks = head, 0, GENESIS, 0
+        self.found: list[str] = []
+
+    def rows(self, rows: Iterable[tuple]) -> None:
+        """Rows of CHAINED_COLUMNS and hash, in position order after self.position."""
+        for row in rows:
+            self.row(row)
+            self.payload(row[0], row[4], _decoded(row[6]))
+
+    def row(self, row: tuple) -> None:
+        """The position and the chain of one row (its payload is checked apart: rebuild decodes it anyway)."""
+        position, stored, found = row[0], row[-1], self.found
+        if position != self.position + 1:
+            found.append(f"positions jump from {self.position} to {position}")
+        self.position, computed = position, link(self.previous, row[:-1])
+        if stored != computed:
+            self.breaks += 1
+            if self.breaks <= MOST_CHAIN_BREAKS:
+                found.append(_chain_break(position, stored))
+        self.previous = stored if stored is not None else computed  # one edit breaks its own event only
+        if self.head is not None and position == self.head[0] and stored != self.head[1]:
+            found.append(
+                f"position {position} has hash {_hex(stored)}, not the head kept ({self.head[1].hex()}):"
+                " rewritten up to there"
+            )
+
+    def payload(self, position: int, kind: str, payload: Any) -> None:
+        self.found += [f"position {position} ({kind}): {p}" for p in _payload_problems(kind, payload)]
+
+    def end(self) -> list[str]:
+        """Everything found, once the whole log has been read."""
+        found = self.found
+        if self.breaks > MOST_CHAIN_BREAKS:
+            found.append(f"the chain breaks at {self.breaks - MOST_CHAIN_BREAKS} more positions")
+        if self.head is not None and self.head[0] > self.position:
+            found.append(
+                f"the log ends at position {self.position}, before the head kept ({self.head[0]}): its tail was cut"
+            )
+        return found
+
+
+def _chain_break(position: int, stored: bytes | None) -> str:
+    if stored is None:
+        return f"position {position}: no hash (not appended by the store)"
+    return (
+        f"position {position}: hash does not follow from the event and the one before it"
+        " (edited, inserted, removed or reordered)"
+    )
+
+
+def _hex(digest: bytes | None) -> str:
+    return digest.hex() if isinstance(digest, bytes) else repr(digest)
+
+
+def _version_problems(conn: sqlite3.Connection) -> Iterator[str]:
+    """Each stream's versions 1, 2, 3...: read in (stream, version) order from their unique index."""
+    stream_at, last = None, 0
+    for stream, version, position in conn.execute(
+        "SELECT stream_id, version, position FROM events ORDER BY stream_id, version"
+    ):
+        if stream != stream_at:
+            stream_at, last = stream, 0
+        if version != last + 1:
+            yield f"position {position}: stream {stream} goes from version {last} to {version}"
+        last = version
 
 
 def payload_problems(kind: str, payload_text: str) -> list[str]:
+    return _payload_problems(kind, _decoded(payload_text))
+
+
+def _decoded(payload_text: str) -> Any:
+    try:
+        return loads_json(payload_text)
+    except ValueError:  # orjson refuses what json reads (integers over 64 bits): still checked
+        return json.loads(payload_text)
+
+
+def _payload_problems(kind: str, payload: Any) -> list[str]:
     event_type = EVENT_TYPES.get(kind)
     if event_type is None:
         return [f"unknown event type {kind!r}"]
-    return event_type.problems(json.loads(payload_text))
+    if not isinstance(payload, dict):
+        return ["the payload is not a JSON object"]
+    return event_type.problems(payload)
 
 
-def _projection_problems(store: EventStore) -> list[str]:
-    """Snapshot the database, then compare the snapshot's projections with a rebuild of its own log.
+_LOG_AFTER = f"SELECT {', '.join(CHAINED_COLUMNS)}, hash FROM events WHERE position > ? ORDER BY position"
+_LOG_BETWEEN = _LOG_AFTER.replace("WHERE position > ?", "WHERE position > ? AND position <= ?")
 
-    Working on one snapshot keeps the comparison exact while writers go on.
+
+@contextlib.contextmanager
+def _rebuilt_database(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A new database file with the current schema, attached to conn as `rebuilt`, and a connection to write it.
+
+    Attached before conn's read transaction begins (ATTACH cannot run inside one); conn
+    takes its snapshot of it only when it first reads it, after the rebuild committed.
     """
-    with tempfile.TemporaryDirectory() as folder:
-        copy_path = Path(folder) / "snapshot.db"
-        target = sqlite3.connect(copy_path)
-        store.conn.backup(target)
-        target.close()
-        copy = EventStore(connect(copy_path))
+    with tempfile.TemporaryDirectory(prefix="timeline-verify-") as folder:
+        path = Path(folder) / "rebuilt.db"
+        fresh = connect(path)
         try:
-            projections.catch_up(copy)  # projecting what was appended but not yet projected is not a fault
-            problems = _search_index_problems(copy.conn)
-            before = {table: _rows(copy.conn, table) for table in COMPARED_TABLES}
-            projections.rebuild(copy)
-            after = {table: _rows(copy.conn, table) for table in COMPARED_TABLES}
-            return problems + [
-                f"projection {table} differs from a rebuild of the log: {_differences(before[table], after[table])}"
-                for table in COMPARED_TABLES
-                if after[table] != before[table]
-            ]
+            fresh.execute("PRAGMA journal_mode = OFF")  # a throwaway database: no WAL to write twice,
+            fresh.execute("PRAGMA synchronous = OFF")  # no fsync
+            conn.execute("ATTACH DATABASE ? AS rebuilt", (str(path),))
+            try:
+                yield fresh
+            finally:
+                conn.execute("DETACH DATABASE rebuilt")
         finally:
-            copy.conn.close()
+            fresh.close()
 
 
-def _search_index_problems(conn: sqlite3.Connection) -> list[str]:
-    """facts_fts reads its text from facts, so dumping it shows facts: check its index against them instead."""
+class _Snapshot(EventStore):
+    """A store that writes projections into the rebuilt database and reads the log from the checked one.
+
+    It reads the log up to the checked database's checkpoint, in that database's read
+    transaction, through the log's checks (one read of the log for both).
+    """
+
+    def __init__(self, fresh: sqlite3.Connection, checked: EventStore, until: int, check: LogCheck):
+        super().__init__(fresh)
+        self.checked, self.until, self.check = checked, until, check
+
+    def read_chunks(self, size: int, *, after: int = 0) -> Iterator[list[Event]]:
+        cursor = self.checked.conn.execute(_LOG_BETWEEN, (after, self.until))
+        while rows := cursor.fetchmany(size):
+            events = []
+            for row in rows:
+                self.check.row(row)
+                event = event_from_row((*row[:9], row[10]))  # EVENT_COLUMNS: all but batch_index and hash
+                self.check.payload(event.position, event.type, event.payload)
+                events.append(event)
+            yield events
+
+    def read(self, *, after: int = 0, limit: int | None = None, until: int | None = None) -> Iterator[Event]:
+        return self.checked.read(after=after, limit=limit, until=min(until or self.until, self.until))
+
+    def last_position(self) -> int:
+        return self.until
+
+
+def projection_problems(store: EventStore, fresh: sqlite3.Connection, check: LogCheck) -> list[str]:
+    """Rebuild the log into the attached `rebuilt` database and compare every projection table with it.
+
+    Called inside a read transaction on store. What was appended after the checkpoint
+    and not yet projected is not a fault: the rebuild stops at the checkpoint too.
+    Tables are compared by SQLite, joined on their primary key; a full-text index is
+    checked by putting it beside the rebuilt rows and asking FTS5 whether they agree.
+    """
+    until = projections.checkpoint(store.conn)
     try:
-        conn.execute("INSERT INTO facts_fts (facts_fts, rank) VALUES ('integrity-check', 1)")
-    except sqlite3.DatabaseError:
-        return ["projection facts_fts: the search index does not match facts"]
-    return []
+        projections.rebuild(_Snapshot(fresh, store, until, check))
+    except (KeyError, TypeError, ValueError, AttributeError, TimelineError) as error:
+        return [f"the log cannot be projected: {type(error).__name__}: {error}"]
+    problems = []
+    for table in PROJECTION_TABLES:
+        if _is_fts5(store.conn, table):
+            problems += _search_index_problems(store.conn, table)
+        elif _is_table(store.conn, table):
+            problems += _table_problems(store.conn, table)
+    return problems
 
 
-def _rows(conn: sqlite3.Connection, table: str) -> dict[str, dict]:
-    """A table's rows by primary key ("n=17"), as dicts: sqlite-utils knows each table's key and columns."""
-    rows = Database(conn, recursive_triggers=False, execute_plugins=False)[table]
-    return {", ".join(f"{key}={row[key]!r}" for key in rows.pks): row for row in rows.rows}
+def _is_table(conn: sqlite3.Connection, name: str) -> bool:
+    row = conn.execute(
+        "SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = ?", (name,)
+    ).fetchone()
+    return row is not None and not row[0].upper().startswith("CREATE VIRTUAL")
 
 
-def _differences(projected: dict[str, dict], rebuilt: dict[str, dict], most: int = 3) -> str:
-    """Which rows differ and how, the first few of them: enough to find the fault."""
-    found = []
-    for key in sorted(projected.keys() | rebuilt.keys()):
-        old, new = projected.get(key), rebuilt.get(key)
-        if old == new:
-            continue
-        if new is None:
-            found.append(f"{key} is not in a rebuild")
-        elif old is None:
-            found.append(f"{key} is missing")
+def _is_fts5(conn: sqlite3.Connection, name: str) -> bool:
+    row = conn.execute(
+        "SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = ?", (name,)
+    ).fetchone()
+    return row is not None and "USING FTS5" in " ".join(row[0].upper().split())
+
+
+def _table_problems(conn: sqlite3.Connection, table: str) -> list[str]:
+    """main.table against rebuilt.table: joined on the primary key (or, lacking one, merged in order)."""
+    info = conn.execute(f"PRAGMA main.table_info({table})").fetchall()
+    columns = [column[1] for column in info]
+    keys = [column[1] for column in sorted(info, key=lambda c: c[5]) if column[5]]
+    said = _said(_joined(conn, table, keys, columns) if keys else _merged(conn, table, columns))
+    return [f"projection {table} differs from a rebuild of the log: {said}"] if said else []
+
+
+def _joined(conn: sqlite3.Connection, table: str, keys: list[str], columns: list[str]) -> Iterator[str]:
+    """The rows that differ, found by SQLite: each side's rows looked up by key in the other.
+
+    Two LEFT JOINs rather than one FULL JOIN: SQLite 3.40 walks the right side of a
+    FULL JOIN by a secondary index, 30 times slower on fact_tags (measured).
+    """
+    on = " AND ".join(f'a."{key}" = b."{key}"' for key in keys)
+    differ = " OR ".join(f'a."{column}" IS NOT b."{column}"' for column in columns)
+    both = ", ".join(f'{side}."{column}"' for side in "ab" for column in columns)
+    width = len(columns)
+    changed = f'SELECT b."{keys[0]}" IS NULL, {both} FROM main.{table} AS a LEFT JOIN rebuilt.{table} AS b ON {on} WHERE {differ}'
+    for only_projected, *values in conn.execute(changed):
+        old, new = dict(zip(columns, values[:width])), dict(zip(columns, values[width:]))
+        if only_projected:
+            yield f"{_key(keys, old)} is not in a rebuild"
         else:
-            column = next(name for name in new if old.get(name) != new[name])
-            found.append(f"{key} has {column} {_short(old.get(column))}, a rebuild {_short(new[column])}")
-    more = f" (and {len(found) - most} more rows)" if len(found) > most else ""
-    return "; ".join(found[:most]) + more
+            column = next(name for name in columns if old[name] != new[name])
+            yield f"{_key(keys, old)} has {column} {_short(old[column])}, a rebuild {_short(new[column])}"
+    selected = ", ".join(f'b."{column}"' for column in columns)
+    missing = f'SELECT {selected} FROM rebuilt.{table} AS b LEFT JOIN main.{table} AS a ON {on} WHERE a."{keys[0]}" IS NULL'
+    for values in conn.execute(missing):
+        yield f"{_key(keys, dict(zip(columns, values)))} is missing"
+
+
+def _merged(conn: sqlite3.Connection, table: str, columns: list[str]) -> Iterator[str]:
+    """A table without a primary key: both copies in the order of all their columns, walked side by side."""
+    order = ", ".join(f'"{column}" COLLATE BINARY' for column in columns)
+    selected = ", ".join(f'"{column}"' for column in columns)
+    projected, rebuilt = (
+        _rows(conn.execute(f"SELECT {selected} FROM {schema}.{table} ORDER BY {order}"))
+        for schema in ("main", "rebuilt")
+    )
+    old, new = next(projected, None), next(rebuilt, None)
+    while old is not None or new is not None:
+        if old == new:
+            old, new = next(projected, None), next(rebuilt, None)
+        elif new is None or (old is not None and _sqlite_order(old) < _sqlite_order(new)):
+            yield f"{_key(columns, dict(zip(columns, old)))} is not in a rebuild"
+            old = next(projected, None)
+        else:
+            yield f"{_key(columns, dict(zip(columns, new)))} is missing"
+            new = next(rebuilt, None)
+
+
+def _rows(cursor: sqlite3.Cursor) -> Iterator[tuple]:
+    while chunk := cursor.fetchmany(_CHUNK):
+        yield from chunk
+
+
+def _sqlite_order(values: tuple) -> tuple:
+    """SQLite's order of values of any type: NULL, numbers, text (UTF-8 byte order), blobs."""
+    rank = {type(None): 0, int: 1, float: 1, str: 2, bytes: 3}
+    return tuple((rank[type(value)], value if value is not None else 0) for value in values)
+
+
+def _key(keys: list[str], row: dict) -> str:
+    return ", ".join(f"{key}={row[key]!r}" for key in keys)
+
+
+def _said(found: Iterator[str], most: int = 3) -> str:
+    """Which rows differ and how, the first few of them (and how many more): enough to find the fault."""
+    first = list(islice(found, most))
+    rest = sum(1 for _ in found)
+    return "; ".join(first) + (f" (and {rest} more rows)" if rest else "")
 
 
 def _short(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _search_index_problems(conn: sqlite3.Connection, table: str) -> list[str]:
+    """The checked database's full-text index, copied beside the rebuilt rows it indexes: FTS5 checks them.
+
+    FTS5's own check is a write (it needs the write lock), so it runs on the rebuilt
+    database, and the index is compared with the text a rebuild makes.
+    """
+    for suffix in _FTS5_SHADOWS:
+        shadow = f"{table}_{suffix}"
+        if _is_table(conn, shadow):
+            conn.execute(f"DELETE FROM rebuilt.{shadow}")
+            conn.execute(f"INSERT INTO rebuilt.{shadow} SELECT * FROM main.{shadow}")
+    try:
+        conn.execute(f"INSERT INTO rebuilt.{table} ({table}, rank) VALUES ('integrity-check', 1)")
+    except sqlite3.DatabaseError:
+        return [f"projection {table}: the search index does not match facts"]
+    return []

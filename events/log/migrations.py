@@ -7,6 +7,7 @@ Never edit a migration that has shipped: add the next number instead.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
 from events.log.errors import SchemaTooNew
 
@@ -323,7 +324,28 @@ INSERT INTO tag_pair_counts SELECT a.value, s.retracted, b.value, sum(s.c)
     GROUP BY 1, 2, 3;
 """
 
-MIGRATIONS: tuple[str, ...] = (
+# The log becomes a hash chain (events/log/chain.py): each event's hash covers its content and
+# the hash before it, so `timeline verify` finds an edit, insert, reorder or removal made with the
+# triggers dropped, and `timeline head` / `verify --head` a cut tail. The hash lives in the event's
+# own row, written by the store in the same INSERT: no second table to write on every append. A
+# NULL hash cannot be refused here (the existing rows are NULL until the chain is computed), so
+# verify names it. The chain over an existing log is computed once, by the store (the log's only
+# writer; it needs SHA-256, which SQLite lacks).
+_HASH_COLUMN = """
+ALTER TABLE events ADD COLUMN hash BLOB CHECK (length(hash) = 32);  -- SHA-256, chained
+"""
+
+
+def _hash_chain(conn: sqlite3.Connection) -> None:
+    from events.log.store import chain_existing_log  # imported here: the store imports this module
+
+    for statement in statements(_HASH_COLUMN):
+        conn.execute(statement)
+    chain_existing_log(conn)
+
+
+# A migration is SQL, or a function of the connection run inside the migration's transaction.
+MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     _EVENT_LOG,
     _PROJECTIONS + PROJECTION_INDEXES,
     _INGEST_STATE,
@@ -337,6 +359,7 @@ MIGRATIONS: tuple[str, ...] = (
     _PLANNED,
     _ENDED_SESSIONS,
     _COUNTS,
+    _hash_chain,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # Every secondary index of the projections, for rebuild to drop and create again.
@@ -379,14 +402,42 @@ def migrate(conn: sqlite3.Connection) -> int:
         conn.execute("BEGIN IMMEDIATE")
         try:
             if schema_version(conn) == number:  # another process may have migrated meanwhile
-                for statement in statements(MIGRATIONS[number]):
-                    conn.execute(statement)
+                _run(conn, MIGRATIONS[number])
                 conn.execute(f"PRAGMA user_version = {number + 1}")
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
     return SCHEMA_VERSION
+
+
+def _run(conn: sqlite3.Connection, migration: str | Callable[[sqlite3.Connection], None]) -> None:
+    if callable(migration):
+        migration(conn)
+        return
+    for statement in statements(migration):
+        conn.execute(statement)
+
+
+def append_only_triggers() -> dict[str, str]:
+    """The log's guard triggers as the migrations last define them, by name (verify checks they are there)."""
+    found = {}
+    for migration in MIGRATIONS:
+        for statement in statements(migration) if isinstance(migration, str) else ():
+            sql = without_comments(statement)
+            words = sql.split()
+            if words[:2] == ["CREATE", "TRIGGER"] and words[5:7] == ["ON", "events"]:
+                found[words[2]] = sql
+    return found
+
+
+def without_comments(sql: str) -> str:
+    """A statement with its -- comment lines left out and its spacing made single (to compare two spellings)."""
+    return (
+        " ".join(" ".join(line.split()) for line in sql.splitlines() if not line.strip().startswith("--"))
+        .strip()
+        .rstrip(";")
+    )
 
 
 def statements(script: str) -> list[str]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import orjson
 
+from events.log.chain import CHAINED_COLUMNS, GENESIS, link
 from events.log.clock import Clock, from_utc_text, to_utc_text, utc_now
 from events.log.errors import ConcurrencyConflict, ImportRefused, StorageFull, TimelineError
 from events.log.ids import uuid7s
@@ -23,25 +24,20 @@ BUSY_TIMEOUT_MS = 30_000
 EVENT_COLUMNS = "position, event_id, stream_id, version, type, schema_version, payload, metadata, idempotency_key, recorded_at"
 _LAST_RECORDED_AT = "SELECT recorded_at FROM events ORDER BY position DESC LIMIT 1"
 FIRST_OF_BATCH = "SELECT position FROM events WHERE idempotency_key = ? AND batch_index = 0"
+# Positions are given, not left to AUTOINCREMENT: each row's hash covers its position (events/log/chain.py).
 _INSERT_INTO = (
-    "INSERT INTO events (event_id, stream_id, version, type, schema_version, payload, metadata,"
-    " idempotency_key, batch_index, recorded_at) VALUES "
+    "INSERT INTO events (position, event_id, stream_id, version, type, schema_version, payload, metadata,"
+    " idempotency_key, batch_index, recorded_at, hash) VALUES "
 )
-_ROW_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_ROW_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 _PARAMETERS = _ROW_VALUES.count("?")
 _INSERT = _INSERT_INTO + _ROW_VALUES
-VERBATIM_COLUMNS = (
-    "position",
-    "event_id",
-    "stream_id",
-    "version",
-    "type",
-    "schema_version",
-    "payload",
-    "metadata",
-    "idempotency_key",
-    "batch_index",
-    "recorded_at",
+VERBATIM_COLUMNS = (*CHAINED_COLUMNS, "hash")
+# The last event and where AUTOINCREMENT got to (higher only if the tail was cut): the next
+# position follows both, so a position is never given twice, and its hash follows the last.
+_TIP = (
+    "SELECT position, hash, (SELECT seq FROM sqlite_sequence WHERE name = 'events')"
+    " FROM events ORDER BY position DESC LIMIT 1"
 )
 _INSERT_VERBATIM = (
     f"INSERT INTO events ({', '.join(VERBATIM_COLUMNS)}) VALUES ({', '.join('?' * len(VERBATIM_COLUMNS))})"
@@ -195,13 +191,16 @@ class EventStore:
     def _insert(self, batch: Sequence[StreamAppend], idempotency_key: str | None) -> tuple[Event, ...]:
         """Insert the rows and return them as Events, without reading them back.
 
-        Positions come from the insert itself (see _insert_rows).
+        Positions follow the log's tip, read under the write lock (see tip), and each
+        row's hash follows the one before it (events/log/chain.py).
         """
         moment, recorded_at = self._log_time()
         rows, kept, reached = [], [], {}
         key = idempotency_key
         event_ids = iter(uuid7s(sum(len(stream.events) for stream in batch)))
         current = self._stream_versions([s.stream_id for s in batch if s.expected_version is None])
+        position, previous = self.tip()
+        first = position + 1
         for stream in batch:
             stream_id, version = stream.stream_id, stream.expected_version
             if version is None:  # a stream named twice in one batch continues where it got to
@@ -211,18 +210,43 @@ class EventStore:
             for event in stream.events:
                 version += 1
                 metadata = _with_key(event.metadata, key)
-                rows.append(
-                    _row(next(event_ids), stream_id, version, event, metadata, key, len(kept), recorded_at)
+                position += 1
+                row = _row(
+                    position,
+                    next(event_ids),
+                    stream_id,
+                    version,
+                    event,
+                    metadata,
+                    key,
+                    len(kept),
+                    recorded_at,
                 )
+                previous = link(previous, row)
+                rows.append((*row, previous))
                 kept.append((event.payload, metadata))
             reached[stream_id] = version
         if not rows:
             raise TimelineError("an append needs at least one event")
-        base = self._insert_rows(rows) - len(rows)
+        self._insert_rows(rows)
         return tuple(
-            Event(base + i, row[0], row[1], row[2], row[3], row[4], payload, metadata, key, moment)
-            for i, (row, (payload, metadata)) in enumerate(zip(rows, kept), 1)
+            Event(first + i, row[1], row[2], row[3], row[4], row[5], payload, metadata, key, moment)
+            for i, (row, (payload, metadata)) in enumerate(zip(rows, kept))
         )
+
+    def tip(self) -> tuple[int, bytes]:
+        """The position the next event follows, and the hash it chains to (GENESIS for an empty log)."""
+        row = self.conn.execute(_TIP).fetchone()
+        if row is None:
+            sequence = self.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'events'").fetchone()
+            return (sequence[0] if sequence else 0), GENESIS
+        position, digest, sequence = row
+        return max(position, sequence or 0), digest or GENESIS
+
+    def head(self) -> tuple[int, bytes | None]:
+        """The last event's position and stored hash (0 and None for an empty log): `timeline head`."""
+        row = self.conn.execute("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1").fetchone()
+        return row or (0, None)
 
     def _log_time(self) -> tuple[dt.datetime, str]:
         """The clock's time, or the last event's if the clock says earlier: the log's times never go
@@ -236,21 +260,16 @@ class EventStore:
             return _instant(last[0]), last[0]
         return moment, text
 
-    def _insert_rows(self, rows: list[tuple]) -> int:
-        """Insert under our write lock and return the last position given.
-
-        One append's rows get consecutive positions (AUTOINCREMENT under one
-        lock), so the last one gives them all; a single row needs no extra
-        statement. Up to _rows_per_statement rows go in one statement (see append).
-        """
+    def _insert_rows(self, rows: list[tuple]) -> None:
+        """Insert under our write lock, up to _rows_per_statement rows a statement (see append)."""
         if len(rows) == 1:
-            return self.conn.execute(_INSERT, rows[0]).lastrowid
+            self.conn.execute(_INSERT, rows[0])
+            return
         step = self._rows_per_statement()
         for low in range(0, len(rows), step):
             chunk = rows[low : low + step]
             values = [value for row in chunk for value in row]
-            last = self.conn.execute(_INSERT_INTO + ", ".join([_ROW_VALUES] * len(chunk)), values).lastrowid
-        return last
+            self.conn.execute(_INSERT_INTO + ", ".join([_ROW_VALUES] * len(chunk)), values)
 
     def _rows_per_statement(self) -> int:
         """Rows per INSERT: one statement of many rows runs ~20% faster than executemany
@@ -385,12 +404,37 @@ class EventStore:
             raise ImportRefused(f"the log refused the import: {error}") from None
 
 
+def chain_existing_log(conn: sqlite3.Connection) -> None:
+    """The hash-chain migration's writing step: the log's hashes, computed once over what is recorded.
+
+    The log refuses UPDATE, so the refusing trigger is set aside and put back, unchanged, within
+    the migration's transaction: no other connection ever sees the log without it. Read and
+    written 10,000 events at a time (a statement must not update the table it is still reading).
+    """
+    sql = "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'events_refuse_update'"
+    trigger = conn.execute(sql).fetchone()
+    if trigger:
+        conn.execute("DROP TRIGGER events_refuse_update")
+    read = f"SELECT {', '.join(CHAINED_COLUMNS)} FROM events WHERE position > ? ORDER BY position LIMIT 10000"
+    previous, after = GENESIS, 0
+    while rows := conn.execute(read, (after,)).fetchall():
+        hashes = []
+        for row in rows:
+            previous = link(previous, row)
+            hashes.append((previous, row[0]))
+        conn.executemany("UPDATE events SET hash = ? WHERE position = ?", hashes)
+        after = rows[-1][0]
+    if trigger:
+        conn.execute(trigger[0])
+
+
 def _with_key(metadata: dict, key: str | None) -> dict:
     """Metadata as recorded: the idempotency key is kept with the event it deduplicated."""
     return metadata if key is None else dict(metadata, idempotency_key=key)
 
 
 def _row(
+    position: int,
     event_id: str,
     stream_id: str,
     version: int,
@@ -400,7 +444,9 @@ def _row(
     index: int,
     recorded_at: str,
 ) -> tuple:
+    """The row's CHAINED_COLUMNS values (the hash goes after them)."""
     return (
+        position,
         event_id,
         stream_id,
         version,
