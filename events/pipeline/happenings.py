@@ -251,6 +251,9 @@ def countries(report: Report) -> frozenset[str]:
     return frozenset(named | {c for t in report.tags if (c := country_of(t))})
 
 
+@lru_cache(
+    maxsize=4096
+)  # every candidate of every report asks again: parsing was ~8% of the matcher (measured)
 def days_of(date: str, end_date: str | None) -> tuple[dt.date, dt.date]:
     start = FuzzyDate.parse(date)
     end = FuzzyDate.parse(end_date) if end_date else start

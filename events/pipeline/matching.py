@@ -230,7 +230,8 @@ class FactFinder:
                     seen.add(existing.fact_id)
                     yield candidate, existing, 1
         # and facts naming only a place in a country it names: "Islamabad" for "Pakistan" or "Shehbaz Sharif"
-        near = {place for country in named for place in places_in(country)}
+        # (only countries it names outright: Xi names China, but China's five cities cost a lookup each)
+        near = {place for country in tags if kind_of(country) == "country" for place in places_in(country)}
         # and for a founding or a summit, one at a time, those of its days naming no one ("the organization,
         # founded in 2001")
         anyone = ("",) if kind_of_happening(found) in ONE_AT_A_TIME else ()
