@@ -30,6 +30,13 @@ from events.pipeline.relative_dates import (
 
 _SCRIPTS = re.compile("[\u0400-\u04ff\u3007\u3400-\u4dbf\u4e00-\u9fff]")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
+
+
+def in_russian_or_chinese(text: str) -> bool:
+    """Whether a text holds Cyrillic or Chinese characters (the scripts these rules read)."""
+    return _SCRIPTS.search(text) is not None
+
+
 _HAN = re.compile("[\u3007\u3400-\u4dbf\u4e00-\u9fff]")
 
 

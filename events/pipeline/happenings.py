@@ -161,12 +161,8 @@ class Verdict:
 @lru_cache(maxsize=8192)  # a recorded fact is compared with every report of its days: read its kind once
 def kind_of_happening(report: Report) -> str | None:
     """A summit, an accession, a bilateral meeting (two leaders named and meeting words)...; None when unsaid."""
-    text = report.title if report.title == report.summary else f"{report.title} {report.summary}"
-    text = _SINCE.sub("", text.lower())  # "the first summit since Belarus joined" tells of a summit
-    where = {}  # kind -> where in the text its first cue stands
-    for name, pattern, clues in _KINDS:
-        if any(c in text for c in clues) and (found := pattern.search(text)):
-            where[name] = found.start()
+    text = _matchable(report)
+    where = _kinds_at(text)
     one_day = report.end_date is None  # an accession or a meeting takes a day; a span is not one
     if one_day and _a_meeting(text, where, len(people(report))):
         return "bilateral"
@@ -195,13 +191,24 @@ def _told_kind(where: dict[str, int]) -> str | None:
 
 def kind_named_first(title: str) -> str | None:
     """The kind of happening a title names before any other (whatever wins in kind_of_happening)."""
-    text = _SINCE.sub("", title.lower())
-    where = {
+    where = _kinds_at(_SINCE.sub("", title.lower()))
+    return min(where, key=where.__getitem__, default=None)
+
+
+def _matchable(report: Report) -> str:
+    """A report's words as the kinds read them: lower-cased, without its since-clauses ("the first summit
+    since Belarus joined" tells of a summit)."""
+    text = report.title if report.title == report.summary else f"{report.title} {report.summary}"
+    return _SINCE.sub("", text.lower())
+
+
+def _kinds_at(text: str) -> dict[str, int]:
+    """Each kind of happening a matchable text names, and where its first cue stands."""
+    return {
         name: found.start()
         for name, pattern, clues in _KINDS
         if any(c in text for c in clues) and (found := pattern.search(text))
     }
-    return min(where, key=where.__getitem__, default=None)
 
 
 def _a_meeting(text: str, named: dict[str, int], leaders: int) -> bool:
@@ -352,11 +359,7 @@ def _one_told_in_passing(new: Report, recorded: Report, kind: str, recorded_kind
 
 @lru_cache(maxsize=8192)
 def kinds_named(report: Report) -> frozenset[str]:
-    text = report.title if report.title == report.summary else f"{report.title} {report.summary}"
-    text = _SINCE.sub("", text.lower())
-    return frozenset(
-        name for name, pattern, clues in _KINDS if any(c in text for c in clues) and pattern.search(text)
-    )
+    return frozenset(_kinds_at(_matchable(report)))
 
 
 def _same_span(new: Report, recorded: Report, known: str | None) -> Verdict:

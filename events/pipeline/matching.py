@@ -35,6 +35,7 @@ from events.log.clock import from_utc_text
 from events.log.ids import uuid7
 from events.log.model import NewEvent, StreamAppend
 from events.log.store import EventStore, loads_json
+from events.pipeline.dates_ru_zh import in_russian_or_chinese
 from events.pipeline.extract import ExtractedFact, extract_facts, same_fact
 from events.pipeline.gazetteer import kind_of, places_in, tags_for
 from events.pipeline.happenings import (
@@ -423,8 +424,8 @@ _NEWS_WINDOW = dt.timedelta(days=31)
 def _a_reference_page(found: Sequence[ExtractedFact]) -> bool:
     """A profile, an encyclopedia entry, a history explainer: a headline naming no happening over dated
     statements all far from the page's day. Its headline is no happening of the day it was crawled."""
-    title, day = found[0].title, days_of(found[0].date, None)[0]
-    if len(found) < 3 or kind_of_happening(Report(found[0].date, None, title, title, found[0].tags)):
+    day = days_of(found[0].date, None)[0]
+    if len(found) < 3 or kind_of_happening(_titled(as_report(found[0]))):
         return False
     return not any(
         _within(days_of(f.date, f.end_date), day - _NEWS_WINDOW, day + _NEWS_WINDOW) for f in found[1:]
@@ -483,10 +484,9 @@ def _better_title(existing: Existing, found: ExtractedFact, new: Report, confirm
     old = existing.recorded
     if old is None or found.title == old.title or len(found.date) < len(old.date):
         return None
-    kind = kind_of_happening(old) or kind_of_happening(
-        new
-    )  # a fact whose title names no kind takes one that does
-    told = Report(found.date, found.end_date, found.title, found.title, new.tags)
+    # a fact whose title names no kind takes the one its report names
+    kind = kind_of_happening(old) or kind_of_happening(new)
+    told = _titled(new)  # new is the found report: its title, its tags with the headline's context
     if kind is None or kind_of_happening(told) != kind:  # the title itself names the fact's happening
         return None
     if not confirms and _future(old.title) != _future(found.title):
@@ -536,7 +536,7 @@ def _future(title: str) -> bool:
 
 def _foreign(title: str) -> bool:
     """Written in Cyrillic or Chinese: the site reads in English."""
-    return any("\u0400" <= c <= "\u04ff" or "\u4e00" <= c <= "\u9fff" for c in title)
+    return in_russian_or_chinese(title)
 
 
 def with_notes(source: dict, evidence: str, why: str) -> dict:

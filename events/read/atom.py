@@ -7,13 +7,8 @@ import sqlite3
 from dataclasses import dataclass
 
 from events.domain.fact import (
-    FACT_CORRECTED,
-    FACT_MERGED,
-    FACT_MERGED_INTO,
-    FACT_RETRACTED,
-    FACT_REVIEWED,
-    FACT_SOURCE_ADDED,
-    FACT_SPLIT,
+    FACT_EVENT_TYPES,
+    FACT_RECORDED,
     FactState,
 )
 from events.read.projections import load_states
@@ -23,15 +18,7 @@ HISTORY_LIMIT = 10
 # Below this many facts, a tag's own rows are the cheaper start; above it, walking every
 # fact newest first meets PAGE_SIZE of them soon (about sqrt(PAGE_SIZE * facts) is even).
 DRIVE_LIMIT = 10_000
-_CHANGE_TYPES = (
-    FACT_CORRECTED,
-    FACT_RETRACTED,
-    FACT_SOURCE_ADDED,
-    FACT_MERGED,
-    FACT_MERGED_INTO,
-    FACT_SPLIT,
-    FACT_REVIEWED,
-)
+_CHANGE_TYPES = tuple(t for t in FACT_EVENT_TYPES if t != FACT_RECORDED)  # every event after the first
 
 
 @dataclass(frozen=True)
