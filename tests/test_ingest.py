@@ -1102,17 +1102,27 @@ def planned_flags(timeline) -> dict[str, int]:
     return dict(rows)
 
 
+# A preview of the Qingdao defence ministers' meeting, and a recap of it four days later.
+QINGDAO_PREVIEW = item_xml(
+    "Defence ministers of the SCO will meet in Qingdao on June 25-26, 2025.",
+    guid="pv-1",
+    title="SCO defence ministers to meet in Qingdao",
+    day="Mon, 23 Jun 2025",
+)
+QINGDAO_RECAP = item_xml(
+    "Defence ministers of the SCO met in Qingdao on June 25-26, 2025, and issued no joint statement.",
+    guid="rc-1",
+    title="No joint statement from Qingdao",
+    day="Fri, 27 Jun 2025",
+)
+
+
 def test_a_preview_records_a_planned_fact_and_a_later_report_confirms_it(server, timeline, db_path, clock):
     """Issue 18: a report published before a happening records it as planned, not as having happened
     on the day the preview ran; a report published on or after its first day confirms it."""
     from events.admin.verify import verify
 
-    preview = item_xml(
-        "Defence ministers of the SCO will meet in Qingdao on June 25-26, 2025.",
-        guid="pv-1",
-        title="SCO defence ministers to meet in Qingdao",
-        day="Mon, 23 Jun 2025",
-    )
+    preview = QINGDAO_PREVIEW
     ing, config, report = first_poll(server, timeline, db_path, clock, preview)
     assert report.errors == []
     assert planned_flags(timeline) == {"2025-06-25..2025-06-26": 1}  # and no fact on the preview's own day
@@ -1132,22 +1142,12 @@ def test_a_preview_records_a_planned_fact_and_a_later_report_confirms_it(server,
 
 def test_a_report_that_tells_a_happening_better_retitles_the_machine_s_fact(server, timeline, db_path, clock):
     """Issue 18: the best title among the sources wins as reports arrive: a preview's future-tense title
-    gives way to the report that it took place, a Russian one to an English one; never an editor's."""
+    gives way to the report that it took place; an editor's title never does (the next test)."""
     from events.admin.verify import verify
 
-    preview = item_xml(
-        "Defence ministers of the SCO will meet in Qingdao on June 25-26, 2025.",
-        guid="pv-1",
-        title="SCO defence ministers to meet in Qingdao",
-        day="Mon, 23 Jun 2025",
-    )
+    preview = QINGDAO_PREVIEW
     ing, config, _ = first_poll(server, timeline, db_path, clock, preview)
-    recap = item_xml(
-        "Defence ministers of the SCO met in Qingdao on June 25-26, 2025, and issued no joint statement.",
-        guid="rc-1",
-        title="No joint statement from Qingdao",
-        day="Fri, 27 Jun 2025",
-    )
+    recap = QINGDAO_RECAP
     serve_items(server, preview, recap)
     ing.poll(config.feeds[0])
     (title, corrected) = timeline.conn.execute(
@@ -1160,12 +1160,7 @@ def test_a_report_that_tells_a_happening_better_retitles_the_machine_s_fact(serv
 
 
 def test_an_editor_s_title_is_never_replaced_by_the_machine(server, timeline, db_path, clock):
-    preview = item_xml(
-        "Defence ministers of the SCO will meet in Qingdao on June 25-26, 2025.",
-        guid="pv-1",
-        title="SCO defence ministers to meet in Qingdao",
-        day="Mon, 23 Jun 2025",
-    )
+    preview = QINGDAO_PREVIEW
     ing, config, _ = first_poll(server, timeline, db_path, clock, preview)
     (fact_id, version) = timeline.conn.execute(
         "SELECT fact_id, version FROM facts WHERE origin = 'feed'"
@@ -1177,12 +1172,7 @@ def test_an_editor_s_title_is_never_replaced_by_the_machine(server, timeline, db
         expected_version=version,
         actor="editor:ana",
     )
-    recap = item_xml(
-        "Defence ministers of the SCO met in Qingdao on June 25-26, 2025, and issued no joint statement.",
-        guid="rc-1",
-        title="No joint statement from Qingdao",
-        day="Fri, 27 Jun 2025",
-    )
+    recap = QINGDAO_RECAP
     serve_items(server, preview, recap)
     ing.poll(config.feeds[0])
     (title,) = timeline.conn.execute("SELECT title FROM facts WHERE fact_id = ?", (fact_id,)).fetchone()
