@@ -750,3 +750,27 @@ def test_keywords_are_the_stems_of_the_words_less_stopwords(pieces):
 def test_an_article_with_nothing_to_tell_states_no_fact(title, text):
     """An empty file gave the fact '3 July 2024  Untitled article' (found in review)."""
     assert extract_facts(title, text, dt.date(2024, 7, 3)) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "dates"),
+    [
+        # issue 18: a present-tense schedule verb before the weekday outweighs a past participle elsewhere
+        (
+            "The SCO summit continues on Friday with a session of the Council in narrow and expanded form.",
+            dt.date(2022, 9, 15),
+            [("2022-09-16", None)],
+        ),
+        # and reaches over the place it names ("meet in the Chinese port city of Tianjin on Sunday")
+        (
+            "Leaders from across Eurasia meet in the Chinese port city of Tianjin on Sunday and Monday.",
+            dt.date(2025, 8, 28),
+            [("2025-08-31", "2025-09-01")],
+        ),
+        ("The ministers met in the city on Monday.", dt.date(2025, 8, 28), [("2025-08-25", None)]),
+    ],
+)
+def test_a_schedule_in_the_present_tense_is_ahead(sentence, published, dates):
+    from events.pipeline.extract import sentence_facts
+
+    assert [(f.date, f.end_date) for f, _ in sentence_facts(sentence, published)] == dates

@@ -320,3 +320,16 @@ def test_the_founding_wins_over_who_joined_and_what_was_signed():
     assert kind_of_happening(proclaimed) == "founding"
     item = report("2001-06-15", "2001, 15 June: Shanghai, China", ("china",))
     assert same_happening(item, report("2001-06-15", "The organization was founded", ())).same
+
+
+def test_a_month_meets_a_summit_whose_days_cross_into_the_next_month():
+    """Issue 18: "the summit in Tianjin at the end of August" is the 31 August-1 September summit, and a
+    fact known only to September takes the summit's days from a report that gives them."""
+    end_of_august = report(
+        "2025-08", "The test will come at the summit in Tianjin at the end of August", ("tianjin",)
+    )
+    assert same_happening(end_of_august, SUMMIT).same
+    in_september = report("2025-09", "The summit in Tianjin in September", ("tianjin",))
+    assert same_happening(SUMMIT, in_september).same
+    assert refined_dates(SUMMIT, in_september) == ("2025-08-31", "2025-09-01")
+    assert not same_happening(report("2025-07", "The summit in Tianjin in July", ("tianjin",)), SUMMIT).same

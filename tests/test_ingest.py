@@ -1224,3 +1224,56 @@ def test_dated_statements_outside_the_story_add_no_fact(server, timeline, db_pat
     )
     dates = sorted(r[0] for r in timeline.conn.execute("SELECT date FROM facts WHERE origin = 'feed'"))
     assert dates == ["2024-10-15", "2024-10-18"]
+
+
+def _feed_fact_titles(timeline) -> dict[str, str]:
+    rows = timeline.conn.execute("SELECT date, title FROM facts WHERE origin = 'feed' AND retracted = 0")
+    return dict(rows)
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "day", "kept", "left_out"),
+    [
+        # "X will lead the delegation at the summit on July 3-4, the ministry said on Tuesday" dates the
+        # summit; the announcing on Tuesday is no happening of the timeline (the report backs the summit)
+        (
+            "The foreign minister will lead the delegation at the SCO summit in Astana on July 3-4, 2024, "
+            "the ministry said on Tuesday.",
+            "Foreign minister to attend SCO summit in Astana",
+            "Tue, 02 Jul 2024",
+            "2024-07-03",
+            "2024-07-02",
+        ),
+        # "their first meeting since 2018" implies an earlier meeting without telling it
+        (
+            "Modi and Xi held talks in Tianjin on Sunday at the SCO summit, their first meeting on Chinese "
+            "soil since 2018.",
+            "Modi and Xi meet at the SCO summit in Tianjin",
+            "Sun, 31 Aug 2025",
+            "2025-08-31",
+            "2018",
+        ),
+    ],
+)
+def test_an_announcement_or_the_time_before_a_first_is_no_fact(
+    server, timeline, db_path, clock, text, title, day, kept, left_out
+):
+    """Issue 18: dates a sentence names that no happening of the timeline took place on."""
+    first_poll(server, timeline, db_path, clock, item_xml(text, guid="an-1", title=title, day=day))
+    titles = _feed_fact_titles(timeline)
+    assert kept in titles and left_out not in titles, titles
+
+
+def test_an_opinion_piece_s_headline_is_no_happening_of_the_day_it_ran(server, timeline, db_path, clock):
+    """Issue 18: a column ("Islamabad's SCO moment") is a view of the news: its dated statements
+    are facts, its headline is not one of the day it ran; a news headline of the same day is."""
+    column = (
+        "<item><title>Islamabad's SCO moment: what it achieved, and what it did not</title>"
+        "<link>http://example.org/opinion/islamabad-sco</link><guid>op-1</guid>"
+        "<pubDate>Fri, 18 Oct 2024 09:00:00 GMT</pubDate><description>Pakistan wanted to show it could host "
+        "the region. The SCO heads of government met in Islamabad on October 15-16, 2024, and adopted a "
+        "joint communique.</description></item>"
+    )
+    first_poll(server, timeline, db_path, clock, column)
+    titles = _feed_fact_titles(timeline)
+    assert "2024-10-15" in titles and "2024-10-18" not in titles, titles

@@ -40,6 +40,9 @@ class ExtractedFact:
     summary: str
     tags: tuple[str, ...]
     confidence: float
+    # "the first visit since 2011": the date of the last time before the sentence's news, which the
+    # sentence only implies; a timeline of one story leaves it out (matching.restate_facts)
+    last_before: bool = False
 
 
 # ---------------------------------------------------------------- sentences
@@ -392,16 +395,30 @@ def _only_a_bound(mention: DateMention, sentence: str) -> bool:
         sentence[mention.span[1] :]
     ):
         return True
+    before = _before_date(mention, sentence)
+    if _SINCE_BEFORE.search(before):
+        # "the first visit since 2011" tells of the last one, in 2011; "frozen since 2019" of no happening
+        return not _FIRST.search(sentence, 0, mention.span[0])
+    return mention.end is None and len(mention.start.iso()) < 10 and bool(_UNTIL_BEFORE.search(before))
+
+
+def _last_before(mention: DateMention, sentence: str) -> bool:
+    """ "their first talks since 2018", "the first visit since February": the date is of an earlier time,
+    named only to say that this one is the first after it. ("The first summit since Belarus joined on
+    4 July" tells the joining: the clause after "since" says what happened.)"""
+    return bool(_SINCE_BEFORE.search(_before_date(mention, sentence))) and bool(
+        _FIRST.search(sentence, 0, mention.span[0])
+    )
+
+
+def _before_date(mention: DateMention, sentence: str) -> str:
+    """The words just before the date; the year rule's span takes its preposition along ('since 2011')."""
     start = mention.span[0]
     while start < mention.span[1] and not sentence[start].isdigit() and sentence[start : start + 1].islower():
         start += 1
     while start < mention.span[1] and sentence[start] == " ":
         start += 1
-    before = sentence[max(0, start - 24) : start]
-    if _SINCE_BEFORE.search(before):
-        # "the first visit since 2011" tells of the last one, in 2011; "frozen since 2019" of no happening
-        return not _FIRST.search(sentence[:start])
-    return mention.end is None and len(mention.start.iso()) < 10 and bool(_UNTIL_BEFORE.search(before))
+    return sentence[max(0, start - 24) : start]
 
 
 def _framing(mention: DateMention, others: list[DateMention], sentence: str) -> bool:
@@ -427,6 +444,7 @@ def _fact(mention: DateMention, sentence: str, others: list[tuple[int, int]]) ->
         summary=sentence,
         tags=tags_for(sentence[low:high]),
         confidence=round(mention.confidence * (0.9 if mention.referential else 1.0), 2),
+        last_before=_last_before(mention, sentence),
     )
 
 
@@ -545,6 +563,7 @@ def merge_facts(kept: ExtractedFact, other: ExtractedFact, with_tags: bool = Tru
         end_date=kept.end_date or other.end_date,
         tags=tuple(sorted(set(kept.tags) | set(other.tags))) if with_tags else kept.tags,
         confidence=max(kept.confidence, other.confidence),
+        last_before=kept.last_before and other.last_before,
     )
 
 
@@ -644,7 +663,13 @@ def _retitled(
 
 
 def facts_as_json(facts: list[ExtractedFact]) -> list[dict]:
-    return [dict(asdict(fact), tags=list(fact.tags)) for fact in facts]
+    """The fields `timeline extract --json` has always printed (last_before is the timeline's business)."""
+    return [_public(dict(asdict(fact), tags=list(fact.tags))) for fact in facts]
+
+
+def _public(row: dict) -> dict:
+    del row["last_before"]
+    return row
 
 
 def _when(fact: ExtractedFact) -> str:

@@ -276,14 +276,16 @@ def dates_agree(new: Report, recorded: Report) -> bool:
     day already absorbs time zones). A month or a year agrees with a fact inside it,
     so "Iran joined in July 2023" finds the 4 July 2023 fact, and a fact known only
     to the month or year agrees with a report inside it (refined_dates may then
-    give the fact the report's days).
+    give the fact the report's days). A span of days across the month's end agrees
+    with either month.
     """
     new_first, new_last = days_of(new.date, new.end_date)
     old_first, old_last = days_of(recorded.date, recorded.end_date)
+    overlap = new_first <= old_last and old_first <= new_last
     if len(recorded.date) < len(new.date):
-        return old_first <= new_first and new_last <= old_last
-    if len(new.date) == 10:
-        return new_first <= old_last and old_first <= new_last
+        return overlap if new.end_date else old_first <= new_first and new_last <= old_last
+    if len(new.date) == 10 or recorded.end_date:  # "the summit at the end of August" of 31 August-1 September
+        return overlap
     return new_first <= old_first and old_last <= new_last
 
 
@@ -302,7 +304,9 @@ def refined_dates(new: Report, recorded: Report) -> tuple[str, str | None] | Non
     """
     new_first, new_last = days_of(new.date, new.end_date)
     old_first, old_last = days_of(recorded.date, recorded.end_date)
-    if len(recorded.date) < len(new.date) and old_first <= new_first and new_last <= old_last:
+    inside = old_first <= new_first and new_last <= old_last
+    overlap = new_first <= old_last and old_first <= new_last  # days across the month's end
+    if len(recorded.date) < len(new.date) and (inside or new.end_date and overlap):
         return new.date, new.end_date
     wider = new.end_date and not recorded.end_date and len(recorded.date) == 10 == len(new.date)
     if wider and new_first <= old_first <= new_last and kind_of_happening(new) in _LASTING:

@@ -9,6 +9,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from urllib.parse import urlsplit
 
 from events.domain.article import publisher_day
 from events.domain.dates import precision_of, sort_key_of
@@ -417,6 +418,32 @@ def headline_dated_by_its_happening(
     return list(found)
 
 
+def _headline_a_happening(found: Sequence[ExtractedFact], context: tuple[str, ...], payload: dict) -> bool:
+    """Whether the headline's fact (first of found) is a happening of its publication day: not when a
+    statement dates the same happening (headline_dated_by_its_happening), and never for commentary."""
+    if _commentary(payload.get("url") or "", payload["title"]):
+        return False
+    return headline_dated_by_its_happening(found, context)[:1] == list(found[:1])
+
+
+# Sections and labels of opinion, analysis, explainers and reference pages: their headline is a view of
+# the news or a profile ("What Islamabad's SCO moment achieved"), never a happening of the day it ran.
+_COMMENTARY_SECTION = re.compile(
+    r"/(?:opinions?|comments?|commentary|editorials?|columns?|columnists?|blogs?|analysis|views?|"
+    r"explainers?|explained|reference|wiki|factbox|fact-?sheets?|profiles?)(?:/|$)",
+    re.IGNORECASE,
+)
+_COMMENTARY_LABEL = re.compile(
+    r"^(?:opinion|analysis|comment|commentary|editorial|explained|explainer|factbox|fact sheet|view|column)\s*[:|]",
+    re.IGNORECASE,
+)
+
+
+def _commentary(url: str, title: str) -> bool:
+    path = urlsplit(url).path if url else ""
+    return bool(_COMMENTARY_SECTION.search(path) or _COMMENTARY_LABEL.match(title))
+
+
 # A page whose every dated statement is this far from its day tells history, not news.
 _NEWS_WINDOW = dt.timedelta(days=31)
 
@@ -530,6 +557,22 @@ _ATTRIBUTION = re.compile(
 )
 
 
+def _followed(fact: ExtractedFact, headline: Report | None) -> bool:
+    """A statement of the article that the timeline records: about the SCO, and telling a happening
+    rather than the last time before one or the announcing of one."""
+    return not fact.last_before and not _announced(fact) and _about_the_sco(fact, headline)
+
+
+def _announced(fact: ExtractedFact) -> bool:
+    """ "The ministry said on Tuesday: the minister will travel to the summit" dates the announcing of a
+    plan: the plan's own happening is what the timeline follows, and the report is cited on it."""
+    said = _STATEMENT.match(fact.title)
+    return said is not None and _future(said["said"])
+
+
+_STATEMENT = re.compile(r"^[^:]{0,80}\b(?:said|says|announced|confirmed)\b[^:]*:\s*(?P<said>.+)$")
+
+
 def _future(title: str) -> bool:
     return any(tense == "future" for _, tense in tense_markers(title))
 
@@ -605,8 +648,8 @@ def restate_facts(
     reported_on = dt.date.fromisoformat(publisher_day(payload)) if dated else None
     title = payload["title"]
     headline = Report(reported_on.isoformat(), None, title, title, context) if reported_on else None
-    found = headline_dated_by_its_happening(found, context)
-    found = [f for i, f in enumerate(found) if i == 0 or _about_the_sco(f, headline)]
+    told = [f for f in found[1:] if _followed(f, headline)]
+    found = (found[:1] if found and _headline_a_happening(found, context, payload) else []) + told
     own_alone = {state.fact_id for state in states if machine_made_alone(state)}
     cited = {state.fact_id for state in states}  # an article cites a fact once
     cited |= {state.merged_into for state in states if state.merged_into}  # its source moved there

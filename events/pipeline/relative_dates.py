@@ -662,22 +662,23 @@ def weekday_of(
     """A weekday (0 is Monday) in any language: pre "last"/"next"/"coming", or in the "last"/"this"/"next" week."""
     if week:
         return _day(_monday_of(week, ctx.published) + dt.timedelta(days=weekday)), None, 0.85
-    tense = ctx.tense(span) or _scheduled_present(ctx.sentence, span)
+    tense = _scheduled_present(ctx.sentence, span) or ctx.tense(span)
     date = weekday_date(weekday, ctx.published, tense, pre if pre in {"last", "next", "coming"} else None)
     return _day(date), None, 0.85 if tense or pre in {"last", "next"} else 0.7
 
 
 # "The summit continues on Friday", "talks open on Monday": a schedule in the present tense.
 _SCHEDULE_VERBS = re.compile(
-    r"\b(?:continues|continue|opens|open|begins|begin|starts|start|resumes|resume|closes|ends|concludes|runs)"
-    r"\s+(?:\w+\s+){0,2}$",
+    r"\b(?:continues|continue|opens|open|begins|begin|starts|start|resumes|resume|closes|ends|concludes|runs"
+    r"|meet|convene|gather)\s+(?:[\w'’-]+\s+){0,8}$",
     re.IGNORECASE,
 )
 
 
 def _scheduled_present(sentence: str, span: tuple[int, int]) -> Tense:
-    """ "future" for a weekday after a present-tense schedule verb, in a sentence that shows no tense."""
-    return "future" if _SCHEDULE_VERBS.search(sentence[max(0, span[0] - 40) : span[0]]) else None
+    """ "future" for a weekday after a present-tense schedule verb: it outweighs a tense read elsewhere in
+    the sentence ("continues on Friday with a session in expanded form")."""
+    return "future" if _SCHEDULE_VERBS.search(sentence[max(0, span[0] - 80) : span[0]]) else None
 
 
 def _weekday_span(m: re.Match[str], ctx: Context) -> Resolved:
@@ -690,7 +691,8 @@ def _weekday_span(m: re.Match[str], ctx: Context) -> Resolved:
     if m["wk"]:
         first = _monday_of(m["wk"], ctx.published) + dt.timedelta(days=first_day)
     else:
-        first = weekday_date(first_day, ctx.published, ctx.tense(m.span()))
+        tense = _scheduled_present(ctx.sentence, m.span()) or ctx.tense(m.span())
+        first = weekday_date(first_day, ctx.published, tense)
     last = first + dt.timedelta(days=(last_day - first_day) % 7)
     return _span(first, last) + (0.8,) if last > first else None
 
