@@ -72,6 +72,17 @@ def test_same_happening(new, recorded, same):
         ("Белоруссия вступила в ШОС", ("belarus",), "accession"),
         ("上合组织峰会在天津举行", ("tianjin",), "summit"),
         ("The weather was fine", (), None),
+        # issue 18: a prime minister (премьер-министр) is no ministers' meeting; министры are
+        (
+            "Президент России Путин и премьер-министр Индии Моди провели переговоры",
+            ("vladimir-putin", "narendra-modi"),
+            "bilateral",
+        ),
+        ("Министры обороны стран ШОС собрались в Циндао", ("qingdao",), "ministers"),
+        ("Putin will travel to India for the annual bilateral summit", ("vladimir-putin", "india"), None),
+        ("Kyrgyzstan last hosted the bloc's leaders in June 2019", ("kyrgyzstan",), "summit"),
+        ("Six leaders signed a declaration creating the organisation", ("shanghai",), "founding"),
+        ("The Shanghai Five was formed on 26 April 1996", (), "founding"),
     ],
 )
 def test_kind_of_happening(title, tags, kind):

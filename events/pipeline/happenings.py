@@ -30,13 +30,14 @@ _KIND_PATTERNS = (
     ),
     (
         "founding",
-        r"\b(?:found(?:ed|ing)|establish(?:ed|ment|ing)|set up|creat(?:ed|ion)|birth|proclaim(?:ed|s)?)\b|основан|создан|учрежд"
+        r"\b(?:found(?:ed|ing)|establish(?:ed|ment|ing)|set up|creat(?:ed|ion|ing)|formed|formation|birth"
+        r"|proclaim(?:ed|s)?)\b|основан|создан|учрежд"
         r"|成立",
     ),
     (
         "ministers",
         r"\b(?:foreign|defen[cs]e|interior|trade|economy|transport|energy) ministers?\b|heads of government"
-        r"|\bprime ministers\b|министр|глав правительств|外长|外長|防长|防長|部长|部長|政府首脑|政府首腦",
+        r"|\bprime ministers\b|(?<!премьер-)министр(?:ов|ы|ам)\b|глав правительств|外长|外長|防长|防長|部长|部長|政府首脑|政府首腦",
     ),
     ("exercise", r"\b(?:exercises?|drills?|war ?games)\b|учени[яй]|演习|演習"),
     (
@@ -49,7 +50,11 @@ _KIND_PATTERNS = (
         r"\b(?:declaration|charter|agreement|treaty|sign(?:s|ed|ing)?|adopt(?:s|ed|ing)?)\b"
         r"|деклараци|подписа|хартия|宣言|签署|簽署|通过了|通過了",
     ),
-    ("summit", r"\bsummits?\b|heads of state|саммит|глав государств|峰会|峰會|元首理事会|元首理事會"),
+    (
+        "summit",
+        r"(?<!bilateral )\bsummits?\b|heads of state|\bhost(?:s|ed|ing)? (?:the )?(?:bloc's |group's |sco's )?leaders\b"
+        r"|\bleaders (?:of the (?:sco|bloc|group|organi[sz]ation|member states) )?(?:gather(?:ed)?|met|meet) in\b|саммит|глав государств|峰会|峰會|元首理事会|元首理事會",
+    ),
 )
 # Words every alternative of a kind's pattern contains, so a pattern runs only on a text holding one:
 # seven case-blind scans of every report cost ~40 us, a third of the matcher's time (measured).
@@ -75,6 +80,7 @@ _KIND_CLUES = {
         "establish",
         "set up",
         "creat",
+        "form",
         "birth",
         "proclaim",
         "основан",
@@ -123,7 +129,16 @@ _KIND_CLUES = {
         "通过了",
         "通過了",
     ),
-    "summit": ("summit", "heads of state", "саммит", "глав государств", "峰会", "峰會", "元首理事"),
+    "summit": (
+        "summit",
+        "heads of state",
+        "leaders",
+        "саммит",
+        "глав государств",
+        "峰会",
+        "峰會",
+        "元首理事",
+    ),
 }
 # The patterns read lower-cased text: case-blind matching is slower, and lower() is done once.
 _KINDS = tuple((name, re.compile(pattern), _KIND_CLUES[name]) for name, pattern in _KIND_PATTERNS)
