@@ -774,3 +774,30 @@ def test_a_schedule_in_the_present_tense_is_ahead(sentence, published, dates):
     from events.pipeline.extract import sentence_facts
 
     assert [(f.date, f.end_date) for f, _ in sentence_facts(sentence, published)] == dates
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "title"),
+    [
+        (
+            "The leaders met in Tianjin on Monday. Later they signed the declaration. That afternoon, Xi "
+            "proposed a Global Governance Initiative.",
+            "2025-09-01",
+            "Xi proposed a Global Governance Initiative",
+        ),
+        (
+            "9月1日上午，国家主席习近平主持会议并发表讲话。与会领导人签署宣言。当天下午，习近平提出全球治理倡议。",
+            "2025-09-01",
+            "习近平提出全球治理倡议",
+        ),
+    ],
+)
+def test_a_sentence_opening_on_that_day_takes_the_day_last_dated(text, day, title):
+    """Issue 18: "That afternoon, ..." / "当天下午，..." names no date but tells one: the day just dated."""
+    facts = extract_facts("Summit", text, dt.date(2025, 9, 2))
+    assert (day, title) in [(f.date, f.title) for f in facts]
+
+
+def test_that_day_far_from_any_date_or_after_a_span_is_no_fact():
+    text = "Leaders met on 31 August and 1 September. That afternoon, Xi proposed an initiative."
+    assert all("initiative" not in f.title for f in extract_facts("Summit", text, dt.date(2025, 9, 2)))

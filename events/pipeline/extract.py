@@ -8,6 +8,7 @@ import re
 from dataclasses import asdict, dataclass, replace
 
 from events.domain.dates import FuzzyDate, human_span, parse_optional
+from events.pipeline.dates_ru_zh import in_russian_or_chinese
 from events.pipeline.gazetteer import kind_of, tags_for
 from events.pipeline.relative_dates import (
     DateMention,
@@ -601,10 +602,41 @@ def _merge_target(
     return next((i for i in candidates if same_fact(found[i][1], fact)), None)
 
 
+# "That afternoon, ...", "当天下午，..." (that day, in the afternoon), "В тот же день ...": the day of the
+# sentence before, which a sentence opening so tells again without naming it.
+_THAT_DAY = re.compile(
+    r"^\s*(?:(?:later|earlier)\s+)?(?:on\s+)?(?:that|the same)\s+(?:day|morning|afternoon|evening|night)\b\W*"
+    r"|^\s*(?:当天|當天|当日|當日|同日|同一天)(?:上午|下午|晚上|晚间|晚間)?\W*"
+    r"|^\s*(?:в\s+тот\s+же\s+день|в\s+этот\s+же\s+день|в\s+тот\s+день)\W*",
+    re.IGNORECASE,
+)
+
+
+_SHORTEST_CHINESE = 6  # characters: a Chinese clause has no spaces to count words by
+_THAT_DAY_REACH = 2  # "On 1 September, X. Leaders signed Y. That afternoon, Z": still 1 September
+
+
+def _on_that_day(sentence: str, before: list[tuple[int, ExtractedFact]], index: int) -> ExtractedFact | None:
+    """A sentence opening on "that day" tells a fact of the day last dated, a sentence or two before."""
+    opening = _THAT_DAY.match(sentence)
+    if opening is None or not before or before[-1][0] < index - _THAT_DAY_REACH:
+        return None
+    days = [fact for at, fact in before if at == before[-1][0]]
+    if len(days) != 1 or days[0].precision != "day" or days[0].end_date:
+        return None
+    title = clip(_tidy(sentence[opening.end() :]))
+    if not (_usable(title) or in_russian_or_chinese(title) and len(title) >= _SHORTEST_CHINESE):
+        return None
+    return replace(days[0], title=title, summary=sentence, tags=tags_for(sentence), last_before=False)
+
+
 def _collect(sentences: list[str], published: dt.date) -> list[ExtractedFact]:
     found: list[tuple[int, ExtractedFact]] = []
     for index, sentence in enumerate(sentences):
-        for fact, referential in sentence_facts(sentence, published):
+        stated = sentence_facts(sentence, published)
+        if not stated and (same_day := _on_that_day(sentence, found, index)):
+            found.append((index, same_day))
+        for fact, referential in stated:
             target = _merge_target(found, index, fact, referential)
             if target is None:
                 found.append((index, fact))
