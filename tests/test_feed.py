@@ -39,7 +39,7 @@ URN_UUID = re.compile(r"urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}
 NOT_XML = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffe\uffff]"
 )
-XHTML_WE_WRITE = {"div", "p", "strong", "ul", "li", "a"}
+XHTML_WE_WRITE = {"div", "p", "strong", "ul", "li", "a", "span"}  # span: a report's language
 
 
 # ---------------------------------------------------------------- fixtures
@@ -689,3 +689,17 @@ def test_a_search_with_many_matches_walks_the_changes_without_sorting_its_matche
         row[3] for row in feed_timeline.conn.execute(f"EXPLAIN QUERY PLAN {sql}", [*params, 51])
     )
     assert "TEMP B-TREE" in plan  # few matches: read and sorted, cheaper than walking every change
+
+
+def test_a_report_in_chinese_or_russian_is_marked_with_its_language(feed_client, feed_schema, feed_timeline):
+    """Issue 18: titles stay in the report's language, with a language tag readers' software can use."""
+    record(feed_timeline, "上合組織峰會在天津閉幕", date="2025-09-01")
+    record(feed_timeline, "Саммит ШОС завершился в Тяньцзине", date="2025-08-31")
+    record(feed_timeline, "SCO summit ends in Tianjin", date="2025-08-30")
+    _, doc = get_feed(feed_client, feed_schema)
+    marked = {
+        span.text: span.get("{http://www.w3.org/XML/1998/namespace}lang")
+        for entry in entries(doc)
+        for span in entry.iter(f"{XHTML}span")
+    }
+    assert marked == {"上合組織峰會在天津閉幕": "zh-Hant", "Саммит ШОС завершился в Тяньцзине": "ru"}

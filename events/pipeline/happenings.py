@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from events.domain.dates import FuzzyDate
-from events.pipeline.gazetteer import country_of, kind_of
+from events.pipeline.gazetteer import country_of, display_name, kind_of
 
 # Kinds in the order they win: "Iran joins the SCO at a virtual summit" is an accession.
 _KIND_PATTERNS = (
@@ -334,7 +334,7 @@ def same_happening(new: Report, recorded: Report) -> Verdict:
     if not dates_agree(new, recorded):
         return Verdict(False, "their dates name different days")
     if _same_days(new, recorded) and (here := _places(new) & _places(recorded)):
-        return Verdict(True, f"the same days at the same place ({', '.join(sorted(here))})")
+        return Verdict(True, f"the same days at the same place ({_named(here)})")
     kind, recorded_kind = kind_of_happening(new), kind_of_happening(recorded)
     if kind is None or recorded_kind is None:
         return _same_span(new, recorded, kind or recorded_kind)
@@ -357,12 +357,11 @@ def same_happening(new: Report, recorded: Report) -> Verdict:
     if not shared and kind in ONE_AT_A_TIME and not (_places(new) and _places(recorded)):
         return Verdict(True, f"a {kind} on days that agree, and it names no other place")
     if not shared and (same_country := countries(new) & countries(recorded)):
-        names = ", ".join(sorted(same_country)[:4])
+        names = _named(same_country)
         return Verdict(True, f"the same {kind} on days that agree, in or with the same country ({names})")
     if not shared:
         return Verdict(False, f"the same kind ({kind}), but no person, place or country in common")
-    names = ", ".join(sorted(shared)[:4])
-    return Verdict(True, f"the same {kind} ({names}) on days that agree")
+    return Verdict(True, f"the same {kind} ({_named(shared)}) on days that agree")
 
 
 def _one_told_in_passing(new: Report, recorded: Report, kind: str, recorded_kind: str) -> bool:
@@ -392,7 +391,7 @@ def _same_span(new: Report, recorded: Report, known: str | None) -> Verdict:
         and here
         and (new.end_date or recorded.end_date or len(new.date) != len(recorded.date))
     ):
-        return Verdict(True, f"a {known} at the same place ({', '.join(sorted(here))}) on days that agree")
+        return Verdict(True, f"a {known} at the same place ({_named(here)}) on days that agree")
     if known == "founding" and (new.date, new.end_date) == (recorded.date, recorded.end_date) == (
         new.date,
         None,
@@ -403,6 +402,11 @@ def _same_span(new: Report, recorded: Report, known: str | None) -> Verdict:
     if known in _LASTING:
         return Verdict(True, f"the same days as a {known} ({new.date} to {new.end_date})")
     return Verdict(False, "it does not say what kind of happening it is")
+
+
+def _named(tags: frozenset[str]) -> str:
+    """The names a reason gives, as readers say them: "Narendra Modi, Vladimir Putin", not their tags."""
+    return ", ".join(display_name(tag) for tag in sorted(tags)[:4])
 
 
 def _places(report: Report) -> frozenset[str]:
@@ -429,7 +433,7 @@ def with_context(report: Report, context: tuple[str, ...]) -> Report:
 def _same_meeting(new: Report, recorded: Report) -> Verdict:
     shared = people(new) & people(recorded)
     if len(shared) >= 2 or (shared and people(new) == people(recorded)):
-        return Verdict(True, f"the same meeting ({', '.join(sorted(shared))}) on days that agree")
+        return Verdict(True, f"the same meeting ({_named(shared)}) on days that agree")
     return Verdict(False, "a meeting between other leaders")
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from events.domain.fact import FactState
+from events.domain.language import language_of
 from events.read.filters import _fold_word
 from events.read.history import HistoryEntry
 from events.read.search import matcher
@@ -39,6 +40,7 @@ def fact_dict(state: FactState) -> dict[str, Any]:
         "end_date": state.end_date,
         "precision": state.precision,
         "title": state.title,
+        "title_lang": language_of(state.title),
         "summary": state.summary,
         "tags": list(state.tags),
         "sources": [dict(s) for s in state.sources],

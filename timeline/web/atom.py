@@ -34,6 +34,7 @@ from events.domain.fact import (
     clean_tags,
     clean_url,
 )
+from events.domain.language import language_of
 from events.log.clock import from_utc_text, to_utc_text
 from events.log.errors import InvalidDate, ValidationError
 from events.log.ids import stable_id
@@ -299,6 +300,7 @@ class EntryView:
     related: tuple[SourceView, ...]
     when: str
     text: str
+    text_lang: str  # BCP 47: a Russian or Chinese report's words are marked as such
     retraction: str | None
     sources: tuple[SourceView, ...]
     changes: tuple[str, ...]
@@ -380,6 +382,7 @@ def _entry(links: AtomLinks, fact: FactState, changes: list[LoggedChange], more:
         related=related,
         when=_fact_when(fact),
         text=fact.summary or fact.title,
+        text_lang=language_of(fact.summary or fact.title),
         retraction=fact.retraction_reason if fact.retracted else None,
         sources=sources,
         changes=tuple(describe(change) for change in changes),

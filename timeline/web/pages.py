@@ -26,6 +26,7 @@ from markupsafe import Markup, escape
 
 from events.domain.dates import FuzzyDate, human_span
 from events.domain.fact import FactState
+from events.domain.language import ENGLISH, language_of
 from events.log.clock import from_utc_text
 from events.log.errors import TimelineError, UnknownFact
 from events.log.store import EventStore, connect, read_transaction
@@ -545,6 +546,13 @@ bp.add_app_template_filter(words.poll_error, "poll_error")
 @bp.app_template_filter("fact_date")
 def fact_date(state: FactState) -> str:
     return human_span(state.fuzzy_date, state.fuzzy_end)
+
+
+@bp.app_template_filter("lang")
+def lang(text: str | None) -> Markup:
+    """lang="zh-Hant" for a title or sentence not in English (the page is): fonts, voices, translation."""
+    language = language_of(text or "")
+    return Markup("") if language == ENGLISH else Markup(' lang="{}"').format(language)
 
 
 @bp.app_template_filter("highlight")
