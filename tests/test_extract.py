@@ -801,3 +801,19 @@ def test_a_sentence_opening_on_that_day_takes_the_day_last_dated(text, day, titl
 def test_that_day_far_from_any_date_or_after_a_span_is_no_fact():
     text = "Leaders met on 31 August and 1 September. That afternoon, Xi proposed an initiative."
     assert all("initiative" not in f.title for f in extract_facts("Summit", text, dt.date(2025, 9, 2)))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "dates"),
+    [
+        # issue 18: the year a plan runs to is no happening
+        ("China wants leaders to approve a development strategy running to 2035.", []),
+        ("Tianjin Declaration; development strategy to 2035", []),
+        ("Leaders approved a plan for cooperation to 2030 in Astana in July 2024.", [("2024-07", None)]),
+        ("The summit was postponed to 2021.", [("2021", None)]),  # a happening moved to a year
+    ],
+)
+def test_the_year_a_plan_runs_to_is_no_fact(sentence, dates):
+    from events.pipeline.extract import sentence_facts
+
+    assert [(f.date, f.end_date) for f, _ in sentence_facts(sentence, dt.date(2025, 8, 27))] == dates

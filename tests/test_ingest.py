@@ -1278,3 +1278,20 @@ def test_an_opinion_piece_s_headline_is_no_happening_of_the_day_it_ran(server, t
     first_poll(server, timeline, db_path, clock, column)
     titles = _feed_fact_titles(timeline)
     assert "2024-10-15" in titles and "2024-10-18" not in titles, titles
+
+
+def test_an_aside_elsewhere_in_the_days_of_the_headline_s_happening_adds_no_fact(
+    server, timeline, db_path, clock
+):
+    """Issue 18: "a military parade in Beijing on Wednesday" in a report of the Tianjin summit falls within
+    the summit's days, but names another place and no kind of happening the SCO has: no fact. Another
+    summit named in passing ("Qingdao hosted the summit in 2018") still is one."""
+    item = item_xml(
+        "Leaders wrapped up the SCO summit in Tianjin on Monday. Xi will host a military parade in Beijing "
+        "on Wednesday. Qingdao hosted the SCO summit in June 2018.",
+        guid="pa-1",
+        title="SCO summit closes in Tianjin",
+        day="Mon, 01 Sep 2025",
+    )
+    first_poll(server, timeline, db_path, clock, item)
+    assert sorted(_feed_fact_titles(timeline)) == ["2018-06", "2025-09-01"]

@@ -385,6 +385,14 @@ _UNTIL_BEFORE = re.compile(
 )
 
 
+# "a development strategy running to 2035", "a programme to 2030": the year a plan runs to, not a happening.
+_PLAN_TO = re.compile(
+    r"\b(?:strateg(?:y|ies)|plans?|programmes?|programs?|vision|agenda|roadmap|road map|concept|action plan)"
+    r"(?:\s+[\w-]+){0,3}?\s+(?:running\s+|lasting\s+)?(?:to|until|till|through)\s+(?:the\s+year\s+)?$",
+    re.IGNORECASE,
+)
+
+
 # "自2019年以来" (since 2019): the Chinese "since" wraps its date; "自二〇〇一年成立以來" (since it was
 # founded in 2001) tells of the founding, as "since it was founded in 2001" does.
 _ZH_SINCE = re.compile(r"^\s*以[来來]")
@@ -400,7 +408,9 @@ def _only_a_bound(mention: DateMention, sentence: str) -> bool:
     if _SINCE_BEFORE.search(before):
         # "the first visit since 2011" tells of the last one, in 2011; "frozen since 2019" of no happening
         return not _FIRST.search(sentence, 0, mention.span[0])
-    return mention.end is None and len(mention.start.iso()) < 10 and bool(_UNTIL_BEFORE.search(before))
+    if mention.end is not None or len(mention.start.iso()) == 10:
+        return False
+    return bool(_UNTIL_BEFORE.search(before) or _PLAN_TO.search(_before_date(mention, sentence, 80)))
 
 
 def _last_before(mention: DateMention, sentence: str) -> bool:
@@ -412,14 +422,14 @@ def _last_before(mention: DateMention, sentence: str) -> bool:
     )
 
 
-def _before_date(mention: DateMention, sentence: str) -> str:
+def _before_date(mention: DateMention, sentence: str, reach: int = 24) -> str:
     """The words just before the date; the year rule's span takes its preposition along ('since 2011')."""
     start = mention.span[0]
     while start < mention.span[1] and not sentence[start].isdigit() and sentence[start : start + 1].islower():
         start += 1
     while start < mention.span[1] and sentence[start] == " ":
         start += 1
-    return sentence[max(0, start - 24) : start]
+    return sentence[max(0, start - reach) : start]
 
 
 def _framing(mention: DateMention, others: list[DateMention], sentence: str) -> bool:

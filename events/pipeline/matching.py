@@ -557,10 +557,27 @@ _ATTRIBUTION = re.compile(
 )
 
 
-def _followed(fact: ExtractedFact, headline: Report | None) -> bool:
+def _followed(fact: ExtractedFact, headline: Report | None, home: frozenset[str]) -> bool:
     """A statement of the article that the timeline records: about the SCO, and telling a happening
     rather than the last time before one or the announcing of one."""
-    return not fact.last_before and not _announced(fact) and _about_the_sco(fact, headline)
+    if fact.last_before or _announced(fact):
+        return False
+    if "sco" not in fact.tags and kind_of_happening(as_report(fact)) is None and _elsewhere(fact, home):
+        return False  # it would be followed only as a detail of its headline's happening, somewhere else
+    return _about_the_sco(fact, headline)
+
+
+def _places_of(tags: Sequence[str]) -> frozenset[str]:
+    return frozenset(tag for tag in tags if kind_of(tag) == "place")
+
+
+def _elsewhere(fact: ExtractedFact, home: frozenset[str]) -> bool:
+    """A statement naming places, none of them where the article's happening is (its headline's places,
+    else its first statement's): "a military parade in Beijing on Wednesday" in a report from the Tianjin
+    summit is another story, though it falls within the days of the headline's happening."""
+    places = _places_of(fact.tags)
+    listed = _LIST_ENTRY.match(fact.summary)  # "2019, 13-14 June: Bishkek" under "List of SCO summits"
+    return bool(places and home and not places & home and not listed)
 
 
 def _announced(fact: ExtractedFact) -> bool:
@@ -648,7 +665,8 @@ def restate_facts(
     reported_on = dt.date.fromisoformat(publisher_day(payload)) if dated else None
     title = payload["title"]
     headline = Report(reported_on.isoformat(), None, title, title, context) if reported_on else None
-    told = [f for f in found[1:] if _followed(f, headline)]
+    home = _places_of(context) or _places_of(found[1].tags if len(found) > 1 else ())
+    told = [f for f in found[1:] if _followed(f, headline, home)]
     found = (found[:1] if found and _headline_a_happening(found, context, payload) else []) + told
     own_alone = {state.fact_id for state in states if machine_made_alone(state)}
     cited = {state.fact_id for state in states}  # an article cites a fact once
