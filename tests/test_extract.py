@@ -768,6 +768,10 @@ def test_an_article_with_nothing_to_tell_states_no_fact(title, text):
             [("2025-08-31", "2025-09-01")],
         ),
         ("The ministers met in the city on Monday.", dt.date(2025, 8, 28), [("2025-08-25", None)]),
+        # "is on Wednesday", "is set for Friday": the coming one; "was on Wednesday" the one gone
+        ("The meeting's main session is on Wednesday.", dt.date(2024, 10, 15), [("2024-10-16", None)]),
+        ("The vote is set for Friday.", dt.date(2024, 10, 15), [("2024-10-18", None)]),
+        ("The meeting was on Wednesday.", dt.date(2024, 10, 15), [("2024-10-09", None)]),
     ],
 )
 def test_a_schedule_in_the_present_tense_is_ahead(sentence, published, dates):

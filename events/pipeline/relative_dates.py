@@ -675,10 +675,22 @@ _SCHEDULE_VERBS = re.compile(
 )
 
 
+# "The main session is on Wednesday": a day said to be in the present tense is the coming one.
+_IS_ON = re.compile(r"\b(?:is|are)\s+(?:set\s+|due\s+|scheduled\s+)?(?:for\s+)?$", re.IGNORECASE)
+
+
 def _scheduled_present(sentence: str, span: tuple[int, int]) -> Tense:
     """ "future" for a weekday after a present-tense schedule verb: it outweighs a tense read elsewhere in
     the sentence ("continues on Friday with a session in expanded form")."""
-    return "future" if _SCHEDULE_VERBS.search(sentence[max(0, span[0] - 80) : span[0]]) else None
+    before = sentence[max(0, span[0] - 80) : span[0]]
+    if _SCHEDULE_VERBS.search(before) or _IS_ON.search(_without_on(before)):
+        return "future"
+    return None
+
+
+def _without_on(before: str) -> str:
+    """The words before a weekday whose span may or may not hold its "on"."""
+    return before[: -len("on ")] if before.lower().endswith("on ") else before
 
 
 def _weekday_span(m: re.Match[str], ctx: Context) -> Resolved:
