@@ -772,6 +772,14 @@ def test_an_article_with_nothing_to_tell_states_no_fact(title, text):
         ("The meeting's main session is on Wednesday.", dt.date(2024, 10, 15), [("2024-10-16", None)]),
         ("The vote is set for Friday.", dt.date(2024, 10, 15), [("2024-10-18", None)]),
         ("The meeting was on Wednesday.", dt.date(2024, 10, 15), [("2024-10-09", None)]),
+        # what a sentence that shows no tense of its own is "ahead of" is to come; a past verb still wins
+        (
+            "The capital is closing streets ahead of a summit that brings leaders to Astana on Wednesday and "
+            "Thursday.",
+            dt.date(2024, 7, 1),
+            [("2024-07-03", "2024-07-04")],
+        ),
+        ("Ahead of the summit, the ministers met on Monday.", dt.date(2024, 7, 2), [("2024-07-01", None)]),
     ],
 )
 def test_a_schedule_in_the_present_tense_is_ahead(sentence, published, dates):

@@ -662,7 +662,7 @@ def weekday_of(
     """A weekday (0 is Monday) in any language: pre "last"/"next"/"coming", or in the "last"/"this"/"next" week."""
     if week:
         return _day(_monday_of(week, ctx.published) + dt.timedelta(days=weekday)), None, 0.85
-    tense = _scheduled_present(ctx.sentence, span) or ctx.tense(span)
+    tense = _scheduled_present(ctx.sentence, span) or ctx.tense(span) or _ahead(ctx.sentence, span)
     date = weekday_date(weekday, ctx.published, tense, pre if pre in {"last", "next", "coming"} else None)
     return _day(date), None, 0.85 if tense or pre in {"last", "next"} else 0.7
 
@@ -670,11 +670,13 @@ def weekday_of(
 # "The summit continues on Friday", "talks open on Monday": a schedule in the present tense.
 _SCHEDULE_VERBS = re.compile(
     r"\b(?:continues|continue|opens|open|begins|begin|starts|start|resumes|resume|closes|ends|concludes|runs"
-    r"|meet|convene|gather)\s+(?:[\w'’-]+\s+){0,8}$",
+    r"|meet|convene|gather|brings|bring|hosts)\s+(?:[\w'’-]+\s+){0,8}$",
     re.IGNORECASE,
 )
 
 
+# "closing streets ahead of a summit that ... on Wednesday": what a sentence is ahead of is to come.
+_AHEAD_OF = re.compile(r"\bahead of\b[^.;:]{0,200}$", re.IGNORECASE)
 # "The main session is on Wednesday": a day said to be in the present tense is the coming one.
 _IS_ON = re.compile(r"\b(?:is|are)\s+(?:set\s+|due\s+|scheduled\s+)?(?:for\s+)?$", re.IGNORECASE)
 
@@ -684,6 +686,13 @@ def _scheduled_present(sentence: str, span: tuple[int, int]) -> Tense:
     the sentence ("continues on Friday with a session in expanded form")."""
     before = sentence[max(0, span[0] - 80) : span[0]]
     if _SCHEDULE_VERBS.search(before) or _IS_ON.search(_without_on(before)):
+        return "future"
+    return None
+
+
+def _ahead(sentence: str, span: tuple[int, int]) -> Tense:
+    """ "future" for a weekday in what a sentence that shows no tense of its own is ahead of."""
+    if _AHEAD_OF.search(sentence, max(0, span[0] - 240), span[0]):
         return "future"
     return None
 
@@ -703,7 +712,11 @@ def _weekday_span(m: re.Match[str], ctx: Context) -> Resolved:
     if m["wk"]:
         first = _monday_of(m["wk"], ctx.published) + dt.timedelta(days=first_day)
     else:
-        tense = _scheduled_present(ctx.sentence, m.span()) or ctx.tense(m.span())
+        tense = (
+            _scheduled_present(ctx.sentence, m.span())
+            or ctx.tense(m.span())
+            or _ahead(ctx.sentence, m.span())
+        )
         first = weekday_date(first_day, ctx.published, tense)
     last = first + dt.timedelta(days=(last_day - first_day) % 7)
     return _span(first, last) + (0.8,) if last > first else None
