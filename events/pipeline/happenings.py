@@ -141,7 +141,14 @@ _KIND_CLUES = {
     ),
 }
 # The patterns read lower-cased text: case-blind matching is slower, and lower() is done once.
-_KINDS = tuple((name, re.compile(pattern), _KIND_CLUES[name]) for name, pattern in _KIND_PATTERNS)
+_KINDS = tuple((name, re.compile(pattern), frozenset(_KIND_CLUES[name])) for name, pattern in _KIND_PATTERNS)
+# Longest first, so that a clue inside another ("成员" in "正式成员") is not the one found.
+_ANY_CLUE = re.compile(
+    "|".join(
+        re.escape(c)
+        for c in sorted({c for clues in _KIND_CLUES.values() for c in clues}, key=len, reverse=True)
+    )
+)
 _MEETING = re.compile(
     r"\b(?:met|meets?|meeting|talks|bilateral|sat down|held talks|handshake)\b|встрет|переговор|会见|會見|会晤|會晤|会谈|會談",
     re.IGNORECASE,
@@ -219,10 +226,11 @@ def _matchable(report: Report) -> str:
 
 def _kinds_at(text: str) -> dict[str, int]:
     """Each kind of happening a matchable text names, and where its first cue stands."""
+    cued = {clue for clue in _ANY_CLUE.findall(text)}  # one scan for every kind's clues
     return {
         name: found.start()
         for name, pattern, clues in _KINDS
-        if any(c in text for c in clues) and (found := pattern.search(text))
+        if not cued.isdisjoint(clues) and (found := pattern.search(text))
     }
 
 
@@ -256,21 +264,42 @@ def kinds_conflict(new: Report, recorded: Report) -> bool:
     )
 
 
+@lru_cache(maxsize=8192)  # a report's tags are read by kind at every comparison: sort them once
+def _by_kind(tags: tuple[str, ...]) -> dict[str | None, frozenset[str]]:
+    kinds: dict[str | None, set[str]] = {}
+    for tag in tags:
+        kinds.setdefault(kind_of(tag), set()).add(tag)
+    return {kind: frozenset(named) for kind, named in kinds.items()}
+
+
+_NONE: frozenset[str] = frozenset()
+
+
 def people(report: Report) -> frozenset[str]:
-    return frozenset(t for t in report.tags if kind_of(t) == "person")
+    return _by_kind(report.tags).get("person", _NONE)
+
+
+@lru_cache(maxsize=8192)
+def _entities(tags: tuple[str, ...]) -> frozenset[str]:
+    kinds = _by_kind(tags)
+    return frozenset().union(
+        *(kinds.get(k, _NONE) for k in ("person", "place", "country", "organisation"))
+    ) - (_EVERYWHERE)
 
 
 def entities(report: Report) -> frozenset[str]:
     """The people, places, countries and bodies a report names: who and where."""
-    return frozenset(
-        t for t in report.tags if kind_of(t) in {"person", "place", "country", "organisation"}
-    ) - (_EVERYWHERE)
+    return _entities(report.tags)
+
+
+@lru_cache(maxsize=8192)
+def _countries(tags: tuple[str, ...]) -> frozenset[str]:
+    return _by_kind(tags).get("country", _NONE) | {c for t in tags if (c := country_of(t))}
 
 
 def countries(report: Report) -> frozenset[str]:
     """The countries a report names, or names through a place in it or a person speaking for it."""
-    named = {t for t in report.tags if kind_of(t) == "country"}
-    return frozenset(named | {c for t in report.tags if (c := country_of(t))})
+    return _countries(report.tags)
 
 
 @lru_cache(
@@ -410,7 +439,7 @@ def _named(tags: frozenset[str]) -> str:
 
 
 def _places(report: Report) -> frozenset[str]:
-    return frozenset(t for t in report.tags if kind_of(t) == "place")
+    return _by_kind(report.tags).get("place", _NONE)
 
 
 def _same_days(new: Report, recorded: Report) -> bool:
