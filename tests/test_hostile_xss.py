@@ -118,6 +118,7 @@ HTML_TAGS = {
     "code",
     "mark",
     "cite",
+    "q",
     "figure",
     "figcaption",
     "svg",
