@@ -46,6 +46,10 @@ def test_a_schema_4_database_migrates(tmp_path):
     _schema_4_database(path)
     store = EventStore(connect(path))
     assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    # Migration 15 empties the projections (they held no past versions): catch_up projects the log again.
+    assert projections.checkpoint(store.conn) == 0
+    assert store.conn.execute("SELECT count(*) FROM facts").fetchone()[0] == 0
+    projections.catch_up(store)
     assert store.conn.execute("SELECT rowid, tags FROM facts_fts").fetchall() == [(1, '["sco","summit"]')]
     assert store.conn.execute("SELECT rowid FROM facts_fts WHERE facts_fts MATCH 'summit'").fetchall() == [
         (1,)
@@ -88,7 +92,8 @@ def _indexes(conn) -> set[str]:
 
 
 def test_every_projection_index_exists_after_migrating_and_after_a_rebuild(tmp_path):
-    """Migration 6 adds facts_changed_again (time travel), 7 facts_spans (date ranges); rebuild makes every index again."""
+    """Migration 7 adds facts_spans (date ranges), 15 the versions time travel reads (and drops migration 6's
+    refold index); rebuild makes every index again."""
     path = tmp_path / "old.db"
     _schema_4_database(path)
     store = EventStore(connect(path))
@@ -96,8 +101,9 @@ def test_every_projection_index_exists_after_migrating_and_after_a_rebuild(tmp_p
     assert (
         _indexes(store.conn)
         == _indexes(fresh.conn)
-        >= {"facts_changed_again", "facts_changed", "facts_timeline", "facts_spans"}
+        >= {"facts_changed", "facts_timeline", "facts_spans", "fact_versions_timeline", "fact_versions_spans"}
     )
+    assert "facts_changed_again" not in _indexes(store.conn)
     projections.rebuild(store)
     assert _indexes(store.conn) == _indexes(fresh.conn)
     store.conn.close()
@@ -148,6 +154,7 @@ def test_a_schema_7_database_gets_the_stemming_index_and_keeps_it_through_a_rebu
         assert "porter" not in _fts_sql(timeline.conn)
         timeline.close()
     timeline = Timeline(EventStore(connect(path)))
+    timeline.catch_up()  # migration 15 emptied the projections, to project them again with past versions
     assert timeline.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert "tokenize = 'porter unicode61 remove_diacritics 2'" in _fts_sql(timeline.conn)
     assert "content = 'facts', content_rowid = 'n'" in _fts_sql(timeline.conn)

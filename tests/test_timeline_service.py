@@ -12,6 +12,7 @@ import pytest
 from events.admin.backup import export_to, import_from
 from events.log.clock import FixedClock
 from events.log.errors import ConcurrencyConflict, FactRetracted, ImportRefused, UnknownFact, ValidationError
+from events.log.migrations import empty_projections
 from events.log.store import EventStore, connect
 from events.read import projections
 from events.service import Timeline
@@ -178,12 +179,7 @@ def test_rebuild_in_chunks_meets_facts_of_earlier_chunks(timeline, batch):
 def test_projection_catches_up_in_chunks(timeline):
     build_history(timeline)
     expected = projection_dump(timeline.conn)
-    timeline.conn.execute("DELETE FROM projection_checkpoints")
-    timeline.conn.execute(
-        "INSERT INTO facts_fts (facts_fts) VALUES ('delete-all')"
-    )  # it reads facts: empty it first
-    for table in ("facts", "fact_tags"):
-        timeline.conn.execute(f"DELETE FROM {table}")
+    empty_projections(timeline.conn)  # every read model, the past versions and the checkpoint
     projections.catch_up(timeline.store, batch=7)
     assert projection_dump(timeline.conn) == expected
 

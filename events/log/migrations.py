@@ -344,6 +344,78 @@ def _hash_chain(conn: sqlite3.Connection) -> None:
     chain_existing_log(conn)
 
 
+# Time travel reads past versions from an index instead of folding the log on each request (issue 19):
+# every time a fact changes, the version it replaces is kept with the position of the event that
+# replaced it, so "as of position P" is the current facts last changed at or before P plus the
+# versions current at P (last_position <= P < replaced_at), both walked by the same keyset queries
+# (events/read/timeline.py). An event changes one fact, so replaced_at identifies a version. Its tags
+# and search rows are kept beside it, as facts' are. The refold index is no longer read. Existing
+# projections hold no versions: they are emptied here and projected again from the log by the next
+# catch_up (the projector of `timeline serve`, or `timeline rebuild`).
+_FACT_VERSIONS_TABLES = """
+CREATE TABLE fact_versions (
+    replaced_at       INTEGER PRIMARY KEY,   -- the position of the event that ended this version
+    n                 INTEGER NOT NULL,      -- the fact's number in facts
+    fact_id           TEXT    NOT NULL,
+    sort_key          TEXT    NOT NULL,
+    date              TEXT    NOT NULL,
+    end_date          TEXT,
+    precision         TEXT    NOT NULL,
+    title             TEXT    NOT NULL,
+    summary           TEXT    NOT NULL,
+    tags              TEXT    NOT NULL,
+    sources           TEXT    NOT NULL,
+    origin            TEXT    NOT NULL,
+    version           INTEGER NOT NULL,
+    corrected         INTEGER NOT NULL,
+    retracted         INTEGER NOT NULL,
+    retraction_reason TEXT,
+    first_recorded    TEXT    NOT NULL,
+    last_recorded     TEXT    NOT NULL,
+    last_position     INTEGER NOT NULL,      -- the position from which this version was current
+    merged_into       TEXT,
+    reviewed          INTEGER NOT NULL,
+    split_off         TEXT    NOT NULL,
+    planned           INTEGER NOT NULL
+);
+CREATE TABLE fact_version_tags (
+    tag         TEXT    NOT NULL,
+    retracted   INTEGER NOT NULL,
+    sort_key    TEXT    NOT NULL,
+    n           INTEGER NOT NULL,
+    replaced_at INTEGER NOT NULL,
+    PRIMARY KEY (tag, retracted, sort_key, n, replaced_at)
+) WITHOUT ROWID;
+CREATE VIRTUAL TABLE fact_versions_fts USING fts5 (
+    title, summary, tags,
+    content = 'fact_versions', content_rowid = 'replaced_at',
+    tokenize = 'porter unicode61 remove_diacritics 2'
+);
+DROP INDEX facts_changed_again;
+"""
+_FACT_VERSIONS_INDEXES = """
+CREATE INDEX fact_versions_timeline ON fact_versions (retracted, sort_key, n);
+CREATE INDEX fact_version_tags_by_version ON fact_version_tags (replaced_at);
+CREATE INDEX fact_versions_spans ON fact_versions (retracted, substr(end_date || '-99-99', 1, 10), sort_key, n)
+    WHERE end_date IS NOT NULL;
+"""
+
+
+def _fact_versions(conn: sqlite3.Connection) -> None:
+    for statement in statements(_FACT_VERSIONS_TABLES + _FACT_VERSIONS_INDEXES):
+        conn.execute(statement)
+    empty_projections(conn)
+
+
+def empty_projections(conn: sqlite3.Connection) -> None:
+    """Every projection table emptied and the checkpoint gone: the next catch_up projects the whole log."""
+    for table in PROJECTION_TABLES:
+        if table.endswith("_fts"):  # external content: DELETE would read the text from its table
+            conn.execute(f"INSERT INTO {table} ({table}) VALUES ('delete-all')")
+        else:
+            conn.execute(f"DELETE FROM {table}")
+
+
 # A migration is SQL, or a function of the connection run inside the migration's transaction.
 MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     _EVENT_LOG,
@@ -360,17 +432,26 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     _ENDED_SESSIONS,
     _COUNTS,
     _hash_chain,
+    _fact_versions,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # Every secondary index of the projections, for rebuild to drop and create again.
-ALL_PROJECTION_INDEXES = PROJECTION_INDEXES + _REFOLD_INDEX + _SPAN_INDEX
-ALL_PROJECTION_INDEX_NAMES = PROJECTION_INDEX_NAMES + ("facts_changed_again", "facts_spans")
+ALL_PROJECTION_INDEXES = PROJECTION_INDEXES + _SPAN_INDEX + _FACT_VERSIONS_INDEXES
+ALL_PROJECTION_INDEX_NAMES = PROJECTION_INDEX_NAMES + (
+    "facts_spans",
+    "fact_versions_timeline",
+    "fact_version_tags_by_version",
+    "fact_versions_spans",
+)
 
 # Tables that projections own; rebuild empties and refills exactly these.
 PROJECTION_TABLES = (
     "facts",
     "fact_tags",
     "facts_fts",
+    "fact_versions",
+    "fact_version_tags",
+    "fact_versions_fts",
     "articles",
     "feed_status",
     "tokens",

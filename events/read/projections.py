@@ -37,9 +37,13 @@ _FACT_COLUMNS = (
 )
 # The search index reads its text from facts: DELETE would read it there too
 # (already gone in a rebuild), so it is emptied by its own command.
-_EMPTY = {"facts_fts": "INSERT INTO facts_fts (facts_fts) VALUES ('delete-all')"}
+_EMPTY = {
+    "facts_fts": "INSERT INTO facts_fts (facts_fts) VALUES ('delete-all')",
+    "fact_versions_fts": "INSERT INTO fact_versions_fts (fact_versions_fts) VALUES ('delete-all')",
+}
 _PLACES = ", ".join("?" * len(_FACT_COLUMNS.split(",")))
 _UPSERT_FACT = f"INSERT OR REPLACE INTO facts ({_FACT_COLUMNS}) VALUES ({_PLACES})"
+_INSERT_VERSION = f"INSERT INTO fact_versions (replaced_at, {_FACT_COLUMNS}) VALUES (?, {_PLACES})"
 # Precision by length of an ISO fuzzy date (2024, 2024-05, 2024-05-17), as stored.
 _PRECISION = {length: precision_of("2024-05-17"[:length]).value for length in (4, 7, 10)}
 # The columns state_from_row reads, in its order (timeline pages select them too).
@@ -121,7 +125,9 @@ def rebuild(store: EventStore, *, batch: int = BATCH, progress: Callable[[int], 
                 if progress:
                     progress(len(events))
             _derive_tags(conn, "")
+            _derive_version_tags(conn, 0)
             conn.execute("INSERT INTO facts_fts (facts_fts) VALUES ('rebuild')")
+            conn.execute("INSERT INTO fact_versions_fts (fact_versions_fts) VALUES ('rebuild')")
             for statement in statements(ALL_PROJECTION_INDEXES):
                 conn.execute(statement)
             _count(conn, 1)
@@ -157,7 +163,7 @@ def _apply_facts(conn: sqlite3.Connection, events: list[Event], written: dict[st
     known = load_states(conn, earlier) if earlier else {}
     numbers = {fact_id: n for fact_id, (n, _) in known.items()}
     next_n = conn.execute("SELECT COALESCE(MAX(n), 0) FROM facts").fetchone()[0]
-    rows = []
+    rows, versions = [], []
     for fact_id, fact_events in by_fact.items():
         if fact_id not in numbers:
             next_n += 1
@@ -166,13 +172,60 @@ def _apply_facts(conn: sqlite3.Connection, events: list[Event], written: dict[st
         if written is not None and fact_id not in known and only_recorded:  # rebuild's common case
             rows.append(_recorded_row(numbers[fact_id], fact_events[0]))
             continue
-        state = evolve_stream(known[fact_id][1] if fact_id in known else None, fact_events)
+        previous = known[fact_id][1] if fact_id in known else None
+        state = _evolve_keeping_versions(numbers[fact_id], previous, fact_events, versions)
         rows.append(_fact_row(numbers[fact_id], state))
+    if versions:
+        _write_versions(conn, versions, derive=written is None)
     if written is None:
         _write_facts(conn, rows, replace=bool(known))
     else:
         conn.executemany(_UPSERT_FACT, rows)
         written.update(numbers)
+
+
+def _evolve_keeping_versions(
+    n: int, previous: FactState | None, events: list[Event], versions: list[tuple]
+) -> FactState:
+    """The fact after its events, adding to versions each state they replaced (as fact_versions rows).
+
+    One event at a time when there is something to keep, so time travel sees every
+    state the log passed through, whatever the batches were (a rebuild's or an append's).
+    """
+    if previous is None and len(events) == 1:
+        return evolve_stream(None, events)
+    state = previous
+    for event in events:
+        if state is not None:
+            versions.append((event.position, *_fact_row(n, state)))
+        state = evolve_stream(state, [event])
+    assert state is not None
+    return state
+
+
+def _write_versions(conn: sqlite3.Connection, versions: list[tuple], derive: bool) -> None:
+    """Past versions, in the order of the events that replaced them; with derive, their tags and search rows
+    now (a rebuild derives them all at its end)."""
+    versions.sort(key=lambda row: row[0])
+    conn.executemany(_INSERT_VERSION, versions)
+    if derive:
+        first = versions[0][0]
+        _derive_version_tags(conn, first)
+        conn.execute(
+            "INSERT INTO fact_versions_fts (rowid, title, summary, tags)"
+            " SELECT replaced_at, title, summary, tags FROM fact_versions WHERE replaced_at >= ?",
+            (first,),
+        )
+
+
+def _derive_version_tags(conn: sqlite3.Connection, first: int) -> None:
+    """fact_version_tags rows of the versions replaced at or after position first, out of their tags."""
+    conn.execute(
+        "INSERT INTO fact_version_tags (tag, retracted, sort_key, n, replaced_at)"
+        " SELECT t.value, f.retracted, f.sort_key, f.n, f.replaced_at FROM fact_versions f, json_each(f.tags) t"
+        " WHERE f.replaced_at >= ? ORDER BY 1, 2, 3, 4, 5",
+        (first,),
+    )
 
 
 def _write_facts(conn: sqlite3.Connection, rows: list[tuple], replace: bool) -> None:

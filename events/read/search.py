@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 
 MAX_TERMS = 12  # words of a query; each becomes at most two phrases (its spellings), so at most 24 in all
-# The tokenizer of facts_fts and of the as-of view's temp table: both must split and stem alike.
+# The tokenizer of facts_fts and fact_versions_fts (the versions time travel reads): both must split and stem alike.
 TOKENIZE = "porter unicode61 remove_diacritics 2"
 _WORD = re.compile(r"\w+", re.UNICODE)
 

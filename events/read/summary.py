@@ -31,54 +31,107 @@ class Summary:
 
 
 def summarize(conn: sqlite3.Connection, filters: Filters, sources: Sequence[Source] = LIVE) -> Summary:
-    kept = kept_counts(conn, filters) if sources == LIVE else None
+    kept = kept_counts(conn, filters, _past_position(sources))
     if kept is not None:
         return kept
-    if filters.match is not None and _more_than(conn, filters, sources, SEARCH_COUNT_LIMIT):
+    bounded = filters.match is not None or sources != LIVE  # a search, or the timeline at a past moment
+    if bounded and _more_than(conn, filters, sources, SEARCH_COUNT_LIMIT):
         return Summary(SEARCH_COUNT_LIMIT, {}, [], more=True)
     periods = _period_counts(conn, filters, sources)
     return Summary(sum(periods.values()), periods, _tag_counts(conn, filters, sources))
 
 
+def _past_position(sources: Sequence[Source]) -> int | None:
+    """None for the timeline as it is; the position of a past moment's sources (as_of); -1 for any other."""
+    if sources == LIVE:
+        return None
+    facts = [source for source in sources if source.facts == "facts"]
+    return facts[0].until if len(facts) == 1 and facts[0].until is not None else -1
+
+
 def _more_than(conn: sqlite3.Connection, filters: Filters, sources: Sequence[Source], limit: int) -> bool:
     """Whether more than limit facts match, reading at most limit + 1 of them (in search-hit order).
 
-    A common word's counts read every hit (1.2 s at 1M facts for "summit", each time the log moved):
-    past the limit a search says "10,000+" instead, with no chart or tag counts.
+    A common word's counts read every hit (1.2 s at 1M facts for "summit", each time the log moved),
+    and the counts at a past moment every fact then (no counts are kept per moment): past the
+    limit a search or a past moment says "10,000+" instead, with no chart or tag counts.
     """
     sql, params = _matching(conn, filters, sources)
     return conn.execute(f"SELECT count(*) FROM ({sql} LIMIT {int(limit) + 1})", params).fetchone()[0] > limit
 
 
-def kept_counts(conn: sqlite3.Connection, filters: Filters) -> Summary | None:
+CHANGED_SINCE_LIMIT = (
+    20_000  # counts at a past moment come from the kept ones if at most this many facts changed since
+)
+
+
+def kept_counts(conn: sqlite3.Connection, filters: Filters, position: int | None = None) -> Summary | None:
     """The counts of the whole timeline, or of one tag, from the counts kept on append
-    (migrations._COUNTS): a few hundred rows, however many facts. None for other filters."""
-    values = ", ".join(str(v) for v in filters.retracted_values)
-    if filters.is_empty:
-        periods = (
-            "SELECT period, sum(facts) FROM period_counts WHERE retracted IN ({v}) GROUP BY 1 ORDER BY 1"
-        )
-        tags = "SELECT tag, sum(facts) AS c FROM tag_counts WHERE retracted IN ({v}) GROUP BY 1"
-        params: tuple = ()
-    elif len(filters.tags) == 1 and not (filters.match or filters.start or filters.end):
-        periods = "SELECT period, sum(facts) FROM tag_counts WHERE tag = ? AND retracted IN ({v}) GROUP BY 1 ORDER BY 1"
-        tags = "SELECT other, sum(facts) AS c FROM tag_pair_counts WHERE tag = ? AND retracted IN ({v}) GROUP BY 1"
-        params = filters.tags
-    else:
+    (migrations._COUNTS): a few hundred rows, however many facts. None for other filters.
+
+    At a past position (time travel), the kept counts minus the facts changed since
+    and plus the versions they replaced, if few changed since (a recent moment);
+    None otherwise, and the caller counts with a bound.
+    """
+    if position == -1 or not (filters.is_empty or _one_tag(filters)):
         return None
-    counted = dict(conn.execute(periods.format(v=values), params).fetchall())
-    counted = {period: count for period, count in counted.items() if count}
-    top = conn.execute(f"{tags.format(v=values)} ORDER BY c DESC, 1 LIMIT {SIDEBAR_TAGS}", params).fetchall()
+    values = ", ".join(str(v) for v in filters.retracted_values)
+    tag = filters.tags[0] if filters.tags else None
+    if tag is None:
+        periods = f"SELECT period AS p, facts AS c FROM period_counts WHERE retracted IN ({values})"
+        tags = f"SELECT tag AS g, facts AS c FROM tag_counts WHERE retracted IN ({values})"
+    else:
+        periods = (
+            f"SELECT period AS p, facts AS c FROM tag_counts WHERE tag = :tag AND retracted IN ({values})"
+        )
+        tags = (
+            f"SELECT other AS g, facts AS c FROM tag_pair_counts WHERE tag = :tag AND retracted IN ({values})"
+        )
+    params = {"tag": tag, "at": position}
+    if position is not None:
+        if _changed_since(conn, position) > CHANGED_SINCE_LIMIT:
+            return None
+        changes = _changes_since(values, tag)
+        periods += f" UNION ALL SELECT substr(sort_key, 1, 7), sign FROM ({changes})"
+        tags += f" UNION ALL SELECT t.value, sign FROM ({changes}) c, json_each(c.tags) t"
+    counted = conn.execute(f"SELECT p, sum(c) FROM ({periods}) GROUP BY 1 ORDER BY 1", params)
+    counted = {period: count for period, count in counted.fetchall() if count}
+    top = conn.execute(
+        f"SELECT g, sum(c) AS s FROM ({tags}) GROUP BY 1 HAVING s > 0 ORDER BY s DESC, 1"
+        f" LIMIT {SIDEBAR_TAGS}",
+        params,
+    ).fetchall()
     return Summary(sum(counted.values()), counted, [tuple(row) for row in top])
 
 
+def _one_tag(filters: Filters) -> bool:
+    return len(filters.tags) == 1 and not (filters.match or filters.start or filters.end)
+
+
+def _changed_since(conn: sqlite3.Connection, position: int) -> int:
+    """How many facts changed after a position, counting at most one past the limit (facts_changed index)."""
+    sql = "SELECT count(*) FROM (SELECT 1 FROM facts WHERE last_position > ? LIMIT ?)"
+    return conn.execute(sql, (position, CHANGED_SINCE_LIMIT + 1)).fetchone()[0]
+
+
+def _changes_since(values: str, tag: str | None) -> str:
+    """Rows (sign, sort_key, tags) turning the counts now into those at :at: each fact changed since
+    takes its share away, each version current at :at (replaced since) gives its share back."""
+    has_tag = " AND EXISTS (SELECT 1 FROM json_each(tags) WHERE value = :tag)" if tag is not None else ""
+    return (
+        f"SELECT -1 AS sign, sort_key, tags FROM facts WHERE last_position > :at AND retracted IN ({values}){has_tag}"
+        " UNION ALL SELECT 1, sort_key, tags FROM fact_versions WHERE replaced_at > :at AND last_position <= :at"
+        f" AND retracted IN ({values}){has_tag}"
+    )
+
+
 def _matching(conn, filters: Filters, sources: Sequence[Source]) -> tuple[str, list]:
-    """Every matching fact (n, sort_key, retracted) from every source, as one SQL union."""
+    """Every matching fact (n, sort_key, retracted, its row's key k, its source's index) from every source, as one SQL union."""
     parts, params = [], []
     for index, source in enumerate(sources):
         for retracted in filters.retracted_values:
             for sql, args, _ in _branches(conn, filters, source, retracted, None, None):
-                parts.append(f"SELECT n, sort_key, retracted, {index} AS src FROM ({sql})")
+                parts.append(f"SELECT n, sort_key, retracted, k, {index} AS src FROM ({sql})")
                 params += args
     return _with_hits(filters, sources, " UNION ALL ".join(parts), params)
 
@@ -99,7 +152,7 @@ def _tag_counts(conn, filters: Filters, sources: Sequence[Source]) -> list[tuple
     else:
         matched, params = _matching(conn, filters, sources)
         joins = " UNION ALL ".join(
-            f"SELECT g.tag FROM m JOIN {s.tags} g ON g.n = m.n WHERE m.src = {i}"
+            f"SELECT g.tag FROM m JOIN {s.tags} g ON g.{s.key} = m.k WHERE m.src = {i}"
             for i, s in enumerate(sources)
         )
         sql = f"WITH m AS MATERIALIZED ({matched}) {joins}"

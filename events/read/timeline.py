@@ -15,7 +15,9 @@ from events.read.projections import STATE_COLUMNS, state_from_row
 
 FEW_HITS_FACTOR = 10  # a search with at most sqrt(10 * facts) hits reads and sorts them (see _few_hits)
 TAG_COUNT_LIMIT = 20_000  # counting a tag's rows to pick the rarest stops here
-_FACT_COLUMNS = "n, sort_key, " + STATE_COLUMNS  # a fact's keyset position, then its state
+_FACT_COLUMNS = (
+    "n, sort_key, " + STATE_COLUMNS
+)  # a fact's keyset position, then its state (then its row's key)
 
 
 # ---------------------------------------------------------------- where facts come from
@@ -23,13 +25,28 @@ _FACT_COLUMNS = "n, sort_key, " + STATE_COLUMNS  # a fact's keyset position, the
 
 @dataclass(frozen=True)
 class Source:
-    """Tables holding fact rows: the projection, or temp tables of facts replayed as of a moment."""
+    """Tables holding fact rows: the facts as they are, or the past versions of facts (time travel)."""
 
     facts: str = "facts"
     tags: str = "fact_tags"
     fts: str = "facts_fts"
     until: int | None = None  # only rows last changed at or before this position
     spans: str = "facts_spans"  # the index of facts with an end date, by the last key they reach
+    key: str = "n"  # the column naming one row: its tags rows and its search row (rowid) carry it too
+    replaced_after: int | None = None  # only versions replaced after this position (current then)
+
+
+def versions_as_of(position: int) -> Source:
+    """The past versions of facts that were current at a position (fact_versions, migration 15)."""
+    return Source(
+        "fact_versions",
+        "fact_version_tags",
+        "fact_versions_fts",
+        until=position,
+        spans="fact_versions_spans",
+        key="replaced_at",
+        replaced_after=position,
+    )
 
 
 LIVE = (Source(),)
@@ -168,7 +185,7 @@ def _branch(
     for tag in tags:
         where.append(
             f"EXISTS (SELECT 1 FROM {source.tags} x WHERE x.tag = ? AND x.retracted = {ks}.retracted"
-            f" AND x.sort_key = {ks}.sort_key AND x.n = {ks}.n)"
+            f" AND x.sort_key = {ks}.sort_key AND x.n = {ks}.n{_same_row(source, 'x', ks)})"
         )
         params.append(tag)
     if match is not None and not from_hits:
@@ -177,9 +194,9 @@ def _branch(
         # lookup each time: 1.6 ms per row for a common prefix at 100k facts.)
         if shared:  # read once per statement (_with_hits); "+" keeps the walk on the timeline
             # index: taken as an equality on n, SQLite drove a piece of one sort key from every hit, then sorted
-            where.append(f"+f.n IN (SELECT n FROM {_hits(source)})")
+            where.append(f"+f.{source.key} IN (SELECT n FROM {_hits(source)})")
         else:
-            where.append(f"f.n IN (SELECT rowid FROM {source.fts} WHERE {source.fts} MATCH ?)")
+            where.append(f"f.{source.key} IN (SELECT rowid FROM {source.fts} WHERE {source.fts} MATCH ?)")
             params.append(match)
     where += [condition.format(ks=ks) for condition in piece.where]
     params += piece.params
@@ -195,8 +212,17 @@ def _branch(
     if source.until is not None:
         where.append("f.last_position <= ?")
         params.append(source.until)
-    sql = f"SELECT {', '.join('f.' + c.strip() for c in _FACT_COLUMNS.split(','))} FROM {frm} WHERE {' AND '.join(where)}"
+    if source.replaced_after is not None:
+        where.append("f.replaced_at > ?")
+        params.append(source.replaced_after)
+    columns = ", ".join("f." + c.strip() for c in _FACT_COLUMNS.split(","))
+    sql = f"SELECT {columns}, f.{source.key} AS k FROM {frm} WHERE {' AND '.join(where)}"
     return sql, params, ks
+
+
+def _same_row(source: Source, tags: str, facts: str) -> str:
+    """The extra condition tying a tags row to its version, where one fact has several rows (versions)."""
+    return "" if source.key == "n" else f" AND {tags}.{source.key} = {facts}.{source.key}"
 
 
 def _driver(
@@ -205,11 +231,17 @@ def _driver(
     """What the query walks: the search hits, the spans index, the first tag's index, or the timeline index."""
     if match is not None:
         hits = f"(SELECT rowid AS m FROM {source.fts} WHERE {source.fts} MATCH ?) s"
-        return f"{hits} CROSS JOIN {source.facts} f ON f.n = s.m", "f", ["f.retracted = ?"], [match], tags
+        return (
+            f"{hits} CROSS JOIN {source.facts} f ON f.{source.key} = s.m",
+            "f",
+            ["f.retracted = ?"],
+            [match],
+            tags,
+        )
     if spans:  # few rows whatever the tags: check every tag on them
         return f"{source.facts} f INDEXED BY {source.spans}", "f", ["f.retracted = ?"], [], tags
     if tags:
-        frm = f"{source.tags} t CROSS JOIN {source.facts} f ON f.n = t.n"
+        frm = f"{source.tags} t CROSS JOIN {source.facts} f ON f.{source.key} = t.{source.key}"
         return frm, "t", ["t.tag = ?", "t.retracted = ?"], [tags[0]], tags[1:]
     return f"{source.facts} f", "f", ["f.retracted = ?"], [], tags
 

@@ -197,7 +197,7 @@ def permalink(fact_id: str):
     timeline = get_timeline()
     at, state = None, timeline.fact(fact_id)  # UnknownFact -> 404
     if query.as_of:
-        at = AsOf(query.as_of, timeline.store.position_as_of(query.as_of), (), 0)
+        at = AsOf(query.as_of, timeline.store.position_as_of(query.as_of), ())
         state = fact_as_of(timeline.store, fact_id, at.position)
         if state is None:
             raise UnknownFact(f"fact {fact_id} was not recorded yet at {moment_text(query.as_of)}")
