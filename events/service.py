@@ -41,15 +41,21 @@ class Timeline:
     store: EventStore
 
     @classmethod
-    def open(cls, path: str | Path, clock: Clock = utc_now) -> Timeline:
-        return cls(EventStore(connect(path), clock))
+    def open(cls, path: str | Path, clock: Clock = utc_now, *, log_url: str | None = None) -> Timeline:
+        """The database at path; with log_url, the log is the shared PostgreSQL one and path holds
+        this node's read models (issue 20)."""
+        if log_url is None:
+            return cls(EventStore(connect(path), clock))
+        from events.log.postgres import PostgresEventStore
+
+        return cls(PostgresEventStore(log_url, clock, conn=connect(path)))
 
     @property
     def conn(self) -> sqlite3.Connection:
         return self.store.conn
 
     def close(self) -> None:
-        self.conn.close()
+        self.store.close()
 
     def init(self) -> int:
         """Create the schema (done on open) and append the seed facts not yet there."""

@@ -189,17 +189,26 @@ def _find(timeline: Timeline, title: str) -> str:
 
 
 def start_server(
-    tmp: Path, db_path: Path, server_settings: str = "", *, base_url: str | None = ""
+    tmp: Path,
+    db_path: Path,
+    server_settings: str = "",
+    *,
+    base_url: str | None = "",
+    database_settings: str = "",
 ) -> LiveServer:
     """`timeline serve` as a subprocess on a free port, once /healthz answers.
 
-    base_url "" configures the URL served, None configures none; server_settings go in [server].
+    base_url "" configures the URL served, None configures none; server_settings go in [server],
+    database_settings in [database] (e.g. the shared log's url).
     """
     port = free_port()
     config = tmp / "config.toml"
     base_url = base_url or (f"http://127.0.0.1:{port}/" if base_url == "" else None)
     base_line = f'base_url = "{base_url}"\n' if base_url else ""
-    config.write_text(f'[database]\npath = "{db_path}"\n[server]\n{base_line}{server_settings}\n', "utf-8")
+    config.write_text(
+        f'[database]\npath = "{db_path}"\n{database_settings}\n[server]\n{base_line}{server_settings}\n',
+        "utf-8",
+    )
     output = tmp / "serve.log"
     command = [
         sys.executable,

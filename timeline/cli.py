@@ -18,6 +18,7 @@ from events.log.errors import TimelineError
 from events.read import projections
 from events.service import Timeline
 from timeline.config import ENV_VAR, Config, ConfigError, load_config
+from timeline.db import open_timeline
 
 
 def _fail_cleanly(command):
@@ -111,7 +112,7 @@ def _open(ctx: click.Context, *, existing: bool = False) -> Timeline:
         raise click.ClickException(
             f"no database at {path}: check [database] path, or run 'timeline init' first"
         )
-    timeline = Timeline.open(path)
+    timeline = open_timeline(_config(ctx))
     ctx.call_on_close(timeline.close)
     return timeline
 

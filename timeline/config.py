@@ -30,7 +30,8 @@ class Feed:
 @dataclass(frozen=True)
 class Config:
     source: Path | None
-    database_path: Path
+    database_path: Path  # the SQLite file: the log and read models, or with database_url the read models only
+    database_url: str | None = None  # postgresql://...: the shared log (events/log/postgres.py), issue 20
     host: str = "127.0.0.1"
     port: int = 8080
     base_url: str = "http://127.0.0.1:8080/"
@@ -52,7 +53,7 @@ class Config:
 
 # section -> key -> (accepted types, description for errors)
 _SCHEMA: dict[str, dict[str, tuple[tuple[type, ...], str]]] = {
-    "database": {"path": ((str,), "a string")},
+    "database": {"path": ((str,), "a string"), "url": ((str,), "a postgresql:// URL")},
     "server": {
         "host": ((str,), "a string"),
         "port": ((int,), "an integer"),
@@ -128,8 +129,20 @@ def config_from_mapping(
         raise ConfigError(f"{where}: database.path is empty: name the database file")
     db = Path(raw_path).expanduser()
     values["database_path"] = db if db.is_absolute() else (folder / db).resolve()
+    if "url" in values:
+        values["database_url"] = _log_url(values.pop("url"), where)
     _check_values(values, where)
     return Config(source=source, base_url_set="base_url" in values, **values)
+
+
+def _log_url(url: str, where: str) -> str:
+    """The shared log's PostgreSQL URL, checked for its scheme and host before anything connects."""
+    parts = urllib.parse.urlsplit(url.strip())
+    if parts.scheme not in ("postgresql", "postgres") or not _has_host(url.strip()):
+        raise ConfigError(
+            f"{where}: database.url must be a postgresql://user:password@host:port/database URL, not {url[:80]!r}"
+        )
+    return url.strip()
 
 
 def _section(section: str, table: Any, where: str) -> dict[str, Any]:

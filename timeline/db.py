@@ -7,11 +7,17 @@ from flask import Flask, current_app, g
 from events.service import Timeline
 
 
+def open_timeline(config) -> Timeline:
+    """The configured database (config: a timeline.config.Config): one SQLite file, or with [database] url the shared PostgreSQL log
+    and this node's SQLite file of read models (issue 20)."""
+    return Timeline.open(config.database_path, log_url=config.database_url)
+
+
 def get_timeline() -> Timeline:
     if "timeline" not in g:
         # No catch-up here: a GET never writes (issue 15). Whoever appends projects in its
         # own transaction, and `timeline serve`'s projector picks up anything left behind.
-        g.timeline = Timeline.open(current_app.config["TIMELINE"].database_path)
+        g.timeline = open_timeline(current_app.config["TIMELINE"])
     return g.timeline
 
 

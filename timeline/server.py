@@ -14,7 +14,6 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 from flask import Flask
 from waitress.channel import HTTPChannel
@@ -24,9 +23,9 @@ from waitress.utilities import Error
 
 from events.log.errors import TimelineError
 from events.log.store import connect
-from events.service import Timeline
 from timeline import create_app
 from timeline.config import Config, served_at
+from timeline.db import open_timeline
 from timeline.web.access_log import AccessLog
 
 THREADS = 8
@@ -44,7 +43,7 @@ API_WRITE = re.compile(r"^/api/events(/[^/]+/(corrections|retraction|merge|split
 
 def prepare_database(config: Config) -> int:
     """Create the schema and append missing seed facts; returns how many were added."""
-    timeline = Timeline.open(config.database_path)
+    timeline = open_timeline(config)
     try:
         return timeline.init()
     finally:
@@ -74,7 +73,7 @@ def serve(
     served.append(AccessLog(app))
     echo(f"database: {config.database_path} ({added} seed facts added)")
     echo(f"SCO Timeline is serving at {server_url(server)}")
-    projector = Projector(config.database_path, echo=echo)
+    projector = Projector(config, echo=echo)
     projector.start()
     if on_start is not None:
         on_start(app, config)
@@ -163,17 +162,21 @@ class Projector:
     process killed between its append and its projection, or another program's
     append. Reads never catch up themselves, so a GET never writes (issue 15),
     and a projection that cannot be written (a full disk) stops no read.
+    On a shared PostgreSQL log (issue 20) it is how this node follows the others:
+    woken by their appends (LISTEN), with a look every interval as a fallback.
     """
 
     def __init__(
-        self,
-        path: str | Path,
-        interval: float = PROJECTOR_INTERVAL,
-        echo: Callable[[str], None] = print,
+        self, config: Config, interval: float = PROJECTOR_INTERVAL, echo: Callable[[str], None] = print
     ):
-        self.path, self.interval, self.echo = path, interval, echo
+        self.config, self.interval, self.echo = config, interval, echo
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="projector", daemon=True)
+        self._listener = None
+        if config.database_url is not None:
+            from events.log.postgres import AppendListener
+
+            self._listener = AppendListener(config.database_url)
 
     def start(self) -> None:
         self._thread.start()
@@ -182,11 +185,18 @@ class Projector:
         self._stop.set()
         self._thread.join(timeout=10)
 
+    def _wait(self) -> bool:
+        """Until the next look (an append elsewhere, or the interval); True once stopping."""
+        if self._listener is None:
+            return self._stop.wait(self.interval)
+        self._listener.wait(self.interval)
+        return self._stop.is_set()
+
     def _run(self) -> None:
         timeline, failing = None, ""
-        while not self._stop.wait(self.interval):
+        while not self._wait():
             try:
-                timeline = timeline or Timeline.open(self.path)
+                timeline = timeline or open_timeline(self.config)
                 timeline.catch_up_if_behind()
                 failing = ""
             except (sqlite3.Error, OSError, TimelineError) as error:  # tried again next time
@@ -195,6 +205,8 @@ class Projector:
                     self.echo(f"projector: cannot project the log yet: {error}")
         if timeline is not None:
             timeline.close()
+        if self._listener is not None:
+            self._listener.close()
 
 
 def server_url(server) -> str:

@@ -150,9 +150,14 @@ def _savepoint(conn: sqlite3.Connection) -> Iterator[None]:
 class EventStore:
     """Appends batches to the log and reads them back in position order."""
 
+    url: str | None = None  # the log's server (events/log/postgres.py); None: the log is in conn's file
+
     def __init__(self, conn: sqlite3.Connection, clock: Clock = utc_now):
         self.conn = conn
         self.clock = clock
+
+    def close(self) -> None:
+        self.conn.close()
 
     def append(self, batch: Sequence[StreamAppend], *, idempotency_key: str | None = None) -> AppendResult:
         """Record every event of every stream in one transaction, or none of them.

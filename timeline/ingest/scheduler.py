@@ -14,8 +14,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from events.log.clock import from_utc_text, to_utc_text
 from events.read.source_feeds import feed_status
-from events.service import Timeline
 from timeline.config import Config, Feed
+from timeline.db import open_timeline
 from timeline.ingest.fetch import USER_AGENT, Fetcher, FetchLimits
 from timeline.ingest.poll import Ingestor
 
@@ -35,7 +35,7 @@ def poll_job(config: Config, feed: Feed, scheduler: BaseScheduler | None = None)
 
     Then the feed's job is moved to the next poll the poll recorded (see follow_next_poll).
     """
-    timeline = Timeline.open(config.database_path)
+    timeline = open_timeline(config)
     fetcher = Fetcher(fetch_limits(config))
     try:
         report = Ingestor(timeline, config, fetcher).poll(feed, respect_backoff=True)

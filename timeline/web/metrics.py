@@ -18,6 +18,7 @@ from prometheus_client.exposition import choose_encoder
 
 from events.read.health import health, poll_counts
 from events.service import Timeline
+from timeline.db import open_timeline
 
 bp = Blueprint("metrics", __name__)
 
@@ -25,7 +26,7 @@ bp = Blueprint("metrics", __name__)
 def init_app(app: Flask) -> None:
     disable_created_metrics()  # a `_created` series per label set doubles the page and says nothing here
     registry = CollectorRegistry()
-    registry.register(StateCollector(app.config["TIMELINE"].database_path))
+    registry.register(StateCollector(app.config["TIMELINE"]))
     requests = Counter(
         "timeline_http_requests",
         "HTTP requests answered, by route pattern, method and status",
@@ -68,15 +69,16 @@ def metrics():
 class StateCollector:
     """What the database says at this scrape: read only, on a connection of its own."""
 
-    def __init__(self, database: Path):
-        self.database = database
+    def __init__(self, config):  # a timeline.config.Config
+        self.config = config
+        self.database = config.database_path
 
     def collect(self):
         yield _gauge(
             "timeline_database_bytes", "Size of the database file and its WAL", database_bytes(self.database)
         )
         try:
-            timeline = Timeline.open(self.database)
+            timeline = open_timeline(self.config)
         except (sqlite3.Error, OSError):
             return  # /healthz says why; the page still carries the request metrics
         try:

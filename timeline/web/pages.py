@@ -29,7 +29,7 @@ from events.domain.fact import FactState
 from events.domain.language import ENGLISH, language_of
 from events.log.clock import from_utc_text
 from events.log.errors import TimelineError, UnknownFact
-from events.log.store import EventStore, connect, read_transaction
+from events.log.store import EventStore, read_transaction
 from events.pipeline.gazetteer import display_name
 from events.read import present
 from events.read.as_of import AsOf, as_of, fact_as_of
@@ -41,7 +41,7 @@ from events.read.source_feeds import FeedStatus, LastPoll, all_feed_status, last
 from events.read.summary import Memo, Summary, summarize, view_state
 from events.read.timeline import LIVE, Listed, Page, timeline_page
 from events.service import Timeline
-from timeline.db import get_timeline
+from timeline.db import get_timeline, open_timeline
 from timeline.web import words
 from timeline.web.support import error_response, wants_json
 
@@ -132,7 +132,10 @@ def projected_position() -> int:
 
 
 def projection_lag() -> int:
-    """Events recorded but not yet in the read models (one statement: one snapshot)."""
+    """Events recorded but not yet in the read models (one statement: one snapshot, in SQLite)."""
+    store = _probe()
+    if store.url is not None:  # the shared PostgreSQL log: two databases, two reads
+        return store.last_position() - checkpoint(store.conn)
     row = (
         _probe()
         .conn.execute(
@@ -148,7 +151,7 @@ def projection_lag() -> int:
 def _probe() -> EventStore:
     local = current_app.extensions.setdefault("timeline_probe", threading.local())
     if getattr(local, "store", None) is None:
-        local.store = EventStore(connect(current_app.config["TIMELINE"].database_path))
+        local.store = open_timeline(current_app.config["TIMELINE"]).store
     return local.store
 
 
@@ -249,7 +252,7 @@ class FeedHealth:
 def healthz():
     """Reports the lag as it is: no catch-up here, so a stuck projector shows."""
     try:
-        timeline = Timeline.open(current_app.config["TIMELINE"].database_path)
+        timeline = open_timeline(current_app.config["TIMELINE"])
     except (sqlite3.Error, OSError, TimelineError) as error:
         return {"status": "error", "database": "unreachable", "error": str(error)}, 503
     try:

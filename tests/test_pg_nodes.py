@@ -1,0 +1,130 @@
+"""Two `timeline serve` nodes on one PostgreSQL log (issue 20), each with its own SQLite read models.
+
+Real processes on 127.0.0.1 and a throwaway cluster (tests/postgres_cluster.py):
+what one node records, the other shows, through its own projections.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+
+import pytest
+
+from events.domain.token import issue_token
+from events.log.postgres import create_schema, grant_app_role
+from events.service import Timeline
+from tests.conftest import start_server, stop_server
+from tests.postgres_cluster import fresh_database, run_together, start_cluster
+
+VISIBLE_WITHIN = 2.0  # seconds, the issue's figure
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    running = start_cluster()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def nodes(cluster, tmp_path):
+    """Nodes A and B on a fresh log, and an editor's token issued through A's database."""
+    name = fresh_database(cluster, f"nodes_{time.monotonic_ns()}")
+    create_schema(cluster.url(name))
+    grant_app_role(cluster.url(name), "timeline_app")
+    url = cluster.app_url(name)
+    servers = []
+    for node in ("a", "b"):
+        (tmp_path / node).mkdir()
+        servers.append(
+            start_server(tmp_path / node, tmp_path / node / "read.db", database_settings=f'url = "{url}"')
+        )
+    timeline = Timeline.open(tmp_path / "issuer.db", log_url=url)
+    token = issue_token(timeline.store, "ann")
+    timeline.close()
+    yield servers, token
+    for server in servers:
+        stop_server(server)
+
+
+def post_fact(server, token: str, title: str) -> dict:
+    body = json.dumps(
+        {
+            "date": "2024-07-04",
+            "title": title,
+            "sources": [{"url": f"https://example.org/{title.replace(' ', '-')}"}],
+        }
+    ).encode()
+    request = urllib.request.Request(
+        server.url + "api/events",
+        data=body,
+        method="POST",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 201
+        return json.loads(response.read())
+
+
+def titles(server) -> set[str]:
+    return {fact["title"] for fact in json.loads(server.get("/api/events?limit=200")[1])["events"]}
+
+
+def wait_for(predicate, seconds: float) -> float:
+    """Seconds until predicate() held; fails after the given seconds."""
+    began = time.monotonic()
+    while time.monotonic() - began < seconds:
+        if predicate():
+            return time.monotonic() - began
+        time.sleep(0.02)
+    raise AssertionError(f"not within {seconds} s")
+
+
+def test_a_fact_posted_to_one_node_is_on_the_other_s_timeline_and_feed_within_two_seconds(nodes):
+    (a, b), token = nodes
+    wait_for(lambda: _accepts(a, token), 10)  # the token reached A's read models
+    post_fact(a, token, "Ministers meet in Bishkek")
+    delay = wait_for(lambda: "Ministers meet in Bishkek" in titles(b), VISIBLE_WITHIN)
+    assert b"Ministers meet in Bishkek" in b.get("/feed.atom")[1]
+    print(f"visible on the other node after {delay * 1000:.0f} ms")
+
+
+def test_eight_writers_over_both_nodes_lose_and_duplicate_nothing(nodes):
+    (a, b), token = nodes
+    wait_for(lambda: _accepts(a, token) and _accepts(b, token), 10)
+    posted, errors = [], []
+
+    def writer(number: int) -> None:
+        server = (a, b)[number % 2]
+        for i in range(5):
+            try:
+                posted.append(post_fact(server, token, f"Writer {number} fact {i}")["id"])
+            except Exception as error:  # noqa: BLE001 - reported below
+                errors.append(repr(error))
+
+    run_together(writer, 8)
+    assert errors == []
+    expected = {f"Writer {n} fact {i}" for n in range(8) for i in range(5)}
+    for server in (a, b):
+        wait_for(lambda server=server: expected <= titles(server), 5)
+        facts = json.loads(server.get("/api/events?limit=200")[1])["events"]
+        written = [f["title"] for f in facts if f["title"] in expected]
+        assert sorted(written) == sorted(expected)  # each once, on both nodes
+    assert len(set(posted)) == 40
+
+
+def _accepts(server, token: str) -> bool:
+    """Whether the node's read models know the token yet (a write with it is not refused as unknown)."""
+    request = urllib.request.Request(
+        server.url + "api/events",
+        data=b"{}",
+        method="POST",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    try:
+        urllib.request.urlopen(request, timeout=10).close()
+    except urllib.error.HTTPError as error:
+        return error.code != 401
+    return True
