@@ -10,6 +10,7 @@ import urllib.request
 import pytest
 
 from tests.conftest import start_server, stop_server
+from tests.wire import exchange
 from timeline.config import ConfigError, config_from_mapping
 from timeline.web.forwarded import client_address
 
@@ -71,6 +72,9 @@ def test_behind_a_trusted_proxy_each_forwarded_client_is_limited_apart(tmp_path)
         assert bad_token(server, "198.51.100.8") == 401  # another reader behind the same proxy
         assert logged(server, '198.51.100.7 "POST /api/events" 429')
         assert logged(server, "refused a token that is not valid or was revoked, from 198.51.100.8")
+        anonymous = "POST /api/events HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 198.51.100.9\r\n"
+        assert exchange(server.url, f"{anonymous}Content-Length: 10\r\n\r\n".encode()).status == 401
+        assert logged(server, '198.51.100.9 "POST /api/events" 401')  # answered on the wire, logged as well
     finally:
         stop_server(server)
 

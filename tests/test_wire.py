@@ -6,6 +6,8 @@ announces, so an answer proves the server decided on the headers alone.
 
 from __future__ import annotations
 
+from tests.conftest import start_server, stop_server
+from tests.test_metrics import samples
 from tests.wire import closed_by_server, connect, exchange, read_answer
 
 WAIT = 10.0  # seconds; the old server waited for the body forever
@@ -76,3 +78,53 @@ def test_content_length_with_transfer_encoding_is_400_and_the_connection_closed(
             assert closed_by_server(sock)  # the smuggled request is never answered
     get = b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
     assert exchange(live_server.url, get, timeout=WAIT).status == 400
+
+
+# Each refused request (raw bytes), its status, the access log line it leaves and its labels.
+REFUSED = [
+    (
+        post("/api/events", 4_000_000, "Authorization: Bearer x.y"),
+        413,
+        '"POST /api/events" 413 ',
+        "/api/events",
+    ),
+    (post("/login?next=/", 2_000_000), 413, '"POST /login?next=/" 413 ', "/login"),
+    (
+        post("/api/events/f_1/merge", 10),
+        401,
+        '"POST /api/events/f_1/merge" 401 ',
+        "/api/events/<fact_id>/merge",
+    ),
+    (post("/", 5, "Transfer-Encoding: chunked"), 400, '"POST /" 400 ', "(refused)"),  # / takes no POST
+    (
+        b"POST /login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n",
+        501,
+        '"POST /login" 501 ',
+        "/login",
+    ),
+    # the request line is unknown: waitress stops at a bad header or at 256 KB of them
+    (b"GET / HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n", 400, '"- " 400 ', "(refused)"),
+    (b"POST /api/events HTTP/1.1\r\nX-Big: " + b"a" * 300_000 + b"\r\n\r\n", 431, '"- " 431 ', "(refused)"),
+]
+
+
+def test_each_refusal_on_the_wire_is_logged_and_counted_as_the_app_s_answers_are(tmp_path):
+    """waitress answered these without calling the app, so neither the access log nor /metrics saw the
+    requests an attack makes (issue 15)."""
+    server = start_server(tmp_path, tmp_path / "t.db")
+    try:
+        for head, status, _line, _route in REFUSED:
+            assert exchange(server.url, head, timeout=WAIT).status == status, head[:40]
+        odd = b"BREW / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"  # the app answers; any token is a method
+        assert exchange(server.url, odd, timeout=WAIT).status == 405
+        seen = samples(server.get("/metrics")[1].decode())
+        log = server.output.read_text("utf-8")
+    finally:
+        stop_server(server)
+    for head, status, line, route in REFUSED:
+        method = "other" if line.startswith('"- ') else head.split(b" ")[0].decode()
+        labels = frozenset({"route": route, "method": method, "status": str(status)}.items())
+        assert seen.get(("timeline_http_requests_total", labels)) == 1, (route, status)
+        assert f"127.0.0.1 {line}" in log, line
+    other = frozenset({"route": "(no route)", "method": "other", "status": "405"}.items())
+    assert seen.get(("timeline_http_requests_total", other)) == 1  # not one series per token sent

@@ -2,7 +2,8 @@
 
 Some requests are answered on the wire, before the app sees them and before their
 body is read (issue 15): a body over `[server] max_request_bytes` (413), an
-anonymous write to the API (401).
+anonymous write to the API (401). Those answers and the slow clients dropped are
+logged and counted as the app's own (timeline/web/refusals.py).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from flask import Flask
 from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser
 from waitress.server import TcpWSGIServer
-from waitress.utilities import Error
+from waitress.task import ErrorTask
+from waitress.utilities import Error, RequestHeaderFieldsTooLarge
 
 from events.log.errors import TimelineError
 from events.log.store import connect
@@ -27,6 +29,7 @@ from timeline import create_app
 from timeline.config import Config, served_at
 from timeline.db import open_timeline
 from timeline.web.access_log import AccessLog
+from timeline.web.refusals import WireWatch
 
 THREADS = 8
 PROJECTOR_INTERVAL = 1.0  # seconds between the projector's looks at the log
@@ -71,6 +74,7 @@ def serve(
     config = served_at(config, server_url(server))
     app = create_app(config)
     served.append(AccessLog(app))
+    server.watch = WireWatch(app)
     echo(f"database: {config.database_path} ({added} seed facts added)")
     echo(f"SCO Timeline is serving at {server_url(server)}")
     projector = Projector(config, echo=echo)
@@ -120,12 +124,16 @@ def create_server(app: Callable, config: Config, host: str, port: int) -> Timeli
 class TimelineServer(TcpWSGIServer):
     """waitress's server, closing connections whose request is too slow to arrive."""
 
+    watch: WireWatch | None = None  # told of refusals and drops once the app exists (serve)
+
     def maintenance(self, now: float) -> None:
         super().maintenance(now)  # idle connections, after channel_timeout
         for channel in list(self.active_channels.values()):
             request = channel.request  # the request still arriving, if any
-            if request is not None and too_slow(request, time.monotonic()):
+            if request is not None and not channel.will_close and too_slow(request, time.monotonic()):
                 channel.will_close = True
+                if self.watch is not None:
+                    self.watch.dropped("body" if request.headers_finished else "headers")
 
 
 def too_slow(request: RequestParser, now: float) -> bool:
@@ -276,7 +284,36 @@ class RequestParser(HTTPRequestParser):
         return scheme.lower() == "bearer" and bool(token.strip())
 
 
+class ReportedErrorTask(ErrorTask):
+    """waitress's answer to a request it refused, logged and counted as the app's answers are: before it
+    is sent, so a client that has read the answer finds it counted."""
+
+    def execute(self) -> None:
+        watch = self.channel.server.watch
+        if watch is not None:
+            error, ident = self.request.error, self.channel.server.adj.ident
+            seconds = time.monotonic() - getattr(self.request, "started", time.monotonic())
+            size = len(error.to_response(ident)[2])
+            watch.refused(wire_environ(self.request, self.channel.addr), error.code, size, seconds)
+        super().execute()
+
+
+def wire_environ(request: HTTPRequestParser, peer) -> dict[str, str]:
+    """The little of a WSGI environ a refused request has: what the access log and the route need."""
+    # a request refused in its request line has no command, path nor query; one whose headers are too
+    # large has those of a request line waitress makes up ("GET /"), never logged as the client's
+    read = request if not isinstance(request.error, RequestHeaderFieldsTooLarge) else None
+    environ = {
+        "REQUEST_METHOD": getattr(read, "command", ""),
+        "PATH_INFO": getattr(read, "path", ""),
+        "QUERY_STRING": getattr(read, "query", ""),
+        "REMOTE_ADDR": peer[0] if isinstance(peer, tuple) else "-",
+        "HTTP_X_FORWARDED_FOR": request.headers.get("X_FORWARDED_FOR", ""),
+    }
+    return {key: value for key, value in environ.items() if value}
+
+
 def channel_for(config: Config) -> type[HTTPChannel]:
     """waitress's connection, reading requests with our parser and this config's limits."""
     parser = type("ConfiguredParser", (RequestParser,), {"max_bytes": config.max_request_bytes})
-    return type("Channel", (HTTPChannel,), {"parser_class": parser})
+    return type("Channel", (HTTPChannel,), {"parser_class": parser, "error_task_class": ReportedErrorTask})

@@ -13,6 +13,7 @@ from urllib.parse import urljoin, urlsplit
 import httpcore
 import httpx
 
+from timeline.ingest import resolve
 from timeline.ingest.codings import ACCEPTED, BodyRefused, codings, decoded
 
 USER_AGENT = "SCO-Timeline/0.1 (+{base_url}; news timeline of the Shanghai Cooperation Organization)"
@@ -94,8 +95,19 @@ class _DeadlineStream(httpcore.NetworkStream):
 
 class _DeadlineBackend(httpcore.SyncBackend):
     def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
-        left = _time_left(timeout, httpcore.ConnectTimeout)
-        return _DeadlineStream(super().connect_tcp(host, port, left, local_address, socket_options))
+        """The name is resolved by the deadline too, then each address tried in turn as
+        socket.create_connection would; httpcore still sends the name as Host and as TLS SNI and checks
+        the certificate against it, since only this connect sees the address."""
+        found = resolve.addresses(host, port, _time_left(timeout, httpcore.ConnectTimeout))
+        for address in found:
+            left = _time_left(timeout, httpcore.ConnectTimeout)
+            try:
+                return _DeadlineStream(
+                    super().connect_tcp(address, port, left, local_address, socket_options)
+                )
+            except httpcore.ConnectError as error:
+                failed = error
+        raise failed
 
 
 class _DeadlineTransport(httpx.HTTPTransport):
@@ -164,8 +176,13 @@ class Fetcher:
             _deadline.reset(token)
 
     def _timed_out(self, error: httpx.TimeoutException) -> str:
-        """Which step was cut: connecting, the response headers (redirects included) or the body."""
-        step = "connecting" if isinstance(error, httpx.ConnectTimeout) else self._phase
+        """Which step was cut: resolving the name, connecting, the response headers (redirects included)
+        or the body."""
+        step = self._phase
+        if isinstance(error.__cause__, resolve.ResolveTimeout):
+            step = str(error.__cause__)  # "resolving HOST"
+        elif isinstance(error, httpx.ConnectTimeout):
+            step = "connecting"
         return f"timed out after {self.limits.timeout_seconds:g} s {step} (the limit covers the whole fetch)"
 
     def _follow(self, url: str, headers: dict[str, str]) -> FetchResult:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 from flask import Blueprint, Flask, Response, current_app, g, request
 from prometheus_client import CollectorRegistry, Counter, Histogram, disable_created_metrics
@@ -21,6 +22,8 @@ from events.service import Timeline
 from timeline.db import open_timeline
 
 bp = Blueprint("metrics", __name__)
+METHODS = frozenset(("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"))
+DROP_STAGES = ("headers", "body")  # timeline/server.py drops a request still sending either too slowly
 
 
 def init_app(app: Flask) -> None:
@@ -39,9 +42,39 @@ def init_app(app: Flask) -> None:
         ["route"],
         registry=registry,
     )
-    app.extensions["timeline_metrics"] = (registry, requests, latency)
+    dropped = Counter(
+        "timeline_http_slow_clients_dropped",
+        "Connections closed because their request arrived too slowly, by what was still arriving",
+        ["stage"],
+        registry=registry,
+    )
+    for stage in DROP_STAGES:  # a series at 0 from the start, so a rate over it never starts with a gap
+        dropped.labels(stage)
+    app.extensions["timeline_metrics"] = Meters(registry, requests, latency, dropped)
     app.before_request(_start_clock)
     app.after_request(_count)
+
+
+class Meters(NamedTuple):
+    registry: CollectorRegistry
+    requests: Counter
+    latency: Histogram
+    dropped: Counter
+
+
+def count_request(app: Flask, route: str, method: str, status: int) -> None:
+    """One answer, by the app or by the server on its behalf (timeline/web/refusals.py)."""
+    app.extensions["timeline_metrics"].requests.labels(route, method_label(method), str(status)).inc()
+
+
+def count_drop(app: Flask, stage: str) -> None:
+    app.extensions["timeline_metrics"].dropped.labels(stage).inc()
+
+
+def method_label(method: str) -> str:
+    """A method the site knows, else "other": a client can send any token as a method, and each one
+    would be a new series."""
+    return method if method in METHODS else "other"
 
 
 def _start_clock() -> None:
@@ -49,12 +82,13 @@ def _start_clock() -> None:
 
 
 def _count(response: Response) -> Response:
-    _registry, requests, latency = current_app.extensions["timeline_metrics"]
     route = request.url_rule.rule if request.url_rule is not None else "(no route)"
-    requests.labels(route, request.method, str(response.status_code)).inc()
+    count_request(current_app, route, request.method, response.status_code)
     started = g.get("metrics_started")
     if started is not None:
-        latency.labels(route).observe(time.perf_counter() - started)
+        current_app.extensions["timeline_metrics"].latency.labels(route).observe(
+            time.perf_counter() - started
+        )
     return response
 
 
@@ -62,7 +96,7 @@ def _count(response: Response) -> Response:
 def metrics():
     """The text format, or OpenMetrics when the scraper asks for it (Accept)."""
     encode, content_type = choose_encoder(request.headers.get("Accept", ""))
-    body = encode(current_app.extensions["timeline_metrics"][0])
+    body = encode(current_app.extensions["timeline_metrics"].registry)
     return Response(body, content_type=content_type, headers={"Cache-Control": "no-store"})
 
 
