@@ -11,6 +11,7 @@ from events.domain.fact import (
     FACT_RECORDED,
     FactState,
 )
+from events.read import probe_walk
 from events.read.projections import load_states
 
 PAGE_SIZE = 50
@@ -59,10 +60,29 @@ class LoggedChange:
 def window(
     conn: sqlite3.Connection, where: AtomFilter, before: int | None = None, size: int = PAGE_SIZE
 ) -> AtomWindow:
-    """The newest `size` changes matching the filter, older than `before`; one row more tells of a next page."""
+    """The newest `size` changes matching the filter, older than `before`; one row more tells of a next page.
+
+    A search with many hits walks the changes and probes FTS5 for each (probe_walk).
+    """
+    rows_left = probe_walk.budget(conn, where.match, size + 1)
+    if rows_left is None:
+        rows = _rows(conn, where, before, size + 1)
+    else:
+        plain = AtomFilter(where.tags)
+        listing = probe_walk.Listing(
+            lambda after, k: _rows(conn, plain, after, k),
+            lambda after, k: _rows(conn, where, after, k),
+            lambda row: row[2],  # last_position: the keyset
+            lambda row: row[0],
+        )
+        rows = probe_walk.walk(conn, where.match, listing, before, size + 1, rows_left)
+    return AtomWindow(tuple(FeedKey(*row[1:]) for row in rows[:size]), len(rows) > size)
+
+
+def _rows(conn: sqlite3.Connection, where: AtomFilter, before: int | None, limit: int) -> list[tuple]:
+    """(n, fact_id, last_position, last_recorded) of the newest changes matching, older than before."""
     sql, params = _window_sql(conn, where, before)
-    rows = conn.execute(sql, [*params, size + 1]).fetchall()
-    return AtomWindow(tuple(FeedKey(*row) for row in rows[:size]), len(rows) > size)
+    return conn.execute(sql, [*params, limit]).fetchall()
 
 
 def _window_sql(conn: sqlite3.Connection, where: AtomFilter, before: int | None) -> tuple[str, list[object]]:
@@ -94,7 +114,7 @@ def _window_sql(conn: sqlite3.Connection, where: AtomFilter, before: int | None)
         clauses.append("facts.last_position < ?")
         params.append(before)
     where_sql = " WHERE " + " AND ".join(clauses) if clauses else ""
-    sql = f"SELECT facts.fact_id, facts.last_position, facts.last_recorded FROM {source}{where_sql}"
+    sql = f"SELECT facts.n, facts.fact_id, facts.last_position, facts.last_recorded FROM {source}{where_sql}"
     return sql + " ORDER BY facts.last_position DESC LIMIT ?", params
 
 

@@ -47,11 +47,12 @@ class Filters:
     start: FuzzyDate | None = None
     end: FuzzyDate | None = None
     retracted: bool = False  # show=retracted: retracted facts too, struck through
+    prefix: bool = True  # the last word may be unfinished; whole_words.settle asks the index
 
     @property
     def match(self) -> str | None:
         """The FTS5 query for q, built by fts_query so user text never reaches MATCH raw."""
-        return fts_query(self.q)
+        return fts_query(self.q, self.prefix)
 
     @property
     def words(self) -> tuple[str, ...]:

@@ -18,11 +18,12 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 # ---------------------------------------------------------------- presentation helpers
 
 
-def highlight(text: str, words: Sequence[str]) -> list[tuple[str, bool]]:
-    """Split text into (piece, matched) runs the way FTS5 matched it: folded, stemmed, either spelling, last word a prefix."""
+def highlight(text: str, words: Sequence[str], prefix: bool = True) -> list[tuple[str, bool]]:
+    """Split text into (piece, matched) runs the way FTS5 matched it: folded, stemmed, either spelling,
+    the last word a prefix unless the search took it whole (Filters.prefix)."""
     if not words:
         return [(text, False)]
-    matches = matcher(tuple(words))
+    matches = matcher(tuple(words), prefix)
     pieces, last = [], 0
     for found in _WORD.finditer(text):
         if matches(_fold_word(found.group())):

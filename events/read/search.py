@@ -25,8 +25,12 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text or "")[:MAX_TERMS]
 
 
-def fts_query(text: str) -> str | None:
+def fts_query(text: str, prefix: bool = True) -> str | None:
     """Every word must match (AND), each quoted, in each of its spellings (OR), the last one as a prefix.
+
+    prefix=False searches the last word whole too: whole_words.settle decides
+    that a word the index holds was finished, so "summit" is not "summit*"
+    (the doclists of every term it begins, and "summitry" among the hits).
 
     Operators (AND, OR, NOT, NEAR), quotes, column filters and minus signs
     typed by a user become plain words or vanish, so no input can make a
@@ -37,7 +41,8 @@ def fts_query(text: str) -> str | None:
     found = words(text)
     if not found:
         return None
-    return " AND ".join(_any_spelling(word, prefix=i == len(found) - 1) for i, word in enumerate(found))
+    last = len(found) - 1
+    return " AND ".join(_any_spelling(word, prefix=prefix and i == last) for i, word in enumerate(found))
 
 
 def _any_spelling(word: str, prefix: bool) -> str:
@@ -102,13 +107,16 @@ def spellings(word: str) -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=256)  # one search highlights a whole page: its stems once
-def matcher(folded: tuple[str, ...]) -> Callable[[str], bool]:
+def matcher(folded: tuple[str, ...], prefix: bool = True) -> Callable[[str], bool]:
     """Whether a folded word of a text matches the search for these folded words, as the index decides.
 
     A word matches when its stem is the stem of a searched spelling, or, for
-    the last word (a prefix), starts with it: FTS5 stems a prefix too, so
-    "summits" finds summit and "attacke" finds attacked.
+    the last word when it is a prefix (fts_query's prefix), starts with it:
+    FTS5 stems a prefix too, so "summits" finds summit and "attacke" finds attacked.
     """
+    if not prefix:
+        whole = {stem(form) for word in folded for form in spellings(word)}
+        return lambda word: stem(word) in whole
     *exact, last = folded
     whole = {stem(form) for word in exact for form in spellings(word)}
     starts = tuple(stem(form) for form in spellings(last))

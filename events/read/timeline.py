@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import sqlite3
@@ -9,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from events.domain.fact import FactState
+from events.read import probe_walk
 from events.read.date_ranges import _date_pieces, _overlap, _overlap_params, _Piece
 from events.read.filters import Cursor, Filters, TimelineQuery
 from events.read.projections import STATE_COLUMNS, state_from_row
@@ -97,6 +99,26 @@ def timeline_page(conn: sqlite3.Connection, query: TimelineQuery, sources: Seque
 
 
 def _fetch(conn, filters: Filters, sources: Sequence[Source], older: bool, key, limit: int) -> list[Listed]:
+    """Up to limit facts past key in one direction; a search with many hits probes FTS5 row by row.
+
+    Only the live tables are probed: an as-of page's hits sit in two indexes.
+    """
+    rows_left = probe_walk.budget(conn, filters.match, limit) if sources == LIVE else None
+    if rows_left is None:
+        return _fetch_sql(conn, filters, sources, older, key, limit)
+    plain = dataclasses.replace(filters, q="")
+    listing = probe_walk.Listing(
+        lambda after, size: _fetch_sql(conn, plain, sources, older, after, size),
+        lambda after, size: _fetch_sql(conn, filters, sources, older, after, size),
+        lambda row: (row.sort_key, row.n),
+        lambda row: row.n,
+    )
+    return probe_walk.walk(conn, filters.match, listing, key, limit, rows_left)
+
+
+def _fetch_sql(
+    conn, filters: Filters, sources: Sequence[Source], older: bool, key, limit: int
+) -> list[Listed]:
     """Up to limit facts past key in one direction, merged from every source and retracted state."""
     direction = "DESC" if older else "ASC"
     branches, params = [], []

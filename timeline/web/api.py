@@ -16,6 +16,7 @@ from events.read.filters import (
 )
 from events.read.history import fact_history
 from events.read.present import fact_dict, history_dict
+from events.read.whole_words import settle_query
 from timeline.db import get_timeline
 from timeline.web.pages import moment_text, read_page
 from timeline.web.support import error_response
@@ -58,8 +59,9 @@ def list_events():
     if limit is not None and not (limit.isascii() and limit.isdigit()):
         # the document says an integer: here a blank or spaced one is refused, as the pages' forms never send it
         raise BadParameter("limit", f"limit must be a whole number from 1 to {MAX_PAGE_SIZE}")
-    query = parse_query(request.args, max_limit=MAX_PAGE_SIZE)
-    page, _summary, at = read_page(get_timeline(), query, counts=False)
+    timeline = get_timeline()
+    query = settle_query(timeline.conn, parse_query(request.args, max_limit=MAX_PAGE_SIZE))
+    page, _summary, at = read_page(timeline, query, counts=False)
     following = page.earlier if query.order == "desc" else page.later
     body = {
         "events": [fact_dict(item.state) for item in page.facts],

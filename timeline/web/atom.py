@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -43,6 +44,7 @@ from events.read import atom as atom_reads
 from events.read.atom import AtomFilter, AtomWindow, LoggedChange
 from events.read.filters import BadParameter, query_text
 from events.read.search import MAX_TERMS, fts_query
+from events.read.whole_words import match_for
 from timeline.db import get_timeline
 from timeline.web import words
 
@@ -95,6 +97,7 @@ def atom_feed() -> Response:
     links = AtomLinks.build(current_app.config["TIMELINE"].base_url, wanted, request.query_string)
     conn = get_timeline().conn
     with read_transaction(conn):
+        wanted = _settled(conn, wanted)
         etag, modified, page = _validators(conn, wanted, links)
         if not is_resource_modified(request.environ, etag=etag, last_modified=from_utc_text(modified)):
             return _not_modified(etag)
@@ -102,6 +105,13 @@ def atom_feed() -> Response:
             page = atom_reads.window(conn, wanted.where, wanted.before)
         body = _render(conn, wanted, links, page, _updated(conn, page))
     return _atom_response(body, etag, modified)
+
+
+def _settled(conn, wanted: AtomRequest) -> AtomRequest:
+    """The search with its last word taken whole when the index holds it (whole_words), as the page does."""
+    if wanted.where.match is None:
+        return wanted
+    return dataclasses.replace(wanted, where=AtomFilter(wanted.where.tags, match_for(conn, wanted.q)))
 
 
 def _validators(conn, wanted: AtomRequest, links: AtomLinks) -> tuple[str, str, AtomWindow | None]:

@@ -40,6 +40,7 @@ from events.read.projections import CHECKPOINT, checkpoint
 from events.read.source_feeds import FeedStatus, LastPoll, all_feed_status, last_poll
 from events.read.summary import Memo, Summary, summarize, view_state
 from events.read.timeline import LIVE, Listed, Page, timeline_page
+from events.read.whole_words import settle_query
 from events.service import Timeline
 from timeline.db import get_timeline, open_timeline
 from timeline.web import words
@@ -177,8 +178,9 @@ def _render_once(view, args, kwargs) -> tuple[bytes, str]:
 @bp.get("/")
 @cached_page
 def index():
-    query = parse_query(request.args)
-    page, summary, at = read_page(get_timeline(), query)
+    timeline = get_timeline()
+    query = settle_query(timeline.conn, parse_query(request.args))
+    page, summary, at = read_page(timeline, query)
     links = Links(query)
     return render_template(
         "timeline.html",
@@ -559,11 +561,11 @@ def lang(text: str | None) -> Markup:
 
 
 @bp.app_template_filter("highlight")
-def highlight(text: str, words: tuple[str, ...] = ()) -> Markup:
+def highlight(text: str, words: tuple[str, ...] = (), prefix: bool = True) -> Markup:
     """Matched words in <mark>; every piece escaped first."""
     return Markup("").join(
         Markup("<mark>{}</mark>").format(piece) if matched else escape(piece)
-        for piece, matched in present.highlight(text, words)
+        for piece, matched in present.highlight(text, words, prefix)
     )
 
 
