@@ -236,3 +236,34 @@ def test_postgres_refuses_truncate_and_the_app_role_may_only_read_and_append(clu
         assert store.last_position() == 1
     finally:
         store.close()
+
+
+def test_a_feed_lease_is_one_holder_s_until_it_expires_or_is_released(backend):
+    """Leases live where the log is (one scheduler across nodes): in PostgreSQL every node sees them."""
+    from events.log.leases import feed_lease_holder, release_feed_lease, take_feed_lease
+
+    a, b = backend.store, backend.another()
+    ttl, minute = dt.timedelta(minutes=5), dt.timedelta(minutes=1)
+    assert take_feed_lease(a, "steppe", "node-a:1", T0, ttl)
+    assert not take_feed_lease(b, "steppe", "node-b:2", T0 + minute, ttl)
+    assert take_feed_lease(a, "steppe", "node-a:1", T0 + minute, ttl)  # renewed by its holder
+    assert feed_lease_holder(b, "steppe", T0 + 2 * minute) == "node-a:1"
+    assert take_feed_lease(b, "steppe", "node-b:2", T0 + 7 * minute, ttl)  # expired: taken over
+    release_feed_lease(a, "steppe", "node-a:1")  # not a's any more: nothing happens
+    assert feed_lease_holder(a, "steppe", T0 + 8 * minute) == "node-b:2"
+    release_feed_lease(b, "steppe", "node-b:2")
+    assert feed_lease_holder(a, "steppe", T0 + 8 * minute) is None
+
+
+def test_of_eight_nodes_asking_for_a_free_lease_at_once_exactly_one_gets_it(backend):
+    from events.log.leases import take_feed_lease
+
+    handles = [backend.another() for _ in range(8)]
+    won = []
+
+    def ask(number: int) -> None:
+        if take_feed_lease(handles[number], "steppe", f"node-{number}:1", T0, dt.timedelta(minutes=5)):
+            won.append(number)
+
+    run_together(ask, 8)
+    assert len(won) == 1

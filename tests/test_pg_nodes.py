@@ -128,3 +128,39 @@ def _accepts(server, token: str) -> bool:
     except urllib.error.HTTPError as error:
         return error.code != 401
     return True
+
+
+def test_two_nodes_polling_one_feed_at_once_record_each_item_once(cluster, tmp_path):
+    """The lease lives in PostgreSQL, so of two nodes' polls of one feed one runs and the other is busy;
+    a poll's items and its FeedPolled go in as one transaction; the other node, its read models behind,
+    projects the log before it judges what is new, so polling again appends nothing."""
+    from events.log.clock import FixedClock
+    from tests.feed_server import FeedServer
+    from tests.test_ingest import NOW, ingestor, make_config
+
+    name = fresh_database(cluster, f"ingest_{time.monotonic_ns()}")
+    create_schema(cluster.url(name))
+    grant_app_role(cluster.url(name), "timeline_app")
+    url = cluster.app_url(name)
+    with FeedServer() as server:
+        server.serve_file("/rss", "ingest/sco_news.rss", etag='"v1"')
+        nodes = [Timeline.open(tmp_path / f"{node}.db", FixedClock(NOW), log_url=url) for node in "ab"]
+        config = make_config(tmp_path / "a.db", server, {"steppe": "/rss"})
+        reports = []
+        run_together(
+            lambda n: reports.append(
+                ingestor(nodes[n], config, FixedClock(NOW), holder=f"node-{n}:1").poll(config.feeds[0])
+            ),
+            2,
+        )
+        ran = [r for r in reports if not r.busy]
+        assert len(ran) >= 1 and all(not r.errors for r in ran)
+        after_first = nodes[0].store.last_position()
+        kinds = [e.type for e in nodes[0].store.read()]
+        assert kinds.count("FeedPolled") == len(ran)
+        assert kinds.count("ArticleIngested") == ran[0].kept  # each item once, whichever node polled
+        again = ingestor(nodes[1], config, FixedClock(NOW), holder="node-1:1").poll(config.feeds[0])
+        assert not again.busy and again.kept == 0
+        assert [e.type for e in nodes[1].store.read(after=after_first)] == ["FeedPolled"]
+        for node in nodes:
+            node.close()

@@ -8,7 +8,7 @@ import socket
 import sqlite3
 
 from events.log.clock import to_utc_text
-from events.log.store import write_transaction
+from events.log.store import EventStore, write_transaction
 
 
 def take_lease(conn: sqlite3.Connection, feed: str, holder: str, now: dt.datetime, ttl: dt.timedelta) -> bool:
@@ -27,6 +27,26 @@ def take_lease(conn: sqlite3.Connection, feed: str, holder: str, now: dt.datetim
             (feed, holder, to_utc_text(now + ttl)),
         )
     return True
+
+
+def take_feed_lease(store: EventStore, feed: str, holder: str, now: dt.datetime, ttl: dt.timedelta) -> bool:
+    """take_lease where the log is: this file's feed_leases, or the shared PostgreSQL log's (every node's)."""
+    if store.url is None:
+        return take_lease(store.conn, feed, holder, now, ttl)
+    return store.take_lease(feed, holder, to_utc_text(now + ttl), to_utc_text(now), holder_is_dead)
+
+
+def release_feed_lease(store: EventStore, feed: str, holder: str) -> None:
+    if store.url is None:
+        release_lease(store.conn, feed, holder)
+    else:
+        store.release_lease(feed, holder)
+
+
+def feed_lease_holder(store: EventStore, feed: str, now: dt.datetime) -> str | None:
+    if store.url is None:
+        return lease_holder(store.conn, feed, now)
+    return store.lease_holder(feed, to_utc_text(now))
 
 
 def holder_name() -> str:

@@ -24,14 +24,21 @@ import datetime as dt
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from events.log.chain import GENESIS
 from events.log.clock import Clock, to_utc_text, utc_now
 from events.log.errors import ImportRefused, TimelineError
 from events.log.model import AppendResult, Event, StreamAppend
-from events.log.store import EVENT_COLUMNS, VERBATIM_COLUMNS, EventStore, _instant, event_from_row
+from events.log.store import (
+    EVENT_COLUMNS,
+    VERBATIM_COLUMNS,
+    EventStore,
+    _instant,
+    event_from_row,
+    write_transaction,
+)
 
 if TYPE_CHECKING:
     from psycopg_pool import ConnectionPool
@@ -68,9 +75,21 @@ CREATE OR REPLACE TRIGGER events_refuse_update_delete BEFORE UPDATE OR DELETE ON
 CREATE OR REPLACE TRIGGER events_refuse_truncate BEFORE TRUNCATE ON events
     FOR EACH STATEMENT EXECUTE FUNCTION events_refuse_change();
 REVOKE ALL ON events FROM PUBLIC;
+-- Poll leases (events/log/leases.py): one poll of a feed at a time across every node. Operational
+-- state, not history: the one table the application may UPDATE and DELETE.
+CREATE TABLE IF NOT EXISTS feed_leases (
+    feed       TEXT PRIMARY KEY,
+    holder     TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
 """
 _INSERT = (
     f"INSERT INTO events ({', '.join(VERBATIM_COLUMNS)}) VALUES ({', '.join(['%s'] * len(VERBATIM_COLUMNS))})"
+)
+_TAKE_LEASE = (
+    "INSERT INTO feed_leases (feed, holder, expires_at) VALUES (%s, %s, %s)"
+    " ON CONFLICT (feed) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at"
+    " WHERE feed_leases.holder = excluded.holder OR feed_leases.expires_at <= %s RETURNING 1"
 )
 _COPY = f"COPY events ({', '.join(VERBATIM_COLUMNS)}) FROM STDIN"
 _TIP = "SELECT position, hash, recorded_at FROM events ORDER BY position DESC LIMIT 1"
@@ -110,7 +129,9 @@ def _ensure_schema(pool: ConnectionPool) -> None:
     import psycopg
 
     with pool.connection() as conn:
-        if conn.execute("SELECT to_regclass('events')").fetchone()[0] is not None:
+        if conn.execute(
+            "SELECT to_regclass('events') IS NOT NULL AND to_regclass('feed_leases') IS NOT NULL"
+        ).fetchone()[0]:
             return
         try:
             conn.execute(SCHEMA)
@@ -169,6 +190,9 @@ def grant_app_role(url: str, role: str) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(sql.SQL("REVOKE ALL ON events FROM {}").format(sql.Identifier(role)))
         conn.execute(sql.SQL("GRANT SELECT, INSERT ON events TO {}").format(sql.Identifier(role)))
+        conn.execute(
+            sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON feed_leases TO {}").format(sql.Identifier(role))
+        )
 
 
 class PostgresEventStore(EventStore):
@@ -200,27 +224,62 @@ class PostgresEventStore(EventStore):
     # ------------------------------------------------------------ writing
 
     def append(self, batch: Sequence[StreamAppend], *, idempotency_key: str | None = None) -> AppendResult:
-        """Every event of every stream in one transaction, under the append lock, or none of them."""
+        """Every event of every stream in one transaction, under the append lock, or none of them.
+
+        Inside transaction() it joins that transaction, in a savepoint of its own: a refused
+        append undoes itself and lets the caller go on, as in SQLite.
+        """
         import psycopg
 
         try:
-            with self.pool.connection() as conn, conn.transaction():
-                self._local.tx = conn
-                try:
-                    conn.execute("SELECT pg_advisory_xact_lock(%s)", (_APPEND_LOCK,))
-                    if idempotency_key is not None:
-                        earlier = self._read_key(idempotency_key)
-                        if earlier:
-                            return AppendResult(earlier, replayed=True)
-                    events = self._insert(batch, idempotency_key)
-                    conn.execute("SELECT pg_notify(%s, %s)", (NOTIFY_CHANNEL, str(events[-1].position)))
-                    return AppendResult(events)
-                finally:
-                    self._local.tx = None
+            with self._append_transaction() as conn:
+                if idempotency_key is not None:
+                    earlier = self._read_key(idempotency_key)
+                    if earlier:
+                        return AppendResult(earlier, replayed=True)
+                events = self._insert(batch, idempotency_key)
+                conn.execute("SELECT pg_notify(%s, %s)", (NOTIFY_CHANNEL, str(events[-1].position)))
+                return AppendResult(events)
         except psycopg.errors.UniqueViolation as error:
             raise self._domain_error(error, batch) from None
         except psycopg.errors.OperationalError as error:
             raise TimelineError(f"the log could not be reached: {error}") from None
+
+    @contextlib.contextmanager
+    def _append_transaction(self) -> Iterator:
+        tx = getattr(self._local, "tx", None)
+        if tx is not None:
+            with tx.transaction():  # a savepoint in the caller's transaction
+                yield tx
+            return
+        with self._locked() as conn:
+            yield conn
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator:
+        """A PostgreSQL transaction holding the append lock, whose connection appends and reads join."""
+        with self.pool.connection() as conn, conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_APPEND_LOCK,))
+            self._local.tx = conn
+            try:
+                yield conn
+            finally:
+                self._local.tx = None
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Several appends and their projection as one: a poll records all of its items or none.
+
+        The read models' SQLite transaction is the outer one, so the log commits first: if
+        PostgreSQL refuses the commit, the read models roll back with it; if SQLite then fails,
+        the log holds the events and the projector projects them later.
+        """
+        if getattr(self._local, "tx", None) is not None:
+            with write_transaction(self.conn):
+                yield self.conn
+            return
+        with write_transaction(self.conn), self._locked():
+            yield self.conn
 
     def _domain_error(self, error, batch: Sequence[StreamAppend]) -> Exception:
         name = getattr(getattr(error, "diag", None), "constraint_name", "") or ""
@@ -357,6 +416,35 @@ class PostgresEventStore(EventStore):
 
     def is_empty(self) -> bool:
         return not self._rows("SELECT 1 FROM events LIMIT 1")
+
+    # ------------------------------------------------------------ feed leases, shared by every node
+
+    def take_lease(self, feed: str, holder: str, until: str, now: str, dead: Callable[[str], bool]) -> bool:
+        """The feed's lease for holder until a UTC time, if it is free (expired, ours, or its holder dead):
+        one statement, so two nodes asking at once cannot both get it."""
+        with self.pool.connection() as conn:
+            taken = conn.execute(_TAKE_LEASE, (feed, holder, until, now)).fetchone()
+            if taken:
+                return True
+            row = conn.execute("SELECT holder FROM feed_leases WHERE feed = %s", (feed,)).fetchone()
+            if row is None or not dead(row[0]):
+                return False
+            stolen = conn.execute(
+                "UPDATE feed_leases SET holder = %s, expires_at = %s WHERE feed = %s AND holder = %s RETURNING 1",
+                (holder, until, feed, row[0]),
+            )
+            return stolen.fetchone() is not None
+
+    def release_lease(self, feed: str, holder: str) -> None:
+        self._rows_written("DELETE FROM feed_leases WHERE feed = %s AND holder = %s", (feed, holder))
+
+    def lease_holder(self, feed: str, now: str) -> str | None:
+        rows = self._rows("SELECT holder FROM feed_leases WHERE feed = %s AND expires_at > %s", (feed, now))
+        return rows[0][0] if rows else None
+
+    def _rows_written(self, sql: str, params: Sequence = ()) -> None:
+        with self.pool.connection() as conn:
+            conn.execute(sql, params)
 
 
 class _Refusal(Exception):

@@ -159,6 +159,10 @@ class EventStore:
     def close(self) -> None:
         self.conn.close()
 
+    def transaction(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        """Several appends and their projection as one (a poll): here, one SQLite write transaction."""
+        return write_transaction(self.conn)
+
     def append(self, batch: Sequence[StreamAppend], *, idempotency_key: str | None = None) -> AppendResult:
         """Record every event of every stream in one transaction, or none of them.
 

@@ -12,9 +12,8 @@ from events.domain import article as art
 from events.domain import source_feed
 from events.log.clock import Clock, to_utc_text, utc_now
 from events.log.errors import ConcurrencyConflict, TimelineError
-from events.log.leases import holder_name, release_lease, take_lease
+from events.log.leases import holder_name, release_feed_lease, take_feed_lease
 from events.log.model import Event, StreamAppend
-from events.log.store import write_transaction
 from events.pipeline.matching import (
     FEED_CHANGED,
     FactFinder,
@@ -122,7 +121,7 @@ class Ingestor:
     def poll(self, feed: Feed, *, respect_backoff: bool = False) -> PollReport:
         report = PollReport(feed.name)
         conn = self.timeline.conn
-        if not take_lease(conn, feed.name, self.holder, self.clock(), self.lease_ttl):
+        if not take_feed_lease(self.timeline.store, feed.name, self.holder, self.clock(), self.lease_ttl):
             report.busy = True
             return report
         try:
@@ -144,7 +143,7 @@ class Ingestor:
                     )
         finally:
             self._forget_poll()  # projected by now, or rolled back (even by KeyboardInterrupt): the next poll starts clean
-            release_lease(conn, feed.name, self.holder)
+            release_feed_lease(self.timeline.store, feed.name, self.holder)
         return report
 
     def _forget_poll(self) -> None:
@@ -185,7 +184,10 @@ class Ingestor:
             return self._record_poll(feed, report, result, started, status.error_streak + 1)
         report.problems.extend(parsed.problems)
         self.page_texts = self._read_pages(feed, parsed, report)
-        with write_transaction(self.timeline.conn):  # one durable commit per poll; each item a savepoint
+        with self.timeline.store.transaction():  # one durable commit per poll; each item a savepoint
+            # what other processes (other nodes, on a shared log) appended, projected before we judge
+            # which items are new: under the write lock, so nothing can be appended meanwhile
+            self.timeline.catch_up_if_behind()
             self._record_items(feed, parsed, report)
             self._record_poll(feed, report, result, started, 0)
 
@@ -211,7 +213,7 @@ class Ingestor:
         return {link: text for link, text in texts.items() if text}
 
     def _renew_lease(self, feed: Feed) -> None:
-        if not take_lease(self.timeline.conn, feed.name, self.holder, self.clock(), self.lease_ttl):
+        if not take_feed_lease(self.timeline.store, feed.name, self.holder, self.clock(), self.lease_ttl):
             raise LeaseLost(
                 f"lease lost while polling: another process polls {feed.name} now; nothing recorded"
             )
@@ -342,7 +344,7 @@ class Ingestor:
             "problems": report.problems[:20],
             "item_errors": report.errors[:20] if streak == 0 else [],
         }
-        with write_transaction(self.timeline.conn):  # inside the poll's own, if it recorded items
+        with self.timeline.store.transaction():  # inside the poll's own, if it recorded items
             # under the write lock, nobody can take the lease until this commits: is the poll still the feed's?
             self._renew_lease(feed)
             polled = self.timeline.store.append_to(
