@@ -344,3 +344,31 @@ def test_a_month_meets_a_summit_whose_days_cross_into_the_next_month():
     assert same_happening(SUMMIT, in_september).same
     assert refined_dates(SUMMIT, in_september) == ("2025-08-31", "2025-09-01")
     assert not same_happening(report("2025-07", "The summit in Tianjin in July", ("tianjin",)), SUMMIT).same
+
+
+@pytest.mark.parametrize(
+    ("date", "title", "kind"),
+    [
+        # dated by the summit: the since-clause only measures it
+        ("2025-09-01", "It was the largest summit since the organisation was founded in 2001", "summit"),
+        # dated by the since-clause: it tells the founding, not the summit it measures
+        ("2001", "It was the largest summit since the organisation was founded in 2001", "founding"),
+        ("2001", "分析认为，这是该组织自二〇〇一年成立以来规模最大的峰会", "founding"),
+        (
+            "2019",
+            "The ministers met for the first time since Uzbekistan signed the treaty in 2019",
+            "agreement",
+        ),
+    ],
+)
+def test_a_report_dated_inside_its_since_clause_tells_what_that_clause_tells(date, title, kind):
+    """Issue 18: a report's kind is read without its since-clauses, unless its own date is in one."""
+    assert kind_of_happening(report(date, title, ())) == kind
+
+
+def test_a_founding_told_in_a_since_clause_meets_the_founding():
+    founded = report("2001-06-15", "The organisation was founded in Shanghai on 15 June 2001", ())
+    biggest = report(
+        "2001", "Analysts called it the biggest summit since the bloc was founded in 2001", ("sco",)
+    )
+    assert same_happening(biggest, founded).same

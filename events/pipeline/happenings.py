@@ -226,9 +226,22 @@ def kind_named_first(title: str) -> str | None:
 
 def _matchable(report: Report) -> str:
     """A report's words as the kinds read them: lower-cased, without its since-clauses ("the first summit
-    since Belarus joined" tells of a summit)."""
+    since Belarus joined" tells of a summit), unless its date is in one: "the biggest summit since the
+    SCO was founded in 2001", dated 2001, tells of the founding."""
     text = (report.title if report.title == report.summary else f"{report.title} {report.summary}").lower()
-    return _SINCE.sub("", text) if any(cue in text for cue in _SINCE_CUES) else text
+    if not any(cue in text for cue in _SINCE_CUES):
+        return text
+    year = report.date[:4]
+    dated = [m.group() for m in _SINCE.finditer(text) if year in m.group().translate(_CHINESE_DIGITS)]
+    return " ".join(dated) if dated else _SINCE.sub("", text)
+
+
+_CHINESE_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+
+
+def names_a_kind(text: str) -> bool:
+    """Whether the words name a kind of happening the SCO has (a summit, an accession, a signing...)."""
+    return bool(_kinds_at(text.lower()))
 
 
 def _kinds_at(text: str) -> dict[str, int]:
