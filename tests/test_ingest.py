@@ -1254,6 +1254,15 @@ def _feed_fact_titles(timeline) -> dict[str, str]:
             "2025-08-31",
             "2018",
         ),
+        # a since-clause telling no SCO happening dates something else's earlier time
+        (
+            "Defence ministers of the SCO met in Qingdao on Wednesday, the general's first SCO meeting since "
+            "he was appointed to the post in May last year.",
+            "SCO defence ministers meet in Qingdao",
+            "Wed, 25 Jun 2025",
+            "2025-06-25",
+            "2024-05",
+        ),
     ],
 )
 def test_an_announcement_or_the_time_before_a_first_is_no_fact(
