@@ -372,3 +372,20 @@ def test_a_founding_told_in_a_since_clause_meets_the_founding():
         "2001", "Analysts called it the biggest summit since the bloc was founded in 2001", ("sco",)
     )
     assert same_happening(biggest, founded).same
+
+
+def test_a_minister_s_title_is_no_ministers_meeting():
+    """Issue 18: 'Foreign Minister Lavrov held talks with Jaishankar' is two people meeting, on the margins
+    of whatever brought them; 'foreign ministers meet in Goa; Jaishankar and Lavrov speak' is the body."""
+    talks = report(
+        "2023-05-04",
+        "Russian Foreign Minister Sergey Lavrov held talks with Jaishankar on Thursday evening",
+        ("sergei-lavrov", "subrahmanyam-jaishankar"),
+    )
+    assert kind_of_happening(talks) == "bilateral"
+    body = report(
+        "2023-05-04",
+        "SCO foreign ministers meet in Goa as Jaishankar and Lavrov hold talks",
+        ("sergei-lavrov", "subrahmanyam-jaishankar", "goa"),
+    )
+    assert kind_of_happening(body) == "ministers"

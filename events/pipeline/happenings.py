@@ -153,6 +153,10 @@ _MEETING = re.compile(
     r"\b(?:met|meets?|meeting|talks|bilateral|sat down|held talks|handshake)\b|встрет|переговор|会见|會見|会晤|會晤|会谈|會談",
     re.IGNORECASE,
 )
+# Ministers as a body, who meet as ministers; "Foreign Minister Qin Gang" is one person's title.
+_MINISTERS_MEET = re.compile(
+    r"\bministers\b|heads of government|министр(?:ов|ы|ам)\b|глав правительств|外长|外長|防长|防長|部长|部長|政府首脑|政府首腦"
+)
 _MINISTRY = re.compile(r"\b(foreign|defen[cs]e|interior|trade|economy|transport|energy)\b", re.IGNORECASE)
 # A clause that dates by an earlier happening: "since Belarus joined", "since it was founded".
 _SINCE = re.compile(
@@ -257,11 +261,15 @@ def _kinds_at(text: str) -> dict[str, int]:
 def _a_meeting(text: str, named: dict[str, int], leaders: int) -> bool:
     """Two leaders meeting; three or more at a summit are the summit ("Xi hosts Putin and Modi as summit
     ends"); and ministers named before the meeting word meet as ministers ("SCO foreign ministers meet in
-    Goa; Jaishankar slams Pakistan"), not as two of them in talks."""
+    Goa; Jaishankar slams Pakistan"), not as two of them in talks. A minister's title is no body of
+    ministers: "Foreign Minister Lavrov held talks with Jaishankar" is a meeting of two."""
     meeting = _MEETING.search(text) if leaders >= 2 and "accession" not in named else None
     if meeting is None:
         return False
-    if named.get("ministers", len(text)) < meeting.start():  # (a summit's margins are where two leaders meet)
+    ministers = _MINISTERS_MEET.search(
+        text, 0, meeting.start()
+    )  # (a summit's margins are where two leaders meet)
+    if ministers is not None and named.get("ministers", len(text)) < meeting.start():
         return False
     return leaders == 2 or "summit" not in named
 
