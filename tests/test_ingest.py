@@ -13,6 +13,8 @@ from click.testing import CliRunner
 from events.log.clock import FixedClock
 from events.log.leases import take_lease
 from events.log.store import EventStore, connect
+from events.pipeline import matching
+from events.pipeline.extract import ExtractedFact
 from events.pipeline.matching import FEED_CHANGED, Existing, FactFinder
 from events.read.source_feeds import feed_status
 from events.service import Timeline
@@ -1263,6 +1265,15 @@ def _feed_fact_titles(timeline) -> dict[str, str]:
             "2025-06-25",
             "2024-05",
         ),
+        # who holds the chair through a year is a state, not a happening of that year
+        (
+            "Leaders of the SCO open their summit in Astana on Wednesday. Kazakhstan, which holds the rotating "
+            "presidency this year, has proposed a package of documents.",
+            "SCO summit opens in Astana",
+            "Wed, 03 Jul 2024",
+            "2024-07-03",
+            "2024",
+        ),
     ],
 )
 def test_an_announcement_or_the_time_before_a_first_is_no_fact(
@@ -1304,3 +1315,21 @@ def test_an_aside_elsewhere_in_the_days_of_the_headline_s_happening_adds_no_fact
     )
     first_poll(server, timeline, db_path, clock, item)
     assert sorted(_feed_fact_titles(timeline)) == ["2018-06", "2025-09-01"]
+
+
+@pytest.mark.parametrize(
+    ("title", "held"),
+    [
+        ("今年中国担任上合组织轮值主席国", True),
+        ("Russia holds the rotating chairmanship of the SCO this year", True),
+        (
+            "Russia holds the chairmanship this year and will host the summit in Kazan later in the year",
+            False,
+        ),
+        ("Kyrgyzstan took over the rotating chairmanship this year", False),
+    ],
+)
+def test_a_chair_held_through_a_year_is_no_happening(title, held):
+    """Issue 18: who holds the chair is a state over the year; taking it over, or a summit, is a happening."""
+    fact = ExtractedFact("2025", None, "year", title, title, ("sco",), 1.0)
+    assert matching._a_chair_held(fact) is held

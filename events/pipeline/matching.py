@@ -49,6 +49,7 @@ from events.pipeline.happenings import (
     kind_named_first,
     kind_of_happening,
     kinds_conflict,
+    names_a_kind,
     refined_dates,
     same_happening,
     with_context,
@@ -560,11 +561,29 @@ _ATTRIBUTION = re.compile(
 def _followed(fact: ExtractedFact, headline: Report | None, home: frozenset[str]) -> bool:
     """A statement of the article that the timeline records: about the SCO, and telling a happening
     rather than the last time before one or the announcing of one."""
-    if fact.last_before or _announced(fact):
+    if fact.last_before or _announced(fact) or _a_chair_held(fact):
         return False
     if "sco" not in fact.tags and kind_of_happening(as_report(fact)) is None and _elsewhere(fact, home):
         return False  # it would be followed only as a detail of its headline's happening, somewhere else
     return _about_the_sco(fact, headline)
+
+
+# "Kazakhstan, which holds the rotating presidency this year", "今年中国担任上合组织轮值主席国": who holds the
+# chair is a state over the year, not a happening; taking it over or handing it on is one.
+_CHAIR_HELD = re.compile(
+    r"\b(?:holds?|holding|held|is holding)\s+(?:the\s+)?(?:bloc's\s+|group's\s+|sco's\s+)?(?:rotating\s+|current\s+)?"
+    r"(?:chair(?:manship)?|presidency)\b|(?:担任|擔任)[^，。；]{0,10}(?:轮值主席|輪值主席)"
+    r"|председательству(?:ет|ют|ющ\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _a_chair_held(fact: ExtractedFact) -> bool:
+    """A year that only says who holds the chair through it ("China holds the chair this year and will
+    host the summit in Tianjin" tells the summit too)."""
+    if len(fact.date) != 4 or _CHAIR_HELD.search(fact.title) is None:
+        return False
+    return not names_a_kind(_CHAIR_HELD.sub(" ", fact.title))
 
 
 def _places_of(tags: Sequence[str]) -> frozenset[str]:
