@@ -389,3 +389,38 @@ def test_a_minister_s_title_is_no_ministers_meeting():
         ("sergei-lavrov", "subrahmanyam-jaishankar", "goa"),
     )
     assert kind_of_happening(body) == "ministers"
+
+
+@pytest.mark.parametrize(
+    ("date", "title", "kind"),
+    [
+        # a detail told to the month at a named summit is dated by the summit, and tells it
+        (
+            "2022-09",
+            "India took over the rotating chairmanship at the Samarkand summit in September",
+            "summit",
+        ),
+        ("2019", "Leaders signed the road map at the summit in Bishkek in 2019", "summit"),
+        # told to the day, the detail is its own happening; a summit of another month dates something else
+        ("2025-09-01", "Leaders signed the declaration at the summit in Tianjin on Monday", "agreement"),
+        ("2021", "Iran signed the papers at the Dushanbe summit in September", "agreement"),
+        # a new member is the news, wherever it joined
+        ("2024-07", "Belarus became a member at the Astana summit in July", "accession"),
+    ],
+)
+def test_a_detail_known_to_the_month_at_a_summit_tells_the_summit(date, title, kind):
+    """Issue 18: "at the Samarkand summit last September" dates the sentence by the summit."""
+    assert kind_of_happening(report(date, title, ())) == kind
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("The process of its accession was launched in Tashkent in 2010", None),
+        ("Leaders approved an accession procedure for the applicant two years ago", None),
+        ("Mongolia completed its accession procedure and joined the bloc", "accession"),
+    ],
+)
+def test_a_step_towards_membership_is_no_joining(title, kind):
+    """Issue 18: launching an accession process is a step decided at some meeting, not the joining."""
+    assert kind_of_happening(report("2010", title, ())) == kind

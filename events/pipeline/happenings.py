@@ -196,6 +196,10 @@ def kind_of_happening(report: Report) -> str | None:
     """A summit, an accession, a bilateral meeting (two leaders named and meeting words)...; None when unsaid."""
     text = _matchable(report)
     where = _kinds_at(text)
+    if "summit" in where and _dated_by_its_summit(report, text):
+        where[
+            "summit"
+        ] = -1  # "India took over the chair at the Samarkand summit in September": the summit's date
     one_day = report.end_date is None  # an accession or a meeting takes a day; a span is not one
     if one_day and _a_meeting(text, where, len(people(report))):
         return "bilateral"
@@ -206,6 +210,27 @@ def kind_of_happening(report: Report) -> str | None:
         if _LASTING & set(where):
             where = {kind: at for kind, at in where.items() if kind in _LASTING}
     return _told_kind(where)
+
+
+# A summit dated only by its month or year: "at the Samarkand summit last September", "the summit in Astana in
+# July 2024". What a sentence tells as done there to the month is dated by the summit, and tells the summit.
+_MONTHS = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+_SUMMIT_OF_THE_MONTH = re.compile(
+    rf"\bsummits?\b(?:\s+(?:in|of|at)\s+[\w-]+)?,?\s+(?:(?:in|last|this|of)\s+)?(?:(?:early|late|mid-?)\s*)?"
+    rf"(?P<when>{_MONTHS}|(?:19|20)\d\d)\b(?!\s+\d)"
+)
+_MONTH_NUMBER = {name: f"{i:02d}" for i, name in enumerate(_MONTHS[3:-1].split("|"), start=1)}
+
+
+def _dated_by_its_summit(report: Report, text: str) -> bool:
+    """A report known to the month or year whose date is the one a summit it names is given."""
+    if len(report.date) == 10:
+        return False
+    for found in _SUMMIT_OF_THE_MONTH.finditer(text):
+        when = found["when"]
+        if when == report.date[:4] or _MONTH_NUMBER.get(when) == report.date[5:7]:
+            return True
+    return False
 
 
 _FIRST = ("accession",)  # a new member is the news, whatever else the sentence says
@@ -233,11 +258,23 @@ def _matchable(report: Report) -> str:
     since Belarus joined" tells of a summit), unless its date is in one: "the biggest summit since the
     SCO was founded in 2001", dated 2001, tells of the founding."""
     text = (report.title if report.title == report.summary else f"{report.title} {report.summary}").lower()
+    if (
+        "process" in text or "procedure" in text
+    ):  # "the accession process was launched": a step, not a joining
+        text = _A_STEP_TO_JOIN.sub("process", text)
     if not any(cue in text for cue in _SINCE_CUES):
         return text
     year = report.date[:4]
     dated = [m.group() for m in _SINCE.finditer(text) if year in m.group().translate(_CHINESE_DIGITS)]
     return " ".join(dated) if dated else _SINCE.sub("", text)
+
+
+# "the process of its accession was launched in Dushanbe", "an accession procedure launched two years ago":
+# a step on the way, decided at some meeting; the joining is its own happening, later.
+_A_STEP_TO_JOIN = re.compile(
+    r"\b(?:process|procedure)\s+(?:of|for)\s+(?:\w+\s+){0,2}?(?:accession|admitting|admission|joining)\b"
+    r"|\b(?:accession|admission|membership)\s+(?:process|procedure)\b"
+)
 
 
 _CHINESE_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
