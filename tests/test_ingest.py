@@ -1274,6 +1274,15 @@ def _feed_fact_titles(timeline) -> dict[str, str]:
             "2024-07-03",
             "2024",
         ),
+        # a picture from the archive illustrates the story: what it shows is no news of the story
+        (
+            "Xi and Modi will meet in Tianjin on Sunday on the sidelines of the SCO summit. FILE PHOTO: Xi and "
+            "Modi before their meeting at the SCO summit in Qingdao on June 9, 2018.",
+            "Modi to meet Xi at SCO summit in Tianjin",
+            "Fri, 29 Aug 2025",
+            "2025-08-31",
+            "2018-06-09",
+        ),
     ],
 )
 def test_an_announcement_or_the_time_before_a_first_is_no_fact(

@@ -561,13 +561,20 @@ _ATTRIBUTION = re.compile(
 def _followed(fact: ExtractedFact, headline: Report | None, home: frozenset[str]) -> bool:
     """A statement of the article that the timeline records: about the SCO, and telling a happening
     rather than the last time before one or the announcing of one."""
-    if fact.last_before or _announced(fact) or _a_chair_held(fact):
+    if fact.last_before or _announced(fact) or _a_chair_held(fact) or _FILE_PHOTO.match(fact.summary):
         return False
     if "sco" not in fact.tags and kind_of_happening(as_report(fact)) is None and _elsewhere(fact, home):
         return False  # it would be followed only as a detail of its headline's happening, somewhere else
     return _about_the_sco(fact, headline)
 
 
+# "FILE PHOTO: Modi and Xi before their meeting in Kazan on October 23, 2024": a picture from the archive
+# illustrates the story; what it shows is no report of the day it ran, nor the story's news.
+_FILE_PHOTO = re.compile(
+    r"\s*[(\[]?(?:file|archive|archival)\s+(?:photo|picture|image|footage)\b|\s*[（(]?(?:资料|資料)(?:照片|图片|圖片|图|圖)"
+    r"|\s*[(\[]?(?:архивное|архивные)\s+фото",
+    re.IGNORECASE,
+)
 # "Kazakhstan, which holds the rotating presidency this year", "今年中国担任上合组织轮值主席国": who holds the
 # chair is a state over the year, not a happening; taking it over or handing it on is one.
 _CHAIR_HELD = re.compile(
