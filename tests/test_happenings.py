@@ -424,3 +424,16 @@ def test_a_detail_known_to_the_month_at_a_summit_tells_the_summit(date, title, k
 def test_a_step_towards_membership_is_no_joining(title, kind):
     """Issue 18: launching an accession process is a step decided at some meeting, not the joining."""
     assert kind_of_happening(report("2010", title, ())) == kind
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("Foreign Minister Ivanov will travel to Beijing in the coming days to rally support", None),
+        ("India's foreign minister arrived in Astana on Tuesday for a meeting of the SCO", "ministers"),
+        ("Defence ministers of the SCO gathered in Minsk", "ministers"),
+    ],
+)
+def test_one_minister_travelling_is_no_ministers_meeting(title, kind):
+    """Issue 18: the ministers' kind is ministers meeting, or one of them at their meeting."""
+    assert kind_of_happening(report("2025-07-12", title, ())) == kind

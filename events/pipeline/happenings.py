@@ -36,7 +36,7 @@ _KIND_PATTERNS = (
     ),
     (
         "ministers",
-        r"\b(?:foreign|defen[cs]e|interior|trade|economy|transport|energy) ministers?\b|heads of government"
+        r"\b(?:foreign|defen[cs]e|interior|trade|economy|transport|energy) ministers\b|heads of government"
         r"|\bprime ministers\b|(?<!премьер-)министр(?:ов|ы|ам)\b|глав правительств|外长|外長|防长|防長|部长|部長|政府首脑|政府首腦",
     ),
     ("exercise", r"\b(?:exercises?|drills?|war ?games)\b|учени[яй]|演习|演習"),
@@ -288,11 +288,22 @@ def names_a_kind(text: str) -> bool:
 def _kinds_at(text: str) -> dict[str, int]:
     """Each kind of happening a matchable text names, and where its first cue stands."""
     cued = {clue for clue in _ANY_CLUE.findall(text)}  # one scan for every kind's clues
-    return {
+    where = {
         name: found.start()
         for name, pattern, clues in _KINDS
         if not cued.isdisjoint(clues) and (found := pattern.search(text))
     }
+    if "minister" in cued and "ministers" not in where and (one := _A_MINISTER_AT_A_MEETING.search(text)):
+        where["ministers"] = one.start()
+    return where
+
+
+# "Foreign Minister Araghchi will travel to China" is one man's trip; "India's foreign minister arrived for a
+# meeting of the SCO" is at the ministers' (or heads of government's) meeting.
+_A_MINISTER_AT_A_MEETING = re.compile(
+    r"\b(?:foreign|defen[cs]e|interior|trade|economy|transport|energy) minister\b"
+    r"(?=.*\b(?:meeting|council|conference|session)\b)"
+)
 
 
 def _a_meeting(text: str, named: dict[str, int], leaders: int) -> bool:
