@@ -1283,6 +1283,15 @@ def _feed_fact_titles(timeline) -> dict[str, str]:
             "2025-08-31",
             "2018-06-09",
         ),
+        # two leaders' talks in another city, naming no SCO, are their own diplomacy
+        (
+            "Leaders wrapped up the SCO summit in Tianjin on Monday. Putin will hold talks with Xi Jinping in "
+            "Beijing on Tuesday.",
+            "SCO summit closes in Tianjin",
+            "Mon, 01 Sep 2025",
+            "2025-09-01",
+            "2025-09-02",
+        ),
     ],
 )
 def test_an_announcement_or_the_time_before_a_first_is_no_fact(

@@ -563,8 +563,12 @@ def _followed(fact: ExtractedFact, headline: Report | None, home: frozenset[str]
     rather than the last time before one or the announcing of one."""
     if fact.last_before or _announced(fact) or _a_chair_held(fact) or _FILE_PHOTO.match(fact.summary):
         return False
-    if "sco" not in fact.tags and kind_of_happening(as_report(fact)) is None and _elsewhere(fact, home):
-        return False  # it would be followed only as a detail of its headline's happening, somewhere else
+    if (
+        "sco" not in fact.tags
+        and kind_of_happening(as_report(fact)) in _NOT_ITS_OWN
+        and _elsewhere(fact, home)
+    ):
+        return False  # a detail of its headline's happening, or two leaders' talks, somewhere else
     return _about_the_sco(fact, headline)
 
 
@@ -591,6 +595,11 @@ def _a_chair_held(fact: ExtractedFact) -> bool:
     if len(fact.date) != 4 or _CHAIR_HELD.search(fact.title) is None:
         return False
     return not names_a_kind(_CHAIR_HELD.sub(" ", fact.title))
+
+
+# Statements that are the SCO's only where its happening is: two leaders' talks in another city ("Putin
+# will hold talks with Xi in Beijing on Tuesday", after the summit in Tianjin) are their own diplomacy.
+_NOT_ITS_OWN = frozenset({None, "bilateral"})
 
 
 def _places_of(tags: Sequence[str]) -> frozenset[str]:
