@@ -416,24 +416,20 @@ def test_a_detail_known_to_the_month_at_a_summit_tells_the_summit(date, title, k
 @pytest.mark.parametrize(
     ("title", "kind"),
     [
+        # launching an accession process is a step decided at some meeting, not the joining
         ("The process of its accession was launched in Tashkent in 2010", None),
         ("Leaders approved an accession procedure for the applicant two years ago", None),
         ("Mongolia completed its accession procedure and joined the bloc", "accession"),
-    ],
-)
-def test_a_step_towards_membership_is_no_joining(title, kind):
-    """Issue 18: launching an accession process is a step decided at some meeting, not the joining."""
-    assert kind_of_happening(report("2010", title, ())) == kind
-
-
-@pytest.mark.parametrize(
-    ("title", "kind"),
-    [
+        # the ministers' kind is ministers meeting, or one of them at their meeting
         ("Foreign Minister Ivanov will travel to Beijing in the coming days to rally support", None),
         ("India's foreign minister arrived in Astana on Tuesday for a meeting of the SCO", "ministers"),
         ("Defence ministers of the SCO gathered in Minsk", "ministers"),
+        # 'declines to sign' names a signing that did not take place
+        ("Kazakhstan declines to sign the joint statement over its wording", None),
+        ("Two members refused to endorse the communique", None),
+        ("Leaders signed the joint statement on Friday", "agreement"),
     ],
 )
-def test_one_minister_travelling_is_no_ministers_meeting(title, kind):
-    """Issue 18: the ministers' kind is ministers meeting, or one of them at their meeting."""
-    assert kind_of_happening(report("2025-07-12", title, ())) == kind
+def test_words_of_a_kind_that_tell_no_such_happening(title, kind):
+    """Issue 18: a kind's cue in words that say it did not happen, or not yet, or not as that body."""
+    assert kind_of_happening(report("2010", title, ())) == kind

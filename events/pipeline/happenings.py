@@ -258,10 +258,7 @@ def _matchable(report: Report) -> str:
     since Belarus joined" tells of a summit), unless its date is in one: "the biggest summit since the
     SCO was founded in 2001", dated 2001, tells of the founding."""
     text = (report.title if report.title == report.summary else f"{report.title} {report.summary}").lower()
-    if (
-        "process" in text or "procedure" in text
-    ):  # "the accession process was launched": a step, not a joining
-        text = _A_STEP_TO_JOIN.sub("process", text)
+    text = _without_what_did_not_happen(text)
     if not any(cue in text for cue in _SINCE_CUES):
         return text
     year = report.date[:4]
@@ -269,6 +266,17 @@ def _matchable(report: Report) -> str:
     return " ".join(dated) if dated else _SINCE.sub("", text)
 
 
+def _without_what_did_not_happen(text: str) -> str:
+    """Cues of a kind that tell no such happening: "the accession process was launched" is a step, not a
+    joining; "India declines to sign the statement" is no signing."""
+    if "process" in text or "procedure" in text:
+        text = _A_STEP_TO_JOIN.sub("process", text)
+    if "to sign" in text or "to endorse" in text or "to adopt" in text:
+        text = _REFUSED.sub("refused", text)
+    return text
+
+
+_REFUSED = re.compile(r"\b(?:declin|refus|reject)\w*\s+to\s+(?:sign|endorse|adopt)\b")
 # "the process of its accession was launched in Dushanbe", "an accession procedure launched two years ago":
 # a step on the way, decided at some meeting; the joining is its own happening, later.
 _A_STEP_TO_JOIN = re.compile(
