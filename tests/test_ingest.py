@@ -1351,3 +1351,21 @@ def test_a_chair_held_through_a_year_is_no_happening(title, held):
     """Issue 18: who holds the chair is a state over the year; taking it over, or a summit, is a happening."""
     fact = ExtractedFact("2025", None, "year", title, title, ("sco",), 1.0)
     assert matching._a_chair_held(fact) is held
+
+
+@pytest.mark.parametrize(
+    ("headline", "sentence", "state"),
+    [
+        ("What is the SCO, and who is in it?", "Today the SCO has ten member states.", True),
+        ("Что такое ШОС", "Сегодня в ШОС десять государств.", True),
+        # a happening of the day, told by the sentence or by its headline, is news
+        ("What is the SCO, and who is in it?", "Today leaders of the SCO open their summit.", False),
+        ("SCO summit opens in Minsk", "Today the leaders are in Minsk.", False),
+    ],
+)
+def test_the_present_of_a_profile_is_no_happening_of_its_day(headline, sentence, state):
+    """Issue 18: 'today' in a sentence telling no happening, under a headline telling none, is a state."""
+    day = "2025-08-25"
+    fact = ExtractedFact(day, None, "day", sentence, sentence, ("sco",), 1.0)
+    head = matching.Report(day, None, headline, headline, ("sco",))
+    assert matching._nowadays(fact, head) is state

@@ -563,6 +563,8 @@ def _followed(fact: ExtractedFact, headline: Report | None, home: frozenset[str]
     rather than the last time before one or the announcing of one."""
     if fact.last_before or _announced(fact) or _a_chair_held(fact) or _FILE_PHOTO.match(fact.summary):
         return False
+    if _nowadays(fact, headline):
+        return False
     if (
         "sco" not in fact.tags
         and kind_of_happening(as_report(fact)) in _NOT_ITS_OWN
@@ -595,6 +597,24 @@ def _a_chair_held(fact: ExtractedFact) -> bool:
     if len(fact.date) != 4 or _CHAIR_HELD.search(fact.title) is None:
         return False
     return not names_a_kind(_CHAIR_HELD.sub(" ", fact.title))
+
+
+# "Today the SCO has ten members", "如今上合组织有十个成员国": the present, not a happening of the day it ran.
+_NOW = re.compile(
+    r"\b(?:today|nowadays|now|currently)\b|сегодня|сейчас|ныне|如今|目前|现在|現在|今天", re.IGNORECASE
+)
+
+
+def _nowadays(fact: ExtractedFact, headline: Report | None) -> bool:
+    """A statement dated by its publication day's 'today' that tells no kind of happening, its headline
+    none either: a state of things (how many members, who leads), not news of that day."""
+    if (
+        headline is None
+        or (fact.date, fact.end_date) != (headline.date, None)
+        or not _NOW.search(fact.summary)
+    ):
+        return False
+    return kind_of_happening(in_the_headline_s_happening(as_report(fact), headline)) is None
 
 
 # Statements that are the SCO's only where its happening is: two leaders' talks in another city ("Putin
