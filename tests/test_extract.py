@@ -22,6 +22,7 @@ from events.pipeline.extract import (
     facts_as_json,
     format_facts,
     same_fact,
+    sentence_facts,
     split_sentences,
 )
 from events.pipeline.relative_dates import MAX_MENTIONS
@@ -829,3 +830,21 @@ def test_the_year_a_plan_runs_to_is_no_fact(sentence, dates):
     from events.pipeline.extract import sentence_facts
 
     assert [(f.date, f.end_date) for f, _ in sentence_facts(sentence, dt.date(2025, 8, 27))] == dates
+
+
+@pytest.mark.parametrize(
+    ("sentence", "left_out"),
+    [
+        # the date is of something before, outside the story: the SCO words are not in the since-clause
+        ("It is the general's first SCO meeting since he was appointed to the post in May last year.", True),
+        ("The envoy, at his first SCO event since a crisis at home last month, praised the bloc.", True),
+        ("Trade has doubled since the pipeline opened in March 2022, the SCO secretariat said.", True),
+        # a since-clause telling a happening of the SCO's dates that happening
+        ("It is the first summit since Belarus joined the organisation in July 2024.", False),
+        ("Ties have warmed since the SCO summit in Samarkand in September 2022.", False),
+    ],
+)
+def test_a_date_in_a_since_clause_telling_no_sco_happening_is_the_time_before(sentence, left_out):
+    """Issue 18: 'since he was appointed in May' dates an earlier time of something else."""
+    (fact, _), *_ = sentence_facts(sentence, dt.date(2025, 6, 25))
+    assert fact.last_before is left_out

@@ -344,3 +344,92 @@ def test_a_month_meets_a_summit_whose_days_cross_into_the_next_month():
     assert same_happening(SUMMIT, in_september).same
     assert refined_dates(SUMMIT, in_september) == ("2025-08-31", "2025-09-01")
     assert not same_happening(report("2025-07", "The summit in Tianjin in July", ("tianjin",)), SUMMIT).same
+
+
+@pytest.mark.parametrize(
+    ("date", "title", "kind"),
+    [
+        # dated by the summit: the since-clause only measures it
+        ("2025-09-01", "It was the largest summit since the organisation was founded in 2001", "summit"),
+        # dated by the since-clause: it tells the founding, not the summit it measures
+        ("2001", "It was the largest summit since the organisation was founded in 2001", "founding"),
+        ("2001", "分析认为，这是该组织自二〇〇一年成立以来规模最大的峰会", "founding"),
+        (
+            "2019",
+            "The ministers met for the first time since Uzbekistan signed the treaty in 2019",
+            "agreement",
+        ),
+    ],
+)
+def test_a_report_dated_inside_its_since_clause_tells_what_that_clause_tells(date, title, kind):
+    """Issue 18: a report's kind is read without its since-clauses, unless its own date is in one."""
+    assert kind_of_happening(report(date, title, ())) == kind
+
+
+def test_a_founding_told_in_a_since_clause_meets_the_founding():
+    founded = report("2001-06-15", "The organisation was founded in Shanghai on 15 June 2001", ())
+    biggest = report(
+        "2001", "Analysts called it the biggest summit since the bloc was founded in 2001", ("sco",)
+    )
+    assert same_happening(biggest, founded).same
+
+
+def test_a_minister_s_title_is_no_ministers_meeting():
+    """Issue 18: 'Foreign Minister Lavrov held talks with Jaishankar' is two people meeting, on the margins
+    of whatever brought them; 'foreign ministers meet in Goa; Jaishankar and Lavrov speak' is the body."""
+    talks = report(
+        "2023-05-04",
+        "Russian Foreign Minister Sergey Lavrov held talks with Jaishankar on Thursday evening",
+        ("sergei-lavrov", "subrahmanyam-jaishankar"),
+    )
+    assert kind_of_happening(talks) == "bilateral"
+    body = report(
+        "2023-05-04",
+        "SCO foreign ministers meet in Goa as Jaishankar and Lavrov hold talks",
+        ("sergei-lavrov", "subrahmanyam-jaishankar", "goa"),
+    )
+    assert kind_of_happening(body) == "ministers"
+
+
+@pytest.mark.parametrize(
+    ("date", "title", "kind"),
+    [
+        # a detail told to the month at a named summit is dated by the summit, and tells it
+        (
+            "2022-09",
+            "India took over the rotating chairmanship at the Samarkand summit in September",
+            "summit",
+        ),
+        ("2019", "Leaders signed the road map at the summit in Bishkek in 2019", "summit"),
+        # told to the day, the detail is its own happening; a summit of another month dates something else
+        ("2025-09-01", "Leaders signed the declaration at the summit in Tianjin on Monday", "agreement"),
+        ("2021", "Iran signed the papers at the Dushanbe summit in September", "agreement"),
+        # a new member is the news, wherever it joined
+        ("2024-07", "Belarus became a member at the Astana summit in July", "accession"),
+    ],
+)
+def test_a_detail_known_to_the_month_at_a_summit_tells_the_summit(date, title, kind):
+    """Issue 18: "at the Samarkand summit last September" dates the sentence by the summit."""
+    assert kind_of_happening(report(date, title, ())) == kind
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        # launching an accession process is a step decided at some meeting, not the joining
+        ("The process of its accession was launched in Tashkent in 2010", None),
+        ("Leaders approved an accession procedure for the applicant two years ago", None),
+        ("Mongolia completed its accession procedure and joined the bloc", "accession"),
+        # the ministers' kind is ministers meeting, or one of them at their meeting
+        ("Foreign Minister Ivanov will travel to Beijing in the coming days to rally support", None),
+        ("India's foreign minister arrived in Astana on Tuesday for a meeting of the SCO", "ministers"),
+        ("Defence ministers of the SCO gathered in Minsk", "ministers"),
+        # 'declines to sign' names a signing that did not take place
+        ("Kazakhstan declines to sign the joint statement over its wording", None),
+        ("Two members refused to endorse the communique", None),
+        ("Leaders signed the joint statement on Friday", "agreement"),
+    ],
+)
+def test_words_of_a_kind_that_tell_no_such_happening(title, kind):
+    """Issue 18: a kind's cue in words that say it did not happen, or not yet, or not as that body."""
+    assert kind_of_happening(report("2010", title, ())) == kind

@@ -13,6 +13,8 @@ from click.testing import CliRunner
 from events.log.clock import FixedClock
 from events.log.leases import take_lease
 from events.log.store import EventStore, connect
+from events.pipeline import matching
+from events.pipeline.extract import ExtractedFact
 from events.pipeline.matching import FEED_CHANGED, Existing, FactFinder
 from events.read.source_feeds import feed_status
 from events.service import Timeline
@@ -1254,6 +1256,42 @@ def _feed_fact_titles(timeline) -> dict[str, str]:
             "2025-08-31",
             "2018",
         ),
+        # a since-clause telling no SCO happening dates something else's earlier time
+        (
+            "Defence ministers of the SCO met in Qingdao on Wednesday, the general's first SCO meeting since "
+            "he was appointed to the post in May last year.",
+            "SCO defence ministers meet in Qingdao",
+            "Wed, 25 Jun 2025",
+            "2025-06-25",
+            "2024-05",
+        ),
+        # who holds the chair through a year is a state, not a happening of that year
+        (
+            "Leaders of the SCO open their summit in Astana on Wednesday. Kazakhstan, which holds the rotating "
+            "presidency this year, has proposed a package of documents.",
+            "SCO summit opens in Astana",
+            "Wed, 03 Jul 2024",
+            "2024-07-03",
+            "2024",
+        ),
+        # a picture from the archive illustrates the story: what it shows is no news of the story
+        (
+            "Xi and Modi will meet in Tianjin on Sunday on the sidelines of the SCO summit. FILE PHOTO: Xi and "
+            "Modi before their meeting at the SCO summit in Qingdao on June 9, 2018.",
+            "Modi to meet Xi at SCO summit in Tianjin",
+            "Fri, 29 Aug 2025",
+            "2025-08-31",
+            "2018-06-09",
+        ),
+        # two leaders' talks in another city, naming no SCO, are their own diplomacy
+        (
+            "Leaders wrapped up the SCO summit in Tianjin on Monday. Putin will hold talks with Xi Jinping in "
+            "Beijing on Tuesday.",
+            "SCO summit closes in Tianjin",
+            "Mon, 01 Sep 2025",
+            "2025-09-01",
+            "2025-09-02",
+        ),
     ],
 )
 def test_an_announcement_or_the_time_before_a_first_is_no_fact(
@@ -1295,3 +1333,39 @@ def test_an_aside_elsewhere_in_the_days_of_the_headline_s_happening_adds_no_fact
     )
     first_poll(server, timeline, db_path, clock, item)
     assert sorted(_feed_fact_titles(timeline)) == ["2018-06", "2025-09-01"]
+
+
+@pytest.mark.parametrize(
+    ("title", "held"),
+    [
+        ("今年中国担任上合组织轮值主席国", True),
+        ("Russia holds the rotating chairmanship of the SCO this year", True),
+        (
+            "Russia holds the chairmanship this year and will host the summit in Kazan later in the year",
+            False,
+        ),
+        ("Kyrgyzstan took over the rotating chairmanship this year", False),
+    ],
+)
+def test_a_chair_held_through_a_year_is_no_happening(title, held):
+    """Issue 18: who holds the chair is a state over the year; taking it over, or a summit, is a happening."""
+    fact = ExtractedFact("2025", None, "year", title, title, ("sco",), 1.0)
+    assert matching._a_chair_held(fact) is held
+
+
+@pytest.mark.parametrize(
+    ("headline", "sentence", "state"),
+    [
+        ("What is the SCO, and who is in it?", "Today the SCO has ten member states.", True),
+        ("Что такое ШОС", "Сегодня в ШОС десять государств.", True),
+        # a happening of the day, told by the sentence or by its headline, is news
+        ("What is the SCO, and who is in it?", "Today leaders of the SCO open their summit.", False),
+        ("SCO summit opens in Minsk", "Today the leaders are in Minsk.", False),
+    ],
+)
+def test_the_present_of_a_profile_is_no_happening_of_its_day(headline, sentence, state):
+    """Issue 18: 'today' in a sentence telling no happening, under a headline telling none, is a state."""
+    day = "2025-08-25"
+    fact = ExtractedFact(day, None, "day", sentence, sentence, ("sco",), 1.0)
+    head = matching.Report(day, None, headline, headline, ("sco",))
+    assert matching._nowadays(fact, head) is state

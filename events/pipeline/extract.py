@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, replace
 from events.domain.dates import FuzzyDate, human_span, parse_optional
 from events.pipeline.dates_ru_zh import in_russian_or_chinese
 from events.pipeline.gazetteer import kind_of, tags_for
+from events.pipeline.happenings import names_a_kind
 from events.pipeline.relative_dates import (
     DateMention,
     bounds_between,
@@ -416,10 +417,30 @@ def _only_a_bound(mention: DateMention, sentence: str) -> bool:
 def _last_before(mention: DateMention, sentence: str) -> bool:
     """ "their first talks since 2018", "the first visit since February": the date is of an earlier time,
     named only to say that this one is the first after it. ("The first summit since Belarus joined on
-    4 July" tells the joining: the clause after "since" says what happened.)"""
-    return bool(_SINCE_BEFORE.search(_before_date(mention, sentence))) and bool(
-        _FIRST.search(sentence, 0, mention.span[0])
-    )
+    4 July" tells the joining: the clause after "since" says what happened.) A since-clause telling no
+    happening of the SCO's ("his first SCO meeting since he was appointed in May") dates an earlier
+    time of something else: the sentence's SCO words are outside it."""
+    if _SINCE_BEFORE.search(_before_date(mention, sentence)) and _FIRST.search(sentence, 0, mention.span[0]):
+        return True
+    clause = _since_clause(mention, sentence)
+    return clause is not None and "sco" not in tags_for(clause) and not names_a_kind(clause)
+
+
+_SINCE_WORD = re.compile(r"\bsince\b|\bс тех пор,? как\b|\bс момента\b", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[,;:.!?()]")
+
+
+def _since_clause(mention: DateMention, sentence: str) -> str | None:
+    """The since-clause the date lies in ("since he was appointed to the post in May"), or None."""
+    if "since" not in sentence.lower() and "с " not in sentence.lower():  # most sentences hold no since
+        return None
+    opening = None
+    for opening in _SINCE_WORD.finditer(sentence, 0, mention.span[0]):
+        pass
+    if opening is None or _CLAUSE_END.search(sentence, opening.end(), mention.span[0]):
+        return None
+    end = _CLAUSE_END.search(sentence, mention.span[1])
+    return sentence[opening.start() : end.start() if end else len(sentence)]
 
 
 def _before_date(mention: DateMention, sentence: str, reach: int = 24) -> str:

@@ -36,7 +36,7 @@ _KIND_PATTERNS = (
     ),
     (
         "ministers",
-        r"\b(?:foreign|defen[cs]e|interior|trade|economy|transport|energy) ministers?\b|heads of government"
+        r"\b(?:foreign|defen[cs]e|interior|trade|economy|transport|energy) ministers\b|heads of government"
         r"|\bprime ministers\b|(?<!премьер-)министр(?:ов|ы|ам)\b|глав правительств|外长|外長|防长|防長|部长|部長|政府首脑|政府首腦",
     ),
     ("exercise", r"\b(?:exercises?|drills?|war ?games)\b|учени[яй]|演习|演習"),
@@ -153,6 +153,10 @@ _MEETING = re.compile(
     r"\b(?:met|meets?|meeting|talks|bilateral|sat down|held talks|handshake)\b|встрет|переговор|会见|會見|会晤|會晤|会谈|會談",
     re.IGNORECASE,
 )
+# Ministers as a body, who meet as ministers; "Foreign Minister Qin Gang" is one person's title.
+_MINISTERS_MEET = re.compile(
+    r"\bministers\b|heads of government|министр(?:ов|ы|ам)\b|глав правительств|外长|外長|防长|防長|部长|部長|政府首脑|政府首腦"
+)
 _MINISTRY = re.compile(r"\b(foreign|defen[cs]e|interior|trade|economy|transport|energy)\b", re.IGNORECASE)
 # A clause that dates by an earlier happening: "since Belarus joined", "since it was founded".
 _SINCE = re.compile(
@@ -192,6 +196,10 @@ def kind_of_happening(report: Report) -> str | None:
     """A summit, an accession, a bilateral meeting (two leaders named and meeting words)...; None when unsaid."""
     text = _matchable(report)
     where = _kinds_at(text)
+    if "summit" in where and _dated_by_its_summit(report, text):
+        where[
+            "summit"
+        ] = -1  # "India took over the chair at the Samarkand summit in September": the summit's date
     one_day = report.end_date is None  # an accession or a meeting takes a day; a span is not one
     if one_day and _a_meeting(text, where, len(people(report))):
         return "bilateral"
@@ -202,6 +210,27 @@ def kind_of_happening(report: Report) -> str | None:
         if _LASTING & set(where):
             where = {kind: at for kind, at in where.items() if kind in _LASTING}
     return _told_kind(where)
+
+
+# A summit dated only by its month or year: "at the Samarkand summit last September", "the summit in Astana in
+# July 2024". What a sentence tells as done there to the month is dated by the summit, and tells the summit.
+_MONTHS = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+_SUMMIT_OF_THE_MONTH = re.compile(
+    rf"\bsummits?\b(?:\s+(?:in|of|at)\s+[\w-]+)?,?\s+(?:(?:in|last|this|of)\s+)?(?:(?:early|late|mid-?)\s*)?"
+    rf"(?P<when>{_MONTHS}|(?:19|20)\d\d)\b(?!\s+\d)"
+)
+_MONTH_NUMBER = {name: f"{i:02d}" for i, name in enumerate(_MONTHS[3:-1].split("|"), start=1)}
+
+
+def _dated_by_its_summit(report: Report, text: str) -> bool:
+    """A report known to the month or year whose date is the one a summit it names is given."""
+    if len(report.date) == 10:
+        return False
+    for found in _SUMMIT_OF_THE_MONTH.finditer(text):
+        when = found["when"]
+        if when == report.date[:4] or _MONTH_NUMBER.get(when) == report.date[5:7]:
+            return True
+    return False
 
 
 _FIRST = ("accession",)  # a new member is the news, whatever else the sentence says
@@ -226,29 +255,77 @@ def kind_named_first(title: str) -> str | None:
 
 def _matchable(report: Report) -> str:
     """A report's words as the kinds read them: lower-cased, without its since-clauses ("the first summit
-    since Belarus joined" tells of a summit)."""
+    since Belarus joined" tells of a summit), unless its date is in one: "the biggest summit since the
+    SCO was founded in 2001", dated 2001, tells of the founding."""
     text = (report.title if report.title == report.summary else f"{report.title} {report.summary}").lower()
-    return _SINCE.sub("", text) if any(cue in text for cue in _SINCE_CUES) else text
+    text = _without_what_did_not_happen(text)
+    if not any(cue in text for cue in _SINCE_CUES):
+        return text
+    year = report.date[:4]
+    dated = [m.group() for m in _SINCE.finditer(text) if year in m.group().translate(_CHINESE_DIGITS)]
+    return " ".join(dated) if dated else _SINCE.sub("", text)
+
+
+def _without_what_did_not_happen(text: str) -> str:
+    """Cues of a kind that tell no such happening: "the accession process was launched" is a step, not a
+    joining; "India declines to sign the statement" is no signing."""
+    if "process" in text or "procedure" in text:
+        text = _A_STEP_TO_JOIN.sub("process", text)
+    if "to sign" in text or "to endorse" in text or "to adopt" in text:
+        text = _REFUSED.sub("refused", text)
+    return text
+
+
+_REFUSED = re.compile(r"\b(?:declin|refus|reject)\w*\s+to\s+(?:sign|endorse|adopt)\b")
+# "the process of its accession was launched in Dushanbe", "an accession procedure launched two years ago":
+# a step on the way, decided at some meeting; the joining is its own happening, later.
+_A_STEP_TO_JOIN = re.compile(
+    r"\b(?:process|procedure)\s+(?:of|for)\s+(?:\w+\s+){0,2}?(?:accession|admitting|admission|joining)\b"
+    r"|\b(?:accession|admission|membership)\s+(?:process|procedure)\b"
+)
+
+
+_CHINESE_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+
+
+def names_a_kind(text: str) -> bool:
+    """Whether the words name a kind of happening the SCO has (a summit, an accession, a signing...)."""
+    return bool(_kinds_at(text.lower()))
 
 
 def _kinds_at(text: str) -> dict[str, int]:
     """Each kind of happening a matchable text names, and where its first cue stands."""
     cued = {clue for clue in _ANY_CLUE.findall(text)}  # one scan for every kind's clues
-    return {
+    where = {
         name: found.start()
         for name, pattern, clues in _KINDS
         if not cued.isdisjoint(clues) and (found := pattern.search(text))
     }
+    if "minister" in cued and "ministers" not in where and (one := _A_MINISTER_AT_A_MEETING.search(text)):
+        where["ministers"] = one.start()
+    return where
+
+
+# "Foreign Minister Araghchi will travel to China" is one man's trip; "India's foreign minister arrived for a
+# meeting of the SCO" is at the ministers' (or heads of government's) meeting.
+_A_MINISTER_AT_A_MEETING = re.compile(
+    r"\b(?:foreign|defen[cs]e|interior|trade|economy|transport|energy) minister\b"
+    r"(?=.*\b(?:meeting|council|conference|session)\b)"
+)
 
 
 def _a_meeting(text: str, named: dict[str, int], leaders: int) -> bool:
     """Two leaders meeting; three or more at a summit are the summit ("Xi hosts Putin and Modi as summit
     ends"); and ministers named before the meeting word meet as ministers ("SCO foreign ministers meet in
-    Goa; Jaishankar slams Pakistan"), not as two of them in talks."""
+    Goa; Jaishankar slams Pakistan"), not as two of them in talks. A minister's title is no body of
+    ministers: "Foreign Minister Lavrov held talks with Jaishankar" is a meeting of two."""
     meeting = _MEETING.search(text) if leaders >= 2 and "accession" not in named else None
     if meeting is None:
         return False
-    if named.get("ministers", len(text)) < meeting.start():  # (a summit's margins are where two leaders meet)
+    ministers = _MINISTERS_MEET.search(
+        text, 0, meeting.start()
+    )  # (a summit's margins are where two leaders meet)
+    if ministers is not None and named.get("ministers", len(text)) < meeting.start():
         return False
     return leaders == 2 or "summit" not in named
 

@@ -49,6 +49,7 @@ from events.pipeline.happenings import (
     kind_named_first,
     kind_of_happening,
     kinds_conflict,
+    names_a_kind,
     refined_dates,
     same_happening,
     with_context,
@@ -560,11 +561,65 @@ _ATTRIBUTION = re.compile(
 def _followed(fact: ExtractedFact, headline: Report | None, home: frozenset[str]) -> bool:
     """A statement of the article that the timeline records: about the SCO, and telling a happening
     rather than the last time before one or the announcing of one."""
-    if fact.last_before or _announced(fact):
+    if fact.last_before or _announced(fact) or _a_chair_held(fact) or _FILE_PHOTO.match(fact.summary):
         return False
-    if "sco" not in fact.tags and kind_of_happening(as_report(fact)) is None and _elsewhere(fact, home):
-        return False  # it would be followed only as a detail of its headline's happening, somewhere else
+    if _nowadays(fact, headline):
+        return False
+    if (
+        "sco" not in fact.tags
+        and kind_of_happening(as_report(fact)) in _NOT_ITS_OWN
+        and _elsewhere(fact, home)
+    ):
+        return False  # a detail of its headline's happening, or two leaders' talks, somewhere else
     return _about_the_sco(fact, headline)
+
+
+# "FILE PHOTO: Modi and Xi before their meeting in Kazan on October 23, 2024": a picture from the archive
+# illustrates the story; what it shows is no report of the day it ran, nor the story's news.
+_FILE_PHOTO = re.compile(
+    r"\s*[(\[]?(?:file|archive|archival)\s+(?:photo|picture|image|footage)\b|\s*[（(]?(?:资料|資料)(?:照片|图片|圖片|图|圖)"
+    r"|\s*[(\[]?(?:архивное|архивные)\s+фото",
+    re.IGNORECASE,
+)
+# "Kazakhstan, which holds the rotating presidency this year", "今年中国担任上合组织轮值主席国": who holds the
+# chair is a state over the year, not a happening; taking it over or handing it on is one.
+_CHAIR_HELD = re.compile(
+    r"\b(?:holds?|holding|held|is holding)\s+(?:the\s+)?(?:bloc's\s+|group's\s+|sco's\s+)?(?:rotating\s+|current\s+)?"
+    r"(?:chair(?:manship)?|presidency)\b|(?:担任|擔任)[^，。；]{0,10}(?:轮值主席|輪值主席)"
+    r"|председательству(?:ет|ют|ющ\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _a_chair_held(fact: ExtractedFact) -> bool:
+    """A year that only says who holds the chair through it ("China holds the chair this year and will
+    host the summit in Tianjin" tells the summit too)."""
+    if len(fact.date) != 4 or _CHAIR_HELD.search(fact.title) is None:
+        return False
+    return not names_a_kind(_CHAIR_HELD.sub(" ", fact.title))
+
+
+# "Today the SCO has ten members", "如今上合组织有十个成员国": the present, not a happening of the day it ran.
+_NOW = re.compile(
+    r"\b(?:today|nowadays|now|currently)\b|сегодня|сейчас|ныне|如今|目前|现在|現在|今天", re.IGNORECASE
+)
+
+
+def _nowadays(fact: ExtractedFact, headline: Report | None) -> bool:
+    """A statement dated by its publication day's 'today' that tells no kind of happening, its headline
+    none either: a state of things (how many members, who leads), not news of that day."""
+    if (
+        headline is None
+        or (fact.date, fact.end_date) != (headline.date, None)
+        or not _NOW.search(fact.summary)
+    ):
+        return False
+    return kind_of_happening(in_the_headline_s_happening(as_report(fact), headline)) is None
+
+
+# Statements that are the SCO's only where its happening is: two leaders' talks in another city ("Putin
+# will hold talks with Xi in Beijing on Tuesday", after the summit in Tianjin) are their own diplomacy.
+_NOT_ITS_OWN = frozenset({None, "bilateral"})
 
 
 def _places_of(tags: Sequence[str]) -> frozenset[str]:
