@@ -33,6 +33,7 @@ class Cluster:
     port: int
     process: subprocess.Popen
     user: str | None  # the account the server runs as, when we are root
+    command: list[str]  # how the server was started, to start it again (restart)
 
     def url(self, database: str = "timeline", role: str = "postgres", password: str | None = None) -> str:
         secret = f":{password}" if password else ""
@@ -45,13 +46,33 @@ class Cluster:
         from events.log.postgres import close_shared_pools
 
         close_shared_pools()
-        self.process.send_signal(signal.SIGINT)  # fast shutdown: clients still connected are cut
+        self.shut_down()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def shut_down(self) -> None:
+        """The server stops (fast shutdown: connected clients are cut); its data stays.
+
+        The postmaster is signalled itself (its pid file names it): under root it runs
+        below runuser, which does not pass signals on, and would outlive the test.
+        """
+        pid_file = self.folder / "data" / "postmaster.pid"
         try:
-            self.process.wait(timeout=20)
+            os.kill(int(pid_file.read_text().split()[0]), signal.SIGINT)
+        except (OSError, ValueError, IndexError):
+            self.process.send_signal(signal.SIGINT)
+        deadline = time.monotonic() + 30
+        while pid_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        try:
+            self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def start_again(self) -> None:
+        """The same server on the same data and port, as after a restart."""
+        self.process = _launch(self.folder, self.command)
+        _wait_until_ready(self)
 
 
 def server_binaries() -> Path | None:
@@ -89,16 +110,17 @@ def start_cluster(*, durable: bool = False) -> Cluster:
     ]
     if not durable:
         settings += ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
-    log = open(folder / "server.log", "wb")  # noqa: SIM115 - the server writes it while it runs
-    process = subprocess.Popen(
-        _as_user(user, [str(binaries / "postgres"), "-D", str(data), *settings]),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    cluster = Cluster(folder, port, process, user)
+    command = _as_user(user, [str(binaries / "postgres"), "-D", str(data), *settings])
+    process = _launch(folder, command)
+    cluster = Cluster(folder, port, process, user, command)
     _wait_until_ready(cluster)
     _create_database_and_role(cluster)
     return cluster
+
+
+def _launch(folder: Path, command: list[str]) -> subprocess.Popen:
+    with open(folder / "server.log", "ab") as log:  # the child keeps its own copy of the descriptor
+        return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
 
 
 def _unprivileged_user() -> str:

@@ -47,5 +47,9 @@ class ImportRefused(TimelineError):
     """Import goes into an empty database only, from a well-formed export."""
 
 
+class LogUnavailable(TimelineError):
+    """The shared log's server (PostgreSQL) cannot be reached: nothing was recorded (the web answers 503)."""
+
+
 class StorageFull(TimelineError):
     """The disk holding the database is full (SQLITE_FULL): the write was rolled back (the web answers 507)."""

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from events.log.chain import GENESIS
 from events.log.clock import Clock, to_utc_text, utc_now
-from events.log.errors import ImportRefused, TimelineError
+from events.log.errors import ImportRefused, LogUnavailable, TimelineError
 from events.log.model import AppendResult, Event, StreamAppend
 from events.log.store import (
     EVENT_COLUMNS,
@@ -98,21 +98,27 @@ _TIP = "SELECT position, hash, recorded_at FROM events ORDER BY position DESC LI
 _POOLS: dict[str, ConnectionPool] = {}
 _POOLS_LOCK = threading.Lock()
 POOL_SIZE = 8  # connections per process and URL: the server's threads, the scheduler's polls, the projector
+POOL_WAIT_SECONDS = 3.0  # a write waits this long for a connection, then is answered 503 (LogUnavailable)
+_KNOWN_TIP: dict[str, int] = {}  # the last position this process saw in each log (reads, appends, NOTIFY)
 
 
 def shared_pool(url: str) -> ConnectionPool:
-    """One pool per URL in this process (a Timeline is opened per request); the log's table made if missing."""
+    """One pool per URL in this process (a Timeline is opened per request). Opening it never waits on the
+    server: a node whose log is down still serves its read models; the first use makes the table if missing."""
     with _POOLS_LOCK:
         pool = _POOLS.get(url)
         if pool is None or pool.closed:
             from psycopg_pool import ConnectionPool
 
-            pool = ConnectionPool(url, min_size=1, max_size=POOL_SIZE, open=True, kwargs={"autocommit": True})
-            try:
-                _ensure_schema(pool)
-            except BaseException:
-                pool.close()
-                raise
+            pool = ConnectionPool(
+                url,
+                min_size=1,
+                max_size=POOL_SIZE,
+                open=True,
+                timeout=POOL_WAIT_SECONDS,
+                kwargs={"autocommit": True, "connect_timeout": int(POOL_WAIT_SECONDS)},
+                check=ConnectionPool.check_connection,  # a connection cut by a server restart is replaced
+            )
             _POOLS[url] = pool
         return pool
 
@@ -123,9 +129,26 @@ def close_shared_pools() -> None:
         for pool in _POOLS.values():
             pool.close()
         _POOLS.clear()
+        _SCHEMA_READY.clear()
 
 
-def _ensure_schema(pool: ConnectionPool) -> None:
+_SCHEMA_READY: set[str] = set()  # URLs whose log table this process has seen (or made)
+
+
+def _ensure_schema(url: str, pool: ConnectionPool) -> None:
+    """The log's tables, made once per process if missing; LogUnavailable if the server cannot be reached."""
+    import psycopg
+
+    if url in _SCHEMA_READY:
+        return
+    try:
+        _make_schema_if_missing(pool)
+    except (psycopg.errors.OperationalError, _pool_timeout()) as error:
+        raise LogUnavailable(f"the shared log (PostgreSQL) could not be reached: {error}") from None
+    _SCHEMA_READY.add(url)
+
+
+def _make_schema_if_missing(pool: ConnectionPool) -> None:
     import psycopg
 
     with pool.connection() as conn:
@@ -161,8 +184,9 @@ class AppendListener:
             if self._conn is None or self._conn.closed:
                 self._conn = psycopg.connect(self.url, autocommit=True, connect_timeout=max(1, int(timeout)))
                 self._conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
-            for _ in self._conn.notifies(timeout=timeout, stop_after=1):
-                pass
+            for notice in self._conn.notifies(timeout=timeout, stop_after=1):
+                if notice.payload.isdigit():
+                    _KNOWN_TIP[self.url] = max(int(notice.payload), _KNOWN_TIP.get(self.url, 0))
         except psycopg.Error:
             self.close()
             time.sleep(timeout)
@@ -239,11 +263,14 @@ class PostgresEventStore(EventStore):
                         return AppendResult(earlier, replayed=True)
                 events = self._insert(batch, idempotency_key)
                 conn.execute("SELECT pg_notify(%s, %s)", (NOTIFY_CHANNEL, str(events[-1].position)))
+                _KNOWN_TIP[self.url] = max(events[-1].position, _KNOWN_TIP.get(self.url, 0))
                 return AppendResult(events)
         except psycopg.errors.UniqueViolation as error:
             raise self._domain_error(error, batch) from None
-        except psycopg.errors.OperationalError as error:
-            raise TimelineError(f"the log could not be reached: {error}") from None
+        except (psycopg.errors.OperationalError, _pool_timeout()) as error:
+            raise LogUnavailable(
+                f"the shared log (PostgreSQL) could not be reached; nothing was recorded: {error}"
+            ) from None
 
     @contextlib.contextmanager
     def _append_transaction(self) -> Iterator:
@@ -258,6 +285,7 @@ class PostgresEventStore(EventStore):
     @contextlib.contextmanager
     def _locked(self) -> Iterator:
         """A PostgreSQL transaction holding the append lock, whose connection appends and reads join."""
+        _ensure_schema(self.url, self.pool)
         with self.pool.connection() as conn, conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (_APPEND_LOCK,))
             self._local.tx = conn
@@ -310,14 +338,25 @@ class PostgresEventStore(EventStore):
                     copy.write_row(row)
 
     def insert_verbatim(self, rows: Sequence[tuple]) -> None:
+        """Exported events as they were, by COPY; inside transaction() (import's), part of it."""
         import psycopg
 
         try:
-            with self.pool.connection() as conn, conn.transaction(), conn.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", (_APPEND_LOCK,))
-                cursor.executemany(_INSERT, rows)
+            with self._append_transaction() as conn, conn.cursor() as cursor, cursor.copy(_COPY) as copy:
+                for row in rows:
+                    copy.write_row(row)
         except psycopg.Error as error:
             raise ImportRefused(f"the log refused the import: {error}") from None
+
+    def verbatim_rows(self) -> Iterator[tuple]:
+        """Every event's VERBATIM_COLUMNS in position order, from one snapshot, streamed by a server cursor."""
+        with self.pool.connection() as conn, conn.transaction():
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            with conn.cursor(name="export") as cursor:
+                cursor.itersize = _READ_PAGE
+                cursor.execute(f"SELECT {', '.join(VERBATIM_COLUMNS)} FROM events ORDER BY position")
+                for row in cursor:
+                    yield (*row[:-1], bytes(row[-1]))
 
     def _tx(self):
         tx = getattr(self._local, "tx", None)
@@ -334,12 +373,20 @@ class PostgresEventStore(EventStore):
         if tx is not None:
             yield tx
             return
+        _ensure_schema(self.url, self.pool)
         with self.pool.connection() as conn:
             yield conn
 
     def _rows(self, sql: str, params: Sequence = ()) -> list[tuple]:
-        with self._reader() as conn:
-            return conn.execute(sql, params).fetchall()
+        import psycopg
+
+        try:
+            with self._reader() as conn:
+                return conn.execute(sql, params).fetchall()
+        except (psycopg.errors.OperationalError, _pool_timeout()) as error:
+            if getattr(self._local, "tx", None) is not None:
+                raise  # inside an append: its own handler says it
+            raise LogUnavailable(f"the shared log (PostgreSQL) could not be reached: {error}") from None
 
     def _read_key(self, key: str) -> tuple[Event, ...]:
         """The batch first appended with this key: its first event by the unique index, then the
@@ -401,7 +448,14 @@ class PostgresEventStore(EventStore):
         return self._rows("SELECT MAX(version) FROM events WHERE stream_id = %s", (stream_id,))[0][0] or 0
 
     def last_position(self) -> int:
-        return self._rows("SELECT COALESCE(MAX(position), 0) FROM events")[0][0]
+        position = self._rows("SELECT COALESCE(MAX(position), 0) FROM events")[0][0]
+        _KNOWN_TIP[self.url] = max(position, _KNOWN_TIP.get(self.url, 0))
+        return position
+
+    def known_last_position(self) -> int | None:
+        """The last position this process has seen (its appends, its projector's looks, other nodes'
+        NOTIFYs), without asking the server: a page's lag note must not wait on it."""
+        return _KNOWN_TIP.get(self.url)
 
     def head(self) -> tuple[int, bytes | None]:
         rows = self._rows("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1")
@@ -449,3 +503,9 @@ class PostgresEventStore(EventStore):
 
 class _Refusal(Exception):
     """A PostgreSQL refusal said in the words EventStore._domain_error reads."""
+
+
+def _pool_timeout() -> type[Exception]:
+    from psycopg_pool import PoolTimeout
+
+    return PoolTimeout

@@ -401,6 +401,11 @@ class EventStore:
     def is_empty(self) -> bool:
         return self.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM events)").fetchone()[0] == 1
 
+    def verbatim_rows(self) -> Iterator[tuple]:
+        """Every event's VERBATIM_COLUMNS in position order, from one snapshot (export's reader)."""
+        with read_transaction(self.conn) as conn:  # WAL gives a snapshot while writers go on
+            yield from conn.execute(f"SELECT {', '.join(VERBATIM_COLUMNS)} FROM events ORDER BY position")
+
     def insert_verbatim(self, rows: Sequence[tuple]) -> None:
         """Exported events as they were (positions, ids, times kept): import's way into an empty log.
 

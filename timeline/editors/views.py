@@ -14,7 +14,14 @@ from flask_wtf.csrf import CSRFError
 from wtforms import FieldList, FormField
 
 from events.domain.fact import CORRECTABLE, MAX_SOURCES, FactState
-from events.log.errors import ConcurrencyConflict, FactMergedAway, FactRetracted, StorageFull, ValidationError
+from events.log.errors import (
+    ConcurrencyConflict,
+    FactMergedAway,
+    FactRetracted,
+    LogUnavailable,
+    StorageFull,
+    ValidationError,
+)
 from events.read.as_of import fact_as_of
 from events.read.history import HistoryEntry, fact_history
 from timeline.db import get_timeline
@@ -111,6 +118,13 @@ def csrf_failed(error: CSRFError):
 def storage_full(error: StorageFull):
     """507 as a page for people, with what the editor typed, to send again once there is room."""
     return render_template("error.html", status=507, message=str(error), typed=typed_back()), 507
+
+
+@bp.errorhandler(LogUnavailable)
+def log_unavailable(error: LogUnavailable):
+    """503 as a page for people, with what the editor typed, to send again once the log is back."""
+    page = render_template("error.html", status=503, message=str(error), typed=typed_back())
+    return page, 503, {"Retry-After": "5"}
 
 
 _NOT_TYPED = {"csrf_token", "expected_version", "token"}  # a sign-in token is never echoed

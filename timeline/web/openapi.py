@@ -376,6 +376,11 @@ def _write_responses(success: str, status: str) -> dict[str, Any]:
         ),
         "422": _error("the Idempotency-Key was used for a different fact"),
         "429": _error("too many bad tokens from this address", **{"Retry-After": retry}),
+        "503": _error(
+            "the shared log's server (PostgreSQL, with [database] url) cannot be reached: nothing was recorded;"
+            " retry after the given seconds",
+            **{"Retry-After": retry},
+        ),
         "507": _error("the disk holding the database is full: nothing was recorded; retry later"),
     }
 

@@ -135,8 +135,9 @@ def projected_position() -> int:
 def projection_lag() -> int:
     """Events recorded but not yet in the read models (one statement: one snapshot, in SQLite)."""
     store = _probe()
-    if store.url is not None:  # the shared PostgreSQL log: two databases, two reads
-        return store.last_position() - checkpoint(store.conn)
+    if store.url is not None:  # the shared PostgreSQL log: what this process last saw of it, never a wait
+        known = store.known_last_position()
+        return 0 if known is None else known - checkpoint(store.conn)
     row = (
         _probe()
         .conn.execute(
@@ -259,7 +260,7 @@ def healthz():
         return {"status": "error", "database": "unreachable", "error": str(error)}, 503
     try:
         numbers = health(timeline.store)
-    except sqlite3.Error as error:
+    except (sqlite3.Error, TimelineError) as error:  # TimelineError: the shared log's server (LogUnavailable)
         return {"status": "error", "database": "unreachable", "error": str(error)}, 503
     finally:
         timeline.close()

@@ -7,7 +7,14 @@ import json
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import InternalServerError
 
-from events.log.errors import ConcurrencyConflict, FactRetracted, StorageFull, UnknownFact, ValidationError
+from events.log.errors import (
+    ConcurrencyConflict,
+    FactRetracted,
+    LogUnavailable,
+    StorageFull,
+    UnknownFact,
+    ValidationError,
+)
 
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
@@ -105,6 +112,12 @@ def init_app(app: Flask) -> None:
     def storage_full(error):
         """RFC 4918 507 Insufficient Storage: the write was refused whole; retrying later is safe."""
         return error_response(507, str(error))
+
+    @app.errorhandler(LogUnavailable)
+    def log_unavailable(error):
+        """503: the shared log's server is down or restarting; nothing was recorded, a retry is safe."""
+        body, status = error_response(503, str(error))
+        return body, status, {"Retry-After": "5"}
 
     @app.errorhandler(404)
     def not_found(_error):
