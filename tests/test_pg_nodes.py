@@ -279,3 +279,61 @@ def test_restarting_postgresql_mid_load_answers_503_then_resumes_losing_no_ackno
     finally:
         issuer.close()
         stop_server(node)
+
+
+def test_a_node_killed_mid_poll_loses_nothing_and_another_node_takes_over_its_feed(cluster, tmp_path):
+    """SIGKILL `timeline ingest` on node A at random moments of its poll; node B then polls the same
+    feed: its lease (held by a dead process) is taken over, and every article is in the shared log
+    once, with its facts: a poll is one PostgreSQL transaction, so a killed one left nothing."""
+    import collections
+    import random
+    import signal
+
+    from tests.feed_server import FeedServer, Route
+    from tests.test_crash import ITEMS, big_feed, start_ingest
+
+    _, url = shared_log(cluster, "killed")
+    rng = random.Random(20261206)
+    with FeedServer() as server:
+        server.routes["/feed"] = Route(body=big_feed(ITEMS))
+        configs = {}
+        for node in "ab":
+            configs[node] = tmp_path / f"{node}.toml"
+            configs[node].write_text(
+                f'[database]\npath = "{tmp_path / node}.db"\nurl = "{url}"\n'
+                f'[[feeds]]\nname = "crash"\nurl = "{server.url("/feed")}"\n',
+                encoding="utf-8",
+            )
+        kills, mid_poll = 0, 0
+        while mid_poll < 2 and kills < 12:
+            process = start_ingest(configs["a"])
+            time.sleep(rng.uniform(0.5, 2.5))
+            if process.poll() is None:
+                process.send_signal(signal.SIGKILL)
+                kills += 1
+            process.wait(30)
+            mid_poll += _holds_a_lease(url, process.pid)
+        assert mid_poll >= 1, "no kill landed while node A held the feed's lease"
+        final = start_ingest(configs["b"])
+        assert final.wait(120) == 0, final.stderr.read().decode()
+    reader = Timeline.open(tmp_path / "reader.db", log_url=url)
+    try:
+        events = list(reader.store.read())
+        counts = collections.Counter(e.payload["key"] for e in events if e.type == "ArticleIngested")
+        assert len(counts) == ITEMS and set(counts.values()) == {1}
+        with_facts = {
+            e.payload.get("article") for e in events if e.type in ("FactRecorded", "FactSourceAdded")
+        }
+        assert {e.stream_id for e in events if e.type == "ArticleIngested"} <= with_facts
+    finally:
+        reader.close()
+    print(f"{kills} kills of node A, {mid_poll} while it held the lease; node B recorded the feed once")
+
+
+def _holds_a_lease(url: str, pid: int) -> bool:
+    """Whether a process left a lease behind in the shared log's database (it was killed mid-poll)."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        holders = [row[0] for row in conn.execute("SELECT holder FROM feed_leases")]
+    return any(holder.endswith(f":{pid}") for holder in holders)
