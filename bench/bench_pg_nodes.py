@@ -22,13 +22,12 @@ import json
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.bench_web import Client  # noqa: E402
+from bench.bench_web import Client, throughput  # noqa: E402
 from events.domain.token import issue_token  # noqa: E402
 from events.service import Timeline  # noqa: E402
 from tests.conftest import start_server, stop_server  # noqa: E402
@@ -39,7 +38,11 @@ from tests.test_pg_nodes import shared_log  # noqa: E402
 def post(port: int, token: str, title: str) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     body = json.dumps(
-        {"date": "2024-07-04", "title": title, "sources": [{"url": f"https://example.org/{title.replace(' ', '-')}"}]}
+        {
+            "date": "2024-07-04",
+            "title": title,
+            "sources": [{"url": f"https://example.org/{title.replace(' ', '-')}"}],
+        }
     )
     conn.request(
         "POST", "/api/events", body, {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
@@ -64,24 +67,6 @@ def seed(url: str, folder: Path, facts: int) -> str:
         return issue_token(timeline.store, "bench")
     finally:
         timeline.close()
-
-
-def throughput(ports: list[int], seconds: float, workers: int) -> float:
-    """Requests per second of `/api/events` by workers clients, spread round-robin over the ports."""
-    done, stop = [0] * workers, time.monotonic() + seconds
-
-    def work(slot: int) -> None:
-        client = Client(ports[slot % len(ports)])
-        while time.monotonic() < stop:
-            client.get("/api/events")
-            done[slot] += 1
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sum(done) / seconds
 
 
 def delays(a: int, b: int, token: str, count: int) -> list[float]:
@@ -120,8 +105,8 @@ def main() -> None:
                 )
             ports = [int(s.url.rsplit(":", 1)[1].strip("/")) for s in servers]
             time.sleep(2)  # both projectors caught up with the seeded log
-            one = throughput(ports[:1], args.seconds, args.workers)
-            two = throughput(ports, args.seconds, args.workers)
+            one = throughput(ports[:1], "/api/events", args.seconds, args.workers)
+            two = throughput(ports, "/api/events", args.seconds, args.workers)
             print(f"{args.facts} facts; {args.workers} clients for {args.seconds} s each")
             print(f"/api/events one node  {one:8.0f} requests/s")
             print(f"/api/events two nodes {two:8.0f} requests/s  -> ratio {two / one:.2f}x")

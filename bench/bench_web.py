@@ -254,11 +254,13 @@ def _next_path(body: bytes, first: str, api: bool) -> str | None:
     return text[href + 6 : text.index('"', href + 6)].replace("&amp;", "&")
 
 
-def throughput(port: int, path: str, seconds: float, workers: int) -> float:
+def throughput(port: int | list[int], path: str, seconds: float, workers: int) -> float:
+    """Requests per second of path by workers keep-alive clients, spread round-robin over the ports."""
+    ports = port if isinstance(port, list) else [port]
     done, stop = [0] * workers, time.monotonic() + seconds
 
     def work(slot: int) -> None:
-        client = Client(port)
+        client = Client(ports[slot % len(ports)])
         while time.monotonic() < stop:
             client.get(path)
             done[slot] += 1
