@@ -164,6 +164,12 @@ def test_two_nodes_polling_one_feed_at_once_record_each_item_once(cluster, tmp_p
         again = ingestor(nodes[1], config, FixedClock(NOW), holder="node-1:1").poll(config.feeds[0])
         assert not again.busy and again.kept == 0
         assert [e.type for e in nodes[1].store.read(after=after_first)] == ["FeedPolled"]
+        counts = nodes[0].store.poll_counts()  # /metrics' polls by feed and outcome, from the shared log
+        assert {feed for feed, _ in counts} == {"steppe"} and sum(counts.values()) == len(ran) + 1
+        assert counts.get(("steppe", "ok"), 0) >= 1 and set(dict(counts)) <= {
+            ("steppe", "ok"),
+            ("steppe", "not_modified"),
+        }
         for node in nodes:
             node.close()
 
@@ -337,3 +343,29 @@ def _holds_a_lease(url: str, pid: int) -> bool:
     with psycopg.connect(url) as conn:
         holders = [row[0] for row in conn.execute("SELECT holder FROM feed_leases")]
     return any(holder.endswith(f":{pid}") for holder in holders)
+
+
+def test_verify_finds_an_edit_of_the_shared_log_and_a_disabled_guard(cluster, tmp_path):
+    """timeline verify on a node of a PostgreSQL log: the chain, positions, versions and payloads in
+    the shared log, its refusing triggers, and the node's read models against a rebuild."""
+    import psycopg
+
+    from events.admin.verify import verify
+    from events.log.chain import head_text, parse_head
+    from tests.test_timeline_service import build_history
+
+    name, url = shared_log(cluster, "verify")
+    node = Timeline.open(tmp_path / "node.db", log_url=url)
+    try:
+        build_history(node)
+        assert verify(node.store) == []
+        kept = parse_head(head_text(*node.store.head()))
+        with psycopg.connect(cluster.url(name), autocommit=True) as owner:  # the owner, set on rewriting
+            owner.execute("ALTER TABLE events DISABLE TRIGGER events_refuse_update_delete")
+            owner.execute('UPDATE events SET metadata = \'{"actor":"someone else"}\' WHERE position = 5')
+            problems = verify(node.store, head=kept)
+            assert "trigger events_refuse_update_delete is disabled: the log can be rewritten" in problems
+            assert any(p.startswith("position 5: hash does not follow") for p in problems)
+            owner.execute("ALTER TABLE events ENABLE TRIGGER events_refuse_update_delete")
+    finally:
+        node.close()

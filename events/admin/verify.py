@@ -17,7 +17,7 @@ from events.log.chain import CHAINED_COLUMNS, GENESIS, link
 from events.log.errors import TimelineError
 from events.log.migrations import PROJECTION_TABLES, append_only_triggers, without_comments
 from events.log.model import Event
-from events.log.store import EventStore, connect, event_from_row, loads_json, read_transaction
+from events.log.store import EventStore, connect, event_from_row, in_chunks, loads_json, read_transaction
 from events.read import projections
 
 MOST_CHAIN_BREAKS = 20  # a rewritten log breaks at every event: name the first ones and count the rest
@@ -34,6 +34,8 @@ def verify(
     Everything is read from one snapshot, so writers may go on meanwhile. The log is read
     once: the rebuild the projections are compared with reads it through the log's checks.
     """
+    if store.url is not None:
+        return _shared_log_problems(store, check_projections, head)
     with contextlib.ExitStack() as stack:
         pool, path = stack.enter_context(ThreadPoolExecutor(max_workers=1)), _file_of(store.conn)
         integrity = pool.submit(_integrity_problems, path) if path else None  # on the other core meanwhile
@@ -45,6 +47,21 @@ def verify(
             check.rows(conn.execute(_LOG_AFTER, (check.position,)))  # what the rebuild did not read
             problems += check.end() + list(_version_problems(conn)) + projected
         return problems + (integrity.result() if integrity else _integrity_of(store.conn))
+
+
+def _shared_log_problems(
+    store: EventStore, check_projections: bool, head: tuple[int, bytes] | None
+) -> list[str]:
+    """The shared PostgreSQL log (issue 20): its refusing triggers, the chain, positions and payloads in one
+    ordered pass over a snapshot, each stream's versions; then this node's read models against a rebuild."""
+    problems = list(store.guard_problems())
+    check = LogCheck(head)
+    check.rows(store.verbatim_rows())
+    problems += check.end() + list(version_gaps(store.stream_versions()))
+    if check_projections:
+        with _rebuilt_database(store.conn) as fresh, read_transaction(store.conn):
+            problems += projection_problems(store, fresh, check)
+    return problems
 
 
 def _file_of(conn: sqlite3.Connection) -> str:
@@ -156,10 +173,15 @@ def _hex(digest: bytes | None) -> str:
 
 def _version_problems(conn: sqlite3.Connection) -> Iterator[str]:
     """Each stream's versions 1, 2, 3...: read in (stream, version) order from their unique index."""
+    yield from version_gaps(
+        conn.execute("SELECT stream_id, version, position FROM events ORDER BY stream_id, version")
+    )
+
+
+def version_gaps(rows: Iterable[tuple[str, int, int]]) -> Iterator[str]:
+    """Gaps in (stream_id, version, position) rows ordered by stream, then version."""
     stream_at, last = None, 0
-    for stream, version, position in conn.execute(
-        "SELECT stream_id, version, position FROM events ORDER BY stream_id, version"
-    ):
+    for stream, version, position in rows:
         if stream != stream_at:
             stream_at, last = stream, 0
         if version != last + 1:
@@ -225,6 +247,9 @@ class _Snapshot(EventStore):
         self.checked, self.until, self.check = checked, until, check
 
     def read_chunks(self, size: int, *, after: int = 0) -> Iterator[list[Event]]:
+        if self.checked.url is not None:  # the shared log: its checks were made on their own pass
+            yield from in_chunks(self.checked.read(after=after, until=self.until), size)
+            return
         cursor = self.checked.conn.execute(_LOG_BETWEEN, (after, self.until))
         while rows := cursor.fetchmany(size):
             events = []

@@ -37,6 +37,7 @@ from events.log.store import (
     EventStore,
     _instant,
     event_from_row,
+    in_chunks,
     write_transaction,
 )
 
@@ -86,6 +87,7 @@ CREATE TABLE IF NOT EXISTS feed_leases (
 _INSERT = (
     f"INSERT INTO events ({', '.join(VERBATIM_COLUMNS)}) VALUES ({', '.join(['%s'] * len(VERBATIM_COLUMNS))})"
 )
+_GUARDS = ("events_refuse_update_delete", "events_refuse_truncate")
 _TAKE_LEASE = (
     "INSERT INTO feed_leases (feed, holder, expires_at) VALUES (%s, %s, %s)"
     " ON CONFLICT (feed) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at"
@@ -421,14 +423,7 @@ class PostgresEventStore(EventStore):
             left = None if left is None else left - len(rows)
 
     def read_chunks(self, size: int, *, after: int = 0) -> Iterator[list[Event]]:
-        chunk: list[Event] = []
-        for event in self.read(after=after):
-            chunk.append(event)
-            if len(chunk) == size:
-                yield chunk
-                chunk = []
-        if chunk:
-            yield chunk
+        return in_chunks(self.read(after=after), size)
 
     def read_stream(self, stream_id: str, *, until: int | None = None) -> list[Event]:
         bound = "" if until is None else f" AND position <= {int(until)}"
@@ -470,6 +465,46 @@ class PostgresEventStore(EventStore):
 
     def is_empty(self) -> bool:
         return not self._rows("SELECT 1 FROM events LIMIT 1")
+
+    # ------------------------------------------------------------ what verify reads
+
+    def guard_problems(self) -> Iterator[str]:
+        """The refusing triggers on the log, present and enabled, and no others (verify's first check)."""
+        rows = dict(
+            self._rows(
+                "SELECT tgname, tgenabled FROM pg_trigger WHERE tgrelid = 'events'::regclass AND NOT tgisinternal"
+            )
+        )
+        for name in _GUARDS:
+            if name not in rows:
+                yield f"trigger {name} is missing: the log can be rewritten without it"
+            elif rows[name] == "D":
+                yield f"trigger {name} is disabled: the log can be rewritten"
+        for name in sorted(rows.keys() - set(_GUARDS)):
+            yield f"trigger {name} on the log is not one the schema made"
+
+    def stream_versions(self) -> Iterator[tuple[str, int, int]]:
+        """(stream_id, version, position) of every event by stream and version, streamed by a server cursor."""
+        with self.pool.connection() as conn, conn.transaction(), conn.cursor(name="versions") as cursor:
+            cursor.itersize = _READ_PAGE
+            cursor.execute("SELECT stream_id, version, position FROM events ORDER BY stream_id, version")
+            yield from cursor
+
+    def poll_counts(self) -> dict[tuple[str, str], int]:
+        """Every recorded poll by feed and outcome, as events/read/health.poll_counts counts them in SQLite."""
+        rows = self._rows(
+            """
+            SELECT payload::jsonb ->> 'feed',
+                   CASE WHEN NOT (payload::jsonb -> 'ok')::boolean THEN 'error'
+                        WHEN COALESCE((payload::jsonb -> 'not_modified')::boolean, false) THEN 'not_modified'
+                        ELSE 'ok' END,
+                   count(*)
+            FROM events
+            WHERE stream_id >= 'feed-' AND stream_id < 'feed.' AND type = 'FeedPolled'
+            GROUP BY 1, 2
+            """
+        )
+        return {(feed, outcome): count for feed, outcome, count in rows}
 
     # ------------------------------------------------------------ feed leases, shared by every node
 

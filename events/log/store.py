@@ -418,6 +418,18 @@ class EventStore:
             raise ImportRefused(f"the log refused the import: {error}") from None
 
 
+def in_chunks(events: Iterator[Event], size: int) -> Iterator[list[Event]]:
+    """Events in lists of size (the last one shorter): what rebuild reads at a time."""
+    chunk: list[Event] = []
+    for event in events:
+        chunk.append(event)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def chain_existing_log(conn: sqlite3.Connection) -> None:
     """The hash-chain migration's writing step: the log's hashes, computed once over what is recorded.
 

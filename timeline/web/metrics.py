@@ -137,7 +137,8 @@ def _log_metrics(timeline: Timeline):
     polls = CounterMetricFamily(
         "timeline_feed_polls", "Feed polls recorded, by feed and outcome", labels=["feed", "outcome"]
     )
-    for (feed, outcome), count in sorted(poll_counts(timeline.conn).items()):
+    counts = poll_counts(timeline.conn) if timeline.store.url is None else timeline.store.poll_counts()
+    for (feed, outcome), count in sorted(counts.items()):
         polls.add_metric([feed, outcome], count)
     yield polls
 
