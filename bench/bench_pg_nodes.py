@@ -58,12 +58,13 @@ def seed(url: str, folder: Path, facts: int) -> str:
     timeline = Timeline.open(folder / "seeder.db", log_url=url)
     try:
         for i in range(facts):
-            timeline.record_fact(
-                {"date": f"{2001 + i % 24}-{1 + i % 12:02d}-{1 + i % 28:02d}", "title": f"Bench fact {i}",
-                 "tags": ["sco", ["china", "russia", "india"][i % 3]],
-                 "sources": [{"url": f"https://example.org/seed/{i}"}]},
-                actor="bench", origin="manual",
-            )  # fmt: skip
+            fields = {
+                "date": f"{2001 + i % 24}-{1 + i % 12:02d}-{1 + i % 28:02d}",
+                "title": f"Bench fact {i}",
+                "tags": ["sco", ["china", "russia", "india"][i % 3]],
+                "sources": [{"url": f"https://example.org/seed/{i}"}],
+            }
+            timeline.record_fact(fields, actor="bench", origin="manual")
         return issue_token(timeline.store, "bench")
     finally:
         timeline.close()
