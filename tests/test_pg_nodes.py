@@ -369,3 +369,25 @@ def test_verify_finds_an_edit_of_the_shared_log_and_a_disabled_guard(cluster, tm
             owner.execute("ALTER TABLE events ENABLE TRIGGER events_refuse_update_delete")
     finally:
         node.close()
+
+
+def test_postgres_setup_makes_the_log_s_tables_and_grants_the_app_role_reading_and_appending(
+    cluster, tmp_path
+):
+    from click.testing import CliRunner
+
+    from timeline.cli import cli
+
+    name = fresh_database(cluster, f"setup_{time.monotonic_ns()}")
+    result = CliRunner().invoke(cli, ["postgres-setup", cluster.url(name), "--app-role", "timeline_app"])
+    assert result.exit_code == 0, result.output
+    assert "timeline_app may read and append" in result.output
+    node = Timeline.open(tmp_path / "node.db", log_url=cluster.app_url(name))
+    try:
+        assert (
+            node.record_fact({"date": "2024-07-04", "title": "Set up", "sources": []}, actor="t").version == 1
+        )
+    finally:
+        node.close()
+    refused = CliRunner().invoke(cli, ["postgres-setup", cluster.url("no_such_database")])
+    assert refused.exit_code == 1 and "could not make the log's tables" in refused.output

@@ -128,6 +128,23 @@ def init(ctx: click.Context) -> None:
     click.echo(f"seed facts added: {added}; log position: {timeline.store.last_position()}")
 
 
+@cli.command("postgres-setup")
+@click.argument("owner_url")
+@click.option(
+    "--app-role", help="The role [database] url connects as: granted INSERT and SELECT on the log only."
+)
+@_fail_cleanly
+def postgres_setup(owner_url: str, app_role: str | None) -> None:
+    """Make the shared log's tables in PostgreSQL as their owner (OWNER_URL), once, and grant the app role."""
+    from events.log.postgres import create_schema, grant_app_role
+
+    create_schema(owner_url)
+    if app_role:
+        grant_app_role(owner_url, app_role)
+    granted = f"; {app_role} may read and append, nothing else" if app_role else ""
+    click.echo(f"the log's tables are ready{granted}")
+
+
 @cli.command()
 @click.pass_context
 @_fail_cleanly

@@ -204,16 +204,27 @@ def create_schema(url: str) -> None:
     """The log's table, indexes and refusing triggers, made by the role that will own them (idempotent)."""
     import psycopg
 
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(SCHEMA)
+    try:
+        with psycopg.connect(url, autocommit=True, connect_timeout=10) as conn:
+            conn.execute(SCHEMA)
+    except psycopg.Error as error:
+        raise TimelineError(f"could not make the log's tables: {error}") from None
 
 
 def grant_app_role(url: str, role: str) -> None:
     """The application role may read and append, and nothing else: no UPDATE, DELETE or TRUNCATE."""
     import psycopg
+
+    try:
+        _grant(psycopg.connect(url, autocommit=True, connect_timeout=10), role)
+    except psycopg.Error as error:
+        raise TimelineError(f"could not grant {role} the log: {error}") from None
+
+
+def _grant(connection, role: str) -> None:
     from psycopg import sql
 
-    with psycopg.connect(url, autocommit=True) as conn:
+    with connection as conn:
         conn.execute(sql.SQL("REVOKE ALL ON events FROM {}").format(sql.Identifier(role)))
         conn.execute(sql.SQL("GRANT SELECT, INSERT ON events TO {}").format(sql.Identifier(role)))
         conn.execute(
