@@ -46,7 +46,9 @@ def test_merging_keeps_every_hit_and_what_verify_compares(timeline: Timeline):
     _record(timeline, 12)
     before = _hits(timeline, "leader"), _hits(timeline, "summit"), _hits(timeline, "astana")
     assert merge_step(timeline.conn, "facts_fts")  # twelve segments: there was work
-    assert IndexMerger().run(timeline.conn, seconds=60)
+    merger = IndexMerger()
+    assert not merger.run(timeline.conn, seconds=60)  # the first look only notes the checkpoint
+    assert merger.run(timeline.conn, seconds=60)
     assert _whole(timeline)
     assert (_hits(timeline, "leader"), _hits(timeline, "summit"), _hits(timeline, "astana")) == before
     assert len(before[1]) == 12
@@ -62,16 +64,22 @@ class _Clock:
         return self.now
 
 
-def test_the_merger_rests_after_a_merge_and_skips_an_unmoved_checkpoint(timeline: Timeline):
+def test_the_merger_waits_for_a_quiet_look_rests_after_a_merge_and_skips_an_unmoved_checkpoint(
+    timeline: Timeline,
+):
     _record(timeline, 6)
     clock = _Clock()
     merger = IndexMerger(clock=clock, share=0.5)
+    changes = timeline.conn.total_changes
+    assert not merger.run(timeline.conn, seconds=1000)  # the log just moved: wait a look
+    assert timeline.conn.total_changes == changes
     assert merger.run(timeline.conn, seconds=1000)
     changes = timeline.conn.total_changes
     assert merger.run(timeline.conn, seconds=1000)  # the checkpoint has not moved: nothing written
     assert timeline.conn.total_changes == changes
     _record(timeline, 3, start=6)
-    assert not merger.run(timeline.conn, seconds=1000)  # resting: twice the time the last merge took
+    assert not merger.run(timeline.conn, seconds=1000)
+    assert not merger.run(timeline.conn, seconds=1000)  # quiet, but resting: twice what the merge took
     clock.now = merger.rest_until
     assert merger.run(timeline.conn, seconds=1000)
     assert _whole(timeline)
@@ -80,6 +88,7 @@ def test_the_merger_rests_after_a_merge_and_skips_an_unmoved_checkpoint(timeline
 def test_a_merge_stops_at_its_time_budget_and_goes_on_at_the_next_look(timeline: Timeline):
     _record(timeline, 12)
     merger = IndexMerger(clock=_Clock())
+    merger.run(timeline.conn, seconds=0)  # notes the checkpoint
     assert not merger.run(timeline.conn, seconds=0)  # one step, then the deadline has passed
     assert merger.merged_at is None
     for _ in range(100):
@@ -97,6 +106,8 @@ def test_the_idle_projector_merges_and_a_lagging_one_projects_first(db_path, tim
     projector._look(timeline)  # behind: projects, merges nothing
     assert projector.merger.merged_at is None
     assert not projections.needs_catch_up(timeline.store)
-    projector._look(timeline)  # idle: merges
+    projector._look(timeline)  # idle: notes the checkpoint
+    assert projector.merger.merged_at is None
+    projector._look(timeline)  # still idle: merges
     assert projector.merger.merged_at == projections.checkpoint(timeline.conn)
     assert _whole(timeline)

@@ -33,7 +33,9 @@ def merge_step(conn: sqlite3.Connection, table: str, pages: int = STEP_PAGES) ->
 
 
 class IndexMerger:
-    """Merges after the projections moved, in steps until a time budget, then rests.
+    """Merges once the projections moved and then stood still for a look, in steps until a time budget,
+    then rests. Waiting for a quiet look keeps a burst of appends (a round of polls) from
+    merging between each, and leaves the first readers after an append the CPU.
 
     After a whole merge that took s seconds it rests s / SHARE, so a busy feed
     schedule at 1M facts costs at most SHARE of a core; between merges, each
@@ -43,15 +45,17 @@ class IndexMerger:
     def __init__(self, clock: Callable[[], float] = time.monotonic, share: float = SHARE):
         self.clock, self.share = clock, share
         self.merged_at: int | None = None  # the checkpoint at which every index was last one segment
+        self.seen: int | None = None  # the checkpoint at the last look
         self.spent = 0.0  # seconds of the merge under way
         self.rest_until = 0.0
 
     def run(self, conn: sqlite3.Connection, seconds: float) -> bool:
         """Steps for up to `seconds`; True when the indexes are whole at the current checkpoint."""
         position = checkpoint(conn)
+        quiet, self.seen = position == self.seen, position  # nothing projected since the last look
         if position == self.merged_at:
             return True
-        if self.clock() < self.rest_until:
+        if not quiet or self.clock() < self.rest_until:
             return False
         started = self.clock()
         done = self._steps(conn, started + seconds)
