@@ -25,6 +25,8 @@ from waitress.utilities import Error, RequestHeaderFieldsTooLarge
 
 from events.log.errors import TimelineError
 from events.log.store import connect
+from events.read.index_merge import IndexMerger
+from events.read.projections import needs_catch_up
 from timeline import create_app
 from timeline.config import Config, served_at
 from timeline.db import open_timeline
@@ -33,6 +35,7 @@ from timeline.web.refusals import WireWatch
 
 THREADS = 8
 PROJECTOR_INTERVAL = 1.0  # seconds between the projector's looks at the log
+MERGE_SECONDS = 0.25  # of each idle look spent merging the search indexes, in short steps
 CONNECTION_LIMIT = 4000  # open connections; beyond, new ones wait in the listen backlog
 HEADER_SECONDS = 10.0  # from a request's first byte to the end of its headers
 REQUEST_SECONDS = 60.0  # to the end of its body (a 1 MB body at 20 KB/s)
@@ -172,12 +175,14 @@ class Projector:
     and a projection that cannot be written (a full disk) stops no read.
     On a shared PostgreSQL log (issue 20) it is how this node follows the others:
     woken by their appends (LISTEN), with a look every interval as a fallback.
+    A look with nothing to project merges the search indexes a step at a time.
     """
 
     def __init__(
         self, config: Config, interval: float = PROJECTOR_INTERVAL, echo: Callable[[str], None] = print
     ):
         self.config, self.interval, self.echo = config, interval, echo
+        self.merger = IndexMerger()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="projector", daemon=True)
         self._listener = None
@@ -200,12 +205,19 @@ class Projector:
         self._listener.wait(self.interval)
         return self._stop.is_set()
 
+    def _look(self, timeline) -> None:
+        """Project what is left; with nothing to project, merge the search indexes a little (index_merge)."""
+        if needs_catch_up(timeline.store):
+            timeline.catch_up()
+        else:
+            self.merger.run(timeline.conn, MERGE_SECONDS)
+
     def _run(self) -> None:
         timeline, failing = None, ""
         while not self._wait():
             try:
                 timeline = timeline or open_timeline(self.config)
-                timeline.catch_up_if_behind()
+                self._look(timeline)
                 failing = ""
             except (sqlite3.Error, OSError, TimelineError) as error:  # tried again next time
                 if str(error) != failing:  # said once per cause, not every second

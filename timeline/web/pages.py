@@ -81,9 +81,18 @@ def read_page(
     return page, summary, at
 
 
-def _memo(kind: str) -> Memo:
-    """This app's counts or rendered pages, by log position; apart, so a crawler's pages never evict counts."""
-    return current_app.extensions.setdefault(f"timeline_{kind}", Memo(256))
+def _memo(kind: str, size: int = 256) -> Memo:
+    """This app's counts, rendered pages or facts, by log position; apart, so a crawler's pages never
+    evict counts."""
+    return current_app.extensions.setdefault(f"timeline_{kind}", Memo(size))
+
+
+@bp.app_template_global()
+def kept_fact(macro, item: Listed, level: int, words: tuple[str, ...], links: Links, prefix: bool) -> str:
+    """A fact's HTML again while it is unchanged (its last_position pins its state), so the first
+    page after an append renders only what changed: its 50 facts were ~4 of 6 ms of a render."""
+    key = (item.state.fact_id, item.state.last_position, level, words, prefix, links.fact_context)
+    return _memo("facts", 4096).get(key, lambda: macro(item, level, words, links, prefix))
 
 
 def cached_page(view):
@@ -326,6 +335,11 @@ class Links:
 
     def now(self) -> str:
         return self._url(self.query.params(as_of=None))
+
+    @property
+    def fact_context(self) -> tuple:
+        """What a fact's links depend on besides the fact: the app's root, the moment and order."""
+        return self._index, self._fact, tuple(self.query.params(filters=Filters()))
 
     def fact(self, fact_id: str) -> str:
         return self._fact.replace("FACT_ID", quote(fact_id, safe="")) + self._fact_suffix
