@@ -28,7 +28,7 @@ from events.domain.fact import fact_recorded
 from events.log.chain import GENESIS, link
 from events.log.ids import uuid7
 from events.log.model import NewEvent, StreamAppend
-from events.log.store import _INSERT, EventStore, _row, canonical_json, connect
+from events.log.store import _INSERT, EventStore, canonical_json, connect
 from events.read import projections
 
 RECORDED_AT = "2024-07-03T00:00:00.000000Z"
@@ -66,7 +66,8 @@ def raw_batched(path: Path, ids: list[str], events: list[NewEvent], batch: int) 
     conn = connect(path)
     rows, previous = [], GENESIS
     for position, (i, e) in enumerate(zip(ids, events), 1):
-        row = _row(position, uuid7(), i, 1, e, e.metadata, None, 0, RECORDED_AT)
+        payload, metadata = canonical_json(e.payload), canonical_json(e.metadata)
+        row = (position, uuid7(), i, 1, e.type, e.schema_version, payload, metadata, None, 0, RECORDED_AT)
         previous = link(previous, row)
         rows.append((*row, previous))
 

@@ -126,6 +126,23 @@ def test_a_batch_of_ids_keeps_order_across_a_counter_overflow(monkeypatch):
     )  # the 16th borrowed the next
 
 
+def test_batched_ids_read_back_as_their_millisecond_counter_and_random_bits(monkeypatch):
+    """uuid7s writes a millisecond's digits once and the random digits from one call: each id still
+    holds its own (millisecond, counter), version 7, the RFC variant and 62 random bits of its own."""
+    from events.log import ids as id_module
+
+    monkeypatch.setattr(id_module, "_last_ms", 2**46)
+    monkeypatch.setattr(id_module, "_counter", 0xFF0)  # the batch starts at counter 0xFF1
+    batch = id_module.uuid7s(40)
+    values = [uuid.UUID(i).int for i in batch]
+    assert [str(uuid.UUID(i)) for i in batch] == batch  # canonical spelling: lower case, 8-4-4-4-12
+    assert [(v >> 80, (v >> 64) & 0xFFF) for v in values] == [(2**46, 0xFF1 + c) for c in range(15)] + [
+        (2**46 + 1, c) for c in range(25)
+    ]
+    assert {(v >> 76) & 0xF for v in values} == {7} and {(v >> 62) & 0b11 for v in values} == {0b10}
+    assert len({v & (2**62 - 1) for v in values}) == 40
+
+
 def test_streams_without_an_expected_version_continue_where_each_one_is(store):
     """Their versions are looked up together (one query for several streams), and a stream named twice continues."""
     store.append_to("a", [ev(1), ev(2)], expected_version=0)
@@ -408,6 +425,25 @@ def test_an_append_longer_than_one_statement_keeps_consecutive_positions(store, 
     assert [(e.position, e.stream_id, e.version) for e in store.read()] == [
         (e.position, e.stream_id, e.version) for e in recorded
     ]
+
+
+@pytest.mark.parametrize("key", [None, "poll-1"])
+def test_rows_keep_their_key_and_chain_over_several_statements(store, monkeypatch, key):
+    """Without a key the INSERT writes NULL rather than binding None, with one it binds it on every
+    row; either way each hash goes in as a 32-byte blob chained over the row as stored."""
+    import events.log.store as store_module
+    from events.log.chain import CHAINED_COLUMNS, GENESIS, link
+
+    monkeypatch.setattr(store_module, "MAX_ROWS_PER_STATEMENT", 3)
+    store.append_to("a", [ev(0)])  # one row: the one-row INSERT
+    store.append([StreamAppend(f"s{i}", (ev(i), ev(i)), 0) for i in range(4)], idempotency_key=key)
+    sql = f"SELECT {', '.join(CHAINED_COLUMNS)}, typeof(hash), hash FROM events ORDER BY position"
+    rows = store.conn.execute(sql).fetchall()
+    assert [row[8] for row in rows] == [None] + [key] * 8 and [row[9] for row in rows] == [0, *range(8)]
+    previous = GENESIS
+    for *chained, kind, stored in rows:
+        previous = link(previous, chained)
+        assert (kind, stored) == ("blob", previous)
 
 
 def test_when_sqlite_already_rolled_back_the_real_error_is_raised(store):

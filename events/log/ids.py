@@ -31,22 +31,32 @@ def uuid7() -> str:
 def uuid7s(count: int) -> list[str]:
     """count UUIDv7s in increasing order, for one append: one lock and one clock read, not count of each.
 
-    Measured: 0.6 us an id against 1.2 us one call at a time.
+    Spelled as _text spells uuid7's, but a millisecond's first 15 characters are
+    written once, the counters come from a table and the random bits for all of
+    them from one call, as hexadecimal digits: 0.3 us an id against 0.7 us
+    formatting each 128-bit value (an append's CPU, bench/README.md "Appends with
+    the hash chain"; 1.2 us one uuid7 call at a time).
     """
     ms, counter = _reserve(count)
-    ms_bits = (ms << 80) | _VERSION_AND_VARIANT
-    bits = _random.getrandbits
-    ids = []
-    for _ in range(count):
-        ids.append(_text(ms_bits | (counter << 64) | bits(62)))  # random bits for uniqueness, not secrecy
-        counter += 1
-        if counter > 0xFFF:  # counter exhausted: borrow the next millisecond, as _reserve did
-            ms += 1
-            ms_bits, counter = (ms << 80) | _VERSION_AND_VARIANT, 0
+    digits = _random.getrandbits(64 * count).to_bytes(8 * count, "big").hex()  # for uniqueness, not secrecy
+    ids: list[str] = []
+    at = 0
+    while count > 0:
+        h = "%012x" % ms
+        prefix = f"{h[:8]}-{h[8:]}-7"  # the version digit follows the milliseconds
+        run = min(count, 0x1000 - counter)  # counter exhausted: borrow the next millisecond, as _reserve did
+        for c in range(counter, counter + run):
+            tail = digits[at : at + 16]
+            ids.append(f"{prefix}{_COUNTERS[c]}{_VARIANT[tail[0]]}{tail[1:4]}-{tail[4:]}")
+            at += 16
+        count, ms, counter = count - run, ms + 1, 0
     return ids
 
 
 _VERSION_AND_VARIANT = (0x7 << 76) | (0b10 << 62)
+_COUNTERS = [f"{c:03x}-" for c in range(0x1000)]
+# The variant (binary 10) in the top two bits of a random hexadecimal digit: 8, 9, a or b.
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 
 
 def _text(value: int) -> str:

@@ -339,9 +339,11 @@ class PostgresEventStore(EventStore):
             return _instant(row[2]), row[2]
         return moment, text
 
-    def _insert_rows(self, rows: list[tuple]) -> None:
+    def _insert_rows(self, values: list) -> None:
         """One row by INSERT; more by COPY, which streams them in one round trip (executemany of
-        1,000 rows ran at a quarter of eventsourcing's rate, measured in bench_pg_append.py)."""
+        1,000 rows ran at a quarter of eventsourcing's rate, measured in bench_pg_append.py).
+        values holds the rows one after another, as the SQLite store's _insert_rows takes them."""
+        rows = list(zip(*[iter(values)] * len(VERBATIM_COLUMNS)))
         with self._tx().cursor() as cursor:
             if len(rows) == 1:
                 cursor.execute(_INSERT, rows[0])

@@ -32,6 +32,18 @@ _INSERT_INTO = (
 _ROW_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 _PARAMETERS = _ROW_VALUES.count("?")
 _INSERT = _INSERT_INTO + _ROW_VALUES
+_KEY = CHAINED_COLUMNS.index("idempotency_key")
+
+
+@functools.lru_cache(maxsize=8)
+def _insert_sql(rows: int, keyless: bool) -> str:
+    """The INSERT of rows rows: with a NULL key written in, when keyless, instead of its parameter."""
+    values = _ROW_VALUES
+    if keyless:
+        values = "(" + ", ".join("NULL" if i == _KEY else "?" for i in range(_PARAMETERS)) + ")"
+    return _INSERT_INTO + ", ".join([values] * rows)
+
+
 VERBATIM_COLUMNS = (*CHAINED_COLUMNS, "hash")
 # The last event and where AUTOINCREMENT got to (higher only if the tail was cut): the next
 # position follows both, so a position is never given twice, and its hash follows the last.
@@ -42,7 +54,8 @@ _TIP = (
 _INSERT_VERBATIM = (
     f"INSERT INTO events ({', '.join(VERBATIM_COLUMNS)}) VALUES ({', '.join('?' * len(VERBATIM_COLUMNS))})"
 )
-MAX_ROWS_PER_STATEMENT = 64  # as fast as 500 on 1,000-row appends; each size is one prepared statement kept
+# As fast as 500 on 1,000-row appends; each size, keyed or not, is a prepared statement kept.
+MAX_ROWS_PER_STATEMENT = 64
 
 
 def _create_private(path: Path) -> None:
@@ -201,15 +214,17 @@ class EventStore:
         """Insert the rows and return them as Events, without reading them back.
 
         Positions follow the log's tip, read under the write lock (see tip), and each
-        row's hash follows the one before it (events/log/chain.py).
+        row's hash follows the one before it (events/log/chain.py). The loop over the
+        events is most of an append's CPU (bench/README.md, "Appends with the hash chain"):
+        each row is one tuple, hashed, then added with its hash to the INSERT's values;
+        metadata carries the idempotency key with the event it deduplicated.
         """
         moment, recorded_at = self._log_time()
-        rows, kept, reached = [], [], {}
         key = idempotency_key
-        event_ids = iter(uuid7s(sum(len(stream.events) for stream in batch)))
+        event_ids = uuid7s(sum(len(stream.events) for stream in batch))
         current = self._stream_versions([s.stream_id for s in batch if s.expected_version is None])
         position, previous = self.tip()
-        first = position + 1
+        values, events, reached, index = [], [], {}, 0
         for stream in batch:
             stream_id, version = stream.stream_id, stream.expected_version
             if version is None:  # a stream named twice in one batch continues where it got to
@@ -218,30 +233,31 @@ class EventStore:
                 self._refuse_gap(stream_id, version)
             for event in stream.events:
                 version += 1
-                metadata = _with_key(event.metadata, key)
                 position += 1
-                row = _row(
+                metadata = event.metadata if key is None else dict(event.metadata, idempotency_key=key)
+                row = (
                     position,
-                    next(event_ids),
+                    event_ids[index],
                     stream_id,
                     version,
-                    event,
-                    metadata,
+                    event.type,
+                    event.schema_version,
+                    _dumps(event.payload, option=_SORTED).decode(),  # canonical_json, inlined
+                    _dumps(metadata, option=_SORTED).decode(),
                     key,
-                    len(kept),
+                    index,
                     recorded_at,
                 )
                 previous = link(previous, row)
-                rows.append((*row, previous))
-                kept.append((event.payload, metadata))
+                values += row
+                values.append(bytearray(previous))  # sqlite3 binds bytes through its adapters: 0.3 us
+                events.append(_event((*row[:6], event.payload, metadata, key, moment)))  # EVENT_COLUMNS
+                index += 1
             reached[stream_id] = version
-        if not rows:
+        if not events:
             raise TimelineError("an append needs at least one event")
-        self._insert_rows(rows)
-        return tuple(
-            Event(first + i, row[1], row[2], row[3], row[4], row[5], payload, metadata, key, moment)
-            for i, (row, (payload, metadata)) in enumerate(zip(rows, kept))
-        )
+        self._insert_rows(values)
+        return tuple(events)
 
     def tip(self) -> tuple[int, bytes]:
         """The position the next event follows, and the hash it chains to (GENESIS for an empty log)."""
@@ -269,16 +285,22 @@ class EventStore:
             return _instant(last[0]), last[0]
         return moment, text
 
-    def _insert_rows(self, rows: list[tuple]) -> None:
-        """Insert under our write lock, up to _rows_per_statement rows a statement (see append)."""
-        if len(rows) == 1:
-            self.conn.execute(_INSERT, rows[0])
-            return
-        step = self._rows_per_statement()
-        for low in range(0, len(rows), step):
-            chunk = rows[low : low + step]
-            values = [value for row in chunk for value in row]
-            self.conn.execute(_INSERT_INTO + ", ".join([_ROW_VALUES] * len(chunk)), values)
+    def _insert_rows(self, values: list) -> None:
+        """Insert under our write lock, up to _rows_per_statement rows a statement (see append).
+
+        values holds the rows one after another, each its CHAINED_COLUMNS and hash. One
+        append's rows share their idempotency key: without one, the statement says NULL
+        rather than binding None on every row (sqlite3 looks None up among its adapters,
+        ~0.3 us a value; the hash is a bytearray for the same reason, see _insert).
+        """
+        keyless = values[_KEY] is None
+        rows = len(values) // _PARAMETERS
+        step = 1 if rows == 1 else self._rows_per_statement()
+        for low in range(0, rows, step):
+            chunk = values[low * _PARAMETERS : (low + step) * _PARAMETERS]
+            if keyless:
+                del chunk[_KEY::_PARAMETERS]
+            self.conn.execute(_insert_sql(min(step, rows - low), keyless), chunk)
 
     def _rows_per_statement(self) -> int:
         """Rows per INSERT: one statement of many rows runs ~20% faster than executemany
@@ -454,39 +476,8 @@ def chain_existing_log(conn: sqlite3.Connection) -> None:
         conn.execute(trigger[0])
 
 
-def _with_key(metadata: dict, key: str | None) -> dict:
-    """Metadata as recorded: the idempotency key is kept with the event it deduplicated."""
-    return metadata if key is None else dict(metadata, idempotency_key=key)
-
-
-def _row(
-    position: int,
-    event_id: str,
-    stream_id: str,
-    version: int,
-    event: NewEvent,
-    metadata: dict,
-    key: str | None,
-    index: int,
-    recorded_at: str,
-) -> tuple:
-    """The row's CHAINED_COLUMNS values (the hash goes after them)."""
-    return (
-        position,
-        event_id,
-        stream_id,
-        version,
-        event.type,
-        event.schema_version,
-        canonical_json(event.payload),
-        canonical_json(metadata),
-        key,
-        index,
-        recorded_at,
-    )
-
-
 _dumps, _SORTED = orjson.dumps, orjson.OPT_SORT_KEYS
+_event = functools.partial(tuple.__new__, Event)  # an Event from a tuple: 0.2 us against Event(...)'s 0.4
 
 
 def canonical_json(value: object) -> str:
