@@ -24,13 +24,18 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_store import RECORDED_AT, fact_event  # noqa: E402
+from bench_store import chained_rows, fact_event  # noqa: E402
 
 from events.log.ids import uuid7s  # noqa: E402
 from events.log.migrations import MIGRATIONS  # noqa: E402
-from events.log.store import _INSERT, _row  # noqa: E402
+from events.log.store import _INSERT  # noqa: E402
 
-_LOG, _GUARD = MIGRATIONS[0], MIGRATIONS[4].split("-- The search index")[0]  # the log as migrated today
+# The log as migrated today: its table, the guard, and the hash column of the chain (migration 14).
+_LOG = MIGRATIONS[0]
+_GUARD = (
+    MIGRATIONS[4].split("-- The search index")[0]
+    + "ALTER TABLE events ADD COLUMN hash BLOB CHECK (length(hash) = 32);"
+)
 _NO_INSERT_GUARD = "DROP TRIGGER events_refuse_replace; DROP TRIGGER events_refuse_replace_version;"
 _ES_TABLE = (
     "CREATE TABLE stored_events (originator_id TEXT, originator_version INTEGER, topic TEXT, state BLOB,"
@@ -102,9 +107,9 @@ def main() -> None:
     args = parser.parse_args()
     events = [fact_event(i) for i in range(args.rows)]
     streams, ids = uuid7s(args.rows), uuid7s(args.rows)
-    ours = [_row(e_id, s, 1, e, e.metadata, None, 0, RECORDED_AT) for e_id, s, e in zip(ids, streams, events)]
+    ours = chained_rows(ids, streams, events)
     theirs = [
-        (s.replace("-", ""), 1, row[3], row[5].encode()) for s, row in zip(streams, ours)
+        (s.replace("-", ""), 1, row[4], row[6].encode()) for s, row in zip(streams, ours)
     ]  # as it stores them
     best: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:

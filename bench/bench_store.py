@@ -61,15 +61,33 @@ def ours_batched(path: Path, ids: list[str], events: list[NewEvent], batch: int)
     return run
 
 
+def chained_rows(event_ids: list[str], streams: list[str], events: list[NewEvent]) -> list[tuple]:
+    """The log's rows for these events (each the first of its stream, no key), hash chain included."""
+    rows, previous = [], GENESIS
+    for position, (event_id, stream, e) in enumerate(zip(event_ids, streams, events), 1):
+        payload, metadata = canonical_json(e.payload), canonical_json(e.metadata)
+        row = (
+            position,
+            event_id,
+            stream,
+            1,
+            e.type,
+            e.schema_version,
+            payload,
+            metadata,
+            None,
+            0,
+            RECORDED_AT,
+        )
+        previous = link(previous, row)
+        rows.append((*row, previous))
+    return rows
+
+
 def raw_batched(path: Path, ids: list[str], events: list[NewEvent], batch: int) -> Run:
     """The same rows, serialised and hashed before timing, into the same schema (triggers included) with bare executemany."""
     conn = connect(path)
-    rows, previous = [], GENESIS
-    for position, (i, e) in enumerate(zip(ids, events), 1):
-        payload, metadata = canonical_json(e.payload), canonical_json(e.metadata)
-        row = (position, uuid7(), i, 1, e.type, e.schema_version, payload, metadata, None, 0, RECORDED_AT)
-        previous = link(previous, row)
-        rows.append((*row, previous))
+    rows = chained_rows([uuid7() for _ in ids], ids, events)
 
     def run(start: int, stop: int) -> None:
         for s in range(start, stop, batch):
