@@ -311,9 +311,16 @@ def test_a_node_killed_mid_poll_loses_nothing_and_another_node_takes_over_its_fe
                 encoding="utf-8",
             )
         kills, mid_poll = 0, 0
-        while mid_poll < 2 and kills < 12:
+        while mid_poll < 2 and kills < 8:
             process = start_ingest(configs["a"])
-            time.sleep(rng.uniform(0.5, 2.5))
+            began = time.monotonic()  # wait for its poll to start (imports take seconds under load)
+            while (
+                process.poll() is None
+                and not _holds_a_lease(url, process.pid)
+                and time.monotonic() - began < 30
+            ):
+                time.sleep(0.02)
+            time.sleep(rng.uniform(0, 0.4))  # then somewhere in the poll: fetch, items, commit
             if process.poll() is None:
                 process.send_signal(signal.SIGKILL)
                 kills += 1
