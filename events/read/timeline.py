@@ -36,6 +36,7 @@ class Source:
     spans: str = "facts_spans"  # the index of facts with an end date, by the last key they reach
     key: str = "n"  # the column naming one row: its tags rows and its search row (rowid) carry it too
     replaced_after: int | None = None  # only versions replaced after this position (current then)
+    by_position: str | None = "facts_changed"  # the index of rows by last_position, if the table has one
 
 
 def versions_as_of(position: int) -> Source:
@@ -48,6 +49,7 @@ def versions_as_of(position: int) -> Source:
         spans="fact_versions_spans",
         key="replaced_at",
         replaced_after=position,
+        by_position=None,  # few rows: walked whole
     )
 
 
@@ -203,6 +205,11 @@ def _branch(
     shared: bool,
 ) -> tuple[str, list, str]:
     frm, ks, where, params, tags = _driver(tags, source, match if from_hits else None, piece.spans)
+    if older is None and source.until is not None and source.by_position and frm == f"{source.facts} f":
+        # Counting the facts unchanged since a past moment (time travel): they lead the last_position
+        # index, stored near each other; by the timeline index each was a random page read
+        # (cold, 10,001 of them at 1M: 1.25 s against 9 ms).
+        frm += f" INDEXED BY {source.by_position}"
     params.append(retracted)
     for tag in tags:
         where.append(
