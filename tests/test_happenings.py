@@ -6,6 +6,7 @@ import pytest
 
 from events.pipeline.happenings import (
     Report,
+    as_an_entry_of_its_list,
     in_the_headline_s_happening,
     kind_of_happening,
     refined_dates,
@@ -433,3 +434,35 @@ def test_a_detail_known_to_the_month_at_a_summit_tells_the_summit(date, title, k
 def test_words_of_a_kind_that_tell_no_such_happening(title, kind):
     """Issue 18: a kind's cue in words that say it did not happen, or not yet, or not as that body."""
     assert kind_of_happening(report("2010", title, ())) == kind
+
+
+LIST_HEADLINE = report("2026-03-02", "List of Eurasian Union summits", ())
+
+
+def test_an_entry_of_a_list_of_summits_is_a_summit_whatever_its_date():
+    entry = report("2019-05-12", "2019, 12 May: Kazan, Russia (virtual)", ("kazan", "russia"))
+    assert kind_of_happening(entry) is None
+    listed = as_an_entry_of_its_list(entry, LIST_HEADLINE)
+    assert kind_of_happening(listed) == "summit"
+    hosted = report("2019-05", "Kazan hosted the summit by video link in May 2019", ("kazan", "summit"))
+    assert same_happening(listed, hosted).same
+    assert as_an_entry_of_its_list(entry, report("2026-03-02", "Eurasian summits of the decade", ())) is None
+    prose = report("2019-05-12", "On 12 May 2019 the leaders met in Kazan", ("kazan",))
+    assert as_an_entry_of_its_list(prose, LIST_HEADLINE) is None  # no entry of the list
+    signed = report("2019-05-12", "2019, 12 May: treaty signed in Kazan", ("kazan",))
+    assert as_an_entry_of_its_list(signed, LIST_HEADLINE) is None  # an entry saying its own kind
+
+
+def test_a_clause_holding_the_date_says_the_kind_not_its_whole_sentence():
+    sentence = (
+        "Mongolia signed the treaty at the Minsk summit last May, after the process of its accession was"
+        " launched in Tashkent in 2019."
+    )
+    clause = Report(
+        "2019", None, "The process of its accession was launched in Tashkent in 2019", sentence, ("tashkent",)
+    )
+    assert kind_of_happening(clause) is None  # a step on the way, told in its own clause
+    whole = Report("2019", None, sentence, sentence, ("tashkent",))
+    assert kind_of_happening(whole) == "agreement"
+    summit = report("2019-09-17", "Leaders gathered for the summit in Tashkent", ("tashkent",), "2019-09-18")
+    assert same_happening(clause, summit).same

@@ -257,13 +257,22 @@ def _matchable(report: Report) -> str:
     """A report's words as the kinds read them: lower-cased, without its since-clauses ("the first summit
     since Belarus joined" tells of a summit), unless its date is in one: "the biggest summit since the
     SCO was founded in 2001", dated 2001, tells of the founding."""
-    text = (report.title if report.title == report.summary else f"{report.title} {report.summary}").lower()
+    text = _the_dated_words(report)
     text = _without_what_did_not_happen(text)
     if not any(cue in text for cue in _SINCE_CUES):
         return text
     year = report.date[:4]
     dated = [m.group() for m in _SINCE.finditer(text) if year in m.group().translate(_CHINESE_DIGITS)]
     return " ".join(dated) if dated else _SINCE.sub("", text)
+
+
+def _the_dated_words(report: Report) -> str:
+    """The words that tell what happened on the report's date: its title when that is a clause of its
+    sentence ("completing an accession process launched two years ago" tells no joining two years ago;
+    "..., after the process was launched in Dushanbe in 2021" signs nothing in 2021), else title and
+    sentence."""
+    title, summary = report.title.lower(), report.summary.lower()
+    return title if title == summary or summary.find(title) > 0 else f"{title} {summary}"
 
 
 def _without_what_did_not_happen(text: str) -> str:
@@ -582,4 +591,25 @@ def in_the_headline_s_happening(report: Report, headline: Report | None) -> Repo
     if len(report.date) < 10 or first - day > near or day - last > near:
         return report
     text = headline.title if told else f"{report.summary} {headline.title}"
+    return Report(report.date, report.end_date, text, text, report.tags)
+
+
+# "2023, 4 July: New Delhi, India (virtual)" under "List of SCO summits": an entry of a list, led by its year,
+# is one of the happenings its headline lists, however far from the day the list was crawled.
+LIST_ENTRY = re.compile(r"\s*(?:19|20)\d\d\s*[,:]")
+_A_LIST = re.compile(
+    r"^\s*(?:(?:a\s+)?list|timeline|chronology)\s+of\b|^\s*(?:список|хронология)\b|(?:列表|一览|一覽|年表|大事记|大事記)\s*$",
+    re.IGNORECASE,
+)
+
+
+def as_an_entry_of_its_list(report: Report, headline: Report | None) -> Report | None:
+    """A list's entry naming no kind of its own, under a headline listing happenings of one kind, told as
+    that kind; None for any other report. The list's kind is a presumption: the matcher falls back on
+    the entry's own words ("2001, 15 June: Shanghai" in a list of summits is also the founding)."""
+    if headline is None or not _A_LIST.search(headline.title) or not LIST_ENTRY.match(report.summary):
+        return None
+    if kind_of_happening(report) is not None or kind_of_happening(headline) is None:
+        return None
+    text = f"{report.summary} {headline.title}"
     return Report(report.date, report.end_date, text, text, report.tags)

@@ -40,8 +40,10 @@ from events.pipeline.dates_ru_zh import in_russian_or_chinese
 from events.pipeline.extract import ExtractedFact, extract_facts, same_fact
 from events.pipeline.gazetteer import kind_of, places_in, tags_for
 from events.pipeline.happenings import (
+    LIST_ENTRY,
     ONE_AT_A_TIME,
     Report,
+    as_an_entry_of_its_list,
     countries,
     days_of,
     entities,
@@ -205,12 +207,15 @@ class FactFinder:
                     existing, dates=(candidate.date, candidate.end_date), recorded=as_report(candidate)
                 )
         best, best_reports = None, 0
+        listed = as_an_entry_of_its_list(new, headline)
         new = in_the_headline_s_happening(new, headline)
         # Then facts naming someone or somewhere in common; then, for a report that names no one
         # (a list's '31 August - 1 September: Tianjin'), those on its very date.
         same_date = ((candidate, existing, 0.5) for candidate, existing in self._on(found.date))
-        for candidate, existing, reports in itertools.chain(self._naming_around(new), same_date):
-            verdict = same_happening(new, as_report(candidate))
+        for candidate, existing, reports in itertools.chain(self._naming_around(listed or new), same_date):
+            verdict = same_happening(listed, as_report(candidate)) if listed else None
+            if verdict is None or not verdict.same:
+                verdict = same_happening(new, as_report(candidate))
             if verdict.same and reports > best_reports:
                 dates = (candidate.date, candidate.end_date)
                 best = Existing(existing.fact_id, existing.version, verdict.why, dates, as_report(candidate))
@@ -631,7 +636,7 @@ def _elsewhere(fact: ExtractedFact, home: frozenset[str]) -> bool:
     else its first statement's): "a military parade in Beijing on Wednesday" in a report from the Tianjin
     summit is another story, though it falls within the days of the headline's happening."""
     places = _places_of(fact.tags)
-    listed = _LIST_ENTRY.match(fact.summary)  # "2019, 13-14 June: Bishkek" under "List of SCO summits"
+    listed = LIST_ENTRY.match(fact.summary)  # "2019, 13-14 June: Bishkek" under "List of SCO summits"
     return bool(places and home and not places & home and not listed)
 
 
@@ -768,15 +773,17 @@ def _about_the_sco(fact: ExtractedFact, headline: Report | None) -> bool:
     report = as_report(fact)
     if "sco" in fact.tags or kind_of_happening(in_the_headline_s_happening(report, headline)) is not None:
         return True
+    # a clause dated by its sentence ("..., after the process was launched in Dushanbe in 2021") is
+    # matched by its own words, but followed for its whole sentence's ("signed ... at the summit")
+    whole = Report(fact.date, fact.end_date, fact.summary, fact.summary, fact.tags)
+    if fact.title != fact.summary and kind_of_happening(whole) is not None:
+        return True
     # "2019, 13-14 June: Bishkek, Kyrgyzstan" under "List of SCO summits": an entry of the headline's list
     return (
         headline is not None
-        and bool(_LIST_ENTRY.match(fact.summary))
+        and bool(LIST_ENTRY.match(fact.summary))
         and kind_of_happening(headline) is not None
     )
-
-
-_LIST_ENTRY = re.compile(r"\s*(?:19|20)\d\d\s*[,:]")
 
 
 def _vaguer_than(existing: Existing, fact: ExtractedFact) -> bool:
