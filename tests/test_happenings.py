@@ -9,6 +9,7 @@ from events.pipeline.happenings import (
     as_an_entry_of_its_list,
     in_the_headline_s_happening,
     kind_of_happening,
+    one_at_a_time,
     refined_dates,
     same_happening,
 )
@@ -466,3 +467,20 @@ def test_a_clause_holding_the_date_says_the_kind_not_its_whole_sentence():
     assert kind_of_happening(whole) == "agreement"
     summit = report("2019-09-17", "Leaders gathered for the summit in Tashkent", ("tashkent",), "2019-09-18")
     assert same_happening(clause, summit).same
+
+
+def test_a_paper_named_for_the_founding_is_signed_not_founded_and_a_body_has_one_charter():
+    signed = report(
+        "2009-03-12",
+        "The Union's Charter, its founding treaty, was signed in Riga on 12 March 2009",
+        ("riga",),
+    )
+    assert kind_of_happening(signed) == "agreement"
+    vague = report("2009", "The Union's charter was signed in 2009", ())
+    assert same_happening(vague, signed).same
+    assert one_at_a_time(vague)
+    other = report("2009", "The members pledged to respect the UN Charter in 2009", ())
+    assert not one_at_a_time(other)
+    assert not same_happening(other, signed).same
+    treaty = report("2009", "A transit treaty was signed in 2009", ())
+    assert not same_happening(treaty, signed).same  # an agreement is not the charter

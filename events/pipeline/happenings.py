@@ -282,7 +282,14 @@ def _without_what_did_not_happen(text: str) -> str:
         text = _A_STEP_TO_JOIN.sub("process", text)
     if "to sign" in text or "to endorse" in text or "to adopt" in text:
         text = _REFUSED.sub("refused", text)
+    if "founding " in text:
+        text = _FOUNDING_PAPER.sub(r"\1", text)
     return text
+
+
+# "The Charter, its founding treaty, was signed in 2002": a paper named for the founding is signed on its own
+# day; signing it founds nothing.
+_FOUNDING_PAPER = re.compile(r"\bfounding\s+(treaty|charter|documents?|principles|spirit)\b")
 
 
 _REFUSED = re.compile(r"\b(?:declin|refus|reject)\w*\s+to\s+(?:sign|endorse|adopt)\b")
@@ -478,12 +485,30 @@ def same_happening(new: Report, recorded: Report) -> Verdict:
         return Verdict(True, f"the same {kind} on the same days ({new.date} to {new.end_date})")
     if not shared and kind in ONE_AT_A_TIME and not (_places(new) and _places(recorded)):
         return Verdict(True, f"a {kind} on days that agree, and it names no other place")
+    if not shared and kind == "agreement" and _the_charter(new) and _the_charter(recorded):
+        return Verdict(True, "the signing of the charter on days that agree")
     if not shared and (same_country := countries(new) & countries(recorded)):
         names = _named(same_country)
         return Verdict(True, f"the same {kind} on days that agree, in or with the same country ({names})")
     if not shared:
         return Verdict(False, f"the same kind ({kind}), but no person, place or country in common")
     return Verdict(True, f"the same {kind} ({_named(shared)}) on days that agree")
+
+
+def one_at_a_time(report: Report) -> bool:
+    """A happening there is one of at a time, whoever the report names: a summit, a founding, the charter's
+    signing. Its other reports are looked for among all facts of its days."""
+    kind = kind_of_happening(report)
+    return kind in ONE_AT_A_TIME or kind == "agreement" and _the_charter(report)
+
+
+def _the_charter(report: Report) -> bool:
+    """A body has one charter: two signings of it on days that agree are one, whoever they name."""
+    return "charter" in _matchable(report) and not _OTHER_CHARTER.search(_matchable(report))
+
+
+# "in line with the UN Charter": another body's charter, no signing of this one's.
+_OTHER_CHARTER = re.compile(r"\b(?:un|united nations|olympic|energy)\s+charter\b")
 
 
 def _one_told_in_passing(new: Report, recorded: Report, kind: str, recorded_kind: str) -> bool:

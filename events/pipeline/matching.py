@@ -41,7 +41,6 @@ from events.pipeline.extract import ExtractedFact, extract_facts, same_fact
 from events.pipeline.gazetteer import kind_of, places_in, tags_for
 from events.pipeline.happenings import (
     LIST_ENTRY,
-    ONE_AT_A_TIME,
     Report,
     as_an_entry_of_its_list,
     countries,
@@ -52,6 +51,7 @@ from events.pipeline.happenings import (
     kind_of_happening,
     kinds_conflict,
     names_a_kind,
+    one_at_a_time,
     refined_dates,
     same_happening,
     with_context,
@@ -240,9 +240,9 @@ class FactFinder:
         # and facts naming only a place in a country it names: "Islamabad" for "Pakistan" or "Shehbaz Sharif"
         # (only countries it names outright: Xi names China, but China's five cities cost a lookup each)
         near = {place for country in tags if kind_of(country) == "country" for place in places_in(country)}
-        # and for a founding or a summit, one at a time, those of its days naming no one ("the organization,
-        # founded in 2001")
-        anyone = ("",) if kind_of_happening(found) in ONE_AT_A_TIME else ()
+        # and for a founding, a summit or the charter's signing, one at a time, those of its days naming no
+        # one ("the organization, founded in 2001", "its charter was signed in 2002")
+        anyone = ("",) if one_at_a_time(found) else ()
         for tag, (low, high) in itertools.product([*sorted(tags | near), *anyone], ranges):
             key = (tag, low, high)
             if key not in self.naming:
