@@ -484,3 +484,21 @@ def test_a_paper_named_for_the_founding_is_signed_not_founded_and_a_body_has_one
     assert not same_happening(other, signed).same
     treaty = report("2009", "A transit treaty was signed in 2009", ())
     assert not same_happening(treaty, signed).same  # an agreement is not the charter
+
+
+def test_two_leaders_who_agreed_on_a_day_met_that_day_though_a_summit_gathers_around_them():
+    agreed = report(
+        "2025-08-31",
+        "Modi and Xi agreed on Sunday that their countries were partners, as leaders gathered in the city"
+        " for a summit of the SCO",
+        ("narendra-modi", "xi-jinping", "sco"),
+    )
+    assert kind_of_happening(agreed) == "bilateral"
+    assert not same_happening(agreed, SUMMIT).same
+    assert same_happening(agreed, MODI_XI).same
+    three = report(
+        "2025-09-01",
+        "Xi, Putin and Modi agreed on Monday to adopt the declaration at the summit",
+        ("narendra-modi", "xi-jinping", "vladimir-putin"),
+    )
+    assert kind_of_happening(three) != "bilateral"  # three leaders at a summit are the summit

@@ -149,8 +149,10 @@ _ANY_CLUE = re.compile(
         for c in sorted({c for clues in _KIND_CLUES.values() for c in clues}, key=len, reverse=True)
     )
 )
+# Words of two leaders meeting; what two of them "agreed" on a day they settled between them, in talks.
 _MEETING = re.compile(
-    r"\b(?:met|meets?|meeting|talks|bilateral|sat down|held talks|handshake)\b|встрет|переговор|会见|會見|会晤|會晤|会谈|會談",
+    r"\b(?:met|meets?|meeting|talks|bilateral|sat down|held talks|handshake|agreed)\b|встрет|переговор|договорил"
+    r"|会见|會見|会晤|會晤|会谈|會談|一致同意",
     re.IGNORECASE,
 )
 # Ministers as a body, who meet as ministers; "Foreign Minister Qin Gang" is one person's title.
