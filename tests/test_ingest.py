@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import json
 import threading
 import time
 
@@ -1369,3 +1370,56 @@ def test_the_present_of_a_profile_is_no_happening_of_its_day(headline, sentence,
     fact = ExtractedFact(day, None, "day", sentence, sentence, ("sco",), 1.0)
     head = matching.Report(day, None, headline, headline, ("sco",))
     assert matching._nowadays(fact, head) is state
+
+
+def test_a_fact_dated_by_a_report_of_this_poll_is_still_found_by_its_own_words(
+    server, timeline, db_path, clock
+):
+    """A list's '2023, 4 July: New Delhi' gave the accession recorded in July its day; the next item of the
+    poll, telling that accession, must find it, not a fact known to the finder by the list's words."""
+
+    def item(n: int, title: str, text: str, day: str) -> str:
+        return (
+            f"<item><title>{title}</title><link>http://example.org/n/{n}</link><guid>g-{n}</guid>"
+            f"<pubDate>{day} 09:15:00 GMT</pubDate><description>{text}</description></item>"
+        )
+
+    def feed(*items: str) -> bytes:
+        return f'<rss version="2.0"><channel><title>W</title>{"".join(items)}</channel></rss>'.encode()
+
+    server.routes["/a"] = Route(
+        body=feed(
+            item(
+                1,
+                "Iran in the SCO",
+                "Iran joined the Shanghai Cooperation Organisation as a full member in July 2023, at a"
+                " virtual summit chaired by India.",
+                "Thu, 10 Aug 2023",
+            )
+        )
+    )
+    server.routes["/b"] = Route(
+        body=feed(
+            item(
+                2,
+                "List of Shanghai Cooperation Organisation summits",
+                "Meetings of the SCO heads of state. 2019, 13-14 June: Bishkek, Kyrgyzstan."
+                " 2023, 4 July: New Delhi, India (virtual). 2024, 3-4 July: Astana, Kazakhstan.",
+                "Mon, 02 Mar 2026",
+            ),
+            item(
+                3,
+                "Iran and the SCO",
+                "Iran joined the Shanghai Cooperation Organisation on 4 July 2023 at a virtual summit chaired"
+                " by India, Tehran recalled.",
+                "Tue, 03 Mar 2026",
+            ),
+        )
+    )
+    config = make_config(db_path, server, {"a": "/a", "b": "/b"})
+    ing = ingestor(timeline, config, clock)
+    ing.poll(config.feeds[0])
+    ing.poll(config.feeds[1])
+    rows = timeline.conn.execute("SELECT title, sources FROM facts WHERE date LIKE '2023-07%'").fetchall()
+    assert len(rows) == 1, rows
+    assert {"http://example.org/n/1", "http://example.org/n/3"} <= {s["url"] for s in json.loads(rows[0][1])}

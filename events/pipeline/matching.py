@@ -500,7 +500,11 @@ def joined(
         reason = fit(f"a later report gives the days: {evidence}", 1_000)
         corrected = fact_corrected(state, {"date": dates[0], "end_date": dates[1]}, reason)
         events.append(NewEvent(corrected.type, corrected.payload, meta))
-        finder.remember(replace(found, date=dates[0], end_date=dates[1]), existing.fact_id)
+        # the fact keeps its own words: remembered as the report that dated it, a list's "2023, 4 July: New
+        # Delhi" hid the accession it joined from the next report of that accession in the poll
+        told = existing.recorded or new
+        refined = _recorded_as_extracted(dates[0], dates[1], told.title, told.summary, told.tags)
+        finder.remember(refined, existing.fact_id)
     elif title := _better_title(existing, found, new, bool(payload.get("confirms"))):
         state = finder.machine_made_state(existing.fact_id)
         if state is not None and state.title == existing.recorded.title:
