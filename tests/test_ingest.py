@@ -1378,18 +1378,9 @@ def test_a_fact_dated_by_a_report_of_this_poll_is_still_found_by_its_own_words(
     """A list's '2023, 4 July: New Delhi' gave the accession recorded in July its day; the next item of the
     poll, telling that accession, must find it, not a fact known to the finder by the list's words."""
 
-    def item(n: int, title: str, text: str, day: str) -> str:
-        return (
-            f"<item><title>{title}</title><link>http://example.org/n/{n}</link><guid>g-{n}</guid>"
-            f"<pubDate>{day} 09:15:00 GMT</pubDate><description>{text}</description></item>"
-        )
-
-    def feed(*items: str) -> bytes:
-        return f'<rss version="2.0"><channel><title>W</title>{"".join(items)}</channel></rss>'.encode()
-
     server.routes["/a"] = Route(
-        body=feed(
-            item(
+        body=_feed(
+            _item(
                 1,
                 "Iran in the SCO",
                 "Iran joined the Shanghai Cooperation Organisation as a full member in July 2023, at a"
@@ -1399,15 +1390,15 @@ def test_a_fact_dated_by_a_report_of_this_poll_is_still_found_by_its_own_words(
         )
     )
     server.routes["/b"] = Route(
-        body=feed(
-            item(
+        body=_feed(
+            _item(
                 2,
                 "List of Shanghai Cooperation Organisation summits",
                 "Meetings of the SCO heads of state. 2019, 13-14 June: Bishkek, Kyrgyzstan."
                 " 2023, 4 July: New Delhi, India (virtual). 2024, 3-4 July: Astana, Kazakhstan.",
                 "Mon, 02 Mar 2026",
             ),
-            item(
+            _item(
                 3,
                 "Iran and the SCO",
                 "Iran joined the Shanghai Cooperation Organisation on 4 July 2023 at a virtual summit chaired"
@@ -1416,10 +1407,65 @@ def test_a_fact_dated_by_a_report_of_this_poll_is_still_found_by_its_own_words(
             ),
         )
     )
-    config = make_config(db_path, server, {"a": "/a", "b": "/b"})
-    ing = ingestor(timeline, config, clock)
-    ing.poll(config.feeds[0])
-    ing.poll(config.feeds[1])
+    _poll_in_turn(timeline, db_path, server, clock, {"a": "/a", "b": "/b"})
     rows = timeline.conn.execute("SELECT title, sources FROM facts WHERE date LIKE '2023-07%'").fetchall()
     assert len(rows) == 1, rows
     assert {"http://example.org/n/1", "http://example.org/n/3"} <= {s["url"] for s in json.loads(rows[0][1])}
+
+
+def test_a_report_in_the_words_of_a_lesser_fact_joins_the_fact_most_reports_tell(
+    server, timeline, db_path, clock
+):
+    """The Goa meeting was recorded on its Friday by two reports and, from a minister's arrival, on its
+    Thursday by one; a report of both days in the arrival's words belongs with the meeting's two."""
+    met = "Foreign ministers of the Shanghai Cooperation Organisation met in Goa on May 5, 2023."
+    server.routes["/a"] = Route(
+        body=_feed(
+            _item(1, "SCO ministers meet in Goa", met, "Fri, 05 May 2023"),
+            _item(2, "SCO ministers meet in Goa", met + " They discussed terrorism.", "Sat, 06 May 2023"),
+            _item(
+                3,
+                "Lavrov in Goa",
+                "Sergey Lavrov arrived in Goa on May 4, 2023 for the SCO foreign ministers' meeting.",
+                "Thu, 04 May 2023",
+            ),
+        )
+    )
+    server.routes["/b"] = Route(
+        body=_feed(
+            _item(
+                4,
+                "Lavrov in Goa",
+                "Sergey Lavrov was in Goa on May 4-5, 2023 for the SCO foreign ministers' meeting.",
+                "Sun, 07 May 2023",
+            )
+        )
+    )
+    _poll_in_turn(timeline, db_path, server, clock, {"a": "/a", "b": "/b"})
+    facts = [
+        (date, end, {s["url"] for s in json.loads(sources)})
+        for date, end, sources in timeline.conn.execute(
+            "SELECT date, end_date, sources FROM facts WHERE retracted = 0"
+        )
+    ]
+    assert ("2023-05-04", "2023-05-05", {f"http://example.org/n/{n}" for n in (1, 2, 4)}) in facts, facts
+
+
+def _item(n: int, title: str, text: str, day: str) -> str:
+    """An RSS item numbered n (its link and guid), published on day ('Thu, 04 May 2023')."""
+    return (
+        f"<item><title>{title}</title><link>http://example.org/n/{n}</link><guid>g-{n}</guid>"
+        f"<pubDate>{day} 09:15:00 GMT</pubDate><description>{text}</description></item>"
+    )
+
+
+def _feed(*items: str) -> bytes:
+    return f'<rss version="2.0"><channel><title>W</title>{"".join(items)}</channel></rss>'.encode()
+
+
+def _poll_in_turn(timeline, db_path, server, clock, feeds: dict[str, str]) -> None:
+    """One poll per feed, in the order given: the later feed's items meet the earlier's facts projected."""
+    config = make_config(db_path, server, feeds)
+    ing = ingestor(timeline, config, clock)
+    for feed in config.feeds:
+        ing.poll(feed)

@@ -198,21 +198,29 @@ class FactFinder:
         context: the tags of the article's headline, for a sentence that names no one and nowhere;
         headline: the article's headline at its publication day, for one that names no kind of happening.
         Of several facts of one happening, the one with the most reports wins: a headline dated by
-        the day it ran would otherwise gather the reports of the day before.
+        the day it ran would otherwise gather the reports of the day before. So it does over the fact
+        in the report's own words, when that is the lesser one: a minister's arrival in Goa on Thursday
+        made a fact whose words the next report of the two-day meeting shares, but the meeting's fact is
+        the one its other reports tell.
         """
         new = with_context(as_report(found), context)
-        for candidate, existing in self._on(found.date):
-            if same_fact(candidate, found) and not kinds_conflict(new, as_report(candidate)):
-                return replace(
-                    existing, dates=(candidate.date, candidate.end_date), recorded=as_report(candidate)
-                )
-        best, best_reports = None, 0
+        worded = next(
+            (
+                replace(existing, dates=(candidate.date, candidate.end_date), recorded=as_report(candidate))
+                for candidate, existing in self._on(found.date)
+                if same_fact(candidate, found) and not kinds_conflict(new, as_report(candidate))
+            ),
+            None,
+        )
+        best, best_reports, worded_reports = None, 0, None
         listed = as_an_entry_of_its_list(new, headline)
         new = in_the_headline_s_happening(new, headline)
         # Then facts naming someone or somewhere in common; then, for a report that names no one
         # (a list's '31 August - 1 September: Tianjin'), those on its very date.
         same_date = ((candidate, existing, 0.5) for candidate, existing in self._on(found.date))
         for candidate, existing, reports in itertools.chain(self._naming_around(listed or new), same_date):
+            if worded is not None and existing.fact_id == worded.fact_id:
+                worded_reports = reports if worded_reports is None else max(reports, worded_reports)
             verdict = same_happening(listed, as_report(candidate)) if listed else None
             if verdict is None or not verdict.same:
                 verdict = same_happening(new, as_report(candidate))
@@ -220,7 +228,7 @@ class FactFinder:
                 dates = (candidate.date, candidate.end_date)
                 best = Existing(existing.fact_id, existing.version, verdict.why, dates, as_report(candidate))
                 best_reports = reports
-        return best
+        return worded if worded and (worded_reports is None or best_reports <= worded_reports) else best
 
     def _naming_around(self, found: Report) -> Iterator[tuple[ExtractedFact, Existing, int]]:
         """Facts sharing a person, place or country with the found one, on days its date may name,
