@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import threading
 import time
+from dataclasses import replace
 
 import pytest
 from click.testing import CliRunner
@@ -1355,6 +1356,27 @@ def test_a_chair_held_through_a_year_is_no_happening(title, held):
 
 
 @pytest.mark.parametrize(
+    ("sentence", "trip"),
+    [
+        ("Lavrov arrived in Minsk on Tuesday to attend the meeting of the SCO foreign ministers.", True),
+        ("The President returns to Moscow tonight after the SCO summit, where he spoke on trade.", True),
+        ("The premier is scheduled to travel to Beijing on Friday for talks.", True),
+        ("GENEVA: Lavrov arrived in Minsk on Tuesday to attend the SCO meeting, a first since 2019.", True),
+        # the journey's end is dated, not the journey: the meeting, the summit the traveller saw
+        ("Wang will travel to Minsk to attend the meeting of the SCO foreign ministers on July 15.", False),
+        ("He last travelled there in 2012, when Beijing hosted the SCO summit.", False),
+        ("Leaders of the SCO met in Minsk on Tuesday.", False),
+    ],
+)
+def test_a_journey_is_no_happening_of_its_day(sentence, trip):
+    """Issue 18: someone arriving for a meeting, flying home after it, dates the traveller, not the meeting."""
+    title = sentence.split(": ", 1)[-1]
+    fact = ExtractedFact("2025-07-01", None, "day", title[:60] + "…", sentence, ("sco",), 1.0)
+    assert matching._a_trip(fact) is trip
+    assert matching._a_trip(replace(fact, title=title)) is trip
+
+
+@pytest.mark.parametrize(
     ("headline", "sentence", "state"),
     [
         ("What is the SCO, and who is in it?", "Today the SCO has ten member states.", True),
@@ -1416,8 +1438,8 @@ def test_a_fact_dated_by_a_report_of_this_poll_is_still_found_by_its_own_words(
 def test_a_report_in_the_words_of_a_lesser_fact_joins_the_fact_most_reports_tell(
     server, timeline, db_path, clock
 ):
-    """The Goa meeting was recorded on its Friday by two reports and, from a minister's arrival, on its
-    Thursday by one; a report of both days in the arrival's words belongs with the meeting's two."""
+    """The Goa meeting was recorded on its Friday by two reports and, from a minister's opening words, on
+    its Thursday by one; a report of both days in the opening's words belongs with the meeting's two."""
     met = "Foreign ministers of the Shanghai Cooperation Organisation met in Goa on May 5, 2023."
     server.routes["/a"] = Route(
         body=_feed(
@@ -1426,7 +1448,7 @@ def test_a_report_in_the_words_of_a_lesser_fact_joins_the_fact_most_reports_tell
             _item(
                 3,
                 "Lavrov in Goa",
-                "Sergey Lavrov arrived in Goa on May 4, 2023 for the SCO foreign ministers' meeting.",
+                "Sergey Lavrov opened the SCO foreign ministers' meeting in Goa on May 4, 2023.",
                 "Thu, 04 May 2023",
             ),
         )
@@ -1436,7 +1458,7 @@ def test_a_report_in_the_words_of_a_lesser_fact_joins_the_fact_most_reports_tell
             _item(
                 4,
                 "Lavrov in Goa",
-                "Sergey Lavrov was in Goa on May 4-5, 2023 for the SCO foreign ministers' meeting.",
+                "Sergey Lavrov opened the SCO foreign ministers' meeting in Goa, held on May 4-5, 2023.",
                 "Sun, 07 May 2023",
             )
         )

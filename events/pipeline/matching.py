@@ -580,6 +580,8 @@ def _followed(fact: ExtractedFact, headline: Report | None, home: frozenset[str]
     rather than the last time before one or the announcing of one."""
     if fact.last_before or _announced(fact) or _a_chair_held(fact) or _FILE_PHOTO.match(fact.summary):
         return False
+    if _a_trip(fact):
+        return False
     if _nowadays(fact, headline):
         return False
     if (
@@ -589,6 +591,49 @@ def _followed(fact: ExtractedFact, headline: Report | None, home: frozenset[str]
     ):
         return False  # a detail of its headline's happening, or two leaders' talks, somewhere else
     return _about_the_sco(fact, headline)
+
+
+# "Bilawal arrived in Goa on Thursday to attend the meeting", "The Prime Minister returns to New Delhi tonight
+# after the summit", "Araghchi will travel to China": a statement whose news is someone's journey dates the
+# traveller, not the happening travelled to (its article dates that one in a statement of its own).
+_A_TRIP = re.compile(
+    r"^(?:[\w.'’-]+\s+){0,8}?(?:(?:is|was|were|are)\s+(?:scheduled|expected|due|set)\s+to\s+|will\s+)?"
+    r"(?:arriv(?:e|es|ed)|land(?:s|ed)|travel(?:s|led|ed)?|fl(?:y|ies|ew)|return(?:s|ed)?|depart(?:s|ed)?"
+    r"|head(?:s|ed)?\s+(?:to|for|home)|left\s+for|leaves?\s+for)\b",
+    re.IGNORECASE,
+)
+# What the journey is for, up to the clause's end: "to attend the meeting of the Council on July 15" dates
+# the meeting; and "he last travelled there in 2018, when Qingdao hosted the summit" dates the summit.
+_PURPOSE = re.compile(r"\b(?:to attend|to take part in|to join|for)\b([^,;.]*)", re.IGNORECASE)
+_WHEN = re.compile(r",?\s+when\b([^;.]*)", re.IGNORECASE)
+_DATE_WORD = re.compile(
+    r"\b(?:(?:19|20)\d\d|january|february|march|april|may|june|july|august|september|october|november"
+    r"|december|(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|tomorrow|tonight|yesterday)\b",
+    re.IGNORECASE,
+)
+
+
+def _a_trip(fact: ExtractedFact) -> bool:
+    """A statement dating someone's journey, not the happening it names for the journey's end."""
+    told = _uncut(fact.title, fact.summary)
+    trip = _A_TRIP.match(told)
+    if trip is None:
+        return False
+    rest = told[trip.end() :]
+    when = _WHEN.search(rest)
+    if when and names_a_kind(when.group(1)):
+        return False
+    purpose = _PURPOSE.search(rest)
+    return not (purpose and _DATE_WORD.search(purpose.group(1)))
+
+
+def _uncut(title: str, sentence: str) -> str:
+    """A title cut short ("... to attend the meeting of the…") with the rest of its sentence."""
+    if not title.endswith("…"):
+        return title
+    tail = title[:-1].rstrip()[-30:]
+    at = sentence.find(tail)
+    return title[:-1].rstrip() + sentence[at + len(tail) :] if at >= 0 else title
 
 
 # "FILE PHOTO: Modi and Xi before their meeting in Kazan on October 23, 2024": a picture from the archive
