@@ -502,3 +502,27 @@ def test_two_leaders_who_agreed_on_a_day_met_that_day_though_a_summit_gathers_ar
         ("narendra-modi", "xi-jinping", "vladimir-putin"),
     )
     assert kind_of_happening(three) != "bilateral"  # three leaders at a summit are the summit
+
+
+def test_a_signing_told_to_the_month_in_a_summit_s_city_is_of_that_summit():
+    summit = report("2031-05-20", "SCO leaders hold their summit in Minsk", ("minsk", "summit"), "2031-05-21")
+    signed = report(
+        "2031-05", "Mongolia signed the memorandum of obligations in Minsk in May 2031", ("minsk",)
+    )
+    assert kind_of_happening(signed) == "agreement"  # a paper on the way in is no joining
+    assert same_happening(signed, summit).same
+    russian = report(
+        "2031-05",
+        "Меморандум, необходимый для вступления, Монголия подписала в Минске в мае 2031 года",
+        ("minsk",),
+    )
+    assert kind_of_happening(russian) == "agreement"
+    assert same_happening(russian, summit).same
+    joined = report("2031-05", "Mongolia joined the SCO in Minsk in May 2031", ("minsk",))
+    assert not same_happening(joined, summit).same  # a joining at a summit is a happening of its own
+    elsewhere = report(
+        "2031-05", "Mongolia signed the memorandum in Ulaanbaatar in May 2031", ("ulaanbaatar",)
+    )
+    assert not same_happening(elsewhere, summit).same
+    on_the_day = report("2031-05-21", "Mongolia signed a trade agreement in Minsk on 21 May 2031", ("minsk",))
+    assert not same_happening(on_the_day, summit).same  # a dated report is about its own kind

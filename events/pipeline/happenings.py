@@ -286,7 +286,16 @@ def _without_what_did_not_happen(text: str) -> str:
         text = _REFUSED.sub("refused", text)
     if "founding " in text:
         text = _FOUNDING_PAPER.sub(r"\1", text)
+    if "memorandum" in text or "меморандум" in text:
+        text = _A_PAPER_TO_JOIN.sub("memorandum", text)
     return text
+
+
+# "Iran signed the memorandum of obligations needed for accession": a paper on the way in is signed, the
+# joining is a happening of its own, later.
+_A_PAPER_TO_JOIN = re.compile(
+    r"(?:memorandum|меморандум)[^.;]*?(?:accession|membership|joining|admission|вступлени\w*|членств\w*)"
+)
 
 
 # "The Charter, its founding treaty, was signed in 2002": a paper named for the founding is signed on its own
@@ -517,11 +526,21 @@ def _one_told_in_passing(new: Report, recorded: Report, kind: str, recorded_kind
     """A mention known only to its month or year names every happening it passes by: "Iran signed the
     memorandum at the Samarkand summit last September" is also the summit, and meets the summit's fact
     by the summit's name (not the other way round: a dated report is about its own kind)."""
+    if len(new.date) < 10 and _signed_where_it_met(new, recorded, kind, recorded_kind):
+        return True
     if len(new.date) < 10 and len(recorded.date) == 10:
         return recorded_kind in kinds_named(new)
     if len(recorded.date) < 10 and len(new.date) == 10:
         return kind in kinds_named(recorded)
     return False
+
+
+def _signed_where_it_met(new: Report, recorded: Report, kind: str, recorded_kind: str) -> bool:
+    """A signing told only to the month or year, in the city of a summit (or the founding) of those days,
+    was signed there: "Iran signed the memorandum in Samarkand in September 2022" is of the Samarkand summit.
+    A joining or a meeting of two there is a happening of its own, and a signing dated to its day is the
+    signing."""
+    return kind == "agreement" and recorded_kind in ONE_AT_A_TIME and bool(_places(new) & _places(recorded))
 
 
 @lru_cache(maxsize=8192)
