@@ -9,6 +9,7 @@ from events.pipeline.happenings import (
     as_an_entry_of_its_list,
     in_the_headline_s_happening,
     kind_of_happening,
+    looked_for_among_all,
     one_at_a_time,
     refined_dates,
     same_happening,
@@ -526,3 +527,16 @@ def test_a_signing_told_to_the_month_in_a_summit_s_city_is_of_that_summit():
     assert not same_happening(elsewhere, summit).same
     on_the_day = report("2031-05-21", "Mongolia signed a trade agreement in Minsk on 21 May 2031", ("minsk",))
     assert not same_happening(on_the_day, summit).same  # a dated report is about its own kind
+
+
+def test_a_signing_in_the_days_of_the_founding_naming_no_other_place_is_the_founding():
+    founded = report("1996", "The bloc's forerunner was set up in 1996", ("sco",))
+    signed = report(
+        "1996-04", "In April 1996 five presidents signed a border agreement in Shanghai", ("shanghai",)
+    )
+    assert kind_of_happening(signed) == "agreement"
+    assert looked_for_among_all(signed)  # its founding may be recorded naming no one it names
+    assert same_happening(signed, founded).same
+    summit = report("1996-04-20", "Leaders held their summit in Almaty", ("almaty",), "1996-04-21")
+    assert not same_happening(signed, summit).same  # a summit is one of many: only at its place
+    assert not looked_for_among_all(report("1996-04-26", "The five signed a border agreement", ()))

@@ -1400,34 +1400,34 @@ def test_a_fact_dated_by_a_report_of_this_poll_is_still_found_by_its_own_words(
     """A list's '2023, 4 July: New Delhi' gave the accession recorded in July its day; the next item of the
     poll, telling that accession, must find it, not a fact known to the finder by the list's words."""
 
-    server.routes["/a"] = Route(
-        body=_feed(
-            _item(
-                1,
-                "Iran in the SCO",
-                "Iran joined the Shanghai Cooperation Organisation as a full member in July 2023, at a"
-                " virtual summit chaired by India.",
-                "Thu, 10 Aug 2023",
-            )
-        )
+    _serve(
+        server,
+        "/a",
+        (
+            1,
+            "Iran in the SCO",
+            "Iran joined the Shanghai Cooperation Organisation as a full member in July 2023, at a"
+            " virtual summit chaired by India.",
+            "Thu, 10 Aug 2023",
+        ),
     )
-    server.routes["/b"] = Route(
-        body=_feed(
-            _item(
-                2,
-                "List of Shanghai Cooperation Organisation summits",
-                "Meetings of the SCO heads of state. 2019, 13-14 June: Bishkek, Kyrgyzstan."
-                " 2023, 4 July: New Delhi, India (virtual). 2024, 3-4 July: Astana, Kazakhstan.",
-                "Mon, 02 Mar 2026",
-            ),
-            _item(
-                3,
-                "Iran and the SCO",
-                "Iran joined the Shanghai Cooperation Organisation on 4 July 2023 at a virtual summit chaired"
-                " by India, Tehran recalled.",
-                "Tue, 03 Mar 2026",
-            ),
-        )
+    _serve(
+        server,
+        "/b",
+        (
+            2,
+            "List of Shanghai Cooperation Organisation summits",
+            "Meetings of the SCO heads of state. 2019, 13-14 June: Bishkek, Kyrgyzstan."
+            " 2023, 4 July: New Delhi, India (virtual). 2024, 3-4 July: Astana, Kazakhstan.",
+            "Mon, 02 Mar 2026",
+        ),
+        (
+            3,
+            "Iran and the SCO",
+            "Iran joined the Shanghai Cooperation Organisation on 4 July 2023 at a virtual summit chaired"
+            " by India, Tehran recalled.",
+            "Tue, 03 Mar 2026",
+        ),
     )
     _poll_in_turn(timeline, db_path, server, clock, {"a": "/a", "b": "/b"})
     rows = timeline.conn.execute("SELECT title, sources FROM facts WHERE date LIKE '2023-07%'").fetchall()
@@ -1441,27 +1441,27 @@ def test_a_report_in_the_words_of_a_lesser_fact_joins_the_fact_most_reports_tell
     """The Goa meeting was recorded on its Friday by two reports and, from a minister's opening words, on
     its Thursday by one; a report of both days in the opening's words belongs with the meeting's two."""
     met = "Foreign ministers of the Shanghai Cooperation Organisation met in Goa on May 5, 2023."
-    server.routes["/a"] = Route(
-        body=_feed(
-            _item(1, "SCO ministers meet in Goa", met, "Fri, 05 May 2023"),
-            _item(2, "SCO ministers meet in Goa", met + " They discussed terrorism.", "Sat, 06 May 2023"),
-            _item(
-                3,
-                "Lavrov in Goa",
-                "Sergey Lavrov opened the SCO foreign ministers' meeting in Goa on May 4, 2023.",
-                "Thu, 04 May 2023",
-            ),
-        )
+    _serve(
+        server,
+        "/a",
+        (1, "SCO ministers meet in Goa", met, "Fri, 05 May 2023"),
+        (2, "SCO ministers meet in Goa", met + " They discussed terrorism.", "Sat, 06 May 2023"),
+        (
+            3,
+            "Lavrov in Goa",
+            "Sergey Lavrov opened the SCO foreign ministers' meeting in Goa on May 4, 2023.",
+            "Thu, 04 May 2023",
+        ),
     )
-    server.routes["/b"] = Route(
-        body=_feed(
-            _item(
-                4,
-                "Lavrov in Goa",
-                "Sergey Lavrov opened the SCO foreign ministers' meeting in Goa, held on May 4-5, 2023.",
-                "Sun, 07 May 2023",
-            )
-        )
+    _serve(
+        server,
+        "/b",
+        (
+            4,
+            "Lavrov in Goa",
+            "Sergey Lavrov opened the SCO foreign ministers' meeting in Goa, held on May 4-5, 2023.",
+            "Sun, 07 May 2023",
+        ),
     )
     _poll_in_turn(timeline, db_path, server, clock, {"a": "/a", "b": "/b"})
     facts = [
@@ -1481,6 +1481,11 @@ def _item(n: int, title: str, text: str, day: str) -> str:
     )
 
 
+def _serve(server, path: str, *items: tuple[int, str, str, str]) -> None:
+    """Serve at path a feed of the items, each (n, title, text, day) as _item takes them."""
+    server.routes[path] = Route(body=_feed(*(_item(*item) for item in items)))
+
+
 def _feed(*items: str) -> bytes:
     return f'<rss version="2.0"><channel><title>W</title>{"".join(items)}</channel></rss>'.encode()
 
@@ -1491,3 +1496,18 @@ def _poll_in_turn(timeline, db_path, server, clock, feeds: dict[str, str]) -> No
     ing = ingestor(timeline, config, clock)
     for feed in config.feeds:
         ing.poll(feed)
+
+
+def test_a_signing_told_to_the_month_finds_the_founding_that_names_no_one(server, timeline, db_path, clock):
+    """Issue 18: the founding recorded from 'its forerunner was set up in 1996' names no one and nowhere; a
+    report that the presidents signed the founding agreement in Shanghai in April 1996 must still find it."""
+    founded = "The Shanghai Cooperation Organisation's forerunner was set up in 1996."
+    signed = (
+        "In April 1996 five presidents signed a border agreement in Shanghai, the origin of the Shanghai"
+        " Cooperation Organisation."
+    )
+    _serve(server, "/a", (1, "What is the SCO?", founded, "Mon, 25 Aug 2025"))
+    _serve(server, "/b", (2, "The SCO at a glance", signed, "Tue, 26 Aug 2025"))
+    _poll_in_turn(timeline, db_path, server, clock, {"a": "/a", "b": "/b"})
+    rows = timeline.conn.execute("SELECT date, sources FROM facts WHERE date LIKE '1996%'").fetchall()
+    assert len(rows) == 1 and rows[0][0] == "1996-04", rows

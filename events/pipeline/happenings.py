@@ -513,6 +513,13 @@ def one_at_a_time(report: Report) -> bool:
     return kind in ONE_AT_A_TIME or kind == "agreement" and _the_charter(report)
 
 
+def looked_for_among_all(report: Report) -> bool:
+    """A report whose happening may be recorded naming no one it names: one of a kind at a time, or a
+    signing told to the month or year, which may be the summit's or the founding's of those days
+    (_signed_where_it_met)."""
+    return one_at_a_time(report) or len(report.date) < 10 and kind_of_happening(report) == "agreement"
+
+
 def _the_charter(report: Report) -> bool:
     """A body has one charter: two signings of it on days that agree are one, whoever they name."""
     return "charter" in _matchable(report) and not _OTHER_CHARTER.search(_matchable(report))
@@ -540,7 +547,11 @@ def _signed_where_it_met(new: Report, recorded: Report, kind: str, recorded_kind
     was signed there: "Iran signed the memorandum in Samarkand in September 2022" is of the Samarkand summit.
     A joining or a meeting of two there is a happening of its own, and a signing dated to its day is the
     signing."""
-    return kind == "agreement" and recorded_kind in ONE_AT_A_TIME and bool(_places(new) & _places(recorded))
+    if kind != "agreement" or recorded_kind not in ONE_AT_A_TIME:
+        return False
+    if recorded_kind == "founding" and not (_places(new) and _places(recorded)):
+        return True  # one founding: a signing in its days naming no other place is the founding's
+    return bool(_places(new) & _places(recorded))
 
 
 @lru_cache(maxsize=8192)

@@ -50,8 +50,8 @@ from events.pipeline.happenings import (
     kind_named_first,
     kind_of_happening,
     kinds_conflict,
+    looked_for_among_all,
     names_a_kind,
-    one_at_a_time,
     refined_dates,
     same_happening,
     with_context,
@@ -248,9 +248,9 @@ class FactFinder:
         # and facts naming only a place in a country it names: "Islamabad" for "Pakistan" or "Shehbaz Sharif"
         # (only countries it names outright: Xi names China, but China's five cities cost a lookup each)
         near = {place for country in tags if kind_of(country) == "country" for place in places_in(country)}
-        # and for a founding, a summit or the charter's signing, one at a time, those of its days naming no
-        # one ("the organization, founded in 2001", "its charter was signed in 2002")
-        anyone = ("",) if one_at_a_time(found) else ()
+        # and for a founding, a summit or the charter's signing, one at a time, or a signing told to the month,
+        # those of its days naming no one ("the organization, founded in 2001", "its charter was signed in 2002")
+        anyone = ("",) if looked_for_among_all(found) else ()
         for tag, (low, high) in itertools.product([*sorted(tags | near), *anyone], ranges):
             key = (tag, low, high)
             if key not in self.naming:
