@@ -540,3 +540,20 @@ def test_a_signing_in_the_days_of_the_founding_naming_no_other_place_is_the_foun
     summit = report("1996-04-20", "Leaders held their summit in Almaty", ("almaty",), "1996-04-21")
     assert not same_happening(signed, summit).same  # a summit is one of many: only at its place
     assert not looked_for_among_all(report("1996-04-26", "The five signed a border agreement", ()))
+
+
+def test_a_leader_s_proposal_at_a_summit_is_an_initiative_of_its_own():
+    proposed = report(
+        "2025-09-01",
+        "Later on Monday, at the meeting with dialogue partners, Xi proposed the Global Trade Initiative",
+        ("xi-jinping",),
+    )
+    assert kind_of_happening(proposed) == "initiative"
+    assert not same_happening(proposed, SUMMIT).same
+    chinese = report("2025-09-01", "习近平昨日在会上提出全球贸易倡议", ("xi-jinping",))
+    assert kind_of_happening(chinese) == "initiative"
+    assert same_happening(chinese, proposed).same
+    mentioned = report(
+        "2025-09-01", "India again refused to endorse the Belt and Road Initiative", ("india",)
+    )
+    assert kind_of_happening(mentioned) != "initiative"  # a standing plan named, not one proposed

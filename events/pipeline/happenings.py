@@ -41,6 +41,11 @@ _KIND_PATTERNS = (
     ),
     ("exercise", r"\b(?:exercises?|drills?|war ?games)\b|учени[яй]|演习|演習"),
     (
+        "initiative",  # "Xi proposed the Global Governance Initiative": a leader's proposal, not the summit
+        r"\b(?:propos\w*|put(?:s|ting)? forward|unveil\w*|launch\w*)\s+(?:\w+\s+){0,5}?initiatives?\b"
+        r"|(?:提出|倡)[^，。；]{0,12}倡[议議]|выдвину\w*[^.;]{0,40}инициатив",
+    ),
+    (
         "chairmanship",
         r"\b(?:chair(?:manship)?|presidency|takes? over|took over|hand(?:s|ed)? over)\b"
         r"|председательств|轮值主席|輪值主席",
@@ -103,6 +108,7 @@ _KIND_CLUES = {
         "政府首腦",
     ),
     "exercise": ("exercise", "drill", "war", "учени", "演习", "演習"),
+    "initiative": ("initiative", "倡议", "倡議", "инициатив"),
     "chairmanship": (
         "chair",
         "presidency",
