@@ -557,3 +557,21 @@ def test_a_leader_s_proposal_at_a_summit_is_an_initiative_of_its_own():
         "2025-09-01", "India again refused to endorse the Belt and Road Initiative", ("india",)
     )
     assert kind_of_happening(mentioned) != "initiative"  # a standing plan named, not one proposed
+
+
+def test_a_clause_titled_without_its_date_is_told_by_the_lead_that_dates_it():
+    sentence = "At the summit in Minsk on Thursday, leaders also signed a declaration on trade until 2040."
+    led = Report(
+        "2031-05-22", None, "Leaders also signed a declaration on trade until 2040", sentence, ("minsk",)
+    )
+    assert kind_of_happening(led) == "summit"  # 'until 2040' is no date of the clause: the lead's day is
+    summit = report("2031-05-21", "SCO leaders hold their summit in Minsk", ("minsk",), "2031-05-22")
+    assert same_happening(led, summit).same
+    dated = Report(
+        "2031-05-22",
+        None,
+        "Leaders also signed a declaration on trade on Thursday",
+        "At the summit in Minsk, leaders also signed a declaration on trade on Thursday.",
+        ("minsk",),
+    )
+    assert kind_of_happening(dated) == "agreement"  # the clause holds its day: it says what happened then

@@ -280,7 +280,32 @@ def _the_dated_words(report: Report) -> str:
     "..., after the process was launched in Dushanbe in 2021" signs nothing in 2021), else title and
     sentence."""
     title, summary = report.title.lower(), report.summary.lower()
-    return title if title == summary or summary.find(title) > 0 else f"{title} {summary}"
+    if title == summary:
+        return title
+    if summary.find(title) > 0:  # a clause of its sentence: the one holding the date, or its lead does
+        return title if _holds_its_date(title, report.date) else summary
+    return f"{title} {summary}"
+
+
+def _holds_its_date(clause: str, date: str) -> bool:
+    """Whether a clause holds the words that date it: its year, its month's name, a day said relative to
+    the day it ran ('on Thursday', 'two years ago'). 'Leaders signed a strategy until 2030', led by 'At the
+    summit in Astana on Thursday', is dated by its lead."""
+    if date[:4] in clause or (len(date) >= 7 and _MONTH_NAMES[int(date[5:7]) - 1] in clause):
+        return True
+    return bool(_A_DAY_SAID.search(clause))
+
+
+_MONTH_NAMES = _MONTHS[3:-1].split("|")
+# Days said by their name or from the day a report ran, in the three languages (and Russian and Chinese
+# dates, whose month words the year test above does not read).
+_A_DAY_SAID = re.compile(
+    r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|today|tonight|tomorrow|yesterday|ago|weekend"
+    r"|(?:this|last|next|that|the same|previous|following) (?:week|month|year|day))\b"
+    r"|январ|феврал|март|апрел|\bма[йя]\b|июн|июл|август|сентябр|октябр|ноябр|декабр|вчера|сегодня|завтра"
+    r"|понедельник|вторник|сред[уа]|четверг|пятниц|суббот|воскресень|недел|месяц"
+    r"|[日月年周週]|今天|昨天|明天|今日|昨日|明日|星期"
+)
 
 
 def _without_what_did_not_happen(text: str) -> str:
