@@ -1356,6 +1356,31 @@ def test_a_chair_held_through_a_year_is_no_happening(title, held):
 
 
 @pytest.mark.parametrize(
+    ("clause", "sentence", "followed"),
+    [
+        (
+            "The process of its accession was launched in Tashkent in 2019",
+            "Mongolia signed the treaty at the Minsk summit last May, after the process of its accession was"
+            " launched in Tashkent in 2019.",
+            True,
+        ),
+        (
+            "An accession process launched two years ago",
+            "Leaders will admit Mongolia on Thursday, completing an accession process launched two years ago.",
+            False,
+        ),
+    ],
+)
+def test_a_clause_is_followed_for_its_sentence_s_happening_only_where_it_names_someone(
+    clause, sentence, followed
+):
+    """Issue 18: a clause telling no happening of its own, dated by its sentence, is the timeline's when it
+    names where or who (a summit's city); 'a process launched two years ago' names neither: no fact."""
+    fact = ExtractedFact("2019", None, "year", clause, sentence, ("mongolia", "tashkent"), 1.0)
+    assert matching._about_the_sco(fact, None) is followed
+
+
+@pytest.mark.parametrize(
     ("sentence", "trip"),
     [
         ("Lavrov arrived in Minsk on Tuesday to attend the meeting of the SCO foreign ministers.", True),

@@ -831,9 +831,11 @@ def _about_the_sco(fact: ExtractedFact, headline: Report | None) -> bool:
     if "sco" in fact.tags or kind_of_happening(in_the_headline_s_happening(report, headline)) is not None:
         return True
     # a clause dated by its sentence ("..., after the process was launched in Dushanbe in 2021") is
-    # matched by its own words, but followed for its whole sentence's ("signed ... at the summit")
+    # matched by its own words, but followed for its whole sentence's ("signed ... at the summit") when
+    # it names where or who ("completing an accession process launched two years ago" names neither)
     whole = Report(fact.date, fact.end_date, fact.summary, fact.summary, fact.tags)
-    if fact.title != fact.summary and kind_of_happening(whole) is not None:
+    named = {tag for tag in tags_for(fact.title) if kind_of(tag) in _WHO_AND_WHERE}
+    if fact.title != fact.summary and named and kind_of_happening(whole) is not None:
         return True
     # "2019, 13-14 June: Bishkek, Kyrgyzstan" under "List of SCO summits": an entry of the headline's list
     return (
