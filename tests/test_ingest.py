@@ -1386,6 +1386,7 @@ def test_a_clause_is_followed_for_its_sentence_s_happening_only_where_it_names_s
         ("Lavrov arrived in Minsk on Tuesday to attend the meeting of the SCO foreign ministers.", True),
         ("The President returns to Moscow tonight after the SCO summit, where he spoke on trade.", True),
         ("The premier is scheduled to travel to Beijing on Friday for talks.", True),
+        ("Wang to tour Europe as Beijing seeks trade partners", True),  # a headline's journey
         ("GENEVA: Lavrov arrived in Minsk on Tuesday to attend the SCO meeting, a first since 2019.", True),
         # the journey's end is dated, not the journey: the meeting, the summit the traveller saw
         ("Wang will travel to Minsk to attend the meeting of the SCO foreign ministers on July 15.", False),
@@ -1536,3 +1537,14 @@ def test_a_signing_told_to_the_month_finds_the_founding_that_names_no_one(server
     _poll_in_turn(timeline, db_path, server, clock, {"a": "/a", "b": "/b"})
     rows = timeline.conn.execute("SELECT date, sources FROM facts WHERE date LIKE '1996%'").fetchall()
     assert len(rows) == 1 and rows[0][0] == "1996-04", rows
+
+
+def test_a_headline_telling_a_journey_is_no_happening_of_the_day_it_ran(server, timeline, db_path, clock):
+    """Issue 18: 'Wang to tour Europe' dates a minister's journey; the SCO meeting the text dates is kept."""
+    text = (
+        "BEIJING - Foreign Minister Wang Yi will visit France in the coming days, the ministry said on Saturday."
+        " He will also attend the meeting of the SCO foreign ministers in Minsk on July 15, 2031."
+    )
+    _serve(server, "/a", (1, "Wang Yi to tour Europe as Beijing seeks support", text, "Sat, 12 Jul 2031"))
+    _poll_in_turn(timeline, db_path, server, clock, {"a": "/a"})
+    assert sorted(_feed_fact_titles(timeline)) == ["2031-07-15"]

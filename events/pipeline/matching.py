@@ -435,8 +435,8 @@ def headline_dated_by_its_happening(
 def _headline_a_happening(found: Sequence[ExtractedFact], context: tuple[str, ...], payload: dict) -> bool:
     """Whether the headline's fact (first of found) is a happening of its publication day: not when a
     statement dates the same happening (headline_dated_by_its_happening), and never for commentary."""
-    if _commentary(payload.get("url") or "", payload["title"]):
-        return False
+    if _commentary(payload.get("url") or "", payload["title"]) or _a_trip(found[0]):
+        return False  # "Araghchi to tour Asia": a journey, as in the text (_followed)
     return headline_dated_by_its_happening(found, context)[:1] == list(found[:1])
 
 
@@ -597,8 +597,8 @@ def _followed(fact: ExtractedFact, headline: Report | None, home: frozenset[str]
 # after the summit", "Araghchi will travel to China": a statement whose news is someone's journey dates the
 # traveller, not the happening travelled to (its article dates that one in a statement of its own).
 _A_TRIP = re.compile(
-    r"^(?:[\w.'’-]+\s+){0,8}?(?:(?:is|was|were|are)\s+(?:scheduled|expected|due|set)\s+to\s+|will\s+)?"
-    r"(?:arriv(?:e|es|ed)|land(?:s|ed)|travel(?:s|led|ed)?|fl(?:y|ies|ew)|return(?:s|ed)?|depart(?:s|ed)?"
+    r"^(?:[\w.'’-]+\s+){0,8}?(?:(?:is|was|were|are)\s+(?:scheduled|expected|due|set)\s+to\s+|will\s+|to\s+)?"
+    r"(?:arriv(?:e|es|ed)|land(?:s|ed)|travel(?:s|led|ed)?|fl(?:y|ies|ew)|return(?:s|ed)?|depart(?:s|ed)?|tour(?:s|ed)?"
     r"|head(?:s|ed)?\s+(?:to|for|home)|left\s+for|leaves?\s+for)\b",
     re.IGNORECASE,
 )
