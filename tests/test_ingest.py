@@ -1381,6 +1381,31 @@ def test_a_clause_is_followed_for_its_sentence_s_happening_only_where_it_names_s
 
 
 @pytest.mark.parametrize(
+    ("title", "sentence", "said"),
+    [
+        # the clause that holds its date says it; the rest of the sentence tells another happening
+        (
+            "Mongolia was admitted on Thursday",
+            "When leaders met in Minsk on Wednesday and Thursday, the news was that Mongolia was admitted on"
+            " Thursday.",
+            "Mongolia was admitted on Thursday",
+        ),
+        # a clause dated by its lead is said by the whole sentence
+        (
+            "Leaders also signed a declaration on trade until 2040",
+            "At the summit in Minsk on Thursday, leaders also signed a declaration on trade until 2040.",
+            "At the summit in Minsk on Thursday, leaders also signed a declaration on trade until 2040.",
+        ),
+    ],
+)
+def test_a_report_s_evidence_is_the_clause_that_states_its_fact(title, sentence, said):
+    """Issue 18: a source's evidence is what the report says of the fact it joined, not another happening
+    told in the same sentence."""
+    fact = ExtractedFact("2031-05-22", None, "day", title, sentence, ("minsk",), 1.0)
+    assert matching._what_it_says(fact) == said
+
+
+@pytest.mark.parametrize(
     ("sentence", "trip"),
     [
         ("Lavrov arrived in Minsk on Tuesday to attend the meeting of the SCO foreign ministers.", True),

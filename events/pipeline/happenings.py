@@ -287,6 +287,12 @@ def _the_dated_words(report: Report) -> str:
     return f"{title} {summary}"
 
 
+def a_dated_clause(report: Report) -> bool:
+    """Whether the report is titled by the clause of its sentence that holds its date (_the_dated_words)."""
+    title, summary = report.title.lower(), report.summary.lower()
+    return summary.find(title) > 0 and _holds_its_date(title, report.date)
+
+
 def _holds_its_date(clause: str, date: str) -> bool:
     """Whether a clause holds the words that date it: its year, its month's name, a day said relative to
     the day it ran ('on Thursday', 'two years ago'). 'Leaders signed a strategy until 2030', led by 'At the

@@ -42,6 +42,7 @@ from events.pipeline.gazetteer import kind_of, places_in, tags_for
 from events.pipeline.happenings import (
     LIST_ENTRY,
     Report,
+    a_dated_clause,
     as_an_entry_of_its_list,
     countries,
     days_of,
@@ -492,7 +493,7 @@ def joined(
     """A report joins the fact of its happening: a source with its own sentence and the reason, and,
     when it knows the days better than the machine-made fact (refined_dates), the fact's new dates.
     A report that ran on or after the fact's first day confirms a planned fact took place."""
-    evidence = fit(found.summary or found.title, 1_000)
+    evidence = fit(_what_it_says(found), 1_000)
     noted = with_notes(source, evidence, existing.why)
     meta = {"actor": actor, "article": article}
     added = fact_source_added(noted, article=article)
@@ -520,6 +521,14 @@ def joined(
             corrected = fact_corrected(state, {"title": fit(title, MAX_TITLE)}, reason)
             events.append(NewEvent(corrected.type, corrected.payload, meta))
     return StreamAppend(existing.fact_id, tuple(events))
+
+
+def _what_it_says(found: ExtractedFact) -> str:
+    """The words of a report that state the fact: the clause it was titled from, when that is a clause of
+    its sentence as written ("..., the headline was the group's growth: Belarus was admitted on Thursday"
+    tells the accession in its last clause, the summit in its first); else its whole sentence, whose lead
+    may date it ("At the summit in Astana on Thursday, leaders also signed ...")."""
+    return found.title if a_dated_clause(as_report(found)) else found.summary or found.title
 
 
 def _better_title(existing: Existing, found: ExtractedFact, new: Report, confirms: bool) -> str | None:
