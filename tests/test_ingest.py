@@ -1573,3 +1573,16 @@ def test_a_headline_telling_a_journey_is_no_happening_of_the_day_it_ran(server, 
     _serve(server, "/a", (1, "Wang Yi to tour Europe as Beijing seeks support", text, "Sat, 12 Jul 2031"))
     _poll_in_turn(timeline, db_path, server, clock, {"a": "/a"})
     assert sorted(_feed_fact_titles(timeline)) == ["2031-07-15"]
+
+
+@pytest.mark.parametrize(
+    ("headline", "alone"),
+    [
+        ("Wang Yi to tour Europe as Beijing seeks support", True),
+        ("Leaders arrive in Minsk for the SCO summit", False),  # the summit's news: it names the happening
+    ],
+)
+def test_a_headline_s_journey_is_no_happening_unless_it_names_one(headline, alone):
+    """Issue 18: a headline telling only a journey dates no happening; one naming what it travels to does."""
+    fact = ExtractedFact("2031-07-12", None, "day", headline, headline, ("sco",), 1.0)
+    assert matching._a_journey_alone(fact) is alone

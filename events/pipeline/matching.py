@@ -436,8 +436,8 @@ def headline_dated_by_its_happening(
 def _headline_a_happening(found: Sequence[ExtractedFact], context: tuple[str, ...], payload: dict) -> bool:
     """Whether the headline's fact (first of found) is a happening of its publication day: not when a
     statement dates the same happening (headline_dated_by_its_happening), and never for commentary."""
-    if _commentary(payload.get("url") or "", payload["title"]) or _a_trip(found[0]):
-        return False  # "Araghchi to tour Asia": a journey, as in the text (_followed)
+    if _commentary(payload.get("url") or "", payload["title"]) or _a_journey_alone(found[0]):
+        return False
     return headline_dated_by_its_happening(found, context)[:1] == list(found[:1])
 
 
@@ -634,6 +634,12 @@ def _a_trip(fact: ExtractedFact) -> bool:
         return False
     purpose = _PURPOSE.search(rest)
     return not (purpose and _DATE_WORD.search(purpose.group(1)))
+
+
+def _a_journey_alone(headline: ExtractedFact) -> bool:
+    """A headline telling someone's journey and no happening ("Araghchi to tour Asia"); "Leaders arrive in
+    Astana for the summit" names the summit it is the news of."""
+    return _a_trip(headline) and not names_a_kind(headline.title)
 
 
 def _uncut(title: str, sentence: str) -> str:
