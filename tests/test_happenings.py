@@ -6,8 +6,11 @@ import pytest
 
 from events.pipeline.happenings import (
     Report,
+    as_an_entry_of_its_list,
     in_the_headline_s_happening,
     kind_of_happening,
+    looked_for_among_all,
+    one_at_a_time,
     refined_dates,
     same_happening,
 )
@@ -433,3 +436,142 @@ def test_a_detail_known_to_the_month_at_a_summit_tells_the_summit(date, title, k
 def test_words_of_a_kind_that_tell_no_such_happening(title, kind):
     """Issue 18: a kind's cue in words that say it did not happen, or not yet, or not as that body."""
     assert kind_of_happening(report("2010", title, ())) == kind
+
+
+LIST_HEADLINE = report("2026-03-02", "List of Eurasian Union summits", ())
+
+
+def test_an_entry_of_a_list_of_summits_is_a_summit_whatever_its_date():
+    entry = report("2019-05-12", "2019, 12 May: Kazan, Russia (virtual)", ("kazan", "russia"))
+    assert kind_of_happening(entry) is None
+    listed = as_an_entry_of_its_list(entry, LIST_HEADLINE)
+    assert kind_of_happening(listed) == "summit"
+    hosted = report("2019-05", "Kazan hosted the summit by video link in May 2019", ("kazan", "summit"))
+    assert same_happening(listed, hosted).same
+    assert as_an_entry_of_its_list(entry, report("2026-03-02", "Eurasian summits of the decade", ())) is None
+    prose = report("2019-05-12", "On 12 May 2019 the leaders met in Kazan", ("kazan",))
+    assert as_an_entry_of_its_list(prose, LIST_HEADLINE) is None  # no entry of the list
+    signed = report("2019-05-12", "2019, 12 May: treaty signed in Kazan", ("kazan",))
+    assert as_an_entry_of_its_list(signed, LIST_HEADLINE) is None  # an entry saying its own kind
+
+
+def test_a_clause_holding_the_date_says_the_kind_not_its_whole_sentence():
+    sentence = (
+        "Mongolia signed the treaty at the Minsk summit last May, after the process of its accession was"
+        " launched in Tashkent in 2019."
+    )
+    clause = Report(
+        "2019", None, "The process of its accession was launched in Tashkent in 2019", sentence, ("tashkent",)
+    )
+    assert kind_of_happening(clause) is None  # a step on the way, told in its own clause
+    whole = Report("2019", None, sentence, sentence, ("tashkent",))
+    assert kind_of_happening(whole) == "agreement"
+    summit = report("2019-09-17", "Leaders gathered for the summit in Tashkent", ("tashkent",), "2019-09-18")
+    assert same_happening(clause, summit).same
+
+
+def test_a_paper_named_for_the_founding_is_signed_not_founded_and_a_body_has_one_charter():
+    signed = report(
+        "2009-03-12",
+        "The Union's Charter, its founding treaty, was signed in Riga on 12 March 2009",
+        ("riga",),
+    )
+    assert kind_of_happening(signed) == "agreement"
+    vague = report("2009", "The Union's charter was signed in 2009", ())
+    assert same_happening(vague, signed).same
+    assert one_at_a_time(vague)
+    other = report("2009", "The members pledged to respect the UN Charter in 2009", ())
+    assert not one_at_a_time(other)
+    assert not same_happening(other, signed).same
+    treaty = report("2009", "A transit treaty was signed in 2009", ())
+    assert not same_happening(treaty, signed).same  # an agreement is not the charter
+
+
+def test_two_leaders_who_agreed_on_a_day_met_that_day_though_a_summit_gathers_around_them():
+    agreed = report(
+        "2025-08-31",
+        "Modi and Xi agreed on Sunday that their countries were partners, as leaders gathered in the city"
+        " for a summit of the SCO",
+        ("narendra-modi", "xi-jinping", "sco"),
+    )
+    assert kind_of_happening(agreed) == "bilateral"
+    assert not same_happening(agreed, SUMMIT).same
+    assert same_happening(agreed, MODI_XI).same
+    three = report(
+        "2025-09-01",
+        "Xi, Putin and Modi agreed on Monday to adopt the declaration at the summit",
+        ("narendra-modi", "xi-jinping", "vladimir-putin"),
+    )
+    assert kind_of_happening(three) != "bilateral"  # three leaders at a summit are the summit
+
+
+def test_a_signing_told_to_the_month_in_a_summit_s_city_is_of_that_summit():
+    summit = report("2031-05-20", "SCO leaders hold their summit in Minsk", ("minsk", "summit"), "2031-05-21")
+    signed = report(
+        "2031-05", "Mongolia signed the memorandum of obligations in Minsk in May 2031", ("minsk",)
+    )
+    assert kind_of_happening(signed) == "agreement"  # a paper on the way in is no joining
+    assert same_happening(signed, summit).same
+    russian = report(
+        "2031-05",
+        "Меморандум, необходимый для вступления, Монголия подписала в Минске в мае 2031 года",
+        ("minsk",),
+    )
+    assert kind_of_happening(russian) == "agreement"
+    assert same_happening(russian, summit).same
+    joined = report("2031-05", "Mongolia joined the SCO in Minsk in May 2031", ("minsk",))
+    assert not same_happening(joined, summit).same  # a joining at a summit is a happening of its own
+    elsewhere = report(
+        "2031-05", "Mongolia signed the memorandum in Ulaanbaatar in May 2031", ("ulaanbaatar",)
+    )
+    assert not same_happening(elsewhere, summit).same
+    on_the_day = report("2031-05-21", "Mongolia signed a trade agreement in Minsk on 21 May 2031", ("minsk",))
+    assert not same_happening(on_the_day, summit).same  # a dated report is about its own kind
+
+
+def test_a_signing_in_the_days_of_the_founding_naming_no_other_place_is_the_founding():
+    founded = report("1996", "The bloc's forerunner was set up in 1996", ("sco",))
+    signed = report(
+        "1996-04", "In April 1996 five presidents signed a border agreement in Shanghai", ("shanghai",)
+    )
+    assert kind_of_happening(signed) == "agreement"
+    assert looked_for_among_all(signed)  # its founding may be recorded naming no one it names
+    assert same_happening(signed, founded).same
+    summit = report("1996-04-20", "Leaders held their summit in Almaty", ("almaty",), "1996-04-21")
+    assert not same_happening(signed, summit).same  # a summit is one of many: only at its place
+    assert not looked_for_among_all(report("1996-04-26", "The five signed a border agreement", ()))
+
+
+def test_a_leader_s_proposal_at_a_summit_is_an_initiative_of_its_own():
+    proposed = report(
+        "2025-09-01",
+        "Later on Monday, at the meeting with dialogue partners, Xi proposed the Global Trade Initiative",
+        ("xi-jinping",),
+    )
+    assert kind_of_happening(proposed) == "initiative"
+    assert not same_happening(proposed, SUMMIT).same
+    chinese = report("2025-09-01", "习近平昨日在会上提出全球贸易倡议", ("xi-jinping",))
+    assert kind_of_happening(chinese) == "initiative"
+    assert same_happening(chinese, proposed).same
+    mentioned = report(
+        "2025-09-01", "India again refused to endorse the Belt and Road Initiative", ("india",)
+    )
+    assert kind_of_happening(mentioned) != "initiative"  # a standing plan named, not one proposed
+
+
+def test_a_clause_titled_without_its_date_is_told_by_the_lead_that_dates_it():
+    sentence = "At the summit in Minsk on Thursday, leaders also signed a declaration on trade until 2040."
+    led = Report(
+        "2031-05-22", None, "Leaders also signed a declaration on trade until 2040", sentence, ("minsk",)
+    )
+    assert kind_of_happening(led) == "summit"  # 'until 2040' is no date of the clause: the lead's day is
+    summit = report("2031-05-21", "SCO leaders hold their summit in Minsk", ("minsk",), "2031-05-22")
+    assert same_happening(led, summit).same
+    dated = Report(
+        "2031-05-22",
+        None,
+        "Leaders also signed a declaration on trade on Thursday",
+        "At the summit in Minsk, leaders also signed a declaration on trade on Thursday.",
+        ("minsk",),
+    )
+    assert kind_of_happening(dated) == "agreement"  # the clause holds its day: it says what happened then

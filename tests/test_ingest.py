@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import json
 import threading
 import time
+from dataclasses import replace
 
 import pytest
 from click.testing import CliRunner
@@ -1354,6 +1356,78 @@ def test_a_chair_held_through_a_year_is_no_happening(title, held):
 
 
 @pytest.mark.parametrize(
+    ("clause", "sentence", "followed"),
+    [
+        (
+            "The process of its accession was launched in Tashkent in 2019",
+            "Mongolia signed the treaty at the Minsk summit last May, after the process of its accession was"
+            " launched in Tashkent in 2019.",
+            True,
+        ),
+        (
+            "An accession process launched two years ago",
+            "Leaders will admit Mongolia on Thursday, completing an accession process launched two years ago.",
+            False,
+        ),
+    ],
+)
+def test_a_clause_is_followed_for_its_sentence_s_happening_only_where_it_names_someone(
+    clause, sentence, followed
+):
+    """Issue 18: a clause telling no happening of its own, dated by its sentence, is the timeline's when it
+    names where or who (a summit's city); 'a process launched two years ago' names neither: no fact."""
+    fact = ExtractedFact("2019", None, "year", clause, sentence, ("mongolia", "tashkent"), 1.0)
+    assert matching._about_the_sco(fact, None) is followed
+
+
+@pytest.mark.parametrize(
+    ("title", "sentence", "said"),
+    [
+        # the clause that holds its date says it; the rest of the sentence tells another happening
+        (
+            "Mongolia was admitted on Thursday",
+            "When leaders met in Minsk on Wednesday and Thursday, the news was that Mongolia was admitted on"
+            " Thursday.",
+            "Mongolia was admitted on Thursday",
+        ),
+        # a clause dated by its lead is said by the whole sentence
+        (
+            "Leaders also signed a declaration on trade until 2040",
+            "At the summit in Minsk on Thursday, leaders also signed a declaration on trade until 2040.",
+            "At the summit in Minsk on Thursday, leaders also signed a declaration on trade until 2040.",
+        ),
+    ],
+)
+def test_a_report_s_evidence_is_the_clause_that_states_its_fact(title, sentence, said):
+    """Issue 18: a source's evidence is what the report says of the fact it joined, not another happening
+    told in the same sentence."""
+    fact = ExtractedFact("2031-05-22", None, "day", title, sentence, ("minsk",), 1.0)
+    assert matching._what_it_says(fact) == said
+
+
+@pytest.mark.parametrize(
+    ("sentence", "trip"),
+    [
+        ("Lavrov arrived in Minsk on Tuesday to attend the meeting of the SCO foreign ministers.", True),
+        ("The President returns to Moscow tonight after the SCO summit, where he spoke on trade.", True),
+        ("The premier is scheduled to travel to Beijing on Friday for talks.", True),
+        ("Wang to tour Europe as Beijing seeks trade partners", True),  # a headline's journey
+        ("GENEVA: Lavrov arrived in Minsk on Tuesday to attend the SCO meeting, a first since 2019.", True),
+        # the journey's end is dated, not the journey: the meeting, the summit the traveller saw
+        ("Wang will travel to Minsk to attend the meeting of the SCO foreign ministers on July 15.", False),
+        ("He last travelled there in 2012, when Beijing hosted the SCO summit.", False),
+        ("Leaders of the SCO met in Minsk on Tuesday.", False),
+    ],
+)
+def test_a_journey_is_no_happening_of_its_day(sentence, trip):
+    """Issue 18: someone arriving for a meeting, flying home after it, dates the traveller, not the meeting."""
+    title = sentence.split(": ", 1)[-1]
+    fact = ExtractedFact("2025-07-01", None, "day", title[:60] + "…", sentence, ("sco",), 1.0)
+    assert matching._a_trip(fact) is trip
+    assert matching._a_trip(replace(fact, title=title)) is trip
+
+
+@pytest.mark.parametrize(
     ("headline", "sentence", "state"),
     [
         ("What is the SCO, and who is in it?", "Today the SCO has ten member states.", True),
@@ -1369,3 +1443,146 @@ def test_the_present_of_a_profile_is_no_happening_of_its_day(headline, sentence,
     fact = ExtractedFact(day, None, "day", sentence, sentence, ("sco",), 1.0)
     head = matching.Report(day, None, headline, headline, ("sco",))
     assert matching._nowadays(fact, head) is state
+
+
+def test_a_fact_dated_by_a_report_of_this_poll_is_still_found_by_its_own_words(
+    server, timeline, db_path, clock
+):
+    """A list's '2023, 4 July: New Delhi' gave the accession recorded in July its day; the next item of the
+    poll, telling that accession, must find it, not a fact known to the finder by the list's words."""
+
+    _serve(
+        server,
+        "/a",
+        (
+            1,
+            "Iran in the SCO",
+            "Iran joined the Shanghai Cooperation Organisation as a full member in July 2023, at a"
+            " virtual summit chaired by India.",
+            "Thu, 10 Aug 2023",
+        ),
+    )
+    _serve(
+        server,
+        "/b",
+        (
+            2,
+            "List of Shanghai Cooperation Organisation summits",
+            "Meetings of the SCO heads of state. 2019, 13-14 June: Bishkek, Kyrgyzstan."
+            " 2023, 4 July: New Delhi, India (virtual). 2024, 3-4 July: Astana, Kazakhstan.",
+            "Mon, 02 Mar 2026",
+        ),
+        (
+            3,
+            "Iran and the SCO",
+            "Iran joined the Shanghai Cooperation Organisation on 4 July 2023 at a virtual summit chaired"
+            " by India, Tehran recalled.",
+            "Tue, 03 Mar 2026",
+        ),
+    )
+    _poll_in_turn(timeline, db_path, server, clock, {"a": "/a", "b": "/b"})
+    rows = timeline.conn.execute("SELECT title, sources FROM facts WHERE date LIKE '2023-07%'").fetchall()
+    assert len(rows) == 1, rows
+    assert {"http://example.org/n/1", "http://example.org/n/3"} <= {s["url"] for s in json.loads(rows[0][1])}
+
+
+def test_a_report_in_the_words_of_a_lesser_fact_joins_the_fact_most_reports_tell(
+    server, timeline, db_path, clock
+):
+    """The Goa meeting was recorded on its Friday by two reports and, from a minister's opening words, on
+    its Thursday by one; a report of both days in the opening's words belongs with the meeting's two."""
+    met = "Foreign ministers of the Shanghai Cooperation Organisation met in Goa on May 5, 2023."
+    _serve(
+        server,
+        "/a",
+        (1, "SCO ministers meet in Goa", met, "Fri, 05 May 2023"),
+        (2, "SCO ministers meet in Goa", met + " They discussed terrorism.", "Sat, 06 May 2023"),
+        (
+            3,
+            "Lavrov in Goa",
+            "Sergey Lavrov opened the SCO foreign ministers' meeting in Goa on May 4, 2023.",
+            "Thu, 04 May 2023",
+        ),
+    )
+    _serve(
+        server,
+        "/b",
+        (
+            4,
+            "Lavrov in Goa",
+            "Sergey Lavrov opened the SCO foreign ministers' meeting in Goa, held on May 4-5, 2023.",
+            "Sun, 07 May 2023",
+        ),
+    )
+    _poll_in_turn(timeline, db_path, server, clock, {"a": "/a", "b": "/b"})
+    facts = [
+        (date, end, {s["url"] for s in json.loads(sources)})
+        for date, end, sources in timeline.conn.execute(
+            "SELECT date, end_date, sources FROM facts WHERE retracted = 0"
+        )
+    ]
+    assert ("2023-05-04", "2023-05-05", {f"http://example.org/n/{n}" for n in (1, 2, 4)}) in facts, facts
+
+
+def _item(n: int, title: str, text: str, day: str) -> str:
+    """An RSS item numbered n (its link and guid), published on day ('Thu, 04 May 2023')."""
+    return (
+        f"<item><title>{title}</title><link>http://example.org/n/{n}</link><guid>g-{n}</guid>"
+        f"<pubDate>{day} 09:15:00 GMT</pubDate><description>{text}</description></item>"
+    )
+
+
+def _serve(server, path: str, *items: tuple[int, str, str, str]) -> None:
+    """Serve at path a feed of the items, each (n, title, text, day) as _item takes them."""
+    server.routes[path] = Route(body=_feed(*(_item(*item) for item in items)))
+
+
+def _feed(*items: str) -> bytes:
+    return f'<rss version="2.0"><channel><title>W</title>{"".join(items)}</channel></rss>'.encode()
+
+
+def _poll_in_turn(timeline, db_path, server, clock, feeds: dict[str, str]) -> None:
+    """One poll per feed, in the order given: the later feed's items meet the earlier's facts projected."""
+    config = make_config(db_path, server, feeds)
+    ing = ingestor(timeline, config, clock)
+    for feed in config.feeds:
+        ing.poll(feed)
+
+
+def test_a_signing_told_to_the_month_finds_the_founding_that_names_no_one(server, timeline, db_path, clock):
+    """Issue 18: the founding recorded from 'its forerunner was set up in 1996' names no one and nowhere; a
+    report that the presidents signed the founding agreement in Shanghai in April 1996 must still find it."""
+    founded = "The Shanghai Cooperation Organisation's forerunner was set up in 1996."
+    signed = (
+        "In April 1996 five presidents signed a border agreement in Shanghai, the origin of the Shanghai"
+        " Cooperation Organisation."
+    )
+    _serve(server, "/a", (1, "What is the SCO?", founded, "Mon, 25 Aug 2025"))
+    _serve(server, "/b", (2, "The SCO at a glance", signed, "Tue, 26 Aug 2025"))
+    _poll_in_turn(timeline, db_path, server, clock, {"a": "/a", "b": "/b"})
+    rows = timeline.conn.execute("SELECT date, sources FROM facts WHERE date LIKE '1996%'").fetchall()
+    assert len(rows) == 1 and rows[0][0] == "1996-04", rows
+
+
+def test_a_headline_telling_a_journey_is_no_happening_of_the_day_it_ran(server, timeline, db_path, clock):
+    """Issue 18: 'Wang to tour Europe' dates a minister's journey; the SCO meeting the text dates is kept."""
+    text = (
+        "BEIJING - Foreign Minister Wang Yi will visit France in the coming days, the ministry said on Saturday."
+        " He will also attend the meeting of the SCO foreign ministers in Minsk on July 15, 2031."
+    )
+    _serve(server, "/a", (1, "Wang Yi to tour Europe as Beijing seeks support", text, "Sat, 12 Jul 2031"))
+    _poll_in_turn(timeline, db_path, server, clock, {"a": "/a"})
+    assert sorted(_feed_fact_titles(timeline)) == ["2031-07-15"]
+
+
+@pytest.mark.parametrize(
+    ("headline", "alone"),
+    [
+        ("Wang Yi to tour Europe as Beijing seeks support", True),
+        ("Leaders arrive in Minsk for the SCO summit", False),  # the summit's news: it names the happening
+    ],
+)
+def test_a_headline_s_journey_is_no_happening_unless_it_names_one(headline, alone):
+    """Issue 18: a headline telling only a journey dates no happening; one naming what it travels to does."""
+    fact = ExtractedFact("2031-07-12", None, "day", headline, headline, ("sco",), 1.0)
+    assert matching._a_journey_alone(fact) is alone

@@ -41,6 +41,11 @@ _KIND_PATTERNS = (
     ),
     ("exercise", r"\b(?:exercises?|drills?|war ?games)\b|учени[яй]|演习|演習"),
     (
+        "initiative",  # "Xi proposed the Global Governance Initiative": a leader's proposal, not the summit
+        r"\b(?:propos\w*|put(?:s|ting)? forward|unveil\w*|launch\w*)\s+(?:\w+\s+){0,5}?initiatives?\b"
+        r"|(?:提出|倡)[^，。；]{0,12}倡[议議]|выдвину\w*[^.;]{0,40}инициатив",
+    ),
+    (
         "chairmanship",
         r"\b(?:chair(?:manship)?|presidency|takes? over|took over|hand(?:s|ed)? over)\b"
         r"|председательств|轮值主席|輪值主席",
@@ -103,6 +108,7 @@ _KIND_CLUES = {
         "政府首腦",
     ),
     "exercise": ("exercise", "drill", "war", "учени", "演习", "演習"),
+    "initiative": ("initiative", "倡议", "倡議", "инициатив"),
     "chairmanship": (
         "chair",
         "presidency",
@@ -149,8 +155,10 @@ _ANY_CLUE = re.compile(
         for c in sorted({c for clues in _KIND_CLUES.values() for c in clues}, key=len, reverse=True)
     )
 )
+# Words of two leaders meeting; what two of them "agreed" on a day they settled between them, in talks.
 _MEETING = re.compile(
-    r"\b(?:met|meets?|meeting|talks|bilateral|sat down|held talks|handshake)\b|встрет|переговор|会见|會見|会晤|會晤|会谈|會談",
+    r"\b(?:met|meets?|meeting|talks|bilateral|sat down|held talks|handshake|agreed)\b|встрет|переговор|договорил"
+    r"|会见|會見|会晤|會晤|会谈|會談|一致同意",
     re.IGNORECASE,
 )
 # Ministers as a body, who meet as ministers; "Foreign Minister Qin Gang" is one person's title.
@@ -257,13 +265,53 @@ def _matchable(report: Report) -> str:
     """A report's words as the kinds read them: lower-cased, without its since-clauses ("the first summit
     since Belarus joined" tells of a summit), unless its date is in one: "the biggest summit since the
     SCO was founded in 2001", dated 2001, tells of the founding."""
-    text = (report.title if report.title == report.summary else f"{report.title} {report.summary}").lower()
+    text = _the_dated_words(report)
     text = _without_what_did_not_happen(text)
     if not any(cue in text for cue in _SINCE_CUES):
         return text
     year = report.date[:4]
     dated = [m.group() for m in _SINCE.finditer(text) if year in m.group().translate(_CHINESE_DIGITS)]
     return " ".join(dated) if dated else _SINCE.sub("", text)
+
+
+def _the_dated_words(report: Report) -> str:
+    """The words that tell what happened on the report's date: its title when that is a clause of its
+    sentence ("completing an accession process launched two years ago" tells no joining two years ago;
+    "..., after the process was launched in Dushanbe in 2021" signs nothing in 2021), else title and
+    sentence."""
+    title, summary = report.title.lower(), report.summary.lower()
+    if title == summary:
+        return title
+    if summary.find(title) > 0:  # a clause of its sentence: the one holding the date, or its lead does
+        return title if _holds_its_date(title, report.date) else summary
+    return f"{title} {summary}"
+
+
+def a_dated_clause(report: Report) -> bool:
+    """Whether the report is titled by the clause of its sentence that holds its date (_the_dated_words)."""
+    title, summary = report.title.lower(), report.summary.lower()
+    return summary.find(title) > 0 and _holds_its_date(title, report.date)
+
+
+def _holds_its_date(clause: str, date: str) -> bool:
+    """Whether a clause holds the words that date it: its year, its month's name, a day said relative to
+    the day it ran ('on Thursday', 'two years ago'). 'Leaders signed a strategy until 2030', led by 'At the
+    summit in Astana on Thursday', is dated by its lead."""
+    if date[:4] in clause or (len(date) >= 7 and _MONTH_NAMES[int(date[5:7]) - 1] in clause):
+        return True
+    return bool(_A_DAY_SAID.search(clause))
+
+
+_MONTH_NAMES = _MONTHS[3:-1].split("|")
+# Days said by their name or from the day a report ran, in the three languages (and Russian and Chinese
+# dates, whose month words the year test above does not read).
+_A_DAY_SAID = re.compile(
+    r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|today|tonight|tomorrow|yesterday|ago|weekend"
+    r"|(?:this|last|next|that|the same|previous|following) (?:week|month|year|day))\b"
+    r"|январ|феврал|март|апрел|\bма[йя]\b|июн|июл|август|сентябр|октябр|ноябр|декабр|вчера|сегодня|завтра"
+    r"|понедельник|вторник|сред[уа]|четверг|пятниц|суббот|воскресень|недел|месяц"
+    r"|[日月年周週]|今天|昨天|明天|今日|昨日|明日|星期"
+)
 
 
 def _without_what_did_not_happen(text: str) -> str:
@@ -273,7 +321,23 @@ def _without_what_did_not_happen(text: str) -> str:
         text = _A_STEP_TO_JOIN.sub("process", text)
     if "to sign" in text or "to endorse" in text or "to adopt" in text:
         text = _REFUSED.sub("refused", text)
+    if "founding " in text:
+        text = _FOUNDING_PAPER.sub(r"\1", text)
+    if "memorandum" in text or "меморандум" in text:
+        text = _A_PAPER_TO_JOIN.sub("memorandum", text)
     return text
+
+
+# "Iran signed the memorandum of obligations needed for accession": a paper on the way in is signed, the
+# joining is a happening of its own, later.
+_A_PAPER_TO_JOIN = re.compile(
+    r"(?:memorandum|меморандум)[^.;]*?(?:accession|membership|joining|admission|вступлени\w*|членств\w*)"
+)
+
+
+# "The Charter, its founding treaty, was signed in 2002": a paper named for the founding is signed on its own
+# day; signing it founds nothing.
+_FOUNDING_PAPER = re.compile(r"\bfounding\s+(treaty|charter|documents?|principles|spirit)\b")
 
 
 _REFUSED = re.compile(r"\b(?:declin|refus|reject)\w*\s+to\s+(?:sign|endorse|adopt)\b")
@@ -469,6 +533,8 @@ def same_happening(new: Report, recorded: Report) -> Verdict:
         return Verdict(True, f"the same {kind} on the same days ({new.date} to {new.end_date})")
     if not shared and kind in ONE_AT_A_TIME and not (_places(new) and _places(recorded)):
         return Verdict(True, f"a {kind} on days that agree, and it names no other place")
+    if not shared and kind == "agreement" and _the_charter(new) and _the_charter(recorded):
+        return Verdict(True, "the signing of the charter on days that agree")
     if not shared and (same_country := countries(new) & countries(recorded)):
         names = _named(same_country)
         return Verdict(True, f"the same {kind} on days that agree, in or with the same country ({names})")
@@ -477,15 +543,52 @@ def same_happening(new: Report, recorded: Report) -> Verdict:
     return Verdict(True, f"the same {kind} ({_named(shared)}) on days that agree")
 
 
+def one_at_a_time(report: Report) -> bool:
+    """A happening there is one of at a time, whoever the report names: a summit, a founding, the charter's
+    signing. Its other reports are looked for among all facts of its days."""
+    kind = kind_of_happening(report)
+    return kind in ONE_AT_A_TIME or kind == "agreement" and _the_charter(report)
+
+
+def looked_for_among_all(report: Report) -> bool:
+    """A report whose happening may be recorded naming no one it names: one of a kind at a time, or a
+    signing told to the month or year, which may be the summit's or the founding's of those days
+    (_signed_where_it_met)."""
+    return one_at_a_time(report) or len(report.date) < 10 and kind_of_happening(report) == "agreement"
+
+
+def _the_charter(report: Report) -> bool:
+    """A body has one charter: two signings of it on days that agree are one, whoever they name."""
+    return "charter" in _matchable(report) and not _OTHER_CHARTER.search(_matchable(report))
+
+
+# "in line with the UN Charter": another body's charter, no signing of this one's.
+_OTHER_CHARTER = re.compile(r"\b(?:un|united nations|olympic|energy)\s+charter\b")
+
+
 def _one_told_in_passing(new: Report, recorded: Report, kind: str, recorded_kind: str) -> bool:
     """A mention known only to its month or year names every happening it passes by: "Iran signed the
     memorandum at the Samarkand summit last September" is also the summit, and meets the summit's fact
     by the summit's name (not the other way round: a dated report is about its own kind)."""
+    if len(new.date) < 10 and _signed_where_it_met(new, recorded, kind, recorded_kind):
+        return True
     if len(new.date) < 10 and len(recorded.date) == 10:
         return recorded_kind in kinds_named(new)
     if len(recorded.date) < 10 and len(new.date) == 10:
         return kind in kinds_named(recorded)
     return False
+
+
+def _signed_where_it_met(new: Report, recorded: Report, kind: str, recorded_kind: str) -> bool:
+    """A signing told only to the month or year, in the city of a summit (or the founding) of those days,
+    was signed there: "Iran signed the memorandum in Samarkand in September 2022" is of the Samarkand summit.
+    A joining or a meeting of two there is a happening of its own, and a signing dated to its day is the
+    signing."""
+    if kind != "agreement" or recorded_kind not in ONE_AT_A_TIME:
+        return False
+    if recorded_kind == "founding" and not (_places(new) and _places(recorded)):
+        return True  # one founding: a signing in its days naming no other place is the founding's
+    return bool(_places(new) & _places(recorded))
 
 
 @lru_cache(maxsize=8192)
@@ -582,4 +685,25 @@ def in_the_headline_s_happening(report: Report, headline: Report | None) -> Repo
     if len(report.date) < 10 or first - day > near or day - last > near:
         return report
     text = headline.title if told else f"{report.summary} {headline.title}"
+    return Report(report.date, report.end_date, text, text, report.tags)
+
+
+# "2023, 4 July: New Delhi, India (virtual)" under "List of SCO summits": an entry of a list, led by its year,
+# is one of the happenings its headline lists, however far from the day the list was crawled.
+LIST_ENTRY = re.compile(r"\s*(?:19|20)\d\d\s*[,:]")
+_A_LIST = re.compile(
+    r"^\s*(?:(?:a\s+)?list|timeline|chronology)\s+of\b|^\s*(?:список|хронология)\b|(?:列表|一览|一覽|年表|大事记|大事記)\s*$",
+    re.IGNORECASE,
+)
+
+
+def as_an_entry_of_its_list(report: Report, headline: Report | None) -> Report | None:
+    """A list's entry naming no kind of its own, under a headline listing happenings of one kind, told as
+    that kind; None for any other report. The list's kind is a presumption: the matcher falls back on
+    the entry's own words ("2001, 15 June: Shanghai" in a list of summits is also the founding)."""
+    if headline is None or not _A_LIST.search(headline.title) or not LIST_ENTRY.match(report.summary):
+        return None
+    if kind_of_happening(report) is not None or kind_of_happening(headline) is None:
+        return None
+    text = f"{report.summary} {headline.title}"
     return Report(report.date, report.end_date, text, text, report.tags)

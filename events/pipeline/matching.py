@@ -40,8 +40,10 @@ from events.pipeline.dates_ru_zh import in_russian_or_chinese
 from events.pipeline.extract import ExtractedFact, extract_facts, same_fact
 from events.pipeline.gazetteer import kind_of, places_in, tags_for
 from events.pipeline.happenings import (
-    ONE_AT_A_TIME,
+    LIST_ENTRY,
     Report,
+    a_dated_clause,
+    as_an_entry_of_its_list,
     countries,
     days_of,
     entities,
@@ -49,6 +51,7 @@ from events.pipeline.happenings import (
     kind_named_first,
     kind_of_happening,
     kinds_conflict,
+    looked_for_among_all,
     names_a_kind,
     refined_dates,
     same_happening,
@@ -196,26 +199,37 @@ class FactFinder:
         context: the tags of the article's headline, for a sentence that names no one and nowhere;
         headline: the article's headline at its publication day, for one that names no kind of happening.
         Of several facts of one happening, the one with the most reports wins: a headline dated by
-        the day it ran would otherwise gather the reports of the day before.
+        the day it ran would otherwise gather the reports of the day before. So it does over the fact
+        in the report's own words, when that is the lesser one: a minister's arrival in Goa on Thursday
+        made a fact whose words the next report of the two-day meeting shares, but the meeting's fact is
+        the one its other reports tell.
         """
         new = with_context(as_report(found), context)
-        for candidate, existing in self._on(found.date):
-            if same_fact(candidate, found) and not kinds_conflict(new, as_report(candidate)):
-                return replace(
-                    existing, dates=(candidate.date, candidate.end_date), recorded=as_report(candidate)
-                )
-        best, best_reports = None, 0
+        worded = next(
+            (
+                replace(existing, dates=(candidate.date, candidate.end_date), recorded=as_report(candidate))
+                for candidate, existing in self._on(found.date)
+                if same_fact(candidate, found) and not kinds_conflict(new, as_report(candidate))
+            ),
+            None,
+        )
+        best, best_reports, worded_reports = None, 0, None
+        listed = as_an_entry_of_its_list(new, headline)
         new = in_the_headline_s_happening(new, headline)
         # Then facts naming someone or somewhere in common; then, for a report that names no one
         # (a list's '31 August - 1 September: Tianjin'), those on its very date.
         same_date = ((candidate, existing, 0.5) for candidate, existing in self._on(found.date))
-        for candidate, existing, reports in itertools.chain(self._naming_around(new), same_date):
-            verdict = same_happening(new, as_report(candidate))
+        for candidate, existing, reports in itertools.chain(self._naming_around(listed or new), same_date):
+            if worded is not None and existing.fact_id == worded.fact_id:
+                worded_reports = reports if worded_reports is None else max(reports, worded_reports)
+            verdict = same_happening(listed, as_report(candidate)) if listed else None
+            if verdict is None or not verdict.same:
+                verdict = same_happening(new, as_report(candidate))
             if verdict.same and reports > best_reports:
                 dates = (candidate.date, candidate.end_date)
                 best = Existing(existing.fact_id, existing.version, verdict.why, dates, as_report(candidate))
                 best_reports = reports
-        return best
+        return worded if worded and (worded_reports is None or best_reports <= worded_reports) else best
 
     def _naming_around(self, found: Report) -> Iterator[tuple[ExtractedFact, Existing, int]]:
         """Facts sharing a person, place or country with the found one, on days its date may name,
@@ -235,9 +249,9 @@ class FactFinder:
         # and facts naming only a place in a country it names: "Islamabad" for "Pakistan" or "Shehbaz Sharif"
         # (only countries it names outright: Xi names China, but China's five cities cost a lookup each)
         near = {place for country in tags if kind_of(country) == "country" for place in places_in(country)}
-        # and for a founding or a summit, one at a time, those of its days naming no one ("the organization,
-        # founded in 2001")
-        anyone = ("",) if kind_of_happening(found) in ONE_AT_A_TIME else ()
+        # and for a founding, a summit or the charter's signing, one at a time, or a signing told to the month,
+        # those of its days naming no one ("the organization, founded in 2001", "its charter was signed in 2002")
+        anyone = ("",) if looked_for_among_all(found) else ()
         for tag, (low, high) in itertools.product([*sorted(tags | near), *anyone], ranges):
             key = (tag, low, high)
             if key not in self.naming:
@@ -422,7 +436,7 @@ def headline_dated_by_its_happening(
 def _headline_a_happening(found: Sequence[ExtractedFact], context: tuple[str, ...], payload: dict) -> bool:
     """Whether the headline's fact (first of found) is a happening of its publication day: not when a
     statement dates the same happening (headline_dated_by_its_happening), and never for commentary."""
-    if _commentary(payload.get("url") or "", payload["title"]):
+    if _commentary(payload.get("url") or "", payload["title"]) or _a_journey_alone(found[0]):
         return False
     return headline_dated_by_its_happening(found, context)[:1] == list(found[:1])
 
@@ -479,7 +493,7 @@ def joined(
     """A report joins the fact of its happening: a source with its own sentence and the reason, and,
     when it knows the days better than the machine-made fact (refined_dates), the fact's new dates.
     A report that ran on or after the fact's first day confirms a planned fact took place."""
-    evidence = fit(found.summary or found.title, 1_000)
+    evidence = fit(_what_it_says(found), 1_000)
     noted = with_notes(source, evidence, existing.why)
     meta = {"actor": actor, "article": article}
     added = fact_source_added(noted, article=article)
@@ -495,7 +509,11 @@ def joined(
         reason = fit(f"a later report gives the days: {evidence}", 1_000)
         corrected = fact_corrected(state, {"date": dates[0], "end_date": dates[1]}, reason)
         events.append(NewEvent(corrected.type, corrected.payload, meta))
-        finder.remember(replace(found, date=dates[0], end_date=dates[1]), existing.fact_id)
+        # the fact keeps its own words: remembered as the report that dated it, a list's "2023, 4 July: New
+        # Delhi" hid the accession it joined from the next report of that accession in the poll
+        told = existing.recorded or new
+        refined = _recorded_as_extracted(dates[0], dates[1], told.title, told.summary, told.tags)
+        finder.remember(refined, existing.fact_id)
     elif title := _better_title(existing, found, new, bool(payload.get("confirms"))):
         state = finder.machine_made_state(existing.fact_id)
         if state is not None and state.title == existing.recorded.title:
@@ -503,6 +521,14 @@ def joined(
             corrected = fact_corrected(state, {"title": fit(title, MAX_TITLE)}, reason)
             events.append(NewEvent(corrected.type, corrected.payload, meta))
     return StreamAppend(existing.fact_id, tuple(events))
+
+
+def _what_it_says(found: ExtractedFact) -> str:
+    """The words of a report that state the fact: the clause it was titled from, when that is a clause of
+    its sentence as written ("..., the headline was the group's growth: Belarus was admitted on Thursday"
+    tells the accession in its last clause, the summit in its first); else its whole sentence, whose lead
+    may date it ("At the summit in Astana on Thursday, leaders also signed ...")."""
+    return found.title if a_dated_clause(as_report(found)) else found.summary or found.title
 
 
 def _better_title(existing: Existing, found: ExtractedFact, new: Report, confirms: bool) -> str | None:
@@ -563,6 +589,8 @@ def _followed(fact: ExtractedFact, headline: Report | None, home: frozenset[str]
     rather than the last time before one or the announcing of one."""
     if fact.last_before or _announced(fact) or _a_chair_held(fact) or _FILE_PHOTO.match(fact.summary):
         return False
+    if _a_trip(fact):
+        return False
     if _nowadays(fact, headline):
         return False
     if (
@@ -572,6 +600,55 @@ def _followed(fact: ExtractedFact, headline: Report | None, home: frozenset[str]
     ):
         return False  # a detail of its headline's happening, or two leaders' talks, somewhere else
     return _about_the_sco(fact, headline)
+
+
+# "Bilawal arrived in Goa on Thursday to attend the meeting", "The Prime Minister returns to New Delhi tonight
+# after the summit", "Araghchi will travel to China": a statement whose news is someone's journey dates the
+# traveller, not the happening travelled to (its article dates that one in a statement of its own).
+_A_TRIP = re.compile(
+    r"^(?:[\w.'’-]+\s+){0,8}?(?:(?:is|was|were|are)\s+(?:scheduled|expected|due|set)\s+to\s+|will\s+|to\s+)?"
+    r"(?:arriv(?:e|es|ed)|land(?:s|ed)|travel(?:s|led|ed)?|fl(?:y|ies|ew)|return(?:s|ed)?|depart(?:s|ed)?|tour(?:s|ed)?"
+    r"|head(?:s|ed)?\s+(?:to|for|home)|left\s+for|leaves?\s+for)\b",
+    re.IGNORECASE,
+)
+# What the journey is for, up to the clause's end: "to attend the meeting of the Council on July 15" dates
+# the meeting; and "he last travelled there in 2018, when Qingdao hosted the summit" dates the summit.
+_PURPOSE = re.compile(r"\b(?:to attend|to take part in|to join|for)\b([^,;.]*)", re.IGNORECASE)
+_WHEN = re.compile(r",?\s+when\b([^;.]*)", re.IGNORECASE)
+_DATE_WORD = re.compile(
+    r"\b(?:(?:19|20)\d\d|january|february|march|april|may|june|july|august|september|october|november"
+    r"|december|(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|tomorrow|tonight|yesterday)\b",
+    re.IGNORECASE,
+)
+
+
+def _a_trip(fact: ExtractedFact) -> bool:
+    """A statement dating someone's journey, not the happening it names for the journey's end."""
+    told = _uncut(fact.title, fact.summary)
+    trip = _A_TRIP.match(told)
+    if trip is None:
+        return False
+    rest = told[trip.end() :]
+    when = _WHEN.search(rest)
+    if when and names_a_kind(when.group(1)):
+        return False
+    purpose = _PURPOSE.search(rest)
+    return not (purpose and _DATE_WORD.search(purpose.group(1)))
+
+
+def _a_journey_alone(headline: ExtractedFact) -> bool:
+    """A headline telling someone's journey and no happening ("Araghchi to tour Asia"); "Leaders arrive in
+    Astana for the summit" names the summit it is the news of."""
+    return _a_trip(headline) and not names_a_kind(headline.title)
+
+
+def _uncut(title: str, sentence: str) -> str:
+    """A title cut short ("... to attend the meeting of the…") with the rest of its sentence."""
+    if not title.endswith("…"):
+        return title
+    tail = title[:-1].rstrip()[-30:]
+    at = sentence.find(tail)
+    return title[:-1].rstrip() + sentence[at + len(tail) :] if at >= 0 else title
 
 
 # "FILE PHOTO: Modi and Xi before their meeting in Kazan on October 23, 2024": a picture from the archive
@@ -631,7 +708,7 @@ def _elsewhere(fact: ExtractedFact, home: frozenset[str]) -> bool:
     else its first statement's): "a military parade in Beijing on Wednesday" in a report from the Tianjin
     summit is another story, though it falls within the days of the headline's happening."""
     places = _places_of(fact.tags)
-    listed = _LIST_ENTRY.match(fact.summary)  # "2019, 13-14 June: Bishkek" under "List of SCO summits"
+    listed = LIST_ENTRY.match(fact.summary)  # "2019, 13-14 June: Bishkek" under "List of SCO summits"
     return bool(places and home and not places & home and not listed)
 
 
@@ -768,15 +845,19 @@ def _about_the_sco(fact: ExtractedFact, headline: Report | None) -> bool:
     report = as_report(fact)
     if "sco" in fact.tags or kind_of_happening(in_the_headline_s_happening(report, headline)) is not None:
         return True
+    # a clause dated by its sentence ("..., after the process was launched in Dushanbe in 2021") is
+    # matched by its own words, but followed for its whole sentence's ("signed ... at the summit") when
+    # it names where or who ("completing an accession process launched two years ago" names neither)
+    whole = Report(fact.date, fact.end_date, fact.summary, fact.summary, fact.tags)
+    named = {tag for tag in tags_for(fact.title) if kind_of(tag) in _WHO_AND_WHERE}
+    if fact.title != fact.summary and named and kind_of_happening(whole) is not None:
+        return True
     # "2019, 13-14 June: Bishkek, Kyrgyzstan" under "List of SCO summits": an entry of the headline's list
     return (
         headline is not None
-        and bool(_LIST_ENTRY.match(fact.summary))
+        and bool(LIST_ENTRY.match(fact.summary))
         and kind_of_happening(headline) is not None
     )
-
-
-_LIST_ENTRY = re.compile(r"\s*(?:19|20)\d\d\s*[,:]")
 
 
 def _vaguer_than(existing: Existing, fact: ExtractedFact) -> bool:
