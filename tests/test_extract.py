@@ -264,6 +264,12 @@ def test_precision_is_kept_never_invented():
     assert (year.date, year.precision) == ("2024", "year")
 
 
+def test_a_list_entry_opening_on_its_year_is_dated_by_it():
+    text = "Past hosts of the games:\n\n2019: Riverton, Northland.\n\n2027: Lakeside, Southmark (planned)."
+    assert dated(text, WED_3_JULY_2024) == [("2019", None), ("2027", None)]
+    assert dated("Vision 2030: a plan for the port towns.", WED_3_JULY_2024) == []
+
+
 # ---------------------------------------------------------------- the article and its facts
 
 

@@ -592,6 +592,11 @@ def _year(m: re.Match[str], ctx: Context) -> Resolved:
     return FuzzyDate(int(m["y"])), None, 0.85
 
 
+def _list_year(m: re.Match[str], ctx: Context) -> Resolved:
+    """A list of happenings by year ("2019: Bishkek.") dates each entry by the year it opens on."""
+    return FuzzyDate(int(m["y"])), None, 0.85
+
+
 _DAY_OFFSETS = {
     "today": 0,
     "tonight": 0,
@@ -865,6 +870,12 @@ RULES: tuple[Rule, ...] = (
             rf"[Bb]efore|[Aa]fter|[Tt]hrough|[Bb]etween|and|to|[Cc]irca|[Aa]round)(?:\s+|-))(?P<y>{YEAR})\b(?!-\d)"
         ),
         _year,
+        needs=frozenset({"year"}),
+    ),
+    Rule(  # "2026: Bishkek, Kyrgyzstan (scheduled)": a list's entry opening on its year
+        "list-year",
+        re.compile(rf"^\s*(?P<y>{YEAR})\s*:\s+(?=\w)"),
+        _list_year,
         needs=frozenset({"year"}),
     ),
     Rule(
