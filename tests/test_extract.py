@@ -198,6 +198,12 @@ evaluator = _load_evaluator()
             dt.date(2025, 7, 12),
             [("2025-06", None)],
         ),
+        (  # the month of a harm the future verb only talks about is the one just gone
+            "Aides said the mayor would raise the floods in the river towns in May at the council.",
+            dt.date(2025, 8, 30),
+            [("2025-05", None)],
+        ),
+        ("The mayor said the fair would open in May.", dt.date(2025, 8, 30), [("2026-05", None)]),
         ("China plans to hold its first ministerial meeting in May.", WED_3_JULY_2024, [("2025-05", None)]),
         (  # a schedule in the present tense is to come
             "The summit continues on Friday with a session of the heads of state.",

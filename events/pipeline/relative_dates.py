@@ -568,8 +568,19 @@ _LOOKING_BACK = re.compile(
 )
 
 
+# "would raise the strikes on the city in June", "will discuss the floods in the north in May": a month
+# right after a definite harm names when that harm struck, which a future verb only talks about.
+_HARM_BEFORE = re.compile(
+    r"\bthe\s+(?:[\w-]+\s+){0,4}?(?:strikes?|air\s?strikes?|attacks?|bombings?|blasts?|explosions?|"
+    r"clash(?:es)?|raids?|shootings?|killings?|massacre|floods?|earthquake|war)"
+    r"(?:\s+(?:on|against|in|at|near)\s+(?:[\w-]+\s+){0,3}?[\w-]+)?\s+$",
+    re.IGNORECASE,
+)
+
+
 def _looks_back(sentence: str, span: tuple[int, int]) -> bool:
-    return bool(_LOOKING_BACK.search(sentence[max(0, span[0] - 80) : span[0]]))
+    before = sentence[max(0, span[0] - 80) : span[0]]
+    return bool(_LOOKING_BACK.search(before) or _HARM_BEFORE.search(before))
 
 
 def _year_span(m: re.Match[str], ctx: Context) -> Resolved:
