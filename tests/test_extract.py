@@ -270,6 +270,36 @@ def test_precision_is_kept_never_invented():
     assert (year.date, year.precision) == ("2024", "year")
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (  # the sentence after goes on telling the day its participants met
+            "The forum closed in Lakeside on Monday. Leaders at the forum signed a water accord.",
+            [("2024-07-01", None), ("2024-07-01", None)],
+        ),
+        (
+            "3月4日上午，论坛在湖城开幕。与会领导人签署了水资源协定。",
+            [("2024-03-04", None), ("2024-03-04", None)],
+        ),
+        (  # not in the same paragraph
+            "The forum closed in Lakeside on Monday.\nLeaders at the forum signed a water accord.",
+            [("2024-07-01", None)],
+        ),
+        (  # an aside on the past or on what may come
+            "The forum closed in Lakeside on Monday. The two men had met twice before in the port.",
+            [("2024-07-01", None)],
+        ),
+        ("The forum closed in Lakeside on Monday. They may return to the talks.", [("2024-07-01", None)]),
+        (  # leaders after a sentence telling of no meeting
+            "The mayor opened a bridge on Monday. Leaders approved a budget for the league.",
+            [("2024-07-01", None)],
+        ),
+    ],
+)
+def test_an_undated_sentence_going_on_with_the_day_before_takes_its_date(text, expected):
+    assert dated(text, WED_3_JULY_2024) == expected
+
+
 def test_a_list_entry_opening_on_its_year_is_dated_by_it():
     text = "Past hosts of the games:\n\n2019: Riverton, Northland.\n\n2027: Lakeside, Southmark (planned)."
     assert dated(text, WED_3_JULY_2024) == [("2019", None), ("2027", None)]

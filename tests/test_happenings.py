@@ -6,6 +6,7 @@ import pytest
 
 from events.pipeline.happenings import (
     Report,
+    a_dated_clause,
     as_an_entry_of_its_list,
     in_the_headline_s_happening,
     kind_of_happening,
@@ -575,3 +576,23 @@ def test_a_clause_titled_without_its_date_is_told_by_the_lead_that_dates_it():
         ("minsk",),
     )
     assert kind_of_happening(dated) == "agreement"  # the clause holds its day: it says what happened then
+
+
+@pytest.mark.parametrize(
+    "title, kind",
+    [
+        ("The twelve states signed the declaration establishing the league.", "founding"),
+        ("Leaders signed the accord, approved the plan and agreed to set up a fund.", "agreement"),
+        ("与会领导人签署《湖城宣言》，批准发展规划，并决定成立合作基金。", "agreement"),
+    ],
+)
+def test_a_founding_in_a_later_clause_is_not_what_the_signing_established(title, kind):
+    assert kind_of_happening(report("2025-03-04", title, ())) == kind
+
+
+def test_ten_years_in_chinese_is_no_date_said():
+    summary = "3月4日上午，会议开幕。与会领导人批准未来十年发展规划。"
+    assert not a_dated_clause(Report("2025-03-04", None, "与会领导人批准未来十年发展规划", summary, ()))
+    assert a_dated_clause(
+        Report("2025-03-04", None, "3月4日上午，会议开幕", "会后。3月4日上午，会议开幕", ())
+    )

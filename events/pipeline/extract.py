@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import re
 from dataclasses import asdict, dataclass, replace
 
@@ -112,16 +113,24 @@ def _by_script(block: str) -> list[str]:
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of the text, links removed, whitespace collapsed; a line break always ends one."""
-    sentences = []
+    return [sentence for paragraph in split_paragraphs(text) for sentence in paragraph]
+
+
+def split_paragraphs(text: str) -> list[list[str]]:
+    """The sentences of each line of the text that holds any."""
+    paragraphs = []
     text = text or ""
     if "://" in text or "www." in text:  # every link holds one of them: without, there is nothing to remove
         text = _URL.sub(" ", text)
     for block in text.splitlines():
         block = " ".join(block.split())
+        sentences = []
         for piece in [block] if block.isascii() else _by_script(block):  # English text: one piece
             if piece:
                 sentences.extend(_split_block(piece))
-    return sentences
+        if sentences:
+            paragraphs.append(sentences)
+    return paragraphs
 
 
 # ---------------------------------------------------------------- titles
@@ -661,11 +670,67 @@ def _on_that_day(sentence: str, before: list[tuple[int, ExtractedFact]], index: 
     return replace(days[0], title=title, summary=sentence, tags=tags_for(sentence), last_before=False)
 
 
-def _collect(sentences: list[str], published: dt.date) -> list[ExtractedFact]:
+# A sentence opening on who the sentence before just named ("The two leaders", "He", "双方", "Они") goes
+# on telling its happening.
+_GOING_ON = re.compile(
+    r"^\s*(?:(?:the\s+)?(?:two|both)\s+(?:men|women|leaders|sides|presidents|ministers)|they|he|she)\b"
+    r"|^\s*(?:双方|雙方|两国领导人|兩國領導人|随后|隨後)"
+    r"|^\s*(?:они|он|она|стороны)\b",
+    re.IGNORECASE,
+)
+# So does one opening on the meeting ("At the meeting", "Leaders", "与会", "会上", "Участники"), when the
+# sentence before told of a meeting: after "Li opened the airport" it tells of another day.
+_AT_THE_MEETING = re.compile(
+    r"^\s*(?:(?:the\s+)?leaders|participants|(?:at|during)\s+the\s+(?:meeting|talks|session|summit))\b"
+    r"|^\s*(?:与会|與會|会上|會上|会议期间|會議期間|会谈中|會談中|(?:成员国|成員國|各国|各國)?(?:领导人|領導人))"
+    r"|^\s*(?:лидеры|участники|на\s+встрече|в\s+ходе\s+встречи)\b",
+    re.IGNORECASE,
+)
+_A_MEETING = re.compile(
+    r"\b(?:meeting|summit|talks|session|conference|plenary|forum)\b|会议|會議|峰会|峰會|会谈|會談|论坛|論壇"
+    r"|встреч|саммит|заседани|форум",
+    re.IGNORECASE,
+)
+# An aside on the past, on what may come or on a wider time ("He had met Xi in May", "They may return",
+# "It has grown since") is no step of the day.
+_ASIDE = re.compile(
+    r"\b(?:had|has|have|previously|earlier|ago|since|last|next|usually|often|always|every|"
+    r"will|would|may|might|could|should|expected|plans?)\b"
+    r"|曾|已经|已經|此前|以来|以來|每年|将|將|可能|ранее|уже|прошлом|следующ|будет|могут|может",
+    re.IGNORECASE,
+)
+
+
+def _going_on(
+    sentence: str, before: list[tuple[int, ExtractedFact]], index: int, opens: set[int]
+) -> ExtractedFact | None:
+    """An undated sentence that goes on telling the day the sentence before it dated, in one paragraph."""
+    if index in opens or not before or before[-1][0] != index - 1:
+        return None
+    days = [fact for at, fact in before if at == index - 1]
+    goes_on = (
+        _GOING_ON.match(sentence) or _AT_THE_MEETING.match(sentence) and _A_MEETING.search(days[-1].summary)
+    )
+    if not goes_on or _ASIDE.search(sentence):
+        return None
+    if len(days) != 1 or days[0].precision != "day" or days[0].end_date:
+        return None
+    title = clip(_tidy(sentence))
+    if not (_usable(title) or in_russian_or_chinese(title) and len(title) >= _SHORTEST_CHINESE):
+        return None
+    # The summary keeps the sentence that gave the date, so a reader sees where the day comes from.
+    summary = f"{days[0].summary} {sentence}"
+    return replace(days[0], title=title, summary=summary, tags=tags_for(sentence), last_before=False)
+
+
+def _collect(sentences: list[str], published: dt.date, opens: set[int] = frozenset()) -> list[ExtractedFact]:
+    """opens: the indexes of sentences that open a paragraph."""
     found: list[tuple[int, ExtractedFact]] = []
     for index, sentence in enumerate(sentences):
         stated = sentence_facts(sentence, published)
-        if not stated and (same_day := _on_that_day(sentence, found, index)):
+        if not stated and (
+            same_day := _on_that_day(sentence, found, index) or _going_on(sentence, found, index, opens)
+        ):
             found.append((index, same_day))
         for fact, referential in stated:
             target = _merge_target(found, index, fact, referential)
@@ -684,13 +749,15 @@ def extract_facts(title: str, text: str, published: dt.date) -> list[ExtractedFa
     Each date expression gives one fact; a sentence without one gives none. A fact
     told again later in the article ("the March attack") joins the first telling.
     """
-    sentences = split_sentences(text or "")
+    paragraphs = split_paragraphs(text or "")
+    sentences = [sentence for paragraph in paragraphs for sentence in paragraph]
+    opens = set(itertools.accumulate([0] + [len(p) for p in paragraphs[:-1]])) if paragraphs else set()
     if not sentences and not _tidy(
         title or ""
     ):  # nothing to tell: no "Untitled article" fact (found in review)
         return []
     article = _article_fact(title, sentences, published)
-    told = _retitled(_collect(sentences, published), title, sentences, published)
+    told = _retitled(_collect(sentences, published, opens), title, sentences, published)
     # A statement titled by the headline on the article's day (its dateline, a caption) is the article's own fact.
     own = [f for f in told if (f.date, f.end_date, f.title) == (article.date, None, article.title)]
     for fact in own:
@@ -709,7 +776,9 @@ def _retitled(
     day = f"{published.year:04d}-{published.month:02d}-{published.day:02d}"
     out = []
     for fact in facts:
-        i = where.get(fact.summary, 0)
+        i = where.get(fact.summary)
+        if i is None:  # a sentence told after the one that dated it (_going_on): the last in its summary
+            i = next((at for told, at in where.items() if fact.summary.endswith(" " + told)), 0)
         title = statement_title(
             fact.title,
             fact.summary,

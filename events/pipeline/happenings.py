@@ -217,7 +217,7 @@ def kind_of_happening(report: Report) -> str | None:
         where.pop("accession", None)
         if _LASTING & set(where):
             where = {kind: at for kind, at in where.items() if kind in _LASTING}
-    return _told_kind(where)
+    return _told_kind(where, text)
 
 
 # A summit dated only by its month or year: "at the Samarkand summit last September", "the summit in Astana in
@@ -244,15 +244,28 @@ def _dated_by_its_summit(report: Report, text: str) -> bool:
 _FIRST = ("accession",)  # a new member is the news, whatever else the sentence says
 
 
-def _told_kind(where: dict[str, int]) -> str | None:
+# A clause break: "signed the declaration, approved the strategy and decided to set up a bank" lists
+# several deeds, and a founding in a later clause is not what the signing established.
+_CLAUSE = re.compile(r"[,;，；]")
+
+
+def _told_kind(where: dict[str, int], text: str = "") -> str | None:
     """An accession wins; else the kind named first: "the summit closed with a declaration"
     is the summit, "leaders signed a declaration at the summit" the agreement."""
-    if "founding" in where and ("accession" in where or "agreement" in where):
-        return "founding"  # "when Uzbekistan joined, the six founded the SCO"; "signed the declaration establishing"
+    if "founding" in where and "accession" in where:
+        return "founding"  # "when Uzbekistan joined, the six founded the SCO"
+    if "founding" in where and "agreement" in where and not _founded_later(where, text):
+        return "founding"  # "signed the declaration establishing the organisation"
     for name in _FIRST:
         if name in where:
             return name
     return min(where, key=where.__getitem__, default=None)
+
+
+def _founded_later(where: dict[str, int], text: str) -> bool:
+    """The signing comes first and its clause ends before the founding is named."""
+    signed, founded = where["agreement"], where["founding"]
+    return signed < founded and bool(_CLAUSE.search(text, signed, founded))
 
 
 def kind_named_first(title: str) -> str | None:
@@ -310,7 +323,8 @@ _A_DAY_SAID = re.compile(
     r"|(?:this|last|next|that|the same|previous|following) (?:week|month|year|day))\b"
     r"|январ|феврал|март|апрел|\bма[йя]\b|июн|июл|август|сентябр|октябр|ноябр|декабр|вчера|сегодня|завтра"
     r"|понедельник|вторник|сред[уа]|четверг|пятниц|суббот|воскресень|недел|месяц"
-    r"|[日月年周週]|今天|昨天|明天|今日|昨日|明日|星期"
+    # a Chinese day, month or year after its number or a word that places it ("9月1日", "去年"), not "十年" (ten years)
+    r"|(?:\d|[今昨明去前上下本同当當一二三四五六七八九十])[日月]|(?:\d|[今明去前上下本同当當])[年周週]|今天|昨天|明天|星期"
 )
 
 
