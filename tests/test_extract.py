@@ -281,6 +281,11 @@ def test_precision_is_kept_never_invented():
             "3月4日上午，论坛在湖城开幕。与会领导人签署了水资源协定。",
             [("2024-03-04", None), ("2024-03-04", None)],
         ),
+        (  # who spoke at the meeting the sentence before told of
+            "3月4日下午，论坛在湖城举行。王部长在会上提出水资源倡议。",
+            [("2024-03-04", None), ("2024-03-04", None)],
+        ),
+        ("3月4日下午，王部长在湖城参观工厂。他的父亲在会上发言。", [("2024-03-04", None)]),
         (  # not in the same paragraph
             "The forum closed in Lakeside on Monday.\nLeaders at the forum signed a water accord.",
             [("2024-07-01", None)],

@@ -683,6 +683,7 @@ _GOING_ON = re.compile(
 _AT_THE_MEETING = re.compile(
     r"^\s*(?:(?:the\s+)?leaders|participants|(?:at|during)\s+the\s+(?:meeting|talks|session|summit))\b"
     r"|^\s*(?:与会|與會|会上|會上|会议期间|會議期間|会谈中|會談中|(?:成员国|成員國|各国|各國)?(?:领导人|領導人))"
+    r"|^[^，。、]{1,8}在(?:会上|會上|会议上|會議上|会谈中|會談中)"  # "习近平在会上提出…": who spoke at it
     r"|^\s*(?:лидеры|участники|на\s+встрече|в\s+ходе\s+встречи)\b",
     re.IGNORECASE,
 )
