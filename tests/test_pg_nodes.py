@@ -7,6 +7,7 @@ what one node records, the other shows, through its own projections.
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.request
 
@@ -398,3 +399,23 @@ def test_postgres_setup_makes_the_log_s_tables_and_grants_the_app_role_reading_a
         node.close()
     refused = CliRunner().invoke(cli, ["postgres-setup", cluster.url("no_such_database")])
     assert refused.exit_code == 1 and "could not make the log's tables" in refused.output
+
+
+def test_metrics_of_a_node_report_the_shared_log_and_keep_answering_while_it_is_down(cluster, tmp_path):
+    name, url = shared_log(cluster, "metrics")
+    (tmp_path / "a").mkdir()
+    node = start_server(tmp_path / "a", tmp_path / "a" / "read.db", database_settings=f'url = "{url}"')
+    try:
+        status, body = node.get("/metrics")
+        text = body.decode()
+        size = re.search(r"^timeline_log_bytes (\S+)$", text, re.MULTILINE)
+        assert status == 200 and size and float(size.group(1)) > 0
+        assert re.search(r"^timeline_log_position [1-9]", text, re.MULTILINE)  # the seeds, in the shared log
+        cluster.shut_down()
+        try:
+            status, body = node.get("/metrics")  # the request counters still come; the log's figures cannot
+            assert status == 200 and "timeline_http_requests_total" in body.decode()
+        finally:
+            cluster.start_again()
+    finally:
+        stop_server(node)

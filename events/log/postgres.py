@@ -503,6 +503,10 @@ class PostgresEventStore(EventStore):
             cursor.execute("SELECT stream_id, version, position FROM events ORDER BY stream_id, version")
             yield from cursor
 
+    def log_bytes(self) -> int:
+        """The log's table with its indexes and TOAST, as the server stores it (for /metrics)."""
+        return self._rows("SELECT pg_total_relation_size('events')")[0][0]
+
     def poll_counts(self) -> dict[tuple[str, str], int]:
         """Every recorded poll by feed and outcome, as events/read/health.poll_counts counts them in SQLite."""
         rows = self._rows(

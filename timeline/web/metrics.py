@@ -17,6 +17,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, disable_cre
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.exposition import choose_encoder
 
+from events.log.errors import TimelineError
 from events.read.health import health, poll_counts
 from events.service import Timeline
 from timeline.db import open_timeline
@@ -117,7 +118,7 @@ class StateCollector:
             return  # /healthz says why; the page still carries the request metrics
         try:
             yield from _log_metrics(timeline)
-        except sqlite3.Error:
+        except (sqlite3.Error, TimelineError):  # TimelineError: the shared log's server cannot be reached
             return
         finally:
             timeline.close()
@@ -141,6 +142,12 @@ def _log_metrics(timeline: Timeline):
     for (feed, outcome), count in sorted(counts.items()):
         polls.add_metric([feed, outcome], count)
     yield polls
+    if timeline.store.url is not None:
+        yield _gauge(
+            "timeline_log_bytes",
+            "Size of the shared log in PostgreSQL, indexes included",
+            timeline.store.log_bytes(),
+        )
 
 
 def _gauge(name: str, documentation: str, value: float) -> GaugeMetricFamily:
