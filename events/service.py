@@ -124,7 +124,14 @@ class Timeline:
         return self.fact(fact_id)
 
     def merge_fact(
-        self, fact_id: str, into: Any, *, reason: str, expected_version: int | None, actor: str
+        self,
+        fact_id: str,
+        into: Any,
+        *,
+        reason: str,
+        expected_version: int | None,
+        actor: str,
+        idempotency_key: str | None = None,
     ) -> FactState:
         """fact_id joins `into` (the fact kept): both streams record it in one append, or neither does."""
         self.catch_up_if_behind()
@@ -135,7 +142,7 @@ class Timeline:
             (kept.fact_id, to_kept, kept.version),
             (fact_id, to_other, _expect(other, expected_version)),
         ]
-        self._append_all(appends, actor, _why(to_other))
+        self._append_all(appends, actor, _why(to_other), idempotency_key)
         return self.fact(fact_id)
 
     def split_fact(
@@ -147,6 +154,7 @@ class Timeline:
         reason: str,
         expected_version: int | None,
         actor: str,
+        idempotency_key: str | None = None,
     ) -> FactState:
         """A source leaves the fact for a new fact of its own (dated and titled by the editor); returns the new one."""
         self.catch_up_if_behind()
@@ -156,14 +164,16 @@ class Timeline:
         fields = {"summary": draft.get("summary", ""), "tags": list(state.tags), **fields}
         split, recorded = fact_split(state, source_url, new_id, fields, reason, article=article)
         appends = [(fact_id, split, _expect(state, expected_version)), (new_id, recorded, 0)]
-        self._append_all(appends, actor, _why(split))
+        self._append_all(appends, actor, _why(split), idempotency_key)
         return self.fact(new_id)
 
-    def review_fact(self, fact_id: str, *, expected_version: int | None, actor: str) -> FactState:
+    def review_fact(
+        self, fact_id: str, *, expected_version: int | None, actor: str, idempotency_key: str | None = None
+    ) -> FactState:
         self.catch_up_if_behind()
         state = self.fact(fact_id)
         event = fact_reviewed(state)
-        self._append(fact_id, event, _expect(state, expected_version), actor, None)
+        self._append(fact_id, event, _expect(state, expected_version), actor, idempotency_key)
         return self.fact(fact_id)
 
     def _named_fact(self, fact_id: Any, field: str) -> FactState:
@@ -218,7 +228,11 @@ class Timeline:
         return self._append_and_project([StreamAppend(stream_id, (event,), expected)], key)
 
     def _append_all(
-        self, appends: Sequence[tuple[str, NewEvent, int]], actor: str, metadata: Mapping[str, Any]
+        self,
+        appends: Sequence[tuple[str, NewEvent, int]],
+        actor: str,
+        metadata: Mapping[str, Any],
+        key: str | None = None,
     ) -> AppendResult:
         """Events for several streams, each at the version its writer read, in one atomic append."""
         meta = dict(metadata, actor=actor)
@@ -226,7 +240,7 @@ class Timeline:
             StreamAppend(sid, (NewEvent(e.type, e.payload, meta, e.schema_version),), v)
             for sid, e, v in appends
         ]
-        return self._append_and_project(batch, None)
+        return self._append_and_project(batch, key)
 
     def _append_and_project(self, batch: Sequence[StreamAppend], key: str | None) -> AppendResult:
         """The append and its projection in one transaction (one commit): a read never finds

@@ -80,8 +80,8 @@ def token(seeded, issue_token_for) -> str:
 
 @pytest.fixture
 def api(editor_client, token):
-    def post(path: str, body=None, *, auth: bool = True, **kwargs):
-        headers = {"Authorization": f"Bearer {token}"} if auth else {}
+    def post(path: str, body=None, *, auth: bool = True, headers: dict | None = None, **kwargs):
+        headers = ({"Authorization": f"Bearer {token}"} if auth else {}) | (headers or {})
         return editor_client.post(path, json=body, headers=headers, **kwargs)
 
     return post
@@ -635,3 +635,50 @@ def test_atom_shows_a_merge_as_an_updated_entry_and_a_tombstone(timeline, two, c
     text = "".join(entry.find(f"{ATOM}content").itertext())
     assert "Merged on" in text and "bringing 1 source" in text and "Ministers to meet in Goa" in text
     assert gone.get("when") == entry.findtext(f"{ATOM}updated")
+
+
+def test_every_change_sent_again_with_its_idempotency_key_records_once_and_answers_the_same(
+    api, editor_client, timeline
+):
+    """A client that lost the answer sends the change again with the same key: it gets the answer
+    (not a 409 for its now stale expected_version), and the log records it once."""
+    kept, other = machine_fact(timeline, SUMMIT), machine_fact(timeline, OPENING)
+    third = machine_fact(timeline, {"date": "2024-07-09", "title": "T", "sources": []}, confidence=0.5)
+    split = {
+        "source_url": "https://c.example/ministers",
+        "date": "2024-07-20",
+        "title": "Foreign ministers meet in Goa",
+        "reason": "another meeting",
+        "expected_version": 1,
+    }
+    changes = [
+        (f"/api/events/{other.fact_id}/split", split, 201),
+        (
+            f"/api/events/{other.fact_id}/merge",
+            {"into": kept.fact_id, "reason": "one", "expected_version": 2},
+            200,
+        ),
+        (
+            f"/api/events/{third.fact_id}/corrections",
+            {"title": "T2", "reason": "r", "expected_version": 1},
+            200,
+        ),
+        (f"/api/events/{third.fact_id}/review", {"expected_version": 2}, 200),
+        (f"/api/events/{third.fact_id}/retraction", {"reason": "gone", "expected_version": 3}, 200),
+    ]
+    for number, (path, body, status) in enumerate(changes):
+        headers = {"Idempotency-Key": f"change-{number}"}
+        first = api(path, body, headers=headers)
+        assert first.status_code == status, (path, first.get_json())
+        position = timeline.store.last_position()
+        again = api(path, body, headers=headers)
+        assert again.status_code == status, (path, again.get_json())
+        assert again.get_json() == first.get_json() and again.headers.get("Location") == first.headers.get(
+            "Location"
+        )
+        assert timeline.store.last_position() == position, path  # nothing more recorded
+    elsewhere = api(
+        f"/api/events/{kept.fact_id}/review", {"expected_version": 2}, headers={"Idempotency-Key": "change-3"}
+    )
+    assert elsewhere.status_code == 422 and elsewhere.get_json()["field"] == "Idempotency-Key"
+    assert verify(timeline.store) == []

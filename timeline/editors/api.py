@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
-from events.domain.fact import CORRECTABLE, FactState, validate_fact
+from events.domain.fact import CORRECTABLE, FACT_RECORDED, FactState, validate_fact
 from events.log.errors import ConcurrencyConflict, ValidationError
 from events.read.history import fact_history
 from events.read.present import fact_dict, history_dict
@@ -66,7 +66,10 @@ def record(editor: str):
 @bp.post("/events/<fact_id>/corrections")
 @token_required
 def correct(fact_id: str, editor: str):
-    timeline = get_timeline()
+    timeline, key = get_timeline(), change_key(editor)
+    again = answer_again(timeline, key, fact_id)
+    if again is not None:
+        return again
     state = timeline.fact(fact_id)  # UnknownFact -> 404
     body = json_object(frozenset(CORRECTABLE) | {"reason", "expected_version"})
     expected, reason = expected_version(body), body.pop("reason", None)
@@ -75,7 +78,7 @@ def correct(fact_id: str, editor: str):
     check_lists(body)
     check_version(state, expected)
     state = timeline.correct_fact(
-        fact_id, body, reason=reason, expected_version=expected, actor=actor(editor)
+        fact_id, body, reason=reason, expected_version=expected, actor=actor(editor), idempotency_key=key
     )
     return fact_response(timeline, state, 200)
 
@@ -83,13 +86,20 @@ def correct(fact_id: str, editor: str):
 @bp.post("/events/<fact_id>/retraction")
 @token_required
 def retract(fact_id: str, editor: str):
-    timeline = get_timeline()
+    timeline, key = get_timeline(), change_key(editor)
+    again = answer_again(timeline, key, fact_id)
+    if again is not None:
+        return again
     state = timeline.fact(fact_id)  # UnknownFact -> 404
     body = json_object(frozenset(("reason", "expected_version")))
     expected = expected_version(body)
     check_version(state, expected)
     state = timeline.retract_fact(
-        fact_id, reason=body.get("reason"), expected_version=expected, actor=actor(editor)
+        fact_id,
+        reason=body.get("reason"),
+        expected_version=expected,
+        actor=actor(editor),
+        idempotency_key=key,
     )
     return fact_response(timeline, state, 200)
 
@@ -98,9 +108,18 @@ def retract(fact_id: str, editor: str):
 @token_required
 def merge(fact_id: str, editor: str):
     """This fact joins `into`, the fact kept: it becomes a pointer there, and its sources move there."""
+    key = change_key(editor)
+    again = answer_again(get_timeline(), key, fact_id)
+    if again is not None:
+        return again
     timeline, body, expected = versioned_request(fact_id, ("into", "reason"))
     state = timeline.merge_fact(
-        fact_id, body.get("into"), reason=body.get("reason"), expected_version=expected, actor=actor(editor)
+        fact_id,
+        body.get("into"),
+        reason=body.get("reason"),
+        expected_version=expected,
+        actor=actor(editor),
+        idempotency_key=key,
     )
     return fact_response(timeline, state, 200)
 
@@ -109,11 +128,15 @@ def merge(fact_id: str, editor: str):
 @token_required
 def split(fact_id: str, editor: str):
     """One source leaves this fact for a new fact of its own: 201 with the new fact."""
+    key = change_key(editor)
+    again = answer_again(get_timeline(), key, fact_id, 201)
+    if again is not None:
+        return again
     timeline, body, expected = versioned_request(fact_id, ("source_url", *SPLIT_FIELDS, "reason"))
     check_lists(body)
     url, reason = body.pop("source_url", None), body.pop("reason", None)
     state = timeline.split_fact(
-        fact_id, url, body, reason=reason, expected_version=expected, actor=actor(editor)
+        fact_id, url, body, reason=reason, expected_version=expected, actor=actor(editor), idempotency_key=key
     )
     response = fact_response(timeline, state, 201)
     response.headers["Location"] = url_for("api.get_event", fact_id=state.fact_id)
@@ -124,12 +147,40 @@ def split(fact_id: str, editor: str):
 @token_required
 def review(fact_id: str, editor: str):
     """A machine-made fact an editor let stand: it leaves the review queue, and the machine leaves it be."""
+    key = change_key(editor)
+    again = answer_again(get_timeline(), key, fact_id)
+    if again is not None:
+        return again
     timeline, _body, expected = versioned_request(fact_id, ())
-    state = timeline.review_fact(fact_id, expected_version=expected, actor=actor(editor))
+    state = timeline.review_fact(fact_id, expected_version=expected, actor=actor(editor), idempotency_key=key)
     return fact_response(timeline, state, 200)
 
 
 SPLIT_FIELDS = ("date", "end_date", "title", "summary", "tags")
+
+
+def change_key(editor: str) -> str | None:
+    """The request's Idempotency-Key, kept apart per editor (two editors' keys never meet)."""
+    key = idempotency_key()
+    return f"api:{editor}:{key}" if key else None
+
+
+def answer_again(timeline: Timeline, key: str | None, fact_id: str, status: int = 200) -> Response | None:
+    """A retry of a change already recorded under this key gets the fact as it is, and nothing more is
+    recorded; its expected_version, stale by now, is not checked again. None for a key not used yet.
+    A key used for a change to another fact is a mistake (422). A split answers with the fact it made."""
+    events = timeline.store.replayed(key) if key else ()
+    if not events:
+        return None
+    if fact_id not in {event.stream_id for event in events}:
+        return error_response(
+            422, "this Idempotency-Key was used for a change to another fact", field="Idempotency-Key"
+        )
+    made = [event.stream_id for event in events if event.type == FACT_RECORDED and event.stream_id != fact_id]
+    response = fact_response(timeline, timeline.fact(made[0] if made else fact_id), status)
+    if made:
+        response.headers["Location"] = url_for("api.get_event", fact_id=made[0])
+    return response
 
 
 def versioned_request(fact_id: str, fields: tuple[str, ...]) -> tuple[Timeline, dict[str, Any], int]:

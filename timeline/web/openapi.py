@@ -374,7 +374,7 @@ def _write_responses(success: str, status: str) -> dict[str, Any]:
         "413": _error(
             "the body is larger than `[server] max_request_bytes` (1 MB by default), refused before it is read"
         ),
-        "422": _error("the Idempotency-Key was used for a different fact"),
+        "422": _error("the Idempotency-Key was used for a different fact, or for a change to another fact"),
         "429": _error("too many bad tokens from this address", **{"Retry-After": retry}),
         "503": _error(
             "the shared log's server (PostgreSQL, with [database] url) cannot be reached: nothing was recorded;"
@@ -416,7 +416,7 @@ def _write_paths() -> dict[str, Any]:
             "post": {
                 "operationId": "correctEvent",
                 "summary": "Correct some fields of a fact",
-                "parameters": [fact_id],
+                "parameters": [fact_id, key],
                 "requestBody": body("Correction"),
                 "responses": _write_responses("the corrected fact", "200"),
             }
@@ -425,16 +425,16 @@ def _write_paths() -> dict[str, Any]:
             "post": {
                 "operationId": "retractEvent",
                 "summary": "Retract a fact (it stays in the log)",
-                "parameters": [fact_id],
+                "parameters": [fact_id, key],
                 "requestBody": body("Retraction"),
                 "responses": _write_responses("the retracted fact", "200"),
             }
         },
-        **_fix_paths(fact_id, body),
+        **_fix_paths(fact_id, key, body),
     }
 
 
-def _fix_paths(fact_id: dict[str, Any], body: Any) -> dict[str, Any]:
+def _fix_paths(fact_id: dict[str, Any], key: dict[str, Any], body: Any) -> dict[str, Any]:
     split = _write_responses("the new fact, holding the source split off", "201")
     split["201"]["headers"] = {
         "Location": {"description": "the new fact's URL", "schema": {"type": "string"}}
@@ -444,7 +444,7 @@ def _fix_paths(fact_id: dict[str, Any], body: Any) -> dict[str, Any]:
             "post": {
                 "operationId": "mergeEvent",
                 "summary": "Merge a fact into another (both histories say so; it then points there)",
-                "parameters": [fact_id],
+                "parameters": [fact_id, key],
                 "requestBody": body("Merge"),
                 "responses": _write_responses("the fact merged away, with merged_into", "200"),
             }
@@ -453,7 +453,7 @@ def _fix_paths(fact_id: dict[str, Any], body: Any) -> dict[str, Any]:
             "post": {
                 "operationId": "splitEvent",
                 "summary": "Split one source off a fact into a new fact of its own",
-                "parameters": [fact_id],
+                "parameters": [fact_id, key],
                 "requestBody": body("Split"),
                 "responses": split,
             }
@@ -462,7 +462,7 @@ def _fix_paths(fact_id: dict[str, Any], body: Any) -> dict[str, Any]:
             "post": {
                 "operationId": "reviewEvent",
                 "summary": "Mark a machine-made fact reviewed: it leaves the review queue",
-                "parameters": [fact_id],
+                "parameters": [fact_id, key],
                 "requestBody": body("Review"),
                 "responses": _write_responses("the reviewed fact", "200"),
             }
