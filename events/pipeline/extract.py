@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, replace
 from events.domain.dates import FuzzyDate, human_span, parse_optional
 from events.pipeline.dates_ru_zh import in_russian_or_chinese
 from events.pipeline.gazetteer import kind_of, tags_for
-from events.pipeline.happenings import names_a_kind
+from events.pipeline.happenings import kinds_in, names_a_kind
 from events.pipeline.relative_dates import (
     DateMention,
     bounds_between,
@@ -719,8 +719,11 @@ def _going_on(
     title = clip(_tidy(sentence))
     if not (_usable(title) or in_russian_or_chinese(title) and len(title) >= _SHORTEST_CHINESE):
         return None
-    # The summary keeps the sentence that gave the date, so a reader sees where the day comes from.
-    summary = f"{days[0].summary} {sentence}"
+    # The summary keeps the sentence that gave the date, so a reader sees where the day comes from; unless
+    # that sentence tells a kind of happening this one does not ("The summit closed yesterday. Leaders
+    # signed the declaration."): it is the evidence of that other happening, not of this one.
+    dated = days[0].summary
+    summary = sentence if kinds_in(dated) - kinds_in(sentence) else f"{dated} {sentence}"
     return replace(days[0], title=title, summary=summary, tags=tags_for(sentence), last_before=False)
 
 
