@@ -769,7 +769,7 @@ def _add_going_on(
         found.append((index, fact))
         return
     tags = tuple(dict.fromkeys(found[told][1].tags + fact.tags))
-    found[told] = (index - 1, replace(fact, tags=tags))
+    found[told] = (index - 1, replace(found[told][1], summary=fact.summary, tags=tags))
 
 
 def _collect(sentences: list[str], published: dt.date, opens: set[int] = frozenset()) -> list[ExtractedFact]:
