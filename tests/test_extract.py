@@ -305,6 +305,37 @@ def test_an_undated_sentence_going_on_with_the_day_before_takes_its_date(text, e
     assert dated(text, WED_3_JULY_2024) == expected
 
 
+def test_a_sentence_going_on_keeps_the_dated_sentence_unless_it_tells_another_kind_of_happening():
+    # a meeting told by no kind: its sentence shows where the day comes from
+    text = "3月4日上午，王先生主持会议并发表讲话。与会领导人签署了水资源协定。"
+    carried = extract_facts("H", text, WED_3_JULY_2024)[-1]
+    assert carried.summary == "3月4日上午，王先生主持会议并发表讲话。 与会领导人签署了水资源协定。"
+    # the summit's close is the summit's evidence, not the signing's
+    text = "The summit closed in Lakeside on Monday. Leaders at the meeting signed a water accord."
+    carried = extract_facts("H", text, WED_3_JULY_2024)[-1]
+    assert (carried.date, carried.summary) == ("2024-07-01", "Leaders at the meeting signed a water accord.")
+
+
+def test_a_sentence_going_on_after_a_relative_clause_on_another_day_takes_the_main_clause_day():
+    text = (
+        "Mr. Lee, who met the mayor on Sunday, spent much of Monday with Mr. Kim. "
+        "The two men rode together to their talks at the port."
+    )
+    facts = extract_facts("H", text, WED_3_JULY_2024)[1:]
+    assert [(f.date, f.title[:12]) for f in facts] == [
+        ("2024-06-30", "Mr. Lee met "),
+        ("2024-07-01", "Mr. Lee spen"),
+    ]
+    # the day named no happening, the sentence after names the talks: one telling, with both sentences,
+    # titled by the sentence that names who ("The two men" names no one)
+    assert facts[1].summary == text
+
+
+def test_a_sentence_going_on_after_a_dated_happening_is_a_fact_of_its_own():
+    text = "The summit closed in Lakeside on Monday. Leaders at the meeting signed a water accord."
+    assert len(extract_facts("H", text, WED_3_JULY_2024)[1:]) == 2
+
+
 def test_a_list_entry_opening_on_its_year_is_dated_by_it():
     text = "Past hosts of the games:\n\n2019: Riverton, Northland.\n\n2027: Lakeside, Southmark (planned)."
     assert dated(text, WED_3_JULY_2024) == [("2019", None), ("2027", None)]

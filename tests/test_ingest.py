@@ -1381,6 +1381,24 @@ def test_a_clause_is_followed_for_its_sentence_s_happening_only_where_it_names_s
 
 
 @pytest.mark.parametrize(
+    ("end_date", "headline_tags", "followed"),
+    [
+        ("2031-05-23", ("sco", "minsk"), True),  # the days at the place an SCO headline names
+        (None, ("sco", "minsk"), False),  # one day there: a detail ("traffic returned to normal")
+        ("2031-05-23", ("minsk",), False),  # a headline naming no SCO
+        ("2031-05-23", ("sco", "tashkent"), False),  # another place
+    ],
+)
+def test_days_at_the_place_an_sco_headline_names_are_followed(end_date, headline_tags, followed):
+    """Issue 18: 'For two days, on May 22 and 23, Minsk looked like a city that hosts the world' under
+    "Minsk's SCO moment" tells the SCO's meeting there, though it names neither the SCO nor a meeting."""
+    sentence = "For two days, on May 22 and 23, Minsk looked like a city that hosts the world."
+    fact = ExtractedFact("2031-05-22", end_date, "day", sentence, sentence, ("minsk",), 1.0)
+    headline = matching.Report("2031-05-25", None, "Minsk's SCO moment", "Minsk's SCO moment", headline_tags)
+    assert matching._about_the_sco(fact, headline) is followed
+
+
+@pytest.mark.parametrize(
     ("title", "sentence", "said"),
     [
         # the clause that holds its date says it; the rest of the sentence tells another happening

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, replace
 from events.domain.dates import FuzzyDate, human_span, parse_optional
 from events.pipeline.dates_ru_zh import in_russian_or_chinese
 from events.pipeline.gazetteer import kind_of, tags_for
-from events.pipeline.happenings import names_a_kind
+from events.pipeline.happenings import kinds_in, names_a_kind
 from events.pipeline.relative_dates import (
     DateMention,
     bounds_between,
@@ -702,13 +702,30 @@ _ASIDE = re.compile(
 )
 
 
+# A relative clause set off by commas ("Mr. Lee, who met the mayor on Sunday, spent Monday with ..."):
+# an aside on another day, which the sentence after does not go on with.
+_RELATIVE_CLAUSE = re.compile(r",\s*(?:who|which|whom|whose)\b[^,;]*,", re.IGNORECASE)
+
+
+def _main_clause_facts(facts: list[ExtractedFact], published: dt.date) -> list[ExtractedFact]:
+    """The facts of one sentence without those its relative clauses date."""
+    sentence = facts[0].summary
+    aside = {
+        fact.date
+        for clause in _RELATIVE_CLAUSE.finditer(sentence)
+        for fact, _ in sentence_facts(clause.group(), published)
+    }
+    kept = [fact for fact in facts if fact.date not in aside]
+    return kept if kept else facts
+
+
 def _going_on(
-    sentence: str, before: list[tuple[int, ExtractedFact]], index: int, opens: set[int]
+    sentence: str, before: list[tuple[int, ExtractedFact]], index: int, opens: set[int], published: dt.date
 ) -> ExtractedFact | None:
     """An undated sentence that goes on telling the day the sentence before it dated, in one paragraph."""
     if index in opens or not before or before[-1][0] != index - 1:
         return None
-    days = [fact for at, fact in before if at == index - 1]
+    days = _main_clause_facts([fact for at, fact in before if at == index - 1], published)
     goes_on = (
         _GOING_ON.match(sentence) or _AT_THE_MEETING.match(sentence) and _A_MEETING.search(days[-1].summary)
     )
@@ -719,9 +736,40 @@ def _going_on(
     title = clip(_tidy(sentence))
     if not (_usable(title) or in_russian_or_chinese(title) and len(title) >= _SHORTEST_CHINESE):
         return None
-    # The summary keeps the sentence that gave the date, so a reader sees where the day comes from.
-    summary = f"{days[0].summary} {sentence}"
+    # The summary keeps the sentence that gave the date, so a reader sees where the day comes from; unless
+    # that sentence tells a kind of happening this one does not ("The summit closed yesterday. Leaders
+    # signed the declaration."): it is the evidence of that other happening, not of this one.
+    dated = days[0].summary
+    summary = sentence if kinds_in(dated) - kinds_in(sentence) else f"{dated} {sentence}"
     return replace(days[0], title=title, summary=summary, tags=tags_for(sentence), last_before=False)
+
+
+def _names_a_happening(text: str) -> bool:
+    """A kind of happening ("summit", "signed") or a meeting ("talks", "会谈")."""
+    return bool(kinds_in(text)) or bool(_A_MEETING.search(text))
+
+
+def _add_going_on(
+    found: list[tuple[int, ExtractedFact]], index: int, fact: ExtractedFact, sentence: str
+) -> None:
+    """A dated sentence naming no kind of happening ("Mr. Lee spent Monday with Mr. Kim."), then one going on
+    that names it ("The two men rode to their bilateral meeting."), is one telling of that happening: the
+    second takes the first's place, with the names of both."""
+    told = next(
+        (
+            at
+            for at, (where, dated) in enumerate(found)
+            if where == index - 1
+            and dated.date == fact.date
+            and fact.summary == f"{dated.summary} {sentence}"
+        ),
+        None,
+    )
+    if told is None or _names_a_happening(found[told][1].summary) or not _names_a_happening(sentence):
+        found.append((index, fact))
+        return
+    tags = tuple(dict.fromkeys(found[told][1].tags + fact.tags))
+    found[told] = (index - 1, replace(found[told][1], summary=fact.summary, tags=tags))
 
 
 def _collect(sentences: list[str], published: dt.date, opens: set[int] = frozenset()) -> list[ExtractedFact]:
@@ -730,9 +778,10 @@ def _collect(sentences: list[str], published: dt.date, opens: set[int] = frozens
     for index, sentence in enumerate(sentences):
         stated = sentence_facts(sentence, published)
         if not stated and (
-            same_day := _on_that_day(sentence, found, index) or _going_on(sentence, found, index, opens)
+            same_day := _on_that_day(sentence, found, index)
+            or _going_on(sentence, found, index, opens, published)
         ):
-            found.append((index, same_day))
+            _add_going_on(found, index, same_day, sentence)
         for fact, referential in stated:
             target = _merge_target(found, index, fact, referential)
             if target is None:

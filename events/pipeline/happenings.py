@@ -371,6 +371,11 @@ def names_a_kind(text: str) -> bool:
     return bool(_kinds_at(text.lower()))
 
 
+def kinds_in(text: str) -> frozenset[str]:
+    """The kinds of happening the words name."""
+    return frozenset(_kinds_at(text.lower()))
+
+
 def _kinds_at(text: str) -> dict[str, int]:
     """Each kind of happening a matchable text names, and where its first cue stands."""
     cued = {clue for clue in _ANY_CLUE.findall(text)}  # one scan for every kind's clues

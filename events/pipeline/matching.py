@@ -852,12 +852,23 @@ def _about_the_sco(fact: ExtractedFact, headline: Report | None) -> bool:
     named = {tag for tag in tags_for(fact.title) if kind_of(tag) in _WHO_AND_WHERE}
     if fact.title != fact.summary and named and kind_of_happening(whole) is not None:
         return True
+    # "For two days, on October 15 and 16, Islamabad looked like a city that hosts the world" under
+    # "Islamabad's SCO moment": days at the place an SCO headline names are the SCO's there
+    if _days_at_the_headline_s_place(fact, headline):
+        return True
     # "2019, 13-14 June: Bishkek, Kyrgyzstan" under "List of SCO summits": an entry of the headline's list
     return (
         headline is not None
         and bool(LIST_ENTRY.match(fact.summary))
         and kind_of_happening(headline) is not None
     )
+
+
+def _days_at_the_headline_s_place(fact: ExtractedFact, headline: Report | None) -> bool:
+    """A span of days (a meeting's, a summit's) at a place the headline names along with the SCO."""
+    if headline is None or fact.end_date is None or "sco" not in headline.tags:
+        return False
+    return bool(_places_of(fact.tags) & _places_of(headline.tags))
 
 
 def _vaguer_than(existing: Existing, fact: ExtractedFact) -> bool:
