@@ -188,7 +188,7 @@ class AppendListener:
                 self._conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
             for notice in self._conn.notifies(timeout=timeout, stop_after=1):
                 if notice.payload.isdigit():
-                    _KNOWN_TIP[self.url] = max(int(notice.payload), _KNOWN_TIP.get(self.url, 0))
+                    _saw(self.url, int(notice.payload))
         except psycopg.Error:
             self.close()
             time.sleep(timeout)
@@ -276,7 +276,7 @@ class PostgresEventStore(EventStore):
                         return AppendResult(earlier, replayed=True)
                 events = self._insert(batch, idempotency_key)
                 conn.execute("SELECT pg_notify(%s, %s)", (NOTIFY_CHANNEL, str(events[-1].position)))
-                _KNOWN_TIP[self.url] = max(events[-1].position, _KNOWN_TIP.get(self.url, 0))
+                _saw(self.url, events[-1].position)
                 return AppendResult(events)
         except psycopg.errors.UniqueViolation as error:
             raise self._domain_error(error, batch) from None
@@ -457,7 +457,7 @@ class PostgresEventStore(EventStore):
 
     def last_position(self) -> int:
         position = self._rows("SELECT COALESCE(MAX(position), 0) FROM events")[0][0]
-        _KNOWN_TIP[self.url] = max(position, _KNOWN_TIP.get(self.url, 0))
+        _saw(self.url, position)
         return position
 
     def known_last_position(self) -> int | None:
@@ -555,6 +555,11 @@ class PostgresEventStore(EventStore):
 
 class _Refusal(Exception):
     """A PostgreSQL refusal said in the words EventStore._domain_error reads."""
+
+
+def _saw(url: str, position: int) -> None:
+    """This process has seen the log at url reach position (it never goes back)."""
+    _KNOWN_TIP[url] = max(position, _KNOWN_TIP.get(url, 0))
 
 
 def _pool_timeout() -> type[Exception]:
