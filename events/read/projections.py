@@ -23,7 +23,7 @@ from events.log.clock import to_utc_text
 from events.log.migrations import (
     ALL_PROJECTION_INDEX_NAMES,
     ALL_PROJECTION_INDEXES,
-    PROJECTION_TABLES,
+    empty_projections,
     statements,
 )
 from events.log.model import Event
@@ -36,10 +36,8 @@ _FACT_COLUMNS = (
     " corrected, retracted, retraction_reason, first_recorded, last_recorded, last_position,"
     " merged_into, reviewed, split_off, planned"
 )
-# The search index reads its text from facts: DELETE would read it there too
-# (already gone in a rebuild), so it is emptied by its own command.
+# The search indexes, external content over facts and fact_versions (emptied by migrations.empty_projections).
 SEARCH_INDEXES = ("facts_fts", "fact_versions_fts")
-_EMPTY = {table: f"INSERT INTO {table} ({table}) VALUES ('delete-all')" for table in SEARCH_INDEXES}
 _PLACES = ", ".join("?" * len(_FACT_COLUMNS.split(",")))
 _UPSERT_FACT = f"INSERT OR REPLACE INTO facts ({_FACT_COLUMNS}) VALUES ({_PLACES})"
 _INSERT_VERSION = f"INSERT INTO fact_versions (replaced_at, {_FACT_COLUMNS}) VALUES (?, {_PLACES})"
@@ -114,8 +112,7 @@ def rebuild(store: EventStore, *, batch: int = BATCH, progress: Callable[[int], 
     (events/read/index_merge.py), and 'rebuild' leaves several.
     """
     with write_transaction(store.conn) as conn:
-        for table in PROJECTION_TABLES:
-            conn.execute(_EMPTY.get(table, f"DELETE FROM {table}"))
+        empty_projections(conn)
         for index in ALL_PROJECTION_INDEX_NAMES:
             conn.execute(f"DROP INDEX IF EXISTS {index}")
         position, written = 0, {}
