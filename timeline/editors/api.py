@@ -3,6 +3,7 @@ an error records nothing."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
@@ -63,106 +64,26 @@ def record(editor: str):
     return response
 
 
-@bp.post("/events/<fact_id>/corrections")
-@token_required
-def correct(fact_id: str, editor: str):
-    timeline, key = get_timeline(), change_key(editor)
-    again = answer_again(timeline, key, fact_id)
-    if again is not None:
-        return again
-    state = timeline.fact(fact_id)  # UnknownFact -> 404
-    body = json_object(frozenset(CORRECTABLE) | {"reason", "expected_version"})
-    expected, reason = expected_version(body), body.pop("reason", None)
-    if not body:
-        raise ValidationError(f"name at least one field to change: {', '.join(CORRECTABLE)}", "body")
-    check_lists(body)
-    check_version(state, expected)
-    state = timeline.correct_fact(
-        fact_id, body, reason=reason, expected_version=expected, actor=actor(editor), idempotency_key=key
-    )
-    return fact_response(timeline, state, 200)
-
-
-@bp.post("/events/<fact_id>/retraction")
-@token_required
-def retract(fact_id: str, editor: str):
-    timeline, key = get_timeline(), change_key(editor)
-    again = answer_again(timeline, key, fact_id)
-    if again is not None:
-        return again
-    state = timeline.fact(fact_id)  # UnknownFact -> 404
-    body = json_object(frozenset(("reason", "expected_version")))
-    expected = expected_version(body)
-    check_version(state, expected)
-    state = timeline.retract_fact(
-        fact_id,
-        reason=body.get("reason"),
-        expected_version=expected,
-        actor=actor(editor),
-        idempotency_key=key,
-    )
-    return fact_response(timeline, state, 200)
-
-
-@bp.post("/events/<fact_id>/merge")
-@token_required
-def merge(fact_id: str, editor: str):
-    """This fact joins `into`, the fact kept: it becomes a pointer there, and its sources move there."""
-    key = change_key(editor)
-    again = answer_again(get_timeline(), key, fact_id)
-    if again is not None:
-        return again
-    timeline, body, expected = versioned_request(fact_id, ("into", "reason"))
-    state = timeline.merge_fact(
-        fact_id,
-        body.get("into"),
-        reason=body.get("reason"),
-        expected_version=expected,
-        actor=actor(editor),
-        idempotency_key=key,
-    )
-    return fact_response(timeline, state, 200)
-
-
-@bp.post("/events/<fact_id>/split")
-@token_required
-def split(fact_id: str, editor: str):
-    """One source leaves this fact for a new fact of its own: 201 with the new fact."""
-    key = change_key(editor)
-    again = answer_again(get_timeline(), key, fact_id, 201)
-    if again is not None:
-        return again
-    timeline, body, expected = versioned_request(fact_id, ("source_url", *SPLIT_FIELDS, "reason"))
-    check_lists(body)
-    url, reason = body.pop("source_url", None), body.pop("reason", None)
-    state = timeline.split_fact(
-        fact_id, url, body, reason=reason, expected_version=expected, actor=actor(editor), idempotency_key=key
-    )
-    response = fact_response(timeline, state, 201)
-    response.headers["Location"] = url_for("api.get_event", fact_id=state.fact_id)
-    return response
-
-
-@bp.post("/events/<fact_id>/review")
-@token_required
-def review(fact_id: str, editor: str):
-    """A machine-made fact an editor let stand: it leaves the review queue, and the machine leaves it be."""
-    key = change_key(editor)
-    again = answer_again(get_timeline(), key, fact_id)
-    if again is not None:
-        return again
-    timeline, _body, expected = versioned_request(fact_id, ())
-    state = timeline.review_fact(fact_id, expected_version=expected, actor=actor(editor), idempotency_key=key)
-    return fact_response(timeline, state, 200)
-
-
-SPLIT_FIELDS = ("date", "end_date", "title", "summary", "tags")
-
-
 def change_key(editor: str) -> str | None:
     """The request's Idempotency-Key, kept apart per editor (two editors' keys never meet)."""
     key = idempotency_key()
     return f"api:{editor}:{key}" if key else None
+
+
+def replayable(status: int = 200):
+    """A change a retry with the same Idempotency-Key gets answered again (answer_again), before any of
+    its checks; the view gets the key (scoped to the editor) to record its change under."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(fact_id: str, editor: str):
+            key = change_key(editor)
+            again = answer_again(get_timeline(), key, fact_id, status)
+            return again if again is not None else view(fact_id, editor, key)
+
+        return wrapper
+
+    return decorate
 
 
 def answer_again(timeline: Timeline, key: str | None, fact_id: str, status: int = 200) -> Response | None:
@@ -181,6 +102,89 @@ def answer_again(timeline: Timeline, key: str | None, fact_id: str, status: int 
     if made:
         response.headers["Location"] = url_for("api.get_event", fact_id=made[0])
     return response
+
+
+@bp.post("/events/<fact_id>/corrections")
+@token_required
+@replayable()
+def correct(fact_id: str, editor: str, key: str | None):
+    timeline = get_timeline()
+    state = timeline.fact(fact_id)  # UnknownFact -> 404
+    body = json_object(frozenset(CORRECTABLE) | {"reason", "expected_version"})
+    expected, reason = expected_version(body), body.pop("reason", None)
+    if not body:
+        raise ValidationError(f"name at least one field to change: {', '.join(CORRECTABLE)}", "body")
+    check_lists(body)
+    check_version(state, expected)
+    state = timeline.correct_fact(
+        fact_id, body, reason=reason, expected_version=expected, actor=actor(editor), idempotency_key=key
+    )
+    return fact_response(timeline, state, 200)
+
+
+@bp.post("/events/<fact_id>/retraction")
+@token_required
+@replayable()
+def retract(fact_id: str, editor: str, key: str | None):
+    timeline = get_timeline()
+    state = timeline.fact(fact_id)  # UnknownFact -> 404
+    body = json_object(frozenset(("reason", "expected_version")))
+    expected = expected_version(body)
+    check_version(state, expected)
+    state = timeline.retract_fact(
+        fact_id,
+        reason=body.get("reason"),
+        expected_version=expected,
+        actor=actor(editor),
+        idempotency_key=key,
+    )
+    return fact_response(timeline, state, 200)
+
+
+@bp.post("/events/<fact_id>/merge")
+@token_required
+@replayable()
+def merge(fact_id: str, editor: str, key: str | None):
+    """This fact joins `into`, the fact kept: it becomes a pointer there, and its sources move there."""
+    timeline, body, expected = versioned_request(fact_id, ("into", "reason"))
+    state = timeline.merge_fact(
+        fact_id,
+        body.get("into"),
+        reason=body.get("reason"),
+        expected_version=expected,
+        actor=actor(editor),
+        idempotency_key=key,
+    )
+    return fact_response(timeline, state, 200)
+
+
+@bp.post("/events/<fact_id>/split")
+@token_required
+@replayable(201)
+def split(fact_id: str, editor: str, key: str | None):
+    """One source leaves this fact for a new fact of its own: 201 with the new fact."""
+    timeline, body, expected = versioned_request(fact_id, ("source_url", *SPLIT_FIELDS, "reason"))
+    check_lists(body)
+    url, reason = body.pop("source_url", None), body.pop("reason", None)
+    state = timeline.split_fact(
+        fact_id, url, body, reason=reason, expected_version=expected, actor=actor(editor), idempotency_key=key
+    )
+    response = fact_response(timeline, state, 201)
+    response.headers["Location"] = url_for("api.get_event", fact_id=state.fact_id)
+    return response
+
+
+@bp.post("/events/<fact_id>/review")
+@token_required
+@replayable()
+def review(fact_id: str, editor: str, key: str | None):
+    """A machine-made fact an editor let stand: it leaves the review queue, and the machine leaves it be."""
+    timeline, _body, expected = versioned_request(fact_id, ())
+    state = timeline.review_fact(fact_id, expected_version=expected, actor=actor(editor), idempotency_key=key)
+    return fact_response(timeline, state, 200)
+
+
+SPLIT_FIELDS = ("date", "end_date", "title", "summary", "tags")
 
 
 def versioned_request(fact_id: str, fields: tuple[str, ...]) -> tuple[Timeline, dict[str, Any], int]:
