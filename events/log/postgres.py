@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import sqlite3
 import threading
 import time
@@ -43,6 +44,10 @@ from events.log.store import (
 
 if TYPE_CHECKING:
     from psycopg_pool import ConnectionPool
+
+# The pool logs every failed reconnection attempt as a warning (five lines a second while the server is
+# down); the failure reaches people once, as LogUnavailable (a 503, /healthz, a CLI's one-line error).
+logging.getLogger("psycopg.pool").setLevel(logging.ERROR)
 
 NOTIFY_CHANNEL = "timeline_events"
 _APPEND_LOCK = 0x5C0_7E1  # the advisory lock key every appender takes: one writer at a time, as in SQLite
