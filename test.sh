@@ -6,4 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/venv.sh
 ensure_venv "[test]"
-exec .venv/bin/python -m pytest "$@"
+# Two workers, tests dealt out one by one (--dist load: loadfile would fold the
+# schemathesis tests, which share one node id per function); a later -n wins.
+exec .venv/bin/python -m pytest -n 2 --dist load "$@"
