@@ -80,6 +80,63 @@ def test_the_log_s_times_never_go_back_when_the_clock_does(db_path):
     store.conn.close()
 
 
+def test_position_as_of_answers_as_an_index_of_every_event_did_on_any_log(db_path, monkeypatch):
+    """Only the first event of each append is indexed by time (migration 16); position_as_of reads
+    that append to its end. Checked against the query over every event's time, on a log of batched,
+    keyed and single appends whose times also go back (as a log written before the store kept its
+    times in order, or imported, may)."""
+    seconds = iter([0, 5, 5, 2, 9, 2, 9])
+    store = EventStore(connect(db_path))
+    at = lambda s: T0 + dt.timedelta(seconds=s)  # noqa: E731
+    monkeypatch.setattr(store, "_log_time", lambda: (at(s := next(seconds)), to_utc_text(at(s))))
+    store.append([StreamAppend(f"a{i}", (ev(),), 0) for i in range(3)])  # 1-3 at 0 s
+    store.append_to("b", [ev(), ev()])  # 4-5 at 5 s
+    store.append_to("c", [ev()])  # 6 at 5 s
+    store.append([StreamAppend(s, (ev(),), 0) for s in "de"], idempotency_key="k")  # 7-8 at 2 s
+    store.append_to("f", [ev()])  # 9 at 9 s
+    store.append([StreamAppend(s, (ev(), ev()), 0) for s in "gh"])  # 10-13 at 2 s
+    store.append_to("i", [ev()])  # 14 at 9 s
+    every_event = (
+        "SELECT position FROM events WHERE recorded_at <= ? ORDER BY recorded_at DESC, position DESC LIMIT 1"
+    )
+    answers = []
+    for moment in [to_utc_text(at(s)) for s in (-1, 0, 1, 2, 3, 5, 6, 9, 10)]:
+        expected = store.conn.execute(every_event, (moment,)).fetchone()
+        answers.append(store.position_as_of(moment))
+        assert answers[-1] == (expected[0] if expected else 0), moment
+    assert answers == [0, 3, 3, 13, 13, 6, 6, 14, 14]
+    store.conn.close()
+
+
+def test_position_as_of_finds_the_append_through_its_index(store):
+    from events.log.store import _POSITION_AS_OF
+
+    plan = " ".join(str(row) for row in store.conn.execute(f"EXPLAIN QUERY PLAN {_POSITION_AS_OF}", ("x",)))
+    assert "USING INDEX events_appended_at" in plan
+
+
+def test_a_schema_15_log_gets_the_index_of_appends_and_keeps_its_answers(db_path):
+    """Migration 16 replaces the index of every event's time by one of each append's first event."""
+    from events.log.migrations import MIGRATIONS, _run
+
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    for migration in MIGRATIONS[:15]:
+        _run(conn, migration)
+    conn.execute("PRAGMA user_version = 15")
+    old = EventStore(conn, FixedClock(T0, dt.timedelta(seconds=1)))
+    old.append([StreamAppend(s, (ev(), ev()), 0) for s in "abc"])  # 1-6 at T0
+    old.append_to("d", [ev()])  # 7 at T0 + 1 s
+    conn.close()
+    store = EventStore(connect(db_path))
+    indexes = (
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL"
+    )
+    assert {name for (name,) in store.conn.execute(indexes)} == {"events_idempotency", "events_appended_at"}
+    moments = [to_utc_text(T0 + dt.timedelta(seconds=s)) for s in (-1, 0, 0.5, 1, 2)]
+    assert [store.position_as_of(moment) for moment in moments] == [0, 6, 6, 7, 7]
+    store.conn.close()
+
+
 def test_position_as_of_takes_the_same_few_steps_at_any_log_size(db_path):
     """A mid-log moment: MAX(position) over the recorded_at range walked half the log (issue 19);
     counted in SQLite VM steps, not timed."""

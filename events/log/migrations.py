@@ -407,6 +407,20 @@ def _fact_versions(conn: sqlite3.Connection) -> None:
     empty_projections(conn)
 
 
+# Time travel (EventStore.position_as_of) needs the time of each append, not of each event: an
+# append's events share one recorded_at and sit at consecutive positions, the first with batch_index
+# 0. So only first events are indexed, and a batched append adds one entry, not one an event. Why it
+# mattered (issue 15): inside an append's transaction each 64-row INSERT copies the pages it changes
+# that were there before it (the tails of the table and its indexes) into SQLite's statement journal,
+# kept in memory up to 64 KiB, then in a temporary file. Every index tail counts; with the chain's 33
+# bytes a row every 1,000-event append went over, ~470 writes into the file (a67b72c: 3 appends in 10).
+# Without this index's tail: none (bench/README.md "Appends with the hash chain").
+_APPEND_TIMES = """
+DROP INDEX events_recorded_at;
+CREATE INDEX events_appended_at ON events (recorded_at) WHERE batch_index = 0;
+"""
+
+
 def empty_projections(conn: sqlite3.Connection) -> None:
     """Every projection table emptied and the checkpoint gone: the next catch_up projects the whole log."""
     for table in PROJECTION_TABLES:
@@ -433,6 +447,7 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     _COUNTS,
     _hash_chain,
     _fact_versions,
+    _APPEND_TIMES,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # Every secondary index of the projections, for rebuild to drop and create again.

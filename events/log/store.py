@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import hashlib
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -23,6 +24,17 @@ BUSY_TIMEOUT_MS = 30_000
 # The columns of an event row, in the order event_from_row reads them (queries that join events use both).
 EVENT_COLUMNS = "position, event_id, stream_id, version, type, schema_version, payload, metadata, idempotency_key, recorded_at"
 _LAST_RECORDED_AT = "SELECT recorded_at FROM events ORDER BY position DESC LIMIT 1"
+# The last append recorded at or before a moment, read to its last event (see position_as_of).
+_POSITION_AS_OF = """
+SELECT COALESCE(
+    (SELECT position - 1 FROM events WHERE position > first.position AND batch_index = 0 ORDER BY position LIMIT 1),
+    (SELECT MAX(position) FROM events)
+)
+FROM (
+    SELECT position FROM events WHERE batch_index = 0 AND recorded_at <= ?
+    ORDER BY recorded_at DESC, position DESC LIMIT 1
+) AS first
+"""
 FIRST_OF_BATCH = "SELECT position FROM events WHERE idempotency_key = ? AND batch_index = 0"
 # Positions are given, not left to AUTOINCREMENT: each row's hash covers its position (events/log/chain.py).
 _INSERT_INTO = (
@@ -234,24 +246,31 @@ class EventStore:
             for event in stream.events:
                 version += 1
                 position += 1
+                payload, event_id, kind = event.payload, event_ids[index], event.type
                 metadata = event.metadata if key is None else dict(event.metadata, idempotency_key=key)
                 row = (
                     position,
-                    event_ids[index],
+                    event_id,
                     stream_id,
                     version,
-                    event.type,
+                    kind,
                     event.schema_version,
-                    _dumps(event.payload, option=_SORTED).decode(),  # canonical_json, inlined
+                    _dumps(payload, option=_SORTED).decode(),  # canonical_json, inlined
                     _dumps(metadata, option=_SORTED).decode(),
                     key,
                     index,
                     recorded_at,
                 )
-                previous = link(previous, row)
+                digest = _sha256(previous)  # chain.link, inlined
+                digest.update(_dumps(row))
+                previous = digest.digest()
                 values += row
                 values.append(bytearray(previous))  # sqlite3 binds bytes through its adapters: 0.3 us
-                events.append(_event((*row[:6], event.payload, metadata, key, moment)))  # EVENT_COLUMNS
+                events.append(
+                    _event(
+                        (position, event_id, stream_id, version, kind, row[5], payload, metadata, key, moment)
+                    )
+                )
                 index += 1
             reached[stream_id] = version
         if not events:
@@ -275,9 +294,8 @@ class EventStore:
 
     def _log_time(self) -> tuple[dt.datetime, str]:
         """The clock's time, or the last event's if the clock says earlier: the log's times never go
-        back (a wall clock can step back), so positions are in time order and position_as_of takes
-        one step down the recorded_at index. Read under the write lock, so no later append can
-        slip in between."""
+        back (a wall clock can step back), so positions are in time order. Read under the write
+        lock, so no later append can slip in between."""
         moment = self.clock()
         text = to_utc_text(moment)
         last = self.conn.execute(_LAST_RECORDED_AT).fetchone()
@@ -409,15 +427,15 @@ class EventStore:
     def position_as_of(self, moment_text: str) -> int:
         """The last position recorded at or before a UTC moment (fixed-width text).
 
-        One step down the recorded_at index (MAX(position) over the range read half
-        the log for a mid-log moment). Appends keep the log's times in position
-        order (_log_time), so the latest time at or before the moment is at the
-        latest position too; ties go to the last position of that instant.
+        The last append recorded by then (ties: the later one), found by one step down
+        the index of appends' first events (migration 16), and read to its end: an
+        append's events share their time and sit at consecutive positions, up to the
+        next first event. The same answer as the latest event by (recorded_at,
+        position) at or before the moment, for any log, time-ordered or not. Reading
+        to the end walks that append's rows: ~70 us in a 1,000-event one, ~4 us in
+        a single append (measured).
         """
-        row = self.conn.execute(
-            "SELECT position FROM events WHERE recorded_at <= ? ORDER BY recorded_at DESC, position DESC LIMIT 1",
-            (moment_text,),
-        ).fetchone()
+        row = self.conn.execute(_POSITION_AS_OF, (moment_text,)).fetchone()
         return row[0] if row else 0
 
     def is_empty(self) -> bool:
@@ -476,7 +494,7 @@ def chain_existing_log(conn: sqlite3.Connection) -> None:
         conn.execute(trigger[0])
 
 
-_dumps, _SORTED = orjson.dumps, orjson.OPT_SORT_KEYS
+_dumps, _SORTED, _sha256 = orjson.dumps, orjson.OPT_SORT_KEYS, hashlib.sha256
 _event = functools.partial(tuple.__new__, Event)  # an Event from a tuple: 0.2 us against Event(...)'s 0.4
 
 
