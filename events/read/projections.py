@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import itertools
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -126,14 +125,33 @@ def rebuild(store: EventStore, *, batch: int = BATCH, progress: Callable[[int], 
             position = _project_log(store, conn, batch, progress)
             _derive_tags(conn, "")
             _derive_version_tags(conn, 0)
-            for table, command in itertools.product(SEARCH_INDEXES, ("rebuild", "optimize")):
-                conn.execute(f"INSERT INTO {table} ({table}) VALUES ('{command}')")
+            for table in SEARCH_INDEXES:
+                _build_search_index(conn, table)
             for statement in statements(ALL_PROJECTION_INDEXES):
                 conn.execute(statement)
             _count(conn, 1)
         if position:  # like catch_up: an empty log has no checkpoint row
             _set_checkpoint(conn, position)
     return position
+
+
+# FTS5's merge settings while rebuild fills a search index, and after (FTS5's defaults).
+_MERGE_OFF, _MERGE_ON = (("automerge", 0), ("crisismerge", 2000)), (("automerge", 4), ("crisismerge", 16))
+
+
+def _build_search_index(conn: sqlite3.Connection, table: str) -> None:
+    """The index filled from its content table and left in one segment.
+
+    'rebuild' writes a segment per megabyte of terms and, by default, merges them
+    as it goes; 'optimize' then merges them all again. With merging off until the
+    'optimize', the terms are merged once: 10.6 -> 9.0 s at 1M facts (bench/README.md).
+    """
+    for option, value in _MERGE_OFF:
+        conn.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('{option}', {value})")
+    conn.execute(f"INSERT INTO {table} ({table}) VALUES ('rebuild')")
+    conn.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
+    for option, value in _MERGE_ON:
+        conn.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('{option}', {value})")
 
 
 def _project_log(
