@@ -146,17 +146,23 @@ def _period_counts(conn, filters: Filters, sources: Sequence[Source]) -> dict[st
 
 
 def _tag_counts(conn, filters: Filters, sources: Sequence[Source]) -> list[tuple[str, int]]:
-    """The most used tags among matching facts (read from each row's tags: no index finds tags rows by fact)."""
+    """The most used tags among matching facts.
+
+    Counted from the matching rows' own tags, by tag set first (far fewer sets
+    than facts, as for tag_pair_counts in projections): no index finds a fact's
+    fact_tags rows by the fact (migration 16).
+    """
     if filters.is_empty and sources == LIVE:
         values = ", ".join(str(v) for v in filters.retracted_values)
-        sql, params = f"SELECT tag FROM fact_tags WHERE retracted IN ({values})", []
+        sql, params = (
+            f"SELECT tag, count(*) AS c FROM fact_tags WHERE retracted IN ({values}) GROUP BY tag",
+            [],
+        )
     else:
         matched, params = _matching(conn, filters, sources)
-        sql = f"SELECT t.value AS tag FROM ({matched}) m, json_each(m.tags) t"
-    return conn.execute(
-        f"SELECT tag, count(*) AS c FROM ({sql}) GROUP BY tag ORDER BY c DESC, tag LIMIT {SIDEBAR_TAGS}",
-        params,
-    ).fetchall()
+        sets = f"SELECT tags, count(*) AS c FROM ({matched}) GROUP BY tags"
+        sql = f"SELECT t.value AS tag, sum(s.c) AS c FROM ({sets}) s, json_each(s.tags) t GROUP BY tag"
+    return conn.execute(f"{sql} ORDER BY c DESC, tag LIMIT {SIDEBAR_TAGS}", params).fetchall()
 
 
 class Memo:
