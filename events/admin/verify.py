@@ -242,6 +242,8 @@ class _Snapshot(EventStore):
     transaction, through the log's checks (one read of the log for both).
     """
 
+    url = "the checked database"  # not None: the log is not in fresh's file, rebuild reads it through read_chunks
+
     def __init__(self, fresh: sqlite3.Connection, checked: EventStore, until: int, check: LogCheck):
         super().__init__(fresh)
         self.checked, self.until, self.check = checked, until, check

@@ -108,7 +108,10 @@ def _window_sql(conn: sqlite3.Connection, where: AtomFilter, before: int | None)
         clauses.append("+facts.n IN (SELECT rowid FROM facts_fts WHERE facts_fts MATCH ?)")
         params.append(match)
     for tag in tags:
-        clauses.append("EXISTS (SELECT 1 FROM fact_tags t WHERE t.n = facts.n AND t.tag = ?)")
+        clauses.append(  # the whole key of fact_tags: one seek
+            "EXISTS (SELECT 1 FROM fact_tags t WHERE t.tag = ? AND t.retracted = facts.retracted"
+            " AND t.sort_key = facts.sort_key AND t.n = facts.n)"
+        )
         params.append(tag)
     if before is not None:
         clauses.append("facts.last_position < ?")

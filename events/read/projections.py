@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import gc
-import itertools
 import json
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from events.domain.dates import precision_of, sort_key_of
@@ -27,7 +26,14 @@ from events.log.migrations import (
     statements,
 )
 from events.log.model import Event
-from events.log.store import EventStore, canonical_json, loads_json, write_transaction
+from events.log.store import (
+    EVENT_COLUMNS,
+    EventStore,
+    canonical_json,
+    event_from_row,
+    loads_json,
+    write_transaction,
+)
 
 CHECKPOINT = "main"
 BATCH = 5_000
@@ -115,23 +121,96 @@ def rebuild(store: EventStore, *, batch: int = BATCH, progress: Callable[[int], 
         empty_projections(conn)
         for index in ALL_PROJECTION_INDEX_NAMES:
             conn.execute(f"DROP INDEX IF EXISTS {index}")
-        position, written = 0, {}
         with _larger_cache(conn), _no_cycle_collection():
-            for events in store.read_chunks(batch):
-                apply(conn, events, written=written)
-                position = events[-1].position
-                if progress:
-                    progress(len(events))
+            position = _project_log(store, conn, batch, progress)
             _derive_tags(conn, "")
             _derive_version_tags(conn, 0)
-            for table, command in itertools.product(SEARCH_INDEXES, ("rebuild", "optimize")):
-                conn.execute(f"INSERT INTO {table} ({table}) VALUES ('{command}')")
+            for table in SEARCH_INDEXES:
+                _build_search_index(conn, table)
             for statement in statements(ALL_PROJECTION_INDEXES):
                 conn.execute(statement)
             _count(conn, 1)
         if position:  # like catch_up: an empty log has no checkpoint row
             _set_checkpoint(conn, position)
     return position
+
+
+# FTS5's merge settings while rebuild fills a search index, and after (FTS5's defaults).
+_MERGE_OFF, _MERGE_ON = (("automerge", 0), ("crisismerge", 2000)), (("automerge", 4), ("crisismerge", 16))
+
+
+def _build_search_index(conn: sqlite3.Connection, table: str) -> None:
+    """The index filled from its content table and left in one segment.
+
+    'rebuild' writes a segment per megabyte of terms and, by default, merges them
+    as it goes; 'optimize' then merges them all again. With merging off until the
+    'optimize', the terms are merged once: 10.6 -> 9.0 s at 1M facts (bench/README.md).
+    """
+    for option, value in _MERGE_OFF:
+        conn.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('{option}', {value})")
+    conn.execute(f"INSERT INTO {table} ({table}) VALUES ('rebuild')")
+    conn.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
+    for option, value in _MERGE_ON:
+        conn.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('{option}', {value})")
+
+
+def _project_log(
+    store: EventStore, conn: sqlite3.Connection, batch: int, progress: Callable[[int], None] | None
+) -> int:
+    """rebuild's facts rows and other read models, without tags and search rows; returns the last position.
+
+    A log in the same file (not PostgreSQL) has its recorded facts written by one
+    INSERT ... SELECT (_RECORDED_FACTS), and only the other events are decoded and folded here.
+    """
+    chunks, written = store.read_chunks(batch), {}
+    if store.url is None:
+        recorded = conn.execute(_RECORDED_FACTS).rowcount
+        if progress and recorded > 0:
+            progress(recorded)
+        chunks, written = _chunks_left(conn, batch), _AllWritten()
+    position = 0
+    for events in chunks:
+        apply(conn, events, written=written)
+        position = events[-1].position
+        if progress:
+            progress(len(events))
+    return store.last_position() if store.url is None else position
+
+
+# Every FactRecorded as its facts row (_recorded_row in SQL), numbered n = 1, 2, ... in log order as
+# catch_up numbers them (facts is empty, so each row's rowid is the last one plus one). The payload's
+# tags and sources lists come out as SQLite spells them, which is canonical_json's spelling of the
+# payload's own canonical JSON unless a string in them holds an escape: _chunks_left folds those again.
+_RECORDED_FACTS = f"""INSERT INTO facts ({_FACT_COLUMNS.removeprefix("n, ")})
+SELECT stream_id, d || substr('-00-00', length(d) - 3), d, json_extract(payload, '$.end_date'),
+       CASE length(d) {" ".join(f"WHEN {k} THEN '{v}'" for k, v in _PRECISION.items())} END,
+       json_extract(payload, '$.title'), coalesce(json_extract(payload, '$.summary'), ''),
+       coalesce(json_extract(payload, '$.tags'), '[]'), coalesce(json_extract(payload, '$.sources'), '[]'),
+       json_extract(payload, '$.origin'), version, 0, {LISTED}, NULL, recorded_at, recorded_at, position,
+       NULL, 0, '[]', json_extract(payload, '$.status') IS '{PLANNED}'
+FROM (SELECT *, json_extract(payload, '$.date') AS d FROM events WHERE type = '{FACT_RECORDED}')
+ORDER BY position"""
+# What _RECORDED_FACTS left to fold: every other event, and the facts it may have spelt otherwise
+# (a backslash in the payload, a time not in to_utc_text's form) or must refuse (a newer payload
+# shape: upcast says so); their rows are written again.
+_LEFT = (
+    f"SELECT {EVENT_COLUMNS} FROM events WHERE type <> '{FACT_RECORDED}' OR schema_version <> 1"
+    " OR instr(payload, '\\') > 0 OR recorded_at NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T"
+    "[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]Z' ORDER BY position"
+)
+
+
+def _chunks_left(conn: sqlite3.Connection, size: int) -> Iterator[list[Event]]:
+    cursor = conn.execute(_LEFT)
+    while rows := cursor.fetchmany(size):
+        yield [event_from_row(row) for row in rows]
+
+
+class _AllWritten(dict):
+    """rebuild's `written` once _RECORDED_FACTS has written every fact: each is found by its id."""
+
+    def __contains__(self, fact_id: object) -> bool:
+        return True
 
 
 def needs_catch_up(store: EventStore) -> bool:
@@ -170,13 +249,14 @@ def _apply_facts(conn: sqlite3.Connection, events: list[Event], written: dict[st
         if written is not None and fact_id not in known and only_recorded:  # rebuild's common case
             rows.append(_recorded_row(numbers[fact_id], fact_events[0]))
             continue
-        previous = known[fact_id][1] if fact_id in known else None
+        recorded = fact_events[0].type == FACT_RECORDED  # a stream's first event: nothing before it
+        previous = known[fact_id][1] if fact_id in known and not recorded else None
         state = _evolve_keeping_versions(numbers[fact_id], previous, fact_events, versions)
         rows.append(_fact_row(numbers[fact_id], state))
     if versions:
         _write_versions(conn, versions, derive=written is None)
     if written is None:
-        _write_facts(conn, rows, replace=bool(known))
+        _write_facts(conn, rows, _tags_rows(known.values()) if known else None)
     else:
         conn.executemany(_UPSERT_FACT, rows)
         written.update(numbers)
@@ -226,16 +306,21 @@ def _derive_version_tags(conn: sqlite3.Connection, first: int) -> None:
     )
 
 
-def _write_facts(conn: sqlite3.Connection, rows: list[tuple], replace: bool) -> None:
+def _write_facts(conn: sqlite3.Connection, rows: list[tuple], old_tags: list[tuple] | None) -> None:
     """Facts rows, then their tags and search rows derived from them.
 
-    The search index reads its text from facts (external content), so a
-    fact's index rows go while the fact still holds the text they were made of.
+    old_tags: the fact_tags rows of the facts being replaced (None: all are new),
+    removed by their whole key: no index finds them by fact. The search index
+    reads its text from facts (external content), so a fact's index rows go
+    while the fact still holds the text they were made of.
     """
     numbers = (json.dumps([row[0] for row in rows]),)
+    replace = old_tags is not None
     if replace:
         _count(conn, -1, numbers)
-        conn.executemany("DELETE FROM fact_tags WHERE n = ?", [(row[0],) for row in rows])
+        conn.executemany(
+            "DELETE FROM fact_tags WHERE tag = ? AND retracted = ? AND sort_key = ? AND n = ?", old_tags
+        )
         conn.executemany("DELETE FROM facts_fts WHERE rowid = ?", [(row[0],) for row in rows])
     conn.executemany(_UPSERT_FACT, rows)
     where = "WHERE f.n IN (SELECT value FROM json_each(?))"
@@ -249,6 +334,11 @@ def _write_facts(conn: sqlite3.Connection, rows: list[tuple], replace: bool) -> 
         f"INSERT INTO facts_fts (rowid, title, summary, tags) SELECT n, title, summary, tags FROM facts f {where}",
         params,
     )
+
+
+def _tags_rows(facts: Iterable[tuple[int, FactState]]) -> list[tuple]:
+    """The fact_tags rows (tag, retracted, sort_key, n) of facts as loaded (load_states), as _derive_tags made them."""
+    return [(tag, listed_as(s), sort_key_of(s.date), n) for n, s in facts for tag in s.tags]
 
 
 def _derive_tags(conn: sqlite3.Connection, where: str, params: tuple = ()) -> None:
