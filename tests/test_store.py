@@ -88,7 +88,7 @@ def test_position_as_of_answers_as_an_index_of_every_event_did_on_any_log(db_pat
     seconds = iter([0, 5, 5, 2, 9, 2, 9])
     store = EventStore(connect(db_path))
     at = lambda s: T0 + dt.timedelta(seconds=s)  # noqa: E731
-    monkeypatch.setattr(store, "_log_time", lambda: (at(s := next(seconds)), to_utc_text(at(s))))
+    monkeypatch.setattr(store, "_log_time", lambda last: (at(s := next(seconds)), to_utc_text(at(s))))
     store.append([StreamAppend(f"a{i}", (ev(),), 0) for i in range(3)])  # 1-3 at 0 s
     store.append_to("b", [ev(), ev()])  # 4-5 at 5 s
     store.append_to("c", [ev()])  # 6 at 5 s

@@ -20,7 +20,6 @@ Only the event store lives here: read models stay in each node's SQLite file.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import logging
 import sqlite3
 import threading
@@ -29,14 +28,13 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from events.log.chain import GENESIS
-from events.log.clock import Clock, to_utc_text, utc_now
+from events.log.clock import Clock, utc_now
 from events.log.errors import ImportRefused, LogUnavailable, TimelineError
 from events.log.model import AppendResult, Event, StreamAppend
 from events.log.store import (
     EVENT_COLUMNS,
     VERBATIM_COLUMNS,
     EventStore,
-    _instant,
     event_from_row,
     in_chunks,
     write_transaction,
@@ -332,17 +330,9 @@ class PostgresEventStore(EventStore):
         text = "concurrency conflict" if name == "events_stream_version" else str(error)
         return super()._domain_error(_Refusal(text), batch)
 
-    def tip(self) -> tuple[int, bytes]:
+    def _tip(self) -> tuple[int, bytes, str | None]:
         row = self._tx().execute(_TIP).fetchone()
-        return (row[0], bytes(row[1])) if row else (0, GENESIS)
-
-    def _log_time(self) -> tuple[dt.datetime, str]:
-        moment = self.clock()
-        text = to_utc_text(moment)
-        row = self._tx().execute(_TIP).fetchone()
-        if row is not None and row[2] > text:
-            return _instant(row[2]), row[2]
-        return moment, text
+        return (row[0], bytes(row[1]), row[2]) if row else (0, GENESIS, None)
 
     def _insert_rows(self, values: list) -> None:
         """One row by INSERT; more by COPY, which streams them in one round trip (executemany of

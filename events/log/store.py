@@ -23,7 +23,6 @@ from events.log.model import AppendResult, Event, NewEvent, StreamAppend
 BUSY_TIMEOUT_MS = 30_000
 # The columns of an event row, in the order event_from_row reads them (queries that join events use both).
 EVENT_COLUMNS = "position, event_id, stream_id, version, type, schema_version, payload, metadata, idempotency_key, recorded_at"
-_LAST_RECORDED_AT = "SELECT recorded_at FROM events ORDER BY position DESC LIMIT 1"
 # The last append recorded at or before a moment, read to its last event (see position_as_of).
 _POSITION_AS_OF = """
 SELECT COALESCE(
@@ -60,7 +59,7 @@ VERBATIM_COLUMNS = (*CHAINED_COLUMNS, "hash")
 # The last event and where AUTOINCREMENT got to (higher only if the tail was cut): the next
 # position follows both, so a position is never given twice, and its hash follows the last.
 _TIP = (
-    "SELECT position, hash, (SELECT seq FROM sqlite_sequence WHERE name = 'events')"
+    "SELECT position, hash, recorded_at, (SELECT seq FROM sqlite_sequence WHERE name = 'events')"
     " FROM events ORDER BY position DESC LIMIT 1"
 )
 _INSERT_VERBATIM = (
@@ -231,11 +230,11 @@ class EventStore:
         each row is one tuple, hashed, then added with its hash to the INSERT's values;
         metadata carries the idempotency key with the event it deduplicated.
         """
-        moment, recorded_at = self._log_time()
+        position, previous, last_recorded_at = self._tip()
+        moment, recorded_at = self._log_time(last_recorded_at)
         key = idempotency_key
         event_ids = uuid7s(sum(len(stream.events) for stream in batch))
         current = self._stream_versions([s.stream_id for s in batch if s.expected_version is None])
-        position, previous = self.tip()
         values, events, reached, index = [], [], {}, 0
         for stream in batch:
             stream_id, version = stream.stream_id, stream.expected_version
@@ -278,29 +277,30 @@ class EventStore:
         self._insert_rows(values)
         return tuple(events)
 
-    def tip(self) -> tuple[int, bytes]:
-        """The position the next event follows, and the hash it chains to (GENESIS for an empty log)."""
+    def _tip(self) -> tuple[int, bytes, str | None]:
+        """The position the next event follows, the hash it chains to (GENESIS for an empty log) and
+        the last event's recorded_at: one read of the last row under the write lock (two reads
+        were ~4 us of a single append's ~60 us CPU)."""
         row = self.conn.execute(_TIP).fetchone()
         if row is None:
             sequence = self.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'events'").fetchone()
-            return (sequence[0] if sequence else 0), GENESIS
-        position, digest, sequence = row
-        return max(position, sequence or 0), digest or GENESIS
+            return (sequence[0] if sequence else 0), GENESIS, None
+        position, digest, recorded_at, sequence = row
+        return max(position, sequence or 0), digest or GENESIS, recorded_at
 
     def head(self) -> tuple[int, bytes | None]:
         """The last event's position and stored hash (0 and None for an empty log): `timeline head`."""
         row = self.conn.execute("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1").fetchone()
         return row or (0, None)
 
-    def _log_time(self) -> tuple[dt.datetime, str]:
+    def _log_time(self, last_recorded_at: str | None) -> tuple[dt.datetime, str]:
         """The clock's time, or the last event's if the clock says earlier: the log's times never go
-        back (a wall clock can step back), so positions are in time order. Read under the write
-        lock, so no later append can slip in between."""
+        back (a wall clock can step back), so positions are in time order. The last time is read
+        with the tip, under the write lock, so no later append can slip in between."""
         moment = self.clock()
         text = to_utc_text(moment)
-        last = self.conn.execute(_LAST_RECORDED_AT).fetchone()
-        if last is not None and last[0] > text:
-            return _instant(last[0]), last[0]
+        if last_recorded_at is not None and last_recorded_at > text:
+            return _instant(last_recorded_at), last_recorded_at
         return moment, text
 
     def _insert_rows(self, values: list) -> None:
