@@ -1604,3 +1604,27 @@ def test_a_headline_s_journey_is_no_happening_unless_it_names_one(headline, alon
     """Issue 18: a headline telling only a journey dates no happening; one naming what it travels to does."""
     fact = ExtractedFact("2031-07-12", None, "day", headline, headline, ("sco",), 1.0)
     assert matching._a_journey_alone(fact) is alone
+
+
+def test_a_headline_joining_a_fact_is_its_evidence_with_the_lede(server, timeline, db_path, clock):
+    """Issue 18: a live blog headlined on the leaders' talks, whose lede welcomes readers to the summit's
+    second day, backs the talks with its headline: the lede alone told the summit, another happening."""
+    talks = item_xml(
+        "Russian President Vladimir Putin and Indian Prime Minister Narendra Modi held talks in Tianjin on"
+        " Monday, on the sidelines of the SCO summit.",
+        guid="talks-1",
+        title="Putin and Modi hold talks in Tianjin",
+        day="Mon, 01 Sep 2031",
+    )
+    live = item_xml(
+        "Welcome to our live coverage of the second and final day of the SCO summit in Tianjin.",
+        guid="live-1",
+        title="LIVE: Modi and Putin hold talks after sharing a car",
+        day="Mon, 01 Sep 2031",
+    )
+    first_poll(server, timeline, db_path, clock, talks, live)
+    (added,) = events_of(timeline, "FactSourceAdded")
+    assert added.payload["source"]["evidence"] == (
+        "Modi and Putin hold talks after sharing a car. Welcome to our live coverage of the second and final"
+        " day of the SCO summit in Tianjin."
+    )

@@ -489,11 +489,13 @@ def joined(
     actor: str,
     context: tuple[str, ...],
     reported_on: dt.date | None = None,
+    said: str | None = None,
 ) -> StreamAppend:
-    """A report joins the fact of its happening: a source with its own sentence and the reason, and,
-    when it knows the days better than the machine-made fact (refined_dates), the fact's new dates.
+    """A report joins the fact of its happening: a source with its own sentence (said, else
+    _what_it_says) and the reason, and, when it knows the days better than the machine-made fact
+    (refined_dates), the fact's new dates.
     A report that ran on or after the fact's first day confirms a planned fact took place."""
-    evidence = fit(_what_it_says(found), 1_000)
+    evidence = fit(said or _what_it_says(found), 1_000)
     noted = with_notes(source, evidence, existing.why)
     meta = {"actor": actor, "article": article}
     added = fact_source_added(noted, article=article)
@@ -529,6 +531,15 @@ def _what_it_says(found: ExtractedFact) -> str:
     tells the accession in its last clause, the summit in its first); else its whole sentence, whose lead
     may date it ("At the summit in Astana on Thursday, leaders also signed ...")."""
     return found.title if a_dated_clause(as_report(found)) else found.summary or found.title
+
+
+def _the_headline_says(headline: ExtractedFact) -> str:
+    """What an article whose headline is a happening says of it: its headline, then its lede. The lede
+    alone may tell another happening of the day ("Live: Modi and Putin hold talks" over "Welcome to our
+    coverage of the summit's second day")."""
+    if headline.summary in ("", headline.title):
+        return headline.title
+    return f"{headline.title.rstrip('.')}. {headline.summary}"
 
 
 def _better_title(existing: Existing, found: ExtractedFact, new: Report, confirms: bool) -> str | None:
@@ -799,7 +810,8 @@ def restate_facts(
     headline = Report(reported_on.isoformat(), None, title, title, context) if reported_on else None
     home = _places_of(context) or _places_of(found[1].tags if len(found) > 1 else ())
     told = [f for f in found[1:] if _followed(f, headline, home)]
-    found = (found[:1] if found and _headline_a_happening(found, context, payload) else []) + told
+    lead = found[:1] if found and _headline_a_happening(found, context, payload) else []
+    found = lead + told
     own_alone = {state.fact_id for state in states if machine_made_alone(state)}
     cited = {state.fact_id for state in states}  # an article cites a fact once
     cited |= {state.merged_into for state in states if state.merged_into}  # its source moved there
@@ -820,8 +832,9 @@ def restate_facts(
             cited.add(changes.appends[-1].stream_id)  # a later fact of this article may be the same one
         elif existing.fact_id not in cited:
             cited.add(existing.fact_id)
+            said = _the_headline_says(fact) if lead and fact is lead[0] else None
             changes.appends.append(
-                joined(finder, existing, fact, source, article, actor, context, reported_on)
+                joined(finder, existing, fact, source, article, actor, context, reported_on, said)
             )
         else:
             continue
