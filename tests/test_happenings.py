@@ -11,6 +11,7 @@ from events.pipeline.happenings import (
     in_the_headline_s_happening,
     kind_of_happening,
     looked_for_among_all,
+    named_apart,
     one_at_a_time,
     refined_dates,
     same_happening,
@@ -596,3 +597,16 @@ def test_ten_years_in_chinese_is_no_date_said():
     assert a_dated_clause(
         Report("2025-03-04", None, "3月4日上午，会议开幕", "会后。3月4日上午，会议开幕", ())
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "apart"),
+    [
+        ("Mongolia joined on 4 May, when leaders approved its accession at their summit in Minsk.", True),
+        ("Minsk hosted the summit in May last year, where Mongolia was admitted as a member.", True),
+        ("Mongolia was admitted as a member at the summit in Minsk on Thursday.", False),
+        ("Mongolia became a full member on 4 May.", False),  # no summit named
+    ],
+)
+def test_a_summit_is_named_apart_from_a_joining_only_in_a_clause_of_its_own(text, apart):
+    assert named_apart(text, "accession", "summit") is apart

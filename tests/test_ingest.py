@@ -1628,3 +1628,47 @@ def test_a_headline_joining_a_fact_is_its_evidence_with_the_lede(server, timelin
         "Modi and Putin hold talks after sharing a car. Welcome to our live coverage of the second and final"
         " day of the SCO summit in Tianjin."
     )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "facts_cited"),
+    [
+        # the summit's close and the declaration adopted at it: two happenings in one sentence
+        ("The SCO summit in Minsk wrapped up on Monday with the adoption of a joint declaration.", 2),
+        ("SCO leaders adopted a joint declaration on Monday at the end of a two-day summit in Minsk.", 2),
+        # a joining in a clause of its own from the summit's: both
+        (
+            "Mongolia became a full member of the SCO on Monday, when leaders approved it at their summit in Minsk.",
+            2,
+        ),
+        # the summit named only as where a country joined, or where two leaders met: one
+        ("Mongolia became a full member of the SCO at the summit in Minsk on Monday.", 1),
+        (
+            "Xi Jinping and Vladimir Putin held talks in Minsk on Monday, on the sidelines of the SCO summit.",
+            1,
+        ),
+    ],
+)
+def test_a_sentence_telling_two_happenings_backs_both_facts(
+    server, timeline, db_path, clock, sentence, facts_cited
+):
+    """Issue 18: one sentence may tell the summit and what was done at it; its article becomes a source of
+    each of them the timeline has, and never of a summit it names only as a setting."""
+    day, sco = "Mon, 01 Sep 2031", "the Shanghai Cooperation Organisation"
+    items = [
+        item_xml(f"The summit of {sco} in Minsk runs from August 31 to September 1.", guid="s", day=day),
+        item_xml(f"Leaders of {sco} signed the Minsk Declaration on Monday.", guid="d", day=day),
+        item_xml(f"Mongolia joined {sco} on Monday.", guid="m", day=day),
+        item_xml(
+            f"Xi Jinping and Vladimir Putin met in Minsk on Monday at a summit of {sco}.", guid="b", day=day
+        ),
+        item_xml(sentence, guid="told", title="SCO in Minsk", day=day),
+    ]
+    first_poll(server, timeline, db_path, clock, *items)
+    told = "http://example.org/told"
+    cited = [
+        row[0]
+        for row in timeline.conn.execute("SELECT sources FROM facts WHERE retracted = 0")
+        if told in row[0]
+    ]
+    assert len(cited) == facts_cited

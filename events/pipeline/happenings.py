@@ -376,6 +376,17 @@ def kinds_in(text: str) -> frozenset[str]:
     return frozenset(_kinds_at(text.lower()))
 
 
+def named_apart(text: str, kind: str, other: str) -> bool:
+    """Whether the words name both kinds of happening, in clauses of their own: "Belarus joined on
+    4 July, when leaders approved it at their summit" tells the summit; "Belarus joined at the summit
+    on 4 July" names the summit only as where it joined."""
+    where = _kinds_at(text.lower())
+    if kind not in where or other not in where:
+        return False
+    first, last = sorted((where[kind], where[other]))
+    return bool(_CLAUSE.search(text, first, last))
+
+
 def _kinds_at(text: str) -> dict[str, int]:
     """Each kind of happening a matchable text names, and where its first cue stands."""
     cued = {clue for clue in _ANY_CLUE.findall(text)}  # one scan for every kind's clues

@@ -51,7 +51,9 @@ from events.pipeline.happenings import (
     kind_named_first,
     kind_of_happening,
     kinds_conflict,
+    kinds_named,
     looked_for_among_all,
+    named_apart,
     names_a_kind,
     refined_dates,
     same_happening,
@@ -839,12 +841,72 @@ def restate_facts(
         else:
             continue
         changes.recorded += 1
+    told_by = {id(fact): _what_it_says(fact) for fact in told} | {id(f): _the_headline_says(f) for f in lead}
+    changes.appends += _told_too(finder, found, told_by, cited, source, (article, actor), context, headline)
     for state in states:
         if machine_made_alone(state) and not any(same_fact(as_extracted(state), fact) for fact in found):
             changes.appends.append(_retracted(state, article, actor, reason))
             finder.withdraw(state)
             changes.retracted += 1
     return changes
+
+
+# The happenings a sentence may tell besides the one it is matched as, each by a word that names only it:
+# "The summit closed on Monday with the adoption of a declaration" tells the summit and the declaration,
+# "Belarus joined on 4 July, at the summit in Astana" the accession and the summit.
+_TOLD_TOO = {"summit": "summit", "agreement": "declaration", "accession": "accession"}
+
+
+def _told_too(
+    finder: FactFinder,
+    found: Sequence[ExtractedFact],
+    told_by: dict[int, str],
+    cited: set[str],
+    source: dict,
+    by: tuple[str, str],
+    context: tuple[str, ...],
+    headline: Report | None,
+) -> list[StreamAppend]:
+    """The article becomes a source, with the same sentence, of each other happening its sentences tell
+    on their date, when the timeline has it already. After the article's own facts, so that a happening
+    it dates in a sentence of its own keeps that sentence; and never a new fact or new days: told in
+    passing, a summit's day is no better date for it ("Belarus joined on Thursday at the summit").
+    told_by: each found fact's evidence (by id); by: the article and the actor."""
+    appends, (article, actor) = [], by
+    for fact in found:
+        for kind_told in _kinds_told_too(fact, context):
+            existing = finder.same_fact_as(kind_told, context, headline)
+            if (
+                existing is None
+                or existing.fact_id in cited
+                or split_off(finder.conn, existing.fact_id, source.get("url"))
+            ):
+                continue
+            cited.add(existing.fact_id)
+            noted = with_notes(source, fit(told_by[id(fact)], 1_000), f"told too: {existing.why}")
+            added = fact_source_added(noted, article=article)
+            event = NewEvent(added.type, added.payload, {"actor": actor, "article": article})
+            appends.append(StreamAppend(existing.fact_id, (event,)))
+    return appends
+
+
+def _kinds_told_too(fact: ExtractedFact, context: tuple[str, ...]) -> list[ExtractedFact]:
+    """The other kinds of happening (_TOLD_TOO) the words that date a fact name, each as a report of that
+    kind alone, on the fact's date with its names. Not the summit of two leaders meeting on its sidelines,
+    nor that of a country joining at it ("India and Pakistan became members at the Astana summit on
+    9 June 2017"), unless a clause of its own tells it ("..., when leaders approved it at their summit")."""
+    report = with_context(as_report(fact), context)
+    kind = kind_of_happening(report)
+    if kind is None or kind == "bilateral":  # two leaders meet on a summit's sidelines, ahead of it
+        return []
+    named = kinds_named(report)
+    return [
+        replace(fact, title=word, summary=word, tags=report.tags, confidence=0.0)
+        for other, word in _TOLD_TOO.items()
+        if other != kind
+        and other in named
+        and (kind != "accession" or named_apart(fact.summary, kind, other))
+    ]
 
 
 # An indexed lookup of one small column (usually '[]'): cheap enough for every report joining a fact.
