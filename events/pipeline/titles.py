@@ -111,8 +111,16 @@ _CHINESE_DATELINE = (
     r"|(?:本[报報]|新华社|新華社|中新社|中新网|中新網)[^\s，,。]{0,12}?\d{1,2}月\d{1,2}日[电電](?:[（(][^）)]{0,20}[）)])?"
     r"|[据據][^\s，,。]{1,10}消息)\s*"
 )
+# A byline that was a paragraph of its own, run into the lede once the page's markup is gone: "By Jane Doe
+# The summit ended on Monday". A name of two or three words, then a sentence's first word: a word that opens
+# sentences ("The", "A"), or a capitalised word before a lower-case one ("Belarus became", "Road closures").
+_NOT_A_NAME = rf"(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|{_MONTH}\s)"
+_BYLINE_ALONE = (
+    rf"By\s+{_NOT_A_NAME}{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}}?\s+"
+    r"(?=(?:The|A|An|In|On|At|After|For|When|With|Leaders|Officials)\s|[A-Z][a-z]+,?\s+[a-z])"
+)
 _LEADS = re.compile(
-    rf"(?:{_BYLINE}\s+(?:{_WIRE_DATELINE}|{_MIXED_DATELINE})|{_BYLINE}\s*(?:[-—–|:•·]\s*|$)"
+    rf"(?:{_BYLINE}\s+(?:{_WIRE_DATELINE}|{_MIXED_DATELINE})|{_BYLINE}\s*(?:[-—–|:•·]\s*|$)|{_BYLINE_ALONE}"
     rf"|{_STAMP}|{_TASS_DATELINE}|{_WIRE_DATELINE}|{_MIXED_DATELINE}|{_AGENCY_DATELINE}|{_KICKER}|{_TIMESTAMP}"
     rf"|{_HEADING}|{_WELCOME}|{_RUSSIAN_DATELINE}"
     rf"|{_CHINESE_DATELINE})"
