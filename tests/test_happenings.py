@@ -610,3 +610,48 @@ def test_ten_years_in_chinese_is_no_date_said():
 )
 def test_a_summit_is_named_apart_from_a_joining_only_in_a_clause_of_its_own(text, apart):
     assert named_apart(text, "accession", "summit") is apart
+
+
+@pytest.mark.parametrize(
+    ("headline", "text", "dated_by_its_happening"),
+    [
+        # a recap the day after: the statement names the headline's kind among others, at its place
+        (
+            "Leaders sign Minsk Declaration as SCO summit closes",
+            "The SCO summit held in Minsk on June 13-14 ended with the signing of the Minsk Declaration.",
+            True,
+        ),
+        # a statement naming no one and nowhere, of the headline's own kind, the day before
+        (
+            "SCO foreign ministers' council meets",
+            "Yesterday the SCO foreign ministers met in our city. Foreign Minister Wang Yi chaired the meeting.",
+            True,
+        ),
+        # the headline's kind named a month away is another happening: the headline keeps its day
+        (
+            "Leaders sign Minsk Declaration as SCO summit closes",
+            "The SCO summit held in Minsk in May 2030 also ended with the signing of a declaration.",
+            False,
+        ),
+        # the kind named near its day, but elsewhere: another happening
+        (
+            "Leaders sign Minsk Declaration as SCO summit closes",
+            "Leaders gathered in Minsk this week. Their talks ran late. A summit in Astana ended on June 14"
+            " with the signing of a declaration on energy.",
+            False,
+        ),
+    ],
+)
+def test_a_headline_gives_way_to_a_statement_of_its_happening_near_its_day(
+    headline, text, dated_by_its_happening
+):
+    """Issue 18: a recap's headline, dated by the day it ran, made a second fact of the happening a day late."""
+    import datetime as dt
+
+    from events.pipeline.extract import extract_facts
+    from events.pipeline.gazetteer import tags_for
+    from events.pipeline.matching import headline_dated_by_its_happening
+
+    found = extract_facts(headline, text, dt.date(2031, 6, 15))
+    kept = headline_dated_by_its_happening(found, tags_for(headline))
+    assert (kept[0].title != found[0].title) is dated_by_its_happening

@@ -51,6 +51,7 @@ from events.pipeline.happenings import (
     kind_named_first,
     kind_of_happening,
     kinds_conflict,
+    kinds_in,
     kinds_named,
     looked_for_among_all,
     named_apart,
@@ -432,7 +433,30 @@ def headline_dated_by_its_happening(
         if kind_of_happening(told) == kind and not kinds_conflict(told, headline):
             if entities(told) & entities(headline) or not entities(headline):
                 return list(found[1:])
+        if _tells_the_headline_s_happening_near_its_day(fact, told, headline, kind):
+            return list(found[1:])
     return list(found)
+
+
+# A recap runs the day after, a preview the days before: a statement this near the headline's day that tells
+# its kind of happening tells its happening.
+_NEAR_ITS_DAY = dt.timedelta(days=7)
+
+
+def _tells_the_headline_s_happening_near_its_day(
+    fact: ExtractedFact, told: Report, headline: Report, kind: str
+) -> bool:
+    """A statement near the headline's day whose sentence names the headline's kind, among others, at a
+    place or with someone the headline names ("Leaders sign the declaration as the summit closes" over
+    "The summit held in Bishkek on June 13-14 ended with the signing of the declaration"); or, naming no
+    one and nowhere itself, whose own kind is the headline's ("昨日，外长理事会会议在我市举行")."""
+    first, last = days_of(fact.date, fact.end_date)
+    day = days_of(headline.date, None)[0]
+    if len(fact.date) < 10 or first - day > _NEAR_ITS_DAY or day - last > _NEAR_ITS_DAY:
+        return False
+    if not entities(told):
+        return kind_of_happening(told) == kind
+    return kind in kinds_in(fact.summary) and bool(entities(told) & entities(headline))
 
 
 def _headline_a_happening(found: Sequence[ExtractedFact], context: tuple[str, ...], payload: dict) -> bool:
