@@ -211,6 +211,12 @@ evaluator = _load_evaluator()
             [("2022-09-16", None)],
         ),
         ("The summit opened on Thursday.", dt.date(2022, 9, 16), [("2022-09-15", None)]),
+        (  # a body that meets on days in a relative clause meets on the coming ones, whatever the main verb's tense
+            "Streets were closed on Sunday as the city braced for the council, which meets here on Tuesday and"
+            " Wednesday.",
+            dt.date(2031, 6, 16),
+            [("2031-06-15", None), ("2031-06-17", "2031-06-18")],
+        ),
         (  # Sunday and Monday follow each other across the week's end
             "The summit is taking place on Sunday and Monday.",
             dt.date(2025, 8, 31),

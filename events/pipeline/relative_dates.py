@@ -686,7 +686,7 @@ def weekday_of(
 # "The summit continues on Friday", "talks open on Monday": a schedule in the present tense.
 _SCHEDULE_VERBS = re.compile(
     r"\b(?:continues|continue|opens|open|begins|begin|starts|start|resumes|resume|closes|ends|concludes|runs"
-    r"|meet|convene|gather|brings|bring|hosts)\s+(?:[\w'’-]+\s+){0,8}$",
+    r"|meets|meet|convenes|convene|gathers|gather|brings|bring|hosts)\s+(?:[\w'’-]+\s+){0,8}$",
     re.IGNORECASE,
 )
 
