@@ -1435,6 +1435,10 @@ def test_a_report_s_evidence_is_the_clause_that_states_its_fact(title, sentence,
         ("Wang will travel to Minsk to attend the meeting of the SCO foreign ministers on July 15.", False),
         ("He last travelled there in 2012, when Beijing hosted the SCO summit.", False),
         ("Leaders of the SCO met in Minsk on Tuesday.", False),
+        # a visit is a journey; one that frames the news is no trip told
+        ("The premier's visit to Minsk, from Monday to Thursday, is his first in ten years.", True),
+        ("President Lee begins a state visit to Minsk on Wednesday, before the SCO summit.", True),
+        ("During his visit to Minsk, Lee met Xi on Sunday.", False),
     ],
 )
 def test_a_journey_is_no_happening_of_its_day(sentence, trip):

@@ -645,8 +645,12 @@ def _followed(fact: ExtractedFact, headline: Report | None, home: frozenset[str]
 _A_TRIP = re.compile(
     r"^(?:[\w.'’-]+\s+){0,8}?(?:(?:is|was|were|are)\s+(?:scheduled|expected|due|set)\s+to\s+|will\s+|to\s+)?"
     r"(?:arriv(?:e|es|ed)|land(?:s|ed)|travel(?:s|led|ed)?|fl(?:y|ies|ew)|return(?:s|ed)?|depart(?:s|ed)?|tour(?:s|ed)?"
-    r"|head(?:s|ed)?\s+(?:to|for|home)|left\s+for|leaves?\s+for)\b",
+    r"|head(?:s|ed)?\s+(?:to|for|home)|left\s+for|leaves?\s+for|visit(?:s|ed)?)\b",
     re.IGNORECASE,
+)
+# "During his visit to Tianjin, Modi met Xi on Sunday": a visit that frames the news is no trip told.
+_A_VISIT_FRAMING = re.compile(
+    r"\b(?:during|on|in the course of|after|before|ahead of)\s+(?:\S+\s+){0,3}$", re.IGNORECASE
 )
 # What the journey is for, up to the clause's end: "to attend the meeting of the Council on July 15" dates
 # the meeting; and "he last travelled there in 2018, when Qingdao hosted the summit" dates the summit.
@@ -664,6 +668,10 @@ def _a_trip(fact: ExtractedFact) -> bool:
     told = _uncut(fact.title, fact.summary)
     trip = _A_TRIP.match(told)
     if trip is None:
+        return False
+    if trip.group().lower().rstrip().endswith(("visit", "visits", "visited")) and _A_VISIT_FRAMING.search(
+        told, 0, trip.end() - len(trip.group().split()[-1])
+    ):
         return False
     rest = told[trip.end() :]
     when = _WHEN.search(rest)
