@@ -1676,3 +1676,23 @@ def test_a_sentence_telling_two_happenings_backs_both_facts(
         if told in row[0]
     ]
     assert len(cited) == facts_cited
+
+
+def test_an_article_telling_a_happening_twice_records_it_by_its_most_complete_date(
+    server, timeline, db_path, clock
+):
+    """Issue 18: 'ministers met in Minsk on Wednesday', then 'talks running from Wednesday to Thursday',
+    made the fact of Wednesday alone: the days, told second, were dropped as the same happening told."""
+    text = (
+        "Defence ministers of the Shanghai Cooperation Organisation met in Minsk on Wednesday."
+        " The defence chiefs were in Minsk for talks running from Wednesday to Thursday."
+    )
+    first_poll(
+        server,
+        timeline,
+        db_path,
+        clock,
+        item_xml(text, title="SCO defence ministers in Minsk", day="Wed, 02 Jul 2031"),
+    )
+    rows = timeline.conn.execute("SELECT date, end_date FROM facts WHERE retracted = 0").fetchall()
+    assert rows == [("2031-07-02", "2031-07-03")]
