@@ -655,3 +655,32 @@ def test_a_headline_gives_way_to_a_statement_of_its_happening_near_its_day(
     found = extract_facts(headline, text, dt.date(2031, 6, 15))
     kept = headline_dated_by_its_happening(found, tags_for(headline))
     assert (kept[0].title != found[0].title) is dated_by_its_happening
+
+
+@pytest.mark.parametrize(
+    ("title", "sentence", "kind"),
+    [
+        (
+            "For a meeting running from Wednesday to Thursday",
+            "Defence ministers of the SCO began arriving in Minsk, for a meeting running from Wednesday to Thursday.",
+            "ministers",
+        ),
+        (
+            "The two-day conclave in Minsk ended on Thursday without one",
+            "The defence ministers could not agree on a statement, and the two-day conclave in Minsk ended on"
+            " Thursday without one.",
+            "ministers",
+        ),
+        # a clause naming no meeting borrows no kind from its sentence
+        (
+            "After the process was launched in Dushanbe in 2021",
+            "Leaders admitted Mongolia at the summit, after the process was launched in Dushanbe in 2021.",
+            None,
+        ),
+    ],
+)
+def test_a_clause_naming_a_meeting_is_the_meeting_its_sentence_names(title, sentence, kind):
+    """Issue 18: 'for a meeting running from Wednesday to Thursday' named no kind, and the ministers' meeting
+    it dates became a fact of no kind that no report of the ministers joined."""
+    date, end = ("2021", None) if "2021" in title else ("2031-07-02", "2031-07-03")
+    assert kind_of_happening(Report(date, end, title, sentence, ("minsk",))) == kind

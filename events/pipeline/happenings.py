@@ -203,7 +203,7 @@ class Verdict:
 def kind_of_happening(report: Report) -> str | None:
     """A summit, an accession, a bilateral meeting (two leaders named and meeting words)...; None when unsaid."""
     text = _matchable(report)
-    where = _kinds_at(text)
+    where = _kinds_at(text) or _the_meeting_its_sentence_names(report)
     if "summit" in where and _dated_by_its_summit(report, text):
         where[
             "summit"
@@ -218,6 +218,25 @@ def kind_of_happening(report: Report) -> str | None:
         if _LASTING & set(where):
             where = {kind: at for kind, at in where.items() if kind in _LASTING}
     return _told_kind(where, text)
+
+
+# A clause naming a meeting without its kind: "for a meeting running from Wednesday to Thursday", "the two-day
+# conclave in Qingdao ended on Thursday", "会议于15日举行".
+_A_MEETING_WORD = re.compile(
+    r"\b(?:meeting|conclave|session|conference|gathering|talks)\b|встреч|заседани|совещани|会议|會議",
+    re.IGNORECASE,
+)
+
+
+def _the_meeting_its_sentence_names(report: Report) -> dict[str, int]:
+    """For a clause of a sentence that names a meeting and no kind, the lasting kinds its sentence names
+    (ministers, a summit, an exercise): "Defence ministers began arriving in Qingdao, for a meeting running
+    from Wednesday to Thursday" is the ministers' meeting. A clause naming no meeting ("..., after the
+    process was launched in 2021") borrows nothing."""
+    title, summary = report.title.lower(), report.summary.lower()
+    if title == summary or summary.find(title) < 0 or not _A_MEETING_WORD.search(title):
+        return {}
+    return {kind: at for kind, at in _kinds_at(summary).items() if kind in _LASTING}
 
 
 # A summit dated only by its month or year: "at the Samarkand summit last September", "the summit in Astana in
