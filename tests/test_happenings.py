@@ -684,3 +684,21 @@ def test_a_clause_naming_a_meeting_is_the_meeting_its_sentence_names(title, sent
     it dates became a fact of no kind that no report of the ministers joined."""
     date, end = ("2021", None) if "2021" in title else ("2031-07-02", "2031-07-03")
     assert kind_of_happening(Report(date, end, title, sentence, ("minsk",))) == kind
+
+
+@pytest.mark.parametrize(
+    ("words", "same"),
+    [
+        ("昨日，上海合作组织成员国外长理事会会议在我市举行", True),  # in "our city": no place named
+        ("Вчера в городе прошло заседание Совета министров иностранных дел ШОС", True),
+        ("昨日，上海合作组织成员国防长会议在我市举行", False),  # the defence ministers: another meeting
+    ],
+)
+def test_a_ministers_meeting_naming_no_one_is_the_same_ministry_s_on_its_day(words, same):
+    """Issue 18: a local paper's 'the foreign ministers met in our city yesterday' names no place, and
+    made a second fact of the ministers' meeting that the other reports name Minsk for."""
+    recorded = report(
+        "2031-07-15", "SCO foreign ministers meet in Minsk on Tuesday", ("sco", "minsk", "belarus")
+    )
+    new = report("2031-07-15", words, ("sco",))
+    assert same_happening(new, recorded).same is same

@@ -165,7 +165,25 @@ _MEETING = re.compile(
 _MINISTERS_MEET = re.compile(
     r"\bministers\b|heads of government|министр(?:ов|ы|ам)\b|глав правительств|外长|外長|防长|防長|部长|部長|政府首脑|政府首腦"
 )
-_MINISTRY = re.compile(r"\b(foreign|defen[cs]e|interior|trade|economy|transport|energy)\b", re.IGNORECASE)
+_MINISTRY = re.compile(
+    r"\b(foreign|defen[cs]e|interior|trade|economy|transport|energy)\b"
+    r"|(外[长長]|外交部[长長]|防[长長]|国防部[长長]|國防部長|иностранных дел|обороны)",
+    re.IGNORECASE,
+)
+# The ministries as their English word: "外长" are the foreign ministers, "министров обороны" the defence ones.
+_MINISTRY_WORD = {
+    "defense": "defence",
+    "外长": "foreign",
+    "外長": "foreign",
+    "外交部长": "foreign",
+    "外交部長": "foreign",
+    "防长": "defence",
+    "防長": "defence",
+    "国防部长": "defence",
+    "國防部長": "defence",
+    "иностранных дел": "foreign",
+    "обороны": "defence",
+}
 # A clause that dates by an earlier happening: "since Belarus joined", "since it was founded".
 _SINCE = re.compile(
     r"\bsince\b[^,.;:]*|\bсо? (?:времени|момента)\b[^,.;:]*|自[^，。]*以[来來]|[^，。、的]{0,12}成立以[来來]",
@@ -530,7 +548,8 @@ def dates_agree(new: Report, recorded: Report) -> bool:
     return new_first <= old_first and old_last <= new_last
 
 
-# One SCO summit at a time, one founding: a report of either that names no other place is that one.
+# One SCO summit at a time, one founding, one joint exercise: a report of one that names no other place is
+# that one ("the Sept 20-24 exercise in the southern Urals" and "Peace Mission 2021 ended on Friday").
 ONE_AT_A_TIME = frozenset({"summit", "founding"})
 # Happenings that last days: a report giving all their days is better than one giving a day.
 _LASTING = frozenset({"summit", "ministers", "exercise"})
@@ -578,6 +597,13 @@ def same_happening(new: Report, recorded: Report) -> Verdict:
         and not _ministries(new) & _ministries(recorded)
     ):
         return Verdict(False, "different ministers meet")
+    if (
+        not shared
+        and kind == "ministers"
+        and _one_names_no_one(new, recorded)
+        and _ministries(new) & _ministries(recorded)
+    ):
+        return Verdict(True, f"the same ministers ({_named_ministries(new, recorded)}) on days that agree")
     if not shared and kind in _LASTING and _same_days(new, recorded):
         return Verdict(True, f"the same {kind} on the same days ({new.date} to {new.end_date})")
     if not shared and kind in ONE_AT_A_TIME and not (_places(new) and _places(recorded)):
@@ -702,9 +728,19 @@ def _same_meeting(new: Report, recorded: Report) -> Verdict:
     return Verdict(False, "a meeting between other leaders")
 
 
+def _one_names_no_one(new: Report, recorded: Report) -> bool:
+    """One of the two names no person, place or country: "昨日，外长理事会会议在我市举行" (in our city)."""
+    return not entities(new) or not entities(recorded)
+
+
+def _named_ministries(new: Report, recorded: Report) -> str:
+    return ", ".join(sorted(_ministries(new) & _ministries(recorded)))
+
+
 def _ministries(report: Report) -> frozenset[str]:
     text = f"{report.title} {report.summary}"
-    return frozenset(m.lower().replace("defense", "defence") for m in _MINISTRY.findall(text))
+    named = (english or other for english, other in _MINISTRY.findall(text))
+    return frozenset(_MINISTRY_WORD.get(m.lower(), m.lower()) for m in named)
 
 
 # A sentence this near its headline's day, naming no happening of its own, tells of the headline's.
