@@ -702,3 +702,18 @@ def test_a_ministers_meeting_naming_no_one_is_the_same_ministry_s_on_its_day(wor
     )
     new = report("2031-07-15", words, ("sco",))
     assert same_happening(new, recorded).same is same
+
+
+def test_a_joint_exercise_naming_no_other_place_is_the_exercise_of_its_days():
+    """Issue 18: one SCO joint exercise at a time, as one summit: 'the Sept 20-24 exercise in the southern
+    Urals' names no one the other reports name, yet it is the drill 'that ended on Friday'."""
+    span = report(
+        "2031-09-20", "The Sept 20-24 exercise in the southern Urals involved 5,000 troops", (), "2031-09-24"
+    )
+    ended = report("2031-09-24", "The SCO's counter-terrorism exercise ended on Friday", ("sco", "terrorism"))
+    elsewhere = report("2031-09-24", "A joint exercise in Tashkent ended on Friday", ("tashkent",))
+    assert same_happening(ended, span).same
+    assert same_happening(elsewhere, span).same  # names a place, the span none: still the one of its days
+    assert not same_happening(
+        elsewhere, report("2031-09-24", "An exercise in Minsk ended on Friday", ("minsk",))
+    ).same

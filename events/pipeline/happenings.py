@@ -550,7 +550,7 @@ def dates_agree(new: Report, recorded: Report) -> bool:
 
 # One SCO summit at a time, one founding, one joint exercise: a report of one that names no other place is
 # that one ("the Sept 20-24 exercise in the southern Urals" and "Peace Mission 2021 ended on Friday").
-ONE_AT_A_TIME = frozenset({"summit", "founding"})
+ONE_AT_A_TIME = frozenset({"summit", "founding", "exercise"})
 # Happenings that last days: a report giving all their days is better than one giving a day.
 _LASTING = frozenset({"summit", "ministers", "exercise"})
 
