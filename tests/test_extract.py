@@ -908,6 +908,10 @@ def test_that_day_far_from_any_date_or_after_a_span_is_no_fact():
         ("Tianjin Declaration; development strategy to 2035", []),
         ("Leaders approved a plan for cooperation to 2030 in Astana in July 2024.", [("2024-07", None)]),
         ("The summit was postponed to 2021.", [("2021", None)]),  # a happening moved to a year
+        # the year a budget or a plan is for is no happening either; a meeting scheduled for a year is one
+        ("Leaders signed the communique and the budget of the bloc's bodies for next year.", []),
+        ("Ministers set the priorities for 2027 at their meeting.", []),
+        ("The next summit is scheduled for next year in Minsk.", [("2026", None)]),
     ],
 )
 def test_the_year_a_plan_runs_to_is_no_fact(sentence, dates):

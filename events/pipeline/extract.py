@@ -403,6 +403,15 @@ _PLAN_TO = re.compile(
 )
 
 
+# "the budget of the organisation's bodies for next year", "priorities for 2026": the year a plan or a
+# budget covers, not a happening (a meeting "scheduled for next year" is one: its verb is no plan's noun).
+_PLAN_FOR = re.compile(
+    r"\b(?:budgets?|plans?|programmes?|programs?|strateg(?:y|ies)|priorities|agenda|calendar|forecasts?"
+    r"|targets?|quotas?|allocations?)(?:\s+[\w'’-]+){0,4}?\s+for\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
 # "自2019年以来" (since 2019): the Chinese "since" wraps its date; "自二〇〇一年成立以來" (since it was
 # founded in 2001) tells of the founding, as "since it was founded in 2001" does.
 _ZH_SINCE = re.compile(r"^\s*以[来來]")
@@ -420,7 +429,10 @@ def _only_a_bound(mention: DateMention, sentence: str) -> bool:
         return not _FIRST.search(sentence, 0, mention.span[0])
     if mention.end is not None or len(mention.start.iso()) == 10:
         return False
-    return bool(_UNTIL_BEFORE.search(before) or _PLAN_TO.search(_before_date(mention, sentence, 80)))
+    covered = _PLAN_FOR.search(sentence, max(0, mention.span[0] - 80), mention.span[0])  # "for next year"
+    return bool(
+        _UNTIL_BEFORE.search(before) or _PLAN_TO.search(_before_date(mention, sentence, 80)) or covered
+    )
 
 
 def _last_before(mention: DateMention, sentence: str) -> bool:
