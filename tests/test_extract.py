@@ -936,3 +936,21 @@ def test_a_date_in_a_since_clause_telling_no_sco_happening_is_the_time_before(se
     """Issue 18: 'since he was appointed in May' dates an earlier time of something else."""
     (fact, _), *_ = sentence_facts(sentence, dt.date(2025, 6, 25))
     assert fact.last_before is left_out
+
+
+def test_a_live_blog_s_update_telling_a_happening_is_a_fact_of_the_blog_s_day():
+    """Issue 18: a live blog's updates carry only their clock time; one that tells a happening ('Leaders have
+    adopted the declaration') is of the blog's day. An update telling none, a lone clock time in a story, and
+    a sentence with a date of its own are left to the other rules."""
+    text = (
+        "Welcome to our live coverage of the SCO summit in Minsk. 6:10 PM That is all from us today."
+        " 4:40 PM Mongolia has taken over the rotating chairmanship of the SCO. 2:15 PM Leaders have adopted"
+        " the Minsk Declaration. 9:30 AM The president arrives at the hall."
+    )
+    facts = extract_facts("LIVE: SCO summit in Minsk", text, dt.date(2031, 9, 1))
+    assert [(f.date, f.title) for f in facts[1:]] == [
+        ("2031-09-01", "Mongolia has taken over the rotating chairmanship of the SCO"),
+        ("2031-09-01", "Leaders have adopted the Minsk Declaration"),
+    ]
+    story = "Leaders met in Minsk. 2:15 PM Leaders have adopted the Minsk Declaration."
+    assert extract_facts("SCO summit in Minsk", story, dt.date(2031, 9, 1))[1:] == []

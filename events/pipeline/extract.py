@@ -784,11 +784,34 @@ def _add_going_on(
     found[told] = (index - 1, replace(found[told][1], summary=fact.summary, tags=tags))
 
 
+# A live blog's update opens on its clock time ("4:40 PM Kyrgyzstan has taken over the chairmanship."): the
+# time of day the blog ran, which dates the update by the blog's own day.
+_CLOCK_TIME = re.compile(r"^\s*\d{1,2}[:.]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?\s*(?:[A-Z]{2,4}\s+)?(?=[A-Z\"“])")
+_A_LIVE_BLOG = 2  # updates opening on a clock time: one could be a schedule's line, two are a blog
+
+
+def _an_update_of_the_day(sentence: str, published: dt.date, live: bool) -> ExtractedFact | None:
+    """A live blog's update that tells a happening ("2:15 PM Leaders have adopted the declaration."),
+    dated by nothing but its clock time: a fact of the blog's day."""
+    time = _CLOCK_TIME.match(sentence) if live else None
+    if time is None or not names_a_kind(sentence):
+        return None
+    title = clip(clean_title(sentence[time.end() :]))
+    if not _usable(title):
+        return None
+    day = f"{published.year:04d}-{published.month:02d}-{published.day:02d}"
+    return ExtractedFact(day, None, "day", title, sentence, tags_for(sentence), 0.7)
+
+
 def _collect(sentences: list[str], published: dt.date, opens: set[int] = frozenset()) -> list[ExtractedFact]:
     """opens: the indexes of sentences that open a paragraph."""
     found: list[tuple[int, ExtractedFact]] = []
+    live = sum(1 for sentence in sentences if _CLOCK_TIME.match(sentence)) >= _A_LIVE_BLOG
     for index, sentence in enumerate(sentences):
         stated = sentence_facts(sentence, published)
+        if not stated and (update := _an_update_of_the_day(sentence, published, live)):
+            found.append((index, update))
+            continue
         if not stated and (
             same_day := _on_that_day(sentence, found, index)
             or _going_on(sentence, found, index, opens, published)
