@@ -67,6 +67,10 @@ HEADLINE = "Leaders gather in Tianjin for SCO summit"
         ),
         ("Tianjin (China) (AFP) - Xi hosted leaders on Sunday.", "Xi hosted leaders on Sunday"),
         (
+            "DONGUZ TRAINING GROUND, Orenburg Region, September 24. /Neva Dispatch/. The drill ended on Friday.",
+            "The drill ended on Friday",
+        ),
+        (
             "Xi greets Putin in Tianjin on Aug 31, 2025 [Photo/Xinhua]",
             "Xi greets Putin in Tianjin on Aug 31, 2025",
         ),

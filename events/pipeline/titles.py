@@ -60,7 +60,11 @@ _MIXED_DATELINE = (
     rf"\s*,?\s*{_WIRE_DATE}\s*\([^()]{{1,40}}\)(?:\s*{_DASH}\s*|\s*$)"
 )
 # "MOSCOW, September 1. /TASS/." and "Tianjin (China) (AFP) -".
-_TASS_DATELINE = rf"{_CITY},\s*{_MONTH}\s+\d{{1,2}}\.\s*/[A-Z][\w -]{{1,20}}/\.?\s*"
+# "DONGUZ TRAINING GROUND, Orenburg Region, September 24. /Neva Dispatch/.": with the region after the place.
+_TASS_DATELINE = (
+    rf"{_CITY}(?:\s*,\s*[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){{0,2}})?,\s*{_MONTH}\s+\d{{1,2}}\.\s*"
+    r"/[A-Z][\w -]{1,20}/\.?\s*"
+)
 _AGENCY_DATELINE = (
     r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}(?:\s*\([A-Z][\w ]{1,20}\))?(?:\s*,\s*[A-Z][a-z]+)?"
     rf"\s*\((?:AFP|AP|Reuters|Xinhua|TASS|ANI|PTI|IANS|Bloomberg|dpa|EFE|Anadolu|Sputnik|IRNA)\)\s*{_DASH}\s*"
