@@ -211,6 +211,16 @@ evaluator = _load_evaluator()
             [("2022-09-16", None)],
         ),
         ("The summit opened on Thursday.", dt.date(2022, 9, 16), [("2022-09-15", None)]),
+        (  # days said of a happening by name, two days ahead: that happening's, whatever the verb's tense
+            "The city has been rebuilt for the summit of the bloc on September 15-16.",
+            dt.date(2031, 9, 13),
+            [("2031-09-15", "2031-09-16")],
+        ),
+        (  # without the happening's name, the past tense still looks back
+            "The city was rebuilt on September 15-16.",
+            dt.date(2031, 9, 13),
+            [("2030-09-15", "2030-09-16")],
+        ),
         (  # a body that meets on days in a relative clause meets on the coming ones, whatever the main verb's tense
             "Streets were closed on Sunday as the city braced for the council, which meets here on Tuesday and"
             " Wednesday.",
