@@ -1696,3 +1696,27 @@ def test_an_article_telling_a_happening_twice_records_it_by_its_most_complete_da
     )
     rows = timeline.conn.execute("SELECT date, end_date FROM facts WHERE retracted = 0").fetchall()
     assert rows == [("2031-07-02", "2031-07-03")]
+
+
+@pytest.mark.parametrize(
+    ("title", "end_date", "headline_tags", "followed"),
+    [
+        ("The October 15-16 meeting opened with a dinner for delegations", "2031-10-16", ("sco",), True),
+        ("The October 15-16 meeting opened with a dinner for delegations", "2031-10-16", (), False),  # no SCO
+        ("The October 15 meeting opened with a dinner for delegations", None, ("sco",), False),  # one day
+        (
+            "Streets were closed on October 15-16 for the marathon",
+            "2031-10-16",
+            ("sco",),
+            False,
+        ),  # no meeting
+    ],
+)
+def test_the_days_of_a_meeting_told_under_an_sco_headline_are_followed(
+    title, end_date, headline_tags, followed
+):
+    """Issue 18: 'The October 15-16 meeting opened with a dinner' under 'Premiers gather for SCO council'
+    names neither the SCO nor a kind, but it is the meeting the article reports, and dates it best."""
+    fact = ExtractedFact("2031-10-15", end_date, "day", title, title + ".", (), 0.9)
+    headline = matching.Report("2031-10-16", None, "Premiers gather under heavy guard", "", headline_tags)
+    assert matching._about_the_sco(fact, headline) is followed

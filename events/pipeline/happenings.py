@@ -246,6 +246,11 @@ _A_MEETING_WORD = re.compile(
 )
 
 
+def names_a_meeting(text: str) -> bool:
+    """Whether the words name a meeting, of whatever kind ("the October 15-16 meeting", "заседание")."""
+    return bool(_A_MEETING_WORD.search(text))
+
+
 def _the_meeting_its_sentence_names(report: Report) -> dict[str, int]:
     """For a clause of a sentence that names a meeting and no kind, the lasting kinds its sentence names
     (ministers, a summit, an exercise): "Defence ministers began arriving in Qingdao, for a meeting running

@@ -56,6 +56,7 @@ from events.pipeline.happenings import (
     looked_for_among_all,
     named_apart,
     names_a_kind,
+    names_a_meeting,
     refined_dates,
     same_happening,
     with_context,
@@ -968,7 +969,7 @@ def _about_the_sco(fact: ExtractedFact, headline: Report | None) -> bool:
         return True
     # "For two days, on October 15 and 16, Islamabad looked like a city that hosts the world" under
     # "Islamabad's SCO moment": days at the place an SCO headline names are the SCO's there
-    if _days_at_the_headline_s_place(fact, headline):
+    if _days_at_the_headline_s_place(fact, headline) or _the_headline_s_meeting(fact, headline):
         return True
     # "2019, 13-14 June: Bishkek, Kyrgyzstan" under "List of SCO summits": an entry of the headline's list
     return (
@@ -976,6 +977,21 @@ def _about_the_sco(fact: ExtractedFact, headline: Report | None) -> bool:
         and bool(LIST_ENTRY.match(fact.summary))
         and kind_of_happening(headline) is not None
     )
+
+
+def _the_headline_s_meeting(fact: ExtractedFact, headline: Report | None) -> bool:
+    """The days of a meeting told under an SCO headline, around its day ("The October 15-16 meeting opened
+    with a dinner" under "Regional premiers gather in Islamabad for SCO council"): the SCO's meeting."""
+    if (
+        headline is None
+        or fact.end_date is None
+        or "sco" not in headline.tags
+        or not names_a_meeting(fact.title)
+    ):
+        return False
+    first, last = days_of(fact.date, fact.end_date)
+    day = days_of(headline.date, None)[0]
+    return first - _NEAR_ITS_DAY <= day <= last + _NEAR_ITS_DAY
 
 
 def _days_at_the_headline_s_place(fact: ExtractedFact, headline: Report | None) -> bool:
