@@ -671,6 +671,12 @@ def test_a_headline_gives_way_to_a_statement_of_its_happening_near_its_day(
             " Thursday without one.",
             "ministers",
         ),
+        # a clause whose days are of someone saying something about talks: no meeting's days
+        (
+            "Ministers said last week that talks on trade continue",
+            "The SCO summit will open next month, and ministers said last week that talks on trade continue.",
+            None,
+        ),
         # a clause naming no meeting borrows no kind from its sentence
         (
             "After the process was launched in Dushanbe in 2021",

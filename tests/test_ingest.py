@@ -1710,6 +1710,8 @@ def test_an_article_telling_a_happening_twice_records_it_by_its_most_complete_da
             ("sco",),
             False,
         ),  # no meeting
+        # a week someone said something in: no meeting's days
+        ("Ministers said last week that talks on trade continue", "2031-10-19", ("sco",), False),
     ],
 )
 def test_the_days_of_a_meeting_told_under_an_sco_headline_are_followed(

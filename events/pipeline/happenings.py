@@ -257,9 +257,26 @@ def _the_meeting_its_sentence_names(report: Report) -> dict[str, int]:
     from Wednesday to Thursday" is the ministers' meeting. A clause naming no meeting ("..., after the
     process was launched in 2021") borrows nothing."""
     title, summary = report.title.lower(), report.summary.lower()
-    if title == summary or summary.find(title) < 0 or not _A_MEETING_WORD.search(title):
+    if title == summary or summary.find(title) < 0 or not _the_meeting_dated(title):
         return {}
     return {kind: at for kind, at in _kinds_at(summary).items() if kind in _LASTING}
+
+
+# Whose days a clause gives: a meeting named before them, with no one saying something in between ("the
+# two-day conclave in Qingdao ended on Thursday"); "ministers said last week that talks continue" dates the
+# saying.
+_SAYING = re.compile(r"\b(?:said|says|say|told|announced|added|stated)\b|заяв|сообщ|表示|说|說")
+_THE_DAYS_IN = re.compile(
+    r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
+    r"|\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|yesterday|tomorrow)\b"
+)
+
+
+def _the_meeting_dated(clause: str) -> bool:
+    """Whether the (lower-cased) clause names a meeting and then its days."""
+    meeting = _A_MEETING_WORD.search(clause)
+    when = _THE_DAYS_IN.search(clause, meeting.end()) if meeting else None
+    return when is not None and not _SAYING.search(clause, 0, when.start())
 
 
 # A summit dated only by its month or year: "at the Samarkand summit last September", "the summit in Astana in

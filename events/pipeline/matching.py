@@ -982,16 +982,24 @@ def _about_the_sco(fact: ExtractedFact, headline: Report | None) -> bool:
 def _the_headline_s_meeting(fact: ExtractedFact, headline: Report | None) -> bool:
     """The days of a meeting told under an SCO headline, around its day ("The October 15-16 meeting opened
     with a dinner" under "Regional premiers gather in Islamabad for SCO council"): the SCO's meeting."""
-    if (
-        headline is None
-        or fact.end_date is None
-        or "sco" not in headline.tags
-        or not names_a_meeting(fact.title)
-    ):
+    if headline is None or fact.end_date is None or "sco" not in headline.tags:
+        return False
+    if not names_a_meeting(fact.title) or not _DAYS_OF_A_MEETING.search(fact.title):
         return False
     first, last = days_of(fact.date, fact.end_date)
     day = days_of(headline.date, None)[0]
-    return first - _NEAR_ITS_DAY <= day <= last + _NEAR_ITS_DAY
+    near = first - _NEAR_ITS_DAY <= day <= last + _NEAR_ITS_DAY
+    return near and (last - first).days < _A_MEETING_S_DAYS
+
+
+# A meeting lasts a few days, and its days are said with it: "the October 15-16 meeting", "talks on 15 and 16
+# October". "Ministers said last week that talks continue" dates the saying, a week, not the talks.
+_A_MEETING_S_DAYS = 5
+_DAYS_OF_A_MEETING = re.compile(
+    r"\d\s+(?:meeting|session|conference|talks|gathering)\b"
+    r"|\b(?:meeting|session|conference|talks|gathering)\s+(?:on|from|of)\s+(?:\w+\s+)?\d",
+    re.IGNORECASE,
+)
 
 
 def _days_at_the_headline_s_place(fact: ExtractedFact, headline: Report | None) -> bool:
