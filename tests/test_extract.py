@@ -964,3 +964,34 @@ def test_a_live_blog_s_update_telling_a_happening_is_a_fact_of_the_blog_s_day():
     ]
     story = "Leaders met in Minsk. 2:15 PM Leaders have adopted the Minsk Declaration."
     assert extract_facts("SCO summit in Minsk", story, dt.date(2031, 9, 1))[1:] == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "title"),
+    [
+        (
+            "Ministers agreed to submit the drafts to the heads of state, who will meet in Minsk from August 31"
+            " to September 1.",
+            "The heads of state will meet in Minsk from August 31 to September 1",
+        ),
+        (
+            "Streets were closed as the city braced for the council, which meets here on Tuesday and Wednesday.",
+            "The council meets here on Tuesday and Wednesday",
+        ),
+        (
+            "Lee held talks with President Vladimir Putin, who arrived on Sunday.",
+            "President Vladimir Putin arrived on Sunday",
+        ),
+        # the date outside the relative clause: the sentence as before
+        (
+            "Leaders met in Minsk on Monday, which was a holiday.",
+            "Leaders met in Minsk on Monday, which was a holiday",
+        ),
+    ],
+)
+def test_a_date_in_the_relative_clause_ending_a_sentence_is_told_of_what_the_clause_is_about(sentence, title):
+    """Issue 18: '..., to the heads of state, who will meet in Tianjin from August 31 to September 1' was
+    titled by the ministers' sentence, and read as the ministers' meeting: the days are the heads of state's."""
+    from events.pipeline.extract import sentence_facts
+
+    assert [f.title for f, _ in sentence_facts(sentence, dt.date(2031, 7, 15))] == [title]

@@ -275,9 +275,46 @@ def fact_title(sentence: str, span: tuple[int, int], others: list[tuple[int, int
     """The part of the sentence that tells this date's fact, at most TITLE_LIMIT characters.
 
     The coordinated part ("A, and B") around the date, without asides; when that
-    still holds other dates, the clause around this one, if it can stand alone.
+    still holds other dates, the clause around this one, if it can stand alone; a date in
+    the relative clause that ends the sentence, that clause told of what it is about.
     """
-    return _title_in(sentence, span, others, _fact_part(sentence, span))
+    told = _the_relative_clause_s(sentence, span, others)
+    return told or _title_in(sentence, span, others, _fact_part(sentence, span))
+
+
+# "..., to the heads of state, who will meet in Tianjin from August 31 to September 1.": the date is of the
+# relative clause that ends the sentence, told of what the clause is about, "the heads of state".
+_ENDING_RELATIVE = re.compile(r",\s*(?:who|which)\s+(?P<told>[^,;:]+?)[.!?\"”’']*$")
+_DETERMINERS = frozenset({"the", "a", "an", "its", "their", "this", "that"})
+
+
+def _antecedent(before: str) -> str | None:
+    """What a relative clause is about: the names that end the words before it ("the organization admitted
+    Iran", "talks with Vladimir Putin"), unless they end a longer name ("... Council of Heads of
+    Government"); else the noun phrase from the last determiner within ten words ("to the heads of state")."""
+    words = before.split()
+    names = list(itertools.takewhile(lambda w: w[:1].isupper(), reversed(words[-4:])))
+    if names and len(names) < len(words) and words[-len(names) - 1].lower() not in {"of", "for", "and"}:
+        return " ".join(reversed(names))
+    for back in range(1, min(_NOUN_PHRASE_WORDS, len(words)) + 1):
+        if words[-back].lower() in _DETERMINERS:
+            return " ".join(words[-back:]) if back > 1 else None
+    return None
+
+
+_NOUN_PHRASE_WORDS = 10
+
+
+def _the_relative_clause_s(sentence: str, span: tuple[int, int], others: list[tuple[int, int]]) -> str | None:
+    """The title of a date in a relative clause that ends its sentence and holds no other date: "The heads
+    of state will meet in Tianjin from August 31 to September 1", "The council meets here on Tuesday"."""
+    clause = _ENDING_RELATIVE.search(sentence)
+    if clause is None or not clause.start("told") <= span[0] or any(o[0] >= clause.start() for o in others):
+        return None
+    what = _antecedent(sentence[: clause.start()])
+    if what is None:
+        return None
+    return clip(_tidy(f"{what[:1].upper()}{what[1:]} {clause['told']}"))
 
 
 def _title_in(
@@ -493,7 +530,8 @@ def _fact(mention: DateMention, sentence: str, others: list[tuple[int, int]]) ->
         date=mention.start.iso(),
         end_date=mention.end.iso() if mention.end else None,
         precision=mention.start.precision.value,
-        title=_title_in(sentence, mention.span, others, part),
+        title=_the_relative_clause_s(sentence, mention.span, others)
+        or _title_in(sentence, mention.span, others, part),
         summary=sentence,
         tags=tags_for(sentence[low:high]),
         confidence=round(mention.confidence * (0.9 if mention.referential else 1.0), 2),
