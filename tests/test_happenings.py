@@ -723,3 +723,17 @@ def test_a_joint_exercise_naming_no_other_place_is_the_exercise_of_its_days():
     assert not same_happening(
         elsewhere, report("2031-09-24", "An exercise in Minsk ended on Friday", ("minsk",))
     ).same
+
+
+@pytest.mark.parametrize(
+    ("words", "kind"),
+    [
+        ("Завтра главы государств подпишут документы о принятии Монголии в организацию.", "accession"),
+        ("Монголия была принята в ШОС в четверг.", "accession"),
+        ("Решение было принято в Минске в четверг.", None),  # a decision taken in a city: no joining
+    ],
+)
+def test_a_joining_is_read_in_russian_with_its_noun_and_the_country_between(words, kind):
+    """Issue 18: 'о принятии Беларуси в организацию' (on admitting Belarus to the organisation) named no
+    kind, as only 'принят... в' with nothing between was read."""
+    assert kind_of_happening(report("2031-07-04", words, ("sco",))) == kind
