@@ -1722,3 +1722,28 @@ def test_the_days_of_a_meeting_told_under_an_sco_headline_are_followed(
     fact = ExtractedFact("2031-10-15", end_date, "day", title, title + ".", (), 0.9)
     headline = matching.Report("2031-10-16", None, "Premiers gather under heavy guard", "", headline_tags)
     assert matching._about_the_sco(fact, headline) is followed
+
+
+def test_a_report_naming_no_place_finds_the_exercise_recorded_earlier_in_the_same_poll(
+    server, timeline, db_path, clock
+):
+    """Issue 18: a report of a joint exercise naming no place is looked for among all facts of its days, but
+    those recorded earlier in the same poll (not projected yet) were looked at only by shared names: two
+    items of one feed made two facts of one exercise, where the same items in two polls made one."""
+    day = "Fri, 24 Sep 2021"
+    first = item_xml(
+        "The Sept 20-24 exercise of the Shanghai Cooperation Organisation involved 5,000 troops.",
+        guid="a",
+        title="SCO drill in numbers",
+        day=day,
+    )
+    second = item_xml(
+        "The counter-terrorism exercise of the Shanghai Cooperation Organisation ended on Friday in Orenburg.",
+        guid="b",
+        title="SCO drill ends",
+        day=day,
+    )
+    first_poll(server, timeline, db_path, clock, first, second)
+    rows = list(timeline.conn.execute("SELECT date, end_date, sources FROM facts WHERE retracted = 0"))
+    exercises = [row for row in rows if row[0].startswith("2021-09-2")]
+    assert len(exercises) == 1 and "example.org/b" in exercises[0][2], rows

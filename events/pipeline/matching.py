@@ -242,10 +242,15 @@ class FactFinder:
         seen = set(self.withdrawn)
         tags = {t for t in found.tags if t != "sco" and kind_of(t) in _WHO_AND_WHERE}
         named = countries(found)
+        among_all = looked_for_among_all(found)
+        kind = kind_of_happening(found) if among_all else None
         for candidate, existing in reversed(self.pending):  # newest first: a fact's refined dates win
             key = sort_key_of(candidate.date)
             if any(low <= key <= high for low, high in ranges) and (
-                tags & set(candidate.tags) or named & countries(as_report(candidate))
+                tags & set(candidate.tags)
+                or named & countries(as_report(candidate))
+                or among_all
+                and kind_of_happening(as_report(candidate)) == kind  # as _ANY_AROUND below
             ):
                 if existing.fact_id not in seen:
                     seen.add(existing.fact_id)
@@ -255,7 +260,7 @@ class FactFinder:
         near = {place for country in tags if kind_of(country) == "country" for place in places_in(country)}
         # and for a founding, a summit or the charter's signing, one at a time, or a signing told to the month,
         # those of its days naming no one ("the organization, founded in 2001", "its charter was signed in 2002")
-        anyone = ("",) if looked_for_among_all(found) else ()
+        anyone = ("",) if among_all else ()
         for tag, (low, high) in itertools.product([*sorted(tags | near), *anyone], ranges):
             key = (tag, low, high)
             if key not in self.naming:
