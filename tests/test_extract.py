@@ -995,3 +995,21 @@ def test_a_date_in_the_relative_clause_ending_a_sentence_is_told_of_what_the_cla
     from events.pipeline.extract import sentence_facts
 
     assert [f.title for f, _ in sentence_facts(sentence, dt.date(2031, 7, 15))] == [title]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tags"),
+    [
+        # an entry of a list names whom it is about in its label
+        ("Mongolia: accession completed at the Minsk summit, 4 July 2031.", {"mongolia", "minsk"}),
+        # no label: the part's own names only
+        ("Leaders met in Minsk on 4 July 2031.", {"minsk"}),
+    ],
+)
+def test_a_list_entry_s_label_names_whom_its_fact_is_about(sentence, tags):
+    """Issue 18: 'Belarus: accession completed at the Astana summit, 4 July 2024' lost 'Belarus' with the
+    label, and no other report of Belarus's accession could join the entry's fact (no name in common)."""
+    from events.pipeline.extract import sentence_facts
+
+    ((fact, _),) = sentence_facts(sentence, dt.date(2031, 8, 1))
+    assert tags <= set(fact.tags)

@@ -533,10 +533,20 @@ def _fact(mention: DateMention, sentence: str, others: list[tuple[int, int]]) ->
         title=_the_relative_clause_s(sentence, mention.span, others)
         or _title_in(sentence, mention.span, others, part),
         summary=sentence,
-        tags=tags_for(sentence[low:high]),
+        tags=tags_for(_label_of(sentence, low) + sentence[low:high]),
         confidence=round(mention.confidence * (0.9 if mention.referential else 1.0), 2),
         last_before=_last_before(mention, sentence),
     )
+
+
+# "Belarus: accession completed at the Astana summit, 4 July 2024.": an entry of a list, led by whom it is about.
+_LABEL = re.compile(r"^\s*([A-Z][\w'’.-]*(?:\s+[\w'’.-]+){0,2}):\s+")
+
+
+def _label_of(sentence: str, low: int) -> str:
+    """The label a part after it is about ("Belarus: ..."), with a space; else nothing."""
+    label = _LABEL.match(sentence) if low > 0 else None
+    return f"{label.group(1)} " if label and label.end(1) <= low else ""
 
 
 _DAY_JOIN = re.compile(r"\s*(?:(?P<conj>and)|to|until|till|through|-|–)\s*")
