@@ -737,3 +737,13 @@ def test_a_joining_is_read_in_russian_with_its_noun_and_the_country_between(word
     """Issue 18: 'о принятии Беларуси в организацию' (on admitting Belarus to the organisation) named no
     kind, as only 'принят... в' with nothing between was read."""
     assert kind_of_happening(report("2031-07-04", words, ("sco",))) == kind
+
+
+def test_a_since_clause_cut_by_its_date_s_comma_still_tells_its_happening():
+    """Issue 18: 'Since its founding in Shanghai on June 15, 2001, the SCO has grown...' dated 15 June 2001
+    tells the founding; the comma of 'June 15, 2001' cut the year off the since-clause, which was dropped
+    as an aside, and the fact named no kind."""
+    sentence = "Since its founding in Minsk on June 15, 2031, the bloc has grown from six members to ten."
+    assert kind_of_happening(Report("2031-06-15", None, sentence, sentence, ())) == "founding"
+    aside = "Since its founding in Minsk in 2031, the bloc has held its summit every June; it met on June 15."
+    assert kind_of_happening(Report("2040-06-15", None, aside, aside, ())) == "summit"

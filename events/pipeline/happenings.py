@@ -342,7 +342,13 @@ def _matchable(report: Report) -> str:
     if not any(cue in text for cue in _SINCE_CUES):
         return text
     year = report.date[:4]
-    dated = [m.group() for m in _SINCE.finditer(text) if year in m.group().translate(_CHINESE_DIGITS)]
+    # its year, or its month when a comma cuts the year off: "since its founding on June 15, 2001, ..."
+    month = _MONTH_NAMES[int(report.date[5:7]) - 1] if len(report.date) >= 7 else None
+    dated = [
+        m.group()
+        for m in _SINCE.finditer(text)
+        if year in m.group().translate(_CHINESE_DIGITS) or month and month in m.group()
+    ]
     return " ".join(dated) if dated else _SINCE.sub("", text)
 
 
