@@ -466,9 +466,10 @@ def _only_a_bound(mention: DateMention, sentence: str) -> bool:
         return not _FIRST.search(sentence, 0, mention.span[0])
     if mention.end is not None or len(mention.start.iso()) == 10:
         return False
-    covered = _PLAN_FOR.search(sentence, max(0, mention.span[0] - 80), mention.span[0])  # "for next year"
     return bool(
-        _UNTIL_BEFORE.search(before) or _PLAN_TO.search(_before_date(mention, sentence, 80)) or covered
+        _UNTIL_BEFORE.search(before)
+        or _PLAN_TO.search(_before_date(mention, sentence, 80))
+        or _PLAN_FOR.search(sentence, max(0, mention.span[0] - 80), mention.span[0])  # "for next year"
     )
 
 

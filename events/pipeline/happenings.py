@@ -256,8 +256,10 @@ def _the_meeting_its_sentence_names(report: Report) -> dict[str, int]:
     (ministers, a summit, an exercise): "Defence ministers began arriving in Qingdao, for a meeting running
     from Wednesday to Thursday" is the ministers' meeting. A clause naming no meeting ("..., after the
     process was launched in 2021") borrows nothing."""
+    if report.title == report.summary:
+        return {}
     title, summary = report.title.lower(), report.summary.lower()
-    if title == summary or summary.find(title) < 0 or not _the_meeting_dated(title):
+    if not _the_meeting_dated(title) or summary.find(title) < 0:
         return {}
     return {kind: at for kind, at in _kinds_at(summary).items() if kind in _LASTING}
 
