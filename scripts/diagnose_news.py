@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         }
         _, facts = ev.read_timeline(db)
     pairs = ev.pairs_of(facts, set(articles))
-    matched = {id(p): ev.gold_match(p, articles[p.article]["facts"]) for p in pairs}
+    matched = ev.credit(pairs, articles)
     happening_of = {id(p): m["happening"] for p in pairs if (m := matched[id(p)])}
     print("# false-positive pairs")
     print("\n".join(false_positives(facts, pairs, matched, articles)))

@@ -30,7 +30,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -175,17 +175,42 @@ def _days(date: str, end: str | None) -> tuple[str, str]:
     return bounds(date)[0], bounds(end or date)[1]
 
 
-def gold_match(pair: Pair, gold_facts: list[dict]) -> dict | None:
-    """The article's gold fact this pair states: dates that fit, best keyword share (at least half)."""
+def best_golds(pair: Pair, gold_facts: list[dict]) -> list[dict]:
+    """The article's gold facts this pair may state, best first: dates that fit and the best keyword
+    share (at least half), or the one fitting date when the pair has a keyword of it."""
     fitting = [g for g in gold_facts if dates_fit(pair, g)]
-    best, best_share = None, 0.0
-    for gold in fitting:
-        share = keyword_share(pair.text, gold.get("keywords", []))
-        if share >= 0.5 and share > best_share:
-            best, best_share = gold, share
-    if best is None and len(fitting) == 1 and keyword_share(pair.text, fitting[0].get("keywords", [])) > 0:
-        best = fitting[0]  # one fitting date, a keyword of it: a fact titled from another report of it
-    return best
+    shares = [(keyword_share(pair.text, g.get("keywords", [])), g) for g in fitting]
+    best_share = max((share for share, _ in shares), default=0.0)
+    if best_share >= 0.5:
+        return [g for share, g in shares if share == best_share]
+    if len(fitting) == 1 and best_share > 0:
+        return fitting  # one fitting date, a keyword of it: a fact titled from another report of it
+    return []
+
+
+def credit(pairs: list[Pair], articles: dict[str, dict]) -> dict[int, dict | None]:
+    """Each pair's gold fact. A sentence can tell two happenings equally well ("leaders met in Astana
+    in July, when Belarus joined"), and then the gold's order is no reason to pick one: the pair goes to
+    the happening the fact's other reports are credited with, else to the gold whose dates are exactly
+    the fact's, else to the first in the gold's order."""
+    tied = {id(p): best_golds(p, articles[p.article]["facts"]) for p in pairs}
+    votes = defaultdict(Counter)  # fact -> happening -> reports credited with it without a tie
+    for p in pairs:
+        if len(tied[id(p)]) == 1:
+            votes[p.fact_id][tied[id(p)][0]["happening"]] += 1
+    return {id(p): _settled(p, tied[id(p)], votes[p.fact_id]) for p in pairs}
+
+
+def _settled(pair: Pair, golds: list[dict], votes: Counter) -> dict | None:
+    if len(golds) <= 1:
+        return golds[0] if golds else None
+
+    def rank(index_gold: tuple[int, dict]) -> tuple:
+        index, gold = index_gold
+        exact = (gold["date"], gold.get("end_date")) == (pair.date, pair.end_date)
+        return (-votes[gold["happening"]], not exact, index)
+
+    return min(enumerate(golds), key=rank)[1]
 
 
 def score(corpus: Path, db: Path) -> Report:
@@ -196,7 +221,7 @@ def score(corpus: Path, db: Path) -> Report:
     report = Report(articles=len(articles))
     report.tagging = _tagging(articles, kept)
     pairs = pairs_of(facts, set(articles))
-    matched = {id(p): gold_match(p, articles[p.article]["facts"]) for p in pairs}
+    matched = credit(pairs, articles)
     report.facts = _facts(articles, kept, pairs, matched)
     happening_of = {id(p): m["happening"] for p in pairs if (m := matched[id(p)])}
     report.happenings = _happenings(articles, pairs, happening_of)

@@ -211,6 +211,22 @@ evaluator = _load_evaluator()
             [("2022-09-16", None)],
         ),
         ("The summit opened on Thursday.", dt.date(2022, 9, 16), [("2022-09-15", None)]),
+        (  # days said of a happening by name, two days ahead: that happening's, whatever the verb's tense
+            "The city has been rebuilt for the summit of the bloc on September 15-16.",
+            dt.date(2031, 9, 13),
+            [("2031-09-15", "2031-09-16")],
+        ),
+        (  # without the happening's name, the past tense still looks back
+            "The city was rebuilt on September 15-16.",
+            dt.date(2031, 9, 13),
+            [("2030-09-15", "2030-09-16")],
+        ),
+        (  # a body that meets on days in a relative clause meets on the coming ones, whatever the main verb's tense
+            "Streets were closed on Sunday as the city braced for the council, which meets here on Tuesday and"
+            " Wednesday.",
+            dt.date(2031, 6, 16),
+            [("2031-06-15", None), ("2031-06-17", "2031-06-18")],
+        ),
         (  # Sunday and Monday follow each other across the week's end
             "The summit is taking place on Sunday and Monday.",
             dt.date(2025, 8, 31),
@@ -902,6 +918,10 @@ def test_that_day_far_from_any_date_or_after_a_span_is_no_fact():
         ("Tianjin Declaration; development strategy to 2035", []),
         ("Leaders approved a plan for cooperation to 2030 in Astana in July 2024.", [("2024-07", None)]),
         ("The summit was postponed to 2021.", [("2021", None)]),  # a happening moved to a year
+        # the year a budget or a plan is for is no happening either; a meeting scheduled for a year is one
+        ("Leaders signed the communique and the budget of the bloc's bodies for next year.", []),
+        ("Ministers set the priorities for 2027 at their meeting.", []),
+        ("The next summit is scheduled for next year in Minsk.", [("2026", None)]),
     ],
 )
 def test_the_year_a_plan_runs_to_is_no_fact(sentence, dates):
@@ -926,3 +946,70 @@ def test_a_date_in_a_since_clause_telling_no_sco_happening_is_the_time_before(se
     """Issue 18: 'since he was appointed in May' dates an earlier time of something else."""
     (fact, _), *_ = sentence_facts(sentence, dt.date(2025, 6, 25))
     assert fact.last_before is left_out
+
+
+def test_a_live_blog_s_update_telling_a_happening_is_a_fact_of_the_blog_s_day():
+    """Issue 18: a live blog's updates carry only their clock time; one that tells a happening ('Leaders have
+    adopted the declaration') is of the blog's day. An update telling none, a lone clock time in a story, and
+    a sentence with a date of its own are left to the other rules."""
+    text = (
+        "Welcome to our live coverage of the SCO summit in Minsk. 6:10 PM That is all from us today."
+        " 4:40 PM Mongolia has taken over the rotating chairmanship of the SCO. 2:15 PM Leaders have adopted"
+        " the Minsk Declaration. 9:30 AM The president arrives at the hall."
+    )
+    facts = extract_facts("LIVE: SCO summit in Minsk", text, dt.date(2031, 9, 1))
+    assert [(f.date, f.title) for f in facts[1:]] == [
+        ("2031-09-01", "Mongolia has taken over the rotating chairmanship of the SCO"),
+        ("2031-09-01", "Leaders have adopted the Minsk Declaration"),
+    ]
+    story = "Leaders met in Minsk. 2:15 PM Leaders have adopted the Minsk Declaration."
+    assert extract_facts("SCO summit in Minsk", story, dt.date(2031, 9, 1))[1:] == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "title"),
+    [
+        (
+            "Ministers agreed to submit the drafts to the heads of state, who will meet in Minsk from August 31"
+            " to September 1.",
+            "The heads of state will meet in Minsk from August 31 to September 1",
+        ),
+        (
+            "Streets were closed as the city braced for the council, which meets here on Tuesday and Wednesday.",
+            "The council meets here on Tuesday and Wednesday",
+        ),
+        (
+            "Lee held talks with President Vladimir Putin, who arrived on Sunday.",
+            "President Vladimir Putin arrived on Sunday",
+        ),
+        # the date outside the relative clause: the sentence as before
+        (
+            "Leaders met in Minsk on Monday, which was a holiday.",
+            "Leaders met in Minsk on Monday, which was a holiday",
+        ),
+    ],
+)
+def test_a_date_in_the_relative_clause_ending_a_sentence_is_told_of_what_the_clause_is_about(sentence, title):
+    """Issue 18: '..., to the heads of state, who will meet in Tianjin from August 31 to September 1' was
+    titled by the ministers' sentence, and read as the ministers' meeting: the days are the heads of state's."""
+    from events.pipeline.extract import sentence_facts
+
+    assert [f.title for f, _ in sentence_facts(sentence, dt.date(2031, 7, 15))] == [title]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tags"),
+    [
+        # an entry of a list names whom it is about in its label
+        ("Mongolia: accession completed at the Minsk summit, 4 July 2031.", {"mongolia", "minsk"}),
+        # no label: the part's own names only
+        ("Leaders met in Minsk on 4 July 2031.", {"minsk"}),
+    ],
+)
+def test_a_list_entry_s_label_names_whom_its_fact_is_about(sentence, tags):
+    """Issue 18: 'Belarus: accession completed at the Astana summit, 4 July 2024' lost 'Belarus' with the
+    label, and no other report of Belarus's accession could join the entry's fact (no name in common)."""
+    from events.pipeline.extract import sentence_facts
+
+    ((fact, _),) = sentence_facts(sentence, dt.date(2031, 8, 1))
+    assert tags <= set(fact.tags)

@@ -11,6 +11,7 @@ from events.pipeline.happenings import (
     in_the_headline_s_happening,
     kind_of_happening,
     looked_for_among_all,
+    named_apart,
     one_at_a_time,
     refined_dates,
     same_happening,
@@ -596,3 +597,153 @@ def test_ten_years_in_chinese_is_no_date_said():
     assert a_dated_clause(
         Report("2025-03-04", None, "3月4日上午，会议开幕", "会后。3月4日上午，会议开幕", ())
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "apart"),
+    [
+        ("Mongolia joined on 4 May, when leaders approved its accession at their summit in Minsk.", True),
+        ("Minsk hosted the summit in May last year, where Mongolia was admitted as a member.", True),
+        ("Mongolia was admitted as a member at the summit in Minsk on Thursday.", False),
+        ("Mongolia became a full member on 4 May.", False),  # no summit named
+    ],
+)
+def test_a_summit_is_named_apart_from_a_joining_only_in_a_clause_of_its_own(text, apart):
+    assert named_apart(text, "accession", "summit") is apart
+
+
+@pytest.mark.parametrize(
+    ("headline", "text", "dated_by_its_happening"),
+    [
+        # a recap the day after: the statement names the headline's kind among others, at its place
+        (
+            "Leaders sign Minsk Declaration as SCO summit closes",
+            "The SCO summit held in Minsk on June 13-14 ended with the signing of the Minsk Declaration.",
+            True,
+        ),
+        # a statement naming no one and nowhere, of the headline's own kind, the day before
+        (
+            "SCO foreign ministers' council meets",
+            "Yesterday the SCO foreign ministers met in our city. Foreign Minister Wang Yi chaired the meeting.",
+            True,
+        ),
+        # the headline's kind named a month away is another happening: the headline keeps its day
+        (
+            "Leaders sign Minsk Declaration as SCO summit closes",
+            "The SCO summit held in Minsk in May 2030 also ended with the signing of a declaration.",
+            False,
+        ),
+        # the kind named near its day, but elsewhere: another happening
+        (
+            "Leaders sign Minsk Declaration as SCO summit closes",
+            "Leaders gathered in Minsk this week. Their talks ran late. A summit in Astana ended on June 14"
+            " with the signing of a declaration on energy.",
+            False,
+        ),
+    ],
+)
+def test_a_headline_gives_way_to_a_statement_of_its_happening_near_its_day(
+    headline, text, dated_by_its_happening
+):
+    """Issue 18: a recap's headline, dated by the day it ran, made a second fact of the happening a day late."""
+    import datetime as dt
+
+    from events.pipeline.extract import extract_facts
+    from events.pipeline.gazetteer import tags_for
+    from events.pipeline.matching import headline_dated_by_its_happening
+
+    found = extract_facts(headline, text, dt.date(2031, 6, 15))
+    kept = headline_dated_by_its_happening(found, tags_for(headline))
+    assert (kept[0].title != found[0].title) is dated_by_its_happening
+
+
+@pytest.mark.parametrize(
+    ("title", "sentence", "kind"),
+    [
+        (
+            "For a meeting running from Wednesday to Thursday",
+            "Defence ministers of the SCO began arriving in Minsk, for a meeting running from Wednesday to Thursday.",
+            "ministers",
+        ),
+        (
+            "The two-day conclave in Minsk ended on Thursday without one",
+            "The defence ministers could not agree on a statement, and the two-day conclave in Minsk ended on"
+            " Thursday without one.",
+            "ministers",
+        ),
+        # a clause whose days are of someone saying something about talks: no meeting's days
+        (
+            "Ministers said last week that talks on trade continue",
+            "The SCO summit will open next month, and ministers said last week that talks on trade continue.",
+            None,
+        ),
+        # a clause naming no meeting borrows no kind from its sentence
+        (
+            "After the process was launched in Dushanbe in 2021",
+            "Leaders admitted Mongolia at the summit, after the process was launched in Dushanbe in 2021.",
+            None,
+        ),
+    ],
+)
+def test_a_clause_naming_a_meeting_is_the_meeting_its_sentence_names(title, sentence, kind):
+    """Issue 18: 'for a meeting running from Wednesday to Thursday' named no kind, and the ministers' meeting
+    it dates became a fact of no kind that no report of the ministers joined."""
+    date, end = ("2021", None) if "2021" in title else ("2031-07-02", "2031-07-03")
+    assert kind_of_happening(Report(date, end, title, sentence, ("minsk",))) == kind
+
+
+@pytest.mark.parametrize(
+    ("words", "same"),
+    [
+        ("昨日，上海合作组织成员国外长理事会会议在我市举行", True),  # in "our city": no place named
+        ("Вчера в городе прошло заседание Совета министров иностранных дел ШОС", True),
+        ("昨日，上海合作组织成员国防长会议在我市举行", False),  # the defence ministers: another meeting
+    ],
+)
+def test_a_ministers_meeting_naming_no_one_is_the_same_ministry_s_on_its_day(words, same):
+    """Issue 18: a local paper's 'the foreign ministers met in our city yesterday' names no place, and
+    made a second fact of the ministers' meeting that the other reports name Minsk for."""
+    recorded = report(
+        "2031-07-15", "SCO foreign ministers meet in Minsk on Tuesday", ("sco", "minsk", "belarus")
+    )
+    new = report("2031-07-15", words, ("sco",))
+    assert same_happening(new, recorded).same is same
+
+
+def test_a_joint_exercise_naming_no_other_place_is_the_exercise_of_its_days():
+    """Issue 18: one SCO joint exercise at a time, as one summit: 'the Sept 20-24 exercise in the southern
+    Urals' names no one the other reports name, yet it is the drill 'that ended on Friday'."""
+    span = report(
+        "2031-09-20", "The Sept 20-24 exercise in the southern Urals involved 5,000 troops", (), "2031-09-24"
+    )
+    ended = report("2031-09-24", "The SCO's counter-terrorism exercise ended on Friday", ("sco", "terrorism"))
+    elsewhere = report("2031-09-24", "A joint exercise in Tashkent ended on Friday", ("tashkent",))
+    assert same_happening(ended, span).same
+    assert same_happening(elsewhere, span).same  # names a place, the span none: still the one of its days
+    assert not same_happening(
+        elsewhere, report("2031-09-24", "An exercise in Minsk ended on Friday", ("minsk",))
+    ).same
+
+
+@pytest.mark.parametrize(
+    ("words", "kind"),
+    [
+        ("Завтра главы государств подпишут документы о принятии Монголии в организацию.", "accession"),
+        ("Монголия была принята в ШОС в четверг.", "accession"),
+        ("Решение было принято в Минске в четверг.", None),  # a decision taken in a city: no joining
+    ],
+)
+def test_a_joining_is_read_in_russian_with_its_noun_and_the_country_between(words, kind):
+    """Issue 18: 'о принятии Беларуси в организацию' (on admitting Belarus to the organisation) named no
+    kind, as only 'принят... в' with nothing between was read."""
+    assert kind_of_happening(report("2031-07-04", words, ("sco",))) == kind
+
+
+def test_a_since_clause_cut_by_its_date_s_comma_still_tells_its_happening():
+    """Issue 18: 'Since its founding in Shanghai on June 15, 2001, the SCO has grown...' dated 15 June 2001
+    tells the founding; the comma of 'June 15, 2001' cut the year off the since-clause, which was dropped
+    as an aside, and the fact named no kind."""
+    sentence = "Since its founding in Minsk on June 15, 2031, the bloc has grown from six members to ten."
+    assert kind_of_happening(Report("2031-06-15", None, sentence, sentence, ())) == "founding"
+    aside = "Since its founding in Minsk in 2031, the bloc has held its summit every June; it met on June 15."
+    assert kind_of_happening(Report("2040-06-15", None, aside, aside, ())) == "summit"

@@ -1435,6 +1435,10 @@ def test_a_report_s_evidence_is_the_clause_that_states_its_fact(title, sentence,
         ("Wang will travel to Minsk to attend the meeting of the SCO foreign ministers on July 15.", False),
         ("He last travelled there in 2012, when Beijing hosted the SCO summit.", False),
         ("Leaders of the SCO met in Minsk on Tuesday.", False),
+        # a visit is a journey; one that frames the news is no trip told
+        ("The premier's visit to Minsk, from Monday to Thursday, is his first in ten years.", True),
+        ("President Lee begins a state visit to Minsk on Wednesday, before the SCO summit.", True),
+        ("During his visit to Minsk, Lee met Xi on Sunday.", False),
     ],
 )
 def test_a_journey_is_no_happening_of_its_day(sentence, trip):
@@ -1604,3 +1608,142 @@ def test_a_headline_s_journey_is_no_happening_unless_it_names_one(headline, alon
     """Issue 18: a headline telling only a journey dates no happening; one naming what it travels to does."""
     fact = ExtractedFact("2031-07-12", None, "day", headline, headline, ("sco",), 1.0)
     assert matching._a_journey_alone(fact) is alone
+
+
+def test_a_headline_joining_a_fact_is_its_evidence_with_the_lede(server, timeline, db_path, clock):
+    """Issue 18: a live blog headlined on the leaders' talks, whose lede welcomes readers to the summit's
+    second day, backs the talks with its headline: the lede alone told the summit, another happening."""
+    talks = item_xml(
+        "Russian President Vladimir Putin and Indian Prime Minister Narendra Modi held talks in Tianjin on"
+        " Monday, on the sidelines of the SCO summit.",
+        guid="talks-1",
+        title="Putin and Modi hold talks in Tianjin",
+        day="Mon, 01 Sep 2031",
+    )
+    live = item_xml(
+        "Welcome to our live coverage of the second and final day of the SCO summit in Tianjin.",
+        guid="live-1",
+        title="LIVE: Modi and Putin hold talks after sharing a car",
+        day="Mon, 01 Sep 2031",
+    )
+    first_poll(server, timeline, db_path, clock, talks, live)
+    (added,) = events_of(timeline, "FactSourceAdded")
+    assert added.payload["source"]["evidence"] == (
+        "Modi and Putin hold talks after sharing a car. Welcome to our live coverage of the second and final"
+        " day of the SCO summit in Tianjin."
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "facts_cited"),
+    [
+        # the summit's close and the declaration adopted at it: two happenings in one sentence
+        ("The SCO summit in Minsk wrapped up on Monday with the adoption of a joint declaration.", 2),
+        ("SCO leaders adopted a joint declaration on Monday at the end of a two-day summit in Minsk.", 2),
+        # a joining in a clause of its own from the summit's: both
+        (
+            "Mongolia became a full member of the SCO on Monday, when leaders approved it at their summit in Minsk.",
+            2,
+        ),
+        # the summit named only as where a country joined, or where two leaders met: one
+        ("Mongolia became a full member of the SCO at the summit in Minsk on Monday.", 1),
+        (
+            "Xi Jinping and Vladimir Putin held talks in Minsk on Monday, on the sidelines of the SCO summit.",
+            1,
+        ),
+    ],
+)
+def test_a_sentence_telling_two_happenings_backs_both_facts(
+    server, timeline, db_path, clock, sentence, facts_cited
+):
+    """Issue 18: one sentence may tell the summit and what was done at it; its article becomes a source of
+    each of them the timeline has, and never of a summit it names only as a setting."""
+    day, sco = "Mon, 01 Sep 2031", "the Shanghai Cooperation Organisation"
+    items = [
+        item_xml(f"The summit of {sco} in Minsk runs from August 31 to September 1.", guid="s", day=day),
+        item_xml(f"Leaders of {sco} signed the Minsk Declaration on Monday.", guid="d", day=day),
+        item_xml(f"Mongolia joined {sco} on Monday.", guid="m", day=day),
+        item_xml(
+            f"Xi Jinping and Vladimir Putin met in Minsk on Monday at a summit of {sco}.", guid="b", day=day
+        ),
+        item_xml(sentence, guid="told", title="SCO in Minsk", day=day),
+    ]
+    first_poll(server, timeline, db_path, clock, *items)
+    told = "http://example.org/told"
+    cited = [
+        row[0]
+        for row in timeline.conn.execute("SELECT sources FROM facts WHERE retracted = 0")
+        if told in row[0]
+    ]
+    assert len(cited) == facts_cited
+
+
+def test_an_article_telling_a_happening_twice_records_it_by_its_most_complete_date(
+    server, timeline, db_path, clock
+):
+    """Issue 18: 'ministers met in Minsk on Wednesday', then 'talks running from Wednesday to Thursday',
+    made the fact of Wednesday alone: the days, told second, were dropped as the same happening told."""
+    text = (
+        "Defence ministers of the Shanghai Cooperation Organisation met in Minsk on Wednesday."
+        " The defence chiefs were in Minsk for talks running from Wednesday to Thursday."
+    )
+    first_poll(
+        server,
+        timeline,
+        db_path,
+        clock,
+        item_xml(text, title="SCO defence ministers in Minsk", day="Wed, 02 Jul 2031"),
+    )
+    rows = timeline.conn.execute("SELECT date, end_date FROM facts WHERE retracted = 0").fetchall()
+    assert rows == [("2031-07-02", "2031-07-03")]
+
+
+@pytest.mark.parametrize(
+    ("title", "end_date", "headline_tags", "followed"),
+    [
+        ("The October 15-16 meeting opened with a dinner for delegations", "2031-10-16", ("sco",), True),
+        ("The October 15-16 meeting opened with a dinner for delegations", "2031-10-16", (), False),  # no SCO
+        ("The October 15 meeting opened with a dinner for delegations", None, ("sco",), False),  # one day
+        (
+            "Streets were closed on October 15-16 for the marathon",
+            "2031-10-16",
+            ("sco",),
+            False,
+        ),  # no meeting
+        # a week someone said something in: no meeting's days
+        ("Ministers said last week that talks on trade continue", "2031-10-19", ("sco",), False),
+    ],
+)
+def test_the_days_of_a_meeting_told_under_an_sco_headline_are_followed(
+    title, end_date, headline_tags, followed
+):
+    """Issue 18: 'The October 15-16 meeting opened with a dinner' under 'Premiers gather for SCO council'
+    names neither the SCO nor a kind, but it is the meeting the article reports, and dates it best."""
+    fact = ExtractedFact("2031-10-15", end_date, "day", title, title + ".", (), 0.9)
+    headline = matching.Report("2031-10-16", None, "Premiers gather under heavy guard", "", headline_tags)
+    assert matching._about_the_sco(fact, headline) is followed
+
+
+def test_a_report_naming_no_place_finds_the_exercise_recorded_earlier_in_the_same_poll(
+    server, timeline, db_path, clock
+):
+    """Issue 18: a report of a joint exercise naming no place is looked for among all facts of its days, but
+    those recorded earlier in the same poll (not projected yet) were looked at only by shared names: two
+    items of one feed made two facts of one exercise, where the same items in two polls made one."""
+    day = "Fri, 24 Sep 2021"
+    first = item_xml(
+        "The Sept 20-24 exercise of the Shanghai Cooperation Organisation involved 5,000 troops.",
+        guid="a",
+        title="SCO drill in numbers",
+        day=day,
+    )
+    second = item_xml(
+        "The counter-terrorism exercise of the Shanghai Cooperation Organisation ended on Friday in Orenburg.",
+        guid="b",
+        title="SCO drill ends",
+        day=day,
+    )
+    first_poll(server, timeline, db_path, clock, first, second)
+    rows = list(timeline.conn.execute("SELECT date, end_date, sources FROM facts WHERE retracted = 0"))
+    exercises = [row for row in rows if row[0].startswith("2021-09-2")]
+    assert len(exercises) == 1 and "example.org/b" in exercises[0][2], rows

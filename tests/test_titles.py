@@ -30,6 +30,12 @@ HEADLINE = "Leaders gather in Tianjin for SCO summit"
             "Leaders met in Tianjin on Sunday",
         ),
         ("BEIJING (AP) — Xi met Putin on Monday.", "Xi met Putin on Monday"),
+        # a byline that was a paragraph of its own, run into the lede
+        ("By Jane Doe The summit in Minsk closed on Monday.", "The summit in Minsk closed on Monday"),
+        ("By Jane Doe Mongolia joined the bloc on Thursday.", "Mongolia joined the bloc on Thursday"),
+        ("By Jane Ann Doe The summit closed on Monday.", "The summit closed on Monday"),
+        ("By Friday Mongolia had joined the bloc.", "By Friday Mongolia had joined the bloc"),
+        ("By June Leaders had agreed on the text.", "By June Leaders had agreed on the text"),
         ("TEHRAN - Iran joined the bloc on Tuesday.", "Iran joined the bloc on Tuesday"),
         (
             "ISLAMABAD: Pakistan will host the meeting in October.",
@@ -60,6 +66,10 @@ HEADLINE = "Leaders gather in Tianjin for SCO summit"
             "Putin arrived in Tianjin on Sunday",
         ),
         ("Tianjin (China) (AFP) - Xi hosted leaders on Sunday.", "Xi hosted leaders on Sunday"),
+        (
+            "DONGUZ TRAINING GROUND, Orenburg Region, September 24. /Neva Dispatch/. The drill ended on Friday.",
+            "The drill ended on Friday",
+        ),
         (
             "Xi greets Putin in Tianjin on Aug 31, 2025 [Photo/Xinhua]",
             "Xi greets Putin in Tianjin on Aug 31, 2025",

@@ -275,9 +275,46 @@ def fact_title(sentence: str, span: tuple[int, int], others: list[tuple[int, int
     """The part of the sentence that tells this date's fact, at most TITLE_LIMIT characters.
 
     The coordinated part ("A, and B") around the date, without asides; when that
-    still holds other dates, the clause around this one, if it can stand alone.
+    still holds other dates, the clause around this one, if it can stand alone; a date in
+    the relative clause that ends the sentence, that clause told of what it is about.
     """
-    return _title_in(sentence, span, others, _fact_part(sentence, span))
+    told = _the_relative_clause_s(sentence, span, others)
+    return told or _title_in(sentence, span, others, _fact_part(sentence, span))
+
+
+# "..., to the heads of state, who will meet in Tianjin from August 31 to September 1.": the date is of the
+# relative clause that ends the sentence, told of what the clause is about, "the heads of state".
+_ENDING_RELATIVE = re.compile(r",\s*(?:who|which)\s+(?P<told>[^,;:]+?)[.!?\"”’']*$")
+_DETERMINERS = frozenset({"the", "a", "an", "its", "their", "this", "that"})
+
+
+def _antecedent(before: str) -> str | None:
+    """What a relative clause is about: the names that end the words before it ("the organization admitted
+    Iran", "talks with Vladimir Putin"), unless they end a longer name ("... Council of Heads of
+    Government"); else the noun phrase from the last determiner within ten words ("to the heads of state")."""
+    words = before.split()
+    names = list(itertools.takewhile(lambda w: w[:1].isupper(), reversed(words[-4:])))
+    if names and len(names) < len(words) and words[-len(names) - 1].lower() not in {"of", "for", "and"}:
+        return " ".join(reversed(names))
+    for back in range(1, min(_NOUN_PHRASE_WORDS, len(words)) + 1):
+        if words[-back].lower() in _DETERMINERS:
+            return " ".join(words[-back:]) if back > 1 else None
+    return None
+
+
+_NOUN_PHRASE_WORDS = 10
+
+
+def _the_relative_clause_s(sentence: str, span: tuple[int, int], others: list[tuple[int, int]]) -> str | None:
+    """The title of a date in a relative clause that ends its sentence and holds no other date: "The heads
+    of state will meet in Tianjin from August 31 to September 1", "The council meets here on Tuesday"."""
+    clause = _ENDING_RELATIVE.search(sentence)
+    if clause is None or not clause.start("told") <= span[0] or any(o[0] >= clause.start() for o in others):
+        return None
+    what = _antecedent(sentence[: clause.start()])
+    if what is None:
+        return None
+    return clip(_tidy(f"{what[:1].upper()}{what[1:]} {clause['told']}"))
 
 
 def _title_in(
@@ -403,6 +440,15 @@ _PLAN_TO = re.compile(
 )
 
 
+# "the budget of the organisation's bodies for next year", "priorities for 2026": the year a plan or a
+# budget covers, not a happening (a meeting "scheduled for next year" is one: its verb is no plan's noun).
+_PLAN_FOR = re.compile(
+    r"\b(?:budgets?|plans?|programmes?|programs?|strateg(?:y|ies)|priorities|agenda|calendar|forecasts?"
+    r"|targets?|quotas?|allocations?)(?:\s+[\w'’-]+){0,4}?\s+for\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
 # "自2019年以来" (since 2019): the Chinese "since" wraps its date; "自二〇〇一年成立以來" (since it was
 # founded in 2001) tells of the founding, as "since it was founded in 2001" does.
 _ZH_SINCE = re.compile(r"^\s*以[来來]")
@@ -420,7 +466,11 @@ def _only_a_bound(mention: DateMention, sentence: str) -> bool:
         return not _FIRST.search(sentence, 0, mention.span[0])
     if mention.end is not None or len(mention.start.iso()) == 10:
         return False
-    return bool(_UNTIL_BEFORE.search(before) or _PLAN_TO.search(_before_date(mention, sentence, 80)))
+    return bool(
+        _UNTIL_BEFORE.search(before)
+        or _PLAN_TO.search(_before_date(mention, sentence, 80))
+        or _PLAN_FOR.search(sentence, max(0, mention.span[0] - 80), mention.span[0])  # "for next year"
+    )
 
 
 def _last_before(mention: DateMention, sentence: str) -> bool:
@@ -481,12 +531,23 @@ def _fact(mention: DateMention, sentence: str, others: list[tuple[int, int]]) ->
         date=mention.start.iso(),
         end_date=mention.end.iso() if mention.end else None,
         precision=mention.start.precision.value,
-        title=_title_in(sentence, mention.span, others, part),
+        title=_the_relative_clause_s(sentence, mention.span, others)
+        or _title_in(sentence, mention.span, others, part),
         summary=sentence,
-        tags=tags_for(sentence[low:high]),
+        tags=tags_for(_label_of(sentence, low) + sentence[low:high]),
         confidence=round(mention.confidence * (0.9 if mention.referential else 1.0), 2),
         last_before=_last_before(mention, sentence),
     )
+
+
+# "Belarus: accession completed at the Astana summit, 4 July 2024.": an entry of a list, led by whom it is about.
+_LABEL = re.compile(r"^\s*([A-Z][\w'’.-]*(?:\s+[\w'’.-]+){0,2}):\s+")
+
+
+def _label_of(sentence: str, low: int) -> str:
+    """The label a part after it is about ("Belarus: ..."), with a space; else nothing."""
+    label = _LABEL.match(sentence) if low > 0 else None
+    return f"{label.group(1)} " if label and label.end(1) <= low else ""
 
 
 _DAY_JOIN = re.compile(r"\s*(?:(?P<conj>and)|to|until|till|through|-|–)\s*")
@@ -772,11 +833,34 @@ def _add_going_on(
     found[told] = (index - 1, replace(found[told][1], summary=fact.summary, tags=tags))
 
 
+# A live blog's update opens on its clock time ("4:40 PM Kyrgyzstan has taken over the chairmanship."): the
+# time of day the blog ran, which dates the update by the blog's own day.
+_CLOCK_TIME = re.compile(r"^\s*\d{1,2}[:.]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?\s*(?:[A-Z]{2,4}\s+)?(?=[A-Z\"“])")
+_A_LIVE_BLOG = 2  # updates opening on a clock time: one could be a schedule's line, two are a blog
+
+
+def _an_update_of_the_day(sentence: str, published: dt.date, live: bool) -> ExtractedFact | None:
+    """A live blog's update that tells a happening ("2:15 PM Leaders have adopted the declaration."),
+    dated by nothing but its clock time: a fact of the blog's day."""
+    time = _CLOCK_TIME.match(sentence) if live else None
+    if time is None or not names_a_kind(sentence):
+        return None
+    title = clip(clean_title(sentence[time.end() :]))
+    if not _usable(title):
+        return None
+    day = f"{published.year:04d}-{published.month:02d}-{published.day:02d}"
+    return ExtractedFact(day, None, "day", title, sentence, tags_for(sentence), 0.7)
+
+
 def _collect(sentences: list[str], published: dt.date, opens: set[int] = frozenset()) -> list[ExtractedFact]:
     """opens: the indexes of sentences that open a paragraph."""
     found: list[tuple[int, ExtractedFact]] = []
+    live = sum(1 for sentence in sentences if _CLOCK_TIME.match(sentence)) >= _A_LIVE_BLOG
     for index, sentence in enumerate(sentences):
         stated = sentence_facts(sentence, published)
+        if not stated and (update := _an_update_of_the_day(sentence, published, live)):
+            found.append((index, update))
+            continue
         if not stated and (
             same_day := _on_that_day(sentence, found, index)
             or _going_on(sentence, found, index, opens, published)

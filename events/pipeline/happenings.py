@@ -25,7 +25,7 @@ _KIND_PATTERNS = (
         "accession",
         r"\b(?:join(?:s|ed|ing)?\b|admit(?:s|ted)?\b|accession|full(?:-| )(?:fledged )?member|new member"
         r"|(?:ninth|tenth|\d+th) (?:full )?member|bec(?:ame|omes?) (?:a |the )?\w*\s?member)"
-        r"|вступ|принят\w* в|полноправн\w* член|стал\w* (?:\w+ ){0,2}член|加入|正式成员|正式成員|成为.{0,6}成员"
+        r"|вступ|принят\w*(?: \w+){0,2} в (?:шос|организаци|состав|член|ряды)|полноправн\w* член|стал\w* (?:\w+ ){0,2}член|加入|正式成员|正式成員|成为.{0,6}成员"
         r"|成為.{0,6}成員|第.{1,3}[个個]成[员員]",
     ),
     (
@@ -165,7 +165,25 @@ _MEETING = re.compile(
 _MINISTERS_MEET = re.compile(
     r"\bministers\b|heads of government|министр(?:ов|ы|ам)\b|глав правительств|外长|外長|防长|防長|部长|部長|政府首脑|政府首腦"
 )
-_MINISTRY = re.compile(r"\b(foreign|defen[cs]e|interior|trade|economy|transport|energy)\b", re.IGNORECASE)
+_MINISTRY = re.compile(
+    r"\b(foreign|defen[cs]e|interior|trade|economy|transport|energy)\b"
+    r"|(外[长長]|外交部[长長]|防[长長]|国防部[长長]|國防部長|иностранных дел|обороны)",
+    re.IGNORECASE,
+)
+# The ministries as their English word: "外长" are the foreign ministers, "министров обороны" the defence ones.
+_MINISTRY_WORD = {
+    "defense": "defence",
+    "外长": "foreign",
+    "外長": "foreign",
+    "外交部长": "foreign",
+    "外交部長": "foreign",
+    "防长": "defence",
+    "防長": "defence",
+    "国防部长": "defence",
+    "國防部長": "defence",
+    "иностранных дел": "foreign",
+    "обороны": "defence",
+}
 # A clause that dates by an earlier happening: "since Belarus joined", "since it was founded".
 _SINCE = re.compile(
     r"\bsince\b[^,.;:]*|\bсо? (?:времени|момента)\b[^,.;:]*|自[^，。]*以[来來]|[^，。、的]{0,12}成立以[来來]",
@@ -203,7 +221,7 @@ class Verdict:
 def kind_of_happening(report: Report) -> str | None:
     """A summit, an accession, a bilateral meeting (two leaders named and meeting words)...; None when unsaid."""
     text = _matchable(report)
-    where = _kinds_at(text)
+    where = _kinds_at(text) or _the_meeting_its_sentence_names(report)
     if "summit" in where and _dated_by_its_summit(report, text):
         where[
             "summit"
@@ -218,6 +236,49 @@ def kind_of_happening(report: Report) -> str | None:
         if _LASTING & set(where):
             where = {kind: at for kind, at in where.items() if kind in _LASTING}
     return _told_kind(where, text)
+
+
+# A clause naming a meeting without its kind: "for a meeting running from Wednesday to Thursday", "the two-day
+# conclave in Qingdao ended on Thursday", "会议于15日举行".
+_A_MEETING_WORD = re.compile(
+    r"\b(?:meeting|conclave|session|conference|gathering|talks)\b|встреч|заседани|совещани|会议|會議",
+    re.IGNORECASE,
+)
+
+
+def names_a_meeting(text: str) -> bool:
+    """Whether the words name a meeting, of whatever kind ("the October 15-16 meeting", "заседание")."""
+    return bool(_A_MEETING_WORD.search(text))
+
+
+def _the_meeting_its_sentence_names(report: Report) -> dict[str, int]:
+    """For a clause of a sentence that names a meeting and no kind, the lasting kinds its sentence names
+    (ministers, a summit, an exercise): "Defence ministers began arriving in Qingdao, for a meeting running
+    from Wednesday to Thursday" is the ministers' meeting. A clause naming no meeting ("..., after the
+    process was launched in 2021") borrows nothing."""
+    if report.title == report.summary:
+        return {}
+    title, summary = report.title.lower(), report.summary.lower()
+    if not _the_meeting_dated(title) or summary.find(title) < 0:
+        return {}
+    return {kind: at for kind, at in _kinds_at(summary).items() if kind in _LASTING}
+
+
+# Whose days a clause gives: a meeting named before them, with no one saying something in between ("the
+# two-day conclave in Qingdao ended on Thursday"); "ministers said last week that talks continue" dates the
+# saying.
+_SAYING = re.compile(r"\b(?:said|says|say|told|announced|added|stated)\b|заяв|сообщ|表示|说|說")
+_THE_DAYS_IN = re.compile(
+    r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
+    r"|\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|yesterday|tomorrow)\b"
+)
+
+
+def _the_meeting_dated(clause: str) -> bool:
+    """Whether the (lower-cased) clause names a meeting and then its days."""
+    meeting = _A_MEETING_WORD.search(clause)
+    when = _THE_DAYS_IN.search(clause, meeting.end()) if meeting else None
+    return when is not None and not _SAYING.search(clause, 0, when.start())
 
 
 # A summit dated only by its month or year: "at the Samarkand summit last September", "the summit in Astana in
@@ -283,7 +344,13 @@ def _matchable(report: Report) -> str:
     if not any(cue in text for cue in _SINCE_CUES):
         return text
     year = report.date[:4]
-    dated = [m.group() for m in _SINCE.finditer(text) if year in m.group().translate(_CHINESE_DIGITS)]
+    # its year, or its month when a comma cuts the year off: "since its founding on June 15, 2001, ..."
+    month = _MONTH_NAMES[int(report.date[5:7]) - 1] if len(report.date) >= 7 else None
+    dated = [
+        m.group()
+        for m in _SINCE.finditer(text)
+        if year in m.group().translate(_CHINESE_DIGITS) or month and month in m.group()
+    ]
     return " ".join(dated) if dated else _SINCE.sub("", text)
 
 
@@ -374,6 +441,17 @@ def names_a_kind(text: str) -> bool:
 def kinds_in(text: str) -> frozenset[str]:
     """The kinds of happening the words name."""
     return frozenset(_kinds_at(text.lower()))
+
+
+def named_apart(text: str, kind: str, other: str) -> bool:
+    """Whether the words name both kinds of happening, in clauses of their own: "Belarus joined on
+    4 July, when leaders approved it at their summit" tells the summit; "Belarus joined at the summit
+    on 4 July" names the summit only as where it joined."""
+    where = _kinds_at(text.lower())
+    if kind not in where or other not in where:
+        return False
+    first, last = sorted((where[kind], where[other]))
+    return bool(_CLAUSE.search(text, first, last))
 
 
 def _kinds_at(text: str) -> dict[str, int]:
@@ -500,8 +578,9 @@ def dates_agree(new: Report, recorded: Report) -> bool:
     return new_first <= old_first and old_last <= new_last
 
 
-# One SCO summit at a time, one founding: a report of either that names no other place is that one.
-ONE_AT_A_TIME = frozenset({"summit", "founding"})
+# One SCO summit at a time, one founding, one joint exercise: a report of one that names no other place is
+# that one ("the Sept 20-24 exercise in the southern Urals" and "Peace Mission 2021 ended on Friday").
+ONE_AT_A_TIME = frozenset({"summit", "founding", "exercise"})
 # Happenings that last days: a report giving all their days is better than one giving a day.
 _LASTING = frozenset({"summit", "ministers", "exercise"})
 
@@ -548,6 +627,13 @@ def same_happening(new: Report, recorded: Report) -> Verdict:
         and not _ministries(new) & _ministries(recorded)
     ):
         return Verdict(False, "different ministers meet")
+    if (
+        not shared
+        and kind == "ministers"
+        and _one_names_no_one(new, recorded)
+        and _ministries(new) & _ministries(recorded)
+    ):
+        return Verdict(True, f"the same ministers ({_named_ministries(new, recorded)}) on days that agree")
     if not shared and kind in _LASTING and _same_days(new, recorded):
         return Verdict(True, f"the same {kind} on the same days ({new.date} to {new.end_date})")
     if not shared and kind in ONE_AT_A_TIME and not (_places(new) and _places(recorded)):
@@ -672,9 +758,19 @@ def _same_meeting(new: Report, recorded: Report) -> Verdict:
     return Verdict(False, "a meeting between other leaders")
 
 
+def _one_names_no_one(new: Report, recorded: Report) -> bool:
+    """One of the two names no person, place or country: "昨日，外长理事会会议在我市举行" (in our city)."""
+    return not entities(new) or not entities(recorded)
+
+
+def _named_ministries(new: Report, recorded: Report) -> str:
+    return ", ".join(sorted(_ministries(new) & _ministries(recorded)))
+
+
 def _ministries(report: Report) -> frozenset[str]:
     text = f"{report.title} {report.summary}"
-    return frozenset(m.lower().replace("defense", "defence") for m in _MINISTRY.findall(text))
+    named = (english or other for english, other in _MINISTRY.findall(text))
+    return frozenset(_MINISTRY_WORD.get(m.lower(), m.lower()) for m in named)
 
 
 # A sentence this near its headline's day, naming no happening of its own, tells of the headline's.

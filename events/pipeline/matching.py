@@ -51,8 +51,12 @@ from events.pipeline.happenings import (
     kind_named_first,
     kind_of_happening,
     kinds_conflict,
+    kinds_in,
+    kinds_named,
     looked_for_among_all,
+    named_apart,
     names_a_kind,
+    names_a_meeting,
     refined_dates,
     same_happening,
     with_context,
@@ -238,10 +242,15 @@ class FactFinder:
         seen = set(self.withdrawn)
         tags = {t for t in found.tags if t != "sco" and kind_of(t) in _WHO_AND_WHERE}
         named = countries(found)
+        among_all = looked_for_among_all(found)
+        kind = kind_of_happening(found) if among_all else None
         for candidate, existing in reversed(self.pending):  # newest first: a fact's refined dates win
             key = sort_key_of(candidate.date)
             if any(low <= key <= high for low, high in ranges) and (
-                tags & set(candidate.tags) or named & countries(as_report(candidate))
+                tags & set(candidate.tags)
+                or named & countries(as_report(candidate))
+                or among_all
+                and kind_of_happening(as_report(candidate)) == kind  # as _ANY_AROUND below
             ):
                 if existing.fact_id not in seen:
                     seen.add(existing.fact_id)
@@ -251,7 +260,7 @@ class FactFinder:
         near = {place for country in tags if kind_of(country) == "country" for place in places_in(country)}
         # and for a founding, a summit or the charter's signing, one at a time, or a signing told to the month,
         # those of its days naming no one ("the organization, founded in 2001", "its charter was signed in 2002")
-        anyone = ("",) if looked_for_among_all(found) else ()
+        anyone = ("",) if among_all else ()
         for tag, (low, high) in itertools.product([*sorted(tags | near), *anyone], ranges):
             key = (tag, low, high)
             if key not in self.naming:
@@ -430,7 +439,30 @@ def headline_dated_by_its_happening(
         if kind_of_happening(told) == kind and not kinds_conflict(told, headline):
             if entities(told) & entities(headline) or not entities(headline):
                 return list(found[1:])
+        if _tells_the_headline_s_happening_near_its_day(fact, told, headline, kind):
+            return list(found[1:])
     return list(found)
+
+
+# A recap runs the day after, a preview the days before: a statement this near the headline's day that tells
+# its kind of happening tells its happening.
+_NEAR_ITS_DAY = dt.timedelta(days=7)
+
+
+def _tells_the_headline_s_happening_near_its_day(
+    fact: ExtractedFact, told: Report, headline: Report, kind: str
+) -> bool:
+    """A statement near the headline's day whose sentence names the headline's kind, among others, at a
+    place or with someone the headline names ("Leaders sign the declaration as the summit closes" over
+    "The summit held in Bishkek on June 13-14 ended with the signing of the declaration"); or, naming no
+    one and nowhere itself, whose own kind is the headline's ("昨日，外长理事会会议在我市举行")."""
+    first, last = days_of(fact.date, fact.end_date)
+    day = days_of(headline.date, None)[0]
+    if len(fact.date) < 10 or first - day > _NEAR_ITS_DAY or day - last > _NEAR_ITS_DAY:
+        return False
+    if not entities(told):
+        return kind_of_happening(told) == kind
+    return kind in kinds_in(fact.summary) and bool(entities(told) & entities(headline))
 
 
 def _headline_a_happening(found: Sequence[ExtractedFact], context: tuple[str, ...], payload: dict) -> bool:
@@ -489,11 +521,13 @@ def joined(
     actor: str,
     context: tuple[str, ...],
     reported_on: dt.date | None = None,
+    said: str | None = None,
 ) -> StreamAppend:
-    """A report joins the fact of its happening: a source with its own sentence and the reason, and,
-    when it knows the days better than the machine-made fact (refined_dates), the fact's new dates.
+    """A report joins the fact of its happening: a source with its own sentence (said, else
+    _what_it_says) and the reason, and, when it knows the days better than the machine-made fact
+    (refined_dates), the fact's new dates.
     A report that ran on or after the fact's first day confirms a planned fact took place."""
-    evidence = fit(_what_it_says(found), 1_000)
+    evidence = fit(said or _what_it_says(found), 1_000)
     noted = with_notes(source, evidence, existing.why)
     meta = {"actor": actor, "article": article}
     added = fact_source_added(noted, article=article)
@@ -529,6 +563,15 @@ def _what_it_says(found: ExtractedFact) -> str:
     tells the accession in its last clause, the summit in its first); else its whole sentence, whose lead
     may date it ("At the summit in Astana on Thursday, leaders also signed ...")."""
     return found.title if a_dated_clause(as_report(found)) else found.summary or found.title
+
+
+def _the_headline_says(headline: ExtractedFact) -> str:
+    """What an article whose headline is a happening says of it: its headline, then its lede. The lede
+    alone may tell another happening of the day ("Live: Modi and Putin hold talks" over "Welcome to our
+    coverage of the summit's second day")."""
+    if headline.summary in ("", headline.title):
+        return headline.title
+    return f"{headline.title.rstrip('.')}. {headline.summary}"
 
 
 def _better_title(existing: Existing, found: ExtractedFact, new: Report, confirms: bool) -> str | None:
@@ -608,8 +651,12 @@ def _followed(fact: ExtractedFact, headline: Report | None, home: frozenset[str]
 _A_TRIP = re.compile(
     r"^(?:[\w.'’-]+\s+){0,8}?(?:(?:is|was|were|are)\s+(?:scheduled|expected|due|set)\s+to\s+|will\s+|to\s+)?"
     r"(?:arriv(?:e|es|ed)|land(?:s|ed)|travel(?:s|led|ed)?|fl(?:y|ies|ew)|return(?:s|ed)?|depart(?:s|ed)?|tour(?:s|ed)?"
-    r"|head(?:s|ed)?\s+(?:to|for|home)|left\s+for|leaves?\s+for)\b",
+    r"|head(?:s|ed)?\s+(?:to|for|home)|left\s+for|leaves?\s+for|visit(?:s|ed)?)\b",
     re.IGNORECASE,
+)
+# "During his visit to Tianjin, Modi met Xi on Sunday": a visit that frames the news is no trip told.
+_A_VISIT_FRAMING = re.compile(
+    r"\b(?:during|on|in the course of|after|before|ahead of)\s+(?:\S+\s+){0,3}$", re.IGNORECASE
 )
 # What the journey is for, up to the clause's end: "to attend the meeting of the Council on July 15" dates
 # the meeting; and "he last travelled there in 2018, when Qingdao hosted the summit" dates the summit.
@@ -627,6 +674,10 @@ def _a_trip(fact: ExtractedFact) -> bool:
     told = _uncut(fact.title, fact.summary)
     trip = _A_TRIP.match(told)
     if trip is None:
+        return False
+    if trip.group().lower().rstrip().endswith(("visit", "visits", "visited")) and _A_VISIT_FRAMING.search(
+        told, 0, trip.end() - len(trip.group().split()[-1])
+    ):
         return False
     rest = told[trip.end() :]
     when = _WHEN.search(rest)
@@ -798,8 +849,9 @@ def restate_facts(
     title = payload["title"]
     headline = Report(reported_on.isoformat(), None, title, title, context) if reported_on else None
     home = _places_of(context) or _places_of(found[1].tags if len(found) > 1 else ())
-    told = [f for f in found[1:] if _followed(f, headline, home)]
-    found = (found[:1] if found and _headline_a_happening(found, context, payload) else []) + told
+    told = sorted((f for f in found[1:] if _followed(f, headline, home)), key=_most_complete_first)
+    lead = found[:1] if found and _headline_a_happening(found, context, payload) else []
+    found = lead + told
     own_alone = {state.fact_id for state in states if machine_made_alone(state)}
     cited = {state.fact_id for state in states}  # an article cites a fact once
     cited |= {state.merged_into for state in states if state.merged_into}  # its source moved there
@@ -820,18 +872,86 @@ def restate_facts(
             cited.add(changes.appends[-1].stream_id)  # a later fact of this article may be the same one
         elif existing.fact_id not in cited:
             cited.add(existing.fact_id)
+            said = _the_headline_says(fact) if lead and fact is lead[0] else None
             changes.appends.append(
-                joined(finder, existing, fact, source, article, actor, context, reported_on)
+                joined(finder, existing, fact, source, article, actor, context, reported_on, said)
             )
         else:
             continue
         changes.recorded += 1
+    told_by = {id(fact): _what_it_says(fact) for fact in told} | {id(f): _the_headline_says(f) for f in lead}
+    changes.appends += _told_too(finder, found, told_by, cited, source, (article, actor), context, headline)
     for state in states:
         if machine_made_alone(state) and not any(same_fact(as_extracted(state), fact) for fact in found):
             changes.appends.append(_retracted(state, article, actor, reason))
             finder.withdraw(state)
             changes.retracted += 1
     return changes
+
+
+# The happenings a sentence may tell besides the one it is matched as, each by a word that names only it:
+# "The summit closed on Monday with the adoption of a declaration" tells the summit and the declaration,
+# "Belarus joined on 4 July, at the summit in Astana" the accession and the summit.
+_TOLD_TOO = {"summit": "summit", "agreement": "declaration", "accession": "accession"}
+
+
+def _told_too(
+    finder: FactFinder,
+    found: Sequence[ExtractedFact],
+    told_by: dict[int, str],
+    cited: set[str],
+    source: dict,
+    by: tuple[str, str],
+    context: tuple[str, ...],
+    headline: Report | None,
+) -> list[StreamAppend]:
+    """The article becomes a source, with the same sentence, of each other happening its sentences tell
+    on their date, when the timeline has it already. After the article's own facts, so that a happening
+    it dates in a sentence of its own keeps that sentence; and never a new fact or new days: told in
+    passing, a summit's day is no better date for it ("Belarus joined on Thursday at the summit").
+    told_by: each found fact's evidence (by id); by: the article and the actor."""
+    appends, (article, actor) = [], by
+    for fact in found:
+        for kind_told in _kinds_told_too(fact, context):
+            existing = finder.same_fact_as(kind_told, context, headline)
+            if (
+                existing is None
+                or existing.fact_id in cited
+                or split_off(finder.conn, existing.fact_id, source.get("url"))
+            ):
+                continue
+            cited.add(existing.fact_id)
+            noted = with_notes(source, fit(told_by[id(fact)], 1_000), f"told too: {existing.why}")
+            added = fact_source_added(noted, article=article)
+            event = NewEvent(added.type, added.payload, {"actor": actor, "article": article})
+            appends.append(StreamAppend(existing.fact_id, (event,)))
+    return appends
+
+
+def _kinds_told_too(fact: ExtractedFact, context: tuple[str, ...]) -> list[ExtractedFact]:
+    """The other kinds of happening (_TOLD_TOO) the words that date a fact name, each as a report of that
+    kind alone, on the fact's date with its names. Not the summit of two leaders meeting on its sidelines,
+    nor that of a country joining at it ("India and Pakistan became members at the Astana summit on
+    9 June 2017"), unless a clause of its own tells it ("..., when leaders approved it at their summit")."""
+    report = with_context(as_report(fact), context)
+    kind = kind_of_happening(report)
+    if kind is None or kind == "bilateral":  # two leaders meet on a summit's sidelines, ahead of it
+        return []
+    named = kinds_named(report)
+    return [
+        replace(fact, title=word, summary=word, tags=report.tags, confidence=0.0)
+        for other, word in _TOLD_TOO.items()
+        if other != kind
+        and other in named
+        and (kind != "accession" or named_apart(fact.summary, kind, other))
+    ]
+
+
+def _most_complete_first(fact: ExtractedFact) -> int:
+    """An article that tells a happening twice ("met on Wednesday", "the October 15-16 meeting") is cited
+    by the telling that dates it most completely, as an editor would cite it: its days, then a day, a
+    month, a year. Told first, it makes the fact, and the vaguer telling joins it."""
+    return 0 if fact.end_date and len(fact.date) == 10 else {10: 1, 7: 2}.get(len(fact.date), 3)
 
 
 # An indexed lookup of one small column (usually '[]'): cheap enough for every report joining a fact.
@@ -854,7 +974,7 @@ def _about_the_sco(fact: ExtractedFact, headline: Report | None) -> bool:
         return True
     # "For two days, on October 15 and 16, Islamabad looked like a city that hosts the world" under
     # "Islamabad's SCO moment": days at the place an SCO headline names are the SCO's there
-    if _days_at_the_headline_s_place(fact, headline):
+    if _days_at_the_headline_s_place(fact, headline) or _the_headline_s_meeting(fact, headline):
         return True
     # "2019, 13-14 June: Bishkek, Kyrgyzstan" under "List of SCO summits": an entry of the headline's list
     return (
@@ -862,6 +982,29 @@ def _about_the_sco(fact: ExtractedFact, headline: Report | None) -> bool:
         and bool(LIST_ENTRY.match(fact.summary))
         and kind_of_happening(headline) is not None
     )
+
+
+def _the_headline_s_meeting(fact: ExtractedFact, headline: Report | None) -> bool:
+    """The days of a meeting told under an SCO headline, around its day ("The October 15-16 meeting opened
+    with a dinner" under "Regional premiers gather in Islamabad for SCO council"): the SCO's meeting."""
+    if headline is None or fact.end_date is None or "sco" not in headline.tags:
+        return False
+    if not names_a_meeting(fact.title) or not _DAYS_OF_A_MEETING.search(fact.title):
+        return False
+    first, last = days_of(fact.date, fact.end_date)
+    day = days_of(headline.date, None)[0]
+    near = first - _NEAR_ITS_DAY <= day <= last + _NEAR_ITS_DAY
+    return near and (last - first).days < _A_MEETING_S_DAYS
+
+
+# A meeting lasts a few days, and its days are said with it: "the October 15-16 meeting", "talks on 15 and 16
+# October". "Ministers said last week that talks continue" dates the saying, a week, not the talks.
+_A_MEETING_S_DAYS = 5
+_DAYS_OF_A_MEETING = re.compile(
+    r"\d\s+(?:meeting|session|conference|talks|gathering)\b"
+    r"|\b(?:meeting|session|conference|talks|gathering)\s+(?:on|from|of)\s+(?:\w+\s+)?\d",
+    re.IGNORECASE,
+)
 
 
 def _days_at_the_headline_s_place(fact: ExtractedFact, headline: Report | None) -> bool:

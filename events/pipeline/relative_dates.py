@@ -499,9 +499,39 @@ def _day_month_year(m: re.Match[str], ctx: Context) -> Resolved:
 def day_of(month: int, day: int, year: int | None, ctx: Context, span: tuple[int, int]) -> Resolved:
     """ "15 June [2001]" in any language; without a year, the one its tense points to."""
     if year is None:
-        year = year_for_day(month, day, ctx.published, ctx.tense(span))
+        year = _the_days_of_a_happening_named(ctx, span, (month, day), (month, day)) or year_for_day(
+            month, day, ctx.published, ctx.tense(span)
+        )
         return FuzzyDate(year, month, day), None, 0.85
     return FuzzyDate(year, month, day), None, 0.95
+
+
+# "the summit of the SCO on September 15-16", "the meeting on June 25": days said of a happening's name.
+_A_HAPPENING_NAMED = re.compile(
+    r"\b(?:summit|meeting|session|conference|talks|forum|exercises?|drills?)"
+    r"(?:\s+(?:of|in)\s+[^,;:.]{1,60}?)?\s+(?:on|from|,)\s*$",
+    re.IGNORECASE,
+)
+_NEAR = dt.timedelta(days=30)
+
+
+def _the_days_of_a_happening_named(
+    ctx: Context, span: tuple[int, int], first: tuple[int, int], last: tuple[int, int]
+) -> int | None:
+    """The year of days said of a happening by name, when they fall within a month of the publication day:
+    they are that happening's, whatever the tense of the verb around them ("Samarkand has been
+    transformed for the summit on September 15-16", two days before it). None otherwise."""
+    if not _A_HAPPENING_NAMED.search(ctx.sentence, max(0, span[0] - 100), span[0]):
+        return None
+    for year in (ctx.published.year, ctx.published.year + 1, ctx.published.year - 1):
+        end_year = year + 1 if last[0] < first[0] else year
+        try:
+            start, end = dt.date(year, *first), dt.date(end_year, *last)
+        except ValueError:
+            continue
+        if start - _NEAR <= ctx.published <= end + _NEAR:
+            return year
+    return None
 
 
 def _day_span_one_month(m: re.Match[str], ctx: Context) -> Resolved:
@@ -521,7 +551,9 @@ def day_span(
 ) -> Resolved:
     """ "31 August - 1 September [2025]" in any language: (month, day) to (month, day), the year if given."""
     if year is None:
-        year = year_for_span(first, last, ctx.published, ctx.tense(span))
+        year = _the_days_of_a_happening_named(ctx, span, first, last) or year_for_span(
+            first, last, ctx.published, ctx.tense(span)
+        )
     end_year = year + 1 if last[0] < first[0] else year
     return FuzzyDate(year, *first), FuzzyDate(end_year, *last), 0.9
 
@@ -686,7 +718,7 @@ def weekday_of(
 # "The summit continues on Friday", "talks open on Monday": a schedule in the present tense.
 _SCHEDULE_VERBS = re.compile(
     r"\b(?:continues|continue|opens|open|begins|begin|starts|start|resumes|resume|closes|ends|concludes|runs"
-    r"|meet|convene|gather|brings|bring|hosts)\s+(?:[\w'’-]+\s+){0,8}$",
+    r"|meets|meet|convenes|convene|gathers|gather|brings|bring|hosts)\s+(?:[\w'’-]+\s+){0,8}$",
     re.IGNORECASE,
 )
 

@@ -60,7 +60,11 @@ _MIXED_DATELINE = (
     rf"\s*,?\s*{_WIRE_DATE}\s*\([^()]{{1,40}}\)(?:\s*{_DASH}\s*|\s*$)"
 )
 # "MOSCOW, September 1. /TASS/." and "Tianjin (China) (AFP) -".
-_TASS_DATELINE = rf"{_CITY},\s*{_MONTH}\s+\d{{1,2}}\.\s*/[A-Z][\w -]{{1,20}}/\.?\s*"
+# "DONGUZ TRAINING GROUND, Orenburg Region, September 24. /Neva Dispatch/.": with the region after the place.
+_TASS_DATELINE = (
+    rf"{_CITY}(?:\s*,\s*[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){{0,2}})?,\s*{_MONTH}\s+\d{{1,2}}\.\s*"
+    r"/[A-Z][\w -]{1,20}/\.?\s*"
+)
 _AGENCY_DATELINE = (
     r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}(?:\s*\([A-Z][\w ]{1,20}\))?(?:\s*,\s*[A-Z][a-z]+)?"
     rf"\s*\((?:AFP|AP|Reuters|Xinhua|TASS|ANI|PTI|IANS|Bloomberg|dpa|EFE|Anadolu|Sputnik|IRNA)\)\s*{_DASH}\s*"
@@ -111,8 +115,16 @@ _CHINESE_DATELINE = (
     r"|(?:本[报報]|新华社|新華社|中新社|中新网|中新網)[^\s，,。]{0,12}?\d{1,2}月\d{1,2}日[电電](?:[（(][^）)]{0,20}[）)])?"
     r"|[据據][^\s，,。]{1,10}消息)\s*"
 )
+# A byline that was a paragraph of its own, run into the lede once the page's markup is gone: "By Jane Doe
+# The summit ended on Monday". A name of two or three words, then a sentence's first word: a word that opens
+# sentences ("The", "A"), or a capitalised word before a lower-case one ("Belarus became", "Road closures").
+_NOT_A_NAME = rf"(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|{_MONTH}\s)"
+_BYLINE_ALONE = (
+    rf"By\s+{_NOT_A_NAME}{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}}?\s+"
+    r"(?=(?:The|A|An|In|On|At|After|For|When|With|Leaders|Officials)\s|[A-Z][a-z]+,?\s+[a-z])"
+)
 _LEADS = re.compile(
-    rf"(?:{_BYLINE}\s+(?:{_WIRE_DATELINE}|{_MIXED_DATELINE})|{_BYLINE}\s*(?:[-—–|:•·]\s*|$)"
+    rf"(?:{_BYLINE}\s+(?:{_WIRE_DATELINE}|{_MIXED_DATELINE})|{_BYLINE}\s*(?:[-—–|:•·]\s*|$)|{_BYLINE_ALONE}"
     rf"|{_STAMP}|{_TASS_DATELINE}|{_WIRE_DATELINE}|{_MIXED_DATELINE}|{_AGENCY_DATELINE}|{_KICKER}|{_TIMESTAMP}"
     rf"|{_HEADING}|{_WELCOME}|{_RUSSIAN_DATELINE}"
     rf"|{_CHINESE_DATELINE})"
