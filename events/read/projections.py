@@ -129,18 +129,20 @@ def rebuild_from(conn: sqlite3.Connection, log: str, *, batch: int = BATCH) -> i
 
     `timeline verify`'s throwaway read models, made by rebuild's fast path. Inside
     the caller's transaction, so what it reads of log is the snapshot the caller checks.
-    Its search indexes are left empty: verify puts the checked database's own beside
-    the rebuilt facts and asks FTS5 whether they agree (building them would be wasted).
+    Without what only pages read: verify compares rows by their primary keys, and puts
+    the checked database's own search indexes beside the rebuilt facts to ask FTS5
+    whether they agree, so building the search and secondary indexes would be wasted
+    (at 100k: 1.61 -> 1.51 s CPU; the counts, summed without facts_timeline, take 0.09 s more).
     """
     until = checkpoint(conn, log)
     with write_transaction(conn):
-        _rebuilt(conn, lambda: _project_attached(conn, log, until, batch, None), search=False)
+        _rebuilt(conn, lambda: _project_attached(conn, log, until, batch, None), for_pages=False)
     return until
 
 
-def _rebuilt(conn: sqlite3.Connection, project_log: Callable[[], int], *, search: bool = True) -> int:
-    """Every projection emptied, project_log's facts rows and other read models, then their tags, search
-    indexes, secondary indexes and counts in bulk; returns the checkpoint set."""
+def _rebuilt(conn: sqlite3.Connection, project_log: Callable[[], int], *, for_pages: bool = True) -> int:
+    """Every projection emptied, project_log's facts rows and other read models, then their tags, counts
+    and (for_pages) search and secondary indexes in bulk; returns the checkpoint set."""
     empty_projections(conn)
     for index in ALL_PROJECTION_INDEX_NAMES:
         conn.execute(f"DROP INDEX IF EXISTS {index}")
@@ -148,9 +150,9 @@ def _rebuilt(conn: sqlite3.Connection, project_log: Callable[[], int], *, search
         position = project_log()
         _derive_tags(conn, "")
         _derive_version_tags(conn, 0)
-        for table in SEARCH_INDEXES if search else ():
+        for table in SEARCH_INDEXES if for_pages else ():
             _build_search_index(conn, table)
-        for statement in statements(ALL_PROJECTION_INDEXES):
+        for statement in statements(ALL_PROJECTION_INDEXES) if for_pages else ():
             conn.execute(statement)
         _count(conn, 1)
     if position:  # like catch_up: an empty log has no checkpoint row
