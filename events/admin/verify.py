@@ -220,8 +220,6 @@ def _payload_problems(kind: str, payload: Any) -> list[str]:
 _LOG_AFTER = (
     f"SELECT {', '.join(CHAINED_COLUMNS)}, hash FROM {{log}}.events WHERE position > ? ORDER BY position"
 )
-
-
 CHECKED = "checked"  # the checked database, as the throwaway one attaches it
 
 
@@ -277,8 +275,8 @@ def _rebuilt_database(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         path = Path(folder) / "rebuilt.db"
         fresh = connect(path)
         try:
-            fresh.execute("PRAGMA journal_mode = OFF")
-            fresh.execute("PRAGMA synchronous = OFF")
+            fresh.execute("PRAGMA journal_mode = OFF")  # a throwaway database: no WAL to write twice,
+            fresh.execute("PRAGMA synchronous = OFF")  # no fsync
             conn.execute("ATTACH DATABASE ? AS rebuilt", (str(path),))
             try:
                 yield fresh
