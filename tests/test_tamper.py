@@ -219,6 +219,31 @@ def test_rebuild_no_longer_launders_a_payload_edit(config):
     assert len(lines) == 2
 
 
+@pytest.mark.parametrize(
+    "script, problem, failure",
+    [
+        (
+            "UPDATE events SET payload = json_remove(payload, '$.title') WHERE position = 30;",
+            "position 30 (FactRecorded): title missing or not str",
+            "the log cannot be projected: IntegrityError: NOT NULL constraint failed: facts.title",
+        ),
+        (
+            "PRAGMA ignore_check_constraints = ON; UPDATE events SET payload = '{\"title\"' WHERE position = 30;",
+            "position 30 (FactRecorded): the payload is not JSON",
+            "the log cannot be projected: OperationalError: malformed JSON",
+        ),
+    ],
+    ids=["title-removed", "not-json"],
+)
+def test_a_payload_the_rebuild_reads_with_sql_is_still_judged_by_the_check(config, script, problem, failure):
+    """Verify rebuilds with SQLite's JSON functions, which read what the check refuses: the check decides,
+    and a log the rebuild cannot project is said too."""
+    attack(config, script)
+    lines = verify_output(config)
+    assert lines[0].startswith("position 30: hash does not follow")
+    assert lines[1:3] == [problem, failure]
+
+
 def test_missing_or_changed_triggers_are_named(config, tmp_path):
     conn = sqlite3.connect(tmp_path / "t.db", isolation_level=None)
     conn.executescript(

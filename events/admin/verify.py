@@ -11,13 +11,14 @@ from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from events.domain.registry import EVENT_TYPES
 from events.log.chain import CHAINED_COLUMNS, GENESIS, link
 from events.log.errors import TimelineError
-from events.log.migrations import PROJECTION_TABLES, append_only_triggers, without_comments
+from events.log.migrations import PROJECTION_TABLES, append_only_triggers, migrate, without_comments
 from events.log.model import Event
-from events.log.store import EventStore, connect, event_from_row, in_chunks, loads_json, read_transaction
+from events.log.store import EventStore, connect, in_chunks, loads_json, read_transaction
 from events.read import projections
 
 MOST_CHAIN_BREAKS = 20  # a rewritten log breaks at every event: name the first ones and count the rest
@@ -31,21 +32,24 @@ def verify(
     """Every problem found, said in words; an empty list means the log and projections are sound.
 
     head: a POSITION and hash kept from `timeline head`; the log must still reach it, unchanged.
-    Everything is read from one snapshot, so writers may go on meanwhile. The log is read
-    once: the rebuild the projections are compared with reads it through the log's checks.
+    Everything is read from one snapshot, so writers may go on meanwhile: a throwaway
+    database attaches the checked one read-only and, in one transaction, checks its log
+    and rebuilds its read models from that log as `timeline rebuild` does, to compare.
     """
     if store.url is not None:
         return _shared_log_problems(store, check_projections, head)
     with contextlib.ExitStack() as stack:
         pool, path = stack.enter_context(ThreadPoolExecutor(max_workers=1)), _file_of(store.conn)
         integrity = pool.submit(_integrity_problems, path) if path else None  # on the other core meanwhile
-        rebuilt = stack.enter_context(_rebuilt_database(store.conn)) if check_projections else None
-        with read_transaction(store.conn) as conn:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="timeline-verify-")))
+        fresh = stack.enter_context(_throwaway(folder, path or _copy_of(store.conn, folder)))
+        with read_transaction(fresh):  # one snapshot of the checked database from here on
+            problems = list(trigger_problems(fresh, CHECKED))
             check = LogCheck(head)
-            problems = list(trigger_problems(conn))
-            projected = projection_problems(store, rebuilt, check) if rebuilt else []
-            check.rows(conn.execute(_LOG_AFTER, (check.position,)))  # what the rebuild did not read
-            problems += check.end() + list(_version_problems(conn)) + projected
+            check.rows(fresh.execute(_LOG_AFTER.format(log=CHECKED), (0,)))
+            problems += check.end() + list(_version_problems(fresh, CHECKED))
+            if check_projections:
+                problems += _rebuild_problems(fresh)
         return problems + (integrity.result() if integrity else _integrity_of(store.conn))
 
 
@@ -60,7 +64,7 @@ def _shared_log_problems(
     problems += check.end() + list(version_gaps(store.stream_versions()))
     if check_projections:
         with _rebuilt_database(store.conn) as fresh, read_transaction(store.conn):
-            problems += projection_problems(store, fresh, check)
+            problems += projection_problems(store, fresh)
     return problems
 
 
@@ -93,15 +97,17 @@ def log_problems(conn: sqlite3.Connection, *, head: tuple[int, bytes] | None = N
     """
     yield from trigger_problems(conn)
     check = LogCheck(head)
-    check.rows(conn.execute(_LOG_AFTER, (0,)))
+    check.rows(conn.execute(_LOG_AFTER.format(log="main"), (0,)))
     yield from check.end()
     yield from _version_problems(conn)
 
 
-def trigger_problems(conn: sqlite3.Connection) -> Iterator[str]:
+def trigger_problems(conn: sqlite3.Connection, schema: str = "main") -> Iterator[str]:
     """The append-only triggers, exactly as the migrations made them, and no others on the log."""
     present = dict(
-        conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'")
+        conn.execute(
+            f"SELECT name, sql FROM {schema}.sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'"
+        )
     )
     for name, sql in append_only_triggers().items():
         if name not in present:
@@ -124,10 +130,10 @@ class LogCheck:
         """Rows of CHAINED_COLUMNS and hash, in position order after self.position."""
         for row in rows:
             self.row(row)
-            self.payload(row[0], row[4], _decoded(row[6]))
+            self.found += [f"position {row[0]} ({row[4]}): {p}" for p in payload_problems(row[4], row[6])]
 
     def row(self, row: tuple) -> None:
-        """The position and the chain of one row (its payload is checked apart: rebuild decodes it anyway)."""
+        """The position and the chain of one row."""
         position, stored, found = row[0], row[-1], self.found
         if position != self.position + 1:
             found.append(f"positions jump from {self.position} to {position}")
@@ -142,9 +148,6 @@ class LogCheck:
                 f"position {position} has hash {_hex(stored)}, not the head kept ({self.head[1].hex()}):"
                 " rewritten up to there"
             )
-
-    def payload(self, position: int, kind: str, payload: Any) -> None:
-        self.found += [f"position {position} ({kind}): {p}" for p in _payload_problems(kind, payload)]
 
     def end(self) -> list[str]:
         """Everything found, once the whole log has been read."""
@@ -171,10 +174,10 @@ def _hex(digest: bytes | None) -> str:
     return digest.hex() if isinstance(digest, bytes) else repr(digest)
 
 
-def _version_problems(conn: sqlite3.Connection) -> Iterator[str]:
+def _version_problems(conn: sqlite3.Connection, schema: str = "main") -> Iterator[str]:
     """Each stream's versions 1, 2, 3...: read in (stream, version) order from their unique index."""
     yield from version_gaps(
-        conn.execute("SELECT stream_id, version, position FROM events ORDER BY stream_id, version")
+        conn.execute(f"SELECT stream_id, version, position FROM {schema}.events ORDER BY stream_id, version")
     )
 
 
@@ -190,7 +193,12 @@ def version_gaps(rows: Iterable[tuple[str, int, int]]) -> Iterator[str]:
 
 
 def payload_problems(kind: str, payload_text: str) -> list[str]:
-    return _payload_problems(kind, _decoded(payload_text))
+    """What is wrong with a stored payload, said in words (nothing: it is sound)."""
+    try:
+        payload = _decoded(payload_text)
+    except ValueError:  # SQLite's CHECK keeps it out, unless it was set aside
+        return ["the payload is not JSON"]
+    return _payload_problems(kind, payload)
 
 
 def _decoded(payload_text: str) -> Any:
@@ -209,8 +217,51 @@ def _payload_problems(kind: str, payload: Any) -> list[str]:
     return event_type.problems(payload)
 
 
-_LOG_AFTER = f"SELECT {', '.join(CHAINED_COLUMNS)}, hash FROM events WHERE position > ? ORDER BY position"
-_LOG_BETWEEN = _LOG_AFTER.replace("WHERE position > ?", "WHERE position > ? AND position <= ?")
+_LOG_AFTER = (
+    f"SELECT {', '.join(CHAINED_COLUMNS)}, hash FROM {{log}}.events WHERE position > ? ORDER BY position"
+)
+CHECKED = "checked"  # the checked database, as the throwaway one attaches it
+
+
+@contextlib.contextmanager
+def _throwaway(folder: Path, checked: str) -> Iterator[sqlite3.Connection]:
+    """A new database with the current schema, to rebuild into, with the checked one attached read-only.
+
+    Opened with URI names, so that the checked database's `mode=ro` is obeyed (the
+    attaching connection's flag decides); migrated before it attaches anything.
+    """
+    fresh = sqlite3.connect(
+        f"file:{quote(str(folder / 'rebuilt.db'))}", uri=True, isolation_level=None, check_same_thread=False
+    )
+    try:
+        migrate(fresh)
+        fresh.execute("PRAGMA journal_mode = OFF")  # a throwaway database: no journal to write twice,
+        fresh.execute("PRAGMA synchronous = OFF")  # no fsync
+        fresh.execute(f"ATTACH DATABASE ? AS {CHECKED}", (f"file:{quote(checked)}?mode=ro",))
+        yield fresh
+    finally:
+        fresh.close()
+
+
+def _copy_of(conn: sqlite3.Connection, folder: Path) -> str:
+    """An in-memory database written to a file, for the throwaway database to attach."""
+    path = str(folder / "checked.db")
+    conn.execute("VACUUM INTO ?", (path,))
+    return path
+
+
+def _rebuild_problems(fresh: sqlite3.Connection) -> list[str]:
+    """The checked database's read models against a rebuild of its log, made in fresh by rebuild's own fast path.
+
+    The rebuild stops at the checked database's checkpoint: what was appended after it
+    and not yet projected is not a fault. It only builds: the log check decides whether
+    each event is sound, and a log it cannot project is said here.
+    """
+    try:
+        projections.rebuild_from(fresh, CHECKED)
+    except (sqlite3.Error, KeyError, TypeError, ValueError, AttributeError, TimelineError) as error:
+        return [f"the log cannot be projected: {type(error).__name__}: {error}"]
+    return compared(fresh, live=CHECKED, rebuilt="main")
 
 
 @contextlib.contextmanager
@@ -236,31 +287,16 @@ def _rebuilt_database(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 
 class _Snapshot(EventStore):
-    """A store that writes projections into the rebuilt database and reads the log from the checked one.
+    """A store that writes projections into the rebuilt database and reads the shared log up to a checkpoint."""
 
-    It reads the log up to the checked database's checkpoint, in that database's read
-    transaction, through the log's checks (one read of the log for both).
-    """
+    url = "the shared log"  # not None: rebuild reads the log through read_chunks
 
-    url = "the checked database"  # not None: the log is not in fresh's file, rebuild reads it through read_chunks
-
-    def __init__(self, fresh: sqlite3.Connection, checked: EventStore, until: int, check: LogCheck):
+    def __init__(self, fresh: sqlite3.Connection, checked: EventStore, until: int):
         super().__init__(fresh)
-        self.checked, self.until, self.check = checked, until, check
+        self.checked, self.until = checked, until
 
     def read_chunks(self, size: int, *, after: int = 0) -> Iterator[list[Event]]:
-        if self.checked.url is not None:  # the shared log: its checks were made on their own pass
-            yield from in_chunks(self.checked.read(after=after, until=self.until), size)
-            return
-        cursor = self.checked.conn.execute(_LOG_BETWEEN, (after, self.until))
-        while rows := cursor.fetchmany(size):
-            events = []
-            for row in rows:
-                self.check.row(row)
-                event = event_from_row((*row[:9], row[10]))  # EVENT_COLUMNS: all but batch_index and hash
-                self.check.payload(event.position, event.type, event.payload)
-                events.append(event)
-            yield events
+        yield from in_chunks(self.checked.read(after=after, until=self.until), size)
 
     def read(self, *, after: int = 0, limit: int | None = None, until: int | None = None) -> Iterator[Event]:
         return self.checked.read(after=after, limit=limit, until=min(until or self.until, self.until))
@@ -269,52 +305,61 @@ class _Snapshot(EventStore):
         return self.until
 
 
-def projection_problems(store: EventStore, fresh: sqlite3.Connection, check: LogCheck) -> list[str]:
-    """Rebuild the log into the attached `rebuilt` database and compare every projection table with it.
+def projection_problems(store: EventStore, fresh: sqlite3.Connection) -> list[str]:
+    """The shared log rebuilt into the attached `rebuilt` database, and this node's read models compared with it.
 
-    Called inside a read transaction on store. What was appended after the checkpoint
-    and not yet projected is not a fault: the rebuild stops at the checkpoint too.
-    Tables are compared by SQLite, joined on their primary key; a full-text index is
-    checked by putting it beside the rebuilt rows and asking FTS5 whether they agree.
+    Called inside a read transaction on store: the rebuild stops at its checkpoint.
     """
     until = projections.checkpoint(store.conn)
     try:
-        projections.rebuild(_Snapshot(fresh, store, until, check))
+        projections.rebuild(_Snapshot(fresh, store, until))
     except (KeyError, TypeError, ValueError, AttributeError, TimelineError) as error:
         return [f"the log cannot be projected: {type(error).__name__}: {error}"]
+    return compared(store.conn, live="main", rebuilt="rebuilt")
+
+
+def compared(conn: sqlite3.Connection, *, live: str, rebuilt: str) -> list[str]:
+    """Every projection table of the database attached as live against the one attached as rebuilt.
+
+    Tables are compared by SQLite, joined on their primary key; a full-text index is
+    checked by putting it beside the rebuilt rows and asking FTS5 whether they agree.
+    """
     problems = []
     for table in PROJECTION_TABLES:
-        if _is_fts5(store.conn, table):
-            problems += _search_index_problems(store.conn, table)
-        elif _is_table(store.conn, table):
-            problems += _table_problems(store.conn, table)
+        if _is_fts5(conn, live, table):
+            problems += _search_index_problems(conn, table, live, rebuilt)
+        elif _is_table(conn, live, table):
+            problems += _table_problems(conn, table, live, rebuilt)
     return problems
 
 
-def _is_table(conn: sqlite3.Connection, name: str) -> bool:
+def _is_table(conn: sqlite3.Connection, schema: str, name: str) -> bool:
     row = conn.execute(
-        "SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = ?", (name,)
+        f"SELECT sql FROM {schema}.sqlite_master WHERE type = 'table' AND name = ?", (name,)
     ).fetchone()
     return row is not None and not row[0].upper().startswith("CREATE VIRTUAL")
 
 
-def _is_fts5(conn: sqlite3.Connection, name: str) -> bool:
+def _is_fts5(conn: sqlite3.Connection, schema: str, name: str) -> bool:
     row = conn.execute(
-        "SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = ?", (name,)
+        f"SELECT sql FROM {schema}.sqlite_master WHERE type = 'table' AND name = ?", (name,)
     ).fetchone()
     return row is not None and "USING FTS5" in " ".join(row[0].upper().split())
 
 
-def _table_problems(conn: sqlite3.Connection, table: str) -> list[str]:
-    """main.table against rebuilt.table: joined on the primary key (or, lacking one, merged in order)."""
-    info = conn.execute(f"PRAGMA main.table_info({table})").fetchall()
+def _table_problems(conn: sqlite3.Connection, table: str, live: str, rebuilt: str) -> list[str]:
+    """live.table against rebuilt.table: joined on the primary key (or, lacking one, merged in order)."""
+    info = conn.execute(f"PRAGMA {live}.table_info({table})").fetchall()
     columns = [column[1] for column in info]
     keys = [column[1] for column in sorted(info, key=lambda c: c[5]) if column[5]]
-    said = _said(_joined(conn, table, keys, columns) if keys else _merged(conn, table, columns))
+    sides = (f"{live}.{table}", f"{rebuilt}.{table}")
+    said = _said(_joined(conn, sides, keys, columns) if keys else _merged(conn, sides, columns))
     return [f"projection {table} differs from a rebuild of the log: {said}"] if said else []
 
 
-def _joined(conn: sqlite3.Connection, table: str, keys: list[str], columns: list[str]) -> Iterator[str]:
+def _joined(
+    conn: sqlite3.Connection, sides: tuple[str, str], keys: list[str], columns: list[str]
+) -> Iterator[str]:
     """The rows that differ, found by SQLite: each side's rows looked up by key in the other.
 
     Two LEFT JOINs rather than one FULL JOIN: SQLite 3.40 walks the right side of a
@@ -324,7 +369,7 @@ def _joined(conn: sqlite3.Connection, table: str, keys: list[str], columns: list
     differ = " OR ".join(f'a."{column}" IS NOT b."{column}"' for column in columns)
     both = ", ".join(f'{side}."{column}"' for side in "ab" for column in columns)
     width = len(columns)
-    changed = f'SELECT b."{keys[0]}" IS NULL, {both} FROM main.{table} AS a LEFT JOIN rebuilt.{table} AS b ON {on} WHERE {differ}'
+    changed = f'SELECT b."{keys[0]}" IS NULL, {both} FROM {sides[0]} AS a LEFT JOIN {sides[1]} AS b ON {on} WHERE {differ}'
     for only_projected, *values in conn.execute(changed):
         old, new = dict(zip(columns, values[:width])), dict(zip(columns, values[width:]))
         if only_projected:
@@ -333,18 +378,17 @@ def _joined(conn: sqlite3.Connection, table: str, keys: list[str], columns: list
             column = next(name for name in columns if old[name] != new[name])
             yield f"{_key(keys, old)} has {column} {_short(old[column])}, a rebuild {_short(new[column])}"
     selected = ", ".join(f'b."{column}"' for column in columns)
-    missing = f'SELECT {selected} FROM rebuilt.{table} AS b LEFT JOIN main.{table} AS a ON {on} WHERE a."{keys[0]}" IS NULL'
+    missing = f'SELECT {selected} FROM {sides[1]} AS b LEFT JOIN {sides[0]} AS a ON {on} WHERE a."{keys[0]}" IS NULL'
     for values in conn.execute(missing):
         yield f"{_key(keys, dict(zip(columns, values)))} is missing"
 
 
-def _merged(conn: sqlite3.Connection, table: str, columns: list[str]) -> Iterator[str]:
+def _merged(conn: sqlite3.Connection, sides: tuple[str, str], columns: list[str]) -> Iterator[str]:
     """A table without a primary key: both copies in the order of all their columns, walked side by side."""
     order = ", ".join(f'"{column}" COLLATE BINARY' for column in columns)
     selected = ", ".join(f'"{column}"' for column in columns)
     projected, rebuilt = (
-        _rows(conn.execute(f"SELECT {selected} FROM {schema}.{table} ORDER BY {order}"))
-        for schema in ("main", "rebuilt")
+        _rows(conn.execute(f"SELECT {selected} FROM {side} ORDER BY {order}")) for side in sides
     )
     old, new = next(projected, None), next(rebuilt, None)
     while old is not None or new is not None:
@@ -385,7 +429,7 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _search_index_problems(conn: sqlite3.Connection, table: str) -> list[str]:
+def _search_index_problems(conn: sqlite3.Connection, table: str, live: str, rebuilt: str) -> list[str]:
     """The checked database's full-text index, copied beside the rebuilt rows it indexes: FTS5 checks them.
 
     FTS5's own check is a write (it needs the write lock), so it runs on the rebuilt
@@ -393,11 +437,11 @@ def _search_index_problems(conn: sqlite3.Connection, table: str) -> list[str]:
     """
     for suffix in _FTS5_SHADOWS:
         shadow = f"{table}_{suffix}"
-        if _is_table(conn, shadow):
-            conn.execute(f"DELETE FROM rebuilt.{shadow}")
-            conn.execute(f"INSERT INTO rebuilt.{shadow} SELECT * FROM main.{shadow}")
+        if _is_table(conn, live, shadow):
+            conn.execute(f"DELETE FROM {rebuilt}.{shadow}")
+            conn.execute(f"INSERT INTO {rebuilt}.{shadow} SELECT * FROM {live}.{shadow}")
     try:
-        conn.execute(f"INSERT INTO rebuilt.{table} ({table}, rank) VALUES ('integrity-check', 1)")
+        conn.execute(f"INSERT INTO {rebuilt}.{table} ({table}, rank) VALUES ('integrity-check', 1)")
     except sqlite3.DatabaseError:
         return [f"projection {table}: the search index does not match facts"]
     return []
