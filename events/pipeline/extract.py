@@ -427,6 +427,14 @@ def _contains(outer: DateMention, inner: DateMention) -> bool:
 # happened on it that the sentence tells ("frozen since 2019", "a strategy through 2035").
 _SINCE_BEFORE = re.compile(r"\bsince\s+(?:(?:early|late|mid|the end of|the start of)\s+)?$", re.IGNORECASE)
 _FIRST = re.compile(r"\bfirst\b", re.IGNORECASE)
+# "postponed from 2020", "moved from June to September": the day a happening was once set for and is not.
+_MOVED_FROM = re.compile(
+    r"\b(?:postponed|delayed|deferred|moved|rescheduled|shifted|put off|pushed back|brought forward)\s+from\s+"
+    r"(?:(?:the end of|early|late|mid|its original date of|the original date of)[\s-]*)?$",
+    re.IGNORECASE,
+)
+# "The last Indian foreign minister to visit was Sushma Swaraj, in December 2015": who did it the time before.
+_THE_LAST_TO = re.compile(r"\bthe last\s+(?:[\w'’-]+\s+){0,5}?to\s+(?:be\s+)?[a-z]+\b", re.IGNORECASE)
 _UNTIL_BEFORE = re.compile(
     r"\b(?:until|till|through|up to|by)\s+(?:(?:the end of|early|late|mid)\s+)?$", re.IGNORECASE
 )
@@ -461,6 +469,8 @@ def _only_a_bound(mention: DateMention, sentence: str) -> bool:
     ):
         return True
     before = _before_date(mention, sentence)
+    if _MOVED_FROM.search(before):
+        return True  # the day it was set for before it moved: no day it happens on
     if _SINCE_BEFORE.search(before):
         # "the first visit since 2011" tells of the last one, in 2011; "frozen since 2019" of no happening
         return not _FIRST.search(sentence, 0, mention.span[0])
@@ -474,12 +484,17 @@ def _only_a_bound(mention: DateMention, sentence: str) -> bool:
 
 
 def _last_before(mention: DateMention, sentence: str) -> bool:
-    """ "their first talks since 2018", "the first visit since February": the date is of an earlier time,
+    """ "their first talks since 2018", "the first visit since February", "the last minister to visit was
+    X, in 2015": the date is of an earlier time,
     named only to say that this one is the first after it. ("The first summit since Belarus joined on
     4 July" tells the joining: the clause after "since" says what happened.) A since-clause telling no
     happening of the SCO's ("his first SCO meeting since he was appointed in May") dates an earlier
     time of something else: the sentence's SCO words are outside it."""
     if _SINCE_BEFORE.search(_before_date(mention, sentence)) and _FIRST.search(sentence, 0, mention.span[0]):
+        return True
+    # "The last Chinese president to visit was Hu Jintao, in 2007": the time before, named as background to
+    # the news; unless the sentence names the SCO ("the last SCO summit to be held in Russia, in Ufa in 2015")
+    if _THE_LAST_TO.search(sentence, 0, mention.span[0]) and "sco" not in tags_for(sentence):
         return True
     clause = _since_clause(mention, sentence)
     return clause is not None and "sco" not in tags_for(clause) and not names_a_kind(clause)
