@@ -438,6 +438,8 @@ def headline_dated_by_its_happening(
     if _a_reference_page(found):
         return list(found[1:])
     headline = as_report(found[0])
+    if _its_end_dated(found):
+        return list(found[1:])
     kind = kind_of_happening(headline)
     if kind is None:
         return list(found)
@@ -454,6 +456,31 @@ def headline_dated_by_its_happening(
 # A recap runs the day after, a preview the days before: a statement this near the headline's day that tells
 # its kind of happening tells its happening.
 _NEAR_ITS_DAY = dt.timedelta(days=7)
+
+
+# A headline or a clause telling that a happening is over: "SCO meeting ends with communique", "the meeting
+# that concluded on Wednesday".
+_ENDED = re.compile(
+    r"\b(?:ends|ended|concludes|concluded|closes|closed|wraps up|wrapped up|winds up|wound up)\b",
+    re.IGNORECASE,
+)
+
+
+def _its_end_dated(found: Sequence[ExtractedFact]) -> bool:
+    """A headline telling that a happening ended, over a statement dating its end in the days before
+    ("SCO meeting ends with communique" run on Thursday over "the meeting that concluded on Wednesday"):
+    the happening ended on the statement's day, not on the day the report ran. Not an end told at another
+    place ("A summit in Astana ended on June 14" under "... as the Minsk summit closes")."""
+    if not _ENDED.search(found[0].title):
+        return False
+    day, here = days_of(found[0].date, None)[0], _places_of(tags_for(found[0].title))
+    return any(
+        len(fact.date) == 10
+        and _ENDED.search(fact.title)
+        and day - _NEAR_ITS_DAY <= days_of(fact.date, fact.end_date)[1] < day
+        and (not here or not _places_of(fact.tags) or bool(here & _places_of(fact.tags)))  # not one elsewhere
+        for fact in found[1:]
+    )
 
 
 def _tells_the_headline_s_happening_near_its_day(
