@@ -1050,3 +1050,22 @@ def test_the_last_one_to_do_it_before_is_the_time_before(sentence, left_out):
 def test_the_day_a_happening_was_moved_from_is_no_day_of_it(sentence, dates):
     """Issue 18: 'postponed from 2020' names when it did not happen."""
     assert [(f.date, f.end_date) for f, _ in sentence_facts(sentence, dt.date(2026, 5, 1))] == dates
+
+
+@pytest.mark.parametrize(
+    ("sentence", "dates"),
+    [
+        ("分析人士指出，北京將在3日舉行閱兵，峰會與閱兵前後相連。", []),
+        ("Minsk will hold a military parade on 3 July, two days after the summit.", []),
+        ("Парад в Минске пройдёт 3 июля.", []),
+        # the SCO's happening in the parade's clause, or told beside it in a clause of its own
+        ("The SCO summit in Minsk on 1 July comes days before a parade in the city.", [("2031-07-01", None)]),
+        ("Leaders watched a parade at the SCO summit on Tuesday.", [("2031-07-01", None)]),
+    ],
+)
+def test_a_parade_s_date_is_no_fact_of_the_sco(sentence, dates):
+    """Issue 18: a national parade dated beside the summit it follows is no SCO happening: the extractor
+    still reads its date (timeline extract), marked for the timeline to leave out."""
+    found = sentence_facts(sentence, dt.date(2031, 7, 2))
+    assert [(f.date, f.end_date) for f, _ in found if not f.another_s] == dates
+    assert found

@@ -664,7 +664,13 @@ _ATTRIBUTION = re.compile(
 def _followed(fact: ExtractedFact, headline: Report | None, home: frozenset[str]) -> bool:
     """A statement of the article that the timeline records: about the SCO, and telling a happening
     rather than the last time before one or the announcing of one."""
-    if fact.last_before or _announced(fact) or _a_chair_held(fact) or _FILE_PHOTO.match(fact.summary):
+    if (
+        fact.last_before
+        or fact.another_s
+        or _announced(fact)
+        or _a_chair_held(fact)
+        or _FILE_PHOTO.match(fact.summary)
+    ):
         return False
     if _a_trip(fact):
         return False
