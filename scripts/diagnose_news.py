@@ -2,6 +2,7 @@
 made it, and each happening several reports tell that became several facts, with why they did not match.
 
 Usage: python scripts/diagnose_news.py [--corpus tests/data/news] [--keep DB]
+       [--order fixed|reversed|shuffled] [--seed N] [--polls together|per-feed]
 """
 
 from __future__ import annotations
@@ -93,9 +94,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=ev.CORPUS)
     parser.add_argument("--keep", type=Path, help="copy the ingested database here")
+    parser.add_argument("--order", choices=("fixed", "reversed", "shuffled"), default="fixed")
+    parser.add_argument("--seed", type=int, default=0, help="with --order shuffled: the shuffle's seed")
+    parser.add_argument("--polls", choices=("together", "per-feed"), default="together")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
-        db = ev.ingest(args.corpus, Path(folder))
+        db = ev.ingest(args.corpus, Path(folder), ev.Order(args.order, args.seed, args.polls))
         if args.keep:
             shutil.copy(db, args.keep)
         gold = ev.load_gold(args.corpus)

@@ -1013,3 +1013,59 @@ def test_a_list_entry_s_label_names_whom_its_fact_is_about(sentence, tags):
 
     ((fact, _),) = sentence_facts(sentence, dt.date(2031, 8, 1))
     assert tags <= set(fact.tags)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "left_out"),
+    [
+        # who did it the time before, named as background to the news
+        (
+            "The last Kazakh premier to visit was Karim Massimov, who flew to Lahore for a forum in May 2012.",
+            True,
+        ),
+        ("The last Chinese president to address the assembly was Hu Jintao, in September 2011.", True),
+        # the time before of the SCO's own happening dates that happening
+        ("The last SCO summit to be held in Russia took place in Ufa in July 2015.", False),
+        # no "last ... to": a happening told as it is
+        ("Karim Massimov flew to Lahore for a forum in May 2012.", False),
+    ],
+)
+def test_the_last_one_to_do_it_before_is_the_time_before(sentence, left_out):
+    """Issue 18: 'The last foreign minister to visit was X, in December 2015' dates an earlier visit, named
+    only as background; the timeline does not follow it, unless the sentence names the SCO."""
+    (fact, _), *_ = sentence_facts(sentence, dt.date(2025, 6, 25))
+    assert fact.last_before is left_out
+
+
+@pytest.mark.parametrize(
+    ("sentence", "dates"),
+    [
+        ("The games, held every four years, had been postponed from 2021 because of the floods.", []),
+        ("The forum was delayed from March and opens in Almaty on 4 June 2026.", [("2026-06-04", None)]),
+        ("The talks were rescheduled from mid-May, officials said.", []),
+        # a date after "from" that is where a span starts is the span's
+        ("The drills ran from 20 to 24 September 2021.", [("2021-09-20", "2021-09-24")]),
+    ],
+)
+def test_the_day_a_happening_was_moved_from_is_no_day_of_it(sentence, dates):
+    """Issue 18: 'postponed from 2020' names when it did not happen."""
+    assert [(f.date, f.end_date) for f, _ in sentence_facts(sentence, dt.date(2026, 5, 1))] == dates
+
+
+@pytest.mark.parametrize(
+    ("sentence", "dates"),
+    [
+        ("分析人士指出，北京將在3日舉行閱兵，峰會與閱兵前後相連。", []),
+        ("Minsk will hold a military parade on 3 July, two days after the summit.", []),
+        ("Парад в Минске пройдёт 3 июля.", []),
+        # the SCO's happening in the parade's clause, or told beside it in a clause of its own
+        ("The SCO summit in Minsk on 1 July comes days before a parade in the city.", [("2031-07-01", None)]),
+        ("Leaders watched a parade at the SCO summit on Tuesday.", [("2031-07-01", None)]),
+    ],
+)
+def test_a_parade_s_date_is_no_fact_of_the_sco(sentence, dates):
+    """Issue 18: a national parade dated beside the summit it follows is no SCO happening: the extractor
+    still reads its date (timeline extract), marked for the timeline to leave out."""
+    found = sentence_facts(sentence, dt.date(2031, 7, 2))
+    assert [(f.date, f.end_date) for f, _ in found if not f.another_s] == dates
+    assert found

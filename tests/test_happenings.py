@@ -747,3 +747,44 @@ def test_a_since_clause_cut_by_its_date_s_comma_still_tells_its_happening():
     assert kind_of_happening(Report("2031-06-15", None, sentence, sentence, ())) == "founding"
     aside = "Since its founding in Minsk in 2031, the bloc has held its summit every June; it met on June 15."
     assert kind_of_happening(Report("2040-06-15", None, aside, aside, ())) == "summit"
+
+
+@pytest.mark.parametrize(
+    ("headline", "text", "dated_by_its_end"),
+    [
+        # run the day after, over a statement dating the end: the happening ended that day
+        (
+            "Regional forum closes with a concert",
+            "The forum of regional governors that concluded on Saturday ended with a concert by the river.",
+            True,
+        ),
+        (
+            "Gathering in Osh wraps up; hosts call it a success",
+            "Mayors thanked the organisers on Sunday. The gathering in Osh ended on Saturday with a concert.",
+            True,
+        ),
+        # no end dated before the report's day, or one told at another place: the headline stands
+        (
+            "Regional forum closes with a concert",
+            "The forum of regional governors that concluded on Sunday ended with a concert by the river.",
+            False,
+        ),
+        ("Regional forum closes with a concert", "The governors will meet again next year.", False),
+        (
+            "Forum in Astana closes with a concert",
+            "A forum in Bishkek that concluded on Saturday ended with a concert by the river.",
+            False,
+        ),
+    ],
+)
+def test_a_headline_telling_an_end_gives_way_to_the_statement_dating_it(headline, text, dated_by_its_end):
+    """Issue 18: "SCO meeting ends with communique", run on Thursday over "the meeting that concluded on
+    Wednesday", was a fact of the Thursday."""
+    import datetime as dt
+
+    from events.pipeline.extract import extract_facts
+    from events.pipeline.matching import headline_dated_by_its_happening
+
+    found = extract_facts(headline, text, dt.date(2031, 6, 15))  # a Sunday
+    kept = headline_dated_by_its_happening(found, ())
+    assert (not kept or kept[0].title != found[0].title) is dated_by_its_end

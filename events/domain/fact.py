@@ -279,11 +279,15 @@ def fact_source_added(source: Mapping[str, Any], *, article: str | None = None) 
     return NewEvent(FACT_SOURCE_ADDED, payload)
 
 
-def fact_merged(kept: FactState, other: FactState, reason: str) -> tuple[NewEvent, NewEvent]:
+def fact_merged(
+    kept: FactState, other: FactState, reason: str, *, by_machine: bool = False
+) -> tuple[NewEvent, NewEvent]:
     """Two facts of one happening become one: (the kept fact's event, the other's).
 
     The kept fact gains the other's sources it does not cite yet (by URL; a source without
     one by its whole entry), carried in its own event so each stream folds on its own.
+    by_machine: ingest merged them (two facts a later report showed to be one happening); the kept
+    fact stays the machine's to refine and in the review queue, as no editor has looked at it.
     """
     reason = clean_text(reason, "reason", limit=1_000, required=True)
     if kept.fact_id == other.fact_id:
@@ -291,8 +295,9 @@ def fact_merged(kept: FactState, other: FactState, reason: str) -> tuple[NewEven
     _refuse_if_retracted(other)
     _refuse_if_retracted(kept)
     moved = [dict(source) for source in other.sources if not _cites(kept.sources, source)]
+    merged = {"merged": other.fact_id, "sources": _unique(moved), "reason": reason}
     return (
-        NewEvent(FACT_MERGED, {"merged": other.fact_id, "sources": _unique(moved), "reason": reason}),
+        NewEvent(FACT_MERGED, merged | ({"machine": True} if by_machine else {})),
         NewEvent(FACT_MERGED_INTO, {"into": kept.fact_id, "reason": reason}),
     )
 
@@ -401,7 +406,9 @@ def evolve(state: FactState | None, event: Event) -> FactState:
 
 
 def _merged(state: FactState, payload: dict) -> dict[str, Any]:
-    return {"sources": state.sources + tuple(payload["sources"]), "reviewed": True}
+    """An editor's merge marks the kept fact reviewed; the machine's own (payload machine) does not."""
+    reviewed = state.reviewed or not payload.get("machine", False)
+    return {"sources": state.sources + tuple(payload["sources"]), "reviewed": reviewed}
 
 
 def _merged_into(state: FactState, payload: dict) -> dict[str, Any]:
@@ -526,7 +533,11 @@ EVENT_TYPES = (
     EventType(FACT_CORRECTED, {"changes": DICT, "previous": DICT, "reason": STR}),
     EventType(FACT_RETRACTED, {"reason": STR}),
     EventType(FACT_SOURCE_ADDED, {"source": DICT}),
-    EventType(FACT_MERGED, {"merged": STR, "sources": LIST, "reason": STR}),
+    EventType(
+        FACT_MERGED,
+        {"merged": STR, "sources": LIST, "reason": STR},
+        lambda p: [] if isinstance(p.get("machine", False), bool) else ["machine not a bool"],
+    ),
     EventType(FACT_MERGED_INTO, {"into": STR, "reason": STR}),
     EventType(FACT_SPLIT, {"source": DICT, "into": STR, "reason": STR}, _split_problems),
     EventType(FACT_REVIEWED, {}),

@@ -46,6 +46,9 @@ class ExtractedFact:
     # "the first visit since 2011": the date of the last time before the sentence's news, which the
     # sentence only implies; a timeline of one story leaves it out (matching.restate_facts)
     last_before: bool = False
+    # "Beijing holds a parade on the 3rd, after the summit": a happening the SCO never holds, dated beside
+    # its own; a timeline of the SCO leaves it out (matching.restate_facts)
+    another_s: bool = False
 
 
 # ---------------------------------------------------------------- sentences
@@ -427,6 +430,14 @@ def _contains(outer: DateMention, inner: DateMention) -> bool:
 # happened on it that the sentence tells ("frozen since 2019", "a strategy through 2035").
 _SINCE_BEFORE = re.compile(r"\bsince\s+(?:(?:early|late|mid|the end of|the start of)\s+)?$", re.IGNORECASE)
 _FIRST = re.compile(r"\bfirst\b", re.IGNORECASE)
+# "postponed from 2020", "moved from June to September": the day a happening was once set for and is not.
+_MOVED_FROM = re.compile(
+    r"\b(?:postponed|delayed|deferred|moved|rescheduled|shifted|put off|pushed back|brought forward)\s+from\s+"
+    r"(?:(?:the end of|early|late|mid|its original date of|the original date of)[\s-]*)?$",
+    re.IGNORECASE,
+)
+# "The last Indian foreign minister to visit was Sushma Swaraj, in December 2015": who did it the time before.
+_THE_LAST_TO = re.compile(r"\bthe last\s+(?:[\w'’-]+\s+){0,5}?to\s+(?:be\s+)?[a-z]+\b", re.IGNORECASE)
 _UNTIL_BEFORE = re.compile(
     r"\b(?:until|till|through|up to|by)\s+(?:(?:the end of|early|late|mid)\s+)?$", re.IGNORECASE
 )
@@ -461,6 +472,8 @@ def _only_a_bound(mention: DateMention, sentence: str) -> bool:
     ):
         return True
     before = _before_date(mention, sentence)
+    if _MOVED_FROM.search(before):
+        return True  # the day it was set for before it moved: no day it happens on
     if _SINCE_BEFORE.search(before):
         # "the first visit since 2011" tells of the last one, in 2011; "frozen since 2019" of no happening
         return not _FIRST.search(sentence, 0, mention.span[0])
@@ -473,13 +486,31 @@ def _only_a_bound(mention: DateMention, sentence: str) -> bool:
     )
 
 
+# A happening the SCO never holds, which a sentence about the SCO may date beside its own: a national parade.
+_PARADE = re.compile(r"\bparades?\b|閱兵|阅兵|\bпарад", re.IGNORECASE)
+
+
+def _a_parade_s(mention: DateMention, sentence: str) -> bool:
+    """A date whose clause tells a parade and no happening of the SCO's: "北京將在3日舉行閱兵，峰會與閱兵前後相連"
+    (Beijing holds a parade on the 3rd; the summit and the parade follow each other) dates the parade."""
+    if not _PARADE.search(sentence):  # most sentences name none
+        return False
+    clause = sentence[slice(*clause_bounds(sentence, mention.span))]
+    return bool(_PARADE.search(clause)) and not names_a_kind(clause) and "sco" not in tags_for(clause)
+
+
 def _last_before(mention: DateMention, sentence: str) -> bool:
-    """ "their first talks since 2018", "the first visit since February": the date is of an earlier time,
+    """ "their first talks since 2018", "the first visit since February", "the last minister to visit was
+    X, in 2015": the date is of an earlier time,
     named only to say that this one is the first after it. ("The first summit since Belarus joined on
     4 July" tells the joining: the clause after "since" says what happened.) A since-clause telling no
     happening of the SCO's ("his first SCO meeting since he was appointed in May") dates an earlier
     time of something else: the sentence's SCO words are outside it."""
     if _SINCE_BEFORE.search(_before_date(mention, sentence)) and _FIRST.search(sentence, 0, mention.span[0]):
+        return True
+    # "The last Chinese president to visit was Hu Jintao, in 2007": the time before, named as background to
+    # the news; unless the sentence names the SCO ("the last SCO summit to be held in Russia, in Ufa in 2015")
+    if _THE_LAST_TO.search(sentence, 0, mention.span[0]) and "sco" not in tags_for(sentence):
         return True
     clause = _since_clause(mention, sentence)
     return clause is not None and "sco" not in tags_for(clause) and not names_a_kind(clause)
@@ -537,6 +568,7 @@ def _fact(mention: DateMention, sentence: str, others: list[tuple[int, int]]) ->
         tags=tags_for(_label_of(sentence, low) + sentence[low:high]),
         confidence=round(mention.confidence * (0.9 if mention.referential else 1.0), 2),
         last_before=_last_before(mention, sentence),
+        another_s=_a_parade_s(mention, sentence),
     )
 
 
@@ -666,6 +698,7 @@ def merge_facts(kept: ExtractedFact, other: ExtractedFact, with_tags: bool = Tru
         tags=tuple(sorted(set(kept.tags) | set(other.tags))) if with_tags else kept.tags,
         confidence=max(kept.confidence, other.confidence),
         last_before=kept.last_before and other.last_before,
+        another_s=kept.another_s and other.another_s,
     )
 
 
@@ -728,7 +761,9 @@ def _on_that_day(sentence: str, before: list[tuple[int, ExtractedFact]], index: 
     title = clip(_tidy(sentence[opening.end() :]))
     if not (_usable(title) or in_russian_or_chinese(title) and len(title) >= _SHORTEST_CHINESE):
         return None
-    return replace(days[0], title=title, summary=sentence, tags=tags_for(sentence), last_before=False)
+    return replace(
+        days[0], title=title, summary=sentence, tags=tags_for(sentence), last_before=False, another_s=False
+    )
 
 
 # A sentence opening on who the sentence before just named ("The two leaders", "He", "双方", "Они") goes
@@ -802,7 +837,9 @@ def _going_on(
     # signed the declaration."): it is the evidence of that other happening, not of this one.
     dated = days[0].summary
     summary = sentence if kinds_in(dated) - kinds_in(sentence) else f"{dated} {sentence}"
-    return replace(days[0], title=title, summary=summary, tags=tags_for(sentence), last_before=False)
+    return replace(
+        days[0], title=title, summary=summary, tags=tags_for(sentence), last_before=False, another_s=False
+    )
 
 
 def _names_a_happening(text: str) -> bool:
@@ -929,12 +966,12 @@ def _retitled(
 
 
 def facts_as_json(facts: list[ExtractedFact]) -> list[dict]:
-    """The fields `timeline extract --json` has always printed (last_before is the timeline's business)."""
+    """The fields `timeline extract --json` has always printed (last_before, another_s: the timeline's business)."""
     return [_public(dict(asdict(fact), tags=list(fact.tags))) for fact in facts]
 
 
 def _public(row: dict) -> dict:
-    del row["last_before"]
+    del row["last_before"], row["another_s"]
     return row
 
 

@@ -27,6 +27,7 @@ from events.domain.fact import (
     clean_text,
     evolve_stream,
     fact_corrected,
+    fact_merged,
     fact_recorded,
     fact_retracted,
     fact_source_added,
@@ -114,6 +115,7 @@ class Existing:
     why: str = _SAME_WORDS  # why a new report is this fact: shown on the fact's page
     dates: tuple[str, str | None] | None = None  # the fact's dates as the finder read them
     recorded: Report | None = None  # the fact as the finder read it: its title, for a better one
+    also: tuple[Existing, ...] = ()  # other live facts the report tells the happening of: one happening twice
 
 
 class FactFinder:
@@ -217,7 +219,7 @@ class FactFinder:
             ),
             None,
         )
-        best, best_reports, worded_reports = None, 0, None
+        best, best_reports, worded_reports, told = None, 0, None, {}
         listed = as_an_entry_of_its_list(new, headline)
         new = in_the_headline_s_happening(new, headline)
         # Then facts naming someone or somewhere in common; then, for a report that names no one
@@ -229,11 +231,16 @@ class FactFinder:
             verdict = same_happening(listed, as_report(candidate)) if listed else None
             if verdict is None or not verdict.same:
                 verdict = same_happening(new, as_report(candidate))
-            if verdict.same and reports > best_reports:
+            if verdict.same:
                 dates = (candidate.date, candidate.end_date)
-                best = Existing(existing.fact_id, existing.version, verdict.why, dates, as_report(candidate))
-                best_reports = reports
-        return worded if worded and (worded_reports is None or best_reports <= worded_reports) else best
+                told[existing.fact_id] = Existing(
+                    existing.fact_id, existing.version, verdict.why, dates, as_report(candidate)
+                )
+            if verdict.same and reports > best_reports:
+                best, best_reports = told[existing.fact_id], reports
+        chosen = worded if worded and (worded_reports is None or best_reports <= worded_reports) else best
+        also = tuple(e for fact_id, e in told.items() if chosen and fact_id != chosen.fact_id)
+        return replace(chosen, also=also) if also else chosen
 
     def _naming_around(self, found: Report) -> Iterator[tuple[ExtractedFact, Existing, int]]:
         """Facts sharing a person, place or country with the found one, on days its date may name,
@@ -431,6 +438,8 @@ def headline_dated_by_its_happening(
     if _a_reference_page(found):
         return list(found[1:])
     headline = as_report(found[0])
+    if _its_end_dated(found):
+        return list(found[1:])
     kind = kind_of_happening(headline)
     if kind is None:
         return list(found)
@@ -447,6 +456,31 @@ def headline_dated_by_its_happening(
 # A recap runs the day after, a preview the days before: a statement this near the headline's day that tells
 # its kind of happening tells its happening.
 _NEAR_ITS_DAY = dt.timedelta(days=7)
+
+
+# A headline or a clause telling that a happening is over: "SCO meeting ends with communique", "the meeting
+# that concluded on Wednesday".
+_ENDED = re.compile(
+    r"\b(?:ends|ended|concludes|concluded|closes|closed|wraps up|wrapped up|winds up|wound up)\b",
+    re.IGNORECASE,
+)
+
+
+def _its_end_dated(found: Sequence[ExtractedFact]) -> bool:
+    """A headline telling that a happening ended, over a statement dating its end in the days before
+    ("SCO meeting ends with communique" run on Thursday over "the meeting that concluded on Wednesday"):
+    the happening ended on the statement's day, not on the day the report ran. Not an end told at another
+    place ("A summit in Astana ended on June 14" under "... as the Minsk summit closes")."""
+    if not _ENDED.search(found[0].title):
+        return False
+    day, here = days_of(found[0].date, None)[0], _places_of(tags_for(found[0].title))
+    return any(
+        len(fact.date) == 10
+        and _ENDED.search(fact.title)
+        and day - _NEAR_ITS_DAY <= days_of(fact.date, fact.end_date)[1] < day
+        and (not here or not _places_of(fact.tags) or bool(here & _places_of(fact.tags)))  # not one elsewhere
+        for fact in found[1:]
+    )
 
 
 def _tells_the_headline_s_happening_near_its_day(
@@ -630,7 +664,13 @@ _ATTRIBUTION = re.compile(
 def _followed(fact: ExtractedFact, headline: Report | None, home: frozenset[str]) -> bool:
     """A statement of the article that the timeline records: about the SCO, and telling a happening
     rather than the last time before one or the announcing of one."""
-    if fact.last_before or _announced(fact) or _a_chair_held(fact) or _FILE_PHOTO.match(fact.summary):
+    if (
+        fact.last_before
+        or fact.another_s
+        or _announced(fact)
+        or _a_chair_held(fact)
+        or _FILE_PHOTO.match(fact.summary)
+    ):
         return False
     if _a_trip(fact):
         return False
@@ -873,8 +913,11 @@ def restate_facts(
         elif existing.fact_id not in cited:
             cited.add(existing.fact_id)
             said = _the_headline_says(fact) if lead and fact is lead[0] else None
-            changes.appends.append(
-                joined(finder, existing, fact, source, article, actor, context, reported_on, said)
+            join = joined(finder, existing, fact, source, article, actor, context, reported_on, said)
+            changes.appends.append(join)
+            changes.appends += one_happening_once(finder, existing, (article, actor), cited)
+            changes.appends += merged_after_refining(
+                finder, existing, join, (article, actor), cited, (context, headline)
             )
         else:
             continue
@@ -887,6 +930,86 @@ def restate_facts(
             finder.withdraw(state)
             changes.retracted += 1
     return changes
+
+
+def one_happening_once(
+    finder: FactFinder, existing: Existing, by: tuple[str, str], cited: set[str]
+) -> list[StreamAppend]:
+    """When the fact a report joins and another live machine-made fact are one happening (same_happening,
+    either way) and the report tells both (existing.also), the other is merged into it by the merge event
+    editors use (its sources moved, a redirect, an Atom update), with the reason on both facts' histories.
+
+    Feeds arrive in any order: a fact recorded from a vague report ("in June 2019") and one from a list's
+    entry ("2019, 13-14 June: Bishkek") are one happening that a later report, or better words, shows. The
+    fact kept is the one the report joins: the one most reports tell. Never a fact an editor corrected,
+    reviewed, merged or split (FactFinder.machine_made_state: a split marks both facts reviewed).
+    by: the article and the actor."""
+    merges: list[StreamAppend] = []
+    kept = None
+    for other in existing.also:
+        if other.fact_id in finder.withdrawn or other.fact_id in cited or not _one_happening(existing, other):
+            continue
+        kept = kept or finder.machine_made_state(existing.fact_id)
+        gone = finder.machine_made_state(other.fact_id)
+        if kept is None:
+            break
+        if gone is None:
+            continue
+        reason = fit(f"the machine merged one happening told twice: {other.why}", 1_000)
+        to_kept, to_gone = fact_merged(kept, _with_its_words(gone, other.why), reason, by_machine=True)
+        meta = {"actor": by[1], "article": by[0], "reason": reason}
+        merges.append(StreamAppend(kept.fact_id, (replace(to_kept, metadata=meta),)))
+        merges.append(StreamAppend(gone.fact_id, (replace(to_gone, metadata=meta),), gone.version))
+        finder.withdraw(gone)
+        kept = replace(kept, sources=kept.sources + tuple(to_kept.payload["sources"]))
+    return merges
+
+
+def merged_after_refining(
+    finder: FactFinder,
+    existing: Existing,
+    join: StreamAppend,
+    by: tuple[str, str],
+    cited: set[str],
+    looked_up: tuple[tuple[str, ...], Report | None],
+) -> list[StreamAppend]:
+    """A join that gave the fact better days or a better title may make it tell the happening of another
+    live fact, recorded before from a report the old words did not match: look again, as the fact now
+    reads, and merge that one into it (one_happening_once). looked_up: the context and headline."""
+    changes = [e.payload["changes"] for e in join.events if e.type == FACT_CORRECTED]
+    if not changes or existing.recorded is None:
+        return []
+    old = existing.recorded
+    now = {"date": old.date, "end_date": old.end_date, "title": old.title} | changes[-1]
+    told = _recorded_as_extracted(now["date"], now["end_date"], now["title"], old.summary, old.tags)
+    found = finder.same_fact_as(told, *looked_up)
+    if found is None:
+        return []
+    others = (found, *found.also) if found.fact_id != existing.fact_id else found.also
+    refreshed = replace(
+        existing, recorded=as_report(told), also=tuple(e for e in others if e.fact_id != existing.fact_id)
+    )
+    return one_happening_once(finder, refreshed, by, cited)
+
+
+def _with_its_words(state: FactState, why: str) -> FactState:
+    """The fact about to be merged, each source noted with the sentence it was told in: the report that
+    recorded it has no evidence of its own (the fact's summary was its sentence), which the kept fact's
+    words no longer show."""
+    noted = tuple(
+        source if source.get("evidence") else with_notes(source, state.summary or state.title, why)
+        for source in state.sources
+    )
+    return replace(state, sources=noted)
+
+
+def _one_happening(one: Existing, other: Existing) -> bool:
+    """Two recorded facts are one happening by the judgement the matcher makes of a report and a fact."""
+    if one.recorded is None or other.recorded is None:
+        return False
+    return (
+        same_happening(one.recorded, other.recorded).same or same_happening(other.recorded, one.recorded).same
+    )
 
 
 # The happenings a sentence may tell besides the one it is matched as, each by a word that names only it:
