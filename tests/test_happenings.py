@@ -8,6 +8,7 @@ from events.pipeline.happenings import (
     Report,
     a_dated_clause,
     as_an_entry_of_its_list,
+    carried_together,
     in_the_headline_s_happening,
     kind_of_happening,
     looked_for_among_all,
@@ -788,3 +789,62 @@ def test_a_headline_telling_an_end_gives_way_to_the_statement_dating_it(headline
     found = extract_facts(headline, text, dt.date(2031, 6, 15))  # a Sunday
     kept = headline_dated_by_its_happening(found, ())
     assert (not kept or kept[0].title != found[0].title) is dated_by_its_end
+
+
+# A member admitted at a summit of one day: one happening that reports tell as either kind.
+JOINED_AT_ONE_DAY_SUMMIT = report(
+    "2023-07-04",
+    "Iran became a full member of the SCO on Tuesday at a virtual summit chaired by India",
+    ("iran",),
+)
+ONE_DAY_SUMMIT = report(
+    "2023-07-04", "Leaders of the SCO held their summit by video link on Tuesday", ("sco",)
+)
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "together"),
+    [
+        (JOINED_AT_ONE_DAY_SUMMIT, ONE_DAY_SUMMIT, True),
+        (ONE_DAY_SUMMIT, JOINED_AT_ONE_DAY_SUMMIT, True),
+        # a summit of two days is a happening of its own beside the admission on its second day
+        (
+            report("2024-07-03", "SCO leaders hold their summit in Astana", ("astana",), "2024-07-04"),
+            report(
+                "2024-07-04",
+                "Belarus became the tenth member of the SCO at the summit in Astana",
+                ("belarus",),
+            ),
+            False,
+        ),
+        # an accession whose words do not name the summit says nothing of being its news
+        (report("2023-07-04", "Iran formally joined the SCO on Tuesday", ("iran",)), ONE_DAY_SUMMIT, False),
+        (
+            report("2023-07-05", "Iran became a member a day after the summit", ("iran",)),
+            ONE_DAY_SUMMIT,
+            False,
+        ),
+        (
+            report("2023-07-04", "Modi and Putin met on Tuesday", ("narendra-modi", "vladimir-putin")),
+            ONE_DAY_SUMMIT,
+            False,
+        ),
+    ],
+)
+def test_an_accession_and_the_one_day_summit_it_was_completed_at_are_carried_together(one, other, together):
+    assert carried_together(one, other) is together
+
+
+def test_a_founding_told_only_by_its_year_is_the_founding_whatever_else_its_sentence_places():
+    in_passing = report(
+        "2001", "The SCO, founded in 2001, has an anti-terrorism centre in Tashkent", ("tashkent",)
+    )
+    proclaimed = report(
+        "2001-06-15", "Six states proclaimed the SCO in Shanghai on 15 June 2001", ("shanghai",)
+    )
+    assert same_happening(in_passing, proclaimed).same and same_happening(proclaimed, in_passing).same
+    other_year = report("2004", "The centre in Tashkent, founded in 2004, opened its doors", ("tashkent",))
+    assert not same_happening(other_year, proclaimed).same
+    # told to the day on both sides, the places still tell two foundings apart
+    tashkent_day = report("2001-06-15", "A fund was set up in Tashkent on 15 June 2001", ("tashkent",))
+    assert not same_happening(tashkent_day, proclaimed).same

@@ -3,6 +3,8 @@ with the merge event editors use, and never a fact an editor has looked at."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from events.admin.verify import verify
 from events.domain.fact import FACT_MERGED, FACT_MERGED_INTO
 from events.pipeline.extract import ExtractedFact
@@ -100,3 +102,78 @@ def test_an_editors_merge_still_marks_the_kept_fact_reviewed(timeline):
     earlier, later = machine_fact(timeline, EARLIER), machine_fact(timeline, LATER)
     timeline.merge_fact(later.fact_id, earlier.fact_id, reason="one summit", expected_version=1, actor="ann")
     assert timeline.fact(earlier.fact_id).reviewed
+
+
+# Feeds in another order: the accession and the one-day summit it was completed at recorded apart.
+JOINED = {
+    "date": "2023-07-04",
+    "title": "Iran became a full member of the SCO on Tuesday at a virtual summit chaired by India",
+    "tags": ["sco", "iran", "india"],
+    "sources": [{"url": "https://a.example/iran"}, {"url": "https://b.example/iran"}],
+}
+VIRTUAL_SUMMIT = {
+    "date": "2023-07-04",
+    "title": "SCO leaders held their summit by video link on Tuesday",
+    "tags": ["sco", "summit"],
+    "sources": [{"url": "https://c.example/virtual"}],
+}
+IRAN_JOINS = ExtractedFact(
+    "2023-07-04",
+    None,
+    "day",
+    "Iran joined the SCO on Tuesday",
+    "Iran joined the SCO on Tuesday",
+    ("sco", "iran"),
+    1.0,
+)
+
+
+def test_a_report_of_the_accession_alone_merges_the_one_day_summit_it_was_completed_at(timeline):
+    joined, summit = machine_fact(timeline, JOINED), machine_fact(timeline, VIRTUAL_SUMMIT)
+    changes = ingest_report(timeline, IRAN_JOINS)
+    assert timeline.fact(summit.fact_id).merged_into == joined.fact_id
+    merged = next(e for a in changes.appends for e in a.events if e.type == FACT_MERGED_INTO)
+    assert "a member admitted at a summit of that one day" in merged.payload["reason"]
+    assert verify(timeline.store) == []
+
+
+def test_an_accession_beside_a_summit_of_two_days_stays_apart(timeline):
+    joined = machine_fact(
+        timeline, JOINED | {"date": "2024-07-04", "title": JOINED["title"].replace("Iran", "Belarus")}
+    )
+    summit = machine_fact(timeline, VIRTUAL_SUMMIT | {"date": "2024-07-03", "end_date": "2024-07-04"})
+    ingest_report(
+        timeline, replace(IRAN_JOINS, date="2024-07-04", title="Belarus joined the SCO on Thursday")
+    )
+    assert timeline.fact(summit.fact_id).merged_into is None
+    assert timeline.fact(joined.fact_id).merged_into is None
+
+
+def test_a_report_joining_a_fact_merges_a_fact_of_its_month_that_is_its_happening(timeline):
+    """A preview's "in October" and the meeting's days, recorded apart: a later report of the meeting
+    that says nothing of the preview still shows them one happening (the same ministers, in Pakistan)."""
+    meeting = machine_fact(
+        timeline,
+        {
+            "date": "2024-10-15",
+            "end_date": "2024-10-16",
+            "title": "The SCO Council of Heads of Government met in Islamabad",
+            "tags": ["sco", "islamabad"],
+            "sources": [{"url": "https://a.example/chg"}, {"url": "https://b.example/chg"}],
+        },
+    )
+    preview = machine_fact(
+        timeline,
+        {
+            "date": "2024-10",
+            "title": "Pakistan will host a meeting of the SCO Council of Heads of Government in October",
+            "tags": ["sco", "pakistan"],
+            "sources": [{"url": "https://c.example/preview"}],
+        },
+    )
+    title = "Heads of government of the SCO ended their meeting in Islamabad"
+    ingest_report(
+        timeline, ExtractedFact("2024-10-15", "2024-10-16", "day", title, title, ("sco", "islamabad"), 1.0)
+    )
+    assert timeline.fact(preview.fact_id).merged_into == meeting.fact_id
+    assert verify(timeline.store) == []

@@ -638,6 +638,10 @@ def same_happening(new: Report, recorded: Report) -> Verdict:
         return Verdict(True, f"the same {kind} on the same days ({new.date} to {new.end_date})")
     if not shared and kind in ONE_AT_A_TIME and not (_places(new) and _places(recorded)):
         return Verdict(True, f"a {kind} on days that agree, and it names no other place")
+    # "The SCO, founded in 2001, has a centre in Tashkent": the places of a founding told in passing,
+    # only by its year, are the sentence's other things, not where it was founded.
+    if not shared and kind == "founding" and min(len(new.date), len(recorded.date)) == 4:
+        return Verdict(True, "a founding on days that agree, one told only by its year")
     if not shared and kind == "agreement" and _the_charter(new) and _the_charter(recorded):
         return Verdict(True, "the signing of the charter on days that agree")
     if not shared and (same_country := countries(new) & countries(recorded)):
@@ -646,6 +650,19 @@ def same_happening(new: Report, recorded: Report) -> Verdict:
     if not shared:
         return Verdict(False, f"the same kind ({kind}), but no person, place or country in common")
     return Verdict(True, f"the same {kind} ({_named(shared)}) on days that agree")
+
+
+def carried_together(one: Report, other: Report) -> bool:
+    """Two recorded facts that one happening carries: a member admitted at a summit that lasted that one
+    day ("Iran became a member on Tuesday at a virtual summit") is the summit's news, told as either.
+    A summit of several days is a happening of its own beside an accession on one of them (Astana's two
+    days and Belarus's admission on the second stay two facts), and so is an accession whose words do
+    not name the summit it was completed at."""
+    kinds = {kind_of_happening(one): one, kind_of_happening(other): other}
+    if set(kinds) != {"summit", "accession"}:
+        return False
+    one_day = one.end_date is None is other.end_date and len(one.date) == 10
+    return one_day and one.date == other.date and "summit" in kinds_named(kinds["accession"])
 
 
 def one_at_a_time(report: Report) -> bool:

@@ -45,6 +45,7 @@ from events.pipeline.happenings import (
     Report,
     a_dated_clause,
     as_an_entry_of_its_list,
+    carried_together,
     countries,
     days_of,
     entities,
@@ -946,7 +947,7 @@ def one_happening_once(
     by: the article and the actor."""
     merges: list[StreamAppend] = []
     kept = None
-    for other in existing.also:
+    for other in (*existing.also, *_told_on_its_days(finder, existing)):
         if other.fact_id in finder.withdrawn or other.fact_id in cited or not _one_happening(existing, other):
             continue
         kept = kept or finder.machine_made_state(existing.fact_id)
@@ -963,6 +964,24 @@ def one_happening_once(
         finder.withdraw(gone)
         kept = replace(kept, sources=kept.sources + tuple(to_kept.payload["sources"]))
     return merges
+
+
+def _told_on_its_days(finder: FactFinder, existing: Existing) -> tuple[Existing, ...]:
+    """Live facts of the joined fact's day, month or year that are its happening (_why_one): feeds in
+    another order record "Iran joined at a virtual summit" and "the virtual summit India chaired" of that
+    one day as an accession and a summit, or a preview's "in October" beside the meeting's two days, and
+    no report's words then match the one to the other. Looked at each time a report joins the fact."""
+    if existing.recorded is None:
+        return ()
+    told = {existing.fact_id, *(e.fact_id for e in existing.also)}
+    date = existing.recorded.date
+    found = {}
+    for vaguer in dict.fromkeys((date, date[:7], date[:4])):
+        for candidate, other in finder._on(vaguer):
+            why = None if other.fact_id in told else _why_one(existing.recorded, as_report(candidate))
+            if why is not None:
+                found[other.fact_id] = replace(other, why=why, recorded=as_report(candidate))
+    return tuple(found.values())
 
 
 def merged_after_refining(
@@ -1007,9 +1026,21 @@ def _one_happening(one: Existing, other: Existing) -> bool:
     """Two recorded facts are one happening by the judgement the matcher makes of a report and a fact."""
     if one.recorded is None or other.recorded is None:
         return False
-    return (
-        same_happening(one.recorded, other.recorded).same or same_happening(other.recorded, one.recorded).same
-    )
+    return _why_one(one.recorded, other.recorded) is not None
+
+
+def _why_one(one: Report, other: Report) -> str | None:
+    """Why two recorded facts are one happening (same_happening either way, or kinds one happening
+    carries together: carried_together), or None."""
+    verdict = same_happening(one, other)
+    if not verdict.same:
+        verdict = same_happening(other, one)
+    if verdict.same:
+        return verdict.why
+    return _CARRIED_TOGETHER if carried_together(one, other) else None
+
+
+_CARRIED_TOGETHER = "a member admitted at a summit of that one day: the summit's news, told as either"
 
 
 # The happenings a sentence may tell besides the one it is matched as, each by a word that names only it:
