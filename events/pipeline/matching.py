@@ -947,8 +947,9 @@ def one_happening_once(
     by: the article and the actor."""
     merges: list[StreamAppend] = []
     kept = None
-    for other in (*existing.also, *_told_on_its_days(finder, existing)):
-        if other.fact_id in finder.withdrawn or other.fact_id in cited or not _one_happening(existing, other):
+    told_too = tuple(other for other in existing.also if _one_happening(existing, other))
+    for other in (*told_too, *_told_on_its_days(finder, existing)):  # the latter judged so already
+        if other.fact_id in finder.withdrawn or other.fact_id in cited:
             continue
         kept = kept or finder.machine_made_state(existing.fact_id)
         gone = finder.machine_made_state(other.fact_id)
