@@ -705,13 +705,18 @@ def merge_facts(kept: ExtractedFact, other: ExtractedFact, with_tags: bool = Tru
 # ---------------------------------------------------------------- the article
 
 
+def _day_text(day: dt.date) -> str:
+    """A publication day as a fact's date ("2025-09-01"), whether given a date or a datetime."""
+    return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
+
+
 def _article_fact(title: str, sentences: list[str], published: dt.date) -> ExtractedFact:
     """The headline at the publication day, tagged by the headline and the lede."""
     lede = sentences[0] if sentences else ""
     headline = clip(clean_headline(title or "")) or clip(clean_title(lede)) or "Untitled article"
     return ExtractedFact(
         # FuzzyDate.from_date(published).iso() without re-checking a date that exists (a datetime too gives its day)
-        date=f"{published.year:04d}-{published.month:02d}-{published.day:02d}",
+        date=_day_text(published),
         end_date=None,
         precision="day",
         title=headline,
@@ -885,7 +890,7 @@ def _an_update_of_the_day(sentence: str, published: dt.date, live: bool) -> Extr
     title = clip(clean_title(sentence[time.end() :]))
     if not _usable(title):
         return None
-    day = f"{published.year:04d}-{published.month:02d}-{published.day:02d}"
+    day = _day_text(published)
     return ExtractedFact(day, None, "day", title, sentence, tags_for(sentence), 0.7)
 
 
@@ -944,7 +949,7 @@ def _retitled(
     if not facts:
         return facts
     where = {sentence: i for i, sentence in reversed(list(enumerate(sentences)))}
-    day = f"{published.year:04d}-{published.month:02d}-{published.day:02d}"
+    day = _day_text(published)
     out = []
     for fact in facts:
         i = where.get(fact.summary)
