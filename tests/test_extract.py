@@ -1069,3 +1069,57 @@ def test_a_parade_s_date_is_no_fact_of_the_sco(sentence, dates):
     found = sentence_facts(sentence, dt.date(2031, 7, 2))
     assert [(f.date, f.end_date) for f, _ in found if not f.another_s] == dates
     assert found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "facts"),
+    [
+        # the first date's clause ends where a link leads to the SCO's happening, dated in a clause of its own
+        (
+            "Barriers went up along the river road on Friday night as the city prepared for the SCO "
+            "foreign ministers' council, which meets here on Monday and Tuesday.",
+            [
+                ("2031-03-07", (), "Barriers went up along the river road on Friday night"),
+                ("2031-03-10", ("sco",), None),
+            ],
+        ),
+        (
+            "The mayor on Thursday praised the volunteers after the SCO meeting that closed on Wednesday "
+            "went off without a hitch.",
+            [
+                ("2031-03-06", (), "The mayor on Thursday praised the volunteers"),
+                ("2031-03-05", ("sco",), "The SCO meeting that closed on Wednesday went off without a hitch"),
+            ],
+        ),
+        # a relative clause keeps what it is about: the summit is what Kazakhstan hosts
+        (
+            "Ministers met on Friday to agree the agenda for a leaders' summit that Kazakhstan will host in June.",
+            [
+                ("2031-03-07", None, None),
+                ("2031-06", ("kazakhstan", "summit"), "A leaders' summit that Kazakhstan will host in June"),
+            ],
+        ),
+        # "said that" opens what was said, no clause of its own
+        (
+            "On 4 March 2031, the SCO said that Kyrgyzstan would host drills in May.",
+            [
+                (
+                    "2031-03-04",
+                    None,
+                    "On 4 March 2031, the SCO said that Kyrgyzstan would host drills in May",
+                ),
+                ("2031-05", None, None),
+            ],
+        ),
+    ],
+)
+def test_a_date_s_names_are_those_of_its_own_linked_clause(sentence, facts):
+    """Issue 18: "X on Sunday as the capital braced for the council, which meets on Tuesday": each date is
+    tagged (and so followed as SCO news or not) and titled by its own clause, not by its neighbour's."""
+    found = [f for f, _ in sentence_facts(sentence, dt.date(2031, 3, 8))]
+    assert [f.date for f in found] == [date for date, _, _ in facts]
+    for fact, (_, tags, title) in zip(found, facts):
+        if tags is not None:
+            assert tuple(t for t in fact.tags if t in ("sco", "kazakhstan", "summit")) == tags
+        if title is not None:
+            assert fact.title == title

@@ -848,3 +848,15 @@ def test_a_founding_told_only_by_its_year_is_the_founding_whatever_else_its_sent
     # told to the day on both sides, the places still tell two foundings apart
     tashkent_day = report("2001-06-15", "A fund was set up in Tashkent on 15 June 2001", ("tashkent",))
     assert not same_happening(tashkent_day, proclaimed).same
+
+
+def test_an_sco_meeting_on_days_of_the_sco_s_gathering_is_that_gathering():
+    """Issue 18: "the SCO meeting that concluded on Wednesday" names no kind, but the bloc holds one
+    gathering at a time: on a day of the recorded summit or ministers' meeting it is that one."""
+    concluded = report("2025-09-01", "The SCO meeting that concluded on Monday passed off calmly", ("sco",))
+    assert kind_of_happening(concluded) is None
+    assert same_happening(concluded, SUMMIT).same
+    outside = report("2025-09-03", "The SCO meeting that concluded on Wednesday passed off calmly", ("sco",))
+    assert not same_happening(outside, SUMMIT).same
+    not_the_sco = report("2025-09-01", "The meeting that concluded on Monday passed off calmly", ())
+    assert not same_happening(not_the_sco, SUMMIT).same

@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 
 from events.domain.dates import FuzzyDate, human_span, parse_optional
@@ -265,13 +266,71 @@ def _with_subject(part: str, sentence: str, low: int) -> str:
     return f"{_tidy(subject)} {part[:1].lower()}{part[1:]}" if subject else part
 
 
-def _fact_part(sentence: str, span: tuple[int, int]) -> tuple[int, int]:
-    """The coordinated part around a span, or the whole sentence when that part is under five words.
+def _fact_part(
+    sentence: str, span: tuple[int, int], others: Sequence[tuple[int, int]] = ()
+) -> tuple[int, int]:
+    """The coordinated part around a span, or the whole sentence when that part is under five words;
+    cut again where a subordinate link leads to another date's clause (_linked_apart).
 
     Both a fact's title and its tags are read from this part: worked out once per date.
     """
     low, high = segment_bounds(sentence, span)
-    return (low, high) if _words(sentence[low:high]) >= 5 else (0, len(sentence))
+    low, high = (low, high) if _words(sentence[low:high]) >= 5 else (0, len(sentence))
+    return _linked_apart(sentence, span, [o for o in others if low <= o[0] and o[1] <= high], (low, high))
+
+
+# The words that tie a dated clause to another dated clause it is not the news of: "Containers went up on
+# Sunday night as the capital braced for the council, which meets on Tuesday", "Dar on Thursday thanked the
+# police after the meeting that concluded on Wednesday passed off calmly", "Police sealed the avenue on
+# Monday ahead of the summit, which opens on Wednesday": each date's names are those of its own clause.
+_SUBORDINATE_LINK = re.compile(
+    r"\b(?:as|ahead of|in the run-up to|before|after|following|when|while|which|that|where|until)\b"
+)
+
+
+def _linked_apart(
+    sentence: str, span: tuple[int, int], others: list[tuple[int, int]], part: tuple[int, int]
+) -> tuple[int, int]:
+    """part, ended at the first subordinate link after the span on the way to a later date, and begun at
+    the first link after an earlier date on the way to this one (so "after the meeting that concluded on
+    Wednesday" keeps what concluded). A part without such a link, or left under five words, stays whole."""
+    low, high = part
+    before = [o[1] for o in others if o[1] <= span[0]]
+    after = [o[0] for o in others if o[0] >= span[1]]
+    if after and (link := _first_link(sentence, span[1], min(after), clause_from=low)):
+        high = link
+    if before and (link := _first_link(sentence, max(before), span[0])):
+        low = _clause_start(sentence, link, max(before))
+    return (low, high) if (low, high) != part and _words(sentence[low:high]) >= 5 else part
+
+
+_RELATIVE_LINKS = frozenset({"which", "that", "where"})
+
+
+def _clause_start(sentence: str, link: int, earliest: int) -> int:
+    """Where a linked clause's own words begin: after its link ("the meeting that concluded ...", not
+    "after the meeting ..."), or, for a relative clause, at what it is about ("a leaders' summit that
+    China will host": China hosts the summit), if that lies after the earlier date."""
+    word = _SUBORDINATE_LINK.match(sentence, link)
+    relative = word.group() in _RELATIVE_LINKS and not _reports(
+        sentence[earliest:link]
+    )  # "said that": what was said
+    what = _antecedent(sentence[:link]) if relative else None
+    at = sentence.rfind(what, earliest, link) if what else -1
+    return at if at >= 0 else word.end()
+
+
+def _first_link(sentence: str, low: int, high: int, clause_from: int | None = None) -> int | None:
+    """Where the first subordinate link between low and high starts; None if there is none. In a clause
+    (from clause_from) that reports, "that" opens what was said ("the SCO said on May 14 that ..."): no link."""
+    for link in _SUBORDINATE_LINK.finditer(sentence, low, high):
+        if (
+            link.group() != "that"
+            or clause_from is None
+            or not _reports(sentence[clause_from : link.start()])
+        ):
+            return link.start()
+    return None
 
 
 def fact_title(sentence: str, span: tuple[int, int], others: list[tuple[int, int]] = ()) -> str:
@@ -282,7 +341,7 @@ def fact_title(sentence: str, span: tuple[int, int], others: list[tuple[int, int
     the relative clause that ends the sentence, that clause told of what it is about.
     """
     told = _the_relative_clause_s(sentence, span, others)
-    return told or _title_in(sentence, span, others, _fact_part(sentence, span))
+    return told or _title_in(sentence, span, others, _fact_part(sentence, span, others))
 
 
 # "..., to the heads of state, who will meet in Tianjin from August 31 to September 1.": the date is of the
@@ -557,7 +616,7 @@ def _fact(mention: DateMention, sentence: str, others: list[tuple[int, int]]) ->
 
     Tags read that part only: "A, and B" are two facts' worth of names.
     """
-    low, high = part = _fact_part(sentence, mention.span)
+    low, high = part = _fact_part(sentence, mention.span, others)
     return ExtractedFact(
         date=mention.start.iso(),
         end_date=mention.end.iso() if mention.end else None,

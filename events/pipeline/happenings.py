@@ -735,6 +735,8 @@ def _same_span(new: Report, recorded: Report, known: str | None) -> Verdict:
         None,
     ):
         return Verdict(True, f"the very day of the {known} ({new.date})")  # '2001, 15 June: Shanghai'
+    if known in _GATHERINGS and _an_sco_meeting_in_its_days(new, recorded):
+        return Verdict(True, f"an SCO meeting on the days of the {known}")
     if not _same_days(new, recorded):
         return Verdict(False, "it does not say what kind of happening it is")
     if known in _LASTING:
@@ -745,6 +747,21 @@ def _same_span(new: Report, recorded: Report, known: str | None) -> Verdict:
 def _named(tags: frozenset[str]) -> str:
     """The names a reason gives, as readers say them: "Narendra Modi, Vladimir Putin", not their tags."""
     return ", ".join(display_name(tag) for tag in sorted(tags)[:4])
+
+
+# The SCO's own gatherings: "the SCO meeting that concluded on Wednesday", on days of one, is that one.
+_GATHERINGS = frozenset({"summit", "ministers"})
+
+
+def _an_sco_meeting_in_its_days(new: Report, recorded: Report) -> bool:
+    """One side (the one naming no kind) says an SCO meeting took place on days inside the other's
+    days: a bloc does not hold two meetings of its own at once, and a meeting of two leaders has a kind."""
+    unkinded, kinded = (new, recorded) if kind_of_happening(new) is None else (recorded, new)
+    if "sco" not in unkinded.tags or not names_a_meeting(unkinded.title):
+        return False
+    first, last = days_of(unkinded.date, unkinded.end_date)
+    low, high = days_of(kinded.date, kinded.end_date)
+    return len(unkinded.date) == 10 and len(kinded.date) == 10 and low <= first and last <= high
 
 
 def _places(report: Report) -> frozenset[str]:
