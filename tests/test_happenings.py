@@ -860,3 +860,20 @@ def test_an_sco_meeting_on_days_of_the_sco_s_gathering_is_that_gathering():
     assert not same_happening(outside, SUMMIT).same
     not_the_sco = report("2025-09-01", "The meeting that concluded on Monday passed off calmly", ())
     assert not same_happening(not_the_sco, SUMMIT).same
+
+
+def test_the_heads_of_government_are_a_council_of_their_own():
+    """Issue 18: "the SCO heads of government meeting" naming no one is the prime ministers' council on its
+    days; a foreign ministers' meeting on those days is not."""
+    council = report(
+        "2031-10-15", "The council of heads of government concluded in Dushanbe", ("dushanbe",), "2031-10-16"
+    )
+    main_session = report(
+        "2031-10-16", "The SCO heads of government meeting's main session is on Wednesday", ()
+    )
+    assert same_happening(main_session, council).same
+    assert same_happening(
+        report("2031-10-16", "Глав правительств ШОС собрали на заседание", ()), council
+    ).same
+    foreign = report("2031-10-16", "SCO foreign ministers meet", ("sco",))
+    assert same_happening(foreign, council).why == "different ministers meet"

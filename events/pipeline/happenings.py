@@ -166,8 +166,8 @@ _MINISTERS_MEET = re.compile(
     r"\bministers\b|heads of government|министр(?:ов|ы|ам)\b|глав правительств|外长|外長|防长|防長|部长|部長|政府首脑|政府首腦"
 )
 _MINISTRY = re.compile(
-    r"\b(foreign|defen[cs]e|interior|trade|economy|transport|energy)\b"
-    r"|(外[长長]|外交部[长長]|防[长長]|国防部[长長]|國防部長|иностранных дел|обороны)",
+    r"\b(foreign|defen[cs]e|interior|trade|economy|transport|energy|heads of government|prime ministers'?|premiers)\b"
+    r"|(外[长長]|外交部[长長]|防[长長]|国防部[长長]|國防部長|иностранных дел|обороны|глав правительств|政府首脑|政府首腦)",
     re.IGNORECASE,
 )
 # The ministries as their English word: "外长" are the foreign ministers, "министров обороны" the defence ones.
@@ -183,6 +183,13 @@ _MINISTRY_WORD = {
     "國防部長": "defence",
     "иностранных дел": "foreign",
     "обороны": "defence",
+    # the Council of Heads of Government: the prime ministers' meeting, a council of its own
+    "prime ministers": "heads of government",
+    "prime ministers'": "heads of government",
+    "premiers": "heads of government",
+    "глав правительств": "heads of government",
+    "政府首脑": "heads of government",
+    "政府首腦": "heads of government",
 }
 # A clause that dates by an earlier happening: "since Belarus joined", "since it was founded".
 _SINCE = re.compile(
