@@ -297,3 +297,16 @@ def page(request, browser, live_server):
     yield page
     context.close()
     assert page.problems == [], page.problems  # no CSP violation, nothing fetched from elsewhere
+
+
+@pytest.fixture
+def by_words_alone(monkeypatch):
+    """The matcher without the SCO's calendar (events/data/sco_calendar.json): for tests of the rules that
+    read a report's words, which real dates would otherwise leave to the calendar."""
+    from events.pipeline import calendar
+    from events.pipeline.happenings import the_gathering
+
+    monkeypatch.setattr(calendar, "gatherings", lambda: ())
+    the_gathering.cache_clear()
+    yield
+    the_gathering.cache_clear()

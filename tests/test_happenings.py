@@ -18,6 +18,10 @@ from events.pipeline.happenings import (
     same_happening,
 )
 
+# These tests are of the rules that read a report's words: no gathering of the SCO's calendar decides for
+# them (tests/test_sco_calendar_links.py tests the calendar's part).
+pytestmark = pytest.mark.usefixtures("by_words_alone")
+
 
 def report(date: str, title: str, tags: tuple[str, ...], end: str | None = None) -> Report:
     return Report(date, end, title, title, tags)

@@ -315,6 +315,9 @@ def article(url: str) -> dict:
     }
 
 
+@pytest.mark.usefixtures(
+    "by_words_alone"
+)  # the calendar would join the report to the other fact of Astana's summit
 def test_ingest_never_attaches_a_report_to_the_fact_an_editor_split_it_off(timeline, two):
     _, opening = two
     timeline.split_fact(

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from events.domain.dates import FuzzyDate
+from events.pipeline.calendar import Gathering, Told, one_happening, the_one_fitting
 from events.pipeline.gazetteer import country_of, display_name, kind_of
 
 # Kinds in the order they win: "Iran joins the SCO at a virtual summit" is an accession.
@@ -611,8 +612,35 @@ def refined_dates(new: Report, recorded: Report) -> tuple[str, str | None] | Non
     return None
 
 
+@lru_cache(maxsize=8192)
+def the_gathering(report: Report) -> Gathering | None:
+    """The one gathering of the SCO's calendar (events/pipeline/calendar.py) the report fits, if any."""
+    first, last = days_of(report.date, report.end_date)
+    told = Told(
+        kind_of_happening(report),
+        first,
+        last,
+        len(report.date),
+        _ministries(report),
+        _places(report),
+        countries(report),
+        "sco" in report.tags,
+    )
+    return the_one_fitting(told)
+
+
 def same_happening(new: Report, recorded: Report) -> Verdict:
-    """Whether the new report tells of the happening the recorded fact is, and why (or why not)."""
+    """Whether the new report tells of the happening the recorded fact is, and why (or why not).
+
+    Two reports that each fit one gathering of the SCO's calendar are one happening if it is the same
+    gathering, whatever their words; otherwise their dates, kinds and names decide."""
+    mine, theirs = the_gathering(new), the_gathering(recorded)
+    if mine is not None and theirs is not None:
+        if one_happening(mine, theirs):
+            return Verdict(
+                True, f"both tell the {mine.kind} of the SCO's calendar: {mine.title} ({mine.days})"
+            )
+        return Verdict(False, f"two gatherings of the SCO's calendar: {mine.title}; {theirs.title}")
     if not dates_agree(new, recorded):
         return Verdict(False, "their dates name different days")
     if _same_days(new, recorded) and (here := _places(new) & _places(recorded)):

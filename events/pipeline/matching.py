@@ -61,6 +61,7 @@ from events.pipeline.happenings import (
     names_a_meeting,
     refined_dates,
     same_happening,
+    the_gathering,
     with_context,
 )
 from events.pipeline.relative_dates import tense_markers
@@ -250,7 +251,8 @@ class FactFinder:
         seen = set(self.withdrawn)
         tags = {t for t in found.tags if t != "sco" and kind_of(t) in _WHO_AND_WHERE}
         named = countries(found)
-        among_all = looked_for_among_all(found)
+        gathering = the_gathering(found)  # a gathering of the SCO's calendar: its facts, whoever they name
+        among_all = looked_for_among_all(found) or gathering is not None
         kind = kind_of_happening(found) if among_all else None
         for candidate, existing in reversed(self.pending):  # newest first: a fact's refined dates win
             key = sort_key_of(candidate.date)
@@ -258,7 +260,11 @@ class FactFinder:
                 tags & set(candidate.tags)
                 or named & countries(as_report(candidate))
                 or among_all
-                and kind_of_happening(as_report(candidate)) == kind  # as _ANY_AROUND below
+                and (
+                    kind_of_happening(as_report(candidate)) == kind  # as _ANY_AROUND below
+                    or gathering is not None
+                    and the_gathering(as_report(candidate)) == gathering
+                )
             ):
                 if existing.fact_id not in seen:
                     seen.add(existing.fact_id)
@@ -266,8 +272,8 @@ class FactFinder:
         # and facts naming only a place in a country it names: "Islamabad" for "Pakistan" or "Shehbaz Sharif"
         # (only countries it names outright: Xi names China, but China's five cities cost a lookup each)
         near = {place for country in tags if kind_of(country) == "country" for place in places_in(country)}
-        # and for a founding, a summit or the charter's signing, one at a time, or a signing told to the month,
-        # those of its days naming no one ("the organization, founded in 2001", "its charter was signed in 2002")
+        # and for a founding, a summit or the charter's signing, one at a time, a signing told to the month, or
+        # a gathering of the SCO's calendar, those of its days naming no one ("the organization, founded in 2001", "its charter was signed in 2002")
         anyone = ("",) if among_all else ()
         for tag, (low, high) in itertools.product([*sorted(tags | near), *anyone], ranges):
             key = (tag, low, high)

@@ -1,0 +1,193 @@
+"""Reports linked to the SCO's calendar of gatherings: one gathering however it is worded, two gatherings
+however alike their words. The calendar here is invented (2031), so that the tests say what the rules do
+whatever the real calendar (events/data/sco_calendar.json, tests/test_sco_calendar.py) holds."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from events.pipeline import calendar
+from events.pipeline.extract import ExtractedFact
+from events.pipeline.happenings import Report, same_happening, the_gathering
+from events.pipeline.matching import FactFinder, restate_facts
+from events.service import Timeline
+
+ENTRIES = [
+    {
+        "id": "summit-2031",
+        "kind": "summit",
+        "council": "heads of state",
+        "date": "2031-07-08",
+        "end_date": "2031-07-09",
+        "place": "bishkek",
+        "country": "kyrgyzstan",
+        "title": "summit in Bishkek",
+    },
+    {
+        "id": "summit-2032",
+        "kind": "summit",
+        "council": "heads of state",
+        "date": "2032-06-15",
+        "end_date": None,
+        "place": "astana",
+        "country": "kazakhstan",
+        "title": "video summit",
+        "virtual": True,
+    },
+    {
+        "id": "cfm-2031",
+        "kind": "ministers",
+        "council": "foreign",
+        "date": "2031-05-20",
+        "end_date": "2031-05-21",
+        "place": "bishkek",
+        "country": "kyrgyzstan",
+        "title": "foreign ministers in Bishkek",
+    },
+    {
+        "id": "cohg-2031",
+        "kind": "ministers",
+        "council": "heads of government",
+        "date": "2031-10-15",
+        "end_date": "2031-10-16",
+        "place": "dushanbe",
+        "country": "tajikistan",
+        "title": "heads of government",
+    },
+    {
+        "id": "accession-2031",
+        "kind": "accession",
+        "who": ["mongolia"],
+        "date": "2031-07-09",
+        "end_date": None,
+        "place": "bishkek",
+        "at": "summit-2031",
+        "title": "Mongolia joins",
+    },
+    {
+        "id": "accession-2032",
+        "kind": "accession",
+        "who": ["turkey"],
+        "date": "2032-06-15",
+        "end_date": None,
+        "place": "astana",
+        "at": "summit-2032",
+        "title": "Turkey joins",
+    },
+    {
+        "id": "procedure-2031",
+        "kind": "initiative",
+        "who": ["turkey"],
+        "date": "2031-07-09",
+        "end_date": None,
+        "place": "bishkek",
+        "at": "summit-2031",
+        "title": "Turkey's accession procedure launched",
+    },
+]
+
+
+@pytest.fixture(autouse=True)
+def invented_calendar(tmp_path, monkeypatch):
+    path = tmp_path / "calendar.json"
+    path.write_text(json.dumps({"about": "test", "entries": ENTRIES}), encoding="utf-8")
+    entries = calendar.load(path)
+    monkeypatch.setattr(calendar, "gatherings", lambda: entries)
+    the_gathering.cache_clear()
+    yield
+    the_gathering.cache_clear()
+
+
+def report(date: str, title: str, tags: tuple[str, ...] = (), end: str | None = None) -> Report:
+    return Report(date, end, title, title, tags)
+
+
+def test_one_council_however_its_reports_word_it():
+    """The host's press calls the prime ministers' council a summit; another report names no one."""
+    summit = report("2031-10-16", "Dushanbe hosts the SCO summit of prime ministers", ("dushanbe", "sco"))
+    council = report("2031-10-15", "SCO heads of government open their meeting", ("sco",), "2031-10-16")
+    assert the_gathering(summit).id == the_gathering(council).id == "cohg-2031"
+    verdict = same_happening(summit, council)
+    assert verdict.same and "heads of government" in verdict.why
+
+
+def test_two_gatherings_at_one_place_stay_two():
+    ministers = report(
+        "2031-05-21", "Foreign ministers meet in Bishkek ahead of the summit", ("bishkek", "sco")
+    )
+    summit = report(
+        "2031-07-08", "Leaders gather in Bishkek for the summit", ("bishkek", "sco"), "2031-07-09"
+    )
+    assert the_gathering(ministers).id == "cfm-2031"
+    assert not same_happening(ministers, summit).same
+    preparing = report("2031-05", "Ministers prepared the summit in Bishkek in May", ("bishkek", "sco"))
+    assert the_gathering(preparing) is None  # "summit" in May: no summit then, and the day is not known
+
+
+def test_a_summit_elsewhere_on_its_days_is_no_gathering_of_the_sco():
+    assert the_gathering(report("2031-07-08", "BRICS leaders hold a summit in Kazan", ("kazan",))) is None
+    assert the_gathering(report("2031-07-08", "The summit opened", ("sco",))).id == "summit-2031"
+
+
+def test_a_month_or_a_year_fits_the_gathering_it_holds():
+    assert the_gathering(report("2031-07", "The summit in Bishkek in July", ("bishkek",))).id == "summit-2031"
+    assert the_gathering(report("2031", "Mongolia joined in 2031", ("mongolia",))).id == "accession-2031"
+    assert the_gathering(report("2031-07-10", "The summit closed", ("bishkek",))) is None  # not a day after
+
+
+def test_an_accession_is_its_one_day_summit_s_news_but_not_a_two_day_summit_s():
+    video = report("2032-06-15", "The summit was held by video link", ("sco", "summit"))
+    joined = report("2032-06-15", "Turkey became a full member", ("turkey",))
+    assert same_happening(joined, video).same
+    mongolia = report("2031-07-09", "Mongolia became a full member", ("mongolia",))
+    summit = report("2031-07-08", "The summit in Bishkek", ("bishkek",), "2031-07-09")
+    assert not same_happening(mongolia, summit).same
+
+
+def test_a_step_towards_membership_is_the_initiative_with_whom():
+    launched = report("2031-07", "Turkey's SCO accession procedure was launched in July", ("sco", "turkey"))
+    assert the_gathering(launched).id == "procedure-2031"
+    visit = report("2031-07", "Turkey's foreign minister visited Moscow in July", ("moscow", "turkey"))
+    assert the_gathering(visit) is None  # no kind, and not the SCO's news
+    assert not same_happening(launched, report("2032-06-15", "Turkey joined the SCO", ("turkey",))).same
+
+
+def test_a_statement_of_the_sco_at_its_gathering_s_place_and_days_is_that_gathering():
+    said = report(
+        "2031-10-16",
+        "The premier told his SCO counterparts in Dushanbe that trade must grow",
+        ("dushanbe", "sco"),
+    )
+    assert the_gathering(said).id == "cohg-2031"
+    elsewhere = report(
+        "2031-10-16", "The premier told SCO diplomats in Moscow that trade must grow", ("moscow", "sco")
+    )
+    assert the_gathering(elsewhere) is None
+
+
+def test_without_the_calendar_file_nothing_is_linked(tmp_path):
+    assert calendar.load(tmp_path / "absent.json") == ()
+
+
+def machine_fact(timeline: Timeline, fields: dict):
+    return timeline.record_fact(fields, actor="feed:test", origin="feed", metadata={"confidence": 1.0})
+
+
+def test_a_report_naming_no_one_in_common_joins_the_fact_of_its_gathering(timeline):
+    """The finder looks among the facts of the gathering's days, not only those naming someone the
+    report names: the council's fact names Dushanbe, the report only the prime ministers."""
+    council = machine_fact(
+        timeline,
+        {"date": "2031-10-15", "end_date": "2031-10-16", "title": "Heads of government meet in Dushanbe",
+         "tags": ["sco", "dushanbe"], "sources": [{"url": "https://a.example/council"}]},
+    )  # the fact's fields in two lines # fmt: skip
+    title = "Prime ministers of the SCO hold their annual council"
+    found = ExtractedFact("2031-10-16", None, "day", title, title, ("sco",), 1.0)
+    payload = {"title": title, "url": "https://b.example/premiers", "published": "2031-10-16T18:00:00Z"}
+    changes = restate_facts(FactFinder(timeline.conn), [found], payload, "article-b", [], "feed:b")
+    timeline.store.append(changes.appends)
+    timeline.catch_up()
+    urls = [s["url"] for s in timeline.fact(council.fact_id).sources]
+    assert urls == ["https://a.example/council", "https://b.example/premiers"]
