@@ -101,7 +101,8 @@ def the_one_fitting(told: Told, entries: Iterable[Gathering] | None = None) -> G
         return None
     fitting = [g for g in entries if g.kind == told.kind and _fits(told, g)]
     if not fitting and told.places and (told.kind in _GATHERINGS or told.kind is None and told.names_the_sco):
-        fitting = [g for g in entries if g.kind in _GATHERINGS and _fits(told, g) and _precise_fit(told, g)]
+        kinds = ("ministers",) if told.kind == "ministers" else _GATHERINGS  # ministers never hold a summit
+        fitting = [g for g in entries if g.kind in kinds and _fits(told, g) and _precise_fit(told, g)]
     if not fitting and (told.kind in _STEPS_TOWARDS or told.kind is None and told.names_the_sco):
         fitting = [g for g in entries if g.kind == "initiative" and g.who and _fits(told, g)]
     return fitting[0] if len(fitting) == 1 else None
