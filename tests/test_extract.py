@@ -1123,3 +1123,21 @@ def test_a_date_s_names_are_those_of_its_own_linked_clause(sentence, facts):
             assert tuple(t for t in fact.tags if t in ("sco", "kazakhstan", "summit")) == tags
         if title is not None:
             assert fact.title == title
+
+
+@pytest.mark.parametrize(
+    ("sentence", "dates"),
+    [
+        # "to be" looks ahead, unless a past verb says what something was said or seemed to be
+        ("The ministry expects the pact to be ratified on Friday.", [("2031-06-20", None)]),
+        ("The summit was said to be a success on Monday.", [("2031-06-09", None)]),
+        # the happening "ahead of" which something was done is still to come; what was done is past
+        ("Delegations arrived ahead of the council on Sunday and Monday.", [("2031-06-15", "2031-06-16")]),
+        ("Police closed the road on Monday ahead of the council.", [("2031-06-09", None)]),
+    ],
+)
+def test_to_be_and_ahead_of_look_forward(sentence, dates):
+    """Issue 18: a Saturday preview's "ahead of the council on Sunday and Monday" was dated the week
+    before, and "expects the pact to be ratified on Friday" the day before it ran."""
+    saturday = dt.date(2031, 6, 14)
+    assert [(f.date, f.end_date) for f, _ in sentence_facts(sentence, saturday)] == dates

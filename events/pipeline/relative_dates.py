@@ -243,7 +243,7 @@ _NOT_PAST = {
     "shed",
 }
 # Every word that _is_future_phrase or _is_past_word can accept, besides those ending in "ed".
-_TENSE_WORDS = _FUTURE_WORDS | _FUTURE_BEFORE_TO | _SCHEDULED | _PAST_WORDS
+_TENSE_WORDS = _FUTURE_WORDS | _FUTURE_BEFORE_TO | _SCHEDULED | _PAST_WORDS | {"to", "ahead"}
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
 _CLAUSE_BREAK = re.compile(
     r",(?!\d)|[;:()\"“”—–，；：（）]|\b(?:that|which|who|while|but|because|although|whereas|after|before|when|since)\b"
@@ -283,9 +283,15 @@ def _word(token: str) -> str:
 
 
 def _is_future_phrase(words: list[str], i: int) -> bool:
-    """ "will", "may", "plans to", "is to", and "is expected"/"are due" (a time still to come)."""
+    """ "will", "may", "plans to", "is to", "is expected"/"are due" (a time still to come), "to be" after
+    anything but a past verb ("expects the deal to be cleared on Friday", not "was said to be"), and
+    "ahead of" (the summit "ahead of" which delegations arrived is still to come)."""
     word, following = words[i], words[i + 1] if i + 1 < len(words) else ""
     previous = words[i - 1] if i > 0 else ""
+    if word == "to":
+        return following == "be" and not _is_past_word(previous)
+    if word == "ahead":
+        return following == "of"
     if word in _FUTURE_WORDS:
         return following != "have"
     if word in _SCHEDULED and previous in _BE:
