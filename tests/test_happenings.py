@@ -881,3 +881,19 @@ def test_the_heads_of_government_are_a_council_of_their_own():
     ).same
     foreign = report("2031-10-16", "SCO foreign ministers meet", ("sco",))
     assert same_happening(foreign, council).why == "different ministers meet"
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("The first BRIC summit was held in Yekaterinburg in June 2031", None),
+        ("NATO leaders' summit opens in Vilnius", None),
+        ("金砖国家领导人会晤在喀山举行", None),
+        ("Саммит БРИКС прошёл в Казани", None),
+        ("The SCO summit was held in Yekaterinburg in June 2031", "summit"),
+    ],
+)
+def test_another_body_s_gathering_is_no_kind_of_the_sco_s(title, kind):
+    """Issue 18: Yekaterinburg hosted the SCO's and BRIC's summits in one June; a background sentence
+    on the BRIC summit was kept as the SCO's news."""
+    assert kind_of_happening(report("2031-06", title, ())) == kind

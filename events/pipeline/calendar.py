@@ -66,6 +66,26 @@ def gatherings() -> tuple[Gathering, ...]:
     return load()
 
 
+def _in_years(first: int, last: int) -> tuple[Gathering, ...]:
+    """The calendar's gatherings of those years: a report is compared with a few, not all ninety."""
+    entries = gatherings()
+    if _index[0] is not entries:  # built once per calendar (tests put in calendars of their own)
+        _index[:] = [entries, _by_year(entries)]
+    by_year = _index[1]
+    return tuple(g for year in range(first, last + 1) for g in by_year.get(year, ()))
+
+
+_index: list = [None, {}]  # [the calendar indexed, its gatherings by year]
+
+
+def _by_year(entries: tuple[Gathering, ...]) -> dict[int, tuple[Gathering, ...]]:
+    years: dict[int, list[Gathering]] = {}
+    for gathering in entries:
+        for year in range(gathering.first.year, gathering.last.year + 1):
+            years.setdefault(year, []).append(gathering)
+    return {year: tuple(found) for year, found in years.items()}
+
+
 def _gathering(entry: dict) -> Gathering:
     start = FuzzyDate.parse(entry["date"])
     end = FuzzyDate.parse(entry["end_date"]) if entry.get("end_date") else start
@@ -96,7 +116,7 @@ def the_one_fitting(told: Told, entries: Iterable[Gathering] | None = None) -> G
     A meeting whose kind fits none (a "summit" on the days heads of government met at the place it
     names), or a statement of the SCO naming no kind ("Mishustin told his SCO counterparts in Islamabad
     on Wednesday ..."), is the one summit or ministers' meeting whose days and place it names."""
-    entries = gatherings() if entries is None else tuple(entries)
+    entries = _in_years(told.first.year, told.last.year) if entries is None else tuple(entries)
     if told.kind not in LINKED_KINDS and told.kind is not None:
         return None
     fitting = [g for g in entries if g.kind == told.kind and _fits(told, g)]

@@ -414,7 +414,16 @@ def _without_what_did_not_happen(text: str) -> str:
         text = _FOUNDING_PAPER.sub(r"\1", text)
     if "memorandum" in text or "меморандум" in text:
         text = _A_PAPER_TO_JOIN.sub("memorandum", text)
-    return text
+    return _ANOTHER_BODY_S.sub("another body's gathering", text)
+
+
+# "The first BRIC summit was held in Yekaterinburg in June 2009", a NATO summit, a SAARC meeting: another
+# body's gathering, whatever the SCO's news it is told beside (Yekaterinburg hosted both that June).
+_ANOTHER_BODY_S = re.compile(
+    r"\b(?:brics?|g-?20|g-?7|saarc|asean|nato|csto|cis|eaeu|osce|cica|apec|quad|eu|african union|arab league)"
+    r"\s+(?:leaders'?\s+|heads of state\s+)?(?:summits?|meetings?|(?:foreign |defen[cs]e )?ministers)\b"
+    r"|саммит\w*\s+(?:брикс|одкб|снг|еаэс|нато|g20|асеан)|金砖(?:国家)?(?:领导人)?(?:峰会|会晤)|金磚(?:國家)?(?:領導人)?(?:峰會|會晤)"
+)
 
 
 # "Iran signed the memorandum of obligations needed for accession": a paper on the way in is signed, the
@@ -791,12 +800,14 @@ _GATHERINGS = frozenset({"summit", "ministers"})
 def _an_sco_meeting_in_its_days(new: Report, recorded: Report) -> bool:
     """One side (the one naming no kind) says an SCO meeting took place on days inside the other's
     days: a bloc does not hold two meetings of its own at once, and a meeting of two leaders has a kind."""
+    if len(new.date) != 10 or len(recorded.date) != 10:
+        return False
     unkinded, kinded = (new, recorded) if kind_of_happening(new) is None else (recorded, new)
     if "sco" not in unkinded.tags or not names_a_meeting(unkinded.title):
         return False
     first, last = days_of(unkinded.date, unkinded.end_date)
     low, high = days_of(kinded.date, kinded.end_date)
-    return len(unkinded.date) == 10 and len(kinded.date) == 10 and low <= first and last <= high
+    return low <= first and last <= high
 
 
 def _places(report: Report) -> frozenset[str]:
