@@ -897,3 +897,19 @@ def test_another_body_s_gathering_is_no_kind_of_the_sco_s(title, kind):
     """Issue 18: Yekaterinburg hosted the SCO's and BRIC's summits in one June; a background sentence
     on the BRIC summit was kept as the SCO's news."""
     assert kind_of_happening(report("2031-06", title, ())) == kind
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("Defence ministers met in Delhi, with Pakistan joining by video link", "ministers"),
+        ("Mongolia's president joined the talks on the summit's second day", "summit"),
+        ("Mongolia joined the SCO as a full member", "accession"),
+        ("Путин председательствовал на заседании Совета глав государств ШОС", "summit"),
+        ("Казахстан председательствовал в ШОС до саммита в Астане", "chairmanship"),
+    ],
+)
+def test_taking_part_is_no_joining_and_presiding_at_a_meeting_is_no_chair(title, kind):
+    """Issue 18: a minister "joining by video link" made a ministers' meeting an accession; a president
+    who "председательствовал на заседании" (presided at the session) made the summit a chairmanship."""
+    assert kind_of_happening(report("2031-06-20", title, ())) == kind

@@ -414,7 +414,21 @@ def _without_what_did_not_happen(text: str) -> str:
         text = _FOUNDING_PAPER.sub(r"\1", text)
     if "memorandum" in text or "меморандум" in text:
         text = _A_PAPER_TO_JOIN.sub("memorandum", text)
+    if "join" in text:
+        text = _TAKING_PART.sub("took part", text)
+    if "председательствова" in text:
+        text = _PRESIDED_AT.sub("провёл", text)
     return _ANOTHER_BODY_S.sub("another body's gathering", text)
+
+
+# "with Pakistan joining by video link", "joined the talks": taking part in a meeting, not joining the bloc.
+_TAKING_PART = re.compile(
+    r"\bjoin(?:s|ed|ing)?\s+(?:(?:the|their|its)\s+)?(?:talks|meeting|session|discussions?|call|summit|leaders)\b"
+    r"|\bjoin(?:s|ed|ing)?\s+(?:by|via)\s+video(?:\s*link|\s*conference)?|\bjoin(?:s|ed|ing)?\s+(?:virtually|online|remotely)\b"
+)
+# "Путин председательствовал на заседании Совета глав государств": presiding at a meeting is the meeting
+# (the summit), not holding the bloc's chair.
+_PRESIDED_AT = re.compile(r"председательствова\w*\s+на")
 
 
 # "The first BRIC summit was held in Yekaterinburg in June 2009", a NATO summit, a SAARC meeting: another
