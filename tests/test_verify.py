@@ -30,7 +30,7 @@ def test_a_sound_log_has_no_problems(timeline):
 def test_a_projection_out_of_step_is_found(timeline):
     """The search index is checked against the rows a rebuild makes: here it still holds the
     log's words, so only the tampered row of facts is named."""
-    timeline.conn.execute("UPDATE facts SET title = 'tampered' WHERE n = 1")
+    timeline.conn.execute("UPDATE fact_rows SET title = 'tampered' WHERE n = 1")
     title = timeline.conn.execute("SELECT title FROM facts WHERE n = 2").fetchone()[0]  # n = 1 is tampered
     problems = verify(timeline.store)
     assert problems[0].startswith(
@@ -45,7 +45,7 @@ def test_a_search_index_edited_with_its_facts_is_found(timeline):
     timeline.conn.execute(
         "INSERT INTO facts_fts (facts_fts, rowid, title, summary, tags) VALUES ('delete', 1, ?, ?, ?)", row
     )
-    timeline.conn.execute("UPDATE facts SET title = 'tampered' WHERE n = 1")
+    timeline.conn.execute("UPDATE fact_rows SET title = 'tampered' WHERE n = 1")
     timeline.conn.execute(
         "INSERT INTO facts_fts (rowid, title, summary, tags) VALUES (1, 'tampered', ?, ?)", row[1:]
     )
@@ -126,7 +126,7 @@ def test_an_in_memory_database_is_verified_too():
     store = EventStore(connect(":memory:"))
     Timeline(store).init()
     assert verify(store) == []
-    store.conn.execute("UPDATE facts SET title = 'x' WHERE n = 1")
+    store.conn.execute("UPDATE fact_rows SET title = 'x' WHERE n = 1")
     assert verify(store)[0].startswith(
         "projection facts differs from a rebuild of the log: n=1 has title 'x'"
     )
