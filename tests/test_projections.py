@@ -246,3 +246,19 @@ def test_a_log_kept_elsewhere_leaves_every_text_in_the_row(tmp_path):
     kept = "SELECT count(*), count(title), count(summary), count(sources), count(texts_from) FROM fact_rows"
     assert timeline.conn.execute(kept).fetchone() == (14, 14, 14, 14, 0)
     timeline.close()
+
+
+def test_the_view_derives_what_rows_leave_out_as_the_domain_does(tmp_path):
+    """precision, last_recorded and split_off are NULL in a row that says them otherwise (migration 18)."""
+    from events.domain.dates import precision_of
+    from events.log.migrations import DERIVED
+
+    conn = connect(tmp_path / "t.db")
+    for date in ("2024", "2024-05", "2024-05-17"):
+        derived = conn.execute(f"SELECT {DERIVED['precision'].replace('f.date', '?')}", (date,)).fetchone()[0]
+        assert derived == precision_of(date).value
+    timeline = Timeline(EventStore(conn, FixedClock(T0, dt.timedelta(seconds=1))))
+    _history(timeline)
+    left_out = "SELECT count(precision), count(last_recorded), count(split_off) FROM fact_rows"
+    assert conn.execute(left_out).fetchone() == (0, 6, 0)  # the six corrected facts changed after
+    timeline.close()

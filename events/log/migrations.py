@@ -444,15 +444,37 @@ TEXTS_FROM_LOG = {
     "summary": "coalesce(json_extract(e.payload, '$.summary'), '')",
     "sources": "coalesce(json_extract(e.payload, '$.sources'), '[]')",
 }
+# And columns the row itself says otherwise, on any backend (no join): the precision of the date's length
+# (events/domain/dates.py), a last change that was the first record, no URL split off. NULL in the row.
+DERIVED = {
+    "precision": "CASE length(f.date) WHEN 4 THEN 'year' WHEN 7 THEN 'month' ELSE 'day' END",
+    "last_recorded": "f.first_recorded",
+    "split_off": "'[]'",
+}
+_DERIVED_COPY = {
+    "precision": "NULL",
+    "last_recorded": "nullif(last_recorded, first_recorded)",
+    "split_off": "nullif(split_off, '[]')",
+}
+
+
+def _copied(column: str) -> str:
+    if column in TEXTS_FROM_LOG:
+        return f"nullif({column}, {column}_logged)"
+    return _DERIVED_COPY.get(column, column)
+
+
+def _viewed(column: str) -> str:
+    fallback = TEXTS_FROM_LOG.get(column) or DERIVED.get(column)
+    return f"coalesce(f.{column}, {fallback}) AS {column}" if fallback else f"f.{column}"
+
+
 _FACT_ROWS_COLUMNS = (
     "n, fact_id, sort_key, date, end_date, precision, title, summary, tags, sources, origin, version, corrected,"
     " retracted, retraction_reason, first_recorded, last_recorded, last_position, merged_into, reviewed,"
     " split_off, planned"
 )
-FACTS_VIEW_COLUMNS = ", ".join(
-    f"coalesce(f.{c}, {TEXTS_FROM_LOG[c]}) AS {c}" if c in TEXTS_FROM_LOG else f"f.{c}"
-    for c in (column.strip() for column in _FACT_ROWS_COLUMNS.split(","))
-)
+FACTS_VIEW_COLUMNS = ", ".join(_viewed(column) for column in _FACT_ROWS_COLUMNS.split(", "))
 # The log event whose payload gives a row's left-out texts (LEFT JOIN: none in a node's file).
 TEXTS_JOIN = "LEFT JOIN events e ON e.position = f.texts_from"
 _FACT_ROWS_INDEXES = """
@@ -468,7 +490,7 @@ CREATE TABLE fact_rows (
     sort_key       TEXT    NOT NULL,
     date           TEXT    NOT NULL,
     end_date       TEXT,
-    precision      TEXT    NOT NULL,
+    precision      TEXT,                      -- NULL: of the date's length
     title          TEXT,                      -- NULL: its texts_from payload's
     summary        TEXT,                      -- NULL: its texts_from payload's
     tags           TEXT    NOT NULL,          -- JSON list
@@ -479,11 +501,11 @@ CREATE TABLE fact_rows (
     retracted      INTEGER NOT NULL DEFAULT 0,
     retraction_reason TEXT,
     first_recorded TEXT    NOT NULL,
-    last_recorded  TEXT    NOT NULL,
+    last_recorded  TEXT,                      -- NULL: first_recorded
     last_position  INTEGER NOT NULL,
     merged_into    TEXT,
     reviewed       INTEGER NOT NULL DEFAULT 0,
-    split_off      TEXT    NOT NULL DEFAULT '[]',
+    split_off      TEXT,                      -- JSON list; NULL: none
     planned        INTEGER NOT NULL DEFAULT 0,
     texts_from     INTEGER,                   -- the FactRecorded position whose payload has the NULL texts
     -- what NOT NULL said before: a text is in the row or in the log (a payload without a title fails here)
@@ -491,7 +513,7 @@ CREATE TABLE fact_rows (
                                            AND sources IS NOT NULL)
 );
 INSERT INTO fact_rows ({_FACT_ROWS_COLUMNS}, texts_from)
-SELECT {", ".join(f"nullif({c}, {c}_logged)" if c in TEXTS_FROM_LOG else c for c in _FACT_ROWS_COLUMNS.split(", "))},
+SELECT {", ".join(_copied(c) for c in _FACT_ROWS_COLUMNS.split(", "))},
        CASE WHEN {" OR ".join(f"{c} IS {c}_logged" for c in TEXTS_FROM_LOG)} THEN logged END
 FROM (SELECT f.*, e.position AS logged, {", ".join(f"CASE WHEN e.position IS NOT NULL THEN {x} END AS {c}_logged" for c, x in TEXTS_FROM_LOG.items())}
       FROM facts f LEFT JOIN events e ON e.stream_id = f.fact_id AND e.version = 1

@@ -22,6 +22,7 @@ from events.log.clock import to_utc_text
 from events.log.migrations import (
     ALL_PROJECTION_INDEX_NAMES,
     ALL_PROJECTION_INDEXES,
+    DERIVED,
     TEXTS_FROM_LOG,
     TEXTS_JOIN,
     empty_projections,
@@ -63,13 +64,25 @@ _LEFT_OUT = {"title": 6, "summary": 7, "sources": 9}
 _UNKNOWN = object()  # a text of the payload not known to equal the row's: kept in the row
 
 
-def viewed(columns: str, alias: str = "f") -> str:
-    """The columns as the facts view gives them, read from fact_rows alias joined (TEXTS_JOIN) to events e:
+def viewed(columns: str) -> str:
+    """The columns as the facts view gives them, read from fact_rows f joined (TEXTS_JOIN) to events e:
     for queries that must name the table (INDEXED BY) and the few rows they return."""
     return ", ".join(
-        f"coalesce({alias}.{c}, {TEXTS_FROM_LOG[c]}) AS {c}" if c in TEXTS_FROM_LOG else f"{alias}.{c}"
+        f"coalesce(f.{c}, {TEXTS_FROM_LOG.get(c) or DERIVED[c]}) AS {c}"
+        if c in TEXTS_FROM_LOG or c in DERIVED
+        else f"f.{c}"
         for c in (column.strip() for column in columns.split(","))
     )
+
+
+def _derived_left_out(row: list) -> None:
+    """A fact_rows row (a list) without the columns DERIVED gives back: precision, last_recorded when it is
+    first_recorded, split_off when empty."""
+    row[5] = None
+    if row[16] == row[15]:
+        row[16] = None
+    if row[20] == "[]":
+        row[20] = None
 
 
 def checkpoint(conn: sqlite3.Connection, schema: str = "main") -> int:
@@ -235,11 +248,10 @@ def _project_attached(
 # payload's own canonical JSON unless a string in them holds an escape: _LEFT folds those again.
 # Texts: left to the log (_LOGGED) when it is conn's own, else copied from the payload (_PAYLOAD_TEXTS).
 _RECORDED_FACTS = f"""INSERT INTO fact_rows ({_FACT_COLUMNS.removeprefix("n, ")}, texts_from)
-SELECT stream_id, d || substr('-00-00', length(d) - 3), d, json_extract(payload, '$.end_date'),
-       CASE length(d) {" ".join(f"WHEN {k} THEN '{v}'" for k, v in _PRECISION.items())} END,
+SELECT stream_id, d || substr('-00-00', length(d) - 3), d, json_extract(payload, '$.end_date'), NULL,
        {{title}}, {{summary}}, coalesce(json_extract(payload, '$.tags'), '[]'), {{sources}},
-       json_extract(payload, '$.origin'), version, 0, {LISTED}, NULL, recorded_at, recorded_at, position,
-       NULL, 0, '[]', json_extract(payload, '$.status') IS '{PLANNED}', {{texts_from}}
+       json_extract(payload, '$.origin'), version, 0, {LISTED}, NULL, recorded_at, NULL, position,
+       NULL, 0, NULL, json_extract(payload, '$.status') IS '{PLANNED}', {{texts_from}}
 FROM (SELECT *, json_extract(payload, '$.date') AS d FROM {{log}}.events WHERE type = '{FACT_RECORDED}' AND position <= ?)
 ORDER BY position"""
 _PAYLOAD_TEXTS = {
@@ -530,6 +542,7 @@ def _row_of(n: int, state: FactState, origin: tuple | None) -> tuple:
 
 def _left_out(fact_row: tuple, origin: tuple | None) -> tuple:
     row, left_out = list(fact_row), False
+    _derived_left_out(row)
     for place, logged in zip(_LEFT_OUT.values(), origin[1:] if origin else ()):
         if row[place] == logged:
             row[place], left_out = None, True
@@ -555,10 +568,7 @@ def _recorded_row(n: int, event: Event, log_here: bool = False) -> tuple:
     Rebuild only: catch_up goes through evolve_stream, so `timeline verify` (catch_up
     against rebuild) and tests/test_projections.py check the two agree.
     """
-    row = _recorded_texts_row(n, event)
-    if not log_here:
-        return (*row, None)
-    return _left_out(row, _origin(event))
+    return _left_out(_recorded_texts_row(n, event), _origin(event) if log_here else None)
 
 
 def _recorded_texts_row(n: int, event: Event) -> tuple:
