@@ -56,6 +56,22 @@ def test_a_search_index_edited_with_its_facts_is_found(timeline):
     assert problems[1:] == ["projection facts_fts: the search index does not match facts"]
 
 
+def test_a_row_reading_its_texts_from_another_event_is_found(timeline):
+    """fact_rows leaves texts to the log (migration 18): verify compares the texts the facts view gives,
+    so a row pointing at another fact's FactRecorded is named by the title a reader would see."""
+    n, texts_from = timeline.conn.execute(
+        "SELECT n, texts_from FROM fact_rows WHERE title IS NULL ORDER BY n LIMIT 1"
+    ).fetchone()
+    other = timeline.conn.execute(
+        "SELECT position FROM events WHERE type = 'FactRecorded' AND position <> ? LIMIT 1", (texts_from,)
+    ).fetchone()[0]
+    timeline.conn.execute("UPDATE fact_rows SET texts_from = ? WHERE n = ?", (other, n))
+    problems = verify(timeline.store)
+    assert problems and problems[0].startswith(
+        f"projection facts differs from a rebuild of the log: n={n} has title"
+    )
+
+
 def test_events_after_the_checkpoint_are_checked_though_not_rebuilt(timeline):
     """An append not yet projected is no fault of the read models, but the log check reads it."""
     payload = {"fact_id": "f-late", "date": "2024-13", "end_date": None, "title": "t", "summary": ""}
