@@ -45,9 +45,15 @@ def _recorded(position: int, fields: dict, origin: str = "feed") -> Event:
         },
     ],
 )
-def test_the_recorded_fast_row_is_the_folded_row(fields):
+@pytest.mark.parametrize("log_here", [False, True])
+def test_the_recorded_fast_row_is_the_folded_row(fields, log_here):
     event = _recorded(7, fields)
-    assert projections._recorded_row(3, event) == projections._fact_row(3, evolve(None, event))
+    origin = projections._origin(event) if log_here else None
+    row = projections._row_of(3, evolve(None, event), origin)
+    assert projections._recorded_row(3, event, log_here) == row
+    assert (row[6] is None, row[-1]) == (
+        (True, 7) if log_here else (False, None)
+    )  # the title left to the log
 
 
 def _stream_of(kinds: str) -> list[Event]:
@@ -206,4 +212,53 @@ def test_rebuild_spells_a_fact_as_catch_up_whatever_spelling_the_log_has(tmp_pat
     )  # first_recorded, as to_utc_text spells it
     projections.rebuild(timeline.store)
     assert _dump(timeline.conn) == caught_up
+    timeline.close()
+
+
+@pytest.mark.parametrize("rebuilt", [False, True])
+def test_rows_leave_to_the_log_the_texts_it_still_says(tmp_path, rebuilt):
+    """Migration 18: a fact's title, summary and sources stay in its FactRecorded's payload while they are
+    what it says, whoever projected the row (catch_up, or rebuild's SQL and its folds); a changed text,
+    or one the payload spells otherwise, is kept in the row; the facts view gives every text."""
+    timeline = Timeline(EventStore(connect(tmp_path / "t.db"), FixedClock(T0, dt.timedelta(seconds=1))))
+    _history(timeline)
+    if rebuilt:
+        projections.rebuild(timeline.store)
+    rows = timeline.conn.execute(
+        "SELECT f.title, v.title, f.summary, f.sources, f.texts_from, e.type FROM fact_rows f"
+        " JOIN facts v USING (n) LEFT JOIN events e ON e.position = f.texts_from ORDER BY n"
+    ).fetchall()
+    assert [row[1] for row in rows[:2]] == ["Fact 0 again", "Fact 1 again"]
+    assert all(row[0] == row[1] and row[2] is None for row in rows[:6])  # retitled, summary untouched
+    assert all(row[0] is None and row[3] is None for row in rows[6:])  # never changed
+    assert rows[12][1] == 'A "quoted" \\ title'  # JSON escapes it: json_extract reads it back
+    assert {row[5] for row in rows} == {"FactRecorded"}
+    planned = timeline.conn.execute("SELECT sources FROM facts WHERE fact_id = 'f-planned'").fetchone()[0]
+    assert "Ünïcode" in planned
+    timeline.close()
+
+
+def test_a_log_kept_elsewhere_leaves_every_text_in_the_row(tmp_path):
+    """PostgreSQL's nodes (issue 20): the file's events table is empty, so the rows keep their texts."""
+    timeline = Timeline(EventStore(connect(tmp_path / "t.db"), FixedClock(T0, dt.timedelta(seconds=1))))
+    _history(timeline)
+    projections.rebuild(_LogElsewhere(timeline.conn))
+    kept = "SELECT count(*), count(title), count(summary), count(sources), count(texts_from) FROM fact_rows"
+    assert timeline.conn.execute(kept).fetchone() == (14, 14, 14, 14, 0)
+    timeline.close()
+
+
+def test_the_view_derives_what_rows_leave_out_as_the_domain_does(tmp_path):
+    """precision, last_recorded and split_off are NULL in a row that says them otherwise (migration 18)."""
+    from events.domain.dates import precision_of
+    from events.log.migrations import DERIVED
+
+    conn = connect(tmp_path / "t.db")
+    for date in ("2024", "2024-05", "2024-05-17"):
+        derived = conn.execute(f"SELECT {DERIVED['precision'].replace('f.date', '?')}", (date,)).fetchone()[0]
+        assert derived == precision_of(date).value
+    timeline = Timeline(EventStore(conn, FixedClock(T0, dt.timedelta(seconds=1))))
+    _history(timeline)
+    left_out = "SELECT count(precision), count(last_recorded), count(split_off) FROM fact_rows"
+    assert conn.execute(left_out).fetchone() == (0, 6, 0)  # the six corrected facts changed after
     timeline.close()

@@ -30,7 +30,7 @@ def test_a_sound_log_has_no_problems(timeline):
 def test_a_projection_out_of_step_is_found(timeline):
     """The search index is checked against the rows a rebuild makes: here it still holds the
     log's words, so only the tampered row of facts is named."""
-    timeline.conn.execute("UPDATE facts SET title = 'tampered' WHERE n = 1")
+    timeline.conn.execute("UPDATE fact_rows SET title = 'tampered' WHERE n = 1")
     title = timeline.conn.execute("SELECT title FROM facts WHERE n = 2").fetchone()[0]  # n = 1 is tampered
     problems = verify(timeline.store)
     assert problems[0].startswith(
@@ -45,7 +45,7 @@ def test_a_search_index_edited_with_its_facts_is_found(timeline):
     timeline.conn.execute(
         "INSERT INTO facts_fts (facts_fts, rowid, title, summary, tags) VALUES ('delete', 1, ?, ?, ?)", row
     )
-    timeline.conn.execute("UPDATE facts SET title = 'tampered' WHERE n = 1")
+    timeline.conn.execute("UPDATE fact_rows SET title = 'tampered' WHERE n = 1")
     timeline.conn.execute(
         "INSERT INTO facts_fts (rowid, title, summary, tags) VALUES (1, 'tampered', ?, ?)", row[1:]
     )
@@ -54,6 +54,22 @@ def test_a_search_index_edited_with_its_facts_is_found(timeline):
         "projection facts differs from a rebuild of the log: n=1 has title 'tampered'"
     )
     assert problems[1:] == ["projection facts_fts: the search index does not match facts"]
+
+
+def test_a_row_reading_its_texts_from_another_event_is_found(timeline):
+    """fact_rows leaves texts to the log (migration 18): verify compares the texts the facts view gives,
+    so a row pointing at another fact's FactRecorded is named by the title a reader would see."""
+    n, texts_from = timeline.conn.execute(
+        "SELECT n, texts_from FROM fact_rows WHERE title IS NULL ORDER BY n LIMIT 1"
+    ).fetchone()
+    other = timeline.conn.execute(
+        "SELECT position FROM events WHERE type = 'FactRecorded' AND position <> ? LIMIT 1", (texts_from,)
+    ).fetchone()[0]
+    timeline.conn.execute("UPDATE fact_rows SET texts_from = ? WHERE n = ?", (other, n))
+    problems = verify(timeline.store)
+    assert problems and problems[0].startswith(
+        f"projection facts differs from a rebuild of the log: n={n} has title"
+    )
 
 
 def test_events_after_the_checkpoint_are_checked_though_not_rebuilt(timeline):
@@ -126,7 +142,7 @@ def test_an_in_memory_database_is_verified_too():
     store = EventStore(connect(":memory:"))
     Timeline(store).init()
     assert verify(store) == []
-    store.conn.execute("UPDATE facts SET title = 'x' WHERE n = 1")
+    store.conn.execute("UPDATE fact_rows SET title = 'x' WHERE n = 1")
     assert verify(store)[0].startswith(
         "projection facts differs from a rebuild of the log: n=1 has title 'x'"
     )

@@ -404,7 +404,7 @@ CREATE INDEX fact_versions_spans ON fact_versions (retracted, substr(end_date ||
 def _fact_versions(conn: sqlite3.Connection) -> None:
     for statement in statements(_FACT_VERSIONS_TABLES + _FACT_VERSIONS_INDEXES):
         conn.execute(statement)
-    empty_projections(conn)
+    empty_projections(conn, _TABLES_OF_15)
 
 
 # Time travel (EventStore.position_as_of) needs the time of each append, not of each event: an
@@ -430,9 +430,106 @@ DROP INDEX fact_version_tags_by_version;
 _DROPPED_INDEXES = ("fact_tags_by_fact", "fact_version_tags_by_version")
 
 
-def empty_projections(conn: sqlite3.Connection) -> None:
-    """Every projection table emptied and the checkpoint gone: the next catch_up projects the whole log."""
-    for table in PROJECTION_TABLES:
+# Issue 19, database size: a fact's title, summary and sources are already in its FactRecorded's payload
+# (~380 bytes a fact of ~410 in its row), so the row leaves out those its log event still says: NULL, and
+# texts_from names the event (NULL: the row holds all of them). The rows move to fact_rows, and facts
+# becomes the view every reader already names, the search index's content included: each text is the
+# row's, else the payload's. A fact corrected or given sources keeps the changed texts in its row. tags
+# stay in the row: every count and tags row is derived from them, and they are 27 bytes a fact. Where
+# the log is elsewhere (PostgreSQL, issue 20: the node's file has an empty events table) rows keep every
+# text and the join finds nothing. Existing rows are copied, each text left out where it equals its
+# payload's. The expressions are the projector's (events/read/projections.py TEXTS_FROM_LOG).
+TEXTS_FROM_LOG = {
+    "title": "json_extract(e.payload, '$.title')",
+    "summary": "coalesce(json_extract(e.payload, '$.summary'), '')",
+    "sources": "coalesce(json_extract(e.payload, '$.sources'), '[]')",
+}
+# And columns the row itself says otherwise, on any backend (no join): the precision of the date's length
+# (events/domain/dates.py), a last change that was the first record, no URL split off. NULL in the row.
+DERIVED = {
+    "precision": "CASE length(f.date) WHEN 4 THEN 'year' WHEN 7 THEN 'month' ELSE 'day' END",
+    "last_recorded": "f.first_recorded",
+    "split_off": "'[]'",
+}
+_DERIVED_COPY = {
+    "precision": "NULL",
+    "last_recorded": "nullif(last_recorded, first_recorded)",
+    "split_off": "nullif(split_off, '[]')",
+}
+
+
+def _copied(column: str) -> str:
+    if column in TEXTS_FROM_LOG:
+        return f"nullif({column}, {column}_logged)"
+    return _DERIVED_COPY.get(column, column)
+
+
+def _viewed(column: str) -> str:
+    fallback = TEXTS_FROM_LOG.get(column) or DERIVED.get(column)
+    return f"coalesce(f.{column}, {fallback}) AS {column}" if fallback else f"f.{column}"
+
+
+_FACT_ROWS_COLUMNS = (
+    "n, fact_id, sort_key, date, end_date, precision, title, summary, tags, sources, origin, version, corrected,"
+    " retracted, retraction_reason, first_recorded, last_recorded, last_position, merged_into, reviewed,"
+    " split_off, planned"
+)
+FACTS_VIEW_COLUMNS = ", ".join(_viewed(column) for column in _FACT_ROWS_COLUMNS.split(", "))
+# The log event whose payload gives a row's left-out texts (LEFT JOIN: none in a node's file).
+TEXTS_JOIN = "LEFT JOIN events e ON e.position = f.texts_from"
+_FACT_ROWS_INDEXES = """
+CREATE INDEX facts_timeline ON fact_rows (retracted, sort_key, n);
+CREATE INDEX facts_changed ON fact_rows (last_position);
+CREATE INDEX facts_spans ON fact_rows (retracted, substr(end_date || '-99-99', 1, 10), sort_key, n)
+    WHERE end_date IS NOT NULL;
+"""
+_FACT_ROWS = f"""
+CREATE TABLE fact_rows (
+    n              INTEGER PRIMARY KEY,
+    fact_id        TEXT    NOT NULL UNIQUE,
+    sort_key       TEXT    NOT NULL,
+    date           TEXT    NOT NULL,
+    end_date       TEXT,
+    precision      TEXT,                      -- NULL: of the date's length
+    title          TEXT,                      -- NULL: its texts_from payload's
+    summary        TEXT,                      -- NULL: its texts_from payload's
+    tags           TEXT    NOT NULL,          -- JSON list
+    sources        TEXT,                      -- JSON list of objects; NULL: its texts_from payload's
+    origin         TEXT    NOT NULL,
+    version        INTEGER NOT NULL,
+    corrected      INTEGER NOT NULL DEFAULT 0,
+    retracted      INTEGER NOT NULL DEFAULT 0,
+    retraction_reason TEXT,
+    first_recorded TEXT    NOT NULL,
+    last_recorded  TEXT,                      -- NULL: first_recorded
+    last_position  INTEGER NOT NULL,
+    merged_into    TEXT,
+    reviewed       INTEGER NOT NULL DEFAULT 0,
+    split_off      TEXT,                      -- JSON list; NULL: none
+    planned        INTEGER NOT NULL DEFAULT 0,
+    texts_from     INTEGER,                   -- the FactRecorded position whose payload has the NULL texts
+    -- what NOT NULL said before: a text is in the row or in the log (a payload without a title fails here)
+    CONSTRAINT texts_kept_or_logged CHECK (texts_from IS NOT NULL OR title IS NOT NULL AND summary IS NOT NULL
+                                           AND sources IS NOT NULL)
+);
+INSERT INTO fact_rows ({_FACT_ROWS_COLUMNS}, texts_from)
+SELECT {", ".join(_copied(c) for c in _FACT_ROWS_COLUMNS.split(", "))},
+       CASE WHEN {" OR ".join(f"{c} IS {c}_logged" for c in TEXTS_FROM_LOG)} THEN logged END
+FROM (SELECT f.*, e.position AS logged, {", ".join(f"CASE WHEN e.position IS NOT NULL THEN {x} END AS {c}_logged" for c, x in TEXTS_FROM_LOG.items())}
+      FROM facts f LEFT JOIN events e ON e.stream_id = f.fact_id AND e.version = 1
+      AND e.type = 'FactRecorded' AND e.schema_version = 1)
+ORDER BY n;
+DROP TABLE facts;
+CREATE VIEW facts AS SELECT {FACTS_VIEW_COLUMNS} FROM fact_rows f {TEXTS_JOIN};
+{_FACT_ROWS_INDEXES}
+"""
+
+
+def empty_projections(conn: sqlite3.Connection, tables: tuple[str, ...] | None = None) -> None:
+    """Every projection table emptied and the checkpoint gone: the next catch_up projects the whole log.
+
+    tables: those of an older schema (a migration's), else PROJECTION_TABLES."""
+    for table in PROJECTION_TABLES if tables is None else tables:
         if table.endswith("_fts"):  # external content: DELETE would read the text from its table
             conn.execute(f"INSERT INTO {table} ({table}) VALUES ('delete-all')")
         else:
@@ -458,11 +555,12 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     _fact_versions,
     _APPEND_TIMES,
     _NO_TAGS_BY_FACT,
+    _FACT_ROWS,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # Tables that projections own; rebuild empties and refills exactly these.
 PROJECTION_TABLES = (
-    "facts",
+    "fact_rows",
     "fact_tags",
     "facts_fts",
     "fact_versions",
@@ -551,7 +649,7 @@ def statements(script: str) -> list[str]:
 # Every secondary index of the projections, for rebuild to drop and create again.
 ALL_PROJECTION_INDEXES = "\n".join(
     statement
-    for statement in statements(PROJECTION_INDEXES + _SPAN_INDEX + _FACT_VERSIONS_INDEXES)
+    for statement in statements(_FACT_ROWS_INDEXES + _FACT_VERSIONS_INDEXES)
     if not any(f"INDEX {name} " in statement for name in _DROPPED_INDEXES)
 )
 ALL_PROJECTION_INDEX_NAMES = tuple(
@@ -559,3 +657,5 @@ ALL_PROJECTION_INDEX_NAMES = tuple(
     for name in (*PROJECTION_INDEX_NAMES, "facts_spans", "fact_versions_timeline", "fact_versions_spans")
     if name not in _DROPPED_INDEXES
 )
+# The projection tables as migration 15 found them (facts was still a table).
+_TABLES_OF_15 = tuple("facts" if table == "fact_rows" else table for table in PROJECTION_TABLES)

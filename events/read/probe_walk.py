@@ -26,7 +26,7 @@ _SLACK = 8  # rows a chunk asks for beyond twice what is missing: few chunks at 
 
 
 def budget(
-    conn: sqlite3.Connection, match: str | None, limit: int, facts: str = "facts", fts: str = "facts_fts"
+    conn: sqlite3.Connection, match: str | None, limit: int, facts: str = "fact_rows", fts: str = "facts_fts"
 ) -> int | None:
     """Rows a walk of `limit` matches may probe, or None when the lookup is the cheaper plan.
 

@@ -22,6 +22,9 @@ from events.log.clock import to_utc_text
 from events.log.migrations import (
     ALL_PROJECTION_INDEX_NAMES,
     ALL_PROJECTION_INDEXES,
+    DERIVED,
+    TEXTS_FROM_LOG,
+    TEXTS_JOIN,
     empty_projections,
     statements,
 )
@@ -45,7 +48,7 @@ _FACT_COLUMNS = (
 # The search indexes, external content over facts and fact_versions (emptied by migrations.empty_projections).
 SEARCH_INDEXES = ("facts_fts", "fact_versions_fts")
 _PLACES = ", ".join("?" * len(_FACT_COLUMNS.split(",")))
-_UPSERT_FACT = f"INSERT OR REPLACE INTO facts ({_FACT_COLUMNS}) VALUES ({_PLACES})"
+_UPSERT_FACT = f"INSERT OR REPLACE INTO fact_rows ({_FACT_COLUMNS}, texts_from) VALUES ({_PLACES}, ?)"
 _INSERT_VERSION = f"INSERT INTO fact_versions (replaced_at, {_FACT_COLUMNS}) VALUES (?, {_PLACES})"
 # Precision by length of an ISO fuzzy date (2024, 2024-05, 2024-05-17), as stored.
 _PRECISION = {length: precision_of("2024-05-17"[:length]).value for length in (4, 7, 10)}
@@ -56,6 +59,30 @@ STATE_COLUMNS = (
 )
 # How a fact is listed, in facts.retracted (migration 10): merged-away facts are never listed.
 LISTED, RETRACTED, MERGED_AWAY = 0, 1, 2
+# The texts a fact_rows row may leave to its FactRecorded's payload (migration 18), by place in a _fact_row.
+_LEFT_OUT = {"title": 6, "summary": 7, "sources": 9}
+_UNKNOWN = object()  # a text of the payload not known to equal the row's: kept in the row
+
+
+def viewed(columns: str) -> str:
+    """The columns as the facts view gives them, read from fact_rows f joined (TEXTS_JOIN) to events e:
+    for queries that must name the table (INDEXED BY) and the few rows they return."""
+    return ", ".join(
+        f"coalesce(f.{c}, {TEXTS_FROM_LOG.get(c) or DERIVED[c]}) AS {c}"
+        if c in TEXTS_FROM_LOG or c in DERIVED
+        else f"f.{c}"
+        for c in (column.strip() for column in columns.split(","))
+    )
+
+
+def _derived_left_out(row: list) -> None:
+    """A fact_rows row (a list) without the columns DERIVED gives back: precision, last_recorded when it is
+    first_recorded, split_off when empty."""
+    row[5] = None
+    if row[16] == row[15]:
+        row[16] = None
+    if row[20] == "[]":
+        row[20] = None
 
 
 def checkpoint(conn: sqlite3.Connection, schema: str = "main") -> int:
@@ -92,7 +119,7 @@ def catch_up(
             events = list(store.read(after=start, limit=batch))
             if not events:
                 return start
-            apply(conn, events)
+            apply(conn, events, log_here=store.url is None)
             _set_checkpoint(conn, events[-1].position)
         if progress:
             progress(len(events))
@@ -105,7 +132,7 @@ def _project_appended(store: EventStore, events: Sequence[Event]) -> bool:
         contiguous = all(b.position == a.position + 1 for a, b in zip(events, events[1:]))
         if not contiguous or checkpoint(conn) != first - 1 or store.last_position() != last:
             return False
-        apply(conn, list(events))
+        apply(conn, list(events), log_here=store.url is None)
         _set_checkpoint(conn, last)
     return True
 
@@ -187,7 +214,7 @@ def _project_log(
         return _project_attached(conn, "main", store.last_position(), batch, progress)
     position, written = 0, {}
     for events in store.read_chunks(batch):
-        apply(conn, events, written=written)
+        apply(conn, events, written=written)  # the log is elsewhere: rows keep their texts
         position = events[-1].position
         if progress:
             progress(len(events))
@@ -202,30 +229,44 @@ def _project_attached(
     Its recorded facts are written by one INSERT ... SELECT (_RECORDED_FACTS), and
     only the other events are decoded and folded here.
     """
-    recorded = conn.execute(_RECORDED_FACTS.format(log=log), (until,)).rowcount
+    log_here = log == "main"  # else the rows keep their texts: conn's own events table does not hold them
+    texts = _LOGGED if log_here else _PAYLOAD_TEXTS
+    recorded = conn.execute(_RECORDED_FACTS.format(log=log, **texts), (until,)).rowcount
     if progress and recorded > 0:
         progress(recorded)
     cursor, written = conn.execute(_LEFT.format(log=log), (until,)), _AllWritten()
     while rows := cursor.fetchmany(batch):
-        apply(conn, [event_from_row(row) for row in rows], written=written)
+        apply(conn, [event_from_row(row) for row in rows], written=written, log_here=log_here)
         if progress:
             progress(len(rows))
     return until
 
 
 # Every FactRecorded as its facts row (_recorded_row in SQL), numbered n = 1, 2, ... in log order as
-# catch_up numbers them (facts is empty, so each row's rowid is the last one plus one). The payload's
+# catch_up numbers them (fact_rows is empty, so each row's rowid is the last one plus one). The payload's
 # tags and sources lists come out as SQLite spells them, which is canonical_json's spelling of the
-# payload's own canonical JSON unless a string in them holds an escape: _chunks_left folds those again.
-_RECORDED_FACTS = f"""INSERT INTO facts ({_FACT_COLUMNS.removeprefix("n, ")})
-SELECT stream_id, d || substr('-00-00', length(d) - 3), d, json_extract(payload, '$.end_date'),
-       CASE length(d) {" ".join(f"WHEN {k} THEN '{v}'" for k, v in _PRECISION.items())} END,
-       json_extract(payload, '$.title'), coalesce(json_extract(payload, '$.summary'), ''),
-       coalesce(json_extract(payload, '$.tags'), '[]'), coalesce(json_extract(payload, '$.sources'), '[]'),
-       json_extract(payload, '$.origin'), version, 0, {LISTED}, NULL, recorded_at, recorded_at, position,
-       NULL, 0, '[]', json_extract(payload, '$.status') IS '{PLANNED}'
+# payload's own canonical JSON unless a string in them holds an escape: _LEFT folds those again.
+# Texts: left to the log (_LOGGED) when it is conn's own, else copied from the payload (_PAYLOAD_TEXTS).
+_RECORDED_FACTS = f"""INSERT INTO fact_rows ({_FACT_COLUMNS.removeprefix("n, ")}, texts_from)
+SELECT stream_id, d || substr('-00-00', length(d) - 3), d, json_extract(payload, '$.end_date'), NULL,
+       {{title}}, {{summary}}, coalesce(json_extract(payload, '$.tags'), '[]'), {{sources}},
+       json_extract(payload, '$.origin'), version, 0, {LISTED}, NULL, recorded_at, NULL, position,
+       NULL, 0, NULL, json_extract(payload, '$.status') IS '{PLANNED}', {{texts_from}}
 FROM (SELECT *, json_extract(payload, '$.date') AS d FROM {{log}}.events WHERE type = '{FACT_RECORDED}' AND position <= ?)
 ORDER BY position"""
+_PAYLOAD_TEXTS = {
+    "title": "json_extract(payload, '$.title')",
+    "summary": "coalesce(json_extract(payload, '$.summary'), '')",
+    "sources": "coalesce(json_extract(payload, '$.sources'), '[]')",
+    "texts_from": "NULL",
+}
+# A payload without a title string has no row (texts_kept_or_logged), as NOT NULL refused it before.
+_LOGGED = {
+    "title": "NULL",
+    "summary": "NULL",
+    "sources": "NULL",
+    "texts_from": "CASE json_type(payload, '$.title') WHEN 'text' THEN position END",
+}
 # What _RECORDED_FACTS left to fold: every other event, and the facts it may have spelt otherwise
 # (a backslash in the payload, a time not in to_utc_text's form) or must refuse (a newer payload
 # shape: upcast says so); their rows are written again.
@@ -247,29 +288,39 @@ def needs_catch_up(store: EventStore) -> bool:
     return checkpoint(store.conn) < store.last_position()
 
 
-def apply(conn: sqlite3.Connection, events: list[Event], *, written: dict[str, int] | None = None) -> None:
+def apply(
+    conn: sqlite3.Connection,
+    events: list[Event],
+    *,
+    written: dict[str, int] | None = None,
+    log_here: bool = False,
+) -> None:
     """Project a batch: facts folded and written once each, then the other read models.
 
     written is rebuild's: the facts it has written so far (id -> n), so only
     those are read back, and their tags and search rows wait for the bulk step.
+    log_here: these events are in conn's own events table, so rows may leave
+    texts to them (migration 18); else every row keeps its texts.
     """
     fact_events = [e for e in events if e.type in FACT_EVENT_TYPES]
     if fact_events:
-        _apply_facts(conn, fact_events, written)
+        _apply_facts(conn, fact_events, written, log_here)
     for event in events:
         handler = OTHER_HANDLERS.get(event.type)
         if handler:
             handler(conn, event)
 
 
-def _apply_facts(conn: sqlite3.Connection, events: list[Event], written: dict[str, int] | None) -> None:
+def _apply_facts(
+    conn: sqlite3.Connection, events: list[Event], written: dict[str, int] | None, log_here: bool
+) -> None:
     by_fact: dict[str, list[Event]] = {}
     for event in events:
         by_fact.setdefault(event.stream_id, []).append(event)
     earlier = list(by_fact) if written is None else [i for i in by_fact if i in written]
-    known = load_states(conn, earlier) if earlier else {}
-    numbers = {fact_id: n for fact_id, (n, _) in known.items()}
-    next_n = conn.execute("SELECT COALESCE(MAX(n), 0) FROM facts").fetchone()[0]
+    known = _load_rows(conn, earlier) if earlier else {}
+    numbers = {fact_id: n for fact_id, (n, _, _) in known.items()}
+    next_n = conn.execute("SELECT COALESCE(MAX(n), 0) FROM fact_rows").fetchone()[0]
     rows, versions = [], []
     for fact_id, fact_events in by_fact.items():
         if fact_id not in numbers:
@@ -277,16 +328,18 @@ def _apply_facts(conn: sqlite3.Connection, events: list[Event], written: dict[st
             numbers[fact_id] = next_n
         only_recorded = len(fact_events) == 1 and fact_events[0].type == FACT_RECORDED
         if written is not None and fact_id not in known and only_recorded:  # rebuild's common case
-            rows.append(_recorded_row(numbers[fact_id], fact_events[0]))
+            rows.append(_recorded_row(numbers[fact_id], fact_events[0], log_here))
             continue
         recorded = fact_events[0].type == FACT_RECORDED  # a stream's first event: nothing before it
-        previous = known[fact_id][1] if fact_id in known and not recorded else None
+        previous, origin = known[fact_id][1:] if fact_id in known and not recorded else (None, None)
+        if recorded:
+            origin = _origin(fact_events[0]) if log_here else None
         state = _evolve_keeping_versions(numbers[fact_id], previous, fact_events, versions)
-        rows.append(_fact_row(numbers[fact_id], state))
+        rows.append(_row_of(numbers[fact_id], state, origin))
     if versions:
         _write_versions(conn, versions, derive=written is None)
     if written is None:
-        _write_facts(conn, rows, _tags_rows(known.values()) if known else None)
+        _write_facts(conn, rows, _tags_rows((n, s) for n, s, _ in known.values()) if known else None)
     else:
         conn.executemany(_UPSERT_FACT, rows)
         written.update(numbers)
@@ -353,7 +406,7 @@ def _write_facts(conn: sqlite3.Connection, rows: list[tuple], old_tags: list[tup
         )
         conn.executemany("DELETE FROM facts_fts WHERE rowid = ?", [(row[0],) for row in rows])
     conn.executemany(_UPSERT_FACT, rows)
-    where = "WHERE f.n IN (SELECT value FROM json_each(?))"
+    where = "WHERE f.n IN (SELECT value FROM json_each(?))"  # the facts view: the texts a reader sees
     params = numbers
     _derive_tags(conn, where, params)
     _count(conn, 1, numbers)
@@ -375,7 +428,7 @@ def _derive_tags(conn: sqlite3.Connection, where: str, params: tuple = ()) -> No
     """fact_tags rows of the facts chosen by where, out of facts.tags: rebuild and catch_up share it."""
     conn.execute(
         "INSERT INTO fact_tags (tag, retracted, sort_key, n)"
-        f" SELECT t.value, f.retracted, f.sort_key, f.n FROM facts f, json_each(f.tags) t {where}"
+        f" SELECT t.value, f.retracted, f.sort_key, f.n FROM fact_rows f, json_each(f.tags) t {where}"
         " ORDER BY 1, 2, 3, 4",  # in key order, the WITHOUT ROWID b-tree only appends
         params,
     )
@@ -384,7 +437,10 @@ def _derive_tags(conn: sqlite3.Connection, where: str, params: tuple = ()) -> No
 # The kept counts (migrations._COUNTS): each fact's share, from its facts and fact_tags rows.
 # {only} picks some facts (an append's) or, empty, all of them (rebuild).
 _COUNTED = (
-    ("period_counts", "SELECT retracted, substr(sort_key, 1, 7), count(*) FROM facts {only} GROUP BY 1, 2"),
+    (
+        "period_counts",
+        "SELECT retracted, substr(sort_key, 1, 7), count(*) FROM fact_rows {only} GROUP BY 1, 2",
+    ),
     (
         "tag_counts",
         "SELECT tag, retracted, substr(sort_key, 1, 7), count(*) FROM fact_tags {only} GROUP BY 1, 2, 3",
@@ -392,7 +448,7 @@ _COUNTED = (
     (  # by tag set first: far fewer sets than facts (rebuild at 100k: 0.16 s, a self-join of fact_tags 1.4 s)
         "tag_pair_counts",
         "SELECT a.value, s.retracted, b.value, sum(s.c) FROM"
-        " (SELECT tags, retracted, count(*) AS c FROM facts {only} GROUP BY 1, 2) s,"
+        " (SELECT tags, retracted, count(*) AS c FROM fact_rows {only} GROUP BY 1, 2) s,"
         " json_each(s.tags) a, json_each(s.tags) b GROUP BY 1, 2, 3",
     ),
 )
@@ -478,12 +534,44 @@ def listed_as(state: FactState) -> int:
     return RETRACTED if state.retracted else LISTED
 
 
-def _recorded_row(n: int, event: Event) -> tuple:
-    """_fact_row(n, evolve_stream(None, [event])) for a FactRecorded, without building the FactState.
+def _row_of(n: int, state: FactState, origin: tuple | None) -> tuple:
+    """The fact_rows row of a fact: _fact_row, without each text that equals its FactRecorded's (origin,
+    from _origin or _load_rows; None: every text kept), and the position of that event if any is left out."""
+    return _left_out(_fact_row(n, state), origin)
+
+
+def _left_out(fact_row: tuple, origin: tuple | None) -> tuple:
+    row, left_out = list(fact_row), False
+    _derived_left_out(row)
+    for place, logged in zip(_LEFT_OUT.values(), origin[1:] if origin else ()):
+        if row[place] == logged:
+            row[place], left_out = None, True
+    return (*row, origin[0] if left_out and origin else None)
+
+
+def _origin(event: Event) -> tuple | None:
+    """A FactRecorded's position and the texts its payload gives the facts view (TEXTS_FROM_LOG), in
+    _LEFT_OUT's order; None for an older payload shape (the view reads the payload as it is stored)."""
+    if event.schema_version != 1:
+        return None
+    p = event.payload
+    texts = [p["title"], p.get("summary", ""), canonical_json(p.get("sources", ()))]
+    # json_extract gives a list as stored: canonical_json's spelling, which an escape might not be;
+    # and a string up to its first NUL, if it holds one
+    unsure = (*(not isinstance(text, str) or "\x00" in text for text in texts[:2]), "\\" in texts[2])
+    return (event.position, *(_UNKNOWN if no else text for text, no in zip(texts, unsure)))
+
+
+def _recorded_row(n: int, event: Event, log_here: bool = False) -> tuple:
+    """_row_of(n, evolve_stream(None, [event]), origin) for a FactRecorded, without building the FactState.
 
     Rebuild only: catch_up goes through evolve_stream, so `timeline verify` (catch_up
     against rebuild) and tests/test_projections.py check the two agree.
     """
+    return _left_out(_recorded_texts_row(n, event), _origin(event) if log_here else None)
+
+
+def _recorded_texts_row(n: int, event: Event) -> tuple:
     p = upcast(event).payload
     date, at = p["date"], utc_text(event.recorded_at)
     return (
@@ -510,6 +598,28 @@ def _recorded_row(n: int, event: Event) -> tuple:
         "[]",
         int(p.get("status") == PLANNED),
     )
+
+
+# A fact's number, state (texts as the facts view gives them), then its texts_from and which texts its row
+# leaves out, in _LEFT_OUT's order (_origin's shape).
+_LOAD_ROWS = (
+    f"SELECT f.n, {viewed(STATE_COLUMNS)}, f.texts_from, {', '.join(f'f.{c} IS NULL' for c in _LEFT_OUT)}"
+    f" FROM fact_rows f {TEXTS_JOIN} WHERE f.fact_id IN (SELECT value FROM json_each(?))"
+)
+
+
+def _load_rows(
+    conn: sqlite3.Connection, fact_ids: list[str]
+) -> dict[str, tuple[int, FactState, tuple | None]]:
+    """load_states with each fact's origin: its texts_from and the texts its row leaves to it (_UNKNOWN:
+    kept in the row), so _row_of leaves out again those a change did not touch."""
+    found = {}
+    for row in conn.execute(_LOAD_ROWS, (json.dumps(fact_ids),)):
+        state, (texts_from, *left_out) = state_from_row(row[1:-4]), row[-4:]
+        texts = (state.title, state.summary, canonical_json(state.sources))
+        origin = (texts_from, *(t if out else _UNKNOWN for t, out in zip(texts, left_out)))
+        found[row[1]] = (row[0], state, origin if texts_from is not None else None)
+    return found
 
 
 def load_states(conn: sqlite3.Connection, fact_ids: list[str]) -> dict[str, tuple[int, FactState]]:

@@ -45,7 +45,7 @@ def _past_position(sources: Sequence[Source]) -> int | None:
     """None for the timeline as it is; the position of a past moment's sources (as_of); -1 for any other."""
     if sources == LIVE:
         return None
-    facts = [source for source in sources if source.facts == "facts"]
+    facts = [source for source in sources if source.facts == LIVE[0].facts]
     return facts[0].until if len(facts) == 1 and facts[0].until is not None else -1
 
 

@@ -10,10 +10,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from events.domain.fact import FactState
+from events.log.migrations import TEXTS_JOIN
 from events.read import probe_walk
 from events.read.date_ranges import _date_pieces, _overlap, _overlap_params, _Piece
 from events.read.filters import Cursor, Filters, TimelineQuery
-from events.read.projections import STATE_COLUMNS, state_from_row
+from events.read.projections import STATE_COLUMNS, state_from_row, viewed
 
 FEW_HITS_FACTOR = 10  # a search with at most sqrt(10 * facts) hits reads and sorts them (see _few_hits)
 TAG_COUNT_LIMIT = 20_000  # counting a tag's rows to pick the rarest stops here
@@ -28,7 +29,7 @@ _FACT_COLUMNS = "n, sort_key, " + STATE_COLUMNS
 class Source:
     """Tables holding fact rows: the facts as they are, or the past versions of facts (time travel)."""
 
-    facts: str = "facts"
+    facts: str = "fact_rows"  # a table, for INDEXED BY: its texts come through texts (the facts view's join)
     tags: str = "fact_tags"
     fts: str = "facts_fts"
     until: int | None = None  # only rows last changed at or before this position
@@ -36,6 +37,7 @@ class Source:
     key: str = "n"  # the column naming one row: its tags rows and its search row (rowid) carry it too
     replaced_after: int | None = None  # only versions replaced after this position (current then)
     by_position: str | None = "facts_changed"  # the index of rows by last_position, if the table has one
+    texts: str = TEXTS_JOIN  # the join giving the texts a row leaves to the log (migration 18), if any
 
 
 def versions_as_of(position: int) -> Source:
@@ -49,6 +51,7 @@ def versions_as_of(position: int) -> Source:
         key="replaced_at",
         replaced_after=position,
         by_position=None,  # few rows: walked whole
+        texts="",  # versions keep their texts
     )
 
 
@@ -240,8 +243,12 @@ def _branch(
     if source.replaced_after is not None:
         where.append("f.replaced_at > ?")
         params.append(source.replaced_after)
-    columns = ", ".join("f." + c.strip() for c in _FACT_COLUMNS.split(","))
-    sql = f"SELECT {columns}, f.{source.key} AS k FROM {frm} WHERE {' AND '.join(where)}"
+    columns = (
+        viewed(_FACT_COLUMNS)
+        if source.texts
+        else ", ".join("f." + c.strip() for c in _FACT_COLUMNS.split(","))
+    )
+    sql = f"SELECT {columns}, f.{source.key} AS k FROM {frm} {source.texts} WHERE {' AND '.join(where)}"
     return sql, params, ks
 
 
