@@ -191,3 +191,21 @@ def test_a_report_naming_no_one_in_common_joins_the_fact_of_its_gathering(timeli
     timeline.catch_up()
     urls = [s["url"] for s in timeline.fact(council.fact_id).sources]
     assert urls == ["https://a.example/council", "https://b.example/premiers"]
+
+
+def test_a_report_naming_no_kind_at_the_place_and_days_of_a_linked_one_is_its_gathering():
+    """A list entry on a page about the councils ("2031, 16 October: Dushanbe") names no kind, nor the SCO:
+    alone it is linked to nothing, but beside a report of the council it is that council's."""
+    entry = report("2031-10-16", "2031, 16 October: Dushanbe, Tajikistan", ("dushanbe", "tajikistan"))
+    council = report("2031-10-16", "SCO heads of government meet in Dushanbe", ("dushanbe", "sco"))
+    assert the_gathering(entry) is None and the_gathering(council).id == "cohg-2031"
+    assert same_happening(entry, council).same and same_happening(council, entry).same
+    elsewhere = report("2031-10-16", "2031, 16 October: Moscow", ("moscow",))
+    assert not same_happening(elsewhere, council).same
+
+
+def test_a_capital_called_by_its_country_is_that_city():
+    from events.pipeline.gazetteer import tags_for
+
+    assert "astana" in tags_for("Leaders gathered in the Kazakh capital on Thursday")
+    assert "islamabad" in tags_for("Security was tight in Pakistan's capital")

@@ -154,6 +154,12 @@ def one_happening(one: Gathering, other: Gathering) -> bool:
     return act.kind == "founding" or summit.first == summit.last
 
 
+def at_its_place_and_days(told: Told, gathering: Gathering) -> bool:
+    """A report naming no kind, at the gathering's own place and on a day of it, both known to the day
+    ("2023, 26 October: Bishkek" on a page about the councils; a statement made in the city that day)."""
+    return _precise_fit(told, gathering) and gathering.place in told.places and _days_fit(told, gathering)
+
+
 def _fits(told: Told, gathering: Gathering) -> bool:
     return _days_fit(told, gathering) and _place_fits(told, gathering) and _who_fits(told, gathering)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from events.domain.dates import FuzzyDate
-from events.pipeline.calendar import Gathering, Told, one_happening, the_one_fitting
+from events.pipeline.calendar import Gathering, Told, at_its_place_and_days, one_happening, the_one_fitting
 from events.pipeline.gazetteer import country_of, display_name, kind_of
 
 # Kinds in the order they win: "Iran joins the SCO at a virtual summit" is an accession.
@@ -638,18 +638,16 @@ def refined_dates(new: Report, recorded: Report) -> tuple[str, str | None] | Non
 @lru_cache(maxsize=8192)
 def the_gathering(report: Report) -> Gathering | None:
     """The one gathering of the SCO's calendar (events/pipeline/calendar.py) the report fits, if any."""
+    return the_one_fitting(_told(report))
+
+
+def _told(report: Report) -> Told:
+    """What the calendar is asked of a report."""
     first, last = days_of(report.date, report.end_date)
-    told = Told(
-        kind_of_happening(report),
-        first,
-        last,
-        len(report.date),
-        _ministries(report),
-        _places(report),
-        countries(report),
-        "sco" in report.tags,
+    kind, ministries, places = kind_of_happening(report), _ministries(report), _places(report)
+    return Told(
+        kind, first, last, len(report.date), ministries, places, countries(report), "sco" in report.tags
     )
-    return the_one_fitting(told)
 
 
 def same_happening(new: Report, recorded: Report) -> Verdict:
@@ -657,13 +655,8 @@ def same_happening(new: Report, recorded: Report) -> Verdict:
 
     Two reports that each fit one gathering of the SCO's calendar are one happening if it is the same
     gathering, whatever their words; otherwise their dates, kinds and names decide."""
-    mine, theirs = the_gathering(new), the_gathering(recorded)
-    if mine is not None and theirs is not None:
-        if one_happening(mine, theirs):
-            return Verdict(
-                True, f"both tell the {mine.kind} of the SCO's calendar: {mine.title} ({mine.days})"
-            )
-        return Verdict(False, f"two gatherings of the SCO's calendar: {mine.title}; {theirs.title}")
+    if (verdict := _by_the_calendar(new, recorded)) is not None:
+        return verdict
     if not dates_agree(new, recorded):
         return Verdict(False, "their dates name different days")
     if _same_days(new, recorded) and (here := _places(new) & _places(recorded)):
@@ -708,6 +701,26 @@ def same_happening(new: Report, recorded: Report) -> Verdict:
     if not shared:
         return Verdict(False, f"the same kind ({kind}), but no person, place or country in common")
     return Verdict(True, f"the same {kind} ({_named(shared)}) on days that agree")
+
+
+def _by_the_calendar(new: Report, recorded: Report) -> Verdict | None:
+    """The calendar's verdict: one gathering or two, when both reports fit one; the linked one's, when the
+    other names no kind but its place and days; None (the words decide) otherwise."""
+    mine, theirs = the_gathering(new), the_gathering(recorded)
+    if mine is not None and theirs is not None:
+        if one_happening(mine, theirs):
+            return Verdict(
+                True, f"both tell the {mine.kind} of the SCO's calendar: {mine.title} ({mine.days})"
+            )
+        return Verdict(False, f"two gatherings of the SCO's calendar: {mine.title}; {theirs.title}")
+    linked, other = (mine, recorded) if mine is not None else (theirs, new)
+    if (
+        linked is not None
+        and kind_of_happening(other) is None
+        and at_its_place_and_days(_told(other), linked)
+    ):
+        return Verdict(True, f"at the place and on the days of the SCO's {linked.title} ({linked.days})")
+    return None
 
 
 def carried_together(one: Report, other: Report) -> bool:
