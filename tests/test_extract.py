@@ -1141,3 +1141,28 @@ def test_to_be_and_ahead_of_look_forward(sentence, dates):
     before, and "expects the pact to be ratified on Friday" the day before it ran."""
     saturday = dt.date(2031, 6, 14)
     assert [(f.date, f.end_date) for f, _ in sentence_facts(sentence, saturday)] == dates
+
+
+@pytest.mark.parametrize(
+    ("sentence", "facts"),
+    [
+        # the date after a background link is the background's, with its own names (no SCO here)
+        (
+            "The meeting comes as Kyrgyzstan mourns its speaker, killed in a crash on Sunday.",
+            [("2031-05-18", ())],
+        ),
+        (
+            "The premier flew in for the SCO session days after the disputed vote of May 12 at home.",
+            [("2031-05-12", ())],
+        ),
+        ("The summit comes days after Mongolia joined the SCO on Monday.", [("2031-05-19", ("sco",))]),
+        # a plan that did not hold dates nothing; one that stands is still to come
+        ("The council had been pencilled in for October 31-November 1.", []),
+        ("The council has been scheduled for 4 June.", [("2031-06-04", ())]),
+    ],
+)
+def test_background_links_and_plans_that_did_not_hold(sentence, facts):
+    """Issue 18: "X comes as ..., killed on Sunday" and "days after the election of June 12" kept a date of
+    something else as the SCO's; "had been pencilled in for October 31" dated a plan that changed."""
+    found = [f for f, _ in sentence_facts(sentence, dt.date(2031, 5, 20))]
+    assert [(f.date, tuple(t for t in f.tags if t == "sco")) for f in found] == facts

@@ -270,13 +270,33 @@ def _fact_part(
     sentence: str, span: tuple[int, int], others: Sequence[tuple[int, int]] = ()
 ) -> tuple[int, int]:
     """The coordinated part around a span, or the whole sentence when that part is under five words;
-    cut again where a subordinate link leads to another date's clause (_linked_apart).
+    cut again where a subordinate link leads to another date's clause (_linked_apart), and begun after
+    a link that makes what follows it background (_after_background_link).
 
     Both a fact's title and its tags are read from this part: worked out once per date.
     """
     low, high = segment_bounds(sentence, span)
     low, high = (low, high) if _words(sentence[low:high]) >= 5 else (0, len(sentence))
+    low = _after_background_link(sentence, span, low)
     return _linked_apart(sentence, span, [o for o in others if low <= o[0] and o[1] <= high], (low, high))
+
+
+# "The meeting comes as Iran mourns its president, killed in a crash on Sunday", "Ahmadinejad flew in for
+# the SCO session days after the disputed election of June 12": the date is of the background the link
+# leads to, and that clause's names are the fact's (the SCO's news is the undated part before it).
+_BACKGROUND_LINK = re.compile(
+    r"\b(?:comes?|came|coming)\s+(?:just\s+|only\s+)?(?:as|amid|after)\b"
+    r"|\b(?:days|weeks|months|hours|a day|a week|a month)\s+after\b",
+    re.IGNORECASE,
+)
+
+
+def _after_background_link(sentence: str, span: tuple[int, int], low: int) -> int:
+    """Where the date's own words begin: after the last background link before it in its part, if any."""
+    if "after" not in sentence and " as " not in sentence and "amid" not in sentence:  # most sentences
+        return low
+    links = [m.end() for m in _BACKGROUND_LINK.finditer(sentence, low, span[0])]
+    return links[-1] if links and _words(sentence[links[-1] : span[1]]) >= 3 else low
 
 
 # The words that tie a dated clause to another dated clause it is not the news of: "Containers went up on
@@ -495,6 +515,12 @@ _MOVED_FROM = re.compile(
     r"(?:(?:the end of|early|late|mid|its original date of|the original date of)[\s-]*)?$",
     re.IGNORECASE,
 )
+# "The meeting had been pencilled in for October 31": the plan that did not hold.
+_SUPERSEDED_PLAN = re.compile(
+    r"\bhad\s+(?:originally\s+|first\s+|initially\s+)?been\s+(?:pencilled|penciled|scheduled|planned|slated|set"
+    r"|expected|due)(?:\s+in)?\s+(?:for|on)\s+$",
+    re.IGNORECASE,
+)
 # "The last Indian foreign minister to visit was Sushma Swaraj, in December 2015": who did it the time before.
 _THE_LAST_TO = re.compile(r"\bthe last\s+(?:[\w'’-]+\s+){0,5}?to\s+(?:be\s+)?[a-z]+\b", re.IGNORECASE)
 _UNTIL_BEFORE = re.compile(
@@ -531,7 +557,7 @@ def _only_a_bound(mention: DateMention, sentence: str) -> bool:
     ):
         return True
     before = _before_date(mention, sentence)
-    if _MOVED_FROM.search(before):
+    if _MOVED_FROM.search(before) or _SUPERSEDED_PLAN.search(_before_date(mention, sentence, 60)):
         return True  # the day it was set for before it moved: no day it happens on
     if _SINCE_BEFORE.search(before):
         # "the first visit since 2011" tells of the last one, in 2011; "frozen since 2019" of no happening

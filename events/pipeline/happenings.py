@@ -902,6 +902,10 @@ def in_the_headline_s_happening(report: Report, headline: Report | None) -> Repo
     told = _THE_HAPPENING.match(report.title) or _THE_HAPPENING.match(report.summary)
     if not told and kind_of_happening(report) is not None:
         return report
+    if _ANOTHER_BODY_S.search(
+        report.title.lower()
+    ):  # "BRICS's summit is held in Ufa on 8-9 July": not the SCO's
+        return report
     first, last = days_of(report.date, report.end_date)
     day, near = days_of(headline.date, None)[0], _NEAR_ITS_HEADLINE if told else _NEAR_THE_HEADLINE
     if len(report.date) < 10 or first - day > near or day - last > near:

@@ -163,7 +163,7 @@ _FUTURE_BEFORE_TO = {
     "are",
 }
 _SCHEDULED = {"expected", "scheduled", "due", "set", "slated"}
-_BE = {"is", "are", "be", "being"}
+_BE = {"is", "are", "be", "being", "been"}  # "has been scheduled for 4 June": still to come
 _PAST_WORDS = {
     "was",
     "were",
