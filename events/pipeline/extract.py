@@ -802,12 +802,13 @@ def _day_text(day: dt.date) -> str:
 
 
 def _article_fact(title: str, sentences: list[str], published: dt.date) -> ExtractedFact:
-    """The headline at the publication day, tagged by the headline and the lede."""
+    """The headline at the publication day, or at the one day it names ("Modi, Sharif to hold talks in Ufa
+    on Friday", run on Thursday, tells Friday's talks), tagged by the headline and the lede."""
     lede = sentences[0] if sentences else ""
     headline = clip(clean_headline(title or "")) or clip(clean_title(lede)) or "Untitled article"
     return ExtractedFact(
         # FuzzyDate.from_date(published).iso() without re-checking a date that exists (a datetime too gives its day)
-        date=_day_text(published),
+        date=_the_headline_s_day(title or "", published) or _day_text(published),
         end_date=None,
         precision="day",
         title=headline,
@@ -815,6 +816,29 @@ def _article_fact(title: str, sentences: list[str], published: dt.date) -> Extra
         tags=tags_for(" ".join([title or "", *sentences[:2]])),
         confidence=1.0,
     )
+
+
+def _the_headline_s_day(title: str, published: dt.date) -> str | None:
+    """The one day a headline names, within a week of its publication ("on Friday", "today"); None if it
+    names none, several, or a month or year (a headline's "in 2017" is background, not its news)."""
+    if not any(character.isdigit() for character in title) and not _A_DAY_WORD.search(title):
+        return None  # most headlines
+    told = _HEADLINE_INFINITIVE.sub(
+        "will ", title, count=1
+    )  # headlinese: "Modi to hold talks" will hold them
+    days = [fact for fact, _ in sentence_facts(told, published) if len(fact.date) == 10 and not fact.end_date]
+    if len(days) != 1:
+        return None
+    near = abs((dt.date.fromisoformat(days[0].date) - published).days) <= 7
+    return days[0].date if near else None
+
+
+_HEADLINE_INFINITIVE = re.compile(r"\bto\s+(?=[a-z]+\b)")
+_A_DAY_WORD = re.compile(
+    r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|tomorrow|yesterday|tonight)\b"
+    r"|сегодня|завтра|вчера|понедельник|вторник|сред[уа]|четверг|пятниц|суббот|воскресень|今天|明天|昨天|今日|明日|昨日|周[一二三四五六日]|星期",
+    re.IGNORECASE,
+)
 
 
 def _merge_target(

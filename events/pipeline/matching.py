@@ -449,7 +449,7 @@ def headline_dated_by_its_happening(
         return list(found[1:])
     kind = kind_of_happening(headline)
     if kind is None:
-        return list(found)
+        return list(found[1:]) if _told_by_a_statement_near_its_day(found, headline, context) else list(found)
     for fact in found[1:]:
         told = with_context(as_report(fact), context)
         if kind_of_happening(told) == kind and not kinds_conflict(told, headline):
@@ -488,6 +488,24 @@ def _its_end_dated(found: Sequence[ExtractedFact]) -> bool:
         and (not here or not _places_of(fact.tags) or bool(here & _places_of(fact.tags)))  # not one elsewhere
         for fact in found[1:]
     )
+
+
+def _told_by_a_statement_near_its_day(
+    found: Sequence[ExtractedFact], headline: Report, context: tuple[str, ...]
+) -> bool:
+    """A headline naming no kind ("Sharif, Modi break ice in Ufa as SCO door opens") over a statement of
+    the days around it naming two of the same people or places ("Sharif and Modi met in Ufa on Friday"):
+    the headline is that statement's news, dated by it, not the day the recap ran."""
+    named = {tag for tag in headline.tags if kind_of(tag) in ("person", "place")}
+    if len(named) < 2:
+        return False
+    day = days_of(headline.date, None)[0]
+    for fact in found[1:]:
+        first, last = days_of(fact.date, fact.end_date)
+        near = len(fact.date) == 10 and first - day <= _NEAR_ITS_DAY and day - last <= _NEAR_ITS_DAY
+        if near and len(named & set(with_context(as_report(fact), context).tags)) >= 2:
+            return True
+    return False
 
 
 def _tells_the_headline_s_happening_near_its_day(
