@@ -1199,3 +1199,21 @@ def test_a_headline_naming_no_kind_is_the_news_of_a_statement_of_its_people_and_
     assert [f.date for f in headline_dated_by_its_happening(found, ())] == ["2015-07-10"]
     elsewhere = extract_facts(headline, "Sharif flew home on Friday.", dt.date(2015, 7, 11))
     assert len(headline_dated_by_its_happening(elsewhere, ())) == 2  # one name in common: the headline stays
+
+
+def test_a_background_day_of_another_story_is_marked_and_a_chinese_first_since_dates_nothing():
+    """Issue 18: the day after "comes as" that names neither the SCO nor a kind of its happenings is
+    another story's (marked like a parade's, so no SCO headline lends it a kind); "这是2020年6月冲突后…首度"
+    (the first visit since the clash of June 2020) dates no happening."""
+    mourning = sentence_facts(
+        "The meeting comes as Kyrgyzstan mourns its speaker, killed on Sunday.", dt.date(2031, 5, 20)
+    )
+    assert [(f.date, f.another_s) for f, _ in mourning] == [("2031-05-18", True)]
+    joined = sentence_facts(
+        "The summit comes days after Mongolia joined the SCO on Monday.", dt.date(2031, 5, 20)
+    )
+    assert [(f.date, f.another_s) for f, _ in joined] == [("2031-05-19", False)]
+    assert sentence_facts("這是2020年6月邊境衝突後，中國國防部長首度訪印。", dt.date(2031, 5, 20)) == []
+    assert [f.date for f, _ in sentence_facts("2020年6月，两国边境发生冲突。", dt.date(2031, 5, 20))] == [
+        "2020-06"
+    ]

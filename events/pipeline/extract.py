@@ -291,6 +291,15 @@ _BACKGROUND_LINK = re.compile(
 )
 
 
+def _background_of_another(sentence: str, part: tuple[int, int]) -> bool:
+    """A date told after a background link ("comes as Iran mourns ..., killed on Sunday") whose own words
+    name neither the SCO nor a kind of its happenings: another story's day, which no headline lends a kind."""
+    if part[0] == 0 or not _BACKGROUND_LINK.search(sentence, max(0, part[0] - 20), part[0]):
+        return False
+    words = sentence[part[0] : part[1]]
+    return "sco" not in tags_for(words) and not names_a_kind(words)
+
+
 def _after_background_link(sentence: str, span: tuple[int, int], low: int) -> int:
     """Where the date's own words begin: after the last background link before it in its part, if any."""
     if "after" not in sentence and " as " not in sentence and "amid" not in sentence:  # most sentences
@@ -547,6 +556,7 @@ _PLAN_FOR = re.compile(
 
 # "自2019年以来" (since 2019): the Chinese "since" wraps its date; "自二〇〇一年成立以來" (since it was
 # founded in 2001) tells of the founding, as "since it was founded in 2001" does.
+_ZH_FIRST_SINCE = re.compile(r"[^，。；,;]{0,16}?[后後][^。；;]{0,30}?(?:首次|首度|第一次)")
 _ZH_SINCE = re.compile(r"^\s*以[来來]")
 
 
@@ -556,6 +566,8 @@ def _only_a_bound(mention: DateMention, sentence: str) -> bool:
         sentence[mention.span[1] :]
     ):
         return True
+    if ("首" in sentence or "第一次" in sentence) and _ZH_FIRST_SINCE.match(sentence, mention.span[1]):
+        return True  # "2020年6月衝突後…首度訪印": the first visit since then tells of no happening then
     before = _before_date(mention, sentence)
     if _MOVED_FROM.search(before) or _SUPERSEDED_PLAN.search(_before_date(mention, sentence, 60)):
         return True  # the day it was set for before it moved: no day it happens on
@@ -659,7 +671,7 @@ def _fact(mention: DateMention, sentence: str, others: list[tuple[int, int]]) ->
         tags=tags_for(_label_of(sentence, low) + sentence[low:high]),
         confidence=round(mention.confidence * (0.9 if mention.referential else 1.0), 2),
         last_before=_last_before(mention, sentence),
-        another_s=_a_parade_s(mention, sentence),
+        another_s=_a_parade_s(mention, sentence) or _background_of_another(sentence, part),
     )
 
 
