@@ -264,10 +264,11 @@ def test_the_view_derives_what_rows_leave_out_as_the_domain_does(tmp_path):
     timeline.close()
 
 
-def test_rebuild_tokenises_the_search_index_beside_and_copies_it_in(tmp_path, monkeypatch):
+@pytest.mark.parametrize("name", ["t.db", "a #b?c%20d.db"])  # the second connection opens it by URI
+def test_rebuild_tokenises_the_search_index_beside_and_copies_it_in(tmp_path, monkeypatch, name):
     """The facts' index made by a second connection from the FactRecorded events, then the facts later
     events changed indexed again: FTS5 finds it consistent with the facts view, and no file is left."""
-    timeline = Timeline(EventStore(connect(tmp_path / "t.db"), FixedClock(T0, dt.timedelta(seconds=1))))
+    timeline = Timeline(EventStore(connect(tmp_path / name), FixedClock(T0, dt.timedelta(seconds=1))))
     _history(timeline)
     copied = []
     plain_copy = search_beside.SearchBeside.copy_into

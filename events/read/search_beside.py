@@ -22,6 +22,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from urllib.parse import quote
 
 from events.domain.fact import FACT_RECORDED
 
@@ -67,9 +68,9 @@ class SearchBeside:
 
     def _build(self, create: str, until: int) -> None:
         try:
-            conn = sqlite3.connect(f"file:{self.file}", uri=True, isolation_level=None)
+            conn = sqlite3.connect(f"file:{quote(self.file)}", uri=True, isolation_level=None)
             try:
-                _tokenise(conn, f"file:{self.path}?mode=ro", create, until)
+                _tokenise(conn, f"file:{quote(self.path)}?mode=ro", create, until)
             finally:
                 conn.close()
         except BaseException as failure:  # handed to the rebuild, which rolls back
