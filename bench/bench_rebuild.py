@@ -1,7 +1,7 @@
 """`timeline rebuild` on copies of existing databases: events/s, CPU, where the time goes, against a baseline tree.
 
     .venv/bin/python bench/bench_rebuild.py --databases /tmp/rb100k.db,/tmp/rb1m.db [--baseline /work/main]
-        [--rounds 1] [--stages] [--folder /tmp/bench_rebuild]
+        [--rounds 1] [--stages] [--no-sizes] [--folder /tmp/bench_rebuild]
 
 Each database is copied (it is never changed) and each copy rebuilt by a child
 process of each tree in turn, `projections.rebuild` on the tree's own code
@@ -9,7 +9,9 @@ process of each tree in turn, `projections.rebuild` on the tree's own code
 and CPU seconds, events/s, and the baseline over this tree. --stages also
 prints the time of each SQL statement of the rebuild (summed by its first 70
 characters) and what is left: Python, reading the log, the commit. Then the
-pages in use after the rebuild (VACUUM INTO), per table and index (dbstat).
+pages in use after the rebuild (VACUUM INTO), per table and index (dbstat),
+unless --no-sizes. The rebuild may use a second core (events/read/built_beside.py):
+with another process busy on the machine, wall time says less than CPU time.
 """
 
 from __future__ import annotations
@@ -135,6 +137,7 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path)
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--stages", action="store_true")
+    parser.add_argument("--no-sizes", action="store_true")
     parser.add_argument("--folder", type=Path, default=Path("/tmp/bench_rebuild"))
     args = parser.parse_args()
     print("command:", " ".join([Path(sys.executable).name, *sys.argv]), flush=True)
@@ -148,7 +151,8 @@ def main() -> None:
                 result = rebuild(tree, database, args.folder, args.stages)
                 walls[label].append(result["seconds"])
                 report(label, result, args.stages)
-                sizes(result, args.folder)
+                if not args.no_sizes:
+                    sizes(result, args.folder)
                 result["copy"].unlink()
         if args.baseline:
             ratio = statistics.median(walls["baseline"]) / statistics.median(walls["this tree"])

@@ -19,7 +19,7 @@ from events.log.clock import FixedClock
 from events.log.errors import UnknownFact
 from events.log.model import Event, StreamAppend
 from events.log.store import EventStore, connect
-from events.read import projections
+from events.read import projections, search_beside
 from events.service import Timeline
 
 T0 = dt.datetime(2024, 7, 3, 12, 0, tzinfo=dt.UTC)
@@ -261,4 +261,54 @@ def test_the_view_derives_what_rows_leave_out_as_the_domain_does(tmp_path):
     _history(timeline)
     left_out = "SELECT count(precision), count(last_recorded), count(split_off) FROM fact_rows"
     assert conn.execute(left_out).fetchone() == (0, 6, 0)  # the six corrected facts changed after
+    timeline.close()
+
+
+@pytest.mark.parametrize("name", ["t.db", "a #b?c%20d.db"])  # the second connection opens it by URI
+def test_rebuild_tokenises_the_search_index_beside_and_copies_it_in(tmp_path, monkeypatch, name):
+    """The facts' index made by a second connection from the FactRecorded events, then the facts later
+    events changed indexed again: FTS5 finds it consistent with the facts view, and no file is left."""
+    timeline = Timeline(EventStore(connect(tmp_path / name), FixedClock(T0, dt.timedelta(seconds=1))))
+    _history(timeline)
+    copied = []
+    plain_copy = search_beside.SearchBeside.copy_into
+    monkeypatch.setattr(
+        search_beside.SearchBeside, "copy_into", lambda self, conn: copied.append(plain_copy(self, conn))
+    )
+    projections.rebuild(timeline.store)
+    assert copied and not list(tmp_path.glob("*-rebuild-search*"))
+    timeline.conn.execute("INSERT INTO facts_fts (facts_fts, rank) VALUES ('integrity-check', 1)")
+    found = timeline.conn.execute("SELECT count(*) FROM facts_fts WHERE facts_fts MATCH ?", ("again",))
+    assert found.fetchone()[0] == 6  # the corrected titles; their recorded ones are gone from the index
+    gone = "SELECT count(*) FROM facts_fts WHERE facts_fts MATCH 'title:fact NOT title:again'"
+    assert timeline.conn.execute(gone).fetchone()[0] == 6
+    timeline.close()
+
+
+def test_a_failed_search_index_beside_rolls_the_rebuild_back(tmp_path, monkeypatch):
+    timeline = Timeline(EventStore(connect(tmp_path / "t.db"), FixedClock(T0, dt.timedelta(seconds=1))))
+    _history(timeline)
+    before = _dump(timeline.conn)
+
+    def failing(*args):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(search_beside, "_tokenise", failing)
+    with pytest.raises(RuntimeError, match="disk full"):
+        projections.rebuild(timeline.store)
+    assert _dump(timeline.conn) == before and not list(tmp_path.glob("*-rebuild-search*"))
+    timeline.close()
+
+
+def test_a_rebuild_inside_a_transaction_indexes_what_the_transaction_holds(tmp_path):
+    """As an import projects the log it has not committed: no second connection could see those events."""
+    timeline = Timeline(EventStore(connect(tmp_path / "t.db"), FixedClock(T0, dt.timedelta(seconds=1))))
+    _history(timeline)
+    timeline.conn.execute("BEGIN IMMEDIATE")
+    timeline.record_fact({"date": "2024-03", "title": "Uncommitted yet", "tags": ["sco"]}, actor="t")
+    projections.rebuild(timeline.store)
+    timeline.conn.execute("INSERT INTO facts_fts (facts_fts, rank) VALUES ('integrity-check', 1)")
+    found = timeline.conn.execute("SELECT count(*) FROM facts_fts WHERE facts_fts MATCH 'uncommitted'")
+    assert found.fetchone()[0] == 1
+    timeline.conn.execute("COMMIT")
     timeline.close()

@@ -37,6 +37,8 @@ from events.log.store import (
     loads_json,
     write_transaction,
 )
+from events.read import search_beside
+from events.read.search_beside import SearchBeside
 
 CHECKPOINT = "main"
 BATCH = 5_000
@@ -146,8 +148,11 @@ def rebuild(store: EventStore, *, batch: int = BATCH, progress: Callable[[int], 
     search index ends in one segment ('optimize'): a probe seeks every segment
     (events/read/index_merge.py), and 'rebuild' leaves several.
     """
-    with write_transaction(store.conn) as conn:
-        return _rebuilt(conn, lambda: _project_log(store, conn, batch, progress))
+    with search_beside.beside(store.conn, store.url is None) as beside, write_transaction(store.conn) as conn:
+        touched = _AllWritten()
+        if beside is not None:
+            beside.start(conn, store.last_position())
+        return _rebuilt(conn, lambda: _project_log(store, conn, batch, progress, touched), beside, touched)
 
 
 def rebuild_from(conn: sqlite3.Connection, log: str, *, batch: int = BATCH) -> int:
@@ -163,13 +168,25 @@ def rebuild_from(conn: sqlite3.Connection, log: str, *, batch: int = BATCH) -> i
     """
     until = checkpoint(conn, log)
     with write_transaction(conn):
-        _rebuilt(conn, lambda: _project_attached(conn, log, until, batch, None), for_pages=False)
+        _rebuilt(
+            conn, lambda: _project_attached(conn, log, until, batch, None, _AllWritten()), for_pages=False
+        )
     return until
 
 
-def _rebuilt(conn: sqlite3.Connection, project_log: Callable[[], int], *, for_pages: bool = True) -> int:
+def _rebuilt(
+    conn: sqlite3.Connection,
+    project_log: Callable[[], int],
+    beside: SearchBeside | None = None,
+    touched: dict[str, int] | None = None,
+    *,
+    for_pages: bool = True,
+) -> int:
     """Every projection emptied, project_log's facts rows and other read models, then their tags, counts
-    and (for_pages) search and secondary indexes in bulk; returns the checkpoint set."""
+    and (for_pages) search and secondary indexes in bulk; returns the checkpoint set.
+
+    beside: the facts' search index, being tokenised meanwhile; copied in last, and the facts
+    project_log changed after their FactRecorded (touched, id -> n) indexed again."""
     empty_projections(conn)
     for index in ALL_PROJECTION_INDEX_NAMES:
         conn.execute(f"DROP INDEX IF EXISTS {index}")
@@ -178,10 +195,15 @@ def _rebuilt(conn: sqlite3.Connection, project_log: Callable[[], int], *, for_pa
         _derive_tags(conn, "")
         _derive_version_tags(conn, 0)
         for table in SEARCH_INDEXES if for_pages else ():
-            _build_search_index(conn, table)
+            if beside is None or table != search_beside.TABLE:
+                _build_search_index(conn, table)
         for statement in statements(ALL_PROJECTION_INDEXES) if for_pages else ():
             conn.execute(statement)
         _count(conn, 1)
+        if beside is not None:
+            beside.copy_into(conn)
+            search_beside.refresh(conn, json.dumps(list((touched or {}).values())), position)
+            _merge_settings(conn, search_beside.TABLE, _MERGE_ON)
     if position:  # like catch_up: an empty log has no checkpoint row
         _set_checkpoint(conn, position)
     return position
@@ -198,20 +220,27 @@ def _build_search_index(conn: sqlite3.Connection, table: str) -> None:
     as it goes; 'optimize' then merges them all again. With merging off until the
     'optimize', the terms are merged once: 10.6 -> 9.0 s at 1M facts (bench/README.md).
     """
-    for option, value in _MERGE_OFF:
-        conn.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('{option}', {value})")
+    _merge_settings(conn, table, _MERGE_OFF)
     conn.execute(f"INSERT INTO {table} ({table}) VALUES ('rebuild')")
     conn.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
-    for option, value in _MERGE_ON:
+    _merge_settings(conn, table, _MERGE_ON)
+
+
+def _merge_settings(conn: sqlite3.Connection, table: str, settings: tuple[tuple[str, int], ...]) -> None:
+    for option, value in settings:
         conn.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('{option}', {value})")
 
 
 def _project_log(
-    store: EventStore, conn: sqlite3.Connection, batch: int, progress: Callable[[int], None] | None
+    store: EventStore,
+    conn: sqlite3.Connection,
+    batch: int,
+    progress: Callable[[int], None] | None,
+    touched: dict[str, int],
 ) -> int:
     """rebuild's facts rows and other read models, without tags and search rows; returns the last position."""
     if store.url is None:
-        return _project_attached(conn, "main", store.last_position(), batch, progress)
+        return _project_attached(conn, "main", store.last_position(), batch, progress, touched)
     position, written = 0, {}
     for events in store.read_chunks(batch):
         apply(conn, events, written=written)  # the log is elsewhere: rows keep their texts
@@ -222,19 +251,24 @@ def _project_log(
 
 
 def _project_attached(
-    conn: sqlite3.Connection, log: str, until: int, batch: int, progress: Callable[[int], None] | None
+    conn: sqlite3.Connection,
+    log: str,
+    until: int,
+    batch: int,
+    progress: Callable[[int], None] | None,
+    written: _AllWritten,
 ) -> int:
     """The same from a log in a database conn has open (main, or attached as log), up to position until.
 
     Its recorded facts are written by one INSERT ... SELECT (_RECORDED_FACTS), and
-    only the other events are decoded and folded here.
+    only the other events are decoded and folded here; written gets the facts they touched (id -> n).
     """
     log_here = log == "main"  # else the rows keep their texts: conn's own events table does not hold them
     texts = _LOGGED if log_here else _PAYLOAD_TEXTS
     recorded = conn.execute(_RECORDED_FACTS.format(log=log, **texts), (until,)).rowcount
     if progress and recorded > 0:
         progress(recorded)
-    cursor, written = conn.execute(_LEFT.format(log=log), (until,)), _AllWritten()
+    cursor = conn.execute(_LEFT.format(log=log), (until,))
     while rows := cursor.fetchmany(batch):
         apply(conn, [event_from_row(row) for row in rows], written=written, log_here=log_here)
         if progress:
