@@ -1217,3 +1217,26 @@ def test_a_background_day_of_another_story_is_marked_and_a_chinese_first_since_d
     assert [f.date for f, _ in sentence_facts("2020年6月，两国边境发生冲突。", dt.date(2031, 5, 20))] == [
         "2020-06"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "second"),
+    [
+        (
+            "Ministers met in Dushanbe on 28 April 2031. A day earlier, Li held talks with Singh.",
+            "2031-04-27",
+        ),
+        (
+            "Ministers met in Dushanbe on 28 April 2031. The next day, delegates toured the city.",
+            "2031-04-29",
+        ),
+        (
+            "Министры встретились в Душанбе 28 апреля 2031 года. Накануне Ли провёл переговоры с Сингхом.",
+            "2031-04-27",
+        ),
+        ("部长们于2031年4月28日在杜尚别举行会议。次日，代表团参观了城市。", "2031-04-29"),
+    ],
+)
+def test_a_day_earlier_or_later_counts_from_the_day_last_dated(text, second):
+    """Issue 18: "A day earlier, Li held bilateral talks with Rajnath Singh" was left undated."""
+    assert [f.date for f in extract_facts("H", text, dt.date(2031, 5, 1))[1:]] == ["2031-04-28", second]

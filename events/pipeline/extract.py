@@ -882,9 +882,22 @@ _SHORTEST_CHINESE = 6  # characters: a Chinese clause has no spaces to count wor
 _THAT_DAY_REACH = 2  # "On 1 September, X. Leaders signed Y. That afternoon, Z": still 1 September
 
 
+# "A day earlier, Li held talks with Rajnath Singh", "The next day", "Накануне", "次日": days from the day last dated.
+_DAYS_FROM_THAT_DAY = re.compile(
+    r"^\s*(?:(?P<before>a day earlier|the day before|the previous day|the preceding day)"
+    r"|(?P<after>a day later|the next day|the following day|the day after))\b\W*"
+    r"|^\s*(?P<before_ru>накануне)\b\W*|^\s*(?P<after_ru>на следующий день)\b\W*"
+    r"|^\s*(?P<before_zh>前一天|前一日)\W*|^\s*(?P<after_zh>次日|翌日|第二天)\W*",
+    re.IGNORECASE,
+)
+
+
 def _on_that_day(sentence: str, before: list[tuple[int, ExtractedFact]], index: int) -> ExtractedFact | None:
-    """A sentence opening on "that day" tells a fact of the day last dated, a sentence or two before."""
-    opening = _THAT_DAY.match(sentence)
+    """A sentence opening on "that day" tells a fact of the day last dated, a sentence or two before; one
+    opening on "a day earlier" or "the next day", of the day before or after it."""
+    opening, shift = _THAT_DAY.match(sentence), 0
+    if opening is None and (opening := _DAYS_FROM_THAT_DAY.match(sentence)):
+        shift = -1 if opening["before"] or opening["before_ru"] or opening["before_zh"] else 1
     if opening is None or not before or before[-1][0] < index - _THAT_DAY_REACH:
         return None
     days = [fact for at, fact in before if at == before[-1][0]]
@@ -893,9 +906,20 @@ def _on_that_day(sentence: str, before: list[tuple[int, ExtractedFact]], index: 
     title = clip(_tidy(sentence[opening.end() :]))
     if not (_usable(title) or in_russian_or_chinese(title) and len(title) >= _SHORTEST_CHINESE):
         return None
+    day = _day_text(dt.date.fromisoformat(days[0].date) + dt.timedelta(days=shift)) if shift else days[0].date
     return replace(
-        days[0], title=title, summary=sentence, tags=tags_for(sentence), last_before=False, another_s=False
+        days[0],
+        date=day,
+        title=_capitalised_first(title),
+        summary=sentence,
+        tags=tags_for(sentence),
+        last_before=False,
+        another_s=False,
     )
+
+
+def _capitalised_first(title: str) -> str:
+    return title[:1].upper() + title[1:]
 
 
 # A sentence opening on who the sentence before just named ("The two leaders", "He", "双方", "Они") goes
