@@ -913,3 +913,17 @@ def test_taking_part_is_no_joining_and_presiding_at_a_meeting_is_no_chair(title,
     """Issue 18: a minister "joining by video link" made a ministers' meeting an accession; a president
     who "председательствовал на заседании" (presided at the session) made the summit a chairmanship."""
     assert kind_of_happening(report("2031-06-20", title, ())) == kind
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("The bloc first expanded in 2031, adding Mongolia and Turkey", "accession"),
+        ("The SCO grew to twelve members in 2031 with Mongolia", "accession"),
+        ("Mongolia was brought in as a full member in 2031", "accession"),
+        ("The bloc expanded its cooperation in 2031", None),
+    ],
+)
+def test_an_enlargement_told_as_growth_is_an_accession(title, kind):
+    """Issue 18: "first expanded in 2017, adding India and Pakistan" named no kind, so it joined no accession."""
+    assert kind_of_happening(report("2031", title, ())) == kind
