@@ -922,8 +922,23 @@ def test_taking_part_is_no_joining_and_presiding_at_a_meeting_is_no_chair(title,
         ("The SCO grew to twelve members in 2031 with Mongolia", "accession"),
         ("Mongolia was brought in as a full member in 2031", "accession"),
         ("The bloc expanded its cooperation in 2031", None),
+        # and leaders of the bloc meeting by video are its summit
+        ("When the leaders of the SCO met by video on Tuesday, little was said", "summit"),
+        ("Leaders met reporters on Tuesday", None),
     ],
 )
 def test_an_enlargement_told_as_growth_is_an_accession(title, kind):
     """Issue 18: "first expanded in 2017, adding India and Pakistan" named no kind, so it joined no accession."""
     assert kind_of_happening(report("2031", title, ())) == kind
+
+
+def test_a_year_led_entry_on_a_page_named_after_an_sco_council_is_that_council_s_meeting():
+    """Issue 18: a reference page "SCO Council of Heads of Government" lists its meetings as "2031, 16
+    October: Dushanbe"; only pages titled "List of ..." lent their entries a kind."""
+    from events.pipeline.happenings import as_an_entry_of_its_list
+
+    page = report("2031-11-01", "SCO Council of Heads of Government", ("sco",))
+    entry = report("2031-10-16", "2031, 16 October: Dushanbe, Tajikistan", ("dushanbe", "tajikistan"))
+    assert kind_of_happening(as_an_entry_of_its_list(entry, page)) == "ministers"
+    profile = report("2031-11-01", "Dushanbe, a city profile", ("dushanbe",))
+    assert as_an_entry_of_its_list(entry, profile) is None

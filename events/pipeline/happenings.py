@@ -62,7 +62,8 @@ _KIND_PATTERNS = (
     (
         "summit",
         r"(?<!bilateral )\bsummits?\b|heads of state|\bhost(?:s|ed|ing)? (?:the )?(?:bloc's |group's |sco's )?leaders\b"
-        r"|\bleaders (?:of the (?:sco|bloc|group|organi[sz]ation|member states) )?(?:gather(?:ed)?|met|meet) in\b|саммит|глав государств|峰会|峰會|元首理事会|元首理事會",
+        r"|\bleaders (?:of the (?:sco|bloc|group|organi[sz]ation|member states) )?(?:gather(?:ed)?|met|meet)"
+        r" (?:in|by video|via video|virtually|online)\b|саммит|глав государств|峰会|峰會|元首理事会|元首理事會",
     ),
 )
 # Words every alternative of a kind's pattern contains, so a pattern runs only on a text holding one:
@@ -927,11 +928,19 @@ _A_LIST = re.compile(
 )
 
 
+def _a_page_of_the_sco_s_gatherings(headline: Report) -> bool:
+    """A reference page named after one of the SCO's councils ("SCO Council of Heads of Government"): its
+    year-led entries ("2023, 26 October: Bishkek, Kyrgyzstan") are that council's meetings, as a list's are."""
+    return "sco" in headline.tags and kind_of_happening(headline) in ("summit", "ministers")
+
+
 def as_an_entry_of_its_list(report: Report, headline: Report | None) -> Report | None:
     """A list's entry naming no kind of its own, under a headline listing happenings of one kind, told as
     that kind; None for any other report. The list's kind is a presumption: the matcher falls back on
     the entry's own words ("2001, 15 June: Shanghai" in a list of summits is also the founding)."""
-    if headline is None or not _A_LIST.search(headline.title) or not LIST_ENTRY.match(report.summary):
+    if headline is None or not LIST_ENTRY.match(report.summary):
+        return None
+    if not _A_LIST.search(headline.title) and not _a_page_of_the_sco_s_gatherings(headline):
         return None
     if kind_of_happening(report) is not None or kind_of_happening(headline) is None:
         return None
