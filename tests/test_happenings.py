@@ -925,6 +925,10 @@ def test_taking_part_is_no_joining_and_presiding_at_a_meeting_is_no_chair(title,
         # and leaders of the bloc meeting by video are its summit
         ("When the leaders of the SCO met by video on Tuesday, little was said", "summit"),
         ("Leaders met reporters on Tuesday", None),
+        # "became the ninth member state" in Chinese says 会员国 as often as 成员国
+        ("蒙古成为上合组织第十一个会员国", "accession"),
+        ("蒙古正式成為上合組織會員國", "accession"),
+        ("上合组织会员国领导人出席会议", None),
     ],
 )
 def test_an_enlargement_told_as_growth_is_an_accession(title, kind):
