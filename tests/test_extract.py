@@ -1240,3 +1240,23 @@ def test_a_background_day_of_another_story_is_marked_and_a_chinese_first_since_d
 def test_a_day_earlier_or_later_counts_from_the_day_last_dated(text, second):
     """Issue 18: "A day earlier, Li held bilateral talks with Rajnath Singh" was left undated."""
     assert [f.date for f in extract_facts("H", text, dt.date(2031, 5, 1))[1:]] == ["2031-04-28", second]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "marked"),
+    [
+        (
+            "Final checks were under way in the city on Saturday ahead of the SCO summit to be held on Sunday.",
+            [True, False],
+        ),
+        (
+            "The mayor on Thursday praised the volunteers after the SCO meeting that closed on Wednesday.",
+            [True, False],
+        ),
+        ("Modi and Xi met on Saturday ahead of the SCO summit, which opens on Sunday.", [False, False]),
+    ],
+)
+def test_a_clause_a_link_ends_on_the_way_to_another_date_s_happening_is_a_step_towards_it(sentence, marked):
+    """Issue 18: "preparations on Saturday ahead of the summit on Sunday" were kept as SCO news when an SCO
+    headline lent the Saturday clause its kind; two leaders meeting is a happening of its own."""
+    assert [f.another_s for f, _ in sentence_facts(sentence, dt.date(2031, 8, 30))] == marked

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, replace
 from events.domain.dates import FuzzyDate, human_span, parse_optional
 from events.pipeline.dates_ru_zh import in_russian_or_chinese
 from events.pipeline.gazetteer import kind_of, tags_for
-from events.pipeline.happenings import kinds_in, names_a_kind
+from events.pipeline.happenings import Report, kind_of_happening, kinds_in, names_a_kind
 from events.pipeline.relative_dates import (
     DateMention,
     bounds_between,
@@ -298,6 +298,23 @@ def _background_of_another(sentence: str, part: tuple[int, int]) -> bool:
         return False
     words = sentence[part[0] : part[1]]
     return "sco" not in tags_for(words) and not names_a_kind(words)
+
+
+def _a_step_towards_another_s(
+    sentence: str, mention: DateMention, part: tuple[int, int], others: list[tuple[int, int]]
+) -> bool:
+    """A date whose clause a link ends on the way to another date's ("Final preparations were under way on
+    Saturday ahead of the summit to be held on Sunday", "Dar on Thursday thanked the police after the
+    meeting that concluded on Wednesday"), naming neither the SCO nor a kind of happening (two leaders
+    meeting is one): a step towards the other date's happening, not the SCO's news of its own."""
+    later = [o[0] for o in others if o[0] >= mention.span[1]]
+    if not later or part[1] >= min(later) or not _SUBORDINATE_LINK.match(sentence, part[1]):
+        return False
+    words = sentence[part[0] : part[1]]
+    tags = tags_for(words)
+    return (
+        "sco" not in tags and kind_of_happening(Report(mention.start.iso(), None, words, words, tags)) is None
+    )
 
 
 def _after_background_link(sentence: str, span: tuple[int, int], low: int) -> int:
@@ -671,7 +688,9 @@ def _fact(mention: DateMention, sentence: str, others: list[tuple[int, int]]) ->
         tags=tags_for(_label_of(sentence, low) + sentence[low:high]),
         confidence=round(mention.confidence * (0.9 if mention.referential else 1.0), 2),
         last_before=_last_before(mention, sentence),
-        another_s=_a_parade_s(mention, sentence) or _background_of_another(sentence, part),
+        another_s=_a_parade_s(mention, sentence)
+        or _background_of_another(sentence, part)
+        or _a_step_towards_another_s(sentence, mention, part, others),
     )
 
 
