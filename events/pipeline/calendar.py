@@ -50,7 +50,7 @@ class Told:
     precision: int  # characters of its date: 10 a day, 7 a month, 4 a year
     councils: frozenset[str] = frozenset()
     places: frozenset[str] = frozenset()
-    countries: frozenset[str] = frozenset()  # an accession's: whom it admitted
+    countries: frozenset[str] = frozenset()  # the countries it names (an accession is known by them)
     names_the_sco: bool = False
 
 
