@@ -34,8 +34,10 @@ def verify(
 
     head: a POSITION and hash kept from `timeline head`; the log must still reach it, unchanged.
     Everything is read from one snapshot, so writers may go on meanwhile: a throwaway
-    database attaches the checked one read-only and, in one transaction, checks its log
-    and rebuilds its read models from that log as `timeline rebuild` does, to compare.
+    database attaches the checked one read-only and rebuilds its read models from its log
+    as `timeline rebuild` does, on a thread (SQLite's work, mostly without Python's lock),
+    while a read-only connection checks the log (Python's work) and the search indexes.
+    The two connections' read transactions are proven to see one commit (_one_snapshot).
     """
     if store.url is not None:
         return _shared_log_problems(store, check_projections, head)
