@@ -146,3 +146,40 @@ def test_an_in_memory_database_is_verified_too():
     assert verify(store)[0].startswith(
         "projection facts differs from a rebuild of the log: n=1 has title 'x'"
     )
+
+
+class _WriteAfterBegin:
+    """A reader connection after whose first BEGIN another connection commits: the two snapshots would differ."""
+
+    def __init__(self, conn, writer):
+        self.conn, self.writer, self.begins = conn, writer, 0
+
+    def execute(self, sql, *args):
+        cursor = self.conn.execute(sql, *args)
+        if sql == "BEGIN":
+            self.begins += 1
+            if self.begins == 1:
+                self.writer.execute("INSERT INTO t VALUES (2)")
+        return cursor
+
+
+def test_a_commit_between_the_two_beginnings_makes_verify_begin_again(tmp_path):
+    """The rebuild's connection and the log check's must read one state: a commit between their
+    BEGINs is seen (data_version) and both begin again, then agree."""
+    from events.admin.verify import CHECKED, _one_snapshot
+
+    path = tmp_path / "c.db"
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("PRAGMA journal_mode = WAL")
+    writer.execute("CREATE TABLE t (x)")
+    writer.execute("INSERT INTO t VALUES (1)")
+    fresh = sqlite3.connect(":memory:", isolation_level=None)
+    fresh.execute(f"ATTACH DATABASE ? AS {CHECKED}", (f"file:{path}?mode=ro",))
+    reader = _WriteAfterBegin(sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None), writer)
+    with _one_snapshot(fresh, reader):
+        writer.execute("INSERT INTO t VALUES (3)")  # after both began: seen by neither
+        seen = (
+            reader.conn.execute("SELECT count(*) FROM t").fetchone()[0],
+            fresh.execute(f"SELECT count(*) FROM {CHECKED}.t").fetchone()[0],
+        )
+    assert reader.begins == 2 and seen == (2, 2)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -33,8 +34,10 @@ def verify(
 
     head: a POSITION and hash kept from `timeline head`; the log must still reach it, unchanged.
     Everything is read from one snapshot, so writers may go on meanwhile: a throwaway
-    database attaches the checked one read-only and, in one transaction, checks its log
-    and rebuilds its read models from that log as `timeline rebuild` does, to compare.
+    database attaches the checked one read-only and rebuilds its read models from its log
+    as `timeline rebuild` does, on a thread (SQLite's work, mostly without Python's lock),
+    while a read-only connection checks the log (Python's work) and the search indexes.
+    The two connections' read transactions are proven to see one commit (_one_snapshot).
     """
     if store.url is not None:
         return _shared_log_problems(store, check_projections, head)
@@ -42,15 +45,122 @@ def verify(
         pool, path = stack.enter_context(ThreadPoolExecutor(max_workers=1)), _file_of(store.conn)
         integrity = pool.submit(_integrity_problems, path) if path else None  # on the other core meanwhile
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="timeline-verify-")))
-        fresh = stack.enter_context(_throwaway(folder, path or _copy_of(store.conn, folder)))
-        with read_transaction(fresh):  # one snapshot of the checked database from here on
-            problems = list(trigger_problems(fresh, CHECKED))
-            check = LogCheck(head)
-            check.rows(fresh.execute(_LOG_AFTER.format(log=CHECKED), (0,)))
-            problems += check.end() + list(_version_problems(fresh, CHECKED))
-            if check_projections:
-                problems += _rebuild_problems(fresh)
+        checked = path or _copy_of(store.conn, folder)
+        fresh = stack.enter_context(_throwaway(folder, checked))
+        reader = stack.enter_context(_read_only(checked, folder / "searched.db"))
+        indexes, searched = _search_index_schemas(fresh), Future()
+        with _one_snapshot(fresh, reader), ThreadPoolExecutor(max_workers=1) as beside:
+            rebuilt = beside.submit(_rebuild_problems, fresh, searched) if check_projections else None
+            with _settling(searched):  # Python's work here, while SQLite's runs beside it
+                problems = _checked_log(reader, head)
+                searched.set_result(_search_indexes_checked(reader, indexes) if check_projections else {})
+            problems += rebuilt.result() if rebuilt else []
         return problems + (integrity.result() if integrity else _integrity_of(store.conn))
+
+
+def _checked_log(conn: sqlite3.Connection, head: tuple[int, bytes] | None) -> list[str]:
+    problems = list(trigger_problems(conn))
+    check = LogCheck(head)
+    check.rows(conn.execute(_LOG_AFTER.format(log="main"), (0,)))
+    return problems + check.end() + list(_version_problems(conn))
+
+
+@contextlib.contextmanager
+def _read_only(path: str, scratch: Path) -> Iterator[sqlite3.Connection]:
+    """The checked database read-only, with an empty scratch one attached (as scratch) to check its search indexes in."""
+    conn = sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True, isolation_level=None)
+    try:
+        conn.execute("ATTACH DATABASE ? AS scratch", (f"file:{quote(str(scratch))}",))
+        conn.execute("PRAGMA scratch.journal_mode = OFF")
+        conn.execute("PRAGMA scratch.synchronous = OFF")
+        yield conn
+    finally:
+        conn.close()
+
+
+_MOST_TRIES = 50
+
+
+@contextlib.contextmanager
+def _one_snapshot(fresh: sqlite3.Connection, reader: sqlite3.Connection) -> Iterator[None]:
+    """Read transactions on both connections that see the same commit of the checked database.
+
+    SQLite cannot hand one connection's snapshot to another, so it is proven: fresh reads
+    the checked file's data_version, reader begins, then fresh begins and reads it again.
+    A connection's data_version changes when it takes a snapshot holding another's commit,
+    so the same number means no commit came between the two beginnings: both snapshots are
+    that one state. Otherwise both end and begin again (a writer committed meanwhile).
+    """
+    for _ in range(_MOST_TRIES):
+        before = _data_version(fresh)
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM main.sqlite_master").fetchone()  # the snapshot is taken here
+        fresh.execute("BEGIN")
+        if _data_version(fresh) == before:
+            break
+        reader.execute("COMMIT")
+        fresh.execute("COMMIT")
+    else:
+        raise TimelineError(f"the database changed each time verify began reading ({_MOST_TRIES} tries)")
+    try:
+        yield
+    finally:
+        reader.execute("COMMIT")
+        fresh.execute("COMMIT")
+
+
+def _data_version(conn: sqlite3.Connection) -> int:
+    return conn.execute(f"PRAGMA {CHECKED}.data_version").fetchone()[0]
+
+
+@contextlib.contextmanager
+def _settling(searched: Future) -> Iterator[None]:
+    """If the main thread fails, the rebuild's thread is told rather than left waiting for searched."""
+    try:
+        yield
+    except BaseException as error:
+        if not searched.done():
+            searched.set_exception(error)
+        raise
+
+
+def _search_index_schemas(fresh: sqlite3.Connection) -> dict[str, str]:
+    """Each full-text index as the migrations make it (name -> CREATE statement), read before the rebuild begins."""
+    return {
+        name: sql
+        for name, sql in fresh.execute("SELECT name, sql FROM main.sqlite_master WHERE type = 'table'")
+        if name in PROJECTION_TABLES and _is_fts5_sql(sql)
+    }
+
+
+def _search_indexes_checked(
+    conn: sqlite3.Connection, indexes: dict[str, str]
+) -> dict[str, tuple[str, list[str]]]:
+    """Each checked full-text index against the checked rows it indexes: name -> (its content table, problems).
+
+    Run on the reader's snapshot, in a scratch database: the index's tables copied beside a
+    copy of its content, for FTS5 to check them. Where compared finds that content table equal
+    to its rebuild, an index that agrees with it agrees with the rebuild: so this check stands
+    in for one against the rebuilt rows, and runs while the rebuild does, instead of after it.
+    """
+    found = {}
+    for table, sql in indexes.items():
+        if _is_fts5(conn, "main", table):
+            with contextlib.suppress(sqlite3.Error):  # content SQLite cannot read (a payload not JSON):
+                found[table] = _search_index_beside_content(conn, table, sql)  # left to compared
+    return found
+
+
+def _search_index_beside_content(conn: sqlite3.Connection, table: str, sql: str) -> tuple[str, list[str]]:
+    content, rowid = (
+        re.search(rf"{option}\s*=\s*'(\w+)'", sql)[1] for option in ("content", "content_rowid")
+    )
+    columns = [row[1] for row in conn.execute(f"PRAGMA main.table_info({table})")]
+    listed = ", ".join([rowid, *columns])
+    conn.execute(f"CREATE TABLE scratch.{content} ({rowid} INTEGER PRIMARY KEY, {', '.join(columns)})")
+    conn.execute(f"INSERT INTO scratch.{content} SELECT {listed} FROM main.{content}")
+    conn.execute(sql.replace(f"CREATE VIRTUAL TABLE {table}", f"CREATE VIRTUAL TABLE scratch.{table}", 1))
+    return content, _search_index_problems(conn, table, "main", "scratch")
 
 
 def _shared_log_problems(
@@ -250,7 +360,7 @@ def _copy_of(conn: sqlite3.Connection, folder: Path) -> str:
     return path
 
 
-def _rebuild_problems(fresh: sqlite3.Connection) -> list[str]:
+def _rebuild_problems(fresh: sqlite3.Connection, searched: Future | None = None) -> list[str]:
     """The checked database's read models against a rebuild of its log, made in fresh by rebuild's own fast path.
 
     The rebuild stops at the checked database's checkpoint: what was appended after it
@@ -261,7 +371,7 @@ def _rebuild_problems(fresh: sqlite3.Connection) -> list[str]:
         projections.rebuild_from(fresh, CHECKED)
     except (sqlite3.Error, KeyError, TypeError, ValueError, AttributeError, TimelineError) as error:
         return [f"the log cannot be projected: {type(error).__name__}: {error}"]
-    return compared(fresh, live=CHECKED, rebuilt="main")
+    return compared(fresh, live=CHECKED, rebuilt="main", searched=searched)
 
 
 @contextlib.contextmanager
@@ -318,18 +428,26 @@ def projection_problems(store: EventStore, fresh: sqlite3.Connection) -> list[st
     return compared(store.conn, live="main", rebuilt="rebuilt")
 
 
-def compared(conn: sqlite3.Connection, *, live: str, rebuilt: str) -> list[str]:
+def compared(
+    conn: sqlite3.Connection, *, live: str, rebuilt: str, searched: Future | None = None
+) -> list[str]:
     """Every projection table of the database attached as live against the one attached as rebuilt.
 
     Tables are compared by SQLite, joined on their primary key; a full-text index is
-    checked by putting it beside the rebuilt rows and asking FTS5 whether they agree.
+    checked by putting it beside the rebuilt rows and asking FTS5 whether they agree,
+    or (searched: _search_indexes_checked's answer) beside live's rows, where those equal a rebuild's.
     """
-    problems = []
+    problems, equal = [], set()
     for table in PROJECTION_TABLES:
         if _is_fts5(conn, live, table):
-            problems += _search_index_problems(conn, table, live, rebuilt)
+            content, found = (searched.result() if searched else {}).get(table, (None, []))
+            if content not in equal:
+                found = _search_index_problems(conn, table, live, rebuilt)
+            problems += found
         elif _is_table(conn, live, table):
-            problems += _table_problems(conn, table, live, rebuilt)
+            found = _table_problems(conn, table, live, rebuilt)
+            equal |= set() if found else {_READ_AS.get(table, (table,))[0]}
+            problems += found
     return problems
 
 
@@ -344,7 +462,11 @@ def _is_fts5(conn: sqlite3.Connection, schema: str, name: str) -> bool:
     row = conn.execute(
         f"SELECT sql FROM {schema}.sqlite_master WHERE type = 'table' AND name = ?", (name,)
     ).fetchone()
-    return row is not None and "USING FTS5" in " ".join(row[0].upper().split())
+    return row is not None and _is_fts5_sql(row[0])
+
+
+def _is_fts5_sql(sql: str | None) -> bool:
+    return sql is not None and "USING FTS5" in " ".join(sql.upper().split())
 
 
 # Tables compared as a reader sees them (the view), and the columns that only say where that comes from:
