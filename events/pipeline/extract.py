@@ -21,7 +21,7 @@ from events.pipeline.relative_dates import (
     opening_tense,
     tense_markers,
 )
-from events.pipeline.titles import clean_headline, clean_title, statement_title
+from events.pipeline.titles import capitalised, clean_headline, clean_title, statement_title
 
 TITLE_LIMIT = 120
 # Prose sentences run to a few hundred characters. Anything longer is a list, a
@@ -929,16 +929,12 @@ def _on_that_day(sentence: str, before: list[tuple[int, ExtractedFact]], index: 
     return replace(
         days[0],
         date=day,
-        title=_capitalised_first(title),
+        title=capitalised(title),
         summary=sentence,
         tags=tags_for(sentence),
         last_before=False,
         another_s=False,
     )
-
-
-def _capitalised_first(title: str) -> str:
-    return title[:1].upper() + title[1:]
 
 
 # A sentence opening on who the sentence before just named ("The two leaders", "He", "双方", "Они") goes

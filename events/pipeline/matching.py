@@ -499,13 +499,20 @@ def _told_by_a_statement_near_its_day(
     named = {tag for tag in headline.tags if kind_of(tag) in ("person", "place")}
     if len(named) < 2:
         return False
-    day = days_of(headline.date, None)[0]
     for fact in found[1:]:
-        first, last = days_of(fact.date, fact.end_date)
-        near = len(fact.date) == 10 and first - day <= _NEAR_ITS_DAY and day - last <= _NEAR_ITS_DAY
-        if near and len(named & set(with_context(as_report(fact), context).tags)) >= 2:
+        if (
+            _near_the_headline_s_day(fact, headline)
+            and len(named & set(with_context(as_report(fact), context).tags)) >= 2
+        ):
             return True
     return False
+
+
+def _near_the_headline_s_day(fact: ExtractedFact, headline: Report) -> bool:
+    """A statement known to the day, within _NEAR_ITS_DAY of the headline's day."""
+    first, last = days_of(fact.date, fact.end_date)
+    day = days_of(headline.date, None)[0]
+    return len(fact.date) == 10 and first - day <= _NEAR_ITS_DAY and day - last <= _NEAR_ITS_DAY
 
 
 def _tells_the_headline_s_happening_near_its_day(
@@ -515,9 +522,7 @@ def _tells_the_headline_s_happening_near_its_day(
     place or with someone the headline names ("Leaders sign the declaration as the summit closes" over
     "The summit held in Bishkek on June 13-14 ended with the signing of the declaration"); or, naming no
     one and nowhere itself, whose own kind is the headline's ("昨日，外长理事会会议在我市举行")."""
-    first, last = days_of(fact.date, fact.end_date)
-    day = days_of(headline.date, None)[0]
-    if len(fact.date) < 10 or first - day > _NEAR_ITS_DAY or day - last > _NEAR_ITS_DAY:
+    if not _near_the_headline_s_day(fact, headline):
         return False
     if not entities(told):
         return kind_of_happening(told) == kind

@@ -280,7 +280,7 @@ def _collapse(text: str) -> str:
     return text
 
 
-def _capitalised(text: str) -> str:
+def capitalised(text: str) -> str:
     """The first letter in capitals, after any opening quote or other mark: a title never starts in lower case.
 
     A title that opens with a number ("2025 marks ...") is left as it is.
@@ -301,7 +301,7 @@ def _finish(text: str) -> str:
     text = _collapse(text).strip(_EDGE)
     if text.endswith((".", "。")) and not text.endswith("..."):
         text = text[:-1].rstrip(_EDGE)
-    return _capitalised(text)
+    return capitalised(text)
 
 
 # ---------------------------------------------------------------- stripping
@@ -444,7 +444,7 @@ def drop_lead_fragments(text: str) -> str:
             break
         if _has_verb(lead[len(match["first"]) :]) or not _a_statement(rest):
             break
-        text = _capitalised(rest)
+        text = capitalised(rest)
     return text
 
 
@@ -585,7 +585,7 @@ def statement_title(
     fronted = _FRONTED.fullmatch(text) if " it " in text or " they " in text or " he " in text else None
     if fronted:  # "Together with China ... it took part in ...": who "it" is, and the company after
         # read as a sentence of its own: "it" is not in the fronted words
-        alone = _capitalised(fronted["rest"])
+        alone = capitalised(fronted["rest"])
         said = _resolved(alone, lambda: alone, previous, headline)
         if said != alone:
             text = f"{said} {fronted['pp'][:1].lower()}{fronted['pp'][1:]}"
@@ -631,7 +631,7 @@ def _nothing_to_do(title: str, headline: str | None, limit: int) -> bool:
         or (headline and title[:12].lower() == headline.strip()[:12].lower())
     ):
         return False  # whitespace to collapse; a lede run on from its headline
-    if title != title.strip(_EDGE) or title.endswith((".", "。")) or _capitalised(title) is not title:
+    if title != title.strip(_EDGE) or title.endswith((".", "。")) or capitalised(title) is not title:
         return False
     if _end_tail(title) or _POSITION_HINT.search(title):
         return False
@@ -713,7 +713,7 @@ def _report_only(text: str, body: Callable[[], str]) -> str:
         subject = _subject(said)
         if subject:
             who = _possessive(_short(subject)) + " " + who[owner.end() :]
-    return f"{_capitalised(who)}{text[len(match['who']) :]}: {_finish(said)}"
+    return f"{capitalised(who)}{text[len(match['who']) :]}: {_finish(said)}"
 
 
 _RELATIVE = re.compile(r",\s+(?:which|who)\s+")
@@ -745,7 +745,7 @@ def _relative_start(text: str) -> str:
     ):
         return f"{before} {clause}"
     noun = _antecedent(before)
-    return _capitalised(f"{noun} {clause}") if noun else text
+    return capitalised(f"{noun} {clause}") if noun else text
 
 
 # "the summit of (the) Shanghai Cooperation Organization": the head noun the "of" phrase hangs on
@@ -782,7 +782,7 @@ def _relative_fragment(text: str, body: Callable[[], str]) -> str:
     noun = (
         _antecedent(whole[:at], with_head=_UNDER_WAY.match(clause) is not None) if at > 0 and clause else None
     )
-    return _capitalised(f"{noun} {clause}") if noun else text
+    return capitalised(f"{noun} {clause}") if noun else text
 
 
 _CLEFT = re.compile(
@@ -798,7 +798,7 @@ _PREDICATE = re.compile(
 def _cleft(text: str) -> str:
     """ "It was in March 2003 that The SCO Group sued IBM" is "The SCO Group sued IBM"."""
     match = _CLEFT.fullmatch(text)
-    return _capitalised(match["rest"]) if match else text
+    return capitalised(match["rest"]) if match else text
 
 
 def _predicate_only(text: str) -> str:
@@ -808,7 +808,7 @@ def _predicate_only(text: str) -> str:
         match["np"].startswith(("the ", "a ", "an ")) and not _NOUN_PHRASE_HEAD.match(match["np"])
     ):
         return text
-    return _capitalised(match["np"])
+    return capitalised(match["np"])
 
 
 # "It was the fifth time ..." and "It will be the first visit ...": what "it" is, said of it.
@@ -858,7 +858,7 @@ def _participle(text: str, body: Callable[[], str]) -> str | None:
     if tense_markers(
         match["rest"]
     ):  # "completing an accession process launched two years ago": what was launched
-        return _capitalised(match["rest"])
+        return capitalised(match["rest"])
     subject = _subject(body())
     if not subject:
         return None
@@ -910,7 +910,7 @@ def _noun_phrase(text: str, sentence: Callable[[], str]) -> str | None:
             return None
         if word in _PREPOSITIONS and following in ("the", "a", "an"):
             phrase = body[words[i][0] : at + len(core)]
-            return _capitalised(phrase) if len(phrase.split()) <= 25 else None
+            return capitalised(phrase) if len(phrase.split()) <= 25 else None
         if len(words) - i > 14:
             return None
     return None
@@ -928,7 +928,7 @@ def _moved_behind(core: str, body: str) -> str | None:
         rest = rest[:cut]
         if not _a_statement(rest):
             return None
-    return _capitalised(f"{rest.rstrip(' ,')} {core[:1].lower()}{core[1:]}")
+    return capitalised(f"{rest.rstrip(' ,')} {core[:1].lower()}{core[1:]}")
 
 
 # ---------------------------------------------------------------- who "he" is
@@ -959,8 +959,8 @@ def _resolved(text: str, sentence: Callable[[], str], previous: str | None, head
         return text
     found = _short(found)
     if word in ("His", "Her", "Its", "Their"):
-        return _capitalised(_possessive(found) + rest)
-    return _capitalised(found + rest)
+        return capitalised(_possessive(found) + rest)
+    return capitalised(found + rest)
 
 
 _SUBORDINATE_LEAD = re.compile(
@@ -987,7 +987,7 @@ def _subject(sentence: str | None) -> str | None:
     head = head.split(",")[0].strip()
     words = head.split()
     if words and words[0] in ("the", "a", "an"):  # "According to officials, the text condemns ..."
-        head = _capitalised(head)
+        head = capitalised(head)
     if not 1 <= len(words) <= 10 or not head[:1].isupper() or words[0].lower() in _SUBJECT_PRONOUNS:
         return None
     if words[0].lower() in _PREPOSITIONS or words[0].lower() in _NOT_SUBJECT_STARTS:
@@ -1047,7 +1047,7 @@ def _topic(headline: str | None) -> str | None:
     if not headline:
         return None
     match = _EXPLAINED.match(_collapse(headline))
-    return _capitalised(match["np"].strip()) if match else None
+    return capitalised(match["np"].strip()) if match else None
 
 
 def _plural(subject: str) -> bool:
