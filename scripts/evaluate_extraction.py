@@ -1,6 +1,10 @@
 """Measure the fact extractor against the gold files, so its precision and recall are known, not assumed.
 
 Usage: python scripts/evaluate_extraction.py [-v] [--baseline dateparser]
+       python scripts/evaluate_extraction.py --news [evaluate_news.py's options: --corpus, --spread N, ...]
+
+--news scores whole news corpora end to end instead (tagging, dated facts, happenings, first-page
+repeats, titles) through `timeline ingest` from feeds served on 127.0.0.1: scripts/evaluate_news.py.
 
 An extracted fact matches a gold fact when the dates are equal (so at the same
 precision: "2024-05" is not "2024-05-01"), its end date, if it gives one, is the
@@ -171,10 +175,21 @@ def report(scores: list[Score], verbose: bool) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--news"]:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import evaluate_news  # scripts/ beside this one: the news corpora's end-to-end scoring
+
+        return evaluate_news.main(argv[1:])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--news", action="store_true", help="score the news corpora end to end (first option)"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="list missed and wrong facts")
     parser.add_argument("--baseline", choices=["dateparser"], help="score dateparser alone instead")
     args = parser.parse_args(argv)
+    if args.news:
+        parser.error("--news comes first: the options after it are scripts/evaluate_news.py's")
     extractor = dateparser_extractor if args.baseline else extract_facts
     paths = [p for p in gold_files() if article_path(load_gold(p)).exists()]
     skipped = [p.name for p in gold_files() if p not in paths]

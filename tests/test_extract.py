@@ -1260,3 +1260,14 @@ def test_a_clause_a_link_ends_on_the_way_to_another_date_s_happening_is_a_step_t
     """Issue 18: "preparations on Saturday ahead of the summit on Sunday" were kept as SCO news when an SCO
     headline lent the Saturday clause its kind; two leaders meeting is a happening of its own."""
     assert [f.another_s for f, _ in sentence_facts(sentence, dt.date(2031, 8, 30))] == marked
+
+
+def test_the_extraction_evaluator_scores_the_news_corpora_with_news_first(capsys):
+    """Issue 18 asked evaluate_extraction.py to score happenings end to end: `--news` hands the rest of the
+    command line to scripts/evaluate_news.py; anywhere else it is refused, not ignored."""
+    with pytest.raises(SystemExit) as done:
+        evaluator.main(["--news", "--help"])
+    assert done.value.code == 0 and "--spread" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as refused:
+        evaluator.main(["-v", "--news"])
+    assert refused.value.code == 2 and "--news comes first" in capsys.readouterr().err
