@@ -209,3 +209,20 @@ def test_a_capital_called_by_its_country_is_that_city():
 
     assert "astana" in tags_for("Leaders gathered in the Kazakh capital on Thursday")
     assert "islamabad" in tags_for("Security was tight in Pakistan's capital")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{not json",
+        '{"entries": [{"id": "x"}]}',
+        '{"entries": [{"id": "x", "kind": "summit", "date": "2031-13-40"}]}',
+    ],
+)
+def test_a_calendar_that_cannot_be_read_is_named_in_a_clear_error(tmp_path, text):
+    from events.log.errors import TimelineError
+
+    path = tmp_path / "calendar.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(TimelineError, match="calendar.json cannot be read"):
+        calendar.load(path)

@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from events.domain.dates import FuzzyDate, human_span
+from events.log.errors import TimelineError
 
 CALENDAR = Path(__file__).resolve().parent.parent / "data" / "sco_calendar.json"
 
@@ -58,7 +59,11 @@ def load(path: Path = CALENDAR) -> tuple[Gathering, ...]:
     """The calendar's entries; none when the file is absent (a checkout without it matches by words)."""
     if not path.exists():
         return ()
-    return tuple(_gathering(entry) for entry in json.loads(path.read_text(encoding="utf-8"))["entries"])
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))["entries"]
+        return tuple(_gathering(entry) for entry in entries)
+    except (ValueError, KeyError, TypeError) as error:  # a hand-edited file: say which and where
+        raise TimelineError(f"the SCO's calendar {path} cannot be read: {error!r}") from error
 
 
 @lru_cache(maxsize=1)
