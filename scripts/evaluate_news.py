@@ -340,6 +340,14 @@ def _happenings(articles, pairs, happening_of) -> dict:
     on_main = sum(max((len(a) for a in reports_of[h].values()), default=0) for h in multi)
     on_any = sum(len(set().union(*reports_of[h].values())) if reports_of[h] else 0 for h in multi)
     merged = {f: sorted(hs) for f, hs in happenings_in.items() if len(hs) > 1}
+    merged_reports = [
+        [
+            f"{happening_of[id(p)]}: {p.date} ...{p.text[-140:]!r} ({p.article})"
+            for p in pairs
+            if p.fact_id == f
+        ]
+        for f in merged
+    ]
     return {
         "reported_by_several": len(multi),
         "one_fact": len(one_fact),
@@ -349,6 +357,7 @@ def _happenings(articles, pairs, happening_of) -> dict:
         "reports_on_the_main_fact": on_main / on_any if on_any else 1.0,
         "facts_merging_distinct_happenings": len(merged),
         "merged": list(merged.values()),
+        "merged_reports": merged_reports,
     }
 
 

@@ -93,6 +93,22 @@ def test_same_happening(new, recorded, same):
         ("Kyrgyzstan last hosted the bloc's leaders in June 2019", ("kyrgyzstan",), "summit"),
         ("Six leaders signed a declaration creating the organisation", ("shanghai",), "founding"),
         ("The Shanghai Five was formed on 26 April 1996", (), "founding"),
+        # a wish to join is no joining; the leaders' meeting is what the sentence tells
+        (
+            "Heads of state convene in Bishkek next week, when Armenia hopes to be admitted",
+            ("bishkek",),
+            "summit",
+        ),
+        ("Laos wants to join the bloc, its envoy said on Monday", ("laos",), None),
+        # a step towards membership is not the joining
+        ("Turkey took a first formal step toward full membership on Friday", ("turkey",), None),
+        # the later deed has its own day: the sentence's day tells the first
+        (
+            "Nepal began the accession procedure at the Minsk summit in 2025 and joined three years later",
+            ("nepal", "minsk"),
+            "summit",
+        ),
+        ("Nepal joined in 2028", ("nepal",), "accession"),
     ],
 )
 def test_kind_of_happening(title, tags, kind):

@@ -413,8 +413,12 @@ _A_DAY_SAID = re.compile(
 def _without_what_did_not_happen(text: str) -> str:
     """Cues of a kind that tell no such happening: "the accession process was launched" is a step, not a
     joining; "India declines to sign the statement" is no signing."""
-    if "process" in text or "procedure" in text:
+    if "process" in text or "procedure" in text or "step" in text:
         text = _A_STEP_TO_JOIN.sub("process", text)
+    if "to be admitted" in text or "to join" in text or "to become" in text:
+        text = _HOPED_TO_JOIN.sub("hopes", text)
+    if "later" in text:
+        text = _A_LATER_DEED.sub("", text)
     if "to sign" in text or "to endorse" in text or "to adopt" in text:
         text = _REFUSED.sub("refused", text)
     if "founding " in text:
@@ -459,12 +463,26 @@ _A_PAPER_TO_JOIN = re.compile(
 _FOUNDING_PAPER = re.compile(r"\bfounding\s+(treaty|charter|documents?|principles|spirit)\b")
 
 
+# "when Belarus hopes to be admitted", "Turkey wants to join": a wish, not a joining.
+_HOPED_TO_JOIN = re.compile(
+    r"\b(?:hop|want|seek|wish|aspir)\w*\s+to\s+(?:be\s+admitted|join|become\s+(?:a\s+)?(?:full\s+)?member)\b"
+)
+# "began the accession process at the Ufa summit in July 2015 and joined two years later": the later deed has
+# its own day (the extractor dates it apart); the sentence's day tells the first.
+_A_LATER_DEED = re.compile(
+    r"[,;]?\s+and\s+(?:\w+\s+){1,6}?(?:a|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+"
+    r"(?:years?|months?|weeks?|days?)\s+later\b"
+)
+
+
 _REFUSED = re.compile(r"\b(?:declin|refus|reject)\w*\s+to\s+(?:sign|endorse|adopt)\b")
 # "the process of its accession was launched in Dushanbe", "an accession procedure launched two years ago":
 # a step on the way, decided at some meeting; the joining is its own happening, later.
 _A_STEP_TO_JOIN = re.compile(
     r"\b(?:process|procedure)\s+(?:of|for)\s+(?:\w+\s+){0,2}?(?:accession|admitting|admission|joining)\b"
     r"|\b(?:accession|admission|membership)\s+(?:process|procedure)\b"
+    # "took the first formal step toward full membership": a step, not the joining
+    r"|\bsteps?\s+(?:towards?|to)\s+(?:(?:full|formal)\s+)?(?:membership|accession|admission|joining)\b"
 )
 
 
