@@ -11,6 +11,7 @@ from events.pipeline.happenings import (
     carried_together,
     in_the_headline_s_happening,
     kind_of_happening,
+    kinds_named,
     looked_for_among_all,
     named_apart,
     one_at_a_time,
@@ -109,10 +110,32 @@ def test_same_happening(new, recorded, same):
             "summit",
         ),
         ("Nepal joined in 2028", ("nepal",), "accession"),
+        # Russian heads of state and of government in any case, not only the council's genitive
+        ("Главы государств ШОС соберутся в Минске", ("minsk",), "summit"),
+        ("Главы правительств стран ШОС собрались в Бишкеке", ("bishkek",), "ministers"),
+        # the heads of state who sign are the signing; the ones who meet are the summit
+        ("В четверг главы государств ШОС подписали соглашение о банке", (), "agreement"),
+        ("Heads of state signed a charter on Friday", (), "agreement"),
+        ("The Council of Heads of State signed a charter on Friday", (), "summit"),
+        (
+            "Heads of state will meet in Minsk from 3 to 4 July, after ministers signed the papers",
+            ("minsk",),
+            "summit",
+        ),
     ],
 )
 def test_kind_of_happening(title, tags, kind):
     assert kind_of_happening(report("2025-01-01", title, tags)) == kind
+
+
+def test_heads_of_state_signing_name_no_summit_unless_one_is_named_after_them():
+    """What a sentence also tells (matching's "told too") reads kinds_named: the heads who sign are no summit."""
+    signing = report("2025-01-01", "Главы государств ШОС подписали соглашение о банке", ())
+    assert kinds_named(signing) == {"agreement"}
+    at_a_summit = report(
+        "2025-01-01", "Heads of state signed the declaration at the summit in Minsk", ("minsk",)
+    )
+    assert kinds_named(at_a_summit) == {"agreement", "summit"}
 
 
 @pytest.mark.parametrize(

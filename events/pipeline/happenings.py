@@ -41,7 +41,7 @@ _KIND_PATTERNS = (
     (
         "ministers",
         r"\b(?:foreign|defen[cs]e|interior|trade|economy|transport|energy) ministers\b|heads of government"
-        r"|\bprime ministers\b|(?<!премьер-)министр(?:ов|ы|ам)\b|глав правительств|外长|外長|防长|防長|部长|部長|政府首脑|政府首腦",
+        r"|\bprime ministers\b|(?<!премьер-)министр(?:ов|ы|ам)\b|глав(?:ы|ам|ами)? правительств|外长|外長|防长|防長|部长|部長|政府首脑|政府首腦",
     ),
     ("exercise", r"\b(?:exercises?|drills?|war ?games)\b|учени[яй]|演习|演習"),
     (
@@ -63,7 +63,7 @@ _KIND_PATTERNS = (
         "summit",
         r"(?<!bilateral )\bsummits?\b|heads of state|\bhost(?:s|ed|ing)? (?:the )?(?:bloc's |group's |sco's )?leaders\b"
         r"|\bleaders (?:of the (?:sco|bloc|group|organi[sz]ation|member states) )?(?:gather(?:ed)?|met|meet)"
-        r" (?:in|by video|via video|virtually|online)\b|саммит|глав государств|峰会|峰會|元首理事会|元首理事會",
+        r" (?:in|by video|via video|virtually|online)\b|саммит|глав(?:ы|ам|ами)? государств|峰会|峰會|元首理事会|元首理事會",
     ),
 )
 # Words every alternative of a kind's pattern contains, so a pattern runs only on a text holding one:
@@ -105,7 +105,7 @@ _KIND_CLUES = {
         "minister",
         "heads of government",
         "министр",
-        "глав правительств",
+        "правительств",
         "外长",
         "外長",
         "防长",
@@ -148,7 +148,7 @@ _KIND_CLUES = {
         "heads of state",
         "leaders",
         "саммит",
-        "глав государств",
+        "государств",
         "峰会",
         "峰會",
         "元首理事",
@@ -156,6 +156,7 @@ _KIND_CLUES = {
 }
 # The patterns read lower-cased text: case-blind matching is slower, and lower() is done once.
 _KINDS = tuple((name, re.compile(pattern), frozenset(_KIND_CLUES[name])) for name, pattern in _KIND_PATTERNS)
+_SUMMIT = next(pattern for name, pattern, _ in _KINDS if name == "summit")
 # Longest first, so that a clue inside another ("成员" in "正式成员") is not the one found.
 _ANY_CLUE = re.compile(
     "|".join(
@@ -171,11 +172,11 @@ _MEETING = re.compile(
 )
 # Ministers as a body, who meet as ministers; "Foreign Minister Qin Gang" is one person's title.
 _MINISTERS_MEET = re.compile(
-    r"\bministers\b|heads of government|министр(?:ов|ы|ам)\b|глав правительств|外长|外長|防长|防長|部长|部長|政府首脑|政府首腦"
+    r"\bministers\b|heads of government|министр(?:ов|ы|ам)\b|глав(?:ы|ам|ами)? правительств|外长|外長|防长|防長|部长|部長|政府首脑|政府首腦"
 )
 _MINISTRY = re.compile(
     r"\b(foreign|defen[cs]e|interior|trade|economy|transport|energy|heads of government|prime ministers'?|premiers)\b"
-    r"|(外[长長]|外交部[长長]|防[长長]|国防部[长長]|國防部長|иностранных дел|обороны|глав правительств|政府首脑|政府首腦)",
+    r"|(外[长長]|外交部[长長]|防[长長]|国防部[长長]|國防部長|иностранных дел|обороны|глав(?:ы|ам|ами)? правительств|政府首脑|政府首腦)",
     re.IGNORECASE,
 )
 # The ministries as their English word: "外长" are the foreign ministers, "министров обороны" the defence ones.
@@ -196,6 +197,9 @@ _MINISTRY_WORD = {
     "prime ministers'": "heads of government",
     "premiers": "heads of government",
     "глав правительств": "heads of government",
+    "главы правительств": "heads of government",
+    "главам правительств": "heads of government",
+    "главами правительств": "heads of government",
     "政府首脑": "heads of government",
     "政府首腦": "heads of government",
 }
@@ -259,6 +263,31 @@ _A_MEETING_WORD = re.compile(
     r"\b(?:meeting|conclave|session|conference|gathering|talks)\b|встреч|заседани|совещани|会议|會議",
     re.IGNORECASE,
 )
+
+
+# The heads of state as the ones who act, not their council: "главы государств подписали решение" (the
+# council's own name, "Совет глав государств", is in the genitive).
+_HEADS_WHO_ACT = re.compile(r"(?<!council of )\bheads of state\b|главы государств")
+
+
+def _heads_doing_a_deed(text: str, where: dict[str, int]) -> int:
+    """Where the heads of state end, when they are the summit's cue and a deed follows them in their
+    clause (what they did); else 0."""
+    heads = _HEADS_WHO_ACT.match(text, where["summit"])
+    if heads is None:
+        return 0
+    did = any(
+        heads.end() < at <= heads.end() + _THEIR_DEED_WITHIN and not _CLAUSE.search(text, heads.end(), at)
+        for kind, at in where.items()
+        if kind in _DEEDS
+    )
+    return heads.end() if did else 0
+
+
+# What heads of state do in a summit's clause ("главы государств ШОС подписали решение"), a few words on
+# from them; "the heads of state will meet in Tianjin ..." is the summit, whatever a later sentence says.
+_DEEDS = frozenset({"agreement", "accession", "founding", "initiative", "chairmanship"})
+_THEIR_DEED_WITHIN = 40
 
 
 def names_a_meeting(text: str) -> bool:
@@ -520,6 +549,12 @@ def _kinds_at(text: str) -> dict[str, int]:
     }
     if "minister" in cued and "ministers" not in where and (one := _A_MINISTER_AT_A_MEETING.search(text)):
         where["ministers"] = one.start()
+    if "summit" in where and (heads := _heads_doing_a_deed(text, where)):
+        # "heads of state signed a decision to ...": the signing; a summit only if named after them
+        del where["summit"]
+        named = (m for m in _SUMMIT.finditer(text, heads) if not _HEADS_WHO_ACT.match(text, m.start()))
+        if later := next(named, None):
+            where["summit"] = later.start()
     return where
 
 
