@@ -1271,3 +1271,30 @@ def test_the_extraction_evaluator_scores_the_news_corpora_with_news_first(capsys
     with pytest.raises(SystemExit) as refused:
         evaluator.main(["-v", "--news"])
     assert refused.value.code == 2 and "--news comes first" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("text", "dates"),
+    [
+        # the dateline's day is the day the report was filed; the sentence dates what it reports
+        (
+            "MINSK, Oct. 9 (Steppe Wire) - The bloc admitted Laos as an observer at its summit on Wednesday.",
+            ["2031-10-08", "2031-10-09"],
+        ),
+        (
+            "MINSK, Oct. 9 - Leaders gathered on Wednesday in the Belarusian capital.",
+            ["2031-10-08", "2031-10-09"],
+        ),
+        # a dateline's day alone dates the sentence, as the day it reports (the article's own fact)
+        (
+            "MINSK, Oct. 9 (Steppe Wire) - Leaders of the bloc gathered in the Belarusian capital.",
+            ["2031-10-09"],
+        ),
+        # a day named at the start of a sentence that is no dateline is the sentence's own
+        ("On Oct. 8, leaders met in Minsk.", ["2031-10-08", "2031-10-09"]),
+    ],
+)
+def test_a_dateline_s_day_gives_way_to_the_day_the_sentence_names(text, dates):
+    """The article's own fact is on its publication day (the 9th) in every case."""
+    facts = extract_facts("Bloc meets in Minsk", text, dt.date(2031, 10, 9))
+    assert sorted(f.date for f in facts) == dates

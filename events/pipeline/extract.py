@@ -21,7 +21,13 @@ from events.pipeline.relative_dates import (
     opening_tense,
     tense_markers,
 )
-from events.pipeline.titles import capitalised, clean_headline, clean_title, statement_title
+from events.pipeline.titles import (
+    capitalised,
+    clean_headline,
+    clean_title,
+    statement_title,
+    where_the_leads_end,
+)
 
 TITLE_LIMIT = 120
 # Prose sentences run to a few hundred characters. Anything longer is a list, a
@@ -742,7 +748,18 @@ def sentence_facts(sentence: str, published: dt.date) -> list[tuple[ExtractedFac
     """(fact, refers back to a told event) for each date expression that dates something."""
     mentions = _joined_days(find_dates(sentence, published), sentence)
     kept = [m for m in mentions if not _framing(m, mentions, sentence) and not _only_a_bound(m, sentence)]
-    return [(_fact(m, sentence, [o.span for o in kept if o is not m]), m.referential) for m in kept]
+    told = _beyond_its_dateline(kept, sentence)  # the dateline's date still bounds the others' parts
+    return [(_fact(m, sentence, [o.span for o in kept if o is not m]), m.referential) for m in told]
+
+
+def _beyond_its_dateline(mentions: list[DateMention], sentence: str) -> list[DateMention]:
+    """Without the dateline's date when the sentence dates what it reports itself: "ASTANA, July 6 - The
+    SCO gave observer status to India ... on Tuesday" tells Tuesday's decision, filed on the 6th. A
+    dateline's date alone dates the sentence, as the day it reports."""
+    if len(mentions) < 2 or not (lead := where_the_leads_end(sentence)):
+        return mentions
+    told = [m for m in mentions if m.span[1] > lead]
+    return told or mentions
 
 
 # ---------------------------------------------------------------- one fact told twice

@@ -332,6 +332,12 @@ def _strip_leads(text: str, body: bool) -> str:
     return text
 
 
+def where_the_leads_end(text: str) -> int:
+    """How far the byline, dateline and stamps at a sentence's start run (0 for none): a date in a
+    dateline ("ASTANA, July 6 -") is the day the report was filed, not a day of what it reports."""
+    return len(text) - len(_strip_leads(text, body=False))
+
+
 def _a_name_not_a_city(lead: str) -> bool:
     """ "SCO - Russia ..." and "US: ..." open with capitals that are no dateline."""
     first = (lead.split(maxsplit=1) or [""])[0].strip(" .,:'’-—–")
