@@ -160,6 +160,15 @@ evaluator = _load_evaluator()
         ("Tokayev will travel to Dushanbe next week.", THU_20_JUNE_2024, [("2024-06-24", "2024-06-30")]),
         ("Putin confirmed his attendance this week.", THU_20_JUNE_2024, [("2024-06-17", "2024-06-20")]),
         ("The envoy will arrive this week.", THU_20_JUNE_2024, [("2024-06-20", "2024-06-23")]),
+        # "the weekend": the one the tense points to, the one under way when told on it, else the nearer
+        ("Leaders met in Qingdao over the weekend.", dt.date(2018, 6, 11), [("2018-06-09", "2018-06-10")]),
+        ("Leaders will meet in Qingdao at the weekend.", dt.date(2018, 6, 7), [("2018-06-09", "2018-06-10")]),
+        ("Leaders met in Qingdao at the weekend.", dt.date(2018, 6, 10), [("2018-06-09", "2018-06-10")]),
+        (
+            "Leaders are meeting in Qingdao over the weekend.",
+            dt.date(2018, 6, 7),
+            [("2018-06-09", "2018-06-10")],
+        ),
         (
             "Officials met on Monday and Tuesday this week.",
             dt.date(2025, 10, 17),

@@ -110,6 +110,9 @@ def test_same_happening(new, recorded, same):
             "summit",
         ),
         ("Nepal joined in 2028", ("nepal",), "accession"),
+        # what members were at a summit is no joining; starting to admit them is a step towards it
+        ("Leaders ended the first summit attended by Nepal as full members", ("nepal",), "summit"),
+        ("Leaders agreed to start admitting Nepal and Laos as full members", ("nepal", "laos"), "accession"),
         # Russian heads of state and of government in any case, not only the council's genitive
         ("Главы государств ШОС соберутся в Минске", ("minsk",), "summit"),
         ("Главы правительств стран ШОС собрались в Бишкеке", ("bishkek",), "ministers"),

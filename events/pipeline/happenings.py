@@ -24,7 +24,7 @@ from events.pipeline.gazetteer import country_of, display_name, kind_of
 _KIND_PATTERNS = (
     (
         "accession",
-        r"\b(?:join(?:s|ed|ing)?\b|admit(?:s|ted)?\b|accession|full(?:-| )(?:fledged )?member|new member"
+        r"\b(?:join(?:s|ed|ing)?\b|admit(?:s|ted|ting)?\b|accession|full(?:-| )(?:fledged )?member|new member"
         r"|(?:ninth|tenth|\d+th) (?:full )?member|bec(?:ame|omes?) (?:a |the )?\w*\s?member)"
         # "first expanded in 2017, adding India and Pakistan", "grew to eight members", "brought in as members"
         r"|\bexpan(?:d|ded|ding|ds|sion)\b[^.;]{0,40}?\b(?:adding|admitting|to include)\b"
@@ -448,6 +448,8 @@ def _without_what_did_not_happen(text: str) -> str:
         text = _HOPED_TO_JOIN.sub("hopes", text)
     if "later" in text:
         text = _A_LATER_DEED.sub("", text)
+    if "as full" in text or "as a full" in text:
+        text = _AS_A_MEMBER.sub("as members", text)
     if "to sign" in text or "to endorse" in text or "to adopt" in text:
         text = _REFUSED.sub("refused", text)
     if "founding " in text:
@@ -496,6 +498,9 @@ _FOUNDING_PAPER = re.compile(r"\bfounding\s+(treaty|charter|documents?|principle
 _HOPED_TO_JOIN = re.compile(
     r"\b(?:hop|want|seek|wish|aspir)\w*\s+to\s+(?:be\s+admitted|join|become\s+(?:a\s+)?(?:full\s+)?member)\b"
 )
+# "the first summit attended by India and Pakistan as full members": what they were there, not their joining
+# (which "admitted as full members" and "joined as a full member" still tell by their verbs).
+_AS_A_MEMBER = re.compile(r"\bas\s+(?:a\s+)?full(?:-|\s)(?:fledged\s+)?members?\b")
 # "began the accession process at the Ufa summit in July 2015 and joined two years later": the later deed has
 # its own day (the extractor dates it apart); the sentence's day tells the first.
 _A_LATER_DEED = re.compile(

@@ -697,6 +697,18 @@ def _weekend(which: str, published: dt.date) -> tuple[FuzzyDate, FuzzyDate | Non
     return _span(saturday, saturday + dt.timedelta(days=1))
 
 
+def _the_weekend(m: re.Match[str], ctx: Context) -> Resolved:
+    """ "attended the summit over the weekend", "will meet at the weekend": the weekend the tense points
+    to (the one under way, else the last or the next), the nearer one when no verb says."""
+    published, tense = ctx.published, ctx.tense(m.span())
+    if published.weekday() >= 5:  # told on the weekend itself: that one
+        saturday = published - dt.timedelta(days=published.weekday() - 5)
+        return _span(saturday, saturday + dt.timedelta(days=1)) + (0.7,)
+    if tense is None:  # "are meeting over the weekend": the nearer one
+        tense = "past" if published.weekday() <= 1 else "future"
+    return _weekend("last" if tense == "past" else "this", published) + (0.7,)
+
+
 def _monday_of(week: str, published: dt.date) -> dt.date:
     """The Monday of last, this or next week."""
     this_monday = published - dt.timedelta(days=published.weekday())
@@ -944,6 +956,12 @@ RULES: tuple[Rule, ...] = (
             re.IGNORECASE,
         ),
         _relative_period,
+        needs=frozenset({"relative-period"}),
+    ),
+    Rule(
+        "the-weekend",
+        re.compile(r"\b(?:over|at|on|during|across)\s+the\s+weekend\b", re.IGNORECASE),
+        _the_weekend,
         needs=frozenset({"relative-period"}),
     ),
     Rule(
