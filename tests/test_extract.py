@@ -1307,3 +1307,23 @@ def test_a_dateline_s_day_gives_way_to_the_day_the_sentence_names(text, dates):
     """The article's own fact is on its publication day (the 9th) in every case."""
     facts = extract_facts("Bloc meets in Minsk", text, dt.date(2031, 10, 9))
     assert sorted(f.date for f in facts) == dates
+
+
+@pytest.mark.parametrize(
+    ("sentence", "title"),
+    [
+        # a passive phrase after a comma is said of the noun before it, not of the sentence's subject
+        (
+            "The premier flew to Minsk on Friday for the annual summit of the bloc, to be held on June 9 and 10.",
+            "The annual summit of the bloc, to be held on June 9 and 10",
+        ),
+        # a deed after a comma is the subject's ("held talks with Xi")
+        (
+            "The premier reached the port city, held talks with Xi on June 9 and left.",
+            "The premier reached the port city, held talks with Xi on June 9 and left",
+        ),
+    ],
+)
+def test_a_phrase_after_a_comma_is_titled_by_what_it_is_said_of(sentence, title):
+    titles = [f.title for f in extract_facts("Premier in Minsk", sentence, dt.date(2031, 6, 6))]
+    assert title in titles

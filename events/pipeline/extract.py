@@ -267,9 +267,41 @@ def _subject(sentence: str) -> str:
 
 
 def _with_subject(part: str, sentence: str, low: int) -> str:
-    """ "Joined the bloc on July 4" becomes "Iran joined the bloc on July 4"."""
+    """ "Joined the bloc on July 4" becomes "Iran joined the bloc on July 4"; "to be held on June 9 and
+    10", after "... for the annual summit of the SCO,", is said of the summit, not of the sentence's
+    subject."""
+    if low > 0 and _A_PARTICIPLE.match(part) and (noun := _the_noun_before(sentence, low)):
+        return f"{capitalised(noun)}, {part[:1].lower()}{part[1:]}"
     subject = _subject(sentence) if low > 0 and _starts_with_verb(part) else ""
     return f"{_tidy(subject)} {part[:1].lower()}{part[1:]}" if subject else part
+
+
+# A phrase said of the noun before its comma: "the summit, to be held on ...", "the talks, scheduled for ...".
+# Passive, so followed by when or where: "held talks with Xi" is a deed of the sentence's subject.
+_A_PARTICIPLE = re.compile(
+    r"(?:to\s+be\s+)?(?:held|hosted|convened|staged|scheduled|slated|set|due|planned)\s+"
+    r"(?:on|in|at|from|for|between|over|until|till|through|this|next|later|early|late|during|to\s+(?:open|run|start|begin))\b",
+    re.IGNORECASE,
+)
+# The noun phrase a comma ends: from its last article that no preposition ties to a noun before it ("the
+# annual summit of the SCO", "the summit in the port city"), a few words long.
+_ARTICLE = re.compile(r"\b(?:the|a|an|its|their|this|next|that)\s", re.IGNORECASE)
+_TIED = frozenset("of in at on near from between with among".split())
+
+
+def _the_noun_before(sentence: str, low: int) -> str:
+    """The noun phrase that ends at the comma just before the part, or ""."""
+    head = sentence[:low].rstrip()
+    if not head.endswith(","):
+        return ""
+    clause = max(head.rfind(mark, 0, len(head) - 1) for mark in ",;:(") + 1
+    for article in reversed(list(_ARTICLE.finditer(head, clause))):
+        before = head[clause : article.start()].split()
+        if before and before[-1].lower() in _TIED:
+            continue
+        noun = head[article.start() : -1].strip()
+        return noun if 2 <= _words(noun) <= 10 else ""
+    return ""
 
 
 def _fact_part(
