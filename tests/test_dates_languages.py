@@ -86,6 +86,12 @@ def test_russian_dates(sentence, expected):
         ("本月15日，下月15日。", [("2025-09-15", None), ("2025-10-15", None)]),
         ("明年6月15日，去年7月3日至4日。", [("2026-06-15", None), ("2024-07-03", "2024-07-04")]),
         ("本报天津9月3日电 会谈举行。", []),  # the dateline is the publication day
+        # days of a month named by its word or the tense, as one span
+        (
+            "会议于本月1日至2日举行，下月9日至10日再议。",
+            [("2025-09-01", "2025-09-02"), ("2025-10-09", "2025-10-10")],
+        ),
+        ("會議於1至2日舉行。", [("2025-09-01", "2025-09-02")]),
     ],
 )
 def test_chinese_dates(sentence, expected):

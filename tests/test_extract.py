@@ -1327,3 +1327,33 @@ def test_a_dateline_s_day_gives_way_to_the_day_the_sentence_names(text, dates):
 def test_a_phrase_after_a_comma_is_titled_by_what_it_is_said_of(sentence, title):
     titles = [f.title for f in extract_facts("Premier in Minsk", sentence, dt.date(2031, 6, 6))]
     assert title in titles
+
+
+def test_a_day_and_a_span_from_it_are_two_tellings_when_they_tell_different_kinds():
+    """ "Xi met Modi on the 13th" and "the council met on the 13th-14th" are two happenings in one city."""
+    facts = extract_facts(
+        "上合組織峰會 習近平晤莫迪",
+        "國家主席習近平13日在明斯克會見印度總理莫迪。\n\n上海合作組織成員國元首理事會會議於13至14日在明斯克舉行。",
+        dt.date(2031, 6, 14),
+    )
+    assert ("2031-06-13", None) in [(f.date, f.end_date) for f in facts]
+    assert ("2031-06-13", "2031-06-14") in [(f.date, f.end_date) for f in facts]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "title"),
+    [
+        # the person a "who" clause follows is what it tells of, whatever word comes before the name
+        (
+            "It was the first summit for Chinese President Xi Jinping, who took office in March.",
+            "Chinese President Xi Jinping took office in March",
+        ),
+        # a passive aside after an opening phrase is no statement: the opening stays
+        (
+            "At the summit, held on June 9-10, leaders also approved a plan to fight terrorism.",
+            "At the summit, held on June 9-10, leaders also approved a plan to fight terrorism",
+        ),
+    ],
+)
+def test_titles_keep_what_a_clause_is_said_of(sentence, title):
+    assert title in [f.title for f in extract_facts("Bloc meets", sentence, dt.date(2031, 6, 11))]

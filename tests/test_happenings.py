@@ -115,6 +115,8 @@ def test_same_happening(new, recorded, same):
         ("Leaders agreed to start admitting Nepal and Laos as full members", ("nepal", "laos"), "accession"),
         # Russian heads of state and of government in any case, not only the council's genitive
         ("Главы государств ШОС соберутся в Минске", ("minsk",), "summit"),
+        # приём в члены: admitting, whatever the noun's case
+        ("Саммит одобрил процедуру приёма Лаоса в члены ШОС", ("laos",), "accession"),
         ("Главы правительств стран ШОС собрались в Бишкеке", ("bishkek",), "ministers"),
         # the heads of state who sign are the signing; the ones who meet are the summit
         ("В четверг главы государств ШОС подписали соглашение о банке", (), "agreement"),

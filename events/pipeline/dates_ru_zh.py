@@ -306,12 +306,24 @@ def _zh_weekday(m: re.Match[str], ctx: Context) -> Resolved:
     return weekday_of(_ZH_WEEKDAYS[m["wd"]], None, week, ctx, m.span())
 
 
-def _zh_day_in_month(m: re.Match[str], ctx: Context) -> Resolved:
+def _zh_days_in_month(m: re.Match[str], ctx: Context) -> Resolved:
+    """ "本月9日至10日", "（9日至10日）": days of one month, the one its word or tense points to."""
+    first_day, last_day = int(m["d1"]), int(m["d2"])
+    if last_day <= first_day:
+        return None
+    first, _, confidence = _zh_day_in_month(m, ctx, first_day) or (None, None, 0.0)
+    if first is None or first.day is None:
+        return None
+    return first, FuzzyDate(first.year, first.month, last_day), confidence
+
+
+def _zh_day_in_month(m: re.Match[str], ctx: Context, day: int | None = None) -> Resolved:
     """ "（31日）": the 31st its tense points to; "本月15日", "上月15日": of that month."""
+    day = int(m["d"]) if day is None else day
     if not m["q"]:
-        return day_in_month(int(m["d"]), ctx, m.span())
+        return day_in_month(day, ctx, m.span())
     first, _, _ = relative_period(_ZH_WHICH[m["q"]], "month", ctx, m.span())
-    return FuzzyDate(first.year, first.month, int(m["d"])), None, 0.85
+    return FuzzyDate(first.year, first.month, day), None, 0.85
 
 
 _ZH_WEEK = r"(?:周|週|星期|礼拜|禮拜)"
@@ -350,6 +362,14 @@ ZH_RULES: tuple[Rule, ...] = (
         "zh-weekday",
         re.compile(rf"(?:(?P<wq>[上下本这這])(?:个|個)?)?{_ZH_WEEK}(?P<wd>[一二三四五六日天])"),
         _zh_weekday,
+    ),
+    Rule(
+        "zh-days-in-month",
+        re.compile(
+            rf"(?:(?P<q>[上下本])(?:个|個)?月|(?<![\d月]))(?P<d1>\d{{1,2}})[日号號]?{_ZH_TO}(?P<d2>\d{{1,2}})[日号號]{_ZH_DATELINE}"
+        ),
+        _zh_days_in_month,
+        needs=_DIGIT,
     ),
     Rule(
         "zh-day-in-month",

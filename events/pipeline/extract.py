@@ -22,6 +22,7 @@ from events.pipeline.relative_dates import (
     tense_markers,
 )
 from events.pipeline.titles import (
+    PASSIVE_OPENING,
     capitalised,
     clean_headline,
     clean_title,
@@ -270,20 +271,13 @@ def _with_subject(part: str, sentence: str, low: int) -> str:
     """ "Joined the bloc on July 4" becomes "Iran joined the bloc on July 4"; "to be held on June 9 and
     10", after "... for the annual summit of the SCO,", is said of the summit, not of the sentence's
     subject."""
-    if low > 0 and _A_PARTICIPLE.match(part) and (noun := _the_noun_before(sentence, low)):
+    if low > 0 and PASSIVE_OPENING.match(part) and (noun := _the_noun_before(sentence, low)):
         return f"{capitalised(noun)}, {part[:1].lower()}{part[1:]}"
     subject = _subject(sentence) if low > 0 and _starts_with_verb(part) else ""
     return f"{_tidy(subject)} {part[:1].lower()}{part[1:]}" if subject else part
 
 
-# A phrase said of the noun before its comma: "the summit, to be held on ...", "the talks, scheduled for ...".
-# Passive, so followed by when or where: "held talks with Xi" is a deed of the sentence's subject.
-_A_PARTICIPLE = re.compile(
-    r"(?:to\s+be\s+)?(?:held|hosted|convened|staged|scheduled|slated|set|due|planned)\s+"
-    r"(?:on|in|at|from|for|between|over|until|till|through|this|next|later|early|late|during|to\s+(?:open|run|start|begin))\b",
-    re.IGNORECASE,
-)
-# The noun phrase a comma ends: from its last article that no preposition ties to a noun before it ("the
+# The noun phrase a comma ends, that a passive phrase after it is said of ("the summit, to be held on ..."): from its last article that no preposition ties to a noun before it ("the
 # annual summit of the SCO", "the summit in the port city"), a few words long.
 _ARTICLE = re.compile(r"\b(?:the|a|an|its|their|this|next|that)\s", re.IGNORECASE)
 _TIED = frozenset("of in at on near from between with among".split())
@@ -430,17 +424,22 @@ def fact_title(sentence: str, span: tuple[int, int], others: list[tuple[int, int
 
 # "..., to the heads of state, who will meet in Tianjin from August 31 to September 1.": the date is of the
 # relative clause that ends the sentence, told of what the clause is about, "the heads of state".
-_ENDING_RELATIVE = re.compile(r",\s*(?:who|which)\s+(?P<told>[^,;:]+?)[.!?\"”’']*$")
+_ENDING_RELATIVE = re.compile(r",\s*(?P<pronoun>who|which)\s+(?P<told>[^,;:]+?)[.!?\"”’']*$")
 _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "this", "that"})
 
 
-def _antecedent(before: str) -> str | None:
+def _antecedent(before: str, who: bool = False) -> str | None:
     """What a relative clause is about: the names that end the words before it ("the organization admitted
     Iran", "talks with Vladimir Putin"), unless they end a longer name ("... Council of Heads of
-    Government"); else the noun phrase from the last determiner within ten words ("to the heads of state")."""
+    Government"), but always a person's for "who" ("the first summit for President Xi Jinping, who");
+    else the noun phrase from the last determiner within ten words ("to the heads of state")."""
     words = before.split()
     names = list(itertools.takewhile(lambda w: w[:1].isupper(), reversed(words[-4:])))
-    if names and len(names) < len(words) and words[-len(names) - 1].lower() not in {"of", "for", "and"}:
+    if (
+        names
+        and len(names) < len(words)
+        and (who or words[-len(names) - 1].lower() not in {"of", "for", "and"})
+    ):
         return " ".join(reversed(names))
     for back in range(1, min(_NOUN_PHRASE_WORDS, len(words)) + 1):
         if words[-back].lower() in _DETERMINERS:
@@ -457,7 +456,7 @@ def _the_relative_clause_s(sentence: str, span: tuple[int, int], others: list[tu
     clause = _ENDING_RELATIVE.search(sentence)
     if clause is None or not clause.start("told") <= span[0] or any(o[0] >= clause.start() for o in others):
         return None
-    what = _antecedent(sentence[: clause.start()])
+    what = _antecedent(sentence[: clause.start()], who=clause["pronoun"] == "who")
     if what is None:
         return None
     return clip(_tidy(f"{what[:1].upper()}{what[1:]} {clause['told']}"))
@@ -933,7 +932,15 @@ def _merge_target(
     if referential and candidates:
         words = keywords(fact.summary)
         return max(candidates, key=lambda i: (len(words & keywords(found[i][1].summary)), -i))
-    return next((i for i in candidates if same_fact(found[i][1], fact)), None)
+    return next(
+        (i for i in candidates if same_fact(found[i][1], fact) and _one_span(found[i][1], fact)), None
+    )
+
+
+def _one_span(told: ExtractedFact, again: ExtractedFact) -> bool:
+    """A day and a span from it are one telling only if they name the same kinds: "Xi met Modi on the
+    13th" and "the council met on the 13th-14th" are two happenings of one city."""
+    return told.end_date == again.end_date or kinds_in(told.summary) == kinds_in(again.summary)
 
 
 # "That afternoon, ...", "当天下午，..." (that day, in the afternoon), "В тот же день ...": the day of the

@@ -29,7 +29,7 @@ _KIND_PATTERNS = (
         # "first expanded in 2017, adding India and Pakistan", "grew to eight members", "brought in as members"
         r"|\bexpan(?:d|ded|ding|ds|sion)\b[^.;]{0,40}?\b(?:adding|admitting|to include)\b"
         r"|\b(?:grew|grown|grows|rose)\s+to\s+(?:\w+\s+)?(?:full\s+)?members\b|\b(?:brought|took) in\b[^.;]{0,30}?\bas (?:full )?members?\b"
-        r"|вступ|принят\w*(?: \w+){0,2} в (?:шос|организаци|состав|член|ряды)|полноправн\w* член|стал\w* (?:\w+ ){0,2}член|加入|正式成员|正式成員|成为.{0,6}成员"
+        r"|вступ|(?:принят|при[её]м)\w*(?: \w+){0,2} в (?:шос|организаци|состав|член|ряды)|полноправн\w* член|стал\w* (?:\w+ ){0,2}член|加入|正式成员|正式成員|成为.{0,6}成员"
         r"|成為.{0,6}成員|第.{1,3}[个個]成[员員]|成[为為].{0,6}(?:会员|會員)|第.{1,3}[个個](?:会员|會員)",
     ),
     (
@@ -70,6 +70,8 @@ _KIND_PATTERNS = (
 # seven case-blind scans of every report cost ~40 us, a third of the matcher's time (measured).
 _KIND_CLUES = {
     "accession": (
+        "приём",
+        "прием",
         "join",
         "expan",
         "admit",

@@ -428,9 +428,16 @@ _LEAD_FRAGMENT = re.compile(
     r"|Writing|Briefing)\b(?:[^,;:]|,\s*\d{4}\b){0,80}?),(?!\s*\d{4}\b)\s+(?P<rest>\S.*)",
     re.DOTALL,
 )
+# A passive phrase said of a noun before it, so followed by when or where: "the summit, held on June 9-10,"
+# or "to be held on ..."; "held talks with Xi" is a deed.
+PASSIVE_OPENING = re.compile(
+    r"(?:to\s+be\s+)?(?:held|hosted|convened|staged|scheduled|slated|set|due|planned)\s+"
+    r"(?:on|in|at|from|for|between|over|until|till|through|this|next|later|early|late|during|to\s+(?:open|run|start|begin))\b",
+    re.IGNORECASE,
+)
 _NOT_A_STATEMENT_START = re.compile(
     r"(?:and|but|or|which|who|whom|whose|that|when|where|while|as|if|because|although|though|so|then|"
-    r"including|with|without|after|before|since)\b",
+    rf"including|with|without|after|before|since)\b|{PASSIVE_OPENING.pattern}",
     re.IGNORECASE,
 )
 
