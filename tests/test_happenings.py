@@ -79,6 +79,9 @@ def test_same_happening(new, recorded, same):
     [
         ("Iran joins SCO as Modi chairs virtual summit", ("iran", "narendra-modi"), "accession"),
         ("Modi and Xi meet in Tianjin", ("narendra-modi", "xi-jinping"), "bilateral"),
+        # two ministers trading barbs at the body's meeting: no talks of the two
+        ("Jaishankar, Bilawal trade barbs at SCO meet", ("s-jaishankar", "bilawal-bhutto-zardari"), None),
+        ("Modi and Xi met at the SCO meeting", ("narendra-modi", "xi-jinping"), "bilateral"),
         ("SCO summit opens in Astana", ("astana",), "summit"),
         ("Белоруссия вступила в ШОС", ("belarus",), "accession"),
         ("上合组织峰会在天津举行", ("tianjin",), "summit"),

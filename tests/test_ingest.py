@@ -1320,6 +1320,36 @@ def test_an_opinion_piece_s_headline_is_no_happening_of_the_day_it_ran(server, t
     assert "2024-10-15" in titles and "2024-10-18" not in titles, titles
 
 
+@pytest.mark.parametrize(
+    ("title", "link"),
+    [
+        ("Shanghai Cooperation Organisation (SCO)", "http://example.org/world/sco"),  # named after the body
+        ("上海合作组织", "http://example.org/world/sco-zh"),
+        ("The SCO and its members", "http://example.org/encyclopedia/sco"),  # a reference section
+        ("Timeline: the SCO since 2001", "http://example.org/world/sco-timeline"),  # a reference label
+    ],
+)
+def test_a_profile_page_adds_no_fact_of_the_day_it_ran(server, timeline, db_path, clock, title, link):
+    """Issue 18: a page that is no news (an encyclopedia entry, a profile named after the body) is no
+    happening of the day it was crawled; a news headline of the same words and a verb is."""
+    profile = (
+        f"<item><title>{title}</title><link>{link}</link><guid>{link}</guid>"
+        "<pubDate>Fri, 18 Oct 2024 09:00:00 GMT</pubDate><description>The Shanghai Cooperation Organisation "
+        "is a Eurasian political and security body. Its secretariat is in Beijing.</description></item>"
+    )
+    news = item_xml(
+        "The Shanghai Cooperation Organisation is a Eurasian political and security body.",
+        guid="news-1",
+        title="Shanghai Cooperation Organisation opens its new secretariat",
+        day="Fri, 18 Oct 2024",
+    )
+    first_poll(server, timeline, db_path, clock, profile + news)
+    rows = timeline.conn.execute("SELECT date, title FROM facts WHERE origin = 'feed' AND retracted = 0")
+    assert [tuple(row) for row in rows] == [
+        ("2024-10-18", "Shanghai Cooperation Organisation opens its new secretariat")
+    ]
+
+
 def test_an_aside_elsewhere_in_the_days_of_the_headline_s_happening_adds_no_fact(
     server, timeline, db_path, clock
 ):

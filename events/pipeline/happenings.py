@@ -578,7 +578,7 @@ def _a_meeting(text: str, named: dict[str, int], leaders: int) -> bool:
     ends"); and ministers named before the meeting word meet as ministers ("SCO foreign ministers meet in
     Goa; Jaishankar slams Pakistan"), not as two of them in talks. A minister's title is no body of
     ministers: "Foreign Minister Lavrov held talks with Jaishankar" is a meeting of two."""
-    meeting = _MEETING.search(text) if leaders >= 2 and "accession" not in named else None
+    meeting = _two_meeting(text) if leaders >= 2 and "accession" not in named else None
     if meeting is None:
         return False
     ministers = _MINISTERS_MEET.search(
@@ -587,6 +587,18 @@ def _a_meeting(text: str, named: dict[str, int], leaders: int) -> bool:
     if ministers is not None and named.get("ministers", len(text)) < meeting.start():
         return False
     return leaders == 2 or "summit" not in named
+
+
+def _two_meeting(text: str) -> re.Match[str] | None:
+    """The first word of two meeting that is not the body's own meeting: "Jaishankar, Bilawal trade barbs
+    at SCO meet" names the ministers' meeting, not talks of the two."""
+    return next(
+        (m for m in _MEETING.finditer(text) if not _THE_BODY_S_MEETING.search(text, 0, m.start())), None
+    )
+
+
+# "at SCO meet", "the bloc's meeting", "the SCO meeting": the body's gathering, named by the word before it.
+_THE_BODY_S_MEETING = re.compile(r"\b(?:sco|bloc's|group's|grouping's|шос|上合)\s*$")
 
 
 def kinds_conflict(new: Report, recorded: Report) -> bool:

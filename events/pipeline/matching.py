@@ -65,6 +65,7 @@ from events.pipeline.happenings import (
     with_context,
 )
 from events.pipeline.relative_dates import tense_markers
+from events.pipeline.titles import has_a_verb
 
 REEXTRACTED = "re-extraction with the current rules no longer finds this fact"
 FEED_CHANGED = "its article's feed changed the text, which no longer states this fact"
@@ -534,18 +535,37 @@ def _headline_a_happening(found: Sequence[ExtractedFact], context: tuple[str, ..
     statement dates the same happening (headline_dated_by_its_happening), and never for commentary."""
     if _commentary(payload.get("url") or "", payload["title"]) or _a_journey_alone(found[0]):
         return False
+    if _only_a_name(found[0].title):
+        return False
     return headline_dated_by_its_happening(found, context)[:1] == list(found[:1])
+
+
+def _only_a_name(title: str) -> bool:
+    """A page named after the body alone ("Shanghai Cooperation Organisation", "SCO: members and
+    partners"): no verb, no kind of happening, no one and nowhere but the SCO. A profile, not news."""
+    if in_russian_or_chinese(title):  # no verb list for these: only the body's own name
+        return bool(_THE_BODY_S_NAME.fullmatch(_A_PARENTHESIS.sub("", title).strip(" .:-—")))
+    return not names_a_kind(title) and not has_a_verb(title) and set(tags_for(title)) <= _THE_BODY_ALONE
+
+
+_THE_BODY_ALONE = frozenset({"sco"})
+_THE_BODY_S_NAME = re.compile(
+    r"шанхайская организация сотрудничества|шос|上海合作组织|上海合作組織|上合组织|上合組織", re.IGNORECASE
+)
+_A_PARENTHESIS = re.compile(r"\s*[(（][^)）]*[)）]")
 
 
 # Sections and labels of opinion, analysis, explainers and reference pages: their headline is a view of
 # the news or a profile ("What Islamabad's SCO moment achieved"), never a happening of the day it ran.
 _COMMENTARY_SECTION = re.compile(
     r"/(?:opinions?|comments?|commentary|editorials?|columns?|columnists?|blogs?|analysis|views?|"
-    r"explainers?|explained|reference|wiki|factbox|fact-?sheets?|profiles?)(?:/|$)",
+    r"explainers?|explained|reference|wiki|encyclop(?:a)?edia|glossary|backgrounders?|primers?|topics?|factbox|"
+    r"fact-?sheets?|profiles?)(?:/|$)",
     re.IGNORECASE,
 )
 _COMMENTARY_LABEL = re.compile(
-    r"^(?:opinion|analysis|comment|commentary|editorial|explained|explainer|factbox|fact sheet|view|column)\s*[:|]",
+    r"^(?:opinion|analysis|comment|commentary|editorial|explained|explainer|factbox|fact sheet|view|column"
+    r"|profile|backgrounder|primer|timeline|q&a|faq)\s*[:|]",
     re.IGNORECASE,
 )
 
