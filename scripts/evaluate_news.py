@@ -342,7 +342,7 @@ def _happenings(articles, pairs, happening_of) -> dict:
     merged = {f: sorted(hs) for f, hs in happenings_in.items() if len(hs) > 1}
     merged_reports = [
         [
-            f"{happening_of[id(p)]}: {p.date} ...{p.text[-140:]!r} ({p.article})"
+            f"{happening_of.get(id(p))}: {p.date} ...{p.text[-140:]!r} ({p.article})"
             for p in pairs
             if p.fact_id == f
         ]
