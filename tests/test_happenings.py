@@ -116,6 +116,11 @@ def test_same_happening(new, recorded, same):
         # what members were at a summit is no joining; starting to admit them is a step towards it
         ("Leaders ended the first summit attended by Nepal as full members", ("nepal",), "summit"),
         ("Leaders agreed to start admitting Nepal and Laos as full members", ("nepal", "laos"), "accession"),
+        # observer status granted is a happening of its own, no joining; observer states taking part are not
+        ("Laos was admitted as an observer at the summit on Tuesday", ("laos",), "observer"),
+        ("Nepal was granted observer status on Thursday", ("nepal",), "observer"),
+        ("给予老挝观察员地位", ("laos",), "observer"),
+        ("Leaders of observer states and dialogue partners met at the summit", (), "summit"),
         # Russian heads of state and of government in any case, not only the council's genitive
         ("Главы государств ШОС соберутся в Минске", ("minsk",), "summit"),
         # приём в члены: admitting, whatever the noun's case

@@ -43,6 +43,13 @@ _KIND_PATTERNS = (
         r"\b(?:foreign|defen[cs]e|interior|trade|economy|transport|energy) ministers\b|heads of government"
         r"|\bprime ministers\b|(?<!премьер-)министр(?:ов|ы|ам)\b|глав(?:ы|ам|ами)? правительств|外长|外長|防长|防長|部长|部長|政府首脑|政府首腦",
     ),
+    # observer status or a dialogue partnership granted: a step of its own, no joining
+    (
+        "observer",
+        r"\bas\s+(?:an?\s+)?(?:observers?|dialogue partners?)\b|\bobserver\s+(?:status|seat)"
+        r"|\bbec(?:ame|omes?|oming)\s+(?:an?\s+)?(?:observers?|dialogue partners?)\b"
+        r"|статус\w*\s+(?:наблюдател|партн[её]р)|(?:给予|給予|获得|獲得|成为|成為)[^，。]{0,8}(?:观察员|觀察員|对话伙伴|對話夥伴)",
+    ),
     ("exercise", r"\b(?:exercises?|drills?|war ?games)\b|учени[яй]|演习|演習"),
     (
         "initiative",  # "Xi proposed the Global Governance Initiative": a leader's proposal, not the summit
@@ -117,6 +124,15 @@ _KIND_CLUES = {
         "政府首脑",
         "政府首腦",
     ),
+    "observer": (
+        "observer",
+        "partner",
+        "статус",
+        "观察员",
+        "觀察員",
+        "对话伙伴",
+        "對話夥伴",
+    ),  # the phrases need more
     "exercise": ("exercise", "drill", "war", "учени", "演习", "演習"),
     "initiative": ("initiative", "倡议", "倡議", "инициатив"),
     "chairmanship": (
@@ -254,6 +270,7 @@ def kind_of_happening(report: Report) -> str | None:
         not one_day
     ):  # days are a summit's, a meeting's, an exercise's: not an accession, a signing, a handover
         where.pop("accession", None)
+        where.pop("observer", None)
         if _LASTING & set(where):
             where = {kind: at for kind, at in where.items() if kind in _LASTING}
     return _told_kind(where, text)
@@ -348,7 +365,9 @@ def _dated_by_its_summit(report: Report, text: str) -> bool:
     return False
 
 
-_FIRST = ("accession",)  # a new member is the news, whatever else the sentence says
+# A new member is the news, whatever else the sentence says; so is a new observer ("India was admitted as an
+# observer at the summit"), which is no member.
+_FIRST = ("observer", "accession")
 
 
 # A clause break: "signed the declaration, approved the strategy and decided to set up a bank" lists
