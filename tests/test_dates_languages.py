@@ -92,6 +92,7 @@ def test_russian_dates(sentence, expected):
             [("2025-09-01", "2025-09-02"), ("2025-10-09", "2025-10-10")],
         ),
         ("會議於1至2日舉行。", [("2025-09-01", "2025-09-02")]),
+        ("峰會預定7月舉行。", [("2026-07", None)]),  # scheduled: still to come
     ],
 )
 def test_chinese_dates(sentence, expected):

@@ -160,6 +160,21 @@ evaluator = _load_evaluator()
         ("Tokayev will travel to Dushanbe next week.", THU_20_JUNE_2024, [("2024-06-24", "2024-06-30")]),
         ("Putin confirmed his attendance this week.", THU_20_JUNE_2024, [("2024-06-17", "2024-06-20")]),
         ("The envoy will arrive this week.", THU_20_JUNE_2024, [("2024-06-20", "2024-06-23")]),
+        # a month with no tense is the nearer one; an attribution's "said" gives the clause no tense
+        ("The talks prepare the summit Minsk hosts in July.", dt.date(2031, 5, 2), [("2031-07", None)]),
+        (
+            "The talks prepare the summit Minsk hosts in July, officials said.",
+            dt.date(2031, 5, 2),
+            [("2031-07", None)],
+        ),
+        ("Leaders met in July, officials said.", dt.date(2031, 5, 2), [("2030-07", None)]),
+        ("The summit in December was a success.", dt.date(2031, 5, 2), [("2030-12", None)]),
+        # "is ready to receive" looks forward
+        (
+            "The capital is ready to receive the heads of state on Thursday and Friday.",
+            dt.date(2014, 9, 10),
+            [("2014-09-11", "2014-09-12")],
+        ),
         # "the weekend": the one the tense points to, the one under way when told on it, else the nearer
         ("Leaders met in Qingdao over the weekend.", dt.date(2018, 6, 11), [("2018-06-09", "2018-06-10")]),
         ("Leaders will meet in Qingdao at the weekend.", dt.date(2018, 6, 7), [("2018-06-09", "2018-06-10")]),

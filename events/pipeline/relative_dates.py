@@ -145,6 +145,10 @@ _FUTURE_WORDS = {
     "departs",
 }
 _FUTURE_BEFORE_TO = {
+    "ready",  # "the capital is ready to receive the heads of state on Thursday"
+    "poised",
+    "preparing",
+    "prepares",
     "expected",
     "scheduled",
     "set",
@@ -387,11 +391,23 @@ def tense_at(sentence: str, span: tuple[int, int]) -> Tense:
     before = [m for m in markers if m[0] < span[0]]
     after = next((m for m in markers if m[0] >= span[1]), None)
     if not before:
-        return after[1] if after else None
+        return after[1] if after and not _an_attribution(sentence, span, after[0]) else None
     if after is None or after[1] == before[-1][1]:
         return before[-1][1]
     low, high = clause_bounds(sentence, span)
     return after[1] if before[-1][0] < low and after[0] < high else before[-1][1]
+
+
+# ", officials said." ending a sentence: who said it, not when the clause before it happens.
+_ATTRIBUTION_TAIL = re.compile(
+    r",\s*(?:[\w'’.-]+\s+){1,4}?(?:said|says|told\s+\w+|added|noted|stated|announced)\s*[.!?\"”’']*$"
+)
+
+
+def _an_attribution(sentence: str, span: tuple[int, int], at: int) -> bool:
+    """Whether the marker after a date only says who told it ("... in July, officials said")."""
+    tail = _ATTRIBUTION_TAIL.search(sentence, span[1])
+    return tail is not None and tail.start() <= at
 
 
 # ---------------------------------------------------------------- resolution helpers
@@ -411,10 +427,18 @@ def _shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
 
 
 def year_for_month(month: int, published: dt.date, tense: Tense) -> int:
-    """ "in May": the latest May not after publication, or the next one in the future tense."""
+    """ "in May": the latest May not after publication, or the next one in the future tense; without a
+    tense, the nearer of the two ("the summit India chairs in July", run in May, is two months ahead)."""
     if tense == "future":
         return published.year if month >= published.month else published.year + 1
+    if tense is None and month - published.month > _HALF_A_YEAR:
+        return published.year - 1
+    if tense is None:
+        return published.year if month >= published.month - _HALF_A_YEAR else published.year + 1
     return published.year if month <= published.month else published.year - 1
+
+
+_HALF_A_YEAR = 6  # months
 
 
 def year_for_day(month: int, day: int, published: dt.date, tense: Tense) -> int:
