@@ -116,6 +116,19 @@ def test_same_happening(new, recorded, same):
         # what members were at a summit is no joining; starting to admit them is a step towards it
         ("Leaders ended the first summit attended by Nepal as full members", ("nepal",), "summit"),
         ("Leaders agreed to start admitting Nepal and Laos as full members", ("nepal", "laos"), "accession"),
+        # joining the ministers' talks is taking part in them; the council's meeting is no talks of two
+        ("Laos joins SCO defence ministers' talks in Minsk", ("laos", "minsk"), "ministers"),
+        (
+            "The president opened the meeting of the SCO Council of Heads of State, with Putin and Xi",
+            ("vladimir-putin", "xi-jinping"),
+            "summit",
+        ),
+        # the first summit after two joined is a summit
+        (
+            "上合组织峰会10日将在明斯克举行，这是老挝和尼泊尔成为成员国后的首次峰会",
+            ("laos", "nepal"),
+            "summit",
+        ),
         # observer status granted is a happening of its own, no joining; observer states taking part are not
         ("Laos was admitted as an observer at the summit on Tuesday", ("laos",), "observer"),
         ("Nepal was granted observer status on Thursday", ("nepal",), "observer"),

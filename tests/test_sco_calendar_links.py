@@ -226,3 +226,14 @@ def test_a_calendar_that_cannot_be_read_is_named_in_a_clear_error(tmp_path, text
     path.write_text(text, encoding="utf-8")
     with pytest.raises(TimelineError, match="calendar.json cannot be read"):
         calendar.load(path)
+
+
+def test_another_body_s_gathering_links_to_no_sco_gathering_of_its_days():
+    """ "While the Group of Seven ended in Quebec on Saturday", told in a report of the Bishkek summit,
+    borrows the headline's places but is another body's news; a statement of the SCO there is the summit's."""
+    g7 = report(
+        "2031-07-08", "While the Group of Seven ended in acrimony in Quebec on Tuesday", ("sco", "bishkek")
+    )
+    sco = report("2031-07-08", "The bloc spoke of trade in the Kyrgyz capital on Tuesday", ("sco", "bishkek"))
+    assert the_gathering(g7) is None
+    assert the_gathering(sco).id == "summit-2031"

@@ -223,10 +223,13 @@ _MINISTRY_WORD = {
 }
 # A clause that dates by an earlier happening: "since Belarus joined", "since it was founded".
 _SINCE = re.compile(
-    r"\bsince\b[^,.;:]*|\bсо? (?:времени|момента)\b[^,.;:]*|自[^，。]*以[来來]|[^，。、的]{0,12}成立以[来來]",
+    r"\bsince\b[^,.;:]*|\bсо? (?:времени|момента)\b[^,.;:]*|自[^，。]*以[来來]|[^，。、的]{0,12}成立以[来來]"
+    r"|[^，。、]{0,12}成[为為][^，。]{0,8}[后後]",  # "印度和巴基斯坦成为成员国后的首次峰会": after they joined
     re.IGNORECASE,
 )
 _SINCE_CUES = (
+    "后",
+    "後",
     "since",
     "со ",
     "с ",
@@ -481,12 +484,12 @@ def _without_what_did_not_happen(text: str) -> str:
         text = _TAKING_PART.sub("took part", text)
     if "председательствова" in text:
         text = _PRESIDED_AT.sub("провёл", text)
-    return _ANOTHER_BODY_S.sub("another body's gathering", text)
+    return _ANOTHER_BODY_S.sub(_ANOTHER_BODY, text)
 
 
 # "with Pakistan joining by video link", "joined the talks": taking part in a meeting, not joining the bloc.
 _TAKING_PART = re.compile(
-    r"\bjoin(?:s|ed|ing)?\s+(?:(?:the|their|its)\s+)?(?:talks|meeting|session|discussions?|call|summit|leaders)\b"
+    r"\bjoin(?:s|ed|ing)?(?=\s+(?:[\w'’-]+\s+){0,3}?(?:talks|meeting|session|discussions?|call|summit|leaders|drills?|exercises?)\b)"
     r"|\bjoin(?:s|ed|ing)?\s+(?:by|via)\s+video(?:\s*link|\s*conference)?|\bjoin(?:s|ed|ing)?\s+(?:virtually|online|remotely)\b"
 )
 # "Путин председательствовал на заседании Совета глав государств": presiding at a meeting is the meeting
@@ -496,9 +499,11 @@ _PRESIDED_AT = re.compile(r"председательствова\w*\s+на")
 
 # "The first BRIC summit was held in Yekaterinburg in June 2009", a NATO summit, a SAARC meeting: another
 # body's gathering, whatever the SCO's news it is told beside (Yekaterinburg hosted both that June).
+_ANOTHER_BODY = "another body's gathering"
 _ANOTHER_BODY_S = re.compile(
-    r"\b(?:brics?|g-?20|g-?7|saarc|asean|nato|csto|cis|eaeu|osce|cica|apec|quad|eu|african union|arab league)"
+    r"\b(?:brics?|g-?20|g-?7|group of (?:seven|eight|twenty)|saarc|asean|nato|csto|cis|eaeu|osce|cica|apec|quad|eu|african union|arab league)"
     r"\s+(?:leaders'?\s+|heads of state\s+)?(?:summits?|meetings?|(?:foreign |defen[cs]e )?ministers)\b"
+    r"|\bgroup of (?:seven|eight|twenty)\b"  # known for nothing but its summits
     r"|саммит\w*\s+(?:брикс|одкб|снг|еаэс|нато|g20|асеан)|金砖(?:国家)?(?:领导人)?(?:峰会|会晤)|金磚(?:國家)?(?:領導人)?(?:峰會|會晤)"
 )
 
@@ -612,12 +617,21 @@ def _two_meeting(text: str) -> re.Match[str] | None:
     """The first word of two meeting that is not the body's own meeting: "Jaishankar, Bilawal trade barbs
     at SCO meet" names the ministers' meeting, not talks of the two."""
     return next(
-        (m for m in _MEETING.finditer(text) if not _THE_BODY_S_MEETING.search(text, 0, m.start())), None
+        (
+            m
+            for m in _MEETING.finditer(text)
+            if not _THE_BODY_S_MEETING.search(text, 0, m.start()) and not _OF_THE_BODY.match(text, m.end())
+        ),
+        None,
     )
 
 
-# "at SCO meet", "the bloc's meeting", "the SCO meeting": the body's gathering, named by the word before it.
+# "at SCO meet", "the bloc's meeting", "the SCO meeting": the body's gathering, named by the word before it;
+# "the thirteenth meeting of the SCO Council of Heads of State", by the words after it.
 _THE_BODY_S_MEETING = re.compile(r"\b(?:sco|bloc's|group's|grouping's|шос|上合)\s*$")
+_OF_THE_BODY = re.compile(
+    r"\s+of\s+(?:the\s+)?(?:sco\b|shanghai|council|bloc|grouping|organi[sz]ation|heads|leaders|member|foreign|defen[cs]e)"
+)
 
 
 def kinds_conflict(new: Report, recorded: Report) -> bool:
@@ -735,7 +749,11 @@ def refined_dates(new: Report, recorded: Report) -> tuple[str, str | None] | Non
 
 @lru_cache(maxsize=8192)
 def the_gathering(report: Report) -> Gathering | None:
-    """The one gathering of the SCO's calendar (events/pipeline/calendar.py) the report fits, if any."""
+    """The one gathering of the SCO's calendar (events/pipeline/calendar.py) the report fits, if any; none
+    for a report of another body's gathering ("the Group of Seven ended in Quebec on Saturday"), whatever
+    the days and places it borrows from its headline."""
+    if _ANOTHER_BODY in _matchable(report):
+        return None
     return the_one_fitting(_told(report))
 
 
