@@ -86,6 +86,15 @@ ENTRIES = [
         "at": "summit-2031",
         "title": "Turkey's accession procedure launched",
     },
+    {
+        "id": "treaty-2032",
+        "kind": "agreement",
+        "date": "2032-06-15",
+        "end_date": None,
+        "place": "astana",
+        "at": "summit-2032",
+        "title": "Treaty on friendship signed at the video summit",
+    },
 ]
 
 
@@ -237,3 +246,12 @@ def test_another_body_s_gathering_links_to_no_sco_gathering_of_its_days():
     sco = report("2031-07-08", "The bloc spoke of trade in the Kyrgyz capital on Tuesday", ("sco", "bishkek"))
     assert the_gathering(g7) is None
     assert the_gathering(sco).id == "summit-2031"
+
+
+def test_a_treaty_the_calendar_names_is_its_own_happening_at_a_one_day_summit():
+    """The accession done at a one-day summit is the summit's news; a named treaty signed there is not."""
+    video = report("2032-06-15", "The summit was held by video link", ("sco", "summit", "astana"))
+    treaty = report("2032-06-15", "Leaders signed the treaty on friendship in Astana", ("sco", "astana"))
+    assert the_gathering(treaty).id == "treaty-2032"
+    verdict = same_happening(treaty, video)
+    assert not verdict.same and "two gatherings" in verdict.why

@@ -142,15 +142,17 @@ _STEPS_TOWARDS = frozenset({"accession", "agreement"})
 
 
 # What a summit does that is told as the summit itself, or the summit as it: the founding at the first
-# summit; an accession or a signing at a summit of one day. A launched procedure stays a step of its own.
-_ACTS_OF_ITS_SUMMIT = frozenset({"founding", "accession", "agreement"})
+# summit; an accession at a summit of one day. A launched procedure stays a step of its own, and so does a
+# treaty or a charter the calendar names (the Treaty on Good-Neighbourliness, signed at the one-day Bishkek
+# summit of 2007, is a happening of its own, as the Charter is).
+_ACTS_OF_ITS_SUMMIT = frozenset({"founding", "accession"})
 
 
 def one_happening(one: Gathering, other: Gathering) -> bool:
-    """The same gathering, the founding and the summit that founded the SCO, or an accession or a signing
-    and the one-day summit it was done at: "Iran became a member on Tuesday at a virtual summit" is that
-    summit's news, told as either (happenings.carried_together). A summit of several days is a happening
-    of its own beside the accession on one of them (Astana's and Belarus's, 2024)."""
+    """The same gathering, the founding and the summit that founded the SCO, or an accession and the
+    one-day summit it was done at: "Iran became a member on Tuesday at a virtual summit" is that summit's
+    news, told as either (happenings.carried_together). A summit of several days is a happening of its own
+    beside the accession on one of them (Astana's and Belarus's, 2024)."""
     if one == other:
         return True
     act, summit = (other, one) if one.kind == "summit" else (one, other)
