@@ -93,6 +93,7 @@ def test_russian_dates(sentence, expected):
         ),
         ("會議於1至2日舉行。", [("2025-09-01", "2025-09-02")]),
         ("峰會預定7月舉行。", [("2026-07", None)]),  # scheduled: still to come
+        ("二十年前的今天，2005年9月3日，条约签署。", [("2005-09-03", None)]),  # that day, long ago
     ],
 )
 def test_chinese_dates(sentence, expected):

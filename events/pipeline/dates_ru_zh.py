@@ -347,7 +347,8 @@ ZH_RULES: tuple[Rule, ...] = (
     Rule("zh-year", re.compile(rf"(?<![\d至到])(?P<y>{ZH_YEAR})年(?!代)"), _zh_year_only),
     Rule(
         "zh-relative-day",
-        re.compile(rf"(?<!至)(?P<w>{'|'.join(_ZH_OFFSETS)})(?:[（(]\d{{1,2}}日[）)])?"),
+        # not "二十年前的今天" (twenty years ago today): that day of a year long past, which its date gives
+        re.compile(rf"(?<!至)(?<!年前的)(?P<w>{'|'.join(_ZH_OFFSETS)})(?:[（(]\d{{1,2}}日[）)])?"),
         _zh_relative_day,
     ),
     Rule(
