@@ -10,7 +10,7 @@ import pytest
 
 from events.pipeline import calendar
 from events.pipeline.extract import ExtractedFact
-from events.pipeline.happenings import Report, same_happening, the_gathering
+from events.pipeline.happenings import Report, not_the_sco_s_summit, same_happening, the_gathering
 from events.pipeline.matching import FactFinder, restate_facts
 from events.service import Timeline
 
@@ -255,3 +255,15 @@ def test_a_treaty_the_calendar_names_is_its_own_happening_at_a_one_day_summit():
     assert the_gathering(treaty).id == "treaty-2032"
     verdict = same_happening(treaty, video)
     assert not verdict.same and "two gatherings" in verdict.why
+
+
+def test_a_summit_of_a_year_the_calendar_knows_that_fits_none_of_its_own_is_not_the_sco_s():
+    """The calendar lists the SCO's summit of every year: "the informal summit in Minsk on April 27-28"
+    of that year is someone else's (it adds no fact), unless the report names the SCO."""
+    informal = report(
+        "2031-04-27", "The two leaders last met at the informal summit in Minsk", ("minsk",), "2031-04-28"
+    )
+    ours = report("2031-07-08", "Leaders gathered for the summit in Bishkek", ("bishkek",))
+    named = report("2031-04-27", "The SCO summit in Minsk", ("sco", "minsk"), "2031-04-28")
+    assert not_the_sco_s_summit(informal)
+    assert not not_the_sco_s_summit(ours) and not not_the_sco_s_summit(named)

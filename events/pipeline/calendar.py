@@ -161,6 +161,16 @@ def one_happening(one: Gathering, other: Gathering) -> bool:
     return act.kind == "founding" or summit.first == summit.last
 
 
+def another_summit(told: Told) -> bool:
+    """A summit known to its days that fits none of the calendar's, in a year whose SCO summit the calendar
+    knows (it lists one every year): another body's, or a leaders' "informal summit" ("the two leaders last
+    met at the informal summit in Wuhan on April 27-28")."""
+    if told.kind != "summit" or told.precision != 10:
+        return False
+    summits = [g for g in _in_years(told.first.year, told.last.year) if g.kind == "summit"]
+    return bool(summits) and not any(_fits(told, g) for g in summits)
+
+
 def at_its_place_and_days(told: Told, gathering: Gathering) -> bool:
     """A report naming no kind, at the gathering's own place and on a day of it, both known to the day
     ("2023, 26 October: Bishkek" on a page about the councils; a statement made in the city that day)."""

@@ -17,7 +17,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from events.domain.dates import FuzzyDate
-from events.pipeline.calendar import Gathering, Told, at_its_place_and_days, one_happening, the_one_fitting
+from events.pipeline.calendar import (
+    Gathering,
+    Told,
+    another_summit,
+    at_its_place_and_days,
+    one_happening,
+    the_one_fitting,
+)
 from events.pipeline.gazetteer import country_of, display_name, kind_of
 
 # Kinds in the order they win: "Iran joins the SCO at a virtual summit" is an accession.
@@ -755,6 +762,11 @@ def the_gathering(report: Report) -> Gathering | None:
     if _ANOTHER_BODY in _matchable(report):
         return None
     return the_one_fitting(_told(report))
+
+
+def not_the_sco_s_summit(report: Report) -> bool:
+    """A summit of its days that the SCO's calendar says was not the SCO's, told without naming the SCO."""
+    return "sco" not in report.tags and another_summit(_told(report))
 
 
 def _told(report: Report) -> Told:

@@ -59,6 +59,7 @@ from events.pipeline.happenings import (
     named_apart,
     names_a_kind,
     names_a_meeting,
+    not_the_sco_s_summit,
     refined_dates,
     same_happening,
     the_gathering,
@@ -1167,6 +1168,8 @@ def _about_the_sco(fact: ExtractedFact, headline: Report | None) -> bool:
     or its headline's near its day). 'Traffic returned to normal on Thursday', 'Li inaugurated the new
     airport on Monday' are dated, but no part of this story."""
     report = as_report(fact)
+    if not_the_sco_s_summit(report):
+        return False  # "the two leaders last met at the informal summit in Wuhan on April 27-28"
     if "sco" in fact.tags or kind_of_happening(in_the_headline_s_happening(report, headline)) is not None:
         return True
     # a clause dated by its sentence ("..., after the process was launched in Dushanbe in 2021") is
