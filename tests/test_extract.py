@@ -1372,3 +1372,33 @@ def test_a_day_and_a_span_from_it_are_two_tellings_when_they_tell_different_kind
 )
 def test_titles_keep_what_a_clause_is_said_of(sentence, title):
     assert title in [f.title for f in extract_facts("Bloc meets", sentence, dt.date(2031, 6, 11))]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "aside_s_date", "another_s"),
+    [
+        # an aside said of a thing outside the story: that thing's day
+        (
+            "Leaders of the SCO met in Minsk on Thursday and welcomed the peace plan for the valley, agreed in "
+            "Geneva on August 12, and backed talks.",
+            "2031-08-12",
+            True,
+        ),
+        (
+            "Their declaration said nothing about the independence of the valley, which the council recognised "
+            "on Tuesday.",
+            "2031-08-26",
+            True,
+        ),
+        # an aside said of the SCO's happening, or of a member, is the story's
+        (
+            "Ministers prepared the annual summit of the SCO, to be held on September 9 and 10.",
+            "2031-09-09",
+            False,
+        ),
+        ("The SCO has admitted Iran, which joined in 2023, and Laos, which followed in 2024.", "2024", False),
+    ],
+)
+def test_a_dated_aside_on_a_thing_outside_the_story_is_that_thing_s_day(sentence, aside_s_date, another_s):
+    facts = {f.date: f for f in extract_facts("Bloc meets in Minsk", sentence, dt.date(2031, 8, 28))}
+    assert facts[aside_s_date].another_s is another_s

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, replace
 from events.domain.dates import FuzzyDate, human_span, parse_optional
 from events.pipeline.dates_ru_zh import in_russian_or_chinese
 from events.pipeline.gazetteer import kind_of, tags_for
-from events.pipeline.happenings import Report, kind_of_happening, kinds_in, names_a_kind
+from events.pipeline.happenings import Report, kind_of_happening, kinds_in, names_a_kind, names_a_meeting
 from events.pipeline.relative_dates import (
     DateMention,
     bounds_between,
@@ -330,6 +330,36 @@ def _background_of_another(sentence: str, part: tuple[int, int]) -> bool:
         return False
     words = sentence[part[0] : part[1]]
     return "sco" not in tags_for(words) and not names_a_kind(words)
+
+
+def _an_aside_on_another_thing(sentence: str, span: tuple[int, int]) -> bool:
+    """A date in an aside said of a thing before its comma ("the six-point plan for the Caucasus, agreed
+    in Moscow on August 12,"; "the independence of Abkhazia, which Medvedev recognised on Tuesday") when
+    neither names the SCO or a kind of its happenings, and the thing no one the gazetteer knows nor a
+    meeting: that thing's day, not the SCO's news. "The summit of the SCO, to be held on June 9 and 10"
+    is the summit's, "Belarus, which followed in 2024" the accession's."""
+    low = sentence.rfind(",", 0, span[0]) + 1  # the stretch between the commas around the date
+    high = sentence.find(",", span[1])
+    high = len(sentence) if high < 0 else high
+    if low == 0 or not _ASIDE_OPENING.match(sentence, low):
+        return False
+    head = sentence[:low].rstrip()[:-1]
+    thing = _the_noun_before(sentence, low) or _antecedent(head) or " ".join(head.split()[-_A_NAME_S_WORDS:])
+    words = f"{thing} {sentence[low:high]}"
+    if tags_for(thing) or names_a_meeting(
+        thing
+    ):  # "Belarus, which followed in 2024", "the meeting, held ..."
+        return False
+    return "sco" not in tags_for(words) and not names_a_kind(words)
+
+
+_A_NAME_S_WORDS = 4  # "Mr. Modi, who met Mr. Xi": the words before the comma, when no noun phrase is read
+# The openings of an aside said of a thing: a relative pronoun, or a passive participle with when or where.
+_ASIDE_OPENING = re.compile(
+    rf"\s*(?:which|who|whom)\b|\s*(?:{PASSIVE_OPENING.pattern})"
+    r"|\s*(?:agreed|signed|reached|recognised|recognized|brokered|announced|adopted|approved)\s+(?:in|on|at|by|last|earlier)\b",
+    re.IGNORECASE,
+)
 
 
 def _a_step_towards_another_s(
@@ -727,6 +757,7 @@ def _fact(mention: DateMention, sentence: str, others: list[tuple[int, int]]) ->
         last_before=_last_before(mention, sentence),
         another_s=_a_parade_s(mention, sentence)
         or _background_of_another(sentence, part)
+        or _an_aside_on_another_thing(sentence, mention.span)
         or _a_step_towards_another_s(sentence, mention, part, others),
     )
 
