@@ -8,9 +8,10 @@ process of each tree in turn, `projections.rebuild` on the tree's own code
 (migrations included: the copy is opened by the tree's `connect`). Reports wall
 and CPU seconds, events/s, and the baseline over this tree. --stages also
 prints the time of each SQL statement of the rebuild (summed by its first 70
-characters) and what is left: Python, reading the log, the commit. Then the
+characters), wall and CPU of the rebuild's own thread (the search index's thread
+and other processes left out), and what is left: Python, reading the log, the commit. Then the
 pages in use after the rebuild (VACUUM INTO), per table and index (dbstat),
-unless --no-sizes. The rebuild may use a second core (events/read/built_beside.py):
+unless --no-sizes. The rebuild may use a second core (events/read/search_beside.py):
 with another process busy on the machine, wall time says less than CPU time.
 """
 

@@ -473,7 +473,7 @@ def _derive_tags(conn: sqlite3.Connection, where: str, params: tuple = ()) -> No
 # {only} picks some facts (an append's) or, empty, all of them (rebuild).
 _COUNTED = (
     (  # by day first, in the order of facts_timeline and of fact_tags' key, so only days are sorted
-        # (rebuild at 1M facts: 0.4 -> 0.1 s CPU, tag_counts 1.7 -> 0.4 s; bench/README.md)
+        # (rebuild at 1M facts: 0.3 -> 0.07 s CPU, tag_counts 1.3 -> 0.4-0.6 s; bench/README.md)
         "period_counts",
         "SELECT retracted, substr(sort_key, 1, 7), sum(c) FROM"
         " (SELECT retracted, sort_key, count(*) AS c FROM fact_rows {only} GROUP BY 1, 2) GROUP BY 1, 2",
@@ -534,7 +534,7 @@ def _bulk_settings(conn: sqlite3.Connection, kib: int = 64_000) -> Iterator[None
 
     And the pages it frees, every page of the old read models, are not overwritten with zeros
     (secure_delete, on in Debian's SQLite): that wrote each into the WAL again (emptying them at
-    1M facts: 1.0-2.3 -> 0.3 s CPU, bench/README.md). What they held is the log's, which stays."""
+    1M facts: ~1.0 -> 0.3 s CPU, bench/README.md). What they held is the log's, which stays."""
     before = [conn.execute(f"PRAGMA {pragma}").fetchone()[0] for pragma in ("cache_size", "secure_delete")]
     conn.execute(f"PRAGMA cache_size = -{kib}")
     conn.execute("PRAGMA secure_delete = OFF")
