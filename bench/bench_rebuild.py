@@ -8,9 +8,10 @@ process of each tree in turn, `projections.rebuild` on the tree's own code
 (migrations included: the copy is opened by the tree's `connect`). Reports wall
 and CPU seconds, events/s, and the baseline over this tree. --stages also
 prints the time of each SQL statement of the rebuild (summed by its first 70
-characters) and what is left: Python, reading the log, the commit. Then the
+characters), wall and CPU of the rebuild's own thread (the search index's thread
+and other processes left out), and what is left: Python, reading the log, the commit. Then the
 pages in use after the rebuild (VACUUM INTO), per table and index (dbstat),
-unless --no-sizes. The rebuild may use a second core (events/read/built_beside.py):
+unless --no-sizes. The rebuild may use a second core (events/read/search_beside.py):
 with another process busy on the machine, wall time says less than CPU time.
 """
 
@@ -33,7 +34,7 @@ from events.log.store import EventStore, connect
 from events.read import projections
 
 store = EventStore(connect(sys.argv[2]))
-tally = collections.Counter()
+tally, cpu_tally = collections.Counter(), collections.Counter()
 
 
 class Timed:
@@ -46,11 +47,13 @@ class Timed:
         return getattr(self._conn, name)
 
     def _timed(self, run, sql, *args):
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.thread_time()
         try:
             return run(sql, *args)
         finally:
-            tally[" ".join(sql.split())[:70]] += time.perf_counter() - began
+            key = " ".join(sql.split())[:70]
+            tally[key] += time.perf_counter() - began
+            cpu_tally[key] += time.thread_time() - cpu
 
     def execute(self, sql, *args):
         return self._timed(self._conn.execute, sql, *args)
@@ -69,11 +72,12 @@ if sys.argv[3] == "stages":
 
     projections.write_transaction = timed_transaction
 events = store.last_position()
-began, cpu = time.perf_counter(), time.process_time()
+began, cpu, own = time.perf_counter(), time.process_time(), time.thread_time()
 projections.rebuild(store)
-seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
+seconds, cpu, own = time.perf_counter() - began, time.process_time() - cpu, time.thread_time() - own
 store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-print(json.dumps({"events": events, "seconds": seconds, "cpu": cpu, "stages": tally.most_common(14)}))
+stages = [(sql, spent, cpu_tally[sql]) for sql, spent in tally.most_common(20)]
+print(json.dumps({"events": events, "seconds": seconds, "cpu": cpu, "own": own, "stages": stages}))
 """
 
 SIZES = """
@@ -113,10 +117,15 @@ def report(label: str, result: dict, stages: bool) -> None:
         flush=True,
     )
     if stages:
-        for sql, spent in result["stages"]:
-            print(f"      {spent:6.2f} s  {sql}")
+        print(f"      wall s   cpu s  (cpu: the rebuild's own thread; {result['own']:.1f} s of it in all)")
+        for sql, spent, own in result["stages"]:
+            print(f"      {spent:6.2f}  {own:6.2f}  {sql}")
+        rest, own_rest = (
+            seconds - sum(s[1] for s in result["stages"]),
+            result["own"] - sum(s[2] for s in result["stages"]),
+        )
         print(
-            f"      {seconds - sum(s for _, s in result['stages']):6.2f} s  the rest (Python, the log's read, commit)"
+            f"      {rest:6.2f}  {own_rest:6.2f}  the rest (Python, the log's read, waiting for the thread, commit)"
         )
 
 

@@ -144,6 +144,8 @@ def _dump(conn) -> dict:
         "fact_versions",
         "fact_version_tags",
         "tag_counts",
+        "period_counts",
+        "tag_pair_counts",
         "projection_checkpoints",
     )
     dump = {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in tables}
@@ -176,13 +178,16 @@ def test_rebuild_in_any_chunk_size_equals_catching_up(tmp_path, batch, store_cla
     timeline.close()
 
 
-def test_rebuild_gives_back_the_collector_and_the_cache(tmp_path):
+@pytest.mark.parametrize("secure_delete", [0, 1])
+def test_rebuild_gives_back_the_collector_the_cache_and_secure_delete(tmp_path, secure_delete):
     store = EventStore(connect(tmp_path / "t.db"))
+    store.conn.execute(f"PRAGMA secure_delete = {secure_delete}")
     cache = store.conn.execute("PRAGMA cache_size").fetchone()[0]
     assert gc.isenabled()
     projections.rebuild(store)
     assert gc.isenabled()
     assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == cache
+    assert store.conn.execute("PRAGMA secure_delete").fetchone()[0] == secure_delete
     store.conn.close()
 
 
