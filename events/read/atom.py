@@ -12,7 +12,7 @@ from events.domain.fact import (
     FactState,
 )
 from events.read import probe_walk
-from events.read.projections import load_states
+from events.read.projections import STATE_COLUMNS, state_from_row
 
 PAGE_SIZE = 50
 HISTORY_LIMIT = 10
@@ -38,6 +38,7 @@ class FeedKey:
     fact_id: str
     position: int
     changed_at: str
+    n: int  # the fact's row: its state is read by rowid (states), not through the fact_id index
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ def window(
             lambda row: row[0],
         )
         rows = probe_walk.walk(conn, where.match, listing, before, size + 1, rows_left)
-    return AtomWindow(tuple(FeedKey(*row[1:]) for row in rows[:size]), len(rows) > size)
+    return AtomWindow(tuple(FeedKey(*row[1:], row[0]) for row in rows[:size]), len(rows) > size)
 
 
 def _rows(conn: sqlite3.Connection, where: AtomFilter, before: int | None, limit: int) -> list[tuple]:
@@ -146,10 +147,15 @@ def _small_tag(conn: sqlite3.Connection, tags: list[str]) -> str | None:
     return best
 
 
+_STATES = f"SELECT n, {STATE_COLUMNS} FROM facts WHERE n IN (SELECT value FROM json_each(?))"
+
+
 def states(conn: sqlite3.Connection, keys: tuple[FeedKey, ...]) -> list[FactState]:
-    """The facts behind a window's keys, in the window's order."""
-    found = load_states(conn, [key.fact_id for key in keys])
-    return [found[key.fact_id][1] for key in keys]
+    """The facts behind a window's keys, in the window's order: by rowid, so each costs the page reads of
+    its row and its texts (migration 18), not a step down the fact_id index first (50 at 1M: 1.6 -> 1.2 ms)."""
+    rows = conn.execute(_STATES, (json.dumps([key.n for key in keys]),))
+    found = {row[0]: state_from_row(row[1:]) for row in rows}
+    return [found[key.n] for key in keys]
 
 
 def changes(
@@ -190,6 +196,6 @@ def titles(conn: sqlite3.Connection, fact_ids: list[str]) -> dict[str, str]:
 def newest_change(conn: sqlite3.Connection) -> FeedKey | None:
     """The fact changed last: one step down facts_changed, whatever the filter."""
     row = conn.execute(
-        "SELECT fact_id, last_position, last_recorded FROM facts ORDER BY last_position DESC LIMIT 1"
+        "SELECT fact_id, last_position, last_recorded, n FROM facts ORDER BY last_position DESC LIMIT 1"
     ).fetchone()
     return FeedKey(*row) if row else None
