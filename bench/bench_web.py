@@ -6,6 +6,15 @@ Each size gets a database built once and kept in var/bench/ (write events
 with store.append in big batches, then projections.rebuild), served by the
 same code as `timeline serve` (waitress, 8 threads) in a child process, and
 measured over HTTP with keep-alive connections from this process.
+
+    .venv/bin/python bench/bench_web.py --trees BASELINE,OTHER,... [--rounds 6] [--sizes ...]
+
+compares source trees instead (issue 19: no page may get slower): each tree
+serves its own copy of the database with its own code, on servers started
+afresh for each round (nothing memoised) and asked in lockstep, each request
+of a row going to every tree in turn (see lockstep); each page row's p50 and
+the server's CPU time per request, the median over rounds, and each tree over
+the first.
 """
 
 from __future__ import annotations
@@ -15,6 +24,7 @@ import datetime as dt
 import http.client
 import json
 import random
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -185,11 +195,12 @@ def serve(db_path: str, port: int) -> None:
     run(config, "127.0.0.1", port, on_start=add_trivial)
 
 
-def start(db_path: Path, port: int) -> subprocess.Popen:
+def start(db_path: Path, port: int, tree: Path = REPO) -> subprocess.Popen:
+    """A server of the tree's own code on db_path (its bench_web.py --serve)."""
     log = db_path.with_suffix(".log").open("wb")
     process = subprocess.Popen(
-        [sys.executable, __file__, "--serve", str(db_path), str(port)],
-        cwd=REPO,
+        [sys.executable, str(tree / "bench" / "bench_web.py"), "--serve", str(db_path), str(port)],
+        cwd=tree,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -303,6 +314,101 @@ def measure(size: int, db_path: Path, port: int, args) -> dict:
         process.wait(timeout=20)
 
 
+# ---------------------------------------------------------------- trees compared (issue 19: no page slower)
+
+
+# Each page row the trees are compared on: (first path, requests, whether each follows the last's `next`
+# link, whether that link is the API's); requests None: --requests.
+COMPARED_ROWS = {
+    "/": ("/", None, False, False),
+    "/ (new page each)": ("/", None, True, False),
+    "/api/events": ("/api/events", None, False, True),
+    "/api/events (new page each)": ("/api/events", None, True, True),
+    "/?tag=russia (new page each)": ("/?tag=russia", 50, True, False),
+    "/?q=security (new page each)": ("/?q=security", 50, True, False),
+    "/?q=summit (new page each)": ("/?q=summit", 50, True, False),
+    "/feed.atom": ("/feed.atom", 50, False, False),
+    "/feed.atom?q=summit": ("/feed.atom?q=summit", 20, False, False),
+    "/api/events?as_of=mid-log": ("/api/events?as_of={as_of}", 5, False, True),
+    "/?as_of=mid-log (new page each)": ("/?as_of={as_of}", 20, True, False),
+}
+
+
+def lockstep(
+    clients: list[Client], pids: list[int], first: str, count: int, walk: bool, api: bool
+) -> list[dict]:
+    """One row on every tree's server at once: each step asks each server for its next path, the servers
+    taking turns in an order rotated every step, so what else runs on the machine falls on all of them
+    alike. Each server's p50 and its CPU time per request ("cpu", ms)."""
+    paths: list[str | None] = [first] * len(clients)
+    times: list[list[float]] = [[] for _ in clients]
+    before = [cpu_seconds(pid) for pid in pids]
+    for step in range(count):
+        for i in [(step + k) % len(clients) for k in range(len(clients))]:
+            if paths[i] is not None:
+                elapsed, body = clients[i].get(paths[i])
+                times[i].append(elapsed * 1000)
+                paths[i] = _next_path(body, first, api) if walk else first
+    cpu = [(cpu_seconds(pid) - start) * 1000 for pid, start in zip(pids, before)]
+    return [summary(t) | {"cpu": c / len(t)} for t, c in zip(times, cpu)]
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time of every thread of a process so far, to the nanosecond (Linux's schedstat)."""
+    tasks = Path(f"/proc/{pid}/task")
+    return sum(int((task / "schedstat").read_text().split()[0]) for task in tasks.iterdir()) / 1e9
+
+
+_BUILD = "import sys; from pathlib import Path; sys.path[:0] = ['bench']; import bench_web; bench_web.database(int(sys.argv[1]), Path(sys.argv[2]))"
+
+
+def tree_database(tree: Path, size: int, folder: Path) -> Path:
+    """The tree's own database of size facts in folder (built by the tree's own code when missing, so an
+    older tree is never handed a newer schema); each tree migrates its copy when its server opens it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    subprocess.run([sys.executable, "-c", _BUILD, str(size), str(folder)], cwd=tree, check=True)
+    return folder / f"web-{size}.db"
+
+
+def compare(trees: list[Path], sizes: list[int], rounds: int, args) -> None:
+    """Each page row of each tree over HTTP, every tree's server started afresh for each round (nothing
+    memoised) and asked in lockstep; the median over rounds of each row's p50 and server CPU per request,
+    and each tree over the first (the baseline). Each tree has its own database (folder/<i>/web-<size>.db)."""
+    for size in sizes:
+        dbs = [tree_database(tree, size, args.folder / str(i)) for i, tree in enumerate(trees)]
+        as_of = middle_of_log(dbs[0])
+        figures: list[dict[str, dict[str, list[float]]]] = [{"p50": {}, "cpu": {}} for _ in trees]
+        for round_ in range(rounds):
+            processes = [start(db, args.port + i, tree) for i, (db, tree) in enumerate(zip(dbs, trees))]
+            try:
+                clients = [Client(args.port + i) for i in range(len(trees))]
+                for name, (first, count, walk, api) in COMPARED_ROWS.items():
+                    path = first.format(as_of=as_of)
+                    pids = [p.pid for p in processes]
+                    for i, value in enumerate(
+                        lockstep(clients, pids, path, count or args.requests, walk, api)
+                    ):
+                        for figure in ("p50", "cpu"):
+                            figures[i][figure].setdefault(name, []).append(value[figure])
+            finally:
+                for process in processes:
+                    process.terminate()
+                    process.wait(timeout=20)
+            print(f"  {size:,} facts: round {round_ + 1} of {rounds} done", flush=True)
+        for figure, what in (("p50", "p50 ms"), ("cpu", "server CPU ms per request")):
+            _compared(size, trees, [f[figure] for f in figures], what)
+
+
+def _compared(size: int, trees: list[Path], values: list[dict[str, list[float]]], what: str) -> None:
+    names = [str(t) for t in trees]
+    print(f"\n{size:,} facts, {what}, median of {len(values[0]['/'])} rounds (ratio over {names[0]})")
+    print(f"  {'row':34}" + "".join(f" {n[-24:]:>24}" for n in names))
+    for row in values[0]:
+        medians = [statistics.median(v[row]) for v in values]
+        cells = [f"{medians[0]:24.2f}"] + [f"{m:13.2f} ({m / medians[0]:5.3f}x)" for m in medians[1:]]
+        print(f"  {row:34}" + " ".join(cells))
+
+
 def first_request_after_start(db_path: Path, port: int, path: str) -> float:
     """A server of its own: the first request it answers, nothing cached in it yet."""
     process = start(db_path, port)
@@ -357,10 +463,11 @@ def append_one_fact(db_path: Path, rng: random.Random) -> None:
 
 
 def middle_of_log(db_path: Path) -> str:
-    conn = connect(db_path)
+    """The moment half the log was recorded (read only: another tree's schema stays as it is)."""
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
-        last = EventStore(conn).last_position()
-        return conn.execute("SELECT recorded_at FROM events WHERE position = ?", (last // 2,)).fetchone()[0]
+        sql = "SELECT recorded_at FROM events WHERE position = (SELECT max(position) / 2 FROM events)"
+        return conn.execute(sql).fetchone()[0]
     finally:
         conn.close()
 
@@ -423,11 +530,20 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8931)
     parser.add_argument("--folder", type=Path, default=REPO / "var" / "bench")
     parser.add_argument("--serve", nargs=2, metavar=("DB", "PORT"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--trees", help="comma-separated source trees, baseline first: compare their page rows (see compare)"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=6, help="with --trees: fresh servers per tree, alternating"
+    )
     args = parser.parse_args()
     if args.serve:
         return serve(args.serve[0], int(args.serve[1]))
     print("command:", " ".join([Path(sys.executable).name, *sys.argv]), flush=True)
     args.folder.mkdir(parents=True, exist_ok=True)
+    if args.trees:
+        trees = [Path(t).resolve() for t in args.trees.split(",")]
+        return compare(trees, [int(s) for s in args.sizes.split(",")], args.rounds, args)
     results = {}
     for size in [int(s) for s in args.sizes.split(",")]:
         print(f"{size:,} facts: preparing", flush=True)

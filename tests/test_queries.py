@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import sqlite3
 import tempfile
 from pathlib import Path
 
@@ -728,3 +729,47 @@ def test_counting_the_facts_of_a_past_moment_walks_them_by_position(timeline, ma
     sql, params = summary._matching(timeline.conn, Filters(), at.sources)
     plan = " ".join(row[3] for row in timeline.conn.execute(f"EXPLAIN QUERY PLAN {sql}", params))
     assert "facts_changed" in plan and "fact_versions_timeline" in plan
+
+
+def _tables_read(conn, run) -> set[str]:
+    """The tables whose columns run's statements name (SQLite's authorizer, asked as each is prepared)."""
+    read: set[str] = set()
+
+    def note(action, table, _column, _database, _trigger):
+        if action == sqlite3.SQLITE_READ:
+            read.add(table)
+        return sqlite3.SQLITE_OK
+
+    conn.set_authorizer(note)
+    try:
+        run()
+    finally:
+        conn.set_authorizer(None)
+    return read
+
+
+def test_only_listed_facts_read_their_texts_from_the_log(timeline, make_fact, db_path):
+    """A text a row leaves to its FactRecorded costs a page read of the log (migration 18): the facts a page
+    lists read theirs, but its neighbour check and a search's counts read keys and tags alone (issue 19)."""
+    from events.read import summary
+
+    for i in range(6):
+        make_fact(date=f"2024-0{i + 1}-01", title=f"Summit number {i}")
+    conn = connect(db_path)  # its own statement cache: every statement below is prepared, so authorised
+    try:
+        first = timeline_page(conn, TimelineQuery(limit=2))
+        assert "events" in _tables_read(
+            conn, lambda: timeline_page(conn, TimelineQuery(cursor=first.earlier))
+        )
+        later = (first.facts[-1].sort_key, first.facts[-1].n)
+        assert "events" not in _tables_read(
+            conn, lambda: timeline_pages._any_past(conn, Filters(), LIVE, False, later)
+        )
+        searched = Filters(q="summit")
+        counted = _tables_read(
+            conn,
+            lambda: (summary._period_counts(conn, searched, LIVE), summary._tag_counts(conn, searched, LIVE)),
+        )
+        assert "fact_rows" in counted and "events" not in counted
+    finally:
+        conn.close()

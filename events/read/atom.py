@@ -12,7 +12,7 @@ from events.domain.fact import (
     FactState,
 )
 from events.read import probe_walk
-from events.read.projections import load_states
+from events.read.timeline import states_by_n
 
 PAGE_SIZE = 50
 HISTORY_LIMIT = 10
@@ -38,6 +38,7 @@ class FeedKey:
     fact_id: str
     position: int
     changed_at: str
+    n: int  # the fact's row: its state is read by rowid (states), not through the fact_id index
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ def window(
             lambda row: row[0],
         )
         rows = probe_walk.walk(conn, where.match, listing, before, size + 1, rows_left)
-    return AtomWindow(tuple(FeedKey(*row[1:]) for row in rows[:size]), len(rows) > size)
+    return AtomWindow(tuple(FeedKey(*row[1:], row[0]) for row in rows[:size]), len(rows) > size)
 
 
 def _rows(conn: sqlite3.Connection, where: AtomFilter, before: int | None, limit: int) -> list[tuple]:
@@ -101,7 +102,7 @@ def _window_sql(conn: sqlite3.Connection, where: AtomFilter, before: int | None)
         tags.remove(small)
         source, clauses, params = _DRIVE_TAG, ["d.tag = ?"], [small]
     else:
-        source, clauses, params = "facts", [], []
+        source, clauses, params = "fact_rows facts", [], []
     if (
         match is not None
     ):  # many matches: read once into a lookup, never joined and sorted ("+": not a driver)
@@ -117,15 +118,22 @@ def _window_sql(conn: sqlite3.Connection, where: AtomFilter, before: int | None)
         clauses.append("facts.last_position < ?")
         params.append(before)
     where_sql = " WHERE " + " AND ".join(clauses) if clauses else ""
-    sql = f"SELECT facts.n, facts.fact_id, facts.last_position, facts.last_recorded FROM {source}{where_sql}"
+    sql = f"SELECT {_KEY_COLUMNS} FROM {source}{where_sql}"
     return sql + " ORDER BY facts.last_position DESC LIMIT ?", params
 
 
+# The keys read from the rows (fact_rows under the name facts), not through the facts view: a statement
+# naming the view resolves its columns and its join to the log first, ~40 us on each request's new
+# connection (migration 18), and keys need no text. last_recorded is NULL in a row when it is
+# first_recorded (migrations.DERIVED).
+_KEY_COLUMNS = (
+    "facts.n, facts.fact_id, facts.last_position, coalesce(facts.last_recorded, facts.first_recorded)"
+)
 # CROSS JOIN makes SQLite keep this order: the matches first, then each one's fact by rowid.
 _DRIVE_SEARCH = (
-    "(SELECT rowid AS n FROM facts_fts WHERE facts_fts MATCH ?) d CROSS JOIN facts ON facts.n = d.n"
+    "(SELECT rowid AS n FROM facts_fts WHERE facts_fts MATCH ?) d CROSS JOIN fact_rows facts ON facts.n = d.n"
 )
-_DRIVE_TAG = "fact_tags d CROSS JOIN facts ON facts.n = d.n"
+_DRIVE_TAG = "fact_tags d CROSS JOIN fact_rows facts ON facts.n = d.n"
 
 
 def _few_matches(conn: sqlite3.Connection, match: str) -> bool:
@@ -147,9 +155,10 @@ def _small_tag(conn: sqlite3.Connection, tags: list[str]) -> str | None:
 
 
 def states(conn: sqlite3.Connection, keys: tuple[FeedKey, ...]) -> list[FactState]:
-    """The facts behind a window's keys, in the window's order."""
-    found = load_states(conn, [key.fact_id for key in keys])
-    return [found[key.fact_id][1] for key in keys]
+    """The facts behind a window's keys, in the window's order: by rowid, so each costs the page reads of
+    its row and its texts (migration 18), not a step down the fact_id index first (50 at 1M: 1.6 -> 1.2 ms)."""
+    found = states_by_n(conn, [key.n for key in keys])
+    return [found[key.n] for key in keys]
 
 
 def changes(
@@ -180,6 +189,8 @@ def _change(row: tuple) -> LoggedChange:
 
 def titles(conn: sqlite3.Connection, fact_ids: list[str]) -> dict[str, str]:
     """The titles of some facts by id: where merged-away entries went."""
+    if not fact_ids:  # most windows: no statement to prepare on the request's new connection
+        return {}
     rows = conn.execute(
         "SELECT fact_id, title FROM facts WHERE fact_id IN (SELECT value FROM json_each(?))",
         (json.dumps(fact_ids),),
@@ -190,6 +201,7 @@ def titles(conn: sqlite3.Connection, fact_ids: list[str]) -> dict[str, str]:
 def newest_change(conn: sqlite3.Connection) -> FeedKey | None:
     """The fact changed last: one step down facts_changed, whatever the filter."""
     row = conn.execute(
-        "SELECT fact_id, last_position, last_recorded FROM facts ORDER BY last_position DESC LIMIT 1"
+        "SELECT fact_id, last_position, coalesce(last_recorded, first_recorded), n FROM fact_rows"
+        " ORDER BY last_position DESC LIMIT 1"
     ).fetchone()
     return FeedKey(*row) if row else None
