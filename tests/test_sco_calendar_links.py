@@ -267,3 +267,12 @@ def test_a_summit_of_a_year_the_calendar_knows_that_fits_none_of_its_own_is_not_
     named = report("2031-04-27", "The SCO summit in Minsk", ("sco", "minsk"), "2031-04-28")
     assert not_the_sco_s_summit(informal)
     assert not not_the_sco_s_summit(ours) and not not_the_sco_s_summit(named)
+
+
+def test_a_summit_report_on_a_day_beside_the_summit_s_own_gives_it_no_day():
+    """ "Putin arrives in Bishkek on Monday for the summit" (the summit is on Tuesday and Wednesday) is an
+    arrival: it is no report of the summit known only to its month, which it would date a day early."""
+    arrival = report("2031-07-07", "Putin arrives in Bishkek for the SCO summit", ("sco", "bishkek"))
+    in_july = report("2031-07", "Mongolia became an observer at the Bishkek summit in July", ("bishkek",))
+    verdict = same_happening(arrival, in_july)
+    assert not verdict.same and "beside" in verdict.why

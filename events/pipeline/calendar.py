@@ -171,6 +171,18 @@ def another_summit(told: Told) -> bool:
     return bool(summits) and not any(_fits(told, g) for g in summits)
 
 
+def beside_its_days(told: Told) -> bool:
+    """A summit report dated to a day its place's summit of that year did not take ("Putin arrives in
+    Beijing on Tuesday" for the summit of Wednesday and Thursday): an arrival, a preview, a recap's day,
+    not the summit; it gives the summit no day."""
+    if told.kind != "summit" or told.precision != 10 or told.first != told.last:
+        return False
+    return any(
+        g.kind == "summit" and g.place in told.places and g.precise and not _days_fit(told, g)
+        for g in _in_years(told.first.year, told.last.year)
+    )
+
+
 def at_its_place_and_days(told: Told, gathering: Gathering) -> bool:
     """A report naming no kind, at the gathering's own place and on a day of it, both known to the day
     ("2023, 26 October: Bishkek" on a page about the councils; a statement made in the city that day)."""

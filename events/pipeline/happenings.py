@@ -22,6 +22,7 @@ from events.pipeline.calendar import (
     Told,
     another_summit,
     at_its_place_and_days,
+    beside_its_days,
     one_happening,
     the_one_fitting,
 )
@@ -785,6 +786,8 @@ def same_happening(new: Report, recorded: Report) -> Verdict:
     gathering, whatever their words; otherwise their dates, kinds and names decide."""
     if (verdict := _by_the_calendar(new, recorded)) is not None:
         return verdict
+    if beside_its_days(_told(new)) or beside_its_days(_told(recorded)):
+        return Verdict(False, "a day beside the days of the summit the SCO's calendar gives")
     if not dates_agree(new, recorded):
         return Verdict(False, "their dates name different days")
     if _same_days(new, recorded) and (here := _places(new) & _places(recorded)):
