@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 DATA = Path(__file__).resolve().parent.parent / "events" / "data"
-KINDS = {"summit", "ministers", "accession", "founding", "agreement", "initiative"}
+KINDS = {"summit", "ministers", "accession", "founding", "agreement", "initiative", "observer", "exercise"}
+STATUSES = {"observer", "dialogue partner"}  # what an observer entry grants
 
 
 def load(name: str) -> dict:
@@ -62,8 +63,22 @@ def entry_problems(entry: dict, slugs: dict[str, str]) -> list[str]:
         found.append(f"{name}: an accession names who joined")
     if entry.get("kind") in {"summit", "ministers"} and not entry.get("council"):
         found.append(f"{name}: a meeting names its council")
+    found += kind_problems(entry)
     if not str(entry.get("source", "")).strip() or not str(entry.get("title", "")).strip():
         found.append(f"{name}: no title or no source")
+    return found
+
+
+def kind_problems(entry: dict) -> list[str]:
+    """A status granted names whom and which status; an exercise runs over days, so it names its last."""
+    name, kind = entry.get("id", "?"), entry.get("kind")
+    found = []
+    if kind == "observer" and not entry.get("who"):
+        found.append(f"{name}: a status granted names who was granted it")
+    if kind == "observer" and entry.get("status") not in STATUSES:
+        found.append(f"{name}: status {entry.get('status')!r} is neither of {sorted(STATUSES)}")
+    if kind == "exercise" and not entry.get("end_date"):
+        found.append(f"{name}: an exercise names its last day")
     return found
 
 
@@ -85,12 +100,13 @@ def calendar_problems(entries: list[dict], slugs: dict[str, str]) -> list[str]:
 
 
 def link_problems(entry: dict, by_id: dict[str, dict]) -> list[str]:
-    """An accession happens at a gathering, and any entry's at names one whose days hold the entry's day."""
+    """An accession or a status granted happens at a gathering, and any entry's at names one whose days hold the
+    entry's day."""
     name, at = entry.get("id"), entry.get("at")
     if at is None:
         return (
-            [f"{name}: an accession names the gathering it happened at"]
-            if entry.get("kind") == "accession"
+            [f"{name}: an {entry.get('kind')} names the gathering it happened at"]
+            if entry.get("kind") in {"accession", "observer"}
             else []
         )
     if at not in by_id:
@@ -126,6 +142,13 @@ def test_the_calendar_covers_the_gatherings_it_promises():
     assert {str(year) for year in range(2015, 2026)} <= years["defence"]
     joined = {who for e in entries if e["kind"] == "accession" for who in e["who"]}
     assert {"india", "pakistan", "iran", "belarus"} <= joined
+    observers = {
+        who for e in entries if e["kind"] == "observer" and e["status"] == "observer" for who in e["who"]
+    }
+    assert {"mongolia", "india", "pakistan", "iran", "afghanistan", "belarus"} <= observers
+    assert {"2007", "2010", "2012", "2014", "2016", "2018", "2021"} <= {
+        e["date"][:4] for e in entries if e["kind"] == "exercise"
+    }
 
 
 def test_the_examples_of_the_issue_are_the_entries_they_name():
@@ -175,6 +198,17 @@ BREAKAGES = {
         at="summit-2024-nowhere"
     ),
     "an accession at no gathering": lambda entries, by_id: by_id["accession-2024-belarus"].pop("at"),
+    "a status granted to no one": lambda entries, by_id: by_id["observer-2012-afghanistan"].update(who=[]),
+    "a status that is none of the SCO's": lambda entries, by_id: by_id["dialogue-2012-turkey"].update(
+        status="member"
+    ),
+    "a status granted at no gathering": lambda entries, by_id: by_id["observer-2015-belarus"].pop("at"),
+    "a status granted outside its summit": lambda entries, by_id: by_id["observer-2015-belarus"].update(
+        date="2015-07-11"
+    ),
+    "an exercise of no last day": lambda entries, by_id: by_id["exercise-2014-peace-mission"].update(
+        end_date=None
+    ),
 }
 
 
