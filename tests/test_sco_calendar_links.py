@@ -87,6 +87,26 @@ ENTRIES = [
         "title": "Turkey's accession procedure launched",
     },
     {
+        "id": "observer-2031",
+        "kind": "observer",
+        "who": ["laos"],
+        "status": "observer",
+        "date": "2031-07-09",
+        "end_date": None,
+        "place": "bishkek",
+        "at": "summit-2031",
+        "title": "Laos becomes an observer",
+    },
+    {
+        "id": "exercise-2031",
+        "kind": "exercise",
+        "date": "2031-08-10",
+        "end_date": "2031-08-17",
+        "place": "bishkek",
+        "country": "kyrgyzstan",
+        "title": "Peace Mission 2031",
+    },
+    {
         "id": "treaty-2032",
         "kind": "agreement",
         "date": "2032-06-15",
@@ -269,10 +289,16 @@ def test_a_summit_of_a_year_the_calendar_knows_that_fits_none_of_its_own_is_not_
     assert not not_the_sco_s_summit(ours) and not not_the_sco_s_summit(named)
 
 
-def test_a_summit_report_on_a_day_beside_the_summit_s_own_gives_it_no_day():
-    """ "Putin arrives in Bishkek on Monday for the summit" (the summit is on Tuesday and Wednesday) is an
-    arrival: it is no report of the summit known only to its month, which it would date a day early."""
-    arrival = report("2031-07-07", "Putin arrives in Bishkek for the SCO summit", ("sco", "bishkek"))
-    in_july = report("2031-07", "Mongolia became an observer at the Bishkek summit in July", ("bishkek",))
-    verdict = same_happening(arrival, in_july)
-    assert not verdict.same and "beside" in verdict.why
+def test_observer_status_and_an_exercise_are_linked_like_the_other_gatherings():
+    """Observer status is known by whom it was granted to, wherever the report is datelined; a day of an
+    exercise is that exercise; neither is the summit the status was granted at."""
+    granted = report("2031-07-09", "Laos was admitted as an observer on Wednesday", ("laos",))
+    told_later = report("2031-07", "Laos became an observer in July", ("laos",))
+    summit = report("2031-07-08", "Leaders gathered for the summit in Bishkek", ("bishkek",), "2031-07-09")
+    assert the_gathering(granted).id == the_gathering(told_later).id == "observer-2031"
+    assert same_happening(told_later, granted).same
+    assert not same_happening(granted, summit).same
+    drill = report("2031-08-12", "Troops of six states began the joint drills near Bishkek", ("bishkek",))
+    last_day = report("2031-08-17", "The Peace Mission exercise ended with a live-fire drill", ())
+    assert the_gathering(drill).id == the_gathering(last_day).id == "exercise-2031"
+    assert same_happening(last_day, drill).same

@@ -111,8 +111,11 @@ def _gathering(entry: dict) -> Gathering:
 
 
 # The kinds a report may be linked by, and what each must show: a summit, a ministers' meeting, an
-# accession, the founding, the charter; never two leaders' talks or an exercise, which the list lacks.
-LINKED_KINDS = frozenset({"summit", "ministers", "accession", "founding", "agreement"})
+# accession, observer status granted (known by whom, like an accession), the founding, the charter, a joint
+# exercise; never two leaders' talks, which the list lacks.
+LINKED_KINDS = frozenset(
+    {"summit", "ministers", "accession", "observer", "founding", "agreement", "exercise"}
+)
 
 
 def the_one_fitting(told: Told, entries: Iterable[Gathering] | None = None) -> Gathering | None:
@@ -169,18 +172,6 @@ def another_summit(told: Told) -> bool:
         return False
     summits = [g for g in _in_years(told.first.year, told.last.year) if g.kind == "summit"]
     return bool(summits) and not any(_fits(told, g) for g in summits)
-
-
-def beside_its_days(told: Told) -> bool:
-    """A summit report dated to a day its place's summit of that year did not take ("Putin arrives in
-    Beijing on Tuesday" for the summit of Wednesday and Thursday): an arrival, a preview, a recap's day,
-    not the summit; it gives the summit no day."""
-    if told.kind != "summit" or told.precision != 10 or told.first != told.last:
-        return False
-    return any(
-        g.kind == "summit" and g.place in told.places and g.precise and not _days_fit(told, g)
-        for g in _in_years(told.first.year, told.last.year)
-    )
 
 
 def at_its_place_and_days(told: Told, gathering: Gathering) -> bool:

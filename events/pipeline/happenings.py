@@ -22,7 +22,6 @@ from events.pipeline.calendar import (
     Told,
     another_summit,
     at_its_place_and_days,
-    beside_its_days,
     one_happening,
     the_one_fitting,
 )
@@ -767,7 +766,9 @@ def the_gathering(report: Report) -> Gathering | None:
 
 def not_the_sco_s_summit(report: Report) -> bool:
     """A summit of its days that the SCO's calendar says was not the SCO's, told without naming the SCO."""
-    return "sco" not in report.tags and another_summit(_told(report))
+    if "sco" in report.tags or len(report.date) != 10 or kind_of_happening(report) != "summit":
+        return False  # most reports: no calendar asked
+    return another_summit(_told(report))
 
 
 def _told(report: Report) -> Told:
@@ -786,8 +787,6 @@ def same_happening(new: Report, recorded: Report) -> Verdict:
     gathering, whatever their words; otherwise their dates, kinds and names decide."""
     if (verdict := _by_the_calendar(new, recorded)) is not None:
         return verdict
-    if beside_its_days(_told(new)) or beside_its_days(_told(recorded)):
-        return Verdict(False, "a day beside the days of the summit the SCO's calendar gives")
     if not dates_agree(new, recorded):
         return Verdict(False, "their dates name different days")
     if _same_days(new, recorded) and (here := _places(new) & _places(recorded)):
