@@ -72,7 +72,7 @@ def gatherings() -> tuple[Gathering, ...]:
 
 
 def _in_years(first: int, last: int) -> tuple[Gathering, ...]:
-    """The calendar's gatherings of those years: a report is compared with a few, not all ninety."""
+    """The calendar's gatherings of those years: a report is compared with a few, not all hundred and more."""
     entries = gatherings()
     if _index[0] is not entries:  # built once per calendar (tests put in calendars of their own)
         _index[:] = [entries, _by_year(entries)]
