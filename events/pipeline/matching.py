@@ -66,7 +66,6 @@ from events.pipeline.happenings import (
     with_context,
 )
 from events.pipeline.relative_dates import tense_markers
-from events.pipeline.titles import has_a_verb
 
 REEXTRACTED = "re-extraction with the current rules no longer finds this fact"
 FEED_CHANGED = "its article's feed changed the text, which no longer states this fact"
@@ -542,18 +541,27 @@ def _headline_a_happening(found: Sequence[ExtractedFact], context: tuple[str, ..
 
 
 def _only_a_name(title: str) -> bool:
-    """A page named after the body alone ("Shanghai Cooperation Organisation", "SCO: members and
-    partners"): no verb, no kind of happening, no one and nowhere but the SCO. A profile, not news."""
-    if in_russian_or_chinese(title):  # no verb list for these: only the body's own name
-        return bool(_THE_BODY_S_NAME.fullmatch(_A_PARENTHESIS.sub("", title).strip(" .:-—")))
-    return not names_a_kind(title) and not has_a_verb(title) and set(tags_for(title)) <= _THE_BODY_ALONE
+    """A page named after the body alone ("Shanghai Cooperation Organisation", "Shanghai Cooperation
+    Organisation (SCO)", "SCO: members and partners", "上海合作组织"): a profile, not news. Only the name,
+    perhaps with a few words after a colon or dash that name no kind of happening; a headline's verb
+    cannot be relied on to be recognised ("SCO member states plan a development bank" is news)."""
+    name = _A_PARENTHESIS.sub("", title).strip(" .")
+    found = _THE_BODY_S_NAME.match(name)
+    if found is None:
+        return False
+    rest = name[found.end() :].strip()
+    if not rest:
+        return True
+    return rest[0] in ":—–-|" and len(rest[1:].split()) <= _A_FEW_WORDS and not names_a_kind(rest)
 
 
-_THE_BODY_ALONE = frozenset({"sco"})
 _THE_BODY_S_NAME = re.compile(
-    r"шанхайская организация сотрудничества|шос|上海合作组织|上海合作組織|上合组织|上合組織", re.IGNORECASE
+    r"(?:the\s+)?(?:shanghai cooperation organi[sz]ation|sco|шанхайская организация сотрудничества|шос"
+    r"|上海合作组织|上海合作組織|上合组织|上合組織)(?![\w-])",
+    re.IGNORECASE,
 )
 _A_PARENTHESIS = re.compile(r"\s*[(（][^)）]*[)）]")
+_A_FEW_WORDS = 4
 
 
 # Sections and labels of opinion, analysis, explainers and reference pages: their headline is a view of

@@ -227,11 +227,6 @@ def _words(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=4096)
-def has_a_verb(text: str) -> bool:
-    """Whether the words hold a finite verb (_has_verb): "Shanghai Cooperation Organisation" holds none."""
-    return _has_verb(text)
-
-
 def _has_verb(text: str) -> bool:
     """A finite verb: a common one ("is", "said", "proposed", "marks"; not an infinitive: "to visit
     India" has none), else a tense the date extractor reads ("met", "will host").
