@@ -290,3 +290,27 @@ def test_paging_a_date_range_of_spans_and_fuzzy_dates_shows_each_fact_once(clien
         assert keys == sorted(
             keys, key=lambda d: d + "-00-00"[len(d) - 4 :] if len(d) < 10 else d, reverse=order == "desc"
         )
+
+
+def test_json_responses_read_as_the_standard_encoder_writes_them(tmp_path):
+    """Issue 19: orjson writes the API's JSON; the bytes' meaning, key order and dates are Flask's own,
+    and what orjson refuses (an integer past 64 bits) falls back to the standard encoder."""
+    import datetime as dt
+    import json
+
+    from flask.json.provider import DefaultJSONProvider
+
+    from timeline import create_app
+
+    app = create_app({"database": {"path": str(tmp_path / "t.db")}})
+    standard = DefaultJSONProvider(app)
+    standard.ensure_ascii = False
+    body = {"b": [1, 2.5, None, "Шанхай 上合"], "a": dt.datetime(2025, 9, 1, 12, 0), "c": True, "huge": 2**70}
+    with app.app_context():
+        assert app.json.dumps(body) == standard.dumps(body)
+        small = {k: v for k, v in body.items() if k != "huge"}
+        assert json.loads(app.json.dumps(small)) == json.loads(standard.dumps(small))
+        assert (
+            app.json.dumps(small)
+            == '{"a":"Mon, 01 Sep 2025 12:00:00 GMT","b":[1,2.5,null,"Шанхай 上合"],"c":true}'
+        )

@@ -19,7 +19,10 @@ def create_app(test_config: Mapping[str, Any] | Config | None = None) -> Flask:
     test_config may be a Config, or a mapping shaped like config.toml
     (e.g. {"database": {"path": "/tmp/x.db"}}).
     """
+    from timeline.web.json_responses import OrjsonProvider
+
     app = Flask(__name__, template_folder=str(_templates_folder()), static_folder=None)
+    app.json = OrjsonProvider(app)
     config = _resolve_config(test_config)
     app.config["TIMELINE"] = config
     app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes

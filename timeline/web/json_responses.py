@@ -1,0 +1,29 @@
+"""JSON responses encoded by orjson: the API's pages are 50 facts of JSON, which the standard library
+encoder took ~0.45 ms a page to write (orjson: ~0.03 ms), a tenth of a request (issue 19)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from flask.json.provider import DefaultJSONProvider
+
+# Dates, dataclasses and other objects go to Flask's own encoder, so a response reads as it always has
+# (an HTTP date for a datetime); keys are sorted as Flask sorts them.
+_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
+_OPTIONS |= orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
+
+
+class OrjsonProvider(DefaultJSONProvider):
+    """Flask's JSON, written by orjson: compact, keys sorted, UTF-8 (the app sets ensure_ascii off)."""
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        if kwargs or self._indented():
+            return super().dumps(obj, **kwargs)  # a caller's own options, or a debug app's indented output
+        try:
+            return orjson.dumps(obj, default=self.default, option=_OPTIONS).decode()
+        except TypeError:  # what orjson refuses (an integer past 64 bits, echoed in an error)
+            return super().dumps(obj)
+
+    def _indented(self) -> bool:
+        return self.compact is False or (self.compact is None and self._app.debug)
