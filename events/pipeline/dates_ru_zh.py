@@ -311,9 +311,7 @@ def _zh_days_in_month(m: re.Match[str], ctx: Context) -> Resolved:
     first_day, last_day = int(m["d1"]), int(m["d2"])
     if last_day <= first_day:
         return None
-    first, _, confidence = _zh_day_in_month(m, ctx, first_day) or (None, None, 0.0)
-    if first is None or first.day is None:
-        return None
+    first, _, confidence = _zh_day_in_month(m, ctx, first_day)  # always a day: its month's or the tense's
     return first, FuzzyDate(first.year, first.month, last_day), confidence
 
 

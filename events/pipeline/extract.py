@@ -277,8 +277,9 @@ def _with_subject(part: str, sentence: str, low: int) -> str:
     return f"{_tidy(subject)} {part[:1].lower()}{part[1:]}" if subject else part
 
 
-# The noun phrase a comma ends, that a passive phrase after it is said of ("the summit, to be held on ..."): from its last article that no preposition ties to a noun before it ("the
-# annual summit of the SCO", "the summit in the port city"), a few words long.
+# The noun phrase a comma ends, that a passive phrase after it is said of ("the summit, to be held on ..."):
+# from its last article that no preposition ties to a noun before it ("the annual summit of the SCO", "the
+# summit in the port city"), a few words long.
 _ARTICLE = re.compile(r"\b(?:the|a|an|its|their|this|next|that)\s", re.IGNORECASE)
 _TIED = frozenset("of in at on near from between with among".split())
 
@@ -345,12 +346,11 @@ def _an_aside_on_another_thing(sentence: str, span: tuple[int, int]) -> bool:
         return False
     head = sentence[:low].rstrip()[:-1]
     thing = _the_noun_before(sentence, low) or _antecedent(head) or " ".join(head.split()[-_A_NAME_S_WORDS:])
-    words = f"{thing} {sentence[low:high]}"
-    if tags_for(thing) or names_a_meeting(
-        thing
-    ):  # "Belarus, which followed in 2024", "the meeting, held ..."
+    # "Belarus, which followed in 2024", "the meeting, held ...": someone the gazetteer knows, or a meeting
+    if tags_for(thing) or names_a_meeting(thing):
         return False
-    return "sco" not in tags_for(words) and not names_a_kind(words)
+    aside = sentence[low:high]
+    return "sco" not in tags_for(aside) and not names_a_kind(f"{thing} {aside}")
 
 
 _A_NAME_S_WORDS = 4  # "Mr. Modi, who met Mr. Xi": the words before the comma, when no noun phrase is read

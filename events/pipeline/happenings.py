@@ -27,6 +27,8 @@ from events.pipeline.calendar import (
 )
 from events.pipeline.gazetteer import country_of, display_name, kind_of
 
+# The heads of government in Russian, in every case the news uses ("главы", "глав", "главам", "главами").
+_RU_HEADS_OF_GOVERNMENT = r"глав(?:ы|ам|ами)? правительств"
 # Kinds in the order they win: "Iran joins the SCO at a virtual summit" is an accession.
 _KIND_PATTERNS = (
     (
@@ -48,7 +50,7 @@ _KIND_PATTERNS = (
     (
         "ministers",
         r"\b(?:foreign|defen[cs]e|interior|trade|economy|transport|energy) ministers\b|heads of government"
-        r"|\bprime ministers\b|(?<!премьер-)министр(?:ов|ы|ам)\b|глав(?:ы|ам|ами)? правительств|外长|外長|防长|防長|部长|部長|政府首脑|政府首腦",
+        rf"|\bprime ministers\b|(?<!премьер-)министр(?:ов|ы|ам)\b|{_RU_HEADS_OF_GOVERNMENT}|外长|外長|防长|防長|部长|部長|政府首脑|政府首腦",
     ),
     # observer status or a dialogue partnership granted: a step of its own, no joining
     (
@@ -197,11 +199,11 @@ _MEETING = re.compile(
 )
 # Ministers as a body, who meet as ministers; "Foreign Minister Qin Gang" is one person's title.
 _MINISTERS_MEET = re.compile(
-    r"\bministers\b|heads of government|министр(?:ов|ы|ам)\b|глав(?:ы|ам|ами)? правительств|外长|外長|防长|防長|部长|部長|政府首脑|政府首腦"
+    rf"\bministers\b|heads of government|министр(?:ов|ы|ам)\b|{_RU_HEADS_OF_GOVERNMENT}|外长|外長|防长|防長|部长|部長|政府首脑|政府首腦"
 )
 _MINISTRY = re.compile(
     r"\b(foreign|defen[cs]e|interior|trade|economy|transport|energy|heads of government|prime ministers'?|premiers)\b"
-    r"|(外[长長]|外交部[长長]|防[长長]|国防部[长長]|國防部長|иностранных дел|обороны|глав(?:ы|ам|ами)? правительств|政府首脑|政府首腦)",
+    rf"|(外[长長]|外交部[长長]|防[长長]|国防部[长長]|國防部長|иностранных дел|обороны|{_RU_HEADS_OF_GOVERNMENT}|政府首脑|政府首腦)",
     re.IGNORECASE,
 )
 # The ministries as their English word: "外长" are the foreign ministers, "министров обороны" the defence ones.

@@ -15,11 +15,13 @@ _OPTIONS |= orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
 
 
 class OrjsonProvider(DefaultJSONProvider):
-    """Flask's JSON, written by orjson: compact, keys sorted, UTF-8 (the app sets ensure_ascii off)."""
+    """Flask's JSON, written by orjson when its settings are the app's (compact, keys sorted, UTF-8: the app
+    sets ensure_ascii off); any other setting goes to Flask's own encoder."""
 
     def dumps(self, obj: Any, **kwargs: Any) -> str:
-        if kwargs or self._indented():
-            return super().dumps(obj, **kwargs)  # a caller's own options, or a debug app's indented output
+        if kwargs or self._indented() or self.ensure_ascii or not self.sort_keys:
+            # a caller's own options, a debug app's indented output, or settings orjson does not write
+            return super().dumps(obj, **kwargs)
         try:
             return orjson.dumps(obj, default=self.default, option=_OPTIONS).decode()
         except TypeError:  # what orjson refuses (an integer past 64 bits, echoed in an error)
