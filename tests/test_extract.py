@@ -1184,6 +1184,13 @@ def test_to_be_and_ahead_of_look_forward(sentence, dates):
         # a plan that did not hold dates nothing; one that stands is still to come
         ("The council had been pencilled in for October 31-November 1.", []),
         ("The council has been scheduled for 4 June.", [("2031-06-04", ())]),
+        # where the plan was to be held may come between the plan and its day
+        ("The forum had been planned for Almaty in August but was called off.", []),
+        # what ministers prepare for is ahead of them, though they met in the past
+        (
+            "SCO ministers met in Dushanbe on Monday and agreed on preparations for the summit in Tashkent in March.",
+            [("2031-05-19", ("sco",)), ("2032-03", ("sco",))],
+        ),
     ],
 )
 def test_background_links_and_plans_that_did_not_hold(sentence, facts):
@@ -1402,3 +1409,28 @@ def test_titles_keep_what_a_clause_is_said_of(sentence, title):
 def test_a_dated_aside_on_a_thing_outside_the_story_is_that_thing_s_day(sentence, aside_s_date, another_s):
     facts = {f.date: f for f in extract_facts("Bloc meets in Minsk", sentence, dt.date(2031, 8, 28))}
     assert facts[aside_s_date].another_s is another_s
+
+
+@pytest.mark.parametrize(
+    ("sentence", "days"),
+    [
+        # the day of the saying gives way to the day of what was said
+        (
+            "Kazakhstan and Kyrgyzstan said on Tuesday that their defence ministers had agreed a border plan "
+            "in talks in Astana late on Monday.",
+            ["2031-05-19"],
+        ),
+        ("外交部发言人18日在例行记者会上表示，上合组织秘书长于5月1日就任。", ["2031-05-01"]),
+        ("Министр заявил в понедельник, что заседание прошло 14 мая.", ["2031-05-14"]),
+        # said alone, the day of the saying stays: it is all the sentence dates
+        ("The Kremlin said on Tuesday that the summit had gone well.", ["2031-05-20"]),
+        # a reaction's day is a saying's too: the meeting's day is the news
+        ("The SCO met on Monday, and Russia said on Tuesday that it was pleased.", ["2031-05-19"]),
+        # a day that is no saying's stays beside another
+        ("The SCO met on Monday, and Russia hosted a forum on Tuesday.", ["2031-05-19", "2031-05-20"]),
+    ],
+)
+def test_the_day_of_a_saying_gives_way_to_the_day_of_what_was_said(sentence, days):
+    """Issue 18: "India and China said on Friday that their ministers had agreed a plan in talks late on
+    Thursday" made a fact of Friday's saying beside Thursday's talks."""
+    assert [f.date for f, _ in sentence_facts(sentence, dt.date(2031, 5, 20))] == days

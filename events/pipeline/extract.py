@@ -609,10 +609,10 @@ _MOVED_FROM = re.compile(
     re.IGNORECASE,
 )
 # "The meeting had been pencilled in for October 31": the plan that did not hold.
+# "It had been planned for St Petersburg in July": where it was to be held may come between.
 _SUPERSEDED_PLAN = re.compile(
-    r"\bhad\s+(?:originally\s+|first\s+|initially\s+)?been\s+(?:pencilled|penciled|scheduled|planned|slated|set"
-    r"|expected|due)(?:\s+in)?\s+(?:for|on)\s+$",
-    re.IGNORECASE,
+    r"(?i:\bhad\s+(?:originally\s+|first\s+|initially\s+)?been\s+(?:pencilled|penciled|scheduled|planned|slated|set"
+    r"|expected|due)(?:\s+in)?\s+)(?:(?:for|in|at)\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}\s+)?(?i:for|on|in)\s+$",
 )
 # "The last Indian foreign minister to visit was Sushma Swaraj, in December 2015": who did it the time before.
 _THE_LAST_TO = re.compile(r"\bthe last\s+(?:[\w'’-]+\s+){0,5}?to\s+(?:be\s+)?[a-z]+\b", re.IGNORECASE)
@@ -810,8 +810,42 @@ def sentence_facts(sentence: str, published: dt.date) -> list[tuple[ExtractedFac
     """(fact, refers back to a told event) for each date expression that dates something."""
     mentions = _joined_days(find_dates(sentence, published), sentence)
     kept = [m for m in mentions if not _framing(m, mentions, sentence) and not _only_a_bound(m, sentence)]
+    kept = _beyond_the_saying(kept, sentence)
     told = _beyond_its_dateline(kept, sentence)  # the dateline's date still bounds the others' parts
     return [(_fact(m, sentence, [o.span for o in kept if o is not m]), m.referential) for m in told]
+
+
+def _beyond_the_saying(mentions: list[DateMention], sentence: str) -> list[DateMention]:
+    """Without the day something was said when what was said has a day of its own: "India and China said
+    on Friday that their ministers had agreed a plan in talks late on Thursday" tells Thursday's talks;
+    "外交部发言人5日表示，张明自1月1日起就任" the taking office on the 1st. Said alone, the day stays."""
+    if len(mentions) < 2:
+        return mentions
+    told = [m for m in mentions if not _a_saying_s_day(m, sentence)]
+    return told or mentions
+
+
+# "said on Friday that", "told reporters late on Monday that", "заявил в пятницу, что", "5日在记者会上表示".
+_SAID_BEFORE = re.compile(
+    r"\b(?:said|says|told(?:\s+[\w-]+){0,2}|announced|confirmed|stated|added|reported)\s+(?:late\s+|early\s+)?(?:on\s+)?$"
+    r"|(?:заявил|сообщил|сказал|отметил|объявил)\w*\s+$",
+    re.IGNORECASE,
+)
+_THAT_AFTER = re.compile(r"\s*(?:\([^)]{0,40}\)\s*)?,?\s*(?:that\b|что\b|:)")
+_ZH_SAID_AFTER = re.compile(r"[^，。；,;]{0,14}?(?:表示|说|說|称|稱|指出|宣布)")
+
+
+def _a_saying_s_day(mention: DateMention, sentence: str) -> bool:
+    """Whether the date is the day of a saying the sentence reports: after a reporting verb and before
+    what was said, or, in Chinese, before the verb of saying. A plan announced ("said on May 14 that Iran
+    would host drills in September") keeps its day: the announcing is what the report dates."""
+    if _ZH_SAID_AFTER.match(sentence, mention.span[1]):
+        return True
+    before = sentence[max(0, mention.span[0] - 40) : mention.span[0]]
+    if not (_SAID_BEFORE.search(before) and _THAT_AFTER.match(sentence, mention.span[1])):
+        return False
+    said = next((tense for at, tense in tense_markers(sentence) if at > mention.span[1]), None)
+    return said != "future"
 
 
 def _beyond_its_dateline(mentions: list[DateMention], sentence: str) -> list[DateMention]:

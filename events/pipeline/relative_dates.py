@@ -167,6 +167,15 @@ _FUTURE_BEFORE_TO = {
     "are",
 }
 _SCHEDULED = {"expected", "scheduled", "due", "set", "slated"}
+_PREPARING_FOR = {
+    "preparations",
+    "preparation",
+    "prepare",
+    "prepared",
+    "preparing",
+    "prepares",
+    "preparatory",
+}
 _BE = {"is", "are", "be", "being", "been"}  # "has been scheduled for 4 June": still to come
 _PAST_WORDS = {
     "was",
@@ -247,7 +256,7 @@ _NOT_PAST = {
     "shed",
 }
 # Every word that _is_future_phrase or _is_past_word can accept, besides those ending in "ed".
-_TENSE_WORDS = _FUTURE_WORDS | _FUTURE_BEFORE_TO | _SCHEDULED | _PAST_WORDS | {"to", "ahead"}
+_TENSE_WORDS = _FUTURE_WORDS | _FUTURE_BEFORE_TO | _SCHEDULED | _PAST_WORDS | _PREPARING_FOR | {"to", "ahead"}
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
 _CLAUSE_BREAK = re.compile(
     r",(?!\d)|[;:()\"“”—–，；：（）]|\b(?:that|which|who|while|but|because|although|whereas|after|before|when|since)\b"
@@ -296,6 +305,8 @@ def _is_future_phrase(words: list[str], i: int) -> bool:
         return following == "be" and not _is_past_word(previous)
     if word == "ahead":
         return following == "of"
+    if word in _PREPARING_FOR:  # "reached consensus on preparations for the summit in June": June is ahead
+        return following == "for"
     if word in _FUTURE_WORDS:
         return following != "have"
     if word in _SCHEDULED and previous in _BE:
