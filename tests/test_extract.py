@@ -991,6 +991,21 @@ def test_a_live_blog_s_update_telling_a_happening_is_a_fact_of_the_blog_s_day():
     assert extract_facts("SCO summit in Minsk", story, dt.date(2031, 9, 1))[1:] == []
 
 
+def test_a_live_blog_s_sayings_and_signing_off_are_no_facts():
+    """Issue 18: "9:05 PM: That's all from us tonight" became a fact of the blog's day (titled "S all from
+    us tonight"), and so did "4:15 PM: Erdogan, a guest at the summit, says he wants Turkey to join one
+    day"; an update after "PM:" kept the "PM:" in its title."""
+    text = (
+        "Welcome to our live coverage of the SCO summit in Minsk. 4:15 PM: Erdogan, a guest at the summit,"
+        " says he wants Turkey to be a full member one day. 2:15 PM: Leaders have adopted the Minsk"
+        " Declaration. 9:05 PM: That's all from us tonight. We'll be back tomorrow from 8 AM."
+    )
+    facts = extract_facts("LIVE: SCO summit in Minsk", text, dt.date(2031, 9, 1))
+    assert [(f.date, f.title) for f in facts[1:]] == [
+        ("2031-09-01", "Leaders have adopted the Minsk Declaration")
+    ]
+
+
 @pytest.mark.parametrize(
     ("sentence", "title"),
     [

@@ -85,6 +85,14 @@ HEADLINE = "Leaders gather in Tianjin for SCO summit"
         # a live blog's time, a section heading run into its paragraph
         ("6:10 PM Kyrgyzstan has taken over the chairmanship.", "Kyrgyzstan has taken over the chairmanship"),
         (
+            "6:10 PM: Kyrgyzstan has taken over the chairmanship.",
+            "Kyrgyzstan has taken over the chairmanship",
+        ),
+        (
+            "18:10 MSK - Kyrgyzstan has taken over the chairmanship.",
+            "Kyrgyzstan has taken over the chairmanship",
+        ),
+        (
             "History The organisation's predecessor was formed in 1996.",
             "The organisation's predecessor was formed in 1996",
         ),

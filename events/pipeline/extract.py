@@ -806,8 +806,18 @@ def _span_ends_at(first: DateMention, second: DateMention, sentence: str) -> boo
     return days > 0
 
 
+# A live blog's signing off ("That's all from us tonight", "We'll be back tomorrow"): its day dates the blog.
+_SIGNING_OFF = re.compile(
+    r"\b(?:[Tt]hat's|[Tt]hat’s|[Tt]hat is) (?:all|it) (?:from us|for (?:today|tonight|now))"
+    r"|\b[Ww]e(?:'ll| will|’ll) be back\b|\b[Tt]his (?:live )?blog is (?:now )?closed\b|\b[Ss]igning off\b"
+    r"|\b[Ww]e(?:'re| are|’re) (?:wrapping up|closing|pausing) (?:this|our|the) (?:live )?(?:blog|coverage|updates)\b"
+)
+
+
 def sentence_facts(sentence: str, published: dt.date) -> list[tuple[ExtractedFact, bool]]:
     """(fact, refers back to a told event) for each date expression that dates something."""
+    if _SIGNING_OFF.search(sentence):
+        return []
     mentions = _joined_days(find_dates(sentence, published), sentence)
     kept = [m for m in mentions if not _framing(m, mentions, sentence) and not _only_a_bound(m, sentence)]
     kept = _beyond_the_saying(kept, sentence)
@@ -1164,7 +1174,13 @@ def _add_going_on(
 
 # A live blog's update opens on its clock time ("4:40 PM Kyrgyzstan has taken over the chairmanship."): the
 # time of day the blog ran, which dates the update by the blog's own day.
-_CLOCK_TIME = re.compile(r"^\s*\d{1,2}[:.]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?\s*(?:[A-Z]{2,4}\s+)?(?=[A-Z\"“])")
+_CLOCK_TIME = re.compile(
+    r"^\s*\d{1,2}[:.]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?\s*(?:[A-Z]{2,4}\s*)?(?:[:|–—-]\s*)?(?=[A-Z\"“])"
+)
+# "4:15 PM Erdogan, a guest at the summit, says he wants Turkey to join one day": what someone says, no happening.
+_UPDATE_OF_A_SAYING = re.compile(
+    r"(?:[^,.]{1,60},[^,.]{1,60},\s*|[^,.]{1,60}?\s)(?:says|tells|urges|calls for|wants|hopes)\b"
+)
 _A_LIVE_BLOG = 2  # updates opening on a clock time: one could be a schedule's line, two are a blog
 
 
@@ -1172,7 +1188,7 @@ def _an_update_of_the_day(sentence: str, published: dt.date, live: bool) -> Extr
     """A live blog's update that tells a happening ("2:15 PM Leaders have adopted the declaration."),
     dated by nothing but its clock time: a fact of the blog's day."""
     time = _CLOCK_TIME.match(sentence) if live else None
-    if time is None or not names_a_kind(sentence):
+    if time is None or not names_a_kind(sentence) or _UPDATE_OF_A_SAYING.match(sentence, time.end()):
         return None
     title = clip(clean_title(sentence[time.end() :]))
     if not _usable(title):

@@ -86,7 +86,7 @@ _KICKER = (
 )
 _TIMESTAMP = (
     r"(?:\d{1,2}[:.]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?|\d{1,2}\s*[AaPp]\.?[Mm]\.?)"
-    r"(?:\s*(?:IST|GMT|BST|UTC|CET|CEST|EST|EDT|ET|PT|PKT|MSK|HKT|SGT))?\s+(?=[A-Z\"“'‘])"
+    r"(?:\s*(?:IST|GMT|BST|UTC|CET|CEST|EST|EDT|ET|PT|PKT|MSK|HKT|SGT))?(?:\s*[:|–—-])?\s+(?=[A-Z\"“'‘])"
 )
 # A live blog's greeting: "Welcome to LotusLine's live coverage of the second day of ...".
 _WELCOME = r"Welcome to (?:\S+\s+){0,4}?(?:live\s+)?(?:coverage|blog|updates)\s+(?:of|on|from)\s+"
