@@ -148,6 +148,23 @@ def test_same_happening(new, recorded, same):
             ("minsk",),
             "summit",
         ),
+        # the heads (or presidents of states named one by one) who meet, then sign, are the summit
+        ("Главы государств ШОС встретились в Минске и подписали декларацию", ("minsk",), "summit"),
+        ("Главы восьми государств ШОС встретились в Минске и подписали декларацию", ("minsk",), "summit"),
+        (
+            "The presidents of Laos, Nepal, Mongolia and Belarus met in Minsk on Friday and signed a declaration",
+            ("minsk",),
+            "summit",
+        ),
+        # a joining first, the observer status it ended later: the joining
+        (
+            "Laos became a full member on Tuesday, ending a wait that began with observer status in 2012",
+            ("laos",),
+            "accession",
+        ),
+        # Russian: joined (присоединился), proclaimed (провозглашена)
+        ("В 2031 году к ШОС присоединился Лаос", ("laos",), "accession"),
+        ("К пятёрке присоединился Лаос, и была провозглашена новая организация", ("laos",), "founding"),
     ],
 )
 def test_kind_of_happening(title, tags, kind):

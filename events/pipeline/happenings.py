@@ -38,13 +38,14 @@ _KIND_PATTERNS = (
         # "first expanded in 2017, adding India and Pakistan", "grew to eight members", "brought in as members"
         r"|\bexpan(?:d|ded|ding|ds|sion)\b[^.;]{0,40}?\b(?:adding|admitting|to include)\b"
         r"|\b(?:grew|grown|grows|rose)\s+to\s+(?:\w+\s+)?(?:full\s+)?members\b|\b(?:brought|took) in\b[^.;]{0,30}?\bas (?:full )?members?\b"
-        r"|вступ|(?:принят|при[её]м)\w*(?: \w+){0,2} в (?:шос|организаци|состав|член|ряды)|полноправн\w* член|стал\w* (?:\w+ ){0,2}член|加入|正式成员|正式成員|成为.{0,6}成员"
+        r"|вступ|присоедини\w*\s+к\s+(?:шос|организаци|пят[её]рк|шанхайск)|к\s+(?:шос|организаци\w*|пят[её]рке)\s+присоедини"
+        r"|(?:принят|при[её]м)\w*(?: \w+){0,2} в (?:шос|организаци|состав|член|ряды)|полноправн\w* член|стал\w* (?:\w+ ){0,2}член|加入|正式成员|正式成員|成为.{0,6}成员"
         r"|成為.{0,6}成員|第.{1,3}[个個]成[员員]|成[为為].{0,6}(?:会员|會員)|第.{1,3}[个個](?:会员|會員)",
     ),
     (
         "founding",
         r"\b(?:found(?:ed|ing)|establish(?:ed|ment|ing)|set up|creat(?:ed|ion|ing)|formed|formation|birth"
-        r"|proclaim(?:ed|s)?)\b|основан|создан|учрежд"
+        r"|proclaim(?:ed|s)?)\b|основан|создан|учрежд|провозгла"
         r"|成立",
     ),
     (
@@ -79,7 +80,9 @@ _KIND_PATTERNS = (
         "summit",
         r"(?<!bilateral )\bsummits?\b|heads of state|\bhost(?:s|ed|ing)? (?:the )?(?:bloc's |group's |sco's )?leaders\b"
         r"|\bleaders (?:of the (?:sco|bloc|group|organi[sz]ation|member states) )?(?:gather(?:ed)?|met|meet)"
-        r" (?:in|by video|via video|virtually|online)\b|саммит|глав(?:ы|ам|ами)? государств|峰会|峰會|元首理事会|元首理事會",
+        r" (?:in|by video|via video|virtually|online)\b"
+        # "the presidents of Russia, China, Kazakhstan and Tajikistan met in the Kremlin": the heads of state
+        r"|\b(?:presidents|leaders) of (?:[a-z'-]+(?:,| and) ){2,}[a-z'-]+ (?:gathered|met|meet)\b|саммит|глав(?:ы|ам|ами)? (?:\w+ )?государств|峰会|峰會|元首理事会|元首理事會",
     ),
 )
 # Words every alternative of a kind's pattern contains, so a pattern runs only on a text holding one:
@@ -94,6 +97,7 @@ _KIND_CLUES = {
         "accession",
         "member",
         "вступ",
+        "присоедин",
         "принят",
         "полноправн",
         "стал",
@@ -117,6 +121,7 @@ _KIND_CLUES = {
         "основан",
         "создан",
         "учрежд",
+        "провозгла",
         "成立",
     ),
     "ministers": (
@@ -174,6 +179,7 @@ _KIND_CLUES = {
         "summit",
         "heads of state",
         "leaders",
+        "presidents",
         "саммит",
         "государств",
         "峰会",
@@ -308,7 +314,9 @@ def _heads_doing_a_deed(text: str, where: dict[str, int]) -> int:
     if heads is None:
         return 0
     did = any(
-        heads.end() < at <= heads.end() + _THEIR_DEED_WITHIN and not _CLAUSE.search(text, heads.end(), at)
+        heads.end() < at <= heads.end() + _THEIR_DEED_WITHIN
+        and not _CLAUSE.search(text, heads.end(), at)
+        and not _THEY_MET.search(text, heads.end(), at)
         for kind, at in where.items()
         if kind in _DEEDS
     )
@@ -317,6 +325,8 @@ def _heads_doing_a_deed(text: str, where: dict[str, int]) -> int:
 
 # What heads of state do in a summit's clause ("главы государств ШОС подписали решение"), a few words on
 # from them; "the heads of state will meet in Tianjin ..." is the summit, whatever a later sentence says.
+# "главы государств встретились в Кремле и подписали декларацию": the heads who meet first are the summit.
+_THEY_MET = re.compile(r"\b(?:met|gathered|convened)\b|встрети|собрал")
 _DEEDS = frozenset({"agreement", "accession", "founding", "initiative", "chairmanship"})
 _THEIR_DEED_WITHIN = 40
 
@@ -394,10 +404,24 @@ def _told_kind(where: dict[str, int], text: str = "") -> str | None:
         return "founding"  # "when Uzbekistan joined, the six founded the SCO"
     if "founding" in where and "agreement" in where and not _founded_later(where, text):
         return "founding"  # "signed the declaration establishing the organisation"
+    if _a_step_before(where, text):
+        return "accession"
     for name in _FIRST:
         if name in where:
             return name
     return min(where, key=where.__getitem__, default=None)
+
+
+def _a_step_before(where: dict[str, int], text: str) -> bool:
+    """ "Iran became a full member on Tuesday, ending a wait that began with observer status": an
+    observer status named in a later clause than the joining is the step before it."""
+    observer, joined = where.get("observer"), where.get("accession")
+    return (
+        observer is not None
+        and joined is not None
+        and joined < observer
+        and bool(_CLAUSE.search(text, joined, observer))
+    )
 
 
 def _founded_later(where: dict[str, int], text: str) -> bool:
