@@ -826,8 +826,9 @@ def _nearest(markers, low, high, span):
 @given(words=SALAD, at=st.integers(0, 12))
 @example(words=["they", "met", ",", "will", "sign"], at=3)  # the clause decides: future
 @example(words=["they", "met", ",", "and", "will", "sign"], at=3)  # neither is in the clause: past
+@example(words=[",", "already", "said"], at=0)  # an attribution after the date: no tense
 def test_tense_at_gives_what_reading_its_clause_first_gives(words, at):
-    from events.pipeline.relative_dates import clause_bounds, tense_at, tense_markers
+    from events.pipeline.relative_dates import _an_attribution, clause_bounds, tense_at, tense_markers
 
     sentence = " ".join(words[:at] + ["15 May"] + words[at:])
     start = sentence.index("15 May")
@@ -835,6 +836,9 @@ def test_tense_at_gives_what_reading_its_clause_first_gives(words, at):
     markers = tense_markers(sentence)
     low, high = clause_bounds(sentence, span)
     expected = _nearest(markers, low, high, span) or _nearest(markers, 0, len(sentence), span)
+    after = [m for m in markers if m[0] >= span[1]]
+    if len(after) == len(markers) and after and _an_attribution(sentence, span, after[0][0]):
+        expected = None  # "15 May, officials said": who told it lends the date no tense
     assert tense_at(sentence, span) == expected
 
 
@@ -1245,6 +1249,13 @@ def test_a_headline_naming_no_kind_is_the_news_of_a_statement_of_its_people_and_
     assert [f.date for f in headline_dated_by_its_happening(found, ())] == ["2015-07-10"]
     elsewhere = extract_facts(headline, "Sharif flew home on Friday.", dt.date(2015, 7, 11))
     assert len(headline_dated_by_its_happening(elsewhere, ())) == 2  # one name in common: the headline stays
+    # two countries named in both are as telling as two people: "Laos and Nepal settle border row"
+    countries = extract_facts(
+        "Laos and Nepal settle border row",
+        "Laos and Nepal reached a border deal in Vientiane on Friday.",
+        dt.date(2031, 5, 17),
+    )
+    assert [f.date for f in headline_dated_by_its_happening(countries, ())] == ["2031-05-16"]
 
 
 def test_a_background_day_of_another_story_is_marked_and_a_chinese_first_since_dates_nothing():

@@ -497,7 +497,7 @@ def _told_by_a_statement_near_its_day(
     """A headline naming no kind ("Sharif, Modi break ice in Ufa as SCO door opens") over a statement of
     the days around it naming two of the same people or places ("Sharif and Modi met in Ufa on Friday"):
     the headline is that statement's news, dated by it, not the day the recap ran."""
-    named = {tag for tag in headline.tags if kind_of(tag) in ("person", "place")}
+    named = {tag for tag in headline.tags if kind_of(tag) in ("person", "place", "country")}
     if len(named) < 2:
         return False
     for fact in found[1:]:
