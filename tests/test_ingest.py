@@ -1469,6 +1469,10 @@ def test_a_report_s_evidence_is_the_clause_that_states_its_fact(title, sentence,
         ("The premier's visit to Minsk, from Monday to Thursday, is his first in ten years.", True),
         ("President Lee begins a state visit to Minsk on Wednesday, before the SCO summit.", True),
         ("During his visit to Minsk, Lee met Xi on Sunday.", False),
+        # in Russian: flew in, arrived
+        ("В среду министр прилетел в Минск из Ханоя.", True),
+        ("Делегации прибыли в Минск во вторник.", True),
+        ("Министры встретились в Минске во вторник.", False),
     ],
 )
 def test_a_journey_is_no_happening_of_its_day(sentence, trip):

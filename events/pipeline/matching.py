@@ -750,7 +750,9 @@ def _followed(fact: ExtractedFact, headline: Report | None, home: frozenset[str]
 _A_TRIP = re.compile(
     r"^(?:[\w.'’-]+\s+){0,8}?(?:(?:is|was|were|are)\s+(?:scheduled|expected|due|set)\s+to\s+|will\s+|to\s+)?"
     r"(?:arriv(?:e|es|ed)|land(?:s|ed)|travel(?:s|led|ed)?|fl(?:y|ies|ew)|return(?:s|ed)?|depart(?:s|ed)?|tour(?:s|ed)?"
-    r"|head(?:s|ed)?\s+(?:to|for|home)|left\s+for|leaves?\s+for|visit(?:s|ed)?)\b",
+    r"|head(?:s|ed)?\s+(?:to|for|home)|left\s+for|leaves?\s+for|visit(?:s|ed)?"
+    # Russian: flew in, arrived, flew out, set off for ("В среду министр прилетел в Ташкент")
+    r"|прилет(?:ел|ела|ели|ит|ят)|прибы(?:л|ла|ли|вает|вают|вет|вут)|вылет(?:ел|ела|ели|ит)|отправи(?:лся|лась|лись|тся))\b",
     re.IGNORECASE,
 )
 # "During his visit to Tianjin, Modi met Xi on Sunday": a visit that frames the news is no trip told.
