@@ -171,6 +171,39 @@ def test_kind_of_happening(title, tags, kind):
     assert kind_of_happening(report("2025-01-01", title, tags)) == kind
 
 
+@pytest.mark.parametrize(
+    ("date", "title", "kind"),
+    [
+        # the date is the relative clause's: the kind is what it tells of, the words before the comma
+        (
+            "2031-06-15",
+            "Министры одобрили документы к встрече глав государств, которая состоится в Минске 15 июня",
+            "summit",
+        ),
+        (
+            "2031-06-15",
+            "Ministers approved the drafts for the heads of state, who meet in Minsk on June 15",
+            "summit",
+        ),
+        # a clause that holds no date tells nothing of the day
+        (
+            "2031-06-15",
+            "Leaders signed the declaration on June 15, which the ministers had drafted",
+            "agreement",
+        ),
+        (
+            "2031-06-15",
+            "Foreign ministers met on June 15 to approve drafts for the heads of state, who meet in July",
+            "ministers",
+        ),
+    ],
+)
+def test_a_dated_relative_clause_tells_of_its_antecedent(date, title, kind):
+    """Issue 18: "Министры одобрили проекты документов к встрече глав государств, которая состоится в
+    Самарканде 15–16 сентября" was read as the ministers' meeting on the summit's days."""
+    assert kind_of_happening(report(date, title, ())) == kind
+
+
 def test_heads_of_state_signing_name_no_summit_unless_one_is_named_after_them():
     """What a sentence also tells (matching's "told too") reads kinds_named: the heads who sign are no summit."""
     signing = report("2025-01-01", "Главы государств ШОС подписали соглашение о банке", ())

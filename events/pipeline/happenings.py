@@ -461,11 +461,28 @@ def _the_dated_words(report: Report) -> str:
     "..., after the process was launched in Dushanbe in 2021" signs nothing in 2021), else title and
     sentence."""
     title, summary = report.title.lower(), report.summary.lower()
-    if title == summary:
-        return title
+    if title == summary or summary.rstrip(" .!?。") == title:
+        return _the_dated_relative_clause(title, report.date) or title
     if summary.find(title) > 0:  # a clause of its sentence: the one holding the date, or its lead does
         return title if _holds_its_date(title, report.date) else summary
     return f"{title} {summary}"
+
+
+# ", которая состоится в Самарканде 15–16 сентября", ", which opens in Minsk on Monday": a relative clause.
+_RELATIVE_CLAUSE = re.compile(r",\s*(?:котор(?:ая|ый|ое|ые|ой|ом|ую)|which|who)\b[^,;]*")
+_ITS_ANTECEDENT = 30  # characters before the comma: "к встрече глав государств", "the heads of state"
+
+
+def _the_dated_relative_clause(text: str, date: str) -> str | None:
+    """The relative clause holding the date, with the words it tells of before it, when nothing before it
+    is dated: "Министры одобрили документы к встрече глав государств, которая состоится в Самарканде
+    15–16 сентября" tells the heads of state's meeting, not the ministers'."""
+    if "," not in text:
+        return None
+    for clause in _RELATIVE_CLAUSE.finditer(text):
+        if _holds_its_date(clause.group(), date) and not _holds_its_date(text[: clause.start()], date):
+            return text[max(0, clause.start() - _ITS_ANTECEDENT) : clause.start()] + clause.group()
+    return None
 
 
 def a_dated_clause(report: Report) -> bool:
