@@ -172,6 +172,27 @@ def test_kind_of_happening(title, tags, kind):
 
 
 @pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("Laotian diplomat takes helm of SCO secretariat", "chairmanship"),
+        ("Bounmy Vong took office as Secretary-General of the SCO on January 1", "chairmanship"),
+        (
+            "经成员国元首理事会批准，老挝外交官自1月1日起就任上合组织秘书长",
+            "chairmanship",
+        ),  # who approved it: no summit
+        ("Новый генсек вступил в должность генерального секретаря ШОС 1 января", "chairmanship"),
+        # a country's leader taking office is its own news
+        ("Prime Minister Modi was sworn in for a third term last month", None),
+        ("Rouhani made his first trip abroad since he took office as president last month", None),
+    ],
+)
+def test_a_secretary_general_taking_office_is_the_post_changing_hands(title, kind):
+    """Issue 18: "Zhang Ming took office as Secretary-General of the SCO on January 1" named no kind, and
+    "经成员国元首理事会批准，张明…就任上合组织秘书长" read as a summit."""
+    assert kind_of_happening(report("2031-01-01", title, ("xi-jinping", "hassan-rouhani"))) == kind
+
+
+@pytest.mark.parametrize(
     ("date", "title", "kind"),
     [
         # the date is the relative clause's: the kind is what it tells of, the words before the comma

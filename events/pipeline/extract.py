@@ -821,8 +821,8 @@ def sentence_facts(sentence: str, published: dt.date) -> list[tuple[ExtractedFac
     mentions = _joined_days(find_dates(sentence, published), sentence)
     kept = [m for m in mentions if not _framing(m, mentions, sentence) and not _only_a_bound(m, sentence)]
     kept = _beyond_the_saying(kept, sentence)
-    told = _beyond_its_dateline(kept, sentence)  # the dateline's date still bounds the others' parts
-    return [(_fact(m, sentence, [o.span for o in kept if o is not m]), m.referential) for m in told]
+    told = _beyond_its_dateline(kept, sentence)  # the dateline's date bounds no part: the lead is cut off
+    return [(_fact(m, sentence, [o.span for o in told if o is not m]), m.referential) for m in told]
 
 
 def _beyond_the_saying(mentions: list[DateMention], sentence: str) -> list[DateMention]:
@@ -842,6 +842,7 @@ _SAID_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _THAT_AFTER = re.compile(r"\s*(?:\([^)]{0,40}\)\s*)?,?\s*(?:that\b|что\b|:)")
+_ITS_END = re.compile(r"\s*[.!?\"”’']*\s*$")
 _ZH_SAID_AFTER = re.compile(r"[^，。；,;]{0,14}?(?:表示|说|說|称|稱|指出|宣布)")
 
 
@@ -852,9 +853,15 @@ def _a_saying_s_day(mention: DateMention, sentence: str) -> bool:
     if _ZH_SAID_AFTER.match(sentence, mention.span[1]):
         return True
     before = sentence[max(0, mention.span[0] - 40) : mention.span[0]]
-    if not (_SAID_BEFORE.search(before) and _THAT_AFTER.match(sentence, mention.span[1])):
+    if not _SAID_BEFORE.search(before):
         return False
-    said = next((tense for at, tense in tense_markers(sentence) if at > mention.span[1]), None)
+    markers = tense_markers(sentence)
+    if _ITS_END.match(sentence, mention.span[1]):  # "..., a spokesperson said on Wednesday."
+        said = next((tense for at, tense in markers), None)
+    elif _THAT_AFTER.match(sentence, mention.span[1]):
+        said = next((tense for at, tense in markers if at > mention.span[1]), None)
+    else:
+        return False
     return said != "future"
 
 

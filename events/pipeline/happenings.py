@@ -38,7 +38,7 @@ _KIND_PATTERNS = (
         # "first expanded in 2017, adding India and Pakistan", "grew to eight members", "brought in as members"
         r"|\bexpan(?:d|ded|ding|ds|sion)\b[^.;]{0,40}?\b(?:adding|admitting|to include)\b"
         r"|\b(?:grew|grown|grows|rose)\s+to\s+(?:\w+\s+)?(?:full\s+)?members\b|\b(?:brought|took) in\b[^.;]{0,30}?\bas (?:full )?members?\b"
-        r"|вступ|присоедини\w*\s+к\s+(?:шос|организаци|пят[её]рк|шанхайск)|к\s+(?:шос|организаци\w*|пят[её]рке)\s+присоедини"
+        r"|вступ(?!\w* в должност)|присоедини\w*\s+к\s+(?:шос|организаци|пят[её]рк|шанхайск)|к\s+(?:шос|организаци\w*|пят[её]рке)\s+присоедини"
         r"|(?:принят|при[её]м)\w*(?: \w+){0,2} в (?:шос|организаци|состав|член|ряды)|полноправн\w* член|стал\w* (?:\w+ ){0,2}член|加入|正式成员|正式成員|成为.{0,6}成员"
         r"|成為.{0,6}成員|第.{1,3}[个個]成[员員]|成[为為].{0,6}(?:会员|會員)|第.{1,3}[个個](?:会员|會員)",
     ),
@@ -69,7 +69,13 @@ _KIND_PATTERNS = (
     (
         "chairmanship",
         r"\b(?:chair(?:manship)?|presidency|takes? over|took over|hand(?:s|ed)? over)\b"
-        r"|председательств|轮值主席|輪值主席",
+        r"|председательств|轮值主席|輪值主席"
+        # a Secretary-General or a director taking office: the body's post changing hands
+        # (its posts only: "Modi was sworn in for a third term" is India's news)
+        r"|\b(?:t(?:ook|akes?|aking) (?:office|the helm|helm|up (?:the|his|her) post)|sworn in|assum(?:ed|es|ing) (?:office"
+        r"|(?:the|his|her) post))\b(?= (?:as|of) [^,.;]{0,25}(?:secretar|director|executive))"
+        r"|вступил\w* в должность (?:генеральн\w* )?(?:секретар|директор)|就任[^，。]{0,10}(?:秘书长|秘書長|主任)"
+        r"|(?:秘书长|秘書長)[^，。]{0,4}上任",
     ),
     (
         "agreement",
@@ -154,7 +160,13 @@ _KIND_CLUES = {
         "presidency",
         "take",
         "took",
+        "taking",
+        "sworn",
+        "assum",
         "hand",
+        "должност",
+        "就任",
+        "上任",
         "председательств",
         "轮值主席",
         "輪值主席",
@@ -534,7 +546,13 @@ def _without_what_did_not_happen(text: str) -> str:
         text = _TAKING_PART.sub("took part", text)
     if "председательствова" in text:
         text = _PRESIDED_AT.sub("провёл", text)
+    if "批准" in text:
+        text = _APPROVED_BY.sub("", text)
     return _ANOTHER_BODY_S.sub(_ANOTHER_BODY, text)
+
+
+# "经成员国元首理事会批准" (approved by the Council of Heads of State): who approved it, no summit held.
+_APPROVED_BY = re.compile(r"[经經][^，。,]{0,16}批准")
 
 
 # "with Pakistan joining by video link", "joined the talks": taking part in a meeting, not joining the bloc.
