@@ -1082,3 +1082,42 @@ def test_a_year_led_entry_on_a_page_named_after_an_sco_council_is_that_council_s
     assert kind_of_happening(as_an_entry_of_its_list(entry, page)) == "ministers"
     profile = report("2031-11-01", "Dushanbe, a city profile", ("dushanbe",))
     assert as_an_entry_of_its_list(entry, profile) is None
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        # two ministers of two countries are talks of two, not the ministers' council
+        (
+            "The two countries' defence ministers, Rajnath Singh and Wei Fenghe, held talks in Moscow on Friday",
+            "bilateral",
+        ),
+        ("中印兩國防長魏鳳和與辛格週五在莫斯科會談", "bilateral"),
+        ("印度國防部長辛格27日與中國國防部長李尚福舉行雙邊會談", "bilateral"),
+        # talks called bilateral with someone named, though the other is "Mr. Singh"
+        (
+            "Mr. Singh held a bilateral meeting with Chinese Defence Minister Li Shangfu on Thursday",
+            "bilateral",
+        ),
+        # the council's meeting stays the ministers'
+        ("SCO defence ministers met in Moscow on Friday; Rajnath Singh and Wei Fenghe attended", "ministers"),
+    ],
+)
+def test_two_ministers_in_talks_are_a_meeting_of_two(title, kind):
+    """Issue 18: the Rajnath Singh-Wei Fenghe talks on the day of the SCO defence ministers' meeting in
+    Moscow (4 September 2020) were read as that meeting, and their reports folded into it."""
+    from events.pipeline.gazetteer import tags_for
+
+    assert kind_of_happening(report("2020-09-04", title, tags_for(title))) == kind
+
+
+def test_talks_naming_one_of_the_two_are_the_talks_naming_both():
+    """Issue 18: "Mr. Singh held a bilateral meeting with Li Shangfu" (one of them known by name) was kept
+    apart from "Rajnath Singh met his Chinese counterpart Li Shangfu" as "a meeting between other leaders"."""
+    both = report("2023-04-27", "Rajnath Singh met Li Shangfu in New Delhi", ("rajnath-singh", "li-shangfu"))
+    one = report("2023-04-27", "Mr. Singh held a bilateral meeting with Li Shangfu", ("li-shangfu",))
+    assert same_happening(one, both).same
+    other = report(
+        "2023-04-27", "Li Shangfu held bilateral talks with Khawaja Asif", ("li-shangfu", "khawaja-asif")
+    )
+    assert not same_happening(other, both).same

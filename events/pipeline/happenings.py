@@ -294,7 +294,7 @@ def kind_of_happening(report: Report) -> str | None:
             "summit"
         ] = -1  # "India took over the chair at the Samarkand summit in September": the summit's date
     one_day = report.end_date is None  # an accession or a meeting takes a day; a span is not one
-    if one_day and _a_meeting(text, where, len(people(report))):
+    if one_day and (_a_meeting(text, where, len(people(report))) or _bilateral_talks_with(text, report)):
         return "bilateral"
     if (
         not one_day
@@ -676,9 +676,32 @@ def _a_meeting(text: str, named: dict[str, int], leaders: int) -> bool:
     ministers = _MINISTERS_MEET.search(
         text, 0, meeting.start()
     )  # (a summit's margins are where two leaders meet)
-    if ministers is not None and named.get("ministers", len(text)) < meeting.start():
+    if (
+        ministers is not None
+        and named.get("ministers", len(text)) < meeting.start()
+        and not _TWO_OF_THEM.search(text)
+    ):
         return False
     return leaders == 2 or "summit" not in named
+
+
+def _bilateral_talks_with(text: str, report: Report) -> bool:
+    """ "Mr. Singh held a bilateral meeting with Chinese Defence Minister Li Shangfu": talks called
+    bilateral, with someone named, are two leaders' talks even when only one of them is known by name."""
+    return bool(_BILATERAL_TALKS.search(text)) and bool(people(report))
+
+
+_BILATERAL_TALKS = re.compile(
+    r"\bbilateral (?:meeting|talks)\b|双边会谈|雙邊會談|双边会晤|雙邊會晤|двусторонн\w* (?:встреч|переговор)"
+)
+
+
+# Ministers who are two, not the body: "the two countries' defence ministers, Rajnath Singh and Wei Fenghe,
+# held talks", "中印兩國防長...會談", "印度國防部長辛格與中國國防部長李尚福舉行雙邊會談" (bilateral talks).
+_TWO_OF_THEM = re.compile(
+    r"\b(?:the )?two (?:countries|nations|sides)['’]?s? (?:\w+ )?ministers\b|\bbilateral\b|双边|雙邊|двусторонн"
+    r"|[两兩][国國](?:外长|外長|防长|防長|国防部长|國防部長)"
+)
 
 
 def _two_meeting(text: str) -> re.Match[str] | None:
@@ -1053,7 +1076,16 @@ def _same_meeting(new: Report, recorded: Report) -> Verdict:
     shared = people(new) & people(recorded)
     if len(shared) >= 2 or (shared and people(new) == people(recorded)):
         return Verdict(True, f"the same meeting ({_named(shared)}) on days that agree")
+    if shared and _one_partner_unnamed(new, recorded):
+        return Verdict(True, f"the same meeting ({_named(shared)}, the other unnamed) on days that agree")
     return Verdict(False, "a meeting between other leaders")
+
+
+def _one_partner_unnamed(new: Report, recorded: Report) -> bool:
+    """ "Mr. Singh held a bilateral meeting with Li Shangfu" names one of the two the other report names:
+    the same talks, when no one else is named on either side."""
+    one, two = sorted((people(new), people(recorded)), key=len)
+    return len(one) == 1 and len(two) == 2 and one < two
 
 
 def _one_names_no_one(new: Report, recorded: Report) -> bool:
