@@ -302,3 +302,35 @@ def test_observer_status_and_an_exercise_are_linked_like_the_other_gatherings():
     last_day = report("2031-08-17", "The Peace Mission exercise ended with a live-fire drill", ())
     assert the_gathering(drill).id == the_gathering(last_day).id == "exercise-2031"
     assert same_happening(last_day, drill).same
+
+
+@pytest.mark.parametrize(
+    ("date", "title", "tags", "moved"),
+    [
+        # "last July", run in September 2032: its year read as 2032, the accession was in 2031
+        (
+            "2032-07",
+            "Mongolia, admitted in Bishkek last July, took its seat",
+            ("mongolia", "bishkek"),
+            ("2031-07", None),
+        ),
+        ("2030-07-08", "Leaders meet in Bishkek on July 8 and 9", ("bishkek",), ("2031-07-08", None)),
+        # a year the report states stays, and so does a report fitting a gathering where it is
+        (
+            "2032-07",
+            "Mongolia, admitted in Bishkek in July 2032, took its seat",
+            ("mongolia", "bishkek"),
+            None,
+        ),
+        ("2031-07", "Mongolia, admitted in Bishkek last July, took its seat", ("mongolia", "bishkek"), None),
+        # nothing of its kind, place or whom a year away: no move
+        ("2032-07", "Laos, admitted in Vientiane last July, took its seat", ("laos", "vientiane"), None),
+        ("2032-07", "Leaders met in Minsk in July", ("minsk",), None),
+    ],
+)
+def test_a_year_read_from_the_day_a_report_ran_gives_way_to_the_calendar_s(date, title, tags, moved):
+    """Issue 18: "Belarus, admitted in Astana last July, took its seat" (run in September 2025) was dated
+    July 2025; the calendar's accession in Astana was in July 2024."""
+    from events.pipeline.happenings import the_calendar_s_year
+
+    assert the_calendar_s_year(report(date, title, tags)) == moved

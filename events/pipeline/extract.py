@@ -208,8 +208,9 @@ def _words(text: str) -> int:
 
 
 _INSERTION = re.compile(
-    r",\s+(?:who|which|whose|a|an|the|led|including|according|currently|also|itself)\b[^,]{0,80},\s*"
-)
+    r",\s+(?:who|which(?!\s+(?:is|was)\s+what\b)|whose|a|an|the|led|including|according|currently|also|itself)\b"
+    r"[^,]{0,80},\s*"
+)  # ", which is what its forerunner, the Shanghai Five, had been formed to do in 1996": no aside, its clause
 _RELATIVE_TAIL = re.compile(r"\s*,\s*(?:who|which|whose|that)\b.*$|[\s,]+$", re.DOTALL)
 
 

@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from events.domain.dates import FuzzyDate
 from events.pipeline.calendar import (
+    LINKED_KINDS,
     Gathering,
     Told,
     another_summit,
@@ -846,6 +847,35 @@ def the_gathering(report: Report) -> Gathering | None:
     if _ANOTHER_BODY in _matchable(report):
         return None
     return the_one_fitting(_told(report))
+
+
+def the_calendar_s_year(report: Report) -> tuple[str, str | None] | None:
+    """The dates a year on or back, when the report's words do not give its year (it was read from the
+    day the report ran) and it fits no gathering of the SCO's calendar where it is, but fits exactly one a
+    year away, by its kind and by where it was or whom it admitted: "Belarus, admitted in Astana last July",
+    run in September 2025, is the accession of July 2024. None otherwise."""
+    if len(report.date) < 7 or report.date[:4] in report.summary or report.date[:4] in report.title:
+        return None  # a year only, or a year the report states
+    kind = kind_of_happening(report)
+    if kind not in LINKED_KINDS or the_gathering(report) is not None:
+        return None
+    fitting = []
+    for years in (-1, 1):
+        date, end = _years_on(report.date, years), report.end_date and _years_on(report.end_date, years)
+        gathering = the_gathering(Report(date, end, report.title, report.summary, report.tags))
+        if gathering is not None and (
+            gathering.place in _places(report) or gathering.who & countries(report)
+        ):
+            fitting.append((date, end))
+    return fitting[0] if len(fitting) == 1 else None
+
+
+def _years_on(date: str, years: int) -> str:
+    return (
+        f"{int(date[:4]) + years:04d}{date[4:]}"
+        if date[4:] != "-02-29"
+        else f"{int(date[:4]) + years:04d}-02-28"
+    )
 
 
 def not_the_sco_s_summit(report: Report) -> bool:

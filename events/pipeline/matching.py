@@ -62,6 +62,7 @@ from events.pipeline.happenings import (
     not_the_sco_s_summit,
     refined_dates,
     same_happening,
+    the_calendar_s_year,
     the_gathering,
     with_context,
 )
@@ -720,6 +721,13 @@ _ATTRIBUTION = re.compile(
 )
 
 
+def _in_the_calendar_s_year(fact: ExtractedFact) -> ExtractedFact:
+    """The fact a year on or back when its year was only read from the day it ran and the SCO's calendar
+    places its happening a year away (happenings.the_calendar_s_year)."""
+    moved = the_calendar_s_year(as_report(fact))
+    return replace(fact, date=moved[0], end_date=moved[1]) if moved else fact
+
+
 def _followed(fact: ExtractedFact, headline: Report | None, home: frozenset[str]) -> bool:
     """A statement of the article that the timeline records: about the SCO, and telling a happening
     rather than the last time before one or the announcing of one."""
@@ -950,7 +958,10 @@ def restate_facts(
     title = payload["title"]
     headline = Report(reported_on.isoformat(), None, title, title, context) if reported_on else None
     home = _places_of(context) or _places_of(found[1].tags if len(found) > 1 else ())
-    told = sorted((f for f in found[1:] if _followed(f, headline, home)), key=_most_complete_first)
+    told = sorted(
+        (_in_the_calendar_s_year(f) for f in found[1:] if _followed(f, headline, home)),
+        key=_most_complete_first,
+    )
     lead = found[:1] if found and _headline_a_happening(found, context, payload) else []
     found = lead + told
     own_alone = {state.fact_id for state in states if machine_made_alone(state)}
