@@ -162,6 +162,12 @@ def test_same_happening(new, recorded, same):
             ("laos",),
             "accession",
         ),
+        # the leaders who meet, after a comma, are the summit; joining them is taking part
+        (
+            "He then joins the leaders of the Shanghai Cooperation Organisation, who meet on Wednesday in Minsk",
+            ("minsk",),
+            "summit",
+        ),
         # Russian: joined (присоединился), proclaimed (провозглашена)
         ("В 2031 году к ШОС присоединился Лаос", ("laos",), "accession"),
         ("К пятёрке присоединился Лаос, и была провозглашена новая организация", ("laos",), "founding"),

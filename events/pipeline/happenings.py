@@ -88,6 +88,8 @@ _KIND_PATTERNS = (
         r"(?<!bilateral )\bsummits?\b|heads of state|\bhost(?:s|ed|ing)? (?:the )?(?:bloc's |group's |sco's )?leaders\b"
         r"|\bleaders (?:of the (?:sco|bloc|group|organi[sz]ation|member states) )?(?:gather(?:ed)?|met|meet)"
         r" (?:in|by video|via video|virtually|online)\b"
+        r"|\bleaders of the (?:sco|bloc|group|organi[sz]ation|member states|shanghai cooperation organi[sz]ation),? who"
+        r" (?:will )?(?:gather|meet|met)\b"
         # "the presidents of Russia, China, Kazakhstan and Tajikistan met in the Kremlin": the heads of state
         r"|\b(?:presidents|leaders) of (?:[a-z'-]+(?:,| and) ){2,}[a-z'-]+ (?:gathered|met|meet)\b|саммит|глав(?:ы|ам|ами)? (?:\w+ )?государств|峰会|峰會|元首理事会|元首理事會",
     ),
@@ -483,7 +485,9 @@ def _the_dated_words(report: Report) -> str:
 
 # ", которая состоится в Самарканде 15–16 сентября", ", which opens in Minsk on Monday": a relative clause.
 _RELATIVE_CLAUSE = re.compile(r",\s*(?:котор(?:ая|ый|ое|ые|ой|ом|ую)|which|who)\b[^,;]*")
-_ITS_ANTECEDENT = 30  # characters before the comma: "к встрече глав государств", "the heads of state"
+# characters before the comma, from a word's start: "к встрече глав государств", "the leaders of the
+# Shanghai Cooperation Organisation"
+_ITS_ANTECEDENT = 50
 
 
 def _the_dated_relative_clause(text: str, date: str) -> str | None:
@@ -494,7 +498,9 @@ def _the_dated_relative_clause(text: str, date: str) -> str | None:
         return None
     for clause in _RELATIVE_CLAUSE.finditer(text):
         if _holds_its_date(clause.group(), date) and not _holds_its_date(text[: clause.start()], date):
-            return text[max(0, clause.start() - _ITS_ANTECEDENT) : clause.start()] + clause.group()
+            start = max(0, clause.start() - _ITS_ANTECEDENT)
+            start = text.find(" ", start, clause.start()) + 1 if start else 0
+            return text[start : clause.start()] + clause.group()
     return None
 
 
