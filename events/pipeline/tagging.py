@@ -200,6 +200,18 @@ class TaggingRules:
         "上合組織",
         "上合峰會",
         "上合成員國",
+        # its forerunner (1996-2001), whose summits the SCO's calendar lists as its own history
+        "Shanghai Five",
+        "Шанхайская пятёрка",
+        "Шанхайская пятерка",
+        "Шанхайской пятёрки",
+        "Шанхайской пятерки",
+        "Шанхайской пятёрке",
+        "Шанхайской пятерке",
+        "Шанхайскую пятёрку",
+        "Шанхайскую пятерку",
+        "上海五国",
+        "上海五國",
     )
     acronyms: tuple[str, ...] = ("SCO",)
     context_words: tuple[str, ...] = _BLOC_WORDS + _MEMBERS + _CAPITALS + _VENUES + _LEADERS
