@@ -862,6 +862,9 @@ def the_calendar_s_year(report: Report) -> tuple[str, str | None] | None:
     run in September 2025, is the accession of July 2024. None otherwise."""
     if len(report.date) < 7 or report.date[:4] in report.summary or report.date[:4] in report.title:
         return None  # a year only, or a year the report states
+    places, named = _places(report), countries(report)
+    if not places and not named:
+        return None  # nothing a gathering a year away could be known by
     kind = kind_of_happening(report)
     if kind not in LINKED_KINDS or the_gathering(report) is not None:
         return None
@@ -869,9 +872,7 @@ def the_calendar_s_year(report: Report) -> tuple[str, str | None] | None:
     for years in (-1, 1):
         date, end = _years_on(report.date, years), report.end_date and _years_on(report.end_date, years)
         gathering = the_gathering(Report(date, end, report.title, report.summary, report.tags))
-        if gathering is not None and (
-            gathering.place in _places(report) or gathering.who & countries(report)
-        ):
+        if gathering is not None and (gathering.place in places or gathering.who & named):
             fitting.append((date, end))
     return fitting[0] if len(fitting) == 1 else None
 
