@@ -317,3 +317,36 @@ def test_a_rebuild_inside_a_transaction_indexes_what_the_transaction_holds(tmp_p
     assert found.fetchone()[0] == 1
     timeline.conn.execute("COMMIT")
     timeline.close()
+
+
+def test_sorts_in_many_short_runs_equal_catching_up_and_give_the_cache_back(tmp_path, monkeypatch):
+    """Rebuild sorts fact_tags and the indexes with a small cache_size (_short_sorted_runs): with
+    runs at SQLite's least (10 pages), 3,000 facts' tags make dozens of runs, merged from files."""
+    timeline = Timeline(EventStore(connect(tmp_path / "t.db"), FixedClock(T0, dt.timedelta(seconds=1))))
+    facts = [
+        fact_recorded(
+            f"f{i}",
+            {
+                "date": f"20{10 + i % 15}-{1 + i % 12:02d}",
+                "title": f"Fact {i}",
+                "tags": [f"a{(i * 7) % 40}", f"b{i % 3}", "sco"],
+            },
+            "feed",
+        )
+        for i in range(3_000)
+    ]
+    timeline.store.append([StreamAppend(f"f{i}", (new,), 0) for i, new in enumerate(facts)])
+    projections.catch_up(timeline.store)
+    caught_up = _dump(timeline.conn)
+    cache = timeline.conn.execute("PRAGMA cache_size").fetchone()[0]
+    sorted_with = []
+    timeline.conn.set_trace_callback(
+        lambda sql: sql.startswith("PRAGMA cache_size = -") and sorted_with.append(sql)
+    )
+    monkeypatch.setattr(projections, "SORTED_RUN_KIB", 1)
+    projections.rebuild(timeline.store)
+    assert _dump(timeline.conn) == caught_up
+    assert timeline.conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    assert "PRAGMA cache_size = -1" in sorted_with
+    assert timeline.conn.execute("PRAGMA cache_size").fetchone()[0] == cache
+    timeline.close()
