@@ -314,3 +314,20 @@ def test_json_responses_read_as_the_standard_encoder_writes_them(tmp_path):
             app.json.dumps(small)
             == '{"a":"Mon, 01 Sep 2025 12:00:00 GMT","b":[1,2.5,null,"Шанхай 上合"],"c":true}'
         )
+
+
+def test_a_response_is_written_by_orjson_as_flask_writes_it(tmp_path, monkeypatch):
+    """Flask's response() asks dumps for compact separators, orjson's own output: until issue 19's eighth
+    session that request sent every response to the standard encoder, so orjson wrote none of them."""
+    from flask.json.provider import DefaultJSONProvider
+
+    from timeline import create_app
+
+    app = create_app({"database": {"path": str(tmp_path / "t.db")}})
+    body = {"b": [1, 2.5, None, "Шанхай 上合"], "a": dt.datetime(2025, 9, 1, 12, 0), "c": True}
+    with app.app_context():
+        expected = DefaultJSONProvider(app)
+        expected.ensure_ascii = False
+        standard = expected.response(body).get_data()
+        monkeypatch.setattr(DefaultJSONProvider, "dumps", lambda *a, **k: pytest.fail("standard encoder"))
+        assert app.json.response(body).get_data() == standard
