@@ -331,3 +331,27 @@ def test_a_response_is_written_by_orjson_as_flask_writes_it(tmp_path, monkeypatc
         standard = expected.response(body).get_data()
         monkeypatch.setattr(DefaultJSONProvider, "dumps", lambda *a, **k: pytest.fail("standard encoder"))
         assert app.json.response(body).get_data() == standard
+
+
+def test_a_json_page_is_kept_until_the_projection_moves(seeded, seeded_client, monkeypatch):
+    """Issue 19: /api/events asked again is its kept bytes, with an ETag a client revalidates for a 304;
+    a retraction shows at once, as the log has moved."""
+    from timeline.web import api
+
+    reads = []
+    real = api.read_page
+    monkeypatch.setattr(api, "read_page", lambda *a, **k: reads.append(a) or real(*a, **k))
+    first = seeded_client.get("/api/events?tag=russia")
+    again = seeded_client.get("/api/events?tag=russia")
+    assert again.data == first.data and again.mimetype == "application/json" and len(reads) == 1
+    assert first.headers["ETag"] == again.headers["ETag"] and again.headers["Cache-Control"] == "no-cache"
+    revalidated = seeded_client.get(
+        "/api/events?tag=russia", headers={"If-None-Match": first.headers["ETag"]}
+    )
+    assert revalidated.status_code == 304 and len(reads) == 1
+    fid = fact_id(seeded, SAMARKAND)
+    assert fid in [e["id"] for e in again.get_json()["events"]]
+    seeded.retract_fact(fid, reason="x", expected_version=None, actor="t")
+    after = seeded_client.get("/api/events?tag=russia", headers={"If-None-Match": first.headers["ETag"]})
+    assert after.status_code == 200 and fid not in [e["id"] for e in after.get_json()["events"]]
+    assert len(reads) == 2
