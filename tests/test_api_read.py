@@ -339,8 +339,8 @@ def test_a_json_page_is_kept_until_the_projection_moves(seeded, seeded_client, m
     from timeline.web import api
 
     reads = []
-    real = api.read_page
-    monkeypatch.setattr(api, "read_page", lambda *a, **k: reads.append(a) or real(*a, **k))
+    real = api.read_onward
+    monkeypatch.setattr(api, "read_onward", lambda *a, **k: reads.append(a) or real(*a, **k))
     first = seeded_client.get("/api/events?tag=russia")
     again = seeded_client.get("/api/events?tag=russia")
     assert again.data == first.data and again.mimetype == "application/json" and len(reads) == 1
@@ -355,3 +355,22 @@ def test_a_json_page_is_kept_until_the_projection_moves(seeded, seeded_client, m
     after = seeded_client.get("/api/events?tag=russia", headers={"If-None-Match": first.headers["ETag"]})
     assert after.status_code == 200 and fid not in [e["id"] for e in after.get_json()["events"]]
     assert len(reads) == 2
+
+
+@pytest.mark.parametrize("order", ["desc", "asc"])
+def test_a_cursor_against_the_order_still_leads_onward(many, timeline, order):
+    """The API's page checks its neighbour only onward (issue 19): a cursor pointing the other way (as the
+    HTML pages' `later` link does in the newest-first order) still gets a `next` that walks on, and the
+    page is the one the pages show."""
+    from events.read.filters import Cursor, TimelineQuery
+    from events.read.timeline import timeline_page
+
+    middle = timeline_page(timeline.conn, TimelineQuery(order=order, limit=40)).facts[-1]
+    back = Cursor(middle.sort_key, middle.n, older=order == "asc")  # against the asked order
+    both = timeline_page(timeline.conn, TimelineQuery(order=order, cursor=back, limit=20))
+    onward = timeline_page(timeline.conn, TimelineQuery(order=order, cursor=back, limit=20), onward_only=True)
+    ahead = "earlier" if order == "desc" else "later"
+    assert onward.facts == both.facts and getattr(onward, ahead) == getattr(both, ahead) is not None
+    body = get(many, "/api/events", order=order, limit="20", cursor=back.encode())
+    assert [e["id"] for e in body["events"]] == [item.state.fact_id for item in both.facts]
+    assert body["next"] == getattr(both, ahead).encode()

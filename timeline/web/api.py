@@ -8,21 +8,25 @@ import hashlib
 from flask import Blueprint, current_app, request
 
 from events.log.errors import UnknownFact
-from events.read.as_of import fact_as_of
+from events.log.store import read_transaction
+from events.read.as_of import AsOf, as_of, fact_as_of
 from events.read.filters import (
     MAX_PAGE_SIZE,
     MAX_QUERY_TEXT,
     MAX_TAG_FILTERS,
     BadParameter,
+    TimelineQuery,
     as_of_param,
     parse_query,
 )
 from events.read.history import fact_history
 from events.read.present import fact_dict, history_dict
 from events.read.summary import Memo
+from events.read.timeline import LIVE, Page, timeline_page
 from events.read.whole_words import settle_query
+from events.service import Timeline
 from timeline.db import get_timeline
-from timeline.web.pages import moment_text, projected_position, read_page
+from timeline.web.pages import moment_text, projected_position
 from timeline.web.support import error_response
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -91,7 +95,7 @@ def list_events():
         raise BadParameter("limit", f"limit must be a whole number from 1 to {MAX_PAGE_SIZE}")
     timeline = get_timeline()
     query = settle_query(timeline.conn, parse_query(request.args, max_limit=MAX_PAGE_SIZE))
-    page, _summary, at = read_page(timeline, query, counts=False)
+    page, at = read_onward(timeline, query)
     following = page.earlier if query.order == "desc" else page.later
     body = {
         "events": [fact_dict(item.state) for item in page.facts],
@@ -100,6 +104,14 @@ def list_events():
     if at:
         body["as_of"] = {"moment": at.moment, "position": at.position}
     return body
+
+
+def read_onward(timeline: Timeline, query: TimelineQuery) -> tuple[Page, AsOf | None]:
+    """A page now or as of a moment, from one snapshot, with its cursor onward alone (no counts): the
+    way back is a neighbour check more for a link the API never gives."""
+    with read_transaction(timeline.conn):
+        at = as_of(timeline.store, query.as_of) if query.as_of else None
+        return timeline_page(timeline.conn, query, at.sources if at else LIVE, onward_only=True), at
 
 
 @bp.get("/events/<fact_id>")
