@@ -314,3 +314,63 @@ def test_json_responses_read_as_the_standard_encoder_writes_them(tmp_path):
             app.json.dumps(small)
             == '{"a":"Mon, 01 Sep 2025 12:00:00 GMT","b":[1,2.5,null,"Шанхай 上合"],"c":true}'
         )
+
+
+def test_a_response_is_written_by_orjson_as_flask_writes_it(tmp_path, monkeypatch):
+    """Flask's response() asks dumps for compact separators, orjson's own output: until issue 19's eighth
+    session that request sent every response to the standard encoder, so orjson wrote none of them."""
+    from flask.json.provider import DefaultJSONProvider
+
+    from timeline import create_app
+
+    app = create_app({"database": {"path": str(tmp_path / "t.db")}})
+    body = {"b": [1, 2.5, None, "Шанхай 上合"], "a": dt.datetime(2025, 9, 1, 12, 0), "c": True}
+    with app.app_context():
+        expected = DefaultJSONProvider(app)
+        expected.ensure_ascii = False
+        standard = expected.response(body).get_data()
+        monkeypatch.setattr(DefaultJSONProvider, "dumps", lambda *a, **k: pytest.fail("standard encoder"))
+        assert app.json.response(body).get_data() == standard
+
+
+def test_a_json_page_is_kept_until_the_projection_moves(seeded, seeded_client, monkeypatch):
+    """Issue 19: /api/events asked again is its kept bytes, with an ETag a client revalidates for a 304;
+    a retraction shows at once, as the log has moved."""
+    from timeline.web import api
+
+    reads = []
+    real = api.read_onward
+    monkeypatch.setattr(api, "read_onward", lambda *a, **k: reads.append(a) or real(*a, **k))
+    first = seeded_client.get("/api/events?tag=russia")
+    again = seeded_client.get("/api/events?tag=russia")
+    assert again.data == first.data and again.mimetype == "application/json" and len(reads) == 1
+    assert first.headers["ETag"] == again.headers["ETag"] and again.headers["Cache-Control"] == "no-cache"
+    revalidated = seeded_client.get(
+        "/api/events?tag=russia", headers={"If-None-Match": first.headers["ETag"]}
+    )
+    assert revalidated.status_code == 304 and len(reads) == 1
+    fid = fact_id(seeded, SAMARKAND)
+    assert fid in [e["id"] for e in again.get_json()["events"]]
+    seeded.retract_fact(fid, reason="x", expected_version=None, actor="t")
+    after = seeded_client.get("/api/events?tag=russia", headers={"If-None-Match": first.headers["ETag"]})
+    assert after.status_code == 200 and fid not in [e["id"] for e in after.get_json()["events"]]
+    assert len(reads) == 2
+
+
+@pytest.mark.parametrize("order", ["desc", "asc"])
+def test_a_cursor_against_the_order_still_leads_onward(many, timeline, order):
+    """The API's page checks its neighbour only onward (issue 19): a cursor pointing the other way (as the
+    HTML pages' `later` link does in the newest-first order) still gets a `next` that walks on, and the
+    page is the one the pages show."""
+    from events.read.filters import Cursor, TimelineQuery
+    from events.read.timeline import timeline_page
+
+    middle = timeline_page(timeline.conn, TimelineQuery(order=order, limit=40)).facts[-1]
+    back = Cursor(middle.sort_key, middle.n, older=order == "asc")  # against the asked order
+    both = timeline_page(timeline.conn, TimelineQuery(order=order, cursor=back, limit=20))
+    onward = timeline_page(timeline.conn, TimelineQuery(order=order, cursor=back, limit=20), onward_only=True)
+    ahead = "earlier" if order == "desc" else "later"
+    assert onward.facts == both.facts and getattr(onward, ahead) == getattr(both, ahead) is not None
+    body = get(many, "/api/events", order=order, limit="20", cursor=back.encode())
+    assert [e["id"] for e in body["events"]] == [item.state.fact_id for item in both.facts]
+    assert body["next"] == getattr(both, ahead).encode()

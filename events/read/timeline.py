@@ -79,8 +79,15 @@ class Page:
     later: Cursor | None
 
 
-def timeline_page(conn: sqlite3.Connection, query: TimelineQuery, sources: Sequence[Source] = LIVE) -> Page:
-    """One page in the asked order, with cursors to the older and newer neighbours."""
+def timeline_page(
+    conn: sqlite3.Connection,
+    query: TimelineQuery,
+    sources: Sequence[Source] = LIVE,
+    *,
+    onward_only: bool = False,
+) -> Page:
+    """One page in the asked order, with cursors to the older and newer neighbours; onward_only: only the
+    cursor onward in the asked order (the JSON API's `next`), sparing the other's neighbour check."""
     cursor = query.cursor
     older = cursor.older if cursor else query.order == "desc"
     key = (cursor.sort_key, cursor.n) if cursor else None
@@ -88,13 +95,20 @@ def timeline_page(conn: sqlite3.Connection, query: TimelineQuery, sources: Seque
     more = len(rows) > query.limit
     rows = rows[: query.limit]
     ends = sorted((r.sort_key, r.n) for r in rows) or ([key] if key else [])
+    check = bool(ends and cursor)  # a first page has no neighbour on the side it starts from
     has_older = (
-        more if older else bool(ends and cursor and _any_past(conn, query.filters, sources, True, ends[0]))
+        more
+        if older
+        else check
+        and not (onward_only and query.order == "asc")
+        and _any_past(conn, query.filters, sources, True, ends[0])
     )
     has_newer = (
         more
         if not older
-        else bool(ends and cursor and _any_past(conn, query.filters, sources, False, ends[-1]))
+        else check
+        and not (onward_only and query.order == "desc")
+        and _any_past(conn, query.filters, sources, False, ends[-1])
     )
     rows.sort(key=lambda r: (r.sort_key, r.n), reverse=query.order == "desc")
     return Page(

@@ -12,6 +12,8 @@ from flask.json.provider import DefaultJSONProvider
 # (an HTTP date for a datetime); keys are sorted as Flask sorts them.
 _OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
 _OPTIONS |= orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
+# What Flask's response() passes for a compact body (every response of a non-debug app): orjson's own output.
+_COMPACT = ("separators", (",", ":"))
 
 
 class OrjsonProvider(DefaultJSONProvider):
@@ -19,7 +21,12 @@ class OrjsonProvider(DefaultJSONProvider):
     sets ensure_ascii off); any other setting goes to Flask's own encoder."""
 
     def dumps(self, obj: Any, **kwargs: Any) -> str:
-        if kwargs or self._indented() or self.ensure_ascii or not self.sort_keys:
+        if (
+            any(item != _COMPACT for item in kwargs.items())
+            or self._indented()
+            or self.ensure_ascii
+            or not self.sort_keys
+        ):
             # a caller's own options, a debug app's indented output, or settings orjson does not write
             return super().dumps(obj, **kwargs)
         try:
