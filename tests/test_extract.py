@@ -153,7 +153,7 @@ evaluator = _load_evaluator()
         ("Belarus joined the organisation this year.", WED_3_JULY_2024, [("2024", None)]),
         ("Pakistan took over the chair last year.", WED_3_JULY_2024, [("2023", None)]),
         (
-            "The secretariat said last week that ten states would come.",
+            "The secretariat said last week that ten states had come.",
             WED_3_MAY_2023,
             [("2023-04-24", "2023-04-30")],
         ),
@@ -1468,3 +1468,55 @@ def test_the_day_of_a_saying_gives_way_to_the_day_of_what_was_said(sentence, day
     found = [f for f, _ in sentence_facts(sentence, dt.date(2031, 5, 20))]
     assert [f.date for f in found] == days
     assert not any(f.title.startswith(("Recently", "On ")) for f in found)  # no part cut at a dateline
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Russia's foreign minister told reporters on Tuesday that Moscow would take the chair after the summit.",
+        "The ministry, announcing the visit on Monday, said the minister would address the plenary.",
+        "The president will attend the summit, a spokesperson said on Monday.",
+        "Minsk said on Monday that its premier would attend.",
+        # a birthday dates no happening: the founding has its own day
+        "Tomorrow the Shanghai Cooperation Organisation turns twenty.",
+    ],
+)
+def test_the_day_a_plan_was_announced_or_a_birthday_dates_nothing(sentence):
+    """Issue 18: "Lavrov told reporters on Tuesday that Moscow would take over the chair" became a fact of
+    Tuesday; what was said has no day, and the saying is no happening of the story."""
+    assert sentence_facts(sentence, dt.date(2031, 5, 20)) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "days"),
+    [
+        # what was said happened: the saying's day stays, as it is all the sentence dates
+        ("The Kremlin said on Monday that the talks had gone well.", ["2031-05-19"]),
+        # a plan with a day of its own keeps both
+        ("Iran said on May 14 that it would host drills in September.", ["2031-05-14", "2031-09"]),
+        ("Exports turned 20 percent higher on Monday.", ["2031-05-19"]),
+    ],
+)
+def test_a_saying_that_tells_a_past_happening_or_a_dated_plan_keeps_its_days(sentence, days):
+    assert [f.date for f, _ in sentence_facts(sentence, dt.date(2031, 5, 20))] == days
+
+
+def test_an_indian_dateline_s_day_is_the_filing_day_and_tomorrow_is_counted_from_it():
+    """ "Astana, June 8: Modi will meet Xi here tomorrow morning" was dated the 8th by its dateline."""
+    found = [
+        f
+        for f, _ in sentence_facts(
+            "Minsk, May 20: The two premiers will meet here tomorrow.", dt.date(2031, 5, 20)
+        )
+    ]
+    assert [(f.date, f.title) for f in found] == [("2031-05-21", "The two premiers will meet here tomorrow")]
+
+
+def test_a_relative_clause_after_a_placed_noun_tells_of_the_thing_placed():
+    """ "..., at the summit in the Kazakh capital, which opened on Thursday" was titled "The Kazakh capital
+    opened on Thursday"."""
+    sentence = "Leaders approved two accessions at the close of the summit in the Belarusian capital, which opened on Monday."
+    found = [f for f, _ in sentence_facts(sentence, dt.date(2031, 5, 20))]
+    assert [(f.date, f.title) for f in found] == [
+        ("2031-05-19", "The summit in the Belarusian capital opened on Monday")
+    ]

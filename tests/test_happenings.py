@@ -1127,3 +1127,43 @@ def test_talks_naming_one_of_the_two_are_the_talks_naming_both():
         "2023-04-27", "Li Shangfu held bilateral talks with Khawaja Asif", ("li-shangfu", "khawaja-asif")
     )
     assert not same_happening(other, both).same
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "kind"),
+    [
+        # a title cut for length reads on in its sentence: the signing founded the body
+        (
+            "The presidents of Mali, Chad, Niger and Togo signed a declaration here on Monday…",
+            "NIAMEY, May 19 - The presidents of Mali, Chad, Niger and Togo signed a declaration here on Monday"
+            " founding the Shanghai Cooperation Organisation.",
+            "founding",
+        ),
+        # a relative clause's title, said of its antecedent, tells its own happening ...
+        (
+            "The summit in the Belarusian capital opened on Monday",
+            "Leaders approved two accessions at the close of the summit in the Belarusian capital, which opened"
+            " on Monday.",
+            "summit",
+        ),
+        # ... unless it names none: then its sentence tells it
+        (
+            "Belarus followed in 2031",
+            "The SCO has admitted Iran, which joined in 2030, and Belarus, which followed in 2031, since then.",
+            "accession",
+        ),
+    ],
+)
+def test_a_title_cut_from_its_sentence_is_read_with_what_it_was_cut_from(title, summary, kind):
+    assert kind_of_happening(Report("2031-05-19", None, title, summary, ("sco",))) == kind
+
+
+def test_a_title_leaning_on_a_pronoun_gives_way_to_one_that_stands_alone():
+    """Issue 18: "Its founding declaration was signed ..." stayed the title of a fact with five sources."""
+    from events.pipeline.matching import title_score
+
+    def score(title: str) -> int:
+        return title_score(title, "founding", Report("2031-05-19", None, title, title, ("sco",)))
+
+    alone = "Six presidents signed the founding declaration of the SCO in Minsk on 19 May 2031"
+    assert score("Its founding declaration was signed in Minsk on 19 May 2031") < score(alone)

@@ -36,6 +36,11 @@ HEADLINE = "Leaders gather in Tianjin for SCO summit"
         ("By Jane Ann Doe The summit closed on Monday.", "The summit closed on Monday"),
         ("By Friday Mongolia had joined the bloc.", "By Friday Mongolia had joined the bloc"),
         ("By June Leaders had agreed on the text.", "By June Leaders had agreed on the text"),
+        # a byline with the writer's role, its own paragraph once
+        ("By Ivo Marek, research fellow Leaders met in Minsk on Monday.", "Leaders met in Minsk on Monday"),
+        ("By Ivo Marek, Contributing Columnist The summit closed.", "The summit closed"),
+        # an Indian paper's dateline: the place, the day and a colon
+        ("Minsk, March 3: Leaders will meet here tomorrow.", "Leaders will meet here tomorrow"),
         ("TEHRAN - Iran joined the bloc on Tuesday.", "Iran joined the bloc on Tuesday"),
         (
             "ISLAMABAD: Pakistan will host the meeting in October.",

@@ -474,8 +474,23 @@ def _antecedent(before: str, who: bool = False) -> str | None:
         return " ".join(reversed(names))
     for back in range(1, min(_NOUN_PHRASE_WORDS, len(words)) + 1):
         if words[-back].lower() in _DETERMINERS:
-            return " ".join(words[-back:]) if back > 1 else None
+            return " ".join(words[-_placed(words, back) :]) if back > 1 else None
     return None
+
+
+def _placed(words: list[str], back: int) -> int:
+    """A noun phrase named by its place is the thing placed: "the summit in the Kazakh capital, which opened
+    on Thursday" tells of the summit, not the capital."""
+    if (
+        back + 3 > _NOUN_PHRASE_WORDS
+        or len(words) <= back + 2
+        or words[-back - 1].lower() not in ("in", "at")
+    ):
+        return back
+    for before in range(back + 3, min(back + 4, len(words)) + 1):
+        if words[-before].lower() in _DETERMINERS:
+            return before
+    return back
 
 
 _NOUN_PHRASE_WORDS = 10
@@ -807,6 +822,12 @@ def _span_ends_at(first: DateMention, second: DateMention, sentence: str) -> boo
     return days > 0
 
 
+# "Tomorrow the organisation turns twenty": a birthday, whose day dates no happening (the founding has its own).
+_AN_AGE = re.compile(
+    r"\bturn(?:s|ed)\s+(?:\d{1,3}|ten|fifteen|twenty|twenty-five|thirty|forty|fifty)\b(?!\s*(?:%|per\s*cent|percent))"
+)
+
+
 # A live blog's signing off ("That's all from us tonight", "We'll be back tomorrow"): its day dates the blog.
 _SIGNING_OFF = re.compile(
     r"\b(?:[Tt]hat's|[Tt]hat’s|[Tt]hat is) (?:all|it) (?:from us|for (?:today|tonight|now))"
@@ -822,6 +843,8 @@ def sentence_facts(sentence: str, published: dt.date) -> list[tuple[ExtractedFac
     mentions = _joined_days(find_dates(sentence, published), sentence)
     kept = [m for m in mentions if not _framing(m, mentions, sentence) and not _only_a_bound(m, sentence)]
     kept = _beyond_the_saying(kept, sentence)
+    if len(kept) == 1 and (_a_plan_s_announcing(kept[0], sentence) or _AN_AGE.search(sentence)):
+        return []
     told = _beyond_its_dateline(kept, sentence)  # the dateline's date bounds no part: the lead is cut off
     return [(_fact(m, sentence, [o.span for o in told if o is not m]), m.referential) for m in told]
 
@@ -838,11 +861,12 @@ def _beyond_the_saying(mentions: list[DateMention], sentence: str) -> list[DateM
 
 # "said on Friday that", "told reporters late on Monday that", "заявил в пятницу, что", "5日在记者会上表示".
 _SAID_BEFORE = re.compile(
-    r"\b(?:said|says|told(?:\s+[\w-]+){0,2}|announced|confirmed|stated|added|reported)\s+(?:late\s+|early\s+)?(?:on\s+)?$"
+    r"\b(?:said|says|told(?:\s+[\w-]+){0,2}|announc(?:ed|ing)(?:\s+[\w-]+){0,2}|confirmed|stated|added|reported)"
+    r"\s+(?:late\s+|early\s+)?(?:on\s+)?$"
     r"|(?:заявил|сообщил|сказал|отметил|объявил)\w*\s+$",
     re.IGNORECASE,
 )
-_THAT_AFTER = re.compile(r"\s*(?:\([^)]{0,40}\)\s*)?,?\s*(?:that\b|что\b|:)")
+_THAT_AFTER = re.compile(r"\s*(?:\([^)]{0,40}\)\s*)?,?\s*(?:that\b|что\b|:|(?:said|told)\b)")
 _ITS_END = re.compile(r"\s*[.!?\"”’']*\s*$")
 _ZH_SAID_AFTER = re.compile(r"[^，。；,;]{0,14}?(?:表示|说|說|称|稱|指出|宣布)")
 
@@ -851,19 +875,30 @@ def _a_saying_s_day(mention: DateMention, sentence: str) -> bool:
     """Whether the date is the day of a saying the sentence reports: after a reporting verb and before
     what was said, or, in Chinese, before the verb of saying. A plan announced ("said on May 14 that Iran
     would host drills in September") keeps its day: the announcing is what the report dates."""
+    said, tense = _what_was_said(mention, sentence)
+    return said and tense != "future"
+
+
+def _a_plan_s_announcing(mention: DateMention, sentence: str) -> bool:
+    """ "Lavrov told reporters on Tuesday that Moscow would take the chair after the summit": the day a plan
+    was said, which dates no happening of the story when the plan has no date of its own."""
+    said, tense = _what_was_said(mention, sentence)
+    return said and tense == "future"
+
+
+def _what_was_said(mention: DateMention, sentence: str) -> tuple[bool, str | None]:
+    """Whether the date is a saying's day, and the tense of what was said."""
     if _ZH_SAID_AFTER.match(sentence, mention.span[1]):
-        return True
+        return True, None
     before = sentence[max(0, mention.span[0] - 40) : mention.span[0]]
     if not _SAID_BEFORE.search(before):
-        return False
+        return False, None
     markers = tense_markers(sentence)
     if _ITS_END.match(sentence, mention.span[1]):  # "..., a spokesperson said on Wednesday."
-        said = next((tense for at, tense in markers), None)
-    elif _THAT_AFTER.match(sentence, mention.span[1]):
-        said = next((tense for at, tense in markers if at > mention.span[1]), None)
-    else:
-        return False
-    return said != "future"
+        return True, markers[0][1] if markers else None
+    if that := _THAT_AFTER.match(sentence, mention.span[1]):
+        return True, next((tense for at, tense in markers if at >= that.end()), None)
+    return False, None
 
 
 def _beyond_its_dateline(mentions: list[DateMention], sentence: str) -> list[DateMention]:

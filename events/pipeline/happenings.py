@@ -476,11 +476,25 @@ def _the_dated_words(report: Report) -> str:
     "..., after the process was launched in Dushanbe in 2021" signs nothing in 2021), else title and
     sentence."""
     title, summary = report.title.lower(), report.summary.lower()
+    if title.endswith("…") and (at := summary.find(title[:-1].rstrip())) >= 0:
+        title = summary = summary[at:]  # cut for length: the rest of its sentence tells it too
     if title == summary or summary.rstrip(" .!?。") == title:
         return _the_dated_relative_clause(title, report.date) or title
     if summary.find(title) > 0:  # a clause of its sentence: the one holding the date, or its lead does
         return title if _holds_its_date(title, report.date) else summary
+    if _told_of_its_antecedent(title, summary) and _kinds_at(title):
+        return title  # "Belarus followed in 2024" names none: its sentence ("admitted") does
     return f"{title} {summary}"
+
+
+def _told_of_its_antecedent(title: str, summary: str) -> bool:
+    """A title made of a relative clause said of what it tells ("the summit in the kazakh capital opened on
+    thursday", from "..., which opened on thursday"): its own words tell the happening."""
+    return any(
+        len(told := clause.group().split(maxsplit=2)[-1].rstrip(" .")) > 8
+        and title.rstrip(" .").endswith(told)
+        for clause in _RELATIVE_CLAUSE.finditer(summary)
+    )
 
 
 # ", которая состоится в Самарканде 15–16 сентября", ", which opens in Minsk on Monday": a relative clause.

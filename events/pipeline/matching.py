@@ -67,6 +67,7 @@ from events.pipeline.happenings import (
     with_context,
 )
 from events.pipeline.relative_dates import tense_markers
+from events.pipeline.titles import leans_on_pronoun
 
 REEXTRACTED = "re-extraction with the current rules no longer finds this fact"
 FEED_CHANGED = "its article's feed changed the text, which no longer states this fact"
@@ -697,6 +698,7 @@ def title_score(title: str, kind: str, report: Report) -> int:
     return (
         2 * (not _foreign(title))
         + 2 * (not _future(title))
+        + 2 * (not leans_on_pronoun(title))  # "Its founding declaration ...": no title alone
         + (kind_of_happening(report) == kind)
         + (_ATTRIBUTION.search(title) is None)
         + (len(_YEARS.findall(title)) < 2)  # "India and Pakistan joined in 2017, Iran in 2023 ...": a list

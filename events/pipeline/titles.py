@@ -42,11 +42,15 @@ _DASH = r"(?:--?|—|–)"
 # never a word in capitals, so "By Helen Marsh TIANJIN, ..." ends the name before the city.
 _NAME_WORD = r"(?:[A-Z](?:[a-z][\w'’-]*|\.|['’][A-Z][a-z]+)|(?:bin|al|el|de|da|di|van|von|der|du|le|la|ul)\b)"
 _NAME = rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}}"
-_BYLINE = (
-    rf"By\s+{_NAME}(?:\s*(?:,|\band\b|&)\s*{_NAME})*"
-    r"(?:\s*,\s*(?:(?:Staff|Special|Senior|Chief|Our|Political|Diplomatic|Foreign)\s+)?"
-    r"(?:Reporter|Correspondent|Writer|Editor|Staff|Analyst)s?)?"
+# A writer's role after the name: "Staff Reporter", "senior fellow", "Contributing Columnist".
+_WRITER_ROLE = (
+    r"(?i:(?:(?:staff|special|senior|chief|our|political|diplomatic|foreign|research|visiting|non-?resident|guest"
+    r"|contributing|associate|assistant)\s+)?"
+    r"(?:reporter|correspondent|writer|editor|staff|analyst|fellow|columnist|contributor|professor|researcher)s?)"
 )
+_BYLINE = rf"By\s+{_NAME}(?:\s*(?:,|\band\b|&)\s*{_NAME})*(?:\s*,\s*{_WRITER_ROLE})?"
+# "By Jane Doe, senior fellow Tomorrow the SCO turns twenty": a byline with its role, its own paragraph once.
+_BYLINE_WITH_ROLE = rf"By\s+{_NAME}\s*,\s*{_WRITER_ROLE}\s+(?=[A-Z\"“])"
 _CITY = r"[A-Z][A-Z'’.-]+(?:\s+[A-Z][A-Z'’.-]+){0,3}"
 _WIRE_DATE = rf"{_MONTH}\s+\d{{1,2}}(?:\s*,\s*\d{{4}})?"
 # "TIANJIN, China, Aug 31 (Meridian) -", "ISLAMABAD:", "BEIJING, Sept. 1 (Xinhua) --".
@@ -55,9 +59,10 @@ _WIRE_DATELINE = (
     rf"(?:\s*,?\s*{_WIRE_DATE})?(?:\s*\([^()]{{1,40}}\))?(?:\s*(?:{_DASH}|:)\s*|\s*$)"
 )
 # "Tianjin, Aug 31 (Steppe Wire) -": a dateline in mixed case says its date and agency.
+# "Astana, June 8: ...", as Indian papers write it: the place, the day and a colon.
 _MIXED_DATELINE = (
     r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}(?:\s*,\s*[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?"
-    rf"\s*,?\s*{_WIRE_DATE}\s*\([^()]{{1,40}}\)(?:\s*{_DASH}\s*|\s*$)"
+    rf"\s*,?\s*{_WIRE_DATE}\s*(?:\([^()]{{1,40}}\)(?:\s*{_DASH}\s*|\s*$)|:\s+)"
 )
 # "MOSCOW, September 1. /TASS/." and "Tianjin (China) (AFP) -".
 # "DONGUZ TRAINING GROUND, Orenburg Region, September 24. /Neva Dispatch/.": with the region after the place.
@@ -125,6 +130,7 @@ _BYLINE_ALONE = (
 )
 _LEADS = re.compile(
     rf"(?:{_BYLINE}\s+(?:{_WIRE_DATELINE}|{_MIXED_DATELINE})|{_BYLINE}\s*(?:[-—–|:•·]\s*|$)|{_BYLINE_ALONE}"
+    rf"|{_BYLINE_WITH_ROLE}"
     rf"|{_STAMP}|{_TASS_DATELINE}|{_WIRE_DATELINE}|{_MIXED_DATELINE}|{_AGENCY_DATELINE}|{_KICKER}|{_TIMESTAMP}"
     rf"|{_HEADING}|{_WELCOME}|{_RUSSIAN_DATELINE}"
     rf"|{_CHINESE_DATELINE})"
@@ -482,7 +488,7 @@ def clean_title(sentence: str, headline: str | None = None) -> str:
     original = _finish(sentence)
     text, caption = _uncaptioned(strip_wire(sentence, headline))
     text = _finish(drop_lead_fragments(_finish(text)))
-    if headline and (not text or caption or _leans_on_pronoun(text)):
+    if headline and (not text or caption or leans_on_pronoun(text)):
         if not text or _reports_same(text, headline):
             return clean_headline(headline) or text or original
     return text or original
@@ -513,7 +519,9 @@ def _with_opening_quote(raw: str, text: str) -> str:
 _DATE_NOUN = re.compile(r"\s+(?:year|month|week|weekend|morning|afternoon|evening)\b")
 
 
-def _leans_on_pronoun(text: str) -> bool:
+def leans_on_pronoun(text: str) -> bool:
+    """ "Its founding declaration was signed ...", "He arrived ...": a title that reads only after the sentence
+    before it ("This year's meeting" leans on a date, which is read)."""
     match = _PRONOUN_LEAD.match(text)
     if not match:
         return False
@@ -604,7 +612,7 @@ def statement_title(
             text = f"{said} {fronted['pp'][:1].lower()}{fronted['pp'][1:]}"
     if text.split(maxsplit=1)[:1] and text.split(maxsplit=1)[0] in _PRONOUNS:  # "He", "Its", ...
         text = _resolved(text, body, previous, headline)
-        if headline and _leans_on_pronoun(text) and (same_day or _reports_same(text, headline)):
+        if headline and leans_on_pronoun(text) and (same_day or _reports_same(text, headline)):
             return clean_headline(headline)
     return _shortened(_finish(text), limit) or _finish(title)
 
