@@ -1520,3 +1520,19 @@ def test_a_relative_clause_after_a_placed_noun_tells_of_the_thing_placed():
     assert [(f.date, f.title) for f in found] == [
         ("2031-05-19", "The summit in the Belarusian capital opened on Monday")
     ]
+
+
+@pytest.mark.parametrize(
+    ("headline", "days"),
+    [
+        # headlinese in no tense: the nearer days, ahead of a Wednesday's paper
+        ("Minsk ready for leaders; central roads shut Thursday and Friday", ("2031-05-22", "2031-05-23")),
+        ("Leaders to meet in Minsk on Friday", ("2031-05-23", None)),
+        # said in the past, the days stay behind
+        ("Roads were shut on Monday and Tuesday for the leaders", ("2031-05-19", "2031-05-20")),
+    ],
+)
+def test_a_headline_is_dated_by_the_one_day_or_run_of_days_it_names(headline, days):
+    """Issue 18: "Bishkek ready for SCO leaders; central roads shut Thursday and Friday" was dated the day it ran."""
+    (article, *_) = extract_facts(headline, "Leaders of the SCO meet in Minsk.", dt.date(2031, 5, 21))
+    assert (article.date, article.end_date) == days

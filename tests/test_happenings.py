@@ -1167,3 +1167,15 @@ def test_a_title_leaning_on_a_pronoun_gives_way_to_one_that_stands_alone():
 
     alone = "Six presidents signed the founding declaration of the SCO in Minsk on 19 May 2031"
     assert score("Its founding declaration was signed in Minsk on 19 May 2031") < score(alone)
+
+
+def test_a_relative_clause_holding_its_day_s_number_tells_the_happening_though_the_lead_names_a_weekday():
+    """Issue 18: "Министры ... в среду одобрили документы к саммиту, который пройдёт ... 13–14 июня" dated the
+    summit's days as the ministers' meeting, as "в среду" before the clause seemed to date the clause too."""
+    sentence = (
+        "Министры иностранных дел на заседании в Минске в среду одобрили проекты документов к саммиту,"
+        " который пройдёт в белорусской столице 13–14 июня."
+    )
+    clipped = sentence[:90] + "…"
+    assert kind_of_happening(Report("2031-06-13", "2031-06-14", clipped, sentence, ("sco",))) == "summit"
+    assert kind_of_happening(Report("2031-06-11", None, clipped, sentence, ("sco",))) == "ministers"

@@ -1003,10 +1003,11 @@ def _article_fact(title: str, sentences: list[str], published: dt.date) -> Extra
     on Friday", run on Thursday, tells Friday's talks), tagged by the headline and the lede."""
     lede = sentences[0] if sentences else ""
     headline = clip(clean_headline(title or "")) or clip(clean_title(lede)) or "Untitled article"
+    # FuzzyDate.from_date(published).iso() without re-checking a date that exists (a datetime too gives its day)
+    date, end = _the_headline_s_days(title or "", published) or (_day_text(published), None)
     return ExtractedFact(
-        # FuzzyDate.from_date(published).iso() without re-checking a date that exists (a datetime too gives its day)
-        date=_the_headline_s_day(title or "", published) or _day_text(published),
-        end_date=None,
+        date=date,
+        end_date=end,
         precision="day",
         title=headline,
         summary=lede or headline,
@@ -1015,19 +1016,32 @@ def _article_fact(title: str, sentences: list[str], published: dt.date) -> Extra
     )
 
 
-def _the_headline_s_day(title: str, published: dt.date) -> str | None:
-    """The one day a headline names, within a week of its publication ("on Friday", "today"); None if it
-    names none, several, or a month or year (a headline's "in 2017" is background, not its news)."""
+def _the_headline_s_days(title: str, published: dt.date) -> tuple[str, str | None] | None:
+    """The one day or run of days a headline names, within a week of its publication ("on Friday",
+    "today", "roads shut Thursday and Friday"); None if it names none, several, or a month or year (a
+    headline's "in 2017" is background, not its news)."""
     if not any(character.isdigit() for character in title) and not _A_DAY_WORD.search(title):
         return None  # most headlines
     told = _HEADLINE_INFINITIVE.sub(
         "will ", title, count=1
     )  # headlinese: "Modi to hold talks" will hold them
-    days = [fact for fact, _ in sentence_facts(told, published) if len(fact.date) == 10 and not fact.end_date]
+    days = [
+        fact
+        for fact, _ in sentence_facts(told, published)
+        if len(fact.date) == 10 and (not fact.end_date or len(fact.end_date) == 10)
+    ]
     if len(days) != 1:
         return None
-    near = abs((dt.date.fromisoformat(days[0].date) - published).days) <= 7
-    return days[0].date if near else None
+    start, end = dt.date.fromisoformat(days[0].date), days[0].end_date
+    if _ENGLISH_WEEKDAY.search(told) and not tense_markers(told) and (start - published).days < -3:
+        # headlinese in no tense ("central roads shut Thursday and Friday", run on Wednesday): the nearer days
+        start, end = start + _A_WEEK, end and (dt.date.fromisoformat(end) + _A_WEEK).isoformat()
+    near = abs((start - published).days) <= 7
+    return (start.isoformat(), end) if near else None
+
+
+_A_WEEK = dt.timedelta(days=7)
+_ENGLISH_WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE)
 
 
 _HEADLINE_INFINITIVE = re.compile(r"\bto\s+(?=[a-z]+\b)")

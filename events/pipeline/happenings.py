@@ -511,11 +511,22 @@ def _the_dated_relative_clause(text: str, date: str) -> str | None:
     if "," not in text:
         return None
     for clause in _RELATIVE_CLAUSE.finditer(text):
-        if _holds_its_date(clause.group(), date) and not _holds_its_date(text[: clause.start()], date):
+        if _holds_its_date(clause.group(), date) and not _dated_before(
+            text[: clause.start()], clause.group(), date
+        ):
             start = max(0, clause.start() - _ITS_ANTECEDENT)
             start = text.find(" ", start, clause.start()) + 1 if start else 0
             return text[start : clause.start()] + clause.group()
     return None
+
+
+def _dated_before(before: str, clause: str, date: str) -> bool:
+    """Whether the words before a relative clause hold its date too; a day's number in the clause alone
+    settles it ("Министры в среду одобрили документы к саммиту, который пройдёт 13–14 июня": the 13th)."""
+    if not _holds_its_date(before, date):
+        return False
+    day = re.compile(rf"(?<!\d){int(date[8:10])}(?!\d)") if len(date) == 10 else None
+    return day is None or not day.search(clause) or bool(day.search(before))
 
 
 def a_dated_clause(report: Report) -> bool:
