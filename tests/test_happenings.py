@@ -1179,3 +1179,42 @@ def test_a_relative_clause_holding_its_day_s_number_tells_the_happening_though_t
     clipped = sentence[:90] + "…"
     assert kind_of_happening(Report("2031-06-13", "2031-06-14", clipped, sentence, ("sco",))) == "summit"
     assert kind_of_happening(Report("2031-06-11", None, clipped, sentence, ("sco",))) == "ministers"
+
+
+@pytest.mark.parametrize(
+    ("date", "title", "summary", "kind"),
+    [
+        # presidents of several states who met, in Russian, are the summit, whatever they signed there
+        (
+            "2031-07-02",
+            "Президенты Белоруссии, Монголии и Ирана провели в среду в Минске встречу и подписали заявление",
+            None,
+            "summit",
+        ),
+        # a relative clause set between commas, holding no date, lends the sentence no kind
+        (
+            "2032",
+            "Белоруссия, которая примет председательство после саммита, рассчитывает провести встречу лидеров"
+            " в будущем году в Минске",
+            None,
+            "summit",
+        ),
+        (
+            "2031-07-01",
+            "Mongolia hosted the SCO defence ministers on Tuesday",
+            "Mongolia, which joined in 2030, hosted the SCO defence ministers on Tuesday.",
+            "ministers",
+        ),
+        # one that holds the date is what the sentence tells
+        (
+            "2030",
+            "Mongolia joined in 2030",
+            "Mongolia, which joined in 2030, hosted the ministers on Tuesday.",
+            "accession",
+        ),
+    ],
+)
+def test_an_aside_on_the_subject_lends_no_kind(date, title, summary, kind):
+    """Issue 18: "Россия, которая примет председательство после саммита, рассчитывает провести встречу лидеров в
+    будущем году" was the chairmanship, and the presidents who "провели встречу" and signed a statement an agreement."""
+    assert kind_of_happening(Report(date, None, title, summary or title, ("sco",))) == kind

@@ -91,7 +91,8 @@ _KIND_PATTERNS = (
         r"|\bleaders of the (?:sco|bloc|group|organi[sz]ation|member states|shanghai cooperation organi[sz]ation),? who"
         r" (?:will )?(?:gather|meet|met)\b"
         # "the presidents of Russia, China, Kazakhstan and Tajikistan met in the Kremlin": the heads of state
-        r"|\b(?:presidents|leaders) of (?:[a-z'-]+(?:,| and) ){2,}[a-z'-]+ (?:gathered|met|meet)\b|саммит|глав(?:ы|ам|ами)? (?:\w+ )?государств|峰会|峰會|元首理事会|元首理事會",
+        r"|\b(?:presidents|leaders) of (?:[a-z'-]+(?:,| and) ){2,}[a-z'-]+ (?:gathered|met|meet)\b"
+        r"|президенты (?:[а-яё-]+(?:,| и) ){2,}[а-яё-]+ (?:провели|встретились|собрались)|встреч\w* лидеров|саммит|глав(?:ы|ам|ами)? (?:\w+ )?государств|峰会|峰會|元首理事会|元首理事會",
     ),
 )
 # Words every alternative of a kind's pattern contains, so a pattern runs only on a text holding one:
@@ -191,6 +192,8 @@ _KIND_CLUES = {
         "通過了",
     ),
     "summit": (
+        "президенты",
+        "лидеров",
         "summit",
         "heads of state",
         "leaders",
@@ -479,12 +482,12 @@ def _the_dated_words(report: Report) -> str:
     if title.endswith("…") and (at := summary.find(title[:-1].rstrip())) >= 0:
         title = summary = summary[at:]  # cut for length: the rest of its sentence tells it too
     if title == summary or summary.rstrip(" .!?。") == title:
-        return _the_dated_relative_clause(title, report.date) or title
+        return _the_dated_relative_clause(title, report.date) or _without_asides(title, report.date)
     if summary.find(title) > 0:  # a clause of its sentence: the one holding the date, or its lead does
         return title if _holds_its_date(title, report.date) else summary
     if _told_of_its_antecedent(title, summary) and _kinds_at(title):
         return title  # "Belarus followed in 2024" names none: its sentence ("admitted") does
-    return f"{title} {summary}"
+    return f"{title} {_without_asides(summary, report.date)}"
 
 
 def _told_of_its_antecedent(title: str, summary: str) -> bool:
@@ -520,6 +523,22 @@ def _the_dated_relative_clause(text: str, date: str) -> str | None:
     return None
 
 
+def _without_asides(text: str, date: str) -> str:
+    """Without the relative clauses set between commas that do not hold the date, when the rest does:
+    "Россия, которая примет председательство после саммита, рассчитывает провести встречу лидеров в
+    будущем году" tells the leaders' meeting next year, not the chair."""
+    undated = [
+        m
+        for m in _RELATIVE_CLAUSE.finditer(text)
+        if text.startswith(",", m.end()) and not _holds_its_date(m.group(), date)
+    ]
+    if not undated:
+        return text
+    starts, ends = [0, *(m.end() for m in undated)], [*(m.start() for m in undated), len(text)]
+    kept = "".join(text[start:end] for start, end in zip(starts, ends))
+    return kept if _holds_its_date(kept, date) else text
+
+
 def _dated_before(before: str, clause: str, date: str) -> bool:
     """Whether the words before a relative clause hold its date too; a day's number in the clause alone
     settles it ("Министры в среду одобрили документы к саммиту, который пройдёт 13–14 июня": the 13th)."""
@@ -551,7 +570,7 @@ _A_DAY_SAID = re.compile(
     r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|today|tonight|tomorrow|yesterday|ago|weekend"
     r"|(?:this|last|next|that|the same|previous|following) (?:week|month|year|day))\b"
     r"|январ|феврал|март|апрел|\bма[йя]\b|июн|июл|август|сентябр|октябр|ноябр|декабр|вчера|сегодня|завтра"
-    r"|понедельник|вторник|сред[уа]|четверг|пятниц|суббот|воскресень|недел|месяц"
+    r"|понедельник|вторник|сред[уа]|четверг|пятниц|суббот|воскресень|недел|месяц|(?:этом|прошлом|будущем|следующем) году"
     # a Chinese day, month or year after its number or a word that places it ("9月1日", "去年"), not "十年" (ten years)
     r"|(?:\d|[今昨明去前上下本同当當一二三四五六七八九十])[日月]|(?:\d|[今明去前上下本同当當])[年周週]|今天|昨天|明天|星期"
 )
