@@ -152,6 +152,17 @@ evaluator = _load_evaluator()
         ("Tokayev met Xi last month.", WED_14_SEPT_2022, [("2022-08", None)]),
         ("Belarus joined the organisation this year.", WED_3_JULY_2024, [("2024", None)]),
         ("Pakistan took over the chair last year.", WED_3_JULY_2024, [("2023", None)]),
+        # a present-tense schedule of days ahead, in a sentence whose verb is in the past
+        (
+            "Ministers agreed today to send drafts to the leaders before they meet in the capital on June 8-9.",
+            WED_3_MAY_2023,
+            [("2023-05-03", None), ("2023-06-08", "2023-06-09")],
+        ),
+        (
+            "The gathering on Thursday and Friday is the first in person since 2019.",
+            WED_3_MAY_2023,
+            [("2023-05-04", "2023-05-05"), ("2019", None)],
+        ),
         (
             "The secretariat said last week that ten states had come.",
             WED_3_MAY_2023,

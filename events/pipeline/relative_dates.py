@@ -541,7 +541,7 @@ def day_of(month: int, day: int, year: int | None, ctx: Context, span: tuple[int
     """ "15 June [2001]" in any language; without a year, the one its tense points to."""
     if year is None:
         year = _the_days_of_a_happening_named(ctx, span, (month, day), (month, day)) or year_for_day(
-            month, day, ctx.published, ctx.tense(span)
+            month, day, ctx.published, _scheduled_present(ctx.sentence, span) or ctx.tense(span)
         )
         return FuzzyDate(year, month, day), None, 0.85
     return FuzzyDate(year, month, day), None, 0.95
@@ -593,7 +593,7 @@ def day_span(
     """ "31 August - 1 September [2025]" in any language: (month, day) to (month, day), the year if given."""
     if year is None:
         year = _the_days_of_a_happening_named(ctx, span, first, last) or year_for_span(
-            first, last, ctx.published, ctx.tense(span)
+            first, last, ctx.published, _scheduled_present(ctx.sentence, span) or ctx.tense(span)
         )
     end_year = year + 1 if last[0] < first[0] else year
     return FuzzyDate(year, *first), FuzzyDate(end_year, *last), 0.9
@@ -780,13 +780,19 @@ _SCHEDULE_VERBS = re.compile(
 _AHEAD_OF = re.compile(r"\bahead of\b[^.;:]{0,200}$", re.IGNORECASE)
 # "The main session is on Wednesday": a day said to be in the present tense is the coming one.
 _IS_ON = re.compile(r"\b(?:is|are)\s+(?:set\s+|due\s+|scheduled\s+)?(?:for\s+)?$", re.IGNORECASE)
+# "The gathering on Thursday and Friday is the first since 2019": the days of a subject said in the present.
+_IS_AFTER = re.compile(r"\s+(?:is|are)\s+(?!over\b|done\b)")
 
 
 def _scheduled_present(sentence: str, span: tuple[int, int]) -> Tense:
     """ "future" for a weekday after a present-tense schedule verb: it outweighs a tense read elsewhere in
     the sentence ("continues on Friday with a session in expanded form")."""
     before = sentence[max(0, span[0] - 80) : span[0]]
-    if _SCHEDULE_VERBS.search(before) or _IS_ON.search(_without_on(before)):
+    if (
+        _SCHEDULE_VERBS.search(before)
+        or _IS_ON.search(_without_on(before))
+        or _IS_AFTER.match(sentence, span[1])
+    ):
         return "future"
     return None
 
