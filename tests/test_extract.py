@@ -1547,3 +1547,17 @@ def test_a_headline_is_dated_by_the_one_day_or_run_of_days_it_names(headline, da
     """Issue 18: "Bishkek ready for SCO leaders; central roads shut Thursday and Friday" was dated the day it ran."""
     (article, *_) = extract_facts(headline, "Leaders of the SCO meet in Minsk.", dt.date(2031, 5, 21))
     assert (article.date, article.end_date) == days
+
+
+def test_a_chinese_that_day_after_the_subject_tells_the_day_before_it():
+    """Issue 18: "莫迪當天稍早在峰會場邊與習近平會面" (that day, earlier) dated nothing: Chinese puts the time after
+    its subject, where the English "That afternoon, ..." opens the sentence."""
+    facts = extract_facts(
+        "峰會在明斯克舉行",
+        "上合組織峰會9日在明斯克舉行。 莫迪當天稍早與習近平會面，雙方同意妥善處理分歧。",
+        dt.date(2031, 5, 9),
+    )
+    assert [(f.date, f.title) for f in facts[1:]] == [
+        ("2031-05-09", "上合組織峰會9日在明斯克舉行"),
+        ("2031-05-09", "莫迪與習近平會面，雙方同意妥善處理分歧"),
+    ]

@@ -1218,3 +1218,21 @@ def test_an_aside_on_the_subject_lends_no_kind(date, title, summary, kind):
     """Issue 18: "Россия, которая примет председательство после саммита, рассчитывает провести встречу лидеров в
     будущем году" was the chairmanship, and the presidents who "провели встречу" and signed a statement an agreement."""
     assert kind_of_happening(Report(date, None, title, summary or title, ("sco",))) == kind
+
+
+@pytest.mark.parametrize(
+    ("title", "tags", "kind"),
+    [
+        # two leaders who met face to face (會面) on the summit's sidelines
+        ("莫迪9日在峰會場邊與習近平會面", ("narendra-modi", "xi-jinping", "sco"), "bilateral"),
+        # manoeuvres are an exercise, and bombers joining its last phase join no bloc
+        (
+            "Troops of five SCO states finished a week of manoeuvres near Osh on Wednesday, with bombers joining"
+            " the final live-fire phase",
+            ("sco", "osh"),
+            "exercise",
+        ),
+    ],
+)
+def test_words_of_meeting_and_of_exercising(title, tags, kind):
+    assert kind_of_happening(Report("2031-05-21", None, title, title, tags)) == kind

@@ -204,6 +204,15 @@ def machine_fact(timeline: Timeline, fields: dict):
     return timeline.record_fact(fields, actor="feed:test", origin="feed", metadata={"confidence": 1.0})
 
 
+def reported(timeline: Timeline, day: str, title: str, tags: tuple[str, ...], path: str) -> None:
+    """A report of that day, at https://b.example/<path>, restated into the log as ingest does."""
+    found = ExtractedFact(day, None, "day", title, title, tags, 1.0)
+    payload = {"title": title, "url": f"https://b.example/{path}", "published": f"{day}T18:00:00Z"}
+    changes = restate_facts(FactFinder(timeline.conn), [found], payload, "article-b", [], "feed:b")
+    timeline.store.append(changes.appends)
+    timeline.catch_up()
+
+
 def test_a_report_naming_no_one_in_common_joins_the_fact_of_its_gathering(timeline):
     """The finder looks among the facts of the gathering's days, not only those naming someone the
     report names: the council's fact names Dushanbe, the report only the prime ministers."""
@@ -212,12 +221,9 @@ def test_a_report_naming_no_one_in_common_joins_the_fact_of_its_gathering(timeli
         {"date": "2031-10-15", "end_date": "2031-10-16", "title": "Heads of government meet in Dushanbe",
          "tags": ["sco", "dushanbe"], "sources": [{"url": "https://a.example/council"}]},
     )  # the fact's fields in two lines # fmt: skip
-    title = "Prime ministers of the SCO hold their annual council"
-    found = ExtractedFact("2031-10-16", None, "day", title, title, ("sco",), 1.0)
-    payload = {"title": title, "url": "https://b.example/premiers", "published": "2031-10-16T18:00:00Z"}
-    changes = restate_facts(FactFinder(timeline.conn), [found], payload, "article-b", [], "feed:b")
-    timeline.store.append(changes.appends)
-    timeline.catch_up()
+    reported(
+        timeline, "2031-10-16", "Prime ministers of the SCO hold their annual council", ("sco",), "premiers"
+    )
     urls = [s["url"] for s in timeline.fact(council.fact_id).sources]
     assert urls == ["https://a.example/council", "https://b.example/premiers"]
 
@@ -334,3 +340,26 @@ def test_a_year_read_from_the_day_a_report_ran_gives_way_to_the_calendar_s(date,
     from events.pipeline.happenings import the_calendar_s_year
 
     assert the_calendar_s_year(report(date, title, tags)) == moved
+
+
+def test_an_exercise_announced_for_other_days_at_its_range_is_the_year_s_and_its_fact_is_found(timeline):
+    """Issue 18: Peace Mission 2016, announced for 6-13 September at Issyk-Kul, ran 15-21; the announcement
+    made a fact the reports of the exercise did not find (their days are over a week later)."""
+    announced = report(
+        "2031-07-28", "Kyrgyzstan will host the joint exercise near Bishkek", ("bishkek",), "2031-08-03"
+    )
+    elsewhere = report(
+        "2031-07-28", "Kazakhstan will host a joint exercise near Astana", ("astana",), "2031-08-03"
+    )
+    assert the_gathering(announced).id == "exercise-2031" and the_gathering(elsewhere) is None
+    plan = machine_fact(
+        timeline,
+        {"date": "2031-07-28", "end_date": "2031-08-03", "title": "Kyrgyzstan will host the joint exercise near Bishkek",
+         "tags": ["sco", "bishkek"], "sources": [{"url": "https://a.example/plan"}]},
+    )  # the fact's fields in two lines # fmt: skip
+    title = "Troops of six states finished the joint exercise near Bishkek on Sunday"
+    reported(timeline, "2031-08-17", title, ("sco", "bishkek"), "done")
+    assert [s["url"] for s in timeline.fact(plan.fact_id).sources] == [
+        "https://a.example/plan",
+        "https://b.example/done",
+    ]

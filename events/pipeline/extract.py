@@ -1080,6 +1080,8 @@ def _one_span(told: ExtractedFact, again: ExtractedFact) -> bool:
 _THAT_DAY = re.compile(
     r"^\s*(?:(?:later|earlier)\s+)?(?:on\s+)?(?:that|the same)\s+(?:day|morning|afternoon|evening|night)\b\W*"
     r"|^\s*(?:当天|當天|当日|當日|同日|同一天)(?:上午|下午|晚上|晚间|晚間)?\W*"
+    # "莫迪當天稍早在峰會場邊與習近平會面": after its subject, as Chinese puts a time
+    r"|^(?P<who>[^，。；、,\s]{2,14}?)(?:当天|當天|当日|當日|同日)(?:稍早|稍晚|稍后|稍後|早些时候|早些時候|上午|下午|晚上|晚间|晚間)?"
     r"|^\s*(?:в\s+тот\s+же\s+день|в\s+этот\s+же\s+день|в\s+тот\s+день)\W*",
     re.IGNORECASE,
 )
@@ -1110,7 +1112,7 @@ def _on_that_day(sentence: str, before: list[tuple[int, ExtractedFact]], index: 
     days = [fact for at, fact in before if at == before[-1][0]]
     if len(days) != 1 or days[0].precision != "day" or days[0].end_date:
         return None
-    title = clip(_tidy(sentence[opening.end() :]))
+    title = clip(_tidy((opening.groupdict().get("who") or "") + sentence[opening.end() :]))
     if not (_usable(title) or in_russian_or_chinese(title) and len(title) >= _SHORTEST_CHINESE):
         return None
     day = _day_text(dt.date.fromisoformat(days[0].date) + dt.timedelta(days=shift)) if shift else days[0].date

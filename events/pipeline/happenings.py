@@ -61,7 +61,7 @@ _KIND_PATTERNS = (
         r"|\bbec(?:ame|omes?|oming)\s+(?:an?\s+)?(?:observers?|dialogue partners?)\b"
         r"|статус\w*\s+(?:наблюдател|партн[её]р)|(?:给予|給予|获得|獲得|成为|成為)[^，。]{0,8}(?:观察员|觀察員|对话伙伴|對話夥伴)",
     ),
-    ("exercise", r"\b(?:exercises?|drills?|war ?games)\b|учени[яй]|演习|演習"),
+    ("exercise", r"\b(?:exercises?|drills?|war ?games|manoeuvres|maneuvers)\b|учени[яй]|演习|演習"),
     (
         "initiative",  # "Xi proposed the Global Governance Initiative": a leader's proposal, not the summit
         r"\b(?:propos\w*|put(?:s|ting)? forward|unveil\w*|launch\w*)\s+(?:\w+\s+){0,5}?initiatives?\b"
@@ -157,7 +157,7 @@ _KIND_CLUES = {
         "对话伙伴",
         "對話夥伴",
     ),  # the phrases need more
-    "exercise": ("exercise", "drill", "war", "учени", "演习", "演習"),
+    "exercise": ("exercise", "drill", "war", "manoeuvres", "maneuvers", "учени", "演习", "演習"),
     "initiative": ("initiative", "倡议", "倡議", "инициатив"),
     "chairmanship": (
         "chair",
@@ -218,7 +218,7 @@ _ANY_CLUE = re.compile(
 # Words of two leaders meeting; what two of them "agreed" on a day they settled between them, in talks.
 _MEETING = re.compile(
     r"\b(?:met|meets?|meeting|talks|bilateral|sat down|held talks|handshake|agreed)\b|встрет|переговор|договорил"
-    r"|会见|會見|会晤|會晤|会谈|會談|一致同意",
+    r"|会见|會見|会晤|會晤|会谈|會談|会面|會面|见面|見面|一致同意",
     re.IGNORECASE,
 )
 # Ministers as a body, who meet as ministers; "Foreign Minister Qin Gang" is one person's title.
@@ -608,7 +608,8 @@ _APPROVED_BY = re.compile(r"[经經][^，。,]{0,16}批准")
 
 # "with Pakistan joining by video link", "joined the talks": taking part in a meeting, not joining the bloc.
 _TAKING_PART = re.compile(
-    r"\bjoin(?:s|ed|ing)?(?=\s+(?:[\w'’-]+\s+){0,3}?(?:talks|meeting|session|discussions?|call|summit|leaders|drills?|exercises?)\b)"
+    r"\bjoin(?:s|ed|ing)?(?=\s+(?:[\w'’-]+\s+){0,3}?(?:talks|meeting|session|discussions?|call|summit|leaders|drills?|exercises?"
+    r"|phase|manoeuvres|maneuvers|operations?|parade|ceremony|celebrations?)\b)"
     r"|\bjoin(?:s|ed|ing)?\s+(?:by|via)\s+video(?:\s*link|\s*conference)?|\bjoin(?:s|ed|ing)?\s+(?:virtually|online|remotely)\b"
 )
 # "Путин председательствовал на заседании Совета глав государств": presiding at a meeting is the meeting

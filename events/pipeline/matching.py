@@ -37,6 +37,7 @@ from events.log.clock import from_utc_text
 from events.log.ids import uuid7
 from events.log.model import NewEvent, StreamAppend
 from events.log.store import EventStore, loads_json
+from events.pipeline.calendar import Gathering
 from events.pipeline.dates_ru_zh import in_russian_or_chinese
 from events.pipeline.extract import ExtractedFact, extract_facts, same_fact
 from events.pipeline.gazetteer import kind_of, places_in, tags_for
@@ -250,11 +251,11 @@ class FactFinder:
     def _naming_around(self, found: Report) -> Iterator[tuple[ExtractedFact, Existing, int]]:
         """Facts sharing a person, place or country with the found one, on days its date may name,
         with how many reports each has (one for a fact this poll recorded)."""
-        ranges = _days_around(found), *_vaguer(found)
         seen = set(self.withdrawn)
         tags = {t for t in found.tags if t != "sco" and kind_of(t) in _WHO_AND_WHERE}
         named = countries(found)
         gathering = the_gathering(found)  # a gathering of the SCO's calendar: its facts, whoever they name
+        ranges = _days_around(found), *_vaguer(found), *_announced_days_of(gathering)
         among_all = looked_for_among_all(found) or gathering is not None
         kind = kind_of_happening(found) if among_all else None
         for candidate, existing in reversed(self.pending):  # newest first: a fact's refined dates win
@@ -306,6 +307,17 @@ def _vaguer(found: Report) -> tuple[tuple[str, str], ...]:
     year, month = found.date[:4], found.date[:7]
     keys = (sort_key_of(year),) if len(found.date) == 7 else (sort_key_of(month), sort_key_of(year))
     return tuple((key, key) for key in keys)
+
+
+def _announced_days_of(gathering: Gathering | None) -> tuple[tuple[str, str], ...]:
+    """For an exercise of the calendar, the month before its days too: it fits the days a report announced
+    before they were moved (calendar._days_fit), and the fact of that report is its fact."""
+    if gathering is None or gathering.kind != "exercise":
+        return ()
+    return (((gathering.first - _A_MONTH).isoformat(), (gathering.last + dt.timedelta(days=1)).isoformat()),)
+
+
+_A_MONTH = dt.timedelta(days=31)
 
 
 def _days_around(found: Report) -> tuple[str, str]:
