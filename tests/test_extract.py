@@ -1561,3 +1561,17 @@ def test_a_chinese_that_day_after_the_subject_tells_the_day_before_it():
         ("2031-05-09", "上合組織峰會9日在明斯克舉行"),
         ("2031-05-09", "莫迪與習近平會面，雙方同意妥善處理分歧"),
     ]
+
+
+def test_a_byline_paragraph_is_no_lede_and_a_clock_time_heading_times_its_update():
+    """Issue 18: with paragraphs kept apart, "By Jane Doe" alone is no statement, and a live blog's "4:40 PM"
+    heading stays with the update under it."""
+    text = "By Jane Doe\nLeaders of the SCO met in Minsk on Monday.\n(Reporting by Jane Doe; Editing by Ivo Marek)"
+    (article, *_) = extract_facts("Leaders meet in Minsk", text, dt.date(2031, 5, 20))
+    assert article.summary == "Leaders of the SCO met in Minsk on Monday."
+    live = (
+        "Welcome to our live coverage of the summit in Minsk.\n4:40 PM\nBelarus has taken over the chair of the SCO."
+        "\n2:15 PM\nLeaders have adopted the Minsk Declaration."
+    )
+    facts = extract_facts("SCO summit live: day two", live, dt.date(2031, 5, 20))
+    assert ("2031-05-20", "Belarus has taken over the chair of the SCO") in [(f.date, f.title) for f in facts]

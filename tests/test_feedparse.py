@@ -428,6 +428,24 @@ def test_plain_text(markup, text):
     assert plain_text(markup) == text
 
 
+@pytest.mark.parametrize(
+    ("markup", "text"),
+    [
+        # an article's body: each paragraph on a line of its own, so a byline stays apart from the lede
+        (
+            "<p>By Jane Doe</p>\n<p>Leaders  met.</p><h3>4:40 PM</h3><p>Talks ended.</p>",
+            "By Jane Doe\nLeaders met.\n4:40 PM\nTalks ended.",
+        ),
+        ("one\r\n\n  two  three ", "one\ntwo three"),
+        ("&lt;p&gt;one&lt;/p&gt;&lt;p&gt;two&lt;/p&gt;", "one\ntwo"),  # escaped once, as feeds send HTML
+    ],
+)
+def test_plain_text_of_an_article_keeps_its_paragraphs_apart(markup, text):
+    """Issue 18: "By Yelena Gorbunova" ran into "Chinese President Jiang Zemin began ..." as one sentence."""
+    assert plain_text(markup, paragraphs=True) == text
+    assert plain_text(markup) == text.replace("\n", " ")  # a title or an author: one line
+
+
 def test_plain_text_of_markup_nested_past_the_limit_keeps_text_and_drops_scripts():
     """BUG-8: nh3 reads at most TAGS_PER_CLEAN tags at a time; text is kept and script content still dropped."""
     depth = TAGS_PER_CLEAN * 3

@@ -1225,6 +1225,11 @@ def test_an_aside_on_the_subject_lends_no_kind(date, title, summary, kind):
     [
         # two leaders who met face to face (會面) on the summit's sidelines
         ("莫迪9日在峰會場邊與習近平會面", ("narendra-modi", "xi-jinping", "sco"), "bilateral"),
+        (
+            "When the leaders of the Shanghai Cooperation Organization met by video on Tuesday",
+            ("sco",),
+            "summit",
+        ),
         # manoeuvres are an exercise, and bombers joining its last phase join no bloc
         (
             "Troops of five SCO states finished a week of manoeuvres near Osh on Wednesday, with bombers joining"

@@ -1782,3 +1782,17 @@ def test_a_report_naming_no_place_finds_the_exercise_recorded_earlier_in_the_sam
     rows = list(timeline.conn.execute("SELECT date, end_date, sources FROM facts WHERE retracted = 0"))
     exercises = [row for row in rows if row[0].startswith("2021-09-2")]
     assert len(exercises) == 1 and "example.org/b" in exercises[0][2], rows
+
+
+def test_an_article_known_before_its_paragraphs_were_kept_apart_is_not_revised():
+    """Issue 18 keeps an article's paragraphs on lines of their own; the items a feed still lists, hashed when
+    they were one line, must not read as revised (a revision re-reads every fact of the article)."""
+    from events.domain.article import content_hash
+    from timeline.ingest.parse import FeedItem
+
+    lined = FeedItem(
+        "g", "https://a.example/x", "T", "One.\nTwo.", "A.\nB.", (), dt.datetime(2031, 5, 20), True, "Ivo"
+    )
+    one_line = replace(lined, summary="One. Two.", content="A. B.")
+    assert content_hash(lined) == content_hash(one_line)
+    assert content_hash(lined) != content_hash(replace(lined, content="A.\nC."))

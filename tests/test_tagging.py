@@ -113,3 +113,36 @@ def test_classify_is_linear_on_hostile_markup():
     # Thousands of unclosed '<' and lookalikes must not make tagging quadratic.
     hostile = "<a" * 50_000 + " SCO Unix " * 5_000
     assert not classify(title="x", content=hostile).keep
+
+
+@pytest.mark.parametrize(
+    ("title", "content", "keep"),
+    [
+        # the SCO's forerunner, told without its name: its five states and a word for five, in the lead
+        (
+            "Five presidents sign pact on border troops",
+            "MOSCOW - The leaders of Russia, China, Kazakhstan, Kyrgyzstan and Tajikistan signed an agreement on Thursday.",
+            True,
+        ),
+        ("中俄哈吉塔五国元首签署协定", "五国元首24日在莫斯科签署协定。", True),
+        (
+            "Саммит пяти государств",
+            "Президенты России, Китая, Казахстана, Киргизии и Таджикистана подписали заявление.",
+            True,
+        ),
+        # four of them, or five without a word for five, are something else (the CSTO, a trade note)
+        (
+            "CSTO drills",
+            "Russia, Kazakhstan, Kyrgyzstan, Tajikistan and Armenia sent five battalions.",
+            False,
+        ),
+        (
+            "Trade figures",
+            "China, Russia, Kazakhstan, Kyrgyzstan and Tajikistan traded more this year.",
+            False,
+        ),
+    ],
+)
+def test_the_shanghai_five_told_without_its_name_is_kept(title, content, keep):
+    """Issue 18: reports of the Shanghai Five's summits that never named it were dropped at tagging."""
+    assert classify(title=title, content=content).keep is keep

@@ -40,7 +40,7 @@ def article_key(item: ArticleLike, published_iso: str | None) -> str:
     if item.link:
         return f"link:{item.link.strip()}"
     if published_iso is None:
-        return f"hash:{_sha(item.title, 'text', article_text(item))}"
+        return f"hash:{_sha(item.title, 'text', _one_line(article_text(item)))}"
     return f"hash:{_sha(item.title, published_iso)}"
 
 
@@ -54,7 +54,14 @@ def article_text(item: ArticleLike) -> str:
 
 
 def content_hash(item: ArticleLike) -> str:
-    return _sha(item.title, item.summary, item.content, item.link or "", "|".join(item.categories))
+    """What says an item changed; its paragraphs' line breaks are no change (they were spaces before
+    issue 18 kept them, and an article known then must not read as revised)."""
+    summary, content = _one_line(item.summary), _one_line(item.content)
+    return _sha(item.title, summary, content, item.link or "", "|".join(item.categories))
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\n", " ") if "\n" in text else text
 
 
 def article_payload(

@@ -26,6 +26,7 @@ from events.pipeline.titles import (
     capitalised,
     clean_headline,
     clean_title,
+    only_who_wrote,
     statement_title,
     where_the_leads_end,
 )
@@ -1287,7 +1288,7 @@ def extract_facts(title: str, text: str, published: dt.date) -> list[ExtractedFa
     Each date expression gives one fact; a sentence without one gives none. A fact
     told again later in the article ("the March attack") joins the first telling.
     """
-    paragraphs = split_paragraphs(text or "")
+    paragraphs = _its_statements(split_paragraphs(text or ""))
     sentences = [sentence for paragraph in paragraphs for sentence in paragraph]
     opens = set(itertools.accumulate([0] + [len(p) for p in paragraphs[:-1]])) if paragraphs else set()
     if not sentences and not _tidy(
@@ -1301,6 +1302,25 @@ def extract_facts(title: str, text: str, published: dt.date) -> list[ExtractedFa
     for fact in own:
         article = merge_facts(article, fact)
     return [article] + ([f for f in told if f not in own] if own else told)
+
+
+def _its_statements(paragraphs: list[list[str]]) -> list[list[str]]:
+    """Without a byline or a credit that stands alone; a live blog's clock time, a heading of its own,
+    stays at the start of the update it times ("4:40 PM" over "Kyrgyzstan has taken over the chair")."""
+    kept: list[list[str]] = []
+    timed = ""
+    for paragraph in paragraphs:
+        if len(paragraph) == 1 and _A_CLOCK_TIME_ALONE.fullmatch(paragraph[0]):
+            timed = paragraph[0]
+        elif len(paragraph) > 1 or not only_who_wrote(paragraph[0]):
+            kept.append([f"{timed} {paragraph[0]}", *paragraph[1:]] if timed else paragraph)
+            timed = ""
+    return kept
+
+
+_A_CLOCK_TIME_ALONE = re.compile(
+    r"\d{1,2}[:.]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?(?:\s*(?:IST|GMT|BST|UTC|CET|CEST|EST|EDT|ET|PT|PKT|MSK|HKT|SGT))?"
+)
 
 
 def _retitled(

@@ -86,7 +86,8 @@ _KIND_PATTERNS = (
     (
         "summit",
         r"(?<!bilateral )\bsummits?\b|heads of state|\bhost(?:s|ed|ing)? (?:the )?(?:bloc's |group's |sco's )?leaders\b"
-        r"|\bleaders (?:of the (?:sco|bloc|group|organi[sz]ation|member states) )?(?:gather(?:ed)?|met|meet)"
+        r"|\bleaders (?:of the (?:sco|bloc|group|organi[sz]ation|member states|shanghai cooperation organi[sz]ation) )?"
+        r"(?:gather(?:ed)?|met|meet)"
         r" (?:in|by video|via video|virtually|online)\b"
         r"|\bleaders of the (?:sco|bloc|group|organi[sz]ation|member states|shanghai cooperation organi[sz]ation),? who"
         r" (?:will )?(?:gather|meet|met)\b"

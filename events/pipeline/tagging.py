@@ -554,6 +554,28 @@ def _politics_elsewhere(text: str, sentences: _Sentences, skip: set[str], rules:
     return list(words.values())
 
 
+# The SCO's forerunner told without its name ("The leaders of Russia, China, Kazakhstan, Kyrgyzstan and
+# Tajikistan signed ... the five countries' ..."): its five states, all named, and a word for five.
+_THE_FIVE_STATES = tuple(
+    re.compile(states, re.IGNORECASE)
+    for states in (
+        r"\bchin(?:a|ese)\b|中国|中國|китай|китая|китаю|китаем|\bкнр\b|中[俄哈吉塔]",
+        r"\brussian?\b|俄罗斯|俄羅斯|росси|[中哈吉塔]俄",
+        r"\bkazakh(?:stan)?\b|哈萨克|哈薩克|казахстан|[中俄吉塔]哈",
+        r"\bkyrgyz(?:stan)?\b|\bkirghiz|吉尔吉斯|吉爾吉斯|киргиз|кыргыз|[中俄哈塔]吉",
+        r"\btajik(?:istan)?\b|塔吉克|таджик|[中俄哈吉]塔",
+    )
+)
+_FIVE = re.compile(r"\bfive\b|五国|五國|\bпят(?:и|ь|[её]рк)", re.IGNORECASE)
+_LEAD_CHARACTERS = 600  # the title and about the first two sentences
+
+
+def _the_five_in_its_lead(parts: Sequence[tuple[bool, str]]) -> bool:
+    """Whether the title and lead name the five states of the Shanghai Five together, and five of them."""
+    lead = "\n".join(part for _, part in parts)[:_LEAD_CHARACTERS]
+    return bool(_FIVE.search(lead)) and all(states.search(lead) for states in _THE_FIVE_STATES)
+
+
 def classify(
     *,
     title: str,
@@ -582,6 +604,8 @@ def classify(
         return Verdict(True, f"names the {terms[0][0]}")  # the common case, without reading for acronyms
     acronyms, why_not = _acronym_mentions(text, rules, named=bool(terms))
     if not terms and not acronyms:
+        if _the_five_in_its_lead(parts):
+            return Verdict(True, "the Shanghai Five's five states, named together in its lead")
         return Verdict(False, why_not)
     if terms:
         said, reason = terms[0][0], f"names the {terms[0][0]}"

@@ -519,6 +519,21 @@ def _with_opening_quote(raw: str, text: str) -> str:
 _DATE_NOUN = re.compile(r"\s+(?:year|month|week|weekend|morning|afternoon|evening)\b")
 
 
+# A paragraph that only says who wrote or took it: "By Jane Doe", "(Reporting by ...; Editing by ...)".
+_ONLY_WHO_WROTE = re.compile(
+    rf"(?:{_BYLINE}|[\(\[]?(?:Additional reporting|Reporting|Writing|Editing|Compiled|Written|Edited)\s+by\b[^()\[\]]*"
+    r"[\)\]]?|(?:Photos?|Images?|Pictures?|Credits?|Photo credit|Фото)\s*[:：]\s*[^.!?。]{1,60})\s*\.?"
+)
+
+
+def only_who_wrote(paragraph: str) -> bool:
+    """A byline or a credit standing alone, as its own paragraph: no statement, and no lede."""
+    return len(paragraph) <= _BYLINE_CHARS and bool(_ONLY_WHO_WROTE.fullmatch(paragraph))
+
+
+_BYLINE_CHARS = 160
+
+
 def leans_on_pronoun(text: str) -> bool:
     """ "Its founding declaration was signed ...", "He arrived ...": a title that reads only after the sentence
     before it ("This year's meeting" leans on a date, which is read)."""

@@ -10,7 +10,7 @@ import html
 import io
 import re
 import urllib.parse
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -430,8 +430,10 @@ def _convert_entry(
             guid=guid,
             link=link,
             title=title,
-            summary=plain_text(_get(entry, "summary", ""), cap),
-            content=plain_text(" ".join(c.get("value", "") for c in _get(entry, "content", ())), cap),
+            summary=plain_text(_get(entry, "summary", ""), cap, paragraphs=True),
+            content=plain_text(
+                "\n".join(c.get("value", "") for c in _get(entry, "content", ())), cap, paragraphs=True
+            ),
             categories=_categories(_get(entry, "tags", ()), cap),
             published=published,
             date_from_feed=day is not None,
@@ -562,28 +564,32 @@ _SAFE_SCHEMES = ("http", "https")
 _C0_AND_SPACE = "".join(map(chr, range(0x21)))
 
 
-def plain_text(markup: str, max_chars: int = 100_000) -> str:
+def plain_text(markup: str, max_chars: int = 100_000, paragraphs: bool = False) -> str:
     """Visible text of an HTML fragment: tags dropped, entities decoded, whitespace collapsed.
 
-    One decode is not always enough: feedparser's loose parser leaves some fields (author,
-    category) entity-encoded, so decoding once can surface '<script>'. Strip again while
-    tag-like text remains; escaped markup in prose ('the &lt;title&gt; element') is the price.
+    paragraphs: each paragraph (block element, or line of plain text) on a line of its own, as an
+    article's body is read: a byline or a caption that was a paragraph of its own stays apart from
+    the sentence after it. One decode is not always enough: feedparser's loose parser leaves some
+    fields (author, category) entity-encoded, so decoding once can surface '<script>'. Strip again
+    while tag-like text remains; escaped markup in prose ('the &lt;title&gt; element') is the price.
     """
     text = markup or ""
+    tidy = _tidy_lines if paragraphs else _tidy
     if not _NEEDS_PARSING.search(text):  # most titles and many summaries: nh3 costs ~7 us a call
-        return _tidy(text)[:max_chars]
+        return tidy(text)[:max_chars]
     for _ in range(_MAX_UNESCAPE_ROUNDS):
-        text = _strip_tags_once(text)
+        text = _strip_tags_once(text, tidy)
         if not _TAG_LIKE.search(text):
             break
     return _TAG_LIKE.sub("", text)[:max_chars]
 
 
-def _strip_tags_once(markup: str) -> str:
-    """Block tags become spaces first so paragraphs do not run together."""
-    spaced = _BLOCK_TAG.sub(" <", _INVISIBLE.sub("", markup))
+def _strip_tags_once(markup: str, tidy: Callable[[str], str] | None = None) -> str:
+    """Block tags become spaces (or line breaks, for paragraphs) first so paragraphs do not run together."""
+    tidy = tidy or _tidy
+    spaced = _BLOCK_TAG.sub("\n<" if tidy is _tidy_lines else " <", _INVISIBLE.sub("", markup))
     cleaned = _clean(spaced)
-    return _tidy(html.unescape(cleaned))
+    return tidy(html.unescape(cleaned))
 
 
 # nh3's parser (html5ever) is quadratic in the nesting depth of block elements:
@@ -628,6 +634,12 @@ def _pieces(markup: str, tags: int) -> Iterator[tuple[int, int]]:
 
 def _tidy(text: str) -> str:
     return " ".join(_INVISIBLE.sub("", text).split())
+
+
+def _tidy_lines(text: str) -> str:
+    """_tidy for each line, without the empty ones."""
+    lines = (" ".join(line.split()) for line in _INVISIBLE.sub("", text.replace("\r", "\n")).split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def _safe_link(raw: str | None, base: str) -> str | None:
