@@ -1575,3 +1575,15 @@ def test_a_byline_paragraph_is_no_lede_and_a_clock_time_heading_times_its_update
     )
     facts = extract_facts("SCO summit live: day two", live, dt.date(2031, 5, 20))
     assert ("2031-05-20", "Belarus has taken over the chair of the SCO") in [(f.date, f.title) for f in facts]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "9:50 PM Correction: an earlier update said the premiers of Laos and Chad held talks this afternoon.",
+        "An earlier version of this story wrongly said the ministers met on Monday.",
+    ],
+)
+def test_what_a_correction_takes_back_dates_nothing(sentence):
+    """Issue 18: a live blog's correction of an earlier update became a fact of the talks it said had not been."""
+    assert sentence_facts(sentence, dt.date(2031, 5, 20)) == []

@@ -1230,6 +1230,13 @@ def test_an_aside_on_the_subject_lends_no_kind(date, title, summary, kind):
             ("sco",),
             "summit",
         ),
+        # two leaders who held no meeting had none
+        (
+            "Sharif and Modi exchanged greetings at a dinner on Thursday but held no formal meeting",
+            ("narendra-modi", "nawaz-sharif"),
+            None,
+        ),
+        ("Sharif and Modi met on Thursday", ("narendra-modi", "nawaz-sharif"), "bilateral"),
         # manoeuvres are an exercise, and bombers joining its last phase join no bloc
         (
             "Troops of five SCO states finished a week of manoeuvres near Osh on Wednesday, with bombers joining"

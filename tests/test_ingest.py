@@ -1470,6 +1470,9 @@ def test_a_report_s_evidence_is_the_clause_that_states_its_fact(title, sentence,
         ("President Lee begins a state visit to Minsk on Wednesday, before the SCO summit.", True),
         ("During his visit to Minsk, Lee met Xi on Sunday.", False),
         # in Russian: flew in, arrived
+        # under way as the report is written
+        ("The presidents of Laos and Chad are arriving in Minsk tonight.", True),
+        ("Delegations were landing in Minsk through Monday.", True),
         ("В среду министр прилетел в Минск из Ханоя.", True),
         ("Делегации прибыли в Минск во вторник.", True),
         ("Министры встретились в Минске во вторник.", False),

@@ -141,8 +141,28 @@ def test_classify_is_linear_on_hostile_markup():
             "China, Russia, Kazakhstan, Kyrgyzstan and Tajikistan traded more this year.",
             False,
         ),
+        # one mention deep in another body's story: an aside
+        (
+            "Лидеры Содружества собрались в Минске",
+            "В Минске во вторник прошло заседание глав государств. Путин провёл переговоры. Стороны обсудили"
+            " безопасность. Белоруссия, которая председательствовала и в ШОС, принимает несколько встреч.",
+            False,
+        ),
+        (
+            "BRICS leaders meet in Kazan",
+            "Leaders met in Kazan on Tuesday. Putin held talks with Xi. They discussed trade and security."
+            " Several of them will meet again at the SCO next year, diplomats said.",
+            False,
+        ),
+        # the SCO in the lead is its story, whatever other body is named
+        (
+            "Shanghai Cooperation Organisation and BRICS leaders meet in Kazan",
+            "Leaders met in Kazan on Tuesday.",
+            True,
+        ),
     ],
 )
-def test_the_shanghai_five_told_without_its_name_is_kept(title, content, keep):
-    """Issue 18: reports of the Shanghai Five's summits that never named it were dropped at tagging."""
+def test_what_the_lead_tells_decides_the_story(title, content, keep):
+    """Issue 18: reports of the Shanghai Five's summits that never named it were dropped at tagging, and a
+    Russian report of a CIS summit naming the SCO once was kept."""
     assert classify(title=title, content=content).keep is keep

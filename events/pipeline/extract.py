@@ -829,6 +829,15 @@ _AN_AGE = re.compile(
 )
 
 
+# "Correction: an earlier update said PM Modi and President Putin held talks this afternoon": what a live blog
+# or a story takes back, no happening.
+_A_CLAIM_WITHDRAWN = re.compile(
+    r"\b(?:an?|the)\s+(?:earlier|previous)\s+(?:version|update|post|entry|report|story)\b[^.;]{0,40}?"
+    r"\b(?:said|stated|reported|wrongly|incorrectly|misstated)\b",
+    re.IGNORECASE,
+)
+
+
 # A live blog's signing off ("That's all from us tonight", "We'll be back tomorrow"): its day dates the blog.
 _SIGNING_OFF = re.compile(
     r"\b(?:[Tt]hat's|[Tt]hat’s|[Tt]hat is) (?:all|it) (?:from us|for (?:today|tonight|now))"
@@ -839,7 +848,7 @@ _SIGNING_OFF = re.compile(
 
 def sentence_facts(sentence: str, published: dt.date) -> list[tuple[ExtractedFact, bool]]:
     """(fact, refers back to a told event) for each date expression that dates something."""
-    if _SIGNING_OFF.search(sentence):
+    if _SIGNING_OFF.search(sentence) or _A_CLAIM_WITHDRAWN.search(sentence):
         return []
     mentions = _joined_days(find_dates(sentence, published), sentence)
     kept = [m for m in mentions if not _framing(m, mentions, sentence) and not _only_a_bound(m, sentence)]

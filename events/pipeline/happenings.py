@@ -600,7 +600,16 @@ def _without_what_did_not_happen(text: str) -> str:
         text = _PRESIDED_AT.sub("провёл", text)
     if "批准" in text:
         text = _APPROVED_BY.sub("", text)
+    if " no " in text or " not " in text:
+        text = _NO_MEETING.sub("held none", text)
     return _ANOTHER_BODY_S.sub(_ANOTHER_BODY, text)
+
+
+# "exchanged greetings at a dinner but held no formal meeting", "the two did not meet": no meeting of two.
+_NO_MEETING = re.compile(
+    r"\b(?:held|had|hold|have|has)\s+no\s+(?:\w+\s+)?(?:meeting|talks)\b|\bno\s+(?:bilateral|formal)\s+(?:meeting|talks)\b"
+    r"|\b(?:did|do|does|will|would)\s+not\s+(?:meet|hold\s+(?:\w+\s+)?(?:talks|meeting))\b"
+)
 
 
 # "经成员国元首理事会批准" (approved by the Council of Heads of State): who approved it, no summit held.

@@ -570,6 +570,15 @@ _FIVE = re.compile(r"\bfive\b|五国|五國|\bпят(?:и|ь|[её]рк)", re.IG
 _LEAD_CHARACTERS = 600  # the title and about the first two sentences
 
 
+# Another body whose story a title and lead tell ("Лидеры Содружества собрались в Душанбе"): one mention of
+# the SCO deep in it is a comparison or an aside.
+_ANOTHER_BODY_LEADS = re.compile(
+    r"\b(?:BRICS|CSTO|CIS|EAEU|ASEAN|SAARC|G-?20|G-?7|NATO|OSCE|CICA|APEC|Commonwealth of Independent States"
+    r"|Eurasian Economic Union|Arab League|African Union)\b|БРИКС|ОДКБ|\bСНГ\b|Содружеств|ЕАЭС|Евразийск\w* экономическ"
+    r"|金砖|金磚|独联体|獨聯體|集安组织|集安組織|东盟|東盟"
+)
+
+
 def _the_five_in_its_lead(parts: Sequence[tuple[bool, str]]) -> bool:
     """Whether the title and lead name the five states of the Shanghai Five together, and five of them."""
     lead = "\n".join(part for _, part in parts)[:_LEAD_CHARACTERS]
@@ -618,6 +627,10 @@ def classify(
     said_in = {sentences.keys[i] for i in at}
     if len(said_in) > 1:
         return Verdict(True, f"{reason}, in {len(said_in)} sentences")
+    if body := _ANOTHER_BODY_LEADS.search("\n".join(part for _, part in parts)[:_LEAD_CHARACTERS]):
+        return Verdict(
+            False, f"passing mention: {said!r} once, in a story of another body ({body.group()!r})"
+        )
     politics = _politics_elsewhere(text, sentences, said_in, rules)
     if len(politics) >= _POLITICS_NEEDED:
         return Verdict(True, f"{reason}, in political news ({', '.join(map(repr, politics[:2]))})")
