@@ -71,6 +71,10 @@ def test_the_vocabulary_of_the_issue_is_there(kind):
         ("border guards exchanged fire in a gunfight", {"border-clash"}, set()),
         ("Western sanctions", {"sanctions"}, set()),
         ("an ICC arrest warrant; the CSTO; BRICS", {"icc", "csto", "brics"}, set()),
+        # leaders named in Chinese (mainland and Taiwanese spellings) and Russian
+        ("普丁與艾爾段舉行會談", {"vladimir-putin", "recep-tayyip-erdogan"}, set()),
+        ("埃尔多安会见特朗普", {"recep-tayyip-erdogan", "donald-trump"}, set()),
+        ("Эрдоган встретился с Пашиняном", {"recep-tayyip-erdogan", "nikol-pashinyan"}, set()),
     ],
 )
 def test_tags_for_matches_names_not_lookalikes(text, present, absent):

@@ -1248,3 +1248,31 @@ def test_an_aside_on_the_subject_lends_no_kind(date, title, summary, kind):
 )
 def test_words_of_meeting_and_of_exercising(title, tags, kind):
     assert kind_of_happening(Report("2031-05-21", None, title, title, tags)) == kind
+
+
+@pytest.mark.parametrize(
+    ("date", "end", "title", "kind"),
+    [
+        # a since-clause dated from the day the report ran tells its own happening, known to its year
+        (
+            "2031",
+            None,
+            "Its first drill since it became a full member of the organisation last year",
+            "accession",
+        ),
+        # but not the day a report names outside it
+        (
+            "2031-05-19",
+            "2031-05-20",
+            "Both leaders attend the May 19-20 summit of the SCO, a group Moscow has steered since it was set up"
+            " two decades ago",
+            "summit",
+        ),
+        # a partner, by the SCO's newest name for observers and dialogue partners
+        ("2031-05-19", None, "Laos was welcomed as the newest partner on Monday", "observer"),
+    ],
+)
+def test_a_since_clause_and_a_partnership(date, end, title, kind):
+    """Issue 18 (seventh corpus): "Pakistan's first SCO military exercise since it became a full member of the
+    organisation last year" was the exercise, and "Laos was welcomed as the newest partner" no kind."""
+    assert kind_of_happening(Report(date, end, title, title, ("sco", "laos"))) == kind

@@ -363,3 +363,15 @@ def test_an_exercise_announced_for_other_days_at_its_range_is_the_year_s_and_its
         "https://a.example/plan",
         "https://b.example/done",
     ]
+
+
+def test_an_exercise_told_by_its_country_and_month_is_the_year_s():
+    """Issue 18: "the SCO holds its Peace Mission drill in Russia in September" (it ran in August, at Chebarkul)."""
+    told = report("2031-09", "The SCO holds its joint drill in Kyrgyzstan in September", ("kyrgyzstan",))
+    assert the_gathering(told).id == "exercise-2031"
+    assert (
+        the_gathering(
+            report("2031-09", "The SCO holds its joint drill in Kazakhstan in September", ("kazakhstan",))
+        )
+        is None
+    )

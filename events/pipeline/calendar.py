@@ -192,10 +192,12 @@ def _precise_fit(told: Told, gathering: Gathering) -> bool:
 def _days_fit(told: Told, gathering: Gathering) -> bool:
     """A day, or a span, within the gathering's days (not a day apart: the extractor dates a report by its
     publisher's own day); a month or a year that holds its first day (a gathering known only to its
-    month fits a day inside it). An exercise at its own range, named, is the year's: its days are often
+    month fits a day inside it). An exercise at its own range or in its country is the year's: its days are often
     moved after they are announced (Peace Mission 2016 at Issyk-Kul, announced for 6-13 September, ran
     15-21), and the series holds one a year."""
-    if gathering.kind == "exercise" and gathering.place in told.places:
+    if gathering.kind == "exercise" and (
+        gathering.place in told.places or gathering.country in told.countries
+    ):
         return told.first.year == gathering.first.year == told.last.year
     if told.precision == 10 and gathering.precise:
         return gathering.first <= told.first and told.last <= gathering.last

@@ -58,6 +58,8 @@ _KIND_PATTERNS = (
     (
         "observer",
         r"\bas\s+(?:an?\s+)?(?:observers?|dialogue partners?)\b|\bobserver\s+(?:status|seat)"
+        # "Laos was welcomed as the newest partner", "a single partner tier"
+        r"|\bas\s+(?:the\s+|an?\s+)?(?:newest|new|latest)\s+(?:sco\s+)?partners?\b|\bpartner\s+(?:tier|status|category)\b"
         r"|\bbec(?:ame|omes?|oming)\s+(?:an?\s+)?(?:observers?|dialogue partners?)\b"
         r"|статус\w*\s+(?:наблюдател|партн[её]р)|(?:给予|給予|获得|獲得|成为|成為)[^，。]{0,8}(?:观察员|觀察員|对话伙伴|對話夥伴)",
     ),
@@ -464,12 +466,17 @@ def _matchable(report: Report) -> str:
     if not any(cue in text for cue in _SINCE_CUES):
         return text
     year = report.date[:4]
-    # its year, or its month when a comma cuts the year off: "since its founding on June 15, 2001, ..."
+    # its year, or its month when a comma cuts the year off: "since its founding on June 15, 2001, ...", or
+    # a day said from the day it ran: "since it became a full member of the organisation last year"
     month = _MONTH_NAMES[int(report.date[5:7]) - 1] if len(report.date) >= 7 else None
     dated = [
         m.group()
         for m in _SINCE.finditer(text)
-        if year in m.group().translate(_CHINESE_DIGITS) or month and month in m.group()
+        if year in m.group().translate(_CHINESE_DIGITS)
+        or month
+        and month in m.group()
+        or len(report.date) < 10
+        and _A_DAY_SAID.search(m.group())
     ]
     return " ".join(dated) if dated else _SINCE.sub("", text)
 
