@@ -16,7 +16,7 @@ from events.log.clock import FixedClock
 from events.log.leases import take_lease
 from events.log.store import EventStore, connect
 from events.pipeline import matching
-from events.pipeline.extract import ExtractedFact
+from events.pipeline.extract import ExtractedFact, sentence_facts
 from events.pipeline.matching import FEED_CHANGED, Existing, FactFinder
 from events.read.source_feeds import feed_status
 from events.service import Timeline
@@ -1799,3 +1799,14 @@ def test_an_article_known_before_its_paragraphs_were_kept_apart_is_not_revised()
     one_line = replace(lined, summary="One. Two.", content="A. B.")
     assert content_hash(lined) == content_hash(one_line)
     assert content_hash(lined) != content_hash(replace(lined, content="A.\nC."))
+
+
+def test_the_day_a_plan_was_said_is_left_out_of_the_timeline():
+    """Issue 18: extraction keeps "Lavrov told reporters on Tuesday that Moscow would take the chair" (its gold
+    lists announcements), marked; the timeline follows the plan's own happening, not the day it was said."""
+    sentence = (
+        "Lavrov told reporters in Minsk on Tuesday that Moscow would take the SCO chair after the summit."
+    )
+    (fact,) = [f for f, _ in sentence_facts(sentence, dt.date(2031, 5, 21))]
+    assert fact.said_of_a_plan and not matching._followed(fact, None, frozenset())
+    assert matching._followed(replace(fact, said_of_a_plan=False), None, frozenset())

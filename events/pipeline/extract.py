@@ -58,6 +58,9 @@ class ExtractedFact:
     # "Beijing holds a parade on the 3rd, after the summit": a happening the SCO never holds, dated beside
     # its own; a timeline of the SCO leaves it out (matching.restate_facts)
     another_s: bool = False
+    # "Lavrov told reporters on Tuesday that Moscow would take the chair": the day a plan was said, which
+    # dates no happening of the story; the timeline leaves it out (matching.restate_facts)
+    said_of_a_plan: bool = False
 
 
 # ---------------------------------------------------------------- sentences
@@ -772,6 +775,7 @@ def _fact(mention: DateMention, sentence: str, others: list[tuple[int, int]]) ->
         tags=tags_for(_label_of(sentence, low) + sentence[low:high]),
         confidence=round(mention.confidence * (0.9 if mention.referential else 1.0), 2),
         last_before=_last_before(mention, sentence),
+        said_of_a_plan=_a_plan_s_announcing(mention, sentence),
         another_s=_a_parade_s(mention, sentence)
         or _background_of_another(sentence, part)
         or _an_aside_on_another_thing(sentence, mention.span)
@@ -853,7 +857,7 @@ def sentence_facts(sentence: str, published: dt.date) -> list[tuple[ExtractedFac
     mentions = _joined_days(find_dates(sentence, published), sentence)
     kept = [m for m in mentions if not _framing(m, mentions, sentence) and not _only_a_bound(m, sentence)]
     kept = _beyond_the_saying(kept, sentence)
-    if len(kept) == 1 and (_a_plan_s_announcing(kept[0], sentence) or _AN_AGE.search(sentence)):
+    if len(kept) == 1 and _AN_AGE.search(sentence):
         return []
     told = _beyond_its_dateline(kept, sentence)  # the dateline's date bounds no part: the lead is cut off
     return [(_fact(m, sentence, [o.span for o in told if o is not m]), m.referential) for m in told]
@@ -862,7 +866,8 @@ def sentence_facts(sentence: str, published: dt.date) -> list[tuple[ExtractedFac
 def _beyond_the_saying(mentions: list[DateMention], sentence: str) -> list[DateMention]:
     """Without the day something was said when what was said has a day of its own: "India and China said
     on Friday that their ministers had agreed a plan in talks late on Thursday" tells Thursday's talks;
-    "外交部发言人5日表示，张明自1月1日起就任" the taking office on the 1st. Said alone, the day stays."""
+    "外交部发言人5日表示，张明自1月1日起就任" the taking office on the 1st. Said alone, the day stays; the day a
+    plan was said stays too, marked (ExtractedFact.said_of_a_plan): the timeline leaves it out."""
     if len(mentions) < 2:
         return mentions
     told = [m for m in mentions if not _a_saying_s_day(m, sentence)]
@@ -871,7 +876,7 @@ def _beyond_the_saying(mentions: list[DateMention], sentence: str) -> list[DateM
 
 # "said on Friday that", "told reporters late on Monday that", "заявил в пятницу, что", "5日在记者会上表示".
 _SAID_BEFORE = re.compile(
-    r"\b(?:said|says|told(?:\s+[\w-]+){0,2}|announc(?:ed|ing)(?:\s+[\w-]+){0,2}|confirmed|stated|added|reported)"
+    r"\b(?:said|says|told(?:\s+[\w-]+){0,3}|announc(?:ed|ing)(?:\s+[\w-]+){0,2}|confirmed|stated|added|reported)"
     r"\s+(?:late\s+|early\s+)?(?:on\s+)?$"
     r"|(?:заявил|сообщил|сказал|отметил|объявил)\w*\s+$",
     re.IGNORECASE,
@@ -882,9 +887,7 @@ _ZH_SAID_AFTER = re.compile(r"[^，。；,;]{0,14}?(?:表示|说|說|称|稱|指
 
 
 def _a_saying_s_day(mention: DateMention, sentence: str) -> bool:
-    """Whether the date is the day of a saying the sentence reports: after a reporting verb and before
-    what was said, or, in Chinese, before the verb of saying. A plan announced ("said on May 14 that Iran
-    would host drills in September") keeps its day: the announcing is what the report dates."""
+    """Whether the date is the day of a saying the sentence reports, of something that has happened."""
     said, tense = _what_was_said(mention, sentence)
     return said and tense != "future"
 
@@ -997,6 +1000,7 @@ def merge_facts(kept: ExtractedFact, other: ExtractedFact, with_tags: bool = Tru
         confidence=max(kept.confidence, other.confidence),
         last_before=kept.last_before and other.last_before,
         another_s=kept.another_s and other.another_s,
+        said_of_a_plan=kept.said_of_a_plan and other.said_of_a_plan,
     )
 
 
@@ -1134,6 +1138,7 @@ def _on_that_day(sentence: str, before: list[tuple[int, ExtractedFact]], index: 
         tags=tags_for(sentence),
         last_before=False,
         another_s=False,
+        said_of_a_plan=False,
     )
 
 
@@ -1209,7 +1214,13 @@ def _going_on(
     dated = days[0].summary
     summary = sentence if kinds_in(dated) - kinds_in(sentence) else f"{dated} {sentence}"
     return replace(
-        days[0], title=title, summary=summary, tags=tags_for(sentence), last_before=False, another_s=False
+        days[0],
+        title=title,
+        summary=summary,
+        tags=tags_for(sentence),
+        last_before=False,
+        another_s=False,
+        said_of_a_plan=False,
     )
 
 
@@ -1362,12 +1373,13 @@ def _retitled(
 
 
 def facts_as_json(facts: list[ExtractedFact]) -> list[dict]:
-    """The fields `timeline extract --json` has always printed (last_before, another_s: the timeline's business)."""
+    """The fields `timeline extract --json` has always printed (last_before, another_s, said_of_a_plan: the
+    timeline's business)."""
     return [_public(dict(asdict(fact), tags=list(fact.tags))) for fact in facts]
 
 
 def _public(row: dict) -> dict:
-    del row["last_before"], row["another_s"]
+    del row["last_before"], row["another_s"], row["said_of_a_plan"]
     return row
 
 

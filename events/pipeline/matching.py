@@ -748,6 +748,7 @@ def _followed(fact: ExtractedFact, headline: Report | None, home: frozenset[str]
     if (
         fact.last_before
         or fact.another_s
+        or fact.said_of_a_plan
         or _announced(fact)
         or _a_chair_held(fact)
         or _FILE_PHOTO.match(fact.summary)
