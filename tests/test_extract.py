@@ -152,6 +152,23 @@ evaluator = _load_evaluator()
         ("Tokayev met Xi last month.", WED_14_SEPT_2022, [("2022-08", None)]),
         ("Belarus joined the organisation this year.", WED_3_JULY_2024, [("2024", None)]),
         ("Pakistan took over the chair last year.", WED_3_JULY_2024, [("2023", None)]),
+        # a plan that did not hold, said by who had set it
+        (
+            "New Delhi had earlier pencilled in a date in the last week of June for the meeting.",
+            WED_3_MAY_2023,
+            [],
+        ),
+        # the days of a meeting that takes place, or of a summit a traveller heads for: the coming ones
+        (
+            "The premier arrived on Tuesday to attend the council and the forum, which take place on Thursday.",
+            WED_3_MAY_2023,
+            [("2023-05-02", None), ("2023-05-04", None)],
+        ),
+        (
+            "The premier travels to Minsk this weekend, for the summit of the SCO in Minsk on Sunday and Monday.",
+            WED_3_MAY_2023,
+            [("2023-05-06", "2023-05-07"), ("2023-05-07", "2023-05-08")],
+        ),
         # a present-tense schedule of days ahead, in a sentence whose verb is in the past
         (
             "Ministers agreed today to send drafts to the leaders before they meet in the capital on June 8-9.",

@@ -1276,3 +1276,18 @@ def test_a_since_clause_and_a_partnership(date, end, title, kind):
     """Issue 18 (seventh corpus): "Pakistan's first SCO military exercise since it became a full member of the
     organisation last year" was the exercise, and "Laos was welcomed as the newest partner" no kind."""
     assert kind_of_happening(Report(date, end, title, title, ("sco", "laos"))) == kind
+
+
+def test_a_week_said_loosely_gives_way_to_the_days_inside_it():
+    """Issue 18 (eighth corpus): a summit's fact dated "this week" (1-7 July) kept its week when the reports of
+    its days (3-4 July) joined it, and every report dated by the days scored as the wrong date."""
+    week = Report("2031-07-07", "2031-07-13", "SCO leaders meet in Minsk this week", "", ("minsk",))
+    days = Report("2031-07-09", "2031-07-10", "SCO leaders meet in Minsk on 9-10 July", "", ("minsk",))
+    assert refined_dates(days, week) == ("2031-07-09", "2031-07-10")
+    assert refined_dates(week, days) is None
+    assert refined_dates(Report("2031-07-09", None, "SCO leaders met in Minsk", "", ()), week) is None
+
+
+def test_a_russian_member_by_ordinal_is_an_accession():
+    title = "Белоруссия стала десятым государством — членом ШОС"
+    assert kind_of_happening(Report("2031-07-04", None, title, title, ("belarus", "sco"))) == "accession"

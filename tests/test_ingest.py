@@ -1372,6 +1372,7 @@ def test_an_aside_elsewhere_in_the_days_of_the_headline_s_happening_adds_no_fact
     [
         ("今年中国担任上合组织轮值主席国", True),
         ("Russia holds the rotating chairmanship of the SCO this year", True),
+        ("Tajikistan holds the organization's chairmanship this year", True),
         (
             "Russia holds the chairmanship this year and will host the summit in Kazan later in the year",
             False,

@@ -141,6 +141,19 @@ def test_classify_is_linear_on_hostile_markup():
             "China, Russia, Kazakhstan, Kyrgyzstan and Tajikistan traded more this year.",
             False,
         ),
+        # a note on the writer before an opinion piece's first sentence is no lede
+        (
+            "After the summit: what the new initiative can do",
+            "Dr. Jane Doe is a senior fellow at the Minsk Policy Centre. Views are her own. On 4 July the heads of"
+            " state of the Shanghai Cooperation Organisation approved an initiative. Trade grew. Exports rose.",
+            True,
+        ),
+        (
+            "Trade talk",
+            "Jane Doe is a senior fellow at the Centre. Trade grew. Exports rose. The Shanghai Cooperation"
+            " Organisation met once.",
+            False,
+        ),
         # one mention deep in another body's story: an aside
         (
             "Лидеры Содружества собрались в Минске",

@@ -632,7 +632,11 @@ _MOVED_FROM = re.compile(
 # "It had been planned for St Petersburg in July": where it was to be held may come between.
 _SUPERSEDED_PLAN = re.compile(
     r"(?i:\bhad\s+(?:originally\s+|first\s+|initially\s+)?been\s+(?:pencilled|penciled|scheduled|planned|slated|set"
-    r"|expected|due)(?:\s+in)?\s+)(?:(?:for|in|at)\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}\s+)?(?i:for|on|in)\s+$",
+    r"|expected|due)(?:\s+in)?\s+)(?:(?:for|in|at)\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}\s+)?(?i:for|on|in)\s+$"
+    # "New Delhi had earlier pencilled in a date in the last week of June": who had set it
+    r"|(?i:\bhad\s+(?:earlier\s+|originally\s+|first\s+|initially\s+)?(?:pencilled|penciled|planned|set|scheduled)"
+    r"(?:\s+in)?\s+(?:a\s+|the\s+)?(?:date|time|meeting|summit|gathering)?\s*(?:for|on|in)\s+(?:the\s+)?"
+    r"(?:(?:first|last|second|third|final)\s+(?:week\s+of\s+)?)?)$",
 )
 # "The last Indian foreign minister to visit was Sushma Swaraj, in December 2015": who did it the time before.
 _THE_LAST_TO = re.compile(r"\bthe last\s+(?:[\w'’-]+\s+){0,5}?to\s+(?:be\s+)?[a-z]+\b", re.IGNORECASE)

@@ -40,7 +40,7 @@ _KIND_PATTERNS = (
         r"|\bexpan(?:d|ded|ding|ds|sion)\b[^.;]{0,40}?\b(?:adding|admitting|to include)\b"
         r"|\b(?:grew|grown|grows|rose)\s+to\s+(?:\w+\s+)?(?:full\s+)?members\b|\b(?:brought|took) in\b[^.;]{0,30}?\bas (?:full )?members?\b"
         r"|вступ(?!\w* в должност)|присоедини\w*\s+к\s+(?:шос|организаци|пят[её]рк|шанхайск)|к\s+(?:шос|организаци\w*|пят[её]рке)\s+присоедини"
-        r"|(?:принят|при[её]м)\w*(?: \w+){0,2} в (?:шос|организаци|состав|член|ряды)|полноправн\w* член|стал\w* (?:\w+ ){0,2}член|加入|正式成员|正式成員|成为.{0,6}成员"
+        r"|(?:принят|при[её]м)\w*(?: \w+){0,2} в (?:шос|организаци|состав|член|ряды)|полноправн\w* член|стал\w* (?:[\w—–-]+ ){0,3}член|加入|正式成员|正式成員|成为.{0,6}成员"
         r"|成為.{0,6}成員|第.{1,3}[个個]成[员員]|成[为為].{0,6}(?:会员|會員)|第.{1,3}[个個](?:会员|會員)",
     ),
     (
@@ -904,7 +904,12 @@ def refined_dates(new: Report, recorded: Report) -> tuple[str, str | None] | Non
     wider = new.end_date and not recorded.end_date and len(recorded.date) == 10 == len(new.date)
     if wider and new_first <= old_first <= new_last and kind_of_happening(new) in _LASTING:
         return new.date, new.end_date
+    if inside and new.end_date and _A_WEEK_OR_MORE <= old_last - old_first > new_last - new_first:
+        return new.date, new.end_date  # "this week" gives way to the days: "3-4 July"
     return None
+
+
+_A_WEEK_OR_MORE = dt.timedelta(days=5)
 
 
 @lru_cache(maxsize=8192)

@@ -837,7 +837,8 @@ _FILE_PHOTO = re.compile(
 # "Kazakhstan, which holds the rotating presidency this year", "今年中国担任上合组织轮值主席国": who holds the
 # chair is a state over the year, not a happening; taking it over or handing it on is one.
 _CHAIR_HELD = re.compile(
-    r"\b(?:holds?|holding|held|is holding)\s+(?:the\s+)?(?:bloc's\s+|group's\s+|sco's\s+)?(?:rotating\s+|current\s+)?"
+    r"\b(?:holds?|holding|held|is holding)\s+(?:the\s+)?(?:bloc's\s+|group's\s+|sco's\s+|organi[sz]ation's\s+)?"
+    r"(?:rotating\s+|current\s+)?"
     r"(?:chair(?:manship)?|presidency)\b|(?:担任|擔任)[^，。；]{0,10}(?:轮值主席|輪值主席)"
     r"|председательству(?:ет|ют|ющ\w*)\b",
     re.IGNORECASE,

@@ -771,7 +771,8 @@ def weekday_of(
 # "The summit continues on Friday", "talks open on Monday": a schedule in the present tense.
 _SCHEDULE_VERBS = re.compile(
     r"\b(?:continues|continue|opens|open|begins|begin|starts|start|resumes|resume|closes|ends|concludes|runs"
-    r"|meets|meet|convenes|convene|gathers|gather|brings|bring|hosts)\s+(?:[\w'’-]+\s+){0,8}$",
+    r"|meets|meet|convenes|convene|gathers|gather|brings|bring|hosts|takes place|take place|(?:is|are) held"
+    r"|travels|flies|arrives)\s+(?:[\w'’-]+\s+){0,8}$",
     re.IGNORECASE,
 )
 
@@ -824,9 +825,23 @@ def _weekday_span(m: re.Match[str], ctx: Context) -> Resolved:
             or ctx.tense(m.span())
             or _ahead(ctx.sentence, m.span())
         )
-        first = weekday_date(first_day, ctx.published, tense)
+        first = _the_coming_of_a_happening_named(ctx, m.span(), first_day) or weekday_date(
+            first_day, ctx.published, tense
+        )
     last = first + dt.timedelta(days=(last_day - first_day) % 7)
     return _span(first, last) + (0.8,) if last > first else None
+
+
+def _the_coming_of_a_happening_named(ctx: Context, span: tuple[int, int], weekday: int) -> dt.date | None:
+    """The coming weekday, when it is said of a happening by name and the sentence says no past: "travels to
+    China this weekend, for the summit in Tianjin on Sunday and Monday" (a recap says "the summit on Sunday
+    ended ...")."""
+    before = ctx.sentence[max(0, span[0] - 100) : span[0]] + (
+        "on " if ctx.sentence.startswith("on ", span[0]) else ""
+    )
+    if not _A_HAPPENING_NAMED.search(before) or ctx.tense(span) == "past":
+        return None
+    return weekday_date(weekday, ctx.published, "future")
 
 
 def _ordinal(m: re.Match[str], ctx: Context) -> Resolved:

@@ -299,6 +299,15 @@ _SENTENCE_END = re.compile(r"[.!?]+[\"'”’)]*(?=\s)|[。！？]+[”」』）
 # A capitalised word for an acronym's expansion: 'Scottish', 'Co-operation', "Organization's".
 _CAPITALISED = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _LEDE_SENTENCES = 2  # the body's first sentences that make a lede
+# A note on who wrote an opinion piece, before its first sentence: "Dr. Jane Doe is a senior fellow at the
+# Centre. Views are her own.", "The writer is a former diplomat who served in Central Asia."
+_ON_ITS_WRITER = re.compile(
+    r"\s*(?:(?:Dr|Prof|Mr|Ms|Mrs)\.?\s+)?(?:[A-Z][\w'’-]+\s+){1,3}(?:is|was)\s+(?:a|an|the)\s+[^.!?]{0,80}?\b(?:fellow"
+    r"|professor|director|researcher|analyst|editor|correspondent|columnist|diplomat|ambassador|lecturer|writer"
+    r"|journalist|scholar)\b|\s*The\s+(?:writer|author)\s+(?:is|was)\b|\s*(?:The\s+)?[Vv]iews\s+(?:expressed\s+)?(?:here\s+)?are\b"
+)
+# A title cut off as a "sentence" of its own: "Dr." before a name.
+_A_TITLE_BEFORE = re.compile(r"\s*(?:Dr|Prof|Mr|Ms|Mrs|St)\.")
 _POLITICS_NEEDED = 2  # distinct politics words that make a story political news
 
 
@@ -522,11 +531,15 @@ class _Sentences:
         for is_title, part in parts:
             ends = [m.end() for m in _SENTENCE_END.finditer(part)]
             bounds = [0, *(end for end in ends if end < len(part))]
+            told = 0  # the body's sentences so far, without a note on its writer
             for index, start in enumerate(bounds):
                 stop = bounds[index + 1] if index + 1 < len(bounds) else len(part)
                 starts.append(offset + start)
                 spans.append((part, start, stop))
-                leading.append(is_title or index < _LEDE_SENTENCES)
+                leading.append(is_title or told < _LEDE_SENTENCES)
+                told += not (
+                    _ON_ITS_WRITER.match(part, start) or _A_TITLE_BEFORE.fullmatch(part, start, stop)
+                )
             offset += len(part) + 1  # the "\n" that joins the parts
         return cls(starts, spans, leading)
 
