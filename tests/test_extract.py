@@ -1614,3 +1614,19 @@ def test_a_byline_paragraph_is_no_lede_and_a_clock_time_heading_times_its_update
 def test_what_a_correction_takes_back_dates_nothing(sentence):
     """Issue 18: a live blog's correction of an earlier update became a fact of the talks it said had not been."""
     assert sentence_facts(sentence, dt.date(2031, 5, 20)) == []
+
+
+def test_a_russian_dateline_split_off_heads_its_sentence_again_and_an_entry_led_by_its_year_is_of_it():
+    """Issue 18 (eighth corpus): "АСТАНА, 4 июля." was a sentence of its own, the lede and a fact's evidence;
+    "2017: sessions of the Astana summit (8-9 June)" on a page of 2024 was dated 2024."""
+    facts = extract_facts(
+        "Белоруссия вступила в ШОС",
+        "МИНСК, 4 июля. Белоруссия в четверг стала членом ШОС.",
+        dt.date(2031, 7, 4),
+    )
+    assert facts[0].summary.startswith("МИНСК, 4 июля. Белоруссия")
+    assert [(f.date, f.title) for f in facts[1:]] == [("2031-07-03", "Белоруссия в четверг стала членом ШОС")]
+    entry = "2027: sessions of the Minsk summit of the SCO (8–9 June), at which Laos was admitted."
+    assert [(f.date, f.end_date) for f, _ in sentence_facts(entry, dt.date(2031, 7, 4))] == [
+        ("2027-06-08", "2027-06-09")
+    ]

@@ -1286,8 +1286,23 @@ def test_a_week_said_loosely_gives_way_to_the_days_inside_it():
     assert refined_dates(days, week) == ("2031-07-09", "2031-07-10")
     assert refined_dates(week, days) is None
     assert refined_dates(Report("2031-07-09", None, "SCO leaders met in Minsk", "", ()), week) is None
+    chair = Report("2031-07-07", "2031-07-13", "Laos took over the chair last week", "", ("laos",))
+    took = Report("2031-07-10", None, "Laos took over the chair on Thursday", "", ("laos",))
+    assert refined_dates(took, chair) == ("2031-07-10", None)  # the day of what takes one
 
 
 def test_a_russian_member_by_ordinal_is_an_accession():
     title = "Белоруссия стала десятым государством — членом ШОС"
     assert kind_of_happening(Report("2031-07-04", None, title, title, ("belarus", "sco"))) == "accession"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "On 4 July the heads of state of the Shanghai Cooperation Organisation approved the initiative 'On Unity'",
+        "成員國元首批准「世界團結倡議」",
+    ],
+)
+def test_an_initiative_approved_by_the_heads_of_state_is_the_initiative(title):
+    """Issue 18 (eighth corpus): the World Unity initiative approved at Astana was the summit, and retitled it."""
+    assert kind_of_happening(Report("2031-07-04", None, title, title, ("sco",))) == "initiative"

@@ -1474,6 +1474,7 @@ def test_a_report_s_evidence_is_the_clause_that_states_its_fact(title, sentence,
         # under way as the report is written
         ("The presidents of Laos and Chad are arriving in Minsk tonight.", True),
         ("Delegations were landing in Minsk through Monday.", True),
+        ("PM reaches Minsk for twin SCO summits", True),
         ("В среду министр прилетел в Минск из Ханоя.", True),
         ("Делегации прибыли в Минск во вторник.", True),
         ("Министры встретились в Минске во вторник.", False),

@@ -858,13 +858,34 @@ def sentence_facts(sentence: str, published: dt.date) -> list[tuple[ExtractedFac
     """(fact, refers back to a told event) for each date expression that dates something."""
     if _SIGNING_OFF.search(sentence) or _A_CLAIM_WITHDRAWN.search(sentence):
         return []
-    mentions = _joined_days(find_dates(sentence, published), sentence)
+    mentions = _joined_days(_in_its_listed_year(find_dates(sentence, published), sentence), sentence)
     kept = [m for m in mentions if not _framing(m, mentions, sentence) and not _only_a_bound(m, sentence)]
     kept = _beyond_the_saying(kept, sentence)
     if len(kept) == 1 and _AN_AGE.search(sentence):
         return []
     told = _beyond_its_dateline(kept, sentence)  # the dateline's date bounds no part: the lead is cut off
     return [(_fact(m, sentence, [o.span for o in told if o is not m]), m.referential) for m in told]
+
+
+# "2017: sessions of the Astana summit (8-9 June), at which ...": an entry of a list led by its year.
+_YEAR_LED = re.compile(r"\s*((?:19|20)\d\d)\s*[:–—]\s+")
+_A_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def _in_its_listed_year(mentions: list[DateMention], sentence: str) -> list[DateMention]:
+    """An entry led by its year: the days it names without a year are of that year, and the year itself
+    dates nothing more when they are there."""
+    led = _YEAR_LED.match(sentence)
+    if led is None or len(mentions) < 2:
+        return mentions
+    year = int(led.group(1))
+    return [
+        replace(m, start=replace(m.start, year=year), end=m.end and replace(m.end, year=year))
+        if not _A_YEAR.search(sentence, *m.span) and m.start.month
+        else m
+        for m in mentions
+        if m.span[0] >= led.end(1)
+    ]
 
 
 def _beyond_the_saying(mentions: list[DateMention], sentence: str) -> list[DateMention]:
@@ -1312,7 +1333,7 @@ def extract_facts(title: str, text: str, published: dt.date) -> list[ExtractedFa
     Each date expression gives one fact; a sentence without one gives none. A fact
     told again later in the article ("the March attack") joins the first telling.
     """
-    paragraphs = _its_statements(split_paragraphs(text or ""))
+    paragraphs = _its_statements([_with_its_dateline(p) for p in split_paragraphs(text or "")])
     sentences = [sentence for paragraph in paragraphs for sentence in paragraph]
     opens = set(itertools.accumulate([0] + [len(p) for p in paragraphs[:-1]])) if paragraphs else set()
     if not sentences and not _tidy(
@@ -1326,6 +1347,17 @@ def extract_facts(title: str, text: str, published: dt.date) -> list[ExtractedFa
     for fact in own:
         article = merge_facts(article, fact)
     return [article] + ([f for f in told if f not in own] if own else told)
+
+
+# "АСТАНА, 4 июля.": a Russian dateline the sentence splitter leaves as a sentence of its own.
+_A_DATELINE_ALONE = re.compile(r"[А-ЯЁ][А-ЯЁ -]+,\s*\d{1,2}\s+[а-яё]+\.?")
+
+
+def _with_its_dateline(paragraph: list[str]) -> list[str]:
+    """A dateline split off as a sentence goes back before the sentence it heads, as wire copy has it."""
+    if len(paragraph) > 1 and _A_DATELINE_ALONE.fullmatch(paragraph[0]):
+        return [f"{paragraph[0]} {paragraph[1]}", *paragraph[2:]]
+    return paragraph
 
 
 def _its_statements(paragraphs: list[list[str]]) -> list[list[str]]:

@@ -66,8 +66,8 @@ _KIND_PATTERNS = (
     ("exercise", r"\b(?:exercises?|drills?|war ?games|manoeuvres|maneuvers)\b|учени[яй]|演习|演習"),
     (
         "initiative",  # "Xi proposed the Global Governance Initiative": a leader's proposal, not the summit
-        r"\b(?:propos\w*|put(?:s|ting)? forward|unveil\w*|launch\w*)\s+(?:\w+\s+){0,5}?initiatives?\b"
-        r"|(?:提出|倡)[^，。；]{0,12}倡[议議]|выдвину\w*[^.;]{0,40}инициатив",
+        r"\b(?:propos\w*|put(?:s|ting)? forward|unveil\w*|launch\w*|approv\w*|adopt\w*|endors\w*)\s+(?:\w+\s+){0,5}?"
+        r"initiatives?\b|(?:提出|倡|批准|通过|通過)[^，。；]{0,12}倡[议議]|(?:выдвину|одобри|утверди)\w*[^.;]{0,40}инициатив",
     ),
     (
         "chairmanship",
@@ -349,7 +349,7 @@ def _heads_doing_a_deed(text: str, where: dict[str, int]) -> int:
 # "главы государств встретились в Кремле и подписали декларацию": the heads who meet first are the summit.
 _THEY_MET = re.compile(r"\b(?:met|gathered|convened)\b|встрети|собрал")
 _DEEDS = frozenset({"agreement", "accession", "founding", "initiative", "chairmanship"})
-_THEIR_DEED_WITHIN = 40
+_THEIR_DEED_WITHIN = 60  # "heads of state of the Shanghai Cooperation Organisation approved ..."
 
 
 def names_a_meeting(text: str) -> bool:
@@ -904,8 +904,10 @@ def refined_dates(new: Report, recorded: Report) -> tuple[str, str | None] | Non
     wider = new.end_date and not recorded.end_date and len(recorded.date) == 10 == len(new.date)
     if wider and new_first <= old_first <= new_last and kind_of_happening(new) in _LASTING:
         return new.date, new.end_date
-    if inside and new.end_date and _A_WEEK_OR_MORE <= old_last - old_first > new_last - new_first:
-        return new.date, new.end_date  # "this week" gives way to the days: "3-4 July"
+    if inside and len(new.date) == 10 and _A_WEEK_OR_MORE <= old_last - old_first > new_last - new_first:
+        # "this week" gives way to the days ("3-4 July"), or to the day of what takes one ("on Thursday")
+        if new.end_date or kind_of_happening(new) not in _LASTING:
+            return new.date, new.end_date
     return None
 
 
