@@ -319,9 +319,14 @@ def test_a_rebuild_inside_a_transaction_indexes_what_the_transaction_holds(tmp_p
     timeline.close()
 
 
-def test_sorts_in_many_short_runs_equal_catching_up_and_give_the_cache_back(tmp_path, monkeypatch):
-    """Rebuild sorts fact_tags and the indexes with a small cache_size (_short_sorted_runs): with
-    runs at SQLite's least (10 pages), 3,000 facts' tags make dozens of runs, merged from files."""
+@pytest.mark.parametrize(("helpers", "busy"), [(0, False), (2, False), (2, True)])
+def test_sorts_in_many_short_runs_equal_catching_up_and_give_the_cache_back(
+    tmp_path, monkeypatch, helpers, busy
+):
+    """Rebuild sorts fact_tags, the indexes and the counts' groups with a small cache_size and SQLite's
+    sorter helper threads (_short_sorted_runs), none while the search index's thread is busy: with runs at
+    SQLite's least (10 pages), 3,000 facts' tags make dozens of runs, merged from files (by the helpers
+    too, with helpers)."""
     timeline = Timeline(EventStore(connect(tmp_path / "t.db"), FixedClock(T0, dt.timedelta(seconds=1))))
     facts = [
         fact_recorded(
@@ -339,14 +344,20 @@ def test_sorts_in_many_short_runs_equal_catching_up_and_give_the_cache_back(tmp_
     projections.catch_up(timeline.store)
     caught_up = _dump(timeline.conn)
     cache = timeline.conn.execute("PRAGMA cache_size").fetchone()[0]
+    threads = timeline.conn.execute("PRAGMA threads").fetchone()[0]
     sorted_with = []
     timeline.conn.set_trace_callback(
-        lambda sql: sql.startswith("PRAGMA cache_size = -") and sorted_with.append(sql)
+        lambda sql: sql.startswith(("PRAGMA cache_size = -", "PRAGMA threads = ")) and sorted_with.append(sql)
     )
     monkeypatch.setattr(projections, "SORTED_RUN_KIB", 1)
+    monkeypatch.setattr(projections, "SORTER_HELPERS", helpers)
+    monkeypatch.setattr(search_beside.SearchBeside, "busy", lambda self: busy)
     projections.rebuild(timeline.store)
     assert _dump(timeline.conn) == caught_up
     assert timeline.conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    used = {sql for sql in sorted_with if sql.startswith("PRAGMA threads")}
     assert "PRAGMA cache_size = -1" in sorted_with
+    assert used == {f"PRAGMA threads = {0 if busy else helpers}", f"PRAGMA threads = {threads}"}
     assert timeline.conn.execute("PRAGMA cache_size").fetchone()[0] == cache
+    assert timeline.conn.execute("PRAGMA threads").fetchone()[0] == threads
     timeline.close()

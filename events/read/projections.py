@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import json
 import sqlite3
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
@@ -44,6 +43,7 @@ from events.read.search_beside import SearchBeside
 CHECKPOINT = "main"
 BATCH = 5_000
 SORTED_RUN_KIB = 512  # cache_size while rebuild sorts (_short_sorted_runs): each sorted run's bytes, at most
+SORTER_HELPERS = 1  # threads SQLite's sorter may start while rebuild sorts (_short_sorted_runs)
 _FACT_COLUMNS = (
     "n, fact_id, sort_key, date, end_date, precision, title, summary, tags, sources, origin, version,"
     " corrected, retracted, retraction_reason, first_recorded, last_recorded, last_position,"
@@ -184,8 +184,8 @@ def _rebuilt(
     *,
     for_pages: bool = True,
 ) -> int:
-    """Every projection emptied, project_log's facts rows and other read models, then their tags, counts
-    and (for_pages) search and secondary indexes in bulk; returns the checkpoint set.
+    """Every projection emptied, project_log's facts rows and other read models, then (for_pages) their
+    secondary and search indexes, tags and counts in bulk; returns the checkpoint set.
 
     beside: the facts' search index, being tokenised meanwhile; copied in last, and the facts
     project_log changed after their FactRecorded (touched, id -> n) indexed again."""
@@ -194,16 +194,16 @@ def _rebuilt(
         for index in ALL_PROJECTION_INDEX_NAMES:
             conn.execute(f"DROP INDEX IF EXISTS {index}")
         position = project_log()
-        with _short_sorted_runs(conn):
-            _derive_tags(conn, "")
-            _derive_version_tags(conn, 0)
+        with _short_sorted_runs(conn, _helpers(beside)):
+            for statement in statements(ALL_PROJECTION_INDEXES) if for_pages else ():
+                conn.execute(statement)
         for table in SEARCH_INDEXES if for_pages else ():
             if beside is None or table != search_beside.TABLE:
                 _build_search_index(conn, table)
-        with _short_sorted_runs(conn):
-            for statement in statements(ALL_PROJECTION_INDEXES) if for_pages else ():
-                conn.execute(statement)
-        _count(conn, 1)
+        with _short_sorted_runs(conn, _helpers(beside)):  # the largest sort last: the thread is often done
+            _derive_tags(conn, "")
+            _derive_version_tags(conn, 0)
+        _count_every_fact(conn, _helpers(beside))
         if beside is not None:
             beside.copy_into(conn)
             search_beside.refresh(conn, json.dumps(list((touched or {}).values())), position)
@@ -211,6 +211,12 @@ def _rebuilt(
     if position:  # like catch_up: an empty log has no checkpoint row
         _set_checkpoint(conn, position)
     return position
+
+
+def _helpers(beside: SearchBeside | None) -> int:
+    """Sorter helper threads for the next sort (_short_sorted_runs): none while the search index's
+    thread still takes the second core (at 1M facts they slowed it as much as they saved)."""
+    return 0 if beside is not None and beside.busy() else SORTER_HELPERS
 
 
 # FTS5's merge settings while rebuild fills a search index, and after (FTS5's defaults).
@@ -497,12 +503,8 @@ _KEYS = {"period_counts": "retracted, period", "tag_counts": "tag, retracted, pe
 _ONLY = "WHERE n IN (SELECT value FROM json_each(?))"
 
 
-def _count(conn: sqlite3.Connection, sign: int, numbers: tuple = ()) -> None:
-    """Add (sign 1) or take away (sign -1) the shares of the facts numbered in the JSON list
-    numbers[0], or fill the counts from every fact (no numbers: rebuild)."""
-    if not numbers:
-        _count_every_fact(conn)
-        return
+def _count(conn: sqlite3.Connection, sign: int, numbers: tuple) -> None:
+    """Add (sign 1) or take away (sign -1) the shares of the facts numbered in the JSON list numbers[0]."""
     for table, select in _COUNTED:
         key = _KEYS.get(table, "tag, retracted, other")
         sql = select.format(only=_ONLY)
@@ -513,22 +515,13 @@ def _count(conn: sqlite3.Connection, sign: int, numbers: tuple = ()) -> None:
         )
 
 
-def _count_every_fact(conn: sqlite3.Connection) -> None:
-    """The kept counts of every fact (rebuild): the tag pairs from a Counter of the tag sets, as
-    _COUNTED's SQL counts them, which sorts every fact's tag set to group them (1M facts: 1.7 -> 0.75 s CPU)."""
-    for table, select in _COUNTED:
-        if table != "tag_pair_counts":
+def _count_every_fact(conn: sqlite3.Connection, helpers: int) -> None:
+    """The kept counts of every fact (rebuild), grouped in short sorted runs with a helper thread
+    (_short_sorted_runs): the rebuild's own thread 1.26 -> 0.97 s CPU at 1M facts, where the tag pairs
+    were counted from a Counter of the tag sets in Python (bench/README.md, ninth session)."""
+    with _short_sorted_runs(conn, helpers):
+        for table, select in _COUNTED:
             conn.execute(f"INSERT INTO {table} {select.format(only='')}")
-    pairs: Counter[tuple] = Counter()
-    for (tags, retracted), facts in Counter(conn.execute("SELECT tags, retracted FROM fact_rows")).items():
-        tag_list = loads_json(tags)
-        for tag in tag_list:
-            for other in tag_list:
-                pairs[tag, retracted, other] += facts
-    conn.executemany(
-        "INSERT INTO tag_pair_counts (tag, retracted, other, facts) VALUES (?, ?, ?, ?)",
-        sorted((*key, facts) for key, facts in pairs.items()),
-    )
 
 
 @contextmanager
@@ -549,7 +542,7 @@ def _bulk_settings(conn: sqlite3.Connection, kib: int = 64_000) -> Iterator[None
 
 
 @contextmanager
-def _short_sorted_runs(conn: sqlite3.Connection) -> Iterator[None]:
+def _short_sorted_runs(conn: sqlite3.Connection, helpers: int) -> Iterator[None]:
     """Rebuild's big sorts (fact_tags' 2.7M rows at 1M facts, the secondary indexes) in runs that fit the CPU's cache.
 
     SQLite's sorter sorts runs of up to cache_size bytes in memory, as linked lists, then
@@ -558,13 +551,20 @@ def _short_sorted_runs(conn: sqlite3.Connection) -> Iterator[None]:
     (perf; integer keys sorted no faster). Short runs stay in the cache and their merge reads
     files in order: fact_tags at 1M 6.4 -> 4.1 s CPU, facts_timeline 1.5 -> 1.0 s (bench/README.md,
     eighth session). cache_size is given back after: the b-trees' reads and writes want it large.
+
+    helpers: threads SQLite's sorter may start (PRAGMA threads), to sort each run while the
+    connection's own thread reads the next: fact_tags at 1M 3.8 -> 2.3 s CPU of the rebuild's own
+    thread, 3.8 -> 4.3 s of the process (bench/README.md, ninth session). The machine has two
+    cores, and the search index's thread (search_beside) takes one for the first half of a rebuild.
     """
-    before = conn.execute("PRAGMA cache_size").fetchone()[0]
+    before = [conn.execute(f"PRAGMA {pragma}").fetchone()[0] for pragma in ("cache_size", "threads")]
     conn.execute(f"PRAGMA cache_size = -{SORTED_RUN_KIB}")
+    conn.execute(f"PRAGMA threads = {helpers}")
     try:
         yield
     finally:
-        conn.execute(f"PRAGMA cache_size = {before}")
+        conn.execute(f"PRAGMA cache_size = {before[0]}")
+        conn.execute(f"PRAGMA threads = {before[1]}")
 
 
 @contextmanager

@@ -87,6 +87,10 @@ class SearchBeside:
             conn.execute(f"DELETE FROM main.{TABLE}_{shadow}")
             conn.execute(f"INSERT INTO main.{TABLE}_{shadow} SELECT * FROM beside.{TABLE}_{shadow}")
 
+    def busy(self) -> bool:
+        """Whether the thread is still at work (on the second core)."""
+        return self._thread is not None and self._thread.is_alive()
+
     def _join(self) -> None:
         if self._thread is not None:
             self._thread.join()
