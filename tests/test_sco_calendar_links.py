@@ -369,6 +369,12 @@ def test_an_exercise_told_by_its_country_and_month_is_the_year_s():
     """Issue 18: "the SCO holds its Peace Mission drill in Russia in September" (it ran in August, at Chebarkul)."""
     told = report("2031-09", "The SCO holds its joint drill in Kyrgyzstan in September", ("kyrgyzstan",))
     assert the_gathering(told).id == "exercise-2031"
+    datelined = report(
+        "2031-09",
+        "New Delhi: troops join the SCO drill in Kyrgyzstan in September",
+        ("new-delhi", "kyrgyzstan"),
+    )
+    assert the_gathering(datelined).id == "exercise-2031"  # wherever the report was filed
     assert (
         the_gathering(
             report("2031-09", "The SCO holds its joint drill in Kazakhstan in September", ("kazakhstan",))

@@ -215,6 +215,8 @@ def _place_fits(told: Told, gathering: Gathering) -> bool:
         and gathering.council not in told.councils
     ):
         return False
+    if gathering.kind == "exercise" and gathering.country in told.countries:
+        return True  # "holds its Peace Mission drill in Russia in September", from a New Delhi paper
     return bool(gathering.who) or not told.places or gathering.place in told.places
 
 
