@@ -1306,3 +1306,17 @@ def test_a_russian_member_by_ordinal_is_an_accession():
 def test_an_initiative_approved_by_the_heads_of_state_is_the_initiative(title):
     """Issue 18 (eighth corpus): the World Unity initiative approved at Astana was the summit, and retitled it."""
     assert kind_of_happening(Report("2031-07-04", None, title, title, ("sco",))) == "initiative"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Laos now holds the rotating chair and will host next year's summit in Vientiane",
+        "老挝接任轮值主席国，下一次元首峰会将于明年在万象举行",
+        "Лаос, который примет председательство, проведёт саммит в следующем году",
+    ],
+)
+def test_a_year_said_of_the_summit_dates_the_summit_not_the_chair(title):
+    """Issue 18 (seventh corpus): "now holds the chair and will host next year's summit", dated next year, was
+    the chairmanship, and stayed a fact apart from the next summit's."""
+    assert kind_of_happening(Report("2032", None, title, title, ("laos",))) == "summit"

@@ -395,12 +395,20 @@ _SUMMIT_OF_THE_MONTH = re.compile(
     rf"(?P<when>{_MONTHS}|(?:19|20)\d\d)\b(?!\s+\d)"
 )
 _MONTH_NUMBER = {name: f"{i:02d}" for i, name in enumerate(_MONTHS[3:-1].split("|"), start=1)}
+# A summit dated by a year said from the day the report ran: "next year's summit", "明年峰会将在…举行".
+_SUMMIT_OF_A_YEAR_SAID = re.compile(
+    r"\b(?:next|this|coming|following) year['’]s (?:\w+ )?summit\b|\bsummit\b[^.;,]{0,40}\b(?:next|this|the coming) year\b"
+    r"|明年[^，。；]{0,8}峰[会會]|峰[会會][^，。；]{0,12}明年|саммит\w*[^.;,]{0,40}(?:следующем|будущем) году"
+    r"|(?:следующем|будущем) году[^.;,]{0,40}саммит"
+)
 
 
 def _dated_by_its_summit(report: Report, text: str) -> bool:
     """A report known to the month or year whose date is the one a summit it names is given."""
     if len(report.date) == 10:
         return False
+    if len(report.date) == 4 and _SUMMIT_OF_A_YEAR_SAID.search(text):
+        return True  # "Kyrgyzstan now holds the chair and will host next year's summit in Bishkek"
     for found in _SUMMIT_OF_THE_MONTH.finditer(text):
         when = found["when"]
         if when == report.date[:4] or _MONTH_NUMBER.get(when) == report.date[5:7]:
