@@ -152,6 +152,13 @@ evaluator = _load_evaluator()
         ("Tokayev met Xi last month.", WED_14_SEPT_2022, [("2022-08", None)]),
         ("Belarus joined the organisation this year.", WED_3_JULY_2024, [("2024", None)]),
         ("Pakistan took over the chair last year.", WED_3_JULY_2024, [("2023", None)]),
+        # Russian years, months and days ago; "ровно" (exactly) names the day
+        ("Ровно двадцать лет назад лидеры подписали декларацию.", WED_3_MAY_2023, [("2003-05-03", None)]),
+        (
+            "20 лет назад была создана организация, а три дня назад прошла встреча.",
+            WED_3_MAY_2023,
+            [("2003", None), ("2023-04-30", None)],
+        ),
         # a plan that did not hold, said by who had set it
         (
             "New Delhi had earlier pencilled in a date in the last week of June for the meeting.",

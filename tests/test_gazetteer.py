@@ -73,6 +73,7 @@ def test_the_vocabulary_of_the_issue_is_there(kind):
         ("an ICC arrest warrant; the CSTO; BRICS", {"icc", "csto", "brics"}, set()),
         # leaders named in Chinese (mainland and Taiwanese spellings) and Russian
         ("普丁與艾爾段舉行會談", {"vladimir-putin", "recep-tayyip-erdogan"}, set()),
+        ("艾爾多安晤普丁", {"vladimir-putin", "recep-tayyip-erdogan"}, set()),
         ("埃尔多安会见特朗普", {"recep-tayyip-erdogan", "donald-trump"}, set()),
         ("Эрдоган встретился с Пашиняном", {"recep-tayyip-erdogan", "nikol-pashinyan"}, set()),
     ],

@@ -1237,6 +1237,9 @@ def test_an_aside_on_the_subject_lends_no_kind(date, title, summary, kind):
             None,
         ),
         ("Sharif and Modi met on Thursday", ("narendra-modi", "nawaz-sharif"), "bilateral"),
+        # talks with one leader named, the other told before ("On Wednesday he held talks with Putin")
+        ("On Wednesday he held talks with Vladimir Putin", ("vladimir-putin",), "bilateral"),
+        ("The next day he sat down with Xi Jinping", ("xi-jinping",), "bilateral"),
         # manoeuvres are an exercise, and bombers joining its last phase join no bloc
         (
             "Troops of five SCO states finished a week of manoeuvres near Osh on Wednesday, with bombers joining"

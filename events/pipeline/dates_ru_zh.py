@@ -9,6 +9,7 @@ week" follows one set of rules in all three languages.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 
@@ -144,6 +145,28 @@ def _ru_relative_day(m: re.Match[str], ctx: Context) -> Resolved:
     return days_from(_RU_OFFSETS[m["w"].lower()], ctx)
 
 
+_RU_NUMBERS = {
+    "один": 1, "одна": 1, "два": 2, "две": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6, "семь": 7,
+    "восемь": 8, "девять": 9, "десять": 10, "пятнадцать": 15, "двадцать": 20, "двадцать пять": 25, "тридцать": 30,
+}  # fmt: skip (two lines of numbers, not thirty)
+
+
+def _ru_ago(m: re.Match[str], ctx: Context) -> Resolved:
+    """ "20 лет назад" (the year), "ровно двадцать лет назад" (exactly: the day), "три дня назад"."""
+    count = int(m["n"]) if m["n"].isdigit() else _RU_NUMBERS[" ".join(m["n"].lower().split())]
+    unit, published = m["u"].lower(), ctx.published
+    if unit.startswith(("лет", "год")):
+        if m["exact"] and (published.month, published.day) != (2, 29):
+            return FuzzyDate(published.year - count, published.month, published.day), None, 0.9
+        return FuzzyDate(published.year - count), None, 0.75
+    if unit.startswith("месяц"):
+        month = published.month - count
+        year = published.year + (month - 1) // 12
+        return FuzzyDate(year, (month - 1) % 12 + 1), None, 0.75
+    day = published - dt.timedelta(days=count * (7 if unit.startswith("недел") else 1))
+    return FuzzyDate(day.year, day.month, day.day), None, 0.7
+
+
 def _ru_relative_period(m: re.Match[str], ctx: Context) -> Resolved:
     unit = next(unit for stem, unit in _RU_UNITS.items() if m["u"].lower().startswith(stem))
     return relative_period(_ru_which(m["q"]), unit, ctx, m.span())
@@ -198,6 +221,16 @@ RU_RULES: tuple[Rule, ...] = (
         ),
         _ru_year,
         needs=_DIGIT,
+    ),
+    Rule(
+        "ru-ago",
+        re.compile(
+            r"\b(?P<exact>ровно\s+)?(?P<n>\d{1,2}|двадцать\s+пять|"
+            rf"{'|'.join(sorted(_RU_NUMBERS, key=len, reverse=True))})\s+"
+            r"(?P<u>лет|года?|месяц(?:а|ев)?|недел[иью]|дн(?:я|ей)|день)\s+назад\b",
+            _I,
+        ),
+        _ru_ago,
     ),
     Rule(
         "ru-relative-day",

@@ -769,7 +769,7 @@ def _bilateral_talks_with(text: str, report: Report) -> bool:
 
 
 _BILATERAL_TALKS = re.compile(
-    r"\bbilateral (?:meeting|talks)\b|双边会谈|雙邊會談|双边会晤|雙邊會晤|двусторонн\w* (?:встреч|переговор)"
+    r"\bbilateral (?:meeting|talks)\b|\b(?:held|holds|hold|holding) talks with\b|\bsat down with\b|双边会谈|雙邊會談|双边会晤|雙邊會晤|двусторонн\w* (?:встреч|переговор)"
 )
 
 
