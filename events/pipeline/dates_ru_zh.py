@@ -148,7 +148,7 @@ def _ru_relative_day(m: re.Match[str], ctx: Context) -> Resolved:
 _RU_NUMBERS = {
     "один": 1, "одна": 1, "два": 2, "две": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6, "семь": 7,
     "восемь": 8, "девять": 9, "десять": 10, "пятнадцать": 15, "двадцать": 20, "двадцать пять": 25, "тридцать": 30,
-}  # fmt: skip (two lines of numbers, not thirty)
+}  # two lines of numbers, not sixteen # fmt: skip
 
 
 def _ru_ago(m: re.Match[str], ctx: Context) -> Resolved:
