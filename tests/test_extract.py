@@ -152,6 +152,9 @@ evaluator = _load_evaluator()
         ("Tokayev met Xi last month.", WED_14_SEPT_2022, [("2022-08", None)]),
         ("Belarus joined the organisation this year.", WED_3_JULY_2024, [("2024", None)]),
         ("Pakistan took over the chair last year.", WED_3_JULY_2024, [("2023", None)]),
+        # "накануне" alone is the day before the report; "накануне саммита" the eve of something else
+        ("Лидеры провели переговоры накануне в Минске.", WED_3_MAY_2023, [("2023-05-02", None)]),
+        ("Накануне саммита лидеры прибыли в Минск.", WED_3_MAY_2023, []),
         # Russian years, months and days ago; "ровно" (exactly) names the day
         ("Ровно двадцать лет назад лидеры подписали декларацию.", WED_3_MAY_2023, [("2003-05-03", None)]),
         (
@@ -1536,6 +1539,7 @@ def test_the_day_of_a_saying_gives_way_to_the_day_of_what_was_said(sentence, day
         ("Exports turned 20 percent higher on Monday.", ["2031-05-19"], [False]),
         # a birthday dates no happening: the founding has its own day
         ("Tomorrow the Shanghai Cooperation Organisation turns twenty.", [], []),
+        ("本報訊 今天是上海合作組織成立二十五週年紀念日。", [], []),
     ],
 )
 def test_the_day_a_plan_was_announced_is_marked_and_a_birthday_dates_nothing(sentence, days, plans):

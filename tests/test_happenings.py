@@ -1240,6 +1240,11 @@ def test_an_aside_on_the_subject_lends_no_kind(date, title, summary, kind):
         # talks with one leader named, the other told before ("On Wednesday he held talks with Putin")
         ("On Wednesday he held talks with Vladimir Putin", ("vladimir-putin",), "bilateral"),
         ("The next day he sat down with Xi Jinping", ("xi-jinping",), "bilateral"),
+        (
+            "Путин и Эрдоган обсудили Украину на полях саммита",
+            ("vladimir-putin", "recep-tayyip-erdogan"),
+            "bilateral",
+        ),
         # manoeuvres are an exercise, and bombers joining its last phase join no bloc
         (
             "Troops of five SCO states finished a week of manoeuvres near Osh on Wednesday, with bombers joining"

@@ -84,7 +84,7 @@ _RU_WHICH = {
     "ближайш": "coming",
 }
 _RU_UNITS = {"недел": "week", "месяц": "month", "год": "year"}
-_RU_OFFSETS = {"позавчера": -2, "вчера": -1, "сегодня": 0, "завтра": 1, "послезавтра": 2}
+_RU_OFFSETS = {"позавчера": -2, "вчера": -1, "накануне": -1, "сегодня": 0, "завтра": 1, "послезавтра": 2}
 
 
 def _ru_month(word: str) -> int:
@@ -234,7 +234,10 @@ RU_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "ru-relative-day",
-        re.compile(r"\b(?P<w>позавчера|вчера|сегодня|завтра|послезавтра)\b", _I),
+        # "накануне" alone is the day before the report; "накануне саммита" is the eve of something else
+        re.compile(
+            r"\b(?P<w>позавчера|вчера|сегодня|завтра|послезавтра|накануне(?=\s+(?:в|во|на)\b|\s*[,.;]))\b", _I
+        ),
         _ru_relative_day,
     ),
     Rule(

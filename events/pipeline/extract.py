@@ -834,6 +834,8 @@ def _span_ends_at(first: DateMention, second: DateMention, sentence: str) -> boo
 # "Tomorrow the organisation turns twenty": a birthday, whose day dates no happening (the founding has its own).
 _AN_AGE = re.compile(
     r"\bturn(?:s|ed)\s+(?:\d{1,3}|ten|fifteen|twenty|twenty-five|thirty|forty|fifty)\b(?!\s*(?:%|per\s*cent|percent))"
+    # "今天是上海合作組織成立二十五週年紀念日", "сегодня ШОС исполняется 25 лет": the same in Chinese and Russian
+    r"|(?:今天|今日)是[^，。]{0,24}(?:周年|週年)|исполня\w*\s+(?:\d{1,3}|\w+)\s+(?:лет|год)"
 )
 
 
@@ -1134,7 +1136,7 @@ _THAT_DAY_REACH = 2  # "On 1 September, X. Leaders signed Y. That afternoon, Z":
 _DAYS_FROM_THAT_DAY = re.compile(
     r"^\s*(?:(?P<before>a day earlier|the day before|the previous day|the preceding day)"
     r"|(?P<after>a day later|the next day|the following day|the day after))\b\W*"
-    r"|^\s*(?P<before_ru>накануне)\b\W*|^\s*(?P<after_ru>на следующий день)\b\W*"
+    r"|^\s*(?P<before_ru>накануне)\b(?!\s+(?:саммит|встреч|заседани|визит|переговор|выбор|праздник|годовщин)\w*)\W*|^\s*(?P<after_ru>на следующий день)\b\W*"
     r"|^\s*(?P<before_zh>前一天|前一日)\W*|^\s*(?P<after_zh>次日|翌日|第二天)\W*",
     re.IGNORECASE,
 )
