@@ -162,6 +162,8 @@ evaluator = _load_evaluator()
             WED_3_MAY_2023,
             [("2003", None), ("2023-04-30", None)],
         ),
+        # a term, no happening: "the SCO's tourism and cultural capital for 2023-2024"
+        ("Minsk was named the SCO's cultural capital for 2023-2024.", WED_3_MAY_2023, []),
         # a plan that did not hold, said by who had set it
         (
             "New Delhi had earlier pencilled in a date in the last week of June for the meeting.",
@@ -1641,3 +1643,11 @@ def test_a_russian_dateline_split_off_heads_its_sentence_again_and_an_entry_led_
     assert [(f.date, f.end_date) for f, _ in sentence_facts(entry, dt.date(2031, 7, 4))] == [
         ("2027-06-08", "2027-06-09")
     ]
+
+
+def test_a_live_blog_s_correction_of_an_update_is_no_update_of_the_day():
+    """Issue 18 (ninth corpus): "11:58 PM: Correction: an earlier update said Belarus had become a member" was
+    a fact of the blog's day."""
+    live = "10:05 AM: Leaders of the SCO opened their summit.\n11:58 PM: Correction: an earlier update said Laos had become a member."
+    titles = [f.title for f in extract_facts("SCO summit live", live, dt.date(2031, 7, 4))]
+    assert not any("Laos" in title for title in titles) and any("opened" in title for title in titles)

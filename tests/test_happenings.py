@@ -1276,6 +1276,12 @@ def test_words_of_meeting_and_of_exercising(title, tags, kind):
             " two decades ago",
             "summit",
         ),
+        (
+            "2031-05-19",
+            None,
+            "The cabinet approved a memorandum giving Laos the status of dialogue partner",
+            "observer",
+        ),
         # a partner, by the SCO's newest name for observers and dialogue partners
         ("2031-05-19", None, "Laos was welcomed as the newest partner on Monday", "observer"),
     ],

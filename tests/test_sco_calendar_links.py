@@ -381,3 +381,12 @@ def test_an_exercise_told_by_its_country_and_month_is_the_year_s():
         )
         is None
     )
+
+
+def test_a_video_summit_told_by_its_day_fits_wherever_its_report_was_filed():
+    """Issue 18 (ninth corpus): "Xi attended the summit by video from Beijing" named Beijing, not the host's
+    capital, and its report stayed a fact apart from the summit's."""
+    from_beijing = report("2032-06-15", "Xi attended the SCO summit by video from Beijing", ("beijing",))
+    assert the_gathering(from_beijing).id == "summit-2032"
+    # told only by its year, a summit in another city is not it
+    assert the_gathering(report("2032", "Leaders held the summit in Minsk in 2032", ("minsk",))) is None

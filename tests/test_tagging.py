@@ -167,6 +167,13 @@ def test_classify_is_linear_on_hostile_markup():
             " Several of them will meet again at the SCO next year, diplomats said.",
             False,
         ),
+        (
+            "ECO leaders meet in Khankendi",
+            "Leaders of the Economic Cooperation Organization met on Thursday. The president held talks with the"
+            " prime minister and the foreign minister at the summit."
+            " Several are also members of the Shanghai Cooperation Organisation, diplomats said.",
+            False,
+        ),
         # the SCO in the lead is its story, whatever other body is named
         (
             "Shanghai Cooperation Organisation and BRICS leaders meet in Kazan",

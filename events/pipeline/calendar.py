@@ -39,6 +39,7 @@ class Gathering:
     who: frozenset[str] = frozenset()  # for an accession: the countries admitted
     days: str = ""  # the dates as a reader is shown them ("3-4 July 2024")
     at: str | None = None  # for an accession: the gathering it was completed at
+    virtual: bool = False  # held by videoconference: no one place its reports name
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ def _gathering(entry: dict) -> Gathering:
         who=frozenset(entry.get("who") or ()),
         days=human_span(start, end if entry.get("end_date") else None),
         at=entry.get("at"),
+        virtual=bool(entry.get("virtual")),
     )
 
 
@@ -217,6 +219,8 @@ def _place_fits(told: Told, gathering: Gathering) -> bool:
         return False
     if gathering.kind == "exercise" and gathering.country in told.countries:
         return True  # "holds its Peace Mission drill in Russia in September", from a New Delhi paper
+    if gathering.virtual and told.precision == 10:
+        return True  # a videoconference, told by its day: "Xi attended the summit by video from Beijing"
     return bool(gathering.who) or not told.places or gathering.place in told.places
 
 

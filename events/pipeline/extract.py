@@ -628,6 +628,7 @@ _MOVED_FROM = re.compile(
     r"(?:(?:the end of|early|late|mid|its original date of|the original date of)[\s-]*)?$",
     re.IGNORECASE,
 )
+_FOR_A_TERM = re.compile(r"\bfor\s+(?:the\s+)?(?:years?\s+)?$", re.IGNORECASE)
 # "The meeting had been pencilled in for October 31": the plan that did not hold.
 # "It had been planned for St Petersburg in July": where it was to be held may come between.
 _SUPERSEDED_PLAN = re.compile(
@@ -677,6 +678,8 @@ def _only_a_bound(mention: DateMention, sentence: str) -> bool:
     if ("首" in sentence or "第一次" in sentence) and _ZH_FIRST_SINCE.match(sentence, mention.span[1]):
         return True  # "2020年6月衝突後…首度訪印": the first visit since then tells of no happening then
     before = _before_date(mention, sentence)
+    if mention.end is not None and len(mention.end.iso()) == 4 and _FOR_A_TERM.search(before):
+        return True  # "the SCO's tourism and cultural capital for 2023-2024": a term, no happening
     if _MOVED_FROM.search(before) or _SUPERSEDED_PLAN.search(_before_date(mention, sentence, 60)):
         return True  # the day it was set for before it moved: no day it happens on
     if _SINCE_BEFORE.search(before):
@@ -1297,6 +1300,8 @@ def _an_update_of_the_day(sentence: str, published: dt.date, live: bool) -> Extr
     time = _CLOCK_TIME.match(sentence) if live else None
     if time is None or not names_a_kind(sentence) or _UPDATE_OF_A_SAYING.match(sentence, time.end()):
         return None
+    if _A_CLAIM_WITHDRAWN.search(sentence):
+        return None  # "11:58 PM: Correction: an earlier update said Belarus had become a member"
     title = clip(clean_title(sentence[time.end() :]))
     if not _usable(title):
         return None

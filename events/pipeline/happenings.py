@@ -58,6 +58,7 @@ _KIND_PATTERNS = (
     (
         "observer",
         r"\bas\s+(?:an?\s+)?(?:observers?|dialogue partners?)\b|\bobserver\s+(?:status|seat)"
+        r"|\bstatus\s+of\s+(?:an?\s+)?(?:observer|dialogue partner)"
         # "Laos was welcomed as the newest partner", "a single partner tier"
         r"|\bas\s+(?:the\s+|an?\s+)?(?:newest|new|latest)\s+(?:sco\s+)?partners?\b|\bpartner\s+(?:tier|status|category)\b"
         r"|\bbec(?:ame|omes?|oming)\s+(?:an?\s+)?(?:observers?|dialogue partners?)\b"

@@ -586,8 +586,9 @@ _LEAD_CHARACTERS = 600  # the title and about the first two sentences
 # Another body whose story a title and lead tell ("Лидеры Содружества собрались в Душанбе"): one mention of
 # the SCO deep in it is a comparison or an aside.
 _ANOTHER_BODY_LEADS = re.compile(
-    r"\b(?:BRICS|CSTO|CIS|EAEU|ASEAN|SAARC|G-?20|G-?7|NATO|OSCE|CICA|APEC|Commonwealth of Independent States"
-    r"|Eurasian Economic Union|Arab League|African Union)\b|БРИКС|ОДКБ|\bСНГ\b|Содружеств|ЕАЭС|Евразийск\w* экономическ"
+    r"\b(?:BRICS|CSTO|CIS|EAEU|ASEAN|SAARC|G-?20|G-?7|NATO|OSCE|CICA|APEC|ECO|GCC|OTS|OIC|Commonwealth of Independent States"
+    r"|Eurasian Economic Union|Economic Cooperation Organi[sz]ation|Organi[sz]ation of Turkic States|Gulf Cooperation Council"
+    r"|Arab League|African Union)\b|БРИКС|ОДКБ|\bСНГ\b|Содружеств|ЕАЭС|Евразийск\w* экономическ"
     r"|金砖|金磚|独联体|獨聯體|集安组织|集安組織|东盟|東盟"
 )
 
