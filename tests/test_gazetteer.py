@@ -74,6 +74,10 @@ def test_the_vocabulary_of_the_issue_is_there(kind):
         # leaders named in Chinese (mainland and Taiwanese spellings) and Russian
         ("普丁與艾爾段舉行會談", {"vladimir-putin", "recep-tayyip-erdogan"}, set()),
         ("艾爾多安晤普丁", {"vladimir-putin", "recep-tayyip-erdogan"}, set()),
+        # the SCO's partners in Chinese and Russian; Inner Mongolia is China's
+        ("沙特內閣批准對話夥伴備忘錄", {"saudi-arabia"}, set()),
+        ("Саудовская Аравия и Катар стали партнёрами", {"saudi-arabia", "qatar"}, set()),
+        ("内蒙古的演习", set(), {"mongolia"}),
         ("埃尔多安会见特朗普", {"recep-tayyip-erdogan", "donald-trump"}, set()),
         ("Эрдоган встретился с Пашиняном", {"recep-tayyip-erdogan", "nikol-pashinyan"}, set()),
     ],

@@ -1245,6 +1245,14 @@ def test_an_aside_on_the_subject_lends_no_kind(date, title, summary, kind):
             ("vladimir-putin", "recep-tayyip-erdogan"),
             "bilateral",
         ),
+        # leaders joining a video summit from their capitals join no bloc
+        (
+            "The Council of Heads of State meets today by video, leaders joining from their capitals",
+            ("sco",),
+            "summit",
+        ),
+        # a forum turned into the SCO is its founding
+        ("Six presidents signed a declaration and turned a border forum into the SCO", ("sco",), "founding"),
         # manoeuvres are an exercise, and bombers joining its last phase join no bloc
         (
             "Troops of five SCO states finished a week of manoeuvres near Osh on Wednesday, with bombers joining"

@@ -47,6 +47,8 @@ _KIND_PATTERNS = (
         "founding",
         r"\b(?:found(?:ed|ing)|establish(?:ed|ment|ing)|set up|creat(?:ed|ion|ing)|formed|formation|birth"
         r"|proclaim(?:ed|s)?)\b|основан|создан|учрежд|провозгла"
+        # "six presidents signed a declaration and turned a border forum into the SCO"
+        r"|\bturn(?:ed|s|ing)?\b[^.;]{0,50}?\binto\s+the\s+(?:sco|shanghai cooperation organi[sz]ation)\b"
         r"|成立",
     ),
     (
@@ -125,6 +127,7 @@ _KIND_CLUES = {
         "會員",
     ),
     "founding": (
+        "into the",
         "found",
         "establish",
         "set up",
@@ -637,6 +640,7 @@ _TAKING_PART = re.compile(
     r"\bjoin(?:s|ed|ing)?(?=\s+(?:[\w'’-]+\s+){0,3}?(?:talks|meeting|session|discussions?|call|summit|leaders|drills?|exercises?"
     r"|phase|manoeuvres|maneuvers|operations?|parade|ceremony|celebrations?)\b)"
     r"|\bjoin(?:s|ed|ing)?\s+(?:by|via)\s+video(?:\s*link|\s*conference)?|\bjoin(?:s|ed|ing)?\s+(?:virtually|online|remotely)\b"
+    r"|\bjoin(?:s|ed|ing)?\s+from\s+(?:their|his|her|its)\b"  # "leaders joining from their capitals"
 )
 # "Путин председательствовал на заседании Совета глав государств": presiding at a meeting is the meeting
 # (the summit), not holding the bloc's chair.
