@@ -601,3 +601,12 @@ def test_an_over_long_xml_base_is_refused_before_parsing():
         parse_feed(body, fetched_at=datetime.now(UTC))
     fine = b'<rss version="2.0"><channel xml:base="http://example.org/a/"><title>t</title></channel></rss>'
     assert parse_feed(fine, fetched_at=datetime.now(UTC)).title == "t"
+
+
+def test_a_line_break_in_html_source_is_no_paragraph():
+    """A review of 7 December: feeds hard-wrap their HTML inside <p>; only block elements make lines."""
+    markup = "<p>Leaders signed the declaration\non 1 September 2025, officials said.</p>\n<p>Two.</p>"
+    assert (
+        plain_text(markup, paragraphs=True)
+        == "Leaders signed the declaration on 1 September 2025, officials said.\nTwo."
+    )

@@ -1342,3 +1342,9 @@ def test_a_year_said_of_the_summit_dates_the_summit_not_the_chair(title):
     """Issue 18 (seventh corpus): "now holds the chair and will host next year's summit", dated next year, was
     the chairmanship, and stayed a fact apart from the next summit's."""
     assert kind_of_happening(Report("2032", None, title, title, ("laos",))) == "summit"
+
+
+def test_economy_and_trade_ministers_are_no_approval_clause():
+    """A review of 7 December: 经 of 经贸 (economy and trade) read as '经…批准' (approved by) cut the ministers."""
+    title = "上合组织成员国经贸部长会议6日在北京批准了文件"
+    assert kind_of_happening(Report("2031-09-06", None, title, title, ("sco",))) == "ministers"

@@ -635,7 +635,7 @@ _SUPERSEDED_PLAN = re.compile(
     r"(?i:\bhad\s+(?:originally\s+|first\s+|initially\s+)?been\s+(?:pencilled|penciled|scheduled|planned|slated|set"
     r"|expected|due)(?:\s+in)?\s+)(?:(?:for|in|at)\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}\s+)?(?i:for|on|in)\s+$"
     # "New Delhi had earlier pencilled in a date in the last week of June": who had set it
-    r"|(?i:\bhad\s+(?:earlier\s+|originally\s+|first\s+|initially\s+)?(?:pencilled|penciled|planned|set|scheduled)"
+    r"|(?i:\bhad\s+(?:earlier|originally|first|initially)\s+(?:pencilled|penciled|planned|set|scheduled)"
     r"(?:\s+in)?\s+(?:a\s+|the\s+)?(?:date|time|meeting|summit|gathering)?\s*(?:for|on|in)\s+(?:the\s+)?"
     r"(?:(?:first|last|second|third|final)\s+(?:week\s+of\s+)?)?)$",
 )
@@ -845,17 +845,20 @@ _AN_AGE = re.compile(
 # "Correction: an earlier update said PM Modi and President Putin held talks this afternoon": what a live blog
 # or a story takes back, no happening.
 _A_CLAIM_WITHDRAWN = re.compile(
-    r"\b(?:an?|the)\s+(?:earlier|previous)\s+(?:version|update|post|entry|report|story)\b[^.;]{0,40}?"
-    r"\b(?:said|stated|reported|wrongly|incorrectly|misstated)\b",
+    r"^\W*(?:\d{1,2}[:.]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?\W*)?correction\b"
+    r"|\b(?:an?|the)\s+(?:earlier|previous)\s+(?:version|update|post|entry|report|story)\b[^.;]{0,40}?"
+    r"\b(?:wrongly|incorrectly|erroneously|misstated|mistakenly)\b",
     re.IGNORECASE,
 )
 
 
 # A live blog's signing off ("That's all from us tonight", "We'll be back tomorrow"): its day dates the blog.
 _SIGNING_OFF = re.compile(
-    r"\b(?:[Tt]hat's|[Tt]hat’s|[Tt]hat is) (?:all|it) (?:from us|for (?:today|tonight|now))"
-    r"|\b[Ww]e(?:'ll| will|’ll) be back\b|\b[Tt]his (?:live )?blog is (?:now )?closed\b|\b[Ss]igning off\b"
-    r"|\b[Ww]e(?:'re| are|’re) (?:wrapping up|closing|pausing) (?:this|our|the) (?:live )?(?:blog|coverage|updates)\b"
+    r"^\W*(?:\d{1,2}[:.]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?(?:\s*[A-Z]{2,4}\b)?\W*)?(?:"
+    r"(?:[Tt]hat's|[Tt]hat’s|[Tt]hat is) (?:all|it) (?:from us|for (?:today|tonight|now))"
+    r"|[Ww]e(?:'ll| will|’ll) be back (?:tomorrow|later|soon|with)\b|[Tt]his (?:live )?blog is (?:now )?closed\b"
+    r"|[Ss]igning off\b|[Ww]e(?:'re| are|’re) (?:wrapping up|closing|pausing) (?:this|our|the) (?:live )?"
+    r"(?:blog|coverage|updates)\b)"
 )
 
 
@@ -885,12 +888,21 @@ def _in_its_listed_year(mentions: list[DateMention], sentence: str) -> list[Date
         return mentions
     year = int(led.group(1))
     return [
-        replace(m, start=replace(m.start, year=year), end=m.end and replace(m.end, year=year))
-        if not _A_YEAR.search(sentence, *m.span) and m.start.month
-        else m
+        _in_year(m, year) if not _A_YEAR.search(sentence, *m.span) and m.start.month else m
         for m in mentions
         if m.span[0] >= led.end(1)
     ]
+
+
+def _in_year(mention: DateMention, year: int) -> DateMention:
+    """The mention moved to the year (a span over the new year keeps its end a year on); as it was when
+    the day does not exist then (29 February)."""
+    try:
+        start = replace(mention.start, year=year)
+        end = mention.end and replace(mention.end, year=year + mention.end.year - mention.start.year)
+    except ValueError:  # InvalidDate: no 29 February that year
+        return mention
+    return replace(mention, start=start, end=end)
 
 
 def _beyond_the_saying(mentions: list[DateMention], sentence: str) -> list[DateMention]:
@@ -1285,7 +1297,7 @@ def _add_going_on(
 # A live blog's update opens on its clock time ("4:40 PM Kyrgyzstan has taken over the chairmanship."): the
 # time of day the blog ran, which dates the update by the blog's own day.
 _CLOCK_TIME = re.compile(
-    r"^\s*\d{1,2}[:.]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?\s*(?:[A-Z]{2,4}\s*)?(?:[:|–—-]\s*)?(?=[A-Z\"“])"
+    r"^\s*\d{1,2}[:.]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?\s*(?:[A-Z]{2,4}\b\s*)?(?:[:|–—-]\s*)?(?=[A-Z\"“])"
 )
 # "4:15 PM Erdogan, a guest at the summit, says he wants Turkey to join one day": what someone says, no happening.
 _UPDATE_OF_A_SAYING = re.compile(

@@ -632,7 +632,7 @@ _NO_MEETING = re.compile(
 
 
 # "经成员国元首理事会批准" (approved by the Council of Heads of State): who approved it, no summit held.
-_APPROVED_BY = re.compile(r"[经經][^，。,]{0,16}批准")
+_APPROVED_BY = re.compile(r"(?:^|[，,])[经經](?![济濟贸貿营營费費验驗历歷])[^，。,]{0,16}批准")
 
 
 # "with Pakistan joining by video link", "joined the talks": taking part in a meeting, not joining the bloc.

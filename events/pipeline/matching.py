@@ -774,7 +774,7 @@ _A_TRIP = re.compile(
     r"^(?:[\w.'’-]+\s+){0,8}?(?:(?:is|was|were|are)\s+(?:scheduled|expected|due|set)\s+to\s+|will\s+|to\s+"
     r"|(?:is|was|were|are)\s+(?=\w+ing\b))?"  # "the presidents ... are arriving in Moscow tonight"
     r"(?:arriv(?:e|es|ed|ing)|land(?:s|ed|ing)|travel(?:s|led|ed|ling|ing)?|fl(?:y|ies|ew|ying)|return(?:s|ed|ing)?"
-    r"|depart(?:s|ed|ing)?|tour(?:s|ed)?|head(?:s|ed|ing)?\s+(?:to|for|home)|left\s+for|leav(?:es?|ing)\s+for|visit(?:s|ed)?|reach(?:es|ed)?"
+    r"|depart(?:s|ed|ing)?|tour(?:s|ed)?|head(?:s|ed|ing)?\s+(?:to|for|home)|left\s+for|leav(?:es?|ing)\s+for|visit(?:s|ed)?|reach(?:es|ed)\s+(?!(?:an?|the|its|their|consensus|agreement|agreements|deal|accord|understanding|common)\b)"
     # Russian: flew in, arrived, flew out, set off for ("В среду министр прилетел в Ташкент")
     r"|прилет(?:ел|ела|ели|ит|ят)|прибы(?:л|ла|ли|вает|вают|вет|вут)|вылет(?:ел|ела|ели|ит)|отправи(?:лся|лась|лись|тся))\b",
     re.IGNORECASE,

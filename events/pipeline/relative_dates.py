@@ -763,7 +763,12 @@ def weekday_of(
     """A weekday (0 is Monday) in any language: pre "last"/"next"/"coming", or in the "last"/"this"/"next" week."""
     if week:
         return _day(_monday_of(week, ctx.published) + dt.timedelta(days=weekday)), None, 0.85
-    tense = _scheduled_present(ctx.sentence, span) or ctx.tense(span) or _ahead(ctx.sentence, span)
+    tense = (
+        _scheduled_present(ctx.sentence, span)
+        or ctx.tense(span)
+        or _said_now(ctx.sentence, span)
+        or _ahead(ctx.sentence, span)
+    )
     date = weekday_date(weekday, ctx.published, tense, pre if pre in {"last", "next", "coming"} else None)
     return _day(date), None, 0.85 if tense or pre in {"last", "next"} else 0.7
 
@@ -789,13 +794,16 @@ def _scheduled_present(sentence: str, span: tuple[int, int]) -> Tense:
     """ "future" for a weekday after a present-tense schedule verb: it outweighs a tense read elsewhere in
     the sentence ("continues on Friday with a session in expanded form")."""
     before = sentence[max(0, span[0] - 80) : span[0]]
-    if (
-        _SCHEDULE_VERBS.search(before)
-        or _IS_ON.search(_without_on(before))
-        or _IS_AFTER.match(sentence, span[1])
-    ):
+    if _SCHEDULE_VERBS.search(before) or _IS_ON.search(_without_on(before)):
         return "future"
     return None
+
+
+def _said_now(sentence: str, span: tuple[int, int]) -> Tense:
+    """ "future" for the weekdays of a subject said in the present ("The gathering on Thursday and Friday is
+    the first in person since 2019"), when the sentence shows no tense of its own ("The charter signed on
+    15 June is a milestone" is past)."""
+    return "future" if _IS_AFTER.match(sentence, span[1]) else None
 
 
 def _ahead(sentence: str, span: tuple[int, int]) -> Tense:
@@ -823,6 +831,7 @@ def _weekday_span(m: re.Match[str], ctx: Context) -> Resolved:
         tense = (
             _scheduled_present(ctx.sentence, m.span())
             or ctx.tense(m.span())
+            or _said_now(ctx.sentence, m.span())
             or _ahead(ctx.sentence, m.span())
         )
         first = _the_coming_of_a_happening_named(ctx, m.span(), first_day) or weekday_date(

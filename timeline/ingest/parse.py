@@ -587,7 +587,11 @@ def plain_text(markup: str, max_chars: int = 100_000, paragraphs: bool = False) 
 def _strip_tags_once(markup: str, tidy: Callable[[str], str] | None = None) -> str:
     """Block tags become spaces (or line breaks, for paragraphs) first so paragraphs do not run together."""
     tidy = tidy or _tidy
-    spaced = _BLOCK_TAG.sub("\n<" if tidy is _tidy_lines else " <", _INVISIBLE.sub("", markup))
+    markup = _INVISIBLE.sub("", markup)
+    if tidy is _tidy_lines:  # a line break in HTML source is a space; its block elements make the lines
+        spaced = _BLOCK_TAG.sub("\n<", _TAB_OR_NEWLINE.sub(" ", markup))
+    else:
+        spaced = _BLOCK_TAG.sub(" <", markup)
     cleaned = _clean(spaced)
     return tidy(html.unescape(cleaned))
 
