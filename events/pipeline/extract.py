@@ -22,7 +22,10 @@ from events.pipeline.relative_dates import (
     tense_markers,
 )
 from events.pipeline.titles import (
+    CLOCK_TIME,
     PASSIVE_OPENING,
+    RUSSIAN_PLACE_AND_DAY,
+    TIME_ZONE,
     capitalised,
     clean_headline,
     clean_title,
@@ -1296,9 +1299,7 @@ def _add_going_on(
 
 # A live blog's update opens on its clock time ("4:40 PM Kyrgyzstan has taken over the chairmanship."): the
 # time of day the blog ran, which dates the update by the blog's own day.
-_CLOCK_TIME = re.compile(
-    r"^\s*\d{1,2}[:.]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?\s*(?:[A-Z]{2,4}\b\s*)?(?:[:|–—-]\s*)?(?=[A-Z\"“])"
-)
+_CLOCK_TIME = re.compile(rf"^\s*{CLOCK_TIME}\s*(?:[A-Z]{{2,4}}\b\s*)?(?:[:|–—-]\s*)?(?=[A-Z\"“])")
 # "4:15 PM Erdogan, a guest at the summit, says he wants Turkey to join one day": what someone says, no happening.
 _UPDATE_OF_A_SAYING = re.compile(
     r"(?:[^,.]{1,60},[^,.]{1,60},\s*|[^,.]{1,60}?\s)(?:says|tells|urges|calls for|wants|hopes)\b"
@@ -1369,7 +1370,7 @@ def extract_facts(title: str, text: str, published: dt.date) -> list[ExtractedFa
 
 
 # "АСТАНА, 4 июля.": a Russian dateline the sentence splitter leaves as a sentence of its own.
-_A_DATELINE_ALONE = re.compile(r"[А-ЯЁ][А-ЯЁ -]+,\s*\d{1,2}\s+[а-яё]+\.?")
+_A_DATELINE_ALONE = re.compile(rf"{RUSSIAN_PLACE_AND_DAY}\.?")
 
 
 def _with_its_dateline(paragraph: list[str]) -> list[str]:
@@ -1393,9 +1394,7 @@ def _its_statements(paragraphs: list[list[str]]) -> list[list[str]]:
     return kept
 
 
-_A_CLOCK_TIME_ALONE = re.compile(
-    r"\d{1,2}[:.]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?(?:\s*(?:IST|GMT|BST|UTC|CET|CEST|EST|EDT|ET|PT|PKT|MSK|HKT|SGT))?"
-)
+_A_CLOCK_TIME_ALONE = re.compile(rf"{CLOCK_TIME}(?:\s*{TIME_ZONE})?")
 
 
 def _retitled(

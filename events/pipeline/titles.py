@@ -89,9 +89,12 @@ _KICKER = (
     r"|REFILE|CORRECTED|CORRECTION|BREAKINGVIEWS|COLUMN|INTERVIEW|TIMELINE|FEATURE|BREAKING|RPT|REPEAT"
     r"|GRAPHIC|QUOTEBOX|SCENARIOS|WATCH|VIDEO|PHOTOS?|LIVE(?: UPDATES)?)\s*(?:[-—–:|]\s*)"
 )
+# A live blog's clock time ("4:40 PM", "18:00") and the time zones its updates name (extract.py reads them too).
+CLOCK_TIME = r"\d{1,2}[:.]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?"
+TIME_ZONE = r"(?:IST|GMT|BST|UTC|CET|CEST|EST|EDT|ET|PT|PKT|MSK|HKT|SGT)"
 _TIMESTAMP = (
-    r"(?:\d{1,2}[:.]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?|\d{1,2}\s*[AaPp]\.?[Mm]\.?)"
-    r"(?:\s*(?:IST|GMT|BST|UTC|CET|CEST|EST|EDT|ET|PT|PKT|MSK|HKT|SGT))?(?:\s*[:|–—-])?\s+(?=[A-Z\"“'‘])"
+    rf"(?:{CLOCK_TIME}|\d{{1,2}}\s*[AaPp]\.?[Mm]\.?)"
+    rf"(?:\s*{TIME_ZONE})?(?:\s*[:|–—-])?\s+(?=[A-Z\"“'‘])"
 )
 # A live blog's greeting: "Welcome to LotusLine's live coverage of the second day of ...".
 _WELCOME = r"Welcome to (?:\S+\s+){0,4}?(?:live\s+)?(?:coverage|blog|updates)\s+(?:of|on|from)\s+"
@@ -109,10 +112,12 @@ _CAPTION_LEAD = (
     r"(?:\s+(?:taken|shot|released|provided)\s+(?:on|in|by)\s+[^,]{1,40}?)?(?:\s+shows\s+|,\s+)"
 )
 # Russian: "Астана. Беларусь ..." and "МОСКВА, 1 сентября. /ТАСС/." or "МОСКВА, 1 сен — РИА Новости.".
+# "АСТАНА, 4 июля": a Russian dateline's place in capitals and its day (extract.py reads it too).
+RUSSIAN_PLACE_AND_DAY = r"[А-ЯЁ][А-ЯЁ -]+,\s*\d{1,2}\s+[а-яё]+"
 _RUSSIAN_DATELINE = (
     r"(?:[А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё]+)?\.\s+(?=[А-ЯЁ«\"])"
-    r"|[А-ЯЁ][А-ЯЁ -]+,\s*\d{1,2}\s+[а-яё]+\.?\s*(?:/[^/]{1,20}/\.?|[—–-]\s*[А-ЯЁ][\w -]{1,25}?\.)\s*"
-    r"|[А-ЯЁ]{2}[А-ЯЁ -]*,\s*\d{1,2}\s+[а-яё]+\.\s+(?=[А-ЯЁ«\"]))"  # "АСТАНА, 4 июля. Белоруссия ..."
+    rf"|{RUSSIAN_PLACE_AND_DAY}\.?\s*(?:/[^/]{{1,20}}/\.?|[—–-]\s*[А-ЯЁ][\w -]{{1,25}}?\.)\s*"
+    rf"|{RUSSIAN_PLACE_AND_DAY}\.\s+(?=[А-ЯЁ«\"]))"  # "АСТАНА, 4 июля. Белоруссия ..."
 )
 # Chinese: 本报讯（记者 王晓敏）, 本报天津8月31日电, 据新华社消息, （寶島新聞網綜合外電報導）, 【本報訊】.
 _CHINESE_DATELINE = (
