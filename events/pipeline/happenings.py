@@ -564,8 +564,13 @@ def _dated_before(before: str, clause: str, date: str) -> bool:
     settles it ("Министры в среду одобрили документы к саммиту, который пройдёт 13–14 июня": the 13th)."""
     if not _holds_its_date(before, date):
         return False
-    day = re.compile(rf"(?<!\d){int(date[8:10])}(?!\d)") if len(date) == 10 else None
-    return day is None or not day.search(clause) or bool(day.search(before))
+    if len(date) != 10:
+        return True
+    day = str(int(date[8:10]))
+    return day not in _NUMBERS.findall(clause) or day in _NUMBERS.findall(before)
+
+
+_NUMBERS = re.compile(r"(?<!\d)\d{1,2}(?!\d)")
 
 
 def a_dated_clause(report: Report) -> bool:
