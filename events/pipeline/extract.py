@@ -848,7 +848,7 @@ _AN_AGE = re.compile(
 # "Correction: an earlier update said PM Modi and President Putin held talks this afternoon": what a live blog
 # or a story takes back, no happening.
 _A_CLAIM_WITHDRAWN = re.compile(
-    r"^\W*(?:\d{1,2}[:.]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?\W*)?correction\b"
+    rf"^\W*(?:{CLOCK_TIME}\W*)?correction\b"
     r"|\b(?:an?|the)\s+(?:earlier|previous)\s+(?:version|update|post|entry|report|story)\b[^.;]{0,40}?"
     r"\b(?:wrongly|incorrectly|erroneously|misstated|mistakenly)\b",
     re.IGNORECASE,
@@ -857,7 +857,7 @@ _A_CLAIM_WITHDRAWN = re.compile(
 
 # A live blog's signing off ("That's all from us tonight", "We'll be back tomorrow"): its day dates the blog.
 _SIGNING_OFF = re.compile(
-    r"^\W*(?:\d{1,2}[:.]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?(?:\s*[A-Z]{2,4}\b)?\W*)?(?:"
+    rf"^\W*(?:{CLOCK_TIME}(?:\s*[A-Z]{{2,4}}\b)?\W*)?(?:"
     r"(?:[Tt]hat's|[Tt]hat’s|[Tt]hat is) (?:all|it) (?:from us|for (?:today|tonight|now))"
     r"|[Ww]e(?:'ll| will|’ll) be back (?:tomorrow|later|soon|with)\b|[Tt]his (?:live )?blog is (?:now )?closed\b"
     r"|[Ss]igning off\b|[Ww]e(?:'re| are|’re) (?:wrapping up|closing|pausing) (?:this|our|the) (?:live )?"

@@ -593,9 +593,8 @@ _ANOTHER_BODY_LEADS = re.compile(
 )
 
 
-def _the_five_in_its_lead(parts: Sequence[tuple[bool, str]]) -> bool:
+def _the_five_in_its_lead(lead: str) -> bool:
     """Whether the title and lead name the five states of the Shanghai Five together, and five of them."""
-    lead = "\n".join(part for _, part in parts)[:_LEAD_CHARACTERS]
     return bool(_FIVE.search(lead)) and all(states.search(lead) for states in _THE_FIVE_STATES)
 
 
@@ -627,7 +626,7 @@ def classify(
         return Verdict(True, f"names the {terms[0][0]}")  # the common case, without reading for acronyms
     acronyms, why_not = _acronym_mentions(text, rules, named=bool(terms))
     if not terms and not acronyms:
-        if _the_five_in_its_lead(parts):
+        if _the_five_in_its_lead(text[:_LEAD_CHARACTERS]):
             return Verdict(True, "the Shanghai Five's five states, named together in its lead")
         return Verdict(False, why_not)
     if terms:
@@ -641,7 +640,7 @@ def classify(
     said_in = {sentences.keys[i] for i in at}
     if len(said_in) > 1:
         return Verdict(True, f"{reason}, in {len(said_in)} sentences")
-    if body := _ANOTHER_BODY_LEADS.search("\n".join(part for _, part in parts)[:_LEAD_CHARACTERS]):
+    if body := _ANOTHER_BODY_LEADS.search(text[:_LEAD_CHARACTERS]):
         return Verdict(
             False, f"passing mention: {said!r} once, in a story of another body ({body.group()!r})"
         )

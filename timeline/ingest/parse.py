@@ -10,7 +10,7 @@ import html
 import io
 import re
 import urllib.parse
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -574,26 +574,24 @@ def plain_text(markup: str, max_chars: int = 100_000, paragraphs: bool = False) 
     while tag-like text remains; escaped markup in prose ('the &lt;title&gt; element') is the price.
     """
     text = markup or ""
-    tidy = _tidy_lines if paragraphs else _tidy
     if not _NEEDS_PARSING.search(text):  # most titles and many summaries: nh3 costs ~7 us a call
-        return tidy(text)[:max_chars]
+        return (_tidy_lines if paragraphs else _tidy)(text)[:max_chars]
     for _ in range(_MAX_UNESCAPE_ROUNDS):
-        text = _strip_tags_once(text, tidy)
+        text = _strip_tags_once(text, paragraphs)
         if not _TAG_LIKE.search(text):
             break
     return _TAG_LIKE.sub("", text)[:max_chars]
 
 
-def _strip_tags_once(markup: str, tidy: Callable[[str], str] | None = None) -> str:
+def _strip_tags_once(markup: str, paragraphs: bool = False) -> str:
     """Block tags become spaces (or line breaks, for paragraphs) first so paragraphs do not run together."""
-    tidy = tidy or _tidy
     markup = _INVISIBLE.sub("", markup)
-    if tidy is _tidy_lines:  # a line break in HTML source is a space; its block elements make the lines
+    if paragraphs:  # a line break in HTML source is a space; its block elements make the lines
         spaced = _BLOCK_TAG.sub("\n<", _TAB_OR_NEWLINE.sub(" ", markup))
     else:
         spaced = _BLOCK_TAG.sub(" <", markup)
     cleaned = _clean(spaced)
-    return tidy(html.unescape(cleaned))
+    return (_tidy_lines if paragraphs else _tidy)(html.unescape(cleaned))
 
 
 # nh3's parser (html5ever) is quadratic in the nesting depth of block elements:
