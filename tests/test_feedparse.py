@@ -438,6 +438,11 @@ def test_plain_text(markup, text):
         ),
         ("one\r\n\n  two  three ", "one\ntwo three"),
         ("&lt;p&gt;one&lt;/p&gt;&lt;p&gt;two&lt;/p&gt;", "one\ntwo"),  # escaped once, as feeds send HTML
+        # a name in bold escaped once more inside the list: the second round keeps the first's lines
+        (
+            "<p>The &lt;b&gt;SCO&lt;/b&gt; is</p>\n<ul><li>2001 - founded</li><li>2002 - Charter signed</li></ul>",
+            "The SCO is\n2001 - founded\n2002 - Charter signed",
+        ),
     ],
 )
 def test_plain_text_of_an_article_keeps_its_paragraphs_apart(markup, text):

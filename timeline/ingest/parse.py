@@ -576,18 +576,23 @@ def plain_text(markup: str, max_chars: int = 100_000, paragraphs: bool = False) 
     text = markup or ""
     if not _NEEDS_PARSING.search(text):  # most titles and many summaries: nh3 costs ~7 us a call
         return (_tidy_lines if paragraphs else _tidy)(text)[:max_chars]
-    for _ in range(_MAX_UNESCAPE_ROUNDS):
-        text = _strip_tags_once(text, paragraphs)
+    for round_ in range(_MAX_UNESCAPE_ROUNDS):
+        text = _strip_tags_once(text, paragraphs, source=round_ == 0)
         if not _TAG_LIKE.search(text):
             break
     return _TAG_LIKE.sub("", text)[:max_chars]
 
 
-def _strip_tags_once(markup: str, paragraphs: bool = False) -> str:
-    """Block tags become spaces (or line breaks, for paragraphs) first so paragraphs do not run together."""
+def _strip_tags_once(markup: str, paragraphs: bool = False, source: bool = True) -> str:
+    """Block tags become spaces (or line breaks, for paragraphs) first so paragraphs do not run together.
+
+    source: the markup as the feed gave it, whose line breaks are spaces; after a first round (markup
+    escaped twice, such as a '&amp;lt;b&amp;gt;' in an entry) the line breaks are the paragraphs that
+    round found, and stay.
+    """
     markup = _INVISIBLE.sub("", markup)
     if paragraphs:  # a line break in HTML source is a space; its block elements make the lines
-        spaced = _BLOCK_TAG.sub("\n<", _TAB_OR_NEWLINE.sub(" ", markup))
+        spaced = _BLOCK_TAG.sub("\n<", _TAB_OR_NEWLINE.sub(" ", markup) if source else markup)
     else:
         spaced = _BLOCK_TAG.sub(" <", markup)
     cleaned = _clean(spaced)
