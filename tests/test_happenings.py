@@ -188,7 +188,12 @@ def test_kind_of_happening(title, tags, kind):
         ),  # who approved it: no summit
         ("Новый генсек вступил в должность генерального секретаря ШОС 1 января", "chairmanship"),
         # a country's leader taking office is its own news
+        (
+            "Bounmy Vong began his three-year term as secretary-general of the SCO on January 1",
+            "chairmanship",
+        ),
         ("Prime Minister Modi was sworn in for a third term last month", None),
+        ("Prime Minister Modi began his third term as prime minister last month", None),
         ("Rouhani made his first trip abroad since he took office as president last month", None),
     ],
 )

@@ -79,7 +79,8 @@ _KIND_PATTERNS = (
         # a Secretary-General or a director taking office: the body's post changing hands
         # (its posts only: "Modi was sworn in for a third term" is India's news)
         r"|\b(?:t(?:ook|akes?|aking) (?:office|the helm|helm|up (?:the|his|her) post)|sworn in|assum(?:ed|es|ing) (?:office"
-        r"|(?:the|his|her) post))\b(?= (?:as|of) [^,.;]{0,25}(?:secretar|director|executive))"
+        r"|(?:the|his|her) post)|beg(?:an|ins?|inning) (?:his|her|a) (?:[\w-]+ )?term)\b"
+        r"(?= (?:as|of) [^,.;]{0,25}(?:secretar|director|executive))"
         r"|вступил\w* в должность (?:генеральн\w* )?(?:секретар|директор)|就任[^，。]{0,10}(?:秘书长|秘書長|主任)"
         r"|(?:秘书长|秘書長)[^，。]{0,4}上任",
     ),
@@ -174,6 +175,8 @@ _KIND_CLUES = {
         "taking",
         "sworn",
         "assum",
+        "began",
+        "begin",
         "hand",
         "должност",
         "就任",
