@@ -972,6 +972,22 @@ def test_an_article_with_nothing_to_tell_states_no_fact(title, text):
             [("2024-07-03", "2024-07-04")],
         ),
         ("Ahead of the summit, the ministers met on Monday.", dt.date(2024, 7, 2), [("2024-07-01", None)]),
+        # a plan told in the past ("was due to take place", "had been due to") is dated by that tense
+        (
+            "The forum was due to take place in Kazan on July 22-23.",
+            dt.date(2020, 10, 21),
+            [("2020-07-22", "2020-07-23")],
+        ),
+        (
+            "The forum had been due to take place on July 22-23 but was put off.",
+            dt.date(2020, 10, 21),
+            [("2020-07-22", "2020-07-23")],
+        ),
+        (
+            "The forum is due to take place on July 22-23.",
+            dt.date(2020, 10, 21),
+            [("2021-07-22", "2021-07-23")],
+        ),
     ],
 )
 def test_a_schedule_in_the_present_tense_is_ahead(sentence, published, dates):
@@ -1324,6 +1340,24 @@ def test_a_headline_naming_no_kind_is_the_news_of_a_statement_of_its_people_and_
         dt.date(2031, 5, 17),
     )
     assert [f.date for f in headline_dated_by_its_happening(countries, ())] == ["2031-05-16"]
+
+
+def test_a_headline_naming_a_day_weeks_away_that_a_statement_dates_is_that_statement_s_news():
+    """Issue 18: "SCO leaders to meet by video on November 10 after pandemic scrapped St Petersburg plan",
+    run on 21 October, was a fact of 21 October beside the lede's fact of 10 November."""
+    from events.pipeline.matching import headline_dated_by_its_happening
+
+    text = "The heads of state will hold their annual meeting as a video conference on November 10."
+    found = extract_facts(
+        "Leaders to meet by video on November 10 after Kazan plan scrapped", text, dt.date(2020, 10, 21)
+    )
+    assert found[0].date == "2020-11-10"
+    assert [f.date for f in headline_dated_by_its_happening(found, ())] == ["2020-11-10"]
+    # a day no statement dates stays the day the headline ran ("in 2017" is background, and so is this)
+    other = extract_facts(
+        "Leaders to meet by video on November 10", "The talks began.", dt.date(2020, 10, 21)
+    )
+    assert other[0].date == "2020-10-21"
 
 
 def test_a_background_day_of_another_story_is_marked_and_a_chinese_first_since_dates_nothing():

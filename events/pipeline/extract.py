@@ -64,6 +64,9 @@ class ExtractedFact:
     # "Lavrov told reporters on Tuesday that Moscow would take the chair": the day a plan was said, which
     # dates no happening of the story; the timeline leaves it out (matching.restate_facts)
     said_of_a_plan: bool = False
+    # the headline's own fact dated by days the headline names that a statement of the article dates too
+    # ("SCO leaders to meet by video on November 10"): the matcher lets that statement tell it
+    dated_as_a_statement: bool = False
 
 
 # ---------------------------------------------------------------- sentences
@@ -1075,10 +1078,10 @@ def _article_fact(title: str, sentences: list[str], published: dt.date) -> Extra
     )
 
 
-def _the_headline_s_days(title: str, published: dt.date) -> tuple[str, str | None] | None:
+def _the_headline_s_days(title: str, published: dt.date, week: bool = True) -> tuple[str, str | None] | None:
     """The one day or run of days a headline names, within a week of its publication ("on Friday",
     "today", "roads shut Thursday and Friday"); None if it names none, several, or a month or year (a
-    headline's "in 2017" is background, not its news)."""
+    headline's "in 2017" is background, not its news). week=False: at any distance."""
     if not any(character.isdigit() for character in title) and not _A_DAY_WORD.search(title):
         return None  # most headlines
     told = _HEADLINE_INFINITIVE.sub(
@@ -1096,7 +1099,7 @@ def _the_headline_s_days(title: str, published: dt.date) -> tuple[str, str | Non
         # headlinese in no tense ("central roads shut Thursday and Friday", run on Wednesday): the nearer days
         start, end = start + _A_WEEK, end and (dt.date.fromisoformat(end) + _A_WEEK).isoformat()
     near = abs((start - published).days) <= 7
-    return (start.isoformat(), end) if near else None
+    return (start.isoformat(), end) if near or not week else None
 
 
 _A_WEEK = dt.timedelta(days=7)
@@ -1362,6 +1365,10 @@ def extract_facts(title: str, text: str, published: dt.date) -> list[ExtractedFa
         return []
     article = _article_fact(title, sentences, published)
     told = _retitled(_collect(sentences, published, opens), title, sentences, published)
+    if (far := _the_headline_s_days(title or "", published, week=False)) and any(
+        (f.date, f.end_date) == far for f in told
+    ):  # "SCO leaders to meet by video on November 10", three weeks ahead, over the lede that dates it
+        article = replace(article, date=far[0], end_date=far[1], dated_as_a_statement=True)
     # A statement titled by the headline on the article's day (its dateline, a caption) is the article's own fact.
     own = [f for f in told if (f.date, f.end_date, f.title) == (article.date, None, article.title)]
     for fact in own:
@@ -1427,13 +1434,13 @@ def _retitled(
 
 
 def facts_as_json(facts: list[ExtractedFact]) -> list[dict]:
-    """The fields `timeline extract --json` has always printed (last_before, another_s, said_of_a_plan: the
-    timeline's business)."""
+    """The fields `timeline extract --json` has always printed (last_before, another_s, said_of_a_plan,
+    dated_as_a_statement: the timeline's business)."""
     return [_public(dict(asdict(fact), tags=list(fact.tags))) for fact in facts]
 
 
 def _public(row: dict) -> dict:
-    del row["last_before"], row["another_s"], row["said_of_a_plan"]
+    del row["last_before"], row["another_s"], row["said_of_a_plan"], row["dated_as_a_statement"]
     return row
 
 

@@ -463,6 +463,8 @@ def headline_dated_by_its_happening(
     if _its_end_dated(found):
         return list(found[1:])
     kind = kind_of_happening(headline)
+    if _a_statement_of_its_days(found, kind):
+        return list(found[1:])
     if kind is None:
         return list(found[1:]) if _told_by_a_statement_near_its_day(found, headline, context) else list(found)
     for fact in found[1:]:
@@ -501,6 +503,17 @@ def _its_end_dated(found: Sequence[ExtractedFact]) -> bool:
         and _ENDED.search(fact.title)
         and day - _NEAR_ITS_DAY <= days_of(fact.date, fact.end_date)[1] < day
         and (not here or not _places_of(fact.tags) or bool(here & _places_of(fact.tags)))  # not one elsewhere
+        for fact in found[1:]
+    )
+
+
+def _a_statement_of_its_days(found: Sequence[ExtractedFact], kind: str | None) -> bool:
+    """A headline dated by days it names ("SCO leaders to meet by video on November 10") over a statement of
+    those very days of its kind, or of any kind when the headline names none: the same news."""
+    head = found[0]
+    return head.dated_as_a_statement and any(
+        (fact.date, fact.end_date) == (head.date, head.end_date)
+        and kind in (None, kind_of_happening(as_report(fact)))
         for fact in found[1:]
     )
 

@@ -310,7 +310,7 @@ def _is_future_phrase(words: list[str], i: int) -> bool:
     if word in _FUTURE_WORDS:
         return following != "have"
     if word in _SCHEDULED and previous in _BE:
-        return True
+        return not (previous == "been" and i > 1 and words[i - 2] == "had")  # "had been due to": a past plan
     return word in _FUTURE_BEFORE_TO and following == "to"
 
 
@@ -794,9 +794,21 @@ def _scheduled_present(sentence: str, span: tuple[int, int]) -> Tense:
     """ "future" for a weekday after a present-tense schedule verb: it outweighs a tense read elsewhere in
     the sentence ("continues on Friday with a session in expanded form")."""
     before = sentence[max(0, span[0] - 80) : span[0]]
-    if _SCHEDULE_VERBS.search(before) or _IS_ON.search(_without_on(before)):
+    verb = _SCHEDULE_VERBS.search(before)
+    if verb and _A_PAST_PLAN_S.search(before, 0, verb.start()):
+        return (
+            None  # "was due to take place on July 22-23": a plan in the past, dated by the sentence's tense
+        )
+    if verb or _IS_ON.search(_without_on(before)):
         return "future"
     return None
+
+
+# A plan told in the past, its verb's infinitive next: "was due to", "had been scheduled to".
+_A_PAST_PLAN_S = re.compile(
+    r"\b(?:was|were|had been)\s+(?:due|scheduled|set|expected|supposed|slated|planned|meant)\s+to\s+$",
+    re.IGNORECASE,
+)
 
 
 def _said_now(sentence: str, span: tuple[int, int]) -> Tense:
