@@ -1480,6 +1480,11 @@ def test_a_report_s_evidence_is_the_clause_that_states_its_fact(title, sentence,
         ("В среду министр прилетел в Минск из Ханоя.", True),
         ("Делегации прибыли в Минск во вторник.", True),
         ("Министры встретились в Минске во вторник.", False),
+        # in Chinese: arrived on the 14th to attend the summit; arrived "earlier"; met on the 15th
+        ("主席14日抵达明斯克，出席上海合作组织峰会。", True),
+        ("总理此前于14日抵達明斯克，进行正式访问。", True),
+        ("主席14日抵达明斯克，15日出席上海合作组织峰会。", False),  # the summit's day follows
+        ("两国元首15日在明斯克会见。", False),
     ],
 )
 def test_a_journey_is_no_happening_of_its_day(sentence, trip):

@@ -792,6 +792,12 @@ _A_TRIP = re.compile(
     r"|прилет(?:ел|ела|ели|ит|ят)|прибы(?:л|ла|ли|вает|вают|вет|вут)|вылет(?:ел|ела|ели|ит)|отправи(?:лся|лась|лись|тся))\b",
     re.IGNORECASE,
 )
+# "习近平14日抵达撒马尔罕，出席…峰会", "李强此前于14日抵达伊斯兰堡": arrived (flew in, set off, returned) in
+# the sentence's first clause; the same journey, not the summit it is for, unless a day of that follows.
+_A_TRIP_ZH = re.compile(
+    r"^[^，。；：]{0,24}?(?:抵达|抵達|飞抵|飛抵|到达|到達|启程|啟程|动身|動身|返回|回到|离开|離開)"
+)
+_A_DAY_ZH = re.compile(r"[0-9０-９一二三四五六七八九十]+日|[今明昨]天|[今明昨]日")
 # "During his visit to Tianjin, Modi met Xi on Sunday": a visit that frames the news is no trip told.
 _A_VISIT_FRAMING = re.compile(
     r"\b(?:during|on|in the course of|after|before|ahead of)\s+(?:\S+\s+){0,3}$", re.IGNORECASE
@@ -812,7 +818,8 @@ def _a_trip(fact: ExtractedFact) -> bool:
     told = _uncut(fact.title, fact.summary)
     trip = _A_TRIP.match(told)
     if trip is None:
-        return False
+        zh = _A_TRIP_ZH.match(told)
+        return bool(zh and _A_DAY_ZH.search(zh.group()) and not _A_DAY_ZH.search(told, zh.end()))
     if trip.group().lower().rstrip().endswith(("visit", "visits", "visited")) and _A_VISIT_FRAMING.search(
         told, 0, trip.end() - len(trip.group().split()[-1])
     ):
