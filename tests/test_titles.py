@@ -62,6 +62,7 @@ HEADLINE = "Leaders gather in Tianjin for SCO summit"
             "REUTERS/Evgenia Novozhenina",
             "Russian President Vladimir Putin attends the summit in Astana, July 4, 2024",
         ),
+        ("Photo caption: Leaders pose in Minsk, July 4.", "Leaders pose in Minsk, July 4"),
         (
             "Putin (L) and Xi (R) meet in Astana on July 3, 2024",
             "Putin and Xi meet in Astana on July 3, 2024",

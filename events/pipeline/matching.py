@@ -798,6 +798,12 @@ _A_TRIP_ZH = re.compile(
     r"^[^，。；：]{0,24}?(?:抵达|抵達|飞抵|飛抵|到达|到達|启程|啟程|动身|動身|返回|回到|离开|離開)"
 )
 _A_DAY_ZH = re.compile(r"[0-9０-９一二三四五六七八九十]+日|[今明昨]天|[今明昨]日")
+# "Tokayev greets Xi at Astana airport, July 2": a welcome on arrival is the guest's journey.
+_AT_THE_AIRPORT = re.compile(
+    r"\b(?:greet|welcom|receiv|met|meets|meet)\w*\s+(?:[\w.'’-]+\s+){0,6}?at\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}airport\b"
+    r"|(?:在|于|於)[^，。]{0,10}(?:机场|機場)[^，。]{0,6}(?:迎接|欢迎|歡迎)|(?:в|во)\s+аэропорту\s+[^.]{0,40}встрет",
+    re.IGNORECASE,
+)
 # "During his visit to Tianjin, Modi met Xi on Sunday": a visit that frames the news is no trip told.
 _A_VISIT_FRAMING = re.compile(
     r"\b(?:during|on|in the course of|after|before|ahead of)\s+(?:\S+\s+){0,3}$", re.IGNORECASE
@@ -816,6 +822,8 @@ _DATE_WORD = re.compile(
 def _a_trip(fact: ExtractedFact) -> bool:
     """A statement dating someone's journey, not the happening it names for the journey's end."""
     told = _uncut(fact.title, fact.summary)
+    if _AT_THE_AIRPORT.search(told):
+        return True
     trip = _A_TRIP.match(told)
     if trip is None:
         zh = _A_TRIP_ZH.match(told)

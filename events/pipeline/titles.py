@@ -105,7 +105,8 @@ _HEADING = (
     r"(?=(?:The|A|An|In|On|At|Its|It|This|These|Since|After|When|From|Founded|[A-Z]{2,})\b)"
 )
 _PHOTO_LABEL = (
-    r"(?:FILE PHOTO|FILE|PHOTO|PICTURE|IMAGE|PICTURED|Pictured|File photo|Photo|Picture|Image)\s*[:|]\s*"
+    r"(?:FILE PHOTO|FILE|PHOTO|PICTURE|IMAGE|PICTURED|Pictured|File photo|Photo|Picture|Image)"
+    r"(?:\s+caption)?\s*[:|]\s*"
 )
 _CAPTION_LEAD = (
     r"(?:(?:In\s+)?(?:the|this|a)\s+)?(?:file\s+)?(?:photo|picture|image)(?:graph)?"
