@@ -1320,6 +1320,21 @@ def test_an_opinion_piece_s_headline_is_no_happening_of_the_day_it_ran(server, t
     assert "2024-10-15" in titles and "2024-10-18" not in titles, titles
 
 
+def test_a_newsletter_s_headline_is_no_happening_of_the_day_it_ran(server, timeline, db_path, clock):
+    """Issue 18: "Morning briefing: what came out of Tianjin" became a fact of the day after the summit
+    beside the summit's own, which its statement "Yesterday in Tianjin, the leaders ..." dates."""
+    briefing = item_xml(
+        "Good morning. Yesterday in Minsk, the leaders of the Shanghai Cooperation Organisation ended their "
+        "meeting with a declaration.",
+        guid="brief-1",
+        title="Morning briefing: what came out of Minsk",
+        day="Tue, 02 Sep 2031",
+    )
+    first_poll(server, timeline, db_path, clock, briefing)
+    titles = _feed_fact_titles(timeline)
+    assert "2031-09-01" in titles and "2031-09-02" not in titles, titles
+
+
 @pytest.mark.parametrize(
     ("title", "link"),
     [

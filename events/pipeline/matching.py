@@ -601,7 +601,9 @@ _COMMENTARY_SECTION = re.compile(
 )
 _COMMENTARY_LABEL = re.compile(
     r"^(?:opinion|analysis|comment|commentary|editorial|explained|explainer|factbox|fact sheet|view|column"
-    r"|profile|backgrounder|primer|timeline|q&a|faq)\s*[:|]",
+    r"|profile|backgrounder|primer|timeline|q&a|faq"
+    # a newsletter's digest of the days before: "Morning briefing: what came out of Tianjin"
+    r"|(?:morning |evening |daily |weekly |news )?(?:briefing|digest|newsletter|round-?up|wrap))\s*[:|]",
     re.IGNORECASE,
 )
 
