@@ -168,6 +168,9 @@ def test_same_happening(new, recorded, same):
             ("minsk",),
             "summit",
         ),
+        # joining ministers, talks or counterparts is taking part, not membership
+        ("Lao minister joins SCO foreign ministers in Minsk", ("minsk",), "ministers"),
+        ("Laos joins the SCO at a virtual summit", ("laos",), "accession"),
         # Russian: joined (присоединился), proclaimed (провозглашена)
         ("В 2031 году к ШОС присоединился Лаос", ("laos",), "accession"),
         ("К пятёрке присоединился Лаос, и была провозглашена новая организация", ("laos",), "founding"),
