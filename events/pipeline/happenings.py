@@ -30,18 +30,11 @@ from events.pipeline.gazetteer import country_of, display_name, kind_of
 
 # The heads of government in Russian, in every case the news uses ("главы", "глав", "главам", "главами").
 _RU_HEADS_OF_GOVERNMENT = r"глав(?:ы|ам|ами)? правительств"
-# Whom or what one joins when it is no membership: "Saidov joins SCO foreign ministers in Tianjin", "joined the
-# talks", "joined his counterparts".
-_JOINED_PEOPLE = (
-    r"\s+(?:the\s+|his\s+|her\s+|their\s+|its\s+|other\s+|fellow\s+)?(?:[\w'’-]+\s+){0,2}?"
-    r"(?:ministers|leaders|counterparts|colleagues|talks|meeting|session|delegat\w*|heads|presidents|premiers"
-    r"|discussions|celebrations|call|dinner|ceremony|exercises?|drills?|the\s+summit)\b"
-)
 # Kinds in the order they win: "Iran joins the SCO at a virtual summit" is an accession.
 _KIND_PATTERNS = (
     (
         "accession",
-        rf"\b(?:join(?:s|ed|ing)?\b(?!{_JOINED_PEOPLE})|admit(?:s|ted|ting)?\b|accession|full(?:-| )(?:fledged )?member|new member"
+        r"\b(?:join(?:s|ed|ing)?\b|admit(?:s|ted|ting)?\b|accession|full(?:-| )(?:fledged )?member|new member"
         r"|(?:ninth|tenth|\d+th) (?:full )?member|bec(?:ame|omes?) (?:a |the )?\w*\s?member)"
         # "first expanded in 2017, adding India and Pakistan", "grew to eight members", "brought in as members"
         r"|\bexpan(?:d|ded|ding|ds|sion)\b[^.;]{0,40}?\b(?:adding|admitting|to include)\b"
@@ -653,6 +646,7 @@ _APPROVED_BY = re.compile(r"(?:^|[，,])[经經](?![济濟贸貿营營费費验�
 # "with Pakistan joining by video link", "joined the talks": taking part in a meeting, not joining the bloc.
 _TAKING_PART = re.compile(
     r"\bjoin(?:s|ed|ing)?(?=\s+(?:[\w'’-]+\s+){0,3}?(?:talks|meeting|session|discussions?|call|summit|leaders|drills?|exercises?"
+    r"|ministers|counterparts|colleagues|delegations?|presidents|premiers|dinner"
     r"|phase|manoeuvres|maneuvers|operations?|parade|ceremony|celebrations?)\b)"
     r"|\bjoin(?:s|ed|ing)?\s+(?:by|via)\s+video(?:\s*link|\s*conference)?|\bjoin(?:s|ed|ing)?\s+(?:virtually|online|remotely)\b"
     r"|\bjoin(?:s|ed|ing)?\s+from\s+(?:their|his|her|its)\b"  # "leaders joining from their capitals"
