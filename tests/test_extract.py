@@ -1360,6 +1360,18 @@ def test_a_headline_naming_a_day_weeks_away_that_a_statement_dates_is_that_state
     assert other[0].date == "2020-10-21"
 
 
+def test_a_statement_titled_with_the_person_its_pronoun_stands_for_is_tagged_with_them():
+    """Issue 18: "He met Recep Tayyip Erdogan on Friday morning", titled "Putin met ...", had Erdogan's tag
+    alone, so the matcher took it for a meeting of other leaders than Putin and Erdogan's."""
+    found = extract_facts(
+        "Putin's Friday in Minsk",
+        "Vladimir Putin spent the day in meetings. He met Recep Tayyip Erdogan on Friday morning.",
+        dt.date(2031, 9, 16),
+    )
+    met = next(f for f in found if f.date == "2031-09-12")
+    assert met.title.startswith("Putin met") and {"vladimir-putin", "recep-tayyip-erdogan"} <= set(met.tags)
+
+
 def test_a_background_day_of_another_story_is_marked_and_a_chinese_first_since_dates_nothing():
     """Issue 18: the day after "comes as" that names neither the SCO nor a kind of its happenings is
     another story's (marked like a parade's, so no SCO headline lends it a kind); "这是2020年6月冲突后…首度"

@@ -1320,6 +1320,24 @@ def test_an_opinion_piece_s_headline_is_no_happening_of_the_day_it_ran(server, t
     assert "2024-10-15" in titles and "2024-10-18" not in titles, titles
 
 
+@pytest.mark.parametrize(
+    ("sentence", "not_held"),
+    [
+        (
+            "He did not hold a formal bilateral meeting with them but shook hands at the dinner on Tuesday.",
+            True,
+        ),
+        ("The two held no talks, though they exchanged greetings on Tuesday.", True),
+        ("Modi and Sharif did not meet, but the summit opened in Minsk on Tuesday.", False),  # a summit's day
+        ("Modi and Sharif met in Minsk on Tuesday.", False),
+    ],
+)
+def test_a_meeting_that_did_not_take_place_dates_nothing(sentence, not_held):
+    """Issue 18: "He did not hold a bilateral meeting with his hosts but shook hands with Prime Minister
+    Shehbaz Sharif at the dinner on Tuesday evening" became a fact of the dinner's day."""
+    assert matching._a_meeting_not_held(sentence) is not_held
+
+
 def test_a_newsletter_s_headline_is_no_happening_of_the_day_it_ran(server, timeline, db_path, clock):
     """Issue 18: "Morning briefing: what came out of Tianjin" became a fact of the day after the summit
     beside the summit's own, which its statement "Yesterday in Tianjin, the leaders ..." dates."""

@@ -1426,8 +1426,19 @@ def _retitled(
             date=fact.date,
             same_day=fact.date == day,
         )
-        out.append(replace(fact, title=clip(title)) if title != fact.title else fact)
+        out.append(
+            replace(fact, title=clip(title), tags=_with_who_it_names(fact.tags, title))
+            if title != fact.title
+            else fact
+        )
     return out
+
+
+def _with_who_it_names(tags: tuple[str, ...], title: str) -> tuple[str, ...]:
+    """A statement's tags with the people its title names: "He met Erdogan on Friday" titled "Putin met
+    Erdogan on Friday" (the pronoun read from the sentence before) is a meeting of Putin's too."""
+    named = [tag for tag in tags_for(title) if kind_of(tag) == "person" and tag not in tags]
+    return tuple(sorted((*tags, *named))) if named else tags
 
 
 # ---------------------------------------------------------------- output

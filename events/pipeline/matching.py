@@ -769,7 +769,7 @@ def _followed(fact: ExtractedFact, headline: Report | None, home: frozenset[str]
         or _FILE_PHOTO.match(fact.summary)
     ):
         return False
-    if _a_trip(fact):
+    if _a_trip(fact) or _a_meeting_not_held(fact.summary):
         return False
     if _nowadays(fact, headline):
         return False
@@ -780,6 +780,24 @@ def _followed(fact: ExtractedFact, headline: Report | None, home: frozenset[str]
     ):
         return False  # a detail of its headline's happening, or two leaders' talks, somewhere else
     return _about_the_sco(fact, headline)
+
+
+# "He did not hold a formal bilateral meeting with Pakistani officials but exchanged pleasantries with the prime
+# minister at the dinner on Tuesday": the news is a meeting that did not take place.
+_NOT_HELD = re.compile(
+    r"\b(?:did|does|do|will|would)\s+not\s+(?:meet|hold\s+(?:\w+\s+){0,3}(?:talks|meeting))\b"
+    r"|\b(?:held|had|holds|has)\s+no\s+(?:\w+\s+){0,2}(?:meeting|talks)\b",
+    re.IGNORECASE,
+)
+
+
+def _a_meeting_not_held(sentence: str) -> bool:
+    """A sentence telling that a meeting did not take place, and besides it no happening of a kind: its day
+    is a handshake's or a dinner's ("but shook hands at the dinner on Tuesday")."""
+    not_held = _NOT_HELD.search(sentence)
+    return bool(not_held) and not names_a_kind(
+        sentence[: not_held.start()] + " " + sentence[not_held.end() :]
+    )
 
 
 # "Bilawal arrived in Goa on Thursday to attend the meeting", "The Prime Minister returns to New Delhi tonight
