@@ -1411,6 +1411,7 @@ def test_an_aside_elsewhere_in_the_days_of_the_headline_s_happening_adds_no_fact
             False,
         ),
         ("Kyrgyzstan took over the rotating chairmanship this year", False),
+        ("The chair this year, Kyrgyzstan, has put a development bank at the top of its list", True),
     ],
 )
 def test_a_chair_held_through_a_year_is_no_happening(title, held):

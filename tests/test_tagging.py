@@ -58,6 +58,38 @@ def test_reasons(kwargs, reason):
     assert classify(**kwargs).reason == reason
 
 
+_LEAD = (
+    "By a Senior Fellow\nTwenty-five years ago today, six presidents met in Shanghai and turned a border "
+    "club into an organisation. Few would recognise it now. Its Charter speaks of trust, and its members "
+    "now run from India to Belarus."
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "content", "keep"),
+    [
+        # 'SCO' in the title, far from any context word, over a lead naming three: the bloc
+        ("The SCO at 25: bigger, louder, and still looking for a purpose", _LEAD, True),
+        # a lookalike anywhere in the item, or a lead naming fewer than three, keeps the old answer
+        (
+            "The SCO at 25: bigger, louder, and still looking for a purpose",
+            _LEAD + " The SCO Group disagrees.",
+            False,
+        ),
+        (
+            "The SCO at 25: bigger, louder, and still looking for a purpose",
+            _LEAD.split(". ")[0] + ".",  # Shanghai alone
+            False,
+        ),
+        ("A quiet week for markets", _LEAD.replace("Shanghai", "SCO"), False),  # not in the title
+    ],
+)
+def test_sco_in_a_title_is_the_bloc_when_the_lead_names_three_context_words(title, content, keep):
+    """Issue 18: "The SCO at 25", a column whose lead tells the founding in Shanghai, was dropped: no
+    context word within twelve words of the title's 'SCO'."""
+    assert classify(title=title, content=content).keep is keep
+
+
 def test_context_window_counts_words():
     text = "SCO " + "word " * 4 + "summit"  # 'summit' is the fifth word after 'SCO'.
     assert classify(title=text, rules=TaggingRules(context_window=5)).keep

@@ -888,6 +888,7 @@ _CHAIR_HELD = re.compile(
     r"\b(?:holds?|holding|held|is holding)\s+(?:the\s+)?(?:bloc's\s+|group's\s+|sco's\s+|organi[sz]ation's\s+)?"
     r"(?:rotating\s+|current\s+)?"
     r"(?:chair(?:manship)?|presidency)\b|(?:担任|擔任)[^，。；]{0,10}(?:轮值主席|輪值主席)"
+    r"|\bthe\s+(?:rotating\s+|current\s+)?(?:chair|presidency)\s+(?:this|for\s+the)\s+year\b"  # "The chair this year, Kyrgyzstan,"
     r"|председательству(?:ет|ют|ющ\w*)\b",
     re.IGNORECASE,
 )

@@ -506,7 +506,37 @@ def _acronym_mentions(text: str, rules: TaggingRules, named: bool) -> tuple[list
         return found, ""
     if lookalike:
         return [], f"only lookalike {lookalike!r}"
+    if headed := _headed_by_the_acronym(text, mentions, compiled, starts):
+        return headed, ""
     return [], f"{mentions[0][0]!r} without context words"
+
+
+_CONTEXTS_IN_THE_LEAD = 3
+
+
+def _headed_by_the_acronym(text, mentions, compiled, starts) -> list[tuple[str, int, str]]:
+    """'SCO' in a title with no context word near it ("The SCO at 25: bigger, louder ..."), over a lead that
+    names three different ones (Shanghai, a charter, members) in an item with no lookalike anywhere: the
+    bloc, as a reader takes it from the first lines."""
+    title_end = text.find("\n")
+    in_title = [m for m in mentions if title_end > 0 and m[3] < title_end]
+    if not in_title or any(True for _ in _word_spans(text, compiled["excludes"], starts)):
+        return []
+    lead = {
+        phrase.lower()
+        for phrase, _, _, at in _word_spans(text, compiled["context"], starts)
+        if at < _LEAD_CHARACTERS
+    }
+    if len(lead) < _CONTEXTS_IN_THE_LEAD:
+        return []
+    acronym, _, _, offset = in_title[0]
+    return [
+        (
+            acronym,
+            offset,
+            f"{acronym!r} in the title, its lead naming {', '.join(map(repr, sorted(lead)[:3]))}",
+        )
+    ]
 
 
 @dataclass(frozen=True)
