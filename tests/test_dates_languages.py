@@ -94,6 +94,9 @@ def test_russian_dates(sentence, expected):
         ("會議於1至2日舉行。", [("2025-09-01", "2025-09-02")]),
         ("峰會預定7月舉行。", [("2026-07", None)]),  # scheduled: still to come
         ("二十年前的今天，2005年9月3日，条约签署。", [("2005-09-03", None)]),  # that day, long ago
+        # a day whose clause goes on with its verb keeps to it; a future in a later clause is another deed's
+        ("峰會2日閉幕，印度接任主席國，將於明年主辦峰會。", [("2025-09-02", None), ("2026", None)]),
+        ("2日，领导人将在明斯克会见。", [("2025-10-02", None)]),  # the date alone in its clause: the future's
     ],
 )
 def test_chinese_dates(sentence, expected):

@@ -402,11 +402,26 @@ def tense_at(sentence: str, span: tuple[int, int]) -> Tense:
     before = [m for m in markers if m[0] < span[0]]
     after = next((m for m in markers if m[0] >= span[1]), None)
     if not before:
+        if after and _a_chinese_clause_of_its_own(sentence, span, after[0]):
+            return None
         return after[1] if after and not _an_attribution(sentence, span, after[0]) else None
     if after is None or after[1] == before[-1][1]:
         return before[-1][1]
     low, high = clause_bounds(sentence, span)
     return after[1] if before[-1][0] < low and after[0] < high else before[-1][1]
+
+
+def _a_chinese_clause_of_its_own(sentence: str, span: tuple[int, int], marker: int) -> bool:
+    """A Chinese date whose own clause goes on with its verb ("峰會16日閉幕，…將於明年主辦峰會"): a future in a
+    later clause tells the later deed, not the date's (Chinese shows no tense on 閉幕 itself)."""
+    if not _HAN_CHARACTER.search(sentence, span[1], marker):
+        return False
+    comma = _CHINESE_CLAUSE_END.search(sentence, span[1], marker)
+    return comma is not None and bool(_HAN_CHARACTER.search(sentence, span[1], comma.start()))
+
+
+_HAN_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
+_CHINESE_CLAUSE_END = re.compile(r"[，；。]")
 
 
 # ", officials said." ending a sentence: who said it, not when the clause before it happens.
