@@ -1719,6 +1719,27 @@ def test_a_russian_dateline_split_off_heads_its_sentence_again_and_an_entry_led_
     ]
 
 
+def test_a_list_entry_led_by_its_year_and_a_comma_gives_that_year_to_the_days_of_its_paragraph():
+    """Issue 18 (eleventh corpus): on a reference page of January 2026, "2025, 31 August – 1 September —
+    Tianjin" was dated 2026, "2026, early September (scheduled)" 2025, and "Qingdao Declaration adopted on
+    10 June", the entry of 2018 going on, 2025."""
+    page = (
+        "Summits since the enlargement:\n"
+        "2027, 9–10 June — Minsk. Minsk Declaration adopted on 10 June; chairmanship passed to Laos.\n"
+        "2029, 31 August – 1 September — Vientiane.\n"
+        "2031, early September (scheduled) — Hanoi.\n"
+        "Leaders meet again on 10 June."
+    )
+    facts = extract_facts("List of summits", page, dt.date(2031, 1, 20))
+    assert [(f.date, f.end_date) for f in facts[1:]] == [
+        ("2027-06-09", "2027-06-10"),
+        ("2027-06-10", None),
+        ("2029-08-31", "2029-09-01"),
+        ("2031-09", None),
+        ("2031-06-10", None),  # a paragraph of its own, led by no year: the year the tense gives
+    ]
+
+
 def test_a_live_blog_s_correction_of_an_update_is_no_update_of_the_day():
     """Issue 18 (ninth corpus): "11:58 PM: Correction: an earlier update said Belarus had become a member" was
     a fact of the blog's day."""

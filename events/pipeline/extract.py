@@ -868,11 +868,18 @@ _SIGNING_OFF = re.compile(
 )
 
 
-def sentence_facts(sentence: str, published: dt.date) -> list[tuple[ExtractedFact, bool]]:
-    """(fact, refers back to a told event) for each date expression that dates something."""
+def sentence_facts(
+    sentence: str, published: dt.date, entry_year: int | None = None
+) -> list[tuple[ExtractedFact, bool]]:
+    """(fact, refers back to a told event) for each date expression that dates something.
+
+    entry_year: the year that leads the list entry the sentence goes on ("2018, 9-10 June - Qingdao.
+    Declaration adopted on 10 June."): its days without a year are of that year."""
     if _SIGNING_OFF.search(sentence) or _A_CLAIM_WITHDRAWN.search(sentence):
         return []
-    mentions = _joined_days(_in_its_listed_year(find_dates(sentence, published), sentence), sentence)
+    mentions = _joined_days(
+        _in_its_listed_year(find_dates(sentence, published), sentence, entry_year), sentence
+    )
     kept = [m for m in mentions if not _framing(m, mentions, sentence) and not _only_a_bound(m, sentence)]
     kept = _beyond_the_saying(kept, sentence)
     if len(kept) == 1 and _AN_AGE.search(sentence):
@@ -882,22 +889,31 @@ def sentence_facts(sentence: str, published: dt.date) -> list[tuple[ExtractedFac
 
 
 # "2017: sessions of the Astana summit (8-9 June), at which ...": an entry of a list led by its year.
-_YEAR_LED = re.compile(r"\s*((?:19|20)\d\d)\s*[:–—]\s+")
+_YEAR_LED = re.compile(r"\s*((?:19|20)\d\d)\s*[:–—,]\s+")
 _A_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
-def _in_its_listed_year(mentions: list[DateMention], sentence: str) -> list[DateMention]:
-    """An entry led by its year: the days it names without a year are of that year, and the year itself
-    dates nothing more when they are there."""
+def _in_its_listed_year(
+    mentions: list[DateMention], sentence: str, entry_year: int | None = None
+) -> list[DateMention]:
+    """An entry led by its year ("2017: ...", "2025, 31 August - 1 September - Tianjin"): the days it names
+    without a year are of that year, and the year itself dates nothing more when they are there. A
+    sentence going on with the entry (entry_year) puts its days without a year in the entry's."""
     led = _YEAR_LED.match(sentence)
-    if led is None or len(mentions) < 2:
-        return mentions
+    if led is None:
+        if entry_year is None:
+            return mentions
+        return [_in_year(m, entry_year) if _without_a_year(m, sentence) else m for m in mentions]
     year = int(led.group(1))
-    return [
-        _in_year(m, year) if not _A_YEAR.search(sentence, *m.span) and m.start.month else m
-        for m in mentions
-        if m.span[0] >= led.end(1)
-    ]
+    after = [m for m in mentions if m.span[0] >= led.end(1)]
+    if not after:
+        return mentions
+    return [_in_year(m, year) if _without_a_year(m, sentence) else m for m in after]
+
+
+def _without_a_year(mention: DateMention, sentence: str) -> bool:
+    """A day or a month said without its year ("on 10 June", "early September"), which a list gives it."""
+    return bool(mention.start.month) and not _A_YEAR.search(sentence, *mention.span)
 
 
 def _in_year(mention: DateMention, year: int) -> DateMention:
@@ -1329,8 +1345,14 @@ def _collect(sentences: list[str], published: dt.date, opens: set[int] = frozens
     """opens: the indexes of sentences that open a paragraph."""
     found: list[tuple[int, ExtractedFact]] = []
     live = sum(1 for sentence in sentences if _CLOCK_TIME.match(sentence)) >= _A_LIVE_BLOG
+    entry_year = None  # the year that leads the list entry a paragraph is
     for index, sentence in enumerate(sentences):
-        stated = sentence_facts(sentence, published)
+        if index in opens:
+            led = _YEAR_LED.match(sentence)
+            entry_year = int(led.group(1)) if led else None
+            stated = sentence_facts(sentence, published)
+        else:
+            stated = sentence_facts(sentence, published, entry_year)
         if not stated and (update := _an_update_of_the_day(sentence, published, live)):
             found.append((index, update))
             continue
