@@ -280,6 +280,13 @@ evaluator = _load_evaluator()
             dt.date(2021, 6, 15),
             [("2001-06-15", None)],
         ),
+        # "so many years ago this June": that month, so many years back
+        (
+            "Twenty years ago this June, the SCO was founded in Shanghai.",
+            dt.date(2021, 9, 13),
+            [("2001-06", None)],
+        ),
+        ("Five years ago last October, the two met in Minsk.", dt.date(2021, 9, 13), [("2015-10", None)]),
         (
             "It will be the first visit since the clash between the two armies in May.",
             dt.date(2025, 6, 24),
@@ -1616,6 +1623,8 @@ def test_the_day_of_a_saying_gives_way_to_the_day_of_what_was_said(sentence, day
         # a birthday dates no happening: the founding has its own day
         ("Tomorrow the Shanghai Cooperation Organisation turns twenty.", [], []),
         ("本報訊 今天是上海合作組織成立二十五週年紀念日。", [], []),
+        ("今年是上海合作组织成立30周年。", [], []),  # said of the year
+        ("This year marks the 30th anniversary of the Shanghai Cooperation Organisation.", [], []),
     ],
 )
 def test_the_day_a_plan_was_announced_is_marked_and_a_birthday_dates_nothing(sentence, days, plans):

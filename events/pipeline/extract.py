@@ -844,7 +844,9 @@ def _span_ends_at(first: DateMention, second: DateMention, sentence: str) -> boo
 _AN_AGE = re.compile(
     r"\bturn(?:s|ed)\s+(?:\d{1,3}|ten|fifteen|twenty|twenty-five|thirty|forty|fifty)\b(?!\s*(?:%|per\s*cent|percent))"
     # "今天是上海合作組織成立二十五週年紀念日", "сегодня ШОС исполняется 25 лет": the same in Chinese and Russian
-    r"|(?:今天|今日)是[^，。]{0,24}(?:周年|週年)|исполня\w*\s+(?:\d{1,3}|\w+)\s+(?:лет|год)"
+    r"|(?:今天|今日|今年|本年)是[^，。]{0,24}(?:周年|週年)|исполня\w*\s+(?:\d{1,3}|\w+)\s+(?:лет|год)"
+    # "This year marks the 20th anniversary of the SCO": the same said of the year
+    r"|(?i:\b(?:this year|today)\s+(?:marks|is)\s+the\s+\w+\s+anniversary\b)"
 )
 
 

@@ -904,6 +904,10 @@ def _ago(m: re.Match[str], ctx: Context) -> Resolved:
     count, unit, published = _number(m["n"]), m["u"].lower(), ctx.published
     if unit == "year" and m["today"] and not (published.month, published.day) == (2, 29):
         return _day(published.replace(year=published.year - count)), None, 0.9  # "twenty years ago today"
+    if unit == "year" and m["mon"]:  # "twenty years ago this June": that month, so many years back
+        month = published.month if m["mon"].lower() == "month" else _month(m["mon"])
+        back = m["which"].lower() == "last" and month >= published.month
+        return FuzzyDate(published.year - count - back, month), None, 0.85
     if unit == "year":
         return FuzzyDate(published.year - count), None, 0.75
     if unit == "month":
@@ -1092,7 +1096,9 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "ago",
         re.compile(
-            rf"\b(?P<n>{NUM})\s+(?P<u>day|week|month|year)s?\s+ago(?P<today>\s+today)?\b", re.IGNORECASE
+            rf"\b(?P<n>{NUM})\s+(?P<u>day|week|month|year)s?\s+ago"
+            rf"(?:(?P<today>\s+today)|\s+(?P<which>this|last)\s+(?P<mon>month|{MONTH_FULL}))?\b",
+            re.IGNORECASE,
         ),
         _ago,
         needs=frozenset({"ago"}),
