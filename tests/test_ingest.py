@@ -1028,6 +1028,39 @@ def test_a_corrected_item_whose_extraction_fails_is_lost_alone(server, timeline,
     assert verify(timeline.store) == []
 
 
+class CrashesOn(FailsOn):
+    """Extraction that trips over one text with an IndexError, as the eleventh corpus found a bug doing."""
+
+    def facts(self, title, text, published):
+        if self.marker in text:
+            raise IndexError("no such group")
+        return super().facts(title, text, published)
+
+
+def test_an_extractor_bug_on_one_new_item_loses_that_item_alone(server, timeline, db_path, clock):
+    """An IndexError in the extractor on one item failed the whole feed's poll: every other item of the
+    feed was lost with it, poll after poll. Now that item alone waits, reported, for the next poll."""
+    serve_items(
+        server,
+        item_xml("SCO envoys met in Minsk on 1 July 2024.", guid="mn-1", title="SCO envoys in Minsk"),
+        item_xml("Belarus joined the bloc on July 4, 2024."),
+    )
+    config = make_config(db_path, server, {"w": "/rss"})
+    crashing = Ingestor(
+        timeline,
+        config,
+        Fetcher(FetchLimits(timeout_seconds=2)),
+        clock=clock,
+        holder="test",
+        finder=CrashesOn(timeline.conn, "July 4"),
+    )
+    report = crashing.poll(config.feeds[0])
+    assert report.kept == 1 and len(report.errors) == 1 and "IndexError: no such group" in report.errors[0]
+    assert "2024-07-01" in _feed_fact_titles(timeline)
+    report = ingestor(timeline, config, clock).poll(config.feeds[0])  # fixed: the item is taken
+    assert report.kept == 1 and report.errors == [] and "2024-07-04" in _feed_fact_titles(timeline)
+
+
 def test_a_fact_retracted_by_a_correction_is_no_candidate_for_the_next_item(server, timeline, db_path, clock):
     """One poll: the first item's correction retracts the year-only fact, then a new item states it. Citing
     the retracted fact would bury the new article's fact. It is the accession the corrected item now dates

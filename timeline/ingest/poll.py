@@ -38,6 +38,20 @@ MAX_BACKOFF = dt.timedelta(hours=12)
 LEASE_MARGIN = dt.timedelta(seconds=120)
 
 
+# What a bug in the pure pipeline (tagging, extraction, matching) raises on one item's text: that item is left
+# out of the poll (all or nothing, as for a ValueError) and tried again by the next one; the rest of the feed
+# is recorded. Errors of the database or the lease still fail the whole poll.
+_A_BUG_IN_READING_ONE_ITEM = (
+    LookupError,
+    AttributeError,
+    TypeError,
+    ArithmeticError,
+    AssertionError,
+    RecursionError,
+    UnicodeError,
+)
+
+
 class LeaseLost(Exception):
     """Another process took this feed's lease while this poll ran (fetching, reading pages): that process
     records the feed, this poll nothing."""
@@ -239,6 +253,10 @@ class Ingestor:
                 self._record_item(feed, outlet, item, report)
             except (TimelineError, ValueError, KeyError) as error:  # one bad item never loses the others
                 report.errors.append(f"item {index} ({item.title[:60]!r}): {error}")
+            except (
+                _A_BUG_IN_READING_ONE_ITEM
+            ) as error:  # nor does a bug the item's text trips in the extractor
+                report.errors.append(f"item {index} ({item.title[:60]!r}): {type(error).__name__}: {error}")
 
     def _record_item(self, feed: Feed, outlet: str, item: FeedItem, report: PollReport) -> None:
         published, key, link, seen = self._identify(item)
