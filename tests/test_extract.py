@@ -1421,6 +1421,24 @@ def test_a_day_earlier_or_later_counts_from_the_day_last_dated(text, second):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        # the sentence before dates next year's summit, or two days: "накануне" is the day before the report
+        "Следующий саммит пройдёт в Минске 22–23 июля 2032 года. Накануне Ли провёл переговоры с Сингхом.",
+        "Ли и Сингх провели переговоры накануне в Минске, где 30 апреля — 1 мая прошёл саммит. "
+        "Накануне же Ли встретился с Сингхом.",
+    ],
+)
+def test_nakanune_after_no_single_day_is_the_day_before_the_report(text):
+    """Issue 18 (eleventh corpus): "Накануне Владимир Путин провёл в Бишкеке переговоры с ... Моди" after a
+    sentence on next year's summit in Chelyabinsk was left undated; "Накануне же" ("the same day before")
+    titled its fact "Же Путин встретился ..."."""
+    found = extract_facts("H", text, dt.date(2031, 5, 2))
+    last = found[-1]
+    assert (last.date, last.title[:2]) == ("2031-05-01", "Ли")
+
+
+@pytest.mark.parametrize(
     ("sentence", "marked"),
     [
         (

@@ -1175,23 +1175,34 @@ _THAT_DAY_REACH = 2  # "On 1 September, X. Leaders signed Y. That afternoon, Z":
 _DAYS_FROM_THAT_DAY = re.compile(
     r"^\s*(?:(?P<before>a day earlier|the day before|the previous day|the preceding day)"
     r"|(?P<after>a day later|the next day|the following day|the day after))\b\W*"
-    r"|^\s*(?P<before_ru>накануне)\b(?!\s+(?:саммит|встреч|заседани|визит|переговор|выбор|праздник|годовщин)\w*)\W*|^\s*(?P<after_ru>на следующий день)\b\W*"
+    r"|^\s*(?P<before_ru>накануне)(?:\s+же)?\b(?!\s+(?:саммит|встреч|заседани|визит|переговор|выбор|праздник|годовщин)\w*)\W*|^\s*(?P<after_ru>на следующий день)\b\W*"
     r"|^\s*(?P<before_zh>前一天|前一日)\W*|^\s*(?P<after_zh>次日|翌日|第二天)\W*",
     re.IGNORECASE,
 )
 
 
-def _on_that_day(sentence: str, before: list[tuple[int, ExtractedFact]], index: int) -> ExtractedFact | None:
+def _on_that_day(
+    sentence: str, before: list[tuple[int, ExtractedFact]], index: int, published: dt.date
+) -> ExtractedFact | None:
     """A sentence opening on "that day" tells a fact of the day last dated, a sentence or two before; one
     opening on "a day earlier" or "the next day", of the day before or after it."""
     opening, shift = _THAT_DAY.match(sentence), 0
     if opening is None and (opening := _DAYS_FROM_THAT_DAY.match(sentence)):
         shift = -1 if opening["before"] or opening["before_ru"] or opening["before_zh"] else 1
-    if opening is None or not before or before[-1][0] < index - _THAT_DAY_REACH:
+    if opening is None or not before:
         return None
     days = [fact for at, fact in before if at == before[-1][0]]
-    if len(days) != 1 or days[0].precision != "day" or days[0].end_date:
-        return None
+    if (
+        before[-1][0] < index - _THAT_DAY_REACH
+        or len(days) != 1
+        or days[0].precision != "day"
+        or days[0].end_date
+    ):
+        if not opening.groupdict().get("before_ru"):
+            return None
+        # "Накануне Путин провёл переговоры" after a sentence on next year's summit: as "накануне," alone
+        # (dates_ru_zh), the day before the report
+        days = [replace(before[-1][1], date=_day_text(published), end_date=None, precision="day")]
     title = clip(_tidy((opening.groupdict().get("who") or "") + sentence[opening.end() :]))
     if not (_usable(title) or in_russian_or_chinese(title) and len(title) >= _SHORTEST_CHINESE):
         return None
@@ -1359,7 +1370,7 @@ def _collect(sentences: list[str], published: dt.date, opens: set[int] = frozens
             found.append((index, update))
             continue
         if not stated and (
-            same_day := _on_that_day(sentence, found, index)
+            same_day := _on_that_day(sentence, found, index, published)
             or _going_on(sentence, found, index, opens, published)
         ):
             _add_going_on(found, index, same_day, sentence)
