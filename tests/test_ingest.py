@@ -1552,6 +1552,9 @@ def test_a_report_s_evidence_is_the_clause_that_states_its_fact(title, sentence,
         ("总理此前于14日抵達明斯克，进行正式访问。", True),
         ("主席14日抵达明斯克，15日出席上海合作组织峰会。", False),  # the summit's day follows
         ("两国元首15日在明斯克会见。", False),
+        ("主席13日抵达後先后与两国元首会谈。", False),  # after arriving: the talks are the news
+        ("He goes on to Minsk on Saturday for another summit.", True),
+        ("The president is expected back in Minsk on Monday.", True),
         # a welcome at the airport is the guest's arrival
         ("Photo caption: Lukashenko greets Xi at Minsk airport, July 2.", True),
         ("The president was welcomed at the airport by the prime minister on Tuesday.", True),

@@ -807,7 +807,7 @@ _A_TRIP = re.compile(
     r"^(?:[\w.'’-]+\s+){0,8}?(?:(?:is|was|were|are)\s+(?:scheduled|expected|due|set)\s+to\s+|will\s+|to\s+"
     r"|(?:is|was|were|are)\s+(?=\w+ing\b))?"  # "the presidents ... are arriving in Moscow tonight"
     r"(?:arriv(?:e|es|ed|ing)|land(?:s|ed|ing)|travel(?:s|led|ed|ling|ing)?|fl(?:y|ies|ew|ying)|return(?:s|ed|ing)?"
-    r"|depart(?:s|ed|ing)?|tour(?:s|ed)?|head(?:s|ed|ing)?\s+(?:to|for|home)|left\s+for|leav(?:es?|ing)\s+for|visit(?:s|ed)?|reach(?:es|ed)\s+(?!(?:an?|the|its|their|consensus|agreement|agreements|deal|accord|understanding|common)\b)"
+    r"|depart(?:s|ed|ing)?|tour(?:s|ed)?|head(?:s|ed|ing)?\s+(?:to|for|home)|go(?:es)?\s+on\s+to|back\s+(?:in|to|home)\b|left\s+for|leav(?:es?|ing)\s+for|visit(?:s|ed)?|reach(?:es|ed)\s+(?!(?:an?|the|its|their|consensus|agreement|agreements|deal|accord|understanding|common)\b)"
     # Russian: flew in, arrived, flew out, set off for ("В среду министр прилетел в Ташкент")
     r"|прилет(?:ел|ела|ели|ит|ят)|прибы(?:л|ла|ли|вает|вают|вет|вут)|вылет(?:ел|ела|ели|ит)|отправи(?:лся|лась|лись|тся))\b",
     re.IGNORECASE,
@@ -815,8 +815,8 @@ _A_TRIP = re.compile(
 # "习近平14日抵达撒马尔罕，出席…峰会", "李强此前于14日抵达伊斯兰堡": arrived (flew in, set off, returned) in
 # the sentence's first clause; the same journey, not the summit it is for, unless a day of that follows.
 _A_TRIP_ZH = re.compile(
-    r"^[^，。；：]{0,24}?(?:抵达|抵達|飞抵|飛抵|到达|到達|启程|啟程|动身|動身|返回|回到|离开|離開)"
-)
+    r"^[^，。；：]{0,24}?(?:抵达|抵達|飞抵|飛抵|到达|到達|启程|啟程|动身|動身|返回|回到|离开|離開)(?![后後])"
+)  # "莫迪13日抵達後先後與習近平、普丁會談": after arriving, the talks are the news
 _A_DAY_ZH = re.compile(r"[0-9０-９一二三四五六七八九十]+日|[今明昨]天|[今明昨]日")
 # "Tokayev greets Xi at Astana airport, July 2": a welcome on arrival is the guest's journey.
 _AT_THE_AIRPORT = re.compile(
