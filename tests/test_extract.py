@@ -1017,6 +1017,13 @@ def test_a_schedule_in_the_present_tense_is_ahead(sentence, published, dates):
             "2025-09-01",
             "习近平提出全球治理倡议",
         ),
+        # "Hours later": the same day (eleventh corpus: the SCO-CSTO joint session went undated)
+        (
+            "Meeting in Minsk on Monday, the SCO began admitting Laos. Hours later, SCO leaders held a joint "
+            "session with the CSTO.",
+            "2025-09-01",
+            "SCO leaders held a joint session with the CSTO",
+        ),
     ],
 )
 def test_a_sentence_opening_on_that_day_takes_the_day_last_dated(text, day, title):

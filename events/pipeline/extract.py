@@ -1159,6 +1159,7 @@ def _one_span(told: ExtractedFact, again: ExtractedFact) -> bool:
 # sentence before, which a sentence opening so tells again without naming it.
 _THAT_DAY = re.compile(
     r"^\s*(?:(?:later|earlier)\s+)?(?:on\s+)?(?:that|the same)\s+(?:day|morning|afternoon|evening|night)\b\W*"
+    r"|^\s*(?:(?:a\s+few|two|three|several)\s+)?hours\s+(?:later|earlier)\b\W*"  # "Hours later, SCO leaders held ..."
     r"|^\s*(?:当天|當天|当日|當日|同日|同一天)(?:上午|下午|晚上|晚间|晚間)?\W*"
     # "莫迪當天稍早在峰會場邊與習近平會面": after its subject, as Chinese puts a time
     r"|^(?P<who>[^，。；、,\s]{2,14}?)(?:当天|當天|当日|當日|同日)(?:稍早|稍晚|稍后|稍後|早些时候|早些時候|上午|下午|晚上|晚间|晚間)?"
