@@ -1482,7 +1482,11 @@ def test_the_extraction_evaluator_scores_the_news_corpora_with_news_first(capsys
         # the dateline's day is the day the report was filed; the sentence dates what it reports
         (
             "MINSK, Oct. 9 (Steppe Wire) - The bloc admitted Laos as an observer at its summit on Wednesday.",
-            ["2031-10-08", "2031-10-09"],
+            [
+                "2031-10-08",
+                "2031-10-08",
+                "2031-10-09",
+            ],  # the observer status, and the summit it was granted at
         ),
         (
             "MINSK, Oct. 9 - Leaders gathered on Wednesday in the Belarusian capital.",
@@ -1772,6 +1776,29 @@ def test_a_list_entry_led_by_its_year_and_a_comma_gives_that_year_to_the_days_of
         ("2031-09", None),
         ("2031-06-10", None),  # a paragraph of its own, led by no year: the year the tense gives
     ]
+
+
+def test_a_deed_done_at_a_summit_in_the_report_s_days_tells_the_summit_too():
+    """Issue 18: "The SCO launched Iran's accession on Friday at its 20th-anniversary summit in Dushanbe" gave
+    one fact, the accession; the summit it was done at, the report's news too, had none."""
+    facts = extract_facts(
+        "Laos joins",
+        "Laos was admitted as the eleventh member of the SCO on Friday at its anniversary summit in Minsk.",
+        dt.date(2031, 9, 20),
+    )
+    assert [(f.date, f.title) for f in facts[1:]] == [
+        (
+            "2031-09-19",
+            "Laos was admitted as the eleventh member of the SCO on Friday at its anniversary summit in Minsk",
+        ),
+        ("2031-09-19", "SCO anniversary summit in Minsk"),
+    ]
+    assert "minsk" in facts[2].tags
+    # background: "joined at the Minsk summit in June 2027" dates the joining; the summit is only where
+    past = extract_facts(
+        "H", "Laos was admitted as a member at the summit in Minsk on 9 June 2027.", dt.date(2031, 9, 20)
+    )
+    assert [f.date for f in past[1:]] == ["2027-06-09"]
 
 
 def test_a_live_blog_s_correction_of_an_update_is_no_update_of_the_day():

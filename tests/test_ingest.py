@@ -1766,8 +1766,9 @@ def test_a_headline_joining_a_fact_is_its_evidence_with_the_lede(server, timelin
             "Mongolia became a full member of the SCO on Monday, when leaders approved it at their summit in Minsk.",
             2,
         ),
-        # the summit named only as where a country joined, or where two leaders met: one
-        ("Mongolia became a full member of the SCO at the summit in Minsk on Monday.", 1),
+        # a country joining at the summit, in the report's days, tells the summit too (the eleventh corpus's
+        # gold, against the development corpus's); where two leaders met on its sidelines: one
+        ("Mongolia became a full member of the SCO at the summit in Minsk on Monday.", 2),
         (
             "Xi Jinping and Vladimir Putin held talks in Minsk on Monday, on the sidelines of the SCO summit.",
             1,
@@ -1778,7 +1779,7 @@ def test_a_sentence_telling_two_happenings_backs_both_facts(
     server, timeline, db_path, clock, sentence, facts_cited
 ):
     """Issue 18: one sentence may tell the summit and what was done at it; its article becomes a source of
-    each of them the timeline has, and never of a summit it names only as a setting."""
+    each of them the timeline has, and never of a summit it names only as the setting of two leaders' talks."""
     day, sco = "Mon, 01 Sep 2031", "the Shanghai Cooperation Organisation"
     items = [
         item_xml(f"The summit of {sco} in Minsk runs from August 31 to September 1.", guid="s", day=day),

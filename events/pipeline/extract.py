@@ -1375,7 +1375,7 @@ def _collect(sentences: list[str], published: dt.date, opens: set[int] = frozens
             or _going_on(sentence, found, index, opens, published)
         ):
             _add_going_on(found, index, same_day, sentence)
-        for fact, referential in stated:
+        for fact, referential in _with_the_summit_they_were_at(stated, sentence, published):
             target = _merge_target(found, index, fact, referential)
             if target is None:
                 found.append((index, fact))
@@ -1384,6 +1384,48 @@ def _collect(sentences: list[str], published: dt.date, opens: set[int] = frozens
                 merged = merge_facts(found[target][1], fact, with_tags=not referential)
                 found[target] = (found[target][0], merged)
     return [fact for _, fact in found]
+
+
+# "launched Iran's accession on Friday at its 20th-anniversary summit in Dushanbe": the summit the deed was done
+# at, named after "at" or "during", with its place if the sentence gives one there.
+_AT_A_SUMMIT = re.compile(
+    r"\b(?:at|during)\s+(?P<summit>(?:the|a|its|their|an)\s+(?:[\w'’-]+\s+){0,3}?summits?"
+    r"(?:\s+(?:in|of)\s+(?:the\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)?)",
+)
+_A_SUMMIT_S_OWNER = re.compile(
+    r"^(?:the|a|its|their|an)\s+(?:(?:bloc|group|grouping|organi[sz]ation)['’]s\s+)?"
+)
+_THE_NEWS_S_DAYS = 3  # a report's news is of its day or the days just before or after
+_DEEDS_AT_A_SUMMIT = frozenset(
+    {"accession", "agreement", "initiative", "chairmanship", "observer", "founding"}
+)
+
+
+def _with_the_summit_they_were_at(
+    stated: list[tuple[ExtractedFact, bool]], sentence: str, published: dt.date
+) -> list[tuple[ExtractedFact, bool]]:
+    """A deed done at a summit in the days of the report tells two happenings: the deed, and the summit it
+    was done at ("The SCO launched Iran's accession on Friday at its summit in Dushanbe"). The summit is a
+    fact of its own, titled by the words that name it, with the sentence's names. Not in background ("India
+    joined at the Astana summit in 2017"): the summit is where, not news."""
+    if len(stated) != 1 or "summit" not in sentence:
+        return stated
+    fact, referential = stated[0]
+    if fact.precision != "day" or abs((dt.date.fromisoformat(fact.date) - published).days) > _THE_NEWS_S_DAYS:
+        return stated
+    at = _AT_A_SUMMIT.search(sentence)
+    if at is None or referential or fact.last_before or fact.another_s or fact.said_of_a_plan:
+        return stated
+    if (
+        kind_of_happening(Report(fact.date, fact.end_date, fact.title, fact.summary, fact.tags))
+        not in _DEEDS_AT_A_SUMMIT
+    ):
+        return stated
+    words = at.group("summit")
+    named = _A_SUMMIT_S_OWNER.sub("", words)  # "its", "the bloc's": the SCO's, as the title says
+    title = named if "SCO" in named else f"SCO {named}"
+    summit = replace(fact, title=title, summary=words)
+    return [*stated, (summit, False)]
 
 
 def extract_facts(title: str, text: str, published: dt.date) -> list[ExtractedFact]:
