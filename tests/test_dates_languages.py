@@ -54,6 +54,8 @@ def dates(sentence: str, published: dt.date) -> list[tuple[str, str | None]]:
         ("В прошлом месяце Иран подал заявку.", [("2025-08", None)]),
         ("В следующем году саммит пройдет в Бишкеке.", [("2026", None)]),
         ("Министр иностранных дел выступит 5 сентября.", [("2025-09-05", None)]),  # "дел" is no past verb
+        # "накануне" with the weekday it was: the weekday's day alone
+        ("Накануне, в понедельник, лидеры провели встречу.", [("2025-09-01", None)]),
     ],
 )
 def test_russian_dates(sentence, expected):

@@ -171,6 +171,12 @@ def test_same_happening(new, recorded, same):
         # joining ministers, talks or counterparts is taking part, not membership
         ("Lao minister joins SCO foreign ministers in Minsk", ("minsk",), "ministers"),
         ("Laos joins the SCO at a virtual summit", ("laos",), "accession"),
+        # three leaders named in a trilateral meeting at a summit: their meeting, not the summit
+        (
+            "Путин, Си Цзиньпин и президент Монголии провели в Минске трёхстороннюю встречу на полях саммита",
+            ("minsk", "mongolia", "vladimir-putin", "xi-jinping"),
+            "bilateral",
+        ),
         # Russian: joined (присоединился), proclaimed (провозглашена)
         ("В 2031 году к ШОС присоединился Лаос", ("laos",), "accession"),
         ("К пятёрке присоединился Лаос, и была провозглашена новая организация", ("laos",), "founding"),

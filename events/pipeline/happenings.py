@@ -227,7 +227,8 @@ _ANY_CLUE = re.compile(
 )
 # Words of two leaders meeting; what two of them "agreed" on a day they settled between them, in talks.
 _MEETING = re.compile(
-    r"\b(?:met|meets?|meeting|talks|bilateral|sat down|held talks|handshake|agreed)\b|встрет|переговор|договорил|обсудил"
+    r"\b(?:met|meets?|meeting|talks|bilateral|trilateral|sat down|held talks|handshake|agreed)\b|встрет|переговор|договорил|обсудил"
+    r"|(?:тр[её]х|дву)сторонн\w*\s+встреч"  # "провели трёхстороннюю встречу": a meeting of the leaders named
     r"|会见|會見|会晤|會晤|会谈|會談|会面|會面|见面|見面|一致同意",
     re.IGNORECASE,
 )
