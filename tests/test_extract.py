@@ -1778,6 +1778,17 @@ def test_a_list_entry_led_by_its_year_and_a_comma_gives_that_year_to_the_days_of
     ]
 
 
+def test_where_someone_flies_after_the_happening_is_no_place_of_it():
+    """Issue 18 (eleventh corpus): "SCO leaders meet in the restricted format tomorrow morning, ..., before Mr
+    Modi flies back to Delhi" was tagged New Delhi, and no place in common kept it from the Qingdao summit."""
+    found = sentence_facts(
+        "SCO leaders meet in Minsk tomorrow morning, before Mr Modi flies back to Delhi.", dt.date(2031, 6, 9)
+    )
+    assert [(f.date, "minsk" in f.tags, "new-delhi" in f.tags) for f, _ in found] == [
+        ("2031-06-10", True, False)
+    ]
+
+
 def test_a_deed_done_at_a_summit_in_the_report_s_days_tells_the_summit_too():
     """Issue 18: "The SCO launched Iran's accession on Friday at its 20th-anniversary summit in Dushanbe" gave
     one fact, the accession; the summit it was done at, the report's news too, had none."""

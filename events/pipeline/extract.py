@@ -785,7 +785,7 @@ def _fact(mention: DateMention, sentence: str, others: list[tuple[int, int]]) ->
         title=_the_relative_clause_s(sentence, mention.span, others)
         or _title_in(sentence, mention.span, others, part),
         summary=sentence,
-        tags=tags_for(_label_of(sentence, low) + sentence[low:high]),
+        tags=tags_for(_without_a_journey_home(_label_of(sentence, low) + sentence[low:high])),
         confidence=round(mention.confidence * (0.9 if mention.referential else 1.0), 2),
         last_before=_last_before(mention, sentence),
         said_of_a_plan=_a_plan_s_announcing(mention, sentence),
@@ -794,6 +794,18 @@ def _fact(mention: DateMention, sentence: str, others: list[tuple[int, int]]) ->
         or _an_aside_on_another_thing(sentence, mention.span)
         or _a_step_towards_another_s(sentence, mention, part, others),
     )
+
+
+# "..., before Mr Modi flies back to Delhi": where someone goes after the happening is not where it happens.
+_A_JOURNEY_AFTER = re.compile(
+    r"\b(?:before|then)\s+(?:[\w.'’-]+\s+){0,3}?(?:fl(?:ies|ew|ying)|returns?|returned|returning|heads?|headed|leaves|left"
+    r"|travels?|travell?ed|goes|went)\s+(?:back\s+|on\s+|home\s+)?(?:to|for)\s+[^,.;]+",
+    re.IGNORECASE,
+)
+
+
+def _without_a_journey_home(text: str) -> str:
+    return _A_JOURNEY_AFTER.sub("", text) if "before" in text or "then" in text else text
 
 
 # "Belarus: accession completed at the Astana summit, 4 July 2024.": an entry of a list, led by whom it is about.
