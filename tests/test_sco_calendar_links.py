@@ -293,6 +293,12 @@ def test_a_summit_of_a_year_the_calendar_knows_that_fits_none_of_its_own_is_not_
     named = report("2031-04-27", "The SCO summit in Minsk", ("sco", "minsk"), "2031-04-28")
     assert not_the_sco_s_summit(informal)
     assert not not_the_sco_s_summit(ours) and not not_the_sco_s_summit(named)
+    # an informal summit said of a year only: two leaders', never the SCO's (eleventh corpus: "an invitation to
+    # India for another informal summit in 2019" joined the Bishkek summit of 2019)
+    year = report(
+        "2031", "Xi accepted an invitation to India for another informal summit in 2031", ("india",)
+    )
+    assert not_the_sco_s_summit(year)
 
 
 def test_observer_status_and_an_exercise_are_linked_like_the_other_gatherings():

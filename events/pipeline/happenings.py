@@ -979,9 +979,17 @@ def _years_on(date: str, years: int) -> str:
 
 def not_the_sco_s_summit(report: Report) -> bool:
     """A summit of its days that the SCO's calendar says was not the SCO's, told without naming the SCO."""
-    if "sco" in report.tags or len(report.date) != 10 or kind_of_happening(report) != "summit":
+    if "sco" in report.tags or kind_of_happening(report) != "summit":
         return False  # most reports: no calendar asked
-    return another_summit(_told(report))
+    if _AN_INFORMAL_SUMMIT.search(report.summary):
+        return True  # "an invitation to India for another informal summit in 2019": two leaders', any date
+    return len(report.date) == 10 and another_summit(_told(report))
+
+
+# The summits two leaders hold alone (Wuhan 2018, Chennai 2019), which the SCO never holds.
+_AN_INFORMAL_SUMMIT = re.compile(
+    r"\binformal\s+summits?\b|неформальн\w*\s+саммит|非正式会晤|非正式會晤", re.IGNORECASE
+)
 
 
 def _told(report: Report) -> Told:
