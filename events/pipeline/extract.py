@@ -1090,13 +1090,17 @@ def _day_text(day: dt.date) -> str:
     return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
 
 
-def _article_fact(title: str, sentences: list[str], published: dt.date) -> ExtractedFact:
-    """The headline at the publication day, or at the one day it names ("Modi, Sharif to hold talks in Ufa
-    on Friday", run on Thursday, tells Friday's talks), tagged by the headline and the lede."""
+def _article_fact(
+    title: str, sentences: list[str], published: dt.date, named: tuple[str, str | None] | None
+) -> ExtractedFact:
+    """The headline at the publication day, or at the one day it names within a week (named: the days
+    _the_headline_s_days reads at any distance): "Modi, Sharif to hold talks in Ufa on Friday", run on
+    Thursday, tells Friday's talks. Tagged by the headline and the lede."""
     lede = sentences[0] if sentences else ""
     headline = clip(clean_headline(title or "")) or clip(clean_title(lede)) or "Untitled article"
+    near = named and abs((dt.date.fromisoformat(named[0]) - published).days) <= _A_WEEK.days
     # FuzzyDate.from_date(published).iso() without re-checking a date that exists (a datetime too gives its day)
-    date, end = _the_headline_s_days(title or "", published) or (_day_text(published), None)
+    date, end = named if near else (_day_text(published), None)
     return ExtractedFact(
         date=date,
         end_date=end,
@@ -1108,10 +1112,10 @@ def _article_fact(title: str, sentences: list[str], published: dt.date) -> Extra
     )
 
 
-def _the_headline_s_days(title: str, published: dt.date, week: bool = True) -> tuple[str, str | None] | None:
-    """The one day or run of days a headline names, within a week of its publication ("on Friday",
-    "today", "roads shut Thursday and Friday"); None if it names none, several, or a month or year (a
-    headline's "in 2017" is background, not its news). week=False: at any distance."""
+def _the_headline_s_days(title: str, published: dt.date) -> tuple[str, str | None] | None:
+    """The one day or run of days a headline names ("on Friday", "today", "roads shut Thursday and
+    Friday", "on November 10"); None if it names none, several, or a month or year (a headline's "in
+    2017" is background, not its news)."""
     if not any(character.isdigit() for character in title) and not _A_DAY_WORD.search(title):
         return None  # most headlines
     told = _HEADLINE_INFINITIVE.sub(
@@ -1128,8 +1132,7 @@ def _the_headline_s_days(title: str, published: dt.date, week: bool = True) -> t
     if _ENGLISH_WEEKDAY.search(told) and not tense_markers(told) and (start - published).days < -3:
         # headlinese in no tense ("central roads shut Thursday and Friday", run on Wednesday): the nearer days
         start, end = start + _A_WEEK, end and (dt.date.fromisoformat(end) + _A_WEEK).isoformat()
-    near = abs((start - published).days) <= 7
-    return (start.isoformat(), end) if near or not week else None
+    return start.isoformat(), end
 
 
 _A_WEEK = dt.timedelta(days=7)
@@ -1453,12 +1456,16 @@ def extract_facts(title: str, text: str, published: dt.date) -> list[ExtractedFa
         title or ""
     ):  # nothing to tell: no "Untitled article" fact (found in review)
         return []
-    article = _article_fact(title, sentences, published)
+    named = _the_headline_s_days(title or "", published)
+    article = _article_fact(title, sentences, published, named)
     told = _retitled(_collect(sentences, published, opens), title, sentences, published)
-    if (far := _the_headline_s_days(title or "", published, week=False)) and any(
-        (f.date, f.end_date) == far for f in told
-    ):  # "SCO leaders to meet by video on November 10", three weeks ahead, over the lede that dates it
-        article = replace(article, date=far[0], end_date=far[1], dated_as_a_statement=True)
+    if (
+        named
+        and (article.date, article.end_date) != named
+        and any((f.date, f.end_date) == named for f in told)
+    ):
+        # "SCO leaders to meet by video on November 10", three weeks ahead, over the lede that dates it
+        article = replace(article, date=named[0], end_date=named[1], dated_as_a_statement=True)
     # A statement titled by the headline on the article's day (its dateline, a caption) is the article's own fact.
     own = [f for f in told if (f.date, f.end_date, f.title) == (article.date, None, article.title)]
     for fact in own:
