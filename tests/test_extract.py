@@ -1093,6 +1093,23 @@ def test_a_live_blog_s_update_telling_a_happening_is_a_fact_of_the_blog_s_day():
     assert extract_facts("SCO summit in Minsk", story, dt.date(2031, 9, 1))[1:] == []
 
 
+def test_a_live_blog_s_update_of_two_leaders_meeting_is_of_the_blog_s_day_whatever_it_recalls():
+    """Issue 18 (eleventh corpus): "7:05 PM: PM Modi and Russian President Vladimir Putin hold talks" named no
+    kind of the SCO's, and "4:10 PM: PM Modi meets ... Xi Jinping ..., the first meeting of the two since the
+    Lok Sabha results of May 23" was dated by May 23 alone."""
+    text = (
+        "9:40 PM: The leaders dine together. 7:05 PM: Prime Minister Modi and President Putin hold talks, their"
+        " first since the election. 4:10 PM: President Tokayev meets President Xi Jinping, the first meeting of"
+        " the two since the vote of May 23."
+    )
+    facts = extract_facts("LIVE: SCO summit in Minsk", text, dt.date(2031, 9, 1))
+    updates = [f.title for f in facts[1:] if f.date == "2031-09-01"]
+    assert updates == [
+        "Prime Minister Modi and President Putin hold talks, their first since the election",
+        "President Tokayev meets President Xi Jinping, the first meeting of the two since the vote of May 23",
+    ]
+
+
 def test_a_live_blog_s_sayings_and_signing_off_are_no_facts():
     """Issue 18: "9:05 PM: That's all from us tonight" became a fact of the blog's day (titled "S all from
     us tonight"), and so did "4:15 PM: Erdogan, a guest at the summit, says he wants Turkey to join one

@@ -1359,15 +1359,17 @@ def _an_update_of_the_day(sentence: str, published: dt.date, live: bool) -> Extr
     """A live blog's update that tells a happening ("2:15 PM Leaders have adopted the declaration."),
     dated by nothing but its clock time: a fact of the blog's day."""
     time = _CLOCK_TIME.match(sentence) if live else None
-    if time is None or not names_a_kind(sentence) or _UPDATE_OF_A_SAYING.match(sentence, time.end()):
+    if time is None or _UPDATE_OF_A_SAYING.match(sentence, time.end()):
         return None
+    day, tags = _day_text(published), tags_for(sentence)
+    if kind_of_happening(Report(day, None, sentence, sentence, tags)) is None:
+        return None  # "Modi and Putin hold talks": two leaders meeting is a kind too
     if _A_CLAIM_WITHDRAWN.search(sentence):
         return None  # "11:58 PM: Correction: an earlier update said Belarus had become a member"
     title = clip(clean_title(sentence[time.end() :]))
     if not _usable(title):
         return None
-    day = _day_text(published)
-    return ExtractedFact(day, None, "day", title, sentence, tags_for(sentence), 0.7)
+    return ExtractedFact(day, None, "day", title, sentence, tags, 0.7)
 
 
 def _collect(sentences: list[str], published: dt.date, opens: set[int] = frozenset()) -> list[ExtractedFact]:
@@ -1382,9 +1384,11 @@ def _collect(sentences: list[str], published: dt.date, opens: set[int] = frozens
             stated = sentence_facts(sentence, published)
         else:
             stated = sentence_facts(sentence, published, entry_year)
-        if not stated and (update := _an_update_of_the_day(sentence, published, live)):
+        news = [fact for fact, _ in stated if not fact.last_before]  # "the first since May 23" is no news
+        if not news and (update := _an_update_of_the_day(sentence, published, live)):
             found.append((index, update))
-            continue
+            if not stated:
+                continue
         if not stated and (
             same_day := _on_that_day(sentence, found, index, published)
             or _going_on(sentence, found, index, opens, published)
