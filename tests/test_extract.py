@@ -287,6 +287,10 @@ evaluator = _load_evaluator()
             [("2001-06", None)],
         ),
         ("Five years ago last October, the two met in Minsk.", dt.date(2021, 9, 13), [("2015-10", None)]),
+        # "last month" is the month before the publication's, so many years back
+        ("Twenty years ago last month, the two met in Minsk.", dt.date(2021, 3, 10), [("2001-02", None)]),
+        ("Five years ago last month, the two met in Minsk.", dt.date(2021, 1, 10), [("2015-12", None)]),
+        ("Five years ago this month, the two met in Minsk.", dt.date(2021, 1, 10), [("2016-01", None)]),
         (
             "It will be the first visit since the clash between the two armies in May.",
             dt.date(2025, 6, 24),

@@ -905,9 +905,15 @@ def _ago(m: re.Match[str], ctx: Context) -> Resolved:
     if unit == "year" and m["today"] and not (published.month, published.day) == (2, 29):
         return _day(published.replace(year=published.year - count)), None, 0.9  # "twenty years ago today"
     if unit == "year" and m["mon"]:  # "twenty years ago this June": that month, so many years back
-        month = published.month if m["mon"].lower() == "month" else _month(m["mon"])
-        back = m["which"].lower() == "last" and month >= published.month
-        return FuzzyDate(published.year - count - back, month), None, 0.85
+        last = m["which"].lower() == "last"
+        if (
+            m["mon"].lower() == "month"
+        ):  # "this month", "last month": the publication's month, or the one before
+            year, month = _shift_month(published.year, published.month, -last)
+        else:
+            month = _month(m["mon"])
+            year = published.year - (last and month >= published.month)
+        return FuzzyDate(year - count, month), None, 0.85
     if unit == "year":
         return FuzzyDate(published.year - count), None, 0.75
     if unit == "month":
