@@ -1782,6 +1782,16 @@ def test_a_list_entry_led_by_its_year_and_a_comma_gives_that_year_to_the_days_of
     ]
 
 
+def test_a_day_counted_from_the_report_keeps_the_report_s_year_in_a_year_led_paragraph():
+    """A paragraph led by "2027, ..." gave its year to "yesterday" and "last month" too: those are counted
+    from the report, whatever year the paragraph began with."""
+    text = (
+        "2027, the year of Minsk, was a busy one. Yesterday SCO envoys met in Minsk. They met last month too."
+    )
+    facts = extract_facts("SCO envoys", text, dt.date(2031, 3, 5))
+    assert [f.date for f in facts[1:]] == ["2031-03-04", "2031-02"]
+
+
 def test_where_someone_flies_after_the_happening_is_no_place_of_it():
     """Issue 18 (eleventh corpus): "SCO leaders meet in the restricted format tomorrow morning, ..., before Mr
     Modi flies back to Delhi" was tagged New Delhi, and no place in common kept it from the Qingdao summit."""

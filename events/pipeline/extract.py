@@ -926,8 +926,29 @@ def _in_its_listed_year(
 
 
 def _without_a_year(mention: DateMention, sentence: str) -> bool:
-    """A day or a month said without its year ("on 10 June", "early September"), which a list gives it."""
-    return bool(mention.start.month) and not _A_YEAR.search(sentence, *mention.span)
+    """A day or a month said without its year ("on 10 June", "early September"), which a list gives it; not
+    a day counted from the report ("yesterday", "on Friday", "last month"), whose year is the report's."""
+    return (
+        bool(mention.start.month)
+        and mention.rule.removeprefix("ru-").removeprefix("zh-") not in _COUNTED_FROM_THE_REPORT
+        and not _A_YEAR.search(sentence, *mention.span)
+    )
+
+
+_COUNTED_FROM_THE_REPORT = frozenset(
+    {
+        "relative-day",
+        "relative-period",
+        "the-weekend",
+        "weekday-span",
+        "weekday",
+        "ordinal-span",
+        "ordinal",
+        "ago",
+        "days-in-month",
+        "day-in-month",
+    }
+)
 
 
 def _in_year(mention: DateMention, year: int) -> DateMention:
