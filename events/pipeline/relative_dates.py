@@ -417,10 +417,16 @@ def _a_chinese_clause_of_its_own(sentence: str, span: tuple[int, int], marker: i
     if not _HAN_CHARACTER.search(sentence, span[1], marker):
         return False
     comma = _CHINESE_CLAUSE_END.search(sentence, span[1], marker)
-    return comma is not None and bool(_HAN_CHARACTER.search(sentence, span[1], comma.start()))
+    if comma is None:
+        return False
+    hour = _A_TIME_OF_DAY_ZH.match(sentence, span[1])  # "2日晚，…將出席": the date's time, not its verb
+    return bool(_HAN_CHARACTER.search(sentence, hour.end() if hour else span[1], comma.start()))
 
 
 _HAN_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
+_A_TIME_OF_DAY_ZH = re.compile(
+    r"\s*(?:上午|下午|中午|晚上|晚间|晚間|傍晚|凌晨|清晨|早上|早晨|夜间|夜間|当晚|當晚|晚|早|夜)(?:间|間)?"
+)
 _CHINESE_CLAUSE_END = re.compile(r"[，；。]")
 
 
