@@ -1841,3 +1841,13 @@ def test_a_live_blog_s_time_zone_is_a_word_of_its_own():
         dt.date(2025, 9, 1),
     )
     assert [f.title for f in facts[1:]] == ["SCO leaders adopt the declaration", "Leaders sign the charter"]
+
+
+def test_a_deed_at_another_body_s_summit_tells_no_sco_summit():
+    """_with_the_summit_they_were_at titled any summit "SCO ...": "at the G20 summit in New Delhi" made a fact
+    "SCO G20 summit in New Delhi"."""
+    found = sentence_facts(
+        "India signed a trade agreement with the UAE on Saturday at the G20 summit in New Delhi.",
+        dt.date(2031, 9, 10),
+    )
+    assert [f.title for f, _ in found if "summit" in f.title.lower() and len(f.title) < 40] == []

@@ -1428,6 +1428,7 @@ _AT_A_SUMMIT = re.compile(
 _A_SUMMIT_S_OWNER = re.compile(
     r"^(?:the|a|its|their|an)\s+(?:(?:bloc|group|grouping|organi[sz]ation)['’]s\s+)?"
 )
+_ANOTHER_BLOC = re.compile(r"\b(?!SCO\b)[A-Z][A-Z0-9]+\b")  # G20, BRICS, CICA, NATO before "summit"
 _THE_NEWS_S_DAYS = 3  # a report's news is of its day or the days just before or after
 _DEEDS_AT_A_SUMMIT = frozenset(
     {"accession", "agreement", "initiative", "chairmanship", "observer", "founding"}
@@ -1456,6 +1457,8 @@ def _with_the_summit_they_were_at(
         return stated
     words = at.group("summit")
     named = _A_SUMMIT_S_OWNER.sub("", words)  # "its", "the bloc's": the SCO's, as the title says
+    if _ANOTHER_BLOC.search(named, 0, named.find("summit")):
+        return stated  # "at the G20 summit in New Delhi": another body's summit, no SCO summit told
     title = named if "SCO" in named else f"SCO {named}"
     summit = replace(fact, title=title, summary=words)
     return [*stated, (summit, False)]
