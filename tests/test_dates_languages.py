@@ -99,6 +99,9 @@ def test_russian_dates(sentence, expected):
         # a day whose clause goes on with its verb keeps to it; a future in a later clause is another deed's
         ("峰會2日閉幕，印度接任主席國，將於明年主辦峰會。", [("2025-09-02", None), ("2026", None)]),
         ("2日，领导人将在明斯克会见。", [("2025-10-02", None)]),  # the date alone in its clause: the future's
+        ("2日晚，领导人将出席欢迎宴会。", [("2025-10-02", None)]),  # with its time of day: the same
+        ("2日上午，领导人将在明斯克会见。", [("2025-10-02", None)]),
+        ("峰會2日晚閉幕，將於明年主辦峰會。", [("2025-09-02", None), ("2026", None)]),
     ],
 )
 def test_chinese_dates(sentence, expected):

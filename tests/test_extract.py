@@ -287,6 +287,10 @@ evaluator = _load_evaluator()
             [("2001-06", None)],
         ),
         ("Five years ago last October, the two met in Minsk.", dt.date(2021, 9, 13), [("2015-10", None)]),
+        # "last month" is the month before the publication's, so many years back
+        ("Twenty years ago last month, the two met in Minsk.", dt.date(2021, 3, 10), [("2001-02", None)]),
+        ("Five years ago last month, the two met in Minsk.", dt.date(2021, 1, 10), [("2015-12", None)]),
+        ("Five years ago this month, the two met in Minsk.", dt.date(2021, 1, 10), [("2016-01", None)]),
         (
             "It will be the first visit since the clash between the two armies in May.",
             dt.date(2025, 6, 24),
@@ -1795,6 +1799,16 @@ def test_a_list_entry_led_by_its_year_and_a_comma_gives_that_year_to_the_days_of
     ]
 
 
+def test_a_day_counted_from_the_report_keeps_the_report_s_year_in_a_year_led_paragraph():
+    """A paragraph led by "2027, ..." gave its year to "yesterday" and "last month" too: those are counted
+    from the report, whatever year the paragraph began with."""
+    text = (
+        "2027, the year of Minsk, was a busy one. Yesterday SCO envoys met in Minsk. They met last month too."
+    )
+    facts = extract_facts("SCO envoys", text, dt.date(2031, 3, 5))
+    assert [f.date for f in facts[1:]] == ["2031-03-04", "2031-02"]
+
+
 def test_where_someone_flies_after_the_happening_is_no_place_of_it():
     """Issue 18 (eleventh corpus): "SCO leaders meet in the restricted format tomorrow morning, ..., before Mr
     Modi flies back to Delhi" was tagged New Delhi, and no place in common kept it from the Qingdao summit."""
@@ -1844,3 +1858,13 @@ def test_a_live_blog_s_time_zone_is_a_word_of_its_own():
         dt.date(2025, 9, 1),
     )
     assert [f.title for f in facts[1:]] == ["SCO leaders adopt the declaration", "Leaders sign the charter"]
+
+
+def test_a_deed_at_another_body_s_summit_tells_no_sco_summit():
+    """_with_the_summit_they_were_at titled any summit "SCO ...": "at the G20 summit in New Delhi" made a fact
+    "SCO G20 summit in New Delhi"."""
+    found = sentence_facts(
+        "India signed a trade agreement with the UAE on Saturday at the G20 summit in New Delhi.",
+        dt.date(2031, 9, 10),
+    )
+    assert [f.title for f, _ in found if "summit" in f.title.lower() and len(f.title) < 40] == []

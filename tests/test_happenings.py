@@ -171,6 +171,7 @@ def test_same_happening(new, recorded, same):
         # joining ministers, talks or counterparts is taking part, not membership
         ("Lao minister joins SCO foreign ministers in Minsk", ("minsk",), "ministers"),
         ("Laos joins the SCO at a virtual summit", ("laos",), "accession"),
+        ("Laos joined the bloc as presidents met in Minsk", ("laos",), "accession"),  # "as": the bloc joined
         # three leaders named in a trilateral meeting at a summit: their meeting, not the summit
         (
             "Путин, Си Цзиньпин и президент Монголии провели в Минске трёхстороннюю встречу на полях саммита",

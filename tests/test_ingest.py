@@ -1555,6 +1555,9 @@ def test_a_report_s_evidence_is_the_clause_that_states_its_fact(title, sentence,
         ("主席13日抵达後先后与两国元首会谈。", False),  # after arriving: the talks are the news
         ("He goes on to Minsk on Saturday for another summit.", True),
         ("The president is expected back in Minsk on Monday.", True),
+        # "back in" a month and "go on to" a deed are no journeys
+        ("Back in June, leaders signed the Minsk declaration at the SCO summit.", False),
+        ("Leaders will go on to sign the Minsk declaration on Monday.", False),
         # a welcome at the airport is the guest's arrival
         ("Photo caption: Lukashenko greets Xi at Minsk airport, July 2.", True),
         ("The president was welcomed at the airport by the prime minister on Tuesday.", True),

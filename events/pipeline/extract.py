@@ -926,8 +926,29 @@ def _in_its_listed_year(
 
 
 def _without_a_year(mention: DateMention, sentence: str) -> bool:
-    """A day or a month said without its year ("on 10 June", "early September"), which a list gives it."""
-    return bool(mention.start.month) and not _A_YEAR.search(sentence, *mention.span)
+    """A day or a month said without its year ("on 10 June", "early September"), which a list gives it; not
+    a day counted from the report ("yesterday", "on Friday", "last month"), whose year is the report's."""
+    return (
+        bool(mention.start.month)
+        and mention.rule.removeprefix("ru-").removeprefix("zh-") not in _COUNTED_FROM_THE_REPORT
+        and not _A_YEAR.search(sentence, *mention.span)
+    )
+
+
+_COUNTED_FROM_THE_REPORT = frozenset(
+    {
+        "relative-day",
+        "relative-period",
+        "the-weekend",
+        "weekday-span",
+        "weekday",
+        "ordinal-span",
+        "ordinal",
+        "ago",
+        "days-in-month",
+        "day-in-month",
+    }
+)
 
 
 def _in_year(mention: DateMention, year: int) -> DateMention:
@@ -1414,6 +1435,7 @@ _AT_A_SUMMIT = re.compile(
 _A_SUMMIT_S_OWNER = re.compile(
     r"^(?:the|a|its|their|an)\s+(?:(?:bloc|group|grouping|organi[sz]ation)['’]s\s+)?"
 )
+_ANOTHER_BLOC = re.compile(r"\b(?!SCO\b)[A-Z][A-Z0-9]+\b")  # G20, BRICS, CICA, NATO before "summit"
 _THE_NEWS_S_DAYS = 3  # a report's news is of its day or the days just before or after
 _DEEDS_AT_A_SUMMIT = frozenset(
     {"accession", "agreement", "initiative", "chairmanship", "observer", "founding"}
@@ -1442,6 +1464,8 @@ def _with_the_summit_they_were_at(
         return stated
     words = at.group("summit")
     named = _A_SUMMIT_S_OWNER.sub("", words)  # "its", "the bloc's": the SCO's, as the title says
+    if _ANOTHER_BLOC.search(named, 0, named.find("summit")):
+        return stated  # "at the G20 summit in New Delhi": another body's summit, no SCO summit told
     title = named if "SCO" in named else f"SCO {named}"
     summit = replace(fact, title=title, summary=words)
     return [*stated, (summit, False)]

@@ -646,7 +646,8 @@ _APPROVED_BY = re.compile(r"(?:^|[，,])[经經](?![济濟贸貿营營费費验�
 
 # "with Pakistan joining by video link", "joined the talks": taking part in a meeting, not joining the bloc.
 _TAKING_PART = re.compile(
-    r"\bjoin(?:s|ed|ing)?(?=\s+(?:[\w'’-]+\s+){0,3}?(?:talks|meeting|session|discussions?|call|summit|leaders|drills?|exercises?"
+    # the words between are the joining's object: "Belarus joined the bloc as presidents met" joined the bloc
+    r"\bjoin(?:s|ed|ing)?(?=\s+(?:(?!(?:as|when|while|after|before|where|once|since|because)\s)[\w'’-]+\s+){0,3}?(?:talks|meeting|session|discussions?|call|summit|leaders|drills?|exercises?"
     r"|ministers|counterparts|colleagues|delegations?|presidents|premiers|dinner"
     r"|phase|manoeuvres|maneuvers|operations?|parade|ceremony|celebrations?)\b)"
     r"|\bjoin(?:s|ed|ing)?\s+(?:by|via)\s+video(?:\s*link|\s*conference)?|\bjoin(?:s|ed|ing)?\s+(?:virtually|online|remotely)\b"

@@ -807,7 +807,7 @@ _A_TRIP = re.compile(
     r"^(?:[\w.'’-]+\s+){0,8}?(?:(?:is|was|were|are)\s+(?:scheduled|expected|due|set)\s+to\s+|will\s+|to\s+"
     r"|(?:is|was|were|are)\s+(?=\w+ing\b))?"  # "the presidents ... are arriving in Moscow tonight"
     r"(?:arriv(?:e|es|ed|ing)|land(?:s|ed|ing)|travel(?:s|led|ed|ling|ing)?|fl(?:y|ies|ew|ying)|return(?:s|ed|ing)?"
-    r"|depart(?:s|ed|ing)?|tour(?:s|ed)?|head(?:s|ed|ing)?\s+(?:to|for|home)|go(?:es)?\s+on\s+to|back\s+(?:in|to|home)\b|left\s+for|leav(?:es?|ing)\s+for|visit(?:s|ed)?|reach(?:es|ed)\s+(?!(?:an?|the|its|their|consensus|agreement|agreements|deal|accord|understanding|common)\b)"
+    r"|depart(?:s|ed|ing)?|tour(?:s|ed)?|head(?:s|ed|ing)?\s+(?:to|for|home)|go(?:es)?\s+on\s+to(?=\s+(?-i:[A-Z]))|(?:expected|due|be)\s+back\s+(?:in|to|home)\b|left\s+for|leav(?:es?|ing)\s+for|visit(?:s|ed)?|reach(?:es|ed)\s+(?!(?:an?|the|its|their|consensus|agreement|agreements|deal|accord|understanding|common)\b)"
     # Russian: flew in, arrived, flew out, set off for ("В среду министр прилетел в Ташкент")
     r"|прилет(?:ел|ела|ели|ит|ят)|прибы(?:л|ла|ли|вает|вают|вет|вут)|вылет(?:ел|ела|ели|ит)|отправи(?:лся|лась|лись|тся))\b",
     re.IGNORECASE,

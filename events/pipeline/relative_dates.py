@@ -417,10 +417,16 @@ def _a_chinese_clause_of_its_own(sentence: str, span: tuple[int, int], marker: i
     if not _HAN_CHARACTER.search(sentence, span[1], marker):
         return False
     comma = _CHINESE_CLAUSE_END.search(sentence, span[1], marker)
-    return comma is not None and bool(_HAN_CHARACTER.search(sentence, span[1], comma.start()))
+    if comma is None:
+        return False
+    hour = _A_TIME_OF_DAY_ZH.match(sentence, span[1])  # "2日晚，…將出席": the date's time, not its verb
+    return bool(_HAN_CHARACTER.search(sentence, hour.end() if hour else span[1], comma.start()))
 
 
 _HAN_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
+_A_TIME_OF_DAY_ZH = re.compile(
+    r"\s*(?:上午|下午|中午|晚上|晚间|晚間|傍晚|凌晨|清晨|早上|早晨|夜间|夜間|当晚|當晚|晚|早|夜)(?:间|間)?"
+)
 _CHINESE_CLAUSE_END = re.compile(r"[，；。]")
 
 
@@ -905,9 +911,15 @@ def _ago(m: re.Match[str], ctx: Context) -> Resolved:
     if unit == "year" and m["today"] and not (published.month, published.day) == (2, 29):
         return _day(published.replace(year=published.year - count)), None, 0.9  # "twenty years ago today"
     if unit == "year" and m["mon"]:  # "twenty years ago this June": that month, so many years back
-        month = published.month if m["mon"].lower() == "month" else _month(m["mon"])
-        back = m["which"].lower() == "last" and month >= published.month
-        return FuzzyDate(published.year - count - back, month), None, 0.85
+        last = m["which"].lower() == "last"
+        if (
+            m["mon"].lower() == "month"
+        ):  # "this month", "last month": the publication's month, or the one before
+            year, month = _shift_month(published.year, published.month, -last)
+        else:
+            month = _month(m["mon"])
+            year = published.year - (last and month >= published.month)
+        return FuzzyDate(year - count, month), None, 0.85
     if unit == "year":
         return FuzzyDate(published.year - count), None, 0.75
     if unit == "month":
