@@ -1455,6 +1455,7 @@ def test_a_day_earlier_or_later_counts_from_the_day_last_dated(text, second):
         "Следующий саммит пройдёт в Минске 22–23 июля 2032 года. Накануне Ли провёл переговоры с Сингхом.",
         "Ли и Сингх провели переговоры накануне в Минске, где 30 апреля — 1 мая прошёл саммит. "
         "Накануне же Ли встретился с Сингхом.",
+        "Накануне Ли провёл в Минске переговоры с Сингхом.",  # the first sentence (found in review)
     ],
 )
 def test_nakanune_after_no_single_day_is_the_day_before_the_report(text):
@@ -1675,6 +1676,7 @@ def test_the_day_of_a_saying_gives_way_to_the_day_of_what_was_said(sentence, day
         ("本報訊 今天是上海合作組織成立二十五週年紀念日。", [], []),
         ("今年是上海合作组织成立30周年。", [], []),  # said of the year
         ("This year marks the 30th anniversary of the Shanghai Cooperation Organisation.", [], []),
+        ("Today marks the thirty-fifth anniversary of the Shanghai Cooperation Organisation.", [], []),
     ],
 )
 def test_the_day_a_plan_was_announced_is_marked_and_a_birthday_dates_nothing(sentence, days, plans):
@@ -1818,6 +1820,10 @@ def test_where_someone_flies_after_the_happening_is_no_place_of_it():
     assert [(f.date, "minsk" in f.tags, "new-delhi" in f.tags) for f, _ in found] == [
         ("2031-06-10", True, False)
     ]
+    first = sentence_facts(
+        "Before Mr Modi flies back to Delhi, leaders meet in Minsk tomorrow.", dt.date(2031, 6, 9)
+    )
+    assert [("minsk" in f.tags, "new-delhi" in f.tags) for f, _ in first] == [(True, False)]  # a capital B
 
 
 def test_a_deed_done_at_a_summit_in_the_report_s_days_tells_the_summit_too():
@@ -1836,6 +1842,8 @@ def test_a_deed_done_at_a_summit_in_the_report_s_days_tells_the_summit_too():
         ("2031-09-19", "SCO anniversary summit in Minsk"),
     ]
     assert "minsk" in facts[2].tags
+    capital = extract_facts("H", "Laos was admitted on Friday at its Summit in Minsk.", dt.date(2031, 9, 20))
+    assert [f.title for f in capital[1:]][-1] == "SCO Summit in Minsk"  # a capital S (found in review)
     # background: "joined at the Minsk summit in June 2027" dates the joining; the summit is only where
     past = extract_facts(
         "H", "Laos was admitted as a member at the summit in Minsk on 9 June 2027.", dt.date(2031, 9, 20)

@@ -1361,6 +1361,7 @@ def test_an_opinion_piece_s_headline_is_no_happening_of_the_day_it_ran(server, t
             True,
         ),
         ("The two held no talks, though they exchanged greetings on Tuesday.", True),
+        ("They didn't meet, but shook hands at the dinner on Tuesday.", True),
         ("Modi and Sharif did not meet, but the summit opened in Minsk on Tuesday.", False),  # a summit's day
         ("Modi and Sharif met in Minsk on Tuesday.", False),
     ],
@@ -1561,6 +1562,9 @@ def test_a_report_s_evidence_is_the_clause_that_states_its_fact(title, sentence,
         # a welcome at the airport is the guest's arrival
         ("Photo caption: Lukashenko greets Xi at Minsk airport, July 2.", True),
         ("The president was welcomed at the airport by the prime minister on Tuesday.", True),
+        # a welcome told aside, the sentence's news another: no trip (found in review)
+        ("Putin, greeted at the airport by Tokayev, signed the SCO agreement on 4 July.", False),
+        ("双方14日回到谈判桌。", False),  # back at the table: no journey
         ("Lukashenko met Xi at the palace on Tuesday.", False),
     ],
 )

@@ -805,7 +805,7 @@ _A_JOURNEY_AFTER = re.compile(
 
 
 def _without_a_journey_home(text: str) -> str:
-    return _A_JOURNEY_AFTER.sub("", text) if "before" in text or "then" in text else text
+    return _A_JOURNEY_AFTER.sub("", text) if "efore" in text or "hen" in text else text
 
 
 # "Belarus: accession completed at the Astana summit, 4 July 2024.": an entry of a list, led by whom it is about.
@@ -857,8 +857,8 @@ _AN_AGE = re.compile(
     r"\bturn(?:s|ed)\s+(?:\d{1,3}|ten|fifteen|twenty|twenty-five|thirty|forty|fifty)\b(?!\s*(?:%|per\s*cent|percent))"
     # "今天是上海合作組織成立二十五週年紀念日", "сегодня ШОС исполняется 25 лет": the same in Chinese and Russian
     r"|(?:今天|今日|今年|本年)是[^，。]{0,24}(?:周年|週年)|исполня\w*\s+(?:\d{1,3}|\w+)\s+(?:лет|год)"
-    # "This year marks the 20th anniversary of the SCO": the same said of the year
-    r"|(?i:\b(?:this year|today)\s+(?:marks|is)\s+the\s+\w+\s+anniversary\b)"
+    # "This year marks the 20th anniversary of the SCO", "Today marks the twenty-fifth anniversary": the same
+    r"|(?i:\b(?:this year|today)\s+(?:marks|is)\s+the\s+[\w-]+\s+anniversary\b)"
 )
 
 
@@ -1226,20 +1226,21 @@ def _on_that_day(
     opening, shift = _THAT_DAY.match(sentence), 0
     if opening is None and (opening := _DAYS_FROM_THAT_DAY.match(sentence)):
         shift = -1 if opening["before"] or opening["before_ru"] or opening["before_zh"] else 1
-    if opening is None or not before:
+    if opening is None:
         return None
-    days = [fact for at, fact in before if at == before[-1][0]]
+    days = [fact for at, fact in before if at == before[-1][0]] if before else []
     if (
-        before[-1][0] < index - _THAT_DAY_REACH
+        not before
+        or before[-1][0] < index - _THAT_DAY_REACH
         or len(days) != 1
         or days[0].precision != "day"
         or days[0].end_date
     ):
         if not opening.groupdict().get("before_ru"):
             return None
-        # "Накануне Путин провёл переговоры" after a sentence on next year's summit: as "накануне," alone
-        # (dates_ru_zh), the day before the report
-        days = [replace(before[-1][1], date=_day_text(published), end_date=None, precision="day")]
+        # "Накануне Путин провёл переговоры" first, or after a sentence on next year's summit: as
+        # "накануне," alone (dates_ru_zh), the day before the report
+        days = [ExtractedFact(_day_text(published), None, "day", "", sentence, (), 0.7)]
     title = clip(_tidy((opening.groupdict().get("who") or "") + sentence[opening.end() :]))
     if not (_usable(title) or in_russian_or_chinese(title) and len(title) >= _SHORTEST_CHINESE):
         return None
@@ -1429,7 +1430,7 @@ def _collect(sentences: list[str], published: dt.date, opens: set[int] = frozens
 # "launched Iran's accession on Friday at its 20th-anniversary summit in Dushanbe": the summit the deed was done
 # at, named after "at" or "during", with its place if the sentence gives one there.
 _AT_A_SUMMIT = re.compile(
-    r"\b(?:at|during)\s+(?P<summit>(?:the|a|its|their|an)\s+(?:[\w'’-]+\s+){0,3}?summits?"
+    r"\b(?:at|during)\s+(?P<summit>(?:the|a|its|their|an)\s+(?:[\w'’-]+\s+){0,3}?(?i:summits?)"
     r"(?:\s+(?:in|of)\s+(?:the\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)?)",
 )
 _A_SUMMIT_S_OWNER = re.compile(
@@ -1449,7 +1450,7 @@ def _with_the_summit_they_were_at(
     was done at ("The SCO launched Iran's accession on Friday at its summit in Dushanbe"). The summit is a
     fact of its own, titled by the words that name it, with the sentence's names. Not in background ("India
     joined at the Astana summit in 2017"): the summit is where, not news."""
-    if len(stated) != 1 or "summit" not in sentence:
+    if len(stated) != 1 or "ummit" not in sentence:
         return stated
     fact, referential = stated[0]
     if fact.precision != "day" or abs((dt.date.fromisoformat(fact.date) - published).days) > _THE_NEWS_S_DAYS:

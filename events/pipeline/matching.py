@@ -785,7 +785,8 @@ def _followed(fact: ExtractedFact, headline: Report | None, home: frozenset[str]
 # "He did not hold a formal bilateral meeting with Pakistani officials but exchanged pleasantries with the prime
 # minister at the dinner on Tuesday": the news is a meeting that did not take place.
 _NOT_HELD = re.compile(
-    r"\b(?:did|does|do|will|would)\s+not\s+(?:meet|hold\s+(?:\w+\s+){0,3}(?:talks|meeting))\b"
+    r"\b(?:(?:did|does|do|will|would)\s+not|didn['’]t|doesn['’]t|don['’]t|won['’]t|wouldn['’]t)\s+"
+    r"(?:meet|hold\s+(?:\w+\s+){0,3}(?:talks|meeting))\b"
     r"|\b(?:held|had|holds|has)\s+no\s+(?:\w+\s+){0,2}(?:meeting|talks)\b",
     re.IGNORECASE,
 )
@@ -815,7 +816,7 @@ _A_TRIP = re.compile(
 # "习近平14日抵达撒马尔罕，出席…峰会", "李强此前于14日抵达伊斯兰堡": arrived (flew in, set off, returned) in
 # the sentence's first clause; the same journey, not the summit it is for, unless a day of that follows.
 _A_TRIP_ZH = re.compile(
-    r"^[^，。；：]{0,24}?(?:抵达|抵達|飞抵|飛抵|到达|到達|启程|啟程|动身|動身|返回|回到|离开|離開)(?![后後])"
+    r"^[^，。；：]{0,24}?(?:抵达|抵達|飞抵|飛抵|到达|到達|启程|啟程|动身|動身|返回|离开|離開)(?![后後])"
 )  # "莫迪13日抵達後先後與習近平、普丁會談": after arriving, the talks are the news
 _A_DAY_ZH = re.compile(r"[0-9０-９一二三四五六七八九十]+日|[今明昨]天|[今明昨]日")
 # "Tokayev greets Xi at Astana airport, July 2": a welcome on arrival is the guest's journey.
@@ -842,8 +843,10 @@ _DATE_WORD = re.compile(
 def _a_trip(fact: ExtractedFact) -> bool:
     """A statement dating someone's journey, not the happening it names for the journey's end."""
     told = _uncut(fact.title, fact.summary)
-    if _AT_THE_AIRPORT.search(told):
-        return True
+    if (airport := _AT_THE_AIRPORT.search(told)) and not names_a_kind(
+        told[: airport.start()] + told[airport.end() :]
+    ):
+        return True  # not "Putin, greeted at the airport by Tokayev, signed the SCO agreement on 4 July"
     trip = _A_TRIP.match(told)
     if trip is None:
         zh = _A_TRIP_ZH.match(told)

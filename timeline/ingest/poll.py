@@ -38,17 +38,19 @@ MAX_BACKOFF = dt.timedelta(hours=12)
 LEASE_MARGIN = dt.timedelta(seconds=120)
 
 
-# What a bug in the pure pipeline (tagging, extraction, matching) raises on one item's text: that item is left
-# out of the poll (all or nothing, as for a ValueError) and tried again by the next one; the rest of the feed
-# is recorded. Errors of the database or the lease still fail the whole poll.
-_A_BUG_IN_READING_ONE_ITEM = (
-    LookupError,
+# What one item can raise that loses that item alone: refused input (TimelineError, ValueError) and what a bug
+# in the pure pipeline (tagging, extraction, matching) raises on its text. The item is left out of the poll
+# (all or nothing: its append is one statement) and tried again by the next one; the rest of the feed is
+# recorded. sqlite3's and psycopg's errors and a lost lease are none of these: they still fail the poll.
+_ONE_ITEM_S_ERRORS = (
+    TimelineError,
+    ValueError,  # UnicodeError too
+    LookupError,  # KeyError, IndexError
     AttributeError,
     TypeError,
     ArithmeticError,
     AssertionError,
     RecursionError,
-    UnicodeError,
 )
 
 
@@ -251,11 +253,7 @@ class Ingestor:
         for index, item in enumerate(parsed.items):
             try:
                 self._record_item(feed, outlet, item, report)
-            except (TimelineError, ValueError, KeyError) as error:  # one bad item never loses the others
-                report.errors.append(f"item {index} ({item.title[:60]!r}): {error}")
-            except (
-                _A_BUG_IN_READING_ONE_ITEM
-            ) as error:  # nor does a bug the item's text trips in the extractor
+            except _ONE_ITEM_S_ERRORS as error:  # one bad item never loses the others
                 report.errors.append(f"item {index} ({item.title[:60]!r}): {type(error).__name__}: {error}")
 
     def _record_item(self, feed: Feed, outlet: str, item: FeedItem, report: PollReport) -> None:
