@@ -86,7 +86,10 @@ def test_ingest_survives_sigkill_at_random_moments(tmp_path):
         kills, mid_poll, completed = 0, 0, 0
         while mid_poll < KILLS:
             process = start_ingest(config)
-            time.sleep(rng.uniform(0.25, 0.7))
+            # a random moment of the poll: once the process holds the lease (its start-up, ~0.5 s of imports,
+            # varies with the machine's load; a fixed window from the start missed the poll on a slow one)
+            wait_for_the_lease(db_path, process)
+            time.sleep(rng.uniform(0.0, 0.45))
             if process.poll() is None:
                 process.send_signal(signal.SIGKILL)
                 kills += 1
@@ -104,6 +107,15 @@ def test_ingest_survives_sigkill_at_random_moments(tmp_path):
         assert final.wait(120) == 0, final.stderr.read().decode()
         assert check_log(db_path) == ITEMS
     print(f"{kills} kills survived, {mid_poll} of them mid-poll (lease held), {completed} runs completed")
+
+
+def wait_for_the_lease(db_path, process: subprocess.Popen, limit: float = 10.0) -> None:
+    """Until the process holds the feed's lease (its poll is under way), or it ends, or the limit passes."""
+    deadline = time.monotonic() + limit
+    while process.poll() is None and time.monotonic() < deadline:
+        if killed_holding_the_lease(db_path, process.pid):
+            return
+        time.sleep(0.01)
 
 
 def killed_holding_the_lease(db_path, pid: int) -> bool:
