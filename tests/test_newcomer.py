@@ -75,7 +75,7 @@ def test_a_saved_feed_is_ingested_exactly_as_a_poll_of_it(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.output.startswith("sco-news: new 7, kept 6, skipped 1")
     facts = _facts(tmp_path / "saved.db")
-    assert len(facts) == 8  # ingest appends no seeds: the feed's facts alone
+    assert len(facts) == 9  # ingest appends no seeds: the feed's facts alone
     assert facts == _facts(tmp_path / "polled.db")
     again = _cli(saved, "ingest", "--file", str(EXAMPLE))
     assert "kept 0" in again.output and "facts 0" in again.output
