@@ -984,14 +984,26 @@ def test_the_same_correction_polled_again_adds_nothing(server, timeline, db_path
 class FailsOn(FactFinder):
     """Extraction that fails on one text, as a bug in the extractor would."""
 
-    def __init__(self, conn, marker: str):
+    def __init__(self, conn, marker: str, error: Exception):
         super().__init__(conn)
-        self.marker = marker
+        self.marker, self.error = marker, error
 
     def facts(self, title, text, published):
         if self.marker in text:
-            raise ValueError("the extractor tripped")
+            raise self.error
         return super().facts(title, text, published)
+
+
+def failing_on(timeline, config, clock, marker: str, error: Exception) -> Ingestor:
+    """An ingestor whose extraction raises error on a text holding marker."""
+    return Ingestor(
+        timeline,
+        config,
+        Fetcher(FetchLimits(timeout_seconds=2)),
+        clock=clock,
+        holder="test",
+        finder=FailsOn(timeline.conn, marker, error),
+    )
 
 
 def test_a_corrected_item_whose_extraction_fails_is_lost_alone(server, timeline, db_path, clock):
@@ -1005,14 +1017,7 @@ def test_a_corrected_item_whose_extraction_fails_is_lost_alone(server, timeline,
     position = timeline.store.last_position()
     other = other.replace("on 1 July 2024.", "on 2 July 2024.")
     serve_items(server, item_xml("Belarus joined the bloc on July 4, 2024."), other)
-    broken = Ingestor(
-        timeline,
-        config,
-        Fetcher(FetchLimits(timeout_seconds=2)),
-        clock=clock,
-        holder="test",
-        finder=FailsOn(timeline.conn, "July 4"),
-    )
+    broken = failing_on(timeline, config, clock, "July 4", ValueError("the extractor tripped"))
     report = broken.poll(config.feeds[0])
     assert report.updated == 1 and len(report.errors) == 1 and "the extractor tripped" in report.errors[0]
     written = [e for e in timeline.store.read(after=position) if e.type != "FeedPolled"]
@@ -1028,15 +1033,6 @@ def test_a_corrected_item_whose_extraction_fails_is_lost_alone(server, timeline,
     assert verify(timeline.store) == []
 
 
-class CrashesOn(FailsOn):
-    """Extraction that trips over one text with an IndexError, as the eleventh corpus found a bug doing."""
-
-    def facts(self, title, text, published):
-        if self.marker in text:
-            raise IndexError("no such group")
-        return super().facts(title, text, published)
-
-
 def test_an_extractor_bug_on_one_new_item_loses_that_item_alone(server, timeline, db_path, clock):
     """An IndexError in the extractor on one item failed the whole feed's poll: every other item of the
     feed was lost with it, poll after poll. Now that item alone waits, reported, for the next poll."""
@@ -1046,14 +1042,9 @@ def test_an_extractor_bug_on_one_new_item_loses_that_item_alone(server, timeline
         item_xml("Belarus joined the bloc on July 4, 2024."),
     )
     config = make_config(db_path, server, {"w": "/rss"})
-    crashing = Ingestor(
-        timeline,
-        config,
-        Fetcher(FetchLimits(timeout_seconds=2)),
-        clock=clock,
-        holder="test",
-        finder=CrashesOn(timeline.conn, "July 4"),
-    )
+    crashing = failing_on(
+        timeline, config, clock, "July 4", IndexError("no such group")
+    )  # as the eleventh corpus found
     report = crashing.poll(config.feeds[0])
     assert report.kept == 1 and len(report.errors) == 1 and "IndexError: no such group" in report.errors[0]
     assert "2024-07-01" in _feed_fact_titles(timeline)

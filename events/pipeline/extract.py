@@ -1383,11 +1383,11 @@ def _an_update_of_the_day(sentence: str, published: dt.date, live: bool) -> Extr
     time = _CLOCK_TIME.match(sentence) if live else None
     if time is None or _UPDATE_OF_A_SAYING.match(sentence, time.end()):
         return None
+    if _A_CLAIM_WITHDRAWN.search(sentence):
+        return None  # "11:58 PM: Correction: an earlier update said Belarus had become a member"
     day, tags = _day_text(published), tags_for(sentence)
     if kind_of_happening(Report(day, None, sentence, sentence, tags)) is None:
         return None  # "Modi and Putin hold talks": two leaders meeting is a kind too
-    if _A_CLAIM_WITHDRAWN.search(sentence):
-        return None  # "11:58 PM: Correction: an earlier update said Belarus had become a member"
     title = clip(clean_title(sentence[time.end() :]))
     if not _usable(title):
         return None
@@ -1403,9 +1403,9 @@ def _collect(sentences: list[str], published: dt.date, opens: set[int] = frozens
         if index in opens:
             led = _YEAR_LED.match(sentence)
             entry_year = int(led.group(1)) if led else None
-            stated = sentence_facts(sentence, published)
-        else:
-            stated = sentence_facts(sentence, published, entry_year)
+        stated = sentence_facts(
+            sentence, published, entry_year
+        )  # an entry's own year leads its first sentence
         news = [fact for fact, _ in stated if not fact.last_before]  # "the first since May 23" is no news
         if not news and (update := _an_update_of_the_day(sentence, published, live)):
             found.append((index, update))

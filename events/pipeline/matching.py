@@ -796,9 +796,12 @@ def _a_meeting_not_held(sentence: str) -> bool:
     """A sentence telling that a meeting did not take place, and besides it no happening of a kind: its day
     is a handshake's or a dinner's ("but shook hands at the dinner on Tuesday")."""
     not_held = _NOT_HELD.search(sentence)
-    return bool(not_held) and not names_a_kind(
-        sentence[: not_held.start()] + " " + sentence[not_held.end() :]
-    )
+    return bool(not_held) and not _names_a_kind_besides(sentence, not_held)
+
+
+def _names_a_kind_besides(text: str, told: re.Match[str]) -> bool:
+    """Whether the words around a match name a kind of happening: the sentence's news is another."""
+    return names_a_kind(text[: told.start()] + " " + text[told.end() :])
 
 
 # "Bilawal arrived in Goa on Thursday to attend the meeting", "The Prime Minister returns to New Delhi tonight
@@ -843,9 +846,7 @@ _DATE_WORD = re.compile(
 def _a_trip(fact: ExtractedFact) -> bool:
     """A statement dating someone's journey, not the happening it names for the journey's end."""
     told = _uncut(fact.title, fact.summary)
-    if (airport := _AT_THE_AIRPORT.search(told)) and not names_a_kind(
-        told[: airport.start()] + told[airport.end() :]
-    ):
+    if (airport := _AT_THE_AIRPORT.search(told)) and not _names_a_kind_besides(told, airport):
         return True  # not "Putin, greeted at the airport by Tokayev, signed the SCO agreement on 4 July"
     trip = _A_TRIP.match(told)
     if trip is None:

@@ -817,9 +817,8 @@ def _scheduled_present(sentence: str, span: tuple[int, int]) -> Tense:
     before = sentence[max(0, span[0] - 80) : span[0]]
     verb = _SCHEDULE_VERBS.search(before)
     if verb and _A_PAST_PLAN_S.search(before, 0, verb.start()):
-        return (
-            None  # "was due to take place on July 22-23": a plan in the past, dated by the sentence's tense
-        )
+        # "was due to take place on July 22-23": a plan in the past, dated by the sentence's tense
+        return None
     if verb or _IS_ON.search(_without_on(before)):
         return "future"
     return None
