@@ -102,6 +102,10 @@ def test_russian_dates(sentence, expected):
         ("2日晚，领导人将出席欢迎宴会。", [("2025-10-02", None)]),  # with its time of day: the same
         ("2日上午，领导人将在明斯克会见。", [("2025-10-02", None)]),
         ("峰會2日晚閉幕，將於明年主辦峰會。", [("2025-09-02", None), ("2026", None)]),
+        # 將 after 決定 marks what was decided, not a future: the 1st before the report
+        ("成員國1日決定將兩類國家統一為夥伴。", [("2025-09-01", None)]),
+        ("各方1日决定将于下月举行会议。", [("2025-09-01", None), ("2025-10", None)]),  # the decision's day
+        ("2日晚宣布将于明年主办峰会。", [("2025-09-02", None), ("2026", None)]),
     ],
 )
 def test_chinese_dates(sentence, expected):

@@ -73,6 +73,17 @@ evaluator = _load_evaluator()
         ("Russia's delegation is expected on Tuesday.", dt.date(2024, 10, 11), [("2024-10-15", None)]),
         ("Xi will preside over a parade next Wednesday.", WED_3_JULY_2024, [("2024-07-10", None)]),
         ("Defence ministers met in New Delhi last Friday.", WED_3_MAY_2023, [("2023-04-28", None)]),
+        # what a meeting held today comes before is still to come; a recap's "before" keeps its past
+        (
+            "Ministers gathered today, one of the last meetings before the SCO summit on July 3-4.",
+            dt.date(2024, 4, 26),
+            [("2024-04-26", None), ("2024-07-03", "2024-07-04")],
+        ),
+        (
+            "Ministers met in May, before the summit on July 3-4.",
+            dt.date(2024, 9, 26),
+            [("2024-05", None), ("2024-07-03", "2024-07-04")],
+        ),
         ("The envoy arrived on Tuesday last week.", THU_20_JUNE_2024, [("2024-06-11", None)]),
         # days around publication
         (
@@ -1218,12 +1229,37 @@ def test_the_day_a_happening_was_moved_from_is_no_day_of_it(sentence, dates):
 @pytest.mark.parametrize(
     ("sentence", "dates"),
     [
+        ("Белоруссия была наблюдателем при ШОС с 2015 года, а вступила в 2024 году.", [("2024", None)]),
+        ("С 2017 года Индия является членом ШОС.", []),
+        # "впервые с 2015 года" tells of the last time; "с 2002 по 2007 год" bounds a span
+        ("Это первый визит министра в ШОС с 2015 года.", [("2015", None)]),
+        ("Соглашение действовало с 2002 года по 2007 год.", [("2002", None), ("2007", None)]),
+    ],
+)
+def test_a_russian_since_a_year_tells_a_state_as_the_english_does(sentence, dates):
+    """Issue 18: "была наблюдателем с 2015 года" (an observer since 2015) dates no happening, as "since 2015"."""
+    assert [(f.date, f.end_date) for f, _ in sentence_facts(sentence, dt.date(2026, 5, 1))] == dates
+
+
+@pytest.mark.parametrize(
+    ("sentence", "dates"),
+    [
         ("分析人士指出，北京將在3日舉行閱兵，峰會與閱兵前後相連。", []),
         ("Minsk will hold a military parade on 3 July, two days after the summit.", []),
         ("Парад в Минске пройдёт 3 июля.", []),
         # the SCO's happening in the parade's clause, or told beside it in a clause of its own
         ("The SCO summit in Minsk on 1 July comes days before a parade in the city.", [("2031-07-01", None)]),
         ("Leaders watched a parade at the SCO summit on Tuesday.", [("2031-07-01", None)]),
+        # a commemoration, an attack, a crash, a death: nothing the SCO holds either
+        ("多國領導人將留京出席3日舉行的紀念活動。", []),
+        ("The meeting opened with a silence for the minister, who was killed in a crash on Sunday.", []),
+        ("由於文件未提及今年4月發生的恐攻，印度拒絕簽署。", []),
+        ("Теракт произошёл 22 апреля.", []),
+        ("The SCO condemned on Tuesday the attack in the city.", [("2031-07-01", None)]),
+        (
+            "Troops rehearsed repelling an attack in the Peace Mission exercise on Tuesday.",
+            [("2031-07-01", None)],
+        ),
     ],
 )
 def test_a_parade_s_date_is_no_fact_of_the_sco(sentence, dates):

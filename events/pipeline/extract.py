@@ -628,6 +628,9 @@ def _contains(outer: DateMention, inner: DateMention) -> bool:
 # happened on it that the sentence tells ("frozen since 2019", "a strategy through 2035").
 _SINCE_BEFORE = re.compile(r"\bsince\s+(?:(?:early|late|mid|the end of|the start of)\s+)?$", re.IGNORECASE)
 _FIRST = re.compile(r"\bfirst\b", re.IGNORECASE)
+_SINCE_A_YEAR_RU = re.compile(r"(?:^|[\s(,])[сС]\s+$")
+_TO_A_YEAR_RU = re.compile(r"\s*(?:года|г\.)?\s*(?:по|до)\b")
+_FIRST_RU = re.compile(r"\b(?:впервые|перв\w+)\b", re.IGNORECASE)
 # "postponed from 2020", "moved from June to September": the day a happening was once set for and is not.
 _MOVED_FROM = re.compile(
     r"\b(?:postponed|delayed|deferred|moved|rescheduled|shifted|put off|pushed back|brought forward)\s+from\s+"
@@ -691,6 +694,18 @@ def _only_a_bound(mention: DateMention, sentence: str) -> bool:
     if _SINCE_BEFORE.search(before):
         # "the first visit since 2011" tells of the last one, in 2011; "frozen since 2019" of no happening
         return not _FIRST.search(sentence, 0, mention.span[0])
+    if (
+        len(mention.start.iso()) == 4
+        and mention.end is None
+        and _SINCE_A_YEAR_RU.search(
+            sentence, max(0, mention.span[0] - 4), _first_digit(sentence, mention.span)
+        )
+    ):
+        # "была наблюдателем с 2015 года" (an observer since 2015): a state, no happening; "с 2002 по 2007"
+        # bounds a span, "впервые с 2015 года" (the first since 2015) tells of the last time
+        return not _TO_A_YEAR_RU.match(sentence, mention.span[1]) and not _FIRST_RU.search(
+            sentence, 0, mention.span[0]
+        )
     if mention.end is not None or len(mention.start.iso()) == 10:
         return False
     return bool(
@@ -700,8 +715,15 @@ def _only_a_bound(mention: DateMention, sentence: str) -> bool:
     )
 
 
-# A happening the SCO never holds, which a sentence about the SCO may date beside its own: a national parade.
-_PARADE = re.compile(r"\bparades?\b|閱兵|阅兵|\bпарад", re.IGNORECASE)
+# A happening the SCO never holds, which a sentence about the SCO may date beside its own: a national parade
+# or commemoration, an attack, a crash, a death ("a minute's silence for the president, killed when his
+# helicopter came down on Sunday"; "印度拒簽，因文件未提及今年4月的恐攻").
+_PARADE = re.compile(
+    r"\bparades?\b|閱兵|阅兵|\bпарад|\bcommemorations?\b|紀念活動|纪念活动|памятн\w* мероприят"
+    r"|\b(?:terror(?:ist)?\s+)?attacks?\b|\bbomb(?:ing|ings|ed)\b|\bblasts?\b|\bcrash(?:ed|es)?\b|\bkilled\b|\bdied\b"
+    r"|恐攻|恐袭|恐襲|袭击|襲擊|爆炸|坠毁|墜毀|遇难|遇難|身亡|逝世|теракт|нападени|катастроф|крушени|погиб|взрыв",
+    re.IGNORECASE,
+)
 
 
 @functools.lru_cache(maxsize=64)
@@ -751,6 +773,14 @@ def _since_clause(mention: DateMention, sentence: str) -> str | None:
         return None
     end = _CLAUSE_END.search(sentence, mention.span[1])
     return sentence[opening.start() : end.start() if end else len(sentence)]
+
+
+def _first_digit(sentence: str, span: tuple[int, int]) -> int:
+    digit = _DIGIT.search(sentence, *span)
+    return digit.start() if digit else span[0]
+
+
+_DIGIT = re.compile(r"\d")
 
 
 def _before_date(mention: DateMention, sentence: str, reach: int = 24) -> str:

@@ -256,7 +256,9 @@ _NOT_PAST = {
     "shed",
 }
 # Every word that _is_future_phrase or _is_past_word can accept, besides those ending in "ed".
-_TENSE_WORDS = _FUTURE_WORDS | _FUTURE_BEFORE_TO | _SCHEDULED | _PAST_WORDS | _PREPARING_FOR | {"to", "ahead"}
+_TENSE_WORDS = (
+    _FUTURE_WORDS | _FUTURE_BEFORE_TO | _SCHEDULED | _PAST_WORDS | _PREPARING_FOR | {"to", "ahead", "before"}
+)
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
 _CLAUSE_BREAK = re.compile(
     r",(?!\d)|[;:()\"“”—–，；：（）]|\b(?:that|which|who|while|but|because|although|whereas|after|before|when|since)\b"
@@ -305,6 +307,8 @@ def _is_future_phrase(words: list[str], i: int) -> bool:
         return following == "be" and not _is_past_word(previous)
     if word == "ahead":
         return following == "of"
+    if word == "before":  # "gathered today ..., one of the last meetings before the summit on July 3-4"
+        return following in _A_NOUN_S and "today" in words[:i]
     if word in _PREPARING_FOR:  # "reached consensus on preparations for the summit in June": June is ahead
         return following == "for"
     if word in _FUTURE_WORDS:
@@ -312,6 +316,11 @@ def _is_future_phrase(words: list[str], i: int) -> bool:
     if word in _SCHEDULED and previous in _BE:
         return not (previous == "been" and i > 1 and words[i - 2] == "had")  # "had been due to": a past plan
     return word in _FUTURE_BEFORE_TO and following == "to"
+
+
+# What "before" leads when it leads a happening, not a clause ("before he left"): it is still to come from a
+# sentence told of today.
+_A_NOUN_S = frozenset(("the", "a", "an", "its", "their", "this", "next", "his", "her"))
 
 
 def _is_past_word(word: str) -> bool:
@@ -402,7 +411,9 @@ def tense_at(sentence: str, span: tuple[int, int]) -> Tense:
     before = [m for m in markers if m[0] < span[0]]
     after = next((m for m in markers if m[0] >= span[1]), None)
     if not before:
-        if after and _a_chinese_clause_of_its_own(sentence, span, after[0]):
+        if after and (
+            _a_chinese_clause_of_its_own(sentence, span, after[0]) or _a_chinese_decision(sentence, span)
+        ):
             return None
         return after[1] if after and not _an_attribution(sentence, span, after[0]) else None
     if after is None or after[1] == before[-1][1]:
@@ -423,6 +434,14 @@ def _a_chinese_clause_of_its_own(sentence: str, span: tuple[int, int], marker: i
     return bool(_HAN_CHARACTER.search(sentence, hour.end() if hour else span[1], comma.start()))
 
 
+def _a_chinese_decision(sentence: str, span: tuple[int, int]) -> bool:
+    """A Chinese date whose verb, next to it, decides or announces ("1日決定將兩類國家統一為夥伴", "2日宣布將於明年
+    舉辦"): it dates the decision; a future after it tells what was decided, not when."""
+    hour = _A_TIME_OF_DAY_ZH.match(sentence, span[1])
+    return _DECIDES_ZH.match(sentence, hour.end() if hour else span[1]) is not None
+
+
+_DECIDES_ZH = re.compile(r"\s*(?:决定|決定|同意|宣布|宣佈|批准|商定|议定|議定)")
 _HAN_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
 _A_TIME_OF_DAY_ZH = re.compile(
     r"\s*(?:上午|下午|中午|晚上|晚间|晚間|傍晚|凌晨|清晨|早上|早晨|夜间|夜間|当晚|當晚|晚|早|夜)(?:间|間)?"
