@@ -1255,6 +1255,11 @@ def test_a_russian_since_a_year_tells_a_state_as_the_english_does(sentence, date
         ("The meeting opened with a silence for the minister, who was killed in a crash on Sunday.", []),
         ("由於文件未提及今年4月發生的恐攻，印度拒絕簽署。", []),
         ("Теракт произошёл 22 апреля.", []),
+        (
+            "The session opened with a silence for the minister, whose helicopter came down in fog on Sunday.",
+            [],
+        ),
+        ("由於文件未提及今年4月發生在喀什米爾帕哈爾加姆（Pahalgam）的恐攻，印度拒絕簽署。", []),
         ("The SCO condemned on Tuesday the attack in the city.", [("2031-07-01", None)]),
         (
             "Troops rehearsed repelling an attack in the Peace Mission exercise on Tuesday.",
@@ -1834,6 +1839,23 @@ def test_a_list_entry_led_by_its_year_and_a_comma_gives_that_year_to_the_days_of
         ("2029-08-31", "2029-09-01"),
         ("2031-09", None),
         ("2031-06-10", None),  # a paragraph of its own, led by no year: the year the tense gives
+    ]
+
+
+def test_an_entry_s_own_date_read_with_its_year_stays_beside_a_later_date():
+    """Issue 18 (twelfth corpus): "2025, 1 January – X takes office, having been appointed at the summit of
+    4 July 2024" lost its own date (read as one with its year) to the later one."""
+    page = (
+        "Recent office-holders\n"
+        "2028, 1 January – A. Bek (Tajikistan) takes office, having been appointed at the Minsk summit of"
+        " 4 July 2027.\n"
+        "2031: sessions of the Hanoi summit (8-9 June)."
+    )
+    facts = extract_facts("Secretary-General of the SCO", page, dt.date(2031, 9, 5))
+    assert [(f.date, f.end_date) for f in facts[1:]] == [
+        ("2028-01-01", None),
+        ("2027-07-04", None),
+        ("2031-06-08", "2031-06-09"),  # the year alone, leading its entry, dates nothing more
     ]
 
 

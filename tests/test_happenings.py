@@ -214,6 +214,28 @@ def test_a_secretary_general_taking_office_is_the_post_changing_hands(title, kin
 
 
 @pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        # chairing a meeting tells the meeting
+        ("Singh will chair the SCO defence ministers' meeting on Friday", "ministers"),
+        (
+            "Nurtleu will chair a regular meeting of the SCO Council of Foreign Ministers in Astana",
+            "ministers",
+        ),
+        ("Nurtleu to chair SCO foreign ministers in Astana next week", "ministers"),
+        # the chair itself, or chairing the council in turn, is a chairmanship
+        ("India holds the SCO chair this year", "chairmanship"),
+        ("Russia will chair the council next and host its meeting in 2025", "chairmanship"),
+        ("Kazakhstan will chair the SCO from July", "chairmanship"),
+    ],
+)
+def test_chairing_a_meeting_is_the_meeting_not_a_chairmanship(title, kind):
+    """Issue 18: "X will chair a meeting of the Council of Foreign Ministers on May 21" read as a handover of
+    the chair, so it stayed apart from the reports of the meeting (two facts of one meeting, twice)."""
+    assert kind_of_happening(report("2024-05-21", title, ("sco",))) == kind
+
+
+@pytest.mark.parametrize(
     ("date", "title", "kind"),
     [
         # the date is the relative clause's: the kind is what it tells of, the words before the comma

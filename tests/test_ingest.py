@@ -17,6 +17,8 @@ from events.log.leases import take_lease
 from events.log.store import EventStore, connect
 from events.pipeline import matching
 from events.pipeline.extract import ExtractedFact, sentence_facts
+from events.pipeline.gazetteer import tags_for
+from events.pipeline.happenings import kind_of_happening
 from events.pipeline.matching import FEED_CHANGED, Existing, FactFinder
 from events.read.source_feeds import feed_status
 from events.service import Timeline
@@ -1486,6 +1488,66 @@ def test_days_at_the_place_an_sco_headline_names_are_followed(end_date, headline
     fact = ExtractedFact("2031-05-22", end_date, "day", sentence, sentence, ("minsk",), 1.0)
     headline = matching.Report("2031-05-25", None, "Minsk's SCO moment", "Minsk's SCO moment", headline_tags)
     assert matching._about_the_sco(fact, headline) is followed
+
+
+@pytest.mark.parametrize(
+    ("headline", "sentence", "followed", "titled"),
+    [
+        # an explainer's pronoun that meets is the body its SCO headline names, in a city of its own
+        (
+            "What SCO defence ministers do, and why this week's Minsk meeting matters",
+            "In April 2029 they met in Tashkent, where one minister joined by video link.",
+            True,
+            "In April 2029 SCO defence ministers met in Tashkent, where one minister joined by video link",
+        ),
+        (
+            "The SCO's prime ministers' council, which meets in Minsk this week, explained",
+            "In October 2029 it met in Tashkent, the first session in person in years.",
+            True,
+            "In October 2029 SCO's prime ministers' council met in Tashkent, the first session in person in years",
+        ),
+        # a headline naming no meeting body, or no SCO: the pronoun is nobody the timeline follows
+        ("Minsk gets ready for visitors", "In April 2029 they met in Tashkent.", False, None),
+        ("What defence ministers do", "In April 2029 they met in Tashkent.", False, None),
+    ],
+)
+def test_a_pronoun_that_met_under_an_sco_body_s_headline_is_that_body(headline, sentence, followed, titled):
+    """Issue 18: an explainer's "In April 2023 they met in New Delhi" under "What SCO defence ministers do"
+    was left out as a detail in another city, naming neither the SCO nor a kind."""
+    fact = ExtractedFact("2029-04", None, "month", sentence.rstrip("."), sentence, ("tashkent",), 1.0)
+    headline_report = matching.Report("2031-06-24", None, headline, headline, tuple(tags_for(headline)))
+    home = matching._places_of(headline_report.tags)
+    assert matching._followed(fact, headline_report, home) is followed
+    if titled:
+        named = matching._named_by_the_headline(fact, headline_report)
+        assert named.title == titled
+        assert kind_of_happening(matching.Report(named.date, None, named.title, named.summary, named.tags))
+
+
+@pytest.mark.parametrize(
+    ("headline", "entry", "followed"),
+    [
+        (
+            "Secretary-General of the Shanghai Cooperation Organisation",
+            "2029, 1 January – A. Bek (Tajikistan) takes office.",
+            True,
+        ),
+        ("List of Shanghai Cooperation Organisation summits", "2029, 13-14 June: Tashkent.", True),
+        # an entry of a list whose headline names no post nor happening of the SCO's
+        (
+            "Secretary-General of the Shanghai Cooperation Organisation",
+            "2029, 1 January – A. Bek (Tajikistan) retires.",
+            False,
+        ),
+        ("Tashkent mayors", "2029, 1 January – A. Bek takes office.", False),
+    ],
+)
+def test_an_office_holders_list_entry_tells_the_post_its_headline_names(headline, entry, followed):
+    """Issue 18: "2019, 1 January – Vladimir Norov (Uzbekistan) takes office" under "Secretary-General of the
+    SCO" is the post changing hands, as the entry would say it with the post's name."""
+    fact = ExtractedFact("2029-01-01", None, "day", entry.rstrip("."), entry, ("tajikistan",), 1.0)
+    headline_report = matching.Report("2031-06-24", None, headline, headline, tuple(tags_for(headline)))
+    assert matching._about_the_sco(fact, headline_report) is followed
 
 
 @pytest.mark.parametrize(

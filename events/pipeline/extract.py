@@ -721,6 +721,7 @@ def _only_a_bound(mention: DateMention, sentence: str) -> bool:
 _PARADE = re.compile(
     r"\bparades?\b|閱兵|阅兵|\bпарад|\bcommemorations?\b|紀念活動|纪念活动|памятн\w* мероприят"
     r"|\b(?:terror(?:ist)?\s+)?attacks?\b|\bbomb(?:ing|ings|ed)\b|\bblasts?\b|\bcrash(?:ed|es)?\b|\bkilled\b|\bdied\b"
+    r"|\b(?:came|went|shot)\s+down\b"
     r"|恐攻|恐袭|恐襲|袭击|襲擊|爆炸|坠毁|墜毀|遇难|遇難|身亡|逝世|теракт|нападени|катастроф|крушени|погиб|взрыв",
     re.IGNORECASE,
 )
@@ -738,7 +739,15 @@ def _a_parade_s(mention: DateMention, sentence: str) -> bool:
     if not _names_a_parade(sentence):  # most sentences name none
         return False
     clause = sentence[slice(*clause_bounds(sentence, mention.span))]
+    if _HAN.search(
+        clause
+    ):  # a Chinese clause runs between commas: "今年4月發生在帕哈爾加姆（Pahalgam）的恐攻"
+        clause = sentence[slice(*bounds_between(_CHINESE_CLAUSE_BREAK, sentence, mention.span))]
     return bool(_PARADE.search(clause)) and not names_a_kind(clause) and "sco" not in tags_for(clause)
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_CHINESE_CLAUSE_BREAK = re.compile(r"[，；。,;]")
 
 
 def _last_before(mention: DateMention, sentence: str) -> bool:
@@ -949,7 +958,9 @@ def _in_its_listed_year(
             return mentions
         return [_in_year(m, entry_year) if _without_a_year(m, sentence) else m for m in mentions]
     year = int(led.group(1))
-    after = [m for m in mentions if m.span[0] >= led.end(1)]
+    # the entry's own date, when its year and days read as one ("2025, 1 January – X takes office, appointed
+    # at the summit of 4 July 2024"), and every date after its year
+    after = [m for m in mentions if m.span[0] >= led.end(1) or m.span[1] > led.end(1) and m.start.month]
     if not after:
         return mentions
     return [_in_year(m, year) if _without_a_year(m, sentence) else m for m in after]

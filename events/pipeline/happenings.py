@@ -74,7 +74,9 @@ _KIND_PATTERNS = (
     ),
     (
         "chairmanship",
-        r"\b(?:chair(?:manship)?|presidency|takes? over|took over|hand(?:s|ed)? over)\b"
+        # "will chair a meeting of the council of foreign ministers" tells the meeting: chairing it is no handover
+        r"\b(?:chair(?!\s+(?:(?:a|an|the|this|its|their)\s+)?(?:(?!and\b)[\w'’-]+\s+){0,4}?(?:meeting|session|summit"
+        r"|sitting|talks|conference|ministers|heads of (?:state|government))s?\b)|chairmanship|presidency|takes? over|took over|hand(?:s|ed)? over)\b"
         r"|председательств|轮值主席|輪值主席"
         # a Secretary-General or a director taking office: the body's post changing hands
         # (its posts only: "Modi was sworn in for a third term" is India's news)

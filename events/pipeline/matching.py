@@ -773,6 +773,8 @@ def _followed(fact: ExtractedFact, headline: Report | None, home: frozenset[str]
         return False
     if _nowadays(fact, headline):
         return False
+    if _the_headline_s_body_met(fact, headline):
+        return True  # in a place of its own: the body's earlier session elsewhere
     if (
         "sco" not in fact.tags
         and kind_of_happening(as_report(fact)) in _NOT_ITS_OWN
@@ -1029,7 +1031,11 @@ def restate_facts(
     headline = Report(reported_on.isoformat(), None, title, title, context) if reported_on else None
     home = _places_of(context) or _places_of(found[1].tags if len(found) > 1 else ())
     told = sorted(
-        (_in_the_calendar_s_year(f) for f in found[1:] if _followed(f, headline, home)),
+        (
+            _in_the_calendar_s_year(_named_by_the_headline(f, headline))
+            for f in found[1:]
+            if _followed(f, headline, home)
+        ),
         key=_most_complete_first,
     )
     lead = found[:1] if found and _headline_a_happening(found, context, payload) else []
@@ -1274,12 +1280,54 @@ def _about_the_sco(fact: ExtractedFact, headline: Report | None) -> bool:
     # "Islamabad's SCO moment": days at the place an SCO headline names are the SCO's there
     if _days_at_the_headline_s_place(fact, headline) or _the_headline_s_meeting(fact, headline):
         return True
-    # "2019, 13-14 June: Bishkek, Kyrgyzstan" under "List of SCO summits": an entry of the headline's list
+    # "2019, 13-14 June: Bishkek, Kyrgyzstan" under "List of SCO summits": an entry of the headline's list;
+    # "2019, 1 January – X takes office" under "Secretary-General of the SCO" tells the post the headline names
+    if headline is None or not LIST_ENTRY.match(fact.summary):
+        return False
+    if kind_of_happening(headline) is not None:
+        return True
+    under = f"{fact.summary.rstrip(' .')} as {headline.title}"
+    return (
+        "sco" in headline.tags
+        and kind_of_happening(Report(fact.date, fact.end_date, under, under, fact.tags)) is not None
+    )
+
+
+def _the_headline_s_body_met(fact: ExtractedFact, headline: Report | None) -> bool:
+    """ "In April 2023 they met in New Delhi" under "What SCO defence ministers do": a pronoun that meets, in
+    an article whose headline names the SCO's meeting of a body, is that body (an explainer's past sessions)."""
     return (
         headline is not None
-        and bool(LIST_ENTRY.match(fact.summary))
-        and kind_of_happening(headline) is not None
+        and "sco" in headline.tags
+        and _A_PRONOUN_MET.search(fact.summary) is not None
+        and kind_of_happening(headline) in _BODIES_THAT_MEET
     )
+
+
+def _named_by_the_headline(fact: ExtractedFact, headline: Report | None) -> ExtractedFact:
+    """ "In April 2023 they met in New Delhi" titled "In April 2023 SCO defence ministers met in New Delhi", from
+    its headline: the title says who, and the matcher reads the body's kind of happening in it."""
+    if not _the_headline_s_body_met(fact, headline):
+        return fact
+    body = _A_BODY.search(headline.title)
+    said = _A_PRONOUN_MET.search(fact.title)
+    if body is None or said is None:
+        return fact
+    who = body.group().removeprefix("The ").removeprefix("the ")
+    title = f"{fact.title[: said.start()]}{who}{fact.title[said.start() + len(said['who']) :]}"
+    return replace(fact, title=title[:1].upper() + title[1:])
+
+
+# The body a headline names: "SCO defence ministers", "The SCO's prime ministers' council".
+_A_BODY = re.compile(
+    r"(?:the\s+)?(?:SCO['’]s\s+|SCO\s+|Shanghai Cooperation Organi[sz]ation['’]s\s+)(?:[\w-]+\s+){0,2}?"
+    r"(?:ministers['’]?(?:\s+council)?|council|leaders|heads of (?:state|government))",
+    re.IGNORECASE,
+)
+_A_PRONOUN_MET = re.compile(
+    r"\b(?P<who>they|it)\s+(?:last\s+|first\s+|also\s+)?(?:met|meets|meet|gathered|convened)\b", re.IGNORECASE
+)
+_BODIES_THAT_MEET = frozenset({"ministers", "summit"})
 
 
 def _the_headline_s_meeting(fact: ExtractedFact, headline: Report | None) -> bool:
