@@ -1842,6 +1842,25 @@ def test_a_list_entry_led_by_its_year_and_a_comma_gives_that_year_to_the_days_of
     ]
 
 
+def test_a_decision_dated_in_the_next_sentence_is_told_in_the_words_of_the_one_before():
+    """Issue 18 (twelfth corpus): "The decision was taken on Tuesday at a cabinet session" dated nothing but
+    a cabinet session; the decision is the step the lede told undated (its dateline the report's day)."""
+    text = (
+        "MINSK, March 29 (Wire) - Laos's cabinet has approved a memorandum granting the country the status of"
+        " dialogue partner in the Shanghai Cooperation Organisation, state media said.\n"
+        "The decision was taken on Tuesday at a cabinet session in Vientiane, the news agency reported."
+    )
+    facts = extract_facts("Laos takes a first step toward the SCO", text, dt.date(2031, 3, 29))
+    (step,) = [f for f in facts if f.date == "2031-03-25"]
+    assert step.title.startswith("Laos's cabinet has approved a memorandum") and "sco" in step.tags
+    # a sentence before that is dated itself keeps its date; this one stays its own
+    dated = text.replace("has approved", "approved on Monday")
+    assert [f.title[:12] for f in extract_facts("Laos", dated, dt.date(2031, 3, 29))[1:]] == [
+        "Laos's cabin",
+        "The decision",
+    ]
+
+
 def test_an_entry_s_own_date_read_with_its_year_stays_beside_a_later_date():
     """Issue 18 (twelfth corpus): "2025, 1 January – X takes office, having been appointed at the summit of
     4 July 2024" lost its own date (read as one with its year) to the later one."""
@@ -1857,6 +1876,9 @@ def test_an_entry_s_own_date_read_with_its_year_stays_beside_a_later_date():
         ("2027-07-04", None),
         ("2031-06-08", "2031-06-09"),  # the year alone, leading its entry, dates nothing more
     ]
+    assert (
+        facts[1].title == "2028, 1 January – A. Bek (Tajikistan) takes office"
+    )  # "having been ..." is 2027's
 
 
 def test_a_day_counted_from_the_report_keeps_the_report_s_year_in_a_year_led_paragraph():

@@ -181,6 +181,9 @@ def test_same_happening(new, recorded, same):
         # Russian: joined (присоединился), proclaimed (провозглашена)
         ("В 2031 году к ШОС присоединился Лаос", ("laos",), "accession"),
         ("К пятёрке присоединился Лаос, и была провозглашена новая организация", ("laos",), "founding"),
+        # Chinese: admitted as a partner (接納…為…夥伴)
+        ("成員國1日同意接納老撾為新的夥伴", ("laos", "sco"), "observer"),
+        ("成员国同意接纳老挝为对话伙伴", ("laos", "sco"), "observer"),
     ],
 )
 def test_kind_of_happening(title, tags, kind):

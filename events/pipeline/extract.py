@@ -404,6 +404,7 @@ def _after_background_link(sentence: str, span: tuple[int, int], low: int) -> in
 # Monday ahead of the summit, which opens on Wednesday": each date's names are those of its own clause.
 _SUBORDINATE_LINK = re.compile(
     r"\b(?:as|ahead of|in the run-up to|before|after|following|when|while|which|that|where|until)\b"
+    r"|(?<=, )having\b"  # "X takes office on 1 January, having been appointed at the summit of 4 July"
 )
 
 
@@ -1457,6 +1458,8 @@ def _collect(sentences: list[str], published: dt.date, opens: set[int] = frozens
             or _going_on(sentence, found, index, opens, published)
         ):
             _add_going_on(found, index, same_day, sentence)
+        if index and not any(i == index - 1 and f.date != published.isoformat() for i, f in found):
+            stated = _the_step_told_before(stated, sentences[index - 1], sentence)
         for fact, referential in _with_the_summit_they_were_at(stated, sentence, published):
             target = _merge_target(found, index, fact, referential)
             if target is None:
@@ -1466,6 +1469,30 @@ def _collect(sentences: list[str], published: dt.date, opens: set[int] = frozens
                 merged = merge_facts(found[target][1], fact, with_tags=not referential)
                 found[target] = (found[target][0], merged)
     return [fact for _, fact in found]
+
+
+# "The decision was taken on Tuesday at a cabinet session", after a sentence telling the decision undated.
+_THE_STEP_TOLD = re.compile(
+    r"(?:The|This|That)\s+(?:decision|move|approval|step|vote|announcement|endorsement|ruling)\s+"
+    r"(?:was|were|had been|came)\b"
+)
+
+
+def _the_step_told_before(
+    stated: list[tuple[ExtractedFact, bool]], before: str, sentence: str
+) -> list[tuple[ExtractedFact, bool]]:
+    """ "Saudi Arabia's cabinet has approved a memorandum granting it the status of dialogue partner" and then
+    "The decision was taken on Tuesday at a cabinet session": the one date of a sentence whose subject is the
+    step the sentence before told, undated (or dated by its dateline alone), dates that step, told in that
+    sentence's words."""
+    if len(stated) != 1 or not _THE_STEP_TOLD.match(sentence):
+        return stated
+    fact, referential = stated[0]
+    told = clean_title(before)
+    if not told:
+        return stated
+    tags = tuple(sorted(set(fact.tags) | set(tags_for(before))))
+    return [(replace(fact, title=clip(told), summary=f"{before} {sentence}", tags=tags), referential)]
 
 
 # "launched Iran's accession on Friday at its 20th-anniversary summit in Dushanbe": the summit the deed was done

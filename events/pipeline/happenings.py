@@ -64,7 +64,8 @@ _KIND_PATTERNS = (
         # "Laos was welcomed as the newest partner", "a single partner tier"
         r"|\bas\s+(?:the\s+|an?\s+)?(?:newest|new|latest)\s+(?:sco\s+)?partners?\b|\bpartner\s+(?:tier|status|category)\b"
         r"|\bbec(?:ame|omes?|oming)\s+(?:an?\s+)?(?:observers?|dialogue partners?)\b"
-        r"|статус\w*\s+(?:наблюдател|партн[её]р)|(?:给予|給予|获得|獲得|成为|成為)[^，。]{0,8}(?:观察员|觀察員|对话伙伴|對話夥伴)",
+        r"|статус\w*\s+(?:наблюдател|партн[её]р)|(?:给予|給予|获得|獲得|成为|成為)[^，。]{0,8}(?:观察员|觀察員|对话伙伴|對話夥伴)"
+        r"|(?:接纳|接納|吸收)[^，。]{0,10}(?:为|為)[^，。]{0,6}(?:伙伴|夥伴|观察员|觀察員)",  # 接納老撾為新的夥伴
     ),
     ("exercise", r"\b(?:exercises?|drills?|war ?games|manoeuvres|maneuvers)\b|учени[яй]|演习|演習"),
     (
@@ -166,6 +167,8 @@ _KIND_CLUES = {
         "觀察員",
         "对话伙伴",
         "對話夥伴",
+        "伙伴",
+        "夥伴",
     ),  # the phrases need more
     "exercise": ("exercise", "drill", "war", "manoeuvres", "maneuvers", "учени", "演习", "演習"),
     "initiative": ("initiative", "倡议", "倡議", "инициатив"),
