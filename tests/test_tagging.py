@@ -206,6 +206,21 @@ def test_classify_is_linear_on_hostile_markup():
             " Several are also members of the Shanghai Cooperation Organisation, diplomats said.",
             False,
         ),
+        # once, deep in a story of two defence ministers' border talks: political news (a dispute's words)
+        (
+            "Frontier calm urged",
+            "Defence Minister A met Defence Minister B in Minsk on Friday. He set out a plan: keeping the"
+            " disengagement arrangement, continuing de-escalation and marking the boundary. On Thursday his country"
+            " refused to sign the document of the Shanghai Cooperation Organisation meeting.",
+            True,
+        ),
+        # a travel story naming it once keeps out
+        (
+            "Minsk's old town reopens to visitors",
+            "Tourists can again walk the old town this spring. Cafes and hotels are open. The city hosted the"
+            " Shanghai Cooperation Organisation once.",
+            False,
+        ),
         # the SCO in the lead is its story, whatever other body is named
         (
             "Shanghai Cooperation Organisation and BRICS leaders meet in Kazan",
