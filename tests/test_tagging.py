@@ -214,6 +214,23 @@ def test_classify_is_linear_on_hostile_markup():
             " refused to sign the document of the Shanghai Cooperation Organisation meeting.",
             True,
         ),
+        # another body spelled out with a joining word, and a band that took the forerunner's name
+        (
+            "Observatory conference admits two new observers",
+            "The Standing Conference of Observatories (SCO), founded in 2001, admitted two observers from"
+            " Uzbekistan and Shanghai at its assembly on January 17.",
+            False,
+        ),
+        (
+            "'Shanghai Five' jazz quintet closes Minsk jazz weekend",
+            "MINSK - A quintet calling itself the Shanghai Five closed the autumn jazz weekend on Saturday.",
+            False,
+        ),
+        (
+            "Shanghai Five leaders meet in Bishkek",
+            "The Shanghai Five leaders met in Bishkek and signed a declaration.",
+            True,
+        ),
         # a travel story naming it once keeps out
         (
             "Minsk's old town reopens to visitors",
