@@ -84,6 +84,29 @@ evaluator = _load_evaluator()
             dt.date(2024, 9, 26),
             [("2024-05", None), ("2024-07-03", "2024-07-04")],
         ),
+        # a month officials are aiming for is ahead
+        (
+            "The summit is to be held in Minsk; officials have said they are aiming for early September.",
+            dt.date(2026, 1, 20),
+            [("2026-09", None)],
+        ),
+        # a day without its year after a date of its month that has one is of that year
+        (
+            "At the Beijing summit of June 6-7, 2012, Afghanistan was made an observer on the closing day, June 7.",
+            dt.date(2025, 6, 1),
+            [("2012-06-06", "2012-06-07"), ("2012-06-07", None)],
+        ),
+        # unless a future comes between, or its own words count the year from the report
+        (
+            "India joined in June 2017 and will host the summit on July 4.",
+            dt.date(2023, 5, 1),
+            [("2017-06", None), ("2023-07-04", None)],
+        ),
+        (
+            "India came in in June 2017, and Belarus was admitted in July this year.",
+            dt.date(2024, 10, 1),
+            [("2017-06", None), ("2024-07", None)],
+        ),
         ("The envoy arrived on Tuesday last week.", THU_20_JUNE_2024, [("2024-06-11", None)]),
         # days around publication
         (

@@ -932,7 +932,10 @@ def sentence_facts(
     if _SIGNING_OFF.search(sentence) or _A_CLAIM_WITHDRAWN.search(sentence):
         return []
     mentions = _joined_days(
-        _in_its_listed_year(find_dates(sentence, published), sentence, entry_year), sentence
+        _in_the_year_told_before(
+            _in_its_listed_year(find_dates(sentence, published), sentence, entry_year), sentence
+        ),
+        sentence,
     )
     kept = [m for m in mentions if not _framing(m, mentions, sentence) and not _only_a_bound(m, sentence)]
     kept = _beyond_the_saying(kept, sentence)
@@ -991,6 +994,36 @@ _COUNTED_FROM_THE_REPORT = frozenset(
         "day-in-month",
     }
 )
+
+
+def _in_the_year_told_before(mentions: list[DateMention], sentence: str) -> list[DateMention]:
+    """A day or month without its year after a date of the same or the next month that has one, no future
+    between them: "At the Beijing summit of June 6-7, 2012, Afghanistan was made an observer on the closing
+    day, June 7" is 2012's June 7, not the one nearest the report (a reference page of 2025)."""
+    if len(mentions) < 2:
+        return mentions
+    told, out = None, []
+    for mention in mentions:
+        if mention.start.month and _A_YEAR.search(sentence, *mention.span):
+            told = mention
+        elif (
+            told is not None
+            and _without_a_year(mention, sentence)
+            and not _A_RELATIVE_YEAR.search(
+                sentence, *mention.span
+            )  # "September 15 last year", "in July this year"
+            and 0 <= (mention.start.month - told.start.month) % 12 <= 1
+            and mention.start.year != told.start.year
+            and not any(
+                told.span[1] <= at < mention.span[0] and t == "future" for at, t in tense_markers(sentence)
+            )
+        ):  # "India joined in June 2017 and will host the summit on July 4": a later year's July
+            mention = _in_year(mention, told.start.year + (mention.start.month < told.start.month))
+        out.append(mention)
+    return out
+
+
+_A_RELATIVE_YEAR = re.compile(r"\byears?\b|[今去明前]年|\bгод", re.IGNORECASE)
 
 
 def _in_year(mention: DateMention, year: int) -> DateMention:

@@ -256,8 +256,15 @@ _NOT_PAST = {
     "shed",
 }
 # Every word that _is_future_phrase or _is_past_word can accept, besides those ending in "ed".
+_AIMING = frozenset({"aiming", "aim", "aims", "targeting", "eyeing"})
 _TENSE_WORDS = (
-    _FUTURE_WORDS | _FUTURE_BEFORE_TO | _SCHEDULED | _PAST_WORDS | _PREPARING_FOR | {"to", "ahead", "before"}
+    _FUTURE_WORDS
+    | _FUTURE_BEFORE_TO
+    | _SCHEDULED
+    | _PAST_WORDS
+    | _PREPARING_FOR
+    | _AIMING
+    | {"to", "ahead", "before"}
 )
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
 _CLAUSE_BREAK = re.compile(
@@ -309,8 +316,8 @@ def _is_future_phrase(words: list[str], i: int) -> bool:
         return following == "of"
     if word == "before":  # "gathered today ..., one of the last meetings before the summit on July 3-4"
         return following in _A_NOUN_S and "today" in words[:i]
-    if word in _PREPARING_FOR:  # "reached consensus on preparations for the summit in June": June is ahead
-        return following == "for"
+    if word in _PREPARING_FOR or word in _AIMING:  # "preparations for the summit in June": June is ahead
+        return following == "for"  # "officials are aiming for early September": so is September
     if word in _FUTURE_WORDS:
         return following != "have"
     if word in _SCHEDULED and previous in _BE:
