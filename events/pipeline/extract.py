@@ -899,6 +899,11 @@ _AN_AGE = re.compile(
     r"|(?:今天|今日|今年|本年)是[^，。]{0,24}(?:周年|週年)|исполня\w*\s+(?:\d{1,3}|\w+)\s+(?:лет|год)"
     # "This year marks the 20th anniversary of the SCO", "Today marks the twenty-fifth anniversary": the same
     r"|(?i:\b(?:this year|today)\s+(?:marks|is)\s+the\s+[\w-]+\s+anniversary\b)"
+    # "The SCO marks 25 years in 2026", "the organisation celebrates its 20th anniversary in June", "今年6月，
+    # 上海合作组织将迎来成立25周年": the body itself (a summit that marks an anniversary is a summit)
+    r"|(?i:\b(?:SCO|organi[sz]ation|bloc|grouping)\s+(?:marks|celebrates|will mark|will celebrate)\s+(?:its\s+)?"
+    r"(?:\d{1,3}|[\w-]+)(?:th|st|nd|rd)?\s+(?:years|anniversary)\b)"
+    r"|(?:上海合作组织|上合组织|上海合作組織|上合組織)[^，。]{0,4}(?:迎来|迎來)[^，。]{0,12}(?:周年|週年)"
 )
 
 
