@@ -1254,6 +1254,9 @@ def test_the_day_a_happening_was_moved_from_is_no_day_of_it(sentence, dates):
     [
         ("Белоруссия была наблюдателем при ШОС с 2015 года, а вступила в 2024 году.", [("2024", None)]),
         ("С 2017 года Индия является членом ШОС.", []),
+        # the same in Chinese: "自2015年起為觀察員國" (an observer since 2015), not "自1月1日起就任" (took office)
+        ("白俄羅斯自2015年起為上合組織觀察員國。", []),
+        ("张明自2026年1月1日起就任上合组织秘书长。", [("2026-01-01", None)]),
         # "впервые с 2015 года" tells of the last time; "с 2002 по 2007 год" bounds a span
         ("Это первый визит министра в ШОС с 2015 года.", [("2015", None)]),
         ("Соглашение действовало с 2002 года по 2007 год.", [("2002", None), ("2007", None)]),
@@ -1278,6 +1281,14 @@ def test_a_russian_since_a_year_tells_a_state_as_the_english_does(sentence, date
         ("The meeting opened with a silence for the minister, who was killed in a crash on Sunday.", []),
         ("由於文件未提及今年4月發生的恐攻，印度拒絕簽署。", []),
         ("Теракт произошёл 22 апреля.", []),
+        # fighting told before its relative clause, a country's leader taking office
+        ("The president briefed his counterparts on the fighting that began on the night of August 7-8.", []),
+        ("It was the first summit for the new president, who took office in March.", []),
+        ("Zhang Ming took office as Secretary-General of the SCO on Tuesday.", [("2031-07-01", None)]),
+        # another body's deed, unless two leaders meet on its sidelines or the SCO is named
+        ("The UN Security Council adopted new sanctions against Iran on Tuesday.", []),
+        ("Modi and Xi met on Tuesday on the sidelines of the BRICS summit in Kazan.", [("2031-07-01", None)]),
+        ("The SCO and BRICS leaders met on Tuesday.", [("2031-07-01", None)]),
         (
             "The session opened with a silence for the minister, whose helicopter came down in fog on Sunday.",
             [],

@@ -676,14 +676,15 @@ _PLAN_FOR = re.compile(
 # "自2019年以来" (since 2019): the Chinese "since" wraps its date; "自二〇〇一年成立以來" (since it was
 # founded in 2001) tells of the founding, as "since it was founded in 2001" does.
 _ZH_FIRST_SINCE = re.compile(r"[^，。；,;]{0,16}?[后後][^。；;]{0,30}?(?:首次|首度|第一次)")
-_ZH_SINCE = re.compile(r"^\s*以[来來]")
+_ZH_SINCE = re.compile(r"^\s*(?:以[来來]|起(?:\s*(?:就|一直|便)?\s*(?:为|為|是|担任|擔任)))")
 
 
 def _only_a_bound(mention: DateMention, sentence: str) -> bool:
     """The year rule's span takes its preposition along ('since 2011'): read up to the digits."""
-    if "自" in sentence[max(0, mention.span[0] - 3) : mention.span[0] + 1] and _ZH_SINCE.match(
-        sentence[mention.span[1] :]
-    ):
+    if (
+        "自" in sentence[max(0, mention.span[0] - 3) : mention.span[0] + 1]
+        and _ZH_SINCE.match(sentence[mention.span[1] :])
+    ):  # "自2019年以来"; "自2015年起為觀察員國" (an observer since 2015: a state), not "自1月1日起就任" (took office)
         return True
     if ("首" in sentence or "第一次" in sentence) and _ZH_FIRST_SINCE.match(sentence, mention.span[1]):
         return True  # "2020年6月衝突後…首度訪印": the first visit since then tells of no happening then
@@ -722,7 +723,10 @@ def _only_a_bound(mention: DateMention, sentence: str) -> bool:
 _PARADE = re.compile(
     r"\bparades?\b|閱兵|阅兵|\bпарад|\bcommemorations?\b|紀念活動|纪念活动|памятн\w* мероприят"
     r"|\b(?:terror(?:ist)?\s+)?attacks?\b|\bbomb(?:ing|ings|ed)\b|\bblasts?\b|\bcrash(?:ed|es)?\b|\bkilled\b|\bdied\b"
-    r"|\b(?:came|went|shot)\s+down\b"
+    r"|\b(?:came|went|shot)\s+down\b|\bfighting\b"
+    # a country's leader taking office ("the first SCO summit for Hu Jintao, who took office in March"); a
+    # Secretary-General's term is a kind of its own, which the clause then names
+    r"|\b(?:took|takes|taking)\s+office\b|\bsworn\s+in\b"
     r"|恐攻|恐袭|恐襲|袭击|襲擊|爆炸|坠毁|墜毀|遇难|遇難|身亡|逝世|теракт|нападени|катастроф|крушени|погиб|взрыв",
     re.IGNORECASE,
 )
@@ -739,12 +743,40 @@ def _a_parade_s(mention: DateMention, sentence: str) -> bool:
     (Beijing holds a parade on the 3rd; the summit and the parade follow each other) dates the parade."""
     if not _names_a_parade(sentence):  # most sentences name none
         return False
-    clause = sentence[slice(*clause_bounds(sentence, mention.span))]
+    low, high = clause_bounds(sentence, mention.span)
     if _HAN.search(
-        clause
+        sentence, low, high
     ):  # a Chinese clause runs between commas: "今年4月發生在帕哈爾加姆（Pahalgam）的恐攻"
-        clause = sentence[slice(*bounds_between(_CHINESE_CLAUSE_BREAK, sentence, mention.span))]
-    return bool(_PARADE.search(clause)) and not names_a_kind(clause) and "sco" not in tags_for(clause)
+        low, high = bounds_between(_CHINESE_CLAUSE_BREAK, sentence, mention.span)
+    clause = sentence[low:high]
+    # what a relative clause is about stands just before it: "the fighting that began on the night of August 7-8"
+    told = sentence[max(0, low - _ANTECEDENT_REACH) : high]
+    return bool(_PARADE.search(told)) and not names_a_kind(clause) and "sco" not in tags_for(clause)
+
+
+_ANTECEDENT_REACH = 16
+
+
+# Another body whose deed a sentence about the SCO dates beside its own: "The UN Security Council adopted new
+# sanctions against Iran on Wednesday", "The BRIC meeting is under way at Sevastyanov House".
+_ANOTHER_BODY = re.compile(
+    r"\b(?:(?:UN|U\.N\.)\s+Security\s+Council|Security\s+Council|General\s+Assembly|BRICS?|NATO|CSTO|G-?20|G-?7"
+    r"|European\s+Union|ASEAN|OSCE|Eurasian\s+Economic\s+Union|EAEU)\b|БРИКС|ОДКБ|\bСНГ\b|ЕАЭС|金砖|金磚|安理会|安理會"
+)
+
+
+def _another_body_s(mention: DateMention, sentence: str) -> bool:
+    """A date whose clause tells another body's deed, naming no SCO: that body's day. Two leaders meeting on its
+    sidelines ("Modi and Xi met in Kazan on the sidelines of the BRICS summit") is a meeting of theirs."""
+    if not _ANOTHER_BODY.search(sentence):  # most sentences name none
+        return False
+    low, high = clause_bounds(sentence, mention.span)
+    clause = sentence[low:high]
+    if not _ANOTHER_BODY.search(clause) or "sco" in tags_for(clause):
+        return False
+    return (
+        kind_of_happening(Report(mention.start.iso(), None, clause, clause, tags_for(clause))) != "bilateral"
+    )
 
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -830,6 +862,7 @@ def _fact(mention: DateMention, sentence: str, others: list[tuple[int, int]]) ->
         last_before=_last_before(mention, sentence),
         said_of_a_plan=_a_plan_s_announcing(mention, sentence),
         another_s=_a_parade_s(mention, sentence)
+        or _another_body_s(mention, sentence)
         or _background_of_another(sentence, part)
         or _an_aside_on_another_thing(sentence, mention.span)
         or _a_step_towards_another_s(sentence, mention, part, others),
