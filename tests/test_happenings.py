@@ -181,6 +181,15 @@ def test_same_happening(new, recorded, same):
         # Russian: joined (присоединился), proclaimed (провозглашена)
         ("В 2031 году к ШОС присоединился Лаос", ("laos",), "accession"),
         ("К пятёрке присоединился Лаос, и была провозглашена новая организация", ("laos",), "founding"),
+        # a body of the SCO's beginning its work is its founding; a summit opening is the summit
+        (
+            "The executive committee of the SCO's Regional Anti-Terrorist Structure formally began work today",
+            ("sco",),
+            "founding",
+        ),
+        ("上海合作组织地区反恐怖机构执行委员会在塔什干正式启动", ("sco", "tashkent"), "founding"),
+        ("The SCO summit opened on Tuesday", ("sco",), "summit"),
+        ("Talks started on Monday", ("sco",), None),
         # Chinese: admitted as a partner (接納…為…夥伴)
         ("成員國1日同意接納老撾為新的夥伴", ("laos", "sco"), "observer"),
         ("成员国同意接纳老挝为对话伙伴", ("laos", "sco"), "observer"),

@@ -49,7 +49,13 @@ _KIND_PATTERNS = (
         r"|proclaim(?:ed|s)?)\b|основан|создан|учрежд|провозгла"
         # "six presidents signed a declaration and turned a border forum into the SCO"
         r"|\bturn(?:ed|s|ing)?\b[^.;]{0,50}?\binto\s+the\s+(?:sco|shanghai cooperation organi[sz]ation)\b"
-        r"|成立",
+        r"|成立"
+        # a body of the SCO's beginning its work: "the Regional Anti-Terrorist Structure formally began work",
+        # "the secretariat was officially opened", "地区反恐怖机构执行委员会在塔什干正式启动"
+        r"|\b(?:structure|centre|center|secretariat|committee|bank|fund|headquarters)\b[^.;]{0,60}?"
+        r"\b(?:(?:began|begins|started|starts)\s+(?:its\s+)?(?:work|operations)|(?:was|were)\s+(?:formally\s+|officially\s+)?"
+        r"(?:inaugurated|opened))\b"
+        r"|(?:机构|機構|秘书处|秘書處|中心|委员会|委員會)[^，。]{0,12}(?:正式)?(?:启动|啓動|揭牌|挂牌|掛牌)",
     ),
     (
         "ministers",
@@ -144,6 +150,17 @@ _KIND_CLUES = {
         "учрежд",
         "провозгла",
         "成立",
+        "began",
+        "begins",
+        "started",
+        "starts",
+        "inaugurated",
+        "opened",
+        "启动",
+        "啓動",
+        "揭牌",
+        "挂牌",
+        "掛牌",
     ),
     "ministers": (
         "minister",
