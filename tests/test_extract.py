@@ -84,6 +84,13 @@ evaluator = _load_evaluator()
             dt.date(2024, 9, 26),
             [("2024-05", None), ("2024-07-03", "2024-07-04")],
         ),
+        # what a city expects to host is ahead
+        (
+            "The council is drawing up the calendar, including the summit that Minsk expects to host in early"
+            " September.",
+            dt.date(2026, 1, 28),
+            [("2026-09", None)],
+        ),
         # a month officials are aiming for is ahead
         (
             "The summit is to be held in Minsk; officials have said they are aiming for early September.",

@@ -150,6 +150,8 @@ _FUTURE_BEFORE_TO = {
     "preparing",
     "prepares",
     "expected",
+    "expects",  # "the summit that Bishkek expects to host in early September"
+    "expect",
     "scheduled",
     "set",
     "plans",
