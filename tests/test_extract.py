@@ -1292,6 +1292,10 @@ def test_a_russian_since_a_year_tells_a_state_as_the_english_does(sentence, date
         ("The president briefed his counterparts on the fighting that began on the night of August 7-8.", []),
         ("It was the first summit for the new president, who took office in March.", []),
         ("Zhang Ming took office as Secretary-General of the SCO on Tuesday.", [("2031-07-01", None)]),
+        # a country's election, a disaster
+        ("The summit comes weeks after the presidential election of 9 June.", []),
+        ("На выборах 9 июня победил действующий президент.", []),
+        ("The earthquake of 4 June forced the host to move the venue.", []),
         # another body's deed, unless two leaders meet on its sidelines or the SCO is named
         ("The UN Security Council adopted new sanctions against Iran on Tuesday.", []),
         ("Modi and Xi met on Tuesday on the sidelines of the BRICS summit in Kazan.", [("2031-07-01", None)]),

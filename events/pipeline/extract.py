@@ -727,7 +727,10 @@ _PARADE = re.compile(
     # a country's leader taking office ("the first SCO summit for Hu Jintao, who took office in March"); a
     # Secretary-General's term is a kind of its own, which the clause then names
     r"|\b(?:took|takes|taking)\s+office\b|\bsworn\s+in\b"
-    r"|恐攻|恐袭|恐襲|袭击|襲擊|爆炸|坠毁|墜毀|遇难|遇難|身亡|逝世|теракт|нападени|катастроф|крушени|погиб|взрыв",
+    # a country's election, a disaster
+    r"|\b(?:presidential|parliamentary|general|snap)\s+elections?\b|\bre-?elected\b|\bearthquakes?\b|\bfloods?\b"
+    r"|恐攻|恐袭|恐襲|袭击|襲擊|爆炸|坠毁|墜毀|遇难|遇難|身亡|逝世|地震|洪水|大选|大選"
+    r"|теракт|нападени|катастроф|крушени|погиб|взрыв|землетрясени|наводнени|\bвыбор(?:ы|ах|ов|ам)\b",
     re.IGNORECASE,
 )
 
