@@ -189,6 +189,9 @@ def test_same_happening(new, recorded, same):
         ),
         ("上海合作组织地区反恐怖机构执行委员会在塔什干正式启动", ("sco", "tashkent"), "founding"),
         ("The SCO summit opened on Tuesday", ("sco",), "summit"),
+        # a centre or committee of someone else's, or work on a document, is no founding of the SCO's
+        ("The press centre was officially opened on August 28 ahead of the summit", ("sco",), "summit"),
+        ("The expert committee started work on the draft declaration for the summit", ("sco",), "agreement"),
         ("Talks started on Monday", ("sco",), None),
         # Chinese: admitted as a partner (接納…為…夥伴)
         ("成員國1日同意接納老撾為新的夥伴", ("laos", "sco"), "observer"),
@@ -237,6 +240,9 @@ def test_a_secretary_general_taking_office_is_the_post_changing_hands(title, kin
         ("Nurtleu to chair SCO foreign ministers in Astana next week", "ministers"),
         # the chair itself, or chairing the council in turn, is a chairmanship
         ("India holds the SCO chair this year", "chairmanship"),
+        ("India will chair the SCO Council of Heads of State from July", "chairmanship"),
+        ("Pakistan will chair the SCO Council of Heads of Government for the next year", "chairmanship"),
+        ("Kazakhstan will chair the organisation until the next summit in 2025", "chairmanship"),
         ("Russia will chair the council next and host its meeting in 2025", "chairmanship"),
         ("Kazakhstan will chair the SCO from July", "chairmanship"),
     ],

@@ -1524,6 +1524,24 @@ def test_a_pronoun_that_met_under_an_sco_body_s_headline_is_that_body(headline, 
         assert kind_of_happening(matching.Report(named.date, None, named.title, named.summary, named.tags))
 
 
+def test_a_pronoun_that_met_after_two_named_leaders_is_theirs_not_the_body_s():
+    """ "Modi and Xi held talks. They met in Kazan in October 2024" under an SCO summit's headline: the title's
+    rewrite names the two leaders, whose meeting elsewhere is their own diplomacy."""
+    sentence = "They met in Tashkent in April 2029."
+    fact = ExtractedFact(
+        "2029-04",
+        None,
+        "month",
+        "Modi and Xi met in Tashkent in April 2029",
+        sentence,
+        ("narendra-modi", "tashkent", "xi-jinping"),
+        1.0,
+    )
+    headline = "What SCO defence ministers do, and why this week's Minsk meeting matters"
+    report = matching.Report("2031-06-24", None, headline, headline, tuple(tags_for(headline)))
+    assert not matching._the_headline_s_body_met(fact, report)
+
+
 @pytest.mark.parametrize(
     ("headline", "entry", "followed"),
     [
@@ -1540,6 +1558,11 @@ def test_a_pronoun_that_met_under_an_sco_body_s_headline_is_that_body(headline, 
             False,
         ),
         ("Tashkent mayors", "2029, 1 January – A. Bek takes office.", False),
+        (
+            "Secretary-General of the Shanghai Cooperation Organisation",
+            "2029, 1 January – A. Bek takes office as ambassador to Minsk.",
+            False,
+        ),
     ],
 )
 def test_an_office_holders_list_entry_tells_the_post_its_headline_names(headline, entry, followed):

@@ -231,6 +231,19 @@ def test_classify_is_linear_on_hostile_markup():
             "The Shanghai Five leaders met in Bishkek and signed a declaration.",
             True,
         ),
+        # a run with a joining word is another name only where it is spelled out before "(SCO)"; a concert of
+        # states is no band
+        (
+            "Energy talks",
+            "Speaking at the Shangri-La Conference on Oil, the minister said SCO heads of government agreed on"
+            " trade in Tashkent with Russia and China.",
+            True,
+        ),
+        (
+            "Shanghai Five to SCO",
+            "How the Shanghai Five, acting in concert on border security, grew into a bloc.",
+            True,
+        ),
         # a travel story naming it once keeps out
         (
             "Minsk's old town reopens to visitors",

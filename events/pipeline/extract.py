@@ -14,6 +14,7 @@ from events.pipeline.dates_ru_zh import in_russian_or_chinese
 from events.pipeline.gazetteer import kind_of, tags_for
 from events.pipeline.happenings import Report, kind_of_happening, kinds_in, names_a_kind, names_a_meeting
 from events.pipeline.relative_dates import (
+    HAN_CHARACTER,
     DateMention,
     bounds_between,
     clause_bounds,
@@ -630,7 +631,12 @@ def _contains(outer: DateMention, inner: DateMention) -> bool:
 _SINCE_BEFORE = re.compile(r"\bsince\s+(?:(?:early|late|mid|the end of|the start of)\s+)?$", re.IGNORECASE)
 _FIRST = re.compile(r"\bfirst\b", re.IGNORECASE)
 _SINCE_A_YEAR_RU = re.compile(r"(?:^|[\s(,])[сС]\s+$")
-_TO_A_YEAR_RU = re.compile(r"\s*(?:года|г\.)?\s*(?:по|до)\b")
+_TO_A_YEAR_RU = re.compile(r"\s*(?:(?:года|г\.)\s*)?(?:по|до)\b")
+# A state the sentence says it has been in since then ("была наблюдателем", "является членом"), not a change
+# from then on ("председательство перейдет к Киргизии с 2025 года", "стал партнером с 2025 года").
+_A_STATE_RU = re.compile(
+    r"\b(?:был|была|было|были|является|являются|являлся|являлась|состоит|состоят)\b", re.IGNORECASE
+)
 _FIRST_RU = re.compile(r"\b(?:впервые|перв\w+)\b", re.IGNORECASE)
 # "postponed from 2020", "moved from June to September": the day a happening was once set for and is not.
 _MOVED_FROM = re.compile(
@@ -676,14 +682,18 @@ _PLAN_FOR = re.compile(
 # "自2019年以来" (since 2019): the Chinese "since" wraps its date; "自二〇〇一年成立以來" (since it was
 # founded in 2001) tells of the founding, as "since it was founded in 2001" does.
 _ZH_FIRST_SINCE = re.compile(r"[^，。；,;]{0,16}?[后後][^。；;]{0,30}?(?:首次|首度|第一次)")
-_ZH_SINCE = re.compile(r"^\s*(?:以[来來]|起(?:\s*(?:就|一直|便)?\s*(?:为|為|是|担任|擔任)))")
+_ZH_SINCE = re.compile(r"^\s*以[来來]")
+_ZH_SINCE_A_STATE = re.compile(r"^\s*起\s*(?:就|一直|便)?\s*(?:为|為|是)")
 
 
 def _only_a_bound(mention: DateMention, sentence: str) -> bool:
     """The year rule's span takes its preposition along ('since 2011'): read up to the digits."""
     if (
         "自" in sentence[max(0, mention.span[0] - 3) : mention.span[0] + 1]
-        and _ZH_SINCE.match(sentence[mention.span[1] :])
+        and (
+            _ZH_SINCE.match(sentence[mention.span[1] :])
+            or (not mention.start.month and _ZH_SINCE_A_STATE.match(sentence[mention.span[1] :]))
+        )
     ):  # "自2019年以来"; "自2015年起為觀察員國" (an observer since 2015: a state), not "自1月1日起就任" (took office)
         return True
     if ("首" in sentence or "第一次" in sentence) and _ZH_FIRST_SINCE.match(sentence, mention.span[1]):
@@ -705,8 +715,10 @@ def _only_a_bound(mention: DateMention, sentence: str) -> bool:
     ):
         # "была наблюдателем с 2015 года" (an observer since 2015): a state, no happening; "с 2002 по 2007"
         # bounds a span, "впервые с 2015 года" (the first since 2015) tells of the last time
-        return not _TO_A_YEAR_RU.match(sentence, mention.span[1]) and not _FIRST_RU.search(
-            sentence, 0, mention.span[0]
+        return (
+            bool(_A_STATE_RU.search(sentence))
+            and not _TO_A_YEAR_RU.match(sentence, mention.span[1])
+            and not _FIRST_RU.search(sentence, 0, mention.span[0])
         )
     if mention.end is not None or len(mention.start.iso()) == 10:
         return False
@@ -719,15 +731,14 @@ def _only_a_bound(mention: DateMention, sentence: str) -> bool:
 
 # A happening the SCO never holds, which a sentence about the SCO may date beside its own: a national parade
 # or commemoration, an attack, a crash, a death ("a minute's silence for the president, killed when his
-# helicopter came down on Sunday"; "印度拒簽，因文件未提及今年4月的恐攻").
-_PARADE = re.compile(
+# helicopter came down on Sunday"; "印度拒簽，因文件未提及今年4月的恐攻"), a country's election, a disaster.
+_NEVER_THE_SCO_S = re.compile(
     r"\bparades?\b|閱兵|阅兵|\bпарад|\bcommemorations?\b|紀念活動|纪念活动|памятн\w* мероприят"
     r"|\b(?:terror(?:ist)?\s+)?attacks?\b|\bbomb(?:ing|ings|ed)\b|\bblasts?\b|\bcrash(?:ed|es)?\b|\bkilled\b|\bdied\b"
     r"|\b(?:came|went|shot)\s+down\b|\bfighting\b"
-    # a country's leader taking office ("the first SCO summit for Hu Jintao, who took office in March"); a
-    # Secretary-General's term is a kind of its own, which the clause then names
+    # a country's leader taking office ("the first SCO summit for Hu Jintao, who took office in March"), unless
+    # the sentence names a post of the SCO's (its Secretary-General, the RATS director: _AN_SCO_POST)
     r"|\b(?:took|takes|taking)\s+office\b|\bsworn\s+in\b"
-    # a country's election, a disaster
     r"|\b(?:presidential|parliamentary|general|snap)\s+elections?\b|\bre-?elected\b|\bearthquakes?\b|\bfloods?\b"
     r"|恐攻|恐袭|恐襲|袭击|襲擊|爆炸|坠毁|墜毀|遇难|遇難|身亡|逝世|地震|洪水|大选|大選"
     r"|теракт|нападени|катастроф|крушени|погиб|взрыв|землетрясени|наводнени|\bвыбор(?:ы|ах|ов|ам)\b",
@@ -736,28 +747,45 @@ _PARADE = re.compile(
 
 
 @functools.lru_cache(maxsize=64)
-def _names_a_parade(sentence: str) -> bool:
+def _names_one_never_the_sco_s(sentence: str) -> bool:
     """Asked for each date of a sentence: read once (a case-blind search of a long sentence costs ~5 us)."""
-    return _PARADE.search(sentence) is not None
+    return _NEVER_THE_SCO_S.search(sentence) is not None
 
 
-def _a_parade_s(mention: DateMention, sentence: str) -> bool:
-    """A date whose clause tells a parade and no happening of the SCO's: "北京將在3日舉行閱兵，峰會與閱兵前後相連"
-    (Beijing holds a parade on the 3rd; the summit and the parade follow each other) dates the parade."""
-    if not _names_a_parade(sentence):  # most sentences name none
+def _never_the_sco_s(mention: DateMention, sentence: str) -> bool:
+    """A date whose clause tells a happening the SCO never holds and none of the SCO's: "北京將在3日舉行閱兵，
+    峰會與閱兵前後相連" (Beijing holds a parade on the 3rd) dates the parade. Not a clause where the SCO reacts to
+    it ("condemned the attack on June 14", "为遇难者默哀"): that reaction is the news."""
+    if not _names_one_never_the_sco_s(sentence):  # most sentences name none
         return False
     low, high = clause_bounds(sentence, mention.span)
-    if _HAN.search(
+    if HAN_CHARACTER.search(
         sentence, low, high
-    ):  # a Chinese clause runs between commas: "今年4月發生在帕哈爾加姆（Pahalgam）的恐攻"
+    ):  # a Chinese clause runs between commas: "…（Pahalgam）的恐攻"
         low, high = bounds_between(_CHINESE_CLAUSE_BREAK, sentence, mention.span)
     clause = sentence[low:high]
     # what a relative clause is about stands just before it: "the fighting that began on the night of August 7-8"
-    told = sentence[max(0, low - _ANTECEDENT_REACH) : high]
-    return bool(_PARADE.search(told)) and not names_a_kind(clause) and "sco" not in tags_for(clause)
+    relative = _A_RELATIVE_WORD.search(sentence, max(0, low - _ANTECEDENT_REACH), low + 8)
+    told = sentence[max(0, low - _ANTECEDENT_REACH) : high] if relative else clause
+    found = _NEVER_THE_SCO_S.search(told)
+    if found is None or names_a_kind(clause) or "sco" in tags_for(clause) or _REACTS.search(told):
+        return False
+    return not (_TAKING_OFFICE.match(found.group()) and _AN_SCO_POST.search(sentence))
 
 
 _ANTECEDENT_REACH = 16
+_A_RELATIVE_WORD = re.compile(r"\b(?:that|which|who|when)\b", re.IGNORECASE)
+# The SCO's reaction to what happened elsewhere, which is its own news.
+_REACTS = re.compile(
+    r"\b(?:condemn\w*|denounc\w*|mourn\w*|silence|discuss\w*|deplor\w*)\b|谴责|譴責|默哀|哀悼|悼念|讨论|討論"
+    r"|осуд\w*|почтил\w*|обсуд\w*",
+    re.IGNORECASE,
+)
+_TAKING_OFFICE = re.compile(r"(?:took|takes|taking)\s+office|sworn\s+in", re.IGNORECASE)
+_AN_SCO_POST = re.compile(
+    r"secretary[- ]general|\bdirector\b|\bRATS\b|Anti-Terrorist|秘书长|秘書長|генеральн\w* секретар|директор",
+    re.IGNORECASE,
+)
 
 
 # Another body whose deed a sentence about the SCO dates beside its own: "The UN Security Council adopted new
@@ -775,14 +803,14 @@ def _another_body_s(mention: DateMention, sentence: str) -> bool:
         return False
     low, high = clause_bounds(sentence, mention.span)
     clause = sentence[low:high]
-    if not _ANOTHER_BODY.search(clause) or "sco" in tags_for(clause):
+    # "The secretaries-general of the SCO, CSTO and CIS met on June 5": a comma cuts the clause off its SCO
+    if not _ANOTHER_BODY.search(clause) or "sco" in tags_for(sentence):
         return False
     return (
         kind_of_happening(Report(mention.start.iso(), None, clause, clause, tags_for(clause))) != "bilateral"
     )
 
 
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 _CHINESE_CLAUSE_BREAK = re.compile(r"[，；。,;]")
 
 
@@ -864,7 +892,7 @@ def _fact(mention: DateMention, sentence: str, others: list[tuple[int, int]]) ->
         confidence=round(mention.confidence * (0.9 if mention.referential else 1.0), 2),
         last_before=_last_before(mention, sentence),
         said_of_a_plan=_a_plan_s_announcing(mention, sentence),
-        another_s=_a_parade_s(mention, sentence)
+        another_s=_never_the_sco_s(mention, sentence)
         or _another_body_s(mention, sentence)
         or _background_of_another(sentence, part)
         or _an_aside_on_another_thing(sentence, mention.span)
@@ -1038,9 +1066,10 @@ _COUNTED_FROM_THE_REPORT = frozenset(
 
 
 def _in_the_year_told_before(mentions: list[DateMention], sentence: str) -> list[DateMention]:
-    """A day or month without its year after a date of the same or the next month that has one, no future
-    between them: "At the Beijing summit of June 6-7, 2012, Afghanistan was made an observer on the closing
-    day, June 7" is 2012's June 7, not the one nearest the report (a reference page of 2025)."""
+    """A day or month without its year after a date of the same or the next month that has one, restating it
+    or with no verb between them: "At the Beijing summit of June 6-7, 2012, Afghanistan was made an observer
+    on the closing day, June 7" is 2012's June 7, not the one nearest the report (a reference page of 2025);
+    "The ministers, who last met in July 2024, gathered again on July 15" is the report's July."""
     if len(mentions) < 2:
         return mentions
     told, out = None, []
@@ -1055,15 +1084,18 @@ def _in_the_year_told_before(mentions: list[DateMention], sentence: str) -> list
             )  # "September 15 last year", "in July this year"
             and 0 <= (mention.start.month - told.start.month) % 12 <= 1
             and mention.start.year != told.start.year
-            and not any(
-                told.span[1] <= at < mention.span[0] and t == "future" for at, t in tense_markers(sentence)
+            and (
+                _AN_APPOSITION.search(sentence, told.span[1], mention.span[0])
+                or not any(told.span[1] <= at < mention.span[0] for at, _ in tense_markers(sentence))
             )
-        ):  # "India joined in June 2017 and will host the summit on July 4": a later year's July
+        ):  # "India joined in June 2017 and will host ... on July 4"; "who met in July 2024, gathered on July 15"
             mention = _in_year(mention, told.start.year + (mention.start.month < told.start.month))
         out.append(mention)
     return out
 
 
+# "..., Afghanistan was made an observer on the closing day, June 7": the later date restates the day.
+_AN_APPOSITION = re.compile(r",\s*$")
 _A_RELATIVE_YEAR = re.compile(r"\byears?\b|[今去明前]年|\bгод", re.IGNORECASE)
 
 
@@ -1547,8 +1579,8 @@ def _collect(sentences: list[str], published: dt.date, opens: set[int] = frozens
 
 # "The decision was taken on Tuesday at a cabinet session", after a sentence telling the decision undated.
 _THE_STEP_TOLD = re.compile(
-    r"(?:The|This|That)\s+(?:decision|move|approval|step|vote|announcement|endorsement|ruling)\s+"
-    r"(?:was|were|had been|came)\b"
+    r"(?:The|This|That)\s+(?:decision|move|approval|step|vote|endorsement|ruling)\s+"
+    r"(?:was|were|had been)\s+(?:formally\s+|officially\s+)?(?:taken|made|adopted|approved)\b"
 )
 
 
@@ -1563,7 +1595,7 @@ def _the_step_told_before(
         return stated
     fact, referential = stated[0]
     told = clean_title(before)
-    if not told:
+    if not told or not names_a_kind(before):  # "Analysts called the outcome historic": no step told
         return stated
     tags = tuple(sorted(set(fact.tags) | set(tags_for(before))))
     return [(replace(fact, title=clip(told), summary=f"{before} {sentence}", tags=tags), referential)]

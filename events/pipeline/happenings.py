@@ -52,10 +52,11 @@ _KIND_PATTERNS = (
         r"|成立"
         # a body of the SCO's beginning its work: "the Regional Anti-Terrorist Structure formally began work",
         # "the secretariat was officially opened", "地区反恐怖机构执行委员会在塔什干正式启动"
-        r"|\b(?:structure|centre|center|secretariat|committee|bank|fund|headquarters)\b[^.;]{0,60}?"
-        r"\b(?:(?:began|begins|started|starts)\s+(?:its\s+)?(?:work|operations)|(?:was|were)\s+(?:formally\s+|officially\s+)?"
-        r"(?:inaugurated|opened))\b"
-        r"|(?:机构|機構|秘书处|秘書處|中心|委员会|委員會)[^，。]{0,12}(?:正式)?(?:启动|啓動|揭牌|挂牌|掛牌)",
+        r"|\b(?:sco|shanghai cooperation organi[sz]ation['’]s|anti-terrorist|rats)\b[^.;,]{0,40}?"
+        r"\b(?:structure|centre|center|secretariat|committee|bank|fund|headquarters)\b[^.;,]{0,30}?"
+        r"\b(?:(?:began|begins|started|starts)\s+(?:its\s+)?(?:work|operations)(?!\s+on\b)|(?:was|were)\s+"
+        r"(?:formally\s+|officially\s+)?(?:inaugurated|opened))\b"
+        r"|(?:上海合作|上合|反恐)[^，。]{0,16}(?:机构|機構|秘书处|秘書處|中心|委员会|委員會)[^，。]{0,12}(?:正式)?(?:启动|啓動|揭牌|挂牌|掛牌)",
     ),
     (
         "ministers",
@@ -82,8 +83,8 @@ _KIND_PATTERNS = (
     (
         "chairmanship",
         # "will chair a meeting of the council of foreign ministers" tells the meeting: chairing it is no handover
-        r"\b(?:chair(?!\s+(?:(?:a|an|the|this|its|their)\s+)?(?:(?!and\b)[\w'’-]+\s+){0,4}?(?:meeting|session|summit"
-        r"|sitting|talks|conference|ministers|heads of (?:state|government))s?\b)|chairmanship|presidency|takes? over|took over|hand(?:s|ed)? over)\b"
+        r"\b(?:chair(?!\s+(?:(?:a|an|the|this|its|their)\s+)?(?:(?!and\b|council\b)[\w'’-]+\s+){0,4}?(?:meeting|session"
+        r"|sitting|talks|conference|ministers)s?\b)|chairmanship|presidency|takes? over|took over|hand(?:s|ed)? over)\b"
         r"|председательств|轮值主席|輪值主席"
         # a Secretary-General or a director taking office: the body's post changing hands
         # (its posts only: "Modi was sworn in for a third term" is India's news)

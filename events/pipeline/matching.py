@@ -1286,6 +1286,8 @@ def _about_the_sco(fact: ExtractedFact, headline: Report | None) -> bool:
         return False
     if kind_of_happening(headline) is not None:
         return True
+    if _A_POST_OF_ITS_OWN.search(fact.summary):  # "takes office as ambassador to Belgium"
+        return False
     under = f"{fact.summary.rstrip(' .')} as {headline.title}"
     return (
         "sco" in headline.tags
@@ -1300,6 +1302,7 @@ def _the_headline_s_body_met(fact: ExtractedFact, headline: Report | None) -> bo
         headline is not None
         and "sco" in headline.tags
         and _A_PRONOUN_MET.search(fact.summary) is not None
+        and not any(kind_of(tag) == "person" for tag in fact.tags)  # "Modi and Xi held talks. They met ..."
         and kind_of_happening(headline) in _BODIES_THAT_MEET
     )
 
@@ -1316,6 +1319,9 @@ def _named_by_the_headline(fact: ExtractedFact, headline: Report | None) -> Extr
     who = body.group().removeprefix("The ").removeprefix("the ")
     title = f"{fact.title[: said.start()]}{who}{fact.title[said.start() + len(said['who']) :]}"
     return replace(fact, title=title[:1].upper() + title[1:])
+
+
+_A_POST_OF_ITS_OWN = re.compile(r"\b(?:office|post|term)\s+(?:as|of)\b", re.IGNORECASE)
 
 
 # The body a headline names: "SCO defence ministers", "The SCO's prime ministers' council".

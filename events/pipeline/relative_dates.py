@@ -317,7 +317,7 @@ def _is_future_phrase(words: list[str], i: int) -> bool:
     if word == "ahead":
         return following == "of"
     if word == "before":  # "gathered today ..., one of the last meetings before the summit on July 3-4"
-        return following in _A_NOUN_S and "today" in words[:i]
+        return following in _A_NOUN_S and _today_then_nothing_past(words, i)
     if word in _PREPARING_FOR or word in _AIMING:  # "preparations for the summit in June": June is ahead
         return following == "for"  # "officials are aiming for early September": so is September
     if word in _FUTURE_WORDS:
@@ -325,6 +325,15 @@ def _is_future_phrase(words: list[str], i: int) -> bool:
     if word in _SCHEDULED and previous in _BE:
         return not (previous == "been" and i > 1 and words[i - 2] == "had")  # "had been due to": a past plan
     return word in _FUTURE_BEFORE_TO and following == "to"
+
+
+def _today_then_nothing_past(words: list[str], i: int) -> bool:
+    """ "today" before word i, and no past verb or "had" between them: "the ministers today reviewed what had
+    been agreed before the summit in July" tells of an earlier July."""
+    if "today" not in words[:i]:
+        return False
+    since = len(words[:i]) - 1 - words[:i][::-1].index("today")
+    return not any(w == "had" or _is_past_word(w) for w in words[since + 1 : i])
 
 
 # What "before" leads when it leads a happening, not a clause ("before he left"): it is still to come from a
@@ -434,13 +443,13 @@ def tense_at(sentence: str, span: tuple[int, int]) -> Tense:
 def _a_chinese_clause_of_its_own(sentence: str, span: tuple[int, int], marker: int) -> bool:
     """A Chinese date whose own clause goes on with its verb ("峰會16日閉幕，…將於明年主辦峰會"): a future in a
     later clause tells the later deed, not the date's (Chinese shows no tense on 閉幕 itself)."""
-    if not _HAN_CHARACTER.search(sentence, span[1], marker):
+    if not HAN_CHARACTER.search(sentence, span[1], marker):
         return False
     comma = _CHINESE_CLAUSE_END.search(sentence, span[1], marker)
     if comma is None:
         return False
     hour = _A_TIME_OF_DAY_ZH.match(sentence, span[1])  # "2日晚，…將出席": the date's time, not its verb
-    return bool(_HAN_CHARACTER.search(sentence, hour.end() if hour else span[1], comma.start()))
+    return bool(HAN_CHARACTER.search(sentence, hour.end() if hour else span[1], comma.start()))
 
 
 def _a_chinese_decision(sentence: str, span: tuple[int, int]) -> bool:
@@ -451,7 +460,7 @@ def _a_chinese_decision(sentence: str, span: tuple[int, int]) -> bool:
 
 
 _DECIDES_ZH = re.compile(r"\s*(?:决定|決定|同意|宣布|宣佈|批准|商定|议定|議定)")
-_HAN_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
+HAN_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
 _A_TIME_OF_DAY_ZH = re.compile(
     r"\s*(?:上午|下午|中午|晚上|晚间|晚間|傍晚|凌晨|清晨|早上|早晨|夜间|夜間|当晚|當晚|晚|早|夜)(?:间|間)?"
 )

@@ -417,25 +417,25 @@ def _term_mentions(text: str, rules: TaggingRules) -> list[tuple[str, int]]:
     return mentions
 
 
-def _without_a_namesake(
-    text: str, terms: list[tuple[str, int]], rules: TaggingRules
-) -> list[tuple[str, int]]:
-    """The mentions without those of the forerunner's name near a lookalike word: "a quintet calling itself
+def _without_a_namesake(text: str, terms: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The mentions without those of the forerunner's name near a band's words: "a quintet calling itself
     the Shanghai Five closed the jazz weekend" is a band's name (the full names are the bloc's alone)."""
     if not any(_FORERUNNER.search(term) for term, _ in terms):
         return terms
-    starts = [m.start() for m in _WORD.finditer(text)]
-    lookalikes = _reach(
-        _word_spans(text, _compiled(rules)["excludes"], starts), len(starts), rules.context_window
-    )
     return [
         (term, offset)
         for term, offset in terms
-        if not _FORERUNNER.search(term) or not lookalikes[max(0, bisect_right(starts, offset) - 1)]
+        if not _FORERUNNER.search(term)
+        or not _A_BAND.search(text, max(0, offset - _BAND_REACH), offset + len(term) + _BAND_REACH)
     ]
 
 
 _FORERUNNER = re.compile(r"Five|пят|五")
+# A band's words (not the excludes' "concert", which "acting in concert" says too).
+_A_BAND = re.compile(
+    r"\b(?:jazz|quintet|saxophon\w*|band|gig|album)\b|джаз|квинтет|爵士|乐队|樂隊", re.IGNORECASE
+)
+_BAND_REACH = 100
 
 
 def _may_occur(phrase: str, pattern: PhrasePattern, text: str) -> bool:
@@ -491,7 +491,7 @@ def _spelled_out_as(text: str, acronym: str, rules: TaggingRules) -> str | None:
     names = {" ".join(term.casefold().split()) for term in rules.terms}
     run: list[str] = []
     began = last_end = named_to = -1
-    joined = False
+    joined = spelled_with_a_joining_word = False
     for m in (*_CAPITALISED.finditer(text), None):
         next_to = m is not None and run and not text[last_end : m.start()].strip()
         if m is not None and m.group()[0].isupper() and (not run or next_to):
@@ -501,20 +501,26 @@ def _spelled_out_as(text: str, acronym: str, rules: TaggingRules) -> str | None:
             joined = False
             continue
         if next_to and not joined and m.group() in _JOINING_WORDS:  # "Standing Conference of Observatories"
-            last_end, joined = m.end(), True
+            last_end, joined, spelled_with_a_joining_word = m.end(), True, True
             continue
         words = run[1:] if run[:1] == ["The"] else run
-        if len(words) == len(acronym) and all(w[0] == a and not w.isupper() for w, a in zip(words, acronym)):
+        if (
+            len(words) == len(acronym)
+            and all(w[0] == a and not w.isupper() for w, a in zip(words, acronym))
+            # a name with a joining word counts only where it is spelled out: "... of Observatories (SCO)"
+            and (not spelled_with_a_joining_word or _BEFORE_ITS_ACRONYM.match(text, named_to) is not None)
+        ):
             name = re.sub(r"^The\s+|['’]s$", "", " ".join(text[began:named_to].split()))
             if name.casefold() not in names:
                 return name
         run = [m.group()] if m is not None and m.group()[0].isupper() else []
         began = m.start() if run else -1
         last_end = named_to = m.end() if m is not None else -1
-        joined = False
+        joined = spelled_with_a_joining_word = False
     return None
 
 
+_BEFORE_ITS_ACRONYM = re.compile(r"\s*\(\s*[A-Z]{2,}\s*\)")
 # Short words inside a name that its initials skip: "Standing Conference of Observatories (SCO)".
 _JOINING_WORDS = frozenset({"of", "for", "and", "on", "de", "du"})
 
@@ -695,7 +701,7 @@ def classify(
     given = (title, summary, content)
     parts = [(number == 0, matchable_text(field)) for number, field in enumerate(given) if field]
     text = "\n".join(part for _, part in parts)
-    terms = _without_a_namesake(text, _term_mentions(text, rules), rules)
+    terms = _without_a_namesake(text, _term_mentions(text, rules))
     sentences = _Sentences.of(parts) if terms else None
     if sentences and any(sentences.leading[sentences.at(offset)] for _, offset in terms):
         return Verdict(True, f"names the {terms[0][0]}")  # the common case, without reading for acronyms
