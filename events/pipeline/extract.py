@@ -738,7 +738,7 @@ _NEVER_THE_SCO_S = re.compile(
     r"|\b(?:came|went|shot)\s+down\b|\bfighting\b"
     # a country's leader taking office ("the first SCO summit for Hu Jintao, who took office in March"), unless
     # the sentence names a post of the SCO's (its Secretary-General, the RATS director: _AN_SCO_POST)
-    r"|\b(?:took|takes|taking)\s+office\b|\bsworn\s+in\b"
+    r"|\b(?P<office>(?:took|takes|taking)\s+office|sworn\s+in)\b"
     r"|\b(?:presidential|parliamentary|general|snap)\s+elections?\b|\bre-?elected\b|\bearthquakes?\b|\bfloods?\b"
     r"|恐攻|恐袭|恐襲|袭击|襲擊|爆炸|坠毁|墜毀|遇难|遇難|身亡|逝世|地震|洪水|大选|大選"
     r"|теракт|нападени|катастроф|крушени|погиб|взрыв|землетрясени|наводнени|\bвыбор(?:ы|ах|ов|ам)\b",
@@ -770,7 +770,7 @@ def _never_the_sco_s(mention: DateMention, sentence: str) -> bool:
     found = _NEVER_THE_SCO_S.search(told)
     if found is None or names_a_kind(clause) or "sco" in tags_for(clause) or _REACTS.search(told):
         return False
-    return not (_TAKING_OFFICE.match(found.group()) and _AN_SCO_POST.search(sentence))
+    return not (found["office"] and _AN_SCO_POST.search(sentence))
 
 
 _ANTECEDENT_REACH = 16
@@ -781,7 +781,6 @@ _REACTS = re.compile(
     r"|осуд\w*|почтил\w*|обсуд\w*",
     re.IGNORECASE,
 )
-_TAKING_OFFICE = re.compile(r"(?:took|takes|taking)\s+office|sworn\s+in", re.IGNORECASE)
 _AN_SCO_POST = re.compile(
     r"secretary[- ]general|\bdirector\b|\bRATS\b|Anti-Terrorist|秘书长|秘書長|генеральн\w* секретар|директор",
     re.IGNORECASE,

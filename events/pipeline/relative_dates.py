@@ -330,10 +330,12 @@ def _is_future_phrase(words: list[str], i: int) -> bool:
 def _today_then_nothing_past(words: list[str], i: int) -> bool:
     """ "today" before word i, and no past verb or "had" between them: "the ministers today reviewed what had
     been agreed before the summit in July" tells of an earlier July."""
-    if "today" not in words[:i]:
-        return False
-    since = len(words[:i]) - 1 - words[:i][::-1].index("today")
-    return not any(w == "had" or _is_past_word(w) for w in words[since + 1 : i])
+    for word in reversed(words[:i]):
+        if word == "today":
+            return True
+        if word == "had" or _is_past_word(word):
+            return False
+    return False
 
 
 # What "before" leads when it leads a happening, not a clause ("before he left"): it is still to come from a
@@ -448,15 +450,19 @@ def _a_chinese_clause_of_its_own(sentence: str, span: tuple[int, int], marker: i
     comma = _CHINESE_CLAUSE_END.search(sentence, span[1], marker)
     if comma is None:
         return False
-    hour = _A_TIME_OF_DAY_ZH.match(sentence, span[1])  # "2日晚，…將出席": the date's time, not its verb
-    return bool(HAN_CHARACTER.search(sentence, hour.end() if hour else span[1], comma.start()))
+    return bool(HAN_CHARACTER.search(sentence, _past_its_time_of_day(sentence, span[1]), comma.start()))
 
 
 def _a_chinese_decision(sentence: str, span: tuple[int, int]) -> bool:
     """A Chinese date whose verb, next to it, decides or announces ("1日決定將兩類國家統一為夥伴", "2日宣布將於明年
     舉辦"): it dates the decision; a future after it tells what was decided, not when."""
-    hour = _A_TIME_OF_DAY_ZH.match(sentence, span[1])
-    return _DECIDES_ZH.match(sentence, hour.end() if hour else span[1]) is not None
+    return _DECIDES_ZH.match(sentence, _past_its_time_of_day(sentence, span[1])) is not None
+
+
+def _past_its_time_of_day(sentence: str, at: int) -> int:
+    """Where a Chinese date's own words go on after its time of day ("2日晚，…將出席": 晚 is the date's, not a verb)."""
+    hour = _A_TIME_OF_DAY_ZH.match(sentence, at)
+    return hour.end() if hour else at
 
 
 _DECIDES_ZH = re.compile(r"\s*(?:决定|決定|同意|宣布|宣佈|批准|商定|议定|議定)")
