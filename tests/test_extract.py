@@ -2075,3 +2075,35 @@ def test_a_decision_dated_after_a_sentence_telling_no_step_keeps_its_own_words()
     ):
         (fact,) = extract_facts("SCO", text, dt.date(2031, 9, 3))[1:]
         assert fact.title.startswith("The decision was")
+
+
+def test_a_byline_with_its_city_and_the_page_s_stamp_is_no_statement():
+    """Issue 18 (fourteenth corpus): "By Xu Ping in Qingdao | Updated: 2018-06-08 07:30", a paragraph of its own
+    at a story's foot, became a fact of its stamp's day titled with the byline."""
+    text = (
+        "Leaders of the SCO meet in Minsk on Saturday and Sunday.\n"
+        "By Lin Wei in Minsk | Updated: 2031-06-06 07:30"
+    )
+    facts = extract_facts("Minsk readies SCO summit", text, dt.date(2031, 6, 6))
+    assert [f.title for f in facts if "Lin Wei" in f.summary] == []
+    assert ("2031-06-07", "2031-06-08") in [(f.date, f.end_date) for f in facts]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "expected"),
+    [
+        # "prepares to host" is a plan, as "plans to host" is: its June is ahead, whatever was done yesterday
+        (
+            "Ministers met in Minsk yesterday, as Belarus, which chairs the bloc this year, prepares to host the"
+            " leaders' summit in June.",
+            dt.date(2031, 4, 30),
+            [("2031-04-29", None), ("2031-06", None)],
+        ),
+        # "prepared" is done: its June is behind
+        ("The city prepared the venue for the summit in June.", dt.date(2031, 9, 30), [("2031-06", None)]),
+    ],
+)
+def test_what_a_city_prepares_to_host_is_ahead(sentence, published, expected):
+    """Issue 18 (fourteenth corpus): "prepares to host the leaders' summit in June", published on 30 April 2019,
+    was dated June 2018 and joined the Qingdao summit's fact (its title became the 2018 summit's)."""
+    assert [(f.date, f.end_date) for f, _ in sentence_facts(sentence, published)] == expected

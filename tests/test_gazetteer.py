@@ -170,3 +170,20 @@ def test_names_without_an_ambiguous_start_are_found_as_the_search_loop_finds_the
         expected.append(hit.group(0))
         pos = hit.end()
     assert list(names.found(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("Agriculture ministers met in Kunming", "kunming"),
+        ("上合组织农业部长会议在昆明举行", "kunming"),
+        ("Министры энергетики в китайском Нинбо", "ningbo"),
+        ("能源部長會議在寧波舉行", "ningbo"),
+        ("transport ministers met in Khiva", "khiva"),
+        ("Varanasi named the first tourism and cultural capital", "varanasi"),
+    ],
+)
+def test_the_cities_that_host_the_sco_s_councils_are_places(text, slug):
+    """Issue 18 (fifteenth corpus): Kunming and Ningbo, where the agriculture and energy ministers met, named no
+    place, so reports of those meetings shared nothing and stayed apart."""
+    assert slug in tags_for(text)

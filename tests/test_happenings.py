@@ -1403,3 +1403,79 @@ def test_economy_and_trade_ministers_are_no_approval_clause():
     """A review of 7 December: 经 of 经贸 (economy and trade) read as '经…批准' (approved by) cut the ministers."""
     title = "上合组织成员国经贸部长会议6日在北京批准了文件"
     assert kind_of_happening(Report("2031-09-06", None, title, title, ("sco",))) == "ministers"
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("Agriculture ministers of the SCO ended a two-day meeting in Minsk on Thursday", "ministers"),
+        ("SCO farm ministers end Minsk meeting", "ministers"),
+        ("Security council secretaries of the member states met in Minsk on Monday", "ministers"),
+        ("The secretaries of the security councils of SCO members met in Minsk", "ministers"),
+        ("Министры энергетики государств ШОС вчера в Минске одобрили проект заявления", "ministers"),
+        ("上合组织财长和央行行长会议3日在明斯克举行", "ministers"),
+        (
+            "The first meeting of the SCO Council of National Coordinators opened in Minsk on January 27",
+            "ministers",
+        ),
+        # one man's title is no council
+        ("Security Council Secretary Sergei Shoigu arrived in Minsk on Monday", None),
+    ],
+)
+def test_the_sco_s_other_councils_meet_as_its_ministers_do(title, kind):
+    """Issue 18 (fourteenth and fifteenth corpora): the security council secretaries, the national coordinators,
+    the agriculture, culture and finance ministers met and named no kind of happening, so every report of their
+    meetings was a fact of its own."""
+    assert kind_of_happening(report("2031-04-02", title, ("sco",))) == kind
+
+
+def test_two_councils_are_two_happenings_and_one_council_meets_once_on_its_days():
+    """Issue 18 (fourteenth corpus): the security council secretaries (2-3 April) and the defence ministers
+    (26 April) in Astana were one fact; the culture ministers' meeting, told from Qingdao and by a report naming
+    the city it nominated, was two."""
+    secretaries = report(
+        "2031-04-02",
+        "Security council secretaries of SCO states met in Minsk",
+        ("minsk", "sco"),
+        "2031-04-03",
+    )
+    defence = report("2031-04-02", "SCO defence ministers met in Minsk", ("minsk", "sco"))
+    assert not same_happening(defence, secretaries).same
+    assert same_happening(defence, secretaries).why == "different ministers meet"
+    russian = report("2031-04-03", "Секретари советов безопасности стран ШОС встретились в Минске", ("sco",))
+    assert same_happening(russian, secretaries).same
+    culture = report(
+        "2031-07-07", "Culture ministers of the SCO met in Qingdao on Monday", ("qingdao", "china", "sco")
+    )
+    nominee = report(
+        "2031-07-07",
+        "The city hosted the meeting of SCO culture ministers on Monday, where members agreed to nominate"
+        " Cholpon-Ata as the next capital",
+        ("cholpon-ata", "kyrgyzstan", "sco"),
+    )
+    assert same_happening(nominee, culture).same
+    assert looked_for_among_all(nominee)
+    # told only to its month, in another city: another meeting
+    elsewhere = report(
+        "2031-07", "Culture ministers of the SCO met in Bishkek in July", ("bishkek", "kyrgyzstan")
+    )
+    assert not same_happening(elsewhere, culture).same
+    # another body's council of that name, on the day, somewhere else
+    cis = report("2031-07-07", "Culture ministers of the CIS met in Minsk on Monday", ("minsk", "belarus"))
+    assert not same_happening(cis, culture).same
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("Pakistan joined other SCO members in endorsing a draft statement on energy", "ministers"),
+        ("Uzbek servicemen join SCO 'Peace Mission-2031' in Orenburg", "exercise"),
+        ("Belarus joined the SCO in 2031", "accession"),
+        ("Laos joins the SCO as its eleventh member", "accession"),
+    ],
+)
+def test_joining_others_in_a_deed_or_an_exercise_is_no_accession(title, kind):
+    """Issue 18 (fourteenth and fifteenth corpora): "Pakistan joined other members in endorsing a draft" at
+    the energy ministers' meeting and "Uzbek servicemen join Peace Mission-2021" were accessions."""
+    text = title if kind != "ministers" else f"{title} at the meeting of SCO energy ministers"
+    assert kind_of_happening(report("2031-06-26", text, ("sco",))) == kind

@@ -1439,6 +1439,9 @@ def test_an_aside_elsewhere_in_the_days_of_the_headline_s_happening_adds_no_fact
         ),
         ("Kyrgyzstan took over the rotating chairmanship this year", False),
         ("The chair this year, Kyrgyzstan, has put a development bank at the top of its list", True),
+        # (fourteenth corpus) "the SCO chairmanship", and a chairmanship's term told as its years
+        ("Kazakhstan, which holds the SCO chairmanship this year, will preside", True),
+        ("The Beijing meeting is part of China's 2024-2025 chairmanship calendar", True),
     ],
 )
 def test_a_chair_held_through_a_year_is_no_happening(title, held):
@@ -1977,3 +1980,18 @@ def test_the_day_a_plan_was_said_is_left_out_of_the_timeline():
     (fact,) = [f for f, _ in sentence_facts(sentence, dt.date(2031, 5, 21))]
     assert fact.said_of_a_plan and not matching._followed(fact, None, frozenset())
     assert matching._followed(replace(fact, said_of_a_plan=False), None, frozenset())
+
+
+@pytest.mark.parametrize(
+    ("sentence", "elsewhere"),
+    [
+        ("Modi met Xi Jinping yesterday and the two agreed to keep up the momentum of Wuhan", False),
+        ("Modi met Xi Jinping in Wuhan yesterday", True),
+        ("Leaders pledged to uphold the Shanghai spirit", False),
+    ],
+)
+def test_a_place_named_for_what_happened_there_once_is_not_where_this_happened(sentence, elsewhere):
+    """Issue 18 (fourth corpus, once Wuhan was a place): "the momentum of Wuhan" in a live blog from Qingdao
+    made two leaders' talks there another story, told elsewhere."""
+    fact = ExtractedFact("2018-06-09", None, "day", sentence, sentence, tags_for(sentence), 1.0)
+    assert matching._elsewhere(fact, frozenset({"qingdao"})) is elsewhere

@@ -30,11 +30,85 @@ from events.pipeline.gazetteer import country_of, display_name, kind_of
 
 # The heads of government in Russian, in every case the news uses ("главы", "глав", "главам", "главами").
 _RU_HEADS_OF_GOVERNMENT = r"глав(?:ы|ам|ами)? правительств"
+# The SCO's councils below its heads of state and government, by their members' names in three languages:
+# each is a body of its own, whose meeting is never another's ("the security council secretaries met in
+# Astana on 2-3 April" and "defence ministers met in Astana on 26 April" are two happenings). Plurals only:
+# "Security Council Secretary Shoigu" is one man's title.
+_COUNCIL_NAMES = (
+    (
+        "foreign",
+        r"\bforeign ministers\b|\bministers of foreign affairs\b|министр(?:ов|ы|ам)\s+иностранных дел"
+        r"|外长|外長|外交部长|外交部長",
+    ),
+    (
+        "defence",
+        r"\bdefen[cs]e ministers\b|\bministers of defen[cs]e\b|министр(?:ов|ы|ам)\s+обороны|防长|防長|国防部长|國防部長",
+    ),
+    ("interior", r"\binterior ministers\b|министр(?:ов|ы|ам)\s+внутренних дел"),
+    (
+        "heads of government",
+        rf"\bheads of government\b|\bprime ministers\b|{_RU_HEADS_OF_GOVERNMENT}|政府首脑|政府首腦",
+    ),
+    (
+        "finance",
+        r"\bfinance ministers\b|\bministers of finance\b|\bcentral bank governors\b|министр(?:ов|ы|ам)\s+финансов"
+        r"|财长|財長|财政部长|財政部長|央行行长|央行行長",
+    ),
+    (
+        "agriculture",
+        r"\b(?:agricultur(?:e|al)|farm) ministers\b|\bministers of agriculture\b|министр(?:ов|ы|ам)\s+сельского"
+        r"|农业部长|農業部長",
+    ),
+    (
+        "culture",
+        r"\bculture ministers\b|\bministers of culture\b|министр(?:ов|ы|ам)\s+культуры|文化部长|文化部長",
+    ),
+    ("energy", r"\benergy ministers\b|министр(?:ов|ы|ам)\s+энергетики|能源部长|能源部長"),
+    (
+        "transport",
+        r"\btransport ministers\b|министр(?:ов|ы|ам)\s+транспорта|交通部长|交通部長|交通运输部长|交通運輸部長",
+    ),
+    (
+        "trade",
+        r"\b(?:foreign )?trade ministers\b|\bministers of (?:foreign )?trade\b"
+        r"|министр(?:ов|ы|ам)\s+(?:внешне)?(?:экономическ\w+|торговли)|经贸部长|經貿部長|商务部长|商務部長",
+    ),
+    ("education", r"\beducation ministers\b|министр(?:ов|ы|ам)\s+образования|教育部长|教育部長"),
+    ("health", r"\bhealth ministers\b|министр(?:ов|ы|ам)\s+здравоохранения|卫生部长|衛生部長"),
+    ("justice", r"\bjustice ministers\b|министр(?:ов|ы|ам)\s+юстиции|司法部长|司法部長"),
+    ("emergencies", r"\bemergenc(?:y|ies) ministers\b|министр(?:ов|ы|ам)\s+по\s+чрезвычайным"),
+    ("tourism", r"\btourism ministers\b|министр(?:ов|ы|ам)\s+туризма|旅游部长|旅遊部長"),
+    (
+        "security council secretaries",
+        r"\bsecurity council secretaries\b|\bsecretaries of (?:the )?(?:\w+ )?security councils?\b"
+        r"|\bsecurity secretaries\b|\bnational security advis[eo]rs\b"
+        r"|секретар(?:ей|и|ям|ями)\s+совет\w*\s+безопасности|安全会议秘书|安全會議秘書",
+    ),
+    ("national coordinators", r"\bnational coordinators\b|национальных координаторов|国家协调员|國家協調員"),
+    (
+        "RATS council",
+        r"\brats council\b|\bcouncil of (?:the )?(?:sco['’]s )?(?:regional anti-terrorist structure|rats)\b"
+        r"|совет\w*\s+рат[сc]\b|反恐怖机构理事会|反恐怖機構理事會",
+    ),
+    ("prosecutors general", r"\bprosecutors[- ]general\b|генеральных прокуроров|总检察长|總檢察長"),
+)
+_OTHER_COUNCILS = "|".join(pattern for _, pattern in _COUNCIL_NAMES)
+_COUNCIL = re.compile(
+    "|".join(f"(?P<c{i}>{pattern})" for i, (_, pattern) in enumerate(_COUNCIL_NAMES)), re.IGNORECASE
+)
+# Joining what is no membership: "Pakistan joined other members in endorsing a draft", "Uzbek servicemen
+# join Peace Mission-2021", "join hands", "joined the calls for restraint".
+_JOINING_SOMETHING_ELSE = (
+    r"(?!\s+(?:other|fellow|hands)\b|[^.;,]{0,50}?\b(?:exercises?|drills?|peace mission|manoeuvres|maneuvers|calls?"
+    r"|efforts?|consensus)\b|[^.;,]{0,50}?\bin\s+\w+ing\b)"
+)
 # Kinds in the order they win: "Iran joins the SCO at a virtual summit" is an accession.
 _KIND_PATTERNS = (
     (
         "accession",
-        r"\b(?:join(?:s|ed|ing)?\b|admit(?:s|ted|ting)?\b|accession|full(?:-| )(?:fledged )?member|new member"
+        r"\b(?:join(?:s|ed|ing)?\b"
+        + _JOINING_SOMETHING_ELSE
+        + r"|admit(?:s|ted|ting)?\b|accession|full(?:-| )(?:fledged )?member|new member"
         r"|(?:ninth|tenth|\d+th) (?:full )?member|bec(?:ame|omes?) (?:a |the )?\w*\s?member)"
         # "first expanded in 2017, adding India and Pakistan", "grew to eight members", "brought in as members"
         r"|\bexpan(?:d|ded|ding|ds|sion)\b[^.;]{0,40}?\b(?:adding|admitting|to include)\b"
@@ -61,7 +135,10 @@ _KIND_PATTERNS = (
     (
         "ministers",
         r"\b(?:foreign|defen[cs]e|interior|trade|economy|transport|energy) ministers\b|heads of government"
-        rf"|\bprime ministers\b|(?<!премьер-)министр(?:ов|ы|ам)\b|{_RU_HEADS_OF_GOVERNMENT}|外长|外長|防长|防長|部长|部長|政府首脑|政府首腦",
+        rf"|\bprime ministers\b|(?<!премьер-)министр(?:ов|ы|ам)\b|{_RU_HEADS_OF_GOVERNMENT}|外长|外長|防长|防長|部长|部長|政府首脑|政府首腦"
+        # the SCO's other councils meet as its ministers do: "agriculture ministers", "security council
+        # secretaries", "national coordinators", "finance ministers and central bank governors"
+        r"|" + _OTHER_COUNCILS,
     ),
     # observer status or a dialogue partnership granted: a step of its own, no joining
     (
@@ -74,7 +151,10 @@ _KIND_PATTERNS = (
         r"|статус\w*\s+(?:наблюдател|партн[её]р)|(?:给予|給予|获得|獲得|成为|成為)[^，。]{0,8}(?:观察员|觀察員|对话伙伴|對話夥伴)"
         r"|(?:接纳|接納|吸收)[^，。]{0,10}(?:为|為)[^，。]{0,6}(?:伙伴|夥伴|观察员|觀察員)",  # 接納老撾為新的夥伴
     ),
-    ("exercise", r"\b(?:exercises?|drills?|war ?games|manoeuvres|maneuvers)\b|учени[яй]|演习|演習"),
+    (
+        "exercise",
+        r"\b(?:exercises?|drills?|war ?games|manoeuvres|maneuvers|peace mission)\b|учени[яй]|мирн\w+ мисси|演习|演習|和平使命",
+    ),
     (
         "initiative",  # "Xi proposed the Global Governance Initiative": a leader's proposal, not the summit
         r"\b(?:propos\w*|put(?:s|ting)? forward|unveil\w*|launch\w*|approv\w*|adopt\w*|endors\w*)\s+(?:\w+\s+){0,5}?"
@@ -176,6 +256,26 @@ _KIND_CLUES = {
         "部長",
         "政府首脑",
         "政府首腦",
+        "governors",
+        "secretar",
+        "advis",
+        "coordinators",
+        "council",
+        "prosecutors",
+        "секретар",
+        "координатор",
+        "прокурор",
+        "财长",
+        "財長",
+        "央行",
+        "安全会议秘书",
+        "安全會議秘書",
+        "协调员",
+        "協調員",
+        "理事会",
+        "理事會",
+        "检察长",
+        "檢察長",
     ),
     "observer": (
         "observer",
@@ -188,7 +288,19 @@ _KIND_CLUES = {
         "伙伴",
         "夥伴",
     ),  # the phrases need more
-    "exercise": ("exercise", "drill", "war", "manoeuvres", "maneuvers", "учени", "演习", "演習"),
+    "exercise": (
+        "exercise",
+        "drill",
+        "war",
+        "manoeuvres",
+        "maneuvers",
+        "peace mission",
+        "учени",
+        "мисси",
+        "演习",
+        "演習",
+        "和平使命",
+    ),
     "initiative": ("initiative", "倡议", "倡議", "инициатив"),
     "chairmanship": (
         "chair",
@@ -260,7 +372,8 @@ _MINISTERS_MEET = re.compile(
     rf"\bministers\b|heads of government|министр(?:ов|ы|ам)\b|{_RU_HEADS_OF_GOVERNMENT}|外长|外長|防长|防長|部长|部長|政府首脑|政府首腦"
 )
 _MINISTRY = re.compile(
-    r"\b(foreign|defen[cs]e|interior|trade|economy|transport|energy|heads of government|prime ministers'?|premiers)\b"
+    r"\b(foreign(?! trade| economic)|defen[cs]e|interior|trade|economy|transport|energy|heads of government"
+    r"|prime ministers'?|premiers)\b"
     rf"|(外[长長]|外交部[长長]|防[长長]|国防部[长長]|國防部長|иностранных дел|обороны|{_RU_HEADS_OF_GOVERNMENT}|政府首脑|政府首腦)",
     re.IGNORECASE,
 )
@@ -776,7 +889,7 @@ def _kinds_at(text: str) -> dict[str, int]:
 # "Foreign Minister Araghchi will travel to China" is one man's trip; "India's foreign minister arrived for a
 # meeting of the SCO" is at the ministers' (or heads of government's) meeting.
 _A_MINISTER_AT_A_MEETING = re.compile(
-    r"\b(?:foreign|defen[cs]e|interior|trade|economy|transport|energy) minister\b"
+    r"\b(?:foreign|defen[cs]e|interior|trade|economy|transport|energy|finance|agricultur(?:e|al)|culture) minister\b"
     r"(?=.*\b(?:meeting|council|conference|session)\b)"
 )
 
@@ -1073,9 +1186,23 @@ def same_happening(new: Report, recorded: Report) -> Verdict:
     if not shared and (same_country := countries(new) & countries(recorded)):
         names = _named(same_country)
         return Verdict(True, f"the same {kind} on days that agree, in or with the same country ({names})")
+    if not shared and kind == "ministers" and (verdict := _one_council(new, recorded)):
+        return verdict
     if not shared:
         return Verdict(False, f"the same kind ({kind}), but no person, place or country in common")
     return Verdict(True, f"the same {kind} ({_named(shared)}) on days that agree")
+
+
+def _one_council(new: Report, recorded: Report) -> Verdict | None:
+    """An SCO council meets once on its days: the same day is its meeting wherever else its reports name (a
+    city it nominated); "Heads of government meet in Minsk" on the SCO's day in Islamabad may be the CIS's."""
+    council = _councils(new) & _councils(recorded)
+    if not council:
+        return None
+    both_the_sco = "sco" in new.tags and "sco" in recorded.tags
+    if both_the_sco and len(new.date) == len(recorded.date) == 10 or not (_places(new) and _places(recorded)):
+        return Verdict(True, f"the same council ({', '.join(sorted(council))}) on days that agree")
+    return None
 
 
 def _by_the_calendar(new: Report, recorded: Report) -> Verdict | None:
@@ -1121,8 +1248,12 @@ def one_at_a_time(report: Report) -> bool:
 def looked_for_among_all(report: Report) -> bool:
     """A report whose happening may be recorded naming no one it names: one of a kind at a time, or a
     signing told to the month or year, which may be the summit's or the founding's of those days
-    (_signed_where_it_met)."""
-    return one_at_a_time(report) or len(report.date) < 10 and kind_of_happening(report) == "agreement"
+    (_signed_where_it_met); a meeting of a council it names, which meets once on its days, wherever its
+    reports are datelined ("Agriculture ministers ended a two-day meeting in Kunming on Thursday")."""
+    if one_at_a_time(report):
+        return True
+    kind = kind_of_happening(report)
+    return len(report.date) < 10 and kind == "agreement" or kind == "ministers" and bool(_councils(report))
 
 
 def _the_charter(report: Report) -> bool:
@@ -1258,10 +1389,19 @@ def _named_ministries(new: Report, recorded: Report) -> str:
     return ", ".join(sorted(_ministries(new) & _ministries(recorded)))
 
 
+@lru_cache(maxsize=8192)
 def _ministries(report: Report) -> frozenset[str]:
+    """The councils a report may be of: its ministries' words ("trade" may be a topic), and its councils."""
     text = f"{report.title} {report.summary}"
     named = (english or other for english, other in _MINISTRY.findall(text))
-    return frozenset(_MINISTRY_WORD.get(m.lower(), m.lower()) for m in named)
+    return frozenset(_MINISTRY_WORD.get(m.lower(), m.lower()) for m in named) | _councils(report)
+
+
+@lru_cache(maxsize=8192)
+def _councils(report: Report) -> frozenset[str]:
+    """The councils a report names by their members: "agriculture ministers", "министры энергетики", "财长"."""
+    text = f"{report.title} {report.summary}"
+    return frozenset(_COUNCIL_NAMES[int(m.lastgroup[1:])][0] for m in _COUNCIL.finditer(text) if m.lastgroup)
 
 
 # A sentence this near its headline's day, naming no happening of its own, tells of the headline's.

@@ -891,11 +891,12 @@ _FILE_PHOTO = re.compile(
 # "Kazakhstan, which holds the rotating presidency this year", "今年中国担任上合组织轮值主席国": who holds the
 # chair is a state over the year, not a happening; taking it over or handing it on is one.
 _CHAIR_HELD = re.compile(
-    r"\b(?:holds?|holding|held|is holding)\s+(?:the\s+)?(?:bloc's\s+|group's\s+|sco's\s+|organi[sz]ation's\s+)?"
+    r"\b(?:holds?|holding|held|is holding)\s+(?:the\s+)?(?:bloc's\s+|group's\s+|sco(?:'s)?\s+|organi[sz]ation's\s+)?"
     r"(?:rotating\s+|current\s+)?"
     r"(?:chair(?:manship)?|presidency)\b|(?:担任|擔任)[^，。；]{0,10}(?:轮值主席|輪值主席)"
     r"|\bthe\s+(?:rotating\s+|current\s+)?(?:chair|presidency)\s+(?:this|for\s+the)\s+year\b"  # "The chair this year, Kyrgyzstan,"
-    r"|председательству(?:ет|ют|ющ\w*)\b",
+    r"|председательству(?:ет|ют|ющ\w*)\b"
+    r"|\b(?:19|20)\d\d\s*[-–—/]\s*(?:19|20)?\d\d\s+(?:rotating\s+)?(?:chair(?:manship)?|presidency)\b",  # "its 2024-2025 chairmanship"
     re.IGNORECASE,
 )
 
@@ -941,7 +942,18 @@ def _elsewhere(fact: ExtractedFact, home: frozenset[str]) -> bool:
     summit is another story, though it falls within the days of the headline's happening."""
     places = _places_of(fact.tags)
     listed = LIST_ENTRY.match(fact.summary)  # "2019, 13-14 June: Bishkek" under "List of SCO summits"
+    if places and home and not places & home and _AN_ALLUSION.search(fact.summary):
+        places = _places_of(tags_for(_AN_ALLUSION.sub(" ", fact.summary)))
     return bool(places and home and not places & home and not listed)
+
+
+# A place named for what happened there once, not for where this happened: "Modi met Xi yesterday and the two
+# agreed to keep up the momentum of Wuhan", "in the Shanghai spirit", "沿着武汉共识".
+_AN_ALLUSION = re.compile(
+    r"\b(?:spirit|momentum|legacy|consensus|lessons?|memory|example|model)\s+of\s+(?:the\s+)?[A-Z][\w'’-]+"
+    r"|\b[A-Z][\w'’-]+\s+(?:spirit|consensus|model)\b|\bдух\w*\s+[А-ЯЁ][\w-]+"
+    r"|[\u4e00-\u9fff]{2,4}(?:精神|共识|共識)"
+)
 
 
 def _announced(fact: ExtractedFact) -> bool:

@@ -318,8 +318,12 @@ def _is_future_phrase(words: list[str], i: int) -> bool:
         return following == "of"
     if word == "before":  # "gathered today ..., one of the last meetings before the summit on July 3-4"
         return following in _A_NOUN_S and _today_then_nothing_past(words, i)
-    if word in _PREPARING_FOR or word in _AIMING:  # "preparations for the summit in June": June is ahead
-        return following == "for"  # "officials are aiming for early September": so is September
+    if (word in _PREPARING_FOR or word in _AIMING) and following == "for":
+        return (
+            True  # "preparations for the summit in June", "officials are aiming for early September": ahead
+        )
+    if word in _PREPARING_FOR and word not in _FUTURE_BEFORE_TO:
+        return False  # ("prepares to host the summit in June" is read below, as "plans to")
     if word in _FUTURE_WORDS:
         return following != "have"
     if word in _SCHEDULED and previous in _BE:
