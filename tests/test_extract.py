@@ -2107,3 +2107,40 @@ def test_what_a_city_prepares_to_host_is_ahead(sentence, published, expected):
     """Issue 18 (fourteenth corpus): "prepares to host the leaders' summit in June", published on 30 April 2019,
     was dated June 2018 and joined the Qingdao summit's fact (its title became the 2018 summit's)."""
     assert [(f.date, f.end_date) for f, _ in sentence_facts(sentence, published)] == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "expected"),
+    [
+        # a Russian verb of going in the past ("перешло") dates its Monday back, whatever a later clause plans
+        (
+            "В понедельник же председательство перешло к Киргизии, которая примет следующий саммит в 2032 году.",
+            dt.date(2031, 9, 2),
+            [("2031-09-01", None), ("2032", None)],
+        ),
+        # Taiwan's press numbers its "yesterday": 昨（1）日
+        (
+            "為期兩天的峰會昨（1）日落幕，成員國領導人簽署《明斯克宣言》。",
+            dt.date(2031, 9, 2),
+            [("2031-09-01", None)],
+        ),
+        (
+            "外交部今（2）日表示，峰會明（3）日開幕。",
+            dt.date(2031, 9, 2),
+            [("2031-09-03", None)],  # (what was said today is no fact)
+        ),
+        # the years of a term, a title or a plan date nothing
+        ("会议决定，吉尔吉斯斯坦接任2031—2032年轮值主席国。", dt.date(2031, 9, 2), []),
+        ("Город объявлен туристической столицей ШОС на 2031–2032 годы.", dt.date(2031, 9, 17), []),
+        ("The Minsk meeting is part of Belarus's 2031-2032 chairmanship calendar.", dt.date(2031, 9, 17), []),
+        ("Minsk is the SCO's tourism capital for 2031-2032.", dt.date(2031, 9, 17), []),
+        # a span of years that happened is still one
+        ("В 2029–2030 годах шли переговоры.", dt.date(2031, 9, 17), [("2029", "2030")]),
+        ("The exercises ran from 2029 to 2030.", dt.date(2031, 9, 17), [("2029", "2030")]),
+    ],
+)
+def test_a_term_s_years_date_nothing_and_a_numbered_yesterday_is_its_day(sentence, published, expected):
+    """Issue 18 (fifteenth corpus): "接任2025—2026年轮值主席国" and "на 2022–2023 годы" dated the chair's handover
+    and a tourism capital's title by their terms; "昨（1）日落幕" (Taiwan's style) dated nothing; "В понедельник ...
+    перешло" was next Monday, read in the future of "примет"."""
+    assert [(f.date, f.end_date) for f, _ in sentence_facts(sentence, published)] == expected

@@ -1479,3 +1479,24 @@ def test_joining_others_in_a_deed_or_an_exercise_is_no_accession(title, kind):
     the energy ministers' meeting and "Uzbek servicemen join Peace Mission-2021" were accessions."""
     text = title if kind != "ministers" else f"{title} at the meeting of SCO energy ministers"
     assert kind_of_happening(report("2031-06-26", text, ("sco",))) == kind
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        (
+            "Cholpon-Ata will be the tourism capital during Kyrgyzstan's chairmanship, Japarov told the SCO summit",
+            "summit",
+        ),
+        ("Defence ministers met in Minsk today under Belarus's chairmanship", "ministers"),
+        ("SCO coordinators opened their first session in Beijing, with Belarus in the chair", "ministers"),
+        ("Министры обороны встретились в Минске под председательством белорусской стороны", "ministers"),
+        ("Belarus took over the rotating chairmanship at the summit", "chairmanship"),
+        ("Belarus took the chair on Monday", "chairmanship"),
+    ],
+)
+def test_the_chair_as_the_time_of_something_else_is_no_handover(title, kind):
+    """Issue 18 (fifteenth and thirteenth corpora): "during Kyrgyzstan's chairmanship" made a tourism capital's
+    report a handover of the chair, which the Russian report of the handover then joined; "with Kyrgyzstan in
+    the chair" made the national coordinators' meeting one."""
+    assert kind_of_happening(report("2031-09-01", title, ("sco",))) == kind

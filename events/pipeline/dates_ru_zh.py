@@ -363,6 +363,16 @@ def _zh_day_in_month(m: re.Match[str], ctx: Context, day: int | None = None) -> 
     return FuzzyDate(first.year, first.month, day), None, 0.85
 
 
+def _zh_numbered_relative_day(m: re.Match[str], ctx: Context) -> Resolved:
+    """ "昨（1）日": yesterday, the 1st; the number wins where the outlet's day and the publisher's differ by one."""
+    offset = {"昨": -1, "今": 0, "明": 1}[m["w"]]
+    day = ctx.published + dt.timedelta(days=offset)
+    for shift in (0, -1, 1):
+        if (near := day + dt.timedelta(days=shift)).day == int(m["d"]):
+            return FuzzyDate(near.year, near.month, near.day), None, 0.95
+    return None
+
+
 _ZH_WEEK = r"(?:周|週|星期|礼拜|禮拜)"
 ZH_RULES: tuple[Rule, ...] = (
     Rule(
@@ -381,7 +391,15 @@ ZH_RULES: tuple[Rule, ...] = (
         needs=_DIGIT,
     ),
     Rule("zh-month", re.compile(rf"{_ZH_YEAR_FIRST}(?P<m>{_D})月(?!\d)"), _zh_month, needs=_DIGIT),
-    Rule("zh-year", re.compile(rf"(?<![\d至到])(?P<y>{ZH_YEAR})年(?!代)"), _zh_year_only),
+    # "2025—2026年轮值主席国": a term's years, no year of a happening ("2022至2023年" is read as none either)
+    Rule("zh-year", re.compile(rf"(?<![\d至到—－–-])(?P<y>{ZH_YEAR})年(?!代)"), _zh_year_only),
+    Rule(
+        "zh-relative-day-numbered",
+        # Taiwan's press: "昨（1）日落幕", "今（2）日", "明（3）日": the day before, of, after publication, by its number
+        re.compile(r"(?P<w>[昨今明])\s*[（(]\s*(?P<d>\d{1,2})\s*[)）]\s*日"),
+        _zh_numbered_relative_day,
+        needs=_DIGIT,
+    ),
     Rule(
         "zh-relative-day",
         # not "二十年前的今天" (twenty years ago today): that day of a year long past, which its date gives
@@ -437,7 +455,10 @@ _RU_PAST = frozenset(
 )
 # Past verbs end in -л, -ла, -ло, -ли (-лся, -лась ...) after a vowel, or are participles in -вш-;
 # these nouns and adverbs look the same ("министр иностранных дел", "потенциал", "около").
-_RU_PAST_FORM = re.compile(r"\w+(?:[аяеёиыуо]л[аои]?(?:сь|ся)?|вш(?:ий|ая|ее|ие|его|ей|ую|им|ими|их|ем))")
+# (and the verbs of going, "перешёл", "перешло", "пришли", whose stem ends in "ш")
+_RU_PAST_FORM = re.compile(
+    r"\w+(?:[аяеёиыуо]л[аои]?(?:сь|ся)?|ш[её]л|шл[аои]|вш(?:ий|ая|ее|ие|его|ей|ую|им|ими|их|ем))"
+)
 _RU_NOT_PAST = frozenset(
     "генерал канал капитал материал сигнал финал журнал идеал арсенал персонал потенциал трибунал интервал "
     "протокол символ футбол предел отдел раздел стол пол школ окол мал дел цел рол недел модел правил тел "

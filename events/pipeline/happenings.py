@@ -84,7 +84,10 @@ _COUNCIL_NAMES = (
         r"|\bsecurity secretaries\b|\bnational security advis[eo]rs\b"
         r"|секретар(?:ей|и|ям|ями)\s+совет\w*\s+безопасности|安全会议秘书|安全會議秘書",
     ),
-    ("national coordinators", r"\bnational coordinators\b|национальных координаторов|国家协调员|國家協調員"),
+    (
+        "national coordinators",
+        r"\b(?:national|sco) coordinators\b|национальных координаторов|国家协调员|國家協調員",
+    ),
     (
         "RATS council",
         r"\brats council\b|\bcouncil of (?:the )?(?:sco['’]s )?(?:regional anti-terrorist structure|rats)\b"
@@ -96,19 +99,11 @@ _OTHER_COUNCILS = "|".join(pattern for _, pattern in _COUNCIL_NAMES)
 _COUNCIL = re.compile(
     "|".join(f"(?P<c{i}>{pattern})" for i, (_, pattern) in enumerate(_COUNCIL_NAMES)), re.IGNORECASE
 )
-# Joining what is no membership: "Pakistan joined other members in endorsing a draft", "Uzbek servicemen
-# join Peace Mission-2021", "join hands", "joined the calls for restraint".
-_JOINING_SOMETHING_ELSE = (
-    r"(?!\s+(?:other|fellow|hands)\b|[^.;,]{0,50}?\b(?:exercises?|drills?|peace mission|manoeuvres|maneuvers|calls?"
-    r"|efforts?|consensus)\b|[^.;,]{0,50}?\bin\s+\w+ing\b)"
-)
 # Kinds in the order they win: "Iran joins the SCO at a virtual summit" is an accession.
 _KIND_PATTERNS = (
     (
         "accession",
-        r"\b(?:join(?:s|ed|ing)?\b"
-        + _JOINING_SOMETHING_ELSE
-        + r"|admit(?:s|ted|ting)?\b|accession|full(?:-| )(?:fledged )?member|new member"
+        r"\b(?:join(?:s|ed|ing)?\b|admit(?:s|ted|ting)?\b|accession|full(?:-| )(?:fledged )?member|new member"
         r"|(?:ninth|tenth|\d+th) (?:full )?member|bec(?:ame|omes?) (?:a |the )?\w*\s?member)"
         # "first expanded in 2017, adding India and Pakistan", "grew to eight members", "brought in as members"
         r"|\bexpan(?:d|ded|ding|ds|sion)\b[^.;]{0,40}?\b(?:adding|admitting|to include)\b"
@@ -762,6 +757,8 @@ def _without_what_did_not_happen(text: str) -> str:
         text = _TAKING_PART.sub("took part", text)
     if "председательствова" in text:
         text = _PRESIDED_AT.sub("провёл", text)
+    if any(cue in text for cue in ("chair", "presidency", "председательств", "期间", "期間")):
+        text = _UNDER_A_CHAIR.sub("in its year", text)
     if "批准" in text:
         text = _APPROVED_BY.sub("", text)
     if " no " in text or " not " in text:
@@ -788,6 +785,16 @@ _TAKING_PART = re.compile(
     r"|phase|manoeuvres|maneuvers|operations?|parade|ceremony|celebrations?)\b)"
     r"|\bjoin(?:s|ed|ing)?\s+(?:by|via)\s+video(?:\s*link|\s*conference)?|\bjoin(?:s|ed|ing)?\s+(?:virtually|online|remotely)\b"
     r"|\bjoin(?:s|ed|ing)?\s+from\s+(?:their|his|her|its)\b"  # "leaders joining from their capitals"
+    # "Pakistan joined other members in endorsing a draft", "servicemen join Peace Mission-2021", "join hands"
+    r"|\bjoin(?:s|ed|ing)?(?=\s+(?:other|fellow|hands)\b|[^.;,]{0,50}?\b(?:peace mission|calls?|efforts?|consensus)\b"
+    r"|[^.;,]{0,50}?\bin\s+\w+ing\b)"
+)
+# "met in Astana under Kazakhstan's chairmanship", "during Kyrgyzstan's chairmanship", "под председательством
+# Казахстана", "中方担任轮值主席国期间": the chair as the time of something else, no chair changing hands.
+_UNDER_A_CHAIR = re.compile(
+    r"\b(?:during|under|throughout|in the course of)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}?(?:rotating\s+)?"
+    r"(?:chairmanship|presidency)\b|\bin\s+the\s+chair\b|под\s+председательством|в\s+(?:период|ходе|рамках)\s+(?:\w+\s+)?председательства"
+    r"|(?:轮值主席国|輪值主席國)(?:期间|期間)"
 )
 # "Путин председательствовал на заседании Совета глав государств": presiding at a meeting is the meeting
 # (the summit), not holding the bloc's chair.

@@ -726,7 +726,26 @@ def _looks_back(sentence: str, span: tuple[int, int]) -> bool:
 
 def _year_span(m: re.Match[str], ctx: Context) -> Resolved:
     first, last = int(m["y1"] or m["y1b"]), int(m["y2"] or m["y2b"])
-    return (FuzzyDate(first), FuzzyDate(last), 0.85) if last > first else None
+    if last <= first or _a_term(ctx.sentence, m.span()):
+        return None
+    return FuzzyDate(first), FuzzyDate(last), 0.85
+
+
+# The years of a term, a title or a plan, not of a happening: "China's 2024-2025 chairmanship", "the tourism
+# capital for 2022-2023", "столицей ШОС на 2022–2023 годы" (for the years).
+_A_TERM_AFTER = re.compile(
+    r"\s*(?:rotating\s+)?(?:chair(?:manship)?|presidency|term|tenure|capital|action\s+plan|programme|program"
+    r"|calendar|cycle)\b",
+    re.IGNORECASE,
+)
+_A_TERM_BEFORE = re.compile(r"(?:\bfor(?:\s+the\s+years?)?|\bна)\s+$", re.IGNORECASE)
+
+
+def _a_term(sentence: str, span: tuple[int, int]) -> bool:
+    return bool(
+        _A_TERM_AFTER.match(sentence, span[1])
+        or _A_TERM_BEFORE.search(sentence, max(0, span[0] - 20), span[0])
+    )
 
 
 _AMOUNT_TAIL = re.compile(r"[$£€]\s*$|\d[,.]?$")  # "$ 2000", "1,2000"
