@@ -1310,6 +1310,14 @@ def test_a_russian_since_a_year_tells_a_state_as_the_english_does(sentence, date
             "Troops rehearsed repelling an attack in the Peace Mission exercise on Tuesday.",
             [("2031-07-01", None)],
         ),
+        # (fourteenth corpus) a war's deeds: strikes, a ceasefire, shelling
+        (
+            "The minister defended the strikes his country launched on May 7 against camps across the border.",
+            [],
+        ),
+        ("The two neighbours agreed a ceasefire on May 10.", []),
+        ("Обстрел начался 7 мая.", []),
+        ("Beijing strikes a deal with the SCO on Tuesday.", [("2031-07-01", None)]),
     ],
 )
 def test_a_parade_s_date_is_no_fact_of_the_sco(sentence, dates):
@@ -2144,3 +2152,18 @@ def test_a_term_s_years_date_nothing_and_a_numbered_yesterday_is_its_day(sentenc
     and a tourism capital's title by their terms; "昨（1）日落幕" (Taiwan's style) dated nothing; "В понедельник ...
     перешло" was next Monday, read in the future of "примет"."""
     assert [(f.date, f.end_date) for f, _ in sentence_facts(sentence, published)] == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "dates"),
+    [
+        ("Since 2004 the secretaries have met every year.", []),
+        ("Since 2019 the talks have been frozen.", []),
+        ("In 2004 the secretaries met for the first time.", [("2004", None)]),
+        ("June 2004 saw the secretaries meet for the first time.", [("2004-06", None)]),
+    ],
+)
+def test_since_a_year_opening_its_sentence_bounds_a_state_as_it_does_inside_one(sentence, dates):
+    """Issue 18 (fourteenth corpus): "Since 2004 the secretaries ... have met every year" was a fact of 2004:
+    the capital "Since" was not read as the preposition the year rule's span takes along."""
+    assert [(f.date, f.end_date) for f, _ in sentence_facts(sentence, dt.date(2026, 3, 2))] == dates

@@ -1491,6 +1491,11 @@ def test_joining_others_in_a_deed_or_an_exercise_is_no_accession(title, kind):
         ("Defence ministers met in Minsk today under Belarus's chairmanship", "ministers"),
         ("SCO coordinators opened their first session in Beijing, with Belarus in the chair", "ministers"),
         ("Министры обороны встретились в Минске под председательством белорусской стороны", "ministers"),
+        # (fourteenth corpus) holding the chair is a state: the summit it runs to is the news
+        (
+            "Belarus, which holds the rotating chairmanship until the 2032 summit in Minsk, lists the bank",
+            "summit",
+        ),
         ("Belarus took over the rotating chairmanship at the summit", "chairmanship"),
         ("Belarus took the chair on Monday", "chairmanship"),
     ],

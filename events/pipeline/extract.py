@@ -736,6 +736,9 @@ _NEVER_THE_SCO_S = re.compile(
     r"\bparades?\b|閱兵|阅兵|\bпарад|\bcommemorations?\b|紀念活動|纪念活动|памятн\w* мероприят"
     r"|\b(?:terror(?:ist)?\s+)?attacks?\b|\bbomb(?:ing|ings|ed)\b|\bblasts?\b|\bcrash(?:ed|es)?\b|\bkilled\b|\bdied\b"
     r"|\b(?:came|went|shot)\s+down\b|\bfighting\b"
+    # a war's deeds: "defended the strikes India launched on May 7", "the ceasefire agreed on May 10"
+    r"|\bstrikes\b(?!\s+(?:a|an|the)\s)|\bair\s?strikes?\b|\bshelling\b|\binva(?:sion|ded)\b"
+    r"|\bceasefire\b|\bmilitary\s+operation\b|空袭|空襲|停火|入侵|军事行动|軍事行動|обстрел|вторжени|перемири"
     # a country's leader taking office ("the first SCO summit for Hu Jintao, who took office in March"), unless
     # the sentence names a post of the SCO's (its Secretary-General, the RATS director: _AN_SCO_POST)
     r"|\b(?P<office>(?:took|takes|taking)\s+office|sworn\s+in)\b"
@@ -855,9 +858,17 @@ def _first_digit(sentence: str, span: tuple[int, int]) -> int:
 _DIGIT = re.compile(r"\d")
 
 
+# The year rule's prepositions that open a sentence with a capital (a month's name is no preposition).
+_A_CAPITAL_PREPOSITION = re.compile(
+    r"(?:In|Since|By|Until|Till|From|During|Before|After|Through|Between|Early|Late|Mid)(?=[\s-])"
+)
+
+
 def _before_date(mention: DateMention, sentence: str, reach: int = 24) -> str:
     """The words just before the date; the year rule's span takes its preposition along ('since 2011')."""
     start = mention.span[0]
+    if opening := _A_CAPITAL_PREPOSITION.match(sentence, start, mention.span[1]):
+        start = opening.end()  # "Since 2004 the secretaries have met every year", opening its sentence
     while start < mention.span[1] and not sentence[start].isdigit() and sentence[start : start + 1].islower():
         start += 1
     while start < mention.span[1] and sentence[start] == " ":

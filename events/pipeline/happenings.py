@@ -789,11 +789,15 @@ _TAKING_PART = re.compile(
     r"|\bjoin(?:s|ed|ing)?(?=\s+(?:other|fellow|hands)\b|[^.;,]{0,50}?\b(?:peace mission|calls?|efforts?|consensus)\b"
     r"|[^.;,]{0,50}?\bin\s+\w+ing\b)"
 )
-# "met in Astana under Kazakhstan's chairmanship", "during Kyrgyzstan's chairmanship", "под председательством
+# "met in Astana under Kazakhstan's chairmanship", "during Kyrgyzstan's chairmanship", "holds the chair", "под председательством
 # Казахстана", "中方担任轮值主席国期间": the chair as the time of something else, no chair changing hands.
 _UNDER_A_CHAIR = re.compile(
     r"\b(?:during|under|throughout|in the course of)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}?(?:rotating\s+)?"
-    r"(?:chairmanship|presidency)\b|\bin\s+the\s+chair\b|под\s+председательством|в\s+(?:период|ходе|рамках)\s+(?:\w+\s+)?председательства"
+    r"(?:chairmanship|presidency)\b|\bin\s+the\s+chair\b"
+    # holding it until a summit is a state, the summit the news: "Kyrgyzstan, which holds the chairmanship
+    # until the 2026 summit in Bishkek"
+    r"|\b(?:holds?|holding)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:chair(?:manship)?|presidency)\s+until\b"
+    r"|под\s+председательством|в\s+(?:период|ходе|рамках)\s+(?:\w+\s+)?председательства"
     r"|(?:轮值主席国|輪值主席國)(?:期间|期間)"
 )
 # "Путин председательствовал на заседании Совета глав государств": presiding at a meeting is the meeting
