@@ -2167,3 +2167,26 @@ def test_since_a_year_opening_its_sentence_bounds_a_state_as_it_does_inside_one(
     """Issue 18 (fourteenth corpus): "Since 2004 the secretaries ... have met every year" was a fact of 2004:
     the capital "Since" was not read as the preposition the year rule's span takes along."""
     assert [(f.date, f.end_date) for f, _ in sentence_facts(sentence, dt.date(2026, 3, 2))] == dates
+
+
+@pytest.mark.parametrize(
+    ("sentence", "dates"),
+    [
+        # a happening named by its year gives that year to its days said without one
+        ("The 2020 summit was held by video on November 10.", [("2020-11-10", None)]),
+        ("The 2024 Astana summit opened on July 3.", [("2024-07-03", None)]),
+        ("The 2020 summit was held by video.", [("2020", None)]),
+        ("The 2020 summit was recalled on Friday.", [("2025-08-22", None)]),  # a day counted from the report
+        # the plan the same sentence says did not hold dates nothing
+        (
+            "The 2020 summit was planned for St Petersburg in July and was held by video on November 10.",
+            [("2020-11-10", None)],
+        ),
+        ("The meeting was scheduled for May but was postponed to June.", [("2025-06", None)]),
+        ("The summit was scheduled for July 3 and was attended by all leaders.", [("2025-07-03", None)]),
+    ],
+)
+def test_a_happening_named_by_its_year_dates_its_days_and_a_plan_that_changed_dates_nothing(sentence, dates):
+    """Issue 18 (fifteenth corpus): "The 2020 summit was planned for St Petersburg in July and was held by video
+    on November 10", in an explainer of August 2025, gave July 2025 and November 2024."""
+    assert [(f.date, f.end_date) for f, _ in sentence_facts(sentence, dt.date(2025, 8, 28))] == dates

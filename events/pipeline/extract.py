@@ -655,6 +655,18 @@ _SUPERSEDED_PLAN = re.compile(
     r"(?:\s+in)?\s+(?:a\s+|the\s+)?(?:date|time|meeting|summit|gathering)?\s*(?:for|on|in)\s+(?:the\s+)?"
     r"(?:(?:first|last|second|third|final)\s+(?:week\s+of\s+)?)?)$",
 )
+# "The 2020 summit was planned for St Petersburg in July and was held by video on November 10", "was
+# scheduled for May but was postponed": a plan the same sentence says did not hold.
+_A_PLAN_FOR = re.compile(
+    r"(?i:\b(?:was|were|had\s+been)\s+(?:originally\s+|initially\s+|first\s+)?(?:planned|scheduled|slated|set|due)"
+    r"(?:\s+to\s+(?:be\s+held|take\s+place))?\s+)(?:(?:for|in|at)\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}\s+)?"
+    r"(?i:for|on|in)\s+(?:(?:early|late|mid)[\s-]+)?$"
+)
+_THEN_IT_CHANGED = re.compile(
+    r"[^.;]{0,40}?\b(?:but|and|before)\s+(?:it\s+|they\s+)?(?:was|were|had\s+to\s+be)\s+(?:\w+\s+)?"
+    r"(?:held|moved|postponed|shifted|delayed|cancell?ed|brought\s+forward|called\s+off)\b",
+    re.IGNORECASE,
+)
 # "The last Indian foreign minister to visit was Sushma Swaraj, in December 2015": who did it the time before.
 _THE_LAST_TO = re.compile(r"\bthe last\s+(?:[\w'’-]+\s+){0,5}?to\s+(?:be\s+)?[a-z]+\b", re.IGNORECASE)
 _UNTIL_BEFORE = re.compile(
@@ -703,6 +715,10 @@ def _only_a_bound(mention: DateMention, sentence: str) -> bool:
         return True  # "the SCO's tourism and cultural capital for 2023-2024": a term, no happening
     if _MOVED_FROM.search(before) or _SUPERSEDED_PLAN.search(_before_date(mention, sentence, 60)):
         return True  # the day it was set for before it moved: no day it happens on
+    if _A_PLAN_FOR.search(_before_date(mention, sentence, 60)) and _THEN_IT_CHANGED.match(
+        sentence, mention.span[1]
+    ):
+        return True  # "was planned for St Petersburg in July and was held by video on November 10"
     if _SINCE_BEFORE.search(before):
         # "the first visit since 2011" tells of the last one, in 2011; "frozen since 2019" of no happening
         return not _FIRST.search(sentence, 0, mention.span[0])
@@ -1026,6 +1042,10 @@ def sentence_facts(
 
 # "2017: sessions of the Astana summit (8-9 June), at which ...": an entry of a list led by its year.
 _YEAR_LED = re.compile(r"\s*((?:19|20)\d\d)\s*[:–—,]\s+")
+_ITS_SUBJECT_S_YEAR = re.compile(
+    r"\s*(?:(?:The|At\s+the|In\s+the|For\s+the)\s+)?(?:SCO['’]s\s+)?((?:19|20)\d\d)(?:['’]s)?\s+"
+    r"(?:[\w-]+\s+)?(?:summit|meeting|session|talks|conference|forum|exercises?|drills?|edition|gathering)\b"
+)
 _A_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
@@ -1034,8 +1054,9 @@ def _in_its_listed_year(
 ) -> list[DateMention]:
     """An entry led by its year ("2017: ...", "2025, 31 August - 1 September - Tianjin"): the days it names
     without a year are of that year, and the year itself dates nothing more when they are there. A
-    sentence going on with the entry (entry_year) puts its days without a year in the entry's."""
-    led = _YEAR_LED.match(sentence)
+    sentence going on with the entry (entry_year) puts its days without a year in the entry's. So does a
+    sentence about a happening named by its year: "The 2020 summit was held by video on November 10"."""
+    led = _YEAR_LED.match(sentence) or _ITS_SUBJECT_S_YEAR.match(sentence)
     if led is None:
         if entry_year is None:
             return mentions
