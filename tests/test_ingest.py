@@ -1995,3 +1995,24 @@ def test_a_place_named_for_what_happened_there_once_is_not_where_this_happened(s
     made two leaders' talks there another story, told elsewhere."""
     fact = ExtractedFact("2018-06-09", None, "day", sentence, sentence, tags_for(sentence), 1.0)
     assert matching._elsewhere(fact, frozenset({"qingdao"})) is elsewhere
+
+
+@pytest.mark.parametrize(
+    ("caption", "date", "scene"),
+    [
+        ("Photo: Visitors at the Pearl Expo Center in Qingdao, June 15, 2029.", "2029-06-15", True),
+        ("Photo: Leaders pose at the SCO summit in Qingdao, June 15, 2029.", "2029-06-15", False),  # a kind
+        (
+            "Photo: the prime minister with the president in Minsk on Wednesday.",
+            "2031-07-09",
+            False,
+        ),  # this week
+        ("Photographers gathered in Qingdao on June 15, 2029.", "2029-06-15", False),  # no caption
+    ],
+)
+def test_a_caption_of_a_picture_taken_long_before_is_no_fact(caption, date, scene):
+    """Issue 18 (fifteenth corpus): "Photo: Visitors at the SCO Pearl International Expo Center in Qingdao,
+    June 15, 2023", under a preview of July 2025, became a fact of 2023."""
+    fact = ExtractedFact(date, None, "day", caption, caption, tags_for(caption), 1.0)
+    headline = matching.Report("2031-07-10", None, "Minsk readies SCO summit", "Minsk readies SCO summit", ())
+    assert matching._a_scene_of_another_day(fact, headline) is scene

@@ -769,7 +769,7 @@ def _followed(fact: ExtractedFact, headline: Report | None, home: frozenset[str]
         or _FILE_PHOTO.match(fact.summary)
     ):
         return False
-    if _a_trip(fact) or _a_meeting_not_held(fact.summary):
+    if _a_trip(fact) or _a_meeting_not_held(fact.summary) or _a_scene_of_another_day(fact, headline):
         return False
     if _nowadays(fact, headline):
         return False
@@ -883,6 +883,21 @@ def _uncut(title: str, sentence: str) -> str:
 
 # "FILE PHOTO: Modi and Xi before their meeting in Kazan on October 23, 2024": a picture from the archive
 # illustrates the story; what it shows is no report of the day it ran, nor the story's news.
+def _a_scene_of_another_day(fact: ExtractedFact, headline: Report | None) -> bool:
+    """ "Photo: Visitors at the SCO Pearl International Expo Center in Qingdao, June 15, 2023", under a preview
+    of 2025: when a picture was taken long before, of no happening its caption names (a picture of the week's
+    news, "PM Sharif with President Tokayev in Astana on Wednesday", is of its happening)."""
+    if headline is None or _A_PHOTO_S_CAPTION.match(fact.summary) is None or names_a_kind(fact.summary):
+        return False
+    first, last = days_of(fact.date, fact.end_date)
+    day = days_of(headline.date, None)[0]
+    return last < day - _A_MONTH or day + _A_MONTH < first
+
+
+_A_PHOTO_S_CAPTION = re.compile(
+    r"\s*[(\[]?(?:(?:photo|picture|image|pictured)\b|фото\b|图为|圖為|图片|圖片)\s*(?:caption\s*)?[:|：]?",
+    re.IGNORECASE,
+)
 _FILE_PHOTO = re.compile(
     r"\s*[(\[]?(?:file|archive|archival)\s+(?:photo|picture|image|footage)\b|\s*[（(]?(?:资料|資料)(?:照片|图片|圖片|图|圖)"
     r"|\s*[(\[]?(?:архивное|архивные)\s+фото",
