@@ -2190,3 +2190,51 @@ def test_a_happening_named_by_its_year_dates_its_days_and_a_plan_that_changed_da
     """Issue 18 (fifteenth corpus): "The 2020 summit was planned for St Petersburg in July and was held by video
     on November 10", in an explainer of August 2025, gave July 2025 and November 2024."""
     assert [(f.date, f.end_date) for f, _ in sentence_facts(sentence, dt.date(2025, 8, 28))] == dates
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "dates"),
+    [
+        # a plan told in the past progressive was then
+        (
+            "Kazakhstan was preparing to host the summit in July when the pandemic struck.",
+            dt.date(2020, 9, 1),
+            [("2020-07", None)],
+        ),
+        (
+            "Leaders were preparing to sign the declaration on Thursday.",
+            dt.date(2024, 7, 6),
+            [("2024-07-04", None)],
+        ),
+        # Chinese dashes as punctuation before a year
+        ("回顾——2001年，上海合作组织在上海成立。", dt.date(2025, 9, 2), [("2001", None)]),
+        # "на" years that are no term
+        ("Пик торговли пришёлся на 2021–2022 годы.", dt.date(2025, 9, 2), [("2021", "2022")]),
+        # a relative clause's verb between a date and its own
+        (
+            "В пятницу министры, к которым пришли приглашения, примут участие в заседании.",
+            dt.date(2024, 7, 10),
+            [("2024-07-12", None)],
+        ),
+    ],
+)
+def test_the_review_s_cases_of_tense_terms_and_dashes(sentence, published, dates):
+    """Issue 18: a review of the day's rules found "was preparing to" read as a plan ahead, "——2001年" as no
+    year, "пришёлся на 2021–2022 годы" as a term, and a relative clause's past deciding a main clause's Friday."""
+    assert [(f.date, f.end_date) for f, _ in sentence_facts(sentence, published)] == dates
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "byline"),
+    [
+        ("By Ritika Shukla | Lucknow", True),
+        ("Updated: Sept 1, 2025 10:15 IST", True),
+        ("Published: July 4, Belarus joined the SCO.", False),
+        ("By Tuesday in Astana.", False),
+    ],
+)
+def test_a_page_s_stamp_holds_dates_and_times_only(paragraph, byline):
+    """Issue 18 (review): the stamp's tail swallowed short statements ("Published: July 4, Belarus joined ...")."""
+    from events.pipeline.titles import only_who_wrote
+
+    assert only_who_wrote(paragraph) is byline

@@ -187,3 +187,15 @@ def test_the_cities_that_host_the_sco_s_councils_are_places(text, slug):
     """Issue 18 (fifteenth corpus): Kunming and Ningbo, where the agriculture and energy ministers met, named no
     place, so reports of those meetings shared nothing and stayed apart."""
     assert slug in tags_for(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("上合组织峰会7月4日举行，各方同意扩大连通性", "dalian"),  # 扩大 + 连通: no Dalian
+        ("Chennai Super Kings won on Sunday", "chennai"),
+    ],
+)
+def test_words_that_hold_a_city_s_name_are_no_city(text, slug):
+    """Issue 18 (review): 大连 inside 扩大连通性 made a summit's Chinese report Dalian's."""
+    assert slug not in tags_for(text)

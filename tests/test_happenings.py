@@ -1505,3 +1505,59 @@ def test_the_chair_as_the_time_of_something_else_is_no_handover(title, kind):
     report a handover of the chair, which the Russian report of the handover then joined; "with Kyrgyzstan in
     the chair" made the national coordinators' meeting one."""
     assert kind_of_happening(report("2031-09-01", title, ("sco",))) == kind
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        # a joining whose words after it are not a deed done with others
+        ("Iran joined the SCO in Beijing on Tuesday", "accession"),
+        ("Iran joins the SCO by consensus", "accession"),
+        ("Belarus joined the SCO amid efforts to expand the bloc", "accession"),
+        ("Iran joins SCO as Raisi calls for unity against sanctions", "accession"),
+        ("India joined the calls for restraint", None),
+        # a council named as taking part in a summit, not meeting
+        (
+            "Agriculture ministers were instructed at the Astana summit to draft a food security plan",
+            "summit",
+        ),
+        ("National security advisers attended the summit in Astana", "summit"),
+        ("Leaders welcomed the work of national coordinators at the summit", "summit"),
+        ("Astana hosted the security council secretaries of the member states", "ministers"),
+        ("Следующая встреча секретарей советов безопасности ШОС пройдёт в Китае", "ministers"),
+        # other bodies' councils are theirs
+        ("EU agriculture ministers met in Brussels", None),
+        ("CSTO security council secretaries met in Minsk", None),
+        # one man's title in Chinese, beside the council's meeting
+        ("俄罗斯安全会议秘书绍伊古访华", None),
+        ("上合组织成员国安全会议秘书会议在阿斯塔纳举行", "ministers"),
+        # the chair changing hands around "under" or "in the chair"
+        ("During the chairmanship handover, Tokayev passed the gavel to Xi", "chairmanship"),
+        ("The SCO came under China's rotating presidency on Thursday", "chairmanship"),
+        ("China is in the chair from today", "chairmanship"),
+        ("С четверга ШОС под председательством Китая", "chairmanship"),
+        # a peace mission that is no Peace Mission exercise
+        ("Leaders backed a peace mission to Afghanistan at the SCO summit", "summit"),
+        ("The Peace Mission 2031 exercise began", "exercise"),
+    ],
+)
+def test_the_review_s_cases_of_the_councils_joinings_and_chairs(title, kind):
+    """Issue 18: a review of the councils, the joinings that are no membership and the chair as a time found
+    real joinings, summits, handovers and other bodies' councils read wrongly by the first forms of the rules."""
+    assert (
+        kind_of_happening(
+            report("2031-07-04", title, ("sco",) if "EU" not in title and "CSTO" not in title else ())
+        )
+        == kind
+    )
+
+
+def test_a_council_of_another_body_or_one_man_s_title_is_not_the_sco_s_council():
+    """Issue 18 (review): "EU agriculture ministers met in Brussels" and "财长蓝佛安会见俄罗斯财长" joined the SCO's
+    councils' meetings of their day."""
+    kunming = report("2031-07-04", "SCO agriculture ministers met in Kunming", ("kunming", "china", "sco"))
+    brussels = report("2031-07-04", "EU agriculture ministers met in Brussels", ("eu",))
+    assert not same_happening(brussels, kunming).same
+    moscow = report("2031-07-04", "上合组织财长和央行行长会议在莫斯科举行", ("moscow", "russia", "sco"))
+    two = report("2031-07-04", "财长蓝佛安会见俄罗斯财长西卢阿诺夫", ("russia",))
+    assert not same_happening(two, moscow).same

@@ -391,8 +391,9 @@ ZH_RULES: tuple[Rule, ...] = (
         needs=_DIGIT,
     ),
     Rule("zh-month", re.compile(rf"{_ZH_YEAR_FIRST}(?P<m>{_D})月(?!\d)"), _zh_month, needs=_DIGIT),
-    # "2025—2026年轮值主席国": a term's years, no year of a happening ("2022至2023年" is read as none either)
-    Rule("zh-year", re.compile(rf"(?<![\d至到—－–-])(?P<y>{ZH_YEAR})年(?!代)"), _zh_year_only),
+    # "2025—2026年轮值主席国": a term's years, no year of a happening ("2022至2023年" is read as none either);
+    # "回顾——2001年" is punctuation before a year
+    Rule("zh-year", re.compile(rf"(?<![\d至到])(?<!\d[—－–-])(?P<y>{ZH_YEAR})年(?!代)"), _zh_year_only),
     Rule(
         "zh-relative-day-numbered",
         # Taiwan's press: "昨（1）日落幕", "今（2）日", "明（3）日": the day before, of, after publication, by its number

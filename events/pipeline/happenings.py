@@ -37,67 +37,102 @@ _RU_HEADS_OF_GOVERNMENT = r"глав(?:ы|ам|ами)? правительств
 _COUNCIL_NAMES = (
     (
         "foreign",
-        r"\bforeign ministers\b|\bministers of foreign affairs\b|министр(?:ов|ы|ам)\s+иностранных дел"
-        r"|外长|外長|外交部长|外交部長",
+        r"\bforeign ministers\b|\bministers of foreign affairs\b|министр(?:ов|ы|ам)\s+иностранных дел",
+        "外长|外長|外交部长|外交部長",
     ),
     (
         "defence",
-        r"\bdefen[cs]e ministers\b|\bministers of defen[cs]e\b|министр(?:ов|ы|ам)\s+обороны|防长|防長|国防部长|國防部長",
+        r"\bdefen[cs]e ministers\b|\bministers of defen[cs]e\b|министр(?:ов|ы|ам)\s+обороны",
+        "防长|防長|国防部长|國防部長",
     ),
-    ("interior", r"\binterior ministers\b|министр(?:ов|ы|ам)\s+внутренних дел"),
+    (
+        "interior",
+        r"\binterior ministers\b|министр(?:ов|ы|ам)\s+внутренних дел",
+        "内务部长|內務部長|公安内务部长",
+    ),
     (
         "heads of government",
-        rf"\bheads of government\b|\bprime ministers\b|{_RU_HEADS_OF_GOVERNMENT}|政府首脑|政府首腦",
+        rf"\bheads of government\b|\bprime ministers\b|{_RU_HEADS_OF_GOVERNMENT}",
+        "政府首脑|政府首腦",
     ),
     (
         "finance",
-        r"\bfinance ministers\b|\bministers of finance\b|\bcentral bank governors\b|министр(?:ов|ы|ам)\s+финансов"
-        r"|财长|財長|财政部长|財政部長|央行行长|央行行長",
+        r"\bfinance ministers\b|\bministers of finance\b|\bcentral bank governors\b|министр(?:ов|ы|ам)\s+финансов",
+        "财长|財長|财政部长|財政部長|央行行长|央行行長",
     ),
     (
         "agriculture",
-        r"\b(?:agricultur(?:e|al)|farm) ministers\b|\bministers of agriculture\b|министр(?:ов|ы|ам)\s+сельского"
-        r"|农业部长|農業部長",
+        r"\b(?:agricultur(?:e|al)|farm) ministers\b|\bministers of agriculture\b|министр(?:ов|ы|ам)\s+сельского",
+        "农业部长|農業部長",
     ),
     (
         "culture",
-        r"\bculture ministers\b|\bministers of culture\b|министр(?:ов|ы|ам)\s+культуры|文化部长|文化部長",
+        r"\bculture ministers\b|\bministers of culture\b|министр(?:ов|ы|ам)\s+культуры",
+        "文化部长|文化部長",
     ),
-    ("energy", r"\benergy ministers\b|министр(?:ов|ы|ам)\s+энергетики|能源部长|能源部長"),
+    ("energy", r"\benergy ministers\b|министр(?:ов|ы|ам)\s+энергетики", "能源部长|能源部長"),
     (
         "transport",
-        r"\btransport ministers\b|министр(?:ов|ы|ам)\s+транспорта|交通部长|交通部長|交通运输部长|交通運輸部長",
+        r"\btransport ministers\b|министр(?:ов|ы|ам)\s+транспорта",
+        "交通部长|交通部長|交通运输部长|交通運輸部長",
     ),
     (
         "trade",
         r"\b(?:foreign )?trade ministers\b|\bministers of (?:foreign )?trade\b"
-        r"|министр(?:ов|ы|ам)\s+(?:внешне)?(?:экономическ\w+|торговли)|经贸部长|經貿部長|商务部长|商務部長",
+        r"|министр(?:ов|ы|ам)\s+(?:внешне)?(?:экономическ\w+|торговли)",
+        "经贸部长|經貿部長|商务部长|商務部長",
     ),
-    ("education", r"\beducation ministers\b|министр(?:ов|ы|ам)\s+образования|教育部长|教育部長"),
-    ("health", r"\bhealth ministers\b|министр(?:ов|ы|ам)\s+здравоохранения|卫生部长|衛生部長"),
-    ("justice", r"\bjustice ministers\b|министр(?:ов|ы|ам)\s+юстиции|司法部长|司法部長"),
-    ("emergencies", r"\bemergenc(?:y|ies) ministers\b|министр(?:ов|ы|ам)\s+по\s+чрезвычайным"),
-    ("tourism", r"\btourism ministers\b|министр(?:ов|ы|ам)\s+туризма|旅游部长|旅遊部長"),
+    ("education", r"\beducation ministers\b|министр(?:ов|ы|ам)\s+образования", "教育部长|教育部長"),
+    ("health", r"\bhealth ministers\b|министр(?:ов|ы|ам)\s+здравоохранения", "卫生部长|衛生部長"),
+    ("justice", r"\bjustice ministers\b|министр(?:ов|ы|ам)\s+юстиции", "司法部长|司法部長"),
+    (
+        "emergencies",
+        r"\bemergenc(?:y|ies) ministers\b|министр(?:ов|ы|ам)\s+по\s+чрезвычайным",
+        "紧急救灾部门领导人",
+    ),
+    ("tourism", r"\btourism ministers\b|министр(?:ов|ы|ам)\s+туризма", "旅游部长|旅遊部長"),
     (
         "security council secretaries",
         r"\bsecurity council secretaries\b|\bsecretaries of (?:the )?(?:\w+ )?security councils?\b"
         r"|\bsecurity secretaries\b|\bnational security advis[eo]rs\b"
-        r"|секретар(?:ей|и|ям|ями)\s+совет\w*\s+безопасности|安全会议秘书|安全會議秘書",
+        r"|секретар(?:ей|и|ям|ями)\s+совет\w*\s+безопасности",
+        "安全会议秘书|安全會議秘書",
     ),
     (
         "national coordinators",
-        r"\b(?:national|sco) coordinators\b|национальных координаторов|国家协调员|國家協調員",
+        r"\b(?:national|sco) coordinators\b|национальных координаторов",
+        "国家协调员|國家協調員",
     ),
     (
         "RATS council",
         r"\brats council\b|\bcouncil of (?:the )?(?:sco['’]s )?(?:regional anti-terrorist structure|rats)\b"
-        r"|совет\w*\s+рат[сc]\b|反恐怖机构理事会|反恐怖機構理事會",
+        r"|совет\w*\s+рат[сc]\b",
+        "反恐怖机构理事会|反恐怖機構理事會",
     ),
-    ("prosecutors general", r"\bprosecutors[- ]general\b|генеральных прокуроров|总检察长|總檢察長"),
+    ("prosecutors general", r"\bprosecutors[- ]general\b|генеральных прокуроров", "总检察长|總檢察長"),
 )
-_OTHER_COUNCILS = "|".join(pattern for _, pattern in _COUNCIL_NAMES)
+# A Chinese council's name is its members' title too ("财长蓝佛安会见俄罗斯财长": two ministers, one each): it
+# names the council in the name of its meeting ("财长和央行行长会议", "安全会议秘书第十九次会议").
+_ZH_ITS_MEETING = r"(?=[^，。；、]{0,8}?(?:会议|會議|会晤|會晤|理事会|理事會))"
 _COUNCIL = re.compile(
-    "|".join(f"(?P<c{i}>{pattern})" for i, (_, pattern) in enumerate(_COUNCIL_NAMES)), re.IGNORECASE
+    "|".join(
+        f"(?P<c{i}>{latin}|(?:{chinese}){_ZH_ITS_MEETING})"
+        for i, (_, latin, chinese) in enumerate(_COUNCIL_NAMES)
+    ),
+    re.IGNORECASE,
+)
+# The other councils as a kind: named as meeting ("agriculture ministers met", "the meeting of SCO energy
+# ministers"); "Agriculture ministers were instructed at the summit to draft a plan" tells the summit.
+_OTHER_COUNCILS = "|".join(latin for _, latin, _ in _COUNCIL_NAMES[4:])
+_A_COUNCIL_MEETING = (
+    rf"(?:{_OTHER_COUNCILS})(?=[^.;]{{0,100}}?\b(?:met|meet|meets|meeting|gathered|convened|session|conference"
+    r"|talks|end|ends|ended|open|opens|opened|discuss\w*|agreed|approved|adopted|endorsed|reviewed|backed"
+    r"|встрет\w*|собрал\w*|обсудил\w*|одобрил\w*|заседани\w*)\b)"
+    rf"|(?:встреч\w*|заседани\w*|совещани\w*)\s+(?:[\w-]+\s+){{0,2}}?(?:{_OTHER_COUNCILS})"
+    rf"|\b(?:host\w*|receiv\w*)\s+(?:(?:a\s+)?meeting\s+of\s+)?(?:the\s+)?(?:sco['’]?s?\s+)?(?:{_OTHER_COUNCILS})"
+    rf"|\b(?:meeting|session|conference|council)s?\s+of\s+(?:the\s+)?(?:sco\s+|shanghai cooperation organi[sz]ation\s+)?"
+    rf"(?:council\s+of\s+)?(?:{_OTHER_COUNCILS})"
+    "|(?:" + "|".join(chinese for _, _, chinese in _COUNCIL_NAMES[4:]) + f"){_ZH_ITS_MEETING}"
 )
 # Kinds in the order they win: "Iran joins the SCO at a virtual summit" is an accession.
 _KIND_PATTERNS = (
@@ -133,7 +168,7 @@ _KIND_PATTERNS = (
         rf"|\bprime ministers\b|(?<!премьер-)министр(?:ов|ы|ам)\b|{_RU_HEADS_OF_GOVERNMENT}|外长|外長|防长|防長|部长|部長|政府首脑|政府首腦"
         # the SCO's other councils meet as its ministers do: "agriculture ministers", "security council
         # secretaries", "national coordinators", "finance ministers and central bank governors"
-        r"|" + _OTHER_COUNCILS,
+        r"|" + _A_COUNCIL_MEETING,
     ),
     # observer status or a dialogue partnership granted: a step of its own, no joining
     (
@@ -148,7 +183,9 @@ _KIND_PATTERNS = (
     ),
     (
         "exercise",
-        r"\b(?:exercises?|drills?|war ?games|manoeuvres|maneuvers|peace mission)\b|учени[яй]|мирн\w+ мисси|演习|演習|和平使命",
+        # the Peace Mission series by its name and year ("a peace mission to Afghanistan" is none)
+        r"\b(?:exercises?|drills?|war ?games|manoeuvres|maneuvers|peace mission(?:[- ]?\d{4}|\s+(?:exercises?|drills?)))\b"
+        r"|учени[яй]|мирн\w+ мисси\w*[- ]?\d{4}|演习|演習|和平使命",
     ),
     (
         "initiative",  # "Xi proposed the Global Governance Initiative": a leader's proposal, not the summit
@@ -758,7 +795,7 @@ def _without_what_did_not_happen(text: str) -> str:
     if "председательствова" in text:
         text = _PRESIDED_AT.sub("провёл", text)
     if any(cue in text for cue in ("chair", "presidency", "председательств", "期间", "期間")):
-        text = _UNDER_A_CHAIR.sub("in its year", text)
+        text = _UNDER_A_CHAIR.sub(_a_chair_as_a_time, text)
     if "批准" in text:
         text = _APPROVED_BY.sub("", text)
     if " no " in text or " not " in text:
@@ -778,6 +815,11 @@ _APPROVED_BY = re.compile(r"(?:^|[，,])[经經](?![济濟贸貿营營费費验�
 
 
 # "with Pakistan joining by video link", "joined the talks": taking part in a meeting, not joining the bloc.
+# What members join one another in doing: "joined other members in endorsing a draft" (not "in Beijing").
+_A_DEED_ING = (
+    r"(?:endorsing|backing|supporting|calling|urging|condemning|signing|adopting|approving|welcoming|expressing"
+    r"|voicing|opposing|rejecting|demanding|pledging|praising|criticising|criticizing|denouncing)"
+)
 _TAKING_PART = re.compile(
     # the words between are the joining's object: "Belarus joined the bloc as presidents met" joined the bloc
     r"\bjoin(?:s|ed|ing)?(?=\s+(?:(?!(?:as|when|while|after|before|where|once|since|because)\s)[\w'’-]+\s+){0,3}?(?:talks|meeting|session|discussions?|call|summit|leaders|drills?|exercises?"
@@ -786,8 +828,11 @@ _TAKING_PART = re.compile(
     r"|\bjoin(?:s|ed|ing)?\s+(?:by|via)\s+video(?:\s*link|\s*conference)?|\bjoin(?:s|ed|ing)?\s+(?:virtually|online|remotely)\b"
     r"|\bjoin(?:s|ed|ing)?\s+from\s+(?:their|his|her|its)\b"  # "leaders joining from their capitals"
     # "Pakistan joined other members in endorsing a draft", "servicemen join Peace Mission-2021", "join hands"
-    r"|\bjoin(?:s|ed|ing)?(?=\s+(?:other|fellow|hands)\b|[^.;,]{0,50}?\b(?:peace mission|calls?|efforts?|consensus)\b"
-    r"|[^.;,]{0,50}?\bin\s+\w+ing\b)"
+    # (the joined calls and efforts are its object: "Iran joins the SCO after years of efforts" is a joining)
+    r"|\bjoin(?:s|ed|ing)?(?=\s+(?:other|fellow|hands)\b|\s+(?:the\s+|its\s+|their\s+|international\s+|global\s+){0,2}"
+    r"(?:calls?|efforts?|consensus)\b|\s+(?:[\w'’-]+\s+){0,2}['\"‘“]?peace mission|[^.;,]{0,50}?\bin\s+"
+    + _A_DEED_ING
+    + r"\b)"
 )
 # "met in Astana under Kazakhstan's chairmanship", "during Kyrgyzstan's chairmanship", "holds the chair", "под председательством
 # Казахстана", "中方担任轮值主席国期间": the chair as the time of something else, no chair changing hands.
@@ -800,6 +845,23 @@ _UNDER_A_CHAIR = re.compile(
     r"|под\s+председательством|в\s+(?:период|ходе|рамках)\s+(?:\w+\s+)?председательства"
     r"|(?:轮值主席国|輪值主席國)(?:期间|期間)"
 )
+# The chair changing hands around those words: "during the chairmanship handover", "came under China's
+# rotating presidency on Thursday", "China is in the chair from today", "begins its year in the chair",
+# "С четверга ШОС под председательством Китая", "进入中国担任轮值主席国期间".
+_HANDED_OVER_AFTER = re.compile(r"\s*(?:handover|hand-over|transfer|ceremony)\b|\s+(?:from|as of|since)\b")
+_HANDED_OVER_BEFORE = re.compile(
+    r"(?:\b(?:came|comes|coming|passed|passes|passing|moved|moves|went|goes|begins?|began|starts?|started|enters?"
+    r"|entered)\s+(?:[\w'’-]+\s+){0,3}|(?:^|\s)с\s+\w+\s+(?:\w+\s+)?|进入[^，。]{0,8}|進入[^，。]{0,8})$"
+)
+
+
+def _a_chair_as_a_time(found: re.Match[str]) -> str:
+    text, start, end = found.string, found.start(), found.end()
+    if _HANDED_OVER_AFTER.match(text, end) or _HANDED_OVER_BEFORE.search(text[max(0, start - 40) : start]):
+        return found.group()
+    return "in its year"
+
+
 # "Путин председательствовал на заседании Совета глав государств": presiding at a meeting is the meeting
 # (the summit), not holding the bloc's chair.
 _PRESIDED_AT = re.compile(r"председательствова\w*\s+на")
@@ -810,7 +872,8 @@ _PRESIDED_AT = re.compile(r"председательствова\w*\s+на")
 _ANOTHER_BODY = "another body's gathering"
 _ANOTHER_BODY_S = re.compile(
     r"\b(?:brics?|g-?20|g-?7|group of (?:seven|eight|twenty)|saarc|asean|nato|csto|cis|eaeu|osce|cica|apec|quad|eu|african union|arab league)"
-    r"\s+(?:leaders'?\s+|heads of state\s+)?(?:summits?|meetings?|(?:foreign |defen[cs]e )?ministers)\b"
+    r"\s+(?:leaders'?\s+|heads of state\s+)?(?:summits?|meetings?|(?:[\w-]+\s+){0,2}?ministers|national security"
+    r" advis[eo]rs|security council secretaries|central bank governors)\b"
     r"|\bgroup of (?:seven|eight|twenty)\b"  # known for nothing but its summits
     r"|саммит\w*\s+(?:брикс|одкб|снг|еаэс|нато|g20|асеан)|金砖(?:国家)?(?:领导人)?(?:峰会|会晤)|金磚(?:國家)?(?:領導人)?(?:峰會|會晤)"
 )
@@ -886,7 +949,7 @@ def _kinds_at(text: str) -> dict[str, int]:
         for name, pattern, clues in _KINDS
         if not cued.isdisjoint(clues) and (found := pattern.search(text))
     }
-    if "minister" in cued and "ministers" not in where and (one := _A_MINISTER_AT_A_MEETING.search(text)):
+    if "minister" in cued and "ministers" not in where and (one := _a_minister_at_a_meeting(text)):
         where["ministers"] = one.start()
     if "summit" in where and (heads := _heads_doing_a_deed(text, where)):
         # "heads of state signed a decision to ...": the signing; a summit only if named after them
@@ -899,10 +962,17 @@ def _kinds_at(text: str) -> dict[str, int]:
 
 # "Foreign Minister Araghchi will travel to China" is one man's trip; "India's foreign minister arrived for a
 # meeting of the SCO" is at the ministers' (or heads of government's) meeting.
-_A_MINISTER_AT_A_MEETING = re.compile(
+_A_MINISTER = re.compile(
     r"\b(?:foreign|defen[cs]e|interior|trade|economy|transport|energy|finance|agricultur(?:e|al)|culture) minister\b"
-    r"(?=.*\b(?:meeting|council|conference|session)\b)"
 )
+_A_MEETING_AFTER = re.compile(r"\b(?:meeting|council|conference|session)\b")
+
+
+def _a_minister_at_a_meeting(text: str) -> re.Match[str] | None:
+    """The first minister's title with a meeting word after it (a later title has less text after it: if the
+    first has none, none has; one search each, where a look-ahead per title was quadratic)."""
+    one = _A_MINISTER.search(text)
+    return one if one is not None and _A_MEETING_AFTER.search(text, one.end()) else None
 
 
 def _a_meeting(text: str, named: dict[str, int], leaders: int) -> bool:
@@ -1206,12 +1276,11 @@ def same_happening(new: Report, recorded: Report) -> Verdict:
 
 def _one_council(new: Report, recorded: Report) -> Verdict | None:
     """An SCO council meets once on its days: the same day is its meeting wherever else its reports name (a
-    city it nominated); "Heads of government meet in Minsk" on the SCO's day in Islamabad may be the CIS's."""
+    city it nominated); both must name the SCO ("Heads of government meet in Minsk" may be the CIS's)."""
     council = _councils(new) & _councils(recorded)
-    if not council:
-        return None
-    both_the_sco = "sco" in new.tags and "sco" in recorded.tags
-    if both_the_sco and len(new.date) == len(recorded.date) == 10 or not (_places(new) and _places(recorded)):
+    if not council or "sco" not in new.tags or "sco" not in recorded.tags:
+        return None  # ("EU agriculture ministers met in Brussels" on the day of the SCO's)
+    if len(new.date) == len(recorded.date) == 10 or not (_places(new) and _places(recorded)):
         return Verdict(True, f"the same council ({', '.join(sorted(council))}) on days that agree")
     return None
 
@@ -1264,7 +1333,13 @@ def looked_for_among_all(report: Report) -> bool:
     if one_at_a_time(report):
         return True
     kind = kind_of_happening(report)
-    return len(report.date) < 10 and kind == "agreement" or kind == "ministers" and bool(_councils(report))
+    return (
+        len(report.date) < 10
+        and kind == "agreement"
+        or kind == "ministers"
+        and "sco" in report.tags
+        and bool(_councils(report))
+    )
 
 
 def _the_charter(report: Report) -> bool:

@@ -169,6 +169,7 @@ _FUTURE_BEFORE_TO = {
     "are",
 }
 _SCHEDULED = {"expected", "scheduled", "due", "set", "slated"}
+_PAST_PROGRESSIVE_PLANS = frozenset({"preparing", "planning", "going"})
 _PREPARING_FOR = {
     "preparations",
     "preparation",
@@ -328,6 +329,8 @@ def _is_future_phrase(words: list[str], i: int) -> bool:
         return following != "have"
     if word in _SCHEDULED and previous in _BE:
         return not (previous == "been" and i > 1 and words[i - 2] == "had")  # "had been due to": a past plan
+    if word in _PAST_PROGRESSIVE_PLANS and previous in ("was", "were", "been"):
+        return False  # "Kazakhstan was preparing to host the summit in July when the pandemic struck": then
     return word in _FUTURE_BEFORE_TO and following == "to"
 
 
@@ -434,6 +437,11 @@ def tense_at(sentence: str, span: tuple[int, int]) -> Tense:
     markers = tense_markers(sentence)
     before = [m for m in markers if m[0] < span[0]]
     after = next((m for m in markers if m[0] >= span[1]), None)
+    if not before and after is not None and ("котор" in sentence or "which" in sentence or "who" in sentence):
+        asides = [a.span() for a in _AN_ASIDE.finditer(sentence, span[1])]
+        after = next(
+            (m for m in markers if m[0] >= span[1] and not any(a <= m[0] < b for a, b in asides)), None
+        )
     if not before:
         if after and (
             _a_chinese_clause_of_its_own(sentence, span, after[0]) or _a_chinese_decision(sentence, span)
@@ -444,6 +452,13 @@ def tense_at(sentence: str, span: tuple[int, int]) -> Tense:
         return before[-1][1]
     low, high = clause_bounds(sentence, span)
     return after[1] if before[-1][0] < low and after[0] < high else before[-1][1]
+
+
+# A relative clause between commas after a date, whose verb is not the date's: "В пятницу министры, к которым
+# пришли приглашения, примут участие в заседании" (Friday is ahead, whatever came before it).
+_AN_ASIDE = re.compile(
+    r",\s*(?:(?:к|в|на|с|о|по|из|для|от)\s+)?котор\w+[^,]*,|,\s*(?:which|who)\b[^,]*,", re.IGNORECASE
+)
 
 
 def _a_chinese_clause_of_its_own(sentence: str, span: tuple[int, int], marker: int) -> bool:
@@ -738,7 +753,10 @@ _A_TERM_AFTER = re.compile(
     r"|calendar|cycle)\b",
     re.IGNORECASE,
 )
-_A_TERM_BEFORE = re.compile(r"(?:\bfor(?:\s+the\s+years?)?|\bна)\s+$", re.IGNORECASE)
+_A_TERM_BEFORE = re.compile(
+    r"(?:\bfor(?:\s+the\s+years?)?|(?:столиц|председател|программ|план|стратеги|срок)\w*[^.;]{0,40}?\bна)\s+$",
+    re.IGNORECASE,
+)
 
 
 def _a_term(sentence: str, span: tuple[int, int]) -> bool:

@@ -528,12 +528,15 @@ _DATE_NOUN = re.compile(r"\s+(?:year|month|week|weekend|morning|afternoon|evenin
 
 # A paragraph that only says who wrote or took it: "By Jane Doe", "(Reporting by ...; Editing by ...)".
 # "By Xu Ping in Qingdao | Updated: 2018-06-08 07:30": a byline with its city and the page's stamp.
+# (dates and times only: "Published: July 4, Belarus joined the SCO" is a statement)
 _PAGE_STAMP = (
     r"(?:Updated|UPDATED|Published|PUBLISHED|Last updated|First published|Posted)(?:\s+on)?\s*:\s*"
-    rf"(?:\d|{_MONTH}\b|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\b)[\w,:./ -]{{0,40}}"
+    rf"(?:[\d:./,-]|\s|{_MONTH}\b|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\b|[AaPp]\.?[Mm]\.?|{TIME_ZONE}\b){{1,20}}"
 )
+# "By Xu Ping in Qingdao", "By Ritika Shukla | Lucknow": the writer and the city; not "By Tuesday in Astana".
+_BYLINE_AND_CITY = rf"By\s+{_NOT_A_NAME}{_NAME}(?:\s+in\s+{_NAME}|\s*[|•·]\s*{_NAME})"
 _ONLY_WHO_WROTE = re.compile(
-    rf"(?:{_BYLINE}(?:\s+in\s+{_NAME})?(?:\s*[|•·]\s*{_PAGE_STAMP})?|{_PAGE_STAMP}|[\(\[]?(?:Additional reporting|Reporting|Writing|Editing|Compiled|Written|Edited)\s+by\b[^()\[\]]*"
+    rf"(?:(?:{_BYLINE_AND_CITY}|{_BYLINE})(?:\s*[|•·]\s*{_PAGE_STAMP})?|{_PAGE_STAMP}|[\(\[]?(?:Additional reporting|Reporting|Writing|Editing|Compiled|Written|Edited)\s+by\b[^()\[\]]*"
     r"[\)\]]?|(?:Photos?|Images?|Pictures?|Credits?|Photo credit|Фото)\s*[:：]\s*[^.!?。]{1,60})\s*\.?"
 )
 
