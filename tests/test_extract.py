@@ -2176,7 +2176,8 @@ def test_since_a_year_opening_its_sentence_bounds_a_state_as_it_does_inside_one(
         ("The 2020 summit was held by video on November 10.", [("2020-11-10", None)]),
         ("The 2024 Astana summit opened on July 3.", [("2024-07-03", None)]),
         ("The 2020 summit was held by video.", [("2020", None)]),
-        ("The 2020 summit was recalled on Friday.", [("2025-08-22", None)]),  # a day counted from the report
+        # a day counted from the report keeps its year, and the summit its own
+        ("The 2020 summit was recalled on Friday.", [("2020", None), ("2025-08-22", None)]),
         # the plan the same sentence says did not hold dates nothing
         (
             "The 2020 summit was planned for St Petersburg in July and was held by video on November 10.",
@@ -2238,3 +2239,37 @@ def test_a_page_s_stamp_holds_dates_and_times_only(paragraph, byline):
     from events.pipeline.titles import only_who_wrote
 
     assert only_who_wrote(paragraph) is byline
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "dates"),
+    [
+        (
+            "The summit was scheduled for June 15 and was held as planned.",
+            dt.date(2021, 6, 1),
+            [("2020-06-15", None)],
+        ),
+        (
+            "The 2025 summit will be held in Tianjin, the foreign ministry said on July 8.",
+            dt.date(2024, 7, 10),
+            [("2025", None), ("2024-07-08", None)],
+        ),
+        (
+            "The 2018 summit in Qingdao was India's first as a full member, after it joined on June 9, 2017.",
+            dt.date(2025, 1, 1),
+            [("2018", None), ("2017-06-09", None)],
+        ),
+    ],
+)
+def test_the_second_review_s_cases_of_plans_and_years(sentence, published, dates):
+    """Issue 18: a second review found a plan that held losing its day, and a subject's year moving another
+    clause's day (and dropping itself beside a date with its own year)."""
+    assert [(f.date, f.end_date) for f, _ in sentence_facts(sentence, published)] == dates
+
+
+def test_a_verb_that_strikes_a_tone_is_no_strike():
+    """Issue 18 (second review): "Putin strikes upbeat tone at Tianjin meeting" was a war's deed."""
+    (fact, _), *_ = sentence_facts(
+        "Putin strikes upbeat tone at Tianjin meeting with Modi on September 1.", dt.date(2025, 9, 2)
+    )
+    assert not fact.another_s

@@ -1561,3 +1561,23 @@ def test_a_council_of_another_body_or_one_man_s_title_is_not_the_sco_s_council()
     moscow = report("2031-07-04", "上合组织财长和央行行长会议在莫斯科举行", ("moscow", "russia", "sco"))
     two = report("2031-07-04", "财长蓝佛安会见俄罗斯财长西卢阿诺夫", ("russia",))
     assert not same_happening(two, moscow).same
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("SCO agriculture ministers gather in Bishkek", "ministers"),
+        ("SCO finance ministers and central bank governors assembled in Moscow", "ministers"),
+        ("Секретари советов безопасности стран ШОС провели встречу в Москве", "ministers"),
+        ("Under Kazakhstan's chairmanship since July, the SCO held 150 events in Astana", None),
+        ("During India's presidency from July 2022, New Delhi hosted 134 events", None),
+        ("Talks began in Astana under Kazakhstan's chairmanship", None),
+        ("China begins its year in the chair", "chairmanship"),
+        ("Peace Mission–2031 begins in Orenburg", "exercise"),
+        ("«Мирная миссия — 2031» стартовала в Оренбургской области", "exercise"),
+    ],
+)
+def test_the_second_review_s_cases_of_councils_chairs_and_exercises(title, kind):
+    """Issue 18: a second review found councils that "gather" or "провели встречу" with no kind, times under a
+    chair ("since July", "from July 2022") read as handovers, and "Peace Mission–2021" with a dash as no exercise."""
+    assert kind_of_happening(report("2031-07-04", title, ("sco",))) == kind

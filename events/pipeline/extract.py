@@ -664,7 +664,10 @@ _A_PLAN_FOR = re.compile(
 )
 _THEN_IT_CHANGED = re.compile(
     r"[^.;]{0,40}?\b(?:but|and|before)\s+(?:it\s+|they\s+)?(?:was|were|had\s+to\s+be)\s+(?:\w+\s+)?"
-    r"(?:held|moved|postponed|shifted|delayed|cancell?ed|brought\s+forward|called\s+off)\b",
+    r"(?:moved|postponed|shifted|delayed|cancell?ed|brought\s+forward|called\s+off"
+    # held another way or on another day ("and was held by video on November 10"), not "held as planned"
+    r"|held\s+(?:by\s+video|online|virtually|later|instead|eventually)\b|held\s+(?:[\w-]+\s+){0,3}?(?:on|in)\s+"
+    r"(?:\d|(?:january|february|march|april|may|june|july|august|september|october|november|december)\b))",
     re.IGNORECASE,
 )
 # "The last Indian foreign minister to visit was Sushma Swaraj, in December 2015": who did it the time before.
@@ -753,7 +756,8 @@ _NEVER_THE_SCO_S = re.compile(
     r"|\b(?:terror(?:ist)?\s+)?attacks?\b|\bbomb(?:ing|ings|ed)\b|\bblasts?\b|\bcrash(?:ed|es)?\b|\bkilled\b|\bdied\b"
     r"|\b(?:came|went|shot)\s+down\b|\bfighting\b"
     # a war's deeds: "defended the strikes India launched on May 7", "the ceasefire agreed on May 10"
-    r"|\bstrikes\b(?!\s+(?:a|an|the)\s)|\bair\s?strikes?\b|\bshelling\b|\binva(?:sion|ded)\b"
+    r"|\bstrikes\b(?!\s+(?:a|an|the)\s|\s+(?:[\w-]+\s+)?(?:tone|note|chord|balance|deal|pose)\b)|\bair\s?strikes?\b"
+    r"|\bshelling\b|\binva(?:sion|ded)\b"
     r"|\bceasefire\b|\bmilitary\s+operation\b|空袭|空襲|停火|入侵|军事行动|軍事行動|обстрел|вторжени|перемири"
     # a country's leader taking office ("the first SCO summit for Hu Jintao, who took office in March"), unless
     # the sentence names a post of the SCO's (its Secretary-General, the RATS director: _AN_SCO_POST)
@@ -796,7 +800,7 @@ _ANTECEDENT_REACH = 16
 _A_RELATIVE_WORD = re.compile(r"\b(?:that|which|who|when)\b", re.IGNORECASE)
 # The SCO's reaction to what happened elsewhere, which is its own news.
 _REACTS = re.compile(
-    r"\b(?:condemn\w*|denounc\w*|mourn\w*|silence|discuss\w*|deplor\w*)\b|谴责|譴責|默哀|哀悼|悼念|讨论|討論"
+    r"\b(?:condemn\w*|denounc\w*|mourn\w*|silence|discuss\w*|deplor\w*|talks|met|meeting)\b|谴责|譴責|默哀|哀悼|悼念|讨论|討論"
     r"|осуд\w*|почтил\w*|обсуд\w*",
     re.IGNORECASE,
 )
@@ -1056,7 +1060,9 @@ def _in_its_listed_year(
     without a year are of that year, and the year itself dates nothing more when they are there. A
     sentence going on with the entry (entry_year) puts its days without a year in the entry's. So does a
     sentence about a happening named by its year: "The 2020 summit was held by video on November 10"."""
-    led = _YEAR_LED.match(sentence) or _ITS_SUBJECT_S_YEAR.match(sentence)
+    led = _YEAR_LED.match(sentence)
+    if led is None and (subject := _ITS_SUBJECT_S_YEAR.match(sentence)):
+        return _in_its_subject_s_year(mentions, sentence, subject)
     if led is None:
         if entry_year is None:
             return mentions
@@ -1068,6 +1074,27 @@ def _in_its_listed_year(
     if not after:
         return mentions
     return [_in_year(m, year) if _without_a_year(m, sentence) else m for m in after]
+
+
+def _in_its_subject_s_year(
+    mentions: list[DateMention], sentence: str, subject: re.Match[str]
+) -> list[DateMention]:
+    """ "The 2020 summit was planned for St Petersburg in July and was held by video on November 10": the days
+    said without a year in the subject's clause are of its year, which then dates nothing more; a later clause's
+    ("..., the ministry said on July 8") keep theirs, and so does a date with its own year."""
+    year, end = int(subject.group(1)), _CLAUSE_OR_SENTENCE_END.search(sentence, subject.end())
+    limit = end.start() if end else len(sentence)
+    moved = [
+        _in_year(m, year) if m.span[0] < limit and _without_a_year(m, sentence) else m
+        for m in mentions
+        if m.span[0] >= subject.end(1) or m.span[1] > subject.end(1)
+    ]
+    if not any(m.start.year == year and m.start.month for m in moved):
+        return mentions
+    return moved
+
+
+_CLAUSE_OR_SENTENCE_END = re.compile(r"[,;:]\s")
 
 
 def _without_a_year(mention: DateMention, sentence: str) -> bool:

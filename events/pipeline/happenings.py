@@ -132,7 +132,8 @@ _OTHER_COUNCILS = "|".join(latin for _, latin, _ in _COUNCIL_NAMES[4:])
 _A_COUNCIL_MEETING = (
     rf"(?:{_OTHER_COUNCILS})(?=[^.;]{{0,100}}?\b(?:met|meet|meets|meeting|gathered|convened|session|conference"
     r"|talks|end|ends|ended|open|opens|opened|discuss\w*|agreed|approved|adopted|endorsed|reviewed|backed"
-    r"|встрет\w*|собрал\w*|обсудил\w*|одобрил\w*|заседани\w*)\b)"
+    r"|gather|gathers|gathering|assembled?|sit|sat|pledged?"
+    r"|встрет\w*|собрал\w*|обсудил\w*|одобрил\w*|заседани\w*|провел\w*|провёл\w*)\b)"
     rf"|(?:встреч\w*|заседани\w*|совещани\w*)\s+(?:[\w-]+\s+){{0,2}}?(?:{_OTHER_COUNCILS})"
     rf"|\b(?:host\w*|receiv\w*)\s+(?:(?:a\s+)?meeting\s+of\s+)?(?:the\s+)?(?:sco['’]?s?\s+)?(?:{_OTHER_COUNCILS})"
     rf"|\b(?:meeting|session|conference|council)s?\s+of\s+(?:the\s+)?(?:sco\s+|shanghai cooperation organi[sz]ation\s+)?"
@@ -189,8 +190,8 @@ _KIND_PATTERNS = (
     (
         "exercise",
         # the Peace Mission series by its name and year ("a peace mission to Afghanistan" is none)
-        r"\b(?:exercises?|drills?|war ?games|manoeuvres|maneuvers|peace mission(?:[- ]?\d{4}|\s+(?:exercises?|drills?)))\b"
-        r"|учени[яй]|мирн\w+ мисси\w*[- ]?\d{4}|演习|演習|和平使命",
+        r"\b(?:exercises?|drills?|war ?games|manoeuvres|maneuvers|peace mission(?:\s*[-–—]?\s*\d{4}|\s+(?:exercises?|drills?)))\b"
+        r"|учени[яй]|мирн\w+ мисси\w*\s*[-–—]?\s*\d{4}|演习|演習|和平使命",
     ),
     (
         "initiative",  # "Xi proposed the Global Governance Initiative": a leader's proposal, not the summit
@@ -853,10 +854,15 @@ _UNDER_A_CHAIR = re.compile(
 # The chair changing hands around those words: "during the chairmanship handover", "came under China's
 # rotating presidency on Thursday", "China is in the chair from today", "begins its year in the chair",
 # "С четверга ШОС под председательством Китая", "进入中国担任轮值主席国期间".
-_HANDED_OVER_AFTER = re.compile(r"\s*(?:handover|hand-over|transfer|ceremony)\b|\s+(?:from|as of|since)\b")
+_HANDED_OVER_AFTER = re.compile(
+    r"\s*(?:handover|hand-over|transfer|ceremony)\b"
+    r"|\s+(?:from|as of)\s+(?:today|tomorrow|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b"
+)
 _HANDED_OVER_BEFORE = re.compile(
-    r"(?:\b(?:came|comes|coming|passed|passes|passing|moved|moves|went|goes|begins?|began|starts?|started|enters?"
-    r"|entered)\s+(?:[\w'’-]+\s+){0,3}|(?:^|\s)с\s+\w+\s+(?:\w+\s+)?|进入[^，。]{0,8}|進入[^，。]{0,8})$"
+    r"(?:\b(?:came|comes|coming|passed|passes|passing|moved|moves|entered|enters)\s+"
+    r"|\b(?:begins?|began|starts?|started)\s+(?:its|their|his|her)\s+(?:year|term)\s+"
+    r"|(?:^|\s)с\s+(?:понедельника|вторника|среды|четверга|пятницы|субботы|воскресенья|сегодняшнего\s+дня|\d+\s+\w+)\s+"
+    r"(?:\w+\s+)?|进入[^，。]{0,8}|進入[^，。]{0,8})$"
 )
 
 

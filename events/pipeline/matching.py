@@ -908,6 +908,8 @@ def _a_scene_of_another_day(fact: ExtractedFact, headline: Report | None) -> boo
     news, "PM Sharif with President Tokayev in Astana on Wednesday", is of its happening)."""
     if headline is None or _A_PHOTO_S_CAPTION.match(fact.summary) is None or names_a_kind(fact.summary):
         return False
+    if kind_of_happening(as_report(fact)) is not None:  # "Xi and Putin during talks in Beijing, May 8, 2024"
+        return False
     first, last = days_of(fact.date, fact.end_date)
     day = days_of(headline.date, None)[0]
     return last < day - _A_MONTH or day + _A_MONTH < first
