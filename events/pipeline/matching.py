@@ -900,8 +900,6 @@ def _uncut(title: str, sentence: str) -> str:
     return title[:-1].rstrip() + sentence[at + len(tail) :] if at >= 0 else title
 
 
-# "FILE PHOTO: Modi and Xi before their meeting in Kazan on October 23, 2024": a picture from the archive
-# illustrates the story; what it shows is no report of the day it ran, nor the story's news.
 def _a_scene_of_another_day(fact: ExtractedFact, headline: Report | None) -> bool:
     """ "Photo: Visitors at the SCO Pearl International Expo Center in Qingdao, June 15, 2023", under a preview
     of 2025: when a picture was taken long before, of no happening its caption names (a picture of the week's
@@ -919,6 +917,8 @@ _A_PHOTO_S_CAPTION = re.compile(
     r"\s*[(\[]?(?:(?:photo|picture|image|pictured)\b|фото\b|图为|圖為|图片|圖片)\s*(?:caption\s*)?[:|：]?",
     re.IGNORECASE,
 )
+# "FILE PHOTO: Modi and Xi before their meeting in Kazan on October 23, 2024": a picture from the archive
+# illustrates the story; what it shows is no report of the day it ran, nor the story's news.
 _FILE_PHOTO = re.compile(
     r"\s*[(\[]?(?:file|archive|archival)\s+(?:photo|picture|image|footage)\b|\s*[（(]?(?:资料|資料)(?:照片|图片|圖片|图|圖)"
     r"|\s*[(\[]?(?:архивное|архивные)\s+фото",

@@ -319,10 +319,9 @@ def _is_future_phrase(words: list[str], i: int) -> bool:
         return following == "of"
     if word == "before":  # "gathered today ..., one of the last meetings before the summit on July 3-4"
         return following in _A_NOUN_S and _today_then_nothing_past(words, i)
+    # "preparations for the summit in June", "officials are aiming for early September": ahead
     if (word in _PREPARING_FOR or word in _AIMING) and following == "for":
-        return (
-            True  # "preparations for the summit in June", "officials are aiming for early September": ahead
-        )
+        return True
     if word in _PREPARING_FOR and word not in _FUTURE_BEFORE_TO:
         return False  # ("prepares to host the summit in June" is read below, as "plans to")
     if word in _FUTURE_WORDS:
@@ -746,15 +745,15 @@ def _year_span(m: re.Match[str], ctx: Context) -> Resolved:
     return FuzzyDate(first), FuzzyDate(last), 0.85
 
 
-# The years of a term, a title or a plan, not of a happening: "China's 2024-2025 chairmanship", "the tourism
-# capital for 2022-2023", "столицей ШОС на 2022–2023 годы" (for the years).
+# The years of a term, a title or a plan, not of a happening: "China's 2024-2025 chairmanship", "столицей ШОС на
+# 2022–2023 годы" (for the years; "the tourism capital for 2022-2023" is extract._FOR_A_TERM's).
 _A_TERM_AFTER = re.compile(
     r"\s*(?:rotating\s+)?(?:chair(?:manship)?|presidency|term|tenure|capital|action\s+plan|programme|program"
     r"|calendar|cycle)\b",
     re.IGNORECASE,
 )
 _A_TERM_BEFORE = re.compile(
-    r"(?:\bfor(?:\s+the\s+years?)?|(?:столиц|председател|программ|план|стратеги|срок)\w*[^.;]{0,40}?\bна)\s+$",
+    r"(?:столиц|председател|программ|план|стратеги|срок)\w*[^.;]{0,40}?\bна\s+$",
     re.IGNORECASE,
 )
 

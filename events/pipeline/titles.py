@@ -75,9 +75,10 @@ _AGENCY_DATELINE = (
     rf"\s*\((?:AFP|AP|Reuters|Xinhua|TASS|ANI|PTI|IANS|Bloomberg|dpa|EFE|Anadolu|Sputnik|IRNA)\)\s*{_DASH}\s*"
 )
 # "UPDATED: Sept 1, 2025 10:15 IST", "Published: 01 Sep 2025": a page's stamp, up to the sentence it heads.
+_STAMP_LABEL = r"(?:Updated|UPDATED|Published|PUBLISHED|Last updated|First published|Posted)(?:\s+on)?\s*:\s*"
 _STAMP = (
-    r"(?:Updated|UPDATED|Published|PUBLISHED|Last updated|First published|Posted)(?:\s+on)?\s*:\s*"
-    rf"(?:[\w,:./-]+\s+){{1,5}}?(?:(?:IST|GMT|BST|UTC|PKT|MSK|CST|HKT|SGT|ET|PT)\s+)?(?=(?!{_MONTH}\b)[A-Z][a-z])"
+    _STAMP_LABEL
+    + rf"(?:[\w,:./-]+\s+){{1,5}}?(?:(?:IST|GMT|BST|UTC|PKT|MSK|CST|HKT|SGT|ET|PT)\s+)?(?=(?!{_MONTH}\b)[A-Z][a-z])"
 )
 # Capitals that open a sentence without being a city: "SCO - Russia", "US: ...".
 _NOT_CITIES = frozenset(
@@ -530,8 +531,8 @@ _DATE_NOUN = re.compile(r"\s+(?:year|month|week|weekend|morning|afternoon|evenin
 # "By Xu Ping in Qingdao | Updated: 2018-06-08 07:30": a byline with its city and the page's stamp.
 # (dates and times only: "Published: July 4, Belarus joined the SCO" is a statement)
 _PAGE_STAMP = (
-    r"(?:Updated|UPDATED|Published|PUBLISHED|Last updated|First published|Posted)(?:\s+on)?\s*:\s*"
-    rf"(?:[\d:./,-]|\s|{_MONTH}\b|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\b|[AaPp]\.?[Mm]\.?|{TIME_ZONE}\b){{1,20}}"
+    _STAMP_LABEL
+    + rf"(?:[\d:./,-]|\s|{_MONTH}\b|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\b|[AaPp]\.?[Mm]\.?|{TIME_ZONE}\b){{1,20}}"
 )
 # "By Xu Ping in Qingdao", "By Ritika Shukla | Lucknow": the writer and the city; not "By Tuesday in Astana".
 _BYLINE_AND_CITY = rf"By\s+{_NOT_A_NAME}{_NAME}(?:\s+in\s+{_NAME}|\s*[|•·]\s*{_NAME})"
