@@ -1581,3 +1581,14 @@ def test_the_second_review_s_cases_of_councils_chairs_and_exercises(title, kind)
     """Issue 18: a second review found councils that "gather" or "провели встречу" with no kind, times under a
     chair ("since July", "from July 2022") read as handovers, and "Peace Mission–2021" with a dash as no exercise."""
     assert kind_of_happening(report("2031-07-04", title, ("sco",))) == kind
+
+
+def test_the_rats_council_by_its_long_name_is_a_council_looked_for_among_all():
+    """Issue 18 (read-through): the cue search put before the councils' names (35b9fb0) held no word of "the
+    council of the regional anti-terrorist structure", so its reports named no council."""
+    named = report(
+        "2031-04-05",
+        "The council of the regional anti-terrorist structure of the SCO met in Tashkent",
+        ("sco",),
+    )
+    assert looked_for_among_all(named)

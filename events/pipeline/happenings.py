@@ -120,12 +120,47 @@ _COUNCIL = re.compile(
         for i, (_, latin, chinese) in enumerate(_COUNCIL_NAMES)
     )
 )  # read in lower case (a case-blind search of this alternation cost ~10% of ingest, measured)
-# Words one of the councils' names holds: a report naming none (most) is not searched.
-_COUNCIL_CUES = re.compile(
-    r"minister|министр|secretar|секретар|coordinator|координатор|governor|advis|rats|рат[сc]|prosecutor|прокурор"
-    r"|heads of government|правительств|部长|部長|财长|財長|首脑|首腦|秘书|秘書|协调员|協調員|理事|检察长|檢察長|行长|行長"
-    r"|外长|外長|防长|防長|领导人"
+# Words every council's name holds one of, in any of its languages: a report naming none (most) is not searched
+# for councils, nor for the ministers' kind.
+_COUNCIL_WORDS = (
+    "minister",
+    "министр",
+    "heads of government",
+    "правительств",
+    "secretar",
+    "секретар",
+    "coordinator",
+    "координатор",
+    "governor",
+    "advis",
+    "council",
+    "rats",
+    "ратс",
+    "ратc",
+    "prosecutor",
+    "прокурор",
+    "部长",
+    "部長",
+    "外长",
+    "外長",
+    "防长",
+    "防長",
+    "首脑",
+    "首腦",
+    "财长",
+    "財長",
+    "行长",
+    "行長",
+    "秘书",
+    "秘書",
+    "协调员",
+    "協調員",
+    "理事",
+    "检察长",
+    "檢察長",
+    "领导人",
 )
+_COUNCIL_CUES = re.compile("|".join(re.escape(word) for word in _COUNCIL_WORDS))
 # The other councils as a kind: named as meeting ("agriculture ministers met", "the meeting of SCO energy
 # ministers"); "Agriculture ministers were instructed at the summit to draft a plan" tells the summit.
 _OTHER_COUNCILS = "|".join(latin for _, latin, _ in _COUNCIL_NAMES[4:])
@@ -281,40 +316,7 @@ _KIND_CLUES = {
         "挂牌",
         "掛牌",
     ),
-    "ministers": (
-        "minister",
-        "heads of government",
-        "министр",
-        "правительств",
-        "外长",
-        "外長",
-        "防长",
-        "防長",
-        "部长",
-        "部長",
-        "政府首脑",
-        "政府首腦",
-        "governors",
-        "secretar",
-        "advis",
-        "coordinators",
-        "council",
-        "prosecutors",
-        "секретар",
-        "координатор",
-        "прокурор",
-        "财长",
-        "財長",
-        "央行",
-        "安全会议秘书",
-        "安全會議秘書",
-        "协调员",
-        "協調員",
-        "理事会",
-        "理事會",
-        "检察长",
-        "檢察長",
-    ),
+    "ministers": _COUNCIL_WORDS,
     "observer": (
         "observer",
         "partner",
