@@ -140,10 +140,10 @@ def test_the_longest_alias_wins_when_a_lowercase_and_a_capitalised_alias_share_a
 )
 def test_the_word_start_check_after_the_first_character_finds_what_the_check_before_it_finds(text):
     """The names' finder checks the word start one character in, so the regex engine can skip to capitals."""
-    from events.pipeline.gazetteer import _alias_tokens, _matchers, _trie_pattern
+    from events.pipeline.gazetteer import _alias_tokens, _matchers, trie_pattern
 
     names = _matchers()[0]
-    plain = re.compile(rf"(?<!\w)(?:{_trie_pattern([_alias_tokens(a) for a in names.slugs])})(?!\w)")
+    plain = re.compile(rf"(?<!\w)(?:{trie_pattern([_alias_tokens(a) for a in names.slugs])})(?!\w)")
     assert "(?<!\\w)" not in names.finder.pattern[:10]
     assert [m.span() for m in names.finder.finditer(text)] == [m.span() for m in plain.finditer(text)]
 

@@ -752,27 +752,27 @@ def _only_a_bound(mention: DateMention, sentence: str) -> bool:
 # or commemoration, an attack, a crash, a death ("a minute's silence for the president, killed when his
 # helicopter came down on Sunday"; "印度拒簽，因文件未提及今年4月的恐攻"), a country's election, a disaster.
 _NEVER_THE_SCO_S = re.compile(
-    r"\bparades?\b|閱兵|阅兵|\bпарад|\bcommemorations?\b|紀念活動|纪念活动|памятн\w* мероприят"
-    r"|\b(?:terror(?:ist)?\s+)?attacks?\b|\bbomb(?:ing|ings|ed)\b|\bblasts?\b|\bcrash(?:ed|es)?\b|\bkilled\b|\bdied\b"
-    r"|\b(?:came|went|shot)\s+down\b|\bfighting\b"
+    # English words all start at a word boundary: checked once per position, not once per word (7x faster)
+    r"\b(?:parades?|commemorations?|(?:terror(?:ist)?\s+)?attacks?|bomb(?:ing|ings|ed)|blasts?|crash(?:ed|es)?"
+    r"|killed|died|(?:came|went|shot)\s+down|fighting"
     # a war's deeds: "defended the strikes India launched on May 7", "the ceasefire agreed on May 10"
-    r"|\bstrikes\b(?!\s+(?:a|an|the)\s|\s+(?:[\w-]+\s+)?(?:tone|note|chord|balance|deal|pose)\b)|\bair\s?strikes?\b"
-    r"|\bshelling\b|\binva(?:sion|ded)\b"
-    r"|\bceasefire\b|\bmilitary\s+operation\b|空袭|空襲|停火|入侵|军事行动|軍事行動|обстрел|вторжени|перемири"
+    r"|strikes\b(?!\s+(?:a|an|the)\s|\s+(?:[\w-]+\s+)?(?:tone|note|chord|balance|deal|pose)\b)|air\s?strikes?"
+    r"|shelling|inva(?:sion|ded)|ceasefire|military\s+operation"
     # a country's leader taking office ("the first SCO summit for Hu Jintao, who took office in March"), unless
     # the sentence names a post of the SCO's (its Secretary-General, the RATS director: _AN_SCO_POST)
-    r"|\b(?P<office>(?:took|takes|taking)\s+office|sworn\s+in)\b"
-    r"|\b(?:presidential|parliamentary|general|snap)\s+elections?\b|\bre-?elected\b|\bearthquakes?\b|\bfloods?\b"
+    r"|(?P<office>(?:took|takes|taking)\s+office|sworn\s+in)"
+    r"|(?:presidential|parliamentary|general|snap)\s+elections?|re-?elected|earthquakes?|floods?)\b"
+    r"|閱兵|阅兵|紀念活動|纪念活动|空袭|空襲|停火|入侵|军事行动|軍事行動"
     r"|恐攻|恐袭|恐襲|袭击|襲擊|爆炸|坠毁|墜毀|遇难|遇難|身亡|逝世|地震|洪水|大选|大選"
-    r"|теракт|нападени|катастроф|крушени|погиб|взрыв|землетрясени|наводнени|\bвыбор(?:ы|ах|ов|ам)\b",
-    re.IGNORECASE,
-)
+    r"|\bпарад|памятн\w* мероприят|обстрел|вторжени|перемири"
+    r"|теракт|нападени|катастроф|крушени|погиб|взрыв|землетрясени|наводнени|\bвыбор(?:ы|ах|ов|ам)\b"
+)  # read in lower-cased text: a case-blind search of this alternation is 3x slower
 
 
 @functools.lru_cache(maxsize=64)
 def _names_one_never_the_sco_s(sentence: str) -> bool:
-    """Asked for each date of a sentence: read once (a case-blind search of a long sentence costs ~5 us)."""
-    return _NEVER_THE_SCO_S.search(sentence) is not None
+    """Asked for each date of a sentence: read once (a search of a long sentence costs ~25 us)."""
+    return _NEVER_THE_SCO_S.search(sentence.lower()) is not None
 
 
 def _never_the_sco_s(mention: DateMention, sentence: str) -> bool:
@@ -790,7 +790,7 @@ def _never_the_sco_s(mention: DateMention, sentence: str) -> bool:
     # what a relative clause is about stands just before it: "the fighting that began on the night of August 7-8"
     relative = _A_RELATIVE_WORD.search(sentence, max(0, low - _ANTECEDENT_REACH), low + 8)
     told = sentence[max(0, low - _ANTECEDENT_REACH) : high] if relative else clause
-    found = _NEVER_THE_SCO_S.search(told)
+    found = _NEVER_THE_SCO_S.search(told.lower())
     if found is None or names_a_kind(clause) or "sco" in tags_for(clause) or _REACTS.search(told):
         return False
     return not (found["office"] and _AN_SCO_POST.search(sentence))

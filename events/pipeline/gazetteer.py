@@ -64,7 +64,7 @@ def _alias_tokens(alias: str) -> tuple[str, ...]:
     return tuple(f"[{c}{c.upper()}]" if c.upper() != c else re.escape(c) for c in alias)
 
 
-def _trie_pattern(tokens: list[tuple[str, ...]], after_first: str = "") -> str:
+def trie_pattern(tokens: list[tuple[str, ...]], after_first: str = "") -> str:
     """The aliases as a prefix tree, so the regex engine reads each position once instead of once per alias.
 
     Children are tried longest first and a shorter alias is an optional tail, so
@@ -140,8 +140,8 @@ def _finder(slugs: dict[str, str]) -> re.Pattern[str]:
     """
     tokens = [_alias_tokens(alias) for alias in slugs]
     if any(_any_case(alias) for alias in slugs):
-        return re.compile(rf"(?<!\w)(?:{_trie_pattern(tokens)})(?!\w)")
-    return re.compile(rf"(?:{_trie_pattern(tokens, _WORD_START_BEHIND)})(?!\w)")
+        return re.compile(rf"(?<!\w)(?:{trie_pattern(tokens)})(?!\w)")
+    return re.compile(rf"(?:{trie_pattern(tokens, _WORD_START_BEHIND)})(?!\w)")
 
 
 # Scripts written without spaces between words: Chinese (both scripts) and Japanese kana.
@@ -159,7 +159,7 @@ def _unspaced_matcher(group: tuple[Entry, ...]) -> _Matcher:
     (上海合作组织 is the SCO, not 上海), and they have no case."""
     slugs = {alias: entry.slug for entry in group for alias in entry.aliases if _unspaced(alias)}
     longest_first = "|".join(re.escape(alias) for alias in sorted(slugs, key=len, reverse=True))
-    tree = _trie_pattern([tuple(re.escape(c) for c in alias) for alias in slugs])
+    tree = trie_pattern([tuple(re.escape(c) for c in alias) for alias in slugs])
     return _Matcher(re.compile(f"(?:{tree})"), re.compile(f"(?:{longest_first})"), slugs, frozenset())
 
 
