@@ -96,6 +96,11 @@ def test_the_vocabulary_of_the_issue_is_there(kind):
         ("内蒙古的演习", set(), {"mongolia"}),
         ("埃尔多安会见特朗普", {"recep-tayyip-erdogan", "donald-trump"}, set()),
         ("Эрдоган встретился с Пашиняном", {"recep-tayyip-erdogan", "nikol-pashinyan"}, set()),
+        # the Western press's names of the SCO are no city: "Belarus becomes tenth member of Shanghai bloc"
+        ("Belarus becomes tenth member of Shanghai bloc", {"belarus", "sco"}, {"shanghai"}),
+        ("India takes observer seat at Shanghai Grouping", {"india", "sco"}, {"shanghai"}),
+        ("Iran gains observer status in Shanghai organisation", {"sco"}, {"shanghai"}),
+        ("Shanghai shares close higher", {"shanghai"}, {"sco"}),
     ],
 )
 def test_tags_for_matches_names_not_lookalikes(text, present, absent):
