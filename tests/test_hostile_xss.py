@@ -645,7 +645,8 @@ def words(index: int, kind: str) -> str:
 def item_xml(index: int, payload: str, kind: str) -> str:
     is_url = kind == "e" and (scheme_of(payload) or "url" in NAMES[index])  # "c" links would repeat "e" ones
     link = payload if is_url else f"http://example.org/{kind}/{index}?q={payload}"
-    body = f"{payload} {words(index, kind)} met on 3 July 2024. {payload}"
+    # a fortnight before the item ran: a lede of the day before is its headline's news, one fact not two
+    body = f"{payload} {words(index, kind)} met on 20 June 2024. {payload}"
     description = f"<![CDATA[{body.replace(']]>', ']]]]><![CDATA[>')}]]>" if kind == "c" else escape(body)
     return (
         f"<item><title>{escape(payload)} SCO {words(index, kind + 't')}</title><link>{escape(link)}</link>"
@@ -667,7 +668,7 @@ def atom_feed(title: str) -> bytes:
         f'<entry><id>urn:xss:{i}</id><title type="html">{escape(escape(p["payload"]))} {words(i, "at")}</title>'
         f"<link href={quoteattr(p['payload'])}/><updated>2024-07-04T09:00:00Z</updated>"
         f'<category term={quoteattr(p["payload"])}/><category term="SCO"/>'
-        f'<content type="html">{escape(p["payload"])} {words(i, "a")} met on 3 July 2024.</content></entry>'
+        f'<content type="html">{escape(p["payload"])} {words(i, "a")} met on 20 June 2024.</content></entry>'
         for i, p in enumerate(PAYLOADS)
     )
     return (

@@ -16,7 +16,7 @@ from events.log.clock import FixedClock
 from events.log.leases import take_lease
 from events.log.store import EventStore, connect
 from events.pipeline import matching
-from events.pipeline.extract import ExtractedFact, sentence_facts
+from events.pipeline.extract import ExtractedFact, extract_facts, sentence_facts
 from events.pipeline.gazetteer import tags_for
 from events.pipeline.happenings import kind_of_happening
 from events.pipeline.matching import FEED_CHANGED, Existing, FactFinder
@@ -2033,3 +2033,52 @@ def test_a_headline_its_lede_says_again_is_dated_by_the_lede(server, timeline, d
     )
     first_poll(server, timeline, db_path, clock, item)
     assert sorted(_feed_fact_titles(timeline)) == ["2022-09-16"]
+
+
+@pytest.mark.parametrize(
+    ("title", "lede", "published", "recap"),
+    [
+        # the lede dated the day or two before the report ran: its headline is that news
+        (
+            "Minister receives new SCO chief",
+            "The foreign minister received the SCO Secretary-General in Moscow on Thursday to discuss the bloc.",
+            dt.date(2031, 1, 24),
+            True,
+        ),
+        (
+            "В Ташкенте отметили годовщину РАТС ШОС",
+            "Накануне в Ташкенте прошло торжественное мероприятие по случаю годовщины РАТС ШОС.",
+            dt.date(2031, 6, 16),
+            True,
+        ),
+        # a lede of the day it ran, or of a week before (the background), leaves the headline its own day
+        (
+            "Minister receives new SCO chief",
+            "The foreign minister received the SCO Secretary-General in Moscow on Friday to discuss the bloc.",
+            dt.date(2031, 1, 24),
+            False,
+        ),
+        (
+            "Minister receives new SCO chief",
+            "The SCO Secretary-General, who took up the post on January 1, arrived in Moscow for talks.",
+            dt.date(2031, 1, 24),
+            False,
+        ),
+    ],
+)
+def test_a_recap_s_headline_is_its_lede_s_news(title, lede, published, recap):
+    """Issue 18 (sixteenth to nineteenth corpora, read after they were scored blind): "Lavrov meets new SCO
+    chief" over "Lavrov received the Secretary-General ... on Thursday", run on Friday, was a fact of Friday
+    beside the lede's of Thursday; a headline with no day of its own over a lede of the day or two before is
+    the lede's news. (The rule carried to the twentieth and twenty-first corpora, scored blind.)"""
+    found = matching.facts_stated(
+        extract_facts,
+        {
+            "title": title,
+            "text": lede,
+            "published": f"{published.isoformat()}T08:00:00Z",
+            "url": "https://x.example/a",
+        },
+    )
+    kept = matching.headline_dated_by_its_happening(found, tags_for(title))
+    assert (found[0] in kept) is not recap

@@ -460,7 +460,7 @@ def headline_dated_by_its_happening(
     if _a_reference_page(found):
         return list(found[1:])
     headline = as_report(found[0])
-    if _its_end_dated(found):
+    if _its_end_dated(found) or _a_recap_s_lede(found):
         return list(found[1:])
     kind = kind_of_happening(headline)
     if _a_statement_of_its_days(found, kind):
@@ -535,6 +535,23 @@ def _told_by_a_statement_near_its_day(
         ):
             return True
     return False
+
+
+def _a_recap_s_lede(found: Sequence[ExtractedFact]) -> bool:
+    """A headline with no day of its own over a lede dated the day or two before it ran ("Lavrov meets new SCO
+    chief" over "Lavrov received the Secretary-General in Moscow on Thursday", run on Friday; "В Ташкенте
+    отметили годовщину РАТС" over "Накануне в Ташкенте ..."): a recap, whose headline is its lede's news. Not a
+    lede telling a journey under a headline telling none, or a happening at another place than the headline's."""
+    head, lede = found[0], found[1]
+    if head.dated_as_a_statement or lede.summary != head.summary or len(lede.date) != 10:
+        return False
+    if _a_trip(lede) and not _a_trip(head) or _elsewhere(lede, _places_of(tags_for(head.title))):
+        return False  # "Sharif flew home on Friday"; "A forum in Bishkek ..." under "Forum in Astana ..."
+    day, last = days_of(head.date, None)[0], days_of(lede.date, lede.end_date)[1]
+    return dt.timedelta(days=1) <= day - last <= _A_RECAP_S_DELAY
+
+
+_A_RECAP_S_DELAY = dt.timedelta(days=2)
 
 
 def _retold_by_its_lede(found: Sequence[ExtractedFact]) -> bool:
