@@ -1318,6 +1318,26 @@ def test_a_russian_since_a_year_tells_a_state_as_the_english_does(sentence, date
         ("The two neighbours agreed a ceasefire on May 10.", []),
         ("Обстрел начался 7 мая.", []),
         ("Beijing strikes a deal with the SCO on Tuesday.", [("2031-07-01", None)]),
+        # (sixteenth corpus) a date inside the name of a deed the SCO condemns is the deed's, not the reaction's
+        (
+            "SCO leaders adopted the declaration on Tuesday, which condemns the attack on the night train on"
+            " March 11 and the bombing of May 21.",
+            [("2031-07-01", None)],
+        ),
+        ("The SCO on Tuesday condemned the April 22 terror attack in the valley.", [("2031-07-01", None)]),
+        ("The declaration named the April massacre of tourists in the valley.", []),
+        ("上合组织成员国6月14日发表声明，谴责某国2031年6月13日对邻国发动军事打击。", [("2031-06-14", None)]),
+        (
+            "When bombers struck three sites in the early hours of Sunday, the SCO's members reached for words.",
+            [],
+        ),
+        (
+            "After the Taliban took Kabul in August 2021, the SCO set out its position on Tuesday.",
+            [("2031-07-01", None)],
+        ),
+        # the reaction's day, and a deal struck
+        ("The SCO condemned on Tuesday the attack in the city.", [("2031-07-01", None)]),
+        ("The SCO struck a deal with its partners on Tuesday.", [("2031-07-01", None)]),
     ],
 )
 def test_a_parade_s_date_is_no_fact_of_the_sco(sentence, dates):

@@ -757,12 +757,15 @@ _NEVER_THE_SCO_S = re.compile(
     r"|killed|died|(?:came|went|shot)\s+down|fighting"
     # a war's deeds: "defended the strikes India launched on May 7", "the ceasefire agreed on May 10"
     r"|strikes\b(?!\s+(?:a|an|the)\s|\s+(?:[\w-]+\s+)?(?:tone|note|chord|balance|deal|pose)\b)|air\s?strikes?"
-    r"|shelling|inva(?:sion|ded)|ceasefire|military\s+operation"
+    r"|shelling|inva(?:sion|ded)|ceasefire|military\s+operation|massacres?"
+    # "American bombers struck three nuclear sites" (not "struck a deal"), "after the Taliban took Kabul"
+    r"|struck\b(?!\s+(?:a|an)\s|\s+(?:[\w-]+\s+)?(?:deal|balance|note|chord|tone|agreement|compromise)\b)"
+    r"|takeover|coup|(?:seized|took)\s+power|(?:seized|took|captured|fall\s+of)\s+kabul"
     # a country's leader taking office ("the first SCO summit for Hu Jintao, who took office in March"), unless
     # the sentence names a post of the SCO's (its Secretary-General, the RATS director: _AN_SCO_POST)
     r"|(?P<office>(?:took|takes|taking)\s+office|sworn\s+in)"
     r"|(?:presidential|parliamentary|general|snap)\s+elections?|re-?elected|earthquakes?|floods?)\b"
-    r"|閱兵|阅兵|紀念活動|纪念活动|空袭|空襲|停火|入侵|军事行动|軍事行動"
+    r"|閱兵|阅兵|紀念活動|纪念活动|空袭|空襲|停火|入侵|军事行动|軍事行動|军事打击|軍事打擊"
     r"|恐攻|恐袭|恐襲|袭击|襲擊|爆炸|坠毁|墜毀|遇难|遇難|身亡|逝世|地震|洪水|大选|大選"
     r"|\bпарад|памятн\w* мероприят|обстрел|вторжени|перемири"
     r"|теракт|нападени|катастроф|крушени|погиб|взрыв|землетрясени|наводнени|\bвыбор(?:ы|ах|ов|ам)\b"
@@ -791,9 +794,48 @@ def _never_the_sco_s(mention: DateMention, sentence: str) -> bool:
     relative = _A_RELATIVE_WORD.search(sentence, max(0, low - _ANTECEDENT_REACH), low + 8)
     told = sentence[max(0, low - _ANTECEDENT_REACH) : high] if relative else clause
     found = _NEVER_THE_SCO_S.search(told.lower())
-    if found is None or names_a_kind(clause) or "sco" in tags_for(clause) or _REACTS.search(told):
+    if found is None:
+        return False
+    if _the_deed_s_own_date(mention, sentence):
+        return True
+    if names_a_kind(clause) or "sco" in tags_for(clause) or _REACTS.search(told):
         return False
     return not (found["office"] and _AN_SCO_POST.search(sentence))
+
+
+def _the_deed_s_own_date(mention: DateMention, sentence: str) -> bool:
+    """A date inside the name of a deed the SCO reacts to, which dates the deed, not the reaction: "condemns
+    the attack on the Jaffar Express on March 11", "the Khuzdar bombing of May 21", "condemned the April 22
+    terror attack", "谴责以色列6月13日对伊朗发动军事打击". Not "condemned on Tuesday the attack": the reaction's day."""
+    start, end = mention.span
+    before, after = sentence[max(0, start - _A_DEED_S_REACH) : start].lower(), sentence[end:].lower()
+    if (deed := _A_DEED_THEN_ITS_DATE.search(before)) and not names_a_kind(before[deed.start() :]):
+        return True
+    named = _NAMING_THE_DEED.search(before) or _NAMING_THE_DEED.match(sentence[start:end].lower())
+    if named and _ITS_DATE_THEN_A_DEED.match(after):
+        return True
+    if HAN_CHARACTER.search(
+        sentence, start, end
+    ):  # the verb after a Chinese date is its own: "13日对伊朗发动军事打击"
+        clause = after[: next((i for i, c in enumerate(after) if c in "，。；,;"), len(after))]
+        deed = _NEVER_THE_SCO_S.search(clause)
+        return bool(deed and not _REACTS.search(clause, 0, deed.start()) and not names_a_kind(clause))
+    return False
+
+
+_A_DEED_S_REACH = 60
+_DEEDS = r"(?:attacks?|bombings?|blasts?|strikes|air\s?strikes?|massacres?|shelling|inva(?:sion|ded)|takeover|coup)"
+# "the attack on the Jaffar Express on ", "the bombing of ", "Israel's strikes of ", "the invasion in "
+_A_DEED_THEN_ITS_DATE = re.compile(
+    rf"\b{_DEEDS}(?:\s+(?:on|against|in)\s+(?:the\s+)?[\w'’.-]+(?:\s+[\w'’.-]+){{0,3}})?\s+(?:on|of|in)\s+(?:the\s+)?$"
+)
+# "the April 22 terror attack", "the April massacre", "last month's strikes": the date names the deed
+_ITS_DATE_THEN_A_DEED = re.compile(
+    rf"(?:['’]s)?\s+(?:(?:terror(?:ist)?|deadly|suicide|militant)\s+)?{_DEEDS}\b"
+)
+_NAMING_THE_DEED = re.compile(
+    r"(?:\bthe|\bits|\bthis|\bthat)\s+$|(?:the|its|this|that)\s"
+)  # before it, or read in it
 
 
 _ANTECEDENT_REACH = 16
