@@ -1734,6 +1734,11 @@ def test_a_dated_aside_on_a_thing_outside_the_story_is_that_thing_s_day(sentence
         ),
         ("外交部发言人18日在例行记者会上表示，上合组织秘书长于5月1日就任。", ["2031-05-01"]),
         ("Министр заявил в понедельник, что заседание прошло 14 мая.", ["2031-05-14"]),
+        # a Russian date before its verb of saying
+        (
+            "Помощник президента в понедельник рассказал журналистам, что заседание прошло 14 мая.",
+            ["2031-05-14"],
+        ),
         # said alone, the day of the saying stays: it is all the sentence dates
         ("The Kremlin said on Tuesday that the summit had gone well.", ["2031-05-20"]),
         # said at the end of the sentence, and after a dateline that bounds no part of it

@@ -1292,6 +1292,18 @@ def test_an_aside_on_the_subject_lends_no_kind(date, title, summary, kind):
             None,
         ),
         ("Sharif and Modi met on Thursday", ("narendra-modi", "nawaz-sharif"), "bilateral"),
+        # (seventeenth corpus) "no separate meeting between", "ended without the meeting between", "nor did ... meet"
+        (
+            "There was no separate meeting between Modi and Xi Jinping at the summit on Friday",
+            ("narendra-modi", "xi-jinping", "sco"),
+            "summit",
+        ),
+        (
+            "The summit ended on Friday without the meeting between Sharif and Modi that some expected",
+            ("narendra-modi", "nawaz-sharif", "sco"),
+            "summit",
+        ),
+        ("Nor did Modi and Xi Jinping meet on Friday", ("narendra-modi", "xi-jinping"), None),
         # talks with one leader named, the other told before ("On Wednesday he held talks with Putin")
         ("On Wednesday he held talks with Vladimir Putin", ("vladimir-putin",), "bilateral"),
         ("The next day he sat down with Xi Jinping", ("xi-jinping",), "bilateral"),

@@ -1443,6 +1443,10 @@ def test_an_aside_elsewhere_in_the_days_of_the_headline_s_happening_adds_no_fact
         ("Kazakhstan, which holds the SCO chairmanship this year, will preside", True),
         # (a chairmanship's term dates nothing: relative_dates._a_term) and a handover told beside its term
         ("In 2024 China assumed the 2024-2025 chairmanship of the SCO", False),
+        # (sixteenth and seventeenth corpora) "chairs the SCO", "holds the rotating SCO chairmanship"
+        ("Uzbekistan, which chairs the SCO this year, expects a dozen leaders", True),
+        ("Uzbekistan holds the rotating SCO chairmanship this year", True),
+        ("Uzbekistan chairs the SCO summit this year", False),
     ],
 )
 def test_a_chair_held_through_a_year_is_no_happening(title, held):

@@ -1231,6 +1231,10 @@ _SAID_BEFORE = re.compile(
 _THAT_AFTER = re.compile(r"\s*(?:\([^)]{0,40}\)\s*)?,?\s*(?:that\b|что\b|:|(?:said|told)\b)")
 _ITS_END = re.compile(r"\s*[.!?\"”’']*\s*$")
 _ZH_SAID_AFTER = re.compile(r"[^，。；,;]{0,14}?(?:表示|说|說|称|稱|指出|宣布)")
+# "Ушаков в пятницу рассказал журналистам о программе визита": a Russian date before its verb of saying
+_RU_SAID_AFTER = re.compile(
+    r"\s+(?:\w+\s+)?(?:заявил|сообщил|сказал|рассказал|отметил|пояснил|подчеркнул|уточнил)[аио]?\b"
+)
 
 
 def _a_saying_s_day(mention: DateMention, sentence: str) -> bool:
@@ -1248,7 +1252,7 @@ def _a_plan_s_announcing(mention: DateMention, sentence: str) -> bool:
 
 def _what_was_said(mention: DateMention, sentence: str) -> tuple[bool, str | None]:
     """Whether the date is a saying's day, and the tense of what was said."""
-    if _ZH_SAID_AFTER.match(sentence, mention.span[1]):
+    if _ZH_SAID_AFTER.match(sentence, mention.span[1]) or _RU_SAID_AFTER.match(sentence, mention.span[1]):
         return True, None
     before = sentence[max(0, mention.span[0] - 40) : mention.span[0]]
     if not _SAID_BEFORE.search(before):

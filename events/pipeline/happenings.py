@@ -814,7 +814,7 @@ def _without_what_did_not_happen(text: str) -> str:
         text = _UNDER_A_CHAIR.sub(_a_chair_as_a_time, text)
     if "批准" in text:
         text = _APPROVED_BY.sub("", text)
-    if " no " in text or " not " in text:
+    if " no " in text or " not " in text or "without " in text or "nor " in text:
         text = _NO_MEETING.sub("held none", text)
     return _ANOTHER_BODY_S.sub(_ANOTHER_BODY, text)
 
@@ -823,6 +823,9 @@ def _without_what_did_not_happen(text: str) -> str:
 _NO_MEETING = re.compile(
     r"\b(?:held|had|hold|have|has)\s+no\s+(?:\w+\s+)?(?:meeting|talks)\b|\bno\s+(?:bilateral|formal)\s+(?:meeting|talks)\b"
     r"|\b(?:did|do|does|will|would)\s+not\s+(?:meet|hold\s+(?:\w+\s+)?(?:talks|meeting))\b"
+    # "there was no separate meeting between", "ended without the meeting between", "nor did Modi meet"
+    r"|\bno\s+(?:separate\s+|one-on-one\s+|face-to-face\s+)?(?:meeting|talks)\s+between\b"
+    r"|\bwithout\s+(?:a|the|any)\s+(?:\w+\s+)?(?:meeting|talks)\s+(?:between|with)\b|\bnor\s+did\s+(?:[\w'’.-]+\s+){1,4}meet\b"
 )
 
 

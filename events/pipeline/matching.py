@@ -941,12 +941,14 @@ _FILE_PHOTO = re.compile(
     r"|\s*[(\[]?(?:архивное|архивные)\s+фото",
     re.IGNORECASE,
 )
-# "Kazakhstan, which holds the rotating presidency this year", "今年中国担任上合组织轮值主席国": who holds the
+# "Kazakhstan, which holds the rotating presidency this year", "chairs the SCO this year", "今年中国担任上合组织轮值主席国": who holds the
 # chair is a state over the year, not a happening; taking it over or handing it on is one.
 _CHAIR_HELD = re.compile(
     r"\b(?:holds?|holding|held|is holding)\s+(?:the\s+)?(?:bloc's\s+|group's\s+|sco(?:'s)?\s+|organi[sz]ation's\s+)?"
-    r"(?:rotating\s+|current\s+)?"
+    r"(?:rotating\s+|current\s+)?(?:sco\s+)?"
     r"(?:chair(?:manship)?|presidency)\b|(?:担任|擔任)[^，。；]{0,10}(?:轮值主席|輪值主席)"
+    # "Uzbekistan, which chairs the SCO this year", "China, which chairs the group this year"
+    r"|\bchairs\s+(?:the\s+)?(?:sco|bloc|group(?:ing)?|organi[sz]ation|shanghai\s+cooperation\s+organi[sz]ation)\b"
     r"|\bthe\s+(?:rotating\s+|current\s+)?(?:chair|presidency)\s+(?:this|for\s+the)\s+year\b"  # "The chair this year, Kyrgyzstan,"
     r"|председательству(?:ет|ют|ющ\w*)\b",
     re.IGNORECASE,
