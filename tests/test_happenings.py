@@ -66,6 +66,28 @@ IRAN_DAY = report("2023-07-04", "Iran officially becomes a full member of the SC
             report("2025-06-26", "Foreign ministers meet in Qingdao", ("qingdao",)),
             False,
         ),
+        # (nineteenth corpus) no kind on either side, but one day with the same two people or places
+        (
+            report(
+                "2031-01-23",
+                "Лавров 23 января принял в Москве генсека ШОС",
+                ("sergei-lavrov", "moscow", "sco"),
+            ),
+            report(
+                "2031-01-23", "Lavrov received the SCO chief in Moscow", ("sergei-lavrov", "moscow", "sco")
+            ),
+            True,
+        ),
+        (
+            report("2031-01-23", "Lavrov spoke in Moscow", ("sergei-lavrov", "moscow")),
+            report("2031-01-24", "Lavrov received the SCO chief in Moscow", ("sergei-lavrov", "moscow")),
+            False,
+        ),  # another day
+        (
+            report("2031-01-23", "Lavrov spoke in Moscow", ("sergei-lavrov", "moscow")),
+            report("2031-01-23", "Lavrov flew to Minsk", ("sergei-lavrov", "minsk")),
+            False,
+        ),  # one in common
     ],
 )
 def test_same_happening(new, recorded, same):

@@ -1424,11 +1424,24 @@ def _same_span(new: Report, recorded: Report, known: str | None) -> Verdict:
         return Verdict(True, f"the very day of the {known} ({new.date})")  # '2001, 15 June: Shanghai'
     if known in _GATHERINGS and _an_sco_meeting_in_its_days(new, recorded):
         return Verdict(True, f"an SCO meeting on the days of the {known}")
+    if known is None and (verdict := _the_same_people_and_places_on_a_day(new, recorded)):
+        return verdict
     if not _same_days(new, recorded):
         return Verdict(False, "it does not say what kind of happening it is")
     if known in _LASTING:
         return Verdict(True, f"the same days as a {known} ({new.date} to {new.end_date})")
     return Verdict(False, "it does not say what kind of happening it is")
+
+
+def _the_same_people_and_places_on_a_day(new: Report, recorded: Report) -> Verdict | None:
+    """Neither names a kind, but both tell one day with the same two people or places: "Lavrov received the
+    Secretary-General in Moscow on Thursday" and "Лавров 23 января принял в Москве генерального секретаря"."""
+    if len(new.date) != 10 or (new.date, new.end_date) != (recorded.date, recorded.end_date):
+        return None
+    shared = (people(new) | _places(new)) & (people(recorded) | _places(recorded))
+    if len(shared) < 2:
+        return None
+    return Verdict(True, f"the same day with the same people and places ({_named(shared)})")
 
 
 def _named(tags: frozenset[str]) -> str:
