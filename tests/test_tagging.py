@@ -263,3 +263,38 @@ def test_what_the_lead_tells_decides_the_story(title, content, keep):
     """Issue 18: reports of the Shanghai Five's summits that never named it were dropped at tagging, and a
     Russian report of a CIS summit naming the SCO once was kept."""
     assert classify(title=title, content=content).keep is keep
+
+
+@pytest.mark.parametrize(
+    ("title", "content", "keep"),
+    [
+        # (eighteenth corpus) an 'SCO' its parentheses spell out as something else, near 'members' or not
+        (
+            "Grocers add SCO lanes as losses linger",
+            "Three grocers plan to add 2,000 SCO (self-checkout) units this year, a survey of members said. "
+            "The SCO estate now handles a third of sales.",
+            False,
+        ),
+        ("SCO (Scottish Chamber Orchestra) tours China", "The orchestra's members play in Beijing.", False),
+        # parentheses that give the bloc's own names, or no expansion at all
+        (
+            "SCO members meet",
+            "The SCO (Shanghai Cooperation Organisation) members met in Astana on Tuesday.",
+            True,
+        ),
+        ("SCO members meet", "The SCO (formerly the Shanghai Five) members met in Astana.", True),
+        ("SCO members meet", "The SCO (2001) members met in Astana.", True),
+        # the New York Times's 'S.C.O.', beside one naming of the bloc: two sentences name it
+        (
+            "In a provincial city, Putin hosts two summits",
+            "UFA — For three days a city of refineries hosted leaders. The BRICS leaders met here on Wednesday. "
+            "The Shanghai Cooperation Organization held its own meetings on Friday. On Friday, the S.C.O. "
+            "agreed to begin admitting India and Pakistan.",
+            True,
+        ),
+    ],
+)
+def test_an_acronym_spelled_out_as_something_else_is_no_sco(title, content, keep):
+    """Issue 18 (eighteenth corpus, read after it was scored blind): "2,000 SCO (self-checkout) units" near
+    "members" was kept; "the S.C.O. agreed" was no naming of the bloc."""
+    assert classify(title=title, content=content).keep is keep

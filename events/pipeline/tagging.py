@@ -221,7 +221,7 @@ class TaggingRules:
         "上海五国",
         "上海五國",
     )
-    acronyms: tuple[str, ...] = ("SCO",)
+    acronyms: tuple[str, ...] = ("SCO", "S.C.O.")  # (the New York Times spells it with points)
     context_words: tuple[str, ...] = _BLOC_WORDS + _MEMBERS + _CAPITALS + _VENUES + _LEADERS
     category_terms: tuple[str, ...] = (
         "SCO",
@@ -489,6 +489,8 @@ def _spelled_out_as(text: str, acronym: str, rules: TaggingRules) -> str | None:
     if len(acronym) < 2 or not acronym.isupper() or not acronym.isalpha():
         return None
     names = {" ".join(term.casefold().split()) for term in rules.terms}
+    if (inside := _in_parentheses_after(text, acronym)) and not _one_of_its_names(inside, names):
+        return inside  # "2,000 SCO (self-checkout) units"
     run: list[str] = []
     began = last_end = named_to = -1
     joined = spelled_with_a_joining_word = False
@@ -520,6 +522,19 @@ def _spelled_out_as(text: str, acronym: str, rules: TaggingRules) -> str | None:
     return None
 
 
+def _in_parentheses_after(text: str, acronym: str) -> str | None:
+    """What the first parentheses right after the acronym say, when they start with a letter: its expansion."""
+    found = re.search(rf"(?<![\w.]){re.escape(acronym)}\s*[(（]\s*([^\W\d_][^()（）]{{2,60}}?)\s*[)）]", text)
+    return found.group(1) if found else None
+
+
+def _one_of_its_names(words: str, names: set[str]) -> bool:
+    """ "SCO (Shanghai Cooperation Organisation)", "SCO (formerly the Shanghai Five)", "SCO (上合组织)"."""
+    folded = " ".join(words.casefold().split())
+    return any(name in folded for name in names) or bool(_ITS_CITY.search(folded))
+
+
+_ITS_CITY = re.compile(r"shanghai|上海|上合|шанха|шос")
 _BEFORE_ITS_ACRONYM = re.compile(r"\s*\(\s*[A-Z]{2,}\s*\)")
 # Short words inside a name that its initials skip: "Standing Conference of Observatories (SCO)".
 _JOINING_WORDS = frozenset({"of", "for", "and", "on", "de", "du"})
