@@ -132,6 +132,9 @@ def test_tense_cues_of_russian_and_chinese():
     ]
     assert [t for _, t in tense_markers("峰会举行了，下届峰会将于明年举行。")] == ["past", "future"]
     assert tense_markers("Министр иностранных дел около Кабула.") == ()  # nouns, an adverb and a name
+    # (eighteenth corpus) "назначена на 8–9 июля" is scheduled for; "назначен генеральным секретарём", appointed
+    assert [t for _, t in tense_markers("Встреча назначена на 8–9 июля.")] == ["future"]
+    assert [t for _, t in tense_markers("Он назначен генеральным секретарём.")] == ["past"]
 
 
 def test_english_sentences_skip_the_other_languages():

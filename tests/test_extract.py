@@ -1300,6 +1300,17 @@ def test_a_russian_since_a_year_tells_a_state_as_the_english_does(sentence, date
         ("The UN Security Council adopted new sanctions against Iran on Tuesday.", []),
         ("Modi and Xi met on Tuesday on the sidelines of the BRICS summit in Kazan.", [("2031-07-01", None)]),
         ("The SCO and BRICS leaders met on Tuesday.", [("2031-07-01", None)]),
+        # (eighteenth corpus) another body's gathering in a clause of its own, the SCO's after it; a forum of China's
+        (
+            "Встреча лидеров БРИКС назначена на 8–9 июля, а саммит ШОС пройдёт 9–10 июля.",
+            [("2031-07-09", "2031-07-10")],
+        ),
+        (
+            "BRICS leaders meet on 8-9 July, while the SCO summit follows on 9-10 July.",
+            [("2031-07-09", "2031-07-10")],
+        ),
+        ("The secretaries-general of the SCO, CSTO and CIS met on Tuesday.", [("2031-07-01", None)]),
+        ("India stayed away from the Belt and Road Forum in May.", []),
         (
             "The session opened with a silence for the minister, whose helicopter came down in fog on Sunday.",
             [],

@@ -473,6 +473,9 @@ _ZH_TENSE = re.compile(
 )
 
 
+_SCHEDULED_FOR = re.compile(r"(?:назначен|намечен)\w*\s+на\s", re.IGNORECASE)
+
+
 def _ru_tense(word: str) -> str | None:
     lowered = word.lower()
     if lowered in _RU_FUTURE:
@@ -491,6 +494,8 @@ def tense_markers(sentence: str) -> list[tuple[int, str]]:
     if _CYRILLIC.search(sentence):
         for m in _RU_WORD.finditer(sentence):
             tense = _ru_tense(m.group())
+            if tense == "past" and _SCHEDULED_FOR.match(sentence, m.start()):
+                tense = "future"  # "назначена на 8–9 июля": scheduled for, not appointed
             if tense:
                 markers.append((m.start(), tense))
     if _HAN.search(sentence):

@@ -856,7 +856,8 @@ _AN_SCO_POST = re.compile(
 # sanctions against Iran on Wednesday", "The BRIC meeting is under way at Sevastyanov House".
 _ANOTHER_BODY = re.compile(
     r"\b(?:(?:UN|U\.N\.)\s+Security\s+Council|Security\s+Council|General\s+Assembly|BRICS?|NATO|CSTO|G-?20|G-?7"
-    r"|European\s+Union|ASEAN|OSCE|Eurasian\s+Economic\s+Union|EAEU)\b|БРИКС|ОДКБ|\bСНГ\b|ЕАЭС|金砖|金磚|安理会|安理會"
+    r"|European\s+Union|ASEAN|OSCE|Eurasian\s+Economic\s+Union|EAEU|Belt\s+and\s+Road\s+[Ff]orum)\b"
+    r"|БРИКС|ОДКБ|\bСНГ\b|ЕАЭС|金砖|金磚|安理会|安理會"
 )
 
 
@@ -868,13 +869,24 @@ def _another_body_s(mention: DateMention, sentence: str) -> bool:
     low, high = clause_bounds(sentence, mention.span)
     clause = sentence[low:high]
     # "The secretaries-general of the SCO, CSTO and CIS met on June 5": a comma cuts the clause off its SCO
-    if not _ANOTHER_BODY.search(clause) or "sco" in tags_for(sentence):
+    if (
+        not _ANOTHER_BODY.search(clause)
+        or "sco" in tags_for(sentence)
+        and not _the_sco_s_own_clause(sentence, high)
+    ):
         return False
     return (
         kind_of_happening(Report(mention.start.iso(), None, clause, clause, tags_for(clause))) != "bilateral"
     )
 
 
+def _the_sco_s_own_clause(sentence: str, end: int) -> bool:
+    """The SCO named only after the clause, in a clause of its own: "Встреча лидеров БРИКС назначена на 8–9 июля,
+    а заседание ... ШОС пройдёт 9–10 июля", "BRICS leaders meet on 8-9 July, while the SCO summit follows"."""
+    return "sco" not in tags_for(sentence[:end]) and bool(_A_CLAUSE_OF_ITS_OWN.match(sentence, end))
+
+
+_A_CLAUSE_OF_ITS_OWN = re.compile(r"\s*(?:[,;]\s*(?:а|while|whereas|but|and)\b|;)", re.IGNORECASE)
 _CHINESE_CLAUSE_BREAK = re.compile(r"[，；。,;]")
 
 
