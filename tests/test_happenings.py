@@ -218,6 +218,9 @@ def test_same_happening(new, recorded, same):
         # Chinese: admitted as a partner (接納…為…夥伴)
         ("成員國1日同意接納老撾為新的夥伴", ("laos", "sco"), "observer"),
         ("成员国同意接纳老挝为对话伙伴", ("laos", "sco"), "observer"),
+        # (eighteenth corpus) the procedure of admitting members, in Chinese and Russian
+        ("李克强表示，今年7月乌法峰会启动了扩员进程", ("li-keqiang", "ufa"), "accession"),
+        ("Процедура приёма двух стран была запущена в Уфе", ("ufa",), "accession"),
     ],
 )
 def test_kind_of_happening(title, tags, kind):
