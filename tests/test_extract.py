@@ -1337,6 +1337,8 @@ def test_a_russian_since_a_year_tells_a_state_as_the_english_does(sentence, date
         ),
         ("The SCO on Tuesday condemned the April 22 terror attack in the valley.", [("2031-07-01", None)]),
         ("The declaration named the April massacre of tourists in the valley.", []),
+        ("The declaration condemns the strikes carried out by two states against a third in June.", []),
+        ("宣言強烈譴責今年4月22日發生在某地的恐怖攻擊。", []),
         ("上合组织成员国6月14日发表声明，谴责某国2031年6月13日对邻国发动军事打击。", [("2031-06-14", None)]),
         (
             "When bombers struck three sites in the early hours of Sunday, the SCO's members reached for words.",

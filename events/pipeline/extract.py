@@ -766,7 +766,7 @@ _NEVER_THE_SCO_S = re.compile(
     r"|(?P<office>(?:took|takes|taking)\s+office|sworn\s+in)"
     r"|(?:presidential|parliamentary|general|snap)\s+elections?|re-?elected|earthquakes?|floods?)\b"
     r"|閱兵|阅兵|紀念活動|纪念活动|空袭|空襲|停火|入侵|军事行动|軍事行動|军事打击|軍事打擊"
-    r"|恐攻|恐袭|恐襲|袭击|襲擊|爆炸|坠毁|墜毀|遇难|遇難|身亡|逝世|地震|洪水|大选|大選"
+    r"|恐攻|恐袭|恐襲|恐怖攻击|恐怖攻擊|袭击|襲擊|爆炸|坠毁|墜毀|遇难|遇難|身亡|逝世|地震|洪水|大选|大選"
     r"|\bпарад|памятн\w* мероприят|обстрел|вторжени|перемири"
     r"|теракт|нападени|катастроф|крушени|погиб|взрыв|землетрясени|наводнени|\bвыбор(?:ы|ах|ов|ам)\b"
 )  # read in lower-cased text: a case-blind search of this alternation is 3x slower
@@ -809,6 +809,10 @@ def _the_deed_s_own_date(mention: DateMention, sentence: str) -> bool:
     terror attack", "谴责以色列6月13日对伊朗发动军事打击". Not "condemned on Tuesday the attack": the reaction's day."""
     start, end = mention.span
     before, after = sentence[max(0, start - _A_DEED_S_REACH) : start].lower(), sentence[end:].lower()
+    if joiner := _ITS_JOINER.match(
+        sentence, start, end
+    ):  # a mention read with its "in": "... against Iran in June"
+        before += joiner.group().lower()
     if (deed := _A_DEED_THEN_ITS_DATE.search(before)) and not names_a_kind(before[deed.start() :]):
         return True
     named = _NAMING_THE_DEED.search(before) or _NAMING_THE_DEED.match(sentence[start:end].lower())
@@ -823,12 +827,14 @@ def _the_deed_s_own_date(mention: DateMention, sentence: str) -> bool:
     return False
 
 
-_A_DEED_S_REACH = 60
+_A_DEED_S_REACH = 100
 _DEEDS = r"(?:attacks?|bombings?|blasts?|strikes|air\s?strikes?|massacres?|shelling|inva(?:sion|ded)|takeover|coup)"
 # "the attack on the Jaffar Express on ", "the bombing of ", "Israel's strikes of ", "the invasion in "
 _A_DEED_THEN_ITS_DATE = re.compile(
-    rf"\b{_DEEDS}(?:\s+(?:on|against|in)\s+(?:the\s+)?[\w'’.-]+(?:\s+[\w'’.-]+){{0,3}})?\s+(?:on|of|in)\s+(?:the\s+)?$"
+    rf"\b{_DEEDS}(?:\s+(?:carried\s+out|launched|conducted|staged)\s+by(?:\s+[\w'’.-]+){{1,6}}?)?"  # "... by Israel"
+    rf"(?:\s+(?:on|against|in)\s+(?:the\s+)?[\w'’.-]+(?:\s+[\w'’.-]+){{0,3}})?\s+(?:on|of|in)\s+(?:the\s+)?$"
 )
+_ITS_JOINER = re.compile(r"(?:on|of|in)\s+(?:the\s+)?", re.IGNORECASE)
 # "the April 22 terror attack", "the April massacre", "last month's strikes": the date names the deed
 _ITS_DATE_THEN_A_DEED = re.compile(
     rf"(?:['’]s)?\s+(?:(?:terror(?:ist)?|deadly|suicide|militant)\s+)?{_DEEDS}\b"
