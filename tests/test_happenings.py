@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from events.pipeline.extract import split_sentences
 from events.pipeline.happenings import (
     Report,
     a_dated_clause,
@@ -682,6 +683,27 @@ def test_an_entry_of_a_list_of_summits_is_a_summit_whatever_its_date():
     assert as_an_entry_of_its_list(prose, LIST_HEADLINE) is None  # no entry of the list
     signed = report("2019-05-12", "2019, 12 May: treaty signed in Kazan", ("kazan",))
     assert as_an_entry_of_its_list(signed, LIST_HEADLINE) is None  # an entry saying its own kind
+
+
+def test_an_entry_of_a_page_of_meetings_is_a_meeting_and_a_day_s_entries_are_each_their_own():
+    """Issue 18 (seventeenth corpus): "13 June: Xi Jinping and Narendra Modi" under "Bilateral meetings at SCO
+    summits" was no list entry (a year first only) and no meeting; "16 September: Xi and Erdoğan; Putin and
+    Erdoğan" one fact of two meetings."""
+    page = report("2031-10-06", "Bilateral meetings at SCO summits", ("sco",))
+    entry = report("2031-06-13", "13 June: Xi Jinping and Narendra Modi", ("narendra-modi", "xi-jinping"))
+    listed = as_an_entry_of_its_list(entry, page)
+    assert kind_of_happening(listed) == "bilateral"
+    met = report("2031-06-13", "Modi and Xi held talks on Thursday", ("narendra-modi", "xi-jinping"))
+    assert same_happening(listed, met).same
+    assert as_an_entry_of_its_list(entry, report("2031-10-06", "Eurasian meetings of the decade", ())) is None
+    assert split_sentences("16 September: Xi and Erdoğan; Putin and Erdoğan; Putin and Modi.") == [
+        "16 September: Xi and Erdoğan.",
+        "16 September: Putin and Erdoğan.",
+        "16 September: Putin and Modi.",
+    ]
+    assert split_sentences("Note: leaders met; talks followed on 3 May.") == [
+        "Note: leaders met; talks followed on 3 May."
+    ]
 
 
 def test_a_clause_holding_the_date_says_the_kind_not_its_whole_sentence():

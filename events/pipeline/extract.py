@@ -93,7 +93,23 @@ def _split_block(block: str) -> list[str]:
         sentences.extend(_cut_long(block[start : match.end()].strip()))
         start = match.end()
     sentences.extend(_cut_long(block[start:].strip()))
-    return [s for s in sentences if s]
+    return [entry for s in sentences if s for entry in _entries_of_a_day(s)]
+
+
+def _entries_of_a_day(sentence: str) -> list[str]:
+    """A list's entry of several happenings of one day, each its own: "16 September: Xi and Erdoğan; Putin and
+    Erdoğan; Putin and Modi" is three meetings, read as "16 September: Xi and Erdoğan" and so on."""
+    entry = _A_DAY_S_ENTRY.match(sentence)
+    if entry is None or "; " not in sentence:
+        return [sentence]
+    parts = [part.strip(" .") for part in entry["rest"].split("; ")]
+    if any(not part or len(part) > _AN_ENTRY_S_LENGTH or any(c.isdigit() for c in part) for part in parts):
+        return [sentence]
+    return [f"{entry['day']}: {part}." for part in parts]
+
+
+_A_DAY_S_ENTRY = re.compile(r"(?P<day>\d{1,2}\s+[A-Z][a-z]+|[A-Z][a-z]+\s+\d{1,2})\s*:\s*(?P<rest>.+)$")
+_AN_ENTRY_S_LENGTH = 80
 
 
 def _cut_long(sentence: str) -> list[str]:

@@ -1569,9 +1569,16 @@ def in_the_headline_s_happening(report: Report, headline: Report | None) -> Repo
 
 # "2023, 4 July: New Delhi, India (virtual)" under "List of SCO summits": an entry of a list, led by its year,
 # is one of the happenings its headline lists, however far from the day the list was crawled.
-LIST_ENTRY = re.compile(r"\s*(?:19|20)\d\d\s*[,:]")
+# "2019, 13-14 June: Bishkek", and under a year's heading "13 June: Xi Jinping and Narendra Modi", "June 13 –"
+LIST_ENTRY = re.compile(
+    r"\s*(?:(?:19|20)\d\d\s*[,:]|\d{1,2}\s+[A-Z][a-z]+\s*[:–—]|[A-Z][a-z]+\s+\d{1,2}\s*[:–—]"
+    r"|\d{1,2}\s+[а-я]+\s*[:–—]|\d{1,2}月\d{1,2}日\s*[：:])"
+)
 _A_LIST = re.compile(
-    r"^\s*(?:(?:a\s+)?list|timeline|chronology)\s+of\b|^\s*(?:список|хронология)\b|(?:列表|一览|一覽|年表|大事记|大事記)\s*$",
+    r"^\s*(?:(?:a\s+)?list|timeline|chronology)\s+of\b|^\s*(?:список|хронология)\b|(?:列表|一览|一覽|年表|大事记|大事記)\s*$"
+    # a page named for happenings of a kind: "Bilateral meetings at SCO summits", "SCO summits"
+    r"|^\s*(?:[\w-]+\s+){0,2}(?:meetings|summits|talks|exercises)\s+(?:at|of|during)\s+(?:the\s+)?(?:sco|shanghai)\b"
+    r"|^\s*(?:the\s+)?sco\s+(?:summits|meetings|exercises)\s*$",
     re.IGNORECASE,
 )
 
