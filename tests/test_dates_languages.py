@@ -135,6 +135,10 @@ def test_tense_cues_of_russian_and_chinese():
     # (eighteenth corpus) "назначена на 8–9 июля" is scheduled for; "назначен генеральным секретарём", appointed
     assert [t for _, t in tense_markers("Встреча назначена на 8–9 июля.")] == ["future"]
     assert [t for _, t in tense_markers("Он назначен генеральным секретарём.")] == ["past"]
+    assert [t for _, t in tense_markers("Он был назначен на пост генерального секретаря 1 января.")] == [
+        "past",
+        "past",
+    ]
 
 
 def test_english_sentences_skip_the_other_languages():

@@ -1351,6 +1351,33 @@ def test_a_russian_since_a_year_tells_a_state_as_the_english_does(sentence, date
         # the reaction's day, and a deal struck
         ("The SCO condemned on Tuesday the attack in the city.", [("2031-07-01", None)]),
         ("The SCO struck a deal with its partners on Tuesday.", [("2031-07-01", None)]),
+        # (the review of the rule) a reaction, a meeting or a signing of the SCO's, attacks as their topic
+        (
+            "SCO foreign ministers condemned the attack on Tuesday in a joint statement.",
+            [("2031-07-01", None)],
+        ),
+        ("The Secretary-General condemned the attack in a statement on Tuesday.", [("2031-07-01", None)]),
+        (
+            "SCO ministers condemned the attacks in the region at their meeting on Tuesday.",
+            [("2031-07-01", None)],
+        ),
+        (
+            "SCO members signed an agreement on countering cyber attacks in Minsk on June 15.",
+            [("2031-06-15", None)],
+        ),
+        ("The RATS held an emergency meeting on the attacks on Tuesday in Minsk.", [("2031-07-01", None)]),
+        (
+            "The SCO said on Tuesday strikes against the sites violated international law.",
+            [("2031-07-01", None)],
+        ),
+        ("上合组织秘书长6月23日对某地恐怖袭击表示强烈谴责。", [("2031-06-23", None)]),
+        ("上合组织成员国6月14日就某国对邻国发动军事打击发表联合声明。", [("2031-06-14", None)]),
+        ("上合组织国家贸易额1至6月爆炸式增长。", [("2031-06", None)]),
+        (
+            "The two leaders struck trade deals on Tuesday, a day after the SCO summit.",
+            [("2031-07-01", None)],
+        ),
+        ("Two members struck several agreements on Tuesday in Minsk.", [("2031-07-01", None)]),
     ],
 )
 def test_a_parade_s_date_is_no_fact_of_the_sco(sentence, dates):

@@ -89,6 +89,13 @@ IRAN_DAY = report("2023-07-04", "Iran officially becomes a full member of the SC
             report("2031-01-23", "Lavrov flew to Minsk", ("sergei-lavrov", "minsk")),
             False,
         ),  # one in common
+        (
+            report("2031-05-20", "Wang Yi received the SCO chief in Beijing", ("wang-yi", "beijing")),
+            report(
+                "2031-05-20", "Wang Yi received Ishaq Dar in Beijing", ("wang-yi", "ishaq-dar", "beijing")
+            ),
+            False,
+        ),  # a host and his city, two visitors (the review's)
     ],
 )
 def test_same_happening(new, recorded, same):

@@ -2068,6 +2068,19 @@ def test_a_headline_its_lede_says_again_is_dated_by_the_lede(server, timeline, d
             dt.date(2031, 1, 24),
             False,
         ),
+        # (the review of the rule) a headline naming its own kind over two leaders' meeting the day before
+        (
+            "SCO foreign ministers meet in Minsk",
+            "Sergei Lavrov and Wang Yi met in Minsk on Thursday.",
+            dt.date(2031, 7, 4),
+            False,
+        ),
+        (
+            "Laos joins SCO as eleventh member",
+            "Xi Jinping met Vladimir Putin in Minsk on Thursday.",
+            dt.date(2031, 7, 4),
+            False,
+        ),
     ],
 )
 def test_a_recap_s_headline_is_its_lede_s_news(title, lede, published, recap):

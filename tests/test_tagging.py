@@ -284,6 +284,11 @@ def test_what_the_lead_tells_decides_the_story(title, content, keep):
         ),
         ("SCO members meet", "The SCO (formerly the Shanghai Five) members met in Astana.", True),
         ("SCO members meet", "The SCO (2001) members met in Astana.", True),
+        # (the review's) parentheses of a clause, or naming the bloc's members and bodies
+        ("Explainer: the SCO (and why it matters) meets in Astana", "Its members gather on Tuesday.", True),
+        ("Modi skips SCO (in person) summit", "Members meet in Astana.", True),
+        ("Iran set to join SCO (China-led security bloc)", "", True),
+        ("Pakistan to host SCO (Council of Heads of Government) meeting", "", True),
         # the New York Times's 'S.C.O.', beside one naming of the bloc: two sentences name it
         (
             "In a provincial city, Putin hosts two summits",

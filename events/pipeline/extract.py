@@ -775,14 +775,15 @@ _NEVER_THE_SCO_S = re.compile(
     r"|strikes\b(?!\s+(?:a|an|the)\s|\s+(?:[\w-]+\s+)?(?:tone|note|chord|balance|deal|pose)\b)|air\s?strikes?"
     r"|shelling|inva(?:sion|ded)|ceasefire|military\s+operation|massacres?"
     # "American bombers struck three nuclear sites" (not "struck a deal"), "after the Taliban took Kabul"
-    r"|struck\b(?!\s+(?:a|an)\s|\s+(?:[\w-]+\s+)?(?:deal|balance|note|chord|tone|agreement|compromise)\b)"
+    r"|struck\b(?!\s+(?:a|an)\s|\s+(?:[\w-]+\s+){0,2}(?:deal|balance|note|chord|tone|agreement|accord|compromise|bargain"
+    r"|partnership|pact)s?\b)"
     r"|takeover|coup|(?:seized|took)\s+power|(?:seized|took|captured|fall\s+of)\s+kabul"
     # a country's leader taking office ("the first SCO summit for Hu Jintao, who took office in March"), unless
     # the sentence names a post of the SCO's (its Secretary-General, the RATS director: _AN_SCO_POST)
     r"|(?P<office>(?:took|takes|taking)\s+office|sworn\s+in)"
     r"|(?:presidential|parliamentary|general|snap)\s+elections?|re-?elected|earthquakes?|floods?)\b"
     r"|閱兵|阅兵|紀念活動|纪念活动|空袭|空襲|停火|入侵|军事行动|軍事行動|军事打击|軍事打擊"
-    r"|恐攻|恐袭|恐襲|恐怖攻击|恐怖攻擊|袭击|襲擊|爆炸|坠毁|墜毀|遇难|遇難|身亡|逝世|地震|洪水|大选|大選"
+    r"|恐攻|恐袭|恐襲|恐怖攻击|恐怖攻擊|袭击|襲擊|爆炸(?![式性])|坠毁|墜毀|遇难|遇難|身亡|逝世|地震|洪水|大选|大選"
     r"|\bпарад|памятн\w* мероприят|обстрел|вторжени|перемири"
     r"|теракт|нападени|катастроф|крушени|погиб|взрыв|землетрясени|наводнени|\bвыбор(?:ы|ах|ов|ам)\b"
 )  # read in lower-cased text: a case-blind search of this alternation is 3x slower
@@ -822,25 +823,54 @@ def _never_the_sco_s(mention: DateMention, sentence: str) -> bool:
 def _the_deed_s_own_date(mention: DateMention, sentence: str) -> bool:
     """A date inside the name of a deed the SCO reacts to, which dates the deed, not the reaction: "condemns
     the attack on the Jaffar Express on March 11", "the Khuzdar bombing of May 21", "condemned the April 22
-    terror attack", "谴责以色列6月13日对伊朗发动军事打击". Not "condemned on Tuesday the attack": the reaction's day."""
+    terror attack", "谴责以色列6月13日对伊朗发动军事打击". Not "condemned on Tuesday the attack", "condemned the
+    attack on Tuesday", "condemned the attack in a statement on Wednesday": the reaction's day; nor attacks
+    that are a meeting's or an agreement's topic ("an agreement on countering cyber attacks in Tashkent on")."""
     start, end = mention.span
     before, after = sentence[max(0, start - _A_DEED_S_REACH) : start].lower(), sentence[end:].lower()
-    if joiner := _ITS_JOINER.match(
-        sentence, start, end
-    ):  # a mention read with its "in": "... against Iran in June"
-        before += joiner.group().lower()
-    if (deed := _A_DEED_THEN_ITS_DATE.search(before)) and not names_a_kind(before[deed.start() :]):
+    told = sentence[start:end].lower()
+    if joiner := _ITS_JOINER.match(told):  # a mention read with its "in": "... against Iran in June"
+        before += joiner.group()
+    deed = _A_DEED_THEN_ITS_DATE.search(before)
+    if deed and _the_deed_itself(before, deed.start(), before[deed.start() :], told):
         return True
-    named = _NAMING_THE_DEED.search(before) or _NAMING_THE_DEED.match(sentence[start:end].lower())
-    if named and _ITS_DATE_THEN_A_DEED.match(after):
-        return True
+    named = _NAMING_THE_DEED_BEFORE.search(before) or _NAMING_THE_DEED_IN.match(told)
+    if named and (deed := _ITS_DATE_THEN_A_DEED.match(after)):
+        return not _A_TOPIC.search(before)
     if HAN_CHARACTER.search(
         sentence, start, end
     ):  # the verb after a Chinese date is its own: "13日对伊朗发动军事打击"
         clause = after[: next((i for i, c in enumerate(after) if c in "，。；,;"), len(after))]
         deed = _NEVER_THE_SCO_S.search(clause)
-        return bool(deed and not _REACTS.search(clause, 0, deed.start()) and not names_a_kind(clause))
+        return bool(
+            deed
+            # "4月23日对…恐怖袭击表示强烈谴责", "6月14日就…军事打击发表联合声明": the reaction's day
+            and not _REACTS.search(clause)
+            and not _ZH_REACTS.search(clause)
+            and not names_a_kind(clause)
+        )
     return False
+
+
+def _the_deed_itself(before: str, at: int, between: str, told: str) -> bool:
+    """The deed's words up to the date name no statement, meeting or kind, it is no topic ("on countering
+    attacks"), and a reaction before it is not dated by a weekday ("condemned the attack on Tuesday")."""
+    if names_a_kind(between) or _A_REACTION_S_WORD.search(between) or _A_TOPIC.search(before[:at]):
+        return False
+    return not (_REACTS.search(before[:at]) and _A_WEEKDAY.search(told))
+
+
+# "in a statement", "at their meeting", "in a joint statement": a reaction's words between the deed and its date
+_A_REACTION_S_WORD = re.compile(
+    r"\b(?:statements?|meetings?|session|talks|declaration|communiqu[eé]|agreements?|conference|summit|sco)\b"
+)
+# "an agreement on countering cyber attacks", "a meeting on the attacks", "discussed preventing attacks"
+_A_TOPIC = re.compile(
+    r"\b(?:countering|counter|preventing|prevent|combating|combat|fighting|against|on|about|over)\s+(?:the\s+)?"
+    r"(?:[\w-]+\s+){0,2}$"
+)
+_A_WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\byesterday\b|\btoday\b")
+_ZH_REACTS = re.compile(r"表示|发表|發表|声明|聲明|交换意见|交換意見|答记者问|答記者問|致电|致電|慰问|慰問")
 
 
 _A_DEED_S_REACH = 100
@@ -850,14 +880,13 @@ _A_DEED_THEN_ITS_DATE = re.compile(
     rf"\b{_DEEDS}(?:\s+(?:carried\s+out|launched|conducted|staged)\s+by(?:\s+[\w'’.-]+){{1,6}}?)?"  # "... by Israel"
     rf"(?:\s+(?:on|against|in)\s+(?:the\s+)?[\w'’.-]+(?:\s+[\w'’.-]+){{0,3}})?\s+(?:on|of|in)\s+(?:the\s+)?$"
 )
-_ITS_JOINER = re.compile(r"(?:on|of|in)\s+(?:the\s+)?", re.IGNORECASE)
+_ITS_JOINER = re.compile(r"(?:on|of|in)\s+(?:the\s+)?")
 # "the April 22 terror attack", "the April massacre", "last month's strikes": the date names the deed
 _ITS_DATE_THEN_A_DEED = re.compile(
     rf"(?:['’]s)?\s+(?:(?:terror(?:ist)?|deadly|suicide|militant)\s+)?{_DEEDS}\b"
 )
-_NAMING_THE_DEED = re.compile(
-    r"(?:\bthe|\bits|\bthis|\bthat)\s+$|(?:the|its|this|that)\s"
-)  # before it, or read in it
+_NAMING_THE_DEED_BEFORE = re.compile(r"\b(?:the|its|this|that)\s+$")  # "the April 22 terror attack"
+_NAMING_THE_DEED_IN = re.compile(r"(?:the|its|this|that)\s")  # "the April massacre", read with its "the"
 
 
 _ANTECEDENT_REACH = 16

@@ -1442,10 +1442,13 @@ def _the_same_people_and_places_on_a_day(new: Report, recorded: Report) -> Verdi
     Secretary-General in Moscow on Thursday" and "Лавров 23 января принял в Москве генерального секретаря"."""
     if len(new.date) != 10 or (new.date, new.end_date) != (recorded.date, recorded.end_date):
         return None
-    shared = (people(new) | _places(new)) & (people(recorded) | _places(recorded))
-    if len(shared) < 2:
+    who = people(new) & people(recorded)
+    where = _places(new) & _places(recorded)
+    # two people in common, or the same people (none missing on either side) at a place in common: not
+    # "Wang Yi received Zhang Ming in Beijing" and "Wang Yi received Ishaq Dar in Beijing"
+    if len(who) < 2 and not (who and where and people(new) == people(recorded)):
         return None
-    return Verdict(True, f"the same day with the same people and places ({_named(shared)})")
+    return Verdict(True, f"the same day with the same people and places ({_named(who | where)})")
 
 
 def _named(tags: frozenset[str]) -> str:

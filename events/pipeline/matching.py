@@ -541,12 +541,16 @@ def _a_recap_s_lede(found: Sequence[ExtractedFact]) -> bool:
     """A headline with no day of its own over a lede dated the day or two before it ran ("Lavrov meets new SCO
     chief" over "Lavrov received the Secretary-General in Moscow on Thursday", run on Friday; "В Ташкенте
     отметили годовщину РАТС" over "Накануне в Ташкенте ..."): a recap, whose headline is its lede's news. Not a
-    lede telling a journey under a headline telling none, or a happening at another place than the headline's."""
+    lede telling a journey under a headline telling none, a happening at another place than the headline's, or
+    two leaders' meeting under a headline naming another kind (a summit's eve, not its news)."""
     head, lede = found[0], found[1]
     if head.dated_as_a_statement or lede.summary != head.summary or len(lede.date) != 10:
         return False
     if _a_trip(lede) and not _a_trip(head) or _elsewhere(lede, _places_of(tags_for(head.title))):
         return False  # "Sharif flew home on Friday"; "A forum in Bishkek ..." under "Forum in Astana ..."
+    kind = kind_of_happening(_titled(as_report(head)))
+    if kind not in (None, "bilateral") and kind_of_happening(as_report(lede)) == "bilateral":
+        return False  # "Belarus joins SCO as tenth member" over "Lukashenko met Xi in Astana on Wednesday"
     day, last = days_of(head.date, None)[0], days_of(lede.date, lede.end_date)[1]
     return dt.timedelta(days=1) <= day - last <= _A_RECAP_S_DELAY
 

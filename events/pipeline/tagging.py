@@ -489,7 +489,7 @@ def _spelled_out_as(text: str, acronym: str, rules: TaggingRules) -> str | None:
     if len(acronym) < 2 or not acronym.isupper() or not acronym.isalpha():
         return None
     names = {" ".join(term.casefold().split()) for term in rules.terms}
-    if (inside := _in_parentheses_after(text, acronym)) and not _one_of_its_names(inside, names):
+    if (inside := _in_parentheses_after(text, acronym)) and _another_name(inside, names, rules):
         return inside  # "2,000 SCO (self-checkout) units"
     run: list[str] = []
     began = last_end = named_to = -1
@@ -528,13 +528,24 @@ def _in_parentheses_after(text: str, acronym: str) -> str | None:
     return found.group(1) if found else None
 
 
-def _one_of_its_names(words: str, names: set[str]) -> bool:
-    """ "SCO (Shanghai Cooperation Organisation)", "SCO (formerly the Shanghai Five)", "SCO (上合组织)"."""
+def _another_name(words: str, names: set[str], rules: TaggingRules) -> bool:
+    """Parentheses that name something else: a few words, not opening on a word of a clause ("SCO (and why it
+    matters)", "SCO (in person)", "SCO (which includes China)"), naming neither the bloc ("(Shanghai
+    Cooperation Organisation)", "(formerly the Shanghai Five)", "(上合组织)") nor its members, leaders or bodies
+    ("(China-led security bloc)", "(Council of Heads of Government)")."""
     folded = " ".join(words.casefold().split())
-    return any(name in folded for name in names) or bool(_ITS_CITY.search(folded))
+    if len(folded.split()) > _A_NAME_S_WORDS or _A_CLAUSE_S_FIRST_WORD.match(folded):
+        return False
+    if any(name in folded for name in names) or _ITS_CITY.search(folded):
+        return False
+    return not any(True for _ in _word_spans(words, _compiled(rules)["context"], [0]))
 
 
 _ITS_CITY = re.compile(r"shanghai|上海|上合|шанха|шос")
+_A_NAME_S_WORDS = 4
+_A_CLAUSE_S_FIRST_WORD = re.compile(
+    r"(?:and|or|but|which|who|that|in|on|at|of|for|to|with|by|as|if|why|what|how|where|when|formerly|now|a|an|the)\b"
+)
 _BEFORE_ITS_ACRONYM = re.compile(r"\s*\(\s*[A-Z]{2,}\s*\)")
 # Short words inside a name that its initials skip: "Standing Conference of Observatories (SCO)".
 _JOINING_WORDS = frozenset({"of", "for", "and", "on", "de", "du"})
