@@ -9,7 +9,8 @@ Each run is a fresh process on one checkout: bench_ingest.py's whole pipeline
 127.0.0.1, between two runs of feedparser.parse alone on the same bytes, all in
 CPU time (process_time: other processes' load does not count). Runs alternate
 between the checkouts; it prints each one's median ratio ours/feedparser (the
-same-run ratio of bench_ingest.py, higher is faster) and their quotient.
+same-run ratio of bench_ingest.py, higher is faster) and their quotient, and the
+median of each round's quotient (old and new back to back), which a drifting VM moves less.
 """
 
 from __future__ import annotations
@@ -62,6 +63,11 @@ def main() -> None:
     for checkout, median in medians.items():
         print(f"{checkout}: median ratio ours/feedparser {median:.3f} over {args.runs} runs (CPU time)")
     print(f"new/old {medians[args.new] / medians[args.old]:.3f}")
+    # Each round runs old then new back to back: their quotient cancels a VM's speed drifting between rounds
+    # (on a shared VM the same tree's medians moved 0.081 -> 0.100 between two batches).
+    pairs = [new / old for old, new in zip(ratios[args.old], ratios[args.new], strict=True)]
+    spread = ", ".join(f"{q:.2f}" for q in sorted(pairs))
+    print(f"new/old per round: median {statistics.median(pairs):.3f} ({spread})")
 
 
 if __name__ == "__main__":
