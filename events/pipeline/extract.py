@@ -12,7 +12,14 @@ from dataclasses import asdict, dataclass, replace
 from events.domain.dates import FuzzyDate, human_span, parse_optional
 from events.pipeline.dates_ru_zh import in_russian_or_chinese
 from events.pipeline.gazetteer import kind_of, tags_for
-from events.pipeline.happenings import Report, kind_of_happening, kinds_in, names_a_kind, names_a_meeting
+from events.pipeline.happenings import (
+    A_DAY_FIRST,
+    Report,
+    kind_of_happening,
+    kinds_in,
+    names_a_kind,
+    names_a_meeting,
+)
 from events.pipeline.relative_dates import (
     HAN_CHARACTER,
     DateMention,
@@ -99,8 +106,7 @@ def _split_block(block: str) -> list[str]:
 def _entries_of_a_day(sentence: str) -> list[str]:
     """A list's entry of several happenings of one day, each its own: "16 September: Xi and Erdoğan; Putin and
     Erdoğan; Putin and Modi" is three meetings, read as "16 September: Xi and Erdoğan" and so on."""
-    entry = _A_DAY_S_ENTRY.match(sentence)
-    if entry is None or "; " not in sentence:
+    if "; " not in sentence or (entry := _A_DAY_S_ENTRY.match(sentence)) is None:
         return [sentence]
     parts = [part.strip(" .") for part in entry["rest"].split("; ")]
     if any(not part or len(part) > _AN_ENTRY_S_LENGTH or any(c.isdigit() for c in part) for part in parts):
@@ -108,7 +114,7 @@ def _entries_of_a_day(sentence: str) -> list[str]:
     return [f"{entry['day']}: {part}." for part in parts]
 
 
-_A_DAY_S_ENTRY = re.compile(r"(?P<day>\d{1,2}\s+[A-Z][a-z]+|[A-Z][a-z]+\s+\d{1,2})\s*:\s*(?P<rest>.+)$")
+_A_DAY_S_ENTRY = re.compile(rf"(?P<day>{A_DAY_FIRST})\s*:\s*(?P<rest>.+)$")
 _AN_ENTRY_S_LENGTH = 80
 
 

@@ -1573,9 +1573,11 @@ def in_the_headline_s_happening(report: Report, headline: Report | None) -> Repo
 # "2023, 4 July: New Delhi, India (virtual)" under "List of SCO summits": an entry of a list, led by its year,
 # is one of the happenings its headline lists, however far from the day the list was crawled.
 # "2019, 13-14 June: Bishkek", and under a year's heading "13 June: Xi Jinping and Narendra Modi", "June 13 –"
+A_DAY_FIRST = (
+    r"\d{1,2}\s+[A-Z][a-z]+|[A-Z][a-z]+\s+\d{1,2}"  # an English entry's day (extract splits a day's entries)
+)
 LIST_ENTRY = re.compile(
-    r"\s*(?:(?:19|20)\d\d\s*[,:]|\d{1,2}\s+[A-Z][a-z]+\s*[:–—]|[A-Z][a-z]+\s+\d{1,2}\s*[:–—]"
-    r"|\d{1,2}\s+[а-я]+\s*[:–—]|\d{1,2}月\d{1,2}日\s*[：:])"
+    rf"\s*(?:(?:19|20)\d\d\s*[,:]|(?:{A_DAY_FIRST})\s*[:–—]|\d{{1,2}}\s+[а-я]+\s*[:–—]|\d{{1,2}}月\d{{1,2}}日\s*[：:])"
 )
 _A_LIST = re.compile(
     r"^\s*(?:(?:a\s+)?list|timeline|chronology)\s+of\b|^\s*(?:список|хронология)\b|(?:列表|一览|一覽|年表|大事记|大事記)\s*$"
