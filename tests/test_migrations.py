@@ -170,3 +170,61 @@ def test_a_schema_7_database_gets_the_stemming_index_and_keeps_it_through_a_rebu
     assert titles("summit organization") == ["Astana summits of the Organisation"]
     assert verify(timeline.store) == []
     timeline.close()
+
+
+def test_a_schema_18_database_keeps_its_versions_sources_as_counts(tmp_path, monkeypatch):
+    """Migration 19: each version whose sources begin the next list keeps their count alone, as the projector
+    now writes them (so verify agrees with a rebuild), and time travel reads the same sources as before."""
+    import datetime as dt
+
+    from events.log import migrations
+    from events.log.clock import FixedClock, to_utc_text
+    from events.read.as_of import as_of
+    from events.read.filters import Filters, TimelineQuery
+    from events.read.timeline import timeline_page
+
+    clock = FixedClock(dt.datetime(2024, 7, 1, tzinfo=dt.UTC), step=dt.timedelta(hours=1))
+    sites = [{"url": f"https://example.org/report/{i}"} for i in range(4)]
+    path = tmp_path / "old.db"
+    with monkeypatch.context() as patch:  # a program whose schema stopped at 18: versions copied every list
+        patch.setattr(migrations, "SCHEMA_VERSION", 18)
+        patch.setattr(
+            projections, "_INSERT_VERSION", projections._INSERT_VERSION.replace(", source_count", "")
+        )
+        patch.setattr(projections, "_INSERT_VERSION", projections._INSERT_VERSION.replace(", ?)", ")"))
+        patch.setattr(
+            projections, "_version_row", lambda at, n, replaced, by: (at, *projections._fact_row(n, replaced))
+        )
+        timeline = Timeline(EventStore(connect(path), clock))
+        fact = timeline.record_fact(
+            {"date": "2024-07-04", "title": "Astana summit", "sources": sites[:1]}, actor="t"
+        )
+        moments = [to_utc_text(clock.now)]
+        for cited in (2, 3, 1, 4):
+            clock.now += dt.timedelta(days=1)
+            timeline.correct_fact(
+                fact.fact_id, {"sources": sites[:cited]}, reason="r", expected_version=None, actor="t"
+            )
+            moments.append(to_utc_text(clock.now))
+        timeline.close()
+
+    def seen(timeline: Timeline) -> list[list[str]]:
+        pages = []
+        for moment in moments:
+            at = as_of(timeline.store, moment)
+            page = timeline_page(timeline.conn, TimelineQuery(Filters(), as_of=moment), at.sources)
+            pages.append([s["url"] for item in page.facts for s in item.state.sources])
+        return pages
+
+    old = sqlite3.connect(path)
+    assert old.execute(
+        "SELECT count(*) FROM fact_versions WHERE json_array_length(sources) > 0"
+    ).fetchone() == (4,)
+    old.close()
+    timeline = Timeline(EventStore(connect(path), clock))
+    counts = timeline.conn.execute("SELECT source_count FROM fact_versions ORDER BY replaced_at").fetchall()
+    assert counts == [(1,), (2,), (None,), (1,)]  # the list of 3 stays whole: 1 source follows it
+    urls = [site["url"] for site in sites]
+    assert seen(timeline) == [urls[:1], urls[:2], urls[:3], urls[:1], urls]
+    assert verify(timeline.store) == []
+    timeline.close()

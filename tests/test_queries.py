@@ -119,6 +119,7 @@ facts = st.fixed_dictionaries(
 changes = st.one_of(
     st.tuples(st.just("correct"), st.integers(0, 100), facts),
     st.tuples(st.just("retract"), st.integers(0, 100), st.none()),
+    st.tuples(st.just("cite"), st.integers(0, 100), st.integers(0, 3)),  # a source more, or one fewer (0)
 )
 filters = st.builds(
     Filters,
@@ -156,6 +157,15 @@ def build(path: Path, new_facts: list[dict], edits: list[tuple]) -> tuple[Timeli
             continue
         if kind == "retract":
             timeline.retract_fact(state.fact_id, reason="r", expected_version=None, actor="t")
+            continue
+        if kind == "cite":  # a later version's list begins with this one's (kept as a count), or does not
+            cited = [*state.sources, {"url": f"https://example.org/{len(state.sources)}/{fields}"}]
+            sources = cited if fields else list(state.sources[1:])
+            if sources == list(state.sources):
+                continue
+            timeline.correct_fact(
+                state.fact_id, {"sources": sources}, reason="r", expected_version=None, actor="t"
+            )
             continue
         changed = {
             k: v for k, v in fields.items() if v != getattr(state, k) and v != list(getattr(state, k) or ())
@@ -205,9 +215,14 @@ def test_as_of_equals_folding_the_log_up_to_that_moment(new_facts, edits, chosen
                 with read_transaction(timeline.conn):
                     at = as_of(timeline.store, moment)
                     pages = walk(timeline, TimelineQuery(chosen, limit=4, as_of=moment), at.sources)
+                    listed = timeline_page(timeline.conn, TimelineQuery(chosen, limit=50), at.sources).facts
                     summary = summarize(timeline.conn, chosen, at.sources)
                 assert at.position == position
                 assert [i for p in pages for i in p] == expected, projected
+                then = fold(timeline.store.read(until=position))
+                assert {i.state.fact_id: i.state.sources for i in listed} == {
+                    i.state.fact_id: then[i.state.fact_id].sources for i in listed
+                }, projected
                 assert summary.total == len(expected), projected
         finally:
             timeline.close()
@@ -773,3 +788,29 @@ def test_only_listed_facts_read_their_texts_from_the_log(timeline, make_fact, db
         assert "fact_rows" in counted and "events" not in counted
     finally:
         conn.close()
+
+
+def test_as_of_reads_a_version_s_sources_kept_as_a_count(timeline, clock):
+    """A version whose sources begin the next list keeps their count alone (migration 19): each past moment
+    still shows the sources known then, whether the next list is a later version's or the fact's own."""
+    sites = [{"url": f"https://example.org/report/{i}"} for i in range(4)]
+    fact = timeline.record_fact(
+        {"date": "2024-07-04", "title": "Astana summit", "sources": sites[:1]}, actor="t", origin="manual"
+    )
+    moments = [to_utc_text(clock.now)]
+    for cited in (2, 3, 1, 4):  # three lists that begin the next, one that does not (1 after 3)
+        clock.now += dt.timedelta(days=1)
+        timeline.correct_fact(
+            fact.fact_id, {"sources": sites[:cited]}, reason="r", expected_version=None, actor="t"
+        )
+        moments.append(to_utc_text(clock.now))
+    with read_transaction(timeline.conn):
+        kept = timeline.conn.execute("SELECT source_count FROM fact_versions ORDER BY replaced_at").fetchall()
+        seen = []
+        for moment in moments:
+            at = as_of(timeline.store, moment)
+            page = timeline_page(timeline.conn, TimelineQuery(Filters(), as_of=moment), at.sources)
+            seen.append([[s["url"] for s in item.state.sources] for item in page.facts])
+    assert kept == [(1,), (2,), (None,), (1,)]  # the list of 3 is kept whole: 1 follows it
+    urls = [site["url"] for site in sites]
+    assert seen == [[urls[:1]], [urls[:2]], [urls[:3]], [urls[:1]], [urls]]

@@ -525,6 +525,67 @@ CREATE VIEW facts AS SELECT {FACTS_VIEW_COLUMNS} FROM fact_rows f {TEXTS_JOIN};
 """
 
 
+# Issue 19 (found measuring issue 18's ingest): a version copied the fact's whole sources list, so a fact's
+# k-th source copied the k-1 before it again: on the ingest bench's feeds, where one planned summit gathers
+# 718 reports, a 3.7 MB log left 179 MB of version rows. A version whose sources begin the list of the
+# state that replaced it (a source added; a merge's sources moved in) keeps their count alone (sources
+# NULL): time travel reads them from the first later version that kept its list, or from the fact
+# (events/read/projections.py VERSION_SOURCES), found by fact_versions_lists. Existing rows are left so
+# here, as the projector would leave them (so verify finds a rebuild's rows).
+_LISTED_SOURCES = "    sources           TEXT    NOT NULL,\n"
+_COUNTED_SOURCES = (
+    "    sources           TEXT,                  -- NULL: the first source_count of the next list\n"
+)
+_VERSION_LISTS_INDEX = """
+CREATE INDEX fact_versions_lists ON fact_versions (n, replaced_at) WHERE sources IS NOT NULL;
+"""
+
+
+def _versions_counting_table() -> str:
+    """Migration 19's script: fact_versions as 15 made it, sources nullable beside a count, rows copied."""
+    table = next(s for s in statements(_FACT_VERSIONS_TABLES) if s.startswith("CREATE TABLE fact_versions "))
+    assert _LISTED_SOURCES in table
+    counting = table.replace("fact_versions", "fact_versions_counted", 1).replace(
+        _LISTED_SOURCES, _COUNTED_SOURCES
+    )
+    indexes = _FACT_VERSIONS_INDEXES.replace(
+        "CREATE INDEX fact_version_tags_by_version ON fact_version_tags (replaced_at);", ""
+    )
+    return f"""
+{counting.removesuffix(chr(10) + ");")},
+    source_count      INTEGER,               -- with sources NULL: how many sources this version had
+    CONSTRAINT sources_listed_or_counted CHECK (sources IS NOT NULL OR source_count IS NOT NULL)
+);
+INSERT INTO fact_versions_counted SELECT *, NULL FROM fact_versions ORDER BY replaced_at;
+DROP TABLE fact_versions;
+ALTER TABLE fact_versions_counted RENAME TO fact_versions;
+{indexes}
+{_VERSION_LISTS_INDEX}
+"""
+
+
+def _versions_counting_sources(conn: sqlite3.Connection) -> None:
+    import json  # a migration's own: the schema module needs no JSON anywhere else
+
+    for statement in statements(_versions_counting_table()):
+        conn.execute(statement)
+    counted, fact, later = [], None, None
+    rows = conn.execute(
+        "SELECT v.n, v.replaced_at, v.sources, (SELECT f.sources FROM facts f WHERE f.n = v.n)"
+        " FROM fact_versions v ORDER BY v.n, v.replaced_at DESC"
+    )
+    for n, replaced_at, sources, live in rows:
+        if n != fact:
+            fact, later = n, json.loads(live) if live is not None else None
+        kept = json.loads(sources)
+        if later is not None and later[: len(kept)] == kept:
+            counted.append((len(kept), replaced_at))
+        later = kept
+    conn.executemany(
+        "UPDATE fact_versions SET sources = NULL, source_count = ? WHERE replaced_at = ?", counted
+    )
+
+
 def empty_projections(conn: sqlite3.Connection, tables: tuple[str, ...] | None = None) -> None:
     """Every projection table emptied and the checkpoint gone: the next catch_up projects the whole log.
 
@@ -556,6 +617,7 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     _APPEND_TIMES,
     _NO_TAGS_BY_FACT,
     _FACT_ROWS,
+    _versions_counting_sources,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # Tables that projections own; rebuild empties and refills exactly these.
@@ -649,12 +711,18 @@ def statements(script: str) -> list[str]:
 # Every secondary index of the projections, for rebuild to drop and create again.
 ALL_PROJECTION_INDEXES = "\n".join(
     statement
-    for statement in statements(_FACT_ROWS_INDEXES + _FACT_VERSIONS_INDEXES)
+    for statement in statements(_FACT_ROWS_INDEXES + _FACT_VERSIONS_INDEXES + _VERSION_LISTS_INDEX)
     if not any(f"INDEX {name} " in statement for name in _DROPPED_INDEXES)
 )
 ALL_PROJECTION_INDEX_NAMES = tuple(
     name
-    for name in (*PROJECTION_INDEX_NAMES, "facts_spans", "fact_versions_timeline", "fact_versions_spans")
+    for name in (
+        *PROJECTION_INDEX_NAMES,
+        "facts_spans",
+        "fact_versions_timeline",
+        "fact_versions_spans",
+        "fact_versions_lists",
+    )
     if name not in _DROPPED_INDEXES
 )
 # The projection tables as migration 15 found them (facts was still a table).

@@ -53,7 +53,9 @@ _FACT_COLUMNS = (
 SEARCH_INDEXES = ("facts_fts", "fact_versions_fts")
 _PLACES = ", ".join("?" * len(_FACT_COLUMNS.split(",")))
 _UPSERT_FACT = f"INSERT OR REPLACE INTO fact_rows ({_FACT_COLUMNS}, texts_from) VALUES ({_PLACES}, ?)"
-_INSERT_VERSION = f"INSERT INTO fact_versions (replaced_at, {_FACT_COLUMNS}) VALUES (?, {_PLACES})"
+_INSERT_VERSION = (
+    f"INSERT INTO fact_versions (replaced_at, {_FACT_COLUMNS}, source_count) VALUES (?, {_PLACES}, ?)"
+)
 # Precision by length of an ISO fuzzy date (2024, 2024-05, 2024-05-17), as stored.
 _PRECISION = {length: precision_of("2024-05-17"[:length]).value for length in (4, 7, 10)}
 # The columns state_from_row reads, in its order (timeline pages select them too).
@@ -66,6 +68,18 @@ LISTED, RETRACTED, MERGED_AWAY = 0, 1, 2
 # The texts a fact_rows row may leave to its FactRecorded's payload (migration 18), by place in a _fact_row.
 _LEFT_OUT = {"title": 6, "summary": 7, "sources": 9}
 _UNKNOWN = object()  # a text of the payload not known to equal the row's: kept in the row
+
+
+# A past version's sources as time travel reads them (migration 19): its own list, else the first source_count
+# of the fact's next list, a later version's (fact_versions_lists finds it) or the fact's own.
+VERSION_SOURCES = f"""coalesce(f.sources, (
+    SELECT json_group_array(json(value)) FROM json_each(coalesce(
+        (SELECT v.sources FROM fact_versions v INDEXED BY fact_versions_lists
+         WHERE v.n = f.n AND v.replaced_at > f.replaced_at AND v.sources IS NOT NULL ORDER BY v.replaced_at LIMIT 1),
+        (SELECT coalesce(l.sources, {TEXTS_FROM_LOG["sources"]}) FROM fact_rows l LEFT JOIN events e
+         ON e.position = l.texts_from WHERE l.n = f.n)
+    )) WHERE key < f.source_count
+)) AS sources"""
 
 
 def viewed(columns: str) -> str:
@@ -401,11 +415,22 @@ def _evolve_keeping_versions(
         return evolve_stream(None, events)
     state = previous
     for event in events:
-        if state is not None:
-            versions.append((event.position, *_fact_row(n, state)))
-        state = evolve_stream(state, [event])
+        replaced, state = state, evolve_stream(state, [event])
+        if replaced is not None:
+            versions.append(_version_row(event.position, n, replaced, state))
     assert state is not None
     return state
+
+
+def _version_row(replaced_at: int, n: int, replaced: FactState, by: FactState) -> tuple:
+    """A fact_versions row: sources that begin the list of the state that replaced it are kept as
+    their count alone (migration 19: a fact's k-th source would copy the k-1 before it again)."""
+    row = _fact_row(n, replaced)
+    count = len(replaced.sources)
+    if by.sources[:count] != replaced.sources:
+        return (replaced_at, *row, None)
+    at = _LEFT_OUT["sources"]
+    return (replaced_at, *row[:at], None, *row[at + 1 :], count)
 
 
 def _write_versions(conn: sqlite3.Connection, versions: list[tuple], derive: bool) -> None:

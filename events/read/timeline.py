@@ -16,7 +16,7 @@ from events.log.migrations import TEXTS_JOIN
 from events.read import probe_walk
 from events.read.date_ranges import _date_pieces, _overlap, _overlap_params, _Piece
 from events.read.filters import Cursor, Filters, TimelineQuery
-from events.read.projections import STATE_COLUMNS, state_from_row, viewed
+from events.read.projections import STATE_COLUMNS, VERSION_SOURCES, state_from_row, viewed
 
 FEW_HITS_FACTOR = 10  # a search with at most sqrt(10 * facts) hits reads and sorts them (see _few_hits)
 TAG_COUNT_LIMIT = 20_000  # counting a tag's rows to pick the rarest stops here
@@ -40,6 +40,7 @@ class Source:
     replaced_after: int | None = None  # only versions replaced after this position (current then)
     by_position: str | None = "facts_changed"  # the index of rows by last_position, if the table has one
     texts: str = TEXTS_JOIN  # the join giving the texts a row leaves to the log (migration 18), if any
+    listed_sources: str = "f.sources"  # how a listed row's sources are read where texts is ""
 
 
 def versions_as_of(position: int) -> Source:
@@ -53,7 +54,8 @@ def versions_as_of(position: int) -> Source:
         key="replaced_at",
         replaced_after=position,
         by_position=None,  # few rows: walked whole
-        texts="",  # versions keep their texts
+        texts="",  # versions keep their texts, but for sources counted (migration 19)
+        listed_sources=VERSION_SOURCES,
     )
 
 
@@ -330,7 +332,10 @@ def _columns(source: Source, wanted: str | None) -> str:
         return ", ".join("f." + c.strip() for c in wanted.split(","))
     if source.texts:
         return viewed(_FACT_COLUMNS)
-    return ", ".join("f." + c.strip() for c in _FACT_COLUMNS.split(","))
+    return ", ".join(source.listed_sources if c == "sources" else "f." + c for c in _COLUMN_NAMES)
+
+
+_COLUMN_NAMES = [c.strip() for c in _FACT_COLUMNS.split(",")]
 
 
 def _same_row(source: Source, tags: str, facts: str) -> str:
