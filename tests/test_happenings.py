@@ -1658,3 +1658,44 @@ def test_the_rats_council_by_its_long_name_is_a_council_looked_for_among_all():
         ("sco",),
     )
     assert looked_for_among_all(named)
+
+
+@pytest.mark.parametrize(
+    ("new", "recorded", "same"),
+    [
+        (  # one summit, two admissions: the host's country is where, not for whom
+            report(
+                "2021-09-17",
+                "Leaders meeting in Dushanbe agreed to begin admitting Iran",
+                ("dushanbe", "iran"),
+            ),
+            report(
+                "2021-09-17",
+                "Leaders meeting in Dushanbe agreed to begin admitting Belarus as a full member",
+                ("belarus", "dushanbe"),
+            ),
+            False,
+        ),
+        (
+            report("2023-05-05", "Kuwait became a dialogue partner of the SCO in Goa", ("goa", "kuwait")),
+            report("2023-05-05", "Egypt became a dialogue partner of the SCO in Goa", ("egypt", "goa")),
+            False,
+        ),
+        (  # the same country's admission, told in other words
+            report(
+                "2021-09-17",
+                "Leaders meeting in Dushanbe agreed to begin admitting Iran",
+                ("dushanbe", "iran"),
+            ),
+            report(
+                "2021-09-17",
+                "The SCO agreed in Dushanbe to begin admitting the Islamic Republic",
+                ("dushanbe", "iran"),
+            ),
+            True,
+        ),
+    ],
+)
+def test_decisions_for_different_countries_are_different_happenings(new, recorded, same):
+    assert kind_of_happening(new) == kind_of_happening(recorded) in {"accession", "observer"}
+    assert same_happening(new, recorded).same is same

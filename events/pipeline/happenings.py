@@ -1268,6 +1268,8 @@ def same_happening(new: Report, recorded: Report) -> Verdict:
     shared = entities(new) & entities(recorded)
     if kind == "bilateral":
         return _same_meeting(new, recorded)
+    if kind in _DECIDED_FOR and (verdict := _decided_for_others(new, recorded)):
+        return verdict
     if (
         kind == "ministers"
         and _ministries(new)
@@ -1300,6 +1302,21 @@ def same_happening(new: Report, recorded: Report) -> Verdict:
     if not shared:
         return Verdict(False, f"the same kind ({kind}), but no person, place or country in common")
     return Verdict(True, f"the same {kind} ({_named(shared)}) on days that agree")
+
+
+# Decisions taken for countries: an admission, a status granted. One summit takes several.
+_DECIDED_FOR = frozenset({"accession", "observer"})
+
+
+def _decided_for_others(new: Report, recorded: Report) -> Verdict | None:
+    """Two decisions of one summit for different countries are two happenings, whatever place and day they
+    share: Iran's admission launched in Dushanbe is not Egypt's, Qatar's and Saudi Arabia's partner status
+    granted there. The host's country (of a place both name) is where, not for whom."""
+    venue = {country_of(place) for place in _places(new) & _places(recorded)}
+    mine, theirs = countries(new) - venue, countries(recorded) - venue
+    if not mine or not theirs or mine & theirs:
+        return None
+    return Verdict(False, f"decided for other countries ({_named(mine)}; {_named(theirs)})")
 
 
 def _one_council(new: Report, recorded: Report) -> Verdict | None:
