@@ -1660,15 +1660,16 @@ def test_the_rats_council_by_its_long_name_is_a_council_looked_for_among_all():
     assert looked_for_among_all(named)
 
 
+IRAN_ADMITTED_IN_DUSHANBE = report(
+    "2021-09-17", "Leaders meeting in Dushanbe agreed to begin admitting Iran", ("dushanbe", "iran")
+)
+
+
 @pytest.mark.parametrize(
     ("new", "recorded", "same"),
     [
         (  # one summit, two admissions: the host's country is where, not for whom
-            report(
-                "2021-09-17",
-                "Leaders meeting in Dushanbe agreed to begin admitting Iran",
-                ("dushanbe", "iran"),
-            ),
+            IRAN_ADMITTED_IN_DUSHANBE,
             report(
                 "2021-09-17",
                 "Leaders meeting in Dushanbe agreed to begin admitting Belarus as a full member",
@@ -1682,11 +1683,7 @@ def test_the_rats_council_by_its_long_name_is_a_council_looked_for_among_all():
             False,
         ),
         (  # the same country's admission, told in other words
-            report(
-                "2021-09-17",
-                "Leaders meeting in Dushanbe agreed to begin admitting Iran",
-                ("dushanbe", "iran"),
-            ),
+            IRAN_ADMITTED_IN_DUSHANBE,
             report(
                 "2021-09-17",
                 "The SCO agreed in Dushanbe to begin admitting the Islamic Republic",
