@@ -1031,10 +1031,12 @@ def test_an_article_with_nothing_to_tell_states_no_fact(title, text):
             [("2020-07-22", "2020-07-23")],
         ),
         (
-            "The forum had been due to take place on July 22-23 but was put off.",
+            "The forum had been due to take place on July 22-23, its organisers said.",
             dt.date(2020, 10, 21),
             [("2020-07-22", "2020-07-23")],
         ),
+        # (and a plan the sentence says was put off dates nothing: see test_a_happening_named_by_its_year...)
+        ("The forum had been due to take place on July 22-23 but was put off.", dt.date(2020, 10, 21), []),
         (
             "The forum is due to take place on July 22-23.",
             dt.date(2020, 10, 21),
@@ -1094,6 +1096,10 @@ def test_that_day_far_from_any_date_or_after_a_span_is_no_fact():
         ("Leaders signed the communique and the budget of the bloc's bodies for next year.", []),
         ("Ministers set the priorities for 2027 at their meeting.", []),
         ("The next summit is scheduled for next year in Minsk.", [("2026", None)]),
+        # in Russian (twenty-second corpus): a budget's or a programme's years, not a planned summit's
+        ("Премьеры подписали решение о бюджете ШОС на 2027 год.", []),
+        ("Утверждён перечень мероприятий по проектной деятельности на 2027–2031 годы.", []),
+        ("Главным событием станет саммит ШОС в Минске, запланированный на следующий год.", [("2026", None)]),
     ],
 )
 def test_the_year_a_plan_runs_to_is_no_fact(sentence, dates):
@@ -2249,6 +2255,8 @@ def test_since_a_year_opening_its_sentence_bounds_a_state_as_it_does_inside_one(
             [("2020-11-10", None)],
         ),
         ("The meeting was scheduled for May but was postponed to June.", [("2025-06", None)]),
+        ("The drills were originally scheduled for September 2020 but were put off by the pandemic.", []),
+        ("The exercise was set for April 2022 but was pushed back a year.", []),
         ("The summit was scheduled for July 3 and was attended by all leaders.", [("2025-07-03", None)]),
     ],
 )

@@ -686,7 +686,8 @@ _A_PLAN_FOR = re.compile(
 )
 _THEN_IT_CHANGED = re.compile(
     r"[^.;]{0,40}?\b(?:but|and|before)\s+(?:it\s+|they\s+)?(?:was|were|had\s+to\s+be)\s+(?:\w+\s+)?"
-    r"(?:moved|postponed|shifted|delayed|cancell?ed|brought\s+forward|called\s+off"
+    r"(?:moved|postponed|shifted|delayed|cancell?ed|brought\s+forward|called\s+off|put\s+off|pushed\s+back|scrapped"
+    r"|shelved"
     # held another way or on another day ("and was held by video on November 10"), not "held as planned"
     r"|held\s+(?:by\s+video|online|virtually|later|instead|eventually)\b|held\s+(?:[\w-]+\s+){0,3}?(?:on|in)\s+"
     r"(?:\d|(?:january|february|march|april|may|june|july|august|september|october|november|december)\b))",
@@ -712,6 +713,16 @@ _PLAN_TO = re.compile(
 _PLAN_FOR = re.compile(
     r"\b(?:budgets?|plans?|programmes?|programs?|strateg(?:y|ies)|priorities|agenda|calendar|forecasts?"
     r"|targets?|quotas?|allocations?)(?:\s+[\w'’-]+){0,4}?\s+for\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+# The same in Russian: "решение о бюджете ШОС на 2017 год", "программа ... на 2017–2021 годы".
+_PLAN_FOR_RU = re.compile(
+    # nouns only: "запланированный на этот год" (planned for this year) is a happening's plan
+    r"\b(?:бюджет\w*|план(?:а|у|е|ом|ы|ов|ам|ах)?|программ(?:а|ы|е|у|ой|ам|ах)?|стратеги(?:я|и|ю|ей)|перечн(?:я|е|ем|и)"
+    r"|перечень|приоритет\w*|мероприяти\w*|смет\w*|концепци\w*|дорожн\w*\s+карт\w*)"
+    r"(?:\s+[\w«»\"-]+){0,5}?\s+на\s+$",
     re.IGNORECASE,
 )
 
@@ -760,6 +771,12 @@ def _only_a_bound(mention: DateMention, sentence: str) -> bool:
             bool(_A_STATE_RU.search(sentence))
             and not _TO_A_YEAR_RU.match(sentence, mention.span[1])
             and not _FIRST_RU.search(sentence, 0, mention.span[0])
+        )
+    if len(mention.start.iso()) == 4 and _PLAN_FOR_RU.search(
+        sentence, max(0, mention.span[0] - 80), mention.span[0]
+    ):
+        return (
+            True  # "бюджет ШОС на 2017 год", "перечень мероприятий ... на 2017–2021 годы": what a plan covers
         )
     if mention.end is not None or len(mention.start.iso()) == 10:
         return False
