@@ -299,6 +299,16 @@ def test_a_summit_of_a_year_the_calendar_knows_that_fits_none_of_its_own_is_not_
         "2031", "Xi accepted an invitation to India for another informal summit in 2031", ("india",)
     )
     assert not_the_sco_s_summit(year)
+    # two leaders' yearly summit, said of a month (twenty-second corpus: "Putin is due in New Delhi early next
+    # month for his annual summit with Narendra Modi" was a summit of the SCO's in December)
+    for annual in (
+        "Putin is due in New Delhi early next month for his annual summit with Narendra Modi",
+        "An annual Russia-India summit in New Delhi next month",
+    ):
+        assert not_the_sco_s_summit(report("2031-12", annual, ("new-delhi",)))
+    assert not not_the_sco_s_summit(
+        report("2031-07", "The bloc's annual summit will be held in Minsk", ("minsk",))
+    )
 
 
 def test_observer_status_and_an_exercise_are_linked_like_the_other_gatherings():

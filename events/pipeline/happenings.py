@@ -1227,14 +1227,18 @@ def not_the_sco_s_summit(report: Report) -> bool:
     """A summit of its days that the SCO's calendar says was not the SCO's, told without naming the SCO."""
     if "sco" in report.tags or kind_of_happening(report) != "summit":
         return False  # most reports: no calendar asked
-    if _AN_INFORMAL_SUMMIT.search(report.summary):
+    if _TWO_LEADERS_SUMMIT.search(report.summary):
         return True  # "an invitation to India for another informal summit in 2019": two leaders', any date
     return len(report.date) == 10 and another_summit(_told(report))
 
 
-# The summits two leaders hold alone (Wuhan 2018, Chennai 2019), which the SCO never holds.
-_AN_INFORMAL_SUMMIT = re.compile(
-    r"\binformal\s+summits?\b|неформальн\w*\s+саммит|非正式会晤|非正式會晤", re.IGNORECASE
+# The summits two leaders hold alone (Wuhan 2018, Chennai 2019; "his annual summit with Narendra Modi", "an
+# annual Russia-India summit"), which the SCO never holds.
+_TWO_LEADERS_SUMMIT = re.compile(
+    r"\binformal\s+summits?\b|неформальн\w*\s+саммит|非正式会晤|非正式會晤"
+    r"|\b(?:annual|bilateral)\s+(?:[a-z]+[-–][a-z]+\s+)?summits?\s+with\b|\b(?:annual|bilateral)\s+[a-z]+[-–][a-z]+\s+summits?\b"
+    r"|\bbilateral\s+summits?\b",
+    re.IGNORECASE,
 )
 
 
