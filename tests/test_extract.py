@@ -91,6 +91,12 @@ evaluator = _load_evaluator()
             dt.date(2026, 1, 28),
             [("2026-09", None)],
         ),
+        # what a past meeting was held to prepare is ahead (twenty-third corpus: the summit went a year back)
+        (
+            "The foreign ministers met in Tashkent on July 28-29 to prepare the bloc's summit on September 15-16.",
+            dt.date(2022, 7, 29),
+            [("2022-07-28", "2022-07-29"), ("2022-09-15", "2022-09-16")],
+        ),
         # a month officials are aiming for is ahead
         (
             "The summit is to be held in Minsk; officials have said they are aiming for early September.",
