@@ -1839,6 +1839,18 @@ def test_the_day_of_a_saying_gives_way_to_the_day_of_what_was_said(sentence, day
             ["2031-05-14", "2031-09"],
             [True, False],
         ),
+        # a briefing's day, however long its place (eleventh corpus); a meeting told something has its own day
+        (
+            "Minsk plans to hold the summit in early June, the ambassador told a briefing at the SCO Secretariat"
+            " in Beijing on Monday.",
+            ["2031-06", "2031-05-19"],
+            [False, True],
+        ),
+        (
+            "The minister told a meeting of SCO envoys on Monday that Minsk would host drills.",
+            ["2031-05-19"],
+            [False],
+        ),
         # what was said happened: the saying's day stays, as it is all the sentence dates
         ("The Kremlin said on Monday that the talks had gone well.", ["2031-05-19"], [False]),
         ("Exports turned 20 percent higher on Monday.", ["2031-05-19"], [False]),

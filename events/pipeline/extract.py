@@ -1309,7 +1309,9 @@ def _beyond_the_saying(mentions: list[DateMention], sentence: str) -> list[DateM
 
 # "said on Friday that", "told reporters late on Monday that", "заявил в пятницу, что", "5日在记者会上表示".
 _SAID_BEFORE = re.compile(
-    r"\b(?:said|says|told(?:\s+[\w-]+){0,3}|announc(?:ed|ing)(?:\s+[\w-]+){0,2}|confirmed|stated|added|reported)"
+    r"\b(?:said|says|told(?:\s+[\w-]+){0,3}|announc(?:ed|ing)(?:\s+[\w-]+){0,2}|confirmed|stated|added|reported"
+    # "told a briefing at the SCO Secretariat in Beijing on Thursday" (not "told a meeting": a happening's day)
+    r"|told\s+(?:a|the)\s+(?:news\s+|press\s+)?(?:briefing|conference)(?:\s+(?:at|in)\s+(?:the\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,2}){0,2})"
     r"\s+(?:late\s+|early\s+)?(?:on\s+)?$"
     r"|(?:заявил|сообщил|сказал|отметил|объявил)\w*\s+$",
     re.IGNORECASE,
@@ -1340,7 +1342,7 @@ def _what_was_said(mention: DateMention, sentence: str) -> tuple[bool, str | Non
     """Whether the date is a saying's day, and the tense of what was said."""
     if _ZH_SAID_AFTER.match(sentence, mention.span[1]) or _RU_SAID_AFTER.match(sentence, mention.span[1]):
         return True, None
-    before = sentence[max(0, mention.span[0] - 40) : mention.span[0]]
+    before = sentence[max(0, mention.span[0] - 80) : mention.span[0]]
     if not _SAID_BEFORE.search(before):
         return False, None
     markers = tense_markers(sentence)
