@@ -183,3 +183,51 @@ def test_a_report_joining_a_fact_merges_a_fact_of_its_month_that_is_its_happenin
     )
     assert timeline.fact(preview.fact_id).merged_into == meeting.fact_id
     assert verify(timeline.store) == []
+
+
+def test_a_list_s_entry_is_recorded_with_its_list_s_name_so_a_later_report_finds_its_kind(timeline):
+    """Twenty-second corpus: "2021, 25 November — by videoconference, chaired by Kazakhstan (20th)" on a page
+    "Council of Heads of Government (...)", recorded first, named no kind; the meeting's report the next
+    day became a fact of its own. The entry's fact now says what list it is from."""
+    page = "Council of Heads of Government (Shanghai Cooperation Organisation)"
+    entry = "2031, 25 November — by videoconference, chaired by Kazakhstan (20th)"
+    headline = ExtractedFact("2031-11-30", None, "day", page, page, ("sco",), 1.0)
+    listed = ExtractedFact("2031-11-25", None, "day", entry, entry, ("kazakhstan",), 1.0)
+    payload = {"title": page, "url": "https://wiki.example/chg", "published": "2031-11-30T10:00:00Z"}
+    restated = restate_facts(
+        FactFinder(timeline.conn), [headline, listed], payload, "article-w", [], "feed:w"
+    )
+    timeline.store.append(restated.appends)
+    timeline.catch_up()
+    (fact_id,) = timeline.conn.execute("SELECT fact_id FROM facts WHERE date = '2031-11-25'").fetchone()
+    recorded = timeline.fact(fact_id)
+    assert recorded.summary == f"{entry} ({page})" and recorded.title.startswith("2031, 25 November")
+    said = "Prime Minister Askar Mamin chaired the 20th meeting of the SCO Council of Heads of Government by video"
+    ingest_report(timeline, report(said, "2031-11-25", ("sco", "kazakhstan")), "https://e.example/chg")
+    assert [s["url"] for s in timeline.fact(recorded.fact_id).sources] == [
+        "https://wiki.example/chg",
+        "https://e.example/chg",
+    ]
+
+
+def test_restating_an_unchanged_article_that_backs_a_vaguer_fact_changes_nothing(timeline):
+    """A day told without its year ("will open on 3 July", not sure enough to re-date the fact) joined the
+    fact of its month at ingest; extracting the unchanged article again found the fact already cited and,
+    its day being the more precise, recorded it as a fact of its own: re-extraction must agree with ingest."""
+    month = machine_fact(
+        timeline,
+        {
+            "date": "2024-07",
+            "title": "Leaders prepare the July summit in Astana",
+            "tags": ["sco", "summit", "astana"],
+            "sources": [{"url": "https://a.example/prepare"}],
+        },
+    )
+    said = "The SCO summit in Astana will open on 3 July"
+    day = replace(report(said, "2024-07-03"), confidence=0.85)
+    ingest_report(timeline, day, "https://e.example/date")
+    cited = timeline.fact(month.fact_id)
+    assert [s["url"] for s in cited.sources][-1] == "https://e.example/date" and cited.date == "2024-07"
+    payload = {"title": said, "url": "https://e.example/date", "published": "2024-07-04T18:00:00Z"}
+    again = restate_facts(FactFinder(timeline.conn), [day], payload, "article-d", [cited], "feed:d")
+    assert again.appends == []

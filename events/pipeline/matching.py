@@ -1110,23 +1110,27 @@ def restate_facts(
     )
     lead = found[:1] if found and _headline_a_happening(found, context, payload) else []
     found = lead + told
+    # a list's entry as it is recorded (with its list's name), which a restated article must find again
+    as_recorded = [_with_its_list_s_name(fact, context, headline) for fact in found]
     own_alone = {state.fact_id for state in states if machine_made_alone(state)}
     cited = {state.fact_id for state in states}  # an article cites a fact once
     cited |= {state.merged_into for state in states if state.merged_into}  # its source moved there
     settled = [s for s in states if not retracted_by_the_machine(s)]
-    for fact in found:
-        if any(same_fact(as_extracted(state), fact) for state in settled):
+    for fact, recorded in zip(found, as_recorded, strict=True):
+        if any(same_fact(as_extracted(state), recorded) for state in settled):
             continue
         existing = finder.same_fact_as(fact, context, headline)
         if existing and existing.fact_id in own_alone:  # this article's own fact, which its new text may drop
             existing = None
+        if existing and existing.fact_id in cited and _cited_for(existing, states, source, fact):
+            continue  # this very statement already backs it (a re-extraction of unchanged text)
         if existing and existing.fact_id in cited and _vaguer_than(existing, fact):
             existing = None  # its article now gives the day of a fact it backs: a fact of its own
         if existing and split_off(finder.conn, existing.fact_id, source.get("url")):
             continue  # an editor split this report off that fact, into a fact of its own
         if existing is None:
-            changes.appends.append(recorded_fact(fact, source, article, actor, reported_on))
-            finder.remember(fact, changes.appends[-1].stream_id)
+            changes.appends.append(recorded_fact(recorded, source, article, actor, reported_on))
+            finder.remember(recorded, changes.appends[-1].stream_id)
             cited.add(changes.appends[-1].stream_id)  # a later fact of this article may be the same one
         elif existing.fact_id not in cited:
             cited.add(existing.fact_id)
@@ -1143,11 +1147,25 @@ def restate_facts(
     told_by = {id(fact): _what_it_says(fact) for fact in told} | {id(f): _the_headline_says(f) for f in lead}
     changes.appends += _told_too(finder, found, told_by, cited, source, (article, actor), context, headline)
     for state in states:
-        if machine_made_alone(state) and not any(same_fact(as_extracted(state), fact) for fact in found):
+        if machine_made_alone(state) and not any(
+            same_fact(as_extracted(state), fact) for fact in as_recorded
+        ):
             changes.appends.append(_retracted(state, article, actor, reason))
             finder.withdraw(state)
             changes.retracted += 1
     return changes
+
+
+def _with_its_list_s_name(
+    fact: ExtractedFact, context: tuple[str, ...], headline: Report | None
+) -> ExtractedFact:
+    """A list's entry naming no kind ("2021, 25 November — by videoconference, chaired by Kazakhstan") is
+    recorded with the name of its list ("Council of Heads of Government (Shanghai Cooperation Organisation)")
+    in its summary: a reader sees what it is an entry of, and a later report of the meeting finds its kind."""
+    if as_an_entry_of_its_list(with_context(as_report(fact), context), headline) is None:
+        return fact
+    assert headline is not None
+    return replace(fact, summary=f"{fact.summary} ({headline.title})")
 
 
 def one_happening_once(
@@ -1434,6 +1452,15 @@ def _days_at_the_headline_s_place(fact: ExtractedFact, headline: Report | None) 
     if headline is None or fact.end_date is None or "sco" not in headline.tags:
         return False
     return bool(_places_of(fact.tags) & _places_of(headline.tags))
+
+
+def _cited_for(existing: Existing, states: Sequence[FactState], source: dict, fact: ExtractedFact) -> bool:
+    """Whether the article already backs the fact with this statement as its evidence (joined() keeps it)."""
+    said = {fit(_what_it_says(fact), 1_000), fit(_the_headline_says(fact), 1_000)}
+    state = next((s for s in states if s.fact_id == existing.fact_id), None)
+    return state is not None and any(
+        cited.get("url") == source.get("url") and cited.get("evidence") in said for cited in state.sources
+    )
 
 
 def _vaguer_than(existing: Existing, fact: ExtractedFact) -> bool:
