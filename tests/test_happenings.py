@@ -229,6 +229,16 @@ def test_same_happening(new, recorded, same):
         # (eighteenth corpus) the procedure of admitting members, in Chinese and Russian
         ("李克强表示，今年7月乌法峰会启动了扩员进程", ("li-keqiang", "ufa"), "accession"),
         ("Процедура приёма двух стран была запущена в Уфе", ("ufa",), "accession"),
+        # (twenty-first corpus) a guest's seat and a host's role are no status granted and no handover
+        (
+            "SCO defence ministers meet in Tashkent; Belarus attends as observer",
+            ("belarus", "tashkent"),
+            "ministers",
+        ),
+        ("Laos took part as an observer on Wednesday", ("laos",), None),
+        ("The two-day meeting, hosted by China as SCO chair, opened on Wednesday", ("china",), None),
+        ("Kyrgyzstan took over as chair on Monday", ("kyrgyzstan",), "chairmanship"),
+        ("Laos was admitted as an observer on Wednesday", ("laos",), "observer"),
     ],
 )
 def test_kind_of_happening(title, tags, kind):

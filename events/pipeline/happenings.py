@@ -216,6 +216,9 @@ _KIND_PATTERNS = (
     # observer status or a dialogue partnership granted: a step of its own, no joining
     (
         "observer",
+        # (not a guest's seat: "Belarus attends as observer", "took part as observers")
+        r"(?<!attends )(?<!attended )(?<!attending )(?<!attend )(?<!part )(?<!present )(?<!participated )"
+        r"(?<!participates )(?<!participating )(?<!sat in )(?<!sits in )"
         r"\bas\s+(?:an?\s+)?(?:observers?|dialogue partners?)\b|\bobserver\s+(?:status|seat)"
         r"|\bstatus\s+of\s+(?:an?\s+)?(?:observer|dialogue partner)"
         # "Laos was welcomed as the newest partner", "a single partner tier"
@@ -238,6 +241,8 @@ _KIND_PATTERNS = (
     (
         "chairmanship",
         # "will chair a meeting of the council of foreign ministers" tells the meeting: chairing it is no handover
+        # (a role named: "the meeting, hosted by China as SCO chair", is no handover)
+        r"(?<!as )(?<!as the )(?<!as sco )(?<!as the sco )(?<!as rotating )(?<!as the rotating )(?<!as sco['’]s )"
         r"\b(?:chair(?!\s+(?:(?:a|an|the|this|its|their)\s+)?(?:(?!and\b|council\b)[\w'’-]+\s+){0,4}?(?:meeting|session"
         r"|sitting|talks|conference|ministers)s?\b)|chairmanship|presidency|takes? over|took over|hand(?:s|ed)? over)\b"
         r"|председательств|轮值主席|輪值主席"
