@@ -1706,3 +1706,44 @@ IRAN_ADMITTED_IN_DUSHANBE = report(
 def test_decisions_for_different_countries_are_different_happenings(new, recorded, same):
     assert kind_of_happening(new) == kind_of_happening(recorded) in {"accession", "observer"}
     assert same_happening(new, recorded).same is same
+
+
+@pytest.mark.parametrize(
+    ("new", "recorded", "same"),
+    [
+        (  # twenty-third corpus: one conference told in three languages, one telling what it adopted
+            report("2031-03-27", "上海合作组织阿富汗问题特别会议27日在莫斯科举行", ("moscow", "sco")),
+            report(
+                "2031-03-27",
+                "Delegates at an SCO conference in Moscow on Friday adopted a declaration",
+                ("moscow", "sco"),
+            ),
+            True,
+        ),
+        (
+            report(
+                "2031-03-27", "В пятницу в Москве состоялась специальная конференция ШОС", ("moscow", "sco")
+            ),
+            report("2031-03-27", "The SCO's special meeting in Moscow opened on Friday", ("moscow", "sco")),
+            True,
+        ),
+        (  # another day, another city, or no meeting named: the words decide as before
+            report("2031-03-26", "上海合作组织阿富汗问题特别会议26日在莫斯科举行", ("moscow", "sco")),
+            report("2031-03-27", "The SCO's special meeting in Moscow opened on Friday", ("moscow", "sco")),
+            False,
+        ),
+        (
+            report("2031-03-27", "The SCO's special meeting in Kazan opened on Friday", ("kazan", "sco")),
+            report("2031-03-27", "The SCO's special meeting in Moscow opened on Friday", ("moscow", "sco")),
+            False,
+        ),
+        (
+            report("2031-03-27", "An SCO exhibition opened in Moscow on Friday", ("moscow", "sco")),
+            report("2031-03-27", "The SCO's special meeting in Moscow opened on Friday", ("moscow", "sco")),
+            False,
+        ),
+    ],
+)
+def test_an_sco_meeting_at_one_place_on_one_day_is_one_happening(new, recorded, same):
+    assert kind_of_happening(new) is None or kind_of_happening(recorded) is None
+    assert same_happening(new, recorded).same is same

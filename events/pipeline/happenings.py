@@ -519,7 +519,7 @@ def kind_of_happening(report: Report) -> str | None:
 # A clause naming a meeting without its kind: "for a meeting running from Wednesday to Thursday", "the two-day
 # conclave in Qingdao ended on Thursday", "会议于15日举行".
 _A_MEETING_WORD = re.compile(
-    r"\b(?:meeting|conclave|session|conference|gathering|talks)\b|встреч|заседани|совещани|会议|會議",
+    r"\b(?:meeting|conclave|session|conference|gathering|talks)\b|встреч|заседани|совещани|конференц|会议|會議",
     re.IGNORECASE,
 )
 
@@ -1456,6 +1456,8 @@ def _same_span(new: Report, recorded: Report, known: str | None) -> Verdict:
         return Verdict(True, f"an SCO meeting on the days of the {known}")
     if known is None and (verdict := _the_same_people_and_places_on_a_day(new, recorded)):
         return verdict
+    if (verdict := _one_sco_meeting_there_that_day(new, recorded)) is not None:
+        return verdict
     if not _same_days(new, recorded):
         return Verdict(False, "it does not say what kind of happening it is")
     if known in _LASTING:
@@ -1484,6 +1486,19 @@ def _named(tags: frozenset[str]) -> str:
 
 # The SCO's own gatherings: "the SCO meeting that concluded on Wednesday", on days of one, is that one.
 _GATHERINGS = frozenset({"summit", "ministers"})
+
+
+def _one_sco_meeting_there_that_day(new: Report, recorded: Report) -> Verdict | None:
+    """Both tell a meeting of the SCO's at one place on one day, one of them naming no kind: "an SCO
+    conference in Moscow on Friday adopted a declaration", "上海合作组织阿富汗问题特别会议27日在莫斯科举行"."""
+    if len(new.date) != 10 or (new.date, new.end_date) != (recorded.date, recorded.end_date):
+        return None
+    if not ("sco" in new.tags and "sco" in recorded.tags and names_a_meeting(new.title)):
+        return None
+    where = _places(new) & _places(recorded)
+    if not where or not names_a_meeting(recorded.title):
+        return None
+    return Verdict(True, f"an SCO meeting at the same place on the same day ({_named(where)}, {new.date})")
 
 
 def _an_sco_meeting_in_its_days(new: Report, recorded: Report) -> bool:
