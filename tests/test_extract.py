@@ -97,6 +97,22 @@ evaluator = _load_evaluator()
             dt.date(2022, 7, 29),
             [("2022-07-28", "2022-07-29"), ("2022-09-15", "2022-09-16")],
         ),
+        # (review) but a recap's meeting and what it prepared both went by
+        (
+            "Officials met in May to prepare the summit in July.",
+            dt.date(2024, 9, 1),
+            [("2024-05", None), ("2024-07", None)],
+        ),
+        (
+            "Sherpas worked for weeks to prepare the declaration adopted in Astana on July 4.",
+            dt.date(2024, 7, 20),
+            [("2024-07-04", None)],
+        ),
+        (
+            "Foreign ministers met in Beijing in April to prepare the Qingdao summit in June.",
+            dt.date(2018, 12, 20),
+            [("2018-04", None), ("2018-06", None)],
+        ),
         # a month officials are aiming for is ahead
         (
             "The summit is to be held in Minsk; officials have said they are aiming for early September.",
@@ -1106,6 +1122,9 @@ def test_that_day_far_from_any_date_or_after_a_span_is_no_fact():
         ("Премьеры подписали решение о бюджете ШОС на 2027 год.", []),
         ("Утверждён перечень мероприятий по проектной деятельности на 2027–2031 годы.", []),
         ("Главным событием станет саммит ШОС в Минске, запланированный на следующий год.", [("2026", None)]),
+        # (review) an event is a happening, whatever noun comes before "на"
+        ("Следующее крупное мероприятие организации назначено на 2026 год.", [("2026", None)]),
+        ("Россия выступила с планом провести саммит ШОС в Казани на 2027 год.", [("2027", None)]),
     ],
 )
 def test_the_year_a_plan_runs_to_is_no_fact(sentence, dates):
@@ -1851,6 +1870,11 @@ def test_the_day_of_a_saying_gives_way_to_the_day_of_what_was_said(sentence, day
             ["2031-05-19"],
             [False],
         ),
+        (
+            "Wang Yi told the conference in Minsk on Monday that the bloc would admit Laos.",
+            ["2031-05-19"],
+            [False],
+        ),
         # what was said happened: the saying's day stays, as it is all the sentence dates
         ("The Kremlin said on Monday that the talks had gone well.", ["2031-05-19"], [False]),
         ("Exports turned 20 percent higher on Monday.", ["2031-05-19"], [False]),
@@ -2275,6 +2299,8 @@ def test_since_a_year_opening_its_sentence_bounds_a_state_as_it_does_inside_one(
         ("The meeting was scheduled for May but was postponed to June.", [("2025-06", None)]),
         ("The drills were originally scheduled for September 2020 but were put off by the pandemic.", []),
         ("The exercise was set for April 2022 but was pushed back a year.", []),
+        # (review) a change the sentence denies: the plan held
+        ("The drills were scheduled for September 12 and were not scrapped.", [("2024-09-12", None)]),
         ("The summit was scheduled for July 3 and was attended by all leaders.", [("2025-07-03", None)]),
     ],
 )

@@ -239,6 +239,14 @@ def test_same_happening(new, recorded, same):
         ("The two-day meeting, hosted by China as SCO chair, opened on Wednesday", ("china",), None),
         ("Kyrgyzstan took over as chair on Monday", ("kyrgyzstan",), "chairmanship"),
         ("Laos was admitted as an observer on Wednesday", ("laos",), "observer"),
+        # (review) a term begun as chair, and the right to attend as an observer, are what they say
+        ("Kazakhstan began its term as SCO chair on Friday", ("kazakhstan",), "chairmanship"),
+        (
+            "Kyrgyzstan succeeded Kazakhstan as the SCO chair on July 4",
+            ("kazakhstan", "kyrgyzstan"),
+            "chairmanship",
+        ),
+        ("Afghanistan was granted the right to attend as an observer", ("afghanistan",), "observer"),
     ],
 )
 def test_kind_of_happening(title, tags, kind):

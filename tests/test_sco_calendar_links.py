@@ -309,6 +309,13 @@ def test_a_summit_of_a_year_the_calendar_knows_that_fits_none_of_its_own_is_not_
     assert not not_the_sco_s_summit(
         report("2031-07", "The bloc's annual summit will be held in Minsk", ("minsk",))
     )
+    # (review) the SCO's own yearly summit, told without its name
+    for ours in (
+        "Putin arrived in Minsk on Wednesday for the annual two-day summit",
+        "Xi attended the annual Shanghai-bloc summit in Minsk",
+        "Putin left for Minsk for an annual summit with the leaders of China and Central Asia",
+    ):
+        assert not not_the_sco_s_summit(report("2031-07", ours, ("minsk",)))
 
 
 def test_observer_status_and_an_exercise_are_linked_like_the_other_gatherings():

@@ -685,7 +685,7 @@ _A_PLAN_FOR = re.compile(
     r"(?i:for|on|in)\s+(?:(?:early|late|mid)[\s-]+)?$"
 )
 _THEN_IT_CHANGED = re.compile(
-    r"[^.;]{0,40}?\b(?:but|and|before)\s+(?:it\s+|they\s+)?(?:was|were|had\s+to\s+be)\s+(?:\w+\s+)?"
+    r"[^.;]{0,40}?\b(?:but|and|before)\s+(?:it\s+|they\s+)?(?:was|were|had\s+to\s+be)\s+(?!not\b|never\b)(?:\w+\s+)?"
     r"(?:moved|postponed|shifted|delayed|cancell?ed|brought\s+forward|called\s+off|put\s+off|pushed\s+back|scrapped"
     r"|shelved"
     # held another way or on another day ("and was held by video on November 10"), not "held as planned"
@@ -720,9 +720,10 @@ _PLAN_FOR = re.compile(
 # The same in Russian: "решение о бюджете ШОС на 2017 год", "программа ... на 2017–2021 годы".
 _PLAN_FOR_RU = re.compile(
     # nouns only: "запланированный на этот год" (planned for this year) is a happening's plan
-    r"\b(?:бюджет\w*|план(?:а|у|е|ом|ы|ов|ам|ах)?|программ(?:а|ы|е|у|ой|ам|ах)?|стратеги(?:я|и|ю|ей)|перечн(?:я|е|ем|и)"
-    r"|перечень|приоритет\w*|мероприяти\w*|смет\w*|концепци\w*|дорожн\w*\s+карт\w*)"
-    r"(?:\s+[\w«»\"-]+){0,5}?\s+на\s+$",
+    # (not "мероприятие", an event: "главным мероприятием ШОС на 2025 год стал саммит")
+    r"\b(?:бюджет\w*|план(?:а|у|е|ы|ов)?|программ(?:а|ы|е|у|ой|ам|ах)?|стратеги(?:я|и|ю|ей)|перечн(?:я|е|ем|и)"
+    r"|перечень|приоритет\w*|смет\w*|концепци\w*|дорожн\w*\s+карт\w*)"
+    r"(?:\s+[\w«»\"-]+){0,6}?\s+на\s+$",
     re.IGNORECASE,
 )
 
@@ -1159,8 +1160,11 @@ def sentence_facts(
     if _SIGNING_OFF.search(sentence) or _A_CLAIM_WITHDRAWN.search(sentence):
         return []
     mentions = _joined_days(
-        _in_the_year_told_before(
-            _in_its_listed_year(find_dates(sentence, published), sentence, entry_year), sentence
+        _prepared_after_its_meeting(
+            _in_the_year_told_before(
+                _in_its_listed_year(find_dates(sentence, published), sentence, entry_year), sentence
+            ),
+            sentence,
         ),
         sentence,
     )
@@ -1280,6 +1284,28 @@ def _in_the_year_told_before(mentions: list[DateMention], sentence: str) -> list
     return out
 
 
+def _prepared_after_its_meeting(mentions: list[DateMention], sentence: str) -> list[DateMention]:
+    """What a meeting was held to prepare comes after it: "The ministers met on July 28-29 to prepare the
+    summit on September 15-16", run on the 29th, read September by the past verb as the year before. A
+    day or month without its year after "to prepare" that falls before the meeting's date moves a year
+    on; "met in May to prepare the summit in July", run in September, keeps its July."""
+    out: list[DateMention] = []
+    for mention in mentions:
+        meeting = out[-1] if out else None
+        if (
+            meeting is not None
+            and _TO_PREPARE.search(sentence, meeting.span[1], mention.span[0])
+            and _without_a_year(mention, sentence)
+            and (mention.end or mention.start).last_day() < meeting.start.first_day()
+        ):
+            mention = _in_year(mention, mention.start.year + 1)
+        out.append(mention)
+    return out
+
+
+_TO_PREPARE = re.compile(r"\bto\s+prepare\b|\bin\s+preparation\s+for\b", re.IGNORECASE)
+
+
 # "..., Afghanistan was made an observer on the closing day, June 7": the later date restates the day.
 _AN_APPOSITION = re.compile(r",\s*$")
 _A_RELATIVE_YEAR = re.compile(r"\byears?\b|[今去明前]年|\bгод", re.IGNORECASE)
@@ -1311,7 +1337,7 @@ def _beyond_the_saying(mentions: list[DateMention], sentence: str) -> list[DateM
 _SAID_BEFORE = re.compile(
     r"\b(?:said|says|told(?:\s+[\w-]+){0,3}|announc(?:ed|ing)(?:\s+[\w-]+){0,2}|confirmed|stated|added|reported"
     # "told a briefing at the SCO Secretariat in Beijing on Thursday" (not "told a meeting": a happening's day)
-    r"|told\s+(?:a|the)\s+(?:news\s+|press\s+)?(?:briefing|conference)(?:\s+(?:at|in)\s+(?:the\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,2}){0,2})"
+    r"|told\s+(?:a|the)\s+(?:(?:news|press)\s+conference|(?:news\s+|press\s+)?briefing)(?:\s+(?:at|in)\s+(?:the\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,2}){0,2})"
     r"\s+(?:late\s+|early\s+)?(?:on\s+)?$"
     r"|(?:заявил|сообщил|сказал|отметил|объявил)\w*\s+$",
     re.IGNORECASE,

@@ -216,9 +216,6 @@ _KIND_PATTERNS = (
     # observer status or a dialogue partnership granted: a step of its own, no joining
     (
         "observer",
-        # (not a guest's seat: "Belarus attends as observer", "took part as observers")
-        r"(?<!attends )(?<!attended )(?<!attending )(?<!attend )(?<!part )(?<!present )(?<!participated )"
-        r"(?<!participates )(?<!participating )(?<!sat in )(?<!sits in )"
         r"\bas\s+(?:an?\s+)?(?:observers?|dialogue partners?)\b|\bobserver\s+(?:status|seat)"
         r"|\bstatus\s+of\s+(?:an?\s+)?(?:observer|dialogue partner)"
         # "Laos was welcomed as the newest partner", "a single partner tier"
@@ -241,8 +238,6 @@ _KIND_PATTERNS = (
     (
         "chairmanship",
         # "will chair a meeting of the council of foreign ministers" tells the meeting: chairing it is no handover
-        # (a role named: "the meeting, hosted by China as SCO chair", is no handover)
-        r"(?<!as )(?<!as the )(?<!as sco )(?<!as the sco )(?<!as rotating )(?<!as the rotating )(?<!as sco['’]s )"
         r"\b(?:chair(?!\s+(?:(?:a|an|the|this|its|their)\s+)?(?:(?!and\b|council\b)[\w'’-]+\s+){0,4}?(?:meeting|session"
         r"|sitting|talks|conference|ministers)s?\b)|chairmanship|presidency|takes? over|took over|hand(?:s|ed)? over)\b"
         r"|председательств|轮值主席|輪值主席"
@@ -798,6 +793,17 @@ _A_DAY_SAID = re.compile(
 )
 
 
+# A guest's seat and a host's role, no status granted and no handover: "Belarus attends as observer", "the
+# meeting, hosted by China as SCO chair" (not "was granted the right to attend as an observer", nor "began its
+# term as SCO chair").
+_A_GUEST_OR_A_HOST = re.compile(
+    r"(?<!right to )(?<!allowed to )(?<!permitted to )(?<!invited to )"
+    r"(\b(?:attend(?:s|ed|ing)?|t(?:ook|akes?|aking)\s+part|participat(?:es|ed|ing)|(?:was|were|is|are)\s+present"
+    r"|s[ia]ts?\s+in))\s+as\s+(?:an?\s+)?observers?\b"
+    r"|(\bhost(?:ed|s|ing)?\s+by\s+[^,.;]{1,40}?)\s+as\s+(?:the\s+)?(?:sco['’]?s?\s+)?(?:rotating\s+)?chair\b"
+)
+
+
 def _without_what_did_not_happen(text: str) -> str:
     """Cues of a kind that tell no such happening: "the accession process was launched" is a step, not a
     joining; "India declines to sign the statement" is no signing."""
@@ -823,6 +829,8 @@ def _without_what_did_not_happen(text: str) -> str:
         text = _UNDER_A_CHAIR.sub(_a_chair_as_a_time, text)
     if "批准" in text:
         text = _APPROVED_BY.sub("", text)
+    if "as " in text and ("observer" in text or "chair" in text):
+        text = _A_GUEST_OR_A_HOST.sub(lambda found: found.group(1) or found.group(2), text)
     if " no " in text or " not " in text or "without " in text or "nor " in text:
         text = _NO_MEETING.sub("held none", text)
     return _ANOTHER_BODY_S.sub(_ANOTHER_BODY, text)
@@ -1237,11 +1245,16 @@ def not_the_sco_s_summit(report: Report) -> bool:
     return len(report.date) == 10 and another_summit(_told(report))
 
 
+_A_PAIR_S_COUNTRY = (
+    "russia|russian|india|indian|china|chinese|sino|indo|pakistan|iran|us|u\\.s\\.|american|japan|eu|turkey"
+    "|kazakhstan|uzbekistan|kyrgyzstan|tajikistan|belarus|mongolia|asean|africa|arab|gulf"
+)
 # The summits two leaders hold alone (Wuhan 2018, Chennai 2019; "his annual summit with Narendra Modi", "an
 # annual Russia-India summit"), which the SCO never holds.
 _TWO_LEADERS_SUMMIT = re.compile(
     r"\binformal\s+summits?\b|неформальн\w*\s+саммит|非正式会晤|非正式會晤"
-    r"|\b(?:annual|bilateral)\s+(?:[a-z]+[-–][a-z]+\s+)?summits?\s+with\b|\b(?:annual|bilateral)\s+[a-z]+[-–][a-z]+\s+summits?\b"
+    r"|\b(?:his|her|their)\s+(?:annual|yearly|bilateral)\s+summits?\s+with\b"
+    rf"|\b(?:annual|yearly|bilateral)\s+(?:{_A_PAIR_S_COUNTRY})[-–](?:{_A_PAIR_S_COUNTRY})\s+summits?\b"
     r"|\bbilateral\s+summits?\b",
     re.IGNORECASE,
 )

@@ -322,10 +322,6 @@ def _is_future_phrase(words: list[str], i: int) -> bool:
     # "preparations for the summit in June", "officials are aiming for early September": ahead
     if (word in _PREPARING_FOR or word in _AIMING) and following == "for":
         return True
-    if word == "prepare" and previous == "to" and following in _A_NOUN_S:
-        return (
-            True  # "the ministers met on July 28-29 to prepare the bloc's summit on September 15-16": ahead
-        )
     if word in _PREPARING_FOR and word not in _FUTURE_BEFORE_TO:
         return False  # ("prepares to host the summit in June" is read below, as "plans to")
     if word in _FUTURE_WORDS:
