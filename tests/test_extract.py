@@ -583,6 +583,25 @@ def test_two_following_days_joined_by_and_are_one_fact_over_both():
 
 
 @pytest.mark.parametrize(
+    ("sentence", "dates"),
+    [
+        # twenty-first corpus: a meeting's opening and closing days are its span
+        (
+            "The two-day meeting opened on Wednesday with bilateral talks and concluded on Thursday.",
+            [("2025-06-25", "2025-06-26")],
+        ),
+        ("The forum opened on June 3 and closed on June 20.", [("2025-06-03", None), ("2025-06-20", None)]),
+        (
+            "The summit opened on Monday and the leaders left on Tuesday.",
+            [("2025-06-23", None), ("2025-06-24", None)],
+        ),
+    ],
+)
+def test_a_meeting_opened_one_day_and_closed_the_next_is_one_span(sentence, dates):
+    assert [(f.date, f.end_date) for f, _ in sentence_facts(sentence, dt.date(2025, 6, 26))] == dates
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         (

@@ -1108,11 +1108,32 @@ def _span_ends_at(first: DateMention, second: DateMention, sentence: str) -> boo
         return False
     join = _DAY_JOIN.fullmatch(sentence, first.span[1], second.span[0])
     if not join:
-        return False
+        return _opened_then_closed(first, second, sentence)
     days = (second.start.first_day() - first.start.first_day()).days
     if join["conj"] and not _BETWEEN.search(sentence, 0, first.span[0]):
         return days == 1
     return days > 0
+
+
+def _opened_then_closed(first: DateMention, second: DateMention, sentence: str) -> bool:
+    """ "The two-day meeting opened on Wednesday with bilateral talks and concluded on Thursday": its days, one
+    span, as "from Wednesday to Thursday" is (a week at most)."""
+    days = (second.start.first_day() - first.start.first_day()).days
+    return (
+        0 < days <= 6
+        and bool(_OPENED.search(sentence, max(0, first.span[0] - 30), first.span[0]))
+        and bool(_THEN_CLOSED.fullmatch(sentence, first.span[1], second.span[0]))
+    )
+
+
+_OPENED = re.compile(
+    r"\b(?:opened|opens|began|begins|started|starts|kicked\s+off)\s+(?:on\s+)?$", re.IGNORECASE
+)
+_THEN_CLOSED = re.compile(
+    r"[^.;]{0,80}?\b(?:and|before\s+it|before\s+they)\s+(?:closed|closes|ended|ends|concluded|concludes|wrapped\s+up)"
+    r"\s+(?:on\s+)?",
+    re.IGNORECASE,
+)
 
 
 # "Tomorrow the organisation turns twenty": a birthday, whose day dates no happening (the founding has its own).
