@@ -276,6 +276,18 @@ def test_what_the_lead_tells_decides_the_story(title, content, keep):
             False,
         ),
         ("SCO (Scottish Chamber Orchestra) tours China", "The orchestra's members play in Beijing.", False),
+        # (twentieth corpus) the name before its acronym, after a byline's capitals on the line before
+        (
+            "SCO admits two new clubs as full members",
+            "By Tom Ashby\nThe Shanghai Cricket Organisation (SCO), the volunteer body that runs the city's amateur"
+            " league, admitted two new clubs as full members on Saturday.",
+            False,
+        ),
+        (
+            "Leaders gather in Astana",
+            "By Tom Ashby\nThe Shanghai Cooperation Organisation (SCO) opened its summit on Wednesday.",
+            True,
+        ),
         # parentheses that give the bloc's own names, or no expansion at all
         (
             "SCO members meet",

@@ -506,6 +506,11 @@ def _spelled_out_as(text: str, acronym: str, rules: TaggingRules) -> str | None:
             last_end, joined, spelled_with_a_joining_word = m.end(), True, True
             continue
         words = run[1:] if run[:1] == ["The"] else run
+        if len(words) > len(acronym) and _BEFORE_ITS_ACRONYM.match(text, named_to):
+            # the name right before its acronym, after a byline's or a place's capitals: "By Tom Ashby The
+            # Shanghai Cricket Organisation (SCO)" (an item's fields are joined into one line)
+            words = words[-len(acronym) :]
+            began = text.rindex(words[0], began, named_to)
         if (
             len(words) == len(acronym)
             and all(w[0] == a and not w.isupper() for w, a in zip(words, acronym))
