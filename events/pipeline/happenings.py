@@ -1481,7 +1481,7 @@ def _same_span(new: Report, recorded: Report, known: str | None) -> Verdict:
 def _the_same_people_and_places_on_a_day(new: Report, recorded: Report) -> Verdict | None:
     """Neither names a kind, but both tell one day with the same two people or places: "Lavrov received the
     Secretary-General in Moscow on Thursday" and "Лавров 23 января принял в Москве генерального секретаря"."""
-    if len(new.date) != 10 or (new.date, new.end_date) != (recorded.date, recorded.end_date):
+    if not _the_very_same_day(new, recorded):
         return None
     who = people(new) & people(recorded)
     where = _places(new) & _places(recorded)
@@ -1501,10 +1501,15 @@ def _named(tags: frozenset[str]) -> str:
 _GATHERINGS = frozenset({"summit", "ministers"})
 
 
+def _the_very_same_day(new: Report, recorded: Report) -> bool:
+    """Both tell one day, the same one (a span or a vaguer date says less)."""
+    return len(new.date) == 10 and (new.date, new.end_date) == (recorded.date, recorded.end_date)
+
+
 def _one_sco_meeting_there_that_day(new: Report, recorded: Report) -> Verdict | None:
     """Both tell a meeting of the SCO's at one place on one day, one of them naming no kind: "an SCO
     conference in Moscow on Friday adopted a declaration", "上海合作组织阿富汗问题特别会议27日在莫斯科举行"."""
-    if len(new.date) != 10 or (new.date, new.end_date) != (recorded.date, recorded.end_date):
+    if not _the_very_same_day(new, recorded):
         return None
     if not ("sco" in new.tags and "sco" in recorded.tags and names_a_meeting(new.title)):
         return None
