@@ -2409,3 +2409,90 @@ def test_a_verb_that_strikes_a_tone_is_no_strike():
         "Putin strikes upbeat tone at Tianjin meeting with Modi on September 1.", dt.date(2025, 9, 2)
     )
     assert not fact.another_s
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "told", "not_told"),
+    [
+        (  # a weekday's date in apposition wins over the weekday read in a sentence of mixed tenses
+            "Security is tight in the capital, with the SCO heads of state at the Navruz palace on Friday, "
+            "September 17.",
+            dt.date(2021, 9, 14),
+            ("2021-09-17", None),
+            ("2021-09-10", None),
+        ),
+        (  # a clause without its verb takes the tense of the weekday it is joined to
+            "The CSTO ministers meet on Thursday and the heads of state of the SCO member countries on Friday.",
+            dt.date(2024, 7, 2),
+            ("2024-07-05", None),
+            ("2024-06-28", None),
+        ),
+        (  # there for what is to come
+            "The minister is in Astana for the meeting of SCO foreign ministers on Friday.",
+            dt.date(2024, 7, 3),
+            ("2024-07-05", None),
+            ("2024-06-28", None),
+        ),
+        (  # a headline's plan without its "is"
+            "First joint session of the SCO and CSTO set for Friday",
+            dt.date(2024, 7, 3),
+            ("2024-07-05", None),
+            ("2024-06-28", None),
+        ),
+        (  # a judgement to come of a day gone by
+            "The SCO summit in Astana on Thursday will be remembered for Belarus's entry.",
+            dt.date(2024, 7, 6),
+            ("2024-07-04", None),
+            ("2024-07-11", None),
+        ),
+    ],
+)
+def test_weekdays_told_in_the_twenty_fourth_and_twenty_fifth_corpora(sentence, published, told, not_told):
+    """Issue 18 (the twenty-fourth and twenty-fifth corpora, read): each weekday went a week the wrong way."""
+    found = dated(sentence, published)
+    assert told in found
+    assert not_told not in found
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Why was last year's summit held online?", "What happens this week?", "Will the SCO meet in June?"],
+)
+def test_a_question_states_no_fact(sentence):
+    """Issue 18 (twenty-fifth corpus, read): an explainer's headings ("Why was last year's summit virtual?")
+    became facts dated last year and this week, the first gathering nine reports."""
+    assert dated(sentence, WED_3_JULY_2024) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "day"),
+    [
+        (
+            "Встреча министров пройдёт 20 мая, сообщило в среду посольство Китая.",
+            dt.date(2024, 5, 9),
+            "2024-05-08",
+        ),
+        (
+            "The president will join the summit by video link, the Kremlin said on Wednesday, after cases of "
+            "Covid-19 among his staff.",
+            dt.date(2024, 5, 9),
+            "2024-05-08",
+        ),
+    ],
+)
+def test_the_day_a_plan_was_said_is_marked_in_russian_word_order_and_before_an_after_clause(
+    sentence, published, day
+):
+    """Issue 18 (the twenty-fourth and twenty-fifth corpora, read): "сообщило во вторник министерство" (the
+    sayer after its day) and "..., the Kremlin said on Wednesday, after ..." dated facts by the saying."""
+    said = [fact for fact in extract_facts("Headline", sentence, published)[1:] if fact.date == day]
+    assert said and all(fact.said_of_a_plan for fact in said)
+
+
+def test_another_body_s_day_in_a_clause_without_its_verb():
+    """Issue 18 (twenty-fifth corpus, read): "The CSTO leaders meet on Thursday and the SCO Council of Heads
+    of State on Friday" gave the CSTO's Thursday to the SCO."""
+    facts = extract_facts(
+        "Headline", "NATO ministers meet on Thursday and SCO ministers on Friday.", WED_3_JULY_2024
+    )
+    assert {fact.date: fact.another_s for fact in facts[1:]} == {"2024-07-04": True, "2024-07-05": False}

@@ -936,23 +936,42 @@ _ANOTHER_BODY = re.compile(
 )
 
 
-def _another_body_s(mention: DateMention, sentence: str) -> bool:
+def _another_body_s(mention: DateMention, sentence: str, others: list[tuple[int, int]] = ()) -> bool:
     """A date whose clause tells another body's deed, naming no SCO: that body's day. Two leaders meeting on its
     sidelines ("Modi and Xi met in Kazan on the sidelines of the BRICS summit") is a meeting of theirs."""
     if not _ANOTHER_BODY.search(sentence):  # most sentences name none
         return False
     low, high = clause_bounds(sentence, mention.span)
-    clause = sentence[low:high]
+    conjunct = _up_to_the_next_conjunct(sentence, mention.span, others, high)
+    clause = sentence[low:conjunct]
     # "The secretaries-general of the SCO, CSTO and CIS met on June 5": a comma cuts the clause off its SCO
     if (
         not _ANOTHER_BODY.search(clause)
         or "sco" in tags_for(sentence)
+        and not (conjunct < high and "sco" not in tags_for(sentence[:conjunct]))
         and not _the_sco_s_own_clause(sentence, high)
     ):
         return False
     return (
         kind_of_happening(Report(mention.start.iso(), None, clause, clause, tags_for(clause))) != "bilateral"
     )
+
+
+# " and the SCO Council of Heads of State on " between two dates: a clause of its own, its verb left out
+_A_CONJUNCT_BEFORE_ITS_DATE = re.compile(
+    r"\s*,?\s+(?:and|while|whereas|then)\s+(?:[\w'’.-]+\s+){1,8}(?:(?:on|in)\s+)?", re.IGNORECASE
+)
+
+
+def _up_to_the_next_conjunct(
+    sentence: str, span: tuple[int, int], others: list[tuple[int, int]], high: int
+) -> int:
+    """Where the date's clause ends when a conjunct with a date of its own follows: "The CSTO leaders meet on
+    Thursday and the SCO Council of Heads of State on Friday" tells Thursday of the CSTO alone."""
+    for other in others:
+        if span[1] < other[0] <= high and _A_CONJUNCT_BEFORE_ITS_DATE.fullmatch(sentence, span[1], other[0]):
+            return span[1]
+    return high
 
 
 def _the_sco_s_own_clause(sentence: str, end: int) -> bool:
@@ -1052,7 +1071,7 @@ def _fact(mention: DateMention, sentence: str, others: list[tuple[int, int]]) ->
         last_before=_last_before(mention, sentence),
         said_of_a_plan=_a_plan_s_announcing(mention, sentence),
         another_s=_never_the_sco_s(mention, sentence)
-        or _another_body_s(mention, sentence)
+        or _another_body_s(mention, sentence, others)
         or _background_of_another(sentence, part)
         or _an_aside_on_another_thing(sentence, mention.span)
         or _a_step_towards_another_s(sentence, mention, part, others),
@@ -1162,6 +1181,8 @@ _A_CLAIM_WITHDRAWN = re.compile(
 
 
 # A live blog's signing off ("That's all from us tonight", "We'll be back tomorrow"): its day dates the blog.
+# "Why was last year's summit virtual?", "What happens this week?": an explainer's question states nothing
+_A_QUESTION = re.compile(r"[?？][\s\"'”’»)]*$")
 _SIGNING_OFF = re.compile(
     rf"^\W*(?:{CLOCK_TIME}(?:\s*[A-Z]{{2,4}}\b)?\W*)?(?:"
     r"(?:[Tt]hat's|[Tt]hat’s|[Tt]hat is) (?:all|it) (?:from us|for (?:today|tonight|now))"
@@ -1178,7 +1199,7 @@ def sentence_facts(
 
     entry_year: the year that leads the list entry the sentence goes on ("2018, 9-10 June - Qingdao.
     Declaration adopted on 10 June."): its days without a year are of that year."""
-    if _SIGNING_OFF.search(sentence) or _A_CLAIM_WITHDRAWN.search(sentence):
+    if _SIGNING_OFF.search(sentence) or _A_CLAIM_WITHDRAWN.search(sentence) or _A_QUESTION.search(sentence):
         return []
     mentions = _joined_days(
         _prepared_after_its_meeting(
@@ -1363,8 +1384,13 @@ _SAID_BEFORE = re.compile(
     r"|(?:заявил|сообщил|сказал|отметил|объявил)\w*\s+$",
     re.IGNORECASE,
 )
+_RU_SAID_BEFORE = re.compile(r"(?:заявил|сообщил|сказал|отметил|объявил)\w*\s+$", re.IGNORECASE)
+_ITS_SAYER_THEN_END = re.compile(r"\s+[^,;:.!?]{1,80}[.!?»\"”]*\s*$")
 _THAT_AFTER = re.compile(r"\s*(?:\([^)]{0,40}\)\s*)?,?\s*(?:that\b|что\b|:|(?:said|told)\b)")
-_ITS_END = re.compile(r"\s*[.!?\"”’']*\s*$")
+# "..., the Kremlin said on Wednesday, after he went into self-isolation.": the saying ends what was said
+_ITS_END = re.compile(
+    r"\s*(?:,\s*(?:after|as|when|while|because|amid|following|since|citing)\b[^\"”]*)?[.!?\"”’']*\s*$"
+)
 _ZH_SAID_AFTER = re.compile(r"[^，。；,;]{0,14}?(?:表示|说|說|称|稱|指出|宣布)")
 # "Ушаков в пятницу рассказал журналистам о программе визита": a Russian date before its verb of saying
 _RU_SAID_AFTER = re.compile(
@@ -1393,7 +1419,10 @@ def _what_was_said(mention: DateMention, sentence: str) -> tuple[bool, str | Non
     if not _SAID_BEFORE.search(before):
         return False, None
     markers = tense_markers(sentence)
-    if _ITS_END.match(sentence, mention.span[1]):  # "..., a spokesperson said on Wednesday."
+    if _ITS_END.match(sentence, mention.span[1]) or (  # "..., a spokesperson said on Wednesday."
+        # "..., сообщило во вторник министерство иностранных дел Индии.": who said it after its day
+        _RU_SAID_BEFORE.search(before) and _ITS_SAYER_THEN_END.match(sentence, mention.span[1])
+    ):
         return True, markers[0][1] if markers else None
     if that := _THAT_AFTER.match(sentence, mention.span[1]):
         return True, next((tense for at, tense in markers if at >= that.end()), None)

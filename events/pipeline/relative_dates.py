@@ -179,6 +179,7 @@ _PREPARING_FOR = {
     "prepares",
     "preparatory",
 }
+_JUDGED_LATER = frozenset({"remembered", "recalled", "judged", "studied"})
 _BE = {"is", "are", "be", "being", "been"}  # "has been scheduled for 4 June": still to come
 _PAST_WORDS = {
     "was",
@@ -325,7 +326,10 @@ def _is_future_phrase(words: list[str], i: int) -> bool:
     if word in _PREPARING_FOR and word not in _FUTURE_BEFORE_TO:
         return False  # ("prepares to host the summit in June" is read below, as "plans to")
     if word in _FUTURE_WORDS:
-        return following != "have"
+        # "The summit in Dushanbe on Friday will be remembered for two things": a judgement to come of a past day
+        return following != "have" and not (
+            following == "be" and i + 2 < len(words) and words[i + 2] in _JUDGED_LATER
+        )
     if word in _SCHEDULED and previous in _BE:
         return not (previous == "been" and i > 1 and words[i - 2] == "had")  # "had been due to": a past plan
     if word in _PAST_PROGRESSIVE_PLANS and previous in ("was", "were", "been"):
@@ -867,14 +871,29 @@ def weekday_of(
     """A weekday (0 is Monday) in any language: pre "last"/"next"/"coming", or in the "last"/"this"/"next" week."""
     if week:
         return _day(_monday_of(week, ctx.published) + dt.timedelta(days=weekday)), None, 0.85
+    tense = _weekday_tense(ctx, span)
+    date = weekday_date(weekday, ctx.published, tense, pre if pre in {"last", "next", "coming"} else None)
+    return _day(date), None, 0.85 if tense or pre in {"last", "next"} else 0.7
+
+
+def _weekday_tense(ctx: Context, span: tuple[int, int]) -> Tense:
+    """The tense a weekday is told in: its verb's, or, in a clause whose verb is left out ("The CSTO leaders
+    meet on Thursday and the SCO's on Friday"), the verb's of the weekday it is joined to."""
     tense = (
         _scheduled_present(ctx.sentence, span)
         or ctx.tense(span)
         or _said_now(ctx.sentence, span)
         or _ahead(ctx.sentence, span)
     )
-    date = weekday_date(weekday, ctx.published, tense, pre if pre in {"last", "next", "coming"} else None)
-    return _day(date), None, 0.85 if tense or pre in {"last", "next"} else 0.7
+    if tense is None and (gapped := _GAPPED.search(ctx.sentence, max(0, span[0] - 120), span[0])):
+        return _weekday_tense(ctx, gapped.span("first"))
+    return tense
+
+
+# "meet on Thursday and the SCO Council of Heads of State " before "on Friday": a clause without its verb
+_GAPPED = re.compile(
+    rf"(?P<first>\bon\s+{WEEKDAY})\s*,?\s+(?:and|while|whereas|then)\s+(?:[\w'’.-]+\s+){{1,12}}(?:on\s+)?$"
+)
 
 
 # "The summit continues on Friday", "talks open on Monday": a schedule in the present tense.
@@ -902,9 +921,25 @@ def _scheduled_present(sentence: str, span: tuple[int, int]) -> Tense:
     if verb and _A_PAST_PLAN_S.search(before, 0, verb.start()):
         # "was due to take place on July 22-23": a plan in the past, dated by the sentence's tense
         return None
-    if verb or _IS_ON.search(_without_on(before)):
+    if (
+        verb
+        or _IS_ON.search(_without_on(before))
+        or _SET_FOR.search(_without_on(before))
+        or _HERE_FOR.search(sentence, max(0, span[0] - 160), span[0])
+    ):
         return "future"
     return None
+
+
+# "first joint meeting set for Friday", a headline's "talks due Monday": a plan said without its "is"
+_SET_FOR = re.compile(
+    r"(?<!\bwas )(?<!\bwere )(?<!\bbeen )\b(?:set|due|scheduled|slated)\s+(?:for\s+)?$", re.IGNORECASE
+)
+# "Ashtiani is in the Indian capital for the meeting of SCO defence ministers on Friday": there for what is to come
+_HERE_FOR = re.compile(
+    r"\b(?:is|are)\s+(?:now\s+|already\s+)?in\s+(?:[\w'’.-]+\s+){1,4}(?:for|to\s+attend)\s+(?:[\w'’.-]+\s+){0,12}$",
+    re.IGNORECASE,
+)
 
 
 # A plan told in the past, its verb's infinitive next: "was due to", "had been scheduled to".
@@ -1404,6 +1439,33 @@ def is_referential(sentence: str, mention: DateMention) -> bool:
     return determiner in _DETERMINERS and before not in _ADJUNCT and is_noun
 
 
+# "on Friday, September 17", "on Friday (17 September)": a weekday and the date that names it.
+_APPOSITION = re.compile(r"\s*(?:,|\()\s*")
+
+
+def _named_by_its_date(mentions: list[DateMention], sentence: str) -> list[DateMention]:
+    """One mention for a weekday and the date that follows it in apposition, when the weekday alone resolved
+    to another day: "the SCO Council of Heads of State on Friday, September 17" is the 17th, whatever the
+    weekday alone would be in a sentence of mixed tenses. (When both agree, each stays, as before.)"""
+    if len(mentions) < 2:
+        return mentions
+    kept: list[DateMention] = []
+    for mention in mentions:
+        weekday = kept[-1] if kept else None
+        if (
+            weekday is not None
+            and weekday.rule == "weekday"
+            and mention.rule not in {"weekday", "weekday-span"}
+            and mention.start.day is not None
+            and mention.start != weekday.start
+            and _APPOSITION.fullmatch(sentence, weekday.span[1], mention.span[0])
+        ):
+            kept[-1] = replace(mention, span=(weekday.span[0], mention.span[1]))
+        else:
+            kept.append(mention)
+    return kept
+
+
 def find_dates(sentence: str, published: dt.date) -> list[DateMention]:
     """Every date expression in the sentence, resolved, in reading order.
 
@@ -1415,7 +1477,7 @@ def find_dates(sentence: str, published: dt.date) -> list[DateMention]:
         rules += _other_languages().rules_for(sentence)
     if not rules:  # most sentences: no cue of a date at all
         return []
-    found = _longest_first(_candidates(Context(sentence, published), rules))[:MAX_MENTIONS]
-    mentions = [_with_duration(m, sentence) for m in found]
+    found = _named_by_its_date(_longest_first(_candidates(Context(sentence, published), rules)), sentence)
+    mentions = [_with_duration(m, sentence) for m in found[:MAX_MENTIONS]]
     # A mention is made not referential: copy only the few that are.
     return [replace(m, referential=True) if is_referential(sentence, m) else m for m in mentions]
