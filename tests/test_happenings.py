@@ -1716,6 +1716,63 @@ def test_decisions_for_different_countries_are_different_happenings(new, recorde
     assert same_happening(new, recorded).same is same
 
 
+def test_the_host_s_country_is_where_even_when_only_one_report_names_the_place():
+    """Issue 18 (twenty-fifth corpus, read): a preview's "expected to approve on Friday the start of Iran's
+    accession" and the report "agreed in Dushanbe to begin admitting Iran" were "decided for other countries
+    (Iran; Tajikistan)": the venue's country counted for whom because only one of them named Dushanbe."""
+    preview = report(
+        "2031-09-17", "Leaders are expected to approve on Friday the start of Iran's accession", ("iran",)
+    )
+    done = report("2031-09-17", "Leaders agreed on Friday to begin admitting a new member", ("dushanbe",))
+    assert kind_of_happening(preview) == kind_of_happening(done) == "accession"
+    assert "other countries" not in same_happening(preview, done).why
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "kind"),
+    [
+        # chairing a council's meeting on a day is the meeting (from "July" it is the year in the chair)
+        (
+            "The vice-president will chair the SCO's Council of Heads of Government on Monday",
+            None,
+            "ministers",
+        ),
+        # taking part in a summit by video is no joining, however many words name the summit
+        (
+            "Both, with the Chinese president, joined the SCO heads of state summit by video on November 10",
+            None,
+            "summit",
+        ),
+        ("Iran joined the SCO at the summit on Tuesday", None, "accession"),
+        # an anniversary of the founding is no founding
+        ("The SCO held a summit marking the 20th anniversary of its founding on Friday", None, "summit"),
+        ("上合组织17日举行成立20周年峰会", None, "summit"),
+        ("ШОС в пятницу провела саммит, посвящённый 20-летию создания организации", None, "summit"),
+        ("The SCO was founded on June 15, 2001", None, "founding"),
+        # a relative clause closing the sentence, its date elsewhere, tells no kind of its own
+        (
+            "The minister is in Delhi for the meeting of SCO defence ministers on Friday, which Iran attends as an "
+            "observer for the last time before full membership",
+            None,
+            "ministers",
+        ),
+        # a title telling its date's happening itself: not the founding its sentence opens with
+        (
+            "The SCO grew to eight members when India and Pakistan became full members on June 9, 2017",
+            "It was founded on June 15, 2001, by six states and grew to eight members when India and Pakistan "
+            "became full members on June 9, 2017.",
+            "accession",
+        ),
+    ],
+)
+def test_kinds_read_in_the_twenty_fourth_and_twenty_fifth_corpora(title, summary, kind):
+    """Issue 18 (the twenty-fourth and twenty-fifth corpora, read): each of these split a happening's reports
+    over facts of different kinds (invented sentences in the corpora's shapes)."""
+    date = "2031-06-09" if "2017" not in title else "2017-06-09"
+    told = Report(date, None, title, summary or title, ("sco",))
+    assert kind_of_happening(told) == kind
+
+
 @pytest.mark.parametrize(
     ("new", "recorded", "same"),
     [

@@ -293,3 +293,24 @@ def test_every_item_of_the_news_corpus_in_every_language_is_tagged_as_its_gold_s
 def test_news_of_the_forerunner_shanghai_five_is_kept(title, summary):
     """The Shanghai Five (1996-2001) is the SCO's own history: the calendar lists its summits."""
     assert kept(title, summary)
+
+
+@pytest.mark.parametrize(
+    ("title", "content", "keep"),
+    [
+        (
+            "ШОС проведёт в Казани турнир по шахматам",
+            "Казанская школа олимпийского спорта (ШОС) проведёт с 3 по 5 мая открытый турнир по шахматам.",
+            False,
+        ),
+        (
+            "Саммит ШОС пройдёт в Астане",
+            "Саммит Шанхайской организации сотрудничества (ШОС) пройдёт 3-4 июля.",
+            True,
+        ),
+    ],
+)
+def test_a_russian_acronym_spelled_out_as_another_name_is_that_name(title, content, keep):
+    """Issue 18 (twenty-fourth corpus, read): a sports school spelled out in Russian, its later words in lower
+    case, was kept as SCO news ("ШОС" is one of the bloc's names, read before any acronym's check)."""
+    assert kept(title, content=content) is keep

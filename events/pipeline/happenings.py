@@ -238,8 +238,12 @@ _KIND_PATTERNS = (
     (
         "chairmanship",
         # "will chair a meeting of the council of foreign ministers" tells the meeting: chairing it is no handover
+        # ("will chair the SCO's Council of Heads of Government on Monday" too, not "will chair the Council of Heads
+        # of State from July": its year in the chair; "the chair of the council" is the post)
         r"\b(?:chair(?!\s+(?:(?:a|an|the|this|its|their)\s+)?(?:(?!and\b|council\b)[\w'’-]+\s+){0,4}?(?:meeting|session"
-        r"|sitting|talks|conference|ministers)s?\b)|chairmanship|presidency|takes? over|took over|hand(?:s|ed)? over)\b"
+        r"|sitting|talks|conference|ministers)s?\b|\s+(?:a|an|the|this|its|their)\s+(?:[\w'’-]+\s+){0,4}?council\s+of\s+"
+        r"(?:heads\s+of\s+(?:state|government)|(?:foreign\s+|defen[cs]e\s+)?ministers)\s+(?:on|today|tomorrow|this)\b)"
+        r"|chairmanship|presidency|takes? over|took over|hand(?:s|ed)? over)\b"
         r"|председательств|轮值主席|輪值主席"
         # a Secretary-General or a director taking office: the body's post changing hands
         # (its posts only: "Modi was sworn in for a third term" is India's news)
@@ -699,6 +703,10 @@ def _the_dated_words(report: Report) -> str:
         return title if _holds_its_date(title, report.date) else summary
     if _told_of_its_antecedent(title, summary) and _kinds_at(title):
         return title  # "Belarus followed in 2024" names none: its sentence ("admitted") does
+    if _kinds_at(title) and _holds_its_date(title, report.date):
+        # "The SCO grew to eight members when India and Pakistan became full members on June 9, 2017", from "It
+        # was founded on June 15, 2001, ... and grew to ...": the title tells its date's happening itself
+        return title
     return f"{title} {_without_asides(summary, report.date)}"
 
 
@@ -736,13 +744,15 @@ def _the_dated_relative_clause(text: str, date: str) -> str | None:
 
 
 def _without_asides(text: str, date: str) -> str:
-    """Without the relative clauses set between commas that do not hold the date, when the rest does:
+    """Without the relative clauses set between commas, or closing the sentence, that do not hold the date,
+    when the rest does:
     "Россия, которая примет председательство после саммита, рассчитывает провести встречу лидеров в
     будущем году" tells the leaders' meeting next year, not the chair."""
     undated = [
         m
         for m in _RELATIVE_CLAUSE.finditer(text)
-        if text.startswith(",", m.end()) and not _holds_its_date(m.group(), date)
+        if (text.startswith(",", m.end()) or not text[m.end() :].strip(" .!?…"))
+        and not _holds_its_date(m.group(), date)
     ]
     if not undated:
         return text
@@ -804,6 +814,17 @@ _A_GUEST_OR_A_HOST = re.compile(
 )
 
 
+# "the 20th anniversary of its founding", "成立20週年峰會", "明年是上合组织成立20周年", "20-летие создания ШОС":
+# a year counted from the founding, no founding that day.
+_AN_ANNIVERSARY = re.compile(
+    r"\banniversary\s+of\s+(?:the\s+)?(?:[\w'’-]+\s+){0,4}?(?:founding|establishment|creation|formation|birth)\b"
+    r"|\b(?:years?|decades?)\s+since\s+(?:the\s+)?(?:[\w'’-]+\s+){0,4}?(?:was\s+)?(?:founded|established|created|set\s+up"
+    r"|founding|establishment|creation)\b"
+    r"|成立\s*(?:\d+|[一二三四五六七八九十]+)\s*(?:周年|週年)"
+    r"|(?:-?лети\w*|годовщин\w*)\s+(?:со\s+дня\s+)?(?:основания|создания|образования|учреждения)"
+)
+
+
 def _without_what_did_not_happen(text: str) -> str:
     """Cues of a kind that tell no such happening: "the accession process was launched" is a step, not a
     joining; "India declines to sign the statement" is no signing."""
@@ -819,6 +840,8 @@ def _without_what_did_not_happen(text: str) -> str:
         text = _REFUSED.sub("refused", text)
     if "founding " in text:
         text = _FOUNDING_PAPER.sub(r"\1", text)
+    if any(cue in text for cue in ("anniversar", "周年", "週年", "лети", "годовщин")):
+        text = _AN_ANNIVERSARY.sub("anniversary", text)
     if "memorandum" in text or "меморандум" in text:
         text = _A_PAPER_TO_JOIN.sub("memorandum", text)
     if "join" in text:
@@ -858,7 +881,7 @@ _A_DEED_ING = (
 )
 _TAKING_PART = re.compile(
     # the words between are the joining's object: "Belarus joined the bloc as presidents met" joined the bloc
-    r"\bjoin(?:s|ed|ing)?(?=\s+(?:(?!(?:as|when|while|after|before|where|once|since|because)\s)[\w'’-]+\s+){0,3}?(?:talks|meeting|session|discussions?|call|summit|leaders|drills?|exercises?"
+    r"\bjoin(?:s|ed|ing)?(?=\s+(?:(?!(?:as|when|while|after|before|where|once|since|because|at|during|on)\s)[\w'’-]+\s+){0,5}?(?:talks|meeting|session|discussions?|call|summit|leaders|drills?|exercises?"
     r"|ministers|counterparts|colleagues|delegations?|presidents|premiers|dinner"
     r"|phase|manoeuvres|maneuvers|operations?|parade|ceremony|celebrations?)\b)"
     r"|\bjoin(?:s|ed|ing)?\s+(?:by|via)\s+video(?:\s*link|\s*conference)?|\bjoin(?:s|ed|ing)?\s+(?:virtually|online|remotely)\b"
@@ -1333,8 +1356,9 @@ _DECIDED_FOR = frozenset({"accession", "observer"})
 def _decided_for_others(new: Report, recorded: Report) -> Verdict | None:
     """Two decisions of one summit for different countries are two happenings, whatever place and day they
     share: Iran's admission launched in Dushanbe is not Egypt's, Qatar's and Saudi Arabia's partner status
-    granted there. The host's country (of a place both name) is where, not for whom."""
-    venue = {country_of(place) for place in _places(new) & _places(recorded)}
+    granted there. The host's country (of a place either names) is where, not for whom: "expected to approve on
+    Friday the start of Iran's accession" and "agreed in Dushanbe to begin admitting Iran" are for Iran alike."""
+    venue = {country_of(place) for place in _places(new) | _places(recorded)}
     mine, theirs = countries(new) - venue, countries(recorded) - venue
     if not mine or not theirs or mine & theirs:
         return None

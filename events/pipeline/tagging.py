@@ -419,7 +419,10 @@ def _term_mentions(text: str, rules: TaggingRules) -> list[tuple[str, int]]:
 
 def _without_a_namesake(text: str, terms: list[tuple[str, int]]) -> list[tuple[str, int]]:
     """The mentions without those of the forerunner's name near a band's words: "a quintet calling itself
-    the Shanghai Five closed the jazz weekend" is a band's name (the full names are the bloc's alone)."""
+    the Shanghai Five closed the jazz weekend" is a band's name (the full names are the bloc's alone); nor those
+    of an acronym the item spells out as another name ("Смоленская школа олимпийского спорта (ШОС)")."""
+    if spelled := {term for term, _ in terms if term.isupper() and _lower_case_name_before(text, term)}:
+        terms = [(term, offset) for term, offset in terms if term not in spelled]
     if not any(_FORERUNNER.search(term) for term, _ in terms):
         return terms
     return [
@@ -491,6 +494,8 @@ def _spelled_out_as(text: str, acronym: str, rules: TaggingRules) -> str | None:
     names = {" ".join(term.casefold().split()) for term in rules.terms}
     if (inside := _in_parentheses_after(text, acronym)) and _another_name(inside, names, rules):
         return inside  # "2,000 SCO (self-checkout) units"
+    if not acronym.isascii() and (before := _lower_case_name_before(text, acronym)):
+        return before  # "Смоленская школа олимпийского спорта (ШОС)"
     run: list[str] = []
     began = last_end = named_to = -1
     joined = spelled_with_a_joining_word = False
@@ -525,6 +530,23 @@ def _spelled_out_as(text: str, acronym: str, rules: TaggingRules) -> str | None:
         last_end = named_to = m.end() if m is not None else -1
         joined = spelled_with_a_joining_word = False
     return None
+
+
+def _lower_case_name_before(text: str, acronym: str) -> str | None:
+    """A Russian name right before its acronym in parentheses, its later words in lower case as Russian writes
+    them, whose initials spell the acronym and that is not the bloc's ("Шанхайской организации сотрудничества
+    (ШОС)" in any case is)."""
+    found = re.search(rf"((?:[^\W\d_]+[\s-]+){{{len(acronym)}}})[(（]\s*{re.escape(acronym)}\s*[)）]", text)
+    if found is None:
+        return None
+    words = found.group(1).split()
+    initials = "".join(word[0] for word in words).casefold()
+    if initials != acronym.casefold() or words[0].casefold().startswith(_THE_BLOC_S_FIRST_WORD):
+        return None
+    return " ".join(words)
+
+
+_THE_BLOC_S_FIRST_WORD = ("шанхайск",)
 
 
 def _in_parentheses_after(text: str, acronym: str) -> str | None:
