@@ -2496,3 +2496,23 @@ def test_another_body_s_day_in_a_clause_without_its_verb():
         "Headline", "NATO ministers meet on Thursday and SCO ministers on Friday.", WED_3_JULY_2024
     )
     assert {fact.date: fact.another_s for fact in facts[1:]} == {"2024-07-04": True, "2024-07-05": False}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "place"),
+    [
+        (
+            "President Xi on Friday addressed the SCO Council of Heads of State via video link from Beijing.",
+            "beijing",
+        ),
+        ("国家主席习近平7月4日在北京以视频方式出席上海合作组织成员国元首理事会会议。", "beijing"),
+        ("Путин в пятницу по видеосвязи из Москвы выступил на саммите ШОС.", "moscow"),
+        ("President Xi on Friday called on the SCO summit to uphold the Shanghai Spirit.", "shanghai"),
+    ],
+)
+def test_where_a_leader_spoke_from_and_the_shanghai_spirit_are_not_the_happening_s_place(sentence, place):
+    """Issue 18 (twenty-fifth corpus, read): "addressed the 21st meeting of the SCO Council of Heads of State
+    via video link from Beijing, calling on members to uphold the Shanghai Spirit" was placed in Beijing and
+    Shanghai, so it stayed apart from the summit in Dushanbe ("no person, place or country in common")."""
+    facts = extract_facts("Headline", sentence, dt.date(2023, 7, 7))[1:]
+    assert facts and all(place not in fact.tags and "sco" in fact.tags for fact in facts)

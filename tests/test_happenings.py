@@ -1749,6 +1749,9 @@ def test_the_host_s_country_is_where_even_when_only_one_report_names_the_place()
         ("上合组织17日举行成立20周年峰会", None, "summit"),
         ("ШОС в пятницу провела саммит, посвящённый 20-летию создания организации", None, "summit"),
         ("The SCO was founded on June 15, 2001", None, "founding"),
+        # a speech on its founding mission founds nothing; its founding members are dated by the founding
+        ("Xi urges SCO members to stay true to founding mission in video speech on Friday", None, None),
+        ("Founding members (Shanghai, 15 June 2001)", None, "founding"),
         # a relative clause closing the sentence, its date elsewhere, tells no kind of its own
         (
             "The minister is in Delhi for the meeting of SCO defence ministers on Friday, which Iran attends as an "

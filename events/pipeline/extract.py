@@ -1087,7 +1087,21 @@ _A_JOURNEY_AFTER = re.compile(
 
 
 def _without_a_journey_home(text: str) -> str:
-    return _A_JOURNEY_AFTER.sub("", text) if "efore" in text or "hen" in text else text
+    if "efore" in text or "hen" in text:
+        text = _A_JOURNEY_AFTER.sub("", text)
+    if "video" in text or "视" in text or "視" in text or "видео" in text:
+        text = _SPOKEN_FROM_AFAR.sub("", text)
+    return text
+
+
+# "addressed the summit via video link from Beijing", "习近平在北京以视频方式出席": where a leader joined from is
+# not where the happening is
+_SPOKEN_FROM_AFAR = re.compile(
+    r"\b(?:via|by|over)\s+(?:a\s+)?video(?:[\s-]*(?:link|conference|call))?\s+from\s+(?:[\w'’-]+\s+){0,3}?"
+    r"[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)?"
+    r"|在[^，。、]{1,8}(?=以视频方式|以視訊方式|以視頻方式|通过视频|通過視訊)"
+    r"|по\s+видео(?:связи|конференцсвязи)\s+из\s+(?:\w+\s+){0,3}?[А-ЯЁ][\w-]+"
+)
 
 
 # "Belarus: accession completed at the Astana summit, 4 July 2024.": an entry of a list, led by whom it is about.

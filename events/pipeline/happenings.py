@@ -951,8 +951,11 @@ _A_PAPER_TO_JOIN = re.compile(
 
 
 # "The Charter, its founding treaty, was signed in 2002": a paper named for the founding is signed on its own
-# day; signing it founds nothing.
-_FOUNDING_PAPER = re.compile(r"\bfounding\s+(treaty|charter|documents?|principles|spirit)\b")
+# day; signing it founds nothing. Nor does a speech on its "founding mission" (its "founding members" are dated by it).
+_FOUNDING_PAPER = re.compile(
+    r"\bfounding\s+(treaty|charter|documents?|principles|spirit|mission|fathers|ideals|goals|aims"
+    r"|values|purposes?|vision)\b"
+)
 
 
 # "when Belarus hopes to be admitted", "Turkey wants to join": a wish, not a joining.
