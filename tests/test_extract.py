@@ -2516,3 +2516,25 @@ def test_where_a_leader_spoke_from_and_the_shanghai_spirit_are_not_the_happening
     Shanghai, so it stayed apart from the summit in Dushanbe ("no person, place or country in common")."""
     facts = extract_facts("Headline", sentence, dt.date(2023, 7, 7))[1:]
     assert facts and all(place not in fact.tags and "sco" in fact.tags for fact in facts)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "date"),
+    [
+        (
+            "The chairmanship overlaps with India's G20 presidency, which begins on December 1.",
+            dt.date(2022, 9, 17),
+            "2022-12-01",
+        ),
+        (
+            "New Delhi will host G20 leaders on September 9 and 10 next year, weeks after the SCO summit.",
+            dt.date(2022, 9, 17),
+            "2023-09-09",
+        ),
+    ],
+)
+def test_another_body_s_day_in_a_relative_clause_or_before_the_sco_s_time(sentence, published, date):
+    """Issue 18 (twenty-fourth corpus, read): the G20 presidency "which begins on December 1" and the G20
+    summit "weeks after the SCO summit" became SCO facts, the second joining the SCO summit's reports."""
+    facts = [fact for fact in extract_facts("Headline", sentence, published)[1:] if fact.date == date]
+    assert facts and all(fact.another_s for fact in facts)

@@ -1752,6 +1752,9 @@ def test_the_host_s_country_is_where_even_when_only_one_report_names_the_place()
         # a speech on its founding mission founds nothing; its founding members are dated by the founding
         ("Xi urges SCO members to stay true to founding mission in video speech on Friday", None, None),
         ("Founding members (Shanghai, 15 June 2001)", None, "founding"),
+        # a call for a joining to come is no joining
+        ("Putin urged members to admit Belarus, Russia's closest ally, as soon as possible", None, None),
+        ("Leaders decided on Friday to admit Belarus", None, "accession"),
         # a relative clause closing the sentence, its date elsewhere, tells no kind of its own
         (
             "The minister is in Delhi for the meeting of SCO defence ministers on Friday, which Iran attends as an "

@@ -914,6 +914,7 @@ _NAMING_THE_DEED_IN = re.compile(r"(?:the|its|this|that)\s")  # "the April massa
 
 
 _ANTECEDENT_REACH = 16
+_A_RELATIVE_S_ANTECEDENT = 40
 _A_RELATIVE_WORD = re.compile(r"\b(?:that|which|who|when)\b", re.IGNORECASE)
 # The SCO's reaction to what happened elsewhere, which is its own news.
 _REACTS = re.compile(
@@ -942,6 +943,9 @@ def _another_body_s(mention: DateMention, sentence: str, others: list[tuple[int,
     if not _ANOTHER_BODY.search(sentence):  # most sentences name none
         return False
     low, high = clause_bounds(sentence, mention.span)
+    if _A_RELATIVE_WORD.search(sentence, max(0, low - 8), low):
+        # "India's G20 presidency, which begins on December 1": the clause is said of what stands before it
+        low = max(0, sentence.rfind(",", 0, max(0, low - 8)) + 1, low - _A_RELATIVE_S_ANTECEDENT)
     conjunct = _up_to_the_next_conjunct(sentence, mention.span, others, high)
     clause = sentence[low:conjunct]
     # "The secretaries-general of the SCO, CSTO and CIS met on June 5": a comma cuts the clause off its SCO
@@ -980,7 +984,12 @@ def _the_sco_s_own_clause(sentence: str, end: int) -> bool:
     return "sco" not in tags_for(sentence[:end]) and bool(_A_CLAUSE_OF_ITS_OWN.match(sentence, end))
 
 
-_A_CLAUSE_OF_ITS_OWN = re.compile(r"\s*(?:[,;]\s*(?:а|while|whereas|but|and)\b|;)", re.IGNORECASE)
+_A_CLAUSE_OF_ITS_OWN = re.compile(
+    r"\s*(?:[,;]\s*(?:а|while|whereas|but|and)\b|;"
+    # "New Delhi will host G20 leaders on September 9 and 10, weeks after the SCO summit": the SCO's is the time
+    r"|,\s*(?:(?:just|only|shortly|soon|days|weeks|months|a\s+(?:day|week|month))\s+)(?:after|before|ahead\s+of)\b)",
+    re.IGNORECASE,
+)
 _CHINESE_CLAUSE_BREAK = re.compile(r"[，；。,;]")
 
 

@@ -830,7 +830,14 @@ def _without_what_did_not_happen(text: str) -> str:
     joining; "India declines to sign the statement" is no signing."""
     if "process" in text or "procedure" in text or "step" in text:
         text = _A_STEP_TO_JOIN.sub("process", text)
-    if "to be admitted" in text or "to join" in text or "to become" in text:
+    if (
+        "to be admitted" in text
+        or "to join" in text
+        or "to become" in text
+        or "to admit" in text
+        or "to accept" in text
+        or "to let in" in text
+    ):
         text = _HOPED_TO_JOIN.sub("hopes", text)
     if "later" in text:
         text = _A_LATER_DEED.sub("", text)
@@ -961,6 +968,8 @@ _FOUNDING_PAPER = re.compile(
 # "when Belarus hopes to be admitted", "Turkey wants to join": a wish, not a joining.
 _HOPED_TO_JOIN = re.compile(
     r"\b(?:hop|want|seek|wish|aspir)\w*\s+to\s+(?:be\s+admitted|join|become\s+(?:a\s+)?(?:full\s+)?member)\b"
+    # "urged members to admit Belarus as soon as possible": a call for a joining to come
+    r"|\b(?:urg|call|press|push|ask)\w*\s+(?:on\s+)?(?:[\w'’-]+\s+){0,3}?to\s+(?:admit|accept|let\s+in)\b"
 )
 # "the first summit attended by India and Pakistan as full members": what they were there, not their joining
 # (which "admitted as full members" and "joined as a full member" still tell by their verbs).
