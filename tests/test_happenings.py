@@ -1752,6 +1752,8 @@ def test_the_host_s_country_is_where_even_when_only_one_report_names_the_place()
         # a speech on its founding mission founds nothing; its founding members are dated by the founding
         ("Xi urges SCO members to stay true to founding mission in video speech on Friday", None, None),
         ("Founding members (Shanghai, 15 June 2001)", None, "founding"),
+        # the chair as the host of a guest, and a headline's meeting that did not take place
+        ("Erdogan addressed the second session on Friday as a guest of the Uzbek presidency", None, None),
         # a call for a joining to come is no joining
         ("Putin urged members to admit Belarus, Russia's closest ally, as soon as possible", None, None),
         ("Leaders decided on Friday to admit Belarus", None, "accession"),
@@ -1818,3 +1820,13 @@ def test_kinds_read_in_the_twenty_fourth_and_twenty_fifth_corpora(title, summary
 def test_an_sco_meeting_at_one_place_on_one_day_is_one_happening(new, recorded, same):
     assert kind_of_happening(new) is None or kind_of_happening(recorded) is None
     assert same_happening(new, recorded).same is same
+
+
+def test_a_headline_s_meeting_that_did_not_take_place_is_no_meeting_of_two():
+    """Issue 18 (seventeenth corpus, read): "No Shehbaz-Modi meeting as Samarkand SCO summit ends" was a
+    meeting of the two leaders, a fact apart from the summit it reports the end of."""
+    tags = ("narendra-modi", "samarkand", "sco", "shehbaz-sharif", "summit")
+    told = report("2031-09-16", "No Sharif-Modi meeting as the Samarkand SCO summit ends", tags)
+    assert kind_of_happening(told) == "summit"
+    met = report("2031-09-16", "Sharif-Modi meeting as the Samarkand SCO summit ends", tags)
+    assert kind_of_happening(met) == "bilateral"

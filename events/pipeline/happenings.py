@@ -861,7 +861,7 @@ def _without_what_did_not_happen(text: str) -> str:
         text = _APPROVED_BY.sub("", text)
     if "as " in text and ("observer" in text or "chair" in text):
         text = _A_GUEST_OR_A_HOST.sub(lambda found: found.group(1) or found.group(2), text)
-    if " no " in text or " not " in text or "without " in text or "nor " in text:
+    if " no " in text or " not " in text or "without " in text or "nor " in text or text.startswith("no "):
         text = _NO_MEETING.sub("held none", text)
     return _ANOTHER_BODY_S.sub(_ANOTHER_BODY, text)
 
@@ -870,6 +870,8 @@ def _without_what_did_not_happen(text: str) -> str:
 _NO_MEETING = re.compile(
     r"\b(?:held|had|hold|have|has)\s+no\s+(?:\w+\s+)?(?:meeting|talks)\b|\bno\s+(?:bilateral|formal)\s+(?:meeting|talks)\b"
     r"|\b(?:did|do|does|will|would)\s+not\s+(?:meet|hold\s+(?:\w+\s+)?(?:talks|meeting))\b"
+    # a headline's "No Shehbaz-Modi meeting as Samarkand SCO summit ends"
+    r"|\bno\s+[\w'’.]+[-–][\w'’.]+\s+(?:meeting|talks)\b"
     # "there was no separate meeting between", "ended without the meeting between", "nor did Modi meet"
     r"|\bno\s+(?:separate\s+|one-on-one\s+|face-to-face\s+)?(?:meeting|talks)\s+between\b"
     r"|\bwithout\s+(?:a|the|any)\s+(?:\w+\s+)?(?:meeting|talks)\s+(?:between|with)\b|\bnor\s+did\s+(?:[\w'’.-]+\s+){1,4}meet\b"
@@ -908,6 +910,9 @@ _UNDER_A_CHAIR = re.compile(
     # holding it until a summit is a state, the summit the news: "Kyrgyzstan, which holds the chairmanship
     # until the 2026 summit in Bishkek"
     r"|\b(?:holds?|holding)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:chair(?:manship)?|presidency)\s+until\b"
+    # the chair as the host: "addressed the second session as a guest of the Uzbek presidency"
+    r"|\b(?:as\s+(?:an?\s+)?guests?\s+of|at\s+the\s+invitation\s+of)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}?"
+    r"(?:chair(?:manship)?|presidency)\b"
     r"|под\s+председательством|в\s+(?:период|ходе|рамках)\s+(?:\w+\s+)?председательства"
     r"|(?:轮值主席国|輪值主席國)(?:期间|期間)"
 )
