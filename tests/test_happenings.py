@@ -1830,3 +1830,22 @@ def test_a_headline_s_meeting_that_did_not_take_place_is_no_meeting_of_two():
     assert kind_of_happening(told) == "summit"
     met = report("2031-09-16", "Sharif-Modi meeting as the Samarkand SCO summit ends", tags)
     assert kind_of_happening(met) == "bilateral"
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        (
+            "Uzbekistan will chair the Council of Heads of State this year, taking over from Tajikistan",
+            "chairmanship",
+        ),
+        ("India will chair the Council of Heads of Government this year for the first time", "chairmanship"),
+        ("Iran joined the SCO and its leaders hailed the move", "accession"),
+        ("Belarus on Thursday joined the SCO whose ten leaders met in Astana", "accession"),
+        ("Belarus joined the organisation that the leaders expanded at the summit", "accession"),
+    ],
+)
+def test_what_the_review_found_in_the_chair_and_joining_rules(title, kind):
+    """Issue 18: the review of this session's rules found "this year" read as a meeting's day and a
+    joining's following clause read as the meeting joined."""
+    assert kind_of_happening(report("2031-09-16", title, ("sco",))) == kind

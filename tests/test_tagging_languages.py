@@ -314,3 +314,6 @@ def test_a_russian_acronym_spelled_out_as_another_name_is_that_name(title, conte
     """Issue 18 (twenty-fourth corpus, read): a sports school spelled out in Russian, its later words in lower
     case, was kept as SCO news ("ШОС" is one of the bloc's names, read before any acronym's check)."""
     assert kept(title, content=content) is keep
+    if not keep:
+        verdict = classify(title=title, content=content)
+        assert verdict.reason == "only lookalike 'школа олимпийского спорта'"

@@ -1099,7 +1099,7 @@ def _without_a_journey_home(text: str) -> str:
     if "efore" in text or "hen" in text:
         text = _A_JOURNEY_AFTER.sub("", text)
     if "video" in text or "视" in text or "視" in text or "видео" in text:
-        text = _SPOKEN_FROM_AFAR.sub("", text)
+        text = _SPOKEN_FROM_AFAR.sub(_unless_held_there, text)
     return text
 
 
@@ -1108,9 +1108,20 @@ def _without_a_journey_home(text: str) -> str:
 _SPOKEN_FROM_AFAR = re.compile(
     r"\b(?:via|by|over)\s+(?:a\s+)?video(?:[\s-]*(?:link|conference|call))?\s+from\s+(?:[\w'’-]+\s+){0,3}?"
     r"[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)?"
-    r"|在[^，。、]{1,8}(?=以视频方式|以視訊方式|以視頻方式|通过视频|通過視訊)"
+    r"|在[^，。、]{1,8}(?=(?:以视频方式|以視訊方式|以視頻方式|通过视频|通過視訊)(?:出席|参加|參加|发表|發表|致辞|致辭))"
     r"|по\s+видео(?:связи|конференцсвязи)\s+из\s+(?:\w+\s+){0,3}?[А-ЯЁ][\w-]+"
 )
+# "The SCO summit, held by videoconference from Moscow", "chaired ... by video link from Moscow": the host's
+# city, where the meeting is
+_HELD_FROM = re.compile(
+    r"\b(?:held|chaired|hosted|convened|hosts|chairs|hosting|chairing)\b|провед|председательств"
+)
+
+
+def _unless_held_there(found: re.Match[str]) -> str:
+    """The words of a leader's own place, cut; kept when the meeting was held or chaired from it."""
+    before = found.string[max(0, found.start() - 80) : found.start()]
+    return found.group() if _HELD_FROM.search(before) else ""
 
 
 # "Belarus: accession completed at the Astana summit, 4 July 2024.": an entry of a list, led by whom it is about.
@@ -1206,6 +1217,21 @@ _A_CLAIM_WITHDRAWN = re.compile(
 # A live blog's signing off ("That's all from us tonight", "We'll be back tomorrow"): its day dates the blog.
 # "Why was last year's summit virtual?", "What happens this week?": an explainer's question states nothing
 _A_QUESTION = re.compile(r"[?？][\s\"'”’»)]*$")
+# where the question a sentence ends with begins: after the last break before it ("The summit opens on
+# Wednesday — but will it deliver?", 'Putin asked on Monday: "Why wait?"', "会带来什么？" after "，")
+_BEFORE_A_QUESTION = re.compile(r"[,;:—–(«“\"，；：（]|\bwhether\b|\bbut\b", re.IGNORECASE)
+
+
+def _the_question_s_start(sentence: str) -> int:
+    """Where a sentence's closing question begins (its dates state nothing), or past its end."""
+    if not _A_QUESTION.search(sentence):
+        return len(sentence) + 1
+    start = 0
+    for found in _BEFORE_A_QUESTION.finditer(sentence):
+        start = found.end()
+    return start
+
+
 _SIGNING_OFF = re.compile(
     rf"^\W*(?:{CLOCK_TIME}(?:\s*[A-Z]{{2,4}}\b)?\W*)?(?:"
     r"(?:[Tt]hat's|[Tt]hat’s|[Tt]hat is) (?:all|it) (?:from us|for (?:today|tonight|now))"
@@ -1222,7 +1248,7 @@ def sentence_facts(
 
     entry_year: the year that leads the list entry the sentence goes on ("2018, 9-10 June - Qingdao.
     Declaration adopted on 10 June."): its days without a year are of that year."""
-    if _SIGNING_OFF.search(sentence) or _A_CLAIM_WITHDRAWN.search(sentence) or _A_QUESTION.search(sentence):
+    if _SIGNING_OFF.search(sentence) or _A_CLAIM_WITHDRAWN.search(sentence):
         return []
     mentions = _joined_days(
         _prepared_after_its_meeting(
@@ -1233,7 +1259,12 @@ def sentence_facts(
         ),
         sentence,
     )
-    kept = [m for m in mentions if not _framing(m, mentions, sentence) and not _only_a_bound(m, sentence)]
+    asked = _the_question_s_start(sentence)
+    kept = [
+        m
+        for m in mentions
+        if not _framing(m, mentions, sentence) and not _only_a_bound(m, sentence) and m.span[0] < asked
+    ]
     kept = _beyond_the_saying(kept, sentence)
     if len(kept) == 1 and _AN_AGE.search(sentence):
         return []

@@ -242,7 +242,8 @@ _KIND_PATTERNS = (
         # of State from July": its year in the chair; "the chair of the council" is the post)
         r"\b(?:chair(?!\s+(?:(?:a|an|the|this|its|their)\s+)?(?:(?!and\b|council\b)[\w'’-]+\s+){0,4}?(?:meeting|session"
         r"|sitting|talks|conference|ministers)s?\b|\s+(?:a|an|the|this|its|their)\s+(?:[\w'’-]+\s+){0,4}?council\s+of\s+"
-        r"(?:heads\s+of\s+(?:state|government)|(?:foreign\s+|defen[cs]e\s+)?ministers)\s+(?:on|today|tomorrow|this)\b)"
+        r"(?:heads\s+of\s+(?:state|government)|(?:foreign\s+|defen[cs]e\s+)?ministers)\s+"
+        r"(?:on|today|tomorrow|this\s+(?:week|morning|afternoon|evening|(?:mon|tues|wednes|thurs|fri|satur|sun)day))\b)"
         r"|chairmanship|presidency|takes? over|took over|hand(?:s|ed)? over)\b"
         r"|председательств|轮值主席|輪值主席"
         # a Secretary-General or a director taking office: the body's post changing hands
@@ -890,7 +891,9 @@ _A_DEED_ING = (
 )
 _TAKING_PART = re.compile(
     # the words between are the joining's object: "Belarus joined the bloc as presidents met" joined the bloc
-    r"\bjoin(?:s|ed|ing)?(?=\s+(?:(?!(?:as|when|while|after|before|where|once|since|because|at|during|on)\s)[\w'’-]+\s+){0,5}?(?:talks|meeting|session|discussions?|call|summit|leaders|drills?|exercises?"
+    # ("the SCO heads of state summit": heads of state count as one word)
+    r"\bjoin(?:s|ed|ing)?(?=\s+(?:(?!(?:as|when|while|after|before|where|once|since|because|and|whose|that|which|who)\s)"
+    r"[\w'’-]+\s+){0,3}?(?:heads\s+of\s+(?:state|government)\s+)?(?:talks|meeting|session|discussions?|call|summit|leaders|drills?|exercises?"
     r"|ministers|counterparts|colleagues|delegations?|presidents|premiers|dinner"
     r"|phase|manoeuvres|maneuvers|operations?|parade|ceremony|celebrations?)\b)"
     r"|\bjoin(?:s|ed|ing)?\s+(?:by|via)\s+video(?:\s*link|\s*conference)?|\bjoin(?:s|ed|ing)?\s+(?:virtually|online|remotely)\b"

@@ -179,7 +179,6 @@ _PREPARING_FOR = {
     "prepares",
     "preparatory",
 }
-_JUDGED_LATER = frozenset({"remembered", "recalled", "judged", "studied"})
 _BE = {"is", "are", "be", "being", "been"}  # "has been scheduled for 4 June": still to come
 _PAST_WORDS = {
     "was",
@@ -326,9 +325,12 @@ def _is_future_phrase(words: list[str], i: int) -> bool:
     if word in _PREPARING_FOR and word not in _FUTURE_BEFORE_TO:
         return False  # ("prepares to host the summit in June" is read below, as "plans to")
     if word in _FUTURE_WORDS:
-        # "The summit in Dushanbe on Friday will be remembered for two things": a judgement to come of a past day
+        # "The summit in Dushanbe on Friday will be remembered for two things", "... longer than the communique":
+        # a judgement to come of a past day (not "will be remembered on Monday at a ceremony")
         return following != "have" and not (
-            following == "be" and i + 2 < len(words) and words[i + 2] in _JUDGED_LATER
+            following == "be"
+            and words[i + 2 : i + 3] == ["remembered"]
+            and words[i + 3 : i + 4] not in (["on"], ["at"], ["in"])
         )
     if word in _SCHEDULED and previous in _BE:
         return not (previous == "been" and i > 1 and words[i - 2] == "had")  # "had been due to": a past plan
@@ -921,14 +923,22 @@ def _scheduled_present(sentence: str, span: tuple[int, int]) -> Tense:
     if verb and _A_PAST_PLAN_S.search(before, 0, verb.start()):
         # "was due to take place on July 22-23": a plan in the past, dated by the sentence's tense
         return None
-    if (
-        verb
-        or _IS_ON.search(_without_on(before))
-        or _SET_FOR.search(_without_on(before))
-        or _HERE_FOR.search(sentence, max(0, span[0] - 160), span[0])
-    ):
+    if verb or _IS_ON.search(_without_on(before)) or _a_plan_or_a_stay(sentence, span, before):
         return "future"
     return None
+
+
+def _a_plan_or_a_stay(sentence: str, span: tuple[int, int], before: str) -> bool:
+    """A headline's plan without its "is" that ends it ("first joint meeting set for Friday", not "talks set
+    for Thursday collapsed"), or someone there now for what comes on the day, no verb of its own between
+    ("is in Delhi for the meeting of defence ministers on Friday", not "... and held talks on Thursday")."""
+    if _SET_FOR.search(_without_on(before)) and _ITS_END.match(sentence, span[1]):
+        return True
+    here = _HERE_FOR.search(sentence, max(0, span[0] - 160), span[0])
+    return here is not None and not any(here.start() < at < span[0] for at, _ in tense_markers(sentence))
+
+
+_ITS_END = re.compile(r"\s*[.!?\"”’']*\s*$")
 
 
 # "first joint meeting set for Friday", a headline's "talks due Monday": a plan said without its "is"
@@ -1443,27 +1453,57 @@ def is_referential(sentence: str, mention: DateMention) -> bool:
 _APPOSITION = re.compile(r"\s*(?:,|\()\s*")
 
 
-def _named_by_its_date(mentions: list[DateMention], sentence: str) -> list[DateMention]:
-    """One mention for a weekday and the date that follows it in apposition, when the weekday alone resolved
-    to another day: "the SCO Council of Heads of State on Friday, September 17" is the 17th, whatever the
-    weekday alone would be in a sentence of mixed tenses. (When both agree, each stays, as before.)"""
+def _named_by_its_date(mentions: list[DateMention], sentence: str, published: dt.date) -> list[DateMention]:
+    """A weekday and the date that follows it in apposition: the date, in the year (unless written) whose
+    day is that weekday, nearest the publication day; one mention when the weekday alone resolved to
+    another day ("the SCO Council of Heads of State on Friday, September 17" is the 17th, whatever the
+    weekday alone would be in a sentence of mixed tenses, and of 2021 though "met" before it says past).
+    When both agree, each stays, as before."""
     if len(mentions) < 2:
         return mentions
     kept: list[DateMention] = []
     for mention in mentions:
         weekday = kept[-1] if kept else None
         if (
-            weekday is not None
-            and weekday.rule == "weekday"
-            and mention.rule not in {"weekday", "weekday-span"}
-            and mention.start.day is not None
-            and mention.start != weekday.start
-            and _APPOSITION.fullmatch(sentence, weekday.span[1], mention.span[0])
+            weekday is None
+            or weekday.rule != "weekday"
+            or mention.rule in {"weekday", "weekday-span"}
+            or mention.start.day is None
+            or mention.end is not None
+            or not _APPOSITION.fullmatch(sentence, weekday.span[1], mention.span[0])
         ):
-            kept[-1] = replace(mention, span=(weekday.span[0], mention.span[1]))
-        else:
             kept.append(mention)
+            continue
+        mention = _in_its_weekday_s_year(mention, sentence, published, weekday)
+        if mention.start == weekday.start:
+            kept.append(mention)
+        else:
+            kept[-1] = replace(mention, span=(weekday.span[0], mention.span[1]))
     return kept
+
+
+def _in_its_weekday_s_year(
+    mention: DateMention, sentence: str, published: dt.date, weekday: DateMention
+) -> DateMention:
+    """The date in the year nearest the publication day whose day is the weekday named before it, when the
+    text gives no year."""
+    if _A_WRITTEN_YEAR.search(sentence, *mention.span):
+        return mention
+    named = _WEEKDAY_NUMBERS.get(_A_WEEKDAY.search(sentence, *weekday.span).group().lower())
+    month, day = mention.start.month, mention.start.day
+    years = [
+        year
+        for year in (published.year - 1, published.year, published.year + 1)
+        if day <= calendar.monthrange(year, month)[1] and dt.date(year, month, day).weekday() == named
+    ]
+    if not years:
+        return mention
+    year = min(years, key=lambda y: abs((dt.date(y, month, day) - published).days))
+    return replace(mention, start=FuzzyDate(year, month, day))
+
+
+_A_WRITTEN_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+_A_WEEKDAY = re.compile(WEEKDAY, re.IGNORECASE)
 
 
 def find_dates(sentence: str, published: dt.date) -> list[DateMention]:
@@ -1477,7 +1517,9 @@ def find_dates(sentence: str, published: dt.date) -> list[DateMention]:
         rules += _other_languages().rules_for(sentence)
     if not rules:  # most sentences: no cue of a date at all
         return []
-    found = _named_by_its_date(_longest_first(_candidates(Context(sentence, published), rules)), sentence)
+    found = _named_by_its_date(
+        _longest_first(_candidates(Context(sentence, published), rules)), sentence, published
+    )
     mentions = [_with_duration(m, sentence) for m in found[:MAX_MENTIONS]]
     # A mention is made not referential: copy only the few that are.
     return [replace(m, referential=True) if is_referential(sentence, m) else m for m in mentions]

@@ -754,7 +754,8 @@ def classify(
     given = (title, summary, content)
     parts = [(number == 0, matchable_text(field)) for number, field in enumerate(given) if field]
     text = "\n".join(part for _, part in parts)
-    terms = _without_a_namesake(text, _term_mentions(text, rules))
+    named = _term_mentions(text, rules)
+    terms = _without_a_namesake(text, named)
     sentences = _Sentences.of(parts) if terms else None
     if sentences and any(sentences.leading[sentences.at(offset)] for _, offset in terms):
         return Verdict(True, f"names the {terms[0][0]}")  # the common case, without reading for acronyms
@@ -762,6 +763,9 @@ def classify(
     if not terms and not acronyms:
         if _the_five_in_its_lead(text[:_LEAD_CHARACTERS]):
             return Verdict(True, "the Shanghai Five's five states, named together in its lead")
+        if named:  # every naming was a namesake's: a band, a name spelled out before its acronym
+            term = named[0][0]
+            return Verdict(False, f"only lookalike {_lower_case_name_before(text, term) or term!r}")
         return Verdict(False, why_not)
     if terms:
         said, reason = terms[0][0], f"names the {terms[0][0]}"
