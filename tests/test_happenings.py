@@ -15,6 +15,7 @@ from events.pipeline.happenings import (
     kinds_named,
     looked_for_among_all,
     named_apart,
+    not_the_sco_s_summit,
     one_at_a_time,
     refined_dates,
     same_happening,
@@ -1849,3 +1850,12 @@ def test_what_the_review_found_in_the_chair_and_joining_rules(title, kind):
     """Issue 18: the review of this session's rules found "this year" read as a meeting's day and a
     joining's following clause read as the meeting joined."""
     assert kind_of_happening(report("2031-09-16", title, ("sco",))) == kind
+
+
+def test_a_leader_s_own_summit_with_another_leader_is_not_the_sco_s():
+    """Issue 18 (twenty-seventh corpus, read): "Putin's last trip abroad was to Geneva in June, for his summit
+    with US President Joe Biden" was an SCO summit of June."""
+    told = report(
+        "2031-06", "Putin's last trip abroad was to Geneva in June, for his summit with the US president", ()
+    )
+    assert not_the_sco_s_summit(told)

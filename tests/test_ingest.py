@@ -2099,3 +2099,20 @@ def test_a_recap_s_headline_is_its_lede_s_news(title, lede, published, recap):
     )
     kept = matching.headline_dated_by_its_happening(found, tags_for(title))
     assert (found[0] in kept) is not recap
+
+
+@pytest.mark.parametrize(
+    ("url", "title", "commentary"),
+    [
+        ("https://daily.example/pinglun/2031/09/18/x", "二十年再出发", True),
+        ("https://daily.example/news/2031/09/18/x", "时评：二十年再出发，上合组织的杜尚别时刻", True),
+        ("https://daily.example/news/2031/09/18/x", "社評｜上合組織的新起點", True),
+        ("https://vestnik.example/mnenie/2031/09/18/x", "ШОС после Душанбе", True),
+        ("https://vestnik.example/mir/2031/09/18/x", "Мнение: ШОС после Душанбе", True),
+        ("https://daily.example/news/2031/09/18/x", "上合组织峰会在杜尚别闭幕", False),
+    ],
+)
+def test_commentary_in_chinese_and_russian_is_no_happening_of_its_day(url, title, commentary):
+    """Issue 18 (twenty-seventh corpus, read): a Chinese commentary ("时评：...", under /pinglun/) was a
+    happening of the day it ran, as English "Opinion:" pages are not."""
+    assert matching._commentary(url, title) is commentary

@@ -650,7 +650,10 @@ def _contains(outer: DateMention, inner: DateMention) -> bool:
 
 # "since 2019", "until 2030", "through 2035", "by 2030": the date bounds a state or a target; nothing
 # happened on it that the sentence tells ("frozen since 2019", "a strategy through 2035").
-_SINCE_BEFORE = re.compile(r"\bsince\s+(?:(?:early|late|mid|the end of|the start of)\s+)?$", re.IGNORECASE)
+_SINCE_BEFORE = re.compile(
+    r"\bsince\s+(?:(?:early|late|mid|the end of|the start of)\s+)?(?:(?:last|this|the\s+previous)\s+)?$",
+    re.IGNORECASE,
+)
 _FIRST = re.compile(r"\bfirst\b", re.IGNORECASE)
 _SINCE_A_YEAR_RU = re.compile(r"(?:^|[\s(,])[сС]\s+$")
 _TO_A_YEAR_RU = re.compile(r"\s*(?:(?:года|г\.)\s*)?(?:по|до)\b")
@@ -659,6 +662,7 @@ _TO_A_YEAR_RU = re.compile(r"\s*(?:(?:года|г\.)\s*)?(?:по|до)\b")
 _A_STATE_RU = re.compile(
     r"\b(?:был|была|было|были|является|являются|являлся|являлась|состоит|состоят)\b", re.IGNORECASE
 )
+_A_CHAIR_HELD_RU = re.compile(r"председательству(?:ет|ют)|является\s+председател", re.IGNORECASE)
 _FIRST_RU = re.compile(r"\b(?:впервые|перв\w+)\b", re.IGNORECASE)
 # "postponed from 2020", "moved from June to September": the day a happening was once set for and is not.
 _MOVED_FROM = re.compile(
@@ -671,12 +675,33 @@ _FOR_A_TERM = re.compile(r"\bfor\s+(?:the\s+)?(?:years?\s+)?$", re.IGNORECASE)
 # "It had been planned for St Petersburg in July": where it was to be held may come between.
 _SUPERSEDED_PLAN = re.compile(
     r"(?i:\bhad\s+(?:originally\s+|first\s+|initially\s+)?been\s+(?:pencilled|penciled|scheduled|planned|slated|set"
-    r"|expected|due)(?:\s+in)?\s+)(?:(?:for|in|at)\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}\s+)?(?i:for|on|in)\s+$"
+    r"|expected|due)(?:\s+in)?\s+"
+    # "had been due to meet on July 21", "had originally been scheduled to take place in St Petersburg in July"
+    r"(?:to\s+(?:meet|be\s+held|take\s+place|stage|host|hold|open|convene|gather)\s+(?:[\w'’.-]+\s+){0,3}?)?)"
+    r"(?:(?:for|in|at)\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}\s+)?(?i:for|on|in)\s+$"
+    r"|(?i:\bhad\s+(?:originally\s+|first\s+|initially\s+)?been\s+due\s+)$"  # "The drill had been due last year"
+    # "The leaders' summit Russia had planned for St Petersburg in July"
+    r"|(?i:\bhad\s+planned\s+(?:it\s+)?)(?:(?:for|in|at)\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}\s+)?(?i:for|on|in)\s+$"
+    r"|(?:原[訂定订]|原计划|原計劃|原本計畫|原本计划)[^，。]{0,4}$"  # "這場峰會原訂7月在聖彼得堡舉行"
     # "New Delhi had earlier pencilled in a date in the last week of June": who had set it
     r"|(?i:\bhad\s+(?:earlier|originally|first|initially)\s+(?:pencilled|penciled|planned|set|scheduled)"
     r"(?:\s+in)?\s+(?:a\s+|the\s+)?(?:date|time|meeting|summit|gathering)?\s*(?:for|on|in)\s+(?:the\s+)?"
     r"(?:(?:first|last|second|third|final)\s+(?:week\s+of\s+)?)?)$",
 )
+# "had been due to meet on July 21 and the SCO heads of state on " before a date: the same plan, its verb left out
+_A_SUPERSEDED_PLAN_S_FIRST_DATE = re.compile(
+    r"\bhad\s+(?:originally\s+|first\s+|initially\s+)?been\s+(?:scheduled|planned|slated|set|expected|due)\b"
+    r"[^.;]{0,60}?\d\w*\s+(?:and|while)\s+(?:[\w'’.-]+\s+){1,8}(?:on|in|for)\s+$",
+    re.IGNORECASE,
+)
+
+
+def _a_superseded_plan_s_conjunct(mention: DateMention, sentence: str) -> bool:
+    return bool(
+        _A_SUPERSEDED_PLAN_S_FIRST_DATE.search(sentence, max(0, mention.span[0] - 160), mention.span[0])
+    )
+
+
 # "The 2020 summit was planned for St Petersburg in July and was held by video on November 10", "was
 # scheduled for May but was postponed": a plan the same sentence says did not hold.
 _A_PLAN_FOR = re.compile(
@@ -685,7 +710,9 @@ _A_PLAN_FOR = re.compile(
     r"(?i:for|on|in)\s+(?:(?:early|late|mid)[\s-]+)?$"
 )
 _THEN_IT_CHANGED = re.compile(
-    r"[^.;]{0,40}?\b(?:but|and|before)\s+(?:it\s+|they\s+)?(?:was|were|had\s+to\s+be)\s+(?!not\b|never\b)(?:\w+\s+)?"
+    # "but the pandemic turned it into a video meeting on November 10"
+    r"[^.;]{0,40}?\bbut\s+(?:[\w'’-]+\s+){0,3}?(?:turned|forced|pushed|moved|made)\s+it\b"
+    r"|[^.;]{0,40}?\b(?:but|and|before)\s+(?:it\s+|they\s+)?(?:was|were|had\s+to\s+be)\s+(?!not\b|never\b)(?:\w+\s+)?"
     r"(?:moved|postponed|shifted|delayed|cancell?ed|brought\s+forward|called\s+off|put\s+off|pushed\s+back|scrapped"
     r"|shelved"
     # held another way or on another day ("and was held by video on November 10"), not "held as planned"
@@ -750,7 +777,12 @@ def _only_a_bound(mention: DateMention, sentence: str) -> bool:
     before = _before_date(mention, sentence)
     if mention.end is not None and len(mention.end.iso()) == 4 and _FOR_A_TERM.search(before):
         return True  # "the SCO's tourism and cultural capital for 2023-2024": a term, no happening
-    if _MOVED_FROM.search(before) or _SUPERSEDED_PLAN.search(_before_date(mention, sentence, 60)):
+    if (
+        _MOVED_FROM.search(before)
+        or _SUPERSEDED_PLAN.search(_before_date(mention, sentence, 90))
+        or _SUPERSEDED_PLAN.search(sentence, max(0, mention.span[0] - 90), mention.span[0])
+        or _a_superseded_plan_s_conjunct(mention, sentence)
+    ):
         return True  # the day it was set for before it moved: no day it happens on
     if _A_PLAN_FOR.search(_before_date(mention, sentence, 60)) and _THEN_IT_CHANGED.match(
         sentence, mention.span[1]
@@ -759,6 +791,15 @@ def _only_a_bound(mention: DateMention, sentence: str) -> bool:
     if _SINCE_BEFORE.search(before):
         # "the first visit since 2011" tells of the last one, in 2011; "frozen since 2019" of no happening
         return not _FIRST.search(sentence, 0, mention.span[0])
+    if (
+        len(mention.start.iso()) == 7
+        and mention.end is None
+        and _SINCE_A_YEAR_RU.search(sentence, max(0, mention.span[0] - 4), mention.span[0])
+        and _A_CHAIR_HELD_RU.search(sentence, 0, mention.span[0])
+    ):
+        return (
+            True  # "Россия председательствует в ШОС с июня прошлого года": the chair held since then, a state
+        )
     if (
         len(mention.start.iso()) == 4
         and mention.end is None
@@ -1263,7 +1304,10 @@ def sentence_facts(
     kept = [
         m
         for m in mentions
-        if not _framing(m, mentions, sentence) and not _only_a_bound(m, sentence) and m.span[0] < asked
+        if not _framing(m, mentions, sentence)
+        and not _only_a_bound(m, sentence)
+        and m.span[0] < asked
+        and not _a_journey_s_day(m, mentions, sentence)
     ]
     kept = _beyond_the_saying(kept, sentence)
     if len(kept) == 1 and _AN_AGE.search(sentence):
@@ -1351,6 +1395,28 @@ _COUNTED_FROM_THE_REPORT = frozenset(
 )
 
 
+# "left for Moscow on Wednesday to attend the meeting ... on Thursday": the journey's day, before its purpose's
+_A_JOURNEY_BEFORE = re.compile(
+    r"\b(?:left|leaves|leaving|arrived|arrives|arriving|flew|flies|travell?ed|travels|departed|departs|headed|heads)"
+    r"\s+(?:(?:for|in|to|at)\s+)?(?:[\w'’.-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
+_TO_ATTEND_AFTER = re.compile(r"\s+to\s+(?:attend|join|take\s+part\s+in)\b", re.IGNORECASE)
+
+
+def _a_journey_s_day(mention: DateMention, mentions: list[DateMention], sentence: str) -> bool:
+    """The day someone travelled to attend what a later date of the sentence dates: no happening of its own."""
+    return (
+        _TO_ATTEND_AFTER.match(sentence, mention.span[1]) is not None
+        and any(other.span[0] > mention.span[1] for other in mentions)
+        and _A_JOURNEY_BEFORE.search(sentence, max(0, mention.span[0] - 60), mention.span[0]) is not None
+    )
+
+
+# ", when Russia's summit, meant for St Petersburg, was held by video " between a year and a month: its year
+_WHEN_THEN = re.compile(r"\s*,?\s*when\b[^.;]*", re.IGNORECASE)
+
+
 def _in_the_year_told_before(mentions: list[DateMention], sentence: str) -> list[DateMention]:
     """A day or month without its year after a date of the same or the next month that has one, restating it
     or with no verb between them: "At the Beijing summit of June 6-7, 2012, Afghanistan was made an observer
@@ -1360,10 +1426,21 @@ def _in_the_year_told_before(mentions: list[DateMention], sentence: str) -> list
         return mentions
     told, out = None, []
     for mention in mentions:
-        if mention.start.month and _A_YEAR.search(sentence, *mention.span):
+        if _A_YEAR.search(sentence, *mention.span) and (mention.start.month or mention.end is None):
             told = mention
         elif (
             told is not None
+            and told.start.month is None
+            and told.end is None
+            and mention.start.month
+            and _without_a_year(mention, sentence)
+            and mention.start.year != told.start.year
+            and _WHEN_THEN.fullmatch(sentence, told.span[1], mention.span[0])
+        ):  # "pushed the SCO online in 2020, when Russia's summit ... was held by video in November"
+            mention = _in_year(mention, told.start.year)
+        elif (
+            told is not None
+            and told.start.month
             and _without_a_year(mention, sentence)
             and not _A_RELATIVE_YEAR.search(
                 sentence, *mention.span
@@ -1431,7 +1508,8 @@ def _beyond_the_saying(mentions: list[DateMention], sentence: str) -> list[DateM
 
 # "said on Friday that", "told reporters late on Monday that", "заявил в пятницу, что", "5日在记者会上表示".
 _SAID_BEFORE = re.compile(
-    r"\b(?:said|says|told(?:\s+[\w-]+){0,3}|announc(?:ed|ing)(?:\s+[\w-]+){0,2}|confirmed|stated|added|reported"
+    r"\b(?:told(?:\s+[\w-]+){0,3}|(?:said|says|announc(?:ed|ing)(?:\s+[\w-]+){0,2}|confirmed|stated|added|reported)"
+    r"(?:\s+in\s+(?-i:[A-Z])[\w'’.-]+(?:\s+(?-i:[A-Z])[\w'’.-]+)?)?"  # "said in Tehran on Monday"
     # "told a briefing at the SCO Secretariat in Beijing on Thursday" (not "told a meeting": a happening's day)
     r"|told\s+(?:a|the)\s+(?:(?:news|press)\s+conference|(?:news\s+|press\s+)?briefing)(?:\s+(?:at|in)\s+(?:the\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,2}){0,2})"
     r"\s+(?:late\s+|early\s+)?(?:on\s+)?$"
@@ -1443,7 +1521,9 @@ _ITS_SAYER_THEN_END = re.compile(r"\s+[^,;:.!?]{1,80}[.!?»\"”]*\s*$")
 _THAT_AFTER = re.compile(r"\s*(?:\([^)]{0,40}\)\s*)?,?\s*(?:that\b|что\b|:|(?:said|told)\b)")
 # "..., the Kremlin said on Wednesday, after he went into self-isolation.": the saying ends what was said
 _ITS_END = re.compile(
-    r"\s*(?:,\s*(?:after|as|when|while|because|amid|following|since|citing)\b[^\"”]*)?[.!?\"”’']*\s*$"
+    r"\s*(?:,?\s*(?:after|as|when|while|because|amid|following|since|citing)\b[^\"”]*"
+    # "..., a Kremlin official said on Thursday, adding that ...", "..., its Foreign Ministry said Tuesday, dropping"
+    r"|,\s*[a-z]+ing\b[^\"”]*)?[.!?\"”’']*\s*$"
 )
 _ZH_SAID_AFTER = re.compile(r"[^，。；,;]{0,14}?(?:表示|说|說|称|稱|指出|宣布)")
 # "Ушаков в пятницу рассказал журналистам о программе визита": a Russian date before its verb of saying

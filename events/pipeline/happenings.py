@@ -1296,7 +1296,7 @@ _A_PAIR_S_COUNTRY = (
 # annual Russia-India summit"), which the SCO never holds.
 _TWO_LEADERS_SUMMIT = re.compile(
     r"\binformal\s+summits?\b|неформальн\w*\s+саммит|非正式会晤|非正式會晤"
-    r"|\b(?:his|her|their)\s+(?:annual|yearly|bilateral)\s+summits?\s+with\b"
+    r"|\b(?:his|her|their)\s+(?:(?:annual|yearly|bilateral|first|second|last)\s+)?summits?\s+with\b"
     rf"|\b(?:annual|yearly|bilateral)\s+(?:{_A_PAIR_S_COUNTRY})[-–](?:{_A_PAIR_S_COUNTRY})\s+summits?\b"
     r"|\bbilateral\s+summits?\b",
     re.IGNORECASE,

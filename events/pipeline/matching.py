@@ -636,14 +636,18 @@ _A_FEW_WORDS = 4
 _COMMENTARY_SECTION = re.compile(
     r"/(?:opinions?|comments?|commentary|editorials?|columns?|columnists?|blogs?|analysis|views?|"
     r"explainers?|explained|reference|wiki|encyclop(?:a)?edia|glossary|backgrounders?|primers?|topics?|factbox|"
-    r"fact-?sheets?|profiles?)(?:/|$)",
+    r"fact-?sheets?|profiles?"
+    # the same sections in pinyin and Russian transliteration: /pinglun/, /shiping/, /guandian/, /mnenie/
+    r"|pinglun|shiping|sheping|guandian|shuping|mnenie|mneniya|kommentarii|kolonka|analitika)(?:/|$)",
     re.IGNORECASE,
 )
 _COMMENTARY_LABEL = re.compile(
     r"^(?:opinion|analysis|comment|commentary|editorial|explained|explainer|factbox|fact sheet|view|column"
     r"|profile|backgrounder|primer|timeline|q&a|faq"
     # a newsletter's digest of the days before: "Morning briefing: what came out of Tianjin"
-    r"|(?:morning |evening |daily |weekly |news )?(?:briefing|digest|newsletter|round-?up|wrap))\s*[:|]",
+    r"|(?:morning |evening |daily |weekly |news )?(?:briefing|digest|newsletter|round-?up|wrap))\s*[:|]"
+    # "时评：二十年再出发", "社評：", "Мнение:", "Комментарий |"
+    r"|(?:时评|時評|评论|評論|社评|社評|观点|觀點|述评|述評|短评|短評|мнение|комментарий|колонка|аналитика)\s*[:：|｜]",
     re.IGNORECASE,
 )
 

@@ -873,6 +873,8 @@ def weekday_of(
     """A weekday (0 is Monday) in any language: pre "last"/"next"/"coming", or in the "last"/"this"/"next" week."""
     if week:
         return _day(_monday_of(week, ctx.published) + dt.timedelta(days=weekday)), None, 0.85
+    if (after := _after_the_journey(ctx, span, weekday)) is not None:
+        return _day(after), None, 0.85
     tense = _weekday_tense(ctx, span)
     date = weekday_date(weekday, ctx.published, tense, pre if pre in {"last", "next", "coming"} else None)
     return _day(date), None, 0.85 if tense or pre in {"last", "next"} else 0.7
@@ -934,8 +936,32 @@ def _a_plan_or_a_stay(sentence: str, span: tuple[int, int], before: str) -> bool
     ("is in Delhi for the meeting of defence ministers on Friday", not "... and held talks on Thursday")."""
     if _SET_FOR.search(_without_on(before)) and _ITS_END.match(sentence, span[1]):
         return True
-    here = _HERE_FOR.search(sentence, max(0, span[0] - 160), span[0])
+    here = _HERE_FOR.search(sentence, max(0, span[0] - 160), span[0]) or _GOING_ON_TO.search(
+        sentence, max(0, span[0] - 200), span[0]
+    )
     return here is not None and not any(here.start() < at < span[0] for at, _ in tense_markers(sentence))
+
+
+# Where someone goes on to "before travelling to": after the journey, no verb of its own between
+_GOING_ON_TO = re.compile(
+    r"\bbefore\s+(?:travell?ing|heading|flying|leaving|going|moving\s+on)\b[^.;:]{0,200}$", re.IGNORECASE
+)
+# What someone travelled on a weekday "to attend": "left for Moscow on Wednesday to attend the meeting of the
+# Council of Foreign Ministers on Thursday" (the Thursday after that Wednesday)
+_TRAVELLED_TO_ATTEND = re.compile(
+    rf"\bon\s+(?P<journey>{WEEKDAY})\s+to\s+(?:attend|join|take\s+part\s+in)\b[^.;:]{{0,200}}$", re.IGNORECASE
+)
+
+
+def _after_the_journey(ctx: Context, span: tuple[int, int], weekday: int) -> dt.date | None:
+    """The weekday after the day of the journey made to attend it, when no verb of its own comes between."""
+    went = _TRAVELLED_TO_ATTEND.search(ctx.sentence, max(0, span[0] - 240), span[0])
+    if went is None or any(went.end("journey") < at < span[0] for at, _ in tense_markers(ctx.sentence)):
+        return None
+    journey = weekday_date(
+        _WEEKDAY_NUMBERS[went["journey"].lower()], ctx.published, _weekday_tense(ctx, went.span("journey"))
+    )
+    return journey + dt.timedelta(days=(weekday - journey.weekday()) % 7)
 
 
 _ITS_END = re.compile(r"\s*[.!?\"”’']*\s*$")
@@ -988,12 +1014,7 @@ def _weekday_span(m: re.Match[str], ctx: Context) -> Resolved:
     if m["wk"]:
         first = _monday_of(m["wk"], ctx.published) + dt.timedelta(days=first_day)
     else:
-        tense = (
-            _scheduled_present(ctx.sentence, m.span())
-            or ctx.tense(m.span())
-            or _said_now(ctx.sentence, m.span())
-            or _ahead(ctx.sentence, m.span())
-        )
+        tense = _weekday_tense(ctx, m.span())
         first = _the_coming_of_a_happening_named(ctx, m.span(), first_day) or weekday_date(
             first_day, ctx.published, tense
         )
