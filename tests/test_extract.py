@@ -2772,3 +2772,42 @@ def test_no_corpus_article_makes_the_extractor_fail():
             extract_facts(item.title, article_text(item), item.day)
             read += 1
     assert read > 1000
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published"),
+    [
+        ("印度外長是2030年兩國邊境衝突以來首次訪華。", dt.date(2031, 7, 16)),
+        ("与会各方高度评价中方担任2030年至2031年轮值主席国期间所做工作。", dt.date(2031, 11, 19)),
+        ("吉尔吉斯斯坦接任2031年至2032年上合组织轮值主席国。", dt.date(2031, 9, 2)),
+        (
+            "Председательство в Совете глав правительств на следующий год переходит к Казахстану.",
+            dt.date(2031, 11, 18),
+        ),
+        (
+            "В субботу исполнится двадцать три года с того дня, как в нашем городе была принята Хартия ШОС.",
+            dt.date(2031, 6, 6),
+        ),
+        ("Saturday marks 23 years since the SCO Charter was signed in St Petersburg.", dt.date(2031, 6, 6)),
+    ],
+)
+def test_terms_firsts_since_and_anniversaries_in_the_twenty_sixth_corpus_date_nothing(sentence, published):
+    """Issue 18 (twenty-sixth corpus, read): a Chinese "以來首次" (the first since), a chair's years
+    ("担任2024年至2025年轮值主席国", "председательство ... на следующий год") and an anniversary's day ("В субботу
+    исполнится двадцать три года") were facts."""
+    assert dated(sentence, published) == []
+
+
+def test_a_founding_date_before_its_anniversary_stays():
+    sentence = "Саммит будет юбилейным: ШОС, основанной 15 июня 2001 года, исполнится 25 лет."
+    assert dated(sentence, dt.date(2026, 1, 29)) == [("2001-06-15", None)]
+
+
+def test_another_body_named_in_chinese_dates_its_own_meeting():
+    """Issue 18 (twenty-sixth corpus, read): "在吉隆坡出席东盟系列外长会" (ASEAN's ministers) was an SCO meeting."""
+    facts = extract_facts(
+        "Headline",
+        "俄罗斯外长此前于7月10日至11日在吉隆坡出席东盟系列外长会，随后访问朝鲜。",
+        dt.date(2031, 7, 16),
+    )
+    assert facts[1:] and all(fact.another_s for fact in facts[1:])

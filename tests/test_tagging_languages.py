@@ -317,3 +317,22 @@ def test_a_russian_acronym_spelled_out_as_another_name_is_that_name(title, conte
     if not keep:
         verdict = classify(title=title, content=content)
         assert verdict.reason == "only lookalike 'школа олимпийского спорта'"
+
+
+@pytest.mark.parametrize(
+    ("title", "content", "keep", "why"),
+    [
+        (
+            "«ШОС-Трейд» выходит в Казахстан",
+            "Екатеринбургская компания «ШОС-Трейд», торгующая шинами, с 1 сентября открывает склады в Костанае.",
+            False,
+            "only lookalike 'ШОС-Трейд'",
+        ),
+        ("Саммит ШОС-2025 откроется в Тяньцзине", "Саммит ШОС пройдёт 31 августа.", True, "names the ШОС"),
+    ],
+)
+def test_a_company_named_with_the_acronym_is_a_lookalike(title, content, keep, why):
+    """Issue 18 (twenty-sixth corpus, read): «ШОС-Трейд», a tyre trader, and «ШОС-Логистик», a freight firm,
+    were kept as SCO news."""
+    verdict = classify(title=title, content=content)
+    assert (verdict.keep, verdict.reason) == (keep, why)

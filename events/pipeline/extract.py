@@ -670,7 +670,16 @@ _MOVED_FROM = re.compile(
     r"(?:(?:the end of|early|late|mid|its original date of|the original date of)[\s-]*)?$",
     re.IGNORECASE,
 )
+# "... исполнится двадцать три года с того дня", "... marks 23 years since the Charter was signed"
+_AN_ANNIVERSARY_S_DAY = re.compile(
+    r"\s+(?:(?:будет\s+)?исполн(?:ится|илось|яется)\s+(?:[\w-]+\s+){0,3}?(?:лет|года?|годовщин\w*)\b"
+    r"|(?:will\s+)?marks?\s+(?:[\w-]+\s+){1,2}years\s+since\b)",
+    re.IGNORECASE,
+)
 _FOR_A_TERM = re.compile(r"\bfor\s+(?:the\s+)?(?:years?\s+)?$", re.IGNORECASE)
+_A_CHAIR_S_TERM = re.compile(
+    r"\s*(?:度\s*)?(?:的\s*)?(?:上合组织|上合組織|上海合作组织|上海合作組織)?\s*(?:轮值主席国|輪值主席國)"
+)
 # "The meeting had been pencilled in for October 31": the plan that did not hold.
 # "It had been planned for St Petersburg in July": where it was to be held may come between.
 _SUPERSEDED_PLAN = re.compile(
@@ -749,7 +758,9 @@ _PLAN_FOR_RU = re.compile(
     # nouns only: "запланированный на этот год" (planned for this year) is a happening's plan
     # (not "мероприятие", an event: "главным мероприятием ШОС на 2025 год стал саммит")
     r"\b(?:бюджет\w*|план(?:а|у|е|ы|ов)?|программ(?:а|ы|е|у|ой|ам|ах)?|стратеги(?:я|и|ю|ей)|перечн(?:я|е|ем|и)"
-    r"|перечень|приоритет\w*|смет\w*|концепци\w*|дорожн\w*\s+карт\w*)"
+    r"|перечень|приоритет\w*|смет\w*|концепци\w*|дорожн\w*\s+карт\w*"
+    # "Председательство в Совете глав правительств на следующий год переходит к Казахстану": a term in the chair
+    r"|председательств\w*)"
     r"(?:\s+[\w«»\"-]+){0,6}?\s+на\s+$",
     re.IGNORECASE,
 )
@@ -757,7 +768,8 @@ _PLAN_FOR_RU = re.compile(
 
 # "自2019年以来" (since 2019): the Chinese "since" wraps its date; "自二〇〇一年成立以來" (since it was
 # founded in 2001) tells of the founding, as "since it was founded in 2001" does.
-_ZH_FIRST_SINCE = re.compile(r"[^，。；,;]{0,16}?[后後][^。；;]{0,30}?(?:首次|首度|第一次)")
+# "2020年6月衝突後…首度訪印", "2020年兩國邊境衝突以來首次訪華": the first since then
+_ZH_FIRST_SINCE = re.compile(r"[^，。；,;]{0,16}?(?:[后後]|以[来來])[^。；;]{0,30}?(?:首次|首度|第一次)")
 _ZH_SINCE = re.compile(r"^\s*以[来來]")
 _ZH_SINCE_A_STATE = re.compile(r"^\s*起\s*(?:就|一直|便)?\s*(?:为|為|是)")
 
@@ -777,6 +789,12 @@ def _only_a_bound(mention: DateMention, sentence: str) -> bool:
     before = _before_date(mention, sentence)
     if mention.end is not None and len(mention.end.iso()) == 4 and _FOR_A_TERM.search(before):
         return True  # "the SCO's tourism and cultural capital for 2023-2024": a term, no happening
+    if _AN_ANNIVERSARY_S_DAY.match(sentence, mention.span[1]):
+        return True  # "В субботу исполнится двадцать три года с того дня, как ...": a day that counts years
+    if len(mention.start.iso()) == 4 and _A_CHAIR_S_TERM.search(sentence, mention.span[1]):
+        # "担任2024年至2025年轮值主席国", "接任2025年至2026年上合组织轮值主席国", "председательство ... на следующий
+        # год": the years a chair is held, no happening
+        return True
     if (
         _MOVED_FROM.search(before)
         or _SUPERSEDED_PLAN.search(_before_date(mention, sentence, 90))
@@ -974,7 +992,7 @@ _AN_SCO_POST = re.compile(
 _ANOTHER_BODY = re.compile(
     r"\b(?:(?:UN|U\.N\.)\s+Security\s+Council|Security\s+Council|General\s+Assembly|BRICS?|NATO|CSTO|G-?20|G-?7"
     r"|European\s+Union|ASEAN|OSCE|Eurasian\s+Economic\s+Union|EAEU|Belt\s+and\s+Road\s+[Ff]orum)\b"
-    r"|БРИКС|ОДКБ|\bСНГ\b|ЕАЭС|金砖|金磚|安理会|安理會"
+    r"|БРИКС|ОДКБ|\bСНГ\b|ЕАЭС|АСЕАН|金砖|金磚|安理会|安理會|东盟|東盟|欧盟|歐盟|北约|北約|二十国集团|二十國集團"
 )
 
 

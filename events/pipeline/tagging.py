@@ -423,6 +423,10 @@ def _without_a_namesake(text: str, terms: list[tuple[str, int]]) -> list[tuple[s
     of an acronym the item spells out as another name ("Смоленская школа олимпийского спорта (ШОС)")."""
     if spelled := {term for term, _ in terms if term.isupper() and _lower_case_name_before(text, term)}:
         terms = [(term, offset) for term, offset in terms if term not in spelled]
+    # a company named with it: «ШОС-Трейд», «ШОС-Логистик» (not "саммит ШОС-2025")
+    terms = [
+        (term, offset) for term, offset in terms if not _A_COMPANY_S_NAME.match(text, offset + len(term))
+    ]
     if not any(_FORERUNNER.search(term) for term, _ in terms):
         return terms
     return [
@@ -433,6 +437,15 @@ def _without_a_namesake(text: str, terms: list[tuple[str, int]]) -> list[tuple[s
     ]
 
 
+def _a_namesake_s_name(text: str, term: str, offset: int) -> str:
+    """What a naming of the bloc's turned out to name: the name spelled out before it, the company's, or itself."""
+    if spelled := _lower_case_name_before(text, term):
+        return spelled
+    company = _A_COMPANY_S_NAME.match(text, offset + len(term))
+    return term + company.group()[:-1] if company else term
+
+
+_A_COMPANY_S_NAME = re.compile(r"[-‑–][A-ZА-ЯЁ][\w-]*[»”\"]")
 _FORERUNNER = re.compile(r"Five|пят|五")
 # A band's words (not the excludes' "concert", which "acting in concert" says too).
 _A_BAND = re.compile(
@@ -764,8 +777,7 @@ def classify(
         if _the_five_in_its_lead(text[:_LEAD_CHARACTERS]):
             return Verdict(True, "the Shanghai Five's five states, named together in its lead")
         if named:  # every naming was a namesake's: a band, a name spelled out before its acronym
-            term = named[0][0]
-            return Verdict(False, f"only lookalike {_lower_case_name_before(text, term) or term!r}")
+            return Verdict(False, f"only lookalike {_a_namesake_s_name(text, *named[0])!r}")
         return Verdict(False, why_not)
     if terms:
         said, reason = terms[0][0], f"names the {terms[0][0]}"
