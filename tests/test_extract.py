@@ -2735,10 +2735,10 @@ def test_said_in_a_city_on_a_day_is_a_saying_s_day():
             dt.date(2031, 7, 18),
             [("2031-07-15", None)],
         ),
-        (  # a verb of its own: the meeting's own tense
+        (  # a verb of its own: the meeting's own tense, and the journey's day stays
             "Kulubaev arrived in Tianjin on Monday to attend the meeting, which opened on Tuesday.",
             dt.date(2031, 7, 16),
-            [("2031-07-15", None)],
+            [("2031-07-14", None), ("2031-07-15", None)],
         ),
         (  # where someone goes on to before travelling there
             "Modi arrived in Tokyo on Friday for talks, before travelling to China for the SCO summit in Tianjin "
@@ -2811,3 +2811,71 @@ def test_another_body_named_in_chinese_dates_its_own_meeting():
         dt.date(2031, 7, 16),
     )
     assert facts[1:] and all(fact.another_s for fact in facts[1:])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "expected"),
+    [
+        # a plan that went ahead after all, or a conjunct with a verb of its own, keeps its date
+        (
+            "The ministers had been due to meet on Friday and did so in Moscow.",
+            dt.date(2031, 11, 12),
+            [("2031-11-07", None)],
+        ),
+        (
+            "The summit had been due to open on July 22 and the SCO leaders finally met by video on November 10.",
+            dt.date(2031, 11, 12),
+            [("2031-11-10", None)],
+        ),
+        # the day after a journey counts from the journey's day, past or future
+        (
+            "Modi met Putin on Friday before flying to Delhi on Saturday.",
+            dt.date(2031, 9, 17),
+            [("2031-09-12", None), ("2031-09-13", None)],
+        ),
+        (
+            "Xi stayed in Astana before flying to Samarkand on Tuesday.",
+            dt.date(2031, 9, 17),
+            [("2031-09-16", None)],
+        ),
+        (
+            "Xi arrived in Samarkand on Wednesday to attend the SCO summit on Thursday and Friday.",
+            dt.date(2031, 9, 17),
+            [("2031-09-18", "2031-09-19")],
+        ),
+        (  # another clause's date: the journey's day stays
+            "Lavrov arrived in Tashkent on Monday to attend the SCO foreign ministers' meeting, and met Wang on Tuesday.",
+            dt.date(2031, 9, 17),
+            [("2031-09-15", None), ("2031-09-16", None)],
+        ),
+        # what happened "since last July" is told by its possessive or a when-clause
+        (
+            "India has skipped every meeting since last July's summit in Astana.",
+            dt.date(2031, 3, 10),
+            [("2030-07", None)],
+        ),
+        # a chair's term only right before 轮值主席国; an anniversary's day only when it opens its clause
+        ("2032年上合组织峰会将在中国举行，中国担任轮值主席国。", dt.date(2031, 7, 5), [("2032", None)]),
+        (
+            "The drill that began on Monday marks ten years since the first joint exercise.",
+            dt.date(2031, 6, 11),
+            [("2031-06-09", None)],
+        ),
+    ],
+)
+def test_what_the_review_of_the_twenty_sixth_and_twenty_seventh_rules_found(sentence, published, expected):
+    """Issue 18: a review of the rules read from the twenty-sixth and twenty-seventh corpora (c9cd84f against
+    924a84d) found each of these worse than before; they fail on that tree."""
+    assert dated(sentence, published) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Belarus will host the next meeting, Lukashenko said in Astana on Thursday, after the leaders signed its accession.",
+        "China will host the next summit, Xi said on Thursday, receiving the SCO chair from Tokayev.",
+    ],
+)
+def test_a_saying_s_day_that_a_trailing_clause_tells_a_happening_of_stays(sentence):
+    facts = extract_facts("Headline", sentence, dt.date(2031, 7, 5))[1:]
+    assert [fact.date for fact in facts if not fact.said_of_a_plan] == ["2031-07-03"]

@@ -1841,6 +1841,8 @@ def test_a_headline_s_meeting_that_did_not_take_place_is_no_meeting_of_two():
             "chairmanship",
         ),
         ("India will chair the Council of Heads of Government this year for the first time", "chairmanship"),
+        # a headline's "meet" (twenty-seventh corpus, read)
+        ("India to chair SCO heads of government meet by video on Monday", "ministers"),
         ("Iran joined the SCO and its leaders hailed the move", "accession"),
         ("Belarus on Thursday joined the SCO whose ten leaders met in Astana", "accession"),
         ("Belarus joined the organisation that the leaders expanded at the summit", "accession"),
@@ -1859,3 +1861,15 @@ def test_a_leader_s_own_summit_with_another_leader_is_not_the_sco_s():
         "2031-06", "Putin's last trip abroad was to Geneva in June, for his summit with the US president", ()
     )
     assert not_the_sco_s_summit(told)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Lukashenko attended his first summit with the bloc as a full member in Astana on July 4",
+        "Xi hosted leaders in Tianjin on September 1, his first summit with Modi since 2019",
+    ],
+)
+def test_a_leader_s_first_summit_with_the_bloc_is_still_the_sco_s(title):
+    """Issue 18: the review found "his summit with" marking SCO summits as two leaders'."""
+    assert not not_the_sco_s_summit(report("2031-07-04", title, ()))

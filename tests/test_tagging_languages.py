@@ -329,6 +329,13 @@ def test_a_russian_acronym_spelled_out_as_another_name_is_that_name(title, conte
             "only lookalike 'ШОС-Трейд'",
         ),
         ("Саммит ШОС-2025 откроется в Тяньцзине", "Саммит ШОС пройдёт 31 августа.", True, "names the ШОС"),
+        # an event of the SCO's branded with its name (the review found them dropped)
+        (
+            "Фестиваль «ШОС-Медиа» открылся в Пекине",
+            "Журналисты восьми стран-членов собрались в Пекине.",
+            True,
+            "names the ШОС",
+        ),
     ],
 )
 def test_a_company_named_with_the_acronym_is_a_lookalike(title, content, keep, why):

@@ -651,9 +651,10 @@ def _contains(outer: DateMention, inner: DateMention) -> bool:
 # "since 2019", "until 2030", "through 2035", "by 2030": the date bounds a state or a target; nothing
 # happened on it that the sentence tells ("frozen since 2019", "a strategy through 2035").
 _SINCE_BEFORE = re.compile(
-    r"\bsince\s+(?:(?:early|late|mid|the end of|the start of)\s+)?(?:(?:last|this|the\s+previous)\s+)?$",
+    r"\bsince\s+(?:(?:early|late|mid|the end of|the start of)\s+)?(?P<last>(?:last|this|the\s+previous)\s+)?$",
     re.IGNORECASE,
 )
+_A_HAPPENING_OF_THAT_TIME = re.compile(r"['’]s\b|\s*,\s*when\b", re.IGNORECASE)
 _FIRST = re.compile(r"\bfirst\b", re.IGNORECASE)
 _SINCE_A_YEAR_RU = re.compile(r"(?:^|[\s(,])[сС]\s+$")
 _TO_A_YEAR_RU = re.compile(r"\s*(?:(?:года|г\.)\s*)?(?:по|до)\b")
@@ -670,6 +671,10 @@ _MOVED_FROM = re.compile(
     r"(?:(?:the end of|early|late|mid|its original date of|the original date of)[\s-]*)?$",
     re.IGNORECASE,
 )
+# (the day itself opening its clause: not "The drill that began on Monday marks ten years since ...")
+_A_CLAUSE_S_OPENING = re.compile(
+    r"(?:^|[,;:—–]\s*|\s-\s+)\W*(?:(?:on|в|во|this|next|this\s+coming)\s+)?$", re.IGNORECASE
+)
 # "... исполнится двадцать три года с того дня", "... marks 23 years since the Charter was signed"
 _AN_ANNIVERSARY_S_DAY = re.compile(
     r"\s+(?:(?:будет\s+)?исполн(?:ится|илось|яется)\s+(?:[\w-]+\s+){0,3}?(?:лет|года?|годовщин\w*)\b"
@@ -678,8 +683,9 @@ _AN_ANNIVERSARY_S_DAY = re.compile(
 )
 _FOR_A_TERM = re.compile(r"\bfor\s+(?:the\s+)?(?:years?\s+)?$", re.IGNORECASE)
 _A_CHAIR_S_TERM = re.compile(
-    r"\s*(?:度\s*)?(?:的\s*)?(?:上合组织|上合組織|上海合作组织|上海合作組織)?\s*(?:轮值主席国|輪值主席國)"
+    r"(?:\s*[至到\-–—]\s*\d{4}\s*年)?\s*(?:度\s*)?(?:的\s*)?(?:上合组织|上合組織|上海合作组织|上海合作組織)?\s*(?:轮值主席国|輪值主席國)"
 )
+
 # "The meeting had been pencilled in for October 31": the plan that did not hold.
 # "It had been planned for St Petersburg in July": where it was to be held may come between.
 _SUPERSEDED_PLAN = re.compile(
@@ -700,15 +706,26 @@ _SUPERSEDED_PLAN = re.compile(
 # "had been due to meet on July 21 and the SCO heads of state on " before a date: the same plan, its verb left out
 _A_SUPERSEDED_PLAN_S_FIRST_DATE = re.compile(
     r"\bhad\s+(?:originally\s+|first\s+|initially\s+)?been\s+(?:scheduled|planned|slated|set|expected|due)\b"
-    r"[^.;]{0,60}?\d\w*\s+(?:and|while)\s+(?:[\w'’.-]+\s+){1,8}(?:on|in|for)\s+$",
+    r"[^.;]{0,60}?\d\w*\s+(?P<gap>(?:and|while)\s+(?:[\w'’.-]+\s+){1,8})(?:on|in|for)\s+$",
     re.IGNORECASE,
 )
 
 
 def _a_superseded_plan_s_conjunct(mention: DateMention, sentence: str) -> bool:
-    return bool(
-        _A_SUPERSEDED_PLAN_S_FIRST_DATE.search(sentence, max(0, mention.span[0] - 160), mention.span[0])
+    """A date in a conjunct of a plan that did not hold, the conjunct without a verb of its own ("and the SCO
+    heads of state on July 22-23", not "and the leaders finally met by video on November 10")."""
+    plan = _A_SUPERSEDED_PLAN_S_FIRST_DATE.search(sentence, max(0, mention.span[0] - 160), mention.span[0])
+    return plan is not None and not any(
+        plan.start("gap") <= at < mention.span[0] for at, _ in tense_markers(sentence)
     )
+
+
+# "had been due to meet on Friday and did so", "went ahead as planned", "and the two held talks that evening"
+_IT_WENT_AHEAD = re.compile(
+    r"\b(?:did\s+so|went\s+ahead|as\s+(?:planned|scheduled)|did\s+(?:host|meet|hold|take\s+place)"
+    r"|(?:and|but)\s+(?:the\s+two\s+|they\s+|it\s+)?(?:met|held|took\s+place))\b",
+    re.IGNORECASE,
+)
 
 
 # "The 2020 summit was planned for St Petersburg in July and was held by video on November 10", "was
@@ -789,25 +806,32 @@ def _only_a_bound(mention: DateMention, sentence: str) -> bool:
     before = _before_date(mention, sentence)
     if mention.end is not None and len(mention.end.iso()) == 4 and _FOR_A_TERM.search(before):
         return True  # "the SCO's tourism and cultural capital for 2023-2024": a term, no happening
-    if _AN_ANNIVERSARY_S_DAY.match(sentence, mention.span[1]):
+    if _AN_ANNIVERSARY_S_DAY.match(sentence, mention.span[1]) and _A_CLAUSE_S_OPENING.search(
+        sentence, 0, mention.span[0]
+    ):
         return True  # "В субботу исполнится двадцать три года с того дня, как ...": a day that counts years
-    if len(mention.start.iso()) == 4 and _A_CHAIR_S_TERM.search(sentence, mention.span[1]):
+    if len(mention.start.iso()) == 4 and _A_CHAIR_S_TERM.match(sentence, mention.span[1]):
         # "担任2024年至2025年轮值主席国", "接任2025年至2026年上合组织轮值主席国", "председательство ... на следующий
         # год": the years a chair is held, no happening
         return True
-    if (
-        _MOVED_FROM.search(before)
-        or _SUPERSEDED_PLAN.search(_before_date(mention, sentence, 90))
-        or _SUPERSEDED_PLAN.search(sentence, max(0, mention.span[0] - 90), mention.span[0])
-        or _a_superseded_plan_s_conjunct(mention, sentence)
+    if _MOVED_FROM.search(before) or (
+        (
+            _SUPERSEDED_PLAN.search(_before_date(mention, sentence, 90))
+            or _SUPERSEDED_PLAN.search(sentence, max(0, mention.span[0] - 90), mention.span[0])
+            or _a_superseded_plan_s_conjunct(mention, sentence)
+        )
+        and not _IT_WENT_AHEAD.search(sentence, mention.span[1])
     ):
         return True  # the day it was set for before it moved: no day it happens on
     if _A_PLAN_FOR.search(_before_date(mention, sentence, 60)) and _THEN_IT_CHANGED.match(
         sentence, mention.span[1]
     ):
         return True  # "was planned for St Petersburg in July and was held by video on November 10"
-    if _SINCE_BEFORE.search(before):
+    if (since := _SINCE_BEFORE.search(before)) and not (
+        since["last"] and _A_HAPPENING_OF_THAT_TIME.match(sentence, mention.span[1])
+    ):
         # "the first visit since 2011" tells of the last one, in 2011; "frozen since 2019" of no happening
+        # (not "since last July's summit", "since last October, when Modi and Xi met": what happened then)
         return not _FIRST.search(sentence, 0, mention.span[0])
     if (
         len(mention.start.iso()) == 7
@@ -1424,10 +1448,16 @@ _TO_ATTEND_AFTER = re.compile(r"\s+to\s+(?:attend|join|take\s+part\s+in)\b", re.
 
 def _a_journey_s_day(mention: DateMention, mentions: list[DateMention], sentence: str) -> bool:
     """The day someone travelled to attend what a later date of the sentence dates: no happening of its own."""
-    return (
-        _TO_ATTEND_AFTER.match(sentence, mention.span[1]) is not None
-        and any(other.span[0] > mention.span[1] for other in mentions)
-        and _A_JOURNEY_BEFORE.search(sentence, max(0, mention.span[0] - 60), mention.span[0]) is not None
+    purpose = _TO_ATTEND_AFTER.match(sentence, mention.span[1])
+    if (
+        purpose is None
+        or _A_JOURNEY_BEFORE.search(sentence, max(0, mention.span[0] - 60), mention.span[0]) is None
+    ):
+        return False
+    following = next((other for other in mentions if other.span[0] > mention.span[1]), None)
+    # its purpose's own date: no verb of another clause between ("..., and met Wang on Tuesday")
+    return following is not None and not any(
+        purpose.end() <= at < following.span[0] for at, _ in tense_markers(sentence)
     )
 
 
@@ -1571,9 +1601,14 @@ def _what_was_said(mention: DateMention, sentence: str) -> tuple[bool, str | Non
     if not _SAID_BEFORE.search(before):
         return False, None
     markers = tense_markers(sentence)
-    if _ITS_END.match(sentence, mention.span[1]) or (  # "..., a spokesperson said on Wednesday."
-        # "..., сообщило во вторник министерство иностранных дел Индии.": who said it after its day
-        _RU_SAID_BEFORE.search(before) and _ITS_SAYER_THEN_END.match(sentence, mention.span[1])
+    if (
+        (end := _ITS_END.match(sentence, mention.span[1]))
+        and not names_a_kind(end.group())
+        or (
+            # "..., a spokesperson said on Wednesday." ("..., after the leaders signed its accession" tells one more)
+            # "..., сообщило во вторник министерство иностранных дел Индии.": who said it after its day
+            _RU_SAID_BEFORE.search(before) and _ITS_SAYER_THEN_END.match(sentence, mention.span[1])
+        )
     ):
         return True, markers[0][1] if markers else None
     if that := _THAT_AFTER.match(sentence, mention.span[1]):

@@ -238,10 +238,11 @@ _KIND_PATTERNS = (
     (
         "chairmanship",
         # "will chair a meeting of the council of foreign ministers" tells the meeting: chairing it is no handover
-        # ("will chair the SCO's Council of Heads of Government on Monday" too, not "will chair the Council of Heads
-        # of State from July": its year in the chair; "the chair of the council" is the post)
+        # ("will chair the SCO's Council of Heads of Government on Monday" and a headline's "to chair SCO heads of
+        # government meet" too, not "will chair the Council of Heads of State from July": its year in the chair;
+        # "the chair of the council" is the post)
         r"\b(?:chair(?!\s+(?:(?:a|an|the|this|its|their)\s+)?(?:(?!and\b|council\b)[\w'’-]+\s+){0,4}?(?:meeting|session"
-        r"|sitting|talks|conference|ministers)s?\b|\s+(?:a|an|the|this|its|their)\s+(?:[\w'’-]+\s+){0,4}?council\s+of\s+"
+        r"|sitting|talks|conference|ministers|meet)s?\b|\s+(?:a|an|the|this|its|their)\s+(?:[\w'’-]+\s+){0,4}?council\s+of\s+"
         r"(?:heads\s+of\s+(?:state|government)|(?:foreign\s+|defen[cs]e\s+)?ministers)\s+"
         r"(?:on|today|tomorrow|this\s+(?:week|morning|afternoon|evening|(?:mon|tues|wednes|thurs|fri|satur|sun)day))\b)"
         r"|chairmanship|presidency|takes? over|took over|hand(?:s|ed)? over)\b"
@@ -1296,7 +1297,9 @@ _A_PAIR_S_COUNTRY = (
 # annual Russia-India summit"), which the SCO never holds.
 _TWO_LEADERS_SUMMIT = re.compile(
     r"\binformal\s+summits?\b|неформальн\w*\s+саммит|非正式会晤|非正式會晤"
-    r"|\b(?:his|her|their)\s+(?:(?:annual|yearly|bilateral|first|second|last)\s+)?summits?\s+with\b"
+    r"|\b(?:his|her|their)\s+(?:annual|yearly|bilateral)\s+summits?\s+with\b"
+    # "for his summit with US President Joe Biden" (not "his first summit with the bloc", "... with Sharif")
+    r"|\b(?:his|her|their)\s+summits?\s+with\s+(?:the\s+)?(?:[A-Z][\w.]*\s+){0,2}?(?:president|prime\s+minister|chancellor)\b"
     rf"|\b(?:annual|yearly|bilateral)\s+(?:{_A_PAIR_S_COUNTRY})[-–](?:{_A_PAIR_S_COUNTRY})\s+summits?\b"
     r"|\bbilateral\s+summits?\b",
     re.IGNORECASE,

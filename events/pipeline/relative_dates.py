@@ -936,20 +936,17 @@ def _a_plan_or_a_stay(sentence: str, span: tuple[int, int], before: str) -> bool
     ("is in Delhi for the meeting of defence ministers on Friday", not "... and held talks on Thursday")."""
     if _SET_FOR.search(_without_on(before)) and _ITS_END.match(sentence, span[1]):
         return True
-    here = _HERE_FOR.search(sentence, max(0, span[0] - 160), span[0]) or _GOING_ON_TO.search(
-        sentence, max(0, span[0] - 200), span[0]
-    )
+    here = _HERE_FOR.search(sentence, max(0, span[0] - 160), span[0])
     return here is not None and not any(here.start() < at < span[0] for at, _ in tense_markers(sentence))
 
 
-# Where someone goes on to "before travelling to": after the journey, no verb of its own between
-_GOING_ON_TO = re.compile(
-    r"\bbefore\s+(?:travell?ing|heading|flying|leaving|going|moving\s+on)\b[^.;:]{0,200}$", re.IGNORECASE
-)
-# What someone travelled on a weekday "to attend": "left for Moscow on Wednesday to attend the meeting of the
-# Council of Foreign Ministers on Thursday" (the Thursday after that Wednesday)
+# What someone travelled on a weekday "to attend", or went on to "before travelling": "left for Moscow on
+# Wednesday to attend the meeting of the Council of Foreign Ministers on Thursday", "arrived in Tokyo on Friday
+# ..., before travelling to China for the summit on Sunday and Monday" (the days after that weekday)
 _TRAVELLED_TO_ATTEND = re.compile(
-    rf"\bon\s+(?P<journey>{WEEKDAY})\s+to\s+(?:attend|join|take\s+part\s+in)\b[^.;:]{{0,200}}$", re.IGNORECASE
+    rf"\bon\s+(?P<journey>{WEEKDAY})\s+(?:to\s+(?:attend|join|take\s+part\s+in)\b|[^.;:]{{0,120}}?\bbefore\s+"
+    r"(?:travell?ing|heading|flying|leaving|going|moving\s+on)\b)[^.;:]{0,200}$",
+    re.IGNORECASE,
 )
 
 
@@ -1015,8 +1012,10 @@ def _weekday_span(m: re.Match[str], ctx: Context) -> Resolved:
         first = _monday_of(m["wk"], ctx.published) + dt.timedelta(days=first_day)
     else:
         tense = _weekday_tense(ctx, m.span())
-        first = _the_coming_of_a_happening_named(ctx, m.span(), first_day) or weekday_date(
-            first_day, ctx.published, tense
+        first = (
+            _after_the_journey(ctx, m.span(), first_day)
+            or _the_coming_of_a_happening_named(ctx, m.span(), first_day)
+            or weekday_date(first_day, ctx.published, tense)
         )
     last = first + dt.timedelta(days=(last_day - first_day) % 7)
     return _span(first, last) + (0.8,) if last > first else None

@@ -423,10 +423,11 @@ def _without_a_namesake(text: str, terms: list[tuple[str, int]]) -> list[tuple[s
     of an acronym the item spells out as another name ("Смоленская школа олимпийского спорта (ШОС)")."""
     if spelled := {term for term, _ in terms if term.isupper() and _lower_case_name_before(text, term)}:
         terms = [(term, offset) for term, offset in terms if term not in spelled]
-    # a company named with it: «ШОС-Трейд», «ШОС-Логистик» (not "саммит ШОС-2025")
-    terms = [
-        (term, offset) for term, offset in terms if not _A_COMPANY_S_NAME.match(text, offset + len(term))
-    ]
+    # a company named with it: «ШОС-Трейд», «ШОС-Логистик» (not "саммит ШОС-2025", «ШОС-Экспо»)
+    if companies := _companies_named_with(text, terms):
+        terms = [
+            (term, offset) for term, offset in terms if _a_compound_s(text, term, offset) not in companies
+        ]
     if not any(_FORERUNNER.search(term) for term, _ in terms):
         return terms
     return [
@@ -437,12 +438,35 @@ def _without_a_namesake(text: str, terms: list[tuple[str, int]]) -> list[tuple[s
     ]
 
 
+def _a_compound_s(text: str, term: str, offset: int) -> str | None:
+    """The name the term begins ("ШОС-Трейд" of «ШОС-Трейд»), or None."""
+    compound = _A_COMPANY_S_NAME.match(text, offset + len(term))
+    return term + compound.group()[:-1] if compound else None
+
+
+def _companies_named_with(text: str, terms: list[tuple[str, int]]) -> set[str]:
+    """The compounds of the term that the text calls a company somewhere ("Екатеринбургская компания
+    «ШОС-Трейд»"): each of their namings is the company's, the headline's too."""
+    return {
+        compound
+        for term, offset in terms
+        if (compound := _a_compound_s(text, term, offset))
+        and _A_COMPANY_BEFORE.search(text, max(0, offset - 40), offset)
+    }
+
+
+_A_COMPANY_BEFORE = re.compile(
+    r"(?:компани\w*|фирм\w*|ООО|ОАО|ЗАО|ПАО|АО|ТОО|холдинг\w*|дистрибьютор\w*|перевозчик\w*|company|firm|Ltd|LLC)"
+    r"\s+(?:[\w-]+\s+){0,2}[«\"“]$",
+    re.IGNORECASE,
+)
+
+
 def _a_namesake_s_name(text: str, term: str, offset: int) -> str:
     """What a naming of the bloc's turned out to name: the name spelled out before it, the company's, or itself."""
     if spelled := _lower_case_name_before(text, term):
         return spelled
-    company = _A_COMPANY_S_NAME.match(text, offset + len(term))
-    return term + company.group()[:-1] if company else term
+    return _a_compound_s(text, term, offset) or term
 
 
 _A_COMPANY_S_NAME = re.compile(r"[-‑–][A-ZА-ЯЁ][\w-]*[»”\"]")
