@@ -2879,3 +2879,24 @@ def test_what_the_review_of_the_twenty_sixth_and_twenty_seventh_rules_found(sent
 def test_a_saying_s_day_that_a_trailing_clause_tells_a_happening_of_stays(sentence):
     facts = extract_facts("Headline", sentence, dt.date(2031, 7, 5))[1:]
     assert [fact.date for fact in facts if not fact.said_of_a_plan] == ["2031-07-03"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "Саммит ШОС, который должен был пройти в Санкт-Петербурге в июле, прошёл 10 ноября по видеосвязи.",
+            [("2031-11-10", None)],
+        ),
+        ("Саммит ШОС изначально планировалось провести в июле в Санкт-Петербурге, но его перенесли.", []),
+        (
+            "Russia had planned to host the summit in July, but the pandemic forced it online on November 10.",
+            [("2031-11-10", None)],
+        ),
+        ("Саммит ШОС должен был пройти в июле и прошёл в июле.", [("2031-07", None)]),
+    ],
+)
+def test_a_plan_that_did_not_hold_in_russian_and_had_planned_to_host(sentence, expected):
+    """Issue 18: the second review found Russian plans ("должен был пройти", "планировалось провести") and "had
+    planned to host" dating the meeting that did not take place on them."""
+    assert dated(sentence, dt.date(2031, 11, 11)) == expected

@@ -696,8 +696,11 @@ _SUPERSEDED_PLAN = re.compile(
     r"(?:(?:for|in|at)\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}\s+)?(?i:for|on|in)\s+$"
     r"|(?i:\bhad\s+(?:originally\s+|first\s+|initially\s+)?been\s+due\s+)$"  # "The drill had been due last year"
     # "The leaders' summit Russia had planned for St Petersburg in July"
-    r"|(?i:\bhad\s+planned\s+(?:it\s+)?)(?:(?:for|in|at)\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}\s+)?(?i:for|on|in)\s+$"
-    r"|(?:原[訂定订]|原计划|原計劃|原本計畫|原本计划)[^，。]{0,4}$"  # "這場峰會原訂7月在聖彼得堡舉行"
+    r"|(?i:\bhad\s+planned\s+(?:it\s+|to\s+(?:host|hold|stage|convene)\s+(?:[\w'’-]+\s+){0,4}?)?)(?:(?:for|in|at)\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}\s+)?(?i:for|on|in)\s+$"
+    r"|(?:原[訂定订]|原计划|原計劃|原本計畫|原本计划)[^，。]{0,4}$"
+    # "который должен был пройти в Санкт-Петербурге в июле", "изначально планировалось провести в июле"
+    r"|(?i:\b(?:(?:должен|должна|должно|должны)\s+был[аио]?\s+(?:пройти|состояться|открыться|начаться)|планировал(?:ось|ся|ась|ись|и)"
+    r"(?:\s+провести)?)\s+(?:(?:в|во|на)\s+(?-i:[А-ЯЁ])[\w-]+\s+)?(?:в|во|на)\s+)$"  # "這場峰會原訂7月在聖彼得堡舉行"
     # "New Delhi had earlier pencilled in a date in the last week of June": who had set it
     r"|(?i:\bhad\s+(?:earlier|originally|first|initially)\s+(?:pencilled|penciled|planned|set|scheduled)"
     r"(?:\s+in)?\s+(?:a\s+|the\s+)?(?:date|time|meeting|summit|gathering)?\s*(?:for|on|in)\s+(?:the\s+)?"
