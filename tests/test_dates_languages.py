@@ -217,3 +217,18 @@ def test_the_corpus_articles_in_russian_and_chinese(article):
         if len(f.date) > 4 and f.date not in gold_dates and any(f.date[4:] == d[4:] for d in gold_dates)
     ]
     assert wrong_year == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Председательство в ШОС перейдёт к Киргизии 1 сентября.", "2032-09-01"),
+        ("Саммит должен пройти в июле.", "2032-07"),
+        ("Саммит ШОС должен был пройти в июле, но его перенесли.", None),
+    ],
+)
+def test_russian_perfective_futures_of_the_chair_and_of_meetings_are_ahead(sentence, expected):
+    """Issue 18 (the second review): "перейдёт к Киргизии 1 сентября" and "должен пройти в июле", published in
+    November, were dated the September and July gone by."""
+    found = [fact.date for fact in extract_facts("Headline", sentence, dt.date(2031, 11, 18))[1:]]
+    assert found == ([expected] if expected else [])
