@@ -697,10 +697,10 @@ _SUPERSEDED_PLAN = re.compile(
     r"|(?i:\bhad\s+(?:originally\s+|first\s+|initially\s+)?been\s+due\s+)$"  # "The drill had been due last year"
     # "The leaders' summit Russia had planned for St Petersburg in July"
     r"|(?i:\bhad\s+planned\s+(?:it\s+|to\s+(?:host|hold|stage|convene)\s+(?:[\w'’-]+\s+){0,4}?)?)(?:(?:for|in|at)\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}\s+)?(?i:for|on|in)\s+$"
-    r"|(?:原[訂定订]|原计划|原計劃|原本計畫|原本计划)[^，。]{0,4}$"
+    r"|(?:原[訂定订]|原计划|原計劃|原本計畫|原本计划)[^，。]{0,4}$"  # "這場峰會原訂7月在聖彼得堡舉行"
     # "который должен был пройти в Санкт-Петербурге в июле", "изначально планировалось провести в июле"
     r"|(?i:\b(?:(?:должен|должна|должно|должны)\s+был[аио]?\s+(?:пройти|состояться|открыться|начаться)|планировал(?:ось|ся|ась|ись|и)"
-    r"(?:\s+провести)?)\s+(?:(?:в|во|на)\s+(?-i:[А-ЯЁ])[\w-]+\s+)?(?:в|во|на)\s+)$"  # "這場峰會原訂7月在聖彼得堡舉行"
+    r"(?:\s+провести)?)\s+(?:(?:в|во|на)\s+(?-i:[А-ЯЁ])[\w-]+\s+)?(?:в|во|на)\s+)$"
     # "New Delhi had earlier pencilled in a date in the last week of June": who had set it
     r"|(?i:\bhad\s+(?:earlier|originally|first|initially)\s+(?:pencilled|penciled|planned|set|scheduled)"
     r"(?:\s+in)?\s+(?:a\s+|the\s+)?(?:date|time|meeting|summit|gathering)?\s*(?:for|on|in)\s+(?:the\s+)?"
@@ -1557,6 +1557,8 @@ def _beyond_the_saying(mentions: list[DateMention], sentence: str) -> list[DateM
     return told or mentions
 
 
+# "заявил в пятницу", "сообщило во вторник министерство": a Russian verb of saying right before its day
+_RU_SAYING_RIGHT_BEFORE = r"(?:заявил|сообщил|сказал|отметил|объявил)\w*\s+$"
 # "said on Friday that", "told reporters late on Monday that", "заявил в пятницу, что", "5日在记者会上表示".
 _SAID_BEFORE = re.compile(
     r"\b(?:told(?:\s+[\w-]+){0,3}|(?:said|says|announc(?:ed|ing)(?:\s+[\w-]+){0,2}|confirmed|stated|added|reported)"
@@ -1564,10 +1566,10 @@ _SAID_BEFORE = re.compile(
     # "told a briefing at the SCO Secretariat in Beijing on Thursday" (not "told a meeting": a happening's day)
     r"|told\s+(?:a|the)\s+(?:(?:news|press)\s+conference|(?:news\s+|press\s+)?briefing)(?:\s+(?:at|in)\s+(?:the\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,2}){0,2})"
     r"\s+(?:late\s+|early\s+)?(?:on\s+)?$"
-    r"|(?:заявил|сообщил|сказал|отметил|объявил)\w*\s+$",
+    rf"|{_RU_SAYING_RIGHT_BEFORE}",
     re.IGNORECASE,
 )
-_RU_SAID_BEFORE = re.compile(r"(?:заявил|сообщил|сказал|отметил|объявил)\w*\s+$", re.IGNORECASE)
+_RU_SAID_BEFORE = re.compile(_RU_SAYING_RIGHT_BEFORE, re.IGNORECASE)
 _ITS_SAYER_THEN_END = re.compile(r"\s+[^,;:.!?]{1,80}[.!?»\"”]*\s*$")
 _THAT_AFTER = re.compile(r"\s*(?:\([^)]{0,40}\)\s*)?,?\s*(?:that\b|что\b|:|(?:said|told)\b)")
 # "..., the Kremlin said on Wednesday, after he went into self-isolation.": the saying ends what was said

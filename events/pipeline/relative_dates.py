@@ -1011,11 +1011,10 @@ def _weekday_span(m: re.Match[str], ctx: Context) -> Resolved:
     if m["wk"]:
         first = _monday_of(m["wk"], ctx.published) + dt.timedelta(days=first_day)
     else:
-        tense = _weekday_tense(ctx, m.span())
         first = (
             _after_the_journey(ctx, m.span(), first_day)
             or _the_coming_of_a_happening_named(ctx, m.span(), first_day)
-            or weekday_date(first_day, ctx.published, tense)
+            or weekday_date(first_day, ctx.published, _weekday_tense(ctx, m.span()))
         )
     last = first + dt.timedelta(days=(last_day - first_day) % 7)
     return _span(first, last) + (0.8,) if last > first else None
